@@ -1,0 +1,35 @@
+//===- ModaDialect.h - the moda dialect -------------------------*- C++ -*-===//
+//
+// The one header users of the dialect include: the dialect, its enums,
+// attributes, types and operations.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_DIALECT_MODA_IR_MODADIALECT_H
+#define MODA_DIALECT_MODA_IR_MODADIALECT_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "moda/Dialect/Moda/IR/ModaDialect.h.inc"
+#include "moda/Dialect/Moda/IR/ModaEnums.h.inc"
+
+namespace mlir::moda {
+/// The element types MoDA operators and depth streams accept: bf16, f16, f32.
+bool isSupportedElementType(Type type);
+} // namespace mlir::moda
+
+#define GET_ATTRDEF_CLASSES
+#include "moda/Dialect/Moda/IR/ModaAttrs.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "moda/Dialect/Moda/IR/ModaTypes.h.inc"
+
+#define GET_OP_CLASSES
+#include "moda/Dialect/Moda/IR/ModaOps.h.inc"
+
+#endif // MODA_DIALECT_MODA_IR_MODADIALECT_H

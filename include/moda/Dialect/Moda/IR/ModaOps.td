@@ -1,0 +1,214 @@
+//===- ModaOps.td - moda operations ------------------------*- tablegen -*-===//
+
+#ifndef MODA_DIALECT_MODA_IR_MODAOPS_TD
+#define MODA_DIALECT_MODA_IR_MODAOPS_TD
+
+include "moda/Dialect/Moda/IR/ModaDialect.td"
+include "moda/Dialect/Moda/IR/ModaAttrs.td"
+include "moda/Dialect/Moda/IR/ModaTypes.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/OpBase.td"
+
+// The attributes the forward and the backward operator share: both describe
+// the same softmax.
+defvar Moda_AttentionAttrs = (ins
+  UnitAttr:$causal,
+  OptionalAttr<F32Attr>:$scale,
+  DefaultValuedAttr<Moda_DepthVisibilityAttr,
+                    "::mlir::moda::DepthVisibility::PerPosition">:$visibility,
+  OptionalAttr<I64Attr>:$chunk_size,
+  OptionalAttr<Moda_KernelConfigAttr>:$config
+);
+
+
+// Shape queries both MoDA operators answer the same way.
+defvar Moda_AttentionShapeQueries = [{
+  /// Query heads Hq (dimension 2 of `q`).
+  int64_t getNumQueryHeads();
+  /// Key/value heads Hk (from `k`, or from `depth_k` for depth-only).
+  int64_t getNumKVHeads();
+  /// The group size G = Hq / Hk.
+  int64_t getGroupSize() { return getNumQueryHeads() / getNumKVHeads(); }
+  /// The head dimension D.
+  int64_t getHeadDim();
+  /// Depth entries per position L: 0 without depth operands,
+  /// ShapedType::kDynamic when not static.
+  int64_t getDepthSize();
+}];
+
+def Moda_AttentionOp : Moda_Op<"attention",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "Mixture-of-Depths Attention, forward";
+  let description = [{
+    For every batch `b`, query position `t` and query head `hq` (of the key/value
+    head `h = hq / G`, `G = Hq / Hk`), one softmax runs over the concatenation
+    of the visible sequence logits `scale * <q[t], k[s]>` and the depth logits
+    `scale * <q[t], depth_k[t, l]>`, and `out[t]` is the matching weighted sum
+    of `v[s]` and `depth_v[t, l]`. `lse[b, hq, t]` is the natural-log
+    log-sum-exp of all logits of the row (f32).
+
+    * `causal`: key `s` is visible to row `t` iff `s <= t + (S - T)`
+      (bottom-right aligned). A row that sees nothing yields `out = 0` and
+      `lse = -inf`.
+    * `scale`: defaults to `1 / sqrt(D)`.
+    * `visibility`: `per_position` (default), `chunk` (with `chunk_size`) or
+      `depth_only` (then `k`/`v` are absent).
+    * `config`: the kernel configuration, attached by
+      `moda-select-kernel-config`.
+
+    Shapes: `q: [B, T, Hq, D]`, `k, v: [B, S, Hk, D]`,
+    `depth_k, depth_v: [B, T, L, Hk, D]`, `out: [B, T, Hq, D]`,
+    `lse: [B, Hq, T] f32`. Element types: bf16, f16 or f32, the same for all
+    inputs and `out`. `B`, `T`, `S`, `L` may be dynamic; `Hq`, `Hk`, `D` are
+    static.
+
+    Example:
+    ```mlir
+    %out, %lse = moda.attention q(%q : tensor<2x100x8x64xbf16>)
+        kv(%k, %v : tensor<2x100x2x64xbf16>, tensor<2x100x2x64xbf16>)
+        depth(%dk, %dv : tensor<2x100x3x2x64xbf16>, tensor<2x100x3x2x64xbf16>)
+        {causal} -> tensor<2x100x8x64xbf16>, tensor<2x8x100xf32>
+    ```
+  }];
+  let arguments = !con((ins
+    AnyRankedTensor:$q,
+    Optional<AnyRankedTensor>:$k,
+    Optional<AnyRankedTensor>:$v,
+    Optional<AnyRankedTensor>:$depth_k,
+    Optional<AnyRankedTensor>:$depth_v
+  ), Moda_AttentionAttrs);
+  let results = (outs AnyRankedTensor:$out, AnyRankedTensor:$lse);
+  let assemblyFormat = [{
+    `q` `(` $q `:` type($q) `)`
+    (`kv` `(` $k^ `,` $v `:` type($k) `,` type($v) `)`)?
+    (`depth` `(` $depth_k^ `,` $depth_v `:` type($depth_k) `,` type($depth_v) `)`)?
+    attr-dict `->` type($out) `,` type($lse)
+  }];
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
+  let extraClassDeclaration = Moda_AttentionShapeQueries;
+}
+
+def Moda_AttentionGradOp : Moda_Op<"attention_grad",
+    [Pure, AttrSizedOperandSegments, AttrSizedResultSegments]> {
+  let summary = "Mixture-of-Depths Attention, backward";
+  let description = [{
+    The gradients of `moda.attention` with the same operands and attributes,
+    given the forward's `out` and `lse` and the output gradient `d_out`. With
+    `P` the softmax and `Delta[t] = <d_out[t], out[t]>`:
+    `dS = P * (<d_out, v> - Delta)` over both the sequence and the depth part;
+    `dq = scale * (dS_seq k + dS_depth depth_k)`; `dk = scale * dS^T q`;
+    `dv = P^T d_out`; `d_depth_k[t, l] = scale * sum_g dS[t, g, l] q[t, g]`;
+    `d_depth_v[t, l] = sum_g P[t, g, l] d_out[t, g]`.
+
+    A result is present exactly when the operand it differentiates is:
+    `dk`/`dv` with `kv(...)`, `d_depth_k`/`d_depth_v` with `depth(...)`.
+    Each gradient has the type of its operand.
+
+    Example:
+    ```mlir
+    %dq, %dk, %dv, %ddk, %ddv = moda.attention_grad q(%q : tensor<1x64x4x64xf16>)
+        kv(%k, %v : tensor<1x64x2x64xf16>, tensor<1x64x2x64xf16>)
+        depth(%dk, %dv : tensor<1x64x3x2x64xf16>, tensor<1x64x3x2x64xf16>)
+        out(%o, %lse : tensor<1x64x4x64xf16>, tensor<1x4x64xf32>)
+        d_out(%do : tensor<1x64x4x64xf16>) {causal}
+        -> dq(tensor<1x64x4x64xf16>)
+           dkv(tensor<1x64x2x64xf16>, tensor<1x64x2x64xf16>)
+           d_depth(tensor<1x64x3x2x64xf16>, tensor<1x64x3x2x64xf16>)
+    ```
+  }];
+  let arguments = !con((ins
+    AnyRankedTensor:$q,
+    Optional<AnyRankedTensor>:$k,
+    Optional<AnyRankedTensor>:$v,
+    Optional<AnyRankedTensor>:$depth_k,
+    Optional<AnyRankedTensor>:$depth_v,
+    AnyRankedTensor:$out,
+    AnyRankedTensor:$lse,
+    AnyRankedTensor:$d_out
+  ), Moda_AttentionAttrs);
+  let results = (outs
+    AnyRankedTensor:$dq,
+    Optional<AnyRankedTensor>:$dk,
+    Optional<AnyRankedTensor>:$dv,
+    Optional<AnyRankedTensor>:$d_depth_k,
+    Optional<AnyRankedTensor>:$d_depth_v
+  );
+  let assemblyFormat = [{
+    `q` `(` $q `:` type($q) `)`
+    (`kv` `(` $k^ `,` $v `:` type($k) `,` type($v) `)`)?
+    (`depth` `(` $depth_k^ `,` $depth_v `:` type($depth_k) `,` type($depth_v) `)`)?
+    `out` `(` $out `,` $lse `:` type($out) `,` type($lse) `)`
+    `d_out` `(` $d_out `:` type($d_out) `)`
+    attr-dict
+    `->` `dq` `(` type($dq) `)`
+    (`dkv` `(` type($dk)^ `,` type($dv) `)`)?
+    (`d_depth` `(` type($d_depth_k)^ `,` type($d_depth_v) `)`)?
+  }];
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
+  let extraClassDeclaration = Moda_AttentionShapeQueries;
+}
+
+def Moda_StreamEmptyOp : Moda_Op<"stream.empty", [Pure]> {
+  let summary = "a new, empty depth stream";
+  let description = [{
+    Creates a depth stream of size 0 with the capacity of its type. One index
+    operand is given per dynamic (`?`) dimension of the entry shape, in order.
+
+    ```mlir
+    %s = moda.stream.empty(%b, %t) : !moda.depth_stream<?x?x2x64xbf16, size = 0, capacity = 8>
+    ```
+  }];
+  let arguments = (ins Variadic<Index>:$dynamic_sizes);
+  let results = (outs Moda_DepthStreamType:$stream);
+  let assemblyFormat = "(`(` $dynamic_sizes^ `)`)? attr-dict `:` type($stream)";
+  let hasVerifier = 1;
+}
+
+def Moda_StreamAppendOp : Moda_Op<"stream.append", [Pure]> {
+  let summary = "append one depth entry (a key and a value) to a stream";
+  let description = [{
+    Returns the stream with one more entry: `k` and `v` (each `[B, T, Hk, D]`)
+    become depth entry number `size` of every position. The result's size is
+    the operand's plus one; appending to a full stream is an error.
+
+    ```mlir
+    %s1 = moda.stream.append %s0, %k, %v
+        : !moda.depth_stream<1x128x2x64xbf16, size = 0, capacity = 8>,
+          tensor<1x128x2x64xbf16>, tensor<1x128x2x64xbf16>
+        -> !moda.depth_stream<1x128x2x64xbf16, size = 1, capacity = 8>
+    ```
+  }];
+  let arguments = (ins Moda_DepthStreamType:$stream, AnyRankedTensor:$k,
+                       AnyRankedTensor:$v);
+  let results = (outs Moda_DepthStreamType:$result);
+  let assemblyFormat = [{
+    $stream `,` $k `,` $v attr-dict `:` type($stream) `,` type($k) `,` type($v)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Moda_StreamEntriesOp : Moda_Op<"stream.entries", [Pure]> {
+  let summary = "the entries a depth stream holds, as depth keys and values";
+  let description = [{
+    Reads the stream's current entries as `depth_k, depth_v : [B, T, size,
+    Hk, D]`, the operands a `moda.attention` takes.
+
+    ```mlir
+    %dk, %dv = moda.stream.entries %s
+        : !moda.depth_stream<1x128x2x64xbf16, size = 2, capacity = 8>
+        -> tensor<1x128x2x2x64xbf16>, tensor<1x128x2x2x64xbf16>
+    ```
+  }];
+  let arguments = (ins Moda_DepthStreamType:$stream);
+  let results = (outs AnyRankedTensor:$depth_k, AnyRankedTensor:$depth_v);
+  let assemblyFormat = [{
+    $stream attr-dict `:` type($stream) `->` type($depth_k) `,` type($depth_v)
+  }];
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
+}
+
+#endif // MODA_DIALECT_MODA_IR_MODAOPS_TD

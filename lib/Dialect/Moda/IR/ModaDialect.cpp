@@ -1,0 +1,38 @@
+//===- ModaDialect.cpp - the moda dialect ---------------------------------===//
+
+#include "moda/Dialect/Moda/IR/ModaDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::moda;
+
+#include "moda/Dialect/Moda/IR/ModaDialect.cpp.inc"
+#include "moda/Dialect/Moda/IR/ModaEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "moda/Dialect/Moda/IR/ModaAttrs.cpp.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "moda/Dialect/Moda/IR/ModaTypes.cpp.inc"
+
+void ModaDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "moda/Dialect/Moda/IR/ModaOps.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "moda/Dialect/Moda/IR/ModaTypes.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "moda/Dialect/Moda/IR/ModaAttrs.cpp.inc"
+      >();
+}
+
+bool mlir::moda::isSupportedElementType(Type type) {
+  return type.isBF16() || type.isF16() || type.isF32();
+}
