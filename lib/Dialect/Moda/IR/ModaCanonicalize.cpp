@@ -65,12 +65,11 @@ struct DropEmptyDepthFromAttentionGrad : OpRewritePattern<AttentionGradOp> {
     SmallVector<OpFoldResult> depthSizes =
         tensor::getMixedSizes(rewriter, loc, op.getDepthK());
     Type elementType = op.getDepthK().getType().getElementType();
-    Value noDepthK =
-        tensor::EmptyOp::create(rewriter, loc, depthSizes, elementType);
-    Value noDepthV =
+    // Both depth gradients are the same zero-sized tensor.
+    Value noDepth =
         tensor::EmptyOp::create(rewriter, loc, depthSizes, elementType);
     rewriter.replaceOp(op, ValueRange{plain.getDq(), plain.getDk(),
-                                      plain.getDv(), noDepthK, noDepthV});
+                                      plain.getDv(), noDepth, noDepth});
     return success();
   }
 };
@@ -91,11 +90,9 @@ struct EntriesOfEmptyStream : OpRewritePattern<StreamEntriesOp> {
     else if (!streamType.getEntriesType().hasStaticShape())
       return failure();
     RankedTensorType type = streamType.getEntriesType();
-    Value depthK = tensor::EmptyOp::create(rewriter, op.getLoc(), type,
-                                           dynamicSizes);
-    Value depthV = tensor::EmptyOp::create(rewriter, op.getLoc(), type,
-                                           dynamicSizes);
-    rewriter.replaceOp(op, {depthK, depthV});
+    Value noEntries = tensor::EmptyOp::create(rewriter, op.getLoc(), type,
+                                              dynamicSizes);
+    rewriter.replaceOp(op, {noEntries, noEntries});
     return success();
   }
 };

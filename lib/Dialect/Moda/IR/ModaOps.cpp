@@ -12,7 +12,6 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
-#include <cmath>
 
 using namespace mlir;
 using namespace mlir::moda;
@@ -162,10 +161,12 @@ static LogicalResult verifyAttentionOperands(OpTy op) {
       return op.emitOpError("'chunk_size' must be positive, got ") << *chunk;
   }
   if (std::optional<APFloat> scale = op.getScale()) {
-    double value = scale->convertToDouble();
-    if (!std::isfinite(value) || value <= 0.0)
+    if (!scale->isFiniteNonZero() || scale->isNegative()) {
+      SmallString<16> text;
+      scale->toString(text);
       return op.emitOpError("'scale' must be a finite positive number, got ")
-             << value;
+             << text;
+    }
   }
 
   // Queries: [B, T, Hq, D] with static Hq and D.
@@ -342,9 +343,11 @@ LogicalResult StreamEmptyOp::verify() {
            << dynamicDims
            << " dynamic size operands (one per '?' in the entry shape), got "
            << getDynamicSizes().size();
-  if (type.getSize() != 0)
-    return emitOpError("a new depth stream must have size 0, got size ")
-           << formatSize(type.getSize());
+  // `?` is allowed: it only says the size is not tracked in the type (a
+  // stream that a loop over layers carries).
+  if (type.getSize() != 0 && !ShapedType::isDynamic(type.getSize()))
+    return emitOpError("a new depth stream must have size 0 or ?, got size ")
+           << type.getSize();
   return success();
 }
 

@@ -59,8 +59,8 @@ DepthStreamType::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "depth stream entry shape must have rank 4 "
                           "[B, T, Hk, D], got rank "
                        << entryShape.size();
-  for (auto [dim, name] : llvm::zip(entryShape.drop_front(2),
-                                    ArrayRef<StringRef>{"Hk", "D"})) {
+  static constexpr StringLiteral staticDimNames[] = {"Hk", "D"};
+  for (auto [dim, name] : llvm::zip(entryShape.drop_front(2), staticDimNames)) {
     if (ShapedType::isDynamic(dim) || dim <= 0)
       return emitError() << "depth stream '" << name
                          << "' must be a static positive size";

@@ -153,8 +153,10 @@ def Moda_AttentionGradOp : Moda_Op<"attention_grad",
 def Moda_StreamEmptyOp : Moda_Op<"stream.empty", [Pure]> {
   let summary = "a new, empty depth stream";
   let description = [{
-    Creates a depth stream of size 0 with the capacity of its type. One index
-    operand is given per dynamic (`?`) dimension of the entry shape, in order.
+    Creates a depth stream of size 0 with the capacity of its type. The type
+    says `size = 0`, or `size = ?` for a stream whose size a loop over layers
+    changes. One index operand is given per dynamic (`?`) dimension of the
+    entry shape, in order.
 
     ```mlir
     %s = moda.stream.empty(%b, %t) : !moda.depth_stream<?x?x2x64xbf16, size = 0, capacity = 8>
