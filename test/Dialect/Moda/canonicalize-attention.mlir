@@ -42,15 +42,3 @@ func.func @keeps_depth_only(%q: tensor<1x16x4x8xf16>, %dk: tensor<1x16x0x2x8xf16
   %o, %l = moda.attention q(%q : tensor<1x16x4x8xf16>) depth(%dk, %dk : tensor<1x16x0x2x8xf16>, tensor<1x16x0x2x8xf16>) {visibility = #moda.visibility<depth_only>} -> tensor<1x16x4x8xf16>, tensor<1x4x16xf32>
   return %o : tensor<1x16x4x8xf16>
 }
-
-// -----
-
-// The operators are pure: an unused one is erased, and CSE merges twins.
-// CHECK-LABEL: func @pure
-// CHECK-COUNT-1: moda.attention
-// CHECK-NOT: moda.attention
-func.func @pure(%q: tensor<1x16x4x8xf16>, %k: tensor<1x16x2x8xf16>) -> tensor<1x16x4x8xf16> {
-  %unused, %l0 = moda.attention q(%q : tensor<1x16x4x8xf16>) kv(%k, %k : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>) {causal} -> tensor<1x16x4x8xf16>, tensor<1x4x16xf32>
-  %o, %l = moda.attention q(%q : tensor<1x16x4x8xf16>) kv(%k, %k : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>) -> tensor<1x16x4x8xf16>, tensor<1x4x16xf32>
-  return %o : tensor<1x16x4x8xf16>
-}
