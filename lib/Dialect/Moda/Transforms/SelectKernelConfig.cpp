@@ -1,6 +1,7 @@
 //===- SelectKernelConfig.cpp - attach heuristic kernel configurations ----===//
 
 #include "moda/Dialect/Moda/Transforms/Passes.h"
+#include "moda/Dialect/Moda/Utils/KernelConfigRules.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -17,7 +18,8 @@ namespace {
 /// Shape-based heuristics. Query blocks hold 128 folded rows for small heads
 /// (64 for D > 64, where registers run out first), rounded up to a multiple
 /// of G so that the G heads of a position never straddle two blocks. The
-/// depth tile covers the block's whole depth span when it is small.
+/// depth tile covers the block's whole depth span when it is small. Tiles
+/// then shrink (depth first) until their shared memory fits the target.
 template <typename OpTy>
 KernelConfigAttr chooseHeuristicConfig(OpTy op, StringRef target) {
   int64_t group = op.getGroupSize();
@@ -34,8 +36,21 @@ KernelConfigAttr chooseHeuristicConfig(OpTy op, StringRef target) {
   MmaKind mma = isF32 ? MmaKind::Fma : MmaKind::MmaSync;
   int64_t numWarps = wide ? 4 : 8;
   int64_t numStages = target.starts_with("sm_9") ? 3 : 2;
-  return KernelConfigAttr::get(op.getContext(), blockM, blockN, blockDepth,
-                               numWarps, numStages, mma, target);
+  auto build = [&] {
+    return KernelConfigAttr::get(op.getContext(), blockM, blockN, blockDepth,
+                                 numWarps, numStages, mma, target);
+  };
+  Type elementType = op.getQ().getType().getElementType();
+  constexpr int64_t kSmallestTile = 16;
+  while (getForwardSharedMemoryBytes(build(), headDim, elementType) >
+             kMaxStaticSharedMemoryBytes &&
+         (blockDepth > kSmallestTile || blockN > kSmallestTile)) {
+    if (blockDepth >= blockN && blockDepth > kSmallestTile)
+      blockDepth /= 2;
+    else
+      blockN /= 2;
+  }
+  return build();
 }
 
 struct SelectKernelConfigPass

@@ -1,0 +1,113 @@
+//===- AttentionKernel.h - the tiled MoDA forward kernel --------*- C++ -*-===//
+//
+// The tiled forward algorithm, written once and instantiated for two
+// execution models: a CUDA thread block (gpu.func, many threads, shared
+// memory, barriers) and the host (one "thread" per block, stack buffers, no
+// barriers). Both run the same loops in the same order, so the CPU path tests
+// the kernel the GPU runs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_CONVERSION_MODATOKERNEL_ATTENTIONKERNEL_H
+#define MODA_CONVERSION_MODATOKERNEL_ATTENTIONKERNEL_H
+
+#include "moda/Dialect/Moda/IR/ModaDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+namespace mlir::moda {
+
+/// Everything the kernel is specialized on: the static part of one
+/// moda.attention. Runtime sizes (B, T, S, L) are kernel arguments.
+struct AttentionKernelSpec {
+  Type elementType;
+  int64_t numQueryHeads = 0;
+  int64_t numKVHeads = 0;
+  int64_t groupSize = 0;
+  int64_t headDim = 0;
+  bool causal = false;
+  DepthVisibility visibility = DepthVisibility::PerPosition;
+  int64_t chunkSize = 0;
+  double scale = 0.0;
+  bool hasSequence = false;
+  bool hasDepth = false;
+  KernelConfigAttr config;
+
+  /// Reads the spec of `op`, reporting on `op` why it cannot be compiled
+  /// (no configuration attached, a configuration the target cannot run).
+  static FailureOr<AttentionKernelSpec> get(AttentionOp op);
+
+  int64_t getNumThreads() const { return config.getNumWarps() * 32; }
+
+  /// The names of the tensor arguments present, in kernel argument order:
+  /// q, [k, v], [depth_k, depth_v], out, lse.
+  SmallVector<StringRef> getTensorNames() const;
+
+  /// Describes the kernel for its manifest, as the `moda.kernel` attribute
+  /// of the kernel function: the spec, and `static_sizes` = [B, T, S, L] as
+  /// fixed by the types of `op` (-1 where dynamic).
+  DictionaryAttr describe(AttentionOp op) const;
+};
+
+/// The name of the attribute that carries AttentionKernelSpec::describe.
+inline constexpr StringLiteral kKernelDescriptionAttrName = "moda.kernel";
+
+/// The kernel's arguments: one flat buffer (memref<?xT>) per tensor in the
+/// order of getTensorNames(), then the sizes B, T, S, L (index).
+struct AttentionKernelArgs {
+  Value q, k, v, depthK, depthV, out, lse;
+  Value batch, queries, keys, depth;
+};
+
+/// How a thread block runs: where its ids come from, how its threads
+/// synchronize and where its shared tiles live.
+class ExecutionModel {
+public:
+  virtual ~ExecutionModel() = default;
+  /// Threads of a block, known at compile time.
+  virtual int64_t getNumThreads() const = 0;
+  /// Block id along x (query block), y (key/value head), z (batch).
+  virtual Value getBlockId(ImplicitLocOpBuilder &b, int dim) = 0;
+  virtual Value getThreadId(ImplicitLocOpBuilder &b) = 0;
+  virtual void emitBarrier(ImplicitLocOpBuilder &b) = 0;
+  /// Shared tiles, in order: sequence keys, sequence values, depth keys,
+  /// depth values (memref<N x T> each).
+  virtual Value getSharedTile(unsigned index) = 0;
+};
+
+/// The types of the shared tiles an execution model must provide, in the
+/// order of ExecutionModel::getSharedTile, in `memorySpace`.
+SmallVector<MemRefType> getSharedTileTypes(const AttentionKernelSpec &spec,
+                                           Attribute memorySpace);
+
+/// The types of the kernel's arguments (see AttentionKernelArgs).
+SmallVector<Type> getKernelArgumentTypes(const AttentionKernelSpec &spec);
+
+/// Splits a kernel's block arguments into named arguments.
+AttentionKernelArgs getKernelArgs(const AttentionKernelSpec &spec,
+                                  ValueRange arguments);
+
+/// Emits the body of one thread block of the tiled forward kernel at the
+/// builder's insertion point.
+void buildAttentionBlock(ImplicitLocOpBuilder &b,
+                         const AttentionKernelSpec &spec,
+                         const AttentionKernelArgs &args,
+                         ExecutionModel &model);
+
+/// The grid of the kernel for runtime sizes: (ceil(T * G / block_m), Hk, B).
+SmallVector<Value, 3> buildGridSize(ImplicitLocOpBuilder &b,
+                                    const AttentionKernelSpec &spec,
+                                    Value batch, Value queries);
+
+/// Replaces `op` (on tensors) by a call of `launcher` on flat buffers: its
+/// inputs become buffers, its results fresh allocations, returned as tensors.
+/// The launcher has the kernel's argument types.
+void replaceWithLauncherCall(RewriterBase &rewriter, AttentionOp op,
+                             const AttentionKernelSpec &spec,
+                             func::FuncOp launcher);
+
+} // namespace mlir::moda
+
+#endif // MODA_CONVERSION_MODATOKERNEL_ATTENTIONKERNEL_H

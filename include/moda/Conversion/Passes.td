@@ -1,0 +1,53 @@
+//===- Passes.td - moda conversion passes ------------------*- tablegen -*-===//
+
+#ifndef MODA_CONVERSION_PASSES_TD
+#define MODA_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertModaToGPU : Pass<"convert-moda-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "lower moda.attention to tiled GPU kernels and host launchers";
+  let description = [{
+    For every `moda.attention` (which must carry a `#moda.config`), adds to
+    the `gpu.module @moda_kernels` a `gpu.func` kernel `@moda_attention_<n>`
+    running the tiled forward algorithm on a grid of
+    `(ceil(T * G / block_m), Hk, B)` blocks of `num_warps * 32` threads, and
+    a host function `@moda_attention_<n>_launch` that computes that grid
+    from the runtime sizes and launches the kernel. The operator itself is
+    replaced by a call of the launcher on flat buffers.
+
+    Each block stages sequence and depth tiles in shared memory with 16-byte
+    coalesced loads, updates one online-softmax state per query row with the
+    fully visible sequence tiles (no mask), the diagonal tiles and the
+    block's contiguous depth span, and writes `out` and `lse` once. The
+    kernel carries a `moda.kernel` dictionary describing it, from which the
+    artifact manifest is written.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def ConvertModaToHost : Pass<"convert-moda-to-host", "::mlir::ModuleOp"> {
+  let summary = "lower moda.attention to the same tiled kernel, run on the host";
+  let description = [{
+    The CPU path: the same tiled forward algorithm as `convert-moda-to-gpu`,
+    built for an execution model of one thread per block. For every
+    `moda.attention` it adds `@moda_attention_<n>_block` (one thread block,
+    its block ids as arguments, its shared tiles on the stack) and
+    `@moda_attention_<n>_launch`, which loops over the grid and calls the
+    block function; the operator is replaced by a call of the launcher.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+#endif // MODA_CONVERSION_PASSES_TD

@@ -1,0 +1,52 @@
+//===- Pipelines.h - moda's registered pass pipelines -----------*- C++ -*-===//
+
+#ifndef MODA_PIPELINES_PIPELINES_H
+#define MODA_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace mlir::moda {
+
+struct GPUBinaryPipelineOptions
+    : public PassPipelineOptions<GPUBinaryPipelineOptions> {
+  Option<std::string> chip{*this, "chip", llvm::cl::desc("GPU architecture"),
+                           llvm::cl::init("sm_90a")};
+  Option<std::string> features{*this, "features",
+                               llvm::cl::desc("PTX features (ISA version)"),
+                               llvm::cl::init("+ptx80")};
+  Option<int> optLevel{*this, "opt-level",
+                       llvm::cl::desc("LLVM optimization level"),
+                       llvm::cl::init(3)};
+  Option<std::string> format{*this, "format",
+                             llvm::cl::desc("gpu.binary format: isa (PTX), "
+                                            "bin (cubin), fatbin"),
+                             llvm::cl::init("isa")};
+};
+
+/// moda -> tiled gpu.func kernels -> NVVM -> gpu.binary (PTX through LLVM's
+/// NVPTX backend). Host code keeps its launchers as gpu.launch_func. It is
+/// the two halves below, one after the other.
+void buildGPUBinaryPipeline(OpPassManager &pm,
+                            const GPUBinaryPipelineOptions &options);
+
+/// First half: kernel configurations, then moda -> gpu.func kernels.
+void buildGPUKernelPipeline(OpPassManager &pm,
+                            const GPUBinaryPipelineOptions &options);
+
+/// Second half: gpu.module kernels -> NVVM -> gpu.binary.
+void buildKernelToBinaryPipeline(OpPassManager &pm,
+                                 const GPUBinaryPipelineOptions &options);
+
+/// moda -> the same tiled kernel for the host -> LLVM dialect, ready for
+/// MLIR's ExecutionEngine (the CPU path).
+void buildHostLLVMPipeline(OpPassManager &pm);
+
+/// Registers `moda-to-gpu-binary` and `moda-to-host-llvm`.
+void registerModaPipelines();
+
+} // namespace mlir::moda
+
+#endif // MODA_PIPELINES_PIPELINES_H

@@ -1,0 +1,149 @@
+//===- ConvertModaToGPU.cpp - moda.attention to GPU kernels ---------------===//
+
+#include "moda/Conversion/ModaToKernel/AttentionKernel.h"
+#include "moda/Conversion/Passes.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir::moda {
+#define GEN_PASS_DEF_CONVERTMODATOGPU
+#include "moda/Conversion/Passes.h.inc"
+} // namespace mlir::moda
+
+using namespace mlir;
+using namespace mlir::moda;
+
+namespace {
+
+/// A CUDA thread block: hardware ids, gpu.barrier, workgroup memory.
+class GPUExecutionModel : public ExecutionModel {
+public:
+  GPUExecutionModel(gpu::GPUFuncOp kernel, int64_t numThreads)
+      : kernel(kernel), numThreads(numThreads) {}
+
+  int64_t getNumThreads() const override { return numThreads; }
+  Value getBlockId(ImplicitLocOpBuilder &b, int dim) override {
+    return gpu::BlockIdOp::create(b, dimension(dim));
+  }
+  Value getThreadId(ImplicitLocOpBuilder &b) override {
+    return gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  }
+  void emitBarrier(ImplicitLocOpBuilder &b) override {
+    gpu::BarrierOp::create(b);
+  }
+  Value getSharedTile(unsigned index) override {
+    return kernel.getWorkgroupAttributions()[index];
+  }
+
+private:
+  static gpu::Dimension dimension(int dim) {
+    return dim == 0 ? gpu::Dimension::x
+                    : dim == 1 ? gpu::Dimension::y : gpu::Dimension::z;
+  }
+  gpu::GPUFuncOp kernel;
+  int64_t numThreads;
+};
+
+struct ConvertModaToGPUPass
+    : mlir::moda::impl::ConvertModaToGPUBase<ConvertModaToGPUPass> {
+  void runOnOperation() override;
+
+private:
+  gpu::GPUFuncOp buildKernel(StringRef name,
+                             const AttentionKernelSpec &spec,
+                             DictionaryAttr description);
+  func::FuncOp buildLauncher(const AttentionKernelSpec &spec,
+                             gpu::GPUFuncOp kernel);
+};
+
+/// Each kernel gets a gpu.module of its own (`@<kernel>_module`), so that
+/// each becomes a PTX file of its own.
+gpu::GPUFuncOp
+ConvertModaToGPUPass::buildKernel(StringRef name,
+                                  const AttentionKernelSpec &spec,
+                                  DictionaryAttr description) {
+  MLIRContext *ctx = &getContext();
+  ModuleOp module = getOperation();
+  OpBuilder moduleBuilder = OpBuilder::atBlockEnd(module.getBody());
+  auto kernels = gpu::GPUModuleOp::create(moduleBuilder, module.getLoc(),
+                                          (name + "_module").str());
+  SymbolTable(module).insert(kernels);
+  OpBuilder builder = OpBuilder::atBlockEnd(kernels.getBody());
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  SmallVector<Type> tileTypes;
+  for (MemRefType type : getSharedTileTypes(spec, workgroup))
+    tileTypes.push_back(type);
+  auto type = FunctionType::get(ctx, getKernelArgumentTypes(spec), {});
+  Location loc = kernels.getLoc();
+  auto kernel = gpu::GPUFuncOp::create(builder, loc, name, type, tileTypes);
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                  builder.getUnitAttr());
+  kernel.setKnownBlockSizeAttr(builder.getDenseI32ArrayAttr(
+      {static_cast<int32_t>(spec.getNumThreads()), 1, 1}));
+  kernel->setAttr(kKernelDescriptionAttrName, description);
+  // Tiles are read and written with 16-byte vector accesses.
+  for (unsigned i = 0, e = kernel.getNumWorkgroupAttributions(); i < e; ++i)
+    kernel.setWorkgroupAttributionAttr(i, "llvm.align",
+                                       builder.getI64IntegerAttr(16));
+
+  ImplicitLocOpBuilder b(loc, ctx);
+  b.setInsertionPointToStart(&kernel.getBody().front());
+  GPUExecutionModel model(kernel, spec.getNumThreads());
+  buildAttentionBlock(b, spec, getKernelArgs(spec, kernel.getArguments()),
+                      model);
+  gpu::ReturnOp::create(b);
+  return kernel;
+}
+
+func::FuncOp
+ConvertModaToGPUPass::buildLauncher(const AttentionKernelSpec &spec,
+                                    gpu::GPUFuncOp kernel) {
+  ModuleOp module = getOperation();
+  MLIRContext *ctx = &getContext();
+  OpBuilder builder(ctx);
+  builder.setInsertionPoint(kernel->getParentOp());
+  auto type = FunctionType::get(ctx, getKernelArgumentTypes(spec), {});
+  auto launcher = func::FuncOp::create(
+      builder, module.getLoc(), (kernel.getName() + "_launch").str(), type);
+  SymbolTable(module).insert(launcher);
+  ImplicitLocOpBuilder b(module.getLoc(), ctx);
+  b.setInsertionPointToStart(launcher.addEntryBlock());
+  AttentionKernelArgs args = getKernelArgs(spec, launcher.getArguments());
+  SmallVector<Value, 3> grid =
+      buildGridSize(b, spec, args.batch, args.queries);
+  Value one = arith::ConstantIndexOp::create(b, 1);
+  Value threads = arith::ConstantIndexOp::create(b, spec.getNumThreads());
+  gpu::LaunchFuncOp::create(b, kernel, {grid[0], grid[1], grid[2]},
+                            {threads, one, one},
+                            /*dynamicSharedMemorySize=*/Value(),
+                            launcher.getArguments());
+  func::ReturnOp::create(b);
+  return launcher;
+}
+
+void ConvertModaToGPUPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  SmallVector<AttentionOp> attentions;
+  module.walk([&](AttentionOp op) { attentions.push_back(op); });
+  if (attentions.empty())
+    return;
+
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  UnitAttr::get(&getContext()));
+  IRRewriter rewriter(&getContext());
+  unsigned kernelIndex = 0;
+  for (AttentionOp op : attentions) {
+    FailureOr<AttentionKernelSpec> spec = AttentionKernelSpec::get(op);
+    if (failed(spec))
+      return signalPassFailure();
+    std::string name = "moda_attention_" + std::to_string(kernelIndex++);
+    gpu::GPUFuncOp kernel = buildKernel(name, *spec, spec->describe(op));
+    func::FuncOp launcher = buildLauncher(*spec, kernel);
+    replaceWithLauncherCall(rewriter, op, *spec, launcher);
+  }
+}
+
+} // namespace

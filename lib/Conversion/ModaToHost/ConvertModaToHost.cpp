@@ -1,0 +1,140 @@
+//===- ConvertModaToHost.cpp - moda.attention to the host kernel ----------===//
+//
+// The CPU path runs the very kernel the GPU runs: the same block builder,
+// with one thread per block. Shared tiles become stack buffers and barriers
+// vanish: with a single thread, program order already orders the tile loads
+// before their uses.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moda/Conversion/ModaToKernel/AttentionKernel.h"
+#include "moda/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::moda {
+#define GEN_PASS_DEF_CONVERTMODATOHOST
+#include "moda/Conversion/Passes.h.inc"
+} // namespace mlir::moda
+
+using namespace mlir;
+using namespace mlir::moda;
+
+namespace {
+
+/// One thread per block; its block ids are the block function's last three
+/// arguments.
+class HostExecutionModel : public ExecutionModel {
+public:
+  HostExecutionModel(ValueRange blockIds, ValueRange tiles)
+      : blockIds(blockIds), tiles(tiles.begin(), tiles.end()) {}
+
+  int64_t getNumThreads() const override { return 1; }
+  Value getBlockId(ImplicitLocOpBuilder &b, int dim) override {
+    return blockIds[dim];
+  }
+  Value getThreadId(ImplicitLocOpBuilder &b) override {
+    return arith::ConstantIndexOp::create(b, 0);
+  }
+  void emitBarrier(ImplicitLocOpBuilder &b) override {}
+  Value getSharedTile(unsigned index) override { return tiles[index]; }
+
+private:
+  ValueRange blockIds;
+  SmallVector<Value> tiles;
+};
+
+struct ConvertModaToHostPass
+    : mlir::moda::impl::ConvertModaToHostBase<ConvertModaToHostPass> {
+  void runOnOperation() override;
+
+private:
+  func::FuncOp buildBlockFunction(OpBuilder &builder, StringRef name,
+                                  const AttentionKernelSpec &spec,
+                                  DictionaryAttr description);
+  func::FuncOp buildLauncher(OpBuilder &builder, StringRef name,
+                             const AttentionKernelSpec &spec,
+                             func::FuncOp block);
+};
+
+func::FuncOp ConvertModaToHostPass::buildBlockFunction(
+    OpBuilder &builder, StringRef name, const AttentionKernelSpec &spec,
+    DictionaryAttr description) {
+  MLIRContext *ctx = &getContext();
+  SmallVector<Type> types = getKernelArgumentTypes(spec);
+  types.append(3, IndexType::get(ctx)); // block ids x, y, z
+  Location loc = getOperation().getLoc();
+  auto block = func::FuncOp::create(builder, loc, (name + "_block").str(),
+                                    FunctionType::get(ctx, types, {}));
+  block.setPrivate();
+  block->setAttr(kKernelDescriptionAttrName, description);
+
+  ImplicitLocOpBuilder b(loc, ctx);
+  b.setInsertionPointToStart(block.addEntryBlock());
+  SmallVector<Value> tiles;
+  // Tiles are accessed with 16-byte vector loads and stores.
+  for (MemRefType type : getSharedTileTypes(spec, Attribute()))
+    tiles.push_back(memref::AllocaOp::create(b, type, b.getI64IntegerAttr(16)));
+  ValueRange arguments = block.getArguments();
+  HostExecutionModel model(arguments.take_back(3), tiles);
+  buildAttentionBlock(b, spec, getKernelArgs(spec, arguments.drop_back(3)),
+                      model);
+  func::ReturnOp::create(b);
+  return block;
+}
+
+func::FuncOp ConvertModaToHostPass::buildLauncher(
+    OpBuilder &builder, StringRef name, const AttentionKernelSpec &spec,
+    func::FuncOp block) {
+  MLIRContext *ctx = &getContext();
+  Location loc = getOperation().getLoc();
+  auto type = FunctionType::get(ctx, getKernelArgumentTypes(spec), {});
+  auto launcher =
+      func::FuncOp::create(builder, loc, (name + "_launch").str(), type);
+  ImplicitLocOpBuilder b(loc, ctx);
+  b.setInsertionPointToStart(launcher.addEntryBlock());
+  AttentionKernelArgs args = getKernelArgs(spec, launcher.getArguments());
+  SmallVector<Value, 3> grid =
+      buildGridSize(b, spec, args.batch, args.queries);
+  Value zero = arith::ConstantIndexOp::create(b, 0);
+  Value one = arith::ConstantIndexOp::create(b, 1);
+  // Blocks are independent: any order computes the same result.
+  scf::buildLoopNest(
+      b, loc, {zero, zero, zero}, {grid[2], grid[1], grid[0]},
+      {one, one, one},
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange zyx) {
+        SmallVector<Value> operands(launcher.getArguments());
+        operands.append({zyx[2], zyx[1], zyx[0]});
+        func::CallOp::create(nested, nestedLoc, block, operands);
+      });
+  func::ReturnOp::create(b);
+  return launcher;
+}
+
+void ConvertModaToHostPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  SmallVector<AttentionOp> attentions;
+  module.walk([&](AttentionOp op) { attentions.push_back(op); });
+
+  IRRewriter rewriter(&getContext());
+  OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
+  SymbolTable symbols(module);
+  unsigned kernelIndex = 0;
+  for (AttentionOp op : attentions) {
+    FailureOr<AttentionKernelSpec> spec = AttentionKernelSpec::get(op);
+    if (failed(spec))
+      return signalPassFailure();
+    std::string name = "moda_attention_" + std::to_string(kernelIndex++);
+    func::FuncOp block =
+        buildBlockFunction(builder, name, *spec, spec->describe(op));
+    symbols.insert(block);
+    func::FuncOp launcher = buildLauncher(builder, name, *spec, block);
+    symbols.insert(launcher);
+    replaceWithLauncherCall(rewriter, op, *spec, launcher);
+  }
+}
+
+} // namespace

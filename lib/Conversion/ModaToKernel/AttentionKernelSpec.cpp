@@ -1,0 +1,134 @@
+//===- AttentionKernelSpec.cpp - what a forward kernel is specialized on --===//
+
+#include "moda/Conversion/ModaToKernel/AttentionKernel.h"
+#include "moda/Dialect/Moda/Utils/KernelConfigRules.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::moda;
+
+FailureOr<AttentionKernelSpec> AttentionKernelSpec::get(AttentionOp op) {
+  AttentionKernelSpec spec;
+  spec.config = op.getConfigAttr();
+  if (!spec.config)
+    return op.emitOpError("has no kernel configuration; run "
+                          "-moda-select-kernel-config before lowering");
+  spec.elementType = op.getQ().getType().getElementType();
+  spec.numQueryHeads = op.getNumQueryHeads();
+  spec.numKVHeads = op.getNumKVHeads();
+  spec.groupSize = op.getGroupSize();
+  spec.headDim = op.getHeadDim();
+  spec.causal = op.getCausal();
+  spec.visibility = op.getVisibility();
+  spec.chunkSize = op.getChunkSize().value_or(0);
+  spec.scale = op.getScale() ? op.getScale()->convertToDouble()
+                             : 1.0 / std::sqrt(double(spec.headDim));
+  spec.hasSequence = bool(op.getK());
+  spec.hasDepth = bool(op.getDepthK());
+  if (failed(checkForwardKernelConfig(spec.config, spec.groupSize,
+                                      spec.headDim, spec.elementType,
+                                      [&] { return op.emitOpError(); })))
+    return failure();
+  return spec;
+}
+
+SmallVector<StringRef> AttentionKernelSpec::getTensorNames() const {
+  SmallVector<StringRef> names = {"q"};
+  if (hasSequence)
+    names.append({"k", "v"});
+  if (hasDepth)
+    names.append({"depth_k", "depth_v"});
+  names.append({"out", "lse"});
+  return names;
+}
+
+DictionaryAttr AttentionKernelSpec::describe(AttentionOp op) const {
+  Builder b(op.getContext());
+  auto staticSize = [](Value tensor, int64_t dim) -> int64_t {
+    if (!tensor)
+      return 0; // absent operands contribute no entries
+    int64_t size = cast<RankedTensorType>(tensor.getType()).getDimSize(dim);
+    return ShapedType::isDynamic(size) ? -1 : size;
+  };
+  SmallVector<int64_t> sizes = {staticSize(op.getQ(), 0),
+                                staticSize(op.getQ(), 1),
+                                staticSize(op.getK(), 1),
+                                staticSize(op.getDepthK(), 2)};
+  SmallVector<Attribute> tensors;
+  for (StringRef name : getTensorNames())
+    tensors.push_back(b.getStringAttr(name));
+  NamedAttrList fields;
+  fields.append("element_type", TypeAttr::get(elementType));
+  fields.append("num_query_heads", b.getI64IntegerAttr(numQueryHeads));
+  fields.append("num_kv_heads", b.getI64IntegerAttr(numKVHeads));
+  fields.append("head_dim", b.getI64IntegerAttr(headDim));
+  fields.append("causal", b.getBoolAttr(causal));
+  fields.append("visibility",
+                b.getStringAttr(stringifyDepthVisibility(visibility)));
+  fields.append("chunk_size", b.getI64IntegerAttr(chunkSize));
+  fields.append("scale", b.getF64FloatAttr(scale));
+  fields.append("config", config);
+  fields.append("tensors", b.getArrayAttr(tensors));
+  fields.append("static_sizes", b.getDenseI64ArrayAttr(sizes));
+  return fields.getDictionary(op.getContext());
+}
+
+SmallVector<Type> mlir::moda::getKernelArgumentTypes(
+    const AttentionKernelSpec &spec) {
+  MLIRContext *ctx = spec.elementType.getContext();
+  auto flat = MemRefType::get({ShapedType::kDynamic}, spec.elementType);
+  auto flatF32 =
+      MemRefType::get({ShapedType::kDynamic}, Float32Type::get(ctx));
+  SmallVector<Type> types;
+  for (StringRef name : spec.getTensorNames())
+    types.push_back(name == "lse" ? flatF32 : flat);
+  types.append(4, IndexType::get(ctx)); // B, T, S, L
+  return types;
+}
+
+AttentionKernelArgs mlir::moda::getKernelArgs(const AttentionKernelSpec &spec,
+                                              ValueRange arguments) {
+  AttentionKernelArgs args;
+  unsigned next = 0;
+  args.q = arguments[next++];
+  if (spec.hasSequence) {
+    args.k = arguments[next++];
+    args.v = arguments[next++];
+  }
+  if (spec.hasDepth) {
+    args.depthK = arguments[next++];
+    args.depthV = arguments[next++];
+  }
+  args.out = arguments[next++];
+  args.lse = arguments[next++];
+  args.batch = arguments[next++];
+  args.queries = arguments[next++];
+  args.keys = arguments[next++];
+  args.depth = arguments[next++];
+  return args;
+}
+
+SmallVector<MemRefType>
+mlir::moda::getSharedTileTypes(const AttentionKernelSpec &spec,
+                               Attribute memorySpace) {
+  auto tile = [&](int64_t rows) {
+    return MemRefType::get({rows * spec.headDim}, spec.elementType,
+                           MemRefLayoutAttrInterface(), memorySpace);
+  };
+  int64_t seqRows = spec.config.getBlockN();
+  int64_t depthRows = spec.config.getBlockDepth();
+  return {tile(seqRows), tile(seqRows), tile(depthRows), tile(depthRows)};
+}
+
+SmallVector<Value, 3> mlir::moda::buildGridSize(ImplicitLocOpBuilder &b,
+                                                const AttentionKernelSpec &spec,
+                                                Value batch, Value queries) {
+  Value rows = arith::MulIOp::create(
+      b, queries, arith::ConstantIndexOp::create(b, spec.groupSize));
+  Value blocks = arith::CeilDivUIOp::create(
+      b, rows, arith::ConstantIndexOp::create(b, spec.config.getBlockM()));
+  return {blocks, arith::ConstantIndexOp::create(b, spec.numKVHeads), batch};
+}

@@ -1,0 +1,91 @@
+//===- LauncherCall.cpp - replace a moda.attention by a launcher call -----===//
+//
+// Where a moda.attention stood on tensors, its inputs become flat buffers,
+// its results fresh allocations, and a call hands both to the kernel's
+// launcher (the GPU launcher or the host one: the call site is the same).
+//
+//===----------------------------------------------------------------------===//
+
+#include "moda/Conversion/ModaToKernel/AttentionKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::moda;
+
+/// A dense buffer of any rank, viewed as memref<?xT>.
+static Value flatten(ImplicitLocOpBuilder &b, Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  ReassociationIndices all =
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  Value flat = memref::CollapseShapeOp::create(b, buffer,
+                                               ArrayRef<ReassociationIndices>{all});
+  auto dynamic = MemRefType::get({ShapedType::kDynamic}, type.getElementType());
+  return memref::CastOp::create(b, dynamic, flat);
+}
+
+static Value dimOf(ImplicitLocOpBuilder &b, Value tensor, int64_t dim) {
+  return tensor::DimOp::create(b, tensor, dim);
+}
+
+void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
+                                         AttentionOp op,
+                                         const AttentionKernelSpec &spec,
+                                         func::FuncOp launcher) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+
+  auto inputBuffer = [&](Value tensor) {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    Value buffer = bufferization::ToBufferOp::create(
+        b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
+        /*read_only=*/true);
+    return flatten(b, buffer);
+  };
+  Value q = op.getQ();
+  Value batch = dimOf(b, q, 0), queries = dimOf(b, q, 1);
+  // Output allocations take their dynamic sizes from q ([B, T, ...]).
+  auto allocate = [&](RankedTensorType type, ArrayRef<Value> dims) {
+    SmallVector<Value> dynamicSizes;
+    for (auto [i, size] : llvm::enumerate(type.getShape()))
+      if (ShapedType::isDynamic(size))
+        dynamicSizes.push_back(dims[i]);
+    return memref::AllocOp::create(
+        b, MemRefType::get(type.getShape(), type.getElementType()),
+        dynamicSizes);
+  };
+  auto outType = cast<RankedTensorType>(op.getOut().getType());
+  auto lseType = cast<RankedTensorType>(op.getLse().getType());
+  Value heads = arith::ConstantIndexOp::create(b, spec.numQueryHeads);
+  Value headDim = arith::ConstantIndexOp::create(b, spec.headDim);
+  Value outBuffer = allocate(outType, {batch, queries, heads, headDim});
+  Value lseBuffer = allocate(lseType, {batch, heads, queries});
+
+  SmallVector<Value> operands = {inputBuffer(q)};
+  Value zero = arith::ConstantIndexOp::create(b, 0);
+  Value keys = zero, depth = zero;
+  if (spec.hasSequence) {
+    operands.append({inputBuffer(op.getK()), inputBuffer(op.getV())});
+    keys = dimOf(b, op.getK(), 1);
+  }
+  if (spec.hasDepth) {
+    operands.append({inputBuffer(op.getDepthK()), inputBuffer(op.getDepthV())});
+    depth = dimOf(b, op.getDepthK(), 2);
+  }
+  operands.append({flatten(b, outBuffer), flatten(b, lseBuffer), batch,
+                   queries, keys, depth});
+  func::CallOp::create(b, launcher, operands);
+
+  Value out = bufferization::ToTensorOp::create(b, outType, outBuffer,
+                                                b.getUnitAttr(),
+                                                b.getUnitAttr());
+  Value lse = bufferization::ToTensorOp::create(b, lseType, lseBuffer,
+                                                b.getUnitAttr(),
+                                                b.getUnitAttr());
+  rewriter.replaceOp(op, ValueRange{out, lse});
+}

@@ -1,0 +1,73 @@
+//===- Pipelines.cpp - moda's registered pass pipelines -------------------===//
+//
+// The pipelines are written in the textual pass-pipeline syntax so that what
+// runs here is exactly what a user can paste into moda-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moda/Pipelines/Pipelines.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::moda;
+
+static void appendPipeline(OpPassManager &pm, StringRef pipeline) {
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (failed(parsePassPipeline(pipeline, pm, errorStream)))
+    llvm::report_fatal_error(llvm::Twine("moda: invalid built-in pipeline: ") +
+                             errors);
+}
+
+void mlir::moda::buildGPUKernelPipeline(
+    OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
+  appendPipeline(pm, llvm::formatv("moda-select-kernel-config{{target={0}},"
+                                   "convert-moda-to-gpu,canonicalize,cse",
+                                   options.chip.getValue())
+                         .str());
+}
+
+void mlir::moda::buildKernelToBinaryPipeline(
+    OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
+  appendPipeline(
+      pm, llvm::formatv(
+              "nvvm-attach-target{{chip={0} features={1} O={2}},"
+              "gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm,"
+              "canonicalize,cse,reconcile-unrealized-casts),"
+              "gpu-module-to-binary{{format={3}}",
+              options.chip.getValue(), options.features.getValue(),
+              options.optLevel.getValue(), options.format.getValue())
+              .str());
+}
+
+void mlir::moda::buildGPUBinaryPipeline(
+    OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
+  buildGPUKernelPipeline(pm, options);
+  buildKernelToBinaryPipeline(pm, options);
+}
+
+void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
+  appendPipeline(pm, "moda-select-kernel-config,convert-moda-to-host,"
+                     "canonicalize,cse,"
+                     "one-shot-bufferize{bufferize-function-boundaries},"
+                     "convert-vector-to-scf,convert-scf-to-cf,"
+                     "expand-strided-metadata,lower-affine,"
+                     "convert-vector-to-llvm,finalize-memref-to-llvm,"
+                     "convert-math-to-llvm,convert-arith-to-llvm,"
+                     "convert-index-to-llvm,convert-func-to-llvm,"
+                     "convert-cf-to-llvm,reconcile-unrealized-casts");
+}
+
+void mlir::moda::registerModaPipelines() {
+  PassPipelineRegistration<GPUBinaryPipelineOptions>(
+      "moda-to-gpu-binary",
+      "Lower moda to tiled GPU kernels in a gpu.binary (PTX for sm_90a)",
+      buildGPUBinaryPipeline);
+  PassPipelineRegistration<>(
+      "moda-to-host-llvm",
+      "Lower moda to the tiled kernel on the host, in the LLVM dialect",
+      buildHostLLVMPipeline);
+}

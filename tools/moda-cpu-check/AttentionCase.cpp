@@ -1,0 +1,283 @@
+//===- AttentionCase.cpp - one forward case and its run on the host -------===//
+
+#include "AttentionCase.h"
+
+#include "moda/Pipelines/Pipelines.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <vector>
+
+using namespace moda;
+using namespace moda::cpucheck;
+using reference::Visibility;
+
+static const char *elementTypeName(ElementType type) {
+  switch (type) {
+  case ElementType::BF16:
+    return "bf16";
+  case ElementType::F16:
+    return "f16";
+  case ElementType::F32:
+    return "f32";
+  }
+  return "?";
+}
+
+static const char *visibilityName(Visibility visibility) {
+  switch (visibility) {
+  case Visibility::PerPosition:
+    return "per_position";
+  case Visibility::Chunk:
+    return "chunk";
+  case Visibility::DepthOnly:
+    return "depth_only";
+  }
+  return "?";
+}
+
+double moda::cpucheck::toleranceFor(ElementType type) {
+  switch (type) {
+  case ElementType::BF16:
+    return 4e-3;
+  case ElementType::F16:
+    return 1e-3;
+  case ElementType::F32:
+    return 1e-5;
+  }
+  return 0;
+}
+
+std::string AttentionCase::describe() const {
+  const reference::AttentionProblem &p = problem;
+  std::string text = llvm::formatv(
+      "{0} B{1} T{2} S{3} Hq{4} Hk{5} D{6} L{7} {8} {9}",
+      elementTypeName(elementType), p.batch, p.queries, p.keys, p.queryHeads,
+      p.kvHeads, p.headDim, p.depth, p.causal ? "causal" : "full",
+      visibilityName(p.visibility));
+  if (p.visibility == Visibility::Chunk)
+    text += llvm::formatv(" C{0}", p.chunkSize).str();
+  if (config)
+    text += llvm::formatv(" tiles{0}x{1}x{2}", config->blockM, config->blockN,
+                          config->blockDepth)
+                .str();
+  return text;
+}
+
+std::string AttentionCase::toMLIR() const {
+  const reference::AttentionProblem &p = problem;
+  const char *e = elementTypeName(elementType);
+  std::string qType = llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch,
+                                    p.queries, p.queryHeads, p.headDim, e);
+  std::string kvType = llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch,
+                                     p.keys, p.kvHeads, p.headDim, e);
+  std::string depthType =
+      llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}x{5}>", p.batch, p.queries,
+                    p.depth, p.kvHeads, p.headDim, e);
+  std::string lseType = llvm::formatv("tensor<{0}x{1}x{2}xf32>", p.batch,
+                                      p.queryHeads, p.queries);
+  bool hasSequence = p.visibility != Visibility::DepthOnly;
+  bool hasDepth = p.visibility != Visibility::PerPosition || p.depth > 0;
+
+  std::string arguments = "%q: " + qType, operands;
+  if (hasSequence) {
+    arguments += ", %k: " + kvType + ", %v: " + kvType;
+    operands += " kv(%k, %v : " + kvType + ", " + kvType + ")";
+  }
+  if (hasDepth) {
+    arguments += ", %dk: " + depthType + ", %dv: " + depthType;
+    operands += " depth(%dk, %dv : " + depthType + ", " + depthType + ")";
+  }
+  std::string attributes =
+      llvm::formatv("scale = {0:e} : f32, visibility = #moda.visibility<{1}>",
+                    p.scale, visibilityName(p.visibility));
+  if (p.causal)
+    attributes += ", causal";
+  if (p.visibility == Visibility::Chunk)
+    attributes += llvm::formatv(", chunk_size = {0}", p.chunkSize).str();
+  if (config)
+    attributes += llvm::formatv(
+        ", config = #moda.config<block_m = {0}, block_n = {1}, "
+        "block_depth = {2}, num_warps = 4, num_stages = 2, mma = fma, "
+        "target = \"sm_90a\">",
+        config->blockM, config->blockN, config->blockDepth);
+  return llvm::formatv(
+      "func.func @attention({0}) -> ({1}, {2}) {{\n"
+      "  %out, %lse = moda.attention q(%q : {1}){3} {{{4}} -> {1}, {2}\n"
+      "  return %out, %lse : {1}, {2}\n"
+      "}\n",
+      arguments, qType, lseType, operands, attributes);
+}
+
+namespace {
+
+/// A flat host buffer in one element type, with the exact values it holds
+/// also in float64 (what the reference reads).
+struct Buffer {
+  ElementType type;
+  std::vector<uint16_t> halfBits; // bf16 / f16
+  std::vector<float> floats;      // f32
+  std::vector<double> values;
+
+  Buffer(ElementType type, size_t n) : type(type), values(n) {
+    if (type == ElementType::F32)
+      floats.resize(n);
+    else
+      halfBits.resize(n);
+  }
+  void *data() {
+    return type == ElementType::F32 ? static_cast<void *>(floats.data())
+                                    : static_cast<void *>(halfBits.data());
+  }
+  size_t size() const { return values.size(); }
+
+  void fillRandom(std::mt19937_64 &rng) {
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (size_t i = 0; i < size(); ++i)
+      set(i, normal(rng));
+  }
+  /// Every bit set: NaN in every element type, so an unwritten element fails.
+  void poison() {
+    std::memset(data(), 0xFF, size() * (type == ElementType::F32 ? 4 : 2));
+  }
+  void set(size_t i, float value) {
+    switch (type) {
+    case ElementType::BF16:
+      halfBits[i] = reference::floatToBf16(value);
+      values[i] = reference::bf16ToFloat(halfBits[i]);
+      return;
+    case ElementType::F16:
+      halfBits[i] = reference::floatToHalf(value);
+      values[i] = reference::halfToFloat(halfBits[i]);
+      return;
+    case ElementType::F32:
+      floats[i] = value;
+      values[i] = value;
+      return;
+    }
+  }
+  /// Re-reads `values` from the raw storage (after the kernel wrote it).
+  void readBack() {
+    for (size_t i = 0; i < size(); ++i) {
+      switch (type) {
+      case ElementType::BF16:
+        values[i] = reference::bf16ToFloat(halfBits[i]);
+        break;
+      case ElementType::F16:
+        values[i] = reference::halfToFloat(halfBits[i]);
+        break;
+      case ElementType::F32:
+        values[i] = floats[i];
+        break;
+      }
+    }
+  }
+};
+
+/// The five fields of a memref<?xT> descriptor, as the launcher takes them.
+struct FlatDescriptor {
+  void *allocated;
+  void *aligned;
+  int64_t offset, size, stride;
+};
+
+} // namespace
+
+CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
+                                     const AttentionCase &c, uint64_t seed) {
+  CaseResult result;
+  result.tolerance = toleranceFor(c.elementType);
+  const reference::AttentionProblem &p = c.problem;
+
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(c.toMLIR(), &context);
+  if (!module) {
+    result.error = "the case's IR did not parse";
+    return result;
+  }
+  mlir::PassManager pm(&context);
+  mlir::moda::buildHostLLVMPipeline(pm);
+  if (mlir::failed(pm.run(*module))) {
+    result.error = "the host pipeline failed";
+    return result;
+  }
+  mlir::ExecutionEngineOptions options;
+  options.transformer = mlir::makeOptimizingTransformer(2, 0, nullptr);
+  // memrefCopy (bufferized tensor copies) and the bf16/f16 conversions that
+  // the host has no instruction for come from MLIR's runtime libraries.
+  const llvm::StringRef runtimeLibraries[] = {
+      MODA_MLIR_LIBRARY_DIR "/libmlir_c_runner_utils.so",
+      MODA_MLIR_LIBRARY_DIR "/libmlir_float16_utils.so"};
+  options.sharedLibPaths = runtimeLibraries;
+  auto engine = mlir::ExecutionEngine::create(*module, options);
+  if (!engine) {
+    result.error = llvm::toString(engine.takeError());
+    return result;
+  }
+
+  bool hasSequence = p.visibility != Visibility::DepthOnly;
+  bool hasDepth = p.visibility != Visibility::PerPosition || p.depth > 0;
+  size_t qSize = p.batch * p.queries * p.queryHeads * p.headDim;
+  size_t kvSize = hasSequence ? p.batch * p.keys * p.kvHeads * p.headDim : 0;
+  size_t depthSize =
+      hasDepth ? p.batch * p.queries * p.depth * p.kvHeads * p.headDim : 0;
+  size_t lseSize = p.batch * p.queryHeads * p.queries;
+
+  std::mt19937_64 rng(seed);
+  Buffer q(c.elementType, qSize), k(c.elementType, kvSize),
+      v(c.elementType, kvSize), dk(c.elementType, depthSize),
+      dv(c.elementType, depthSize), out(c.elementType, qSize),
+      lse(ElementType::F32, lseSize);
+  for (Buffer *input : {&q, &k, &v, &dk, &dv})
+    input->fillRandom(rng);
+  out.poison();
+  lse.poison();
+
+  std::vector<Buffer *> buffers = {&q};
+  if (hasSequence)
+    buffers.insert(buffers.end(), {&k, &v});
+  if (hasDepth)
+    buffers.insert(buffers.end(), {&dk, &dv});
+  buffers.insert(buffers.end(), {&out, &lse});
+  std::vector<FlatDescriptor> descriptors;
+  for (Buffer *buffer : buffers)
+    descriptors.push_back({buffer->data(), buffer->data(), 0,
+                           static_cast<int64_t>(buffer->size()), 1});
+  int64_t sizes[4] = {p.batch, p.queries, hasSequence ? p.keys : 0,
+                      hasDepth ? p.depth : 0};
+  llvm::SmallVector<void *> packed;
+  for (FlatDescriptor &d : descriptors)
+    packed.append({&d.allocated, &d.aligned, &d.offset, &d.size, &d.stride});
+  for (int64_t &size : sizes)
+    packed.push_back(&size);
+  if (llvm::Error error =
+          (*engine)->invokePacked("moda_attention_0_launch", packed)) {
+    result.error = llvm::toString(std::move(error));
+    return result;
+  }
+  result.compiled = true;
+  out.readBack();
+  lse.readBack();
+
+  std::vector<double> expectedOut(qSize), expectedLse(lseSize);
+  reference::attentionForward(p, q.values.data(),
+                              hasSequence ? k.values.data() : nullptr,
+                              hasSequence ? v.values.data() : nullptr,
+                              hasDepth ? dk.values.data() : nullptr,
+                              hasDepth ? dv.values.data() : nullptr,
+                              expectedOut.data(), expectedLse.data());
+  result.outError =
+      reference::relativeError(out.values.data(), expectedOut.data(), qSize);
+  result.lseError =
+      reference::lseError(lse.values.data(), expectedLse.data(), lseSize);
+  return result;
+}

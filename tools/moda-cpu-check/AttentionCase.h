@@ -1,0 +1,60 @@
+//===- AttentionCase.h - one forward case and its run on the host -*- C++ -*-//
+//
+// A case is one moda.attention with concrete shapes and attributes. It is
+// written as IR, compiled by moda's host pipeline (the same tiled kernel as
+// the GPU's, one thread per block), run in-process by MLIR's ExecutionEngine
+// on fresh random inputs, and judged against the float64 reference.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_TOOLS_MODA_CPU_CHECK_ATTENTIONCASE_H
+#define MODA_TOOLS_MODA_CPU_CHECK_ATTENTIONCASE_H
+
+#include "moda/Reference/Reference.h"
+
+#include "mlir/IR/MLIRContext.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace moda::cpucheck {
+
+enum class ElementType { BF16, F16, F32 };
+
+struct TileConfig {
+  int64_t blockM, blockN, blockDepth;
+};
+
+struct AttentionCase {
+  reference::AttentionProblem problem;
+  ElementType elementType;
+  /// A configuration pinned in the IR; the heuristics choose when absent.
+  std::optional<TileConfig> config;
+
+  /// e.g. "bf16 B1 T67 S67 Hq8 Hk1 D64 L7 causal per_position".
+  std::string describe() const;
+  /// The case as a module with one function holding one moda.attention.
+  std::string toMLIR() const;
+};
+
+struct CaseResult {
+  bool compiled = false;
+  std::string error; // why it did not compile or run
+  double outError = 0, lseError = 0;
+  double tolerance = 0;
+  bool passed() const {
+    return compiled && outError <= tolerance && lseError <= tolerance;
+  }
+};
+
+/// Compiles and runs `c` with inputs drawn from `seed`.
+CaseResult runOnHost(mlir::MLIRContext &context, const AttentionCase &c,
+                     uint64_t seed);
+
+/// MODA.md section 6: bf16 4e-3, f16 1e-3, f32 1e-5.
+double toleranceFor(ElementType type);
+
+} // namespace moda::cpucheck
+
+#endif // MODA_TOOLS_MODA_CPU_CHECK_ATTENTIONCASE_H
