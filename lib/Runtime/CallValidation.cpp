@@ -1,0 +1,286 @@
+//===- CallValidation.cpp - check a call against the manifest -------------===//
+
+#include "CallValidation.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace moda::runtime {
+
+namespace {
+
+/// CUDA's limits on grid dimensions x and y/z.
+constexpr int64_t kMaxGridX = std::numeric_limits<int32_t>::max();
+constexpr int64_t kMaxGridYZ = 65535;
+
+std::string listTensorNames(const Manifest &manifest) {
+  std::string names;
+  for (const TensorSpec &spec : manifest.tensors)
+    names += (names.empty() ? "" : ", ") + spec.name;
+  return names;
+}
+
+size_t elementSize(moda_dtype dtype) { return dtype == MODA_F32 ? 4 : 2; }
+
+/// Where a size symbol got its value, for messages about contradictions.
+struct Binding {
+  int64_t value = -1;
+  std::string tensor;
+  size_t dimension = 0;
+};
+
+class CallValidator {
+public:
+  CallValidator(const Manifest &manifest, LaunchPlan &plan)
+      : manifest(manifest), plan(plan) {}
+
+  Error validate(const moda_tensor *tensors, int numTensors) {
+    std::vector<const moda_tensor *> ordered;
+    Error error = matchTensors(tensors, numTensors, ordered);
+    for (size_t i = 0; i < ordered.size() && !error.failed(); ++i)
+      error = checkTensor(manifest.tensors[i], *ordered[i]);
+    if (!error.failed()) {
+      bindUnusedSymbols();
+      error = checkVariantSizes();
+    }
+    if (!error.failed())
+      error = buildParameters(ordered);
+    if (!error.failed())
+      error = computeGrid();
+    return error;
+  }
+
+private:
+  const Manifest &manifest;
+  LaunchPlan &plan;
+  std::array<Binding, MODA_NUM_SYMBOLS> bindings;
+  std::vector<int64_t> elementCounts; // per manifest tensor
+
+  /// Puts the caller's tensors in manifest order; each exactly once.
+  Error matchTensors(const moda_tensor *tensors, int numTensors,
+                     std::vector<const moda_tensor *> &ordered) {
+    if (numTensors > 0 && !tensors)
+      return makeError(MODA_ERROR_INVALID_ARGUMENT,
+                       "tensors is NULL but num_tensors is %d", numTensors);
+    if (numTensors != static_cast<int>(manifest.tensors.size()))
+      return makeError(MODA_ERROR_INVALID_ARGUMENT,
+                       "kernel %s takes %zu tensors (%s) but the call passes %d",
+                       manifest.entry.c_str(), manifest.tensors.size(),
+                       listTensorNames(manifest).c_str(), numTensors);
+    ordered.assign(manifest.tensors.size(), nullptr);
+    for (int i = 0; i < numTensors; ++i) {
+      if (!tensors[i].name)
+        return makeError(MODA_ERROR_INVALID_ARGUMENT,
+                         "tensors[%d].name is NULL", i);
+      int index = manifest.findTensor(tensors[i].name);
+      if (index < 0)
+        return makeError(MODA_ERROR_INVALID_ARGUMENT,
+                         "tensors[%d] is named \"%s\"; kernel %s takes %s", i,
+                         tensors[i].name, manifest.entry.c_str(),
+                         listTensorNames(manifest).c_str());
+      if (ordered[index])
+        return makeError(MODA_ERROR_INVALID_ARGUMENT,
+                         "tensor \"%s\" is passed twice", tensors[i].name);
+      ordered[index] = &tensors[i];
+    }
+    return Error();
+  }
+
+  Error checkTensor(const TensorSpec &spec, const moda_tensor &tensor) {
+    const char *name = spec.name.c_str();
+    if (tensor.dtype != spec.dtype)
+      return makeError(MODA_ERROR_DTYPE,
+                       "tensor %s has dtype %s (%d) but kernel %s needs %s",
+                       name, dtypeName(tensor.dtype), tensor.dtype,
+                       manifest.entry.c_str(), dtypeName(spec.dtype));
+    if (tensor.rank != static_cast<int>(spec.shape.size()))
+      return makeError(MODA_ERROR_SHAPE, "tensor %s has rank %d but needs %zu",
+                       name, tensor.rank, spec.shape.size());
+    if (!tensor.shape)
+      return makeError(MODA_ERROR_INVALID_ARGUMENT, "tensor %s: shape is NULL",
+                       name);
+    int64_t elements = 1;
+    for (size_t d = 0; d < spec.shape.size(); ++d) {
+      Error error = checkDimension(spec, d, tensor.shape[d]);
+      if (error.failed())
+        return error;
+      if (tensor.shape[d] != 0 &&
+          elements > std::numeric_limits<int64_t>::max() /
+                         static_cast<int64_t>(elementSize(spec.dtype)) /
+                         tensor.shape[d])
+        return makeError(MODA_ERROR_SHAPE, "tensor %s is too large", name);
+      elements *= tensor.shape[d];
+    }
+    elementCounts.push_back(elements);
+    Error error = checkStrides(spec, tensor);
+    if (error.failed())
+      return error;
+    if (elements == 0)
+      return Error(); // never dereferenced: any pointer will do
+    if (!tensor.data)
+      return makeError(MODA_ERROR_INVALID_ARGUMENT,
+                       "tensor %s: data is NULL but the tensor has %lld "
+                       "elements",
+                       name, static_cast<long long>(elements));
+    uintptr_t address = reinterpret_cast<uintptr_t>(tensor.data);
+    if (address % kRequiredAlignment != 0)
+      return makeError(MODA_ERROR_ALIGNMENT,
+                       "tensor %s: data pointer %p is not %zu-byte aligned", name,
+                       tensor.data, static_cast<size_t>(kRequiredAlignment));
+    return Error();
+  }
+
+  Error checkDimension(const TensorSpec &spec, size_t d, int64_t extent) {
+    const Dimension &dimension = spec.shape[d];
+    const char *name = spec.name.c_str();
+    if (extent < 0)
+      return makeError(MODA_ERROR_SHAPE,
+                       "tensor %s: dimension %zu (%s) is negative (%lld)", name,
+                       d, dimension.label, static_cast<long long>(extent));
+    if (!dimension.isSymbolic()) {
+      if (extent != dimension.extent)
+        return makeError(MODA_ERROR_SHAPE,
+                         "tensor %s: dimension %zu (%s) is %lld but kernel %s "
+                         "needs %lld",
+                         name, d, dimension.label,
+                         static_cast<long long>(extent), manifest.entry.c_str(),
+                         static_cast<long long>(dimension.extent));
+      return Error();
+    }
+    int symbol = dimension.symbol;
+    Binding &binding = bindings[symbol];
+    if (binding.value >= 0) {
+      if (extent != binding.value)
+        return makeError(MODA_ERROR_SIZE_MISMATCH,
+                         "size %s is %lld from tensor %s dimension %zu but "
+                         "%lld from tensor %s dimension %zu",
+                         symbolName(symbol),
+                         static_cast<long long>(binding.value),
+                         binding.tensor.c_str(), binding.dimension,
+                         static_cast<long long>(extent), name, d);
+      return Error();
+    }
+    int64_t fixed = manifest.fixedSizes[symbol];
+    if (fixed >= 0 && extent != fixed)
+      return makeError(MODA_ERROR_SIZE_MISMATCH,
+                       "tensor %s: dimension %zu (%s) is %lld but the manifest "
+                       "fixes %s = %lld",
+                       name, d, symbolName(symbol),
+                       static_cast<long long>(extent), symbolName(symbol),
+                       static_cast<long long>(fixed));
+    binding = Binding{extent, spec.name, d};
+    plan.sizes[symbol] = extent;
+    return Error();
+  }
+
+  /// Only dense row-major tensors are supported; the stride of a dimension
+  /// of extent 1 never matters, so any value is accepted there.
+  Error checkStrides(const TensorSpec &spec, const moda_tensor &tensor) {
+    if (!tensor.strides)
+      return Error(); // NULL means dense row-major
+    int64_t expected = 1;
+    for (int d = tensor.rank - 1; d >= 0; --d) {
+      if (tensor.shape[d] == 0)
+        return Error(); // an empty tensor has no layout to check
+      if (tensor.shape[d] != 1 && tensor.strides[d] != expected)
+        return makeError(MODA_ERROR_STRIDE,
+                         "tensor %s: stride of dimension %d (%s) is %lld but "
+                         "the dense row-major layout needs %lld; only dense "
+                         "contiguous tensors are supported (make it contiguous "
+                         "first)",
+                         spec.name.c_str(), d, spec.shape[d].label,
+                         static_cast<long long>(tensor.strides[d]),
+                         static_cast<long long>(expected));
+      expected *= tensor.shape[d];
+    }
+    return Error();
+  }
+
+  /// The ABI passes S = 0 without sequence keys and L = 0 without depth.
+  void bindUnusedSymbols() {
+    for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol)
+      if (bindings[symbol].value < 0)
+        plan.sizes[symbol] = std::max<int64_t>(manifest.fixedSizes[symbol], 0);
+  }
+
+  Error checkVariantSizes() {
+    if (manifest.visibility == MODA_VISIBILITY_CHUNK &&
+        plan.sizes[MODA_SYMBOL_S] != plan.sizes[MODA_SYMBOL_T])
+      return makeError(MODA_ERROR_SIZE_MISMATCH,
+                       "chunk visibility needs S == T, but S = %lld and T = "
+                       "%lld",
+                       static_cast<long long>(plan.sizes[MODA_SYMBOL_S]),
+                       static_cast<long long>(plan.sizes[MODA_SYMBOL_T]));
+    return Error();
+  }
+
+  Error buildParameters(const std::vector<const moda_tensor *> &ordered) {
+    plan.parameterValues.clear();
+    for (const KernelParameter &parameter : manifest.parameters) {
+      if (parameter.kind == KernelParameter::Kind::Size) {
+        plan.parameterValues.push_back(
+            static_cast<uint64_t>(plan.sizes[parameter.symbol]));
+        continue;
+      }
+      // A 1-D memref descriptor: allocated, aligned, offset, size, stride.
+      uint64_t address = reinterpret_cast<uintptr_t>(
+          ordered[parameter.tensorIndex]->data);
+      uint64_t elements =
+          static_cast<uint64_t>(elementCounts[parameter.tensorIndex]);
+      for (uint64_t value : {address, address, uint64_t(0), elements,
+                             uint64_t(1)})
+        plan.parameterValues.push_back(value);
+    }
+    return Error();
+  }
+
+  Error computeGrid() {
+    bool anyEmpty = false;
+    for (size_t i = 0; i < 3; ++i) {
+      const GridDimension &formula = manifest.grid[i];
+      int64_t extent = formula.constant;
+      if (formula.symbol >= 0) {
+        int64_t size = plan.sizes[formula.symbol];
+        if (size > std::numeric_limits<int64_t>::max() / formula.multiplier)
+          return makeError(MODA_ERROR_SHAPE, "grid dimension %zu overflows", i);
+        extent = (size * formula.multiplier + formula.divisor - 1) /
+                 formula.divisor;
+      }
+      int64_t limit = i == 0 ? kMaxGridX : kMaxGridYZ;
+      if (extent > limit)
+        return makeError(MODA_ERROR_SHAPE,
+                         "grid dimension %zu is %lld, above CUDA's limit of "
+                         "%lld; the sizes are too large for this kernel",
+                         i, static_cast<long long>(extent),
+                         static_cast<long long>(limit));
+      anyEmpty |= extent == 0;
+      plan.grid[i] = static_cast<unsigned>(extent);
+    }
+    plan.block = manifest.block;
+    plan.dynamicSharedMemory = manifest.dynamicSharedMemory;
+    bool outputsEmpty = true;
+    for (size_t i = 0; i < manifest.tensors.size(); ++i)
+      if (manifest.tensors[i].role == MODA_ROLE_OUTPUT && elementCounts[i] > 0)
+        outputsEmpty = false;
+    if (anyEmpty && !outputsEmpty)
+      return makeError(MODA_ERROR_SHAPE,
+                       "the grid is empty for B = %lld, T = %lld, S = %lld, "
+                       "L = %lld but the outputs are not",
+                       static_cast<long long>(plan.sizes[0]),
+                       static_cast<long long>(plan.sizes[1]),
+                       static_cast<long long>(plan.sizes[2]),
+                       static_cast<long long>(plan.sizes[3]));
+    plan.nothingToDo = outputsEmpty;
+    return Error();
+  }
+};
+
+} // namespace
+
+Error planLaunch(const Manifest &manifest, const moda_tensor *tensors,
+                 int numTensors, LaunchPlan &plan) {
+  plan = LaunchPlan();
+  return CallValidator(manifest, plan).validate(tensors, numTensors);
+}
+
+} // namespace moda::runtime

@@ -1,0 +1,43 @@
+//===- CallValidation.h - check a call against the manifest ---------------===//
+//
+// Everything a launch needs that does not touch the driver: the caller's
+// tensors are matched against the manifest, the size symbols are bound, and
+// the kernel parameters and grid are computed. Kept apart from the CUDA code
+// so that it is testable on machines without a GPU.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_LIB_RUNTIME_CALLVALIDATION_H
+#define MODA_LIB_RUNTIME_CALLVALIDATION_H
+
+#include "Manifest.h"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace moda::runtime {
+
+/// Device pointers must be aligned to this many bytes (vectorized accesses).
+constexpr uintptr_t kRequiredAlignment = 16;
+
+struct LaunchPlan {
+  /// B, T, S, L as bound from the tensors (unbound: the fixed value or 0).
+  std::array<int64_t, MODA_NUM_SYMBOLS> sizes{{0, 0, 0, 0}};
+  /// The kernel's parameters in order, each a u64 (docs/artifacts.md).
+  std::vector<uint64_t> parameterValues;
+  std::array<unsigned, 3> grid{{0, 0, 0}};
+  std::array<unsigned, 3> block{{0, 0, 0}};
+  unsigned dynamicSharedMemory = 0;
+  /// True when every output is empty: there is nothing to launch.
+  bool nothingToDo = false;
+};
+
+/// Validates `tensors` against `manifest` and computes the launch. On error
+/// the plan is unusable and the message names the tensor and dimension.
+Error planLaunch(const Manifest &manifest, const moda_tensor *tensors,
+                 int numTensors, LaunchPlan &plan);
+
+} // namespace moda::runtime
+
+#endif // MODA_LIB_RUNTIME_CALLVALIDATION_H

@@ -1,0 +1,574 @@
+//===- Manifest.cpp - read and check a kernel manifest --------------------===//
+
+#include "Manifest.h"
+
+#include "Json.h"
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+
+namespace moda::runtime {
+
+const char *symbolName(int symbol) {
+  static const char *const names[MODA_NUM_SYMBOLS] = {"B", "T", "S", "L"};
+  return symbol >= 0 && symbol < MODA_NUM_SYMBOLS ? names[symbol] : "?";
+}
+
+const char *dtypeName(int dtype) {
+  switch (dtype) {
+  case MODA_BF16:
+    return "bf16";
+  case MODA_F16:
+    return "f16";
+  case MODA_F32:
+    return "f32";
+  default:
+    return "unknown";
+  }
+}
+
+int Manifest::findTensor(const std::string &name) const {
+  for (size_t i = 0; i < tensors.size(); ++i)
+    if (tensors[i].name == name)
+      return static_cast<int>(i);
+  return -1;
+}
+
+Error readFile(const std::string &path, std::string &contents) {
+  FILE *file = std::fopen(path.c_str(), "rb");
+  if (!file)
+    return makeError(MODA_ERROR_IO, "cannot open '%s': %s", path.c_str(),
+                     std::strerror(errno));
+  contents.clear();
+  char buffer[1 << 16];
+  size_t count;
+  while ((count = std::fread(buffer, 1, sizeof buffer, file)) > 0)
+    contents.append(buffer, count);
+  bool readFailed = std::ferror(file) != 0;
+  std::fclose(file);
+  if (readFailed)
+    return makeError(MODA_ERROR_IO, "cannot read '%s'", path.c_str());
+  return Error();
+}
+
+namespace {
+
+/// Records a manifest error unless one is already recorded: parsing goes on
+/// after a failure (each step checks error.failed()), and the first message
+/// is the one that explains the problem.
+void failOnce(Error &error, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+void failOnce(Error &error, const char *format, ...) {
+  if (error.failed())
+    return;
+  char message[512];
+  va_list arguments;
+  va_start(arguments, format);
+  std::vsnprintf(message, sizeof message, format, arguments);
+  va_end(arguments);
+  error = Error{MODA_ERROR_MANIFEST, message};
+}
+
+int parseSymbol(const std::string &text) {
+  for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol)
+    if (text == symbolName(symbol))
+      return symbol;
+  return -1;
+}
+
+bool parseDtype(const std::string &text, moda_dtype &dtype) {
+  for (moda_dtype candidate : {MODA_BF16, MODA_F16, MODA_F32}) {
+    if (text == dtypeName(candidate)) {
+      dtype = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Reads typed fields of one JSON object; the first failure sticks and names
+/// the field by its path (e.g. "config.num_warps").
+class FieldReader {
+public:
+  FieldReader(const JsonValue &object, std::string path, Error &error)
+      : object(object), path(std::move(path)), error(error) {}
+
+  bool has(const char *key) const { return object.find(key) != nullptr; }
+
+  const JsonValue *require(const char *key, JsonValue::Kind kind) {
+    if (error.failed())
+      return nullptr;
+    const JsonValue *value = object.find(key);
+    if (!value) {
+      failOnce(error, "missing required field \"%s\"", fieldPath(key).c_str());
+      return nullptr;
+    }
+    if (value->kind != kind) {
+      failOnce(error, "field \"%s\" must be %s %s, not %s", fieldPath(key).c_str(),
+           kind == JsonValue::Kind::Array || kind == JsonValue::Kind::Object
+               ? "an"
+               : "a",
+           jsonKindName(kind), jsonKindName(value->kind));
+      return nullptr;
+    }
+    return value;
+  }
+
+  void string(const char *key, std::string &out) {
+    if (const JsonValue *value = require(key, JsonValue::Kind::String))
+      out = value->string;
+  }
+
+  void boolean(const char *key, bool &out) {
+    if (const JsonValue *value = require(key, JsonValue::Kind::Bool))
+      out = value->boolean;
+  }
+
+  void integer(const char *key, int64_t &out, int64_t minimum) {
+    if (const JsonValue *value = require(key, JsonValue::Kind::Number))
+      checkInteger(*value, fieldPath(key), out, minimum);
+  }
+
+  void number(const char *key, double &out) {
+    if (const JsonValue *value = require(key, JsonValue::Kind::Number))
+      out = value->number;
+  }
+
+  bool checkInteger(const JsonValue &value, const std::string &where,
+                    int64_t &out, int64_t minimum) {
+    if (error.failed())
+      return false;
+    if (!value.isNumber() || !value.isInteger) {
+      failOnce(error, "field \"%s\" must be an integer", where.c_str());
+      return false;
+    }
+    if (value.integer < minimum) {
+      failOnce(error, "field \"%s\" must be >= %lld, not %lld", where.c_str(),
+           static_cast<long long>(minimum),
+           static_cast<long long>(value.integer));
+      return false;
+    }
+    out = value.integer;
+    return true;
+  }
+
+  std::string fieldPath(const std::string &key) const {
+    return path.empty() ? key : path + "." + key;
+  }
+
+
+private:
+  const JsonValue &object;
+  std::string path;
+  Error &error;
+};
+
+class ManifestParser {
+public:
+  ManifestParser(Manifest &manifest, Error &error)
+      : manifest(manifest), error(error) {}
+
+  void parse(const JsonValue &root) {
+    if (!root.isObject()) {
+      error = makeError(MODA_ERROR_MANIFEST, "the manifest must be a JSON "
+                                             "object");
+      return;
+    }
+    FieldReader fields(root, "", error);
+    parseHeader(fields);
+    parseVariant(fields);
+    if (const JsonValue *config = fields.require("config", JsonValue::Kind::Object))
+      parseConfig(*config);
+    if (const JsonValue *sizes = fields.require("sizes", JsonValue::Kind::Object))
+      parseSizes(*sizes);
+    if (const JsonValue *tensors = fields.require("tensors", JsonValue::Kind::Array))
+      parseTensors(*tensors);
+    if (!error.failed())
+      checkTensorSet();
+    if (const JsonValue *params = fields.require("params", JsonValue::Kind::Array))
+      parseParameters(*params);
+    if (const JsonValue *grid = fields.require("grid", JsonValue::Kind::Array))
+      parseGrid(*grid);
+    if (const JsonValue *block = fields.require("block", JsonValue::Kind::Array))
+      parseBlock(*block);
+    int64_t sharedMemory = 0;
+    fields.integer("dynamic_shared_memory", sharedMemory, 0);
+    if (!error.failed() && sharedMemory > UINT32_MAX)
+      failOnce(error, "dynamic_shared_memory %lld is too large",
+           static_cast<long long>(sharedMemory));
+    manifest.dynamicSharedMemory = static_cast<unsigned>(sharedMemory);
+  }
+
+private:
+  Manifest &manifest;
+  Error &error;
+
+
+  void parseHeader(FieldReader &fields) {
+    std::string format, op;
+    fields.string("format", format);
+    if (!error.failed() && format != "moda-kernel/1")
+      failOnce(error, "unsupported manifest format \"%s\" (this runtime reads "
+           "\"moda-kernel/1\")",
+           format.c_str());
+    fields.string("op", op);
+    if (!error.failed() && op != "attention")
+      failOnce(error, "unsupported op \"%s\" (this runtime launches \"attention\")",
+           op.c_str());
+    fields.string("kernel", manifest.entry);
+    if (!error.failed() && manifest.entry.empty())
+      failOnce(error, "field \"kernel\" must not be empty");
+    fields.string("ptx", manifest.ptxFile);
+    if (fields.has("cubin")) // optional: absent when ptxas was not found
+      fields.string("cubin", manifest.cubinFile);
+    fields.string("target", manifest.target);
+  }
+
+  void parseVariant(FieldReader &fields) {
+    std::string elementType, visibility;
+    fields.string("element_type", elementType);
+    if (!error.failed() && !parseDtype(elementType, manifest.elementType))
+      failOnce(error, "unknown element_type \"%s\" (expected bf16, f16 or f32)",
+           elementType.c_str());
+    fields.boolean("causal", manifest.causal);
+    fields.string("visibility", visibility);
+    if (!error.failed()) {
+      if (visibility == "per_position")
+        manifest.visibility = MODA_VISIBILITY_PER_POSITION;
+      else if (visibility == "chunk")
+        manifest.visibility = MODA_VISIBILITY_CHUNK;
+      else if (visibility == "depth_only")
+        manifest.visibility = MODA_VISIBILITY_DEPTH_ONLY;
+      else
+        failOnce(error, "unknown visibility \"%s\" (expected per_position, chunk or "
+             "depth_only)",
+             visibility.c_str());
+    }
+    fields.integer("chunk_size", manifest.chunkSize, 0);
+    if (!error.failed() && manifest.visibility == MODA_VISIBILITY_CHUNK &&
+        manifest.chunkSize < 1)
+      failOnce(error, "chunk visibility needs chunk_size >= 1");
+    fields.number("scale", manifest.scale);
+    fields.integer("num_query_heads", manifest.numQueryHeads, 1);
+    fields.integer("num_kv_heads", manifest.numKvHeads, 1);
+    fields.integer("head_dim", manifest.headDim, 1);
+    if (!error.failed() && manifest.numQueryHeads % manifest.numKvHeads != 0)
+      failOnce(error, "num_query_heads (%lld) must be a multiple of num_kv_heads (%lld)",
+           static_cast<long long>(manifest.numQueryHeads),
+           static_cast<long long>(manifest.numKvHeads));
+  }
+
+  void parseConfig(const JsonValue &config) {
+    FieldReader fields(config, "config", error);
+    fields.integer("block_m", manifest.blockM, 1);
+    fields.integer("block_n", manifest.blockN, 1);
+    fields.integer("block_depth", manifest.blockDepth, 0);
+    fields.integer("num_warps", manifest.numWarps, 1);
+    fields.integer("num_stages", manifest.numStages, 1);
+    fields.string("mma", manifest.mma);
+  }
+
+  void parseSizes(const JsonValue &sizes) {
+    FieldReader fields(sizes, "sizes", error);
+    for (size_t i = 0; i < sizes.keys.size(); ++i)
+      if (parseSymbol(sizes.keys[i]) < 0)
+        return failOnce(error, "unknown size symbol \"%s\" in sizes (expected B, T, S, "
+                    "L)",
+                    sizes.keys[i].c_str());
+    for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol) {
+      const JsonValue *value = sizes.find(symbolName(symbol));
+      if (!value)
+        return failOnce(error, "missing required field \"sizes.%s\"", symbolName(symbol));
+      if (!value->isNull())
+        fields.checkInteger(*value, fields.fieldPath(symbolName(symbol)),
+                            manifest.fixedSizes[symbol], 0);
+    }
+  }
+
+  /// The framework layout of each tensor the ABI knows (docs/artifacts.md).
+  bool expectedLayout(const std::string &name, std::vector<Dimension> &layout) {
+    Dimension B{MODA_SYMBOL_B, 0, "B"}, T{MODA_SYMBOL_T, 0, "T"},
+        S{MODA_SYMBOL_S, 0, "S"}, L{MODA_SYMBOL_L, 0, "L"};
+    Dimension Hq{-1, manifest.numQueryHeads, "Hq"},
+        Hk{-1, manifest.numKvHeads, "Hk"}, D{-1, manifest.headDim, "D"};
+    if (name == "q" || name == "out")
+      layout = {B, T, Hq, D};
+    else if (name == "k" || name == "v")
+      layout = {B, S, Hk, D};
+    else if (name == "depth_k" || name == "depth_v")
+      layout = {B, T, L, Hk, D};
+    else if (name == "lse")
+      layout = {B, Hq, T};
+    else
+      return false;
+    return true;
+  }
+
+  /// A static extent where the layout has a size symbol fixes that symbol;
+  /// it is recorded as the symbol so that every later stage sees one form.
+  void fixSymbol(int symbol, int64_t extent, const std::string &where) {
+    int64_t &fixed = manifest.fixedSizes[symbol];
+    if (fixed >= 0 && fixed != extent)
+      return failOnce(error, "%s is %lld but sizes.%s is %lld", where.c_str(),
+                  static_cast<long long>(extent), symbolName(symbol),
+                  static_cast<long long>(fixed));
+    fixed = extent;
+  }
+
+  void parseShape(const JsonValue &shape, const std::vector<Dimension> &layout,
+                  TensorSpec &tensor, const std::string &path) {
+    if (shape.elements.size() != layout.size())
+      return failOnce(error, "%s.shape has rank %zu; tensor %s has rank %zu",
+                  path.c_str(), shape.elements.size(), tensor.name.c_str(),
+                  layout.size());
+    for (size_t i = 0; i < layout.size() && !error.failed(); ++i) {
+      const JsonValue &entry = shape.elements[i];
+      const Dimension &expected = layout[i];
+      std::string where = formatString("%s.shape[%zu]", path.c_str(), i);
+      if (entry.isString()) {
+        int symbol = parseSymbol(entry.string);
+        if (symbol < 0)
+          return failOnce(error, "%s: unknown size symbol \"%s\"", where.c_str(),
+                      entry.string.c_str());
+        if (symbol != expected.symbol)
+          return failOnce(error, "%s is \"%s\" but the layout of %s needs %s here",
+                      where.c_str(), entry.string.c_str(), tensor.name.c_str(),
+                      expected.isSymbolic()
+                          ? symbolName(expected.symbol)
+                          : std::to_string(expected.extent).c_str());
+      } else if (entry.isNumber() && entry.isInteger && entry.integer >= 0) {
+        if (expected.isSymbolic())
+          fixSymbol(expected.symbol, entry.integer, where);
+        else if (entry.integer != expected.extent)
+          return failOnce(error, "%s is %lld but the manifest's head counts and head_dim "
+                      "give %lld",
+                      where.c_str(), static_cast<long long>(entry.integer),
+                      static_cast<long long>(expected.extent));
+      } else {
+        return failOnce(error, "%s must be a non-negative integer or one of B, T, S, L",
+                    where.c_str());
+      }
+    }
+    tensor.shape = layout;
+  }
+
+  void parseTensors(const JsonValue &tensors) {
+    for (size_t i = 0; i < tensors.elements.size() && !error.failed(); ++i) {
+      const JsonValue &entry = tensors.elements[i];
+      std::string path = formatString("tensors[%zu]", i);
+      if (!entry.isObject())
+        return failOnce(error, "%s must be an object", path.c_str());
+      FieldReader fields(entry, path, error);
+      TensorSpec tensor;
+      std::string dtype, role;
+      fields.string("name", tensor.name);
+      fields.string("dtype", dtype);
+      fields.string("role", role);
+      const JsonValue *shape = fields.require("shape", JsonValue::Kind::Array);
+      if (error.failed())
+        return;
+      std::vector<Dimension> layout;
+      if (!expectedLayout(tensor.name, layout))
+        return failOnce(error,
+                        "%s: unknown tensor name \"%s\" (expected q, k, v, "
+                        "depth_k, depth_v, out or lse)",
+                        path.c_str(), tensor.name.c_str());
+      if (manifest.findTensor(tensor.name) >= 0)
+        return failOnce(error, "%s: tensor \"%s\" appears twice", path.c_str(),
+                    tensor.name.c_str());
+      if (!parseDtype(dtype, tensor.dtype))
+        return failOnce(error, "%s: unknown dtype \"%s\" (expected bf16, f16 or f32)",
+                    path.c_str(), dtype.c_str());
+      moda_dtype abiDtype = tensor.name == "lse" ? MODA_F32 : manifest.elementType;
+      if (tensor.dtype != abiDtype)
+        return failOnce(error, "%s: tensor %s has dtype %s but the ABI needs %s",
+                    path.c_str(), tensor.name.c_str(), dtype.c_str(),
+                    dtypeName(abiDtype));
+      bool isOutput = tensor.name == "out" || tensor.name == "lse";
+      if (role != (isOutput ? "output" : "input"))
+        return failOnce(error, "%s: tensor %s has role \"%s\" but must be \"%s\"",
+                    path.c_str(), tensor.name.c_str(), role.c_str(),
+                    isOutput ? "output" : "input");
+      tensor.role = isOutput ? MODA_ROLE_OUTPUT : MODA_ROLE_INPUT;
+      parseShape(*shape, layout, tensor, path);
+      manifest.tensors.push_back(std::move(tensor));
+    }
+  }
+
+  /// The tensors present follow from the variant (docs/artifacts.md).
+  void checkTensorSet() {
+    auto has = [&](const char *name) { return manifest.findTensor(name) >= 0; };
+    for (const char *name : {"q", "out", "lse"})
+      if (!has(name))
+        return failOnce(error, "tensor \"%s\" is missing from tensors", name);
+    bool depthOnly = manifest.visibility == MODA_VISIBILITY_DEPTH_ONLY;
+    for (const char *name : {"k", "v"}) {
+      if (depthOnly && has(name))
+        return failOnce(error, "tensor \"%s\" must be absent for depth_only visibility",
+                    name);
+      if (!depthOnly && !has(name))
+        return failOnce(error, "tensor \"%s\" is missing from tensors", name);
+    }
+    if (has("depth_k") != has("depth_v"))
+      return failOnce(error, "tensors depth_k and depth_v must be both present or both "
+                  "absent");
+    if (depthOnly && !has("depth_k"))
+      return failOnce(error, "depth_only visibility needs depth_k and depth_v");
+  }
+
+  /// The ABI order: the buffers present in this order, then B, T, S, L.
+  std::vector<KernelParameter> abiParameters() const {
+    std::vector<KernelParameter> order;
+    for (const char *name : {"q", "k", "v", "depth_k", "depth_v", "out", "lse"}) {
+      int index = manifest.findTensor(name);
+      if (index >= 0)
+        order.push_back({KernelParameter::Kind::Buffer, index, -1});
+    }
+    for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol)
+      order.push_back({KernelParameter::Kind::Size, -1, symbol});
+    return order;
+  }
+
+  static std::string describe(const Manifest &manifest,
+                              const KernelParameter &parameter) {
+    if (parameter.kind == KernelParameter::Kind::Buffer)
+      return "buffer \"" + manifest.tensors[parameter.tensorIndex].name + "\"";
+    return std::string("size \"") + symbolName(parameter.symbol) + "\"";
+  }
+
+  void parseParameters(const JsonValue &params) {
+    for (size_t i = 0; i < params.elements.size() && !error.failed(); ++i) {
+      const JsonValue &entry = params.elements[i];
+      std::string path = formatString("params[%zu]", i);
+      if (!entry.isObject())
+        return failOnce(error, "%s must be an object", path.c_str());
+      FieldReader fields(entry, path, error);
+      std::string kind, reference;
+      fields.string("kind", kind);
+      KernelParameter parameter;
+      if (kind == "buffer") {
+        fields.string("tensor", reference);
+        parameter.tensorIndex = manifest.findTensor(reference);
+        if (!error.failed() && parameter.tensorIndex < 0)
+          return failOnce(error, "%s names tensor \"%s\", which is not in tensors",
+                      path.c_str(), reference.c_str());
+      } else if (kind == "size") {
+        parameter.kind = KernelParameter::Kind::Size;
+        fields.string("symbol", reference);
+        parameter.symbol = parseSymbol(reference);
+        if (!error.failed() && parameter.symbol < 0)
+          return failOnce(error, "%s: unknown size symbol \"%s\"", path.c_str(),
+                      reference.c_str());
+      } else if (!error.failed()) {
+        return failOnce(error, "%s: unknown kind \"%s\" (expected buffer or size)",
+                    path.c_str(), kind.c_str());
+      }
+      manifest.parameters.push_back(parameter);
+    }
+    if (error.failed())
+      return;
+    std::vector<KernelParameter> expected = abiParameters();
+    for (size_t i = 0; i < expected.size(); ++i) {
+      std::string wanted = describe(manifest, expected[i]);
+      if (i >= manifest.parameters.size())
+        return failOnce(error, "params ends after %zu entries; the ABI (docs/artifacts.md) "
+                    "needs %s next",
+                    i, wanted.c_str());
+      std::string actual = describe(manifest, manifest.parameters[i]);
+      if (actual != wanted)
+        return failOnce(error, "params[%zu] is %s but the ABI (docs/artifacts.md) needs "
+                    "%s",
+                    i, actual.c_str(), wanted.c_str());
+    }
+    if (manifest.parameters.size() > expected.size())
+      failOnce(error, "params has %zu entries; the ABI (docs/artifacts.md) has %zu",
+           manifest.parameters.size(), expected.size());
+  }
+
+  void parseGrid(const JsonValue &grid) {
+    if (grid.elements.size() != 3)
+      return failOnce(error, "grid must have 3 entries, not %zu", grid.elements.size());
+    for (size_t i = 0; i < 3 && !error.failed(); ++i) {
+      const JsonValue &entry = grid.elements[i];
+      std::string path = formatString("grid[%zu]", i);
+      if (!entry.isObject())
+        return failOnce(error, "%s must be an object", path.c_str());
+      FieldReader fields(entry, path, error);
+      GridDimension &dimension = manifest.grid[i];
+      if (entry.find("constant")) {
+        fields.integer("constant", dimension.constant, 1);
+        continue;
+      }
+      std::string symbol;
+      fields.string("symbol", symbol);
+      fields.integer("multiplier", dimension.multiplier, 1);
+      fields.integer("divisor", dimension.divisor, 1);
+      dimension.symbol = parseSymbol(symbol);
+      if (!error.failed() && dimension.symbol < 0)
+        failOnce(error, "%s: unknown size symbol \"%s\"", path.c_str(), symbol.c_str());
+    }
+  }
+
+  void parseBlock(const JsonValue &block) {
+    if (block.elements.size() != 3)
+      return failOnce(error, "block must have 3 entries, not %zu", block.elements.size());
+    FieldReader fields(block, "", error);
+    int64_t threads = 1;
+    for (size_t i = 0; i < 3 && !error.failed(); ++i) {
+      int64_t extent = 0;
+      if (!fields.checkInteger(block.elements[i], formatString("block[%zu]", i),
+                               extent, 1))
+        return;
+      if (extent > 1024)
+        return failOnce(error, "block[%zu] is %lld; a block has at most 1024 threads", i,
+                    static_cast<long long>(extent));
+      manifest.block[i] = static_cast<unsigned>(extent);
+      threads *= extent;
+    }
+    if (threads > 1024)
+      return failOnce(error, "block has %lld threads; at most 1024 are allowed",
+                  static_cast<long long>(threads));
+    if (manifest.block[0] != manifest.numWarps * 32 || manifest.block[1] != 1 ||
+        manifest.block[2] != 1)
+      failOnce(error, "block is [%u, %u, %u] but config.num_warps = %lld needs [%lld, 1, "
+           "1]",
+           manifest.block[0], manifest.block[1], manifest.block[2],
+           static_cast<long long>(manifest.numWarps),
+           static_cast<long long>(manifest.numWarps * 32));
+  }
+};
+
+} // namespace
+
+Error parseManifest(const std::string &text, const std::string &directory,
+                    Manifest &manifest) {
+  manifest = Manifest();
+  manifest.directory = directory;
+  JsonValue root;
+  std::string jsonError;
+  if (!parseJson(text, root, jsonError))
+    return makeError(MODA_ERROR_MANIFEST, "invalid JSON: %s", jsonError.c_str());
+  Error error;
+  ManifestParser(manifest, error).parse(root);
+  return error;
+}
+
+Error readManifest(const std::string &path, Manifest &manifest) {
+  std::string text;
+  Error error = readFile(path, text);
+  if (error.failed())
+    return error;
+  size_t slash = path.find_last_of('/');
+  std::string directory = slash == std::string::npos ? "." : path.substr(0, slash);
+  if (directory.empty())
+    directory = "/";
+  error = parseManifest(text, directory, manifest);
+  if (error.failed())
+    error.message = "manifest '" + path + "': " + error.message;
+  return error;
+}
+
+} // namespace moda::runtime

@@ -1,0 +1,95 @@
+//===- Manifest.h - the kernel manifest of docs/artifacts.md --------------===//
+//
+// Reading a manifest checks everything a launch later relies on: required
+// fields and their types, the tensor set of the variant, each tensor's layout
+// against the head counts, the parameter list and the grid formula. A launch
+// then only compares the caller's tensors with this description.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_LIB_RUNTIME_MANIFEST_H
+#define MODA_LIB_RUNTIME_MANIFEST_H
+
+#include "Error.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace moda::runtime {
+
+/// A dimension of a manifest shape: a static extent or a size symbol.
+struct Dimension {
+  int symbol = -1; // a moda_symbol, or -1 when static
+  int64_t extent = 0;
+  const char *label = ""; // its name in the layout: "B", "Hq", "D", ...
+
+  bool isSymbolic() const { return symbol >= 0; }
+};
+
+struct TensorSpec {
+  std::string name;
+  moda_role role = MODA_ROLE_INPUT;
+  moda_dtype dtype = MODA_F32;
+  std::vector<Dimension> shape;
+};
+
+struct KernelParameter {
+  enum class Kind { Buffer, Size } kind = Kind::Buffer;
+  int tensorIndex = -1; // Buffer: index into Manifest::tensors
+  int symbol = -1;      // Size: a moda_symbol
+};
+
+/// One grid dimension: `constant`, or ceil(size[symbol] * multiplier / divisor).
+struct GridDimension {
+  int symbol = -1; // -1: constant
+  int64_t constant = 0;
+  int64_t multiplier = 1;
+  int64_t divisor = 1;
+};
+
+struct Manifest {
+  std::string directory; // where the manifest lives; ptx/cubin are relative
+  std::string entry;
+  std::string ptxFile;
+  std::string cubinFile; // empty when absent
+  std::string target;
+  moda_dtype elementType = MODA_F32;
+  bool causal = false;
+  moda_visibility visibility = MODA_VISIBILITY_PER_POSITION;
+  int64_t chunkSize = 0;
+  double scale = 0.0;
+  int64_t numQueryHeads = 0, numKvHeads = 0, headDim = 0;
+  int64_t blockM = 0, blockN = 0, blockDepth = 0, numWarps = 0, numStages = 0;
+  std::string mma;
+  std::vector<TensorSpec> tensors;
+  /// The value the manifest fixes for each moda_symbol, -1 when dynamic.
+  std::array<int64_t, MODA_NUM_SYMBOLS> fixedSizes{{-1, -1, -1, -1}};
+  std::vector<KernelParameter> parameters;
+  std::array<GridDimension, 3> grid;
+  std::array<unsigned, 3> block{{0, 0, 0}};
+  unsigned dynamicSharedMemory = 0;
+
+  /// Index of the tensor named `name`, or -1.
+  int findTensor(const std::string &name) const;
+};
+
+/// "B", "T", "S", "L".
+const char *symbolName(int symbol);
+/// "bf16", "f16", "f32", or "unknown".
+const char *dtypeName(int dtype);
+
+/// Parses manifest text. `directory` is recorded for the artifact paths.
+Error parseManifest(const std::string &text, const std::string &directory,
+                    Manifest &manifest);
+
+/// Reads and parses the manifest file at `path`.
+Error readManifest(const std::string &path, Manifest &manifest);
+
+/// Reads a whole file (binary). Used for manifests and modules alike.
+Error readFile(const std::string &path, std::string &contents);
+
+} // namespace moda::runtime
+
+#endif // MODA_LIB_RUNTIME_MANIFEST_H
