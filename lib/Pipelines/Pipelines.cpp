@@ -37,9 +37,10 @@ void mlir::moda::buildKernelToBinaryPipeline(
               "nvvm-attach-target{{chip={0} features={1} O={2}},"
               "gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm,"
               "canonicalize,cse,reconcile-unrealized-casts),"
-              "gpu-module-to-binary{{format={3}}",
+              "gpu-module-to-binary{{format={3} toolkit={4}}",
               options.chip.getValue(), options.features.getValue(),
-              options.optLevel.getValue(), options.format.getValue())
+              options.optLevel.getValue(), options.format.getValue(),
+              options.cudaPath.getValue())
               .str());
 }
 

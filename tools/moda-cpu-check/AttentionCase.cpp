@@ -107,7 +107,7 @@ std::string AttentionCase::toMLIR() const {
   if (config)
     attributes += llvm::formatv(
         ", config = #moda.config<block_m = {0}, block_n = {1}, "
-        "block_depth = {2}, num_warps = 4, num_stages = 2, mma = fma, "
+        "block_depth = {2}, num_warps = 4, num_stages = 1, mma = fma, "
         "target = \"sm_90a\">",
         config->blockM, config->blockN, config->blockDepth);
   return llvm::formatv(

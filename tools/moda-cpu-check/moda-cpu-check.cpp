@@ -8,15 +8,9 @@
 
 #include "AttentionCase.h"
 
-#include "moda/Conversion/Passes.h"
-#include "moda/Dialect/Moda/IR/ModaDialect.h"
-#include "moda/Dialect/Moda/Transforms/Passes.h"
+#include "moda/InitModa.h"
 
-#include "mlir/IR/DialectRegistry.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -97,13 +91,8 @@ int main(int argc, char **argv) {
   llvm::InitializeNativeTargetAsmPrinter();
 
   mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  mlir::registerAllToLLVMIRTranslations(registry);
-  registry.insert<mlir::moda::ModaDialect>();
-  mlir::registerAllPasses();
-  mlir::moda::registerModaPasses();
-  mlir::moda::registerModaConversionPasses();
+  mlir::moda::registerAllModaDialects(registry);
+  mlir::moda::registerAllModaPasses();
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
 

@@ -20,6 +20,10 @@ struct GPUBinaryPipelineOptions
   Option<int> optLevel{*this, "opt-level",
                        llvm::cl::desc("LLVM optimization level"),
                        llvm::cl::init(3)};
+  Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit whose libdevice is linked into kernels"),
+      llvm::cl::init("/usr/local/cuda")};
   Option<std::string> format{*this, "format",
                              llvm::cl::desc("gpu.binary format: isa (PTX), "
                                             "bin (cubin), fatbin"),

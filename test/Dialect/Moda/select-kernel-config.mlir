@@ -6,9 +6,9 @@
 // block's depth span (block_m / G * L entries) up to 64.
 
 // CHECK-LABEL: func @small_heads_deep
-// CHECK: config = #moda.config<block_m = 128, block_n = 64, block_depth = 64, num_warps = 8, num_stages = 3, mma = mma_sync, target = "sm_90a">
+// CHECK: config = #moda.config<block_m = 128, block_n = 64, block_depth = 64, num_warps = 8, num_stages = 1, mma = fma, target = "sm_90a">
 // SM80-LABEL: func @small_heads_deep
-// SM80: config = #moda.config<block_m = 128, block_n = 64, block_depth = 64, num_warps = 8, num_stages = 2, mma = mma_sync, target = "sm_80">
+// SM80: config = #moda.config<block_m = 128, block_n = 64, block_depth = 64, num_warps = 8, num_stages = 1, mma = fma, target = "sm_80">
 func.func @small_heads_deep(%q: tensor<1x100x16x64xbf16>, %k: tensor<1x100x2x64xbf16>, %dk: tensor<1x100x64x2x64xbf16>) -> tensor<1x100x16x64xbf16> {
   %o, %l = moda.attention q(%q : tensor<1x100x16x64xbf16>) kv(%k, %k : tensor<1x100x2x64xbf16>, tensor<1x100x2x64xbf16>) depth(%dk, %dk : tensor<1x100x64x2x64xbf16>, tensor<1x100x64x2x64xbf16>) {causal} -> tensor<1x100x16x64xbf16>, tensor<1x16x100xf32>
   return %o : tensor<1x100x16x64xbf16>
@@ -17,7 +17,7 @@ func.func @small_heads_deep(%q: tensor<1x100x16x64xbf16>, %k: tensor<1x100x2x64x
 // -----
 
 // CHECK-LABEL: func @wide_heads_no_depth
-// CHECK: config = #moda.config<block_m = 64, block_n = 32, block_depth = 16, num_warps = 4, num_stages = 3, mma = mma_sync, target = "sm_90a">
+// CHECK: config = #moda.config<block_m = 64, block_n = 32, block_depth = 16, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">
 func.func @wide_heads_no_depth(%q: tensor<1x100x4x128xf16>, %k: tensor<1x100x2x128xf16>) -> tensor<1x100x4x128xf16> {
   %o, %l = moda.attention q(%q : tensor<1x100x4x128xf16>) kv(%k, %k : tensor<1x100x2x128xf16>, tensor<1x100x2x128xf16>) -> tensor<1x100x4x128xf16>, tensor<1x4x100xf32>
   return %o : tensor<1x100x4x128xf16>
@@ -26,9 +26,9 @@ func.func @wide_heads_no_depth(%q: tensor<1x100x4x128xf16>, %k: tensor<1x100x2x1
 // -----
 
 // G = 3 does not divide 128: the query block grows to the next multiple.
-// f32 has no tensor-core path here: plain FMA.
+// f32 takes the same path as the 16-bit types.
 // CHECK-LABEL: func @odd_group_f32
-// CHECK: config = #moda.config<block_m = 129, block_n = 64, block_depth = 64, num_warps = 8, num_stages = 3, mma = fma, target = "sm_90a">
+// CHECK: config = #moda.config<block_m = 129, block_n = 64, block_depth = 64, num_warps = 8, num_stages = 1, mma = fma, target = "sm_90a">
 func.func @odd_group_f32(%q: tensor<1x10x3x32xf32>, %k: tensor<1x10x1x32xf32>, %dk: tensor<1x10x7x1x32xf32>) -> tensor<1x10x3x32xf32> {
   %o, %l = moda.attention q(%q : tensor<1x10x3x32xf32>) kv(%k, %k : tensor<1x10x1x32xf32>, tensor<1x10x1x32xf32>) depth(%dk, %dk : tensor<1x10x7x1x32xf32>, tensor<1x10x7x1x32xf32>) -> tensor<1x10x3x32xf32>, tensor<1x3x10xf32>
   return %o : tensor<1x10x3x32xf32>
@@ -38,7 +38,7 @@ func.func @odd_group_f32(%q: tensor<1x10x3x32xf32>, %k: tensor<1x10x1x32xf32>, %
 
 // Small depth spans get a small depth tile: 128 / 8 positions * 1 entry = 16.
 // CHECK-LABEL: func @shallow_depth_grad
-// CHECK: moda.attention_grad {{.*}}config = #moda.config<block_m = 128, block_n = 64, block_depth = 16, num_warps = 8, num_stages = 3, mma = mma_sync, target = "sm_90a">
+// CHECK: moda.attention_grad {{.*}}config = #moda.config<block_m = 128, block_n = 64, block_depth = 16, num_warps = 8, num_stages = 1, mma = fma, target = "sm_90a">
 func.func @shallow_depth_grad(%q: tensor<1x10x8x64xbf16>, %k: tensor<1x10x1x64xbf16>, %dk: tensor<1x10x1x1x64xbf16>, %lse: tensor<1x8x10xf32>) -> tensor<1x10x8x64xbf16> {
   %dq, %gk, %gv, %gdk, %gdv = moda.attention_grad q(%q : tensor<1x10x8x64xbf16>) kv(%k, %k : tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>) depth(%dk, %dk : tensor<1x10x1x1x64xbf16>, tensor<1x10x1x1x64xbf16>) out(%q, %lse : tensor<1x10x8x64xbf16>, tensor<1x8x10xf32>) d_out(%q : tensor<1x10x8x64xbf16>) -> dq(tensor<1x10x8x64xbf16>) dkv(tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>) d_depth(tensor<1x10x1x1x64xbf16>, tensor<1x10x1x1x64xbf16>)
   return %dq : tensor<1x10x8x64xbf16>

@@ -32,10 +32,10 @@ KernelConfigAttr chooseHeuristicConfig(OpTy op, StringRef target) {
   int64_t span = ShapedType::isDynamic(depth) ? 64 : (blockM / group) * depth;
   int64_t blockDepth = std::clamp<int64_t>(llvm::PowerOf2Ceil(span), 16, 64);
 
-  bool isF32 = op.getQ().getType().getElementType().isF32();
-  MmaKind mma = isF32 ? MmaKind::Fma : MmaKind::MmaSync;
+  // The lowering has one path so far: SIMT FMA, one pipeline stage.
+  MmaKind mma = MmaKind::Fma;
   int64_t numWarps = wide ? 4 : 8;
-  int64_t numStages = target.starts_with("sm_9") ? 3 : 2;
+  int64_t numStages = 1;
   auto build = [&] {
     return KernelConfigAttr::get(op.getContext(), blockM, blockN, blockDepth,
                                  numWarps, numStages, mma, target);

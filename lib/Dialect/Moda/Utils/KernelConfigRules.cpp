@@ -20,6 +20,17 @@ int64_t mlir::moda::getForwardSharedMemoryBytes(KernelConfigAttr config,
 LogicalResult mlir::moda::checkForwardKernelConfig(
     KernelConfigAttr config, int64_t groupSize, int64_t headDim,
     Type elementType, function_ref<InFlightDiagnostic()> emitError) {
+  // Only the SIMT path exists so far: tensor-core MMA and multi-stage
+  // pipelining are configurations the lowering cannot honour yet, and a
+  // configuration must describe the kernel that is generated.
+  if (config.getMma() != MmaKind::Fma)
+    return emitError() << "config mma = " << stringifyMmaKind(config.getMma())
+                       << " is not implemented by the forward lowering yet "
+                          "(supported: fma)";
+  if (config.getNumStages() != 1)
+    return emitError() << "config num_stages = " << config.getNumStages()
+                       << " is not implemented by the forward lowering yet "
+                          "(supported: 1)";
   if (config.getBlockM() % groupSize != 0)
     return emitError() << "config block_m = " << config.getBlockM()
                        << " must be a multiple of the group size G = "

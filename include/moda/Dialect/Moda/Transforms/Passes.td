@@ -14,6 +14,8 @@ def ModaSelectKernelConfig : Pass<"moda-select-kernel-config"> {
     the element type. Query blocks are always a multiple of `G`, so that the
     `G` query heads of one position share a block and its depth span.
     Operators that already carry a configuration are left as they are.
+    The lowering implements the SIMT path only (`mma = fma`, one pipeline
+    stage), so that is what the heuristics choose.
 
     Example: `moda-opt --moda-select-kernel-config="target=sm_90a"`.
   }];

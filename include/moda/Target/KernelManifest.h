@@ -1,0 +1,32 @@
+//===- KernelManifest.h - the manifest of a compiled kernel -----*- C++ -*-===//
+//
+// The JSON manifest the runtime reads next to a kernel's PTX/cubin
+// (docs/artifacts.md): everything needed to validate and launch a call.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_TARGET_KERNELMANIFEST_H
+#define MODA_TARGET_KERNELMANIFEST_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/JSON.h"
+
+#include <optional>
+
+namespace mlir::moda {
+
+struct KernelFiles {
+  std::string ptx;                  // file name, relative to the manifest
+  std::optional<std::string> cubin; // absent when ptxas was not run
+  std::string target;               // e.g. sm_90a
+};
+
+/// Builds the manifest of the kernel `kernelName` from its `moda.kernel`
+/// description (AttentionKernelSpec::describe).
+FailureOr<llvm::json::Object>
+buildKernelManifest(StringRef kernelName, DictionaryAttr description,
+                    const KernelFiles &files);
+
+} // namespace mlir::moda
+
+#endif // MODA_TARGET_KERNELMANIFEST_H

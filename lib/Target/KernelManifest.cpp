@@ -1,0 +1,110 @@
+//===- KernelManifest.cpp - the manifest of a compiled kernel -------------===//
+
+#include "moda/Target/KernelManifest.h"
+
+#include "moda/Dialect/Moda/IR/ModaDialect.h"
+
+using namespace mlir;
+using namespace mlir::moda;
+namespace json = llvm::json;
+
+static std::string elementTypeName(Type type) {
+  if (type.isBF16())
+    return "bf16";
+  if (type.isF16())
+    return "f16";
+  return "f32";
+}
+
+/// A shape as the manifest writes it: size symbols and integers.
+static json::Array shape(std::initializer_list<json::Value> dims) {
+  return json::Array(dims);
+}
+
+FailureOr<json::Object>
+mlir::moda::buildKernelManifest(StringRef kernelName,
+                                DictionaryAttr description,
+                                const KernelFiles &files) {
+  auto getInt = [&](StringRef name) {
+    return cast<IntegerAttr>(description.get(name)).getInt();
+  };
+  auto type = dyn_cast_or_null<TypeAttr>(description.get("element_type"));
+  auto config = dyn_cast_or_null<KernelConfigAttr>(description.get("config"));
+  auto tensorNames = dyn_cast_or_null<ArrayAttr>(description.get("tensors"));
+  auto staticSizes =
+      dyn_cast_or_null<DenseI64ArrayAttr>(description.get("static_sizes"));
+  if (!type || !config || !tensorNames || !staticSizes)
+    return failure();
+
+  std::string dtype = elementTypeName(type.getValue());
+  int64_t queryHeads = getInt("num_query_heads");
+  int64_t kvHeads = getInt("num_kv_heads");
+  int64_t headDim = getInt("head_dim");
+  int64_t group = queryHeads / kvHeads;
+
+  json::Array tensors, params;
+  for (Attribute nameAttr : tensorNames) {
+    StringRef name = cast<StringAttr>(nameAttr).getValue();
+    json::Array dims;
+    if (name == "q" || name == "out")
+      dims = shape({"B", "T", queryHeads, headDim});
+    else if (name == "k" || name == "v")
+      dims = shape({"B", "S", kvHeads, headDim});
+    else if (name == "depth_k" || name == "depth_v")
+      dims = shape({"B", "T", "L", kvHeads, headDim});
+    else
+      dims = shape({"B", queryHeads, "T"});
+    bool output = name == "out" || name == "lse";
+    tensors.push_back(json::Object{{"name", name},
+                                   {"dtype", name == "lse" ? "f32" : dtype},
+                                   {"role", output ? "output" : "input"},
+                                   {"shape", std::move(dims)}});
+    params.push_back(json::Object{{"kind", "buffer"}, {"tensor", name}});
+  }
+  json::Object sizes;
+  const char *symbols[] = {"B", "T", "S", "L"};
+  for (auto [symbol, size] : llvm::zip(symbols, staticSizes.asArrayRef())) {
+    sizes[symbol] = size < 0 ? json::Value(nullptr) : json::Value(size);
+    params.push_back(json::Object{{"kind", "size"}, {"symbol", symbol}});
+  }
+
+  json::Object manifest{
+      {"format", "moda-kernel/1"},
+      {"kernel", kernelName},
+      {"ptx", files.ptx},
+      {"target", files.target},
+      {"op", "attention"},
+      {"element_type", dtype},
+      {"causal", cast<BoolAttr>(description.get("causal")).getValue()},
+      {"visibility",
+       cast<StringAttr>(description.get("visibility")).getValue()},
+      {"chunk_size", getInt("chunk_size")},
+      {"scale",
+       cast<FloatAttr>(description.get("scale")).getValueAsDouble()},
+      {"num_query_heads", queryHeads},
+      {"num_kv_heads", kvHeads},
+      {"head_dim", headDim},
+      {"config",
+       json::Object{{"block_m", config.getBlockM()},
+                    {"block_n", config.getBlockN()},
+                    {"block_depth", config.getBlockDepth()},
+                    {"num_warps", config.getNumWarps()},
+                    {"num_stages", config.getNumStages()},
+                    {"mma", stringifyMmaKind(config.getMma())}}},
+      {"tensors", std::move(tensors)},
+      {"sizes", std::move(sizes)},
+      {"params", std::move(params)},
+      {"grid",
+       json::Array{
+           json::Object{{"symbol", "T"},
+                        {"multiplier", group},
+                        {"divisor", config.getBlockM()}},
+           json::Object{{"constant", kvHeads}},
+           json::Object{{"symbol", "B"}, {"multiplier", 1}, {"divisor", 1}}}},
+      {"block", json::Array{config.getNumWarps() * 32, 1, 1}},
+      {"dynamic_shared_memory", 0},
+  };
+  if (files.cubin)
+    manifest["cubin"] = *files.cubin;
+  return manifest;
+}

@@ -1,0 +1,231 @@
+//===- moda-compile.cpp - compile moda IR into kernel artifacts -----------===//
+//
+// moda-compile model.mlir -o out/ writes, for every moda.attention, the
+// kernel's PTX (from moda-to-gpu-binary: NVVM through LLVM's NVPTX backend),
+// its cubin when ptxas is found, and its JSON manifest (docs/artifacts.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "moda/Conversion/ModaToKernel/AttentionKernel.h"
+#include "moda/InitModa.h"
+#include "moda/Pipelines/Pipelines.h"
+#include "moda/Target/KernelManifest.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/Regex.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+namespace json = llvm::json;
+
+static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
+                                      cl::desc("<input .mlir>"));
+static cl::opt<std::string> outputDir("o", cl::Required,
+                                      cl::desc("Directory for the artifacts"));
+static cl::opt<std::string> chip("chip", cl::init("sm_90a"),
+                                 cl::desc("GPU architecture"));
+static cl::opt<std::string> features("features", cl::init("+ptx80"),
+                                     cl::desc("PTX features (ISA version)"));
+static cl::opt<std::string>
+    cudaPath("cuda-path", cl::init("/usr/local/cuda"),
+             cl::desc("CUDA toolkit (libdevice is linked from it)"));
+static cl::opt<std::string>
+    ptxasPath("ptxas", cl::init(""),
+              cl::desc("ptxas to assemble cubins with (default: PATH, then "
+                       "/usr/local/cuda/bin); 'none' skips cubins"));
+
+namespace {
+
+/// What ptxas said about one kernel: `ptxas -v`'s resource usage.
+struct PtxasReport {
+  int64_t registers = -1, spillStores = -1, spillLoads = -1, sharedBytes = -1;
+};
+
+std::optional<std::string> findPtxas() {
+  if (ptxasPath == "none")
+    return std::nullopt;
+  if (!ptxasPath.empty())
+    return ptxasPath.getValue();
+  if (auto found = llvm::sys::findProgramByName("ptxas"))
+    return *found;
+  if (auto found = llvm::sys::findProgramByName("ptxas", {"/usr/local/cuda/bin"}))
+    return *found;
+  return std::nullopt;
+}
+
+int64_t firstNumber(StringRef text, StringRef pattern) {
+  llvm::SmallVector<StringRef> groups;
+  if (!llvm::Regex(pattern).match(text, &groups))
+    return -1;
+  int64_t value = -1;
+  groups[1].getAsInteger(10, value);
+  return value;
+}
+
+/// Assembles `ptx` into `cubin` with `ptxas -v`; returns its report.
+FailureOr<PtxasReport> assemble(StringRef ptxas, StringRef ptx,
+                                StringRef cubin) {
+  llvm::SmallString<128> log;
+  llvm::sys::fs::createTemporaryFile("moda-ptxas", "log", log);
+  std::string arch = "-arch=" + chip;
+  StringRef args[] = {ptxas, arch, "-v", "-o", cubin, ptx};
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log),
+                                          StringRef(log)};
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects,
+                                         0, 0, &error);
+  auto text = llvm::MemoryBuffer::getFile(log);
+  llvm::sys::fs::remove(log);
+  if (status != 0) {
+    llvm::errs() << "moda-compile: ptxas failed on " << ptx << ": " << error
+                 << "\n"
+                 << (text ? (*text)->getBuffer() : "") << "\n";
+    return failure();
+  }
+  PtxasReport report;
+  if (text) {
+    StringRef out = (*text)->getBuffer();
+    report.registers = firstNumber(out, "Used ([0-9]+) registers");
+    report.spillStores = firstNumber(out, "([0-9]+) bytes spill stores");
+    report.spillLoads = firstNumber(out, "([0-9]+) bytes spill loads");
+    report.sharedBytes = firstNumber(out, "([0-9]+) bytes smem");
+  }
+  return report;
+}
+
+LogicalResult writeFile(StringRef path, StringRef contents) {
+  std::string error;
+  auto file = openOutputFile(path, &error);
+  if (!file) {
+    llvm::errs() << "moda-compile: " << error << "\n";
+    return failure();
+  }
+  file->os() << contents;
+  file->keep();
+  return success();
+}
+
+struct KernelInfo {
+  std::string name;
+  DictionaryAttr description;
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  DialectRegistry registry;
+  moda::registerAllModaDialects(registry);
+  moda::registerAllModaPasses();
+  cl::ParseCommandLineOptions(argc, argv,
+                              "moda-compile: moda IR to kernel artifacts\n");
+
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(inputPath, sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  moda::GPUBinaryPipelineOptions options;
+  options.chip = chip;
+  options.features = features;
+  options.format = "isa";
+  options.cudaPath = cudaPath;
+
+  // First half: kernels, whose descriptions become the manifests.
+  PassManager kernelPM(&context);
+  moda::buildGPUKernelPipeline(kernelPM, options);
+  if (failed(kernelPM.run(*module)))
+    return 1;
+  std::map<std::string, KernelInfo> kernelsByModule;
+  module->walk([&](gpu::GPUFuncOp kernel) {
+    if (auto description = kernel->getAttrOfType<DictionaryAttr>(
+            moda::kKernelDescriptionAttrName))
+      kernelsByModule[kernel->getParentOfType<gpu::GPUModuleOp>()
+                          .getName()
+                          .str()] = {kernel.getName().str(), description};
+  });
+
+  // Second half: NVVM, PTX.
+  PassManager binaryPM(&context);
+  moda::buildKernelToBinaryPipeline(binaryPM, options);
+  if (failed(binaryPM.run(*module)))
+    return 1;
+
+  if (std::error_code ec = llvm::sys::fs::create_directories(outputDir)) {
+    llvm::errs() << "moda-compile: cannot create " << outputDir << ": "
+                 << ec.message() << "\n";
+    return 1;
+  }
+  std::optional<std::string> ptxas = findPtxas();
+  int written = 0;
+  for (gpu::BinaryOp binary : module->getOps<gpu::BinaryOp>()) {
+    auto it = kernelsByModule.find(binary.getName().str());
+    if (it == kernelsByModule.end())
+      continue;
+    const KernelInfo &kernel = it->second;
+    auto object = cast<gpu::ObjectAttr>(binary.getObjects()[0]);
+    moda::KernelFiles files{kernel.name + ".ptx", std::nullopt, chip};
+    llvm::SmallString<256> ptxPath(outputDir);
+    llvm::sys::path::append(ptxPath, files.ptx);
+    if (failed(writeFile(ptxPath, object.getObject().getValue())))
+      return 1;
+
+    std::optional<PtxasReport> report;
+    if (ptxas) {
+      std::string cubinName = kernel.name + ".cubin";
+      llvm::SmallString<256> cubinPath(outputDir);
+      llvm::sys::path::append(cubinPath, cubinName);
+      FailureOr<PtxasReport> assembled = assemble(*ptxas, ptxPath, cubinPath);
+      if (failed(assembled))
+        return 1;
+      files.cubin = cubinName;
+      report = *assembled;
+    }
+    FailureOr<json::Object> manifest =
+        moda::buildKernelManifest(kernel.name, kernel.description, files);
+    if (failed(manifest)) {
+      llvm::errs() << "moda-compile: kernel " << kernel.name
+                   << " has an incomplete description\n";
+      return 1;
+    }
+    if (report)
+      (*manifest)["ptxas"] = json::Object{
+          {"registers", report->registers},
+          {"spill_stores", report->spillStores},
+          {"spill_loads", report->spillLoads},
+          {"shared_bytes", report->sharedBytes}};
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << llvm::formatv("{0:2}", json::Value(std::move(*manifest))) << "\n";
+    llvm::SmallString<256> manifestPath(outputDir);
+    llvm::sys::path::append(manifestPath, kernel.name + ".json");
+    if (failed(writeFile(manifestPath, text)))
+      return 1;
+    llvm::outs() << "moda-compile: " << kernel.name << " -> " << ptxPath
+                 << (files.cubin ? " (+cubin)" : "") << "\n";
+    ++written;
+  }
+  if (written == 0) {
+    llvm::errs() << "moda-compile: " << inputPath
+                 << " has no moda.attention to compile\n";
+    return 1;
+  }
+  return 0;
+}
