@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine (device tool), over a copy of this tree that
+# carries build-rt/ (runtime-only build) and bench/artifacts/ (kernels
+# compiled here by bench/correctness_suite.py compile). Writes under $OUT.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-/tmp/moda-out}
+mkdir -p "$OUT"
+export MODA_RUNTIME_LIB=$PWD/build-rt/lib/libmoda_runtime.so PYTHONUNBUFFERED=1
+nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
+
+echo "== correctness suite (python/moda + PyTorch float64 reference)"
+python3 bench/correctness_suite.py run --json "$OUT/gpu-correctness.json" > "$OUT/suite.log" 2>&1
+suite=$?
+grep -E "FAIL|gpu-correctness:" "$OUT/suite.log" | tail -20
+
+echo "== pytest (GPU)"
+python3 -m pytest -q python/tests/gpu -p no:cacheprovider 2>&1 | tail -5
+
+echo "== compute-sanitizer memcheck (moda-run)"
+sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
+memcheck_failures=0
+for spec in "per_position_bf16_d64_g1_causal 63 63 7" "per_position_bf16_d64_g4_full 200 200 1" \
+            "per_position_f16_d64_g16_causal 63 200 64" "per_position_f16_d128_g2_causal 200 200 7" \
+            "per_position_bf16_d128_g8_full 1 1 0" "chunk_bf16_d64_g1_causal 200 200 7" \
+            "chunk_f16_d128_g8_causal 63 63 1" "depth_only_bf16_d64_g2_full 200 0 7" \
+            "depth_only_f16_d128_g16_full 63 0 64" "per_position_bf16_d64_g2_causal 129 129 0"; do
+  set -- $spec
+  if "$sanitizer" --tool memcheck --error-exitcode 3 build-rt/bin/moda-run \
+       bench/artifacts/$1/moda_attention_0.json --B 1 --T $2 --S $3 --L $4 --iters 1 --warmup 0 \
+       > "$OUT/memcheck-$1.log" 2>&1; then
+    echo "memcheck clean: $spec"
+  else
+    echo "memcheck FAILED: $spec"; tail -5 "$OUT/memcheck-$1.log"; memcheck_failures=$((memcheck_failures + 1))
+  fi
+done
+tar czf "$OUT/memcheck-logs.tgz" "$OUT"/memcheck-*.log 2>/dev/null; rm -f "$OUT"/memcheck-*.log
+echo "suite exit $suite, memcheck failures $memcheck_failures"

@@ -1,0 +1,108 @@
+"""A compiled moda kernel: its manifest, validation and launch."""
+
+import ctypes
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from .runtime import (DTYPE_NAMES, SYMBOLS, VISIBILITIES, TensorArg, _KernelInfo,
+                      _TensorInfo, check, library, pack_tensors)
+
+
+@dataclass
+class TensorSpec:
+    """One tensor of the manifest: dims are ints or size symbols."""
+
+    name: str
+    role: str
+    dtype: str
+    dims: List[object]
+
+
+class Kernel:
+    """A kernel artifact (manifest + PTX/cubin) loaded through the runtime.
+
+    `driver=False` reads and checks the manifest only: the kernel can then be
+    inspected and calls validated on machines without a GPU."""
+
+    def __init__(self, manifest: str, driver: bool = True):
+        lib = library()
+        self._handle = ctypes.c_void_p()
+        loader = lib.moda_kernel_load if driver else lib.moda_kernel_load_manifest_only
+        check(loader(str(Path(manifest)).encode(), ctypes.byref(self._handle)))
+        info = _KernelInfo()
+        check(lib.moda_kernel_get_info(self._handle, ctypes.byref(info)))
+        self.entry = info.entry.decode()
+        self.element_type = DTYPE_NAMES[info.element_type]
+        self.causal = bool(info.causal)
+        self.visibility = VISIBILITIES[info.visibility]
+        self.chunk_size = info.chunk_size
+        self.scale = info.scale
+        self.num_query_heads = info.num_query_heads
+        self.num_kv_heads = info.num_kv_heads
+        self.head_dim = info.head_dim
+        self.fixed_sizes = {s: v for s, v in zip(SYMBOLS, info.fixed_sizes) if v >= 0}
+        self.config = {
+            "block_m": info.config.block_m, "block_n": info.config.block_n,
+            "block_depth": info.config.block_depth,
+            "num_warps": info.config.num_warps,
+            "num_stages": info.config.num_stages,
+            "mma": info.config.mma.decode(),
+        }
+        self.tensors: List[TensorSpec] = []
+        for index in range(info.num_tensors):
+            t = _TensorInfo()
+            check(lib.moda_kernel_get_tensor_info(self._handle, index, ctypes.byref(t)))
+            dims = [t.dims[i] if t.dim_symbols[i] < 0 else SYMBOLS[t.dim_symbols[i]]
+                    for i in range(t.rank)]
+            self.tensors.append(TensorSpec(t.name.decode(),
+                                           "output" if t.role else "input",
+                                           DTYPE_NAMES[t.dtype], dims))
+
+    def __del__(self):
+        handle = getattr(self, "_handle", None)
+        if handle:
+            library().moda_kernel_free(handle)
+
+    @property
+    def input_names(self) -> List[str]:
+        return [t.name for t in self.tensors if t.role == "input"]
+
+    def validate(self, args: Sequence[TensorArg]) -> None:
+        """Checks a call against the manifest; raises ModaError."""
+        array, _keep = pack_tensors(args)
+        check(library().moda_kernel_validate(self._handle, array, len(args)))
+
+    def launch(self, args: Sequence[TensorArg], stream: int = 0) -> None:
+        array, _keep = pack_tensors(args)
+        check(library().moda_kernel_launch(self._handle, array, len(args),
+                                           ctypes.c_void_p(stream)))
+
+    def benchmark(self, args: Sequence[TensorArg], warmup: int, iters: int,
+                  stream: int = 0) -> List[float]:
+        """Milliseconds of `iters` launches, each timed with CUDA events."""
+        array, _keep = pack_tensors(args)
+        times = (ctypes.c_float * iters)()
+        check(library().moda_kernel_benchmark(self._handle, array, len(args),
+                                              ctypes.c_void_p(stream), warmup,
+                                              iters, times))
+        return list(times)
+
+    # -- PyTorch -------------------------------------------------------------
+
+    def torch_args(self, tensors: Dict[str, "object"]) -> List[TensorArg]:
+        """TensorArgs for PyTorch CUDA tensors, by name."""
+        from .torch_support import tensor_arg
+        return [tensor_arg(name, tensor) for name, tensor in tensors.items()]
+
+    def __call__(self, q, k=None, v=None, depth_k=None, depth_v=None,
+                 out=None, lse=None):
+        """Runs the kernel on PyTorch CUDA tensors; returns (out, lse)."""
+        from .torch_support import run
+        return run(self, q=q, k=k, v=v, depth_k=depth_k, depth_v=depth_v,
+                   out=out, lse=lse)
+
+
+def load(manifest: str) -> Kernel:
+    """Loads a kernel artifact (the manifest written by moda-compile)."""
+    return Kernel(manifest)

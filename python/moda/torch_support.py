@@ -1,0 +1,42 @@
+"""Running kernels on PyTorch CUDA tensors (imported only when used)."""
+
+import torch
+
+from .runtime import ModaError, TensorArg
+
+_DTYPES = {torch.bfloat16: "bf16", torch.float16: "f16", torch.float32: "f32"}
+
+
+def tensor_arg(name, tensor) -> TensorArg:
+    if tensor.dtype not in _DTYPES:
+        raise ModaError("MODA_ERROR_DTYPE",
+                        f"tensor '{name}' has dtype {tensor.dtype}; moda takes "
+                        "bfloat16, float16 or float32")
+    if not tensor.is_cuda:
+        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                        f"tensor '{name}' is on {tensor.device}, not on a CUDA device")
+    return TensorArg(name, _DTYPES[tensor.dtype], list(tensor.shape),
+                     tensor.data_ptr(), list(tensor.stride()))
+
+
+def run(kernel, **tensors):
+    """Launches `kernel` on the current stream; allocates out/lse if absent."""
+    q = tensors["q"]
+    batch, queries = q.shape[0], q.shape[1]
+    if tensors["out"] is None:
+        tensors["out"] = torch.empty_like(q)
+    if tensors["lse"] is None:
+        tensors["lse"] = torch.empty(batch, kernel.num_query_heads, queries,
+                                     dtype=torch.float32, device=q.device)
+    wanted = kernel.input_names + ["out", "lse"]
+    missing = [n for n in wanted if tensors.get(n) is None]
+    if missing:
+        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                        f"kernel {kernel.entry} needs tensors {missing}")
+    extra = [n for n, t in tensors.items() if t is not None and n not in wanted]
+    if extra:
+        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                        f"kernel {kernel.entry} ({kernel.visibility}) takes no {extra}")
+    args = [tensor_arg(n, tensors[n]) for n in wanted]
+    kernel.launch(args, torch.cuda.current_stream().cuda_stream)
+    return tensors["out"], tensors["lse"]

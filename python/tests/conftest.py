@@ -1,0 +1,22 @@
+"""Shared fixtures: artifacts compiled by this checkout's moda-compile."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "python"))
+BUILD = Path(os.environ.get("MODA_BUILD_DIR", ROOT / "build"))
+
+
+@pytest.fixture(scope="session")
+def attention_manifest(tmp_path_factory):
+    """examples/attention.mlir compiled: bf16, B=2 T=S=200, Hq=8 Hk=2 D=64, L=7."""
+    out = tmp_path_factory.mktemp("artifacts")
+    subprocess.run([str(BUILD / "bin" / "moda-compile"),
+                    str(ROOT / "examples" / "attention.mlir"), "-o", str(out),
+                    "--ptxas=none"], check=True, capture_output=True)
+    return out / "moda_attention_0.json"
