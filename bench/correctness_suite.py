@@ -161,8 +161,7 @@ def run_all(artifacts: Path, json_path: Path, only=None):
         records.append(dict(case, rel_err=err, rel_err_lse=err_lse, **{"pass": ok}))
         print(f"[{index + 1:3}/{len(selected)}] {'PASS' if ok else 'FAIL'} {name:34} "
               f"B{B} T{T} S{S} L{L}  out {err:.2e}  lse {err_lse:.2e}", flush=True)
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip() or "unknown"
+    commit = measured_commit()
     report = {"suite": "gpu-correctness", "commit": commit,
               "device": torch.cuda.get_device_name(),
               "date": datetime.date.today().isoformat(), "cases": records}
@@ -171,6 +170,17 @@ def run_all(artifacts: Path, json_path: Path, only=None):
     print(f"gpu-correctness: {len(records) - failures} passed, {failures} failed "
           f"({time.time() - started:.0f} s)")
     return failures == 0
+
+
+def measured_commit():
+    """The commit of the measured tree: $MODA_COMMIT (the device machine's
+    copy of the tree has no git history), else git's HEAD."""
+    import os
+    if os.environ.get("MODA_COMMIT"):
+        return os.environ["MODA_COMMIT"]
+    result = subprocess.run(["git", "rev-parse", "--verify", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else "unknown"
 
 
 def main():

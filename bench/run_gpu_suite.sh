@@ -2,6 +2,7 @@
 # Runs on the GPU machine (device tool), over a copy of this tree that
 # carries build-rt/ (runtime-only build) and bench/artifacts/ (kernels
 # compiled here by bench/correctness_suite.py compile). Writes under $OUT.
+# Set MODA_COMMIT to the commit of the tree (the copy has no git history).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/moda-out}
@@ -26,8 +27,9 @@ for spec in "per_position_bf16_d64_g1_causal 63 63 7" "per_position_bf16_d64_g4_
             "chunk_f16_d128_g8_causal 63 63 1" "depth_only_bf16_d64_g2_full 200 0 7" \
             "depth_only_f16_d128_g16_full 63 0 64" "per_position_bf16_d64_g2_causal 129 129 0"; do
   set -- $spec
+  keys=(--S "$3"); [ "$3" = 0 ] && keys=()   # depth-only kernels have no S
   if "$sanitizer" --tool memcheck --error-exitcode 3 build-rt/bin/moda-run \
-       bench/artifacts/$1/moda_attention_0.json --B 1 --T $2 --S $3 --L $4 --iters 1 --warmup 0 \
+       bench/artifacts/$1/moda_attention_0.json --B 1 --T "$2" "${keys[@]}" --L "$4" --iters 1 --warmup 0 \
        > "$OUT/memcheck-$1.log" 2>&1; then
     echo "memcheck clean: $spec"
   else

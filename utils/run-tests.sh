@@ -1,20 +1,68 @@
 #!/usr/bin/env bash
-# The test job: builds moda if needed, runs the lit suite (check-moda) and
-# checks that the generated references in docs/reference are current.
-set -euo pipefail
+# The test job: builds moda if needed, then runs every suite that needs no
+# GPU and prints one closing line with the totals:
+#   lit (check-moda)       FileCheck / -verify-diagnostics tests of the compiler
+#   check-moda-docs        docs/reference matches the TableGen sources
+#   ctest                  runtime and reference unit tests (GoogleTest)
+#   moda-cpu-check         the tiled forward kernel on the CPU vs float64
+#   pytest python/tests    the Python package's call validation
+#   suite kernels          every GPU-suite kernel compiles, ptxas -arch=sm_90a
+#                          assembles its PTX
+set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${MODA_BUILD_DIR:-$root/build}
+"$root/utils/build.sh" || exit 1
+# Debian's python3 (utils/install-deps.sh gives it pytest and numpy).
+python=${MODA_PYTHON:-/usr/bin/python3}
 
-"$root/utils/build.sh"
-
+passed=0 failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-status=0
-/usr/lib/llvm-22/bin/lit -sv "$build/test" 2>&1 | tee "$log" || status=$?
-cmake --build "$build" --target check-moda-docs || status=$?
+count() { # adds "N passed" / "N failed" numbers found by the two patterns
+  local p f
+  p=$(grep -aoE "$1" "$log" | grep -oE '[0-9]+' | tail -1)
+  f=$(grep -aoE "$2" "$log" | grep -oE '[0-9]+' | tail -1)
+  passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0}))
+}
+step() { echo; echo "== $1"; }
 
-passed=$(grep -aoE 'Passed *: *[0-9]+' "$log" | grep -oE '[0-9]+' || echo 0)
-failed=$(grep -aoE 'Failed *: *[0-9]+' "$log" | grep -oE '[0-9]+' || echo 0)
-echo "lit: ${passed:-0} passed, ${failed:-0} failed"
-exit $status
+step "lit"
+/usr/lib/llvm-22/bin/lit -sv "$build/test" 2>&1 | tee "$log" | tail -4
+count 'Passed *: *[0-9]+' 'Failed *: *[0-9]+'
+
+step "generated docs are current"
+if cmake --build "$build" --target check-moda-docs >"$log" 2>&1; then
+  passed=$((passed + 1)); echo "docs/reference is current"
+else
+  failed=$((failed + 1)); cat "$log"
+fi
+
+step "runtime and reference unit tests (ctest)"
+ctest --test-dir "$build" --output-on-failure 2>&1 | tee "$log" | tail -3
+total=$(grep -aoE 'out of [0-9]+' "$log" | grep -oE '[0-9]+' | tail -1)
+bad=$(grep -aoE '[0-9]+ tests failed' "$log" | grep -oE '[0-9]+' | tail -1)
+passed=$((passed + ${total:-0} - ${bad:-0})) failed=$((failed + ${bad:-0}))
+[ -n "$total" ] || failed=$((failed + 1))
+
+step "CPU path: the tiled forward kernel against the float64 reference"
+"$build/bin/moda-cpu-check" 2>&1 | tee "$log" | grep -aE "FAIL|cpu-check:"
+count 'cpu-check: [0-9]+ passed' '[0-9]+ failed'
+
+step "Python package (pytest)"
+MODA_BUILD_DIR="$build" "$python" -m pytest -q -p no:cacheprovider "$root/python/tests" \
+  --ignore="$root/python/tests/gpu" 2>&1 | tee "$log" | tail -2
+count '[0-9]+ passed' '[0-9]+ (failed|error)'
+
+step "every GPU-suite kernel compiles and ptxas -arch=sm_90a assembles it"
+artifacts="$build/suite-artifacts"
+if "$python" "$root/bench/correctness_suite.py" compile --artifacts "$artifacts" \
+     --moda-compile "$build/bin/moda-compile" >"$log" 2>&1; then
+  n=$(grep -c '^compiled' "$log"); passed=$((passed + n)); echo "$n kernels assembled"
+else
+  failed=$((failed + 1)); tail -20 "$log"
+fi
+
+echo
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -24,7 +24,8 @@ static void appendPipeline(OpPassManager &pm, StringRef pipeline) {
 
 void mlir::moda::buildGPUKernelPipeline(
     OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
-  appendPipeline(pm, llvm::formatv("moda-select-kernel-config{{target={0}},"
+  appendPipeline(pm, llvm::formatv("canonicalize,"
+                                   "moda-select-kernel-config{{target={0}},"
                                    "convert-moda-to-gpu,canonicalize,cse",
                                    options.chip.getValue())
                          .str());
@@ -51,7 +52,8 @@ void mlir::moda::buildGPUBinaryPipeline(
 }
 
 void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
-  appendPipeline(pm, "moda-select-kernel-config,convert-moda-to-host,"
+  appendPipeline(pm, "canonicalize,moda-select-kernel-config,"
+                     "convert-moda-to-host,"
                      "canonicalize,cse,"
                      "one-shot-bufferize{bufferize-function-boundaries},"
                      "convert-vector-to-scf,convert-scf-to-cf,"

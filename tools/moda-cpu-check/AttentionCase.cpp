@@ -2,6 +2,7 @@
 
 #include "AttentionCase.h"
 
+#include "moda/Dialect/Moda/IR/ModaDialect.h"
 #include "moda/Pipelines/Pipelines.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -116,6 +117,55 @@ std::string AttentionCase::toMLIR() const {
       "  return %out, %lse : {1}, {2}\n"
       "}\n",
       arguments, qType, lseType, operands, attributes);
+}
+
+mlir::FailureOr<AttentionCase>
+moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot) {
+  auto op = llvm::dyn_cast<mlir::moda::AttentionOp>(operation);
+  if (!op) {
+    whyNot = "not a moda.attention";
+    return mlir::failure();
+  }
+  auto staticShape = [&](mlir::Value value) -> llvm::ArrayRef<int64_t> {
+    if (!value)
+      return {};
+    auto type = llvm::cast<mlir::RankedTensorType>(value.getType());
+    return type.hasStaticShape() ? type.getShape() : llvm::ArrayRef<int64_t>();
+  };
+  llvm::ArrayRef<int64_t> q = staticShape(op.getQ());
+  llvm::ArrayRef<int64_t> k = staticShape(op.getK());
+  llvm::ArrayRef<int64_t> depth = staticShape(op.getDepthK());
+  if (q.empty() || (op.getK() && k.empty()) || (op.getDepthK() && depth.empty())) {
+    whyNot = "the CPU check runs operators with static shapes only";
+    return mlir::failure();
+  }
+  mlir::Type element = op.getQ().getType().getElementType();
+  AttentionCase c;
+  c.elementType = element.isBF16()  ? ElementType::BF16
+                  : element.isF16() ? ElementType::F16
+                                    : ElementType::F32;
+  Visibility visibility = Visibility::PerPosition;
+  if (op.getVisibility() == mlir::moda::DepthVisibility::Chunk)
+    visibility = Visibility::Chunk;
+  else if (op.getVisibility() == mlir::moda::DepthVisibility::DepthOnly)
+    visibility = Visibility::DepthOnly;
+  double scale = op.getScale() ? op.getScale()->convertToDouble()
+                               : 1.0 / std::sqrt(double(q[3]));
+  c.problem = {q[0],
+               q[1],
+               k.empty() ? 0 : k[1],
+               depth.empty() ? 0 : depth[2],
+               q[2],
+               op.getNumKVHeads(),
+               q[3],
+               op.getCausal(),
+               visibility,
+               op.getChunkSizeAttr() ? op.getChunkSizeAttr().getInt() : 0,
+               double(float(scale))};
+  if (mlir::moda::KernelConfigAttr config = op.getConfigAttr())
+    c.config = TileConfig{config.getBlockM(), config.getBlockN(),
+                          config.getBlockDepth()};
+  return c;
 }
 
 namespace {

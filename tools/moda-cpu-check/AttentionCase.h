@@ -13,6 +13,8 @@
 #include "moda/Reference/Reference.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/LLVM.h"
 
 #include <cstdint>
 #include <optional>
@@ -47,6 +49,11 @@ struct CaseResult {
     return compiled && outError <= tolerance && lseError <= tolerance;
   }
 };
+
+/// The case of one moda.attention of a user's module: its shapes (which must
+/// be static), attributes and configuration. Fails with a reason otherwise.
+mlir::FailureOr<AttentionCase> caseFromOp(mlir::Operation *attentionOp,
+                                          std::string &whyNot);
 
 /// Compiles and runs `c` with inputs drawn from `seed`.
 CaseResult runOnHost(mlir::MLIRContext &context, const AttentionCase &c,

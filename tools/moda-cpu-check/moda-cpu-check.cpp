@@ -11,6 +11,8 @@
 #include "moda/InitModa.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "moda/Dialect/Moda/IR/ModaDialect.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -32,6 +34,10 @@ static llvm::cl::opt<std::string>
 static llvm::cl::opt<std::string>
     jsonPath("json", llvm::cl::desc("Write the results as JSON here"),
              llvm::cl::init(""));
+static llvm::cl::opt<std::string> inputPath(
+    "input", llvm::cl::desc("Check every moda.attention of this .mlir file "
+                            "(static shapes) instead of the built-in matrix"),
+    llvm::cl::init(""));
 static llvm::cl::opt<uint64_t> seed("seed",
                                     llvm::cl::desc("Seed of the inputs"),
                                     llvm::cl::init(2026));
@@ -83,6 +89,32 @@ static std::vector<AttentionCase> buildMatrix() {
   return cases;
 }
 
+/// The operators of a user's module, each as a case.
+static std::optional<std::vector<AttentionCase>>
+casesFromFile(mlir::MLIRContext &context, llvm::StringRef path) {
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(path, &context);
+  if (!module)
+    return std::nullopt;
+  std::vector<AttentionCase> cases;
+  bool ok = true;
+  module->walk([&](mlir::moda::AttentionOp op) {
+    std::string whyNot;
+    mlir::FailureOr<AttentionCase> c = caseFromOp(op, whyNot);
+    if (mlir::failed(c)) {
+      op.emitError() << "cannot be checked on the CPU: " << whyNot;
+      ok = false;
+      return;
+    }
+    cases.push_back(*c);
+  });
+  if (!ok)
+    return std::nullopt;
+  if (cases.empty())
+    llvm::errs() << "moda-cpu-check: " << path << " has no moda.attention\n";
+  return cases;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   llvm::cl::ParseCommandLineOptions(argc, argv,
@@ -98,7 +130,17 @@ int main(int argc, char **argv) {
 
   int passed = 0, failed = 0;
   llvm::json::Array results;
-  for (const AttentionCase &c : buildMatrix()) {
+  std::vector<AttentionCase> cases;
+  if (inputPath.empty()) {
+    cases = buildMatrix();
+  } else {
+    std::optional<std::vector<AttentionCase>> fromFile =
+        casesFromFile(context, inputPath);
+    if (!fromFile || fromFile->empty())
+      return 2;
+    cases = std::move(*fromFile);
+  }
+  for (const AttentionCase &c : cases) {
     std::string name = c.describe();
     if (!filter.empty() && name.find(filter) == std::string::npos)
       continue;

@@ -36,7 +36,8 @@ struct GPUBinaryPipelineOptions
 void buildGPUBinaryPipeline(OpPassManager &pm,
                             const GPUBinaryPipelineOptions &options);
 
-/// First half: kernel configurations, then moda -> gpu.func kernels.
+/// First half: exact simplifications (an empty depth part is dropped),
+/// kernel configurations, then moda -> gpu.func kernels.
 void buildGPUKernelPipeline(OpPassManager &pm,
                             const GPUBinaryPipelineOptions &options);
 

@@ -23,7 +23,7 @@ FailureOr<AttentionKernelSpec> AttentionKernelSpec::get(AttentionOp op) {
   spec.headDim = op.getHeadDim();
   spec.causal = op.getCausal();
   spec.visibility = op.getVisibility();
-  spec.chunkSize = op.getChunkSize().value_or(0);
+  spec.chunkSize = op.getChunkSizeAttr() ? op.getChunkSizeAttr().getInt() : 0;
   spec.scale = op.getScale() ? op.getScale()->convertToDouble()
                              : 1.0 / std::sqrt(double(spec.headDim));
   spec.hasSequence = bool(op.getK());

@@ -26,6 +26,14 @@ func.func @chunk_size_zero(%q: tensor<1x16x4x8xf16>, %k: tensor<1x16x2x8xf16>, %
 
 // -----
 
+func.func @chunk_size_negative(%q: tensor<1x16x4x8xf16>, %k: tensor<1x16x2x8xf16>, %dk: tensor<1x16x3x2x8xf16>) {
+  // expected-error @+1 {{'chunk_size' must be positive, got -4}}
+  %o, %l = moda.attention q(%q : tensor<1x16x4x8xf16>) kv(%k, %k : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>) depth(%dk, %dk : tensor<1x16x3x2x8xf16>, tensor<1x16x3x2x8xf16>) {visibility = #moda.visibility<chunk>, chunk_size = -4} -> tensor<1x16x4x8xf16>, tensor<1x4x16xf32>
+  return
+}
+
+// -----
+
 func.func @chunk_needs_equal_lengths(%q: tensor<1x16x4x8xf16>, %k: tensor<1x32x2x8xf16>, %dk: tensor<1x16x3x2x8xf16>) {
   // expected-error @+1 {{visibility = chunk needs as many sequence keys as queries (S == T), got S = 32 and T = 16}}
   %o, %l = moda.attention q(%q : tensor<1x16x4x8xf16>) kv(%k, %k : tensor<1x32x2x8xf16>, tensor<1x32x2x8xf16>) depth(%dk, %dk : tensor<1x16x3x2x8xf16>, tensor<1x16x3x2x8xf16>) {visibility = #moda.visibility<chunk>, chunk_size = 4} -> tensor<1x16x4x8xf16>, tensor<1x4x16xf32>

@@ -152,13 +152,15 @@ static LogicalResult verifyAttentionOperands(OpTy op) {
     if (!op.getChunkSize())
       return op.emitOpError("visibility = chunk needs a 'chunk_size'");
   }
-  if (std::optional<int64_t> chunk = op.getChunkSize()) {
+  if (IntegerAttr chunk = op.getChunkSizeAttr()) {
     if (visibility != DepthVisibility::Chunk)
       return op.emitOpError("'chunk_size' is only meaningful with "
                             "visibility = chunk, got visibility = ")
              << stringifyDepthVisibility(visibility);
-    if (*chunk <= 0)
-      return op.emitOpError("'chunk_size' must be positive, got ") << *chunk;
+    // Read signed: the accessor's unsigned value would hide a negative size.
+    if (chunk.getInt() <= 0)
+      return op.emitOpError("'chunk_size' must be positive, got ")
+             << chunk.getInt();
   }
   if (std::optional<APFloat> scale = op.getScale()) {
     if (!scale->isFiniteNonZero() || scale->isNegative()) {
