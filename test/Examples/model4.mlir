@@ -6,7 +6,7 @@
 
 // CHECK-LABEL: func.func @model
 // CHECK: %[[S0:.*]] = moda.stream.empty : <1x200x2x64xbf16, size = 0, capacity = 8>
-// CHECK: %[[O0:.*]], %{{.*}} = moda.attention q(%{{.*}} : tensor<1x200x8x64xbf16>) kv({{[^)]*}}) {causal, config = #moda.config<{{.*}}>}
+// CHECK: %[[O0:.*]], %{{.*}} = moda.attention q(%{{.*}} : tensor<1x200x8x64xbf16>) kv({{[^)]*}}) {causal, config = #moda.config<{{.*}}>, moda.config_source = "heuristic"}
 // CHECK: moda.stream.entries {{.*}} -> tensor<1x200x2x2x64xbf16>
 // CHECK: %[[O1:.*]], %{{.*}} = moda.attention q(%[[O0]] : {{.*}}) kv({{.*}}) depth({{.*}} : tensor<1x200x2x2x64xbf16>, tensor<1x200x2x2x64xbf16>)
 // CHECK: moda.stream.entries {{.*}} -> tensor<1x200x4x2x64xbf16>

@@ -20,7 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moda/Conversion/ModaToKernel/AttentionKernel.h"
-#include "moda/Dialect/Moda/Utils/KernelConfigRules.h"
+#include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"

@@ -1,7 +1,7 @@
 //===- AttentionKernelSpec.cpp - what a forward kernel is specialized on --===//
 
 #include "moda/Conversion/ModaToKernel/AttentionKernel.h"
-#include "moda/Dialect/Moda/Utils/KernelConfigRules.h"
+#include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
@@ -28,10 +28,9 @@ FailureOr<AttentionKernelSpec> AttentionKernelSpec::get(AttentionOp op) {
                              : 1.0 / std::sqrt(double(spec.headDim));
   spec.hasSequence = bool(op.getK());
   spec.hasDepth = bool(op.getDepthK());
-  if (failed(checkForwardKernelConfig(spec.config, spec.groupSize,
-                                      spec.headDim, spec.elementType,
-                                      [&] { return op.emitOpError(); })))
-    return failure();
+  if (std::optional<std::string> why = whyInvalidForwardConfig(
+          spec.config, spec.groupSize, spec.headDim, spec.elementType))
+    return op.emitOpError() << *why;
   return spec;
 }
 

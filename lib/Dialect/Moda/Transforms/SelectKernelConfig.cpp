@@ -1,9 +1,21 @@
-//===- SelectKernelConfig.cpp - attach heuristic kernel configurations ----===//
+//===- SelectKernelConfig.cpp - attach kernel configurations --------------===//
+//
+// Every MoDA operator without a configuration gets one: the winner recorded
+// in a tuning database for its key when there is one, else the heuristic
+// member of the configuration space. The operator says which in
+// `moda.config_source`.
+//
+//===----------------------------------------------------------------------===//
 
 #include "moda/Dialect/Moda/Transforms/Passes.h"
-#include "moda/Dialect/Moda/Utils/KernelConfigRules.h"
+#include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cstdlib>
 
 namespace mlir::moda {
 #define GEN_PASS_DEF_MODASELECTKERNELCONFIG
@@ -12,62 +24,187 @@ namespace mlir::moda {
 
 using namespace mlir;
 using namespace mlir::moda;
+namespace json = llvm::json;
 
 namespace {
 
-/// Shape-based heuristics. Query blocks hold 128 folded rows for small heads
-/// (64 for D > 64, where registers run out first), rounded up to a multiple
-/// of G so that the G heads of a position never straddle two blocks. The
-/// depth tile covers the block's whole depth span when it is small. Tiles
-/// then shrink (depth first) until their shared memory fits the target.
-template <typename OpTy>
-KernelConfigAttr chooseHeuristicConfig(OpTy op, StringRef target) {
-  int64_t group = op.getGroupSize();
-  int64_t headDim = op.getHeadDim();
-  bool wide = headDim > 64;
-  int64_t blockM = llvm::alignTo(wide ? 64 : 128, group);
-  int64_t blockN = wide ? 32 : 64;
+constexpr StringLiteral kConfigSourceAttrName = "moda.config_source";
 
-  int64_t depth = op.getDepthSize();
-  int64_t span = ShapedType::isDynamic(depth) ? 64 : (blockM / group) * depth;
-  int64_t blockDepth = std::clamp<int64_t>(llvm::PowerOf2Ceil(span), 16, 64);
+/// What a tuning-database entry is keyed by (docs/autotuning.md).
+struct TuningKey {
+  std::string computeCapability, op, dtype, visibility;
+  int64_t headDim = 0, groupSize = 0, depth = 0, seqBucket = 0;
+  bool causal = false;
 
-  // The lowering has one path so far: SIMT FMA, one pipeline stage.
-  MmaKind mma = MmaKind::Fma;
-  int64_t numWarps = wide ? 4 : 8;
-  int64_t numStages = 1;
-  auto build = [&] {
-    return KernelConfigAttr::get(op.getContext(), blockM, blockN, blockDepth,
-                                 numWarps, numStages, mma, target);
-  };
-  Type elementType = op.getQ().getType().getElementType();
-  constexpr int64_t kSmallestTile = 16;
-  while (getForwardSharedMemoryBytes(build(), headDim, elementType) >
-             kMaxStaticSharedMemoryBytes &&
-         (blockDepth > kSmallestTile || blockN > kSmallestTile)) {
-    if (blockDepth >= blockN && blockDepth > kSmallestTile)
-      blockDepth /= 2;
-    else
-      blockN /= 2;
+  bool operator==(const TuningKey &other) const {
+    return std::tie(computeCapability, op, dtype, visibility, headDim,
+                    groupSize, depth, seqBucket, causal) ==
+           std::tie(other.computeCapability, other.op, other.dtype,
+                    other.visibility, other.headDim, other.groupSize,
+                    other.depth, other.seqBucket, other.causal);
   }
-  return build();
+};
+
+struct TuningEntry {
+  TuningKey key;
+  std::string device;
+  json::Object config;
+};
+
+/// "sm_90a" -> "9.0".
+std::string computeCapabilityOf(StringRef target) {
+  StringRef digits = target.drop_front(3).take_while(llvm::isDigit);
+  if (digits.size() < 2)
+    return "";
+  return (digits.drop_back(1) + "." + digits.take_back(1)).str();
+}
+
+std::string elementTypeName(Type type) {
+  return type.isBF16() ? "bf16" : type.isF16() ? "f16" : "f32";
+}
+
+/// Reads a database, or says why not through `error`.
+std::optional<std::vector<TuningEntry>> readDatabase(StringRef path,
+                                                     std::string &error) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer) {
+    error = buffer.getError().message();
+    return std::nullopt;
+  }
+  json::Value root = nullptr;
+  if (auto parsed = json::parse((*buffer)->getBuffer())) {
+    root = std::move(*parsed);
+  } else {
+    error = llvm::toString(parsed.takeError());
+    return std::nullopt;
+  }
+  const json::Object *object = root.getAsObject();
+  const json::Array *entries = object ? object->getArray("entries") : nullptr;
+  if (!object || object->getString("format") != "moda-tuning/1" || !entries) {
+    error = "not a moda-tuning/1 database (expected {\"format\": "
+            "\"moda-tuning/1\", \"entries\": [...]})";
+    return std::nullopt;
+  }
+  std::vector<TuningEntry> result;
+  for (const json::Value &value : *entries) {
+    const json::Object *entry = value.getAsObject();
+    const json::Object *key = entry ? entry->getObject("key") : nullptr;
+    const json::Object *config = entry ? entry->getObject("config") : nullptr;
+    auto str = [&](StringRef field) {
+      return key->getString(field).value_or("").str();
+    };
+    auto num = [&](StringRef field) {
+      return key->getInteger(field).value_or(-1);
+    };
+    if (!key || !config) {
+      error = "an entry lacks its \"key\" or \"config\" object";
+      return std::nullopt;
+    }
+    TuningEntry parsed;
+    parsed.device = str("device");
+    parsed.key = {str("compute_capability"), str("op"), str("dtype"),
+                  str("visibility"), num("head_dim"), num("group_size"),
+                  num("depth"), num("seq_bucket"),
+                  key->getBoolean("causal").value_or(false)};
+    parsed.config = *config;
+    result.push_back(std::move(parsed));
+  }
+  return result;
 }
 
 struct SelectKernelConfigPass
     : mlir::moda::impl::ModaSelectKernelConfigBase<SelectKernelConfigPass> {
   using Base::Base;
 
-  void runOnOperation() override {
-    getOperation()->walk([&](Operation *op) {
-      if (auto attention = dyn_cast<AttentionOp>(op)) {
-        if (!attention.getConfigAttr())
-          attention.setConfigAttr(chooseHeuristicConfig(attention, target));
-      } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
-        if (!grad.getConfigAttr())
-          grad.setConfigAttr(chooseHeuristicConfig(grad, target));
-      }
-    });
-  }
+  void runOnOperation() override;
+
+private:
+  /// The database's configuration for `op`, if its key is there.
+  KernelConfigAttr lookUp(AttentionOp op);
+
+  std::vector<TuningEntry> entries;
 };
+
+KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
+  int64_t queries = op.getQ().getType().getDimSize(1);
+  int64_t depth = op.getDepthSize();
+  if (ShapedType::isDynamic(queries) || ShapedType::isDynamic(depth))
+    return {};
+  TuningKey key{computeCapabilityOf(target),
+                "attention",
+                elementTypeName(op.getQ().getType().getElementType()),
+                stringifyDepthVisibility(op.getVisibility()).str(),
+                op.getHeadDim(),
+                op.getGroupSize(),
+                depth,
+                static_cast<int64_t>(llvm::PowerOf2Ceil(queries)),
+                op.getCausal()};
+  const TuningEntry *found = nullptr;
+  for (const TuningEntry &entry : entries) {
+    if (!(entry.key == key))
+      continue;
+    if (!found || (!device.empty() && entry.device == device))
+      found = &entry;
+  }
+  if (!found)
+    return {};
+  auto get = [&](StringRef field) {
+    return found->config.getInteger(field).value_or(0);
+  };
+  auto config = KernelConfigAttr::get(
+      op.getContext(), get("block_m"), get("block_n"), get("block_depth"),
+      get("num_warps"), get("num_stages"),
+      symbolizeMmaKind(found->config.getString("mma").value_or("fma"))
+          .value_or(MmaKind::Fma),
+      target);
+  // A stale entry (the configuration rules changed since it was tuned) is
+  // ignored rather than compiled into a kernel that cannot be built.
+  if (whyInvalidForwardConfig(config, op.getGroupSize(), op.getHeadDim(),
+                              op.getQ().getType().getElementType()))
+    return {};
+  return config;
+}
+
+void SelectKernelConfigPass::runOnOperation() {
+  std::string path = database;
+  if (path.empty())
+    if (const char *fromEnvironment = std::getenv("MODA_TUNING_DB"))
+      path = fromEnvironment;
+  if (!path.empty()) {
+    std::string error;
+    auto read = readDatabase(path, error);
+    if (!read) {
+      getOperation()->emitError("cannot read tuning database '")
+          << path << "': " << error;
+      return signalPassFailure();
+    }
+    entries = std::move(*read);
+  }
+
+  MLIRContext *context = &getContext();
+  auto setSource = [&](Operation *op, StringRef source) {
+    op->setAttr(kConfigSourceAttrName, StringAttr::get(context, source));
+  };
+  getOperation()->walk([&](Operation *op) {
+    if (auto attention = dyn_cast<AttentionOp>(op)) {
+      if (attention.getConfigAttr())
+        return;
+      if (KernelConfigAttr tuned = lookUp(attention)) {
+        attention.setConfigAttr(tuned);
+        setSource(op, "database");
+        return;
+      }
+      attention.setConfigAttr(getForwardHeuristicConfig(
+          context, ForwardProblem::of(attention), target));
+      setSource(op, "heuristic");
+    } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
+      if (grad.getConfigAttr())
+        return;
+      grad.setConfigAttr(getForwardHeuristicConfig(
+          context, ForwardProblem::of(grad), target));
+      setSource(op, "heuristic");
+    }
+  });
+}
 
 } // namespace

@@ -9,19 +9,34 @@ def ModaSelectKernelConfig : Pass<"moda-select-kernel-config"> {
   let summary = "attach a kernel configuration to every MoDA operator";
   let description = [{
     Gives every `moda.attention` and `moda.attention_grad` that has no
-    `config` attribute a `#moda.config` chosen from shape-based heuristics:
-    the head dimension `D`, the group size `G = Hq / Hk`, the depth `L` and
-    the element type. Query blocks are always a multiple of `G`, so that the
-    `G` query heads of one position share a block and its depth span.
-    Operators that already carry a configuration are left as they are.
-    The lowering implements the SIMT path only (`mma = fma`, one pipeline
-    stage), so that is what the heuristics choose.
+    `config` attribute a `#moda.config`, and records where it came from in
+    `moda.config_source`:
 
-    Example: `moda-opt --moda-select-kernel-config="target=sm_90a"`.
+    * `"database"`: the winner a tuning database (`database=<path>`, else the
+      `MODA_TUNING_DB` environment variable) recorded for the operator's key:
+      compute capability of `target`, op, element type, head dimension `D`,
+      group size `G = Hq / Hk`, depth `L`, causal, visibility and the
+      power-of-two bucket of `T` (T and L must be static to match);
+    * `"heuristic"`: otherwise, a member of the configuration space chosen
+      from `D`, `G`, `L` and the element type. Query blocks are always a
+      multiple of `G`, so that the `G` query heads of one position share a
+      block and its depth span. The lowering implements the SIMT path only
+      (`mma = fma`, one pipeline stage), so that is what the space holds.
+
+    Operators that already carry a configuration are left as they are. An
+    unreadable or malformed database is an error; an entry whose
+    configuration the rules reject is ignored.
+
+    Example: `moda-opt --moda-select-kernel-config="target=sm_90a
+    database=tuning/h100.json"`.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"sm_90a\"",
-           "GPU architecture recorded in the configuration">
+           "GPU architecture recorded in the configuration">,
+    Option<"database", "database", "std::string", /*default=*/"\"\"",
+           "tuning database (JSON) to consult first">,
+    Option<"device", "device", "std::string", /*default=*/"\"\"",
+           "prefer database entries tuned on this device (driver name)">
   ];
   let dependentDialects = ["::mlir::moda::ModaDialect"];
 }

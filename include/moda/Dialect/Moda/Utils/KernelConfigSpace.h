@@ -1,0 +1,68 @@
+//===- KernelConfigSpace.h - the configurations of a kernel -----*- C++ -*-===//
+//
+// The one place that defines the configurations of the forward kernel: which
+// are valid (the lowering asks), which exist (the tuner enumerates them,
+// through moda-compile --print-config-space) and which one the heuristics
+// pick (a member of the same space).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_DIALECT_MODA_UTILS_KERNELCONFIGRULES_H
+#define MODA_DIALECT_MODA_UTILS_KERNELCONFIGRULES_H
+
+#include "moda/Dialect/Moda/IR/ModaDialect.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::moda {
+
+/// What the configuration of a forward kernel depends on.
+struct ForwardProblem {
+  int64_t groupSize = 1;
+  int64_t headDim = 0;
+  Type elementType;
+  /// Depth entries per position; ShapedType::kDynamic when not static.
+  int64_t depth = 0;
+
+  /// The problem of a moda.attention or moda.attention_grad.
+  template <typename OpTy> static ForwardProblem of(OpTy op) {
+    return {op.getGroupSize(), op.getHeadDim(),
+            op.getQ().getType().getElementType(), op.getDepthSize()};
+  }
+};
+
+/// Every valid configuration of the forward kernel for `problem` on
+/// `target`, in a deterministic order.
+SmallVector<KernelConfigAttr> getForwardConfigSpace(MLIRContext *context,
+                                                    const ForwardProblem &problem,
+                                                    StringRef target);
+
+/// The configuration chosen without measurements: a member of
+/// getForwardConfigSpace.
+KernelConfigAttr getForwardHeuristicConfig(MLIRContext *context,
+                                           const ForwardProblem &problem,
+                                           StringRef target);
+
+/// Static shared memory one thread block may declare (all NVIDIA targets).
+inline constexpr int64_t kMaxStaticSharedMemoryBytes = 48 * 1024;
+
+/// Global loads are 16 bytes wide: this many elements of `elementType`.
+int64_t getVectorWidth(Type elementType);
+
+/// Shared memory of the tiled forward kernel: one key and one value tile of
+/// `block_n` sequence entries and of `block_depth` depth entries.
+int64_t getForwardSharedMemoryBytes(KernelConfigAttr config, int64_t headDim,
+                                    Type elementType);
+
+/// Why `config` cannot be compiled for an attention with group size
+/// `groupSize`, head dimension `headDim` and `elementType` (the first broken
+/// rule), or std::nullopt when it can.
+std::optional<std::string> whyInvalidForwardConfig(KernelConfigAttr config,
+                                                   int64_t groupSize,
+                                                   int64_t headDim,
+                                                   Type elementType);
+
+} // namespace mlir::moda
+
+#endif // MODA_DIALECT_MODA_UTILS_KERNELCONFIGRULES_H
