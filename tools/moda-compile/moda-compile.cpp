@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moda/Conversion/ModaToKernel/AttentionKernel.h"
+#include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 #include "moda/InitModa.h"
 #include "moda/Pipelines/Pipelines.h"
 #include "moda/Target/KernelManifest.h"
@@ -16,6 +17,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -34,8 +36,13 @@ namespace json = llvm::json;
 
 static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
                                       cl::desc("<input .mlir>"));
-static cl::opt<std::string> outputDir("o", cl::Required,
+static cl::opt<std::string> outputDir("o", cl::init(""),
                                       cl::desc("Directory for the artifacts"));
+static cl::opt<bool> printConfigSpace(
+    "print-config-space", cl::init(false),
+    cl::desc("Instead of compiling, print (JSON) each moda.attention's "
+             "problem, heuristic configuration and configuration space: what "
+             "a tuner measures"));
 static cl::opt<std::string> chip("chip", cl::init("sm_90a"),
                                  cl::desc("GPU architecture"));
 static cl::opt<std::string> features("features", cl::init("+ptx80"),
@@ -119,6 +126,42 @@ LogicalResult writeFile(StringRef path, StringRef contents) {
   return success();
 }
 
+json::Object configToJson(moda::KernelConfigAttr config) {
+  return json::Object{{"block_m", config.getBlockM()},
+                      {"block_n", config.getBlockN()},
+                      {"block_depth", config.getBlockDepth()},
+                      {"num_warps", config.getNumWarps()},
+                      {"num_stages", config.getNumStages()},
+                      {"mma", moda::stringifyMmaKind(config.getMma())}};
+}
+
+/// The configuration space of every attention in `module`, after the exact
+/// simplifications the compile pipeline applies first.
+LogicalResult printSpaces(ModuleOp module) {
+  PassManager pm(module.getContext());
+  if (failed(parsePassPipeline("canonicalize", pm)) || failed(pm.run(module)))
+    return failure();
+  json::Array ops;
+  module.walk([&](moda::AttentionOp op) {
+    moda::ForwardProblem problem = moda::ForwardProblem::of(op);
+    json::Array space;
+    for (moda::KernelConfigAttr config :
+         moda::getForwardConfigSpace(op.getContext(), problem, chip))
+      space.push_back(configToJson(config));
+    ops.push_back(json::Object{
+        {"group_size", problem.groupSize},
+        {"head_dim", problem.headDim},
+        {"depth", ShapedType::isDynamic(problem.depth)
+                      ? json::Value(nullptr)
+                      : json::Value(problem.depth)},
+        {"heuristic", configToJson(moda::getForwardHeuristicConfig(
+                          op.getContext(), problem, chip))},
+        {"space", std::move(space)}});
+  });
+  llvm::outs() << llvm::formatv("{0:2}", json::Value(std::move(ops))) << "\n";
+  return success();
+}
+
 struct KernelInfo {
   std::string name;
   DictionaryAttr description;
@@ -141,6 +184,12 @@ int main(int argc, char **argv) {
       parseSourceFile<ModuleOp>(inputPath, sourceMgr, &context);
   if (!module)
     return 1;
+  if (printConfigSpace)
+    return failed(printSpaces(*module)) ? 1 : 0;
+  if (outputDir.empty()) {
+    llvm::errs() << "moda-compile: -o <directory> is required\n";
+    return 1;
+  }
 
   moda::GPUBinaryPipelineOptions options;
   options.chip = chip;
