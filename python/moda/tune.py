@@ -184,15 +184,24 @@ def run_bundle(bundle, db_path, results_path, iters, warmup):
                           heuristic_ms=heuristic_ms, tuned_ms=timings[best],
                           tuned_config=item["configs"][best],
                           speedup=heuristic_ms / timings[best]))
-    write_database(db_path, entries)
+        # Written after every shape, so that a run cut short keeps its results.
+        write_database(db_path, entries[-1:])
+        report(cases, results_path, device, final=False)
+    report(cases, results_path, device, final=True)
+
+
+def report(cases, results_path, device, final):
+    """Writes the autotune results; with `final`, prints the closing table."""
     speedups = [c["speedup"] for c in cases if math.isfinite(c["speedup"])]
     geomean = math.exp(sum(map(math.log, speedups)) / len(speedups)) if speedups else float("nan")
-    print(f"\n{'shape':44} {'heuristic ms':>12} {'tuned ms':>10} {'speedup':>8}  tuned config")
-    for c in cases:
-        print(f"{kernel_key(c) + ' T=' + str(c['T']) + ' L=' + str(c['L']):44} "
-              f"{c['heuristic_ms']:12.3f} {c['tuned_ms']:10.3f} {c['speedup']:8.2f}x  "
-              f"{config_name(c['tuned_config'])}")
-    print(f"geometric-mean speedup of tuned over heuristic: {geomean:.3f}x over {len(cases)} shapes")
+    if final:
+        print(f"\n{'shape':44} {'heuristic ms':>12} {'tuned ms':>10} {'speedup':>8}  tuned config")
+        for c in cases:
+            print(f"{kernel_key(c) + ' T=' + str(c['T']) + ' L=' + str(c['L']):44} "
+                  f"{c['heuristic_ms']:12.3f} {c['tuned_ms']:10.3f} {c['speedup']:8.2f}x  "
+                  f"{config_name(c['tuned_config'])}")
+        print(f"geometric-mean speedup of tuned over heuristic: {geomean:.3f}x "
+              f"over {len(cases)} shapes")
     if results_path:
         results_path.parent.mkdir(parents=True, exist_ok=True)
         results_path.write_text(json.dumps({
@@ -213,7 +222,7 @@ def write_database(path, entries):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"format": "moda-tuning/1", "entries": kept + entries},
                                indent=1))
-    print(f"database: {len(entries)} entries written to {path}")
+
 
 
 def main(argv=None):
