@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Forward benchmark: moda's kernels against PyTorch SDPA (flash, cuDNN) and a
+plain PyTorch MoDA, in one process, on the shapes of shared/spec/FIGURES.md.
+
+    # here: compile our kernels for every shape (tuned configs from the DB)
+    python3 bench/perf_forward.py compile --artifacts bench/perf-artifacts
+    # on the GPU machine
+    python3 bench/perf_forward.py run --artifacts bench/perf-artifacts \
+        --json bench/results/perf-forward.json --plot bench/results/perf-forward.png
+
+Timing: median of --iters launches after --warmup, each between CUDA events,
+inputs random. TFLOP/s counts the forward's useful work,
+4 * B * Hk * G * T * D * (T / 2 + L) (FIGURES.md); ours without depth and
+SDPA count L = 0.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
+
+# (T, G, D, L): the rows of FIGURES.md's forward table.
+SHAPES = [(4096, 8, 64, 64), (16384, 8, 64, 64), (16384, 2, 64, 64),
+          (16384, 8, 64, 128), (16384, 8, 128, 64), (65536, 8, 64, 64)]
+KV_HEADS = 8
+PLAIN_TORCH_MAX_T = 4096  # the concatenated scores of longer T do not fit
+
+
+def shape_dict(t, g, d, l):
+    return {"dtype": "bf16", "B": 1, "Hk": KV_HEADS, "Hq": KV_HEADS * g, "D": d,
+            "T": t, "L": l, "causal": True}
+
+
+def name(t, g, d, l):
+    return f"t{t}_g{g}_d{d}_l{l}"
+
+
+def compile_all(artifacts, moda_compile, database):
+    from moda.tune import attention_mlir
+    env = dict(os.environ, MODA_TUNING_DB=str(database))
+
+    def build(t, g, d, depth, config=None):
+        directory = artifacts / name(t, g, d, depth)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "kernel.mlir").write_text(
+            attention_mlir(shape_dict(t, g, d, depth), config, static=True))
+        subprocess.run([str(moda_compile), str(directory / "kernel.mlir"), "-o",
+                        str(directory)], check=True, capture_output=True, env=env)
+        print("compiled", directory.name, flush=True)
+        return json.loads((directory / "moda_attention_0.json").read_text())["config"]
+
+    for t, g, d, l in SHAPES:
+        # With depth: the database's configuration (else the heuristic). Without
+        # depth: the same tiles, so that the difference is the depth work alone.
+        config = build(t, g, d, l)
+        build(t, g, d, 0, config)
+
+
+def time_ms(fn, warmup, iters):
+    import torch
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(iters):
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        fn()
+        end.record()
+        end.synchronize()
+        times.append(start.elapsed_time(end))
+    return statistics.median(times)
+
+
+def plain_torch_moda(q, k, v, dk, dv):
+    """MoDA as a PyTorch user writes it today: one SDPA over [K ; depth] with a
+    mask (sequence part causal, depth part only the row's own position)."""
+    import torch
+    B, T, Hq, D = q.shape
+    L, Hk = dk.shape[2], dk.shape[3]
+    keys = torch.cat([k, dk.reshape(B, T * L, Hk, D)], dim=1)
+    values = torch.cat([v, dv.reshape(B, T * L, Hk, D)], dim=1)
+    t = torch.arange(T, device=q.device)[:, None]
+    j = torch.arange(T + T * L, device=q.device)[None, :]
+    mask = torch.where(j < T, j <= t, (j - T) // L == t)
+    return torch.nn.functional.scaled_dot_product_attention(
+        q.transpose(1, 2), keys.transpose(1, 2), values.transpose(1, 2),
+        attn_mask=mask, enable_gqa=True)
+
+
+def run_all(artifacts, json_path, plot_path, warmup, iters):
+    import torch
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    import moda
+
+    cases = []
+    for t, g, d, l in SHAPES:
+        torch.manual_seed(0)
+        B, Hk, Hq = 1, KV_HEADS, KV_HEADS * g
+        q = torch.randn(B, t, Hq, d, device="cuda", dtype=torch.bfloat16)
+        k, v = (torch.randn(B, t, Hk, d, device="cuda", dtype=torch.bfloat16) for _ in range(2))
+        dk, dv = (torch.randn(B, t, l, Hk, d, device="cuda", dtype=torch.bfloat16) for _ in range(2))
+        none = torch.empty(B, t, 0, Hk, d, device="cuda", dtype=torch.bfloat16)
+        out = torch.empty_like(q)
+        lse = torch.empty(B, Hq, t, device="cuda")
+        ours = moda.load(str(artifacts / name(t, g, d, l) / "moda_attention_0.json"))
+        ours_nodepth = moda.load(str(artifacts / name(t, g, d, 0) / "moda_attention_0.json"))
+        stream = torch.cuda.current_stream().cuda_stream
+        row = {"B": B, "T": t, "S": t, "Hq": Hq, "Hk": Hk, "G": g, "D": d, "L": l,
+               "causal": True, "dtype": "bf16", "variant": "per_position",
+               "ours_config": ours.config}
+        args = ours.torch_args({"q": q, "k": k, "v": v, "depth_k": dk, "depth_v": dv,
+                                "out": out, "lse": lse})
+        row["ours_ms"] = statistics.median(ours.benchmark(args, warmup, iters, stream))
+        args0 = ours_nodepth.torch_args({"q": q, "k": k, "v": v, "out": out, "lse": lse})
+        row["ours_nodepth_ms"] = statistics.median(ours_nodepth.benchmark(args0, warmup, iters, stream))
+        qt, kt, vt = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
+        for impl, backend in (("sdpa_flash", SDPBackend.FLASH_ATTENTION),
+                              ("sdpa_cudnn", SDPBackend.CUDNN_ATTENTION)):
+            try:
+                with sdpa_kernel(backend):
+                    row[f"{impl}_ms"] = time_ms(lambda: torch.nn.functional.scaled_dot_product_attention(
+                        qt, kt, vt, is_causal=True, enable_gqa=True), warmup, iters)
+            except RuntimeError as error:
+                row[f"{impl}_error"] = str(error).splitlines()[0]
+        if t <= PLAIN_TORCH_MAX_T:
+            row["torch_reference_ms"] = time_ms(lambda: plain_torch_moda(q, k, v, dk, dv),
+                                                warmup, iters)
+        flops = 4 * B * Hk * g * t * d * (t / 2 + l)
+        flops0 = 4 * B * Hk * g * t * d * (t / 2)
+        row["ours_tflops"] = flops / row["ours_ms"] / 1e9
+        row["ours_nodepth_tflops"] = flops0 / row["ours_nodepth_ms"] / 1e9
+        for impl in ("sdpa_flash", "sdpa_cudnn"):
+            if f"{impl}_ms" in row:
+                row[f"{impl}_tflops"] = flops0 / row[f"{impl}_ms"] / 1e9
+                row[f"ours_over_{impl}"] = row["ours_ms"] / row[f"{impl}_ms"]
+        row["depth_overhead"] = row["ours_ms"] / row["ours_nodepth_ms"] - 1
+        cases.append(row)
+        print(f"T={t:6} G={g} D={d:3} L={l:3}  ours {row['ours_ms']:9.3f} ms "
+              f"({row['ours_tflops']:6.1f} TFLOP/s)  L=0 {row['ours_nodepth_ms']:9.3f}  "
+              f"flash {row.get('sdpa_flash_ms', float('nan')):8.3f}  "
+              f"cudnn {row.get('sdpa_cudnn_ms', float('nan')):8.3f}  "
+              f"plain {row.get('torch_reference_ms', float('nan')):8.3f}", flush=True)
+    report = {"suite": "perf-forward", "commit": os.environ.get("MODA_COMMIT", "unknown"),
+              "device": torch.cuda.get_device_name(),
+              "date": datetime.date.today().isoformat(),
+              "timing": f"median of {iters} CUDA-event timings after {warmup} warm-up runs",
+              "cases": cases}
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(report, indent=1))
+    print(f"\n{'T':>6} {'G':>2} {'D':>4} {'L':>4} {'ours ms':>9} {'TFLOP/s':>8} "
+          f"{'/flash':>7} {'/cudnn':>7} {'depth +':>8}")
+    for r in cases:
+        print(f"{r['T']:6} {r['G']:2} {r['D']:4} {r['L']:4} {r['ours_ms']:9.2f} "
+              f"{r['ours_tflops']:8.1f} {r.get('ours_over_sdpa_flash', float('nan')):7.2f} "
+              f"{r.get('ours_over_sdpa_cudnn', float('nan')):7.2f} {100 * r['depth_overhead']:7.1f}%")
+    if plot_path:
+        try:
+            import matplotlib
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+        except ImportError:
+            print("matplotlib not installed: no plot")
+            return
+        fig, ax = plt.subplots(figsize=(7, 4))
+        for key, label in (("ours_tflops", "moda (depth)"), ("ours_nodepth_tflops", "moda (L=0)"),
+                           ("sdpa_flash_tflops", "SDPA flash"), ("sdpa_cudnn_tflops", "SDPA cuDNN")):
+            points = [(r["T"], r[key]) for r in cases if key in r and r["G"] == 8
+                      and r["D"] == 64 and r["L"] == 64]
+            if points:
+                ax.plot(*zip(*points), marker="o", label=label)
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("T (B=1, Hk=8, G=8, D=64, L=64, causal, bf16)")
+        ax.set_ylabel("TFLOP/s")
+        ax.legend()
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(plot_path, dpi=120)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compile")
+    c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "perf-artifacts")
+    c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
+    c.add_argument("--database", type=Path, default=ROOT / "tuning" / "h100.json")
+    r = sub.add_parser("run")
+    r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "perf-artifacts")
+    r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "perf-forward.json")
+    r.add_argument("--plot", type=Path)
+    r.add_argument("--warmup", type=int, default=3)
+    r.add_argument("--iters", type=int, default=20)
+    args = parser.parse_args()
+    if args.command == "compile":
+        compile_all(args.artifacts, args.moda_compile, args.database)
+    else:
+        run_all(args.artifacts, args.json, args.plot, args.warmup, args.iters)
+
+
+if __name__ == "__main__":
+    main()
