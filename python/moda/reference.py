@@ -3,11 +3,49 @@
 import torch
 
 
+ROWS_PER_PASS = 4096  # query rows per pass: bounds the [rows, S] logits
+
+
 def attention_reference(q, k, v, depth_k, depth_v, *, causal, visibility,
                         chunk_size=0, scale=None):
-    """out [B,T,Hq,D] and lse [B,Hq,T] in float64, computed head by head so
-    that long sequences fit in memory. k/v are None for depth_only; depth
-    tensors are None without depth."""
+    """out [B,T,Hq,D] and lse [B,Hq,T] in float64, computed head by head and,
+    for per-position depth, ROWS_PER_PASS query rows at a time, so that long
+    sequences fit in memory. k/v are None for depth_only; depth tensors are
+    None without depth."""
+    queries = q.shape[1]
+    if visibility != "chunk" and queries > ROWS_PER_PASS:
+        # Rows are independent; causal alignment is relative to the end, so a
+        # pass over rows [r0, r1) sees keys s <= t + (S - T) as a whole would.
+        outs, lses = [], []
+        for r0 in range(0, queries, ROWS_PER_PASS):
+            r1 = min(queries, r0 + ROWS_PER_PASS)
+            keys = None if k is None else k.shape[1]
+            # Trim keys no row of the pass sees (causal) to keep memory flat.
+            kk, vv = k, v
+            if k is not None and causal:
+                last = r1 - 1 + (keys - queries)
+                kk, vv = k[:, :max(0, last + 1)], v[:, :max(0, last + 1)]
+            o, l = _attention_rows(q[:, r0:r1], kk, vv,
+                                   None if depth_k is None else depth_k[:, r0:r1],
+                                   None if depth_v is None else depth_v[:, r0:r1],
+                                   causal=causal, visibility=visibility,
+                                   chunk_size=chunk_size, scale=scale,
+                                   row_offset=r0, total_queries=queries,
+                                   total_keys=keys or 0)
+            outs.append(o)
+            lses.append(l)
+        return torch.cat(outs, dim=1), torch.cat(lses, dim=2)
+    return _attention_rows(q, k, v, depth_k, depth_v, causal=causal,
+                           visibility=visibility, chunk_size=chunk_size,
+                           scale=scale, row_offset=0, total_queries=queries,
+                           total_keys=0 if k is None else k.shape[1])
+
+
+def _attention_rows(q, k, v, depth_k, depth_v, *, causal, visibility, chunk_size,
+                    scale, row_offset, total_queries, total_keys):
+    """The reference for query rows [row_offset, row_offset + q.shape[1]) of
+    a problem with `total_queries` queries and `total_keys` keys; k/v hold
+    the keys those rows may see (a causal prefix of the full key set)."""
     q = q.double()
     batch, queries, query_heads, head_dim = q.shape
     scale = head_dim ** -0.5 if scale is None else scale
@@ -17,7 +55,8 @@ def attention_reference(q, k, v, depth_k, depth_v, *, causal, visibility,
     out = torch.zeros_like(q)
     lse = torch.full((batch, query_heads, queries), float("-inf"),
                      dtype=torch.float64, device=q.device)
-    positions = torch.arange(queries, device=q.device)
+    positions = torch.arange(queries, device=q.device)  # local row index
+    global_rows = positions + row_offset
     for b in range(batch):
         for hq in range(query_heads):
             h = hq // group
@@ -28,7 +67,7 @@ def attention_reference(q, k, v, depth_k, depth_v, *, causal, visibility,
                 z = scale * qh @ keys.T                           # [T, S]
                 if causal:
                     s = torch.arange(keys.shape[0], device=q.device)
-                    visible = s[None, :] <= positions[:, None] + (keys.shape[0] - queries)
+                    visible = s[None, :] <= global_rows[:, None] + (total_keys - total_queries)
                     z = z.masked_fill(~visible, float("-inf"))
                 logits.append(z)
                 values.append(("seq", v[b, :, h].double()))

@@ -28,7 +28,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TOLERANCE = {"bf16": 4e-3, "f16": 1e-3, "f32": 1e-5}
-PRUNE_KEEP = 8  # variants re-measured at a longer T, from the shorter T's ranking
 
 
 # -- shapes and keys ----------------------------------------------------------
@@ -122,12 +121,13 @@ def compile_bundle(shapes_path, bundle, moda_compile, jobs):
 
 # -- run (the GPU machine) -----------------------------------------------------
 
-def run_bundle(bundle, db_path, results_path, iters, warmup):
+def run_bundle(bundle, db_path, results_path, iters, warmup, keep, only=None):
     import torch
     import moda
     from moda.reference import attention_reference, lse_error, relative_error
 
-    plan = json.loads((bundle / "bundle.json").read_text())["shapes"]
+    plan = [p for p in json.loads((bundle / "bundle.json").read_text())["shapes"]
+            if only is None or only in p["kernel_key"]]
     device = torch.cuda.get_device_name()
     major, minor = torch.cuda.get_device_capability()
     capability = f"{major}.{minor}"
@@ -139,8 +139,8 @@ def run_bundle(bundle, db_path, results_path, iters, warmup):
         shape, key = item["shape"], item["kernel_key"]
         variants = item["variants"]
         if key in rankings:  # a shorter T of this kernel was tuned: keep its best
-            keep = rankings[key][:PRUNE_KEEP]
-            variants = [v for v in variants if v in keep or v == item["heuristic"]]
+            best = rankings[key][:keep]
+            variants = [v for v in variants if v in best or v == item["heuristic"]]
         torch.manual_seed(number)
         dt = dtypes[shape["dtype"]]
         B, T, L, Hq, Hk, D = (shape[x] for x in ("B", "T", "L", "Hq", "Hk", "D"))
@@ -242,11 +242,16 @@ def main(argv=None):
             p.add_argument("--results", type=Path)
             p.add_argument("--iters", type=int, default=5)
             p.add_argument("--warmup", type=int, default=1)
+            p.add_argument("--only", help="tune only kernels whose key contains this")
+            p.add_argument("--keep", type=int, default=8,
+                           help="variants re-measured at a longer T of a kernel, "
+                                "from its shortest T's ranking (plus the heuristic)")
     args = parser.parse_args(argv)
     if args.command in ("compile", "tune"):
         compile_bundle(args.shapes, args.bundle, args.moda_compile, args.jobs)
     if args.command in ("run", "tune"):
-        run_bundle(args.bundle, args.db, args.results, args.iters, args.warmup)
+        run_bundle(args.bundle, args.db, args.results, args.iters, args.warmup, args.keep,
+                   args.only)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@
 #include "moda/Conversion/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
 
 namespace mlir::moda {
@@ -126,24 +125,18 @@ ConvertModaToGPUPass::buildLauncher(const AttentionKernelSpec &spec,
 
 void ConvertModaToGPUPass::runOnOperation() {
   ModuleOp module = getOperation();
-  SmallVector<AttentionOp> attentions;
-  module.walk([&](AttentionOp op) { attentions.push_back(op); });
-  if (attentions.empty())
+  bool any = false;
+  module.walk([&](AttentionOp) { any = true; });
+  if (!any)
     return;
-
   module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                   UnitAttr::get(&getContext()));
-  IRRewriter rewriter(&getContext());
-  unsigned kernelIndex = 0;
-  for (AttentionOp op : attentions) {
-    FailureOr<AttentionKernelSpec> spec = AttentionKernelSpec::get(op);
-    if (failed(spec))
-      return signalPassFailure();
-    std::string name = "moda_attention_" + std::to_string(kernelIndex++);
-    gpu::GPUFuncOp kernel = buildKernel(name, *spec, spec->describe(op));
-    func::FuncOp launcher = buildLauncher(*spec, kernel);
-    replaceWithLauncherCall(rewriter, op, *spec, launcher);
-  }
+  auto build = [&](StringRef name, const AttentionKernelSpec &spec,
+                   AttentionOp op) {
+    return buildLauncher(spec, buildKernel(name, spec, spec.describe(op)));
+  };
+  if (failed(lowerAttentions(module, build)))
+    signalPassFailure();
 }
 
 } // namespace

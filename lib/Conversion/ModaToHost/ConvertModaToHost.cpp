@@ -13,7 +13,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/IR/PatternMatch.h"
 
 namespace mlir::moda {
 #define GEN_PASS_DEF_CONVERTMODATOHOST
@@ -116,25 +115,19 @@ func::FuncOp ConvertModaToHostPass::buildLauncher(
 
 void ConvertModaToHostPass::runOnOperation() {
   ModuleOp module = getOperation();
-  SmallVector<AttentionOp> attentions;
-  module.walk([&](AttentionOp op) { attentions.push_back(op); });
-
-  IRRewriter rewriter(&getContext());
   OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
   SymbolTable symbols(module);
-  unsigned kernelIndex = 0;
-  for (AttentionOp op : attentions) {
-    FailureOr<AttentionKernelSpec> spec = AttentionKernelSpec::get(op);
-    if (failed(spec))
-      return signalPassFailure();
-    std::string name = "moda_attention_" + std::to_string(kernelIndex++);
+  auto build = [&](StringRef name, const AttentionKernelSpec &spec,
+                   AttentionOp op) {
     func::FuncOp block =
-        buildBlockFunction(builder, name, *spec, spec->describe(op));
+        buildBlockFunction(builder, name, spec, spec.describe(op));
     symbols.insert(block);
-    func::FuncOp launcher = buildLauncher(builder, name, *spec, block);
+    func::FuncOp launcher = buildLauncher(builder, name, spec, block);
     symbols.insert(launcher);
-    replaceWithLauncherCall(rewriter, op, *spec, launcher);
-  }
+    return launcher;
+  };
+  if (failed(lowerAttentions(module, build)))
+    signalPassFailure();
 }
 
 } // namespace

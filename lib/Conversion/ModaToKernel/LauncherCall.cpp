@@ -1,8 +1,9 @@
-//===- LauncherCall.cpp - replace a moda.attention by a launcher call -----===//
+//===- LauncherCall.cpp - replace moda.attention by launcher calls --------===//
 //
 // Where a moda.attention stood on tensors, its inputs become flat buffers,
 // its results fresh allocations, and a call hands both to the kernel's
-// launcher (the GPU launcher or the host one: the call site is the same).
+// launcher (the GPU launcher or the host one: the call site and the walk
+// over the module are the same for both lowerings).
 //
 //===----------------------------------------------------------------------===//
 
@@ -88,4 +89,20 @@ void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
                                                 b.getUnitAttr(),
                                                 b.getUnitAttr());
   rewriter.replaceOp(op, ValueRange{out, lse});
+}
+
+LogicalResult mlir::moda::lowerAttentions(ModuleOp module,
+                                          KernelBuilder buildKernel) {
+  SmallVector<AttentionOp> attentions;
+  module.walk([&](AttentionOp op) { attentions.push_back(op); });
+  IRRewriter rewriter(module.getContext());
+  for (auto [index, op] : llvm::enumerate(attentions)) {
+    FailureOr<AttentionKernelSpec> spec = AttentionKernelSpec::get(op);
+    if (failed(spec))
+      return failure();
+    std::string name = "moda_attention_" + std::to_string(index);
+    func::FuncOp launcher = buildKernel(name, *spec, op);
+    replaceWithLauncherCall(rewriter, op, *spec, launcher);
+  }
+  return success();
 }

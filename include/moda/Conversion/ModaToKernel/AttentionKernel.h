@@ -14,6 +14,7 @@
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
@@ -100,6 +101,16 @@ void buildAttentionBlock(ImplicitLocOpBuilder &b,
 SmallVector<Value, 3> buildGridSize(ImplicitLocOpBuilder &b,
                                     const AttentionKernelSpec &spec,
                                     Value batch, Value queries);
+
+/// Builds the kernel named `name` for `op` and returns its launcher.
+using KernelBuilder = function_ref<func::FuncOp(
+    StringRef name, const AttentionKernelSpec &spec, AttentionOp op)>;
+
+/// Lowers every moda.attention of `module`, in order: reads its spec, lets
+/// `buildKernel` make kernel `moda_attention_<n>` and its launcher, and
+/// replaces the operator by a call of the launcher. Fails, with the
+/// operator's diagnostic, on the first spec that cannot be compiled.
+LogicalResult lowerAttentions(ModuleOp module, KernelBuilder buildKernel);
 
 /// Replaces `op` (on tensors) by a call of `launcher` on flat buffers: its
 /// inputs become buffers, its results fresh allocations, returned as tensors.
