@@ -80,7 +80,7 @@ def cases():
     return result
 
 
-def kernel_mlir(dtype, d, g, causal, visibility):
+def kernel_mlir(dtype, d, g, causal, visibility, config=None):
     hq = KV_HEADS * g
     q = f"tensor<?x?x{hq}x{d}x{dtype}>"
     kv = f"tensor<?x?x{KV_HEADS}x{d}x{dtype}>"
@@ -97,12 +97,20 @@ def kernel_mlir(dtype, d, g, causal, visibility):
         attrs.append("causal")
     if visibility == "chunk":
         attrs.append(f"chunk_size = {CHUNK}")
+    if config:
+        m, n, depth_tile, warps = config
+        attrs.append(f"config = #moda.config<block_m = {m}, block_n = {n}, "
+                     f"block_depth = {depth_tile}, num_warps = {warps}, num_stages = 1, "
+                     f'mma = fma, target = "sm_90a">')
     return (f"func.func @attention({', '.join(args)}) -> ({q}, {lse}) {{\n"
             f"  %o, %l = moda.attention q(%q : {q}){operands} {{{', '.join(attrs)}}}"
             f" -> {q}, {lse}\n  return %o, %l : {q}, {lse}\n}}\n")
 
 
-def compile_all(artifacts: Path, moda_compile: Path):
+def compile_all(artifacts: Path, moda_compile: Path, config=None):
+    """Compiles every kernel; with `config` (block_m, block_n, block_depth,
+    num_warps) pinned in the IR instead of the heuristic one. A kernel whose
+    rules reject the pinned configuration is left out, with the reason."""
     artifacts.mkdir(parents=True, exist_ok=True)
 
     def one(variant):
@@ -110,14 +118,19 @@ def compile_all(artifacts: Path, moda_compile: Path):
         directory = artifacts / name
         directory.mkdir(exist_ok=True)
         source = directory / "kernel.mlir"
-        source.write_text(kernel_mlir(*spec))
-        subprocess.run([str(moda_compile), str(source), "-o", str(directory)],
-                       check=True, capture_output=True)
-        return name
+        source.write_text(kernel_mlir(*spec, config=config))
+        result = subprocess.run([str(moda_compile), str(source), "-o", str(directory)],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            if config is None:
+                raise RuntimeError(f"{name} did not compile:\n{result.stderr}")
+            reason = result.stderr.strip().splitlines()[0] if result.stderr else "?"
+            return f"left out {name}: {reason}"
+        return f"compiled {name}"
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for name in pool.map(one, variants()):
-            print("compiled", name, flush=True)
+        for line in pool.map(one, variants()):
+            print(line, flush=True)
 
 
 def run_all(artifacts: Path, json_path: Path, only=None):
@@ -132,7 +145,9 @@ def run_all(artifacts: Path, json_path: Path, only=None):
     records, failures = [], 0
     dtypes = {"bf16": torch.bfloat16, "f16": torch.float16}
     started = time.time()
-    selected = [c for c in cases() if only is None or only in c["kernel"]]
+    present = {p.name for p in artifacts.iterdir() if (p / "moda_attention_0.json").exists()}
+    selected = [c for c in cases() if (only is None or only in c["kernel"])
+                and c["kernel"] in present]
     for index, case in enumerate(selected):
         name = case["kernel"]
         if name not in kernels:
@@ -163,6 +178,7 @@ def run_all(artifacts: Path, json_path: Path, only=None):
               f"B{B} T{T} S{S} L{L}  out {err:.2e}  lse {err_lse:.2e}", flush=True)
     commit = measured_commit()
     report = {"suite": "gpu-correctness", "commit": commit,
+              "artifacts": artifacts.name,
               "device": torch.cuda.get_device_name(),
               "date": datetime.date.today().isoformat(), "cases": records}
     json_path.parent.mkdir(parents=True, exist_ok=True)
@@ -190,6 +206,8 @@ def main():
     c = sub.add_parser("compile")
     c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "artifacts")
     c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
+    c.add_argument("--config", help="pin block_m,block_n,block_depth,num_warps "
+                                    "(e.g. 32,32,16,1) instead of the heuristics")
     r = sub.add_parser("run")
     r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "artifacts")
     r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "gpu-correctness.json")
@@ -197,7 +215,8 @@ def main():
     sub.add_parser("count")
     args = parser.parse_args()
     if args.command == "compile":
-        compile_all(args.artifacts, args.moda_compile)
+        config = tuple(int(x) for x in args.config.split(",")) if args.config else None
+        compile_all(args.artifacts, args.moda_compile, config)
     elif args.command == "run":
         sys.exit(0 if run_all(args.artifacts, args.json, args.only) else 1)
     else:
