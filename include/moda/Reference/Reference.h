@@ -52,6 +52,16 @@ void attentionForward(const AttentionProblem &p, const double *q,
                       const double *k, const double *v, const double *depthK,
                       const double *depthV, double *out, double *lse);
 
+/// The gradients of attentionForward's `out` for the output gradient `dOut`
+/// [B,T,Hq,D] (MODA.md section 3): dq [B,T,Hq,D], dk and dv [B,S,Hk,D]
+/// (null for DepthOnly), dDepthK and dDepthV [B,T,L,Hk,D] (null when L == 0).
+/// Every output is overwritten. Precondition: checkProblem(p) == nullptr.
+void attentionBackward(const AttentionProblem &p, const double *q,
+                       const double *k, const double *v, const double *depthK,
+                       const double *depthV, const double *dOut, double *dq,
+                       double *dk, double *dv, double *dDepthK,
+                       double *dDepthV);
+
 /// ||actual - expected||_F / ||expected||_F; +inf if any actual element is
 /// NaN or Inf. When expected is all zeros: 0 if actual is too, else +inf.
 double relativeError(const double *actual, const double *expected, size_t n);
