@@ -141,8 +141,14 @@ mlir::moda::getForwardHeuristicConfig(MLIRContext *context,
       best = config;
   }
   // A group so large that no block of the preferred size exists: the first
-  // valid configuration.
-  if (!best && !space.empty())
-    best = space.front();
+  // valid configuration. No valid configuration at all (a head dimension the
+  // loads cannot tile, say): the preferred one, so that the lowering reports
+  // the rule it breaks.
+  if (!best)
+    best = !space.empty()
+               ? space.front()
+               : KernelConfigAttr::get(context, blockM, blockN, blockDepth,
+                                       numWarps, /*numStages=*/1, MmaKind::Fma,
+                                       target);
   return best;
 }

@@ -39,7 +39,8 @@ SmallVector<KernelConfigAttr> getForwardConfigSpace(MLIRContext *context,
                                                     StringRef target);
 
 /// The configuration chosen without measurements: a member of
-/// getForwardConfigSpace.
+/// getForwardConfigSpace, or, when that space is empty, the preferred
+/// configuration (which the rules then reject with their reason).
 KernelConfigAttr getForwardHeuristicConfig(MLIRContext *context,
                                            const ForwardProblem &problem,
                                            StringRef target);
