@@ -25,8 +25,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
+
+from moda.ir import attention_module  # noqa: E402
+from moda.results import TOLERANCE, measured_commit  # noqa: E402
+
 KV_HEADS = 2
-TOLERANCE = {"bf16": 4e-3, "f16": 1e-3, "f32": 1e-5}
 SEQUENCE_LENGTHS = [1, 63, 200, 1024, 4096]
 DEPTHS = [0, 1, 7, 64]
 GROUPS = [1, 2, 4, 8, 16]
@@ -80,45 +84,21 @@ def cases():
     return result
 
 
-def kernel_mlir(dtype, d, g, causal, visibility, config=None):
-    hq = KV_HEADS * g
-    q = f"tensor<?x?x{hq}x{d}x{dtype}>"
-    kv = f"tensor<?x?x{KV_HEADS}x{d}x{dtype}>"
-    depth = f"tensor<?x?x?x{KV_HEADS}x{d}x{dtype}>"
-    lse = f"tensor<?x{hq}x?xf32>"
-    args, operands = [f"%q: {q}"], ""
-    if visibility != "depth_only":
-        args += [f"%k: {kv}", f"%v: {kv}"]
-        operands += f" kv(%k, %v : {kv}, {kv})"
-    args += [f"%dk: {depth}", f"%dv: {depth}"]
-    operands += f" depth(%dk, %dv : {depth}, {depth})"
-    attrs = [f"visibility = #moda.visibility<{visibility}>"]
-    if causal:
-        attrs.append("causal")
-    if visibility == "chunk":
-        attrs.append(f"chunk_size = {CHUNK}")
-    if config:
-        m, n, depth_tile, warps = config
-        attrs.append(f"config = #moda.config<block_m = {m}, block_n = {n}, "
-                     f"block_depth = {depth_tile}, num_warps = {warps}, num_stages = 1, "
-                     f'mma = fma, target = "sm_90a">')
-    return (f"func.func @attention({', '.join(args)}) -> ({q}, {lse}) {{\n"
-            f"  %o, %l = moda.attention q(%q : {q}){operands} {{{', '.join(attrs)}}}"
-            f" -> {q}, {lse}\n  return %o, %l : {q}, {lse}\n}}\n")
-
-
 def compile_all(artifacts: Path, moda_compile: Path, config=None):
-    """Compiles every kernel; with `config` (block_m, block_n, block_depth,
-    num_warps) pinned in the IR instead of the heuristic one. A kernel whose
-    rules reject the pinned configuration is left out, with the reason."""
+    """Compiles every kernel; with `config` (a dict of block_m, block_n,
+    block_depth, num_warps) pinned in the IR instead of the heuristic one. A
+    kernel whose rules reject the pinned configuration is left out, with the
+    reason."""
     artifacts.mkdir(parents=True, exist_ok=True)
 
     def one(variant):
-        name, *spec = variant
+        name, dtype, d, g, causal, visibility = variant
         directory = artifacts / name
         directory.mkdir(exist_ok=True)
         source = directory / "kernel.mlir"
-        source.write_text(kernel_mlir(*spec, config=config))
+        shape = {"dtype": dtype, "Hq": KV_HEADS * g, "Hk": KV_HEADS, "D": d,
+                 "causal": causal, "visibility": visibility, "chunk": CHUNK}
+        source.write_text(attention_module(shape, config=config))
         result = subprocess.run([str(moda_compile), str(source), "-o", str(directory)],
                                 capture_output=True, text=True)
         if result.returncode != 0:
@@ -135,15 +115,14 @@ def compile_all(artifacts: Path, moda_compile: Path, config=None):
 
 def run_all(artifacts: Path, json_path: Path, only=None):
     import torch
-    sys.path.insert(0, str(ROOT / "python"))
     import moda
     from moda.reference import attention_reference, lse_error, relative_error
+    from moda.torch_support import TORCH_DTYPES
 
     torch.manual_seed(0)
     device = torch.device("cuda")
     kernels = {}
     records, failures = [], 0
-    dtypes = {"bf16": torch.bfloat16, "f16": torch.float16}
     started = time.time()
     present = {p.name for p in artifacts.iterdir() if (p / "moda_attention_0.json").exists()}
     selected = [c for c in cases() if (only is None or only in c["kernel"])
@@ -153,7 +132,7 @@ def run_all(artifacts: Path, json_path: Path, only=None):
         if name not in kernels:
             kernels[name] = moda.load(str(artifacts / name / "moda_attention_0.json"))
         kernel = kernels[name]
-        dt = dtypes[case["dtype"]]
+        dt = TORCH_DTYPES[case["dtype"]]
         B, T, S, L, Hq, Hk, D = (case[x] for x in ("B", "T", "S", "L", "Hq", "Hk", "D"))
         q = torch.randn(B, T, Hq, D, device=device, dtype=dt)
         k = v = None
@@ -188,17 +167,6 @@ def run_all(artifacts: Path, json_path: Path, only=None):
     return failures == 0
 
 
-def measured_commit():
-    """The commit of the measured tree: $MODA_COMMIT (the device machine's
-    copy of the tree has no git history), else git's HEAD."""
-    import os
-    if os.environ.get("MODA_COMMIT"):
-        return os.environ["MODA_COMMIT"]
-    result = subprocess.run(["git", "rev-parse", "--verify", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True)
-    return result.stdout.strip() if result.returncode == 0 else "unknown"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -215,7 +183,10 @@ def main():
     sub.add_parser("count")
     args = parser.parse_args()
     if args.command == "compile":
-        config = tuple(int(x) for x in args.config.split(",")) if args.config else None
+        config = None
+        if args.config:
+            values = [int(x) for x in args.config.split(",")]
+            config = dict(zip(("block_m", "block_n", "block_depth", "num_warps"), values))
         compile_all(args.artifacts, args.moda_compile, config)
     elif args.command == "run":
         sys.exit(0 if run_all(args.artifacts, args.json, args.only) else 1)

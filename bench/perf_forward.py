@@ -43,14 +43,14 @@ def name(t, g, d, l):
 
 
 def compile_all(artifacts, moda_compile, database):
-    from moda.tune import attention_mlir
+    from moda.ir import attention_module
     env = dict(os.environ, MODA_TUNING_DB=str(database))
 
     def build(t, g, d, depth, config=None):
         directory = artifacts / name(t, g, d, depth)
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "kernel.mlir").write_text(
-            attention_mlir(shape_dict(t, g, d, depth), config, static=True))
+            attention_module(shape_dict(t, g, d, depth), config=config, static=True))
         subprocess.run([str(moda_compile), str(directory / "kernel.mlir"), "-o",
                         str(directory)], check=True, capture_output=True, env=env)
         print("compiled", directory.name, flush=True)
@@ -98,6 +98,7 @@ def run_all(artifacts, json_path, plot_path, warmup, iters):
     import torch
     from torch.nn.attention import SDPBackend, sdpa_kernel
     import moda
+    from moda.results import measured_commit
 
     cases = []
     for t, g, d, l in SHAPES:
@@ -106,7 +107,6 @@ def run_all(artifacts, json_path, plot_path, warmup, iters):
         q = torch.randn(B, t, Hq, d, device="cuda", dtype=torch.bfloat16)
         k, v = (torch.randn(B, t, Hk, d, device="cuda", dtype=torch.bfloat16) for _ in range(2))
         dk, dv = (torch.randn(B, t, l, Hk, d, device="cuda", dtype=torch.bfloat16) for _ in range(2))
-        none = torch.empty(B, t, 0, Hk, d, device="cuda", dtype=torch.bfloat16)
         out = torch.empty_like(q)
         lse = torch.empty(B, Hq, t, device="cuda")
         ours = moda.load(str(artifacts / name(t, g, d, l) / "moda_attention_0.json"))
@@ -147,7 +147,7 @@ def run_all(artifacts, json_path, plot_path, warmup, iters):
               f"flash {row.get('sdpa_flash_ms', float('nan')):8.3f}  "
               f"cudnn {row.get('sdpa_cudnn_ms', float('nan')):8.3f}  "
               f"plain {row.get('torch_reference_ms', float('nan')):8.3f}", flush=True)
-    report = {"suite": "perf-forward", "commit": os.environ.get("MODA_COMMIT", "unknown"),
+    report = {"suite": "perf-forward", "commit": measured_commit(),
               "device": torch.cuda.get_device_name(),
               "date": datetime.date.today().isoformat(),
               "timing": f"median of {iters} CUDA-event timings after {warmup} warm-up runs",

@@ -8,12 +8,13 @@ using namespace mlir;
 using namespace mlir::moda;
 namespace json = llvm::json;
 
-static std::string elementTypeName(Type type) {
-  if (type.isBF16())
-    return "bf16";
-  if (type.isF16())
-    return "f16";
-  return "f32";
+json::Object mlir::moda::kernelConfigToJson(KernelConfigAttr config) {
+  return json::Object{{"block_m", config.getBlockM()},
+                      {"block_n", config.getBlockN()},
+                      {"block_depth", config.getBlockDepth()},
+                      {"num_warps", config.getNumWarps()},
+                      {"num_stages", config.getNumStages()},
+                      {"mma", stringifyMmaKind(config.getMma())}};
 }
 
 /// A shape as the manifest writes it: size symbols and integers.
@@ -36,7 +37,7 @@ mlir::moda::buildKernelManifest(StringRef kernelName,
   if (!type || !config || !tensorNames || !staticSizes)
     return failure();
 
-  std::string dtype = elementTypeName(type.getValue());
+  std::string dtype = getElementTypeName(type.getValue()).str();
   int64_t queryHeads = getInt("num_query_heads");
   int64_t kvHeads = getInt("num_kv_heads");
   int64_t headDim = getInt("head_dim");
@@ -84,13 +85,7 @@ mlir::moda::buildKernelManifest(StringRef kernelName,
       {"num_query_heads", queryHeads},
       {"num_kv_heads", kvHeads},
       {"head_dim", headDim},
-      {"config",
-       json::Object{{"block_m", config.getBlockM()},
-                    {"block_n", config.getBlockN()},
-                    {"block_depth", config.getBlockDepth()},
-                    {"num_warps", config.getNumWarps()},
-                    {"num_stages", config.getNumStages()},
-                    {"mma", stringifyMmaKind(config.getMma())}}},
+      {"config", kernelConfigToJson(config)},
       {"tensors", std::move(tensors)},
       {"sizes", std::move(sizes)},
       {"params", std::move(params)},

@@ -4,18 +4,19 @@ import torch
 
 from .runtime import ModaError, TensorArg
 
-_DTYPES = {torch.bfloat16: "bf16", torch.float16: "f16", torch.float32: "f32"}
+TORCH_DTYPES = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32}
+_NAMES = {dtype: name for name, dtype in TORCH_DTYPES.items()}
 
 
 def tensor_arg(name, tensor) -> TensorArg:
-    if tensor.dtype not in _DTYPES:
+    if tensor.dtype not in _NAMES:
         raise ModaError("MODA_ERROR_DTYPE",
                         f"tensor '{name}' has dtype {tensor.dtype}; moda takes "
                         "bfloat16, float16 or float32")
     if not tensor.is_cuda:
         raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                         f"tensor '{name}' is on {tensor.device}, not on a CUDA device")
-    return TensorArg(name, _DTYPES[tensor.dtype], list(tensor.shape),
+    return TensorArg(name, _NAMES[tensor.dtype], list(tensor.shape),
                      tensor.data_ptr(), list(tensor.stride()))
 
 

@@ -26,8 +26,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-TOLERANCE = {"bf16": 4e-3, "f16": 1e-3, "f32": 1e-5}
+from .ir import attention_module
+from .results import ROOT, TOLERANCE, measured_commit
+
 
 
 # -- shapes and keys ----------------------------------------------------------
@@ -55,29 +56,6 @@ def config_name(c):
     return f"m{c['block_m']}_n{c['block_n']}_d{c['block_depth']}_w{c['num_warps']}"
 
 
-def attention_mlir(shape, config=None, static=False):
-    """One moda.attention: static sizes (to ask the compiler for the space and
-    heuristic of this exact shape) or dynamic B, T, S, L (one kernel for all
-    shapes of a key), optionally with `config` pinned."""
-    e, hq, hk, d = shape["dtype"], shape["Hq"], shape["Hk"], shape["D"]
-    b, t, s, l = ((shape["B"], shape["T"], shape["T"], shape["L"]) if static
-                  else ("?", "?", "?", "?"))
-    q = f"tensor<{b}x{t}x{hq}x{d}x{e}>"
-    kv = f"tensor<{b}x{s}x{hk}x{d}x{e}>"
-    depth = f"tensor<{b}x{t}x{l}x{hk}x{d}x{e}>"
-    lse = f"tensor<{b}x{hq}x{t}xf32>"
-    attrs = ["causal"] if shape["causal"] else []
-    if config:
-        attrs.append("config = #moda.config<" + ", ".join(
-            f"{k} = {config[k]}" for k in
-            ("block_m", "block_n", "block_depth", "num_warps", "num_stages", "mma"))
-            + ', target = "sm_90a">')
-    return (f"func.func @attention(%q: {q}, %k: {kv}, %v: {kv}, %dk: {depth}, %dv: {depth})"
-            f" -> ({q}, {lse}) {{\n  %o, %l = moda.attention q(%q : {q}) kv(%k, %v : {kv}, {kv})"
-            f" depth(%dk, %dv : {depth}, {depth}) {{{', '.join(attrs)}}} -> {q}, {lse}\n"
-            f"  return %o, %l : {q}, {lse}\n}}\n")
-
-
 # -- compile (the compiler's machine) ------------------------------------------
 
 def compile_bundle(shapes_path, bundle, moda_compile, jobs):
@@ -86,7 +64,7 @@ def compile_bundle(shapes_path, bundle, moda_compile, jobs):
     plan, to_compile = [], {}
     for shape in shapes:
         source = bundle / "probe.mlir"
-        source.write_text(attention_mlir(shape, static=True))
+        source.write_text(attention_module(shape, static=True))
         report = subprocess.run([str(moda_compile), str(source), "--print-config-space"],
                                 check=True, capture_output=True, text=True).stdout
         info = json.loads(report)[0]
@@ -104,7 +82,7 @@ def compile_bundle(shapes_path, bundle, moda_compile, jobs):
         directory = bundle / key / name
         directory.mkdir(parents=True, exist_ok=True)
         if not (directory / "moda_attention_0.json").exists():
-            (directory / "kernel.mlir").write_text(attention_mlir(shape, config))
+            (directory / "kernel.mlir").write_text(attention_module(shape, config=config))
             subprocess.run([str(moda_compile), str(directory / "kernel.mlir"),
                             "-o", str(directory)], check=True, capture_output=True)
         return f"{key}/{name}"
@@ -125,13 +103,13 @@ def run_bundle(bundle, db_path, results_path, iters, warmup, keep, only=None):
     import torch
     import moda
     from moda.reference import attention_reference, lse_error, relative_error
+    from moda.torch_support import TORCH_DTYPES
 
     plan = [p for p in json.loads((bundle / "bundle.json").read_text())["shapes"]
             if only is None or only in p["kernel_key"]]
     device = torch.cuda.get_device_name()
     major, minor = torch.cuda.get_device_capability()
     capability = f"{major}.{minor}"
-    dtypes = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32}
     rankings = {}  # kernel key -> variant names, fastest first (for pruning)
     entries, cases = [], []
     plan.sort(key=lambda p: (p["kernel_key"], p["shape"]["T"]))
@@ -142,7 +120,7 @@ def run_bundle(bundle, db_path, results_path, iters, warmup, keep, only=None):
             best = rankings[key][:keep]
             variants = [v for v in variants if v in best or v == item["heuristic"]]
         torch.manual_seed(number)
-        dt = dtypes[shape["dtype"]]
+        dt = TORCH_DTYPES[shape["dtype"]]
         B, T, L, Hq, Hk, D = (shape[x] for x in ("B", "T", "L", "Hq", "Hk", "D"))
         q = torch.randn(B, T, Hq, D, device="cuda", dtype=dt)
         k, v = (torch.randn(B, T, Hk, D, device="cuda", dtype=dt) for _ in range(2))
@@ -205,7 +183,7 @@ def report(cases, results_path, device, final):
     if results_path:
         results_path.parent.mkdir(parents=True, exist_ok=True)
         results_path.write_text(json.dumps({
-            "suite": "autotune", "commit": os.environ.get("MODA_COMMIT", "unknown"),
+            "suite": "autotune", "commit": measured_commit(),
             "device": device, "date": datetime.date.today().isoformat(),
             "geomean_speedup": geomean, "cases": cases}, indent=1))
 

@@ -6,6 +6,7 @@ import subprocess
 
 from conftest import BUILD
 from moda import tune
+from moda.ir import attention_module
 
 SHAPE = {"dtype": "bf16", "B": 1, "Hk": 2, "Hq": 8, "D": 64, "T": 200, "L": 7,
          "causal": True}
@@ -21,7 +22,7 @@ def print_space(tmp_path, text):
 
 
 def test_space_comes_from_the_compiler(tmp_path):
-    [info] = print_space(tmp_path, tune.attention_mlir(SHAPE, static=True))
+    [info] = print_space(tmp_path, attention_module(SHAPE, static=True))
     assert (info["group_size"], info["head_dim"], info["depth"]) == (4, 64, 7)
     assert info["heuristic"] in info["space"]
     assert all(c["block_m"] % 4 == 0 and c["mma"] == "fma" for c in info["space"])
@@ -32,7 +33,7 @@ def test_space_comes_from_the_compiler(tmp_path):
 def test_pinned_configuration_is_kept(tmp_path):
     config = {"block_m": 32, "block_n": 32, "block_depth": 16, "num_warps": 1,
               "num_stages": 1, "mma": "fma"}
-    text = tune.attention_mlir(SHAPE, config)
+    text = attention_module(SHAPE, config=config)
     assert "tensor<?x?x8x64xbf16>" in text  # sizes stay dynamic
     source = tmp_path / "pinned.mlir"
     source.write_text(text)

@@ -126,15 +126,6 @@ LogicalResult writeFile(StringRef path, StringRef contents) {
   return success();
 }
 
-json::Object configToJson(moda::KernelConfigAttr config) {
-  return json::Object{{"block_m", config.getBlockM()},
-                      {"block_n", config.getBlockN()},
-                      {"block_depth", config.getBlockDepth()},
-                      {"num_warps", config.getNumWarps()},
-                      {"num_stages", config.getNumStages()},
-                      {"mma", moda::stringifyMmaKind(config.getMma())}};
-}
-
 /// The configuration space of every attention in `module`, after the exact
 /// simplifications the compile pipeline applies first.
 LogicalResult printSpaces(ModuleOp module) {
@@ -147,14 +138,14 @@ LogicalResult printSpaces(ModuleOp module) {
     json::Array space;
     for (moda::KernelConfigAttr config :
          moda::getForwardConfigSpace(op.getContext(), problem, chip))
-      space.push_back(configToJson(config));
+      space.push_back(moda::kernelConfigToJson(config));
     ops.push_back(json::Object{
         {"group_size", problem.groupSize},
         {"head_dim", problem.headDim},
         {"depth", ShapedType::isDynamic(problem.depth)
                       ? json::Value(nullptr)
                       : json::Value(problem.depth)},
-        {"heuristic", configToJson(moda::getForwardHeuristicConfig(
+        {"heuristic", moda::kernelConfigToJson(moda::getForwardHeuristicConfig(
                           op.getContext(), problem, chip))},
         {"space", std::move(space)}});
   });

@@ -199,36 +199,40 @@ struct Buffer {
   void poison() {
     std::memset(data(), 0xFF, size() * (type == ElementType::F32 ? 4 : 2));
   }
+  /// Stores `value` rounded to the element type.
   void set(size_t i, float value) {
     switch (type) {
     case ElementType::BF16:
       halfBits[i] = reference::floatToBf16(value);
-      values[i] = reference::bf16ToFloat(halfBits[i]);
-      return;
+      break;
     case ElementType::F16:
       halfBits[i] = reference::floatToHalf(value);
-      values[i] = reference::halfToFloat(halfBits[i]);
-      return;
+      break;
     case ElementType::F32:
       floats[i] = value;
-      values[i] = value;
-      return;
+      break;
     }
+    decode(i);
   }
   /// Re-reads `values` from the raw storage (after the kernel wrote it).
   void readBack() {
-    for (size_t i = 0; i < size(); ++i) {
-      switch (type) {
-      case ElementType::BF16:
-        values[i] = reference::bf16ToFloat(halfBits[i]);
-        break;
-      case ElementType::F16:
-        values[i] = reference::halfToFloat(halfBits[i]);
-        break;
-      case ElementType::F32:
-        values[i] = floats[i];
-        break;
-      }
+    for (size_t i = 0; i < size(); ++i)
+      decode(i);
+  }
+
+private:
+  /// values[i] = the exact value element i holds.
+  void decode(size_t i) {
+    switch (type) {
+    case ElementType::BF16:
+      values[i] = reference::bf16ToFloat(halfBits[i]);
+      return;
+    case ElementType::F16:
+      values[i] = reference::halfToFloat(halfBits[i]);
+      return;
+    case ElementType::F32:
+      values[i] = floats[i];
+      return;
     }
   }
 };

@@ -8,6 +8,8 @@
 #ifndef MODA_TARGET_KERNELMANIFEST_H
 #define MODA_TARGET_KERNELMANIFEST_H
 
+#include "moda/Dialect/Moda/IR/ModaDialect.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/Support/JSON.h"
 
@@ -20,6 +22,10 @@ struct KernelFiles {
   std::optional<std::string> cubin; // absent when ptxas was not run
   std::string target;               // e.g. sm_90a
 };
+
+/// A configuration as manifests and tuning reports write it: block_m,
+/// block_n, block_depth, num_warps, num_stages, mma.
+llvm::json::Object kernelConfigToJson(KernelConfigAttr config);
 
 /// Builds the manifest of the kernel `kernelName` from its `moda.kernel`
 /// description (AttentionKernelSpec::describe).

@@ -10,10 +10,11 @@ import torch
 
 import moda
 from moda.reference import attention_reference, lse_error, relative_error
+from moda.results import TOLERANCE
+from moda.torch_support import _NAMES as DTYPE_NAMES
 
 ARTIFACTS = Path(os.environ.get("MODA_ARTIFACTS",
                                 Path(__file__).resolve().parents[3] / "bench" / "artifacts"))
-TOLERANCE = {torch.bfloat16: 4e-3, torch.float16: 1e-3}
 
 
 def run_case(kernel_name, dtype, B, T, S, L, causal, visibility, chunk=0):
@@ -44,8 +45,8 @@ def run_case(kernel_name, dtype, B, T, S, L, causal, visibility, chunk=0):
 ])
 def test_forward_matches_reference(kernel_name, dtype, B, T, S, L, causal, visibility, chunk):
     err, err_lse = run_case(kernel_name, dtype, B, T, S, L, causal, visibility, chunk)
-    assert err <= TOLERANCE[dtype]
-    assert err_lse <= TOLERANCE[dtype]
+    assert err <= TOLERANCE[DTYPE_NAMES[dtype]]
+    assert err_lse <= TOLERANCE[DTYPE_NAMES[dtype]]
 
 
 def test_wrong_dtype_is_refused_before_launch():

@@ -36,3 +36,8 @@ void ModaDialect::initialize() {
 bool mlir::moda::isSupportedElementType(Type type) {
   return type.isBF16() || type.isF16() || type.isF32();
 }
+
+StringRef mlir::moda::getElementTypeName(Type type) {
+  assert(isSupportedElementType(type) && "not a MoDA element type");
+  return type.isBF16() ? "bf16" : type.isF16() ? "f16" : "f32";
+}

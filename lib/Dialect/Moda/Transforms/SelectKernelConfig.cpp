@@ -59,10 +59,6 @@ std::string computeCapabilityOf(StringRef target) {
   return (digits.drop_back(1) + "." + digits.take_back(1)).str();
 }
 
-std::string elementTypeName(Type type) {
-  return type.isBF16() ? "bf16" : type.isF16() ? "f16" : "f32";
-}
-
 /// Reads a database, or says why not through `error`.
 std::optional<std::vector<TuningEntry>> readDatabase(StringRef path,
                                                      std::string &error) {
@@ -132,7 +128,7 @@ KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
     return {};
   TuningKey key{computeCapabilityOf(target),
                 "attention",
-                elementTypeName(op.getQ().getType().getElementType()),
+                getElementTypeName(op.getQ().getType().getElementType()).str(),
                 stringifyDepthVisibility(op.getVisibility()).str(),
                 op.getHeadDim(),
                 op.getGroupSize(),

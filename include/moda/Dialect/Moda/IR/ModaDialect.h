@@ -21,6 +21,8 @@
 namespace mlir::moda {
 /// The element types MoDA operators and depth streams accept: bf16, f16, f32.
 bool isSupportedElementType(Type type);
+/// "bf16", "f16" or "f32": how manifests and tuning databases name them.
+StringRef getElementTypeName(Type type);
 } // namespace mlir::moda
 
 #define GET_ATTRDEF_CLASSES

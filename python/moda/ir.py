@@ -1,0 +1,44 @@
+"""Writing moda IR: one moda.attention in a function, the unit that the
+correctness suite, the tuner and the benchmark compile."""
+
+CONFIG_FIELDS = ("block_m", "block_n", "block_depth", "num_warps", "num_stages", "mma")
+CONFIG_DEFAULTS = {"num_stages": 1, "mma": "fma"}
+
+
+def attention_module(shape, *, config=None, static=False, target="sm_90a"):
+    """`func.func @attention` holding one moda.attention.
+
+    `shape`: dtype, Hq, Hk, D, causal; optionally visibility ("per_position",
+    "chunk" with chunk, "depth_only") and, with `static`, the sizes B, T, S
+    (default T) and L. Without `static`, B, T, S and L are dynamic: one kernel
+    serves every size. `config` (block_m, block_n, block_depth, num_warps
+    [, num_stages, mma]) is pinned in the IR when given."""
+    e, hq, hk, d = shape["dtype"], shape["Hq"], shape["Hk"], shape["D"]
+    visibility = shape.get("visibility", "per_position")
+    if static:
+        b, t, s, l = shape["B"], shape["T"], shape.get("S", shape["T"]), shape["L"]
+    else:
+        b = t = s = l = "?"
+    q = f"tensor<{b}x{t}x{hq}x{d}x{e}>"
+    kv = f"tensor<{b}x{s}x{hk}x{d}x{e}>"
+    depth = f"tensor<{b}x{t}x{l}x{hk}x{d}x{e}>"
+    lse = f"tensor<{b}x{hq}x{t}xf32>"
+    arguments, operands = [f"%q: {q}"], ""
+    if visibility != "depth_only":
+        arguments += [f"%k: {kv}", f"%v: {kv}"]
+        operands += f" kv(%k, %v : {kv}, {kv})"
+    arguments += [f"%dk: {depth}", f"%dv: {depth}"]
+    operands += f" depth(%dk, %dv : {depth}, {depth})"
+    attributes = [f"visibility = #moda.visibility<{visibility}>"]
+    if shape["causal"]:
+        attributes.append("causal")
+    if visibility == "chunk":
+        attributes.append(f"chunk_size = {shape['chunk']}")
+    if config:
+        full = dict(CONFIG_DEFAULTS, **config)
+        attributes.append("config = #moda.config<" + ", ".join(
+            f"{field} = {full[field]}" for field in CONFIG_FIELDS)
+            + f', target = "{target}">')
+    return (f"func.func @attention({', '.join(arguments)}) -> ({q}, {lse}) {{\n"
+            f"  %o, %l = moda.attention q(%q : {q}){operands} {{{', '.join(attributes)}}}"
+            f" -> {q}, {lse}\n  return %o, %l : {q}, {lse}\n}}\n")

@@ -1,0 +1,20 @@
+"""What every recorded result shares (shared/spec/FIGURES.md)."""
+
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Relative Frobenius error allowed per input element type (MODA.md section 6).
+TOLERANCE = {"bf16": 4e-3, "f16": 1e-3, "f32": 1e-5}
+
+
+def measured_commit():
+    """The commit of the measured tree: $MODA_COMMIT (the GPU machine's copy
+    of the tree has no git history), else git's HEAD, else "unknown"."""
+    if os.environ.get("MODA_COMMIT"):
+        return os.environ["MODA_COMMIT"]
+    result = subprocess.run(["git", "rev-parse", "--verify", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else "unknown"
