@@ -36,7 +36,7 @@ void mlir::moda::buildKernelToBinaryPipeline(
   appendPipeline(
       pm, llvm::formatv(
               "nvvm-attach-target{{chip={0} features={1} O={2}},"
-              "gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm,"
+              "gpu.module(convert-scf-to-cf,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,"
               "canonicalize,cse,reconcile-unrealized-casts),"
               "gpu-module-to-binary{{format={3} toolkit={4}}",
               options.chip.getValue(), options.features.getValue(),

@@ -22,13 +22,23 @@ def ConvertModaToGPU : Pass<"convert-moda-to-gpu", "::mlir::ModuleOp"> {
     block's contiguous depth span, and writes `out` and `lse` once. The
     kernel carries a `moda.kernel` dictionary describing it, from which the
     artifact manifest is written.
+
+    The configuration's `mma` picks the block's formulation: `fma` runs one
+    query row per thread on CUDA cores; `mma_sync` runs 16 rows per warp on
+    tensor cores (`nvgpu.ldmatrix` from row-swizzled shared tiles,
+    `nvvm.mma.sync` m16n8k16 with f32 accumulation, the softmax on the
+    accumulator registers) and streams key/value tiles through `num_stages`
+    shared buffers with `nvgpu.device_async_copy` (cp.async), masking only
+    the diagonal sequence tiles and the depth tiles, and skipping per warp
+    the tiles none of its rows sees.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::func::FuncDialect", "::mlir::gpu::GPUDialect",
-    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
-    "::mlir::vector::VectorDialect"
+    "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
   ];
 }
 

@@ -72,8 +72,10 @@ ConvertModaToGPUPass::buildKernel(StringRef name,
   OpBuilder builder = OpBuilder::atBlockEnd(kernels.getBody());
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  bool tensorCores = spec.config.getMma() == MmaKind::MmaSync;
   SmallVector<Type> tileTypes;
-  for (MemRefType type : getSharedTileTypes(spec, workgroup))
+  for (MemRefType type : tensorCores ? getMmaSharedTileTypes(spec, workgroup)
+                                     : getSharedTileTypes(spec, workgroup))
     tileTypes.push_back(type);
   auto type = FunctionType::get(ctx, getKernelArgumentTypes(spec), {});
   Location loc = kernels.getLoc();
@@ -90,9 +92,15 @@ ConvertModaToGPUPass::buildKernel(StringRef name,
 
   ImplicitLocOpBuilder b(loc, ctx);
   b.setInsertionPointToStart(&kernel.getBody().front());
-  GPUExecutionModel model(kernel, spec.getNumThreads());
-  buildAttentionBlock(b, spec, getKernelArgs(spec, kernel.getArguments()),
-                      model);
+  AttentionKernelArgs args = getKernelArgs(spec, kernel.getArguments());
+  if (tensorCores) {
+    ValueRange tiles = kernel.getWorkgroupAttributions();
+    buildAttentionMmaBlock(b, spec, args,
+                           MmaSharedTiles{tiles[0], tiles[1], tiles[2]});
+  } else {
+    GPUExecutionModel model(kernel, spec.getNumThreads());
+    buildAttentionBlock(b, spec, args, model);
+  }
   gpu::ReturnOp::create(b);
   return kernel;
 }

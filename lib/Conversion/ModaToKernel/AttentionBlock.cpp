@@ -19,7 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "moda/Conversion/ModaToKernel/AttentionKernel.h"
+#include "QueryBlockGeometry.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -32,52 +32,13 @@
 
 using namespace mlir;
 using namespace mlir::moda;
+using namespace mlir::moda::indexing;
 
 namespace {
 
 constexpr unsigned kSeqKeyTile = 0, kSeqValueTile = 1, kDepthKeyTile = 2,
                    kDepthValueTile = 3;
 const llvm::Align kLoadAlign(16);
-
-//===----------------------------------------------------------------------===//
-// Small builders for index and float arithmetic
-//===----------------------------------------------------------------------===//
-
-Value cIndex(ImplicitLocOpBuilder &b, int64_t v) {
-  return arith::ConstantIndexOp::create(b, v);
-}
-Value cF32(ImplicitLocOpBuilder &b, double v) {
-  return arith::ConstantOp::create(b, b.getF32FloatAttr(v));
-}
-Value add(ImplicitLocOpBuilder &b, Value x, Value y) {
-  return arith::AddIOp::create(b, x, y);
-}
-Value sub(ImplicitLocOpBuilder &b, Value x, Value y) {
-  return arith::SubIOp::create(b, x, y);
-}
-Value mul(ImplicitLocOpBuilder &b, Value x, Value y) {
-  return arith::MulIOp::create(b, x, y);
-}
-Value div(ImplicitLocOpBuilder &b, Value x, Value y) {
-  return arith::DivUIOp::create(b, x, y);
-}
-Value rem(ImplicitLocOpBuilder &b, Value x, Value y) {
-  return arith::RemUIOp::create(b, x, y);
-}
-Value ceilDiv(ImplicitLocOpBuilder &b, Value x, Value y) {
-  return arith::CeilDivUIOp::create(b, x, y);
-}
-Value lessThan(ImplicitLocOpBuilder &b, Value x, Value y) {
-  return arith::CmpIOp::create(b, arith::CmpIPredicate::slt, x, y);
-}
-/// min(max(x, lo), hi) with signed comparisons: intermediate bounds such as
-/// t + S + 1 - T can be negative.
-Value clamp(ImplicitLocOpBuilder &b, Value x, Value lo, Value hi) {
-  return arith::MinSIOp::create(b, arith::MaxSIOp::create(b, x, lo), hi);
-}
-Value select(ImplicitLocOpBuilder &b, Value cond, Value x, Value y) {
-  return arith::SelectOp::create(b, cond, x, y);
-}
 
 /// The online-softmax state of one query row.
 struct RowState {
@@ -134,8 +95,6 @@ private:
                         Value valid);
   RowState emitDepth(RowState state, Value query, Value position,
                      Value valid);
-  Value sequenceRowOffset(Value key);
-  Value depthRowOffset(Value entry);
 
   ImplicitLocOpBuilder &b;
   const AttentionKernelSpec &spec;
@@ -146,70 +105,17 @@ private:
   int64_t vectorWidth;
 
   // Block-uniform values.
-  Value queryBlock, head, batch, threadId;
-  Value rowBase, numRows, firstPosition, lastPosition;
-  Value numFullTiles, numSequenceTiles;
-  Value depthSpanBegin, depthSpanEnd, numDepthTiles;
+  Value threadId;
+  QueryBlockGeometry block;
 };
 
 void AttentionBlockBuilder::computeBlockBounds() {
-  queryBlock = model.getBlockId(b, 0);
-  head = model.getBlockId(b, 1);
-  batch = model.getBlockId(b, 2);
+  Value queryBlock = model.getBlockId(b, 0);
+  Value head = model.getBlockId(b, 1);
+  Value batch = model.getBlockId(b, 2);
   threadId = model.getThreadId(b);
-
-  Value group = cIndex(b, spec.groupSize);
-  Value blockM = cIndex(b, spec.config.getBlockM());
-  rowBase = mul(b, queryBlock, blockM);
-  numRows = mul(b, args.queries, group);
-  firstPosition = div(b, rowBase, group);
-  Value lastRow = add(b, rowBase, cIndex(b, spec.config.getBlockM() - 1));
-  lastPosition = arith::MinUIOp::create(
-      b, div(b, lastRow, group), sub(b, args.queries, cIndex(b, 1)));
-
-  Value zero = cIndex(b, 0), one = cIndex(b, 1);
-  if (spec.hasSequence) {
-    Value keys = args.keys;
-    Value blockN = cIndex(b, spec.config.getBlockN());
-    Value fullEnd = keys, diagonalEnd = keys;
-    if (spec.causal) {
-      // Row t sees keys s < t + S + 1 - T (bottom-right aligned).
-      Value shift = sub(b, add(b, keys, one), args.queries);
-      fullEnd = clamp(b, add(b, firstPosition, shift), zero, keys);
-      diagonalEnd = clamp(b, add(b, lastPosition, shift), zero, keys);
-    }
-    numFullTiles = div(b, fullEnd, blockN);
-    numSequenceTiles = ceilDiv(b, diagonalEnd, blockN);
-  }
-  if (spec.hasDepth) {
-    Value spanFirstPosition = firstPosition;
-    if (spec.visibility == DepthVisibility::Chunk) {
-      Value chunk = cIndex(b, spec.chunkSize);
-      spanFirstPosition = mul(b, div(b, firstPosition, chunk), chunk);
-    }
-    depthSpanBegin = mul(b, spanFirstPosition, args.depth);
-    depthSpanEnd = mul(b, add(b, lastPosition, one), args.depth);
-    numDepthTiles = ceilDiv(b, sub(b, depthSpanEnd, depthSpanBegin),
-                            cIndex(b, spec.config.getBlockDepth()));
-  }
-}
-
-Value AttentionBlockBuilder::sequenceRowOffset(Value key) {
-  // k[batch, key, head, :] in [B, S, Hk, D].
-  Value row = add(b, mul(b, add(b, mul(b, batch, args.keys), key),
-                         cIndex(b, spec.numKVHeads)),
-                  head);
-  return mul(b, row, cIndex(b, spec.headDim));
-}
-
-Value AttentionBlockBuilder::depthRowOffset(Value entry) {
-  // depth_k[batch, t, l, head, :] in [B, T, L, Hk, D] with entry = t * L + l:
-  // the L entries of consecutive positions are consecutive.
-  Value batchEntries = mul(b, mul(b, batch, args.queries), args.depth);
-  Value row = add(b, mul(b, add(b, batchEntries, entry),
-                         cIndex(b, spec.numKVHeads)),
-                  head);
-  return mul(b, row, cIndex(b, spec.headDim));
+  block = QueryBlockGeometry::compute(b, spec, args, queryBlock, head, batch,
+                                      spec.config.getBlockDepth());
 }
 
 void AttentionBlockBuilder::loadTile(Value global, Value tile,
@@ -299,12 +205,8 @@ RowState AttentionBlockBuilder::emitSequence(RowState state, Value query,
   Value blockNValue = cIndex(b, blockN);
   Value keyTile = model.getSharedTile(kSeqKeyTile);
   Value valueTile = model.getSharedTile(kSeqValueTile);
-  Value rowKeyEnd = args.keys;
-  if (spec.causal)
-    rowKeyEnd = clamp(b, add(b, position, sub(b, add(b, args.keys, one),
-                                               args.queries)),
-                      zero, args.keys);
-  rowKeyEnd = select(b, valid, rowKeyEnd, zero);
+  Value rowKeyEnd =
+      select(b, valid, block.rowKeyEnd(b, spec, args, position), zero);
 
   // Both loops run the same barriers in every thread: their bounds are
   // uniform over the block; only the per-row entry range differs.
@@ -315,7 +217,9 @@ RowState AttentionBlockBuilder::emitSequence(RowState state, Value query,
     b.setInsertionPointToStart(loop.getBody());
     Value firstKey = mul(b, loop.getInductionVar(), blockNValue);
     model.emitBarrier(b);
-    auto offsetOf = [&](Value key) { return sequenceRowOffset(key); };
+    auto offsetOf = [&](Value key) {
+      return block.sequenceRowOffset(b, spec, args, key);
+    };
     loadTile(args.k, keyTile, blockN, firstKey, args.keys, offsetOf);
     loadTile(args.v, valueTile, blockN, firstKey, args.keys, offsetOf);
     model.emitBarrier(b);
@@ -328,8 +232,9 @@ RowState AttentionBlockBuilder::emitSequence(RowState state, Value query,
     scf::YieldOp::create(b, out.asRange());
     return RowState::fromRange(loop.getResults());
   };
-  state = emitTiles(state, zero, numFullTiles, /*masked=*/false);
-  return emitTiles(state, numFullTiles, numSequenceTiles, /*masked=*/true);
+  state = emitTiles(state, zero, block.numFullTiles, /*masked=*/false);
+  return emitTiles(state, block.numFullTiles, block.numSequenceTiles,
+                   /*masked=*/true);
 }
 
 RowState AttentionBlockBuilder::emitDepth(RowState state, Value query,
@@ -341,26 +246,22 @@ RowState AttentionBlockBuilder::emitDepth(RowState state, Value query,
   Value valueTile = model.getSharedTile(kDepthValueTile);
 
   // The row's window of the flattened (position, entry) index.
-  Value windowFirstPosition = position;
-  if (spec.visibility == DepthVisibility::Chunk) {
-    Value chunk = cIndex(b, spec.chunkSize);
-    windowFirstPosition = mul(b, div(b, position, chunk), chunk);
-  }
-  Value windowBegin = mul(b, windowFirstPosition, args.depth);
-  Value windowEnd =
-      select(b, valid, mul(b, add(b, position, one), args.depth), zero);
+  auto [windowBegin, windowEnd] = block.depthWindow(b, spec, args, position);
+  windowEnd = select(b, valid, windowEnd, zero);
 
-  auto loop = scf::ForOp::create(b, zero, numDepthTiles, one,
+  auto loop = scf::ForOp::create(b, zero, block.numDepthTiles, one,
                                  state.asRange());
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
-  Value firstEntry = add(b, depthSpanBegin,
+  Value firstEntry = add(b, block.depthSpanBegin,
                          mul(b, loop.getInductionVar(), blockDepthValue));
   model.emitBarrier(b);
-  auto offsetOf = [&](Value entry) { return depthRowOffset(entry); };
-  loadTile(args.depthK, keyTile, blockDepth, firstEntry, depthSpanEnd,
+  auto offsetOf = [&](Value entry) {
+    return block.depthRowOffset(b, spec, args, entry);
+  };
+  loadTile(args.depthK, keyTile, blockDepth, firstEntry, block.depthSpanEnd,
            offsetOf);
-  loadTile(args.depthV, valueTile, blockDepth, firstEntry, depthSpanEnd,
+  loadTile(args.depthV, valueTile, blockDepth, firstEntry, block.depthSpanEnd,
            offsetOf);
   model.emitBarrier(b);
   Value begin =
@@ -374,22 +275,18 @@ RowState AttentionBlockBuilder::emitDepth(RowState state, Value query,
 
 void AttentionBlockBuilder::emitRow(Value rowInBlock) {
   Value group = cIndex(b, spec.groupSize);
-  Value row = add(b, rowBase, rowInBlock);
+  Value row = add(b, block.rowBase, rowInBlock);
   Value valid = arith::AndIOp::create(
       b, lessThan(b, rowInBlock, cIndex(b, spec.config.getBlockM())),
-      lessThan(b, row, numRows));
+      lessThan(b, row, block.numRows));
   // Rows past the end still run the block's loops (for its barriers); they
   // use the block's first row for addresses and touch no entry.
-  Value safeRow = select(b, valid, row, rowBase);
+  Value safeRow = select(b, valid, row, block.rowBase);
   Value position = div(b, safeRow, group);
   Value queryHead =
-      add(b, mul(b, head, group), rem(b, safeRow, group));
-  Value rowOffset = mul(
-      b,
-      add(b, mul(b, add(b, mul(b, batch, args.queries), position),
-                 cIndex(b, spec.numQueryHeads)),
-          queryHead),
-      cIndex(b, spec.headDim));
+      add(b, mul(b, block.head, group), rem(b, safeRow, group));
+  Value rowOffset =
+      block.queryRowOffset(b, spec, args, position, queryHead);
 
   auto rowType = VectorType::get({spec.headDim}, spec.elementType);
   Value query = toF32(vector::LoadOp::create(b, rowType, args.q,
@@ -419,11 +316,7 @@ void AttentionBlockBuilder::emitRow(Value rowInBlock) {
       b, arith::MulFOp::create(b, state.max, cF32(b, M_LN2)),
       math::LogOp::create(b, state.sum));
   Value lse = select(b, sawSomething, logSumExp, cF32(b, -INFINITY));
-  Value lseOffset = add(
-      b,
-      mul(b, add(b, mul(b, batch, cIndex(b, spec.numQueryHeads)), queryHead),
-          args.queries),
-      position);
+  Value lseOffset = block.lseOffset(b, spec, args, position, queryHead);
   memref::StoreOp::create(b, lse, args.lse, ValueRange{lseOffset});
 }
 

@@ -97,6 +97,25 @@ void buildAttentionBlock(ImplicitLocOpBuilder &b,
                          const AttentionKernelArgs &args,
                          ExecutionModel &model);
 
+/// The shared tiles of the tensor-core block: the query tile
+/// (block_m x D) and num_stages key and value buffers ((num_stages * block_n)
+/// x D each), all with 16-byte chunks swizzled by row.
+struct MmaSharedTiles {
+  Value query, keys, values;
+};
+
+/// The types of MmaSharedTiles' tiles, in its order, in `memorySpace`.
+SmallVector<MemRefType> getMmaSharedTileTypes(const AttentionKernelSpec &spec,
+                                              Attribute memorySpace);
+
+/// Emits one thread block of the forward kernel on tensor cores (config mma =
+/// mma_sync: warps of 16 rows, ldmatrix + mma.sync, cp.async pipelining) at
+/// the builder's insertion point, inside a gpu.func.
+void buildAttentionMmaBlock(ImplicitLocOpBuilder &b,
+                            const AttentionKernelSpec &spec,
+                            const AttentionKernelArgs &args,
+                            const MmaSharedTiles &tiles);
+
 /// The grid of the kernel for runtime sizes: (ceil(T * G / block_m), Hk, B).
 SmallVector<Value, 3> buildGridSize(ImplicitLocOpBuilder &b,
                                     const AttentionKernelSpec &spec,

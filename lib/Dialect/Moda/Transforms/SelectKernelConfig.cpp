@@ -196,7 +196,7 @@ void SelectKernelConfigPass::runOnOperation() {
     } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
       if (grad.getConfigAttr())
         return;
-      grad.setConfigAttr(getForwardHeuristicConfig(
+      grad.setConfigAttr(getBackwardHeuristicConfig(
           context, ForwardProblem::of(grad), target));
       setSource(op, "heuristic");
     }

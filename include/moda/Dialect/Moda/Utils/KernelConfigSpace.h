@@ -45,14 +45,23 @@ KernelConfigAttr getForwardHeuristicConfig(MLIRContext *context,
                                            const ForwardProblem &problem,
                                            StringRef target);
 
+/// The configuration of the backward kernels, chosen without measurements:
+/// the SIMT member of the forward space the forward heuristics would pick on
+/// CUDA cores (the backward has no tensor-core formulation yet).
+KernelConfigAttr getBackwardHeuristicConfig(MLIRContext *context,
+                                            const ForwardProblem &problem,
+                                            StringRef target);
+
 /// Static shared memory one thread block may declare (all NVIDIA targets).
 inline constexpr int64_t kMaxStaticSharedMemoryBytes = 48 * 1024;
 
 /// Global loads are 16 bytes wide: this many elements of `elementType`.
 int64_t getVectorWidth(Type elementType);
 
-/// Shared memory of the tiled forward kernel: one key and one value tile of
-/// `block_n` sequence entries and of `block_depth` depth entries.
+/// Shared memory of the tiled forward kernel: with mma = fma one key and one
+/// value tile of `block_n` sequence entries and of `block_depth` depth
+/// entries; with mma = mma_sync the query tile and `num_stages` key and value
+/// buffers of `block_n` entries.
 int64_t getForwardSharedMemoryBytes(KernelConfigAttr config, int64_t headDim,
                                     Type elementType);
 
