@@ -63,6 +63,16 @@ else
   failed=$((failed + 1)); tail -20 "$log"
 fi
 
+step "ptxas reports no register spills: suite kernels, benchmark kernels with the shipped database"
+perf_artifacts="$build/perf-artifacts"
+if "$python" "$root/bench/perf_forward.py" compile --artifacts "$perf_artifacts" \
+     --moda-compile "$build/bin/moda-compile" --database "$root/tuning/h100.json" >"$log" 2>&1; then
+  "$python" "$root/utils/check-no-spills.py" "$artifacts" "$perf_artifacts" 2>&1 | tee "$log" | tail -6
+  count 'no-spills: [0-9]+ passed' '[0-9]+ failed'
+else
+  failed=$((failed + 1)); tail -20 "$log"
+fi
+
 echo
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -53,6 +53,15 @@ Error loadFunction(moda_kernel &kernel) {
                                       entry.c_str()))
     return cudaError(*driver, result,
                      ("cuModuleGetFunction('" + entry + "')").c_str());
+  // Past the 48 KiB every block may use (static and dynamic together),
+  // dynamic shared memory is an opt-in of the function; opting in to what
+  // fits anyway is harmless.
+  if (unsigned shared = kernel.manifest.dynamicSharedMemory; shared > 0)
+    if (CUresult result = driver->cuFuncSetAttribute(
+            kernel.function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+            static_cast<int>(shared)))
+      return cudaError(*driver, result,
+                       "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)");
   kernel.moduleSource = loaded.source;
   return Error();
 }

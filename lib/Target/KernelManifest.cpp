@@ -97,7 +97,7 @@ mlir::moda::buildKernelManifest(StringRef kernelName,
            json::Object{{"constant", kvHeads}},
            json::Object{{"symbol", "B"}, {"multiplier", 1}, {"divisor", 1}}}},
       {"block", json::Array{config.getNumWarps() * 32, 1, 1}},
-      {"dynamic_shared_memory", 0},
+      {"dynamic_shared_memory", getInt("dynamic_shared_memory")},
   };
   if (files.cubin)
     manifest["cubin"] = *files.cubin;

@@ -53,7 +53,23 @@ def database_key(shape, device, capability):
 
 
 def config_name(c):
-    return f"m{c['block_m']}_n{c['block_n']}_d{c['block_depth']}_w{c['num_warps']}"
+    return (f"{c['mma']}_m{c['block_m']}_n{c['block_n']}_d{c['block_depth']}"
+            f"_w{c['num_warps']}_s{c['num_stages']}")
+
+
+def tuned_space(space):
+    """The configurations worth measuring: where tensor cores apply, the SIMT
+    ones (an order of magnitude slower on the benchmark shapes) are left
+    out."""
+    tensor_cores = [c for c in space if c["mma"] != "fma"]
+    return tensor_cores or space
+
+
+def spills(directory):
+    """Whether ptxas reported spills for the kernel in `directory`: such a
+    variant is never shipped."""
+    report = json.loads((directory / "moda_attention_0.json").read_text()).get("ptxas", {})
+    return report.get("spill_stores", 0) > 0 or report.get("spill_loads", 0) > 0
 
 
 # -- compile (the compiler's machine) ------------------------------------------
@@ -69,12 +85,13 @@ def compile_bundle(shapes_path, bundle, moda_compile, jobs):
                                 check=True, capture_output=True, text=True).stdout
         info = json.loads(report)[0]
         key = kernel_key(shape)
-        variants = [config_name(c) for c in info["space"]]
-        for config in info["space"]:
+        space = tuned_space(info["space"])
+        variants = [config_name(c) for c in space]
+        for config in space:
             to_compile[(key, config_name(config))] = (shape, config)
         plan.append({"shape": shape, "kernel_key": key, "variants": variants,
                      "heuristic": config_name(info["heuristic"]),
-                     "configs": {config_name(c): c for c in info["space"]}})
+                     "configs": {config_name(c): c for c in space}})
     (bundle / "probe.mlir").unlink()
 
     def one(item):
@@ -91,6 +108,13 @@ def compile_bundle(shapes_path, bundle, moda_compile, jobs):
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for done, name in enumerate(pool.map(one, sorted(to_compile.items())), 1):
             print(f"[{done}/{len(to_compile)}] compiled {name}", flush=True)
+    for item in plan:
+        spilling = [v for v in item["variants"]
+                    if v != item["heuristic"] and spills(bundle / item["kernel_key"] / v)]
+        item["variants"] = [v for v in item["variants"] if v not in spilling]
+        if spilling:
+            print(f"{item['kernel_key']}: {len(spilling)} variants spill registers, "
+                  f"not measured", flush=True)
     (bundle / "bundle.json").write_text(json.dumps({"format": "moda-tune-bundle/1",
                                                     "shapes": plan}, indent=1))
     print(f"bundle: {len(plan)} shapes, {len(to_compile)} variants "

@@ -12,12 +12,18 @@
 // CHECK-SAME: .target sm_90a
 // CHECK-SAME: .visible .entry moda_attention_0(
 // CHECK-SAME: .maxntid 256, 1, 1
-// CHECK-SAME: .shared .align 16 .b8 __wg_moda_attention_0_0[8192]
-// 16-byte global loads, barriers around the shared tiles, exp2 in hardware.
-// CHECK-SAME: ld.global.v4.b32
+// CHECK-SAME: .shared .align 16 .b8 __dynamic_shmem__0
+// The tensor-core kernel (the heuristic's mma_sync configuration): 16-byte
+// asynchronous copies into shared memory, barriers, ldmatrix fragments,
+// warp MMAs on bf16 with f32 accumulation, exp2 in hardware.
+// CHECK-SAME: cp.async.cg.shared.global
+// CHECK-SAME: cp.async.commit_group
+// CHECK-SAME: cp.async.wait_group
 // CHECK-SAME: bar.sync
-// CHECK-SAME: st.shared.v4.b32
-// CHECK-SAME: ex2.approx
+// CHECK-SAME: ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// CHECK-SAME: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK-SAME: ex2.approx.ftz.f32
+// CHECK-SAME: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
 
 // libdevice is linked into the PTX: no call is left unresolved.
 // LINKED-NOT: .extern .func

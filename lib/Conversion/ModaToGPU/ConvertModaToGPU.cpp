@@ -73,10 +73,11 @@ ConvertModaToGPUPass::buildKernel(StringRef name,
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   bool tensorCores = spec.config.getMma() == MmaKind::MmaSync;
+  // The tensor-core block's tiles are dynamic shared memory.
   SmallVector<Type> tileTypes;
-  for (MemRefType type : tensorCores ? getMmaSharedTileTypes(spec, workgroup)
-                                     : getSharedTileTypes(spec, workgroup))
-    tileTypes.push_back(type);
+  if (!tensorCores)
+    for (MemRefType type : getSharedTileTypes(spec, workgroup))
+      tileTypes.push_back(type);
   auto type = FunctionType::get(ctx, getKernelArgumentTypes(spec), {});
   Location loc = kernels.getLoc();
   auto kernel = gpu::GPUFuncOp::create(builder, loc, name, type, tileTypes);
@@ -94,9 +95,7 @@ ConvertModaToGPUPass::buildKernel(StringRef name,
   b.setInsertionPointToStart(&kernel.getBody().front());
   AttentionKernelArgs args = getKernelArgs(spec, kernel.getArguments());
   if (tensorCores) {
-    ValueRange tiles = kernel.getWorkgroupAttributions();
-    buildAttentionMmaBlock(b, spec, args,
-                           MmaSharedTiles{tiles[0], tiles[1], tiles[2]});
+    buildAttentionMmaBlock(b, spec, args);
   } else {
     GPUExecutionModel model(kernel, spec.getNumThreads());
     buildAttentionBlock(b, spec, args, model);
@@ -123,9 +122,11 @@ ConvertModaToGPUPass::buildLauncher(const AttentionKernelSpec &spec,
       buildGridSize(b, spec, args.batch, args.queries);
   Value one = arith::ConstantIndexOp::create(b, 1);
   Value threads = arith::ConstantIndexOp::create(b, spec.getNumThreads());
+  Value sharedBytes;
+  if (int64_t bytes = spec.getDynamicSharedMemoryBytes())
+    sharedBytes = arith::ConstantIntOp::create(b, bytes, 32);
   gpu::LaunchFuncOp::create(b, kernel, {grid[0], grid[1], grid[2]},
-                            {threads, one, one},
-                            /*dynamicSharedMemorySize=*/Value(),
+                            {threads, one, one}, sharedBytes,
                             launcher.getArguments());
   func::ReturnOp::create(b);
   return launcher;

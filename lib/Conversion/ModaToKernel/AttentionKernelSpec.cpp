@@ -34,6 +34,18 @@ FailureOr<AttentionKernelSpec> AttentionKernelSpec::get(AttentionOp op) {
   return spec;
 }
 
+int64_t AttentionKernelSpec::getDynamicSharedMemoryBytes() const {
+  if (config.getMma() != MmaKind::MmaSync)
+    return 0;
+  int64_t rows = config.getBlockM();
+  int64_t stages = config.getNumStages();
+  if (hasSequence)
+    rows += 2 * stages * config.getBlockN();
+  if (hasDepth)
+    rows += 2 * stages * config.getBlockDepth();
+  return rows * headDim * elementType.getIntOrFloatBitWidth() / 8;
+}
+
 SmallVector<StringRef> AttentionKernelSpec::getTensorNames() const {
   SmallVector<StringRef> names = {"q"};
   if (hasSequence)
@@ -72,6 +84,8 @@ DictionaryAttr AttentionKernelSpec::describe(AttentionOp op) const {
   fields.append("config", config);
   fields.append("tensors", b.getArrayAttr(tensors));
   fields.append("static_sizes", b.getDenseI64ArrayAttr(sizes));
+  fields.append("dynamic_shared_memory",
+                b.getI64IntegerAttr(getDynamicSharedMemoryBytes()));
   return fields.getDictionary(op.getContext());
 }
 

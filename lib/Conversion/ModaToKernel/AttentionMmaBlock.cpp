@@ -5,21 +5,28 @@
 // with the work laid out for warp-level tensor-core MMA (mma.sync m16n8k16,
 // bf16/f16 in, f32 accumulate):
 //
-//  * each warp owns 16 folded rows; a lane holds rows r = lane / 4 and r + 8
-//    of the warp's 16, columns 2 * (lane % 4) + {0, 1} of every 8-wide
-//    n-tile (the m16n8 accumulator layout);
-//  * S = Q K^T is 16 x block_n per warp; its accumulator registers are, two
+//  * each warp owns 16 or 32 folded rows (one or two m-tiles: block_m / (16 x
+//    num_warps)); of each m-tile a lane holds rows r = lane / 4 and r + 8,
+//    columns 2 * (lane % 4) + {0, 1} of every 8-wide n-tile (the m16n8
+//    accumulator layout). Two m-tiles per warp read each K and V fragment
+//    from shared memory once for both: half the shared-memory traffic per
+//    MMA, which is what bounds one m-tile per warp;
+//  * S = Q K^T is 16 x block_n per m-tile; its accumulator registers are, two
 //    n-tiles at a time, exactly the A operand of P V (no shuffle through
 //    shared memory), after the softmax turned them into bf16/f16 pairs;
 //  * operands come from shared memory with ldmatrix (x4; V transposed);
 //    tiles are stored with the 16-byte chunk index XORed with (row mod 8),
 //    so the eight rows an ldmatrix phase reads hit eight different bank
 //    groups, and cp.async writes of eight consecutive threads fill one row;
-//  * key/value tiles stream through `num_stages` shared buffers with cp.async
-//    (16 bytes per thread, zero-filled past the end): while tile j is used,
-//    tiles j+1 .. j+num_stages-1 are in flight. One index runs over the
-//    sequence tiles and then the depth tiles, so the pipeline does not drain
-//    between the two;
+//  * two streams of key/value tiles, sequence tiles of block_n keys and the
+//    depth span's tiles of block_depth entries, advance in lockstep through
+//    `num_stages` shared buffers each, loaded with cp.async (16 bytes per
+//    thread, zero-filled past the end): step j uses sequence tile j and depth
+//    tile j while steps j+1 .. j+num_stages-1 are in flight. The depth loads
+//    thus ride along the sequence pipeline instead of adding steps of their
+//    own (a depth tile's compute is small: most warps skip it);
+//  * all tiles live in dynamic shared memory (more than the 48 KiB of static
+//    shared memory; the runtime opts the kernel in);
 //  * the fully visible sequence tiles run without a mask; only the diagonal
 //    tiles and the depth tiles compute per-row bounds, and a warp skips a
 //    masked tile none of its rows can see (most of the block's depth span:
@@ -49,17 +56,19 @@ using namespace mlir::moda::indexing;
 
 namespace {
 
-/// Rows of the m16n8k16 MMA a warp owns.
-constexpr int64_t kWarpRows = 16;
+/// Rows of one m16n8k16 MMA tile.
+constexpr int64_t kMmaRows = 16;
 /// Elements of a 16-byte chunk of bf16/f16.
 constexpr int64_t kChunk = 8;
 
-/// The per-thread online-softmax state of a warp's 16 rows: for the lane's
-/// two rows (half 0: row lane/4, half 1: row lane/4 + 8) the running max (log2
-/// units) and the lane's partial sum, and the output accumulator, four f32 per
-/// 8-wide n-tile of the head dimension.
+/// The per-thread online-softmax state of a warp's rows. The lane's rows are
+/// numbered r = 2 * m + half (m-tile m; half 0: row lane/4, half 1: row
+/// lane/4 + 8). Per lane row: the running max (log2 units) and the lane's
+/// partial sum; the output accumulator holds, per m-tile and 8-wide n-tile of
+/// the head dimension, the four f32 of the m16n8 layout (elements 0, 1 on
+/// half 0; 2, 3 on half 1).
 struct WarpState {
-  SmallVector<Value, 2> max, sum;
+  SmallVector<Value> max, sum;
   SmallVector<Value> acc;
 
   SmallVector<Value> flatten() const {
@@ -68,20 +77,31 @@ struct WarpState {
     values.append(acc.begin(), acc.end());
     return values;
   }
-  static WarpState unflatten(ValueRange values) {
+  static WarpState unflatten(ValueRange values, int64_t laneRows) {
     WarpState s;
-    s.max = {values[0], values[1]};
-    s.sum = {values[2], values[3]};
-    s.acc.assign(values.begin() + 4, values.end());
+    s.max.assign(values.begin(), values.begin() + laneRows);
+    s.sum.assign(values.begin() + laneRows, values.begin() + 2 * laneRows);
+    s.acc.assign(values.begin() + 2 * laneRows, values.end());
     return s;
   }
+};
+
+/// A stream of key/value tiles staged through `num_stages` shared buffers.
+struct TileStream {
+  bool isDepth = false;
+  /// Entries per tile.
+  int64_t rows = 0;
+  /// The global tensors and their shared buffers ((num_stages * rows) x D).
+  Value globalKeys, globalValues, keys, values;
+  Value numTiles;
+  explicit operator bool() const { return rows != 0; }
 };
 
 class MmaBlockBuilder {
 public:
   MmaBlockBuilder(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
-                  const AttentionKernelArgs &args, const MmaSharedTiles &tiles)
-      : b(b), spec(spec), args(args), tiles(tiles) {
+                  const AttentionKernelArgs &args)
+      : b(b), spec(spec), args(args) {
     f32 = b.getF32Type();
     i32 = b.getI32Type();
     blockM = spec.config.getBlockM();
@@ -89,6 +109,8 @@ public:
     numStages = spec.config.getNumStages();
     headDim = spec.headDim;
     numThreads = spec.getNumThreads();
+    mTiles = blockM / (kMmaRows * spec.config.getNumWarps());
+    laneRows = 2 * mTiles;
   }
 
   void build();
@@ -100,7 +122,10 @@ private:
   void copyRowsAsync(Value global, Value tile, Value tileRowBase,
                      int64_t numRows,
                      function_ref<std::pair<Value, Value>(Value)> rowSource);
-  void prefetchTile(Value tile);
+  void allocateSharedTiles();
+  void prefetchStep(Value step);
+  Value firstEntry(const TileStream &stream, Value step);
+  Value warpSees(const TileStream &stream, Value step);
   // Warp-level tensor-core pieces.
   Value swizzledColumn(Value row, Value column);
   SmallVector<Value, 4> loadMatrixX4(Value tile, Value row, Value column,
@@ -109,37 +134,50 @@ private:
                             ArrayRef<Value> c);
   Value packPair(Value lo, Value hi);
   Value quadReduce(Value v, bool isMax);
-  SmallVector<Value> loadQueryFragments();
+  Value exp2(Value x);
+  SmallVector<SmallVector<Value>> loadQueryFragments();
   // One tile.
-  WarpState attendTile(const WarpState &state, Value tile, bool masked);
-  WarpState emitTileLoop(WarpState state, Value firstTile, Value endTile,
-                         bool masked);
+  WarpState attendTile(const WarpState &state, const TileStream &stream,
+                       Value step, bool masked);
+  WarpState attendIfSeen(const WarpState &state, const TileStream &stream,
+                         Value step);
+  WarpState emitStepLoop(WarpState state, Value firstStep, Value endStep,
+                         bool maskedSequence, bool withDepth);
   void storeResults(const WarpState &state);
 
-  /// Rows (in the block) of the lane: half 0 and half 1.
-  Value laneRow(int half) {
-    return add(b, add(b, mul(b, warp, cIndex(b, kWarpRows)), laneGroup),
-               cIndex(b, 8 * half));
+  /// Row (in the block) of lane row r = 2 * m + half.
+  Value laneRow(int64_t r) {
+    return add(b, add(b, warpFirstRow, laneGroup),
+               cIndex(b, kMmaRows * (r / 2) + 8 * (r % 2)));
+  }
+  WarpState unflatten(ValueRange values) {
+    return WarpState::unflatten(values, laneRows);
   }
 
   ImplicitLocOpBuilder &b;
   const AttentionKernelSpec &spec;
   const AttentionKernelArgs &args;
-  const MmaSharedTiles &tiles;
+  Value queryTile;
+  TileStream sequence, depth;
   Type f32, i32;
   int64_t blockM, blockN, numStages, headDim, numThreads;
+  /// m-tiles per warp, and rows per lane (two per m-tile).
+  int64_t mTiles, laneRows;
 
   Value threadId, warp, lane, laneGroup, laneInGroup;
+  /// The warp's first row in the block.
+  Value warpFirstRow;
   QueryBlockGeometry block;
-  /// Tiles in one index: sequence tiles [0, numSequenceTiles), then depth
-  /// tiles [numSequenceTiles, numTiles).
-  Value numSequenceTiles, numFullTiles, numTiles;
-  /// The query fragments of the warp: 4 registers per 16 columns of D.
-  SmallVector<Value> queryFragments;
-  /// Per lane row (half 0 and 1): the position, whether the row exists, the
-  /// end of its sequence keys and its depth window.
-  Value rowPosition[2], rowValid[2], rowKeyEnd[2], rowWindowBegin[2],
-      rowWindowEnd[2];
+  /// Steps [0, numFullSteps) use fully visible sequence tiles (no mask);
+  /// there are numSteps = max(sequence tiles, depth tiles) steps.
+  Value numFullSteps, numSteps;
+  /// The query fragments of the warp: per m-tile, 4 registers per 16
+  /// columns of D.
+  SmallVector<SmallVector<Value>> queryFragments;
+  /// Per lane row: the position, whether the row exists, the end of its
+  /// sequence keys and its depth window.
+  SmallVector<Value> rowPosition, rowValid, rowKeyEnd, rowWindowBegin,
+      rowWindowEnd;
   /// The warp's first and last valid positions.
   Value warpFirstPosition, warpLastPosition;
 };
@@ -151,42 +189,58 @@ void MmaBlockBuilder::computeIds() {
   lane = rem(b, threadId, warpSize);
   laneGroup = div(b, lane, cIndex(b, 4));
   laneInGroup = rem(b, lane, cIndex(b, 4));
+  warpFirstRow = mul(b, warp, cIndex(b, kMmaRows * mTiles));
   block = QueryBlockGeometry::compute(
       b, spec, args, gpu::BlockIdOp::create(b, gpu::Dimension::x),
       gpu::BlockIdOp::create(b, gpu::Dimension::y),
-      gpu::BlockIdOp::create(b, gpu::Dimension::z), blockN);
+      gpu::BlockIdOp::create(b, gpu::Dimension::z),
+      spec.config.getBlockDepth());
 
   Value zero = cIndex(b, 0);
-  numSequenceTiles = spec.hasSequence ? block.numSequenceTiles : zero;
-  numFullTiles = spec.hasSequence ? block.numFullTiles : zero;
-  numTiles = spec.hasDepth ? add(b, numSequenceTiles, block.numDepthTiles)
-                           : numSequenceTiles;
+  if (spec.hasSequence) {
+    sequence.numTiles = block.numSequenceTiles;
+    sequence.rows = blockN;
+    sequence.globalKeys = args.k;
+    sequence.globalValues = args.v;
+  }
+  if (spec.hasDepth) {
+    depth.isDepth = true;
+    depth.numTiles = block.numDepthTiles;
+    depth.rows = spec.config.getBlockDepth();
+    depth.globalKeys = args.depthK;
+    depth.globalValues = args.depthV;
+  }
+  numFullSteps = spec.hasSequence ? block.numFullTiles : zero;
+  if (sequence && depth)
+    numSteps = arith::MaxUIOp::create(b, sequence.numTiles, depth.numTiles);
+  else
+    numSteps = sequence ? sequence.numTiles : depth.numTiles;
 
   Value group = cIndex(b, spec.groupSize);
-  for (int half = 0; half < 2; ++half) {
-    Value row = add(b, block.rowBase, laneRow(half));
-    rowValid[half] = lessThan(b, row, block.numRows);
-    rowPosition[half] = div(b, row, group);
+  for (int64_t r = 0; r < laneRows; ++r) {
+    Value row = add(b, block.rowBase, laneRow(r));
+    Value valid = lessThan(b, row, block.numRows);
+    Value position = div(b, row, group);
+    rowValid.push_back(valid);
+    rowPosition.push_back(position);
     if (spec.hasSequence)
-      rowKeyEnd[half] = select(
-          b, rowValid[half],
-          block.rowKeyEnd(b, spec, args, rowPosition[half]), zero);
+      rowKeyEnd.push_back(
+          select(b, valid, block.rowKeyEnd(b, spec, args, position), zero));
     if (spec.hasDepth) {
-      auto [begin, end] =
-          block.depthWindow(b, spec, args, rowPosition[half]);
-      rowWindowBegin[half] = begin;
-      rowWindowEnd[half] = select(b, rowValid[half], end, zero);
+      auto [begin, end] = block.depthWindow(b, spec, args, position);
+      rowWindowBegin.push_back(begin);
+      rowWindowEnd.push_back(select(b, valid, end, zero));
     }
   }
   // Rows past the end belong to the block's last position.
-  Value warpFirstRow = add(b, block.rowBase, mul(b, warp, cIndex(b, kWarpRows)));
+  Value firstRow = add(b, block.rowBase, warpFirstRow);
   Value lastRow = sub(b, block.numRows, cIndex(b, 1));
   warpFirstPosition =
-      div(b, arith::MinUIOp::create(b, warpFirstRow, lastRow), group);
+      div(b, arith::MinUIOp::create(b, firstRow, lastRow), group);
   warpLastPosition = div(
       b,
       arith::MinUIOp::create(
-          b, add(b, warpFirstRow, cIndex(b, kWarpRows - 1)), lastRow),
+          b, add(b, firstRow, cIndex(b, kMmaRows * mTiles - 1)), lastRow),
       group);
 }
 
@@ -234,52 +288,66 @@ void MmaBlockBuilder::copyRowsAsync(
   }
 }
 
-void MmaBlockBuilder::prefetchTile(Value tile) {
-  // Tile `tile` of the one index goes to buffer tile mod num_stages. A group
-  // is committed even when there is nothing to load, so that "all but the
-  // newest num_stages - 1 groups" always means "tile j has landed".
-  auto exists = scf::IfOp::create(b, lessThan(b, tile, numTiles),
-                                  /*withElseRegion=*/false);
-  {
+void MmaBlockBuilder::allocateSharedTiles() {
+  // [query | sequence keys | sequence values | depth keys | depth values],
+  // each a (rows x D) view of the dynamic shared memory; every size is a
+  // multiple of 128 bytes, so every view keeps the base's alignment.
+  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  Value base = gpu::DynamicSharedMemoryOp::create(
+      b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                         MemRefLayoutAttrInterface(), workgroup));
+  int64_t offset = 0;
+  auto view = [&](int64_t rows) {
+    auto type = MemRefType::get({rows, headDim}, spec.elementType,
+                                MemRefLayoutAttrInterface(), workgroup);
+    Value tile = memref::ViewOp::create(b, type, base, cIndex(b, offset),
+                                        ValueRange{});
+    offset += rows * headDim * spec.elementType.getIntOrFloatBitWidth() / 8;
+    return tile;
+  };
+  queryTile = view(blockM);
+  for (TileStream *stream : {&sequence, &depth})
+    if (*stream) {
+      stream->keys = view(numStages * stream->rows);
+      stream->values = view(numStages * stream->rows);
+    }
+  assert(offset == spec.getDynamicSharedMemoryBytes() &&
+         "the kernel's shared memory differs from its spec");
+}
+
+Value MmaBlockBuilder::firstEntry(const TileStream &stream, Value step) {
+  Value first = mul(b, step, cIndex(b, stream.rows));
+  return stream.isDepth ? add(b, block.depthSpanBegin, first) : first;
+}
+
+void MmaBlockBuilder::prefetchStep(Value step) {
+  // Step j's tiles go to buffer j mod num_stages of their stream. A group is
+  // committed even when there is nothing to load, so that "all but the
+  // newest num_stages - 2 groups" always means "step j has landed".
+  for (TileStream *stream : {&sequence, &depth}) {
+    if (!*stream)
+      continue;
+    auto exists = scf::IfOp::create(b, lessThan(b, step, stream->numTiles),
+                                    /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(exists.thenBlock());
     Value bufferRow =
-        mul(b, rem(b, tile, cIndex(b, numStages)), cIndex(b, blockN));
-    auto copyTile = [&](Value keys, Value values, Value first, Value end,
-                        auto rowOffset) {
-      auto source = [&](Value row) -> std::pair<Value, Value> {
-        Value entry = add(b, first, row);
-        Value valid = lessThan(b, entry, end);
-        return {rowOffset(select(b, valid, entry, first)), valid};
-      };
-      copyRowsAsync(keys, tiles.keys, bufferRow, blockN, source);
-      copyRowsAsync(values, tiles.values, bufferRow, blockN, source);
+        mul(b, rem(b, step, cIndex(b, numStages)), cIndex(b, stream->rows));
+    Value first = firstEntry(*stream, step);
+    Value end = stream->isDepth ? block.depthSpanEnd : args.keys;
+    auto source = [&](Value row) -> std::pair<Value, Value> {
+      Value entry = add(b, first, row);
+      Value valid = lessThan(b, entry, end);
+      Value safe = select(b, valid, entry, first);
+      return {stream->isDepth ? block.depthRowOffset(b, spec, args, safe)
+                              : block.sequenceRowOffset(b, spec, args, safe),
+              valid};
     };
-    auto copySequenceTile = [&](Value index) {
-      copyTile(args.k, args.v, mul(b, index, cIndex(b, blockN)), args.keys,
-               [&](Value key) {
-                 return block.sequenceRowOffset(b, spec, args, key);
-               });
-    };
-    auto copyDepthTile = [&](Value index) {
-      copyTile(args.depthK, args.depthV,
-               add(b, block.depthSpanBegin, mul(b, index, cIndex(b, blockN))),
-               block.depthSpanEnd, [&](Value entry) {
-                 return block.depthRowOffset(b, spec, args, entry);
-               });
-    };
-    if (spec.hasSequence && spec.hasDepth) {
-      auto kind = scf::IfOp::create(b, lessThan(b, tile, numSequenceTiles),
-                                    /*withElseRegion=*/true);
-      b.setInsertionPointToStart(kind.thenBlock());
-      copySequenceTile(tile);
-      b.setInsertionPointToStart(kind.elseBlock());
-      copyDepthTile(sub(b, tile, numSequenceTiles));
-    } else if (spec.hasSequence) {
-      copySequenceTile(tile);
-    } else {
-      copyDepthTile(tile);
-    }
+    copyRowsAsync(stream->globalKeys, stream->keys, bufferRow, stream->rows,
+                  source);
+    copyRowsAsync(stream->globalValues, stream->values, bufferRow,
+                  stream->rows, source);
   }
   NVVM::CpAsyncCommitGroupOp::create(b);
 }
@@ -339,6 +407,15 @@ Value MmaBlockBuilder::packPair(Value lo, Value hi) {
       b, VectorType::get({2}, spec.elementType), pair);
 }
 
+Value MmaBlockBuilder::exp2(Value x) {
+  // One MUFU.EX2: the flush-to-zero form skips the scaling that keeps
+  // denormal results (weights below 2^-126 do not move a bf16/f16 output).
+  return LLVM::CallIntrinsicOp::create(b, f32,
+                                       b.getStringAttr("llvm.nvvm.ex2.approx.ftz.f"),
+                                       ValueRange{x})
+      .getResult(0);
+}
+
 Value MmaBlockBuilder::quadReduce(Value v, bool isMax) {
   // The four lanes of a row are lane ^ 1 and lane ^ 2 apart.
   for (int32_t offset : {1, 2}) {
@@ -351,126 +428,125 @@ Value MmaBlockBuilder::quadReduce(Value v, bool isMax) {
   return v;
 }
 
-SmallVector<Value> MmaBlockBuilder::loadQueryFragments() {
+SmallVector<SmallVector<Value>> MmaBlockBuilder::loadQueryFragments() {
   // A operand, 16 x 16 per k-step: matrices (rows 0-7, cols 0-7),
   // (rows 8-15, cols 0-7), (rows 0-7, cols 8-15), (rows 8-15, cols 8-15).
-  Value row = add(b, mul(b, warp, cIndex(b, kWarpRows)),
-                  add(b, rem(b, lane, cIndex(b, 8)),
-                      mul(b, rem(b, div(b, lane, cIndex(b, 8)), cIndex(b, 2)),
-                          cIndex(b, 8))));
+  Value rowInTile =
+      add(b, rem(b, lane, cIndex(b, 8)),
+          mul(b, rem(b, div(b, lane, cIndex(b, 8)), cIndex(b, 2)),
+              cIndex(b, 8)));
   Value columnInStep = mul(b, div(b, lane, cIndex(b, 16)), cIndex(b, 8));
-  SmallVector<Value> fragments;
-  for (int64_t k = 0; k < headDim; k += 16) {
-    SmallVector<Value, 4> regs = loadMatrixX4(
-        tiles.query, row, add(b, columnInStep, cIndex(b, k)),
-        /*transpose=*/false);
-    fragments.append(regs.begin(), regs.end());
+  SmallVector<SmallVector<Value>> fragments(mTiles);
+  for (int64_t m = 0; m < mTiles; ++m) {
+    Value row = add(b, add(b, warpFirstRow, rowInTile),
+                    cIndex(b, kMmaRows * m));
+    for (int64_t k = 0; k < headDim; k += 16) {
+      SmallVector<Value, 4> regs = loadMatrixX4(
+          queryTile, row, add(b, columnInStep, cIndex(b, k)),
+          /*transpose=*/false);
+      fragments[m].append(regs.begin(), regs.end());
+    }
   }
   return fragments;
 }
 
-WarpState MmaBlockBuilder::attendTile(const WarpState &state, Value tile,
+WarpState MmaBlockBuilder::attendTile(const WarpState &state,
+                                      const TileStream &stream, Value step,
                                       bool masked) {
   Value bufferRow =
-      mul(b, rem(b, tile, cIndex(b, numStages)), cIndex(b, blockN));
-  int64_t nTiles = blockN / 8;
+      mul(b, rem(b, step, cIndex(b, numStages)), cIndex(b, stream.rows));
+  int64_t nTiles = stream.rows / 8;
+  int64_t headTiles = headDim / 8;
 
   // S = Q K^T. K (rows = keys) as the column-major B operand: ldmatrix x4
   // gives (keys 0-7, dims 0-7), (keys 0-7, dims 8-15), (keys 8-15, dims
-  // 0-7), (keys 8-15, dims 8-15): the B registers of two n-tiles.
+  // 0-7), (keys 8-15, dims 8-15): the B registers of two n-tiles, used by
+  // every m-tile of the warp.
   Value keyRowInPair = add(
       b, rem(b, lane, cIndex(b, 8)),
       mul(b, div(b, lane, cIndex(b, 16)), cIndex(b, 8)));
   Value keyColumnInStep =
       mul(b, rem(b, div(b, lane, cIndex(b, 8)), cIndex(b, 2)), cIndex(b, 8));
   Value zeroF = cF32(b, 0.0);
-  SmallVector<SmallVector<Value, 4>> scores(nTiles,
-                                            SmallVector<Value, 4>(4, zeroF));
+  // scores[m][n] = the four accumulator registers of m-tile m, n-tile n.
+  SmallVector<SmallVector<SmallVector<Value, 4>>> scores(
+      mTiles, SmallVector<SmallVector<Value, 4>>(
+                  nTiles, SmallVector<Value, 4>(4, zeroF)));
   for (int64_t k = 0; k < headDim / 16; ++k) {
-    ArrayRef<Value> a = ArrayRef<Value>(queryFragments).slice(4 * k, 4);
     for (int64_t pair = 0; pair < nTiles / 2; ++pair) {
       Value row = add(b, bufferRow, add(b, keyRowInPair, cIndex(b, 16 * pair)));
       SmallVector<Value, 4> kRegs =
-          loadMatrixX4(tiles.keys, row,
+          loadMatrixX4(stream.keys, row,
                        add(b, keyColumnInStep, cIndex(b, 16 * k)),
                        /*transpose=*/false);
-      scores[2 * pair] = mma(a, {kRegs[0], kRegs[1]}, scores[2 * pair]);
-      scores[2 * pair + 1] =
-          mma(a, {kRegs[2], kRegs[3]}, scores[2 * pair + 1]);
+      for (int64_t m = 0; m < mTiles; ++m) {
+        ArrayRef<Value> a = ArrayRef<Value>(queryFragments[m]).slice(4 * k, 4);
+        for (int64_t t = 0; t < 2; ++t)
+          scores[m][2 * pair + t] = mma(a, {kRegs[2 * t], kRegs[2 * t + 1]},
+                                        scores[m][2 * pair + t]);
+      }
     }
   }
 
   Value negInf = cF32(b, -INFINITY);
   if (masked) {
-    // Column c of the tile is visible to a row iff lo <= first + c < hi.
-    Value isDepth = lessThan(b, tile, numSequenceTiles);
-    isDepth = arith::XOrIOp::create(
-        b, isDepth, arith::ConstantIntOp::create(b, 1, 1));
-    Value zero = cIndex(b, 0);
-    Value first, lo[2], hi[2];
-    Value sequenceFirst = mul(b, tile, cIndex(b, blockN));
-    Value depthFirst = spec.hasDepth
-                           ? add(b, block.depthSpanBegin,
-                                 mul(b, sub(b, tile, numSequenceTiles),
-                                     cIndex(b, blockN)))
-                           : zero;
-    first = select(b, isDepth, depthFirst, sequenceFirst);
-    for (int half = 0; half < 2; ++half) {
-      Value seqEnd = spec.hasSequence ? rowKeyEnd[half] : zero;
-      Value winBegin = spec.hasDepth ? rowWindowBegin[half] : zero;
-      Value winEnd = spec.hasDepth ? rowWindowEnd[half] : zero;
-      lo[half] = select(b, isDepth, winBegin, zero);
-      hi[half] = select(b, isDepth, winEnd, seqEnd);
+    // Column c of the tile is visible to a row iff lo <= first + c < hi:
+    // [0, key end) of sequence keys, the row's depth window of entries.
+    Value laneColumn = add(b, firstEntry(stream, step),
+                           mul(b, laneInGroup, cIndex(b, 2)));
+    for (int64_t r = 0; r < laneRows; ++r) {
+      Value lo = stream.isDepth ? rowWindowBegin[r] : cIndex(b, 0);
+      Value hi = stream.isDepth ? rowWindowEnd[r] : rowKeyEnd[r];
+      int64_t m = r / 2, half = r % 2;
+      for (int64_t n = 0; n < nTiles; ++n)
+        for (int64_t e = 2 * half; e < 2 * half + 2; ++e) {
+          Value column = add(b, laneColumn, cIndex(b, 8 * n + e % 2));
+          Value visible = arith::AndIOp::create(
+              b,
+              arith::CmpIOp::create(b, arith::CmpIPredicate::sge, column, lo),
+              lessThan(b, column, hi));
+          scores[m][n][e] = select(b, visible, scores[m][n][e], negInf);
+        }
     }
-    Value laneColumn = add(b, first, mul(b, laneInGroup, cIndex(b, 2)));
-    for (int64_t n = 0; n < nTiles; ++n)
-      for (int64_t e = 0; e < 4; ++e) {
-        int half = e / 2;
-        Value column = add(b, laneColumn, cIndex(b, 8 * n + e % 2));
-        Value visible = arith::AndIOp::create(
-            b,
-            arith::CmpIOp::create(b, arith::CmpIPredicate::sge, column,
-                                  lo[half]),
-            lessThan(b, column, hi[half]));
-        scores[n][e] = select(b, visible, scores[n][e], negInf);
-      }
   }
 
   // Online softmax in log2 units: p = exp2(s * c - m) with c = scale *
   // log2(e) folded into one fma per score.
   Value scaleLog2 = cF32(b, spec.scale * M_LOG2E);
   WarpState next = state;
-  SmallVector<Value, 2> rescale(2);
-  for (int half = 0; half < 2; ++half) {
+  SmallVector<Value> rescale(laneRows);
+  for (int64_t r = 0; r < laneRows; ++r) {
+    int64_t m = r / 2, half = r % 2;
     Value rowMax = negInf;
     for (int64_t n = 0; n < nTiles; ++n)
       for (int64_t e = 2 * half; e < 2 * half + 2; ++e)
-        rowMax = arith::MaximumFOp::create(b, rowMax, scores[n][e]);
+        rowMax = arith::MaximumFOp::create(b, rowMax, scores[m][n][e]);
     rowMax = arith::MulFOp::create(b, quadReduce(rowMax, /*isMax=*/true),
                                    scaleLog2);
-    Value newMax = arith::MaximumFOp::create(b, state.max[half], rowMax);
+    Value newMax = arith::MaximumFOp::create(b, state.max[r], rowMax);
     // A row that has seen nothing yet keeps max = -inf; exponents are then
     // taken against 0 so that exp2(-inf - -inf) never makes a NaN.
     Value isEmpty = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ,
                                           newMax, negInf);
     Value base = select(b, isEmpty, zeroF, newMax);
     Value negBase = arith::NegFOp::create(b, base);
-    rescale[half] = math::Exp2Op::create(
-        b, arith::SubFOp::create(b, state.max[half], base));
+    rescale[r] = exp2(arith::SubFOp::create(b, state.max[r], base));
     Value partial = zeroF;
     for (int64_t n = 0; n < nTiles; ++n)
       for (int64_t e = 2 * half; e < 2 * half + 2; ++e) {
-        scores[n][e] = math::Exp2Op::create(
-            b, math::FmaOp::create(b, scores[n][e], scaleLog2, negBase));
-        partial = arith::AddFOp::create(b, partial, scores[n][e]);
+        scores[m][n][e] =
+            exp2(math::FmaOp::create(b, scores[m][n][e], scaleLog2, negBase));
+        partial = arith::AddFOp::create(b, partial, scores[m][n][e]);
       }
-    next.max[half] = newMax;
-    next.sum[half] = arith::AddFOp::create(
-        b, arith::MulFOp::create(b, state.sum[half], rescale[half]), partial);
+    next.max[r] = newMax;
+    next.sum[r] = arith::AddFOp::create(
+        b, arith::MulFOp::create(b, state.sum[r], rescale[r]), partial);
   }
-  for (size_t i = 0; i < next.acc.size(); ++i)
-    next.acc[i] =
-        arith::MulFOp::create(b, state.acc[i], rescale[(i % 4) / 2]);
+  for (int64_t i = 0, e = next.acc.size(); i < e; ++i) {
+    int64_t m = i / (4 * headTiles), half = (i % 4) / 2;
+    next.acc[i] = arith::MulFOp::create(b, state.acc[i],
+                                        rescale[2 * m + half]);
+  }
 
   // O += P V. P's accumulator registers of n-tiles 2k and 2k+1 are the A
   // operand of k-step k; V (rows = keys) is the row-major B operand, read
@@ -480,106 +556,112 @@ WarpState MmaBlockBuilder::attendTile(const WarpState &state, Value tile,
       b, rem(b, lane, cIndex(b, 8)),
       mul(b, rem(b, div(b, lane, cIndex(b, 8)), cIndex(b, 2)), cIndex(b, 8)));
   Value valueColumnInPair = mul(b, div(b, lane, cIndex(b, 16)), cIndex(b, 8));
-  for (int64_t k = 0; k < blockN / 16; ++k) {
-    SmallVector<Value, 4> a = {
-        packPair(scores[2 * k][0], scores[2 * k][1]),
-        packPair(scores[2 * k][2], scores[2 * k][3]),
-        packPair(scores[2 * k + 1][0], scores[2 * k + 1][1]),
-        packPair(scores[2 * k + 1][2], scores[2 * k + 1][3])};
+  for (int64_t k = 0; k < stream.rows / 16; ++k) {
+    SmallVector<SmallVector<Value, 4>> a;
+    for (int64_t m = 0; m < mTiles; ++m)
+      a.push_back({packPair(scores[m][2 * k][0], scores[m][2 * k][1]),
+                   packPair(scores[m][2 * k][2], scores[m][2 * k][3]),
+                   packPair(scores[m][2 * k + 1][0], scores[m][2 * k + 1][1]),
+                   packPair(scores[m][2 * k + 1][2], scores[m][2 * k + 1][3])});
     Value row = add(b, bufferRow, add(b, valueRowInStep, cIndex(b, 16 * k)));
     for (int64_t pair = 0; pair < headDim / 16; ++pair) {
       SmallVector<Value, 4> vRegs = loadMatrixX4(
-          tiles.values, row, add(b, valueColumnInPair, cIndex(b, 16 * pair)),
+          stream.values, row, add(b, valueColumnInPair, cIndex(b, 16 * pair)),
           /*transpose=*/true);
-      for (int64_t t = 0; t < 2; ++t) {
-        int64_t n = 2 * pair + t;
-        SmallVector<Value, 4> c(next.acc.begin() + 4 * n,
-                                next.acc.begin() + 4 * n + 4);
-        SmallVector<Value, 4> d =
-            mma(a, {vRegs[2 * t], vRegs[2 * t + 1]}, c);
-        std::copy(d.begin(), d.end(), next.acc.begin() + 4 * n);
-      }
+      for (int64_t m = 0; m < mTiles; ++m)
+        for (int64_t t = 0; t < 2; ++t) {
+          auto c = next.acc.begin() + 4 * (m * headTiles + 2 * pair + t);
+          SmallVector<Value, 4> d =
+              mma(a[m], {vRegs[2 * t], vRegs[2 * t + 1]},
+                  SmallVector<Value, 4>(c, c + 4));
+          std::copy(d.begin(), d.end(), c);
+        }
     }
   }
   return next;
 }
 
-WarpState MmaBlockBuilder::emitTileLoop(WarpState state, Value firstTile,
-                                        Value endTile, bool masked) {
-  auto loop = scf::ForOp::create(b, firstTile, endTile, cIndex(b, 1),
+Value MmaBlockBuilder::warpSees(const TileStream &stream, Value step) {
+  Value first = firstEntry(stream, step);
+  Value exists = lessThan(b, step, stream.numTiles);
+  if (!stream.isDepth)
+    return arith::AndIOp::create(
+        b, exists,
+        lessThan(b, first,
+                 block.rowKeyEnd(b, spec, args, warpLastPosition)));
+  Value begin = block.depthWindow(b, spec, args, warpFirstPosition).first;
+  Value end = block.depthWindow(b, spec, args, warpLastPosition).second;
+  Value overlaps = arith::AndIOp::create(
+      b, lessThan(b, first, end),
+      lessThan(b, begin, add(b, first, cIndex(b, stream.rows))));
+  return arith::AndIOp::create(b, exists, overlaps);
+}
+
+WarpState MmaBlockBuilder::attendIfSeen(const WarpState &state,
+                                        const TileStream &stream,
+                                        Value step) {
+  // The condition is uniform over the warp: the MMAs inside stay converged.
+  SmallVector<Value> inValues = state.flatten();
+  auto branch = scf::IfOp::create(b, TypeRange(ValueRange(inValues)),
+                                  warpSees(stream, step),
+                                  /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(branch.thenBlock());
+  scf::YieldOp::create(
+      b, attendTile(state, stream, step, /*masked=*/true).flatten());
+  b.setInsertionPointToStart(branch.elseBlock());
+  scf::YieldOp::create(b, inValues);
+  return unflatten(branch.getResults());
+}
+
+WarpState MmaBlockBuilder::emitStepLoop(WarpState state, Value firstStep,
+                                        Value endStep, bool maskedSequence,
+                                        bool withDepth) {
+  auto loop = scf::ForOp::create(b, firstStep, endStep, cIndex(b, 1),
                                  state.flatten());
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
-  Value tile = loop.getInductionVar();
-  WarpState in = WarpState::unflatten(loop.getRegionIterArgs());
-  // Tile j landed (every group but the newest num_stages - 2), and every warp
-  // is done with tile j - 1, whose buffer the prefetch below overwrites.
+  Value step = loop.getInductionVar();
+  WarpState current = unflatten(loop.getRegionIterArgs());
+  // Step j landed (every group but the newest num_stages - 2), and every warp
+  // is done with step j - 1, whose buffers the prefetch below overwrites.
   NVVM::CpAsyncWaitGroupOp::create(b, numStages - 2);
   gpu::BarrierOp::create(b);
-  prefetchTile(add(b, tile, cIndex(b, numStages - 1)));
-
-  WarpState out;
-  if (!masked) {
-    out = attendTile(in, tile, /*masked=*/false);
-  } else {
-    // Skip the tile when none of the warp's rows sees any of it.
-    Value isSequence = lessThan(b, tile, numSequenceTiles);
-    Value seen;
-    if (spec.hasSequence) {
-      Value first = mul(b, tile, cIndex(b, blockN));
-      Value end = block.rowKeyEnd(b, spec, args, warpLastPosition);
-      seen = lessThan(b, first, end);
-    }
-    if (spec.hasDepth) {
-      Value first = add(b, block.depthSpanBegin,
-                        mul(b, sub(b, tile, numSequenceTiles),
-                            cIndex(b, blockN)));
-      Value begin = block.depthWindow(b, spec, args, warpFirstPosition).first;
-      Value end = block.depthWindow(b, spec, args, warpLastPosition).second;
-      Value depthSeen = arith::AndIOp::create(
-          b, lessThan(b, first, end),
-          lessThan(b, begin, add(b, first, cIndex(b, blockN))));
-      seen = seen ? select(b, isSequence, seen, depthSeen) : depthSeen;
-    }
-    SmallVector<Value> inValues = in.flatten();
-    auto branch = scf::IfOp::create(b, TypeRange(ValueRange(inValues)), seen,
-                                    /*withElseRegion=*/true);
-    {
-      OpBuilder::InsertionGuard inner(b);
-      b.setInsertionPointToStart(branch.thenBlock());
-      scf::YieldOp::create(b, attendTile(in, tile, /*masked=*/true).flatten());
-      b.setInsertionPointToStart(branch.elseBlock());
-      scf::YieldOp::create(b, inValues);
-    }
-    out = WarpState::unflatten(branch.getResults());
-  }
-  scf::YieldOp::create(b, out.flatten());
-  return WarpState::unflatten(loop.getResults());
+  prefetchStep(add(b, step, cIndex(b, numStages - 1)));
+  if (sequence)
+    current = maskedSequence ? attendIfSeen(current, sequence, step)
+                             : attendTile(current, sequence, step,
+                                          /*masked=*/false);
+  if (withDepth)
+    current = attendIfSeen(current, depth, step);
+  scf::YieldOp::create(b, current.flatten());
+  return unflatten(loop.getResults());
 }
 
 void MmaBlockBuilder::storeResults(const WarpState &state) {
   Value zeroF = cF32(b, 0.0);
   Value group = cIndex(b, spec.groupSize);
-  for (int half = 0; half < 2; ++half) {
-    Value sum = quadReduce(state.sum[half], /*isMax=*/false);
+  int64_t headTiles = headDim / 8;
+  for (int64_t r = 0; r < laneRows; ++r) {
+    int64_t m = r / 2, half = r % 2;
+    Value sum = quadReduce(state.sum[r], /*isMax=*/false);
     // A row that saw nothing has out = 0 and lse = -inf (never NaN).
     Value sawSomething =
         arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, sum, zeroF);
     Value inverse = select(
         b, sawSomething, arith::DivFOp::create(b, cF32(b, 1.0), sum), zeroF);
-    auto store = scf::IfOp::create(b, rowValid[half],
-                                   /*withElseRegion=*/false);
+    auto store = scf::IfOp::create(b, rowValid[r], /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(store.thenBlock());
-    Value row = add(b, block.rowBase, laneRow(half));
+    Value row = add(b, block.rowBase, laneRow(r));
     Value queryHead = add(b, mul(b, block.head, group), rem(b, row, group));
-    Value rowOffset = block.queryRowOffset(b, spec, args, rowPosition[half],
-                                           queryHead);
+    Value rowOffset =
+        block.queryRowOffset(b, spec, args, rowPosition[r], queryHead);
     Value laneColumn = mul(b, laneInGroup, cIndex(b, 2));
-    for (int64_t n = 0; n < headDim / 8; ++n) {
-      Value lo = arith::MulFOp::create(b, state.acc[4 * n + 2 * half], inverse);
-      Value hi =
-          arith::MulFOp::create(b, state.acc[4 * n + 2 * half + 1], inverse);
+    for (int64_t n = 0; n < headTiles; ++n) {
+      int64_t i = 4 * (m * headTiles + n) + 2 * half;
+      Value lo = arith::MulFOp::create(b, state.acc[i], inverse);
+      Value hi = arith::MulFOp::create(b, state.acc[i + 1], inverse);
       Value offset = add(b, rowOffset, add(b, laneColumn, cIndex(b, 8 * n)));
       vector::StoreOp::create(b, packPair(lo, hi), args.out,
                               ValueRange{offset});
@@ -591,22 +673,22 @@ void MmaBlockBuilder::storeResults(const WarpState &state) {
         /*withElseRegion=*/false);
     b.setInsertionPointToStart(writesLse.thenBlock());
     Value logSumExp = arith::AddFOp::create(
-        b, arith::MulFOp::create(b, state.max[half], cF32(b, M_LN2)),
+        b, arith::MulFOp::create(b, state.max[r], cF32(b, M_LN2)),
         math::LogOp::create(b, sum));
     Value lse = select(b, sawSomething, logSumExp, cF32(b, -INFINITY));
     memref::StoreOp::create(
         b, lse, args.lse,
-        ValueRange{block.lseOffset(b, spec, args, rowPosition[half],
-                                   queryHead)});
+        ValueRange{block.lseOffset(b, spec, args, rowPosition[r], queryHead)});
   }
 }
 
 void MmaBlockBuilder::build() {
   computeIds();
+  allocateSharedTiles();
 
-  // Prologue: the query tile, then tiles 0 .. num_stages - 2, one group each.
+  // Prologue: the query tile, then steps 0 .. num_stages - 2, one group each.
   Value group = cIndex(b, spec.groupSize);
-  copyRowsAsync(args.q, tiles.query, cIndex(b, 0), blockM,
+  copyRowsAsync(args.q, queryTile, cIndex(b, 0), blockM,
                 [&](Value rowInBlock) -> std::pair<Value, Value> {
                   Value row = add(b, block.rowBase, rowInBlock);
                   Value valid = lessThan(b, row, block.numRows);
@@ -620,36 +702,37 @@ void MmaBlockBuilder::build() {
                 });
   NVVM::CpAsyncCommitGroupOp::create(b);
   for (int64_t stage = 0; stage + 1 < numStages; ++stage)
-    prefetchTile(cIndex(b, stage));
+    prefetchStep(cIndex(b, stage));
   NVVM::CpAsyncWaitGroupOp::create(b, numStages - 1);
   gpu::BarrierOp::create(b);
   queryFragments = loadQueryFragments();
 
   WarpState state;
-  state.max = {cF32(b, -INFINITY), cF32(b, -INFINITY)};
-  state.sum = {cF32(b, 0.0), cF32(b, 0.0)};
-  state.acc.assign(headDim / 8 * 4, cF32(b, 0.0));
-  state = emitTileLoop(state, cIndex(b, 0), numFullTiles, /*masked=*/false);
-  state = emitTileLoop(state, numFullTiles, numTiles, /*masked=*/true);
+  state.max.assign(laneRows, cF32(b, -INFINITY));
+  state.sum.assign(laneRows, cF32(b, 0.0));
+  state.acc.assign(mTiles * headDim / 8 * 4, cF32(b, 0.0));
+  // The fully visible steps that also carry a depth tile, then those that
+  // do not (the hot loop, free of depth code), then the masked steps.
+  bool hasDepth = bool(depth);
+  Value depthEnd = numFullSteps;
+  if (hasDepth && sequence)
+    depthEnd = arith::MinUIOp::create(b, numFullSteps, depth.numTiles);
+  if (hasDepth && sequence)
+    state = emitStepLoop(state, cIndex(b, 0), depthEnd,
+                         /*maskedSequence=*/false, /*withDepth=*/true);
+  if (sequence)
+    state = emitStepLoop(state, hasDepth ? depthEnd : cIndex(b, 0),
+                         numFullSteps, /*maskedSequence=*/false,
+                         /*withDepth=*/false);
+  state = emitStepLoop(state, numFullSteps, numSteps, /*maskedSequence=*/true,
+                       hasDepth);
   storeResults(state);
 }
 
 } // namespace
 
-SmallVector<MemRefType>
-mlir::moda::getMmaSharedTileTypes(const AttentionKernelSpec &spec,
-                                  Attribute memorySpace) {
-  int64_t keyRows = spec.config.getNumStages() * spec.config.getBlockN();
-  auto tile = [&](int64_t rows) {
-    return MemRefType::get({rows, spec.headDim}, spec.elementType,
-                           MemRefLayoutAttrInterface(), memorySpace);
-  };
-  return {tile(spec.config.getBlockM()), tile(keyRows), tile(keyRows)};
-}
-
 void mlir::moda::buildAttentionMmaBlock(ImplicitLocOpBuilder &b,
                                         const AttentionKernelSpec &spec,
-                                        const AttentionKernelArgs &args,
-                                        const MmaSharedTiles &tiles) {
-  MmaBlockBuilder(b, spec, args, tiles).build();
+                                        const AttentionKernelArgs &args) {
+  MmaBlockBuilder(b, spec, args).build();
 }

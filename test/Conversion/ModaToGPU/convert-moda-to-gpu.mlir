@@ -30,7 +30,7 @@
 // CHECK-SAME: workgroup(%{{.*}} : memref<4096xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}
 // CHECK-SAME: kernel
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
-// CHECK-SAME: moda.kernel = {causal = true, chunk_size = 0 : i64, config = #moda.config<{{.*}}>, element_type = bf16, head_dim = 64 : i64, num_kv_heads = 2 : i64, num_query_heads = 8 : i64, scale = 1.250000e-01 : f64, static_sizes = array<i64: -1, 100, 100, 3>, tensors = ["q", "k", "v", "depth_k", "depth_v", "out", "lse"], visibility = "per_position"}
+// CHECK-SAME: moda.kernel = {causal = true, chunk_size = 0 : i64, config = #moda.config<{{.*}}>, dynamic_shared_memory = 0 : i64, element_type = bf16, head_dim = 64 : i64, num_kv_heads = 2 : i64, num_query_heads = 8 : i64, scale = 1.250000e-01 : f64, static_sizes = array<i64: -1, 100, 100, 3>, tensors = ["q", "k", "v", "depth_k", "depth_v", "out", "lse"], visibility = "per_position"}
 // CHECK-DAG: gpu.block_id x
 // CHECK-DAG: gpu.thread_id x
 // Tiles are staged by all threads between barriers, with 16-byte loads.

@@ -42,6 +42,11 @@ struct AttentionKernelSpec {
 
   int64_t getNumThreads() const { return config.getNumWarps() * 32; }
 
+  /// Dynamic shared memory of the kernel in bytes: the tensor-core block's
+  /// tiles (query, and num_stages buffers per key/value stream present); 0
+  /// for the SIMT block, whose tiles are static workgroup attributions.
+  int64_t getDynamicSharedMemoryBytes() const;
+
   /// The names of the tensor arguments present, in kernel argument order:
   /// q, [k, v], [depth_k, depth_v], out, lse.
   SmallVector<StringRef> getTensorNames() const;
@@ -97,24 +102,13 @@ void buildAttentionBlock(ImplicitLocOpBuilder &b,
                          const AttentionKernelArgs &args,
                          ExecutionModel &model);
 
-/// The shared tiles of the tensor-core block: the query tile
-/// (block_m x D) and num_stages key and value buffers ((num_stages * block_n)
-/// x D each), all with 16-byte chunks swizzled by row.
-struct MmaSharedTiles {
-  Value query, keys, values;
-};
-
-/// The types of MmaSharedTiles' tiles, in its order, in `memorySpace`.
-SmallVector<MemRefType> getMmaSharedTileTypes(const AttentionKernelSpec &spec,
-                                              Attribute memorySpace);
-
 /// Emits one thread block of the forward kernel on tensor cores (config mma =
-/// mma_sync: warps of 16 rows, ldmatrix + mma.sync, cp.async pipelining) at
-/// the builder's insertion point, inside a gpu.func.
+/// mma_sync: warps of 16 or 32 rows, ldmatrix + mma.sync, cp.async
+/// pipelining) at the builder's insertion point, inside a gpu.func launched
+/// with getDynamicSharedMemoryBytes() of dynamic shared memory.
 void buildAttentionMmaBlock(ImplicitLocOpBuilder &b,
                             const AttentionKernelSpec &spec,
-                            const AttentionKernelArgs &args,
-                            const MmaSharedTiles &tiles);
+                            const AttentionKernelArgs &args);
 
 /// The grid of the kernel for runtime sizes: (ceil(T * G / block_m), Hk, B).
 SmallVector<Value, 3> buildGridSize(ImplicitLocOpBuilder &b,

@@ -22,8 +22,7 @@ int64_t mlir::moda::getForwardSharedMemoryBytes(KernelConfigAttr config,
   int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
   int64_t tileRows = config.getBlockN() + config.getBlockDepth();
   if (config.getMma() == MmaKind::MmaSync)
-    tileRows = config.getBlockM() +
-               2 * config.getNumStages() * config.getBlockN();
+    tileRows = config.getBlockM() + 2 * config.getNumStages() * tileRows;
   else
     tileRows *= 2;
   return tileRows * headDim * elementBytes;
@@ -37,6 +36,17 @@ static int64_t computeCapabilityOf(StringRef target) {
       target.take_while(llvm::isDigit).getAsInteger(10, capability))
     return 0;
   return capability;
+}
+
+/// Dynamic shared memory a block may opt in to on `target`: 227 KiB on
+/// sm_90, 163 KiB on sm_80/sm_87, 99 KiB on the other sm_8x.
+static int64_t getMaxDynamicSharedMemoryBytes(StringRef target) {
+  int64_t capability = computeCapabilityOf(target);
+  if (capability == 0 || capability >= 90)
+    return kMaxDynamicSharedMemoryBytes;
+  if (capability == 80 || capability == 87)
+    return 163 * 1024;
+  return 99 * 1024;
 }
 
 /// The rules of the tensor-core formulation (AttentionMmaBlock.cpp).
@@ -63,22 +73,31 @@ whyInvalidMmaSyncConfig(KernelConfigAttr config, int64_t headDim,
        << headDim;
     return reason;
   }
-  if (config.getBlockM() != 16 * config.getNumWarps()) {
-    os << "config block_m = " << config.getBlockM()
-       << " must be 16 x num_warps = " << 16 * config.getNumWarps()
-       << " with mma = mma_sync (each warp owns 16 rows)";
+  int64_t warps = config.getNumWarps();
+  if (config.getBlockM() != 16 * warps && config.getBlockM() != 32 * warps) {
+    os << "config block_m = " << config.getBlockM() << " must be 16 x num_warps = "
+       << 16 * warps << " or 32 x num_warps = " << 32 * warps
+       << " with mma = mma_sync (each warp owns one or two 16-row tiles)";
     return reason;
   }
-  if (config.getBlockN() % 16 != 0) {
+  // Live f32/b32 registers per thread across a tile: per m-tile the score
+  // accumulators (block_n / 2), the output accumulators (D / 2) and the query
+  // fragments (D / 4). Past 128 of them ptxas spills (measured on sm_90a:
+  // 2 m-tiles, block_n = 64, D = 64 is the first that does).
+  int64_t mTiles = config.getBlockM() / (16 * warps);
+  int64_t widestTile = std::max(config.getBlockN(), config.getBlockDepth());
+  int64_t liveRegisters = mTiles * (widestTile / 2 + headDim / 2 + headDim / 4);
+  if (liveRegisters > 128) {
+    os << "config keeps " << liveRegisters
+       << " accumulator and fragment registers per thread live with mma = "
+          "mma_sync (block_m / (16 x num_warps) x (max(block_n, block_depth) "
+          "/ 2 + 3 x D / 4)), more than the 128 that fit without spilling";
+    return reason;
+  }
+  if (config.getBlockN() % 16 != 0 || config.getBlockDepth() % 16 != 0) {
     os << "config block_n = " << config.getBlockN()
-       << " must be a multiple of 16 with mma = mma_sync";
-    return reason;
-  }
-  if (config.getBlockDepth() != config.getBlockN()) {
-    os << "config block_depth = " << config.getBlockDepth()
-       << " must equal block_n = " << config.getBlockN()
-       << " with mma = mma_sync (depth tiles stream through the key/value "
-          "buffers)";
+       << " and block_depth = " << config.getBlockDepth()
+       << " must be multiples of 16 with mma = mma_sync";
     return reason;
   }
   if (config.getNumStages() < 2 || config.getNumStages() > 4) {
@@ -124,13 +143,16 @@ mlir::moda::whyInvalidForwardConfig(KernelConfigAttr config, int64_t groupSize,
     return reason;
   }
   int64_t shared = getForwardSharedMemoryBytes(config, headDim, elementType);
-  if (shared > kMaxStaticSharedMemoryBytes) {
+  bool dynamic = config.getMma() == MmaKind::MmaSync;
+  int64_t limit = dynamic ? getMaxDynamicSharedMemoryBytes(config.getTarget())
+                          : kMaxStaticSharedMemoryBytes;
+  if (shared > limit) {
     os << "config needs " << shared << " bytes of shared memory ("
-       << (config.getMma() == MmaKind::MmaSync
-               ? "(block_m + 2 x num_stages x block_n)"
-               : "2 x (block_n + block_depth)")
-       << " x D x element size), more than the "
-       << kMaxStaticSharedMemoryBytes << " a block may declare";
+       << (dynamic ? "(block_m + 2 x num_stages x (block_n + block_depth))"
+                   : "2 x (block_n + block_depth)")
+       << " x D x element size), more than the " << limit << " a block "
+       << (dynamic ? "may opt in to on " + config.getTarget().str()
+                   : std::string("may declare"));
     return reason;
   }
   return std::nullopt;
@@ -140,14 +162,17 @@ mlir::moda::whyInvalidForwardConfig(KernelConfigAttr config, int64_t groupSize,
 /// whyInvalidForwardConfig is in the space, with, for the SIMT formulation
 /// (one row per thread), 1 to 4 rows per thread (more threads than rows idle
 /// in the compute loop; fewer reload the tiles per row group). The
-/// tensor-core formulation has 16 rows per warp, key/value tiles of block_n
-/// entries for sequence and depth alike, and 2 or 3 pipeline stages.
+/// tensor-core formulation has 16 or 32 rows per warp, sequence tiles of
+/// block_n keys, depth tiles of block_depth entries, 2 or 3 pipeline stages;
+/// blocks of more than 128 rows would leave most SMs idle at moderate T.
 static constexpr int64_t kBlockMs[] = {32, 64, 128};
 static constexpr int64_t kBlockNs[] = {32, 64};
 static constexpr int64_t kBlockDepths[] = {16, 32, 64};
 static constexpr int64_t kNumWarps[] = {1, 2, 4, 8};
-static constexpr int64_t kMmaNumWarps[] = {4, 8};
+static constexpr int64_t kMmaWarpRows[] = {16, 32};
+static constexpr int64_t kMmaNumWarps[] = {2, 4, 8};
 static constexpr int64_t kMmaBlockNs[] = {32, 64, 128};
+static constexpr int64_t kMmaBlockDepths[] = {32, 64};
 static constexpr int64_t kMmaNumStages[] = {2, 3};
 
 SmallVector<KernelConfigAttr>
@@ -181,12 +206,20 @@ mlir::moda::getForwardConfigSpace(MLIRContext *context,
                                            numWarps, /*numStages=*/1,
                                            MmaKind::Fma, target));
         }
-  for (int64_t numWarps : kMmaNumWarps)
-    for (int64_t blockN : kMmaBlockNs)
-      for (int64_t numStages : kMmaNumStages)
-        addIfValid(KernelConfigAttr::get(context, 16 * numWarps, blockN,
-                                         blockN, numWarps, numStages,
-                                         MmaKind::MmaSync, target));
+  ArrayRef<int64_t> mmaBlockDepths = kMmaBlockDepths;
+  if (problem.depth == 0)
+    mmaBlockDepths = mmaBlockDepths.take_front(1);
+  for (int64_t warpRows : kMmaWarpRows)
+    for (int64_t numWarps : kMmaNumWarps)
+      for (int64_t blockN : kMmaBlockNs)
+        for (int64_t blockDepth : mmaBlockDepths)
+          for (int64_t numStages : kMmaNumStages) {
+            if (warpRows * numWarps > 128)
+              continue;
+            addIfValid(KernelConfigAttr::get(
+                context, warpRows * numWarps, blockN, blockDepth, numWarps,
+                numStages, MmaKind::MmaSync, target));
+          }
   return space;
 }
 
@@ -240,9 +273,12 @@ getSimtHeuristicConfig(MLIRContext *context, const ForwardProblem &problem,
 }
 
 /// Tensor cores whenever the space has a tensor-core member: the one with the
-/// most rows per block, then the longest key tiles, then the deepest
-/// pipeline (the largest that fits shared memory). Otherwise the SIMT
-/// choice.
+/// most rows per block, then one m-tile per warp (two run out of registers
+/// first), then the longest key tiles, then two pipeline stages (a third
+/// adds registers for addresses), then the shortest depth tiles (most warps
+/// skip them). Measured on the H100 (bench/results/autotune.json), these
+/// choices are within a few percent of the tuned ones and do not spill.
+/// Otherwise the SIMT choice.
 KernelConfigAttr
 mlir::moda::getForwardHeuristicConfig(MLIRContext *context,
                                       const ForwardProblem &problem,
@@ -251,7 +287,9 @@ mlir::moda::getForwardHeuristicConfig(MLIRContext *context,
       getForwardConfigSpace(context, problem, target);
   KernelConfigAttr best;
   auto score = [](KernelConfigAttr c) {
-    return std::make_tuple(c.getBlockM(), c.getBlockN(), c.getNumStages());
+    return std::make_tuple(c.getBlockM(), -(c.getBlockM() / c.getNumWarps()),
+                           c.getBlockN(), -c.getNumStages(),
+                           -c.getBlockDepth());
   };
   for (KernelConfigAttr config : space)
     if (config.getMma() == MmaKind::MmaSync &&

@@ -54,6 +54,9 @@ KernelConfigAttr getBackwardHeuristicConfig(MLIRContext *context,
 
 /// Static shared memory one thread block may declare (all NVIDIA targets).
 inline constexpr int64_t kMaxStaticSharedMemoryBytes = 48 * 1024;
+/// Dynamic shared memory a block may opt in to on sm_90 (227 KiB), the
+/// most of any target.
+inline constexpr int64_t kMaxDynamicSharedMemoryBytes = 227 * 1024;
 
 /// Global loads are 16 bytes wide: this many elements of `elementType`.
 int64_t getVectorWidth(Type elementType);
@@ -61,7 +64,7 @@ int64_t getVectorWidth(Type elementType);
 /// Shared memory of the tiled forward kernel: with mma = fma one key and one
 /// value tile of `block_n` sequence entries and of `block_depth` depth
 /// entries; with mma = mma_sync the query tile and `num_stages` key and value
-/// buffers of `block_n` entries.
+/// buffers of `block_n` sequence and `block_depth` depth entries.
 int64_t getForwardSharedMemoryBytes(KernelConfigAttr config, int64_t headDim,
                                     Type elementType);
 
