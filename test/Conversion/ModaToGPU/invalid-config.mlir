@@ -75,7 +75,7 @@ func.func @mma_rows_per_warp(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf
 // -----
 
 func.func @mma_registers(%q: tensor<1x16x4x128xbf16>, %k: tensor<1x16x2x128xbf16>, %dk: tensor<1x16x4x2x128xbf16>) -> tensor<1x16x4x128xbf16> {
-  // expected-error @+1 {{config keeps 256 accumulator and fragment registers per thread live with mma = mma_sync (block_m / (16 x num_warps) x (max(block_n, block_depth) / 2 + 3 x D / 4)), more than the 128 that fit without spilling}}
+  // expected-error @+1 {{config keeps 256 accumulator and fragment registers per thread live with mma = mma_sync (block_m / (16 x num_warps) x (max(block_n, block_depth) / 2 + 3 x D / 4)), more than the 120 that fit without spilling}}
   %o, %l = moda.attention q(%q : tensor<1x16x4x128xbf16>) kv(%k, %k : tensor<1x16x2x128xbf16>, tensor<1x16x2x128xbf16>) depth(%dk, %dk : tensor<1x16x4x2x128xbf16>, tensor<1x16x4x2x128xbf16>) {config = #moda.config<block_m = 128, block_n = 64, block_depth = 32, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">} -> tensor<1x16x4x128xbf16>, tensor<1x4x16xf32>
   return %o : tensor<1x16x4x128xbf16>
 }

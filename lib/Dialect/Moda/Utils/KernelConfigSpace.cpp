@@ -49,6 +49,9 @@ static int64_t getMaxDynamicSharedMemoryBytes(StringRef target) {
   return 99 * 1024;
 }
 
+/// Registers the tensor-core block may keep live per thread (see below).
+static constexpr int64_t kMaxLiveRegisters = 120;
+
 /// The rules of the tensor-core formulation (AttentionMmaBlock.cpp).
 static std::optional<std::string>
 whyInvalidMmaSyncConfig(KernelConfigAttr config, int64_t headDim,
@@ -82,16 +85,18 @@ whyInvalidMmaSyncConfig(KernelConfigAttr config, int64_t headDim,
   }
   // Live f32/b32 registers per thread across a tile: per m-tile the score
   // accumulators (block_n / 2), the output accumulators (D / 2) and the query
-  // fragments (D / 4). Past 128 of them ptxas spills (measured on sm_90a:
-  // 2 m-tiles, block_n = 64, D = 64 is the first that does).
+  // fragments (D / 4). Past 120 of them ptxas spills on sm_90a (measured: 128
+  // spill for D = 128, block_n = 64 and for two m-tiles of D = 64, block_n =
+  // 32 in some variants).
   int64_t mTiles = config.getBlockM() / (16 * warps);
   int64_t widestTile = std::max(config.getBlockN(), config.getBlockDepth());
   int64_t liveRegisters = mTiles * (widestTile / 2 + headDim / 2 + headDim / 4);
-  if (liveRegisters > 128) {
+  if (liveRegisters > kMaxLiveRegisters) {
     os << "config keeps " << liveRegisters
        << " accumulator and fragment registers per thread live with mma = "
           "mma_sync (block_m / (16 x num_warps) x (max(block_n, block_depth) "
-          "/ 2 + 3 x D / 4)), more than the 128 that fit without spilling";
+          "/ 2 + 3 x D / 4)), more than the "
+       << kMaxLiveRegisters << " that fit without spilling";
     return reason;
   }
   if (config.getBlockN() % 16 != 0 || config.getBlockDepth() % 16 != 0) {
