@@ -58,9 +58,10 @@ class _ModaAttention(torch.autograd.Function):
     non-differentiable second output (it is what the backward needs)."""
 
     @staticmethod
-    def forward(ctx, kernels, q, k, v, depth_k, depth_v):
+    def forward(ctx, kernels, poison_grads, q, k, v, depth_k, depth_v):
         out, lse = kernels.forward(q, k, v, depth_k, depth_v)
         ctx.kernels = kernels
+        ctx.poison_grads = poison_grads
         ctx.present = (k is not None, depth_k is not None)
         saved = [q, out, lse]
         if k is not None:
@@ -88,19 +89,22 @@ class _ModaAttention(torch.autograd.Function):
         # (an expanded scalar, a transpose).
         d_out = d_out.to(out.dtype).contiguous()
         dq, dk, dv, ddk, ddv = ctx.kernels.backward.backward(
-            q, k, v, depth_k, depth_v, out, lse, d_out)
-        return None, dq, dk, dv, ddk, ddv
+            q, k, v, depth_k, depth_v, out, lse, d_out, poison=ctx.poison_grads)
+        return None, None, dq, dk, dv, ddk, ddv
 
 
 def attention(q, k, v, depth_k, depth_v, kernels: TrainingKernels,
-              return_lse: bool = False):
+              return_lse: bool = False, poison_grads: bool = False):
     """Differentiable MoDA on CUDA tensors in the framework layouts
     (q [B,T,Hq,D]; k, v [B,S,Hk,D] or None for depth_only; depth_k, depth_v
-    [B,T,L,Hk,D] or None). Inputs must be contiguous."""
+    [B,T,L,Hk,D] or None). Inputs must be contiguous. `poison_grads` fills
+    the gradient buffers with NaN before the backward kernels run (tests:
+    an element they leave unwritten shows)."""
     for name, t in (("q", q), ("k", k), ("v", v), ("depth_k", depth_k),
                     ("depth_v", depth_v)):
         if t is not None and not t.is_contiguous():
             raise ModaError("MODA_ERROR_STRIDE",
                             f"tensor {name} must be contiguous (call .contiguous())")
-    out, lse = _ModaAttention.apply(kernels, q, k, v, depth_k, depth_v)
+    out, lse = _ModaAttention.apply(kernels, poison_grads, q, k, v, depth_k,
+                                    depth_v)
     return (out, lse) if return_lse else out

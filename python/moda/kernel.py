@@ -111,17 +111,18 @@ class Kernel:
         return run(self, q=q, k=k, v=v, depth_k=depth_k, depth_v=depth_v,
                    out=out, lse=lse)
 
-    def backward(self, q, k, v, depth_k, depth_v, out, lse, d_out):
+    def backward(self, q, k, v, depth_k, depth_v, out, lse, d_out, poison=False):
         """Runs an attention_grad kernel on PyTorch CUDA tensors: the
         forward's inputs, its out and lse, and the output gradient. Returns
         (dq, dk, dv, d_depth_k, d_depth_v), None for absent operands. The
-        scratch `delta` is allocated here, on the current stream."""
+        scratch `delta` is allocated here, on the current stream; `poison`
+        fills the gradients with NaN first."""
         if self.op != "attention_grad":
             raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                             f"{self.entry} is an {self.op} kernel, not a backward")
         from .torch_support import run_grad
         return run_grad(self, q=q, k=k, v=v, depth_k=depth_k, depth_v=depth_v,
-                        out=out, lse=lse, d_out=d_out)
+                        out=out, lse=lse, d_out=d_out, poison=poison)
 
 
 def load(manifest: str) -> Kernel:

@@ -47,7 +47,7 @@ GRAD_OF = {"q": "dq", "k": "dk", "v": "dv", "depth_k": "d_depth_k",
            "depth_v": "d_depth_v"}
 
 
-def run_grad(kernel, **tensors):
+def run_grad(kernel, poison=False, **tensors):
     """Launches an attention_grad kernel (dq, then dkv, then d_depth, on the
     current stream); allocates the gradients and the scratch delta."""
     q = tensors["q"]
@@ -60,7 +60,8 @@ def run_grad(kernel, **tensors):
                             f"{'needs' if name in names else 'takes no'} {name}")
     for name, grad in GRAD_OF.items():
         if name in names:
-            tensors[grad] = torch.empty_like(tensors[name])
+            tensors[grad] = (torch.full_like(tensors[name], float("nan")) if poison
+                             else torch.empty_like(tensors[name]))
     tensors["delta"] = torch.empty(batch, kernel.num_query_heads, queries,
                                    dtype=torch.float32, device=q.device)
     args = [tensor_arg(n, tensors[n]) for n in names]
