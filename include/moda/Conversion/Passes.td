@@ -22,6 +22,13 @@ def ConvertModaToGPU : Pass<"convert-moda-to-gpu", "::mlir::ModuleOp"> {
     block's contiguous depth span, and writes `out` and `lse` once. The
     kernel carries a `moda.kernel` dictionary describing it, from which the
     artifact manifest is written.
+
+    Every `moda.attention_grad` becomes a `gpu.module
+    @moda_attention_grad_<n>_module` holding its SIMT backward kernels
+    (`_dq`, then `_dkv` with sequence keys, then `_d_depth` with depth) and a
+    launcher `@moda_attention_grad_<n>_launch` that allocates the f32
+    scratch `delta` (`gpu.alloc`), launches the kernels in that order and
+    frees it.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
@@ -41,6 +48,9 @@ def ConvertModaToHost : Pass<"convert-moda-to-host", "::mlir::ModuleOp"> {
     its block ids as arguments, its shared tiles on the stack) and
     `@moda_attention_<n>_launch`, which loops over the grid and calls the
     block function; the operator is replaced by a call of the launcher.
+    Every `moda.attention_grad` gets the backward's kernels the same way
+    (`@moda_attention_grad_<n>_<kernel>_block`) and a launcher that
+    allocates `delta` and runs the kernels' grids in order.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
