@@ -151,14 +151,15 @@ def run_all(artifacts: Path, json_path: Path, iters: int):
               f"[{time.time() - started:.0f} s]", flush=True)
         del q, k, v, kd, vd, d_out, qs, ks, vs, ds
         torch.cuda.empty_cache()
-    report = {"suite": "perf-training", "commit": measured_commit(),
-              "device": torch.cuda.get_device_name(),
-              "date": datetime.date.today().isoformat(),
-              "iters": iters, "timing": "median of CUDA-event times, one "
-              "forward+backward step each", "skipped": SKIPPED,
-              "cases": records}
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(report, indent=1))
+        # Written after every shape: a run cut short keeps what it measured.
+        report = {"suite": "perf-training", "commit": measured_commit(),
+                  "device": torch.cuda.get_device_name(),
+                  "date": datetime.date.today().isoformat(),
+                  "iters": iters, "timing": "median of CUDA-event times, one "
+                  "forward+backward step each", "skipped": SKIPPED,
+                  "cases": records}
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(report, indent=1))
 
 
 def main():
