@@ -21,12 +21,24 @@ using namespace mlir::moda;
 namespace {
 
 /// A CUDA thread block: hardware ids, gpu.barrier, workgroup memory.
-class GPUGradExecutionModel : public ExecutionModel {
+class GPUGradExecutionModel : public GradExecutionModel {
 public:
-  GPUGradExecutionModel(gpu::GPUFuncOp kernel, int64_t numThreads)
-      : kernel(kernel), numThreads(numThreads) {}
+  GPUGradExecutionModel(gpu::GPUFuncOp kernel, int64_t numThreads,
+                        int64_t lanes)
+      : kernel(kernel), numThreads(numThreads), lanes(lanes) {}
 
   int64_t getNumThreads() const override { return numThreads; }
+  int64_t getLanes() const override { return lanes; }
+  /// A butterfly over the lanes (consecutive threads of one warp) with
+  /// shfl.sync.bfly; every thread of the warp runs it.
+  Value sumOverLanes(ImplicitLocOpBuilder &b, Value value) override {
+    for (int64_t offset = 1; offset < lanes; offset *= 2) {
+      auto shuffle = gpu::ShuffleOp::create(b, value, offset, /*width=*/32,
+                                            gpu::ShuffleMode::XOR);
+      value = arith::AddFOp::create(b, value, shuffle.getShuffleResult());
+    }
+    return value;
+  }
   Value getBlockId(ImplicitLocOpBuilder &b, int dim) override {
     gpu::Dimension dimension = dim == 0   ? gpu::Dimension::x
                                : dim == 1 ? gpu::Dimension::y
@@ -45,7 +57,7 @@ public:
 
 private:
   gpu::GPUFuncOp kernel;
-  int64_t numThreads;
+  int64_t numThreads, lanes;
 };
 
 gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
@@ -74,7 +86,8 @@ gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
                                        builder.getI64IntegerAttr(16));
   ImplicitLocOpBuilder b(loc, ctx);
   b.setInsertionPointToStart(&kernel.getBody().front());
-  GPUGradExecutionModel model(kernel, spec.getNumThreads());
+  GPUGradExecutionModel model(kernel, spec.getNumThreads(),
+                              getGradGPULanes(spec));
   buildAttentionGradBlock(b, spec, kind,
                           getGradKernelArgs(spec, kernel.getArguments()),
                           model);
@@ -122,7 +135,8 @@ func::FuncOp buildGradKernelsAndLauncher(ModuleOp module, StringRef name,
   Value threads = arith::ConstantIndexOp::create(b, spec.getNumThreads());
   // One stream: each kernel starts after the previous one has finished.
   for (auto [kind, kernel] : llvm::zip(getGradKernels(spec), built)) {
-    SmallVector<Value, 3> grid = buildGradGridSize(b, spec, kind, args);
+    SmallVector<Value, 3> grid =
+        buildGradGridSize(b, spec, kind, args, getGradGPULanes(spec));
     gpu::LaunchFuncOp::create(b, kernel, {grid[0], grid[1], grid[2]},
                               {threads, one, one},
                               /*dynamicSharedMemorySize=*/Value(), arguments);

@@ -21,12 +21,16 @@ using namespace mlir::moda;
 
 namespace {
 
-class HostGradExecutionModel : public ExecutionModel {
+class HostGradExecutionModel : public GradExecutionModel {
 public:
   HostGradExecutionModel(ValueRange blockIds, ValueRange tiles)
       : blockIds(blockIds), tiles(tiles.begin(), tiles.end()) {}
 
   int64_t getNumThreads() const override { return 1; }
+  int64_t getLanes() const override { return 1; }
+  Value sumOverLanes(ImplicitLocOpBuilder &b, Value value) override {
+    return value;
+  }
   Value getBlockId(ImplicitLocOpBuilder &b, int dim) override {
     return blockIds[dim];
   }
@@ -108,7 +112,8 @@ LogicalResult mlir::moda::lowerAttentionGradsToHost(ModuleOp module) {
     Value one = arith::ConstantIndexOp::create(b, 1);
     // The kernels in launch order; within one, blocks are independent.
     for (auto [kind, block] : llvm::zip(getGradKernels(spec), blocks)) {
-      SmallVector<Value, 3> grid = buildGradGridSize(b, spec, kind, args);
+      SmallVector<Value, 3> grid =
+          buildGradGridSize(b, spec, kind, args, /*lanes=*/1);
       func::FuncOp callee = block;
       scf::buildLoopNest(
           b, loc, {zero, zero, zero}, {grid[2], grid[1], grid[0]},

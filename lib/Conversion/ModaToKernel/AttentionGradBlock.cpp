@@ -71,12 +71,11 @@ Value minU(ImplicitLocOpBuilder &b, Value x, Value y) {
 class GradBlockBuilder {
 public:
   GradBlockBuilder(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
-                   const AttentionGradArgs &args, ExecutionModel &model)
+                   const AttentionGradArgs &args, GradExecutionModel &model)
       : b(b), spec(spec), args(args), model(model) {
     f32 = b.getF32Type();
-    rowType = VectorType::get({spec.headDim}, f32);
-    elementRowType = VectorType::get({spec.headDim}, spec.elementType);
     vectorWidth = getVectorWidth(spec.elementType);
+    setLanes(1);
   }
 
   void buildDQ();
@@ -84,8 +83,23 @@ public:
   void buildDDepth();
 
 private:
-  // Rows of D elements.
+  /// Splits each key / depth entry over `count` lanes: rows become slices of
+  /// D / count elements, dot products are summed across the lanes.
+  void setLanes(int64_t count) {
+    lanes = count;
+    sliceWidth = spec.headDim / lanes;
+    rowType = VectorType::get({sliceWidth}, f32);
+    elementRowType = VectorType::get({sliceWidth}, spec.elementType);
+  }
+  /// The thread's slice of the row of D elements at `offset`.
+  Value sliceOffset(Value offset) {
+    if (lanes == 1)
+      return offset;
+    return add(b, offset, mul(b, lane, cIndex(b, sliceWidth)));
+  }
+  // Rows of D elements (the thread's slice of them).
   Value loadRow(Value buffer, Value offset) {
+    offset = sliceOffset(offset);
     Value row = vector::LoadOp::create(b, elementRowType, buffer,
                                        ValueRange{offset}, false, kLoadAlign);
     if (spec.elementType.isF32())
@@ -93,6 +107,7 @@ private:
     return arith::ExtFOp::create(b, rowType, row);
   }
   void storeRow(Value row, Value buffer, Value offset) {
+    offset = sliceOffset(offset);
     if (!spec.elementType.isF32())
       row = arith::TruncFOp::create(b, elementRowType, row);
     vector::StoreOp::create(b, row, buffer, ValueRange{offset}, false,
@@ -109,8 +124,9 @@ private:
     return arith::MulFOp::create(b, row, splat(cF32(b, factor)));
   }
   Value dot(Value x, Value y) {
-    return vector::ReductionOp::create(b, vector::CombiningKind::ADD,
-                                       arith::MulFOp::create(b, x, y));
+    Value partial = vector::ReductionOp::create(
+        b, vector::CombiningKind::ADD, arith::MulFOp::create(b, x, y));
+    return lanes == 1 ? partial : model.sumOverLanes(b, partial);
   }
   Value fma(Value scalar, Value row, Value acc) {
     return vector::FMAOp::create(b, splat(scalar), row, acc);
@@ -163,15 +179,21 @@ private:
     threadId = model.getThreadId(b);
   }
   /// Runs `body(slot)` for the slots [0, slots) of a block, spread over the
-  /// model's threads (one slot per thread on the GPU when slots == threads).
+  /// model's groups of `lanes` threads (one slot per group on the GPU when
+  /// slots == threads / lanes).
   void forEachSlot(int64_t slots, function_ref<void(Value)> body) {
-    int64_t threads = model.getNumThreads();
+    int64_t groups = model.getNumThreads() / lanes;
+    Value groupId = threadId;
+    if (lanes > 1) {
+      groupId = div(b, threadId, cIndex(b, lanes));
+      lane = rem(b, threadId, cIndex(b, lanes));
+    }
     auto loop = scf::ForOp::create(b, cIndex(b, 0),
-                                   cIndex(b, llvm::divideCeil(slots, threads)),
+                                   cIndex(b, llvm::divideCeil(slots, groups)),
                                    cIndex(b, 1));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
-    body(add(b, threadId, mul(b, loop.getInductionVar(), cIndex(b, threads))));
+    body(add(b, groupId, mul(b, loop.getInductionVar(), cIndex(b, groups))));
   }
   /// Copies rows [first, first + tileRows) of `global` (D elements each, at
   /// rowOffset(row)) into `tile` with 16-byte coalesced loads; zeros past
@@ -190,11 +212,12 @@ private:
   ImplicitLocOpBuilder &b;
   const AttentionKernelSpec &spec;
   const AttentionGradArgs &args;
-  ExecutionModel &model;
+  GradExecutionModel &model;
   Type f32;
   VectorType rowType, elementRowType;
   int64_t vectorWidth;
-  Value blockX, head, batch, threadId;
+  int64_t lanes = 1, sliceWidth = 0;
+  Value blockX, head, batch, threadId, lane;
 };
 
 void GradBlockBuilder::loadTile(Value global, Value tile, int64_t tileRows,
@@ -419,9 +442,10 @@ void GradBlockBuilder::buildDQ() {
 
 void GradBlockBuilder::buildDKV() {
   readBlockIds();
+  setLanes(model.getLanes());
   Value zero = cIndex(b, 0), one = cIndex(b, 1);
   Value group = cIndex(b, spec.groupSize);
-  int64_t slots = getGradBlockSlots(spec);
+  int64_t slots = getGradBlockSlots(spec, lanes);
   Value keyBase = mul(b, blockX, cIndex(b, slots));
   Value numRows = mul(b, args.queries, group);
   // Row t sees key s iff s <= t + S - T, i.e. t >= s + T - S.
@@ -475,10 +499,13 @@ void GradBlockBuilder::buildDKV() {
       loadScalars(args.delta, deltaTile, tileRows, tileFirst, numRows,
                   scalarOffset);
       model.emitBarrier(b);
+      // Every thread runs the tile's rows (a uniform loop: lanes sum their
+      // dot products across the warp); rows before the key's first
+      // observer, and every row of an invalid key, contribute nothing.
       Value begin = clamp(b, sub(b, myFirstRow, tileFirst), zero, tileRowsValue);
+      begin = select(b, valid, begin, tileRowsValue);
       Value end = clamp(b, sub(b, numRows, tileFirst), zero, tileRowsValue);
-      end = select(b, valid, end, zero);
-      auto rows = scf::ForOp::create(b, begin, end, one,
+      auto rows = scf::ForOp::create(b, zero, end, one,
                                      loop.getRegionIterArgs());
       {
         OpBuilder::InsertionGuard inner(b);
@@ -493,6 +520,9 @@ void GradBlockBuilder::buildDKV() {
         Value delta = memref::LoadOp::create(b, deltaTile, ValueRange{i});
         Value p = math::Exp2Op::create(
             b, arith::SubFOp::create(b, dot(query, scaledKey), lse2));
+        p = select(b, arith::CmpIOp::create(b, arith::CmpIPredicate::sge, i,
+                                            begin),
+                   p, cF32(b, 0.0));
         Value dS = arith::MulFOp::create(
             b, p, arith::SubFOp::create(b, dot(dOut, value), delta));
         Value dk = fma(dS, query, rows.getRegionIterArgs()[0]);
@@ -515,9 +545,10 @@ void GradBlockBuilder::buildDKV() {
 
 void GradBlockBuilder::buildDDepth() {
   readBlockIds();
-  Value one = cIndex(b, 1);
+  setLanes(model.getLanes());
+  Value zero = cIndex(b, 0), one = cIndex(b, 1);
   Value group = cIndex(b, spec.groupSize);
-  int64_t slots = getGradBlockSlots(spec);
+  int64_t slots = getGradBlockSlots(spec, lanes);
   Value pairBase = mul(b, blockX, cIndex(b, slots));
   Value numPairs = mul(b, args.queries, args.depth);
 
@@ -543,12 +574,20 @@ void GradBlockBuilder::buildDDepth() {
     Value rowBegin = mul(b, position, group);
     Value rowEnd = select(b, valid, mul(b, lastPosition, group), rowBegin);
 
-    auto rows = scf::ForOp::create(b, rowBegin, rowEnd, one,
+    // A uniform trip count (lanes sum their dot products across the warp):
+    // the most rows an entry can have (G, or C * G with chunk visibility);
+    // rows past the entry's last observer contribute nothing.
+    int64_t maxRows = spec.groupSize;
+    if (spec.visibility == DepthVisibility::Chunk)
+      maxRows *= spec.chunkSize;
+    auto rows = scf::ForOp::create(b, zero, cIndex(b, maxRows), one,
                                    ValueRange{zeroRow(), zeroRow()});
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(rows.getBody());
-      Value row = rows.getInductionVar();
+      Value candidate = add(b, rowBegin, rows.getInductionVar());
+      Value seen = lessThan(b, candidate, rowEnd);
+      Value row = select(b, seen, candidate, rowBegin);
       Value rowPosition = div(b, row, group);
       Value queryHead = add(b, mul(b, head, group), rem(b, row, group));
       Value rowOffset = queryRowOffset(rowPosition, queryHead);
@@ -562,6 +601,7 @@ void GradBlockBuilder::buildDDepth() {
           memref::LoadOp::create(b, args.delta, ValueRange{scalarOffset});
       Value p = math::Exp2Op::create(
           b, arith::SubFOp::create(b, dot(query, scaledKey), lse2));
+      p = select(b, seen, p, cF32(b, 0.0));
       Value dS = arith::MulFOp::create(
           b, p, arith::SubFOp::create(b, dot(dOut, value), delta));
       Value dk = fma(dS, query, rows.getRegionIterArgs()[0]);
@@ -583,7 +623,7 @@ void mlir::moda::buildAttentionGradBlock(ImplicitLocOpBuilder &b,
                                          const AttentionKernelSpec &spec,
                                          GradKernelKind kind,
                                          const AttentionGradArgs &args,
-                                         ExecutionModel &model) {
+                                         GradExecutionModel &model) {
   GradBlockBuilder builder(b, spec, args, model);
   switch (kind) {
   case GradKernelKind::DQ:

@@ -32,8 +32,18 @@ StringRef mlir::moda::getGradKernelSuffix(GradKernelKind kind) {
   llvm_unreachable("unknown backward kernel");
 }
 
-int64_t mlir::moda::getGradBlockSlots(const AttentionKernelSpec &spec) {
-  return spec.getNumThreads();
+int64_t mlir::moda::getGradGPULanes(const AttentionKernelSpec &spec) {
+  int64_t width = getVectorWidth(spec.elementType);
+  int64_t lanes = spec.headDim >= 128 ? 4 : spec.headDim >= 64 ? 2 : 1;
+  while (lanes > 1 && (spec.headDim % (lanes * width) != 0 ||
+                       spec.getNumThreads() % lanes != 0))
+    lanes /= 2;
+  return lanes;
+}
+
+int64_t mlir::moda::getGradBlockSlots(const AttentionKernelSpec &spec,
+                                      int64_t lanes) {
+  return spec.getNumThreads() / lanes;
 }
 
 /// Shared memory of the dkv kernel: block_n rows of q and of d_out, and
@@ -190,9 +200,10 @@ SmallVector<Value, 3>
 mlir::moda::buildGradGridSize(ImplicitLocOpBuilder &b,
                               const AttentionKernelSpec &spec,
                               GradKernelKind kind,
-                              const AttentionGradArgs &args) {
+                              const AttentionGradArgs &args, int64_t lanes) {
   Value heads = arith::ConstantIndexOp::create(b, spec.numKVHeads);
-  Value slots = arith::ConstantIndexOp::create(b, getGradBlockSlots(spec));
+  Value slots =
+      arith::ConstantIndexOp::create(b, getGradBlockSlots(spec, lanes));
   switch (kind) {
   case GradKernelKind::DQ:
     return buildGridSize(b, spec, args.batch, args.queries);
@@ -236,13 +247,15 @@ DictionaryAttr mlir::moda::describeGradKernel(const AttentionKernelSpec &spec,
   case GradKernelKind::DKV:
     grid.append("symbol", b.getStringAttr("S"));
     grid.append("multiplier", b.getI64IntegerAttr(1));
-    grid.append("divisor", b.getI64IntegerAttr(getGradBlockSlots(spec)));
+    grid.append("divisor", b.getI64IntegerAttr(
+                               getGradBlockSlots(spec, getGradGPULanes(spec))));
     break;
   case GradKernelKind::DDepth:
     grid.append("symbol", b.getStringAttr("T"));
     grid.append("times", b.getStringAttr("L"));
     grid.append("multiplier", b.getI64IntegerAttr(1));
-    grid.append("divisor", b.getI64IntegerAttr(getGradBlockSlots(spec)));
+    grid.append("divisor", b.getI64IntegerAttr(
+                               getGradBlockSlots(spec, getGradGPULanes(spec))));
     break;
   }
   NamedAttrList fields;
@@ -265,6 +278,8 @@ DictionaryAttr mlir::moda::describeGradKernel(const AttentionKernelSpec &spec,
   fields.append("static_sizes", b.getDenseI64ArrayAttr(sizes));
   fields.append("grid_x", grid.getDictionary(op.getContext()));
   fields.append("threads", b.getI64IntegerAttr(spec.getNumThreads()));
+  if (kind != GradKernelKind::DQ)
+    fields.append("lanes", b.getI64IntegerAttr(getGradGPULanes(spec)));
   return fields.getDictionary(op.getContext());
 }
 

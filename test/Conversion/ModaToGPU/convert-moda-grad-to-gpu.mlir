@@ -23,11 +23,15 @@
 // CHECK: gpu.barrier
 // CHECK: math.exp2
 // CHECK: gpu.func @moda_attention_grad_0_dkv({{.*}}) workgroup(%{{.*}} : memref<2048xf16, #gpu.address_space<workgroup>> {{.*}}, %{{.*}} : memref<2048xf16, #gpu.address_space<workgroup>> {{.*}}, %{{.*}} : memref<32xf32, #gpu.address_space<workgroup>> {{.*}}, %{{.*}} : memref<32xf32, #gpu.address_space<workgroup>>
-// CHECK-SAME: grid_x = {divisor = 64 : i64, multiplier = 1 : i64, symbol = "S"}
-// CHECK-SAME: launch = "dkv", launch_index = 1 : i64
+// CHECK-SAME: grid_x = {divisor = 32 : i64, multiplier = 1 : i64, symbol = "S"}
+// CHECK-SAME: lanes = 2 : i64, launch = "dkv", launch_index = 1 : i64
 // CHECK: gpu.func @moda_attention_grad_0_d_depth({{.*}}) kernel
-// CHECK-SAME: grid_x = {divisor = 64 : i64, multiplier = 1 : i64, symbol = "T", times = "L"}
-// CHECK-SAME: launch = "d_depth", launch_index = 2 : i64
+// CHECK-SAME: grid_x = {divisor = 32 : i64, multiplier = 1 : i64, symbol = "T", times = "L"}
+// CHECK-SAME: lanes = 2 : i64, launch = "d_depth", launch_index = 2 : i64
+// With D = 64 a depth entry is split over two lanes: 32 columns each, dot
+// products summed with a butterfly shuffle.
+// CHECK: vector.load %{{.*}} : memref<?xf16>, vector<32xf16>
+// CHECK: gpu.shuffle xor %{{.*}}, %{{.*}}, %{{.*}} : f32
 func.func @full(%q: tensor<1x40x4x64xf16>, %k: tensor<1x40x2x64xf16>, %v: tensor<1x40x2x64xf16>,
                 %kd: tensor<1x40x3x2x64xf16>, %vd: tensor<1x40x3x2x64xf16>,
                 %o: tensor<1x40x4x64xf16>, %lse: tensor<1x4x40xf32>, %do: tensor<1x40x4x64xf16>)

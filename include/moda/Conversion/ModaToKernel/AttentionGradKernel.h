@@ -63,9 +63,27 @@ struct AttentionGradArgs {
 AttentionGradArgs getGradKernelArgs(const AttentionKernelSpec &spec,
                                     ValueRange arguments);
 
-/// Threads of one backward kernel's block on the GPU (num_warps * 32); dkv
-/// and d_depth blocks own this many keys / depth entries.
-int64_t getGradBlockSlots(const AttentionKernelSpec &spec);
+/// An execution model of the backward's kernels: in dkv and d_depth a key or
+/// depth entry may be split over `getLanes()` consecutive threads ("lanes"),
+/// each holding D / lanes of its columns (fewer registers per thread), whose
+/// partial dot products are summed across the lanes.
+class GradExecutionModel : public ExecutionModel {
+public:
+  /// Lanes per key / depth entry (1 on the host).
+  virtual int64_t getLanes() const = 0;
+  /// The sum of `value` over the lanes of the calling thread's group. Every
+  /// thread of a warp calls it together (the kernels keep these loops
+  /// uniform).
+  virtual Value sumOverLanes(ImplicitLocOpBuilder &b, Value value) = 0;
+};
+
+/// Lanes per key / depth entry on the GPU: 1 for D < 64, 2 for D = 64, 4 for
+/// D >= 128 (D / lanes a multiple of the 16-byte vector).
+int64_t getGradGPULanes(const AttentionKernelSpec &spec);
+
+/// Keys (dkv) or depth entries (d_depth) one block owns with `lanes` threads
+/// each: num_warps * 32 / lanes.
+int64_t getGradBlockSlots(const AttentionKernelSpec &spec, int64_t lanes);
 
 /// The shared tiles kernel `kind` needs, in ExecutionModel::getSharedTile
 /// order (dq: the forward's four; dkv: q rows, d_out rows, lse, delta;
@@ -78,14 +96,16 @@ SmallVector<MemRefType> getGradSharedTileTypes(const AttentionKernelSpec &spec,
 void buildAttentionGradBlock(ImplicitLocOpBuilder &b,
                              const AttentionKernelSpec &spec,
                              GradKernelKind kind, const AttentionGradArgs &args,
-                             ExecutionModel &model);
+                             GradExecutionModel &model);
 
-/// The grid of kernel `kind`: dq (ceil(T G / block_m), Hk, B), dkv
-/// (ceil(S / slots), Hk, B), d_depth (ceil(T L / slots), Hk, B).
+/// The grid of kernel `kind` for a model of `lanes` lanes: dq
+/// (ceil(T G / block_m), Hk, B), dkv (ceil(S / slots), Hk, B), d_depth
+/// (ceil(T L / slots), Hk, B), slots = getGradBlockSlots(spec, lanes).
 SmallVector<Value, 3> buildGradGridSize(ImplicitLocOpBuilder &b,
                                         const AttentionKernelSpec &spec,
                                         GradKernelKind kind,
-                                        const AttentionGradArgs &args);
+                                        const AttentionGradArgs &args,
+                                        int64_t lanes);
 
 /// The `moda.kernel` description of kernel `kind` of the backward of `op`
 /// (read by moda-compile to write the manifest): the forward's fields with
