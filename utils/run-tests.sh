@@ -5,6 +5,8 @@
 #   check-moda-docs        docs/reference matches the TableGen sources
 #   ctest                  runtime and reference unit tests (GoogleTest)
 #   moda-cpu-check         the tiled forward kernel on the CPU vs float64
+#   moda-cpu-check --grad  the backward kernels on the CPU vs the float64
+#                          reference backward and finite differences
 #   pytest python/tests    the Python package's call validation
 #   suite kernels          every GPU-suite kernel compiles, ptxas -arch=sm_90a
 #                          assembles its PTX
@@ -48,6 +50,11 @@ passed=$((passed + ${total:-0} - ${bad:-0})) failed=$((failed + ${bad:-0}))
 step "CPU path: the tiled forward kernel against the float64 reference"
 "$build/bin/moda-cpu-check" 2>&1 | tee "$log" | grep -aE "FAIL|cpu-check:"
 count 'cpu-check: [0-9]+ passed' '[0-9]+ failed'
+
+step "CPU path: the backward kernels against the float64 reference backward"
+"$build/bin/moda-cpu-check" --grad 2>&1 | tee "$log" | grep -aE "FAIL|cpu-grad-check:"
+count 'cpu-grad-check: [0-9]+ passed' 'cpu-grad-check: [0-9]+ passed, [0-9]+ failed'
+grep -q 'cpu-grad-check:' "$log" || failed=$((failed + 1)) # it crashed
 
 step "Python package (pytest)"
 MODA_BUILD_DIR="$build" "$python" -m pytest -q -p no:cacheprovider "$root/python/tests" \

@@ -234,13 +234,20 @@ private:
     return Error();
   }
 
-  Error computeGrid() {
-    bool anyEmpty = false;
+  Error computeLaunchGrid(const Launch &launch, std::array<unsigned, 3> &grid,
+                          bool &anyEmpty) {
+    anyEmpty = false;
     for (size_t i = 0; i < 3; ++i) {
-      const GridDimension &formula = manifest.grid[i];
+      const GridDimension &formula = launch.grid[i];
       int64_t extent = formula.constant;
       if (formula.symbol >= 0) {
         int64_t size = plan.sizes[formula.symbol];
+        if (formula.times >= 0) {
+          int64_t times = plan.sizes[formula.times];
+          if (times != 0 && size > std::numeric_limits<int64_t>::max() / times)
+            return makeError(MODA_ERROR_SHAPE, "grid dimension %zu overflows", i);
+          size *= times;
+        }
         if (size > std::numeric_limits<int64_t>::max() / formula.multiplier)
           return makeError(MODA_ERROR_SHAPE, "grid dimension %zu overflows", i);
         extent = (size * formula.multiplier + formula.divisor - 1) /
@@ -249,13 +256,34 @@ private:
       int64_t limit = i == 0 ? kMaxGridX : kMaxGridYZ;
       if (extent > limit)
         return makeError(MODA_ERROR_SHAPE,
-                         "grid dimension %zu is %lld, above CUDA's limit of "
-                         "%lld; the sizes are too large for this kernel",
-                         i, static_cast<long long>(extent),
+                         "grid dimension %zu of kernel %s is %lld, above "
+                         "CUDA's limit of %lld; the sizes are too large for "
+                         "this kernel",
+                         i, launch.entry.c_str(), static_cast<long long>(extent),
                          static_cast<long long>(limit));
       anyEmpty |= extent == 0;
-      plan.grid[i] = static_cast<unsigned>(extent);
+      grid[i] = static_cast<unsigned>(extent);
     }
+    return Error();
+  }
+
+  Error computeGrid() {
+    bool anyEmpty = false;
+    plan.launchGrids.assign(manifest.launches.size(), {{0, 0, 0}});
+    for (size_t l = 0; l < manifest.launches.size(); ++l) {
+      bool empty = false;
+      if (Error error = computeLaunchGrid(manifest.launches[l],
+                                          plan.launchGrids[l], empty);
+          error.failed())
+        return error;
+      // Only the first kernel's grid says whether the call has work: the
+      // backward's dkv / d_depth grids are empty exactly when their
+      // gradients are (S = 0, L = 0).
+      if (l == 0)
+        anyEmpty = empty;
+    }
+    if (!plan.launchGrids.empty())
+      plan.grid = plan.launchGrids.front();
     plan.block = manifest.block;
     plan.dynamicSharedMemory = manifest.dynamicSharedMemory;
     bool outputsEmpty = true;

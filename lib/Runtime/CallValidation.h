@@ -31,6 +31,10 @@ struct LaunchPlan {
   unsigned dynamicSharedMemory = 0;
   /// True when every output is empty: there is nothing to launch.
   bool nothingToDo = false;
+  /// The grid of each of the manifest's launches, in order (`grid` above is
+  /// the first's). A launch whose grid is empty has nothing to compute (its
+  /// outputs are empty) and is skipped.
+  std::vector<std::array<unsigned, 3>> launchGrids;
 };
 
 /// Validates `tensors` against `manifest` and computes the launch. On error

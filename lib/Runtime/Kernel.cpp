@@ -14,7 +14,8 @@ using namespace moda::runtime;
 struct moda_kernel {
   Manifest manifest;
   CUcontext context = nullptr; // the context the module was loaded in
-  CUfunction function = nullptr;
+  /// One per manifest launch, in order.
+  std::vector<CUfunction> functions;
   const char *moduleSource = "none";
 };
 
@@ -47,21 +48,23 @@ Error loadFunction(moda_kernel &kernel) {
                                      loaded);
       error.failed())
     return error;
-  const std::string &entry = kernel.manifest.entry;
-  if (CUresult result =
-          driver->cuModuleGetFunction(&kernel.function, loaded.module,
-                                      entry.c_str()))
-    return cudaError(*driver, result,
-                     ("cuModuleGetFunction('" + entry + "')").c_str());
-  // Past the 48 KiB every block may use (static and dynamic together),
-  // dynamic shared memory is an opt-in of the function; opting in to what
-  // fits anyway is harmless.
-  if (unsigned shared = kernel.manifest.dynamicSharedMemory; shared > 0)
-    if (CUresult result = driver->cuFuncSetAttribute(
-            kernel.function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-            static_cast<int>(shared)))
+  for (const Launch &launch : kernel.manifest.launches) {
+    CUfunction function;
+    if (CUresult result = driver->cuModuleGetFunction(
+            &function, loaded.module, launch.entry.c_str()))
       return cudaError(*driver, result,
-                       "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)");
+                       ("cuModuleGetFunction('" + launch.entry + "')").c_str());
+    // Past the 48 KiB every block may use (static and dynamic together),
+    // dynamic shared memory is an opt-in of the function; opting in to what
+    // fits anyway is harmless.
+    if (unsigned shared = launch.dynamicSharedMemory; shared > 0)
+      if (CUresult result = driver->cuFuncSetAttribute(
+              function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+              static_cast<int>(shared)))
+        return cudaError(*driver, result,
+                         "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)");
+    kernel.functions.push_back(function);
+  }
   kernel.moduleSource = loaded.source;
   return Error();
 }
@@ -69,7 +72,7 @@ Error loadFunction(moda_kernel &kernel) {
 /// The driver, once the kernel is known to be launchable in the current
 /// context: a function handle belongs to the context it was loaded in.
 Error prepareLaunch(const moda_kernel &kernel, const CudaDriver *&driver) {
-  if (!kernel.function)
+  if (kernel.functions.empty())
     return makeError(MODA_ERROR_NOT_LOADED,
                      "kernel %s was loaded with moda_kernel_load_manifest_only "
                      "and cannot be launched",
@@ -96,12 +99,20 @@ Error launchPlanned(const CudaDriver &driver, const moda_kernel &kernel,
   arguments.reserve(plan.parameterValues.size());
   for (const uint64_t &value : plan.parameterValues)
     arguments.push_back(const_cast<uint64_t *>(&value));
-  if (CUresult result = driver.cuLaunchKernel(
-          kernel.function, plan.grid[0], plan.grid[1], plan.grid[2],
-          plan.block[0], plan.block[1], plan.block[2],
-          plan.dynamicSharedMemory, stream, arguments.data(), nullptr))
-    return cudaError(driver, result,
-                     ("cuLaunchKernel('" + kernel.manifest.entry + "')").c_str());
+  // The kernels in order on one stream: each starts after the previous one
+  // ends. Every kernel takes the same parameters.
+  for (size_t l = 0; l < kernel.functions.size(); ++l) {
+    const Launch &launch = kernel.manifest.launches[l];
+    const std::array<unsigned, 3> &grid = plan.launchGrids[l];
+    if (grid[0] == 0 || grid[1] == 0 || grid[2] == 0)
+      continue;
+    if (CUresult result = driver.cuLaunchKernel(
+            kernel.functions[l], grid[0], grid[1], grid[2], launch.block[0],
+            launch.block[1], launch.block[2], launch.dynamicSharedMemory,
+            stream, arguments.data(), nullptr))
+      return cudaError(driver, result,
+                       ("cuLaunchKernel('" + launch.entry + "')").c_str());
+  }
   return Error();
 }
 
@@ -239,6 +250,8 @@ moda_status moda_kernel_get_info(const moda_kernel *kernel,
     info.block[i] = m.block[i];
   info.dynamic_shared_memory = m.dynamicSharedMemory;
   info.module_source = kernel->moduleSource;
+  info.op = m.op.c_str();
+  info.num_launches = static_cast<int>(m.launches.size());
   *out = info;
   return MODA_SUCCESS;
 }

@@ -190,16 +190,22 @@ public:
       checkTensorSet();
     if (const JsonValue *params = fields.require("params", JsonValue::Kind::Array))
       parseParameters(*params);
-    if (const JsonValue *grid = fields.require("grid", JsonValue::Kind::Array))
-      parseGrid(*grid);
-    if (const JsonValue *block = fields.require("block", JsonValue::Kind::Array))
-      parseBlock(*block);
-    int64_t sharedMemory = 0;
-    fields.integer("dynamic_shared_memory", sharedMemory, 0);
-    if (!error.failed() && sharedMemory > UINT32_MAX)
-      failOnce(error, "dynamic_shared_memory %lld is too large",
-           static_cast<long long>(sharedMemory));
-    manifest.dynamicSharedMemory = static_cast<unsigned>(sharedMemory);
+    if (!manifest.isGrad()) {
+      // One kernel: its grid and block are top-level fields.
+      Launch launch;
+      launch.entry = manifest.entry;
+      parseLaunchShape(fields, "", launch);
+      manifest.launches.push_back(launch);
+    } else if (const JsonValue *launches =
+                   fields.require("launches", JsonValue::Kind::Array)) {
+      parseLaunches(*launches);
+    }
+    if (error.failed() || manifest.launches.empty())
+      return;
+    const Launch &first = manifest.launches.front();
+    manifest.grid = first.grid;
+    manifest.block = first.block;
+    manifest.dynamicSharedMemory = first.dynamicSharedMemory;
   }
 
 private:
@@ -215,9 +221,11 @@ private:
            "\"moda-kernel/1\")",
            format.c_str());
     fields.string("op", op);
-    if (!error.failed() && op != "attention")
-      failOnce(error, "unsupported op \"%s\" (this runtime launches \"attention\")",
+    if (!error.failed() && op != "attention" && op != "attention_grad")
+      failOnce(error, "unsupported op \"%s\" (this runtime launches "
+                      "\"attention\" and \"attention_grad\")",
            op.c_str());
+    manifest.op = op;
     fields.string("kernel", manifest.entry);
     if (!error.failed() && manifest.entry.empty())
       failOnce(error, "field \"kernel\" must not be empty");
@@ -294,13 +302,16 @@ private:
         S{MODA_SYMBOL_S, 0, "S"}, L{MODA_SYMBOL_L, 0, "L"};
     Dimension Hq{-1, manifest.numQueryHeads, "Hq"},
         Hk{-1, manifest.numKvHeads, "Hk"}, D{-1, manifest.headDim, "D"};
-    if (name == "q" || name == "out")
+    bool grad = manifest.isGrad();
+    if (name == "q" || name == "out" ||
+        (grad && (name == "d_out" || name == "dq")))
       layout = {B, T, Hq, D};
-    else if (name == "k" || name == "v")
+    else if (name == "k" || name == "v" || (grad && (name == "dk" || name == "dv")))
       layout = {B, S, Hk, D};
-    else if (name == "depth_k" || name == "depth_v")
+    else if (name == "depth_k" || name == "depth_v" ||
+             (grad && (name == "d_depth_k" || name == "d_depth_v")))
       layout = {B, T, L, Hk, D};
-    else if (name == "lse")
+    else if (name == "lse" || (grad && name == "delta"))
       layout = {B, Hq, T};
     else
       return false;
@@ -373,8 +384,12 @@ private:
       std::vector<Dimension> layout;
       if (!expectedLayout(tensor.name, layout))
         return failOnce(error,
-                        "%s: unknown tensor name \"%s\" (expected q, k, v, "
-                        "depth_k, depth_v, out or lse)",
+                        manifest.isGrad()
+                            ? "%s: unknown tensor name \"%s\" (expected q, k, "
+                              "v, depth_k, depth_v, out, lse, d_out, dq, dk, "
+                              "dv, d_depth_k, d_depth_v or delta)"
+                            : "%s: unknown tensor name \"%s\" (expected q, k, "
+                              "v, depth_k, depth_v, out or lse)",
                         path.c_str(), tensor.name.c_str());
       if (manifest.findTensor(tensor.name) >= 0)
         return failOnce(error, "%s: tensor \"%s\" appears twice", path.c_str(),
@@ -382,24 +397,40 @@ private:
       if (!parseDtype(dtype, tensor.dtype))
         return failOnce(error, "%s: unknown dtype \"%s\" (expected bf16, f16 or f32)",
                     path.c_str(), dtype.c_str());
-      moda_dtype abiDtype = tensor.name == "lse" ? MODA_F32 : manifest.elementType;
+      bool isF32 = tensor.name == "lse" || tensor.name == "delta";
+      moda_dtype abiDtype = isF32 ? MODA_F32 : manifest.elementType;
       if (tensor.dtype != abiDtype)
         return failOnce(error, "%s: tensor %s has dtype %s but the ABI needs %s",
                     path.c_str(), tensor.name.c_str(), dtype.c_str(),
                     dtypeName(abiDtype));
-      bool isOutput = tensor.name == "out" || tensor.name == "lse";
-      if (role != (isOutput ? "output" : "input"))
+      tensor.role = abiRole(tensor.name);
+      const char *roleName = tensor.role == MODA_ROLE_OUTPUT    ? "output"
+                             : tensor.role == MODA_ROLE_SCRATCH ? "scratch"
+                                                                : "input";
+      if (role != roleName)
         return failOnce(error, "%s: tensor %s has role \"%s\" but must be \"%s\"",
-                    path.c_str(), tensor.name.c_str(), role.c_str(),
-                    isOutput ? "output" : "input");
-      tensor.role = isOutput ? MODA_ROLE_OUTPUT : MODA_ROLE_INPUT;
+                    path.c_str(), tensor.name.c_str(), role.c_str(), roleName);
       parseShape(*shape, layout, tensor, path);
       manifest.tensors.push_back(std::move(tensor));
     }
   }
 
+  /// The role of each tensor of the op's ABI.
+  moda_role abiRole(const std::string &name) const {
+    if (!manifest.isGrad())
+      return name == "out" || name == "lse" ? MODA_ROLE_OUTPUT : MODA_ROLE_INPUT;
+    if (name == "delta")
+      return MODA_ROLE_SCRATCH;
+    if (name == "dq" || name == "dk" || name == "dv" || name == "d_depth_k" ||
+        name == "d_depth_v")
+      return MODA_ROLE_OUTPUT;
+    return MODA_ROLE_INPUT;
+  }
+
   /// The tensors present follow from the variant (docs/artifacts.md).
   void checkTensorSet() {
+    if (manifest.isGrad())
+      return checkGradTensorSet();
     auto has = [&](const char *name) { return manifest.findTensor(name) >= 0; };
     for (const char *name : {"q", "out", "lse"})
       if (!has(name))
@@ -419,10 +450,44 @@ private:
       return failOnce(error, "depth_only visibility needs depth_k and depth_v");
   }
 
+  /// The backward's tensors: the forward's inputs, out, lse, d_out, one
+  /// gradient per input and the scratch delta.
+  void checkGradTensorSet() {
+    auto has = [&](const char *name) { return manifest.findTensor(name) >= 0; };
+    for (const char *name : {"q", "out", "lse", "d_out", "dq", "delta"})
+      if (!has(name))
+        return failOnce(error, "tensor \"%s\" is missing from tensors", name);
+    bool depthOnly = manifest.visibility == MODA_VISIBILITY_DEPTH_ONLY;
+    for (const char *name : {"k", "v", "dk", "dv"}) {
+      if (depthOnly && has(name))
+        return failOnce(error, "tensor \"%s\" must be absent for depth_only visibility",
+                    name);
+      if (!depthOnly && !has(name))
+        return failOnce(error, "tensor \"%s\" is missing from tensors", name);
+    }
+    bool depth = has("depth_k");
+    for (const char *name : {"depth_v", "d_depth_k", "d_depth_v"})
+      if (has(name) != depth)
+        return failOnce(error, "tensors depth_k, depth_v, d_depth_k and "
+                               "d_depth_v must be all present or all absent");
+    if (depthOnly && !depth)
+      return failOnce(error, "depth_only visibility needs depth_k and depth_v");
+  }
+
   /// The ABI order: the buffers present in this order, then B, T, S, L.
   std::vector<KernelParameter> abiParameters() const {
     std::vector<KernelParameter> order;
-    for (const char *name : {"q", "k", "v", "depth_k", "depth_v", "out", "lse"}) {
+    static const char *const forward[] = {"q", "k", "v", "depth_k", "depth_v",
+                                          "out", "lse"};
+    static const char *const backward[] = {
+        "q",  "k",  "v",  "depth_k",   "depth_v",   "out",  "lse", "d_out",
+        "dq", "dk", "dv", "d_depth_k", "d_depth_v", "delta"};
+    std::vector<const char *> names;
+    if (manifest.isGrad())
+      names.assign(std::begin(backward), std::end(backward));
+    else
+      names.assign(std::begin(forward), std::end(forward));
+    for (const char *name : names) {
       int index = manifest.findTensor(name);
       if (index >= 0)
         order.push_back({KernelParameter::Kind::Buffer, index, -1});
@@ -488,16 +553,63 @@ private:
            manifest.parameters.size(), expected.size());
   }
 
-  void parseGrid(const JsonValue &grid) {
-    if (grid.elements.size() != 3)
-      return failOnce(error, "grid must have 3 entries, not %zu", grid.elements.size());
-    for (size_t i = 0; i < 3 && !error.failed(); ++i) {
-      const JsonValue &entry = grid.elements[i];
-      std::string path = formatString("grid[%zu]", i);
+  /// grid, block and dynamic_shared_memory of one kernel; `prefix` is the
+  /// path of the object holding them ("" at the top level).
+  void parseLaunchShape(FieldReader &fields, const std::string &prefix,
+                        Launch &launch) {
+    if (const JsonValue *grid = fields.require("grid", JsonValue::Kind::Array))
+      parseGrid(*grid, prefix, launch.grid);
+    if (const JsonValue *block = fields.require("block", JsonValue::Kind::Array))
+      parseBlock(*block, prefix, launch.block);
+    int64_t sharedMemory = 0;
+    fields.integer("dynamic_shared_memory", sharedMemory, 0);
+    if (!error.failed() && sharedMemory > UINT32_MAX)
+      failOnce(error, "%sdynamic_shared_memory %lld is too large",
+               prefix.c_str(), static_cast<long long>(sharedMemory));
+    launch.dynamicSharedMemory = static_cast<unsigned>(sharedMemory);
+  }
+
+  /// The backward's kernels, in launch order: dq, then dkv with a sequence
+  /// part, then d_depth with a depth part.
+  void parseLaunches(const JsonValue &launches) {
+    std::vector<std::string> expected = {manifest.entry + "_dq"};
+    if (manifest.findTensor("k") >= 0)
+      expected.push_back(manifest.entry + "_dkv");
+    if (manifest.findTensor("depth_k") >= 0)
+      expected.push_back(manifest.entry + "_d_depth");
+    if (launches.elements.size() != expected.size())
+      return failOnce(error, "launches has %zu entries; this variant runs %zu "
+                             "kernels",
+                      launches.elements.size(), expected.size());
+    for (size_t i = 0; i < expected.size() && !error.failed(); ++i) {
+      const JsonValue &entry = launches.elements[i];
+      std::string path = formatString("launches[%zu]", i);
       if (!entry.isObject())
         return failOnce(error, "%s must be an object", path.c_str());
       FieldReader fields(entry, path, error);
-      GridDimension &dimension = manifest.grid[i];
+      Launch launch;
+      fields.string("kernel", launch.entry);
+      if (!error.failed() && launch.entry != expected[i])
+        return failOnce(error, "%s.kernel is \"%s\" but the launch order needs "
+                               "\"%s\"",
+                        path.c_str(), launch.entry.c_str(), expected[i].c_str());
+      parseLaunchShape(fields, path + ".", launch);
+      manifest.launches.push_back(launch);
+    }
+  }
+
+  void parseGrid(const JsonValue &grid, const std::string &prefix,
+                 std::array<GridDimension, 3> &out) {
+    if (grid.elements.size() != 3)
+      return failOnce(error, "%sgrid must have 3 entries, not %zu",
+                      prefix.c_str(), grid.elements.size());
+    for (size_t i = 0; i < 3 && !error.failed(); ++i) {
+      const JsonValue &entry = grid.elements[i];
+      std::string path = formatString("%sgrid[%zu]", prefix.c_str(), i);
+      if (!entry.isObject())
+        return failOnce(error, "%s must be an object", path.c_str());
+      FieldReader fields(entry, path, error);
+      GridDimension &dimension = out[i];
       if (entry.find("constant")) {
         fields.integer("constant", dimension.constant, 1);
         continue;
@@ -508,34 +620,45 @@ private:
       fields.integer("divisor", dimension.divisor, 1);
       dimension.symbol = parseSymbol(symbol);
       if (!error.failed() && dimension.symbol < 0)
-        failOnce(error, "%s: unknown size symbol \"%s\"", path.c_str(), symbol.c_str());
+        return failOnce(error, "%s: unknown size symbol \"%s\"", path.c_str(),
+                        symbol.c_str());
+      if (fields.has("times")) { // optional: a second symbol multiplied in
+        std::string times;
+        fields.string("times", times);
+        dimension.times = parseSymbol(times);
+        if (!error.failed() && dimension.times < 0)
+          failOnce(error, "%s: unknown size symbol \"%s\" in times",
+                   path.c_str(), times.c_str());
+      }
     }
   }
 
-  void parseBlock(const JsonValue &block) {
+  void parseBlock(const JsonValue &block, const std::string &prefix,
+                  std::array<unsigned, 3> &out) {
     if (block.elements.size() != 3)
-      return failOnce(error, "block must have 3 entries, not %zu", block.elements.size());
+      return failOnce(error, "%sblock must have 3 entries, not %zu",
+                      prefix.c_str(), block.elements.size());
     FieldReader fields(block, "", error);
     int64_t threads = 1;
     for (size_t i = 0; i < 3 && !error.failed(); ++i) {
       int64_t extent = 0;
-      if (!fields.checkInteger(block.elements[i], formatString("block[%zu]", i),
+      if (!fields.checkInteger(block.elements[i],
+                               formatString("%sblock[%zu]", prefix.c_str(), i),
                                extent, 1))
         return;
       if (extent > 1024)
-        return failOnce(error, "block[%zu] is %lld; a block has at most 1024 threads", i,
-                    static_cast<long long>(extent));
-      manifest.block[i] = static_cast<unsigned>(extent);
+        return failOnce(error, "%sblock[%zu] is %lld; a block has at most 1024 threads",
+                        prefix.c_str(), i, static_cast<long long>(extent));
+      out[i] = static_cast<unsigned>(extent);
       threads *= extent;
     }
     if (threads > 1024)
-      return failOnce(error, "block has %lld threads; at most 1024 are allowed",
-                  static_cast<long long>(threads));
-    if (manifest.block[0] != manifest.numWarps * 32 || manifest.block[1] != 1 ||
-        manifest.block[2] != 1)
-      failOnce(error, "block is [%u, %u, %u] but config.num_warps = %lld needs [%lld, 1, "
+      return failOnce(error, "%sblock has %lld threads; at most 1024 are allowed",
+                      prefix.c_str(), static_cast<long long>(threads));
+    if (out[0] != manifest.numWarps * 32 || out[1] != 1 || out[2] != 1)
+      failOnce(error, "%sblock is [%u, %u, %u] but config.num_warps = %lld needs [%lld, 1, "
            "1]",
-           manifest.block[0], manifest.block[1], manifest.block[2],
+           prefix.c_str(), out[0], out[1], out[2],
            static_cast<long long>(manifest.numWarps),
            static_cast<long long>(manifest.numWarps * 32));
   }

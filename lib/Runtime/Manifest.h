@@ -41,12 +41,22 @@ struct KernelParameter {
   int symbol = -1;      // Size: a moda_symbol
 };
 
-/// One grid dimension: `constant`, or ceil(size[symbol] * multiplier / divisor).
+/// One grid dimension: `constant`, or
+/// ceil(size[symbol] [* size[times]] * multiplier / divisor).
 struct GridDimension {
   int symbol = -1; // -1: constant
+  int times = -1;  // a second size symbol multiplied in, or -1
   int64_t constant = 0;
   int64_t multiplier = 1;
   int64_t divisor = 1;
+};
+
+/// One kernel of an operator's launch sequence.
+struct Launch {
+  std::string entry;
+  std::array<GridDimension, 3> grid;
+  std::array<unsigned, 3> block{{0, 0, 0}};
+  unsigned dynamicSharedMemory = 0;
 };
 
 struct Manifest {
@@ -55,6 +65,9 @@ struct Manifest {
   std::string ptxFile;
   std::string cubinFile; // empty when absent
   std::string target;
+  /// "attention" or "attention_grad" (docs/artifacts.md).
+  std::string op = "attention";
+  bool isGrad() const { return op == "attention_grad"; }
   moda_dtype elementType = MODA_F32;
   bool causal = false;
   moda_visibility visibility = MODA_VISIBILITY_PER_POSITION;
@@ -70,6 +83,10 @@ struct Manifest {
   std::array<GridDimension, 3> grid;
   std::array<unsigned, 3> block{{0, 0, 0}};
   unsigned dynamicSharedMemory = 0;
+  /// The kernels a call runs, in order. For attention, one: the fields
+  /// above (entry, grid, block, dynamic_shared_memory); for attention_grad,
+  /// the manifest's "launches" (and the fields above are the first's).
+  std::vector<Launch> launches;
 
   /// Index of the tensor named `name`, or -1.
   int findTensor(const std::string &name) const;

@@ -42,3 +42,51 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a"):
     return (f"func.func @attention({', '.join(arguments)}) -> ({q}, {lse}) {{\n"
             f"  %o, %l = moda.attention q(%q : {q}){operands} {{{', '.join(attributes)}}}"
             f" -> {q}, {lse}\n  return %o, %l : {q}, {lse}\n}}\n")
+
+
+def training_module(shape, *, config=None, static=False, target="sm_90a"):
+    """`func.func @train` holding one moda.attention and the
+    moda.attention_grad of its output, fed by its out and lse: moda-compile
+    writes the forward (`moda_attention_0`) and the backward
+    (`moda_attention_grad_0`) of one variant. `shape` and `config` as for
+    attention_module; the configuration, when given, is pinned on both."""
+    e, hq, hk, d = shape["dtype"], shape["Hq"], shape["Hk"], shape["D"]
+    visibility = shape.get("visibility", "per_position")
+    if static:
+        b, t, s, l = shape["B"], shape["T"], shape.get("S", shape["T"]), shape["L"]
+    else:
+        b = t = s = l = "?"
+    q = f"tensor<{b}x{t}x{hq}x{d}x{e}>"
+    kv = f"tensor<{b}x{s}x{hk}x{d}x{e}>"
+    depth = f"tensor<{b}x{t}x{l}x{hk}x{d}x{e}>"
+    lse = f"tensor<{b}x{hq}x{t}xf32>"
+    arguments, operands, grads = [f"%q: {q}"], "", ""
+    results, types = ["%dq"], [q]
+    if visibility != "depth_only":
+        arguments += [f"%k: {kv}", f"%v: {kv}"]
+        operands += f" kv(%k, %v : {kv}, {kv})"
+        grads += f" dkv({kv}, {kv})"
+        results += ["%dk", "%dv"]
+        types += [kv, kv]
+    arguments += [f"%kd: {depth}", f"%vd: {depth}", f"%do: {q}"]
+    operands += f" depth(%kd, %vd : {depth}, {depth})"
+    grads += f" d_depth({depth}, {depth})"
+    results += ["%dkd", "%dvd"]
+    types += [depth, depth]
+    attributes = [f"visibility = #moda.visibility<{visibility}>"]
+    if shape["causal"]:
+        attributes.append("causal")
+    if visibility == "chunk":
+        attributes.append(f"chunk_size = {shape['chunk']}")
+    if config:
+        full = dict(CONFIG_DEFAULTS, **config)
+        attributes.append("config = #moda.config<" + ", ".join(
+            f"{field} = {full[field]}" for field in CONFIG_FIELDS)
+            + f', target = "{target}">')
+    attrs = ", ".join(attributes)
+    return (f"func.func @train({', '.join(arguments)}) -> ({', '.join(types)}) {{\n"
+            f"  %o, %l = moda.attention q(%q : {q}){operands} {{{attrs}}} -> {q}, {lse}\n"
+            f"  {', '.join(results)} = moda.attention_grad q(%q : {q}){operands}\n"
+            f"      out(%o, %l : {q}, {lse}) d_out(%do : {q}) {{{attrs}}}\n"
+            f"      -> dq({q}){grads}\n"
+            f"  return {', '.join(results)} : {', '.join(types)}\n}}\n")

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-from .runtime import (DTYPE_NAMES, SYMBOLS, VISIBILITIES, TensorArg, _KernelInfo,
+from .runtime import ModaError
+
+from .runtime import (DTYPE_NAMES, ROLE_NAMES, SYMBOLS, VISIBILITIES, TensorArg, _KernelInfo,
                       _TensorInfo, check, library, pack_tensors)
 
 
@@ -33,6 +35,10 @@ class Kernel:
         info = _KernelInfo()
         check(lib.moda_kernel_get_info(self._handle, ctypes.byref(info)))
         self.entry = info.entry.decode()
+        # "attention" (one kernel) or "attention_grad" (dq, [dkv], [d_depth]
+        # launched in order by one call).
+        self.op = info.op.decode()
+        self.num_launches = info.num_launches
         self.element_type = DTYPE_NAMES[info.element_type]
         self.causal = bool(info.causal)
         self.visibility = VISIBILITIES[info.visibility]
@@ -55,8 +61,7 @@ class Kernel:
             check(lib.moda_kernel_get_tensor_info(self._handle, index, ctypes.byref(t)))
             dims = [t.dims[i] if t.dim_symbols[i] < 0 else SYMBOLS[t.dim_symbols[i]]
                     for i in range(t.rank)]
-            self.tensors.append(TensorSpec(t.name.decode(),
-                                           "output" if t.role else "input",
+            self.tensors.append(TensorSpec(t.name.decode(), ROLE_NAMES[t.role],
                                            DTYPE_NAMES[t.dtype], dims))
 
     def __del__(self):
@@ -98,9 +103,26 @@ class Kernel:
     def __call__(self, q, k=None, v=None, depth_k=None, depth_v=None,
                  out=None, lse=None):
         """Runs the kernel on PyTorch CUDA tensors; returns (out, lse)."""
+        if self.op != "attention":
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"{self.entry} is an {self.op} kernel: call "
+                            "backward(), or use moda.autograd")
         from .torch_support import run
         return run(self, q=q, k=k, v=v, depth_k=depth_k, depth_v=depth_v,
                    out=out, lse=lse)
+
+    def backward(self, q, k, v, depth_k, depth_v, out, lse, d_out, poison=False):
+        """Runs an attention_grad kernel on PyTorch CUDA tensors: the
+        forward's inputs, its out and lse, and the output gradient. Returns
+        (dq, dk, dv, d_depth_k, d_depth_v), None for absent operands. The
+        scratch `delta` is allocated here, on the current stream; `poison`
+        fills the gradients with NaN first."""
+        if self.op != "attention_grad":
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"{self.entry} is an {self.op} kernel, not a backward")
+        from .torch_support import run_grad
+        return run_grad(self, q=q, k=k, v=v, depth_k=depth_k, depth_v=depth_v,
+                        out=out, lse=lse, d_out=d_out, poison=poison)
 
 
 def load(manifest: str) -> Kernel:

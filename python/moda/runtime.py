@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 DTYPES = {"bf16": 0, "f16": 1, "f32": 2}
 DTYPE_NAMES = {code: name for name, code in DTYPES.items()}
 VISIBILITIES = ["per_position", "chunk", "depth_only"]
+ROLE_NAMES = ["input", "output", "scratch"]  # moda_role
 MAX_RANK = 8
 NUM_SYMBOLS = 4
 SYMBOLS = ["B", "T", "S", "L"]
@@ -62,6 +63,8 @@ class _KernelInfo(ctypes.Structure):
         ("block", ctypes.c_uint * 3),
         ("dynamic_shared_memory", ctypes.c_uint),
         ("module_source", ctypes.c_char_p),
+        ("op", ctypes.c_char_p),
+        ("num_launches", ctypes.c_int),
     ]
 
 

@@ -41,3 +41,30 @@ def run(kernel, **tensors):
     args = [tensor_arg(n, tensors[n]) for n in wanted]
     kernel.launch(args, torch.cuda.current_stream().cuda_stream)
     return tensors["out"], tensors["lse"]
+
+
+GRAD_OF = {"q": "dq", "k": "dk", "v": "dv", "depth_k": "d_depth_k",
+           "depth_v": "d_depth_v"}
+
+
+def run_grad(kernel, poison=False, **tensors):
+    """Launches an attention_grad kernel (dq, then dkv, then d_depth, on the
+    current stream); allocates the gradients and the scratch delta."""
+    q = tensors["q"]
+    batch, queries = q.shape[0], q.shape[1]
+    names = [t.name for t in kernel.tensors]
+    for name in ("k", "v", "depth_k", "depth_v"):
+        if (tensors[name] is None) == (name in names):
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"kernel {kernel.entry} ({kernel.visibility}) "
+                            f"{'needs' if name in names else 'takes no'} {name}")
+    for name, grad in GRAD_OF.items():
+        if name in names:
+            tensors[grad] = (torch.full_like(tensors[name], float("nan")) if poison
+                             else torch.empty_like(tensors[name]))
+    tensors["delta"] = torch.empty(batch, kernel.num_query_heads, queries,
+                                   dtype=torch.float32, device=q.device)
+    args = [tensor_arg(n, tensors[n]) for n in names]
+    kernel.launch(args, torch.cuda.current_stream().cuda_stream)
+    return tuple(tensors.get(GRAD_OF[n]) for n in ("q", "k", "v", "depth_k",
+                                                    "depth_v"))

@@ -74,13 +74,19 @@ std::optional<std::string> findPtxas() {
   return std::nullopt;
 }
 
-int64_t firstNumber(StringRef text, StringRef pattern) {
+/// The largest number `pattern`'s group matches in `text` (ptxas reports
+/// each entry of a module: a backward's PTX holds several), or -1.
+int64_t largestNumber(StringRef text, StringRef pattern) {
+  llvm::Regex regex(pattern);
+  int64_t best = -1;
   llvm::SmallVector<StringRef> groups;
-  if (!llvm::Regex(pattern).match(text, &groups))
-    return -1;
-  int64_t value = -1;
-  groups[1].getAsInteger(10, value);
-  return value;
+  while (regex.match(text, &groups)) {
+    int64_t value = -1;
+    groups[1].getAsInteger(10, value);
+    best = std::max(best, value);
+    text = text.substr(groups[0].end() - text.begin());
+  }
+  return best;
 }
 
 /// Assembles `ptx` into `cubin` with `ptxas -v`; returns its report.
@@ -106,10 +112,10 @@ FailureOr<PtxasReport> assemble(StringRef ptxas, StringRef ptx,
   PtxasReport report;
   if (text) {
     StringRef out = (*text)->getBuffer();
-    report.registers = firstNumber(out, "Used ([0-9]+) registers");
-    report.spillStores = firstNumber(out, "([0-9]+) bytes spill stores");
-    report.spillLoads = firstNumber(out, "([0-9]+) bytes spill loads");
-    report.sharedBytes = firstNumber(out, "([0-9]+) bytes smem");
+    report.registers = largestNumber(out, "Used ([0-9]+) registers");
+    report.spillStores = largestNumber(out, "([0-9]+) bytes spill stores");
+    report.spillLoads = largestNumber(out, "([0-9]+) bytes spill loads");
+    report.sharedBytes = largestNumber(out, "([0-9]+) bytes smem");
   }
   return report;
 }
@@ -158,6 +164,23 @@ struct KernelInfo {
   DictionaryAttr description;
 };
 
+/// The kernels of one gpu.module: one forward kernel, or the kernels of one
+/// backward (moda.attention_grad) in launch order, sharing one PTX file.
+struct ModuleKernels {
+  std::vector<KernelInfo> kernels;
+  bool isGrad() const {
+    auto op = kernels.front().description.getAs<StringAttr>("op");
+    return op && op.getValue() == "attention_grad";
+  }
+  /// The artifact's name: the forward kernel's, or the backward's op name
+  /// (`moda_attention_grad_<n>`, its module's name without `_module`).
+  std::string artifactName(StringRef moduleName) const {
+    if (!isGrad())
+      return kernels.front().name;
+    return moduleName.drop_back(StringRef("_module").size()).str();
+  }
+};
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -193,13 +216,14 @@ int main(int argc, char **argv) {
   moda::buildGPUKernelPipeline(kernelPM, options);
   if (failed(kernelPM.run(*module)))
     return 1;
-  std::map<std::string, KernelInfo> kernelsByModule;
+  std::map<std::string, ModuleKernels> kernelsByModule;
   module->walk([&](gpu::GPUFuncOp kernel) {
     if (auto description = kernel->getAttrOfType<DictionaryAttr>(
             moda::kKernelDescriptionAttrName))
       kernelsByModule[kernel->getParentOfType<gpu::GPUModuleOp>()
                           .getName()
-                          .str()] = {kernel.getName().str(), description};
+                          .str()]
+          .kernels.push_back({kernel.getName().str(), description});
   });
 
   // Second half: NVVM, PTX.
@@ -219,9 +243,10 @@ int main(int argc, char **argv) {
     auto it = kernelsByModule.find(binary.getName().str());
     if (it == kernelsByModule.end())
       continue;
-    const KernelInfo &kernel = it->second;
+    const ModuleKernels &moduleKernels = it->second;
+    std::string artifact = moduleKernels.artifactName(binary.getName());
     auto object = cast<gpu::ObjectAttr>(binary.getObjects()[0]);
-    moda::KernelFiles files{kernel.name + ".ptx", std::nullopt, chip};
+    moda::KernelFiles files{artifact + ".ptx", std::nullopt, chip};
     llvm::SmallString<256> ptxPath(outputDir);
     llvm::sys::path::append(ptxPath, files.ptx);
     if (failed(writeFile(ptxPath, object.getObject().getValue())))
@@ -229,7 +254,7 @@ int main(int argc, char **argv) {
 
     std::optional<PtxasReport> report;
     if (ptxas) {
-      std::string cubinName = kernel.name + ".cubin";
+      std::string cubinName = artifact + ".cubin";
       llvm::SmallString<256> cubinPath(outputDir);
       llvm::sys::path::append(cubinPath, cubinName);
       FailureOr<PtxasReport> assembled = assemble(*ptxas, ptxPath, cubinPath);
@@ -238,10 +263,19 @@ int main(int argc, char **argv) {
       files.cubin = cubinName;
       report = *assembled;
     }
-    FailureOr<json::Object> manifest =
-        moda::buildKernelManifest(kernel.name, kernel.description, files);
+    FailureOr<json::Object> manifest = failure();
+    if (moduleKernels.isGrad()) {
+      std::vector<moda::GradKernelEntry> entries;
+      for (const KernelInfo &kernel : moduleKernels.kernels)
+        entries.push_back({kernel.name, kernel.description});
+      manifest = moda::buildGradKernelManifest(artifact, entries, files);
+    } else {
+      const KernelInfo &kernel = moduleKernels.kernels.front();
+      manifest = moda::buildKernelManifest(kernel.name, kernel.description,
+                                           files);
+    }
     if (failed(manifest)) {
-      llvm::errs() << "moda-compile: kernel " << kernel.name
+      llvm::errs() << "moda-compile: kernel " << artifact
                    << " has an incomplete description\n";
       return 1;
     }
@@ -255,10 +289,10 @@ int main(int argc, char **argv) {
     llvm::raw_string_ostream os(text);
     os << llvm::formatv("{0:2}", json::Value(std::move(*manifest))) << "\n";
     llvm::SmallString<256> manifestPath(outputDir);
-    llvm::sys::path::append(manifestPath, kernel.name + ".json");
+    llvm::sys::path::append(manifestPath, artifact + ".json");
     if (failed(writeFile(manifestPath, text)))
       return 1;
-    llvm::outs() << "moda-compile: " << kernel.name << " -> " << ptxPath
+    llvm::outs() << "moda-compile: " << artifact << " -> " << ptxPath
                  << (files.cubin ? " (+cubin)" : "") << "\n";
     ++written;
   }

@@ -1,6 +1,7 @@
 //===- AttentionCase.cpp - one forward case and its run on the host -------===//
 
 #include "AttentionCase.h"
+#include "HostBuffer.h"
 
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
 #include "moda/Pipelines/Pipelines.h"
@@ -22,7 +23,7 @@ using namespace moda;
 using namespace moda::cpucheck;
 using reference::Visibility;
 
-static const char *elementTypeName(ElementType type) {
+const char *moda::cpucheck::elementTypeName(ElementType type) {
   switch (type) {
   case ElementType::BF16:
     return "bf16";
@@ -34,7 +35,7 @@ static const char *elementTypeName(ElementType type) {
   return "?";
 }
 
-static const char *visibilityName(Visibility visibility) {
+const char *moda::cpucheck::visibilityName(Visibility visibility) {
   switch (visibility) {
   case Visibility::PerPosition:
     return "per_position";
@@ -168,83 +169,6 @@ moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot) {
   return c;
 }
 
-namespace {
-
-/// A flat host buffer in one element type, with the exact values it holds
-/// also in float64 (what the reference reads).
-struct Buffer {
-  ElementType type;
-  std::vector<uint16_t> halfBits; // bf16 / f16
-  std::vector<float> floats;      // f32
-  std::vector<double> values;
-
-  Buffer(ElementType type, size_t n) : type(type), values(n) {
-    if (type == ElementType::F32)
-      floats.resize(n);
-    else
-      halfBits.resize(n);
-  }
-  void *data() {
-    return type == ElementType::F32 ? static_cast<void *>(floats.data())
-                                    : static_cast<void *>(halfBits.data());
-  }
-  size_t size() const { return values.size(); }
-
-  void fillRandom(std::mt19937_64 &rng) {
-    std::normal_distribution<float> normal(0.0f, 1.0f);
-    for (size_t i = 0; i < size(); ++i)
-      set(i, normal(rng));
-  }
-  /// Every bit set: NaN in every element type, so an unwritten element fails.
-  void poison() {
-    std::memset(data(), 0xFF, size() * (type == ElementType::F32 ? 4 : 2));
-  }
-  /// Stores `value` rounded to the element type.
-  void set(size_t i, float value) {
-    switch (type) {
-    case ElementType::BF16:
-      halfBits[i] = reference::floatToBf16(value);
-      break;
-    case ElementType::F16:
-      halfBits[i] = reference::floatToHalf(value);
-      break;
-    case ElementType::F32:
-      floats[i] = value;
-      break;
-    }
-    decode(i);
-  }
-  /// Re-reads `values` from the raw storage (after the kernel wrote it).
-  void readBack() {
-    for (size_t i = 0; i < size(); ++i)
-      decode(i);
-  }
-
-private:
-  /// values[i] = the exact value element i holds.
-  void decode(size_t i) {
-    switch (type) {
-    case ElementType::BF16:
-      values[i] = reference::bf16ToFloat(halfBits[i]);
-      return;
-    case ElementType::F16:
-      values[i] = reference::halfToFloat(halfBits[i]);
-      return;
-    case ElementType::F32:
-      values[i] = floats[i];
-      return;
-    }
-  }
-};
-
-/// The five fields of a memref<?xT> descriptor, as the launcher takes them.
-struct FlatDescriptor {
-  void *allocated;
-  void *aligned;
-  int64_t offset, size, stride;
-};
-
-} // namespace
 
 CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
                                      const AttentionCase &c, uint64_t seed) {

@@ -59,6 +59,11 @@ mlir::FailureOr<AttentionCase> caseFromOp(mlir::Operation *attentionOp,
 CaseResult runOnHost(mlir::MLIRContext &context, const AttentionCase &c,
                      uint64_t seed);
 
+/// "bf16", "f16", "f32".
+const char *elementTypeName(ElementType type);
+/// "per_position", "chunk", "depth_only".
+const char *visibilityName(reference::Visibility visibility);
+
 /// MODA.md section 6: bf16 4e-3, f16 1e-3, f32 1e-5.
 double toleranceFor(ElementType type);
 

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AttentionCase.h"
+#include "GradCase.h"
 
 #include "moda/InitModa.h"
 
@@ -38,6 +39,13 @@ static llvm::cl::opt<std::string> inputPath(
     "input", llvm::cl::desc("Check every moda.attention of this .mlir file "
                             "(static shapes) instead of the built-in matrix"),
     llvm::cl::init(""));
+static llvm::cl::opt<bool> grad(
+    "grad", llvm::cl::desc("Check the backward (moda.attention_grad, fed by "
+                           "the forward's out and lse) instead of the "
+                           "forward: the five gradients against the float64 "
+                           "reference backward, and tiny f32 cases against "
+                           "central finite differences of the forward"),
+    llvm::cl::init(false));
 static llvm::cl::opt<uint64_t> seed("seed",
                                     llvm::cl::desc("Seed of the inputs"),
                                     llvm::cl::init(2026));
@@ -115,6 +123,127 @@ casesFromFile(mlir::MLIRContext &context, llvm::StringRef path) {
   return cases;
 }
 
+/// The backward matrix: every variant, G in {1, 2, 4, 8, 16}, L in
+/// {0, 1, 7}, every element type, shapes off the tile grid.
+static std::vector<AttentionCase> buildGradMatrix() {
+  std::vector<AttentionCase> cases;
+  auto add = [&](ElementType type, int64_t b, int64_t t, int64_t s,
+                 int64_t hk, int64_t g, int64_t d, int64_t l, bool causal,
+                 Visibility visibility, int64_t chunk,
+                 std::optional<TileConfig> config) {
+    reference::AttentionProblem p{b, t, s, l, hk * g, hk, d, causal,
+                                  visibility, chunk,
+                                  double(float(1.0 / std::sqrt(double(d))))};
+    cases.push_back({p, type, config});
+  };
+  const TileConfig small{16, 16, 16};
+  for (ElementType type :
+       {ElementType::BF16, ElementType::F16, ElementType::F32}) {
+    int64_t d = type == ElementType::F32 ? 32 : 64;
+    for (int64_t g : {1, 2, 8})
+      for (int64_t l : {0, 1, 7})
+        add(type, 1, 37, 37, 2, g, d, l, /*causal=*/true,
+            Visibility::PerPosition, 0, l == 1 ? std::optional(small)
+                                               : std::nullopt);
+    for (int64_t g : {1, 8})
+      for (int64_t l : {0, 7})
+        add(type, 2, 29, 29, 1, g, d, l, /*causal=*/false,
+            Visibility::PerPosition, 0, small);
+    for (int64_t g : {1, 8}) {
+      add(type, 1, 45, 45, 2, g, d, 3, true, Visibility::Chunk, 16, small);
+      add(type, 1, 33, 33, 1, g, d, 1, false, Visibility::Chunk, 5,
+          std::nullopt);
+      add(type, 1, 29, 0, 2, g, d, 7, false, Visibility::DepthOnly, 0, small);
+    }
+    // Decoding against a longer cache, and more queries than keys.
+    add(type, 1, 3, 70, 2, 4, d, 7, true, Visibility::PerPosition, 0, small);
+    add(type, 1, 40, 23, 1, 2, d, 1, true, Visibility::PerPosition, 0, small);
+  }
+  add(ElementType::BF16, 1, 21, 21, 1, 16, 64, 7, true,
+      Visibility::PerPosition, 0, std::nullopt);
+  add(ElementType::BF16, 1, 26, 26, 2, 4, 64, 7, true, Visibility::Chunk, 8,
+      std::nullopt);
+  add(ElementType::BF16, 1, 50, 50, 2, 2, 128, 7, true,
+      Visibility::PerPosition, 0, std::nullopt);
+  add(ElementType::F16, 1, 19, 19, 2, 4, 128, 0, false,
+      Visibility::PerPosition, 0, std::nullopt);
+  // Several key blocks and depth-entry blocks (128 per block with the
+  // pinned tiles' 4 warps): causal with S > T, and non-causal with S < T.
+  add(ElementType::BF16, 1, 150, 290, 1, 2, 64, 3, true,
+      Visibility::PerPosition, 0, small);
+  add(ElementType::F32, 1, 170, 140, 1, 2, 32, 1, false,
+      Visibility::PerPosition, 0, small);
+  return cases;
+}
+
+/// Tiny f32 cases whose gradients are compared with central differences.
+static std::vector<AttentionCase> buildFiniteDifferenceCases() {
+  auto make = [](int64_t t, int64_t s, int64_t g, int64_t l, bool causal,
+                 Visibility visibility, int64_t chunk) {
+    reference::AttentionProblem p{1, t, s, l, 2 * g, 2, 8, causal,
+                                  visibility, chunk,
+                                  double(float(1.0 / std::sqrt(8.0)))};
+    return AttentionCase{p, ElementType::F32, TileConfig{4, 4, 4}};
+  };
+  return {make(6, 6, 2, 2, true, Visibility::PerPosition, 0),
+          make(7, 7, 2, 2, false, Visibility::Chunk, 3),
+          make(5, 0, 1, 3, false, Visibility::DepthOnly, 0)};
+}
+
+static int runGradChecks(mlir::MLIRContext &context) {
+  int passed = 0, failed = 0;
+  llvm::json::Array results;
+  auto report = [&](const std::string &name, const GradResult &r) {
+    bool ok = r.passed();
+    (ok ? passed : failed)++;
+    std::string errors;
+    llvm::json::Object entry{{"case", name}};
+    for (int i = 0; i < 5; ++i) {
+      if (r.errors[i] < 0) {
+        errors += llvm::formatv(" {0,3} {1,-8}", kGradNames[i], "-").str();
+        continue;
+      }
+      errors += llvm::formatv(" {0,3} {1:e2}", kGradNames[i], r.errors[i]).str();
+      entry[std::string("rel_err_") + kGradNames[i]] = r.errors[i];
+    }
+    entry["tolerance"] = r.tolerance;
+    entry["pass"] = ok;
+    entry["error"] = r.error;
+    results.push_back(std::move(entry));
+    llvm::outs() << llvm::formatv("{0,-4} {1,-62}{2}  (tol {3:e0}){4}\n",
+                                  ok ? "PASS" : "FAIL", name, errors,
+                                  r.tolerance,
+                                  r.error.empty() ? "" : "  " + r.error);
+  };
+  for (const AttentionCase &c : buildGradMatrix()) {
+    std::string name = "grad " + c.describe();
+    if (!filter.empty() && name.find(filter) == std::string::npos)
+      continue;
+    report(name, runGradOnHost(context, c, seed));
+  }
+  for (const AttentionCase &c : buildFiniteDifferenceCases()) {
+    std::string name = "finite-differences " + c.describe();
+    if (!filter.empty() && name.find(filter) == std::string::npos)
+      continue;
+    report(name, runFiniteDifferenceCheck(context, c, seed, 1e-4));
+  }
+  if (!jsonPath.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream file(jsonPath, ec);
+    if (ec) {
+      llvm::errs() << "moda-cpu-check: cannot write " << jsonPath << ": "
+                   << ec.message() << "\n";
+      return 2;
+    }
+    file << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                       {"suite", "cpu-grad-check"},
+                                       {"cases", std::move(results)}}));
+  }
+  llvm::outs() << "cpu-grad-check: " << passed << " passed, " << failed
+               << " failed\n";
+  return failed == 0 && passed > 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   llvm::cl::ParseCommandLineOptions(argc, argv,
@@ -127,6 +256,15 @@ int main(int argc, char **argv) {
   mlir::moda::registerAllModaPasses();
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
+
+  if (grad) {
+    if (!inputPath.empty()) {
+      llvm::errs() << "moda-cpu-check: --grad runs the built-in matrix; "
+                      "--input is not supported with it\n";
+      return 2;
+    }
+    return runGradChecks(context);
+  }
 
   int passed = 0, failed = 0;
   llvm::json::Array results;

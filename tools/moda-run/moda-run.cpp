@@ -102,6 +102,14 @@ public:
                    "cannot load the kernel") ||
         !succeeded(moda_kernel_get_info(kernel, &info), "moda_kernel_get_info"))
       return kExitError;
+    if (std::string(info.op) != "attention") {
+      std::fprintf(stderr,
+                   "moda-run: %s is a %s kernel; moda-run checks and times "
+                   "forward kernels (the backward is checked by "
+                   "bench/grad_check_suite.py through python/moda)\n",
+                   options.manifestPath.c_str(), info.op);
+      return kExitError;
+    }
     char device[256];
     if (!succeeded(moda_device_name(device, sizeof device), "moda_device_name"))
       return kExitError;

@@ -24,13 +24,20 @@ def ConvertModaToGPU : Pass<"convert-moda-to-gpu", "::mlir::ModuleOp"> {
     artifact manifest is written.
 
     The configuration's `mma` picks the block's formulation: `fma` runs one
-    query row per thread on CUDA cores; `mma_sync` runs 16 rows per warp on
+    query row per thread on CUDA cores; `mma_sync` runs 16 or 32 rows per warp on
     tensor cores (`nvgpu.ldmatrix` from row-swizzled shared tiles,
     `nvvm.mma.sync` m16n8k16 with f32 accumulation, the softmax on the
     accumulator registers) and streams key/value tiles through `num_stages`
     shared buffers with `nvgpu.device_async_copy` (cp.async), masking only
     the diagonal sequence tiles and the depth tiles, and skipping per warp
     the tiles none of its rows sees.
+
+    Every `moda.attention_grad` becomes a `gpu.module
+    @moda_attention_grad_<n>_module` holding its SIMT backward kernels
+    (`_dq`, then `_dkv` with sequence keys, then `_d_depth` with depth) and a
+    launcher `@moda_attention_grad_<n>_launch` that allocates the f32
+    scratch `delta` (`gpu.alloc`), launches the kernels in that order and
+    frees it.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
@@ -51,6 +58,9 @@ def ConvertModaToHost : Pass<"convert-moda-to-host", "::mlir::ModuleOp"> {
     its block ids as arguments, its shared tiles on the stack) and
     `@moda_attention_<n>_launch`, which loops over the grid and calls the
     block function; the operator is replaced by a call of the launcher.
+    Every `moda.attention_grad` gets the backward's kernels the same way
+    (`@moda_attention_grad_<n>_<kernel>_block`) and a launcher that
+    allocates `delta` and runs the kernels' grids in order.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",

@@ -51,7 +51,13 @@ typedef enum moda_visibility {
   MODA_VISIBILITY_DEPTH_ONLY = 2
 } moda_visibility;
 
-typedef enum moda_role { MODA_ROLE_INPUT = 0, MODA_ROLE_OUTPUT = 1 } moda_role;
+/* A scratch tensor (the backward's delta) is passed by the caller like an
+ * output; its contents on entry do not matter and on exit are unspecified. */
+typedef enum moda_role {
+  MODA_ROLE_INPUT = 0,
+  MODA_ROLE_OUTPUT = 1,
+  MODA_ROLE_SCRATCH = 2
+} moda_role;
 
 /* Size symbols, in kernel parameter order. */
 typedef enum moda_symbol {
@@ -102,6 +108,12 @@ typedef struct moda_kernel_info {
   unsigned dynamic_shared_memory;
   /* "cubin", "ptx" (JIT compiled) or "none" (loaded with manifest_only). */
   const char *module_source;
+  /* "attention" or "attention_grad". */
+  const char *op;
+  /* Kernels one launch runs, in order (1 for attention; dq, [dkv],
+   * [d_depth] for attention_grad). `entry`, `block` and
+   * `dynamic_shared_memory` describe the first. */
+  int num_launches;
 } moda_kernel_info;
 
 /* One tensor of the manifest. A dimension is static (dim_symbols[i] < 0,

@@ -33,6 +33,19 @@ FailureOr<llvm::json::Object>
 buildKernelManifest(StringRef kernelName, DictionaryAttr description,
                     const KernelFiles &files);
 
+/// One kernel of the backward, as moda-compile found it in its gpu.module:
+/// its name and its `moda.kernel` description (describeGradKernel).
+struct GradKernelEntry {
+  std::string name;
+  DictionaryAttr description;
+};
+
+/// Builds the manifest of the backward `opName` (op = "attention_grad")
+/// whose kernels, one PTX/cubin, are `kernels` in launch order.
+FailureOr<llvm::json::Object>
+buildGradKernelManifest(StringRef opName, ArrayRef<GradKernelEntry> kernels,
+                        const KernelFiles &files);
+
 } // namespace mlir::moda
 
 #endif // MODA_TARGET_KERNELMANIFEST_H

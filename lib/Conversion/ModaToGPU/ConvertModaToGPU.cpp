@@ -1,5 +1,6 @@
 //===- ConvertModaToGPU.cpp - moda.attention to GPU kernels ---------------===//
 
+#include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
 #include "moda/Conversion/ModaToKernel/AttentionKernel.h"
 #include "moda/Conversion/Passes.h"
 
@@ -134,6 +135,9 @@ ConvertModaToGPUPass::buildLauncher(const AttentionKernelSpec &spec,
 
 void ConvertModaToGPUPass::runOnOperation() {
   ModuleOp module = getOperation();
+  // The backward (moda.attention_grad): ModaGradToGPU.cpp.
+  if (failed(lowerAttentionGradsToGPU(module)))
+    return signalPassFailure();
   bool any = false;
   module.walk([&](AttentionOp) { any = true; });
   if (!any)

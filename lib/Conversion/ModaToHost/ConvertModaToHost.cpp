@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
 #include "moda/Conversion/ModaToKernel/AttentionKernel.h"
 #include "moda/Conversion/Passes.h"
 
@@ -127,6 +128,9 @@ void ConvertModaToHostPass::runOnOperation() {
     return launcher;
   };
   if (failed(lowerAttentions(module, build)))
+    return signalPassFailure();
+  // The backward (moda.attention_grad): ModaGradToHost.cpp.
+  if (failed(lowerAttentionGradsToHost(module)))
     signalPassFailure();
 }
 

@@ -21,7 +21,7 @@ func.func @small_heads_deep(%q: tensor<1x100x16x64xbf16>, %k: tensor<1x100x2x64x
 // -----
 
 // CHECK-LABEL: func @wide_heads_no_depth
-// CHECK: config = #moda.config<block_m = 128, block_n = 64, block_depth = 32, num_warps = 8, num_stages = 2, mma = mma_sync, target = "sm_90a">
+// CHECK: config = #moda.config<block_m = 128, block_n = 32, block_depth = 32, num_warps = 8, num_stages = 2, mma = mma_sync, target = "sm_90a">
 func.func @wide_heads_no_depth(%q: tensor<1x100x4x128xf16>, %k: tensor<1x100x2x128xf16>) -> tensor<1x100x4x128xf16> {
   %o, %l = moda.attention q(%q : tensor<1x100x4x128xf16>) kv(%k, %k : tensor<1x100x2x128xf16>, tensor<1x100x2x128xf16>) -> tensor<1x100x4x128xf16>, tensor<1x4x100xf32>
   return %o : tensor<1x100x4x128xf16>

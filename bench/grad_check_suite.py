@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""The GPU gradient suite of the backward kernels (issue #5: training).
+
+Two steps, because the compiler and the GPU live on different machines:
+
+    # here (MLIR, no GPU): compile the forward and backward of every variant
+    python3 bench/grad_check_suite.py compile --artifacts bench/grad-artifacts
+    # on the GPU machine (PyTorch, the runtime): run every case
+    python3 bench/grad_check_suite.py run --artifacts bench/grad-artifacts \
+        --json bench/results/grad-check.json
+
+Each variant is one module holding a moda.attention and the
+moda.attention_grad of its output (moda.ir.training_module), so that the
+backward kernels run on the forward kernel's out and lse, as in training.
+Kernels are specialized on element type, D, G (Hk = 2), causal and
+visibility; B, T, S and L are runtime sizes. Each case draws fresh random
+inputs and output gradient, poisons the gradients (NaN), runs moda's
+forward and backward through moda.autograd (loss.backward()), and compares
+dq, dk, dv, d_depth_k, d_depth_v with torch autograd through the float64
+reference forward (MODA.md section 3), within MODA.md section 6's tolerances.
+A gradient whose reference is exactly zero (dk and dq when each row sees a
+single key, e.g. T = S = 1 without depth: that key's weight is 1 whatever its
+logit) has no relative error; its rounding residue is divided by the norm of
+the matching value gradient instead, and the case is marked
+`zero_reference_<grad>`.
+"""
+
+import argparse
+import datetime
+import json
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
+
+from moda.ir import training_module  # noqa: E402
+from moda.results import TOLERANCE, measured_commit  # noqa: E402
+
+KV_HEADS = 2
+SEQUENCE_LENGTHS = [1, 63, 200, 1024]
+DEPTHS = [0, 1, 7, 64]
+GROUPS = [1, 2, 4, 8, 16]
+CHUNK = 64
+GRADS = ("dq", "dk", "dv", "dkd", "dvd")
+
+
+def variant_name(dtype, d, g, causal, visibility):
+    return f"{visibility}_{dtype}_d{d}_g{g}_{'causal' if causal else 'full'}"
+
+
+def variants():
+    out = []
+    for dtype in ("bf16", "f16"):
+        for d in (64, 128):
+            for g in GROUPS:
+                for causal in (True, False):
+                    out.append((dtype, d, g, causal, "per_position"))
+            for g in (1, 8):
+                out.append((dtype, d, g, True, "chunk"))
+            for g in (2, 16):
+                out.append((dtype, d, g, False, "depth_only"))
+    return [(variant_name(*v),) + v for v in out]
+
+
+def cases():
+    """Every value of every axis appears; ragged sizes throughout."""
+    result = []
+    per_position = [v for v in variants() if v[5] == "per_position"]
+    for i, (name, dtype, d, g, causal, vis) in enumerate(per_position):
+        for j in range(2):
+            t = SEQUENCE_LENGTHS[(i + 2 * j) % 4]
+            depth = DEPTHS[(i + j) % 4]
+            # Decoding-like: fewer queries than keys (bottom-right causal).
+            s = t + 137 if (causal and j == 1 and t <= 63) else t
+            result.append(dict(kernel=name, dtype=dtype, D=d, G=g, causal=causal,
+                               variant=vis, B=2 if t <= 200 else 1, T=t, S=s,
+                               L=depth))
+    for name, dtype, d, g, causal, vis in [v for v in variants() if v[5] == "chunk"]:
+        for t, depth in [(63, 1), (333, 7)]:
+            result.append(dict(kernel=name, dtype=dtype, D=d, G=g, causal=causal,
+                               variant=vis, B=1, T=t, S=t, L=depth, chunk=CHUNK))
+    for name, dtype, d, g, causal, vis in [v for v in variants() if v[5] == "depth_only"]:
+        for t, depth in [(1, 7), (200, 64)]:
+            result.append(dict(kernel=name, dtype=dtype, D=d, G=g, causal=causal,
+                               variant=vis, B=1, T=t, S=0, L=depth))
+    for c in result:
+        c["Hk"] = KV_HEADS
+        c["Hq"] = KV_HEADS * c["G"]
+    return result
+
+
+def compile_all(artifacts: Path, moda_compile: Path):
+    artifacts.mkdir(parents=True, exist_ok=True)
+
+    def one(variant):
+        name, dtype, d, g, causal, visibility = variant
+        directory = artifacts / name
+        directory.mkdir(exist_ok=True)
+        source = directory / "train.mlir"
+        shape = {"dtype": dtype, "Hq": KV_HEADS * g, "Hk": KV_HEADS, "D": d,
+                 "causal": causal, "visibility": visibility, "chunk": CHUNK}
+        source.write_text(training_module(shape))
+        result = subprocess.run([str(moda_compile), str(source), "-o", str(directory)],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"{name} did not compile:\n{result.stderr}")
+        for ptx in directory.glob("*.ptx"):  # the runtime loads the cubins
+            if ptx.with_suffix(".cubin").exists():
+                ptx.unlink()
+        return f"compiled {name}"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for line in pool.map(one, variants()):
+            print(line, flush=True)
+
+
+def reference_grads(q, k, v, dk, dv, d_out, *, causal, visibility, chunk, scale):
+    """The float64 gradients: torch autograd through moda.reference."""
+    import torch
+    from moda.reference import attention_reference
+    leaves = [None if t is None else t.detach().double().requires_grad_(True)
+              for t in (q, k, v, dk, dv)]
+    out, _ = attention_reference(*leaves, causal=causal, visibility=visibility,
+                                 chunk_size=chunk, scale=scale)
+    (out * d_out.double()).sum().backward()
+    return [None if t is None else
+            (t.grad if t.grad is not None else torch.zeros_like(t)) for t in leaves]
+
+
+def run_case(kernels, case, device):
+    import torch
+    import moda.autograd
+    from moda.reference import relative_error
+    from moda.torch_support import TORCH_DTYPES
+
+    dt = TORCH_DTYPES[case["dtype"]]
+    B, T, S, L, Hq, Hk, D = (case[x] for x in ("B", "T", "S", "L", "Hq", "Hk", "D"))
+    q = torch.randn(B, T, Hq, D, device=device, dtype=dt, requires_grad=True)
+    k = v = None
+    if case["variant"] != "depth_only":
+        k = torch.randn(B, S, Hk, D, device=device, dtype=dt, requires_grad=True)
+        v = torch.randn(B, S, Hk, D, device=device, dtype=dt, requires_grad=True)
+    dk = torch.randn(B, T, L, Hk, D, device=device, dtype=dt, requires_grad=True)
+    dv = torch.randn(B, T, L, Hk, D, device=device, dtype=dt, requires_grad=True)
+    d_out = torch.randn(B, T, Hq, D, device=device, dtype=dt)
+    # Poison: a gradient the kernels leave unwritten stays NaN and fails.
+    for t in (q, k, v, dk, dv):
+        if t is not None:
+            t.grad = None
+    out = moda.autograd.attention(q, k, v, dk, dv, kernels, poison_grads=True)
+    out.backward(d_out)
+    torch.cuda.synchronize()
+    expected = reference_grads(q, k, v, dk, dv, d_out, causal=case["causal"],
+                               visibility=case["variant"], chunk=case.get("chunk", 0),
+                               scale=kernels.forward.scale)
+    errors = {}
+    # A gradient whose float64 reference is exactly zero (a key that is the
+    # only one its rows see has weight 1 whatever its logit: dS = 0, so dk = 0
+    # and dq = 0) has no relative error; its rounding residue is measured
+    # against the gradient of the values (dv, or dvd for the depth part),
+    # the same rows' output gradient flowing through the same keys.
+    companion = {"dq": "dv", "dk": "dv", "dkd": "dvd"}
+    by_name = dict(zip(GRADS, expected))
+    for name, actual, ref in zip(GRADS, (q, k, v, dk, dv), expected):
+        if actual is None:
+            continue
+        if actual.grad is None:
+            errors[f"rel_err_{name}"] = float("inf")
+            continue
+        other = by_name.get(companion.get(name))
+        if (torch.count_nonzero(ref) == 0 and ref.numel() > 0
+                and other is not None and torch.count_nonzero(other) > 0):
+            grad = actual.grad.double()
+            errors[f"rel_err_{name}"] = (
+                float(torch.linalg.norm(grad) / torch.linalg.norm(other))
+                if torch.isfinite(grad).all() else float("inf"))
+            errors[f"zero_reference_{name}"] = True
+        else:
+            errors[f"rel_err_{name}"] = relative_error(actual.grad, ref)
+    return errors
+
+
+def run_all(artifacts: Path, json_path: Path, only=None):
+    import torch
+    import moda.autograd
+
+    torch.manual_seed(0)
+    device = torch.device("cuda")
+    loaded = {}
+    records, failures = [], 0
+    started = time.time()
+    selected = [c for c in cases() if only is None or only in c["kernel"]]
+    for index, case in enumerate(selected):
+        name = case["kernel"]
+        if name not in loaded:
+            loaded[name] = moda.autograd.load_training(str(artifacts / name))
+        try:
+            errors = run_case(loaded[name], case, device)
+            error = ""
+        except Exception as e:  # noqa: BLE001 - recorded as a failure
+            errors, error = {}, f"{type(e).__name__}: {e}"
+        tolerance = TOLERANCE[case["dtype"]]
+        rel = {k: v for k, v in errors.items() if k.startswith("rel_err_")}
+        ok = bool(rel) and not error and all(e <= tolerance for e in rel.values())
+        failures += not ok
+        records.append(dict(case, **errors, tolerance=tolerance, error=error,
+                            **{"pass": ok}))
+        shown = "  ".join(f"{k[8:]} {v:.2e}" for k, v in rel.items())
+        print(f"[{index + 1:3}/{len(selected)}] {'PASS' if ok else 'FAIL'} {name:34} "
+              f"B{case['B']} T{case['T']} S{case['S']} L{case['L']}  {shown} {error}",
+              flush=True)
+    report = {"suite": "grad-check", "commit": measured_commit(),
+              "device": torch.cuda.get_device_name(),
+              "date": datetime.date.today().isoformat(), "cases": records}
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(report, indent=1))
+    worst = {g: max((r.get(f"rel_err_{g}", 0) for r in records), default=0) for g in GRADS}
+    print("max errors: " + "  ".join(f"{g} {e:.2e}" for g, e in worst.items()))
+    print(f"grad-check: {len(records) - failures} passed, {failures} failed "
+          f"({time.time() - started:.0f} s)")
+    return failures == 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compile")
+    c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "grad-artifacts")
+    c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
+    r = sub.add_parser("run")
+    r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "grad-artifacts")
+    r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "grad-check.json")
+    r.add_argument("--only", help="run only kernels whose name contains this")
+    sub.add_parser("count")
+    args = parser.parse_args()
+    if args.command == "compile":
+        compile_all(args.artifacts, args.moda_compile)
+    elif args.command == "run":
+        sys.exit(0 if run_all(args.artifacts, args.json, args.only) else 1)
+    else:
+        print(len(variants()), "variants,", len(cases()), "cases")
+
+
+if __name__ == "__main__":
+    main()

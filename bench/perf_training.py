@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Training-step benchmark of the attention alone: forward + backward.
+
+B = 1, Hk = 8, causal, bf16, the forward benchmark's shapes. Measured in one
+process on the same inputs' shapes, each the median of >= 20 runs timed with
+CUDA events after warm-up:
+
+  ours         moda's forward kernel + moda's backward kernels (dq, dkv,
+               d_depth) through moda.autograd: out.backward(d_out)
+  ours_fwd / ours_bwd   the two halves of `ours`, timed apart
+  sdpa_flash   torch SDPA, FLASH_ATTENTION backend, no depth (enable_gqa)
+  sdpa_cudnn   torch SDPA, CUDNN_ATTENTION backend, no depth
+
+    # here (MLIR): compile the training kernels of each (G, D)
+    python3 bench/perf_training.py compile --artifacts bench/training-artifacts
+    # on the GPU machine
+    python3 bench/perf_training.py run --artifacts bench/training-artifacts \
+        --json bench/results/perf-training.json
+"""
+
+import argparse
+import datetime
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
+
+from moda.ir import training_module  # noqa: E402
+from moda.results import measured_commit  # noqa: E402
+
+KV_HEADS = 8
+# (T, G, D, L). T = 65536 is left out: the SIMT backward alone would take
+# minutes per step there (the SIMT forward alone is ~2.6 s at T=65536, G=8).
+SHAPES = [
+    (4096, 8, 64, 64), (4096, 2, 64, 64), (4096, 8, 64, 128), (4096, 8, 128, 64),
+    (4096, 2, 128, 128),
+    (16384, 8, 64, 64), (16384, 2, 64, 64), (16384, 8, 64, 128),
+    (16384, 8, 128, 64),
+]
+SKIPPED = [dict(T=65536, G=8, D=64, L=64,
+                reason="not run: the SIMT kernels need minutes per step at T=65536")]
+
+
+def kernel_dir(artifacts, g, d):
+    return artifacts / f"train_bf16_d{d}_g{g}_causal"
+
+
+def compile_all(artifacts: Path, moda_compile: Path):
+    for g, d in sorted({(g, d) for _, g, d, _ in SHAPES}):
+        directory = kernel_dir(artifacts, g, d)
+        directory.mkdir(parents=True, exist_ok=True)
+        source = directory / "train.mlir"
+        source.write_text(training_module(dict(dtype="bf16", Hq=KV_HEADS * g,
+                                               Hk=KV_HEADS, D=d, causal=True)))
+        subprocess.run([str(moda_compile), str(source), "-o", str(directory)],
+                       check=True)
+        for ptx in directory.glob("*.ptx"):
+            if ptx.with_suffix(".cubin").exists():
+                ptx.unlink()
+
+
+def time_ms(step, warmup, iters):
+    import torch
+    for _ in range(warmup):
+        step()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(iters):
+        start = torch.cuda.Event(enable_timing=True)
+        end = torch.cuda.Event(enable_timing=True)
+        start.record()
+        step()
+        end.record()
+        end.synchronize()
+        times.append(start.elapsed_time(end))
+    return statistics.median(times)
+
+
+def run_all(artifacts: Path, json_path: Path, iters: int):
+    import torch
+    import torch.nn.functional as F
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    import moda.autograd
+
+    device = torch.device("cuda")
+    torch.manual_seed(0)
+    records = []
+    for T, G, D, L in SHAPES:
+        started = time.time()
+        kernels = moda.autograd.load_training(str(kernel_dir(artifacts, G, D)))
+        Hq = KV_HEADS * G
+        bf16 = torch.bfloat16
+        q = torch.randn(1, T, Hq, D, device=device, dtype=bf16, requires_grad=True)
+        k = torch.randn(1, T, KV_HEADS, D, device=device, dtype=bf16, requires_grad=True)
+        v = torch.randn(1, T, KV_HEADS, D, device=device, dtype=bf16, requires_grad=True)
+        kd = torch.randn(1, T, L, KV_HEADS, D, device=device, dtype=bf16, requires_grad=True)
+        vd = torch.randn(1, T, L, KV_HEADS, D, device=device, dtype=bf16, requires_grad=True)
+        d_out = torch.randn(1, T, Hq, D, device=device, dtype=bf16)
+
+        def ours():
+            out = moda.autograd.attention(q, k, v, kd, vd, kernels)
+            out.backward(d_out)
+
+        saved = {}
+
+        def ours_fwd():
+            saved["out"] = moda.autograd.attention(q, k, v, kd, vd, kernels)
+
+        def ours_bwd():
+            saved["out"].backward(d_out, retain_graph=True)
+
+        warmup = 2 if T >= 16384 else 3
+        record = dict(B=1, T=T, S=T, Hq=Hq, Hk=KV_HEADS, G=G, D=D, L=L,
+                      causal=True, dtype="bf16", variant="per_position")
+        record["ours_ms"] = time_ms(ours, warmup, iters)
+        ours_fwd()
+        record["ours_fwd_ms"] = time_ms(ours_fwd, 1, iters)
+        ours_fwd()
+        record["ours_bwd_ms"] = time_ms(ours_bwd, 1, iters)
+        saved.clear()
+
+        # SDPA without depth, [B, H, T, D], GQA.
+        qs = q.detach().transpose(1, 2).contiguous().requires_grad_(True)
+        ks = k.detach().transpose(1, 2).contiguous().requires_grad_(True)
+        vs = v.detach().transpose(1, 2).contiguous().requires_grad_(True)
+        ds = d_out.transpose(1, 2).contiguous()
+        for impl, backend in (("sdpa_flash", SDPBackend.FLASH_ATTENTION),
+                              ("sdpa_cudnn", SDPBackend.CUDNN_ATTENTION)):
+            def sdpa():
+                with sdpa_kernel(backend):
+                    out = F.scaled_dot_product_attention(qs, ks, vs, is_causal=True,
+                                                         enable_gqa=True)
+                out.backward(ds)
+            try:
+                record[f"{impl}_ms"] = time_ms(sdpa, 3, max(iters, 20))
+            except RuntimeError as e:  # backend unavailable for this shape
+                record[f"{impl}_error"] = str(e).splitlines()[0]
+        for impl in ("sdpa_flash", "sdpa_cudnn"):
+            if f"{impl}_ms" in record:
+                record[f"ours_over_{impl}"] = record["ours_ms"] / record[f"{impl}_ms"]
+        records.append(record)
+        print(f"T{T} G{G} D{D} L{L}: ours {record['ours_ms']:.2f} ms "
+              f"(fwd {record['ours_fwd_ms']:.2f}, bwd {record['ours_bwd_ms']:.2f}), "
+              f"flash {record.get('sdpa_flash_ms', float('nan')):.2f} ms, "
+              f"cudnn {record.get('sdpa_cudnn_ms', float('nan')):.2f} ms "
+              f"[{time.time() - started:.0f} s]", flush=True)
+        del q, k, v, kd, vd, d_out, qs, ks, vs, ds
+        torch.cuda.empty_cache()
+        # Written after every shape: a run cut short keeps what it measured.
+        report = {"suite": "perf-training", "commit": measured_commit(),
+                  "device": torch.cuda.get_device_name(),
+                  "date": datetime.date.today().isoformat(),
+                  "iters": iters, "timing": "median of CUDA-event times, one "
+                  "forward+backward step each", "skipped": SKIPPED,
+                  "cases": records}
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(report, indent=1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compile")
+    c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "training-artifacts")
+    c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
+    r = sub.add_parser("run")
+    r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "training-artifacts")
+    r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "perf-training.json")
+    r.add_argument("--iters", type=int, default=20)
+    args = parser.parse_args()
+    if args.command == "compile":
+        compile_all(args.artifacts, args.moda_compile)
+    else:
+        run_all(args.artifacts, args.json, args.iters)
+
+
+if __name__ == "__main__":
+    main()

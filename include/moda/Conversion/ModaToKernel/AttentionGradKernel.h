@@ -1,0 +1,145 @@
+//===- AttentionGradKernel.h - the MoDA backward kernels --------*- C++ -*-===//
+//
+// The backward of moda.attention (moda.attention_grad) as three SIMT kernels,
+// written once against the ExecutionModel of AttentionKernel.h, like the
+// forward, so that the CPU path runs the very loops the GPU runs:
+//
+//   dq      per block of block_m folded query rows (grid like the forward's):
+//           per row Delta = <d_out, out> (written to the f32 scratch `delta`
+//           [B, Hq, T]) and dq over the row's visible sequence keys and
+//           depth window, with p = exp(scale <q, key> - lse);
+//   dkv     per block of num_warps * 32 sequence keys, one key per thread,
+//           looping over the folded rows that see it (causal bound), in
+//           row tiles of block_n rows staged in shared memory: dk, dv;
+//   d_depth per block of num_warps * 32 (position, entry) pairs of the depth
+//           stream, one pair per thread, looping over the rows that see it
+//           (per position: the G rows of its position; chunk: the rows of
+//           its position up to the end of its chunk): d_depth_k, d_depth_v.
+//
+// Every gradient element has one owner thread: no atomics. The launcher runs
+// the three kernels in this order (dkv and d_depth read `delta`).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_CONVERSION_MODATOKERNEL_ATTENTIONGRADKERNEL_H
+#define MODA_CONVERSION_MODATOKERNEL_ATTENTIONGRADKERNEL_H
+
+#include "moda/Conversion/ModaToKernel/AttentionKernel.h"
+
+namespace mlir::moda {
+
+/// The three kernels of the backward, in launch order.
+enum class GradKernelKind { DQ, DKV, DDepth };
+
+/// "dq", "dkv", "d_depth".
+StringRef getGradKernelSuffix(GradKernelKind kind);
+
+/// Reads the spec of a moda.attention_grad (the same fields as the
+/// forward's), reporting on `op` why it cannot be compiled. The backward
+/// kernels are SIMT: they use block_m, block_n, block_depth and num_warps of
+/// the configuration.
+FailureOr<AttentionKernelSpec> getAttentionGradSpec(AttentionGradOp op);
+
+/// The kernels the backward of `spec` needs, in launch order: dq always, dkv
+/// with a sequence part, d_depth with a depth part.
+SmallVector<GradKernelKind> getGradKernels(const AttentionKernelSpec &spec);
+
+/// The tensors of the backward's ABI, in kernel argument order: q, [k, v],
+/// [depth_k, depth_v], out, lse, d_out, dq, [dk, dv],
+/// [d_depth_k, d_depth_v], delta (scratch). Every kernel of the backward
+/// takes all of them, then the sizes B, T, S, L.
+SmallVector<StringRef> getGradTensorNames(const AttentionKernelSpec &spec);
+
+/// The argument types of every backward kernel: memref<?xT> per tensor
+/// (memref<?xf32> for lse and delta), then four index sizes.
+SmallVector<Type> getGradKernelArgumentTypes(const AttentionKernelSpec &spec);
+
+struct AttentionGradArgs {
+  Value q, k, v, depthK, depthV, out, lse, dOut;
+  Value dq, dk, dv, dDepthK, dDepthV, delta;
+  Value batch, queries, keys, depth;
+};
+
+AttentionGradArgs getGradKernelArgs(const AttentionKernelSpec &spec,
+                                    ValueRange arguments);
+
+/// An execution model of the backward's kernels: in dkv and d_depth a key or
+/// depth entry may be split over `getLanes()` consecutive threads ("lanes"),
+/// each holding D / lanes of its columns (fewer registers per thread), whose
+/// partial dot products are summed across the lanes.
+class GradExecutionModel : public ExecutionModel {
+public:
+  /// Lanes per key / depth entry (1 on the host).
+  virtual int64_t getLanes() const = 0;
+  /// The sum of `value` over the lanes of the calling thread's group. Every
+  /// thread of a warp calls it together (the kernels keep these loops
+  /// uniform).
+  virtual Value sumOverLanes(ImplicitLocOpBuilder &b, Value value) = 0;
+};
+
+/// Lanes per key / depth entry on the GPU: 1 for D < 64, 2 for D = 64, 4 for
+/// D >= 128 (D / lanes a multiple of the 16-byte vector).
+int64_t getGradGPULanes(const AttentionKernelSpec &spec);
+
+/// Keys (dkv) or depth entries (d_depth) one block owns with `lanes` threads
+/// each: num_warps * 32 / lanes.
+int64_t getGradBlockSlots(const AttentionKernelSpec &spec, int64_t lanes);
+
+/// The shared tiles kernel `kind` needs, in ExecutionModel::getSharedTile
+/// order (dq: the forward's four; dkv: q rows, d_out rows, lse, delta;
+/// d_depth: none).
+SmallVector<MemRefType> getGradSharedTileTypes(const AttentionKernelSpec &spec,
+                                               GradKernelKind kind,
+                                               Attribute memorySpace);
+
+/// Emits one thread block of kernel `kind`.
+void buildAttentionGradBlock(ImplicitLocOpBuilder &b,
+                             const AttentionKernelSpec &spec,
+                             GradKernelKind kind, const AttentionGradArgs &args,
+                             GradExecutionModel &model);
+
+/// The grid of kernel `kind` for a model of `lanes` lanes: dq
+/// (ceil(T G / block_m), Hk, B), dkv (ceil(S / slots), Hk, B), d_depth
+/// (ceil(T L / slots), Hk, B), slots = getGradBlockSlots(spec, lanes).
+SmallVector<Value, 3> buildGradGridSize(ImplicitLocOpBuilder &b,
+                                        const AttentionKernelSpec &spec,
+                                        GradKernelKind kind,
+                                        const AttentionGradArgs &args,
+                                        int64_t lanes);
+
+/// The `moda.kernel` description of kernel `kind` of the backward of `op`
+/// (read by moda-compile to write the manifest): the forward's fields with
+/// op = "attention_grad", the tensor list with roles, the kernel's role and
+/// its grid formula.
+DictionaryAttr describeGradKernel(const AttentionKernelSpec &spec,
+                                  GradKernelKind kind, AttentionGradOp op);
+
+/// Builds the kernels of the backward `op` under `name` and returns the
+/// launcher: a function taking the ABI's tensors without `delta`, then the
+/// sizes, that allocates `delta` and runs the kernels in order.
+using GradKernelBuilder = function_ref<func::FuncOp(
+    StringRef name, const AttentionKernelSpec &spec, AttentionGradOp op)>;
+
+/// Lowers every moda.attention_grad of `module` (kernels named
+/// `moda_attention_grad_<n>`), replacing each by a call of its launcher on
+/// flat buffers. Fails with the operator's diagnostic.
+LogicalResult lowerAttentionGrads(ModuleOp module,
+                                  GradKernelBuilder buildKernels);
+
+/// The launcher's argument types: the ABI tensors without delta, the sizes.
+SmallVector<Type> getGradLauncherArgumentTypes(const AttentionKernelSpec &spec);
+
+/// The GPU backward: a gpu.module `<name>_module` with the kernels
+/// `<name>_dq`, `<name>_dkv`, `<name>_d_depth` and a launcher `<name>_launch`
+/// (gpu.alloc of delta, gpu.launch_func of each kernel, gpu.dealloc).
+/// Implemented in lib/Conversion/ModaToGPU.
+LogicalResult lowerAttentionGradsToGPU(ModuleOp module);
+
+/// The host backward: block functions `<name>_<kernel>_block` and a launcher
+/// that allocates delta and loops over each kernel's grid in order.
+/// Implemented in lib/Conversion/ModaToHost.
+LogicalResult lowerAttentionGradsToHost(ModuleOp module);
+
+} // namespace mlir::moda
+
+#endif // MODA_CONVERSION_MODATOKERNEL_ATTENTIONGRADKERNEL_H

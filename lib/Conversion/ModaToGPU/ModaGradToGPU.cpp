@@ -1,0 +1,163 @@
+//===- ModaGradToGPU.cpp - moda.attention_grad to GPU kernels -------------===//
+//
+// Part of convert-moda-to-gpu: every moda.attention_grad becomes one
+// gpu.module `<name>_module` holding its kernels (`<name>_dq`, `<name>_dkv`,
+// `<name>_d_depth`, as the variant needs), so that they share one PTX file and
+// one manifest, and a host launcher `<name>_launch` that allocates the f32
+// scratch `delta` [B, Hq, T] on the device, launches the kernels in order on
+// one stream and frees the scratch.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+using namespace mlir::moda;
+
+namespace {
+
+/// A CUDA thread block: hardware ids, gpu.barrier, workgroup memory.
+class GPUGradExecutionModel : public GradExecutionModel {
+public:
+  GPUGradExecutionModel(gpu::GPUFuncOp kernel, int64_t numThreads,
+                        int64_t lanes)
+      : kernel(kernel), numThreads(numThreads), lanes(lanes) {}
+
+  int64_t getNumThreads() const override { return numThreads; }
+  int64_t getLanes() const override { return lanes; }
+  /// A butterfly over the lanes (consecutive threads of one warp) with
+  /// shfl.sync.bfly; every thread of the warp runs it.
+  Value sumOverLanes(ImplicitLocOpBuilder &b, Value value) override {
+    for (int64_t offset = 1; offset < lanes; offset *= 2) {
+      auto shuffle = gpu::ShuffleOp::create(b, value, offset, /*width=*/32,
+                                            gpu::ShuffleMode::XOR);
+      value = arith::AddFOp::create(b, value, shuffle.getShuffleResult());
+    }
+    return value;
+  }
+  Value getBlockId(ImplicitLocOpBuilder &b, int dim) override {
+    gpu::Dimension dimension = dim == 0   ? gpu::Dimension::x
+                               : dim == 1 ? gpu::Dimension::y
+                                          : gpu::Dimension::z;
+    return gpu::BlockIdOp::create(b, dimension);
+  }
+  Value getThreadId(ImplicitLocOpBuilder &b) override {
+    return gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  }
+  void emitBarrier(ImplicitLocOpBuilder &b) override {
+    gpu::BarrierOp::create(b);
+  }
+  Value getSharedTile(unsigned index) override {
+    return kernel.getWorkgroupAttributions()[index];
+  }
+
+private:
+  gpu::GPUFuncOp kernel;
+  int64_t numThreads, lanes;
+};
+
+gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
+                               const AttentionKernelSpec &spec,
+                               GradKernelKind kind,
+                               DictionaryAttr description) {
+  MLIRContext *ctx = kernels.getContext();
+  OpBuilder builder = OpBuilder::atBlockEnd(kernels.getBody());
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  SmallVector<Type> tileTypes;
+  for (MemRefType type : getGradSharedTileTypes(spec, kind, workgroup))
+    tileTypes.push_back(type);
+  auto type = FunctionType::get(ctx, getGradKernelArgumentTypes(spec), {});
+  Location loc = kernels.getLoc();
+  auto kernel = gpu::GPUFuncOp::create(
+      builder, loc, (name + "_" + getGradKernelSuffix(kind)).str(), type,
+      tileTypes);
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                  builder.getUnitAttr());
+  kernel.setKnownBlockSizeAttr(builder.getDenseI32ArrayAttr(
+      {static_cast<int32_t>(spec.getNumThreads()), 1, 1}));
+  kernel->setAttr(kKernelDescriptionAttrName, description);
+  for (unsigned i = 0, e = kernel.getNumWorkgroupAttributions(); i < e; ++i)
+    kernel.setWorkgroupAttributionAttr(i, "llvm.align",
+                                       builder.getI64IntegerAttr(16));
+  ImplicitLocOpBuilder b(loc, ctx);
+  b.setInsertionPointToStart(&kernel.getBody().front());
+  GPUGradExecutionModel model(kernel, spec.getNumThreads(),
+                              getGradGPULanes(spec));
+  buildAttentionGradBlock(b, spec, kind,
+                          getGradKernelArgs(spec, kernel.getArguments()),
+                          model);
+  gpu::ReturnOp::create(b);
+  return kernel;
+}
+
+func::FuncOp buildGradKernelsAndLauncher(ModuleOp module, StringRef name,
+                                         const AttentionKernelSpec &spec,
+                                         AttentionGradOp op) {
+  MLIRContext *ctx = module.getContext();
+  OpBuilder moduleBuilder = OpBuilder::atBlockEnd(module.getBody());
+  auto kernels = gpu::GPUModuleOp::create(moduleBuilder, module.getLoc(),
+                                          (name + "_module").str());
+  SymbolTable(module).insert(kernels);
+  SmallVector<gpu::GPUFuncOp> built;
+  for (GradKernelKind kind : getGradKernels(spec))
+    built.push_back(buildGradKernel(kernels, name, spec, kind,
+                                    describeGradKernel(spec, kind, op)));
+
+  OpBuilder builder(ctx);
+  builder.setInsertionPoint(kernels);
+  auto type =
+      FunctionType::get(ctx, getGradLauncherArgumentTypes(spec), {});
+  auto launcher = func::FuncOp::create(builder, module.getLoc(),
+                                       (name + "_launch").str(), type);
+  SymbolTable(module).insert(launcher);
+  ImplicitLocOpBuilder b(module.getLoc(), ctx);
+  b.setInsertionPointToStart(launcher.addEntryBlock());
+  // The kernels' arguments: the launcher's, with delta before the sizes.
+  SmallVector<Value> arguments(launcher.getArguments());
+  Value batch = arguments[arguments.size() - 4];
+  Value queries = arguments[arguments.size() - 3];
+  Value rows = arith::MulIOp::create(
+      b, arith::MulIOp::create(b, batch, queries),
+      arith::ConstantIndexOp::create(b, spec.numQueryHeads));
+  auto deltaType = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
+  Value delta = gpu::AllocOp::create(b, deltaType, /*asyncToken=*/Type(),
+                                     ValueRange(), ValueRange{rows},
+                                     ValueRange())
+                    .getMemref();
+  arguments.insert(arguments.end() - 4, delta);
+  AttentionGradArgs args = getGradKernelArgs(spec, arguments);
+  Value one = arith::ConstantIndexOp::create(b, 1);
+  Value threads = arith::ConstantIndexOp::create(b, spec.getNumThreads());
+  // One stream: each kernel starts after the previous one has finished.
+  for (auto [kind, kernel] : llvm::zip(getGradKernels(spec), built)) {
+    SmallVector<Value, 3> grid =
+        buildGradGridSize(b, spec, kind, args, getGradGPULanes(spec));
+    gpu::LaunchFuncOp::create(b, kernel, {grid[0], grid[1], grid[2]},
+                              {threads, one, one},
+                              /*dynamicSharedMemorySize=*/Value(), arguments);
+  }
+  gpu::DeallocOp::create(b, /*asyncToken=*/Type(), ValueRange(), delta);
+  func::ReturnOp::create(b);
+  return launcher;
+}
+
+} // namespace
+
+LogicalResult mlir::moda::lowerAttentionGradsToGPU(ModuleOp module) {
+  bool any = false;
+  module.walk([&](AttentionGradOp) { any = true; });
+  if (!any)
+    return success();
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  UnitAttr::get(module.getContext()));
+  return lowerAttentionGrads(
+      module, [&](StringRef name, const AttentionKernelSpec &spec,
+                  AttentionGradOp op) {
+        return buildGradKernelsAndLauncher(module, name, spec, op);
+      });
+}

@@ -1,0 +1,131 @@
+//===- ModaGradToHost.cpp - moda.attention_grad to the host kernels -------===//
+//
+// Part of convert-moda-to-host: the backward's kernels built for one thread
+// per block (the same builder as the GPU's), a block function each
+// (`<name>_<kernel>_block`, block ids as its last arguments, shared tiles on
+// the stack, no barriers), and a launcher `<name>_launch` that allocates the
+// scratch `delta`, loops over each kernel's grid in launch order and frees
+// the scratch.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+using namespace mlir::moda;
+
+namespace {
+
+class HostGradExecutionModel : public GradExecutionModel {
+public:
+  HostGradExecutionModel(ValueRange blockIds, ValueRange tiles)
+      : blockIds(blockIds), tiles(tiles.begin(), tiles.end()) {}
+
+  int64_t getNumThreads() const override { return 1; }
+  int64_t getLanes() const override { return 1; }
+  Value sumOverLanes(ImplicitLocOpBuilder &b, Value value) override {
+    return value;
+  }
+  Value getBlockId(ImplicitLocOpBuilder &b, int dim) override {
+    return blockIds[dim];
+  }
+  Value getThreadId(ImplicitLocOpBuilder &b) override {
+    return arith::ConstantIndexOp::create(b, 0);
+  }
+  void emitBarrier(ImplicitLocOpBuilder &b) override {}
+  Value getSharedTile(unsigned index) override { return tiles[index]; }
+
+private:
+  ValueRange blockIds;
+  SmallVector<Value> tiles;
+};
+
+func::FuncOp buildBlockFunction(OpBuilder &builder, Location loc,
+                                StringRef name,
+                                const AttentionKernelSpec &spec,
+                                GradKernelKind kind,
+                                DictionaryAttr description) {
+  MLIRContext *ctx = builder.getContext();
+  SmallVector<Type> types = getGradKernelArgumentTypes(spec);
+  types.append(3, IndexType::get(ctx)); // block ids x, y, z
+  auto block = func::FuncOp::create(
+      builder, loc,
+      (name + "_" + getGradKernelSuffix(kind) + "_block").str(),
+      FunctionType::get(ctx, types, {}));
+  block.setPrivate();
+  block->setAttr(kKernelDescriptionAttrName, description);
+  ImplicitLocOpBuilder b(loc, ctx);
+  b.setInsertionPointToStart(block.addEntryBlock());
+  SmallVector<Value> tiles;
+  for (MemRefType type : getGradSharedTileTypes(spec, kind, Attribute()))
+    tiles.push_back(memref::AllocaOp::create(b, type, b.getI64IntegerAttr(16)));
+  ValueRange arguments = block.getArguments();
+  HostGradExecutionModel model(arguments.take_back(3), tiles);
+  buildAttentionGradBlock(b, spec, kind,
+                          getGradKernelArgs(spec, arguments.drop_back(3)),
+                          model);
+  func::ReturnOp::create(b);
+  return block;
+}
+
+} // namespace
+
+LogicalResult mlir::moda::lowerAttentionGradsToHost(ModuleOp module) {
+  OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
+  SymbolTable symbols(module);
+  Location loc = module.getLoc();
+  return lowerAttentionGrads(module, [&](StringRef name,
+                                         const AttentionKernelSpec &spec,
+                                         AttentionGradOp op) {
+    MLIRContext *ctx = module.getContext();
+    SmallVector<func::FuncOp> blocks;
+    for (GradKernelKind kind : getGradKernels(spec)) {
+      func::FuncOp block =
+          buildBlockFunction(builder, loc, name, spec, kind,
+                             describeGradKernel(spec, kind, op));
+      symbols.insert(block);
+      blocks.push_back(block);
+    }
+    auto type =
+        FunctionType::get(ctx, getGradLauncherArgumentTypes(spec), {});
+    auto launcher =
+        func::FuncOp::create(builder, loc, (name + "_launch").str(), type);
+    symbols.insert(launcher);
+    ImplicitLocOpBuilder b(loc, ctx);
+    b.setInsertionPointToStart(launcher.addEntryBlock());
+    SmallVector<Value> arguments(launcher.getArguments());
+    Value batch = arguments[arguments.size() - 4];
+    Value queries = arguments[arguments.size() - 3];
+    Value rows = arith::MulIOp::create(
+        b, arith::MulIOp::create(b, batch, queries),
+        arith::ConstantIndexOp::create(b, spec.numQueryHeads));
+    auto deltaType = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
+    Value delta = memref::AllocOp::create(b, deltaType, ValueRange{rows});
+    arguments.insert(arguments.end() - 4, delta);
+    AttentionGradArgs args = getGradKernelArgs(spec, arguments);
+    Value zero = arith::ConstantIndexOp::create(b, 0);
+    Value one = arith::ConstantIndexOp::create(b, 1);
+    // The kernels in launch order; within one, blocks are independent.
+    for (auto [kind, block] : llvm::zip(getGradKernels(spec), blocks)) {
+      SmallVector<Value, 3> grid =
+          buildGradGridSize(b, spec, kind, args, /*lanes=*/1);
+      func::FuncOp callee = block;
+      scf::buildLoopNest(
+          b, loc, {zero, zero, zero}, {grid[2], grid[1], grid[0]},
+          {one, one, one},
+          [&](OpBuilder &nested, Location nestedLoc, ValueRange zyx) {
+            SmallVector<Value> operands(arguments);
+            operands.append({zyx[2], zyx[1], zyx[0]});
+            func::CallOp::create(nested, nestedLoc, callee, operands);
+          });
+    }
+    memref::DeallocOp::create(b, delta);
+    func::ReturnOp::create(b);
+    return launcher;
+  });
+}

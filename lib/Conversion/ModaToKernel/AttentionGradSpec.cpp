@@ -1,0 +1,381 @@
+//===- AttentionGradSpec.cpp - what the backward kernels depend on --------===//
+//
+// The spec, ABI, grids and manifest description of the backward kernels of
+// moda.attention_grad, and the replacement of the operator by a call of its
+// launcher (shared by the GPU and the host lowering).
+//
+//===----------------------------------------------------------------------===//
+
+#include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
+#include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::moda;
+
+StringRef mlir::moda::getGradKernelSuffix(GradKernelKind kind) {
+  switch (kind) {
+  case GradKernelKind::DQ:
+    return "dq";
+  case GradKernelKind::DKV:
+    return "dkv";
+  case GradKernelKind::DDepth:
+    return "d_depth";
+  }
+  llvm_unreachable("unknown backward kernel");
+}
+
+int64_t mlir::moda::getGradGPULanes(const AttentionKernelSpec &spec) {
+  int64_t width = getVectorWidth(spec.elementType);
+  int64_t lanes = spec.headDim >= 128 ? 4 : spec.headDim >= 64 ? 2 : 1;
+  while (lanes > 1 && (spec.headDim % (lanes * width) != 0 ||
+                       spec.getNumThreads() % lanes != 0))
+    lanes /= 2;
+  return lanes;
+}
+
+int64_t mlir::moda::getGradBlockSlots(const AttentionKernelSpec &spec,
+                                      int64_t lanes) {
+  return spec.getNumThreads() / lanes;
+}
+
+/// Shared memory of the dkv kernel: block_n rows of q and of d_out, and
+/// their lse and Delta (f32).
+static int64_t getDkvSharedMemoryBytes(KernelConfigAttr config,
+                                       int64_t headDim, Type elementType) {
+  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+  return 2 * config.getBlockN() * (headDim * elementBytes + 4);
+}
+
+FailureOr<AttentionKernelSpec>
+mlir::moda::getAttentionGradSpec(AttentionGradOp op) {
+  AttentionKernelSpec spec;
+  spec.config = op.getConfigAttr();
+  if (!spec.config)
+    return op.emitOpError("has no kernel configuration; run "
+                          "-moda-select-kernel-config before lowering");
+  spec.elementType = op.getQ().getType().getElementType();
+  spec.numQueryHeads = op.getNumQueryHeads();
+  spec.numKVHeads = op.getNumKVHeads();
+  spec.groupSize = op.getGroupSize();
+  spec.headDim = op.getHeadDim();
+  spec.causal = op.getCausal();
+  spec.visibility = op.getVisibility();
+  spec.chunkSize = op.getChunkSizeAttr() ? op.getChunkSizeAttr().getInt() : 0;
+  spec.scale = op.getScale() ? op.getScale()->convertToDouble()
+                             : 1.0 / std::sqrt(double(spec.headDim));
+  spec.hasSequence = bool(op.getK());
+  spec.hasDepth = bool(op.getDepthK());
+
+  // The backward kernels are SIMT whatever the configuration's mma and
+  // stages say; the rules they share with the forward still hold.
+  // (block_m being a multiple of G is the op verifier's rule.)
+  KernelConfigAttr config = spec.config;
+  int64_t width = getVectorWidth(spec.elementType);
+  if (spec.headDim % width != 0)
+    return op.emitOpError() << "head dim D = " << spec.headDim
+                            << " must be a multiple of " << width
+                            << " for 16-byte loads of " << spec.elementType;
+  int64_t dqShared =
+      getForwardSharedMemoryBytes(config, spec.headDim, spec.elementType);
+  int64_t dkvShared =
+      getDkvSharedMemoryBytes(config, spec.headDim, spec.elementType);
+  if (std::max(dqShared, dkvShared) > kMaxStaticSharedMemoryBytes)
+    return op.emitOpError()
+           << "config needs " << std::max(dqShared, dkvShared)
+           << " bytes of shared memory in a backward kernel, more than the "
+           << kMaxStaticSharedMemoryBytes << " a block may declare";
+  return spec;
+}
+
+SmallVector<GradKernelKind>
+mlir::moda::getGradKernels(const AttentionKernelSpec &spec) {
+  SmallVector<GradKernelKind> kinds = {GradKernelKind::DQ};
+  if (spec.hasSequence)
+    kinds.push_back(GradKernelKind::DKV);
+  if (spec.hasDepth)
+    kinds.push_back(GradKernelKind::DDepth);
+  return kinds;
+}
+
+SmallVector<StringRef>
+mlir::moda::getGradTensorNames(const AttentionKernelSpec &spec) {
+  SmallVector<StringRef> names = {"q"};
+  if (spec.hasSequence)
+    names.append({"k", "v"});
+  if (spec.hasDepth)
+    names.append({"depth_k", "depth_v"});
+  names.append({"out", "lse", "d_out", "dq"});
+  if (spec.hasSequence)
+    names.append({"dk", "dv"});
+  if (spec.hasDepth)
+    names.append({"d_depth_k", "d_depth_v"});
+  names.push_back("delta");
+  return names;
+}
+
+SmallVector<Type>
+mlir::moda::getGradKernelArgumentTypes(const AttentionKernelSpec &spec) {
+  MLIRContext *ctx = spec.elementType.getContext();
+  auto flat = MemRefType::get({ShapedType::kDynamic}, spec.elementType);
+  auto flatF32 =
+      MemRefType::get({ShapedType::kDynamic}, Float32Type::get(ctx));
+  SmallVector<Type> types;
+  for (StringRef name : getGradTensorNames(spec))
+    types.push_back(name == "lse" || name == "delta" ? flatF32 : flat);
+  types.append(4, IndexType::get(ctx)); // B, T, S, L
+  return types;
+}
+
+SmallVector<Type>
+mlir::moda::getGradLauncherArgumentTypes(const AttentionKernelSpec &spec) {
+  SmallVector<Type> types = getGradKernelArgumentTypes(spec);
+  // delta is the last tensor, right before the four sizes.
+  types.erase(types.end() - 5);
+  return types;
+}
+
+AttentionGradArgs mlir::moda::getGradKernelArgs(const AttentionKernelSpec &spec,
+                                                ValueRange arguments) {
+  AttentionGradArgs args;
+  unsigned next = 0;
+  args.q = arguments[next++];
+  if (spec.hasSequence) {
+    args.k = arguments[next++];
+    args.v = arguments[next++];
+  }
+  if (spec.hasDepth) {
+    args.depthK = arguments[next++];
+    args.depthV = arguments[next++];
+  }
+  args.out = arguments[next++];
+  args.lse = arguments[next++];
+  args.dOut = arguments[next++];
+  args.dq = arguments[next++];
+  if (spec.hasSequence) {
+    args.dk = arguments[next++];
+    args.dv = arguments[next++];
+  }
+  if (spec.hasDepth) {
+    args.dDepthK = arguments[next++];
+    args.dDepthV = arguments[next++];
+  }
+  args.delta = arguments[next++];
+  args.batch = arguments[next++];
+  args.queries = arguments[next++];
+  args.keys = arguments[next++];
+  args.depth = arguments[next++];
+  return args;
+}
+
+SmallVector<MemRefType>
+mlir::moda::getGradSharedTileTypes(const AttentionKernelSpec &spec,
+                                   GradKernelKind kind, Attribute memorySpace) {
+  switch (kind) {
+  case GradKernelKind::DQ:
+    return getSharedTileTypes(spec, memorySpace);
+  case GradKernelKind::DKV: {
+    int64_t rows = spec.config.getBlockN();
+    auto rowTile = MemRefType::get({rows * spec.headDim}, spec.elementType,
+                                   MemRefLayoutAttrInterface(), memorySpace);
+    auto scalars =
+        MemRefType::get({rows}, Float32Type::get(spec.elementType.getContext()),
+                        MemRefLayoutAttrInterface(), memorySpace);
+    return {rowTile, rowTile, scalars, scalars};
+  }
+  case GradKernelKind::DDepth:
+    return {};
+  }
+  llvm_unreachable("unknown backward kernel");
+}
+
+SmallVector<Value, 3>
+mlir::moda::buildGradGridSize(ImplicitLocOpBuilder &b,
+                              const AttentionKernelSpec &spec,
+                              GradKernelKind kind,
+                              const AttentionGradArgs &args, int64_t lanes) {
+  Value heads = arith::ConstantIndexOp::create(b, spec.numKVHeads);
+  Value slots =
+      arith::ConstantIndexOp::create(b, getGradBlockSlots(spec, lanes));
+  switch (kind) {
+  case GradKernelKind::DQ:
+    return buildGridSize(b, spec, args.batch, args.queries);
+  case GradKernelKind::DKV:
+    return {arith::CeilDivUIOp::create(b, args.keys, slots), heads,
+            args.batch};
+  case GradKernelKind::DDepth: {
+    Value pairs = arith::MulIOp::create(b, args.queries, args.depth);
+    return {arith::CeilDivUIOp::create(b, pairs, slots), heads, args.batch};
+  }
+  }
+  llvm_unreachable("unknown backward kernel");
+}
+
+DictionaryAttr mlir::moda::describeGradKernel(const AttentionKernelSpec &spec,
+                                              GradKernelKind kind,
+                                              AttentionGradOp op) {
+  Builder b(op.getContext());
+  auto staticSize = [](Value tensor, int64_t dim) -> int64_t {
+    if (!tensor)
+      return 0;
+    int64_t size = cast<RankedTensorType>(tensor.getType()).getDimSize(dim);
+    return ShapedType::isDynamic(size) ? -1 : size;
+  };
+  SmallVector<int64_t> sizes = {staticSize(op.getQ(), 0),
+                                staticSize(op.getQ(), 1),
+                                staticSize(op.getK(), 1),
+                                staticSize(op.getDepthK(), 2)};
+  SmallVector<Attribute> tensors;
+  for (StringRef name : getGradTensorNames(spec))
+    tensors.push_back(b.getStringAttr(name));
+  // The grid as the manifest writes it: x = ceil(symbol [* times] *
+  // multiplier / divisor), y = Hk, z = B.
+  NamedAttrList grid;
+  switch (kind) {
+  case GradKernelKind::DQ:
+    grid.append("symbol", b.getStringAttr("T"));
+    grid.append("multiplier", b.getI64IntegerAttr(spec.groupSize));
+    grid.append("divisor", b.getI64IntegerAttr(spec.config.getBlockM()));
+    break;
+  case GradKernelKind::DKV:
+    grid.append("symbol", b.getStringAttr("S"));
+    grid.append("multiplier", b.getI64IntegerAttr(1));
+    grid.append("divisor", b.getI64IntegerAttr(
+                               getGradBlockSlots(spec, getGradGPULanes(spec))));
+    break;
+  case GradKernelKind::DDepth:
+    grid.append("symbol", b.getStringAttr("T"));
+    grid.append("times", b.getStringAttr("L"));
+    grid.append("multiplier", b.getI64IntegerAttr(1));
+    grid.append("divisor", b.getI64IntegerAttr(
+                               getGradBlockSlots(spec, getGradGPULanes(spec))));
+    break;
+  }
+  NamedAttrList fields;
+  fields.append("op", b.getStringAttr("attention_grad"));
+  fields.append("launch", b.getStringAttr(getGradKernelSuffix(kind)));
+  SmallVector<GradKernelKind> kinds = getGradKernels(spec);
+  fields.append("launch_index",
+                b.getI64IntegerAttr(llvm::find(kinds, kind) - kinds.begin()));
+  fields.append("element_type", TypeAttr::get(spec.elementType));
+  fields.append("num_query_heads", b.getI64IntegerAttr(spec.numQueryHeads));
+  fields.append("num_kv_heads", b.getI64IntegerAttr(spec.numKVHeads));
+  fields.append("head_dim", b.getI64IntegerAttr(spec.headDim));
+  fields.append("causal", b.getBoolAttr(spec.causal));
+  fields.append("visibility",
+                b.getStringAttr(stringifyDepthVisibility(spec.visibility)));
+  fields.append("chunk_size", b.getI64IntegerAttr(spec.chunkSize));
+  fields.append("scale", b.getF64FloatAttr(spec.scale));
+  fields.append("config", spec.config);
+  fields.append("tensors", b.getArrayAttr(tensors));
+  fields.append("static_sizes", b.getDenseI64ArrayAttr(sizes));
+  fields.append("grid_x", grid.getDictionary(op.getContext()));
+  fields.append("threads", b.getI64IntegerAttr(spec.getNumThreads()));
+  if (kind != GradKernelKind::DQ)
+    fields.append("lanes", b.getI64IntegerAttr(getGradGPULanes(spec)));
+  return fields.getDictionary(op.getContext());
+}
+
+//===----------------------------------------------------------------------===//
+// Replacing the operator by a call of its launcher
+//===----------------------------------------------------------------------===//
+
+static Value flatten(ImplicitLocOpBuilder &b, Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  ReassociationIndices all =
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  Value flat = memref::CollapseShapeOp::create(
+      b, buffer, ArrayRef<ReassociationIndices>{all});
+  auto dynamic = MemRefType::get({ShapedType::kDynamic}, type.getElementType());
+  return memref::CastOp::create(b, dynamic, flat);
+}
+
+static void replaceGradWithLauncherCall(RewriterBase &rewriter,
+                                        AttentionGradOp op,
+                                        const AttentionKernelSpec &spec,
+                                        func::FuncOp launcher) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+  auto inputBuffer = [&](Value tensor) {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    Value buffer = bufferization::ToBufferOp::create(
+        b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
+        /*read_only=*/true);
+    return flatten(b, buffer);
+  };
+  // Each gradient has the type of the operand it differentiates, and that
+  // operand's dynamic sizes.
+  auto allocateLike = [&](Value operand) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    SmallVector<Value> dynamicSizes;
+    for (auto [i, size] : llvm::enumerate(type.getShape()))
+      if (ShapedType::isDynamic(size))
+        dynamicSizes.push_back(tensor::DimOp::create(b, operand, i));
+    return memref::AllocOp::create(
+        b, MemRefType::get(type.getShape(), type.getElementType()),
+        dynamicSizes);
+  };
+  Value zero = arith::ConstantIndexOp::create(b, 0);
+  Value batch = tensor::DimOp::create(b, op.getQ(), 0);
+  Value queries = tensor::DimOp::create(b, op.getQ(), 1);
+  Value keys = spec.hasSequence ? tensor::DimOp::create(b, op.getK(), 1).getResult()
+                                : zero;
+  Value depth = spec.hasDepth
+                    ? tensor::DimOp::create(b, op.getDepthK(), 2).getResult()
+                    : zero;
+
+  SmallVector<Value> operands = {inputBuffer(op.getQ())};
+  if (spec.hasSequence)
+    operands.append({inputBuffer(op.getK()), inputBuffer(op.getV())});
+  if (spec.hasDepth)
+    operands.append({inputBuffer(op.getDepthK()), inputBuffer(op.getDepthV())});
+  operands.append({inputBuffer(op.getOut()), inputBuffer(op.getLse()),
+                   inputBuffer(op.getDOut())});
+  SmallVector<std::pair<Value, Value>> results; // (buffer, result)
+  auto output = [&](Value operand, Value result) {
+    Value buffer = allocateLike(operand);
+    results.push_back({buffer, result});
+    operands.push_back(flatten(b, buffer));
+  };
+  output(op.getQ(), op.getDq());
+  if (spec.hasSequence) {
+    output(op.getK(), op.getDk());
+    output(op.getV(), op.getDv());
+  }
+  if (spec.hasDepth) {
+    output(op.getDepthK(), op.getDDepthK());
+    output(op.getDepthV(), op.getDDepthV());
+  }
+  operands.append({batch, queries, keys, depth});
+  func::CallOp::create(b, launcher, operands);
+
+  SmallVector<Value> replacements;
+  for (auto [buffer, result] : results)
+    replacements.push_back(bufferization::ToTensorOp::create(
+        b, result.getType(), buffer, b.getUnitAttr(), b.getUnitAttr()));
+  rewriter.replaceOp(op, replacements);
+}
+
+LogicalResult mlir::moda::lowerAttentionGrads(ModuleOp module,
+                                              GradKernelBuilder buildKernels) {
+  SmallVector<AttentionGradOp> grads;
+  module.walk([&](AttentionGradOp op) { grads.push_back(op); });
+  IRRewriter rewriter(module.getContext());
+  for (auto [index, op] : llvm::enumerate(grads)) {
+    FailureOr<AttentionKernelSpec> spec = getAttentionGradSpec(op);
+    if (failed(spec))
+      return failure();
+    std::string name = "moda_attention_grad_" + std::to_string(index);
+    func::FuncOp launcher = buildKernels(name, *spec, op);
+    replaceGradWithLauncherCall(rewriter, op, *spec, launcher);
+  }
+  return success();
+}

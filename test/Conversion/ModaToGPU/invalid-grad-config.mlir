@@ -1,0 +1,27 @@
+// RUN: moda-opt %s -convert-moda-to-gpu -split-input-file -verify-diagnostics
+// RUN: moda-opt %s -convert-moda-to-host -split-input-file -verify-diagnostics
+
+// The backward's lowerings compile only configurations their kernels can
+// honour, and say why not.
+
+func.func @no_config(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %lse: tensor<1x4x16xf32>) -> tensor<1x16x4x64xbf16> {
+  // expected-error @+1 {{has no kernel configuration; run -moda-select-kernel-config before lowering}}
+  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) out(%q, %lse : tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x64xbf16>) -> dq(tensor<1x16x4x64xbf16>) dkv(tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>)
+  return %dq : tensor<1x16x4x64xbf16>
+}
+
+// -----
+
+func.func @narrow_heads(%q: tensor<1x16x4x4xbf16>, %k: tensor<1x16x2x4xbf16>, %lse: tensor<1x4x16xf32>) -> tensor<1x16x4x4xbf16> {
+  // expected-error @+1 {{head dim D = 4 must be a multiple of 8 for 16-byte loads of 'bf16'}}
+  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x4x4xbf16>) kv(%k, %k : tensor<1x16x2x4xbf16>, tensor<1x16x2x4xbf16>) out(%q, %lse : tensor<1x16x4x4xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x4xbf16>) {config = #moda.config<block_m = 32, block_n = 32, block_depth = 16, num_warps = 2, num_stages = 1, mma = fma, target = "sm_90a">} -> dq(tensor<1x16x4x4xbf16>) dkv(tensor<1x16x2x4xbf16>, tensor<1x16x2x4xbf16>)
+  return %dq : tensor<1x16x4x4xbf16>
+}
+
+// -----
+
+func.func @too_much_shared_memory(%q: tensor<1x16x4x256xbf16>, %k: tensor<1x16x2x256xbf16>, %lse: tensor<1x4x16xf32>) -> tensor<1x16x4x256xbf16> {
+  // expected-error @+1 {{config needs 65536 bytes of shared memory in a backward kernel, more than the 49152 a block may declare}}
+  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x4x256xbf16>) kv(%k, %k : tensor<1x16x2x256xbf16>, tensor<1x16x2x256xbf16>) out(%q, %lse : tensor<1x16x4x256xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x256xbf16>) {config = #moda.config<block_m = 32, block_n = 32, block_depth = 32, num_warps = 2, num_stages = 1, mma = fma, target = "sm_90a">} -> dq(tensor<1x16x4x256xbf16>) dkv(tensor<1x16x2x256xbf16>, tensor<1x16x2x256xbf16>)
+  return %dq : tensor<1x16x4x256xbf16>
+}

@@ -1,0 +1,238 @@
+//===- GradManifestTest.cpp - the backward's multi-kernel manifest --------===//
+//
+// A moda.attention_grad artifact (docs/artifacts.md): one module, op
+// "attention_grad", the kernels dq, [dkv], [d_depth] in "launches", every
+// kernel taking the same parameters, and the scratch tensor delta.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CallValidation.h"
+#include "Manifest.h"
+#include "TestManifests.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+using namespace moda::runtime;
+using moda::test::replaceOnce;
+
+namespace {
+
+std::string gradManifest() {
+  return R"json({
+  "format": "moda-kernel/1",
+  "kernel": "moda_attention_grad_0",
+  "ptx": "moda_attention_grad_0.ptx",
+  "target": "sm_90a",
+  "op": "attention_grad",
+  "element_type": "bf16",
+  "causal": true,
+  "visibility": "per_position",
+  "chunk_size": 0,
+  "scale": 0.125,
+  "num_query_heads": 8,
+  "num_kv_heads": 2,
+  "head_dim": 64,
+  "config": {"block_m": 128, "block_n": 64, "block_depth": 64,
+             "num_warps": 8, "num_stages": 1, "mma": "fma"},
+  "tensors": [
+    {"name": "q", "dtype": "bf16", "role": "input", "shape": ["B", "T", 8, 64]},
+    {"name": "k", "dtype": "bf16", "role": "input", "shape": ["B", "S", 2, 64]},
+    {"name": "v", "dtype": "bf16", "role": "input", "shape": ["B", "S", 2, 64]},
+    {"name": "depth_k", "dtype": "bf16", "role": "input", "shape": ["B", "T", "L", 2, 64]},
+    {"name": "depth_v", "dtype": "bf16", "role": "input", "shape": ["B", "T", "L", 2, 64]},
+    {"name": "out", "dtype": "bf16", "role": "input", "shape": ["B", "T", 8, 64]},
+    {"name": "lse", "dtype": "f32", "role": "input", "shape": ["B", 8, "T"]},
+    {"name": "d_out", "dtype": "bf16", "role": "input", "shape": ["B", "T", 8, 64]},
+    {"name": "dq", "dtype": "bf16", "role": "output", "shape": ["B", "T", 8, 64]},
+    {"name": "dk", "dtype": "bf16", "role": "output", "shape": ["B", "S", 2, 64]},
+    {"name": "dv", "dtype": "bf16", "role": "output", "shape": ["B", "S", 2, 64]},
+    {"name": "d_depth_k", "dtype": "bf16", "role": "output", "shape": ["B", "T", "L", 2, 64]},
+    {"name": "d_depth_v", "dtype": "bf16", "role": "output", "shape": ["B", "T", "L", 2, 64]},
+    {"name": "delta", "dtype": "f32", "role": "scratch", "shape": ["B", 8, "T"]}
+  ],
+  "sizes": {"B": null, "T": null, "S": null, "L": null},
+  "params": [
+    {"kind": "buffer", "tensor": "q"}, {"kind": "buffer", "tensor": "k"},
+    {"kind": "buffer", "tensor": "v"}, {"kind": "buffer", "tensor": "depth_k"},
+    {"kind": "buffer", "tensor": "depth_v"}, {"kind": "buffer", "tensor": "out"},
+    {"kind": "buffer", "tensor": "lse"}, {"kind": "buffer", "tensor": "d_out"},
+    {"kind": "buffer", "tensor": "dq"}, {"kind": "buffer", "tensor": "dk"},
+    {"kind": "buffer", "tensor": "dv"}, {"kind": "buffer", "tensor": "d_depth_k"},
+    {"kind": "buffer", "tensor": "d_depth_v"}, {"kind": "buffer", "tensor": "delta"},
+    {"kind": "size", "symbol": "B"}, {"kind": "size", "symbol": "T"},
+    {"kind": "size", "symbol": "S"}, {"kind": "size", "symbol": "L"}
+  ],
+  "launches": [
+    {"kernel": "moda_attention_grad_0_dq",
+     "grid": [{"symbol": "T", "multiplier": 4, "divisor": 128}, {"constant": 2},
+              {"symbol": "B", "multiplier": 1, "divisor": 1}],
+     "block": [256, 1, 1], "dynamic_shared_memory": 0},
+    {"kernel": "moda_attention_grad_0_dkv",
+     "grid": [{"symbol": "S", "multiplier": 1, "divisor": 256}, {"constant": 2},
+              {"symbol": "B", "multiplier": 1, "divisor": 1}],
+     "block": [256, 1, 1], "dynamic_shared_memory": 0},
+    {"kernel": "moda_attention_grad_0_d_depth",
+     "grid": [{"symbol": "T", "times": "L", "multiplier": 1, "divisor": 256},
+              {"constant": 2}, {"symbol": "B", "multiplier": 1, "divisor": 1}],
+     "block": [256, 1, 1], "dynamic_shared_memory": 0}
+  ]
+}
+)json";
+}
+
+std::string errorAfter(const std::string &from, const std::string &to) {
+  Manifest manifest;
+  Error error =
+      parseManifest(replaceOnce(gradManifest(), from, to), ".", manifest);
+  EXPECT_TRUE(error.failed()) << "accepted: " << from << " -> " << to;
+  return error.message;
+}
+
+struct Call {
+  std::deque<std::vector<int64_t>> shapes;
+  std::vector<moda_tensor> tensors;
+  void add(const char *name, int dtype, std::vector<int64_t> shape,
+           uintptr_t address) {
+    shapes.push_back(std::move(shape));
+    tensors.push_back({name, dtype, static_cast<int>(shapes.back().size()),
+                       shapes.back().data(), nullptr,
+                       reinterpret_cast<void *>(address)});
+  }
+};
+
+/// B = 1, T = 300, S = 600, L = 3.
+void fillCall(Call &call, int64_t keys, int64_t depth) {
+  uintptr_t address = 0x100000;
+  auto add = [&](const char *name, int dtype, std::vector<int64_t> shape) {
+    call.add(name, dtype, std::move(shape), address);
+    address += 0x100000;
+  };
+  for (const char *name : {"q", "out", "d_out", "dq"})
+    add(name, MODA_BF16, {1, 300, 8, 64});
+  for (const char *name : {"k", "v", "dk", "dv"})
+    add(name, MODA_BF16, {1, keys, 2, 64});
+  for (const char *name : {"depth_k", "depth_v", "d_depth_k", "d_depth_v"})
+    add(name, MODA_BF16, {1, 300, depth, 2, 64});
+  add("lse", MODA_F32, {1, 8, 300});
+  add("delta", MODA_F32, {1, 8, 300});
+}
+
+TEST(GradManifest, ReadsThreeLaunches) {
+  Manifest m;
+  Error error = parseManifest(gradManifest(), ".", m);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_TRUE(m.isGrad());
+  ASSERT_EQ(m.launches.size(), 3u);
+  EXPECT_EQ(m.launches[0].entry, "moda_attention_grad_0_dq");
+  EXPECT_EQ(m.launches[2].grid[0].symbol, MODA_SYMBOL_T);
+  EXPECT_EQ(m.launches[2].grid[0].times, MODA_SYMBOL_L);
+  EXPECT_EQ(m.launches[1].grid[0].times, -1);
+  EXPECT_EQ(m.tensors[m.findTensor("delta")].role, MODA_ROLE_SCRATCH);
+  EXPECT_EQ(m.tensors[m.findTensor("out")].role, MODA_ROLE_INPUT);
+  EXPECT_EQ(m.tensors[m.findTensor("d_depth_v")].role, MODA_ROLE_OUTPUT);
+  EXPECT_EQ(m.parameters.size(), 18u);
+  // The first launch also fills the single-kernel fields.
+  EXPECT_EQ(m.grid[0].divisor, 128);
+  EXPECT_EQ(m.block[0], 256u);
+}
+
+TEST(GradManifest, RejectsWhatContradictsTheBackwardAbi) {
+  EXPECT_EQ(errorAfter("\"role\": \"scratch\"", "\"role\": \"output\""),
+            "tensors[13]: tensor delta has role \"output\" but must be \"scratch\"");
+  EXPECT_EQ(errorAfter("{\"name\": \"out\", \"dtype\": \"bf16\", \"role\": \"input\"",
+                       "{\"name\": \"out\", \"dtype\": \"bf16\", \"role\": \"output\""),
+            "tensors[5]: tensor out has role \"output\" but must be \"input\"");
+  EXPECT_EQ(errorAfter("\"kernel\": \"moda_attention_grad_0_dkv\"",
+                       "\"kernel\": \"moda_attention_grad_0_dq2\""),
+            "launches[1].kernel is \"moda_attention_grad_0_dq2\" but the launch "
+            "order needs \"moda_attention_grad_0_dkv\"");
+  EXPECT_EQ(errorAfter("\"times\": \"L\"", "\"times\": \"H\""),
+            "launches[2].grid[0]: unknown size symbol \"H\" in times");
+  EXPECT_EQ(errorAfter("\"block\": [256, 1, 1], \"dynamic_shared_memory\": 0},\n"
+                       "    {\"kernel\": \"moda_attention_grad_0_d_depth\"",
+                       "\"block\": [128, 1, 1], \"dynamic_shared_memory\": 0},\n"
+                       "    {\"kernel\": \"moda_attention_grad_0_d_depth\""),
+            "launches[1].block is [128, 1, 1] but config.num_warps = 8 needs "
+            "[256, 1, 1]");
+  EXPECT_EQ(errorAfter(",\n    {\"name\": \"delta\", \"dtype\": \"f32\", \"role\": "
+                       "\"scratch\", \"shape\": [\"B\", 8, \"T\"]}",
+                       ""),
+            "tensor \"delta\" is missing from tensors");
+  EXPECT_NE(errorAfter("\"launches\"", "\"kernels\"")
+                .find("missing required field \"launches\""),
+            std::string::npos);
+  // d_out is a backward tensor: a forward manifest cannot name it.
+  Manifest forward;
+  std::string text = replaceOnce(moda::test::exampleManifest(),
+                                 "{\"name\": \"lse\"", "{\"name\": \"d_out\"");
+  Error error = parseManifest(text, ".", forward);
+  ASSERT_TRUE(error.failed());
+  EXPECT_NE(error.message.find("unknown tensor name \"d_out\""), std::string::npos);
+}
+
+TEST(GradManifest, PlansEveryLaunchWithTheSameParameters) {
+  Manifest m;
+  ASSERT_FALSE(parseManifest(gradManifest(), ".", m).failed());
+  Call call;
+  fillCall(call, 600, 3);
+  LaunchPlan plan;
+  Error error = planLaunch(m, call.tensors.data(),
+                           static_cast<int>(call.tensors.size()), plan);
+  ASSERT_FALSE(error.failed()) << error.message;
+  // 14 buffers of five u64, then B, T, S, L.
+  ASSERT_EQ(plan.parameterValues.size(), 14u * 5 + 4);
+  EXPECT_EQ(plan.parameterValues[13 * 5], 0x100000u + 13 * 0x100000u); // delta
+  ASSERT_EQ(plan.launchGrids.size(), 3u);
+  // dq: ceil(300 * 4 / 128) = 10; dkv: ceil(600 / 256) = 3;
+  // d_depth: ceil(300 * 3 / 256) = 4.
+  EXPECT_EQ(plan.launchGrids[0], (std::array<unsigned, 3>{10, 2, 1}));
+  EXPECT_EQ(plan.launchGrids[1], (std::array<unsigned, 3>{3, 2, 1}));
+  EXPECT_EQ(plan.launchGrids[2], (std::array<unsigned, 3>{4, 2, 1}));
+  EXPECT_FALSE(plan.nothingToDo);
+}
+
+TEST(GradManifest, EmptyDepthSkipsItsKernel) {
+  Manifest m;
+  ASSERT_FALSE(parseManifest(gradManifest(), ".", m).failed());
+  Call call;
+  fillCall(call, 600, 0);
+  LaunchPlan plan;
+  Error error = planLaunch(m, call.tensors.data(),
+                           static_cast<int>(call.tensors.size()), plan);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(plan.launchGrids[2][0], 0u); // d_depth: nothing to launch
+  EXPECT_EQ(plan.launchGrids[0][0], 10u);
+}
+
+TEST(GradManifest, DepthOnlyRunsNoDkvKernel) {
+  std::string text = gradManifest();
+  text = replaceOnce(text, "\"per_position\"", "\"depth_only\"");
+  for (const char *name : {"k", "v", "dk", "dv"}) {
+    std::string tensor = std::string("{\"kind\": \"buffer\", \"tensor\": \"") +
+                         name + "\"},";
+    size_t at = text.find(tensor);
+    ASSERT_NE(at, std::string::npos) << name;
+    text.erase(at, tensor.size());
+  }
+  for (const char *line :
+       {"    {\"name\": \"k\", \"dtype\": \"bf16\", \"role\": \"input\", \"shape\": [\"B\", \"S\", 2, 64]},\n",
+        "    {\"name\": \"v\", \"dtype\": \"bf16\", \"role\": \"input\", \"shape\": [\"B\", \"S\", 2, 64]},\n",
+        "    {\"name\": \"dk\", \"dtype\": \"bf16\", \"role\": \"output\", \"shape\": [\"B\", \"S\", 2, 64]},\n",
+        "    {\"name\": \"dv\", \"dtype\": \"bf16\", \"role\": \"output\", \"shape\": [\"B\", \"S\", 2, 64]},\n"})
+    text = replaceOnce(text, line, "");
+  Manifest m;
+  Error error = parseManifest(text, ".", m);
+  ASSERT_TRUE(error.failed());
+  EXPECT_EQ(error.message, "launches has 3 entries; this variant runs 2 kernels");
+  size_t start = text.find("    {\"kernel\": \"moda_attention_grad_0_dkv\"");
+  size_t end = text.find("    {\"kernel\": \"moda_attention_grad_0_d_depth\"");
+  text.erase(start, end - start);
+  error = parseManifest(text, ".", m);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(m.launches.size(), 2u);
+  EXPECT_EQ(m.launches[1].entry, "moda_attention_grad_0_d_depth");
+}
+
+} // namespace
