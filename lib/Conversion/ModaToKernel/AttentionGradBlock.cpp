@@ -205,9 +205,10 @@ private:
   void loadScalars(Value global, Value tile, int64_t rows, Value first,
                    Value end, function_ref<Value(Value)> offset);
 
-  /// dq: the contribution of tile entries [begin, end) to one row.
-  Value dqTile(Value dq, Value query, Value dOut, Value lse2, Value delta,
-               Value keyTile, Value valueTile, Value begin, Value end);
+  /// dq: the contribution of one key/value entry to one row (none unless
+  /// `visible`).
+  Value dqStep(Value dq, Value query, Value dOut, Value lse2, Value delta,
+               Value key, Value value, Value visible);
 
   ImplicitLocOpBuilder &b;
   const AttentionKernelSpec &spec;
@@ -298,26 +299,22 @@ void GradBlockBuilder::loadScalars(Value global, Value tile, int64_t rows,
 // dq (and Delta)
 //===----------------------------------------------------------------------===//
 
-Value GradBlockBuilder::dqTile(Value dq, Value query, Value dOut, Value lse2,
-                               Value delta, Value keyTile, Value valueTile,
-                               Value begin, Value end) {
-  auto loop = scf::ForOp::create(b, begin, end, cIndex(b, 1), ValueRange{dq});
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  Value offset = mul(b, loop.getInductionVar(), cIndex(b, spec.headDim));
-  Value key = loadRow(keyTile, offset);
-  Value value = loadRow(valueTile, offset);
-  // query carries scale * log2(e): the logit in log2 units.
+Value GradBlockBuilder::dqStep(Value dq, Value query, Value dOut, Value lse2,
+                               Value delta, Value key, Value value,
+                               Value visible) {
+  // query carries scale * log2(e): the logit in log2 units. An entry the
+  // row does not see has p = 0 (its exp2 may be inf: selected away).
   Value p = math::Exp2Op::create(b, arith::SubFOp::create(b, dot(query, key),
                                                           lse2));
+  p = select(b, visible, p, cF32(b, 0.0));
   Value dS = arith::MulFOp::create(
       b, p, arith::SubFOp::create(b, dot(dOut, value), delta));
-  scf::YieldOp::create(b, fma(dS, key, loop.getRegionIterArgs()[0]));
-  return loop.getResult(0);
+  return fma(dS, key, dq);
 }
 
 void GradBlockBuilder::buildDQ() {
   readBlockIds();
+  setLanes(model.getLanes());
   Value zero = cIndex(b, 0), one = cIndex(b, 1);
   Value group = cIndex(b, spec.groupSize);
   int64_t blockM = spec.config.getBlockM();
@@ -342,16 +339,10 @@ void GradBlockBuilder::buildDQ() {
     numFullTiles = div(b, fullEnd, blockNValue);
     numSequenceTiles = ceilDiv(b, diagonalEnd, blockNValue);
   }
-  int64_t blockDepth = spec.config.getBlockDepth();
-  Value blockDepthValue = cIndex(b, blockDepth);
-  Value depthSpanBegin, depthSpanEnd, numDepthTiles;
-  if (spec.hasDepth) {
-    depthSpanBegin = mul(b, windowFirstPosition(firstPosition), args.depth);
-    depthSpanEnd = mul(b, add(b, lastPosition, one), args.depth);
-    numDepthTiles =
-        ceilDiv(b, sub(b, depthSpanEnd, depthSpanBegin), blockDepthValue);
-  }
 
+  // Every loop below has a warp-uniform trip count (with lanes > 1 the dot
+  // products are summed across the warp): what a row does not see is
+  // masked, not skipped.
   forEachSlot(blockM, [&](Value rowInBlock) {
     Value row = add(b, rowBase, rowInBlock);
     Value valid = arith::AndIOp::create(
@@ -375,8 +366,7 @@ void GradBlockBuilder::buildDQ() {
       if (spec.causal)
         rowKeyEnd = clamp(b, add(b, position, shift), zero, args.keys);
       rowKeyEnd = select(b, valid, rowKeyEnd, zero);
-      auto emitTiles = [&](Value in, Value firstTile, Value endTile,
-                           bool masked) {
+      auto emitTiles = [&](Value in, Value firstTile, Value endTile) {
         auto loop = scf::ForOp::create(b, firstTile, endTile, one,
                                        ValueRange{in});
         OpBuilder::InsertionGuard guard(b);
@@ -387,51 +377,63 @@ void GradBlockBuilder::buildDQ() {
         loadTile(args.k, keyTile, blockN, firstKey, args.keys, offsetOf);
         loadTile(args.v, valueTile, blockN, firstKey, args.keys, offsetOf);
         model.emitBarrier(b);
-        Value end =
-            masked ? clamp(b, sub(b, rowKeyEnd, firstKey), zero, blockNValue)
-                   : select(b, valid, blockNValue, zero);
-        Value out = dqTile(loop.getRegionIterArgs()[0], query, dOut, lse2,
-                           delta, keyTile, valueTile, zero, end);
-        scf::YieldOp::create(b, out);
+        // Visible: key < the row's end (every key of a full tile for a
+        // valid row; none for a row past the end).
+        Value end = clamp(b, sub(b, rowKeyEnd, firstKey), zero, blockNValue);
+        auto entries = scf::ForOp::create(b, zero, blockNValue, one,
+                                          loop.getRegionIterArgs());
+        {
+          OpBuilder::InsertionGuard inner(b);
+          b.setInsertionPointToStart(entries.getBody());
+          Value j = entries.getInductionVar();
+          Value offset = mul(b, j, cIndex(b, spec.headDim));
+          Value out = dqStep(entries.getRegionIterArgs()[0], query, dOut, lse2,
+                             delta, loadRow(keyTile, offset),
+                             loadRow(valueTile, offset), lessThan(b, j, end));
+          scf::YieldOp::create(b, out);
+        }
+        scf::YieldOp::create(b, entries.getResults());
         return loop.getResult(0);
       };
-      dq = emitTiles(dq, zero, numFullTiles, /*masked=*/false);
-      dq = emitTiles(dq, numFullTiles, numSequenceTiles, /*masked=*/true);
+      dq = emitTiles(dq, zero, numFullTiles);
+      dq = emitTiles(dq, numFullTiles, numSequenceTiles);
     }
     if (spec.hasDepth) {
-      Value keyTile = model.getSharedTile(2), valueTile = model.getSharedTile(3);
+      // The row's window of the flattened (position, entry) index, read
+      // straight from global memory (the G rows of a position share it
+      // through the cache): L entries, or up to C * L with chunk visibility.
       Value windowBegin = mul(b, windowFirstPosition(position), args.depth);
-      Value windowEnd =
-          select(b, valid, mul(b, add(b, position, one), args.depth), zero);
-      auto loop = scf::ForOp::create(b, zero, numDepthTiles, one,
-                                     ValueRange{dq});
+      Value windowEnd = mul(b, add(b, position, one), args.depth);
+      Value count = args.depth;
+      if (spec.visibility == DepthVisibility::Chunk)
+        count = mul(b, cIndex(b, spec.chunkSize), args.depth);
+      auto entries = scf::ForOp::create(b, zero, count, one, ValueRange{dq});
       {
         OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(loop.getBody());
-        Value firstEntry = add(b, depthSpanBegin,
-                               mul(b, loop.getInductionVar(), blockDepthValue));
-        model.emitBarrier(b);
-        auto offsetOf = [&](Value entry) { return depthRowOffset(entry); };
-        loadTile(args.depthK, keyTile, blockDepth, firstEntry, depthSpanEnd,
-                 offsetOf);
-        loadTile(args.depthV, valueTile, blockDepth, firstEntry, depthSpanEnd,
-                 offsetOf);
-        model.emitBarrier(b);
-        Value begin =
-            clamp(b, sub(b, windowBegin, firstEntry), zero, blockDepthValue);
-        Value end =
-            clamp(b, sub(b, windowEnd, firstEntry), zero, blockDepthValue);
-        Value out = dqTile(loop.getRegionIterArgs()[0], query, dOut, lse2,
-                           delta, keyTile, valueTile, begin, end);
+        b.setInsertionPointToStart(entries.getBody());
+        Value candidate = add(b, windowBegin, entries.getInductionVar());
+        Value visible =
+            arith::AndIOp::create(b, valid, lessThan(b, candidate, windowEnd));
+        Value entry = select(b, visible, candidate, windowBegin);
+        Value offset = depthRowOffset(entry);
+        Value out = dqStep(entries.getRegionIterArgs()[0], query, dOut, lse2,
+                           delta, loadRow(args.depthK, offset),
+                           loadRow(args.depthV, offset), visible);
         scf::YieldOp::create(b, out);
       }
-      dq = loop.getResult(0);
+      dq = entries.getResult(0);
     }
 
     auto store = scf::IfOp::create(b, valid, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(store.thenBlock());
     storeRow(scaleRow(dq, spec.scale), args.dq, rowOffset);
+    Value firstLane = lanes == 1
+                          ? Value(arith::ConstantIntOp::create(b, 1, 1))
+                          : arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                                                  lane, zero);
+    auto storeDelta = scf::IfOp::create(b, firstLane, /*withElseRegion=*/false);
+    b.setInsertionPointToStart(storeDelta.thenBlock());
     memref::StoreOp::create(b, delta, args.delta, ValueRange{scalarOffset});
   });
 }

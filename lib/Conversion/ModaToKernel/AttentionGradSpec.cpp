@@ -83,8 +83,8 @@ mlir::moda::getAttentionGradSpec(AttentionGradOp op) {
     return op.emitOpError() << "head dim D = " << spec.headDim
                             << " must be a multiple of " << width
                             << " for 16-byte loads of " << spec.elementType;
-  int64_t dqShared =
-      getForwardSharedMemoryBytes(config, spec.headDim, spec.elementType);
+  int64_t dqShared = 2 * config.getBlockN() * spec.headDim *
+                     (spec.elementType.getIntOrFloatBitWidth() / 8);
   int64_t dkvShared =
       getDkvSharedMemoryBytes(config, spec.headDim, spec.elementType);
   if (std::max(dqShared, dkvShared) > kMaxStaticSharedMemoryBytes)
@@ -179,8 +179,9 @@ SmallVector<MemRefType>
 mlir::moda::getGradSharedTileTypes(const AttentionKernelSpec &spec,
                                    GradKernelKind kind, Attribute memorySpace) {
   switch (kind) {
-  case GradKernelKind::DQ:
-    return getSharedTileTypes(spec, memorySpace);
+  case GradKernelKind::DQ: // the forward's sequence key and value tiles
+    return SmallVector<MemRefType>(
+        llvm::ArrayRef(getSharedTileTypes(spec, memorySpace)).take_front(2));
   case GradKernelKind::DKV: {
     int64_t rows = spec.config.getBlockN();
     auto rowTile = MemRefType::get({rows * spec.headDim}, spec.elementType,
@@ -278,8 +279,7 @@ DictionaryAttr mlir::moda::describeGradKernel(const AttentionKernelSpec &spec,
   fields.append("static_sizes", b.getDenseI64ArrayAttr(sizes));
   fields.append("grid_x", grid.getDictionary(op.getContext()));
   fields.append("threads", b.getI64IntegerAttr(spec.getNumThreads()));
-  if (kind != GradKernelKind::DQ)
-    fields.append("lanes", b.getI64IntegerAttr(getGradGPULanes(spec)));
+  fields.append("lanes", b.getI64IntegerAttr(getGradGPULanes(spec)));
   return fields.getDictionary(op.getContext());
 }
 

@@ -17,10 +17,12 @@
 // CHECK: gpu.func @moda_attention_grad_0_dq({{.*}}) workgroup(%{{.*}} : memref<2048xf16, #gpu.address_space<workgroup>>
 // CHECK-SAME: kernel attributes {known_block_size = array<i32: 64, 1, 1>
 // CHECK-SAME: grid_x = {divisor = 32 : i64, multiplier = 2 : i64, symbol = "T"}
-// CHECK-SAME: launch = "dq", launch_index = 0 : i64
+// CHECK-SAME: lanes = 2 : i64, launch = "dq", launch_index = 0 : i64
 // CHECK-SAME: op = "attention_grad"
 // CHECK-SAME: tensors = ["q", "k", "v", "depth_k", "depth_v", "out", "lse", "d_out", "dq", "dk", "dv", "d_depth_k", "d_depth_v", "delta"]
+// CHECK-NOT: gpu.func
 // CHECK: gpu.barrier
+// CHECK: gpu.shuffle xor
 // CHECK: math.exp2
 // CHECK: gpu.func @moda_attention_grad_0_dkv({{.*}}) workgroup(%{{.*}} : memref<2048xf16, #gpu.address_space<workgroup>> {{.*}}, %{{.*}} : memref<2048xf16, #gpu.address_space<workgroup>> {{.*}}, %{{.*}} : memref<32xf32, #gpu.address_space<workgroup>> {{.*}}, %{{.*}} : memref<32xf32, #gpu.address_space<workgroup>>
 // CHECK-SAME: grid_x = {divisor = 32 : i64, multiplier = 1 : i64, symbol = "S"}
