@@ -18,10 +18,8 @@ with the float64 reference (tolerances of MODA.md section 6).
 import argparse
 import datetime
 import json
-import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,37 +27,17 @@ sys.path.insert(0, str(ROOT / "python"))
 
 from moda.ir import attention_module  # noqa: E402
 from moda.results import TOLERANCE, measured_commit  # noqa: E402
+from suite_matrix import (CHUNK, compile_variants, variants, variants_of,  # noqa: E402
+                          with_heads)
 
-KV_HEADS = 2
 SEQUENCE_LENGTHS = [1, 63, 200, 1024, 4096]
 DEPTHS = [0, 1, 7, 64]
-GROUPS = [1, 2, 4, 8, 16]
-CHUNK = 64
-
-
-def variant_name(dtype, d, g, causal, visibility):
-    return f"{visibility}_{dtype}_d{d}_g{g}_{'causal' if causal else 'full'}"
-
-
-def variants():
-    """(name, dtype, D, G, causal, visibility) of every kernel the suite runs."""
-    out = []
-    for dtype in ("bf16", "f16"):
-        for d in (64, 128):
-            for g in GROUPS:
-                for causal in (True, False):
-                    out.append((dtype, d, g, causal, "per_position"))
-            for g in (1, 8):
-                out.append((dtype, d, g, True, "chunk"))
-            for g in (2, 16):
-                out.append((dtype, d, g, False, "depth_only"))
-    return [(variant_name(*v),) + v for v in out]
 
 
 def cases():
     """Every case: each value of each axis appears (not every product)."""
     result = []
-    per_position = [v for v in variants() if v[5] == "per_position"]
+    per_position = variants_of("per_position")
     for i, (name, dtype, d, g, causal, vis) in enumerate(per_position):
         for j in range(4):
             t = SEQUENCE_LENGTHS[(i + j) % 5]
@@ -68,20 +46,15 @@ def cases():
             result.append(dict(kernel=name, dtype=dtype, D=d, G=g, causal=causal,
                                variant=vis, B=2 if t <= 200 else 1, T=t, S=s,
                                L=depth))
-    for i, (name, dtype, d, g, causal, vis) in enumerate(
-            [v for v in variants() if v[5] == "chunk"]):
+    for i, (name, dtype, d, g, causal, vis) in enumerate(variants_of("chunk")):
         for j, (t, depth) in enumerate([(63, 1), (200, 7), (1024, 64)]):
             result.append(dict(kernel=name, dtype=dtype, D=d, G=g, causal=causal,
                                variant=vis, B=1, T=t, S=t, L=depth, chunk=CHUNK))
-    for i, (name, dtype, d, g, causal, vis) in enumerate(
-            [v for v in variants() if v[5] == "depth_only"]):
+    for i, (name, dtype, d, g, causal, vis) in enumerate(variants_of("depth_only")):
         for t, depth in [(1, 7), (200, 64), (4096, 1)]:
             result.append(dict(kernel=name, dtype=dtype, D=d, G=g, causal=causal,
                                variant=vis, B=1, T=t, S=0, L=depth))
-    for c in result:
-        c["Hk"] = KV_HEADS
-        c["Hq"] = KV_HEADS * c["G"]
-    return result
+    return with_heads(result)
 
 
 def compile_all(artifacts: Path, moda_compile: Path, config=None):
@@ -89,28 +62,9 @@ def compile_all(artifacts: Path, moda_compile: Path, config=None):
     block_depth, num_warps) pinned in the IR instead of the heuristic one. A
     kernel whose rules reject the pinned configuration is left out, with the
     reason."""
-    artifacts.mkdir(parents=True, exist_ok=True)
-
-    def one(variant):
-        name, dtype, d, g, causal, visibility = variant
-        directory = artifacts / name
-        directory.mkdir(exist_ok=True)
-        source = directory / "kernel.mlir"
-        shape = {"dtype": dtype, "Hq": KV_HEADS * g, "Hk": KV_HEADS, "D": d,
-                 "causal": causal, "visibility": visibility, "chunk": CHUNK}
-        source.write_text(attention_module(shape, config=config))
-        result = subprocess.run([str(moda_compile), str(source), "-o", str(directory)],
-                                capture_output=True, text=True)
-        if result.returncode != 0:
-            if config is None:
-                raise RuntimeError(f"{name} did not compile:\n{result.stderr}")
-            reason = result.stderr.strip().splitlines()[0] if result.stderr else "?"
-            return f"left out {name}: {reason}"
-        return f"compiled {name}"
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for line in pool.map(one, variants()):
-            print(line, flush=True)
+    compile_variants(artifacts, moda_compile,
+                     lambda shape: attention_module(shape, config=config),
+                     "kernel.mlir", may_fail=config is not None)
 
 
 def run_all(artifacts: Path, json_path: Path, only=None):

@@ -28,10 +28,8 @@ the matching value gradient instead, and the case is marked
 import argparse
 import datetime
 import json
-import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,37 +37,18 @@ sys.path.insert(0, str(ROOT / "python"))
 
 from moda.ir import training_module  # noqa: E402
 from moda.results import TOLERANCE, measured_commit  # noqa: E402
+from suite_matrix import (CHUNK, compile_variants, variants, variants_of,  # noqa: E402
+                          with_heads)
 
-KV_HEADS = 2
 SEQUENCE_LENGTHS = [1, 63, 200, 1024]
 DEPTHS = [0, 1, 7, 64]
-GROUPS = [1, 2, 4, 8, 16]
-CHUNK = 64
 GRADS = ("dq", "dk", "dv", "dkd", "dvd")
-
-
-def variant_name(dtype, d, g, causal, visibility):
-    return f"{visibility}_{dtype}_d{d}_g{g}_{'causal' if causal else 'full'}"
-
-
-def variants():
-    out = []
-    for dtype in ("bf16", "f16"):
-        for d in (64, 128):
-            for g in GROUPS:
-                for causal in (True, False):
-                    out.append((dtype, d, g, causal, "per_position"))
-            for g in (1, 8):
-                out.append((dtype, d, g, True, "chunk"))
-            for g in (2, 16):
-                out.append((dtype, d, g, False, "depth_only"))
-    return [(variant_name(*v),) + v for v in out]
 
 
 def cases():
     """Every value of every axis appears; ragged sizes throughout."""
     result = []
-    per_position = [v for v in variants() if v[5] == "per_position"]
+    per_position = variants_of("per_position")
     for i, (name, dtype, d, g, causal, vis) in enumerate(per_position):
         for j in range(2):
             t = SEQUENCE_LENGTHS[(i + 2 * j) % 4]
@@ -79,43 +58,20 @@ def cases():
             result.append(dict(kernel=name, dtype=dtype, D=d, G=g, causal=causal,
                                variant=vis, B=2 if t <= 200 else 1, T=t, S=s,
                                L=depth))
-    for name, dtype, d, g, causal, vis in [v for v in variants() if v[5] == "chunk"]:
+    for name, dtype, d, g, causal, vis in variants_of("chunk"):
         for t, depth in [(63, 1), (333, 7)]:
             result.append(dict(kernel=name, dtype=dtype, D=d, G=g, causal=causal,
                                variant=vis, B=1, T=t, S=t, L=depth, chunk=CHUNK))
-    for name, dtype, d, g, causal, vis in [v for v in variants() if v[5] == "depth_only"]:
+    for name, dtype, d, g, causal, vis in variants_of("depth_only"):
         for t, depth in [(1, 7), (200, 64)]:
             result.append(dict(kernel=name, dtype=dtype, D=d, G=g, causal=causal,
                                variant=vis, B=1, T=t, S=0, L=depth))
-    for c in result:
-        c["Hk"] = KV_HEADS
-        c["Hq"] = KV_HEADS * c["G"]
-    return result
+    return with_heads(result)
 
 
 def compile_all(artifacts: Path, moda_compile: Path):
-    artifacts.mkdir(parents=True, exist_ok=True)
-
-    def one(variant):
-        name, dtype, d, g, causal, visibility = variant
-        directory = artifacts / name
-        directory.mkdir(exist_ok=True)
-        source = directory / "train.mlir"
-        shape = {"dtype": dtype, "Hq": KV_HEADS * g, "Hk": KV_HEADS, "D": d,
-                 "causal": causal, "visibility": visibility, "chunk": CHUNK}
-        source.write_text(training_module(shape))
-        result = subprocess.run([str(moda_compile), str(source), "-o", str(directory)],
-                                capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"{name} did not compile:\n{result.stderr}")
-        for ptx in directory.glob("*.ptx"):  # the runtime loads the cubins
-            if ptx.with_suffix(".cubin").exists():
-                ptx.unlink()
-        return f"compiled {name}"
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for line in pool.map(one, variants()):
-            print(line, flush=True)
+    compile_variants(artifacts, moda_compile, training_module, "train.mlir",
+                     keep_ptx=False)
 
 
 def reference_grads(q, k, v, dk, dv, d_out, *, causal, visibility, chunk, scale):

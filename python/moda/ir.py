@@ -5,30 +5,21 @@ CONFIG_FIELDS = ("block_m", "block_n", "block_depth", "num_warps", "num_stages",
 CONFIG_DEFAULTS = {"num_stages": 1, "mma": "fma"}
 
 
-def attention_module(shape, *, config=None, static=False, target="sm_90a"):
-    """`func.func @attention` holding one moda.attention.
-
-    `shape`: dtype, Hq, Hk, D, causal; optionally visibility ("per_position",
-    "chunk" with chunk, "depth_only") and, with `static`, the sizes B, T, S
-    (default T) and L. Without `static`, B, T, S and L are dynamic: one kernel
-    serves every size. `config` (block_m, block_n, block_depth, num_warps
-    [, num_stages, mma]) is pinned in the IR when given."""
+def _tensor_types(shape, static):
+    """The types of q (and out), k/v, the depth tensors and lse."""
     e, hq, hk, d = shape["dtype"], shape["Hq"], shape["Hk"], shape["D"]
-    visibility = shape.get("visibility", "per_position")
     if static:
         b, t, s, l = shape["B"], shape["T"], shape.get("S", shape["T"]), shape["L"]
     else:
         b = t = s = l = "?"
-    q = f"tensor<{b}x{t}x{hq}x{d}x{e}>"
-    kv = f"tensor<{b}x{s}x{hk}x{d}x{e}>"
-    depth = f"tensor<{b}x{t}x{l}x{hk}x{d}x{e}>"
-    lse = f"tensor<{b}x{hq}x{t}xf32>"
-    arguments, operands = [f"%q: {q}"], ""
-    if visibility != "depth_only":
-        arguments += [f"%k: {kv}", f"%v: {kv}"]
-        operands += f" kv(%k, %v : {kv}, {kv})"
-    arguments += [f"%dk: {depth}", f"%dv: {depth}"]
-    operands += f" depth(%dk, %dv : {depth}, {depth})"
+    return (f"tensor<{b}x{t}x{hq}x{d}x{e}>", f"tensor<{b}x{s}x{hk}x{d}x{e}>",
+            f"tensor<{b}x{t}x{l}x{hk}x{d}x{e}>", f"tensor<{b}x{hq}x{t}xf32>")
+
+
+def _attributes(shape, config, target):
+    """The operator's attribute entries: visibility, causal, chunk size and,
+    when given, the pinned configuration."""
+    visibility = shape.get("visibility", "per_position")
     attributes = [f"visibility = #moda.visibility<{visibility}>"]
     if shape["causal"]:
         attributes.append("causal")
@@ -39,6 +30,26 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a"):
         attributes.append("config = #moda.config<" + ", ".join(
             f"{field} = {full[field]}" for field in CONFIG_FIELDS)
             + f', target = "{target}">')
+    return attributes
+
+
+def attention_module(shape, *, config=None, static=False, target="sm_90a"):
+    """`func.func @attention` holding one moda.attention.
+
+    `shape`: dtype, Hq, Hk, D, causal; optionally visibility ("per_position",
+    "chunk" with chunk, "depth_only") and, with `static`, the sizes B, T, S
+    (default T) and L. Without `static`, B, T, S and L are dynamic: one kernel
+    serves every size. `config` (block_m, block_n, block_depth, num_warps
+    [, num_stages, mma]) is pinned in the IR when given."""
+    visibility = shape.get("visibility", "per_position")
+    q, kv, depth, lse = _tensor_types(shape, static)
+    arguments, operands = [f"%q: {q}"], ""
+    if visibility != "depth_only":
+        arguments += [f"%k: {kv}", f"%v: {kv}"]
+        operands += f" kv(%k, %v : {kv}, {kv})"
+    arguments += [f"%dk: {depth}", f"%dv: {depth}"]
+    operands += f" depth(%dk, %dv : {depth}, {depth})"
+    attributes = _attributes(shape, config, target)
     return (f"func.func @attention({', '.join(arguments)}) -> ({q}, {lse}) {{\n"
             f"  %o, %l = moda.attention q(%q : {q}){operands} {{{', '.join(attributes)}}}"
             f" -> {q}, {lse}\n  return %o, %l : {q}, {lse}\n}}\n")
@@ -50,16 +61,8 @@ def training_module(shape, *, config=None, static=False, target="sm_90a"):
     writes the forward (`moda_attention_0`) and the backward
     (`moda_attention_grad_0`) of one variant. `shape` and `config` as for
     attention_module; the configuration, when given, is pinned on both."""
-    e, hq, hk, d = shape["dtype"], shape["Hq"], shape["Hk"], shape["D"]
     visibility = shape.get("visibility", "per_position")
-    if static:
-        b, t, s, l = shape["B"], shape["T"], shape.get("S", shape["T"]), shape["L"]
-    else:
-        b = t = s = l = "?"
-    q = f"tensor<{b}x{t}x{hq}x{d}x{e}>"
-    kv = f"tensor<{b}x{s}x{hk}x{d}x{e}>"
-    depth = f"tensor<{b}x{t}x{l}x{hk}x{d}x{e}>"
-    lse = f"tensor<{b}x{hq}x{t}xf32>"
+    q, kv, depth, lse = _tensor_types(shape, static)
     arguments, operands, grads = [f"%q: {q}"], "", ""
     results, types = ["%dq"], [q]
     if visibility != "depth_only":
@@ -73,16 +76,7 @@ def training_module(shape, *, config=None, static=False, target="sm_90a"):
     grads += f" d_depth({depth}, {depth})"
     results += ["%dkd", "%dvd"]
     types += [depth, depth]
-    attributes = [f"visibility = #moda.visibility<{visibility}>"]
-    if shape["causal"]:
-        attributes.append("causal")
-    if visibility == "chunk":
-        attributes.append(f"chunk_size = {shape['chunk']}")
-    if config:
-        full = dict(CONFIG_DEFAULTS, **config)
-        attributes.append("config = #moda.config<" + ", ".join(
-            f"{field} = {full[field]}" for field in CONFIG_FIELDS)
-            + f', target = "{target}">')
+    attributes = _attributes(shape, config, target)
     attrs = ", ".join(attributes)
     return (f"func.func @train({', '.join(arguments)}) -> ({', '.join(types)}) {{\n"
             f"  %o, %l = moda.attention q(%q : {q}){operands} {{{attrs}}} -> {q}, {lse}\n"

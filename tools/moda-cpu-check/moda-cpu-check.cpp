@@ -50,19 +50,24 @@ static llvm::cl::opt<uint64_t> seed("seed",
                                     llvm::cl::desc("Seed of the inputs"),
                                     llvm::cl::init(2026));
 
+/// One case of the matrices: B, T, S, Hk, G, D, L, causal, visibility,
+/// chunk size, default scale (rounded to f32, as the kernel stores it), and
+/// heuristic (std::nullopt) or pinned tiles.
+static AttentionCase makeCase(ElementType type, int64_t b, int64_t t,
+                              int64_t s, int64_t hk, int64_t g, int64_t d,
+                              int64_t l, bool causal, Visibility visibility,
+                              int64_t chunk, std::optional<TileConfig> config) {
+  reference::AttentionProblem p{b, t, s, l, hk * g, hk, d, causal,
+                                visibility, chunk,
+                                double(float(1.0 / std::sqrt(double(d))))};
+  return {p, type, config};
+}
+
 /// The matrix: every variant, G in {1, 2, 8}, L in {0, 1, 7}, every element
 /// type, sequence lengths off the tile grid, heuristic and small tiles.
 static std::vector<AttentionCase> buildMatrix() {
   std::vector<AttentionCase> cases;
-  auto add = [&](ElementType type, int64_t b, int64_t t, int64_t s,
-                 int64_t hk, int64_t g, int64_t d, int64_t l, bool causal,
-                 Visibility visibility, int64_t chunk,
-                 std::optional<TileConfig> config) {
-    reference::AttentionProblem p{b, t, s, l, hk * g, hk, d, causal,
-                                  visibility, chunk,
-                                  double(float(1.0 / std::sqrt(double(d))))};
-    cases.push_back({p, type, config});
-  };
+  auto add = [&](auto... fields) { cases.push_back(makeCase(fields...)); };
   const TileConfig small{16, 16, 16};
   for (ElementType type :
        {ElementType::BF16, ElementType::F16, ElementType::F32}) {
@@ -127,15 +132,7 @@ casesFromFile(mlir::MLIRContext &context, llvm::StringRef path) {
 /// {0, 1, 7}, every element type, shapes off the tile grid.
 static std::vector<AttentionCase> buildGradMatrix() {
   std::vector<AttentionCase> cases;
-  auto add = [&](ElementType type, int64_t b, int64_t t, int64_t s,
-                 int64_t hk, int64_t g, int64_t d, int64_t l, bool causal,
-                 Visibility visibility, int64_t chunk,
-                 std::optional<TileConfig> config) {
-    reference::AttentionProblem p{b, t, s, l, hk * g, hk, d, causal,
-                                  visibility, chunk,
-                                  double(float(1.0 / std::sqrt(double(d))))};
-    cases.push_back({p, type, config});
-  };
+  auto add = [&](auto... fields) { cases.push_back(makeCase(fields...)); };
   const TileConfig small{16, 16, 16};
   for (ElementType type :
        {ElementType::BF16, ElementType::F16, ElementType::F32}) {

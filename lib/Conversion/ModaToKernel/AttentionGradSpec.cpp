@@ -7,9 +7,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
+
+#include "llvm/ADT/StringSwitch.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -123,15 +126,7 @@ mlir::moda::getGradTensorNames(const AttentionKernelSpec &spec) {
 
 SmallVector<Type>
 mlir::moda::getGradKernelArgumentTypes(const AttentionKernelSpec &spec) {
-  MLIRContext *ctx = spec.elementType.getContext();
-  auto flat = MemRefType::get({ShapedType::kDynamic}, spec.elementType);
-  auto flatF32 =
-      MemRefType::get({ShapedType::kDynamic}, Float32Type::get(ctx));
-  SmallVector<Type> types;
-  for (StringRef name : getGradTensorNames(spec))
-    types.push_back(name == "lse" || name == "delta" ? flatF32 : flat);
-  types.append(4, IndexType::get(ctx)); // B, T, S, L
-  return types;
+  return getArgumentTypes(spec, getGradTensorNames(spec));
 }
 
 SmallVector<Type>
@@ -145,33 +140,26 @@ mlir::moda::getGradLauncherArgumentTypes(const AttentionKernelSpec &spec) {
 AttentionGradArgs mlir::moda::getGradKernelArgs(const AttentionKernelSpec &spec,
                                                 ValueRange arguments) {
   AttentionGradArgs args;
-  unsigned next = 0;
-  args.q = arguments[next++];
-  if (spec.hasSequence) {
-    args.k = arguments[next++];
-    args.v = arguments[next++];
-  }
-  if (spec.hasDepth) {
-    args.depthK = arguments[next++];
-    args.depthV = arguments[next++];
-  }
-  args.out = arguments[next++];
-  args.lse = arguments[next++];
-  args.dOut = arguments[next++];
-  args.dq = arguments[next++];
-  if (spec.hasSequence) {
-    args.dk = arguments[next++];
-    args.dv = arguments[next++];
-  }
-  if (spec.hasDepth) {
-    args.dDepthK = arguments[next++];
-    args.dDepthV = arguments[next++];
-  }
-  args.delta = arguments[next++];
-  args.batch = arguments[next++];
-  args.queries = arguments[next++];
-  args.keys = arguments[next++];
-  args.depth = arguments[next++];
+  auto sizes = bindArguments(
+      getGradTensorNames(spec), arguments, [&](StringRef name, Value value) {
+        *llvm::StringSwitch<Value *>(name)
+             .Case("q", &args.q)
+             .Case("k", &args.k)
+             .Case("v", &args.v)
+             .Case("depth_k", &args.depthK)
+             .Case("depth_v", &args.depthV)
+             .Case("out", &args.out)
+             .Case("lse", &args.lse)
+             .Case("d_out", &args.dOut)
+             .Case("dq", &args.dq)
+             .Case("dk", &args.dk)
+             .Case("dv", &args.dv)
+             .Case("d_depth_k", &args.dDepthK)
+             .Case("d_depth_v", &args.dDepthV)
+             .Case("delta", &args.delta) = value;
+      });
+  std::tie(args.batch, args.queries, args.keys, args.depth) =
+      std::tie(sizes[0], sizes[1], sizes[2], sizes[3]);
   return args;
 }
 

@@ -4,6 +4,7 @@
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
 
@@ -89,38 +90,52 @@ DictionaryAttr AttentionKernelSpec::describe(AttentionOp op) const {
   return fields.getDictionary(op.getContext());
 }
 
-SmallVector<Type> mlir::moda::getKernelArgumentTypes(
-    const AttentionKernelSpec &spec) {
+SmallVector<Type>
+mlir::moda::getArgumentTypes(const AttentionKernelSpec &spec,
+                             ArrayRef<StringRef> tensorNames) {
   MLIRContext *ctx = spec.elementType.getContext();
   auto flat = MemRefType::get({ShapedType::kDynamic}, spec.elementType);
   auto flatF32 =
       MemRefType::get({ShapedType::kDynamic}, Float32Type::get(ctx));
   SmallVector<Type> types;
-  for (StringRef name : spec.getTensorNames())
-    types.push_back(name == "lse" ? flatF32 : flat);
+  for (StringRef name : tensorNames)
+    types.push_back(name == "lse" || name == "delta" ? flatF32 : flat);
   types.append(4, IndexType::get(ctx)); // B, T, S, L
   return types;
+}
+
+std::array<Value, 4>
+mlir::moda::bindArguments(ArrayRef<StringRef> tensorNames, ValueRange arguments,
+                          function_ref<void(StringRef, Value)> bind) {
+  assert(arguments.size() >= tensorNames.size() + 4 &&
+         "a kernel takes its tensors, then B, T, S, L");
+  for (auto [name, value] : llvm::zip(tensorNames, arguments))
+    bind(name, value);
+  ValueRange sizes = arguments.slice(tensorNames.size(), 4);
+  return {sizes[0], sizes[1], sizes[2], sizes[3]};
+}
+
+SmallVector<Type>
+mlir::moda::getKernelArgumentTypes(const AttentionKernelSpec &spec) {
+  return getArgumentTypes(spec, spec.getTensorNames());
 }
 
 AttentionKernelArgs mlir::moda::getKernelArgs(const AttentionKernelSpec &spec,
                                               ValueRange arguments) {
   AttentionKernelArgs args;
-  unsigned next = 0;
-  args.q = arguments[next++];
-  if (spec.hasSequence) {
-    args.k = arguments[next++];
-    args.v = arguments[next++];
-  }
-  if (spec.hasDepth) {
-    args.depthK = arguments[next++];
-    args.depthV = arguments[next++];
-  }
-  args.out = arguments[next++];
-  args.lse = arguments[next++];
-  args.batch = arguments[next++];
-  args.queries = arguments[next++];
-  args.keys = arguments[next++];
-  args.depth = arguments[next++];
+  auto sizes = bindArguments(
+      spec.getTensorNames(), arguments, [&](StringRef name, Value value) {
+        *llvm::StringSwitch<Value *>(name)
+             .Case("q", &args.q)
+             .Case("k", &args.k)
+             .Case("v", &args.v)
+             .Case("depth_k", &args.depthK)
+             .Case("depth_v", &args.depthV)
+             .Case("out", &args.out)
+             .Case("lse", &args.lse) = value;
+      });
+  std::tie(args.batch, args.queries, args.keys, args.depth) =
+      std::tie(sizes[0], sizes[1], sizes[2], sizes[3]);
   return args;
 }
 

@@ -178,8 +178,10 @@ private:
   /// sequence keys and its depth window.
   SmallVector<Value> rowPosition, rowValid, rowKeyEnd, rowWindowBegin,
       rowWindowEnd;
-  /// The warp's first and last valid positions.
-  Value warpFirstPosition, warpLastPosition;
+  /// What any row of the warp can see: sequence keys below warpKeyEnd, depth
+  /// entries in [warpWindowBegin, warpWindowEnd). Block-invariant, so
+  /// computed once rather than at every step.
+  Value warpKeyEnd, warpWindowBegin, warpWindowEnd;
 };
 
 void MmaBlockBuilder::computeIds() {
@@ -235,13 +237,20 @@ void MmaBlockBuilder::computeIds() {
   // Rows past the end belong to the block's last position.
   Value firstRow = add(b, block.rowBase, warpFirstRow);
   Value lastRow = sub(b, block.numRows, cIndex(b, 1));
-  warpFirstPosition =
+  Value warpFirstPosition =
       div(b, arith::MinUIOp::create(b, firstRow, lastRow), group);
-  warpLastPosition = div(
+  Value warpLastPosition = div(
       b,
       arith::MinUIOp::create(
           b, add(b, firstRow, cIndex(b, kMmaRows * mTiles - 1)), lastRow),
       group);
+  if (spec.hasSequence)
+    warpKeyEnd = block.rowKeyEnd(b, spec, args, warpLastPosition);
+  if (spec.hasDepth) {
+    warpWindowBegin =
+        block.depthWindow(b, spec, args, warpFirstPosition).first;
+    warpWindowEnd = block.depthWindow(b, spec, args, warpLastPosition).second;
+  }
 }
 
 Value MmaBlockBuilder::swizzledColumn(Value row, Value column) {
@@ -585,15 +594,10 @@ Value MmaBlockBuilder::warpSees(const TileStream &stream, Value step) {
   Value first = firstEntry(stream, step);
   Value exists = lessThan(b, step, stream.numTiles);
   if (!stream.isDepth)
-    return arith::AndIOp::create(
-        b, exists,
-        lessThan(b, first,
-                 block.rowKeyEnd(b, spec, args, warpLastPosition)));
-  Value begin = block.depthWindow(b, spec, args, warpFirstPosition).first;
-  Value end = block.depthWindow(b, spec, args, warpLastPosition).second;
+    return arith::AndIOp::create(b, exists, lessThan(b, first, warpKeyEnd));
   Value overlaps = arith::AndIOp::create(
-      b, lessThan(b, first, end),
-      lessThan(b, begin, add(b, first, cIndex(b, stream.rows))));
+      b, lessThan(b, first, warpWindowEnd),
+      lessThan(b, warpWindowBegin, add(b, first, cIndex(b, stream.rows))));
   return arith::AndIOp::create(b, exists, overlaps);
 }
 

@@ -88,6 +88,21 @@ public:
 SmallVector<MemRefType> getSharedTileTypes(const AttentionKernelSpec &spec,
                                            Attribute memorySpace);
 
+/// Argument types of a kernel over the tensors `tensorNames`, in that order
+/// (memref<?xf32> for the f32 tensors "lse" and "delta", memref<?xT> for the
+/// others), then the sizes B, T, S, L (index). Forward and backward kernels
+/// share this convention.
+SmallVector<Type> getArgumentTypes(const AttentionKernelSpec &spec,
+                                   ArrayRef<StringRef> tensorNames);
+
+/// Hands a kernel's tensor arguments to `bind(name, value)` in the order of
+/// `tensorNames` and returns the four sizes B, T, S, L that follow them.
+/// Block arguments after the sizes (a gpu.func's workgroup attributions) are
+/// not arguments of the kernel and are left alone.
+std::array<Value, 4> bindArguments(ArrayRef<StringRef> tensorNames,
+                                   ValueRange arguments,
+                                   function_ref<void(StringRef, Value)> bind);
+
 /// The types of the kernel's arguments (see AttentionKernelArgs).
 SmallVector<Type> getKernelArgumentTypes(const AttentionKernelSpec &spec);
 
