@@ -57,12 +57,20 @@ def config_name(c):
             f"_w{c['num_warps']}_s{c['num_stages']}")
 
 
+# Instruction families, fastest first: on the H100 warpgroup MMA beat every
+# mma.sync variant (docs/performance.md), which beat SIMT by an order of
+# magnitude.
+FAMILIES = ("wgmma", "mma_sync", "fma")
+
+
 def tuned_space(space):
-    """The configurations worth measuring: where tensor cores apply, the SIMT
-    ones (an order of magnitude slower on the benchmark shapes) are left
-    out."""
-    tensor_cores = [c for c in space if c["mma"] != "fma"]
-    return tensor_cores or space
+    """The configurations worth measuring: those of the fastest instruction
+    family the space has."""
+    for family in FAMILIES:
+        members = [c for c in space if c["mma"] == family]
+        if members:
+            return members
+    return space
 
 
 def spills(directory):

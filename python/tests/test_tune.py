@@ -26,8 +26,11 @@ def test_space_comes_from_the_compiler(tmp_path):
     assert (info["group_size"], info["head_dim"], info["depth"]) == (4, 64, 7)
     assert info["heuristic"] in info["space"]
     assert all(c["block_m"] % 4 == 0 for c in info["space"])
-    assert {c["mma"] for c in info["space"]} == {"fma", "mma_sync"}
-    assert all(c["num_stages"] in (2, 3) for c in info["space"] if c["mma"] == "mma_sync")
+    assert {c["mma"] for c in info["space"]} == {"fma", "mma_sync", "wgmma"}
+    assert all(c["num_stages"] in (2, 3) for c in info["space"] if c["mma"] != "fma")
+    assert all(c["block_m"] == 16 * c["num_warps"] for c in info["space"]
+               if c["mma"] == "wgmma")
+    assert {c["mma"] for c in tune.tuned_space(info["space"])} == {"wgmma"}
     names = [tune.config_name(c) for c in info["space"]]
     assert len(names) == len(set(names)) > 10
 

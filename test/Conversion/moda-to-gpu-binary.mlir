@@ -13,17 +13,23 @@
 // CHECK-SAME: .visible .entry moda_attention_0(
 // CHECK-SAME: .maxntid 256, 1, 1
 // CHECK-SAME: .shared .align 16 .b8 __dynamic_shmem__0
-// The tensor-core kernel (the heuristic's mma_sync configuration): 16-byte
-// asynchronous copies into shared memory, barriers, ldmatrix fragments,
-// warp MMAs on bf16 with f32 accumulation, exp2 in hardware.
+// The tensor-core kernel (the heuristic's wgmma configuration on sm_90a):
+// 16-byte asynchronous copies into shared memory, the async-proxy fence
+// before the barrier, ldmatrix for the query fragments, warpgroup MMAs on
+// bf16 with f32 accumulation (S = Q K^T over 128 keys, then P V over the 64
+// columns of D), committed and waited as groups, exp2 in hardware.
 // CHECK-SAME: cp.async.cg.shared.global
 // CHECK-SAME: cp.async.commit_group
 // CHECK-SAME: cp.async.wait_group
+// CHECK-SAME: fence.proxy.async.shared::cta
 // CHECK-SAME: bar.sync
 // CHECK-SAME: ldmatrix.sync.aligned.m8n8.x4.shared.b16
-// CHECK-SAME: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK-SAME: wgmma.fence.sync.aligned
+// CHECK-SAME: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
+// CHECK-SAME: wgmma.commit_group.sync.aligned
+// CHECK-SAME: wgmma.wait_group.sync.aligned
 // CHECK-SAME: ex2.approx.ftz.f32
-// CHECK-SAME: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// CHECK-SAME: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
 
 // libdevice is linked into the PTX: no call is left unresolved.
 // LINKED-NOT: .extern .func

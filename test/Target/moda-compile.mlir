@@ -20,10 +20,10 @@
 // CHECK-DAG: "num_kv_heads": 2
 // CHECK-DAG: "head_dim": 64
 // CHECK-DAG: "block": [
-// CHECK-DAG: "dynamic_shared_memory": 98304
+// CHECK-DAG: "dynamic_shared_memory": 214016
 // CHECK-DAG: "spill_stores": 0
 // CHECK-DAG: "spill_loads": 0
-// CHECK-DAG: "mma": "mma_sync"
+// CHECK-DAG: "mma": "wgmma"
 
 // PTX: .target sm_90a
 // PTX: .visible .entry moda_attention_0(

@@ -73,7 +73,7 @@ ConvertModaToGPUPass::buildKernel(StringRef name,
   OpBuilder builder = OpBuilder::atBlockEnd(kernels.getBody());
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  bool tensorCores = spec.config.getMma() == MmaKind::MmaSync;
+  bool tensorCores = spec.usesTensorCores();
   // The tensor-core block's tiles are dynamic shared memory.
   SmallVector<Type> tileTypes;
   if (!tensorCores)

@@ -36,15 +36,17 @@ FailureOr<AttentionKernelSpec> AttentionKernelSpec::get(AttentionOp op) {
 }
 
 int64_t AttentionKernelSpec::getDynamicSharedMemoryBytes() const {
-  if (config.getMma() != MmaKind::MmaSync)
+  if (!usesTensorCores())
     return 0;
   int64_t rows = config.getBlockM();
   int64_t stages = config.getNumStages();
   if (hasSequence)
     rows += 2 * stages * config.getBlockN();
   if (hasDepth)
-    rows += 2 * stages * config.getBlockDepth();
-  return rows * headDim * elementType.getIntOrFloatBitWidth() / 8;
+    rows += 2 * stages * getDepthStageRows(config);
+  int64_t alignment =
+      config.getMma() == MmaKind::Wgmma ? kWarpgroupTileAlignment : 0;
+  return rows * headDim * elementType.getIntOrFloatBitWidth() / 8 + alignment;
 }
 
 SmallVector<StringRef> AttentionKernelSpec::getTensorNames() const {

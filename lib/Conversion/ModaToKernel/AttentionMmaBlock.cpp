@@ -2,41 +2,54 @@
 //
 // The same algorithm as AttentionBlock.cpp (folded rows, one online softmax
 // over sequence and depth, log2 domain, the block's contiguous depth span),
-// with the work laid out for warp-level tensor-core MMA (mma.sync m16n8k16,
-// bf16/f16 in, f32 accumulate):
+// with the work laid out for tensor-core MMA, in one of two families:
 //
-//  * each warp owns 16 or 32 folded rows (one or two m-tiles: block_m / (16 x
-//    num_warps)); of each m-tile a lane holds rows r = lane / 4 and r + 8,
-//    columns 2 * (lane % 4) + {0, 1} of every 8-wide n-tile (the m16n8
-//    accumulator layout). Two m-tiles per warp read each K and V fragment
-//    from shared memory once for both: half the shared-memory traffic per
-//    MMA, which is what bounds one m-tile per warp;
-//  * S = Q K^T is 16 x block_n per m-tile; its accumulator registers are, two
-//    n-tiles at a time, exactly the A operand of P V (no shuffle through
-//    shared memory), after the softmax turned them into bf16/f16 pairs;
-//  * operands come from shared memory with ldmatrix (x4; V transposed);
-//    tiles are stored with the 16-byte chunk index XORed with (row mod 8),
-//    so the eight rows an ldmatrix phase reads hit eight different bank
-//    groups, and cp.async writes of eight consecutive threads fill one row;
-//  * two streams of key/value tiles, sequence tiles of block_n keys and the
-//    depth span's tiles of block_depth entries, advance in lockstep through
-//    `num_stages` shared buffers each, loaded with cp.async (16 bytes per
-//    thread, zero-filled past the end): step j uses sequence tile j and depth
-//    tile j while steps j+1 .. j+num_stages-1 are in flight. The depth loads
-//    thus ride along the sequence pipeline instead of adding steps of their
-//    own (a depth tile's compute is small: most warps skip it);
+//  * mma = mma_sync (sm_80+): warp-level m16n8k16. Each warp owns 16 or 32
+//    folded rows (one or two m-tiles: block_m / (16 x num_warps)); operands
+//    come from shared memory with ldmatrix (x4; V transposed). Two m-tiles
+//    per warp read each K and V fragment once for both;
+//  * mma = wgmma (sm_90a): warpgroup-level m64nNk16. Each warpgroup of four
+//    warps owns 64 rows (a warp 16 of them, one m-tile); S = Q K^T is one
+//    m64 x block_n MMA per 16 columns of D and O += P V one m64 x D MMA per
+//    16 keys, with A (Q, then P) from registers and B (K; V transposed by
+//    the instruction) read by the tensor cores straight from shared memory
+//    through descriptors (WarpgroupMma.cpp).
+//
+// Either way, of each m-tile a lane holds rows r = lane / 4 and r + 8,
+// columns 2 * (lane % 4) + {0, 1} of every 8-wide n-tile (the m16n8
+// accumulator layout, which wgmma's accumulators share warp by warp), so the
+// softmax, the masks and the epilogue are one code:
+//
+//  * S's accumulator registers are, two n-tiles at a time, exactly the A
+//    operand of P V (no shuffle through shared memory), after the softmax
+//    turned them into bf16/f16 pairs;
+//  * tiles are stored in panels of 64 columns (128-byte rows) with the
+//    16-byte chunk index XORed with (row mod 8): conflict-free for ldmatrix
+//    and cp.async, and the 128-byte swizzle wgmma reads (the tiles start on
+//    a 1024-byte boundary for it);
+//  * two streams of key/value tiles, sequence tiles of block_n keys and depth
+//    tiles of block_depth entries, advance in lockstep through `num_stages`
+//    shared buffers each, loaded with cp.async (16 bytes per thread,
+//    zero-filled past the end): step j uses sequence tile j and depth tile j
+//    while steps j+1 .. j+num_stages-1 are in flight. The depth loads ride
+//    along the sequence pipeline. With mma.sync a depth tile is a piece of
+//    the block's span that most warps skip; with wgmma each warpgroup has a
+//    depth tile of its own in every stage (its 64 rows' span), so no
+//    warpgroup waits at the barrier for another's depth work;
 //  * all tiles live in dynamic shared memory (more than the 48 KiB of static
 //    shared memory; the runtime opts the kernel in);
 //  * the fully visible sequence tiles run without a mask; only the diagonal
-//    tiles and the depth tiles compute per-row bounds, and a warp skips a
-//    masked tile none of its rows can see (most of the block's depth span:
-//    each warp reads only its own positions' entries).
+//    tiles and the depth tiles compute per-row bounds, and a warp (a
+//    warpgroup with wgmma) skips a masked tile none of its rows can see.
 //
 // GPU only: the host path runs AttentionBlock.cpp's formulation.
 //
 //===----------------------------------------------------------------------===//
 
 #include "QueryBlockGeometry.h"
+#include "WarpgroupMma.h"
+
+#include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -49,6 +62,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <cmath>
+#include <tuple>
 
 using namespace mlir;
 using namespace mlir::moda;
@@ -60,6 +74,10 @@ namespace {
 constexpr int64_t kMmaRows = 16;
 /// Elements of a 16-byte chunk of bf16/f16.
 constexpr int64_t kChunk = 8;
+/// Columns of one swizzled panel: a 128-byte row of bf16/f16.
+constexpr int64_t kPanelColumns = 64;
+/// Rows of one warpgroup MMA (m64).
+constexpr int64_t kWarpgroupRows = 64;
 
 /// The per-thread online-softmax state of a warp's rows. The lane's rows are
 /// numbered r = 2 * m + half (m-tile m; half 0: row lane/4, half 1: row
@@ -91,9 +109,24 @@ struct TileStream {
   bool isDepth = false;
   /// Entries per tile.
   int64_t rows = 0;
-  /// The global tensors and their shared buffers ((num_stages * rows) x D).
+  /// Tiles side by side in a stage: 1, or, for the depth stream with wgmma,
+  /// one per warpgroup (each walks its own rows' span of depth entries).
+  int64_t units = 1;
+  /// The global tensors and their shared buffers ((num_stages * panels *
+  /// units * rows) x 64: per stage, per 64-column panel of D, the units'
+  /// tiles' rows).
   Value globalKeys, globalValues, keys, values;
+  /// With wgmma: the shared byte addresses (i64) of the buffers.
+  Value keysAddress, valuesAddress;
+  /// Per unit, the entries [spanBegin, spanEnd) its tiles walk; the span of
+  /// the unit this thread computes with.
+  SmallVector<Value> spanBegin, spanEnd;
+  Value mySpanBegin, mySpanEnd;
+  /// The unit this thread computes with (an index).
+  Value myUnit;
+  /// Steps that carry a tile: the longest unit span's.
   Value numTiles;
+  int64_t stageRows() const { return units * rows; }
   explicit operator bool() const { return rows != 0; }
 };
 
@@ -111,6 +144,8 @@ public:
     numThreads = spec.getNumThreads();
     mTiles = blockM / (kMmaRows * spec.config.getNumWarps());
     laneRows = 2 * mTiles;
+    panels = headDim / kPanelColumns;
+    warpgroupMma = spec.config.getMma() == MmaKind::Wgmma;
   }
 
   void build();
@@ -118,24 +153,42 @@ public:
 private:
   // Threads and the block.
   void computeIds();
+  void computeDepthSpans();
   // Global -> shared copies.
-  void copyRowsAsync(Value global, Value tile, Value tileRowBase,
-                     int64_t numRows,
+  std::pair<Value, Value> tileCoordinates(Value bufferFirstRow,
+                                          int64_t panelRows, Value row,
+                                          Value column);
+  void copyRowsAsync(Value global, Value tile, Value bufferFirstRow,
+                     int64_t panelRows, int64_t numRows,
                      function_ref<std::pair<Value, Value>(Value)> rowSource);
   void allocateSharedTiles();
   void prefetchStep(Value step);
   Value firstEntry(const TileStream &stream, Value step);
+  Value bufferFirstRow(const TileStream &stream, Value step);
   Value warpSees(const TileStream &stream, Value step);
   // Warp-level tensor-core pieces.
-  Value swizzledColumn(Value row, Value column);
-  SmallVector<Value, 4> loadMatrixX4(Value tile, Value row, Value column,
-                                     bool transpose);
+  SmallVector<Value, 4> loadMatrixX4(Value tile, Value bufferFirstRow,
+                                     int64_t panelRows, Value row,
+                                     Value column, bool transpose);
   SmallVector<Value, 4> mma(ArrayRef<Value> a, ArrayRef<Value> bOperand,
                             ArrayRef<Value> c);
   Value packPair(Value lo, Value hi);
   Value quadReduce(Value v, bool isMax);
   Value exp2(Value x);
   SmallVector<SmallVector<Value>> loadQueryFragments();
+  // Warpgroup-level pieces (mma = wgmma, sequence tiles).
+  bool onWarpgroup(const TileStream &stream) const { return warpgroupMma; }
+  Value bufferAddress(Value streamAddress, const TileStream &stream,
+                      Value step);
+  void warpScores(const TileStream &stream, Value step,
+                  SmallVector<SmallVector<SmallVector<Value, 4>>> &scores);
+  void warpAccumulate(const TileStream &stream, Value step,
+                      ArrayRef<Value> probabilities, SmallVector<Value> &acc);
+  void warpgroupScores(const TileStream &stream, Value step,
+                       SmallVector<SmallVector<SmallVector<Value, 4>>> &scores);
+  void warpgroupAccumulate(const TileStream &stream, Value step,
+                           ArrayRef<Value> probabilities,
+                           SmallVector<Value> &acc);
   // One tile.
   WarpState attendTile(const WarpState &state, const TileStream &stream,
                        Value step, bool masked);
@@ -144,6 +197,16 @@ private:
   WarpState emitStepLoop(WarpState state, Value firstStep, Value endStep,
                          bool maskedSequence, bool withDepth);
   void storeResults(const WarpState &state);
+  /// wgmma reads shared memory through the async proxy: each thread orders
+  /// its completed cp.async writes before it (ahead of the barrier).
+  void fenceForWarpgroupMma() {
+    if (warpgroupMma)
+      NVVM::FenceProxyOp::create(
+          b, NVVM::ProxyKindAttr::get(b.getContext(),
+                                      NVVM::ProxyKind::async_shared),
+          NVVM::SharedSpaceAttr::get(b.getContext(),
+                                     NVVM::SharedSpace::shared_cta));
+  }
 
   /// Row (in the block) of lane row r = 2 * m + half.
   Value laneRow(int64_t r) {
@@ -163,6 +226,11 @@ private:
   int64_t blockM, blockN, numStages, headDim, numThreads;
   /// m-tiles per warp, and rows per lane (two per m-tile).
   int64_t mTiles, laneRows;
+  /// 64-column panels of D in a shared tile.
+  int64_t panels;
+  /// Both streams on warpgroup MMA (mma = wgmma), else on the warp's
+  /// mma.sync.
+  bool warpgroupMma;
 
   Value threadId, warp, lane, laneGroup, laneInGroup;
   /// The warp's first row in the block.
@@ -178,10 +246,11 @@ private:
   /// sequence keys and its depth window.
   SmallVector<Value> rowPosition, rowValid, rowKeyEnd, rowWindowBegin,
       rowWindowEnd;
-  /// What any row of the warp can see: sequence keys below warpKeyEnd, depth
-  /// entries in [warpWindowBegin, warpWindowEnd). Block-invariant, so
-  /// computed once rather than at every step.
-  Value warpKeyEnd, warpWindowBegin, warpWindowEnd;
+  /// What any row can see of those that compute a tile together (the
+  /// warp's rows, or with wgmma the warpgroup's): sequence keys below
+  /// sequenceKeyEnd, depth entries in [depthSeenBegin, depthSeenEnd).
+  /// Block-invariant, so computed once rather than at every step.
+  Value sequenceKeyEnd, depthSeenBegin, depthSeenEnd;
 };
 
 void MmaBlockBuilder::computeIds() {
@@ -204,13 +273,18 @@ void MmaBlockBuilder::computeIds() {
     sequence.rows = blockN;
     sequence.globalKeys = args.k;
     sequence.globalValues = args.v;
+    sequence.spanBegin = {zero};
+    sequence.spanEnd = {args.keys};
+    sequence.mySpanBegin = zero;
+    sequence.mySpanEnd = args.keys;
+    sequence.myUnit = zero;
   }
   if (spec.hasDepth) {
     depth.isDepth = true;
-    depth.numTiles = block.numDepthTiles;
     depth.rows = spec.config.getBlockDepth();
     depth.globalKeys = args.depthK;
     depth.globalValues = args.depthV;
+    computeDepthSpans();
   }
   numFullSteps = spec.hasSequence ? block.numFullTiles : zero;
   if (sequence && depth)
@@ -235,34 +309,104 @@ void MmaBlockBuilder::computeIds() {
     }
   }
   // Rows past the end belong to the block's last position.
-  Value firstRow = add(b, block.rowBase, warpFirstRow);
   Value lastRow = sub(b, block.numRows, cIndex(b, 1));
-  Value warpFirstPosition =
-      div(b, arith::MinUIOp::create(b, firstRow, lastRow), group);
-  Value warpLastPosition = div(
-      b,
-      arith::MinUIOp::create(
-          b, add(b, firstRow, cIndex(b, kMmaRows * mTiles - 1)), lastRow),
-      group);
-  if (spec.hasSequence)
-    warpKeyEnd = block.rowKeyEnd(b, spec, args, warpLastPosition);
-  if (spec.hasDepth) {
-    warpWindowBegin =
+  auto positionOf = [&](Value rowInBlock) {
+    return div(
+        b, arith::MinUIOp::create(b, add(b, block.rowBase, rowInBlock), lastRow),
+        group);
+  };
+  int64_t warpRows = kMmaRows * mTiles;
+  Value warpFirstPosition = positionOf(warpFirstRow);
+  Value warpLastPosition =
+      positionOf(add(b, warpFirstRow, cIndex(b, warpRows - 1)));
+  if (spec.hasSequence) {
+    Value lastPosition = warpLastPosition;
+    if (warpgroupMma) {
+      Value warpgroupFirstRow = mul(
+          b, div(b, warp, cIndex(b, kWarpgroupRows / kMmaRows)),
+          cIndex(b, kWarpgroupRows));
+      lastPosition = positionOf(
+          add(b, warpgroupFirstRow, cIndex(b, kWarpgroupRows - 1)));
+    }
+    sequenceKeyEnd = block.rowKeyEnd(b, spec, args, lastPosition);
+  }
+  if (spec.hasDepth && warpgroupMma) {
+    depthSeenBegin = depth.mySpanBegin;
+    depthSeenEnd = depth.mySpanEnd;
+  } else if (spec.hasDepth) {
+    depthSeenBegin =
         block.depthWindow(b, spec, args, warpFirstPosition).first;
-    warpWindowEnd = block.depthWindow(b, spec, args, warpLastPosition).second;
+    depthSeenEnd = block.depthWindow(b, spec, args, warpLastPosition).second;
   }
 }
 
-Value MmaBlockBuilder::swizzledColumn(Value row, Value column) {
-  // Columns are multiples of the chunk here; the chunk index is XORed with
-  // the row's low three bits.
-  Value chunk = div(b, column, cIndex(b, kChunk));
+void MmaBlockBuilder::computeDepthSpans() {
+  // With mma.sync one block-wide span: the warps compute the tiles their
+  // rows see. With wgmma one span per warpgroup: the entries of its 64 rows'
+  // positions, walked by its own tiles, so that every step gives every
+  // warpgroup a depth tile of its own (none waits on another's) and each
+  // entry is still loaded once per block.
+  if (!warpgroupMma) {
+    depth.spanBegin = {block.depthSpanBegin};
+    depth.spanEnd = {block.depthSpanEnd};
+    depth.mySpanBegin = block.depthSpanBegin;
+    depth.mySpanEnd = block.depthSpanEnd;
+    depth.myUnit = cIndex(b, 0);
+    depth.numTiles = block.numDepthTiles;
+    return;
+  }
+  Value group = cIndex(b, spec.groupSize);
+  Value lastRow = sub(b, block.numRows, cIndex(b, 1));
+  // The span of the warpgroup whose first row in the block is `firstRow`:
+  // from its first position's window to its last position's end; empty when
+  // all its rows lie past the end.
+  auto span = [&](Value firstRow) -> std::pair<Value, Value> {
+    Value row = add(b, block.rowBase, firstRow);
+    Value first = div(b, arith::MinUIOp::create(b, row, lastRow), group);
+    Value last = div(
+        b,
+        arith::MinUIOp::create(
+            b, add(b, row, cIndex(b, kWarpgroupRows - 1)), lastRow),
+        group);
+    Value begin = block.depthWindow(b, spec, args, first).first;
+    Value end = block.depthWindow(b, spec, args, last).second;
+    return {begin, select(b, lessThan(b, row, block.numRows), end, begin)};
+  };
+  depth.units = spec.config.getNumWarps() / (kWarpgroupRows / kMmaRows);
+  Value longest = cIndex(b, 0);
+  for (int64_t u = 0; u < depth.units; ++u) {
+    auto [begin, end] = span(cIndex(b, u * kWarpgroupRows));
+    depth.spanBegin.push_back(begin);
+    depth.spanEnd.push_back(end);
+    longest = arith::MaxUIOp::create(b, longest, sub(b, end, begin));
+  }
+  depth.numTiles = ceilDiv(b, longest, cIndex(b, depth.rows));
+  depth.myUnit = div(b, warp, cIndex(b, kWarpgroupRows / kMmaRows));
+  std::tie(depth.mySpanBegin, depth.mySpanEnd) =
+      span(mul(b, depth.myUnit, cIndex(b, kWarpgroupRows)));
+}
+
+std::pair<Value, Value>
+MmaBlockBuilder::tileCoordinates(Value bufferFirstRow, int64_t panelRows,
+                                 Value row, Value column) {
+  // Element (row, column) of a buffer of panelRows rows lies in panel
+  // column / 64, 128-byte row `row` of it, with the 16-byte chunk index
+  // XORed with the row's low three bits: the 128-byte swizzle of wgmma
+  // operands, and conflict-free for ldmatrix (eight rows, eight chunks).
+  // Columns are multiples of the chunk here.
+  Value panelColumns = cIndex(b, kPanelColumns);
+  Value tileRow = add(b, bufferFirstRow,
+                      add(b, mul(b, div(b, column, panelColumns),
+                                 cIndex(b, panelRows)),
+                          row));
+  Value chunk = div(b, rem(b, column, panelColumns), cIndex(b, kChunk));
   Value swizzled = arith::XOrIOp::create(b, chunk, rem(b, row, cIndex(b, 8)));
-  return mul(b, swizzled, cIndex(b, kChunk));
+  return {tileRow, mul(b, swizzled, cIndex(b, kChunk))};
 }
 
 void MmaBlockBuilder::copyRowsAsync(
-    Value global, Value tile, Value tileRowBase, int64_t numRows,
+    Value global, Value tile, Value bufferFirstRow, int64_t panelRows,
+    int64_t numRows,
     function_ref<std::pair<Value, Value>(Value)> rowSource) {
   int64_t chunksPerRow = headDim / kChunk;
   int64_t numChunks = numRows * chunksPerRow;
@@ -278,10 +422,11 @@ void MmaBlockBuilder::copyRowsAsync(
       Value source = select(b, valid, add(b, offset, column), cIndex(b, 0));
       Value sourceElements =
           select(b, valid, cIndex(b, kChunk), cIndex(b, 0));
-      Value tileRow = add(b, tileRowBase, row);
+      auto [tileRow, tileColumn] =
+          tileCoordinates(bufferFirstRow, panelRows, row, column);
       nvgpu::DeviceAsyncCopyOp::create(
           b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tile,
-          ValueRange{tileRow, swizzledColumn(tileRow, column)}, global,
+          ValueRange{tileRow, tileColumn}, global,
           ValueRange{source}, b.getIndexAttr(kChunk), sourceElements,
           b.getUnitAttr());
     };
@@ -299,35 +444,61 @@ void MmaBlockBuilder::copyRowsAsync(
 
 void MmaBlockBuilder::allocateSharedTiles() {
   // [query | sequence keys | sequence values | depth keys | depth values],
-  // each a (rows x D) view of the dynamic shared memory; every size is a
-  // multiple of 128 bytes, so every view keeps the base's alignment.
+  // each a ((panels x rows) x 64) view of the dynamic shared memory; every
+  // size is a multiple of 1024 bytes (rows are multiples of 16), so every
+  // view keeps the base's alignment. wgmma's swizzle is a function of the
+  // shared address: with it the base is first rounded up to 1024 bytes.
   auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
                                               gpu::AddressSpace::Workgroup);
   Value base = gpu::DynamicSharedMemoryOp::create(
       b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                          MemRefLayoutAttrInterface(), workgroup));
+  Value alignedOffset = cIndex(b, 0);
+  Value alignedAddress;
+  int64_t slack = 0;
+  if (warpgroupMma) {
+    slack = kWarpgroupTileAlignment;
+    Value address = memref::ExtractAlignedPointerAsIndexOp::create(b, base);
+    alignedOffset = arith::AndIOp::create(
+        b, sub(b, cIndex(b, 0), address), cIndex(b, slack - 1));
+    alignedAddress = arith::IndexCastOp::create(
+        b, b.getI64Type(), add(b, address, alignedOffset));
+  }
   int64_t offset = 0;
-  auto view = [&](int64_t rows) {
-    auto type = MemRefType::get({rows, headDim}, spec.elementType,
-                                MemRefLayoutAttrInterface(), workgroup);
-    Value tile = memref::ViewOp::create(b, type, base, cIndex(b, offset),
-                                        ValueRange{});
+  auto view = [&](int64_t rows, Value *address) {
+    auto type = MemRefType::get({panels * rows, kPanelColumns},
+                                spec.elementType, MemRefLayoutAttrInterface(),
+                                workgroup);
+    Value tile = memref::ViewOp::create(
+        b, type, base, add(b, alignedOffset, cIndex(b, offset)), ValueRange{});
+    if (address)
+      *address = arith::AddIOp::create(
+          b, alignedAddress,
+          arith::ConstantIntOp::create(b, b.getI64Type(), offset));
     offset += rows * headDim * spec.elementType.getIntOrFloatBitWidth() / 8;
     return tile;
   };
-  queryTile = view(blockM);
+  queryTile = view(blockM, nullptr);
   for (TileStream *stream : {&sequence, &depth})
     if (*stream) {
-      stream->keys = view(numStages * stream->rows);
-      stream->values = view(numStages * stream->rows);
+      bool addresses = onWarpgroup(*stream);
+      stream->keys = view(numStages * stream->stageRows(),
+                          addresses ? &stream->keysAddress : nullptr);
+      stream->values = view(numStages * stream->stageRows(),
+                            addresses ? &stream->valuesAddress : nullptr);
     }
-  assert(offset == spec.getDynamicSharedMemoryBytes() &&
+  assert(offset + slack == spec.getDynamicSharedMemoryBytes() &&
          "the kernel's shared memory differs from its spec");
 }
 
+Value MmaBlockBuilder::bufferFirstRow(const TileStream &stream, Value step) {
+  // Step j's tiles sit in buffer j mod num_stages of their stream.
+  return mul(b, rem(b, step, cIndex(b, numStages)),
+             cIndex(b, panels * stream.stageRows()));
+}
+
 Value MmaBlockBuilder::firstEntry(const TileStream &stream, Value step) {
-  Value first = mul(b, step, cIndex(b, stream.rows));
-  return stream.isDepth ? add(b, block.depthSpanBegin, first) : first;
+  return add(b, stream.mySpanBegin, mul(b, step, cIndex(b, stream.rows)));
 }
 
 void MmaBlockBuilder::prefetchStep(Value step) {
@@ -341,32 +512,38 @@ void MmaBlockBuilder::prefetchStep(Value step) {
                                     /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(exists.thenBlock());
-    Value bufferRow =
-        mul(b, rem(b, step, cIndex(b, numStages)), cIndex(b, stream->rows));
-    Value first = firstEntry(*stream, step);
-    Value end = stream->isDepth ? block.depthSpanEnd : args.keys;
-    auto source = [&](Value row) -> std::pair<Value, Value> {
-      Value entry = add(b, first, row);
-      Value valid = lessThan(b, entry, end);
-      Value safe = select(b, valid, entry, first);
-      return {stream->isDepth ? block.depthRowOffset(b, spec, args, safe)
-                              : block.sequenceRowOffset(b, spec, args, safe),
-              valid};
-    };
-    copyRowsAsync(stream->globalKeys, stream->keys, bufferRow, stream->rows,
-                  source);
-    copyRowsAsync(stream->globalValues, stream->values, bufferRow,
-                  stream->rows, source);
+    Value bufferRow = bufferFirstRow(*stream, step);
+    for (int64_t u = 0; u < stream->units; ++u) {
+      Value first = add(b, stream->spanBegin[u],
+                        mul(b, step, cIndex(b, stream->rows)));
+      Value end = stream->spanEnd[u];
+      auto source = [&](Value row) -> std::pair<Value, Value> {
+        Value entry = add(b, first, row);
+        Value valid = lessThan(b, entry, end);
+        Value safe = select(b, valid, entry, first);
+        return {stream->isDepth ? block.depthRowOffset(b, spec, args, safe)
+                                : block.sequenceRowOffset(b, spec, args, safe),
+                valid};
+      };
+      Value unitRow = add(b, bufferRow, cIndex(b, u * stream->rows));
+      copyRowsAsync(stream->globalKeys, stream->keys, unitRow,
+                    stream->stageRows(), stream->rows, source);
+      copyRowsAsync(stream->globalValues, stream->values, unitRow,
+                    stream->stageRows(), stream->rows, source);
+    }
   }
   NVVM::CpAsyncCommitGroupOp::create(b);
 }
 
-SmallVector<Value, 4> MmaBlockBuilder::loadMatrixX4(Value tile, Value row,
-                                                    Value column,
-                                                    bool transpose) {
+SmallVector<Value, 4>
+MmaBlockBuilder::loadMatrixX4(Value tile, Value bufferFirstRow,
+                              int64_t panelRows, Value row, Value column,
+                              bool transpose) {
   auto type = VectorType::get({4, 2}, spec.elementType);
+  auto [tileRow, tileColumn] =
+      tileCoordinates(bufferFirstRow, panelRows, row, column);
   Value fragments = nvgpu::LdMatrixOp::create(
-      b, type, tile, ValueRange{row, swizzledColumn(row, column)}, transpose,
+      b, type, tile, ValueRange{tileRow, tileColumn}, transpose,
       /*numTiles=*/4);
   SmallVector<Value, 4> registers;
   for (int64_t i = 0; i < 4; ++i)
@@ -451,43 +628,33 @@ SmallVector<SmallVector<Value>> MmaBlockBuilder::loadQueryFragments() {
                     cIndex(b, kMmaRows * m));
     for (int64_t k = 0; k < headDim; k += 16) {
       SmallVector<Value, 4> regs = loadMatrixX4(
-          queryTile, row, add(b, columnInStep, cIndex(b, k)),
-          /*transpose=*/false);
+          queryTile, cIndex(b, 0), blockM, row,
+          add(b, columnInStep, cIndex(b, k)), /*transpose=*/false);
       fragments[m].append(regs.begin(), regs.end());
     }
   }
   return fragments;
 }
 
-WarpState MmaBlockBuilder::attendTile(const WarpState &state,
-                                      const TileStream &stream, Value step,
-                                      bool masked) {
-  Value bufferRow =
-      mul(b, rem(b, step, cIndex(b, numStages)), cIndex(b, stream.rows));
-  int64_t nTiles = stream.rows / 8;
-  int64_t headTiles = headDim / 8;
-
+void MmaBlockBuilder::warpScores(
+    const TileStream &stream, Value step,
+    SmallVector<SmallVector<SmallVector<Value, 4>>> &scores) {
   // S = Q K^T. K (rows = keys) as the column-major B operand: ldmatrix x4
   // gives (keys 0-7, dims 0-7), (keys 0-7, dims 8-15), (keys 8-15, dims
   // 0-7), (keys 8-15, dims 8-15): the B registers of two n-tiles, used by
   // every m-tile of the warp.
+  Value bufferRow = bufferFirstRow(stream, step);
   Value keyRowInPair = add(
       b, rem(b, lane, cIndex(b, 8)),
       mul(b, div(b, lane, cIndex(b, 16)), cIndex(b, 8)));
   Value keyColumnInStep =
       mul(b, rem(b, div(b, lane, cIndex(b, 8)), cIndex(b, 2)), cIndex(b, 8));
-  Value zeroF = cF32(b, 0.0);
-  // scores[m][n] = the four accumulator registers of m-tile m, n-tile n.
-  SmallVector<SmallVector<SmallVector<Value, 4>>> scores(
-      mTiles, SmallVector<SmallVector<Value, 4>>(
-                  nTiles, SmallVector<Value, 4>(4, zeroF)));
   for (int64_t k = 0; k < headDim / 16; ++k) {
-    for (int64_t pair = 0; pair < nTiles / 2; ++pair) {
-      Value row = add(b, bufferRow, add(b, keyRowInPair, cIndex(b, 16 * pair)));
-      SmallVector<Value, 4> kRegs =
-          loadMatrixX4(stream.keys, row,
-                       add(b, keyColumnInStep, cIndex(b, 16 * k)),
-                       /*transpose=*/false);
+    for (int64_t pair = 0; pair < stream.rows / 16; ++pair) {
+      SmallVector<Value, 4> kRegs = loadMatrixX4(
+          stream.keys, bufferRow, stream.stageRows(),
+          add(b, keyRowInPair, cIndex(b, 16 * pair)),
+          add(b, keyColumnInStep, cIndex(b, 16 * k)), /*transpose=*/false);
       for (int64_t m = 0; m < mTiles; ++m) {
         ArrayRef<Value> a = ArrayRef<Value>(queryFragments[m]).slice(4 * k, 4);
         for (int64_t t = 0; t < 2; ++t)
@@ -496,6 +663,144 @@ WarpState MmaBlockBuilder::attendTile(const WarpState &state,
       }
     }
   }
+}
+
+void MmaBlockBuilder::warpAccumulate(const TileStream &stream, Value step,
+                                     ArrayRef<Value> probabilities,
+                                     SmallVector<Value> &acc) {
+  // V (rows = keys) is the row-major B operand, read transposed: (keys 0-7,
+  // dims 0-7), (keys 8-15, dims 0-7), (keys 0-7, dims 8-15), (keys 8-15,
+  // dims 8-15).
+  Value bufferRow = bufferFirstRow(stream, step);
+  int64_t nTiles = stream.rows / 8;
+  int64_t headTiles = headDim / 8;
+  Value valueRowInStep = add(
+      b, rem(b, lane, cIndex(b, 8)),
+      mul(b, rem(b, div(b, lane, cIndex(b, 8)), cIndex(b, 2)), cIndex(b, 8)));
+  Value valueColumnInPair = mul(b, div(b, lane, cIndex(b, 16)), cIndex(b, 8));
+  for (int64_t k = 0; k < stream.rows / 16; ++k) {
+    Value row = add(b, valueRowInStep, cIndex(b, 16 * k));
+    for (int64_t pair = 0; pair < headDim / 16; ++pair) {
+      SmallVector<Value, 4> vRegs = loadMatrixX4(
+          stream.values, bufferRow, stream.stageRows(), row,
+          add(b, valueColumnInPair, cIndex(b, 16 * pair)),
+          /*transpose=*/true);
+      for (int64_t m = 0; m < mTiles; ++m) {
+        ArrayRef<Value> a =
+            probabilities.slice(2 * (m * nTiles + 2 * k), 4);
+        for (int64_t t = 0; t < 2; ++t) {
+          auto c = acc.begin() + 4 * (m * headTiles + 2 * pair + t);
+          SmallVector<Value, 4> d =
+              mma(a, {vRegs[2 * t], vRegs[2 * t + 1]},
+                  SmallVector<Value, 4>(c, c + 4));
+          std::copy(d.begin(), d.end(), c);
+        }
+      }
+    }
+  }
+}
+
+Value MmaBlockBuilder::bufferAddress(Value streamAddress,
+                                     const TileStream &stream, Value step) {
+  // The unit's tile within the stage (one tile unless depth with wgmma).
+  Value rowBytes = cIndex(b, kSwizzleRowBytes);
+  Value row = add(b, bufferFirstRow(stream, step),
+                  mul(b, stream.myUnit, cIndex(b, stream.rows)));
+  Value offset = mul(b, row, rowBytes);
+  return arith::AddIOp::create(
+      b, streamAddress,
+      arith::IndexCastOp::create(b, b.getI64Type(), offset));
+}
+
+/// Four bf16/f16 pairs as the b32 registers wgmma's A operand takes.
+static SmallVector<Value> asWords(ImplicitLocOpBuilder &b,
+                                  ArrayRef<Value> pairs) {
+  SmallVector<Value> words;
+  for (Value pair : pairs) {
+    Value word = vector::BitCastOp::create(
+        b, VectorType::get({1}, b.getI32Type()), pair);
+    words.push_back(vector::ExtractOp::create(b, word, int64_t(0)));
+  }
+  return words;
+}
+
+/// Adds `bytes` to a descriptor's start address (bits 0-13, in 16 bytes;
+/// no carry: shared addresses stay below 2^18).
+static Value advanceDescriptor(ImplicitLocOpBuilder &b, Value descriptor,
+                               int64_t bytes) {
+  if (bytes == 0)
+    return descriptor;
+  return arith::AddIOp::create(
+      b, descriptor,
+      arith::ConstantIntOp::create(b, b.getI64Type(), bytes >> 4));
+}
+
+void MmaBlockBuilder::warpgroupScores(
+    const TileStream &stream, Value step,
+    SmallVector<SmallVector<SmallVector<Value, 4>>> &scores) {
+  // S = Q K^T for the warpgroup's 64 rows, one m64 x block_n x 16 MMA per 16
+  // columns of D: Q from the warp's registers (the fragments mma.sync uses),
+  // K K-major from shared memory; k-step k reads columns 16k.. of panel
+  // 16k / 64, 32 bytes into each 128-byte row.
+  Value descriptor = buildSwizzledMatrixDescriptor(
+      b, bufferAddress(stream.keysAddress, stream, step),
+      /*leadingByteOffset=*/16, /*strideByteOffset=*/kSwizzleAtomBytes);
+  SmallVector<Value> acc;
+  for (const SmallVector<Value, 4> &tile : scores[0])
+    acc.append(tile.begin(), tile.end());
+  NVVM::WgmmaFenceAlignedOp::create(b);
+  for (int64_t k = 0; k < headDim / 16; ++k) {
+    int64_t column = 16 * k;
+    int64_t bytes =
+        (column / kPanelColumns) * stream.stageRows() * kSwizzleRowBytes +
+                    (column % kPanelColumns) * 2;
+    acc = buildWarpgroupMma(
+        b, spec.elementType,
+        asWords(b, ArrayRef<Value>(queryFragments[0]).slice(4 * k, 4)),
+        advanceDescriptor(b, descriptor, bytes), acc, /*transposeB=*/false,
+        /*accumulate=*/k > 0);
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(b);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
+  for (int64_t n = 0, e = scores[0].size(); n < e; ++n)
+    for (int64_t i = 0; i < 4; ++i)
+      scores[0][n][i] = acc[4 * n + i];
+}
+
+void MmaBlockBuilder::warpgroupAccumulate(const TileStream &stream, Value step,
+                                          ArrayRef<Value> probabilities,
+                                          SmallVector<Value> &acc) {
+  // O += P V, one m64 x D x 16 MMA per 16 keys: P from registers, V N-major
+  // from shared memory (transposed by the instruction); keys 16k.. start
+  // 16k rows into the buffer, panels of 64 columns of D lie one tile apart.
+  Value descriptor = buildSwizzledMatrixDescriptor(
+      b, bufferAddress(stream.valuesAddress, stream, step),
+      /*leadingByteOffset=*/stream.stageRows() * kSwizzleRowBytes,
+      /*strideByteOffset=*/kSwizzleAtomBytes);
+  NVVM::WgmmaFenceAlignedOp::create(b);
+  for (int64_t k = 0; k < stream.rows / 16; ++k)
+    acc = buildWarpgroupMma(
+        b, spec.elementType, asWords(b, probabilities.slice(4 * k, 4)),
+        advanceDescriptor(b, descriptor, 16 * k * kSwizzleRowBytes), acc,
+        /*transposeB=*/true, /*accumulate=*/true);
+  NVVM::WgmmaGroupSyncAlignedOp::create(b);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
+}
+
+WarpState MmaBlockBuilder::attendTile(const WarpState &state,
+                                      const TileStream &stream, Value step,
+                                      bool masked) {
+  int64_t nTiles = stream.rows / 8;
+  int64_t headTiles = headDim / 8;
+  Value zeroF = cF32(b, 0.0);
+  // scores[m][n] = the four accumulator registers of m-tile m, n-tile n.
+  SmallVector<SmallVector<SmallVector<Value, 4>>> scores(
+      mTiles, SmallVector<SmallVector<Value, 4>>(
+                  nTiles, SmallVector<Value, 4>(4, zeroF)));
+  if (onWarpgroup(stream))
+    warpgroupScores(stream, step, scores);
+  else
+    warpScores(stream, step, scores);
 
   Value negInf = cF32(b, -INFINITY);
   if (masked) {
@@ -557,36 +862,18 @@ WarpState MmaBlockBuilder::attendTile(const WarpState &state,
                                         rescale[2 * m + half]);
   }
 
-  // O += P V. P's accumulator registers of n-tiles 2k and 2k+1 are the A
-  // operand of k-step k; V (rows = keys) is the row-major B operand, read
-  // transposed: (keys 0-7, dims 0-7), (keys 8-15, dims 0-7), (keys 0-7,
-  // dims 8-15), (keys 8-15, dims 8-15).
-  Value valueRowInStep = add(
-      b, rem(b, lane, cIndex(b, 8)),
-      mul(b, rem(b, div(b, lane, cIndex(b, 8)), cIndex(b, 2)), cIndex(b, 8)));
-  Value valueColumnInPair = mul(b, div(b, lane, cIndex(b, 16)), cIndex(b, 8));
-  for (int64_t k = 0; k < stream.rows / 16; ++k) {
-    SmallVector<SmallVector<Value, 4>> a;
-    for (int64_t m = 0; m < mTiles; ++m)
-      a.push_back({packPair(scores[m][2 * k][0], scores[m][2 * k][1]),
-                   packPair(scores[m][2 * k][2], scores[m][2 * k][3]),
-                   packPair(scores[m][2 * k + 1][0], scores[m][2 * k + 1][1]),
-                   packPair(scores[m][2 * k + 1][2], scores[m][2 * k + 1][3])});
-    Value row = add(b, bufferRow, add(b, valueRowInStep, cIndex(b, 16 * k)));
-    for (int64_t pair = 0; pair < headDim / 16; ++pair) {
-      SmallVector<Value, 4> vRegs = loadMatrixX4(
-          stream.values, row, add(b, valueColumnInPair, cIndex(b, 16 * pair)),
-          /*transpose=*/true);
-      for (int64_t m = 0; m < mTiles; ++m)
-        for (int64_t t = 0; t < 2; ++t) {
-          auto c = next.acc.begin() + 4 * (m * headTiles + 2 * pair + t);
-          SmallVector<Value, 4> d =
-              mma(a[m], {vRegs[2 * t], vRegs[2 * t + 1]},
-                  SmallVector<Value, 4>(c, c + 4));
-          std::copy(d.begin(), d.end(), c);
-        }
-    }
-  }
+  // O += P V. P's accumulator registers of n-tiles 2k and 2k+1 are, as
+  // bf16/f16 pairs, the A operand of k-step k (both MMAs' A layout).
+  SmallVector<Value> probabilities;
+  for (int64_t m = 0; m < mTiles; ++m)
+    for (int64_t n = 0; n < nTiles; ++n)
+      for (int64_t e = 0; e < 4; e += 2)
+        probabilities.push_back(
+            packPair(scores[m][n][e], scores[m][n][e + 1]));
+  if (onWarpgroup(stream))
+    warpgroupAccumulate(stream, step, probabilities, next.acc);
+  else
+    warpAccumulate(stream, step, probabilities, next.acc);
   return next;
 }
 
@@ -594,10 +881,11 @@ Value MmaBlockBuilder::warpSees(const TileStream &stream, Value step) {
   Value first = firstEntry(stream, step);
   Value exists = lessThan(b, step, stream.numTiles);
   if (!stream.isDepth)
-    return arith::AndIOp::create(b, exists, lessThan(b, first, warpKeyEnd));
+    return arith::AndIOp::create(b, exists,
+                                 lessThan(b, first, sequenceKeyEnd));
   Value overlaps = arith::AndIOp::create(
-      b, lessThan(b, first, warpWindowEnd),
-      lessThan(b, warpWindowBegin, add(b, first, cIndex(b, stream.rows))));
+      b, lessThan(b, first, depthSeenEnd),
+      lessThan(b, depthSeenBegin, add(b, first, cIndex(b, stream.rows))));
   return arith::AndIOp::create(b, exists, overlaps);
 }
 
@@ -630,6 +918,7 @@ WarpState MmaBlockBuilder::emitStepLoop(WarpState state, Value firstStep,
   // Step j landed (every group but the newest num_stages - 2), and every warp
   // is done with step j - 1, whose buffers the prefetch below overwrites.
   NVVM::CpAsyncWaitGroupOp::create(b, numStages - 2);
+  fenceForWarpgroupMma();
   gpu::BarrierOp::create(b);
   prefetchStep(add(b, step, cIndex(b, numStages - 1)));
   if (sequence)
@@ -692,7 +981,7 @@ void MmaBlockBuilder::build() {
 
   // Prologue: the query tile, then steps 0 .. num_stages - 2, one group each.
   Value group = cIndex(b, spec.groupSize);
-  copyRowsAsync(args.q, queryTile, cIndex(b, 0), blockM,
+  copyRowsAsync(args.q, queryTile, cIndex(b, 0), blockM, blockM,
                 [&](Value rowInBlock) -> std::pair<Value, Value> {
                   Value row = add(b, block.rowBase, rowInBlock);
                   Value valid = lessThan(b, row, block.numRows);
@@ -708,6 +997,7 @@ void MmaBlockBuilder::build() {
   for (int64_t stage = 0; stage + 1 < numStages; ++stage)
     prefetchStep(cIndex(b, stage));
   NVVM::CpAsyncWaitGroupOp::create(b, numStages - 1);
+  fenceForWarpgroupMma();
   gpu::BarrierOp::create(b);
   queryFragments = loadQueryFragments();
 

@@ -1,16 +1,17 @@
 // RUN: moda-opt %s -moda-select-kernel-config -split-input-file | FileCheck %s
 // RUN: moda-opt %s -moda-select-kernel-config="target=sm_80" -split-input-file | FileCheck %s --check-prefix=SM80
 
-// Heuristic configurations: tensor cores (mma_sync) for bf16/f16 where the
-// rules allow them: 128 folded rows per block, one 16-row tile per warp, the
-// longest key tiles that fit the register budget, two stages, depth tiles of
-// 32 entries. Otherwise (f32, a group that does not divide 128, the
+// Heuristic configurations: tensor cores for bf16/f16 where the rules allow
+// them, warpgroup MMA on sm_90a (mma.sync on older targets): 128 folded rows
+// per block, the longest key tiles that fit the register budget, two stages,
+// the longest depth tiles with wgmma (each warpgroup walks its own span) and
+// the shortest with mma.sync (one 16-row tile per warp). Otherwise (f32, a group that does not divide 128, the
 // backward) the SIMT choice: query blocks of 128 folded rows for D <= 64 and
 // 64 for wider heads, always a multiple of G; the depth tile covers the
 // block's depth span (block_m / G * L entries) up to 64.
 
 // CHECK-LABEL: func @small_heads_deep
-// CHECK: config = #moda.config<block_m = 128, block_n = 128, block_depth = 32, num_warps = 8, num_stages = 2, mma = mma_sync, target = "sm_90a">
+// CHECK: config = #moda.config<block_m = 128, block_n = 128, block_depth = 128, num_warps = 8, num_stages = 2, mma = wgmma, target = "sm_90a">
 // SM80-LABEL: func @small_heads_deep
 // SM80: config = #moda.config<block_m = 128, block_n = 128, block_depth = 32, num_warps = 8, num_stages = 2, mma = mma_sync, target = "sm_80">
 func.func @small_heads_deep(%q: tensor<1x100x16x64xbf16>, %k: tensor<1x100x2x64xbf16>, %dk: tensor<1x100x64x2x64xbf16>) -> tensor<1x100x16x64xbf16> {
@@ -21,7 +22,7 @@ func.func @small_heads_deep(%q: tensor<1x100x16x64xbf16>, %k: tensor<1x100x2x64x
 // -----
 
 // CHECK-LABEL: func @wide_heads_no_depth
-// CHECK: config = #moda.config<block_m = 128, block_n = 32, block_depth = 32, num_warps = 8, num_stages = 2, mma = mma_sync, target = "sm_90a">
+// CHECK: config = #moda.config<block_m = 128, block_n = 64, block_depth = 64, num_warps = 8, num_stages = 2, mma = wgmma, target = "sm_90a">
 func.func @wide_heads_no_depth(%q: tensor<1x100x4x128xf16>, %k: tensor<1x100x2x128xf16>) -> tensor<1x100x4x128xf16> {
   %o, %l = moda.attention q(%q : tensor<1x100x4x128xf16>) kv(%k, %k : tensor<1x100x2x128xf16>, tensor<1x100x2x128xf16>) -> tensor<1x100x4x128xf16>, tensor<1x4x100xf32>
   return %o : tensor<1x100x4x128xf16>

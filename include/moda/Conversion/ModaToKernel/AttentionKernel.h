@@ -43,9 +43,17 @@ struct AttentionKernelSpec {
   int64_t getNumThreads() const { return config.getNumWarps() * 32; }
 
   /// Dynamic shared memory of the kernel in bytes: the tensor-core block's
-  /// tiles (query, and num_stages buffers per key/value stream present); 0
-  /// for the SIMT block, whose tiles are static workgroup attributions.
+  /// tiles (query, and num_stages buffers per key/value stream present, plus
+  /// the alignment slack of wgmma); 0 for the SIMT block, whose tiles are
+  /// static workgroup attributions.
   int64_t getDynamicSharedMemoryBytes() const;
+
+  /// Whether the kernel runs on tensor cores (mma = mma_sync or wgmma): the
+  /// block AttentionMmaBlock.cpp builds.
+  bool usesTensorCores() const {
+    return config.getMma() == MmaKind::MmaSync ||
+           config.getMma() == MmaKind::Wgmma;
+  }
 
   /// The names of the tensor arguments present, in kernel argument order:
   /// q, [k, v], [depth_k, depth_v], out, lse.
@@ -118,8 +126,9 @@ void buildAttentionBlock(ImplicitLocOpBuilder &b,
                          ExecutionModel &model);
 
 /// Emits one thread block of the forward kernel on tensor cores (config mma =
-/// mma_sync: warps of 16 or 32 rows, ldmatrix + mma.sync, cp.async
-/// pipelining) at the builder's insertion point, inside a gpu.func launched
+/// mma_sync: warps of 16 or 32 rows, ldmatrix + mma.sync; mma = wgmma:
+/// warpgroups of 64 rows, warpgroup MMA on the sequence tiles; cp.async
+/// pipelining either way) at the builder's insertion point, inside a gpu.func launched
 /// with getDynamicSharedMemoryBytes() of dynamic shared memory.
 void buildAttentionMmaBlock(ImplicitLocOpBuilder &b,
                             const AttentionKernelSpec &spec,

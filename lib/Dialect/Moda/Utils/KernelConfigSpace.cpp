@@ -16,16 +16,23 @@ int64_t mlir::moda::getVectorWidth(Type elementType) {
   return 16 / (elementType.getIntOrFloatBitWidth() / 8);
 }
 
+static bool isTensorCoreKind(MmaKind kind) {
+  return kind == MmaKind::MmaSync || kind == MmaKind::Wgmma;
+}
+
 int64_t mlir::moda::getForwardSharedMemoryBytes(KernelConfigAttr config,
                                                 int64_t headDim,
                                                 Type elementType) {
   int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
   int64_t tileRows = config.getBlockN() + config.getBlockDepth();
-  if (config.getMma() == MmaKind::MmaSync)
-    tileRows = config.getBlockM() + 2 * config.getNumStages() * tileRows;
-  else
-    tileRows *= 2;
-  return tileRows * headDim * elementBytes;
+  if (!isTensorCoreKind(config.getMma()))
+    return 2 * tileRows * headDim * elementBytes;
+  tileRows = config.getBlockM() +
+             2 * config.getNumStages() *
+                 (config.getBlockN() + getDepthStageRows(config));
+  int64_t alignment =
+      config.getMma() == MmaKind::Wgmma ? kWarpgroupTileAlignment : 0;
+  return tileRows * headDim * elementBytes + alignment;
 }
 
 /// The compute capability of a target such as "sm_90a" (90), or 0 when the
@@ -49,35 +56,54 @@ static int64_t getMaxDynamicSharedMemoryBytes(StringRef target) {
   return 99 * 1024;
 }
 
-/// Registers the tensor-core block may keep live per thread (see below).
-static constexpr int64_t kMaxLiveRegisters = 120;
+/// Registers the tensor-core block may keep live per thread (see below):
+/// with mma.sync the K/V fragments of ldmatrix come on top; with wgmma the
+/// K/V operands stay in shared memory.
+static constexpr int64_t kMaxLiveRegistersMmaSync = 120;
+static constexpr int64_t kMaxLiveRegistersWgmma = 144;
 
-/// The rules of the tensor-core formulation (AttentionMmaBlock.cpp).
+/// The rules of the tensor-core formulations (AttentionMmaBlock.cpp).
 static std::optional<std::string>
-whyInvalidMmaSyncConfig(KernelConfigAttr config, int64_t headDim,
-                        Type elementType) {
+whyInvalidTensorCoreConfig(KernelConfigAttr config, int64_t headDim,
+                           Type elementType) {
   std::string reason;
   llvm::raw_string_ostream os(reason);
+  bool wgmma = config.getMma() == MmaKind::Wgmma;
+  StringRef kind = stringifyMmaKind(config.getMma());
   if (!elementType.isBF16() && !elementType.isF16()) {
-    os << "config mma = mma_sync needs bf16 or f16 operands, not '"
+    os << "config mma = " << kind << " needs bf16 or f16 operands, not '"
        << elementType << "'";
     return reason;
   }
-  if (int64_t capability = computeCapabilityOf(config.getTarget());
-      capability != 0 && capability < 80) {
+  int64_t capability = computeCapabilityOf(config.getTarget());
+  if (!wgmma && capability != 0 && capability < 80) {
     os << "config mma = mma_sync needs sm_80 or newer (m16n8k16 with "
-       << elementType << "), not target '" << config.getTarget()
-       << "'";
+       << elementType << "), not target '" << config.getTarget() << "'";
+    return reason;
+  }
+  if (wgmma && config.getTarget() != "sm_90a") {
+    os << "config mma = wgmma needs target 'sm_90a' (warpgroup MMA exists "
+          "only on the arch-specific sm_90a), not target '"
+       << config.getTarget() << "'";
     return reason;
   }
   if (headDim % 64 != 0 || headDim > 256) {
-    os << "config mma = mma_sync needs a head dim D that is a multiple of 64, "
-          "at most 256 (swizzled 128-byte shared rows), not D = "
+    os << "config mma = " << kind
+       << " needs a head dim D that is a multiple of 64, at most 256 "
+          "(swizzled 128-byte shared rows), not D = "
        << headDim;
     return reason;
   }
   int64_t warps = config.getNumWarps();
-  if (config.getBlockM() != 16 * warps && config.getBlockM() != 32 * warps) {
+  if (wgmma && (warps % 4 != 0 || config.getBlockM() != 16 * warps)) {
+    os << "config block_m = " << config.getBlockM()
+       << " and num_warps = " << warps
+       << " must be 64 x k and 4 x k with mma = wgmma (each warpgroup of 4 "
+          "warps owns 64 rows)";
+    return reason;
+  }
+  if (!wgmma && config.getBlockM() != 16 * warps &&
+      config.getBlockM() != 32 * warps) {
     os << "config block_m = " << config.getBlockM() << " must be 16 x num_warps = "
        << 16 * warps << " or 32 x num_warps = " << 32 * warps
        << " with mma = mma_sync (each warp owns one or two 16-row tiles)";
@@ -85,29 +111,34 @@ whyInvalidMmaSyncConfig(KernelConfigAttr config, int64_t headDim,
   }
   // Live f32/b32 registers per thread across a tile: per m-tile the score
   // accumulators (block_n / 2), the output accumulators (D / 2) and the query
-  // fragments (D / 4). Past 120 of them ptxas spills on sm_90a (measured: 128
-  // spill for D = 128, block_n = 64 and for two m-tiles of D = 64, block_n =
-  // 32 in some variants).
+  // fragments (D / 4). With mma.sync, past 120 of them ptxas spills on sm_90a
+  // (measured: 128 spill for D = 128, block_n = 64 and for two m-tiles of
+  // D = 64, block_n = 32 in some variants); wgmma keeps K and V in shared
+  // memory and fits 144 (ptxas -v: D = 128 with block_n = 128, 160 of them,
+  // spills).
+  // (The budget also keeps wgmma's N = block_n within its 256.)
+  int64_t limit = wgmma ? kMaxLiveRegistersWgmma : kMaxLiveRegistersMmaSync;
   int64_t mTiles = config.getBlockM() / (16 * warps);
   int64_t widestTile = std::max(config.getBlockN(), config.getBlockDepth());
   int64_t liveRegisters = mTiles * (widestTile / 2 + headDim / 2 + headDim / 4);
-  if (liveRegisters > kMaxLiveRegisters) {
+  if (liveRegisters > limit) {
     os << "config keeps " << liveRegisters
        << " accumulator and fragment registers per thread live with mma = "
-          "mma_sync (block_m / (16 x num_warps) x (max(block_n, block_depth) "
-          "/ 2 + 3 x D / 4)), more than the "
-       << kMaxLiveRegisters << " that fit without spilling";
+       << kind
+       << " (block_m / (16 x num_warps) x (max(block_n, block_depth) / 2 + 3 "
+          "x D / 4)), more than the "
+       << limit << " that fit without spilling";
     return reason;
   }
   if (config.getBlockN() % 16 != 0 || config.getBlockDepth() % 16 != 0) {
     os << "config block_n = " << config.getBlockN()
        << " and block_depth = " << config.getBlockDepth()
-       << " must be multiples of 16 with mma = mma_sync";
+       << " must be multiples of 16 with mma = " << kind;
     return reason;
   }
   if (config.getNumStages() < 2 || config.getNumStages() > 4) {
     os << "config num_stages = " << config.getNumStages()
-       << " is not supported with mma = mma_sync (supported: 2 to 4)";
+       << " is not supported with mma = " << kind << " (supported: 2 to 4)";
     return reason;
   }
   return std::nullopt;
@@ -127,14 +158,11 @@ mlir::moda::whyInvalidForwardConfig(KernelConfigAttr config, int64_t groupSize,
     }
     break;
   case MmaKind::MmaSync:
+  case MmaKind::Wgmma:
     if (std::optional<std::string> why =
-            whyInvalidMmaSyncConfig(config, headDim, elementType))
+            whyInvalidTensorCoreConfig(config, headDim, elementType))
       return why;
     break;
-  case MmaKind::Wgmma:
-    os << "config mma = wgmma is not implemented by the forward lowering yet "
-          "(supported: fma, mma_sync)";
-    return reason;
   }
   if (config.getBlockM() % groupSize != 0) {
     os << "config block_m = " << config.getBlockM()
@@ -148,14 +176,21 @@ mlir::moda::whyInvalidForwardConfig(KernelConfigAttr config, int64_t groupSize,
     return reason;
   }
   int64_t shared = getForwardSharedMemoryBytes(config, headDim, elementType);
-  bool dynamic = config.getMma() == MmaKind::MmaSync;
+  bool dynamic = isTensorCoreKind(config.getMma());
   int64_t limit = dynamic ? getMaxDynamicSharedMemoryBytes(config.getTarget())
                           : kMaxStaticSharedMemoryBytes;
   if (shared > limit) {
     os << "config needs " << shared << " bytes of shared memory ("
-       << (dynamic ? "(block_m + 2 x num_stages x (block_n + block_depth))"
+       << (config.getMma() == MmaKind::Wgmma
+               ? "(block_m + 2 x num_stages x (block_n + num_warps / 4 x "
+                 "block_depth))"
+           : dynamic ? "(block_m + 2 x num_stages x (block_n + block_depth))"
                    : "2 x (block_n + block_depth)")
-       << " x D x element size), more than the " << limit << " a block "
+       << " x D x element size"
+       << (config.getMma() == MmaKind::Wgmma
+               ? " + 1024 to align the tiles to the 128-byte swizzle"
+               : "")
+       << "), more than the " << limit << " a block "
        << (dynamic ? "may opt in to on " + config.getTarget().str()
                    : std::string("may declare"));
     return reason;
@@ -179,6 +214,9 @@ static constexpr int64_t kMmaNumWarps[] = {2, 4, 8};
 static constexpr int64_t kMmaBlockNs[] = {32, 64, 128};
 static constexpr int64_t kMmaBlockDepths[] = {32, 64};
 static constexpr int64_t kMmaNumStages[] = {2, 3};
+static constexpr int64_t kWgmmaNumWarps[] = {4, 8};
+static constexpr int64_t kWgmmaBlockNs[] = {64, 128};
+static constexpr int64_t kWgmmaBlockDepths[] = {64, 128};
 
 SmallVector<KernelConfigAttr>
 mlir::moda::getForwardConfigSpace(MLIRContext *context,
@@ -225,6 +263,19 @@ mlir::moda::getForwardConfigSpace(MLIRContext *context,
                 context, warpRows * numWarps, blockN, blockDepth, numWarps,
                 numStages, MmaKind::MmaSync, target));
           }
+  // Warpgroup MMA: 64 rows per warpgroup of 4 warps, depth tiles per
+  // warpgroup (its span is 64 / G positions' entries); the rules reject
+  // targets other than sm_90a.
+  ArrayRef<int64_t> wgmmaBlockDepths = kWgmmaBlockDepths;
+  if (problem.depth == 0)
+    wgmmaBlockDepths = wgmmaBlockDepths.take_front(1);
+  for (int64_t numWarps : kWgmmaNumWarps)
+    for (int64_t blockN : kWgmmaBlockNs)
+      for (int64_t blockDepth : wgmmaBlockDepths)
+        for (int64_t numStages : kMmaNumStages)
+          addIfValid(KernelConfigAttr::get(context, 16 * numWarps, blockN,
+                                           blockDepth, numWarps, numStages,
+                                           MmaKind::Wgmma, target));
   return space;
 }
 
@@ -277,13 +328,15 @@ getSimtHeuristicConfig(MLIRContext *context, const ForwardProblem &problem,
   return best;
 }
 
-/// Tensor cores whenever the space has a tensor-core member: the one with the
-/// most rows per block, then one m-tile per warp (two run out of registers
-/// first), then the longest key tiles, then two pipeline stages (a third
-/// adds registers for addresses), then the shortest depth tiles (most warps
-/// skip them). Measured on the H100 (bench/results/autotune.json), these
-/// choices are within a few percent of the tuned ones and do not spill.
-/// Otherwise the SIMT choice.
+/// Tensor cores whenever the space has a tensor-core member, warpgroup MMA
+/// (sm_90a) before mma.sync: the one with the most rows per block, then one
+/// m-tile per warp (two run out of registers first), then the longest key
+/// tiles, then two pipeline stages (a third adds registers for addresses),
+/// then, with mma.sync, the shortest depth tiles (most warps skip them),
+/// with wgmma the longest (every warpgroup computes its own each step: fewer,
+/// larger steps). Measured on the H100 (bench/results/autotune.json and
+/// docs/performance.md), these choices are within a few percent of the
+/// tuned ones and do not spill. Otherwise the SIMT choice.
 KernelConfigAttr
 mlir::moda::getForwardHeuristicConfig(MLIRContext *context,
                                       const ForwardProblem &problem,
@@ -292,12 +345,14 @@ mlir::moda::getForwardHeuristicConfig(MLIRContext *context,
       getForwardConfigSpace(context, problem, target);
   KernelConfigAttr best;
   auto score = [](KernelConfigAttr c) {
-    return std::make_tuple(c.getBlockM(), -(c.getBlockM() / c.getNumWarps()),
-                           c.getBlockN(), -c.getNumStages(),
-                           -c.getBlockDepth());
+    bool wgmma = c.getMma() == MmaKind::Wgmma;
+    return std::make_tuple(wgmma, c.getBlockM(),
+                           -(c.getBlockM() / c.getNumWarps()), c.getBlockN(),
+                           -c.getNumStages(),
+                           wgmma ? c.getBlockDepth() : -c.getBlockDepth());
   };
   for (KernelConfigAttr config : space)
-    if (config.getMma() == MmaKind::MmaSync &&
+    if (isTensorCoreKind(config.getMma()) &&
         (!best || score(config) > score(best)))
       best = config;
   return best ? best

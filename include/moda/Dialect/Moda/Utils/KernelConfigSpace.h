@@ -58,13 +58,28 @@ inline constexpr int64_t kMaxStaticSharedMemoryBytes = 48 * 1024;
 /// most of any target.
 inline constexpr int64_t kMaxDynamicSharedMemoryBytes = 227 * 1024;
 
+/// With mma = wgmma the shared tiles start on a 1024-byte boundary (eight
+/// 128-byte rows: the period of the hardware's 128-byte swizzle); the block
+/// allocates this much more to align its dynamic shared memory itself.
+inline constexpr int64_t kWarpgroupTileAlignment = 1024;
+
+/// Depth entries one pipeline stage of the tensor-core block holds:
+/// block_depth, or with mma = wgmma one tile of block_depth per warpgroup
+/// (each warpgroup walks its own rows' depth span).
+inline int64_t getDepthStageRows(KernelConfigAttr config) {
+  int64_t units =
+      config.getMma() == MmaKind::Wgmma ? config.getNumWarps() / 4 : 1;
+  return units * config.getBlockDepth();
+}
+
 /// Global loads are 16 bytes wide: this many elements of `elementType`.
 int64_t getVectorWidth(Type elementType);
 
 /// Shared memory of the tiled forward kernel: with mma = fma one key and one
 /// value tile of `block_n` sequence entries and of `block_depth` depth
-/// entries; with mma = mma_sync the query tile and `num_stages` key and value
-/// buffers of `block_n` sequence and `block_depth` depth entries.
+/// entries; with tensor cores the query tile and `num_stages` key and value
+/// buffers of `block_n` sequence and `block_depth` depth entries (plus the
+/// alignment slack with mma = wgmma).
 int64_t getForwardSharedMemoryBytes(KernelConfigAttr config, int64_t headDim,
                                     Type elementType);
 

@@ -1,0 +1,48 @@
+//===- WarpgroupMma.h - warpgroup MMA (wgmma) instructions ------*- C++ -*-===//
+//
+// The pieces of sm_90a's warpgroup-level MMA that the tensor-core block
+// needs: shared-memory matrix descriptors for tiles stored in 128-byte
+// swizzled rows, and wgmma.mma_async with A in registers. The NVVM dialect's
+// nvvm.wgmma.mma_async takes A from shared memory only; the attention's P
+// operand is the softmax's registers, so the instruction is emitted here.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_CONVERSION_MODATOKERNEL_WARPGROUPMMA_H
+#define MODA_CONVERSION_MODATOKERNEL_WARPGROUPMMA_H
+
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+namespace mlir::moda {
+
+/// Bytes of one swizzled shared row, and of the eight-row period of the
+/// 128-byte swizzle (16-byte chunk c of row r stored at chunk c ^ (r mod 8)).
+inline constexpr int64_t kSwizzleRowBytes = 128;
+inline constexpr int64_t kSwizzleAtomBytes = 8 * kSwizzleRowBytes;
+
+/// The 64-bit shared-memory matrix descriptor of a wgmma operand whose
+/// 128-byte rows are swizzled in 1024-byte atoms (the atom must start on a
+/// 1024-byte boundary; the start address may sit inside the first row, at
+/// the k-slice the instruction reads). `sharedAddress` is the i64 byte
+/// address in the shared window. `leadingByteOffset`: the distance between
+/// 64-element panels along the MN dimension (N-major operands wider than 64
+/// elements); `strideByteOffset`: between groups of eight rows.
+Value buildSwizzledMatrixDescriptor(ImplicitLocOpBuilder &b,
+                                    Value sharedAddress,
+                                    int64_t leadingByteOffset,
+                                    int64_t strideByteOffset);
+
+/// wgmma.mma_async.sync.aligned.m64nNk16.f32 with bf16/f16 operands, A from
+/// registers (`a`: four b32 registers of the warp's 16 x 16 slice, the
+/// mma.m16n8k16 A layout), B from shared memory (`bDescriptor`; K-major, or
+/// N-major when `transposeB`), N = 2 x accumulators.size(). Returns the
+/// accumulators as written once the group completes (wgmma.wait_group); with
+/// `accumulate` false the old values are ignored (D = A B).
+SmallVector<Value> buildWarpgroupMma(ImplicitLocOpBuilder &b, Type elementType,
+                                     ArrayRef<Value> a, Value bDescriptor,
+                                     ArrayRef<Value> accumulators,
+                                     bool transposeB, bool accumulate);
+
+} // namespace mlir::moda
+
+#endif // MODA_CONVERSION_MODATOKERNEL_WARPGROUPMMA_H
