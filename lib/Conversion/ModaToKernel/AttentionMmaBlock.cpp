@@ -783,8 +783,10 @@ void MmaBlockBuilder::warpgroupAccumulate(const TileStream &stream, Value step,
         b, spec.elementType, asWords(b, probabilities.slice(4 * k, 4)),
         advanceDescriptor(b, descriptor, 16 * k * kSwizzleRowBytes), acc,
         /*transposeB=*/true, /*accumulate=*/true);
+  // Not waited for here: the group runs on while the warpgroup goes on to
+  // the next step's barrier and copies; the next wait (after the next
+  // S = Q K^T, or before the epilogue) covers it, ahead of any use of O.
   NVVM::WgmmaGroupSyncAlignedOp::create(b);
-  NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
 }
 
 WarpState MmaBlockBuilder::attendTile(const WarpState &state,
@@ -1020,6 +1022,8 @@ void MmaBlockBuilder::build() {
                          /*withDepth=*/false);
   state = emitStepLoop(state, numFullSteps, numSteps, /*maskedSequence=*/true,
                        hasDepth);
+  if (warpgroupMma)
+    NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
   storeResults(state);
 }
 
