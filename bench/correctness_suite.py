@@ -128,8 +128,9 @@ def main():
     c = sub.add_parser("compile")
     c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "artifacts")
     c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
-    c.add_argument("--config", help="pin block_m,block_n,block_depth,num_warps "
-                                    "(e.g. 32,32,16,1) instead of the heuristics")
+    c.add_argument("--config", help="pin block_m,block_n,block_depth,num_warps"
+                                    "[,num_stages,mma] (e.g. 32,32,16,1 or "
+                                    "64,64,64,4,2,wgmma) instead of the heuristics")
     r = sub.add_parser("run")
     r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "artifacts")
     r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "gpu-correctness.json")
@@ -139,8 +140,11 @@ def main():
     if args.command == "compile":
         config = None
         if args.config:
-            values = [int(x) for x in args.config.split(",")]
-            config = dict(zip(("block_m", "block_n", "block_depth", "num_warps"), values))
+            fields = args.config.split(",")
+            config = dict(zip(("block_m", "block_n", "block_depth", "num_warps",
+                               "num_stages"), (int(x) for x in fields[:5])))
+            if len(fields) > 5:
+                config["mma"] = fields[5]
         compile_all(args.artifacts, args.moda_compile, config)
     elif args.command == "run":
         sys.exit(0 if run_all(args.artifacts, args.json, args.only) else 1)

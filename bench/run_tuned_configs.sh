@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the GPU correctness suite once per configuration that the shipped
 # tuning database (tuning/h100.json) selects, each pinned into every suite
-# kernel (compiled here by: for c in <configs>; do python3
+# kernel (compiled here by: for c in <configs, e.g. 64,64,64,4,2,wgmma>; do python3
 # bench/correctness_suite.py compile --config $c --artifacts
-# bench/tuned-artifacts/m..._n..._d..._w...; done). On the GPU machine,
+# bench/tuned-artifacts/<mma>_m..._n..._d..._w..._s...; done). On the GPU machine,
 # carrying build-rt/ and bench/tuned-artifacts/. Writes one JSON,
 # $OUT/gpu-correctness-tuned.json, with every configuration's cases.
 set -uo pipefail
