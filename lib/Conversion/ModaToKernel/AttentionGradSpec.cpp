@@ -59,23 +59,10 @@ static int64_t getDkvSharedMemoryBytes(KernelConfigAttr config,
 
 FailureOr<AttentionKernelSpec>
 mlir::moda::getAttentionGradSpec(AttentionGradOp op) {
-  AttentionKernelSpec spec;
-  spec.config = op.getConfigAttr();
-  if (!spec.config)
-    return op.emitOpError("has no kernel configuration; run "
-                          "-moda-select-kernel-config before lowering");
-  spec.elementType = op.getQ().getType().getElementType();
-  spec.numQueryHeads = op.getNumQueryHeads();
-  spec.numKVHeads = op.getNumKVHeads();
-  spec.groupSize = op.getGroupSize();
-  spec.headDim = op.getHeadDim();
-  spec.causal = op.getCausal();
-  spec.visibility = op.getVisibility();
-  spec.chunkSize = op.getChunkSizeAttr() ? op.getChunkSizeAttr().getInt() : 0;
-  spec.scale = op.getScale() ? op.getScale()->convertToDouble()
-                             : 1.0 / std::sqrt(double(spec.headDim));
-  spec.hasSequence = bool(op.getK());
-  spec.hasDepth = bool(op.getDepthK());
+  FailureOr<AttentionKernelSpec> read = AttentionKernelSpec::read(op);
+  if (failed(read))
+    return failure();
+  AttentionKernelSpec spec = *read;
 
   // The backward kernels are SIMT whatever the configuration's mma and
   // stages say; the rules they share with the forward still hold.

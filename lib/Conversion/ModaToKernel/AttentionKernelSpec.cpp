@@ -12,23 +12,10 @@ using namespace mlir;
 using namespace mlir::moda;
 
 FailureOr<AttentionKernelSpec> AttentionKernelSpec::get(AttentionOp op) {
-  AttentionKernelSpec spec;
-  spec.config = op.getConfigAttr();
-  if (!spec.config)
-    return op.emitOpError("has no kernel configuration; run "
-                          "-moda-select-kernel-config before lowering");
-  spec.elementType = op.getQ().getType().getElementType();
-  spec.numQueryHeads = op.getNumQueryHeads();
-  spec.numKVHeads = op.getNumKVHeads();
-  spec.groupSize = op.getGroupSize();
-  spec.headDim = op.getHeadDim();
-  spec.causal = op.getCausal();
-  spec.visibility = op.getVisibility();
-  spec.chunkSize = op.getChunkSizeAttr() ? op.getChunkSizeAttr().getInt() : 0;
-  spec.scale = op.getScale() ? op.getScale()->convertToDouble()
-                             : 1.0 / std::sqrt(double(spec.headDim));
-  spec.hasSequence = bool(op.getK());
-  spec.hasDepth = bool(op.getDepthK());
+  FailureOr<AttentionKernelSpec> read = AttentionKernelSpec::read(op);
+  if (failed(read))
+    return failure();
+  AttentionKernelSpec spec = *read;
   if (std::optional<std::string> why = whyInvalidForwardConfig(
           spec.config, spec.groupSize, spec.headDim, spec.elementType))
     return op.emitOpError() << *why;

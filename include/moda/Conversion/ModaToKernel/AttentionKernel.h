@@ -18,6 +18,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
+#include <cmath>
+
 namespace mlir::moda {
 
 /// Everything the kernel is specialized on: the static part of one
@@ -39,6 +41,31 @@ struct AttentionKernelSpec {
   /// Reads the spec of `op`, reporting on `op` why it cannot be compiled
   /// (no configuration attached, a configuration the target cannot run).
   static FailureOr<AttentionKernelSpec> get(AttentionOp op);
+
+  /// The fields a moda.attention or moda.attention_grad fixes, without
+  /// judging its configuration; fails (reported on `op`) when none is
+  /// attached.
+  template <typename OpTy> static FailureOr<AttentionKernelSpec> read(OpTy op) {
+    AttentionKernelSpec spec;
+    spec.config = op.getConfigAttr();
+    if (!spec.config)
+      return op.emitOpError("has no kernel configuration; run "
+                            "-moda-select-kernel-config before lowering");
+    spec.elementType = op.getQ().getType().getElementType();
+    spec.numQueryHeads = op.getNumQueryHeads();
+    spec.numKVHeads = op.getNumKVHeads();
+    spec.groupSize = op.getGroupSize();
+    spec.headDim = op.getHeadDim();
+    spec.causal = op.getCausal();
+    spec.visibility = op.getVisibility();
+    spec.chunkSize =
+        op.getChunkSizeAttr() ? op.getChunkSizeAttr().getInt() : 0;
+    spec.scale = op.getScale() ? op.getScale()->convertToDouble()
+                               : 1.0 / std::sqrt(double(spec.headDim));
+    spec.hasSequence = bool(op.getK());
+    spec.hasDepth = bool(op.getDepthK());
+    return spec;
+  }
 
   int64_t getNumThreads() const { return config.getNumWarps() * 32; }
 

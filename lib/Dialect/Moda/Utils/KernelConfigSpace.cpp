@@ -202,9 +202,10 @@ mlir::moda::whyInvalidForwardConfig(KernelConfigAttr config, int64_t groupSize,
 /// whyInvalidForwardConfig is in the space, with, for the SIMT formulation
 /// (one row per thread), 1 to 4 rows per thread (more threads than rows idle
 /// in the compute loop; fewer reload the tiles per row group). The
-/// tensor-core formulation has 16 or 32 rows per warp, sequence tiles of
-/// block_n keys, depth tiles of block_depth entries, 2 or 3 pipeline stages;
-/// blocks of more than 128 rows would leave most SMs idle at moderate T.
+/// tensor-core formulations have 16 or 32 rows per warp (mma_sync) or 64 per
+/// warpgroup (wgmma), sequence tiles of block_n keys, depth tiles of
+/// block_depth entries, 2 or 3 pipeline stages; blocks of more than 128 rows
+/// would leave most SMs idle at moderate T.
 static constexpr int64_t kBlockMs[] = {32, 64, 128};
 static constexpr int64_t kBlockNs[] = {32, 64};
 static constexpr int64_t kBlockDepths[] = {16, 32, 64};
@@ -214,9 +215,27 @@ static constexpr int64_t kMmaNumWarps[] = {2, 4, 8};
 static constexpr int64_t kMmaBlockNs[] = {32, 64, 128};
 static constexpr int64_t kMmaBlockDepths[] = {32, 64};
 static constexpr int64_t kMmaNumStages[] = {2, 3};
+static constexpr int64_t kWgmmaWarpRows[] = {16};
 static constexpr int64_t kWgmmaNumWarps[] = {4, 8};
 static constexpr int64_t kWgmmaBlockNs[] = {64, 128};
 static constexpr int64_t kWgmmaBlockDepths[] = {64, 128};
+
+/// The candidates of one tensor-core family: rows per warp, warps, key and
+/// depth tiles (the first one alone without depth), at most maxBlockM rows.
+/// Warpgroup MMA: 16 rows per warp, so 64 per warpgroup of 4 warps, and a
+/// depth tile per warpgroup (its span is 64 / G positions' entries); the
+/// rules reject targets other than sm_90a.
+struct TensorCoreCandidates {
+  MmaKind kind;
+  ArrayRef<int64_t> warpRows, numWarps, blockNs, blockDepths;
+  int64_t maxBlockM;
+};
+static const TensorCoreCandidates kTensorCoreCandidates[] = {
+    {MmaKind::MmaSync, kMmaWarpRows, kMmaNumWarps, kMmaBlockNs,
+     kMmaBlockDepths, 128},
+    {MmaKind::Wgmma, kWgmmaWarpRows, kWgmmaNumWarps, kWgmmaBlockNs,
+     kWgmmaBlockDepths, 128},
+};
 
 SmallVector<KernelConfigAttr>
 mlir::moda::getForwardConfigSpace(MLIRContext *context,
@@ -249,33 +268,22 @@ mlir::moda::getForwardConfigSpace(MLIRContext *context,
                                            numWarps, /*numStages=*/1,
                                            MmaKind::Fma, target));
         }
-  ArrayRef<int64_t> mmaBlockDepths = kMmaBlockDepths;
-  if (problem.depth == 0)
-    mmaBlockDepths = mmaBlockDepths.take_front(1);
-  for (int64_t warpRows : kMmaWarpRows)
-    for (int64_t numWarps : kMmaNumWarps)
-      for (int64_t blockN : kMmaBlockNs)
-        for (int64_t blockDepth : mmaBlockDepths)
-          for (int64_t numStages : kMmaNumStages) {
-            if (warpRows * numWarps > 128)
-              continue;
-            addIfValid(KernelConfigAttr::get(
-                context, warpRows * numWarps, blockN, blockDepth, numWarps,
-                numStages, MmaKind::MmaSync, target));
-          }
-  // Warpgroup MMA: 64 rows per warpgroup of 4 warps, depth tiles per
-  // warpgroup (its span is 64 / G positions' entries); the rules reject
-  // targets other than sm_90a.
-  ArrayRef<int64_t> wgmmaBlockDepths = kWgmmaBlockDepths;
-  if (problem.depth == 0)
-    wgmmaBlockDepths = wgmmaBlockDepths.take_front(1);
-  for (int64_t numWarps : kWgmmaNumWarps)
-    for (int64_t blockN : kWgmmaBlockNs)
-      for (int64_t blockDepth : wgmmaBlockDepths)
-        for (int64_t numStages : kMmaNumStages)
-          addIfValid(KernelConfigAttr::get(context, 16 * numWarps, blockN,
-                                           blockDepth, numWarps, numStages,
-                                           MmaKind::Wgmma, target));
+  for (const TensorCoreCandidates &family : kTensorCoreCandidates) {
+    ArrayRef<int64_t> familyBlockDepths = family.blockDepths;
+    if (problem.depth == 0)
+      familyBlockDepths = familyBlockDepths.take_front(1);
+    for (int64_t warpRows : family.warpRows)
+      for (int64_t numWarps : family.numWarps)
+        for (int64_t blockN : family.blockNs)
+          for (int64_t blockDepth : familyBlockDepths)
+            for (int64_t numStages : kMmaNumStages) {
+              if (warpRows * numWarps > family.maxBlockM)
+                continue;
+              addIfValid(KernelConfigAttr::get(
+                  context, warpRows * numWarps, blockN, blockDepth, numWarps,
+                  numStages, family.kind, target));
+            }
+  }
   return space;
 }
 
