@@ -183,7 +183,8 @@ mlir::moda::buildGradKernelManifest(StringRef opName,
                      json::Object{
                          {"symbol", "B"}, {"multiplier", 1}, {"divisor", 1}}}},
         {"block", json::Array{*threads, 1, 1}},
-        {"dynamic_shared_memory", 0}});
+        {"dynamic_shared_memory",
+         getInt(kernel.description, "dynamic_shared_memory").value_or(0)}});
   }
 
   json::Object manifest{

@@ -68,9 +68,12 @@ gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
   OpBuilder builder = OpBuilder::atBlockEnd(kernels.getBody());
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  // The tensor-core dq kernel's tiles are dynamic shared memory.
+  bool tensorCores = kind == GradKernelKind::DQ && usesTensorCoreDq(spec);
   SmallVector<Type> tileTypes;
-  for (MemRefType type : getGradSharedTileTypes(spec, kind, workgroup))
-    tileTypes.push_back(type);
+  if (!tensorCores)
+    for (MemRefType type : getGradSharedTileTypes(spec, kind, workgroup))
+      tileTypes.push_back(type);
   auto type = FunctionType::get(ctx, getGradKernelArgumentTypes(spec), {});
   Location loc = kernels.getLoc();
   auto kernel = gpu::GPUFuncOp::create(
@@ -86,11 +89,19 @@ gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
                                        builder.getI64IntegerAttr(16));
   ImplicitLocOpBuilder b(loc, ctx);
   b.setInsertionPointToStart(&kernel.getBody().front());
-  GPUGradExecutionModel model(kernel, spec.getNumThreads(),
-                              getGradGPULanes(spec));
-  buildAttentionGradBlock(b, spec, kind,
-                          getGradKernelArgs(spec, kernel.getArguments()),
-                          model);
+  AttentionGradArgs args = getGradKernelArgs(spec, kernel.getArguments());
+  if (tensorCores) {
+    AttentionKernelArgs forward{args.q,     args.k,       args.v,
+                                args.depthK, args.depthV, args.out,
+                                args.lse,   args.batch,   args.queries,
+                                args.keys,  args.depth};
+    buildAttentionMmaQueryGradBlock(b, spec, forward,
+                                    {args.dOut, args.dq, args.delta});
+  } else {
+    GPUGradExecutionModel model(kernel, spec.getNumThreads(),
+                                getGradGPULanes(spec));
+    buildAttentionGradBlock(b, spec, kind, args, model);
+  }
   gpu::ReturnOp::create(b);
   return kernel;
 }
@@ -137,9 +148,12 @@ func::FuncOp buildGradKernelsAndLauncher(ModuleOp module, StringRef name,
   for (auto [kind, kernel] : llvm::zip(getGradKernels(spec), built)) {
     SmallVector<Value, 3> grid =
         buildGradGridSize(b, spec, kind, args, getGradGPULanes(spec));
+    Value sharedBytes;
+    if (kind == GradKernelKind::DQ && usesTensorCoreDq(spec))
+      sharedBytes = arith::ConstantIntOp::create(
+          b, getTensorCoreDqSharedMemoryBytes(spec), 32);
     gpu::LaunchFuncOp::create(b, kernel, {grid[0], grid[1], grid[2]},
-                              {threads, one, one},
-                              /*dynamicSharedMemorySize=*/Value(), arguments);
+                              {threads, one, one}, sharedBytes, arguments);
   }
   gpu::DeallocOp::create(b, /*asyncToken=*/Type(), ValueRange(), delta);
   func::ReturnOp::create(b);

@@ -64,10 +64,15 @@ mlir::moda::getAttentionGradSpec(AttentionGradOp op) {
     return failure();
   AttentionKernelSpec spec = *read;
 
-  // The backward kernels are SIMT whatever the configuration's mma and
-  // stages say; the rules they share with the forward still hold.
-  // (block_m being a multiple of G is the op verifier's rule.)
+  // The dkv and d_depth kernels are SIMT whatever the configuration's mma
+  // and stages say, and so is dq unless mma = wgmma; the rules they share
+  // with the forward still hold. (block_m being a multiple of G is the op
+  // verifier's rule.)
   KernelConfigAttr config = spec.config;
+  if (usesTensorCoreDq(spec))
+    if (std::optional<std::string> why = whyInvalidTensorCoreDqConfig(
+            config, spec.groupSize, spec.headDim, spec.elementType))
+      return op.emitOpError() << *why;
   int64_t width = getVectorWidth(spec.elementType);
   if (spec.headDim % width != 0)
     return op.emitOpError() << "head dim D = " << spec.headDim
@@ -255,6 +260,10 @@ DictionaryAttr mlir::moda::describeGradKernel(const AttentionKernelSpec &spec,
   fields.append("grid_x", grid.getDictionary(op.getContext()));
   fields.append("threads", b.getI64IntegerAttr(spec.getNumThreads()));
   fields.append("lanes", b.getI64IntegerAttr(getGradGPULanes(spec)));
+  int64_t shared = kind == GradKernelKind::DQ && usesTensorCoreDq(spec)
+                       ? getTensorCoreDqSharedMemoryBytes(spec)
+                       : 0;
+  fields.append("dynamic_shared_memory", b.getI64IntegerAttr(shared));
   return fields.getDictionary(op.getContext());
 }
 
@@ -353,4 +362,11 @@ LogicalResult mlir::moda::lowerAttentionGrads(ModuleOp module,
     replaceGradWithLauncherCall(rewriter, op, *spec, launcher);
   }
   return success();
+}
+
+int64_t mlir::moda::getTensorCoreDqSharedMemoryBytes(
+    const AttentionKernelSpec &spec) {
+  return spec.getDynamicSharedMemoryBytes() +
+         spec.config.getBlockM() * spec.headDim *
+             spec.elementType.getIntOrFloatBitWidth() / 8;
 }

@@ -49,6 +49,7 @@
 #include "QueryBlockGeometry.h"
 #include "WarpgroupMma.h"
 
+#include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -95,11 +96,13 @@ struct WarpState {
     values.append(acc.begin(), acc.end());
     return values;
   }
-  static WarpState unflatten(ValueRange values, int64_t laneRows) {
+  /// `statsRows`: rows with a max and a sum (none in the dq kernel, whose
+  /// softmax statistics are the forward's log-sum-exp).
+  static WarpState unflatten(ValueRange values, int64_t statsRows) {
     WarpState s;
-    s.max.assign(values.begin(), values.begin() + laneRows);
-    s.sum.assign(values.begin() + laneRows, values.begin() + 2 * laneRows);
-    s.acc.assign(values.begin() + 2 * laneRows, values.end());
+    s.max.assign(values.begin(), values.begin() + statsRows);
+    s.sum.assign(values.begin() + statsRows, values.begin() + 2 * statsRows);
+    s.acc.assign(values.begin() + 2 * statsRows, values.end());
     return s;
   }
 };
@@ -132,9 +135,12 @@ struct TileStream {
 
 class MmaBlockBuilder {
 public:
+  /// With `grad`, the block is the dq kernel's (wgmma only): per step
+  /// P = exp2(S c - lse), dP = dO V^T, dS = P (dP - Delta), dQ += dS K.
   MmaBlockBuilder(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
-                  const AttentionKernelArgs &args)
-      : b(b), spec(spec), args(args) {
+                  const AttentionKernelArgs &args,
+                  const QueryGradTensors *grad = nullptr)
+      : b(b), spec(spec), args(args), grad(grad) {
     f32 = b.getF32Type();
     i32 = b.getI32Type();
     blockM = spec.config.getBlockM();
@@ -175,7 +181,9 @@ private:
   Value packPair(Value lo, Value hi);
   Value quadReduce(Value v, bool isMax);
   Value exp2(Value x);
-  SmallVector<SmallVector<Value>> loadQueryFragments();
+  SmallVector<SmallVector<Value>> loadQueryFragments(Value tile);
+  std::pair<Value, Value> queryRowSource(Value rowInBlock);
+  void loadGradRowStatistics();
   // Warpgroup-level pieces (mma = wgmma, sequence tiles).
   bool onWarpgroup(const TileStream &stream) const { return warpgroupMma; }
   Value bufferAddress(Value streamAddress, const TileStream &stream,
@@ -184,10 +192,18 @@ private:
                   SmallVector<SmallVector<SmallVector<Value, 4>>> &scores);
   void warpAccumulate(const TileStream &stream, Value step,
                       ArrayRef<Value> probabilities, SmallVector<Value> &acc);
+  /// One group of S-like products (A from the warp's fragments, B K-major
+  /// from a buffer of the stream), waited for: outputs[i] = fragments[i] x
+  /// buffer i ^ T.
+  using Scores = SmallVector<SmallVector<SmallVector<Value, 4>>>;
   void warpgroupScores(const TileStream &stream, Value step,
-                       SmallVector<SmallVector<SmallVector<Value, 4>>> &scores);
+                       ArrayRef<const SmallVector<SmallVector<Value>> *> a,
+                       ArrayRef<Value> bufferAddresses,
+                       ArrayRef<Scores *> outputs);
+  /// acc += probabilities x buffer (N-major: V in P V, K in dS K), left
+  /// running.
   void warpgroupAccumulate(const TileStream &stream, Value step,
-                           ArrayRef<Value> probabilities,
+                           ArrayRef<Value> probabilities, Value bufferAddress,
                            SmallVector<Value> &acc);
   // One tile.
   WarpState attendTile(const WarpState &state, const TileStream &stream,
@@ -214,13 +230,14 @@ private:
                cIndex(b, kMmaRows * (r / 2) + 8 * (r % 2)));
   }
   WarpState unflatten(ValueRange values) {
-    return WarpState::unflatten(values, laneRows);
+    return WarpState::unflatten(values, grad ? 0 : laneRows);
   }
 
   ImplicitLocOpBuilder &b;
   const AttentionKernelSpec &spec;
   const AttentionKernelArgs &args;
-  Value queryTile;
+  const QueryGradTensors *grad;
+  Value queryTile, dOutTile;
   TileStream sequence, depth;
   Type f32, i32;
   int64_t blockM, blockN, numStages, headDim, numThreads;
@@ -241,7 +258,10 @@ private:
   Value numFullSteps, numSteps;
   /// The query fragments of the warp: per m-tile, 4 registers per 16
   /// columns of D.
-  SmallVector<SmallVector<Value>> queryFragments;
+  SmallVector<SmallVector<Value>> queryFragments, dOutFragments;
+  /// dq kernel: per lane row, the forward's lse in log2 units (0 where it
+  /// is -inf: such a row sees nothing) and Delta = <dO, O>.
+  SmallVector<Value> rowLogSumExp2, rowDelta;
   /// Per lane row: the position, whether the row exists, the end of its
   /// sequence keys and its depth window.
   SmallVector<Value> rowPosition, rowValid, rowKeyEnd, rowWindowBegin,
@@ -479,6 +499,8 @@ void MmaBlockBuilder::allocateSharedTiles() {
     return tile;
   };
   queryTile = view(blockM, nullptr);
+  if (grad)
+    dOutTile = view(blockM, nullptr);
   for (TileStream *stream : {&sequence, &depth})
     if (*stream) {
       bool addresses = onWarpgroup(*stream);
@@ -487,7 +509,8 @@ void MmaBlockBuilder::allocateSharedTiles() {
       stream->values = view(numStages * stream->stageRows(),
                             addresses ? &stream->valuesAddress : nullptr);
     }
-  assert(offset + slack == spec.getDynamicSharedMemoryBytes() &&
+  assert(offset + slack == (grad ? getTensorCoreDqSharedMemoryBytes(spec)
+                                  : spec.getDynamicSharedMemoryBytes()) &&
          "the kernel's shared memory differs from its spec");
 }
 
@@ -614,7 +637,8 @@ Value MmaBlockBuilder::quadReduce(Value v, bool isMax) {
   return v;
 }
 
-SmallVector<SmallVector<Value>> MmaBlockBuilder::loadQueryFragments() {
+SmallVector<SmallVector<Value>>
+MmaBlockBuilder::loadQueryFragments(Value tile) {
   // A operand, 16 x 16 per k-step: matrices (rows 0-7, cols 0-7),
   // (rows 8-15, cols 0-7), (rows 0-7, cols 8-15), (rows 8-15, cols 8-15).
   Value rowInTile =
@@ -628,7 +652,7 @@ SmallVector<SmallVector<Value>> MmaBlockBuilder::loadQueryFragments() {
                     cIndex(b, kMmaRows * m));
     for (int64_t k = 0; k < headDim; k += 16) {
       SmallVector<Value, 4> regs = loadMatrixX4(
-          queryTile, cIndex(b, 0), blockM, row,
+          tile, cIndex(b, 0), blockM, row,
           add(b, columnInStep, cIndex(b, k)), /*transpose=*/false);
       fragments[m].append(regs.begin(), regs.end());
     }
@@ -737,44 +761,54 @@ static Value advanceDescriptor(ImplicitLocOpBuilder &b, Value descriptor,
 
 void MmaBlockBuilder::warpgroupScores(
     const TileStream &stream, Value step,
-    SmallVector<SmallVector<SmallVector<Value, 4>>> &scores) {
-  // S = Q K^T for the warpgroup's 64 rows, one m64 x block_n x 16 MMA per 16
-  // columns of D: Q from the warp's registers (the fragments mma.sync uses),
-  // K K-major from shared memory; k-step k reads columns 16k.. of panel
-  // 16k / 64, 32 bytes into each 128-byte row.
-  Value descriptor = buildSwizzledMatrixDescriptor(
-      b, bufferAddress(stream.keysAddress, stream, step),
-      /*leadingByteOffset=*/16, /*strideByteOffset=*/kSwizzleAtomBytes);
-  SmallVector<Value> acc;
-  for (const SmallVector<Value, 4> &tile : scores[0])
-    acc.append(tile.begin(), tile.end());
+    ArrayRef<const SmallVector<SmallVector<Value>> *> a,
+    ArrayRef<Value> bufferAddresses, ArrayRef<Scores *> outputs) {
+  // S = Q K^T for the warpgroup's 64 rows (and, in the dq kernel, dP =
+  // dO V^T in the same group), one m64 x block_n x 16 MMA per 16 columns of
+  // D: A from the warp's registers (the fragments mma.sync uses), B K-major
+  // from shared memory; k-step k reads columns 16k.. of panel 16k / 64, 32
+  // bytes into each 128-byte row.
   NVVM::WgmmaFenceAlignedOp::create(b);
-  for (int64_t k = 0; k < headDim / 16; ++k) {
-    int64_t column = 16 * k;
-    int64_t bytes =
-        (column / kPanelColumns) * stream.stageRows() * kSwizzleRowBytes +
-                    (column % kPanelColumns) * 2;
-    acc = buildWarpgroupMma(
-        b, spec.elementType,
-        asWords(b, ArrayRef<Value>(queryFragments[0]).slice(4 * k, 4)),
-        advanceDescriptor(b, descriptor, bytes), acc, /*transposeB=*/false,
-        /*accumulate=*/k > 0);
+  SmallVector<SmallVector<Value>> results;
+  for (auto [fragments, address, scores] :
+       llvm::zip_equal(a, bufferAddresses, outputs)) {
+    Value descriptor = buildSwizzledMatrixDescriptor(
+        b, bufferAddress(address, stream, step),
+        /*leadingByteOffset=*/16, /*strideByteOffset=*/kSwizzleAtomBytes);
+    SmallVector<Value> acc;
+    for (const SmallVector<Value, 4> &tile : (*scores)[0])
+      acc.append(tile.begin(), tile.end());
+    for (int64_t k = 0; k < headDim / 16; ++k) {
+      int64_t column = 16 * k;
+      int64_t bytes =
+          (column / kPanelColumns) * stream.stageRows() * kSwizzleRowBytes +
+          (column % kPanelColumns) * 2;
+      acc = buildWarpgroupMma(
+          b, spec.elementType,
+          asWords(b, ArrayRef<Value>((*fragments)[0]).slice(4 * k, 4)),
+          advanceDescriptor(b, descriptor, bytes), acc, /*transposeB=*/false,
+          /*accumulate=*/k > 0);
+    }
+    results.push_back(acc);
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b);
   NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
-  for (int64_t n = 0, e = scores[0].size(); n < e; ++n)
-    for (int64_t i = 0; i < 4; ++i)
-      scores[0][n][i] = acc[4 * n + i];
+  for (auto [acc, scores] : llvm::zip_equal(results, outputs))
+    for (int64_t n = 0, e = (*scores)[0].size(); n < e; ++n)
+      for (int64_t i = 0; i < 4; ++i)
+        (*scores)[0][n][i] = acc[4 * n + i];
 }
 
 void MmaBlockBuilder::warpgroupAccumulate(const TileStream &stream, Value step,
                                           ArrayRef<Value> probabilities,
+                                          Value address,
                                           SmallVector<Value> &acc) {
-  // O += P V, one m64 x D x 16 MMA per 16 keys: P from registers, V N-major
-  // from shared memory (transposed by the instruction); keys 16k.. start
-  // 16k rows into the buffer, panels of 64 columns of D lie one tile apart.
+  // O += P V (dQ += dS K), one m64 x D x 16 MMA per 16 keys: P from
+  // registers, V N-major from shared memory (transposed by the
+  // instruction); keys 16k.. start 16k rows into the buffer, panels of 64
+  // columns of D lie one tile apart.
   Value descriptor = buildSwizzledMatrixDescriptor(
-      b, bufferAddress(stream.valuesAddress, stream, step),
+      b, bufferAddress(address, stream, step),
       /*leadingByteOffset=*/stream.stageRows() * kSwizzleRowBytes,
       /*strideByteOffset=*/kSwizzleAtomBytes);
   NVVM::WgmmaFenceAlignedOp::create(b);
@@ -799,10 +833,19 @@ WarpState MmaBlockBuilder::attendTile(const WarpState &state,
   SmallVector<SmallVector<SmallVector<Value, 4>>> scores(
       mTiles, SmallVector<SmallVector<Value, 4>>(
                   nTiles, SmallVector<Value, 4>(4, zeroF)));
-  if (onWarpgroup(stream))
-    warpgroupScores(stream, step, scores);
-  else
+  Scores dScores;
+  if (grad) {
+    // S and dP = dO V^T in one group.
+    dScores = scores;
+    warpgroupScores(stream, step, {&queryFragments, &dOutFragments},
+                    {stream.keysAddress, stream.valuesAddress},
+                    {&scores, &dScores});
+  } else if (onWarpgroup(stream)) {
+    warpgroupScores(stream, step, {&queryFragments}, {stream.keysAddress},
+                    {&scores});
+  } else {
     warpScores(stream, step, scores);
+  }
 
   Value negInf = cF32(b, -INFINITY);
   if (masked) {
@@ -826,10 +869,32 @@ WarpState MmaBlockBuilder::attendTile(const WarpState &state,
     }
   }
 
-  // Online softmax in log2 units: p = exp2(s * c - m) with c = scale *
-  // log2(e) folded into one fma per score.
   Value scaleLog2 = cF32(b, spec.scale * M_LOG2E);
   WarpState next = state;
+  if (grad) {
+    // p = exp2(s c - lse log2(e)): the forward's probabilities (0 where
+    // masked); dS = p (dP - Delta); dQ += dS K.
+    for (int64_t r = 0; r < laneRows; ++r) {
+      int64_t half = r % 2;
+      Value negBase = arith::NegFOp::create(b, rowLogSumExp2[r]);
+      for (int64_t n = 0; n < nTiles; ++n)
+        for (int64_t e = 2 * half; e < 2 * half + 2; ++e) {
+          Value p = exp2(math::FmaOp::create(b, scores[0][n][e], scaleLog2,
+                                             negBase));
+          scores[0][n][e] = arith::MulFOp::create(
+              b, p, arith::SubFOp::create(b, dScores[0][n][e], rowDelta[r]));
+        }
+    }
+    SmallVector<Value> dS;
+    for (int64_t n = 0; n < nTiles; ++n)
+      for (int64_t e = 0; e < 4; e += 2)
+        dS.push_back(packPair(scores[0][n][e], scores[0][n][e + 1]));
+    warpgroupAccumulate(stream, step, dS, stream.keysAddress, next.acc);
+    return next;
+  }
+
+  // Online softmax in log2 units: p = exp2(s * c - m) with c = scale *
+  // log2(e) folded into one fma per score.
   SmallVector<Value> rescale(laneRows);
   for (int64_t r = 0; r < laneRows; ++r) {
     int64_t m = r / 2, half = r % 2;
@@ -873,7 +938,8 @@ WarpState MmaBlockBuilder::attendTile(const WarpState &state,
         probabilities.push_back(
             packPair(scores[m][n][e], scores[m][n][e + 1]));
   if (onWarpgroup(stream))
-    warpgroupAccumulate(stream, step, probabilities, next.acc);
+    warpgroupAccumulate(stream, step, probabilities, stream.valuesAddress,
+                        next.acc);
   else
     warpAccumulate(stream, step, probabilities, next.acc);
   return next;
@@ -937,6 +1003,30 @@ void MmaBlockBuilder::storeResults(const WarpState &state) {
   Value zeroF = cF32(b, 0.0);
   Value group = cIndex(b, spec.groupSize);
   int64_t headTiles = headDim / 8;
+  if (grad) {
+    // dq = scale x sum dS K.
+    Value scale = cF32(b, spec.scale);
+    for (int64_t r = 0; r < laneRows; ++r) {
+      int64_t half = r % 2;
+      auto store = scf::IfOp::create(b, rowValid[r], /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(store.thenBlock());
+      Value row = add(b, block.rowBase, laneRow(r));
+      Value queryHead = add(b, mul(b, block.head, group), rem(b, row, group));
+      Value rowOffset =
+          block.queryRowOffset(b, spec, args, rowPosition[r], queryHead);
+      Value laneColumn = mul(b, laneInGroup, cIndex(b, 2));
+      for (int64_t n = 0; n < headTiles; ++n) {
+        int64_t i = 4 * n + 2 * half;
+        Value lo = arith::MulFOp::create(b, state.acc[i], scale);
+        Value hi = arith::MulFOp::create(b, state.acc[i + 1], scale);
+        Value offset = add(b, rowOffset, add(b, laneColumn, cIndex(b, 8 * n)));
+        vector::StoreOp::create(b, packPair(lo, hi), grad->dq,
+                                ValueRange{offset});
+      }
+    }
+    return;
+  }
   for (int64_t r = 0; r < laneRows; ++r) {
     int64_t m = r / 2, half = r % 2;
     Value sum = quadReduce(state.sum[r], /*isMax=*/false);
@@ -977,35 +1067,96 @@ void MmaBlockBuilder::storeResults(const WarpState &state) {
   }
 }
 
+std::pair<Value, Value> MmaBlockBuilder::queryRowSource(Value rowInBlock) {
+  // Row i of the block is folded row rowBase + i: position i / G, query
+  // head head * G + i mod G; rows past the end read nothing.
+  Value group = cIndex(b, spec.groupSize);
+  Value row = add(b, block.rowBase, rowInBlock);
+  Value valid = lessThan(b, row, block.numRows);
+  Value safeRow = select(b, valid, row, block.rowBase);
+  Value queryHead =
+      add(b, mul(b, block.head, group), rem(b, safeRow, group));
+  return {block.queryRowOffset(b, spec, args, div(b, safeRow, group),
+                               queryHead),
+          valid};
+}
+
+void MmaBlockBuilder::loadGradRowStatistics() {
+  // Per lane row: lse from the forward, and Delta = <dO, O> summed over the
+  // row's four lanes (each a quarter of D, 16-byte loads), written to the
+  // scratch the dkv and d_depth kernels read.
+  Value group = cIndex(b, spec.groupSize);
+  Value log2e = cF32(b, M_LOG2E);
+  Value negInf = cF32(b, -INFINITY);
+  int64_t quarter = headDim / 4;
+  auto vectorType = VectorType::get({kChunk}, spec.elementType);
+  auto f32Vector = VectorType::get({kChunk}, b.getF32Type());
+  for (int64_t r = 0; r < laneRows; ++r) {
+    Value row = add(b, block.rowBase, laneRow(r));
+    Value safeRow = select(b, rowValid[r], row, block.rowBase);
+    Value position = div(b, safeRow, group);
+    Value queryHead =
+        add(b, mul(b, block.head, group), rem(b, safeRow, group));
+    Value lseOffset = block.lseOffset(b, spec, args, position, queryHead);
+    Value lse = memref::LoadOp::create(b, args.lse, ValueRange{lseOffset});
+    Value lse2 = arith::MulFOp::create(b, lse, log2e);
+    Value sawNothing =
+        arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, lse, negInf);
+    rowLogSumExp2.push_back(select(b, sawNothing, cF32(b, 0.0), lse2));
+    Value rowOffset =
+        block.queryRowOffset(b, spec, args, position, queryHead);
+    Value first = add(b, rowOffset, mul(b, laneInGroup, cIndex(b, quarter)));
+    Value partial = cF32(b, 0.0);
+    for (int64_t c = 0; c < quarter; c += kChunk) {
+      Value offset = add(b, first, cIndex(b, c));
+      Value dOChunk = vector::LoadOp::create(b, vectorType, grad->dOut,
+                                             ValueRange{offset});
+      Value outChunk =
+          vector::LoadOp::create(b, vectorType, args.out, ValueRange{offset});
+      Value dO = arith::ExtFOp::create(b, f32Vector, dOChunk);
+      Value o = arith::ExtFOp::create(b, f32Vector, outChunk);
+      partial = vector::ReductionOp::create(
+          b, vector::CombiningKind::ADD, arith::MulFOp::create(b, dO, o),
+          partial);
+    }
+    Value delta = quadReduce(partial, /*isMax=*/false);
+    rowDelta.push_back(delta);
+    Value writes = arith::AndIOp::create(
+        b, rowValid[r],
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, laneInGroup,
+                              cIndex(b, 0)));
+    auto store = scf::IfOp::create(b, writes, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(store.thenBlock());
+    memref::StoreOp::create(b, delta, grad->delta, ValueRange{lseOffset});
+  }
+}
+
 void MmaBlockBuilder::build() {
   computeIds();
   allocateSharedTiles();
 
   // Prologue: the query tile, then steps 0 .. num_stages - 2, one group each.
-  Value group = cIndex(b, spec.groupSize);
-  copyRowsAsync(args.q, queryTile, cIndex(b, 0), blockM, blockM,
-                [&](Value rowInBlock) -> std::pair<Value, Value> {
-                  Value row = add(b, block.rowBase, rowInBlock);
-                  Value valid = lessThan(b, row, block.numRows);
-                  Value safeRow = select(b, valid, row, block.rowBase);
-                  Value queryHead = add(b, mul(b, block.head, group),
-                                        rem(b, safeRow, group));
-                  return {block.queryRowOffset(b, spec, args,
-                                               div(b, safeRow, group),
-                                               queryHead),
-                          valid};
-                });
+  auto rows = [&](Value rowInBlock) { return queryRowSource(rowInBlock); };
+  copyRowsAsync(args.q, queryTile, cIndex(b, 0), blockM, blockM, rows);
+  if (grad)
+    copyRowsAsync(grad->dOut, dOutTile, cIndex(b, 0), blockM, blockM, rows);
   NVVM::CpAsyncCommitGroupOp::create(b);
   for (int64_t stage = 0; stage + 1 < numStages; ++stage)
     prefetchStep(cIndex(b, stage));
   NVVM::CpAsyncWaitGroupOp::create(b, numStages - 1);
   fenceForWarpgroupMma();
   gpu::BarrierOp::create(b);
-  queryFragments = loadQueryFragments();
+  queryFragments = loadQueryFragments(queryTile);
 
   WarpState state;
-  state.max.assign(laneRows, cF32(b, -INFINITY));
-  state.sum.assign(laneRows, cF32(b, 0.0));
+  if (grad) {
+    dOutFragments = loadQueryFragments(dOutTile);
+    loadGradRowStatistics();
+  } else {
+    state.max.assign(laneRows, cF32(b, -INFINITY));
+    state.sum.assign(laneRows, cF32(b, 0.0));
+  }
   state.acc.assign(mTiles * headDim / 8 * 4, cF32(b, 0.0));
   // The fully visible steps that also carry a depth tile, then those that
   // do not (the hot loop, free of depth code), then the masked steps.
@@ -1033,4 +1184,12 @@ void mlir::moda::buildAttentionMmaBlock(ImplicitLocOpBuilder &b,
                                         const AttentionKernelSpec &spec,
                                         const AttentionKernelArgs &args) {
   MmaBlockBuilder(b, spec, args).build();
+}
+
+void mlir::moda::buildAttentionMmaQueryGradBlock(
+    ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
+    const AttentionKernelArgs &args, const QueryGradTensors &grad) {
+  assert(spec.config.getMma() == MmaKind::Wgmma &&
+         "the tensor-core dq kernel runs on warpgroup MMA");
+  MmaBlockBuilder(b, spec, args, &grad).build();
 }

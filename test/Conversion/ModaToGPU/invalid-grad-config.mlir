@@ -25,3 +25,21 @@ func.func @too_much_shared_memory(%q: tensor<1x16x4x256xbf16>, %k: tensor<1x16x2
   %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x4x256xbf16>) kv(%k, %k : tensor<1x16x2x256xbf16>, tensor<1x16x2x256xbf16>) out(%q, %lse : tensor<1x16x4x256xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x256xbf16>) {config = #moda.config<block_m = 32, block_n = 64, block_depth = 32, num_warps = 2, num_stages = 1, mma = fma, target = "sm_90a">} -> dq(tensor<1x16x4x256xbf16>) dkv(tensor<1x16x2x256xbf16>, tensor<1x16x2x256xbf16>)
   return %dq : tensor<1x16x4x256xbf16>
 }
+
+// -----
+
+// With mma = wgmma the dq kernel runs on warpgroup MMA (GPU only): the
+// forward's rules hold for it, and its own register budget.
+func.func @wgmma_dq_target(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %lse: tensor<1x4x16xf32>) -> tensor<1x16x4x64xbf16> {
+  // expected-error @+1 {{config mma = wgmma needs target 'sm_90a' (warpgroup MMA exists only on the arch-specific sm_90a), not target 'sm_90'}}
+  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) out(%q, %lse : tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x64xbf16>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90">} -> dq(tensor<1x16x4x64xbf16>) dkv(tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>)
+  return %dq : tensor<1x16x4x64xbf16>
+}
+
+// -----
+
+func.func @wgmma_dq_registers(%q: tensor<1x16x4x128xbf16>, %k: tensor<1x16x2x128xbf16>, %lse: tensor<1x4x16xf32>) -> tensor<1x16x4x128xbf16> {
+  // expected-error @+1 {{config keeps 160 accumulator and fragment registers per thread live in the backward's dq kernel (max(block_n, block_depth) + D), more than the 144 that fit without spilling}}
+  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x4x128xbf16>) kv(%k, %k : tensor<1x16x2x128xbf16>, tensor<1x16x2x128xbf16>) out(%q, %lse : tensor<1x16x4x128xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x128xbf16>) {config = #moda.config<block_m = 64, block_n = 32, block_depth = 32, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">} -> dq(tensor<1x16x4x128xbf16>) dkv(tensor<1x16x2x128xbf16>, tensor<1x16x2x128xbf16>)
+  return %dq : tensor<1x16x4x128xbf16>
+}

@@ -92,6 +92,29 @@ SmallVector<MemRefType> getGradSharedTileTypes(const AttentionKernelSpec &spec,
                                                GradKernelKind kind,
                                                Attribute memorySpace);
 
+/// The dq kernel on tensor cores (config mma = wgmma, GPU only): the
+/// forward's tensor-core block (AttentionMmaBlock.cpp) with the tensors
+/// the gradient adds. Per step of key and depth tiles it recomputes
+/// P = exp2(S c - lse), computes dP = dO V^T, dS = P (dP - Delta) and
+/// dQ += dS K; Delta = <dO, O> is computed per row first and written to the
+/// `delta` scratch for the dkv and d_depth kernels.
+struct QueryGradTensors {
+  Value dOut, dq, delta;
+};
+void buildAttentionMmaQueryGradBlock(ImplicitLocOpBuilder &b,
+                                     const AttentionKernelSpec &spec,
+                                     const AttentionKernelArgs &args,
+                                     const QueryGradTensors &grad);
+
+/// Dynamic shared memory of the tensor-core dq kernel: the forward's tiles
+/// and a d_out tile of block_m rows.
+int64_t getTensorCoreDqSharedMemoryBytes(const AttentionKernelSpec &spec);
+
+/// Whether the backward's dq kernel runs on tensor cores (mma = wgmma).
+inline bool usesTensorCoreDq(const AttentionKernelSpec &spec) {
+  return spec.config.getMma() == MmaKind::Wgmma;
+}
+
 /// Emits one thread block of kernel `kind`.
 void buildAttentionGradBlock(ImplicitLocOpBuilder &b,
                              const AttentionKernelSpec &spec,

@@ -367,11 +367,59 @@ mlir::moda::getForwardHeuristicConfig(MLIRContext *context,
               : getSimtHeuristicConfig(context, problem, target, space);
 }
 
+int64_t mlir::moda::getTensorCoreDqSharedMemoryBytes(KernelConfigAttr config,
+                                                     int64_t headDim,
+                                                     Type elementType) {
+  return getForwardSharedMemoryBytes(config, headDim, elementType) +
+         config.getBlockM() * headDim * elementType.getIntOrFloatBitWidth() /
+             8;
+}
+
+std::optional<std::string>
+mlir::moda::whyInvalidTensorCoreDqConfig(KernelConfigAttr config,
+                                         int64_t groupSize, int64_t headDim,
+                                         Type elementType) {
+  if (std::optional<std::string> why =
+          whyInvalidForwardConfig(config, groupSize, headDim, elementType))
+    return why;
+  std::string reason;
+  llvm::raw_string_ostream os(reason);
+  // Live registers per thread: the S and dP accumulators (block_n / 2
+  // each), dQ's (D / 2), the Q and dO fragments (D / 4 each). Measured with
+  // ptxas: D = 128 with 32-key tiles (160) spills, D = 64 with 64 (128)
+  // does not.
+  int64_t widestTile = std::max(config.getBlockN(), config.getBlockDepth());
+  int64_t liveRegisters = widestTile + headDim;
+  if (liveRegisters > kMaxLiveRegistersWgmma) {
+    os << "config keeps " << liveRegisters
+       << " accumulator and fragment registers per thread live in the "
+          "backward's dq kernel (max(block_n, block_depth) + D), more than the "
+       << kMaxLiveRegistersWgmma << " that fit without spilling";
+    return reason;
+  }
+  // The d_out tile the dq kernel adds to the forward's shared memory fits
+  // whenever the budget above holds (at most 230400 of 232448 bytes on
+  // sm_90a: D = 64, 128 rows, 64-key and 64-entry tiles, 4 stages).
+  assert(getTensorCoreDqSharedMemoryBytes(config, headDim, elementType) <=
+             getMaxDynamicSharedMemoryBytes(config.getTarget()) &&
+         "the register budget bounds the dq kernel's shared memory");
+  return std::nullopt;
+}
+
+/// The SIMT choice's tiles; the dq kernel on warpgroup MMA (2 stages) where
+/// those tiles allow it, the dkv and d_depth kernels SIMT with them.
 KernelConfigAttr
 mlir::moda::getBackwardHeuristicConfig(MLIRContext *context,
                                        const ForwardProblem &problem,
                                        StringRef target) {
-  return getSimtHeuristicConfig(
+  KernelConfigAttr simt = getSimtHeuristicConfig(
       context, problem, target,
       getForwardConfigSpace(context, problem, target));
+  auto tensorCores = KernelConfigAttr::get(
+      context, simt.getBlockM(), simt.getBlockN(), simt.getBlockDepth(),
+      simt.getNumWarps(), /*numStages=*/2, MmaKind::Wgmma, target);
+  if (!whyInvalidTensorCoreDqConfig(tensorCores, problem.groupSize,
+                                    problem.headDim, problem.elementType))
+    return tensorCores;
+  return simt;
 }

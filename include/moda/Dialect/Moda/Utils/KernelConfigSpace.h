@@ -46,8 +46,10 @@ KernelConfigAttr getForwardHeuristicConfig(MLIRContext *context,
                                            StringRef target);
 
 /// The configuration of the backward kernels, chosen without measurements:
-/// the SIMT member of the forward space the forward heuristics would pick on
-/// CUDA cores (the backward has no tensor-core formulation yet).
+/// the tiles of the SIMT member of the forward space the forward heuristics
+/// would pick on CUDA cores; with mma = wgmma and 2 stages where the dq
+/// kernel's rules (whyInvalidTensorCoreDqConfig) allow it (the dkv and
+/// d_depth kernels are SIMT either way).
 KernelConfigAttr getBackwardHeuristicConfig(MLIRContext *context,
                                             const ForwardProblem &problem,
                                             StringRef target);
@@ -82,6 +84,18 @@ int64_t getVectorWidth(Type elementType);
 /// alignment slack with mma = wgmma).
 int64_t getForwardSharedMemoryBytes(KernelConfigAttr config, int64_t headDim,
                                     Type elementType);
+
+/// Shared memory of the backward's dq kernel on warpgroup MMA: the
+/// forward's tensor-core tiles and a d_out tile of block_m rows.
+int64_t getTensorCoreDqSharedMemoryBytes(KernelConfigAttr config,
+                                         int64_t headDim, Type elementType);
+
+/// Why the backward's dq kernel cannot run `config` (mma = wgmma): the
+/// forward's rules, and its register budget.
+std::optional<std::string> whyInvalidTensorCoreDqConfig(KernelConfigAttr config,
+                                                        int64_t groupSize,
+                                                        int64_t headDim,
+                                                        Type elementType);
 
 /// Why `config` cannot be compiled for an attention with group size
 /// `groupSize`, head dimension `headDim` and `elementType` (the first broken
