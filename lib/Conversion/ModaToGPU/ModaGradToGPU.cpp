@@ -68,8 +68,8 @@ gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
   OpBuilder builder = OpBuilder::atBlockEnd(kernels.getBody());
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  // The tensor-core dq kernel's tiles are dynamic shared memory.
-  bool tensorCores = kind == GradKernelKind::DQ && usesTensorCoreDq(spec);
+  // The tensor-core kernels' tiles are dynamic shared memory.
+  bool tensorCores = usesTensorCores(spec, kind);
   SmallVector<Type> tileTypes;
   if (!tensorCores)
     for (MemRefType type : getGradSharedTileTypes(spec, kind, workgroup))
@@ -95,8 +95,11 @@ gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
                                 args.depthK, args.depthV, args.out,
                                 args.lse,   args.batch,   args.queries,
                                 args.keys,  args.depth};
-    buildAttentionMmaQueryGradBlock(b, spec, forward,
-                                    {args.dOut, args.dq, args.delta});
+    GradTensors grad{args.dOut, args.delta, args.dq, args.dk, args.dv};
+    if (kind == GradKernelKind::DQ)
+      buildAttentionMmaQueryGradBlock(b, spec, forward, grad);
+    else
+      buildAttentionMmaKeyGradBlock(b, spec, forward, grad);
   } else {
     GPUGradExecutionModel model(kernel, spec.getNumThreads(),
                                 getGradGPULanes(spec));
@@ -149,9 +152,12 @@ func::FuncOp buildGradKernelsAndLauncher(ModuleOp module, StringRef name,
     SmallVector<Value, 3> grid =
         buildGradGridSize(b, spec, kind, args, getGradGPULanes(spec));
     Value sharedBytes;
-    if (kind == GradKernelKind::DQ && usesTensorCoreDq(spec))
+    if (usesTensorCores(spec, kind))
       sharedBytes = arith::ConstantIntOp::create(
-          b, getTensorCoreDqSharedMemoryBytes(spec), 32);
+          b,
+          kind == GradKernelKind::DQ ? getTensorCoreDqSharedMemoryBytes(spec)
+                                     : getTensorCoreDkvSharedMemoryBytes(spec),
+          32);
     gpu::LaunchFuncOp::create(b, kernel, {grid[0], grid[1], grid[2]},
                               {threads, one, one}, sharedBytes, arguments);
   }

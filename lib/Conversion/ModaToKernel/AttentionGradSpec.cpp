@@ -260,9 +260,11 @@ DictionaryAttr mlir::moda::describeGradKernel(const AttentionKernelSpec &spec,
   fields.append("grid_x", grid.getDictionary(op.getContext()));
   fields.append("threads", b.getI64IntegerAttr(spec.getNumThreads()));
   fields.append("lanes", b.getI64IntegerAttr(getGradGPULanes(spec)));
-  int64_t shared = kind == GradKernelKind::DQ && usesTensorCoreDq(spec)
-                       ? getTensorCoreDqSharedMemoryBytes(spec)
-                       : 0;
+  int64_t shared = 0;
+  if (usesTensorCores(spec, kind))
+    shared = kind == GradKernelKind::DQ
+                 ? getTensorCoreDqSharedMemoryBytes(spec)
+                 : getTensorCoreDkvSharedMemoryBytes(spec);
   fields.append("dynamic_shared_memory", b.getI64IntegerAttr(shared));
   return fields.getDictionary(op.getContext());
 }
@@ -369,4 +371,12 @@ int64_t mlir::moda::getTensorCoreDqSharedMemoryBytes(
   return spec.getDynamicSharedMemoryBytes() +
          spec.config.getBlockM() * spec.headDim *
              spec.elementType.getIntOrFloatBitWidth() / 8;
+}
+
+int64_t mlir::moda::getTensorCoreDkvSharedMemoryBytes(
+    const AttentionKernelSpec &spec) {
+  int64_t rows = 2 * spec.config.getBlockM() +
+                 2 * spec.config.getNumStages() * spec.config.getBlockN();
+  return rows * spec.headDim * spec.elementType.getIntOrFloatBitWidth() / 8 +
+         kWarpgroupTileAlignment;
 }

@@ -42,7 +42,16 @@
 //    tiles and the depth tiles compute per-row bounds, and a warp (a
 //    warpgroup with wgmma) skips a masked tile none of its rows can see.
 //
-// GPU only: the host path runs AttentionBlock.cpp's formulation.
+// The same block serves the backward on warpgroup MMA (GPU only): the dq
+// kernel streams the same key and depth tiles past a query block and
+// computes S and dP = dO V^T in one group, P from the forward's lse,
+// dS = P (dP - Delta), dQ += dS K; the dkv kernel turns the roles (a block
+// of keys, K and V as A operands read from shared memory, tiles of folded
+// query rows streamed like key tiles with their Q and dO rows) and
+// accumulates dV += P^T dO and dK += dS^T Q.
+//
+// GPU only: the host path runs AttentionBlock.cpp's and AttentionGradBlock's
+// SIMT formulations.
 //
 //===----------------------------------------------------------------------===//
 
@@ -129,18 +138,34 @@ struct TileStream {
   Value myUnit;
   /// Steps that carry a tile: the longest unit span's.
   Value numTiles;
+  /// The dkv kernel's stream: folded query rows (Q and dO rows).
+  bool isQueryRows = false;
   int64_t stageRows() const { return units * rows; }
   explicit operator bool() const { return rows != 0; }
 };
 
+/// Per m-tile, per 8-wide n-tile, the four accumulator registers.
+using Scores = SmallVector<SmallVector<SmallVector<Value, 4>>>;
+
+/// The A operand of a warpgroup product: the warp's fragments, or a tile of
+/// block_m rows in shared memory (its byte address; the warpgroup reads its
+/// own 64 rows), which spares the registers.
+struct AOperand {
+  const SmallVector<SmallVector<Value>> *fragments = nullptr;
+  Value tileAddress;
+};
+
 class MmaBlockBuilder {
 public:
-  /// With `grad`, the block is the dq kernel's (wgmma only): per step
-  /// P = exp2(S c - lse), dP = dO V^T, dS = P (dP - Delta), dQ += dS K.
+  /// With `grad`, a block of the backward (wgmma only): the dq kernel's
+  /// (per step P = exp2(S c - lse), dP = dO V^T, dS = P (dP - Delta),
+  /// dQ += dS K) or, with `keyGrad`, the dkv kernel's (a block of keys
+  /// against tiles of query rows: P^T, dP^T = V dO^T, dV += P^T dO,
+  /// dS^T = P^T (dP^T - Delta), dK += dS^T Q).
   MmaBlockBuilder(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
                   const AttentionKernelArgs &args,
-                  const QueryGradTensors *grad = nullptr)
-      : b(b), spec(spec), args(args), grad(grad) {
+                  const GradTensors *grad = nullptr, bool keyGrad = false)
+      : b(b), spec(spec), args(args), grad(grad), keyGrad(keyGrad) {
     f32 = b.getF32Type();
     i32 = b.getI32Type();
     blockM = spec.config.getBlockM();
@@ -159,6 +184,11 @@ public:
 private:
   // Threads and the block.
   void computeIds();
+  void computeThreadIds();
+  void computeKeyBlock();
+  Value firstRowSeeing(Value key);
+  void keyGradTile(const TileStream &stream, Value step, Scores &scores,
+                   Scores &dScores, SmallVector<Value> &acc);
   void computeDepthSpans();
   // Global -> shared copies.
   std::pair<Value, Value> tileCoordinates(Value bufferFirstRow,
@@ -195,10 +225,8 @@ private:
   /// One group of S-like products (A from the warp's fragments, B K-major
   /// from a buffer of the stream), waited for: outputs[i] = fragments[i] x
   /// buffer i ^ T.
-  using Scores = SmallVector<SmallVector<SmallVector<Value, 4>>>;
   void warpgroupScores(const TileStream &stream, Value step,
-                       ArrayRef<const SmallVector<SmallVector<Value>> *> a,
-                       ArrayRef<Value> bufferAddresses,
+                       ArrayRef<AOperand> a, ArrayRef<Value> bufferAddresses,
                        ArrayRef<Scores *> outputs);
   /// acc += probabilities x buffer (N-major: V in P V, K in dS K), left
   /// running.
@@ -213,6 +241,9 @@ private:
   WarpState emitStepLoop(WarpState state, Value firstStep, Value endStep,
                          bool maskedSequence, bool withDepth);
   void storeResults(const WarpState &state);
+  void storeLaneRow(ArrayRef<Value> acc, int64_t r, Value factor,
+                    Value target, Value rowOffset);
+  Value queryRowOffsetOf(int64_t r);
   /// wgmma reads shared memory through the async proxy: each thread orders
   /// its completed cp.async writes before it (ahead of the barrier).
   void fenceForWarpgroupMma() {
@@ -236,8 +267,13 @@ private:
   ImplicitLocOpBuilder &b;
   const AttentionKernelSpec &spec;
   const AttentionKernelArgs &args;
-  const QueryGradTensors *grad;
+  const GradTensors *grad;
+  bool keyGrad;
+  /// The block's A-operand tiles: Q (and dO in the dq kernel), or K and V
+  /// in the dkv kernel.
   Value queryTile, dOutTile;
+  /// With wgmma: the tiles' shared byte addresses (i64).
+  Value queryTileAddress, dOutTileAddress;
   TileStream sequence, depth;
   Type f32, i32;
   int64_t blockM, blockN, numStages, headDim, numThreads;
@@ -266,6 +302,13 @@ private:
   /// sequence keys and its depth window.
   SmallVector<Value> rowPosition, rowValid, rowKeyEnd, rowWindowBegin,
       rowWindowEnd;
+  /// dkv kernel: per lane row (a key), the first folded query row seeing it
+  /// (the row count when none does); the folded query rows, T x G.
+  SmallVector<Value> rowFirstQuery;
+  Value numQueryRows;
+  /// dkv kernel: steps [0, numDiagonalSteps) and [numFullSteps, numSteps)
+  /// are masked.
+  Value numDiagonalSteps;
   /// What any row can see of those that compute a tile together (the
   /// warp's rows, or with wgmma the warpgroup's): sequence keys below
   /// sequenceKeyEnd, depth entries in [depthSeenBegin, depthSeenEnd).
@@ -273,7 +316,7 @@ private:
   Value sequenceKeyEnd, depthSeenBegin, depthSeenEnd;
 };
 
-void MmaBlockBuilder::computeIds() {
+void MmaBlockBuilder::computeThreadIds() {
   threadId = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
   Value warpSize = cIndex(b, 32);
   warp = div(b, threadId, warpSize);
@@ -281,6 +324,76 @@ void MmaBlockBuilder::computeIds() {
   laneGroup = div(b, lane, cIndex(b, 4));
   laneInGroup = rem(b, lane, cIndex(b, 4));
   warpFirstRow = mul(b, warp, cIndex(b, kMmaRows * mTiles));
+}
+
+Value MmaBlockBuilder::firstRowSeeing(Value key) {
+  // Position t sees key s iff s <= t + S - T (bottom-right aligned): the
+  // folded rows from max(s + T - S, 0) x G on.
+  if (!spec.causal)
+    return cIndex(b, 0);
+  Value position = arith::MaxSIOp::create(
+      b, sub(b, add(b, key, args.queries), args.keys), cIndex(b, 0));
+  return arith::MinUIOp::create(
+      b, mul(b, position, cIndex(b, spec.groupSize)), numQueryRows);
+}
+
+void MmaBlockBuilder::computeKeyBlock() {
+  // Block x: keys [x block_m, (x + 1) block_m) of kv head y, batch z; the
+  // stream: the folded query rows that see any of them, block_n at a time.
+  computeThreadIds();
+  Value keyBlock = gpu::BlockIdOp::create(b, gpu::Dimension::x);
+  block.head = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  block.batch = gpu::BlockIdOp::create(b, gpu::Dimension::z);
+  block.rowBase = mul(b, keyBlock, cIndex(b, blockM));
+  block.numRows = args.keys;
+  numQueryRows = mul(b, args.queries, cIndex(b, spec.groupSize));
+  Value streamBegin = firstRowSeeing(block.rowBase);
+  sequence.rows = blockN;
+  sequence.isQueryRows = true;
+  sequence.globalKeys = args.q;
+  sequence.globalValues = grad->dOut;
+  sequence.spanBegin = {streamBegin};
+  sequence.spanEnd = {numQueryRows};
+  sequence.mySpanBegin = streamBegin;
+  sequence.mySpanEnd = numQueryRows;
+  sequence.myUnit = cIndex(b, 0);
+  Value rows = sub(b, numQueryRows, streamBegin);
+  sequence.numTiles = ceilDiv(b, rows, cIndex(b, blockN));
+  numSteps = sequence.numTiles;
+  // Tiles starting before the block's last key's first row are diagonal;
+  // the last partial tile is masked too.
+  Value lastKey = arith::MinUIOp::create(
+      b, add(b, block.rowBase, cIndex(b, blockM - 1)),
+      sub(b, args.keys, cIndex(b, 1)));
+  Value diagonalRows = sub(b, arith::MaxUIOp::create(b, firstRowSeeing(lastKey),
+                                                      streamBegin),
+                           streamBegin);
+  numDiagonalSteps = arith::MinUIOp::create(
+      b, ceilDiv(b, diagonalRows, cIndex(b, blockN)), numSteps);
+  numFullSteps = arith::MaxUIOp::create(
+      b, div(b, rows, cIndex(b, blockN)), numDiagonalSteps);
+  for (int64_t r = 0; r < laneRows; ++r) {
+    Value key = add(b, block.rowBase, laneRow(r));
+    Value valid = lessThan(b, key, args.keys);
+    rowValid.push_back(valid);
+    rowPosition.push_back(key);
+    rowFirstQuery.push_back(
+        select(b, valid, firstRowSeeing(key), numQueryRows));
+    rowKeyEnd.push_back(numQueryRows);
+  }
+  // A warpgroup's masked tile is skipped when it ends before the first row
+  // that sees the warpgroup's first key.
+  Value warpgroupFirstKey = add(
+      b, block.rowBase,
+      mul(b, div(b, warp, cIndex(b, kWarpgroupRows / kMmaRows)),
+          cIndex(b, kWarpgroupRows)));
+  sequenceKeyEnd = firstRowSeeing(warpgroupFirstKey);
+}
+
+void MmaBlockBuilder::computeIds() {
+  if (keyGrad)
+    return computeKeyBlock();
+  computeThreadIds();
   block = QueryBlockGeometry::compute(
       b, spec, args, gpu::BlockIdOp::create(b, gpu::Dimension::x),
       gpu::BlockIdOp::create(b, gpu::Dimension::y),
@@ -498,9 +611,9 @@ void MmaBlockBuilder::allocateSharedTiles() {
     offset += rows * headDim * spec.elementType.getIntOrFloatBitWidth() / 8;
     return tile;
   };
-  queryTile = view(blockM, nullptr);
+  queryTile = view(blockM, keyGrad ? &queryTileAddress : nullptr);
   if (grad)
-    dOutTile = view(blockM, nullptr);
+    dOutTile = view(blockM, warpgroupMma ? &dOutTileAddress : nullptr);
   for (TileStream *stream : {&sequence, &depth})
     if (*stream) {
       bool addresses = onWarpgroup(*stream);
@@ -509,8 +622,10 @@ void MmaBlockBuilder::allocateSharedTiles() {
       stream->values = view(numStages * stream->stageRows(),
                             addresses ? &stream->valuesAddress : nullptr);
     }
-  assert(offset + slack == (grad ? getTensorCoreDqSharedMemoryBytes(spec)
-                                  : spec.getDynamicSharedMemoryBytes()) &&
+  assert(offset + slack ==
+             (keyGrad ? getTensorCoreDkvSharedMemoryBytes(spec)
+              : grad  ? getTensorCoreDqSharedMemoryBytes(spec)
+                      : spec.getDynamicSharedMemoryBytes()) &&
          "the kernel's shared memory differs from its spec");
 }
 
@@ -544,6 +659,14 @@ void MmaBlockBuilder::prefetchStep(Value step) {
         Value entry = add(b, first, row);
         Value valid = lessThan(b, entry, end);
         Value safe = select(b, valid, entry, first);
+        if (stream->isQueryRows) {
+          Value group = cIndex(b, spec.groupSize);
+          Value queryHead =
+              add(b, mul(b, block.head, group), rem(b, safe, group));
+          return {block.queryRowOffset(b, spec, args, div(b, safe, group),
+                                       queryHead),
+                  valid};
+        }
         return {stream->isDepth ? block.depthRowOffset(b, spec, args, safe)
                                 : block.sequenceRowOffset(b, spec, args, safe),
                 valid};
@@ -761,8 +884,8 @@ static Value advanceDescriptor(ImplicitLocOpBuilder &b, Value descriptor,
 
 void MmaBlockBuilder::warpgroupScores(
     const TileStream &stream, Value step,
-    ArrayRef<const SmallVector<SmallVector<Value>> *> a,
-    ArrayRef<Value> bufferAddresses, ArrayRef<Scores *> outputs) {
+    ArrayRef<AOperand> a, ArrayRef<Value> bufferAddresses,
+    ArrayRef<Scores *> outputs) {
   // S = Q K^T for the warpgroup's 64 rows (and, in the dq kernel, dP =
   // dO V^T in the same group), one m64 x block_n x 16 MMA per 16 columns of
   // D: A from the warp's registers (the fragments mma.sync uses), B K-major
@@ -770,11 +893,22 @@ void MmaBlockBuilder::warpgroupScores(
   // bytes into each 128-byte row.
   NVVM::WgmmaFenceAlignedOp::create(b);
   SmallVector<SmallVector<Value>> results;
-  for (auto [fragments, address, scores] :
+  for (auto [aOperand, address, scores] :
        llvm::zip_equal(a, bufferAddresses, outputs)) {
     Value descriptor = buildSwizzledMatrixDescriptor(
         b, bufferAddress(address, stream, step),
         /*leadingByteOffset=*/16, /*strideByteOffset=*/kSwizzleAtomBytes);
+    Value aDescriptor;
+    if (!aOperand.fragments) {
+      Value warpgroupRow = mul(b, div(b, warp, cIndex(b, 4)),
+                               cIndex(b, kWarpgroupRows * kSwizzleRowBytes));
+      aDescriptor = buildSwizzledMatrixDescriptor(
+          b,
+          arith::AddIOp::create(
+              b, aOperand.tileAddress,
+              arith::IndexCastOp::create(b, b.getI64Type(), warpgroupRow)),
+          /*leadingByteOffset=*/16, /*strideByteOffset=*/kSwizzleAtomBytes);
+    }
     SmallVector<Value> acc;
     for (const SmallVector<Value, 4> &tile : (*scores)[0])
       acc.append(tile.begin(), tile.end());
@@ -783,11 +917,18 @@ void MmaBlockBuilder::warpgroupScores(
       int64_t bytes =
           (column / kPanelColumns) * stream.stageRows() * kSwizzleRowBytes +
           (column % kPanelColumns) * 2;
-      acc = buildWarpgroupMma(
-          b, spec.elementType,
-          asWords(b, ArrayRef<Value>((*fragments)[0]).slice(4 * k, 4)),
-          advanceDescriptor(b, descriptor, bytes), acc, /*transposeB=*/false,
-          /*accumulate=*/k > 0);
+      SmallVector<Value> aValues;
+      if (aOperand.fragments)
+        aValues = asWords(
+            b, ArrayRef<Value>((*aOperand.fragments)[0]).slice(4 * k, 4));
+      else
+        aValues = {advanceDescriptor(
+            b, aDescriptor,
+            (column / kPanelColumns) * blockM * kSwizzleRowBytes +
+                (column % kPanelColumns) * 2)};
+      acc = buildWarpgroupMma(b, spec.elementType, aValues,
+                              advanceDescriptor(b, descriptor, bytes), acc,
+                              /*transposeB=*/false, /*accumulate=*/k > 0);
     }
     results.push_back(acc);
   }
@@ -823,6 +964,61 @@ void MmaBlockBuilder::warpgroupAccumulate(const TileStream &stream, Value step,
   NVVM::WgmmaGroupSyncAlignedOp::create(b);
 }
 
+void MmaBlockBuilder::keyGradTile(const TileStream &stream, Value step,
+                                  Scores &scores, Scores &dScores,
+                                  SmallVector<Value> &acc) {
+  // scores = S^T (keys x query rows), masked to -inf; dScores = dP^T. Per
+  // column (a folded query row): the forward's lse (log2 units; 0 for a row
+  // that saw nothing, whose scores are all masked) and Delta.
+  int64_t nTiles = stream.rows / 8;
+  Value scaleLog2 = cF32(b, spec.scale * M_LOG2E);
+  Value log2e = cF32(b, M_LOG2E);
+  Value negInf = cF32(b, -INFINITY);
+  Value group = cIndex(b, spec.groupSize);
+  Value laneColumn =
+      add(b, firstEntry(stream, step), mul(b, laneInGroup, cIndex(b, 2)));
+  // Column by column (short live ranges: the accumulators fill the
+  // register file).
+  SmallVector<Value> probabilities, dS;
+  for (int64_t n = 0; n < nTiles; ++n) {
+    Value negBase[2], delta[2];
+    for (int64_t e = 0; e < 2; ++e) {
+      Value row = add(b, laneColumn, cIndex(b, 8 * n + e));
+      Value safe = select(b, lessThan(b, row, numQueryRows), row, cIndex(b, 0));
+      Value queryHead = add(b, mul(b, block.head, group), rem(b, safe, group));
+      Value offset =
+          block.lseOffset(b, spec, args, div(b, safe, group), queryHead);
+      Value lse = memref::LoadOp::create(b, args.lse, ValueRange{offset});
+      Value sawNothing =
+          arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, lse, negInf);
+      negBase[e] = select(b, sawNothing, cF32(b, 0.0),
+                          arith::NegFOp::create(
+                              b, arith::MulFOp::create(b, lse, log2e)));
+      delta[e] = memref::LoadOp::create(b, grad->delta, ValueRange{offset});
+    }
+    for (int64_t e = 0; e < 4; ++e) {
+      Value p = exp2(
+          math::FmaOp::create(b, scores[0][n][e], scaleLog2, negBase[e % 2]));
+      scores[0][n][e] = p;
+      dScores[0][n][e] = arith::MulFOp::create(
+          b, p, arith::SubFOp::create(b, dScores[0][n][e], delta[e % 2]));
+    }
+    for (int64_t e = 0; e < 4; e += 2) {
+      probabilities.push_back(packPair(scores[0][n][e], scores[0][n][e + 1]));
+      dS.push_back(packPair(dScores[0][n][e], dScores[0][n][e + 1]));
+    }
+  }
+  // acc = [dK | dV]: dV += P^T dO, dK += dS^T Q (B transposed by the
+  // instruction), both left running.
+  int64_t half = acc.size() / 2;
+  SmallVector<Value> dK(acc.begin(), acc.begin() + half),
+      dV(acc.begin() + half, acc.end());
+  warpgroupAccumulate(stream, step, probabilities, stream.valuesAddress, dV);
+  warpgroupAccumulate(stream, step, dS, stream.keysAddress, dK);
+  std::copy(dK.begin(), dK.end(), acc.begin());
+  std::copy(dV.begin(), dV.end(), acc.begin() + half);
+}
+
 WarpState MmaBlockBuilder::attendTile(const WarpState &state,
                                       const TileStream &stream, Value step,
                                       bool masked) {
@@ -837,12 +1033,19 @@ WarpState MmaBlockBuilder::attendTile(const WarpState &state,
   if (grad) {
     // S and dP = dO V^T in one group.
     dScores = scores;
-    warpgroupScores(stream, step, {&queryFragments, &dOutFragments},
+    // (The dkv kernel reads its A operands, K and V, from shared memory: its
+    // two accumulators leave no registers for their fragments.)
+    AOperand first{&queryFragments, Value()}, second{&dOutFragments, Value()};
+    if (keyGrad) {
+      first = {nullptr, queryTileAddress};
+      second = {nullptr, dOutTileAddress};
+    }
+    warpgroupScores(stream, step, {first, second},
                     {stream.keysAddress, stream.valuesAddress},
                     {&scores, &dScores});
   } else if (onWarpgroup(stream)) {
-    warpgroupScores(stream, step, {&queryFragments}, {stream.keysAddress},
-                    {&scores});
+    warpgroupScores(stream, step, {AOperand{&queryFragments, Value()}},
+                    {stream.keysAddress}, {&scores});
   } else {
     warpScores(stream, step, scores);
   }
@@ -854,7 +1057,9 @@ WarpState MmaBlockBuilder::attendTile(const WarpState &state,
     Value laneColumn = add(b, firstEntry(stream, step),
                            mul(b, laneInGroup, cIndex(b, 2)));
     for (int64_t r = 0; r < laneRows; ++r) {
-      Value lo = stream.isDepth ? rowWindowBegin[r] : cIndex(b, 0);
+      Value lo = stream.isDepth ? rowWindowBegin[r]
+                 : keyGrad      ? rowFirstQuery[r]
+                                : cIndex(b, 0);
       Value hi = stream.isDepth ? rowWindowEnd[r] : rowKeyEnd[r];
       int64_t m = r / 2, half = r % 2;
       for (int64_t n = 0; n < nTiles; ++n)
@@ -871,6 +1076,10 @@ WarpState MmaBlockBuilder::attendTile(const WarpState &state,
 
   Value scaleLog2 = cF32(b, spec.scale * M_LOG2E);
   WarpState next = state;
+  if (keyGrad) {
+    keyGradTile(stream, step, scores, dScores, next.acc);
+    return next;
+  }
   if (grad) {
     // p = exp2(s c - lse log2(e)): the forward's probabilities (0 where
     // masked); dS = p (dP - Delta); dQ += dS K.
@@ -948,6 +1157,10 @@ WarpState MmaBlockBuilder::attendTile(const WarpState &state,
 Value MmaBlockBuilder::warpSees(const TileStream &stream, Value step) {
   Value first = firstEntry(stream, step);
   Value exists = lessThan(b, step, stream.numTiles);
+  if (keyGrad)
+    return arith::AndIOp::create(
+        b, exists,
+        lessThan(b, sequenceKeyEnd, add(b, first, cIndex(b, stream.rows))));
   if (!stream.isDepth)
     return arith::AndIOp::create(b, exists,
                                  lessThan(b, first, sequenceKeyEnd));
@@ -999,36 +1212,63 @@ WarpState MmaBlockBuilder::emitStepLoop(WarpState state, Value firstStep,
   return unflatten(loop.getResults());
 }
 
+Value MmaBlockBuilder::queryRowOffsetOf(int64_t r) {
+  Value group = cIndex(b, spec.groupSize);
+  Value row = add(b, block.rowBase, laneRow(r));
+  Value queryHead = add(b, mul(b, block.head, group), rem(b, row, group));
+  return block.queryRowOffset(b, spec, args, rowPosition[r], queryHead);
+}
+
+void MmaBlockBuilder::storeLaneRow(ArrayRef<Value> acc, int64_t r,
+                                   Value factor, Value target,
+                                   Value rowOffset) {
+  // Lane row r's columns 2 (lane % 4) + {0, 1} of every 8-wide n-tile of D,
+  // from its m-tile's accumulators `acc` (r's half: elements 2, 3), scaled,
+  // as one bf16/f16 pair each.
+  Value laneColumn = mul(b, laneInGroup, cIndex(b, 2));
+  for (int64_t n = 0; n < headDim / 8; ++n) {
+    int64_t i = 4 * n + 2 * (r % 2);
+    Value lo = arith::MulFOp::create(b, acc[i], factor);
+    Value hi = arith::MulFOp::create(b, acc[i + 1], factor);
+    Value offset = add(b, rowOffset, add(b, laneColumn, cIndex(b, 8 * n)));
+    vector::StoreOp::create(b, packPair(lo, hi), target, ValueRange{offset});
+  }
+}
+
 void MmaBlockBuilder::storeResults(const WarpState &state) {
   Value zeroF = cF32(b, 0.0);
   Value group = cIndex(b, spec.groupSize);
   int64_t headTiles = headDim / 8;
+  if (keyGrad) {
+    // dk = scale x sum dS^T Q, dv = sum P^T dO, at the lane rows' keys.
+    Value scale = cF32(b, spec.scale);
+    int64_t half = state.acc.size() / 2;
+    for (int64_t r = 0; r < laneRows; ++r) {
+      auto store = scf::IfOp::create(b, rowValid[r], /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(store.thenBlock());
+      Value rowOffset =
+          block.sequenceRowOffset(b, spec, args, rowPosition[r]);
+      ArrayRef<Value> acc = state.acc;
+      storeLaneRow(acc.take_front(half), r, scale, grad->dk, rowOffset);
+      storeLaneRow(acc.drop_front(half), r, cF32(b, 1.0), grad->dv,
+                   rowOffset);
+    }
+    return;
+  }
   if (grad) {
     // dq = scale x sum dS K.
     Value scale = cF32(b, spec.scale);
     for (int64_t r = 0; r < laneRows; ++r) {
-      int64_t half = r % 2;
       auto store = scf::IfOp::create(b, rowValid[r], /*withElseRegion=*/false);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(store.thenBlock());
-      Value row = add(b, block.rowBase, laneRow(r));
-      Value queryHead = add(b, mul(b, block.head, group), rem(b, row, group));
-      Value rowOffset =
-          block.queryRowOffset(b, spec, args, rowPosition[r], queryHead);
-      Value laneColumn = mul(b, laneInGroup, cIndex(b, 2));
-      for (int64_t n = 0; n < headTiles; ++n) {
-        int64_t i = 4 * n + 2 * half;
-        Value lo = arith::MulFOp::create(b, state.acc[i], scale);
-        Value hi = arith::MulFOp::create(b, state.acc[i + 1], scale);
-        Value offset = add(b, rowOffset, add(b, laneColumn, cIndex(b, 8 * n)));
-        vector::StoreOp::create(b, packPair(lo, hi), grad->dq,
-                                ValueRange{offset});
-      }
+      storeLaneRow(state.acc, r, scale, grad->dq, queryRowOffsetOf(r));
     }
     return;
   }
   for (int64_t r = 0; r < laneRows; ++r) {
-    int64_t m = r / 2, half = r % 2;
+    int64_t m = r / 2;
     Value sum = quadReduce(state.sum[r], /*isMax=*/false);
     // A row that saw nothing has out = 0 and lse = -inf (never NaN).
     Value sawSomething =
@@ -1040,17 +1280,8 @@ void MmaBlockBuilder::storeResults(const WarpState &state) {
     b.setInsertionPointToStart(store.thenBlock());
     Value row = add(b, block.rowBase, laneRow(r));
     Value queryHead = add(b, mul(b, block.head, group), rem(b, row, group));
-    Value rowOffset =
-        block.queryRowOffset(b, spec, args, rowPosition[r], queryHead);
-    Value laneColumn = mul(b, laneInGroup, cIndex(b, 2));
-    for (int64_t n = 0; n < headTiles; ++n) {
-      int64_t i = 4 * (m * headTiles + n) + 2 * half;
-      Value lo = arith::MulFOp::create(b, state.acc[i], inverse);
-      Value hi = arith::MulFOp::create(b, state.acc[i + 1], inverse);
-      Value offset = add(b, rowOffset, add(b, laneColumn, cIndex(b, 8 * n)));
-      vector::StoreOp::create(b, packPair(lo, hi), args.out,
-                              ValueRange{offset});
-    }
+    storeLaneRow(ArrayRef<Value>(state.acc).drop_front(4 * m * headTiles), r,
+                 inverse, args.out, queryRowOffsetOf(r));
     auto writesLse = scf::IfOp::create(
         b,
         arith::CmpIOp::create(b, arith::CmpIPredicate::eq, laneInGroup,
@@ -1137,27 +1368,54 @@ void MmaBlockBuilder::build() {
   allocateSharedTiles();
 
   // Prologue: the query tile, then steps 0 .. num_stages - 2, one group each.
-  auto rows = [&](Value rowInBlock) { return queryRowSource(rowInBlock); };
-  copyRowsAsync(args.q, queryTile, cIndex(b, 0), blockM, blockM, rows);
-  if (grad)
-    copyRowsAsync(grad->dOut, dOutTile, cIndex(b, 0), blockM, blockM, rows);
+  if (keyGrad) {
+    // K and V of the block's keys.
+    auto keys = [&](Value rowInBlock) -> std::pair<Value, Value> {
+      Value key = add(b, block.rowBase, rowInBlock);
+      Value valid = lessThan(b, key, args.keys);
+      Value safe = select(b, valid, key, block.rowBase);
+      return {block.sequenceRowOffset(b, spec, args, safe), valid};
+    };
+    copyRowsAsync(args.k, queryTile, cIndex(b, 0), blockM, blockM, keys);
+    copyRowsAsync(args.v, dOutTile, cIndex(b, 0), blockM, blockM, keys);
+  } else {
+    auto rows = [&](Value rowInBlock) { return queryRowSource(rowInBlock); };
+    copyRowsAsync(args.q, queryTile, cIndex(b, 0), blockM, blockM, rows);
+    if (grad)
+      copyRowsAsync(grad->dOut, dOutTile, cIndex(b, 0), blockM, blockM, rows);
+  }
   NVVM::CpAsyncCommitGroupOp::create(b);
   for (int64_t stage = 0; stage + 1 < numStages; ++stage)
     prefetchStep(cIndex(b, stage));
   NVVM::CpAsyncWaitGroupOp::create(b, numStages - 1);
   fenceForWarpgroupMma();
   gpu::BarrierOp::create(b);
-  queryFragments = loadQueryFragments(queryTile);
+  if (!keyGrad)
+    queryFragments = loadQueryFragments(queryTile);
 
   WarpState state;
-  if (grad) {
+  if (grad && !keyGrad)
     dOutFragments = loadQueryFragments(dOutTile);
-    loadGradRowStatistics();
+  if (grad) {
+    if (!keyGrad)
+      loadGradRowStatistics();
   } else {
     state.max.assign(laneRows, cF32(b, -INFINITY));
     state.sum.assign(laneRows, cF32(b, 0.0));
   }
-  state.acc.assign(mTiles * headDim / 8 * 4, cF32(b, 0.0));
+  state.acc.assign((keyGrad ? 2 : 1) * mTiles * headDim / 8 * 4, cF32(b, 0.0));
+  if (keyGrad) {
+    // The diagonal tiles, the fully visible ones, the last partial one.
+    state = emitStepLoop(state, cIndex(b, 0), numDiagonalSteps,
+                         /*maskedSequence=*/true, /*withDepth=*/false);
+    state = emitStepLoop(state, numDiagonalSteps, numFullSteps,
+                         /*maskedSequence=*/false, /*withDepth=*/false);
+    state = emitStepLoop(state, numFullSteps, numSteps,
+                         /*maskedSequence=*/true, /*withDepth=*/false);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
+    storeResults(state);
+    return;
+  }
   // The fully visible steps that also carry a depth tile, then those that
   // do not (the hot loop, free of depth code), then the masked steps.
   bool hasDepth = bool(depth);
@@ -1188,8 +1446,16 @@ void mlir::moda::buildAttentionMmaBlock(ImplicitLocOpBuilder &b,
 
 void mlir::moda::buildAttentionMmaQueryGradBlock(
     ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
-    const AttentionKernelArgs &args, const QueryGradTensors &grad) {
+    const AttentionKernelArgs &args, const GradTensors &grad) {
   assert(spec.config.getMma() == MmaKind::Wgmma &&
          "the tensor-core dq kernel runs on warpgroup MMA");
   MmaBlockBuilder(b, spec, args, &grad).build();
+}
+
+void mlir::moda::buildAttentionMmaKeyGradBlock(
+    ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
+    const AttentionKernelArgs &args, const GradTensors &grad) {
+  assert(spec.config.getMma() == MmaKind::Wgmma &&
+         "the tensor-core dkv kernel runs on warpgroup MMA");
+  MmaBlockBuilder(b, spec, args, &grad, /*keyGrad=*/true).build();
 }

@@ -34,29 +34,37 @@ SmallVector<Value> mlir::moda::buildWarpgroupMma(
     ImplicitLocOpBuilder &b, Type elementType, ArrayRef<Value> a,
     Value bDescriptor, ArrayRef<Value> accumulators, bool transposeB,
     bool accumulate) {
-  assert(a.size() == 4 && "A is four b32 registers");
+  bool sharedA = a.size() == 1;
+  assert((sharedA || a.size() == 4) &&
+         "A is four b32 registers or one descriptor");
   int64_t numAccumulators = accumulators.size();
   int64_t n = 2 * numAccumulators;
   StringRef type = elementType.isBF16() ? "bf16" : "f16";
-  // Operands: $0 .. $(n/2 - 1) the accumulators (written), then A's four
-  // registers, B's descriptor, the scale-d flag, then the accumulators'
-  // old values tied to $0 .. (read).
+  // Operands: $0 .. $(n/2 - 1) the accumulators (written), then A (four
+  // registers, or a K-major descriptor), B's descriptor, the scale-d flag,
+  // then the accumulators' old values tied to $0 .. (read).
   std::string list;
   for (int64_t i = 0; i < numAccumulators; ++i)
     list += (i ? ", $" : "$") + std::to_string(i);
   int64_t aFirst = numAccumulators;
+  int64_t bIndex = aFirst + a.size();
   auto operand = [](int64_t i) { return "$" + std::to_string(i); };
+  std::string aList = operand(aFirst);
+  if (!sharedA)
+    aList = "{" + operand(aFirst) + ", " + operand(aFirst + 1) + ", " +
+            operand(aFirst + 2) + ", " + operand(aFirst + 3) + "}";
   std::string ptx = "{\n.reg .pred p;\nsetp.ne.b32 p, " +
-                    operand(aFirst + 5) + ", 0;\nwgmma.mma_async.sync.aligned.m64n" +
+                    operand(bIndex + 1) +
+                    ", 0;\nwgmma.mma_async.sync.aligned.m64n" +
                     std::to_string(n) + "k16.f32." + type.str() + "." +
-                    type.str() + " {" + list + "}, {" + operand(aFirst) + ", " +
-                    operand(aFirst + 1) + ", " + operand(aFirst + 2) + ", " +
-                    operand(aFirst + 3) + "}, " + operand(aFirst + 4) +
-                    ", p, 1, 1, " + (transposeB ? "1" : "0") + ";\n}";
+                    type.str() + " {" + list + "}, " + aList + ", " +
+                    operand(bIndex) + ", p, 1, 1, " +
+                    (sharedA ? "0, " : "") + (transposeB ? "1" : "0") +
+                    ";\n}";
   std::string constraints;
   for (int64_t i = 0; i < numAccumulators; ++i)
     constraints += "=f,";
-  constraints += "r,r,r,r,l,r";
+  constraints += sharedA ? "l,l,r" : "r,r,r,r,l,r";
   for (int64_t i = 0; i < numAccumulators; ++i)
     constraints += "," + std::to_string(i);
 

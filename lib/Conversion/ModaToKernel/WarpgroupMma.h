@@ -34,8 +34,9 @@ Value buildSwizzledMatrixDescriptor(ImplicitLocOpBuilder &b,
 
 /// wgmma.mma_async.sync.aligned.m64nNk16.f32 with bf16/f16 operands, A from
 /// registers (`a`: four b32 registers of the warp's 16 x 16 slice, the
-/// mma.m16n8k16 A layout), B from shared memory (`bDescriptor`; K-major, or
-/// N-major when `transposeB`), N = 2 x accumulators.size(). Returns the
+/// mma.m16n8k16 A layout) or from shared memory (`a`: one K-major
+/// descriptor), B from shared memory (`bDescriptor`; K-major, or N-major
+/// when `transposeB`), N = 2 x accumulators.size(). Returns the
 /// accumulators as written once the group completes (wgmma.wait_group); with
 /// `accumulate` false the old values are ignored (D = A B).
 SmallVector<Value> buildWarpgroupMma(ImplicitLocOpBuilder &b, Type elementType,

@@ -1,13 +1,16 @@
 // RUN: moda-opt %s -convert-moda-to-gpu | FileCheck %s
 
-// With mma = wgmma the backward's dq kernel runs on warpgroup MMA, like the
-// forward (its tiles, plus a d_out tile: (128 + 128 + 2 * 2 * (64 + 2 * 64))
-// * 64 * 2 + 1024 bytes = 132096 of dynamic shared memory); the dkv and
-// d_depth kernels stay SIMT with the same tiles.
+// With mma = wgmma the backward's dq and dkv kernels run on warpgroup MMA:
+// dq like the forward (its tiles, plus a d_out tile: (128 + 128 + 2 * 2 *
+// (64 + 2 * 64)) * 64 * 2 + 1024 bytes = 132096 of dynamic shared memory),
+// dkv with the roles turned (K and V tiles of the block's 128 keys, 2
+// stages of 64 query rows' Q and dO: (2 * 128 + 2 * 2 * 64) * 64 * 2 + 1024
+// = 66560); d_depth stays SIMT.
 
 // CHECK-LABEL: func.func @moda_attention_grad_0_launch
 // CHECK: gpu.launch_func @moda_attention_grad_0_module::@moda_attention_grad_0_dq {{.*}} dynamic_shared_memory_size %c132096_i32
-// CHECK: gpu.launch_func @moda_attention_grad_0_module::@moda_attention_grad_0_dkv
+// CHECK: gpu.launch_func @moda_attention_grad_0_module::@moda_attention_grad_0_dkv {{.*}} dynamic_shared_memory_size %c66560_i32
+// CHECK: gpu.launch_func @moda_attention_grad_0_module::@moda_attention_grad_0_d_depth
 // CHECK-NOT: dynamic_shared_memory_size
 // CHECK-SAME: args(
 // CHECK: gpu.func @moda_attention_grad_0_dq
@@ -31,9 +34,25 @@
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}}p, 1, 1, 1;
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
-// CHECK: gpu.func @moda_attention_grad_0_dkv({{.*}}) workgroup(
+// dkv: per step S^T = K Q^T and dP^T = V dO^T in one group, both A operands
+// read from shared memory (a descriptor, not four registers), waited for;
+// then per column the forward's lse and Delta, dV += P^T dO and dK += dS^T Q
+// (B transposed), left running.
+// CHECK: gpu.func @moda_attention_grad_0_dkv
+// CHECK-NOT: workgroup(
+// CHECK-SAME: dynamic_shared_memory = 66560 : i64
+// CHECK: scf.for
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-8: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}}}, $32, $33, p, 1, 1, 0, 0;
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: memref.load {{.*}} : memref<?xf32>
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}}p, 1, 1, 1;
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}}p, 1, 1, 1;
+// CHECK: gpu.func @moda_attention_grad_0_d_depth({{.*}}) kernel
 // CHECK-NOT: nvvm.wgmma
-// CHECK: gpu.func @moda_attention_grad_0_d_depth
 func.func @grad(%q: tensor<?x100x8x64xbf16>, %k: tensor<?x100x2x64xbf16>, %dk: tensor<?x100x3x2x64xbf16>, %lse: tensor<?x8x100xf32>) -> tensor<?x100x8x64xbf16> {
   %dq, %gk, %gv, %gdk, %gdv = moda.attention_grad q(%q : tensor<?x100x8x64xbf16>) kv(%k, %k : tensor<?x100x2x64xbf16>, tensor<?x100x2x64xbf16>) depth(%dk, %dk : tensor<?x100x3x2x64xbf16>, tensor<?x100x3x2x64xbf16>) out(%q, %lse : tensor<?x100x8x64xbf16>, tensor<?x8x100xf32>) d_out(%q : tensor<?x100x8x64xbf16>) {causal, config = #moda.config<block_m = 128, block_n = 64, block_depth = 64, num_warps = 8, num_stages = 2, mma = wgmma, target = "sm_90a">} -> dq(tensor<?x100x8x64xbf16>) dkv(tensor<?x100x2x64xbf16>, tensor<?x100x2x64xbf16>) d_depth(tensor<?x100x3x2x64xbf16>, tensor<?x100x3x2x64xbf16>)
   return %dq : tensor<?x100x8x64xbf16>

@@ -92,27 +92,57 @@ SmallVector<MemRefType> getGradSharedTileTypes(const AttentionKernelSpec &spec,
                                                GradKernelKind kind,
                                                Attribute memorySpace);
 
-/// The dq kernel on tensor cores (config mma = wgmma, GPU only): the
-/// forward's tensor-core block (AttentionMmaBlock.cpp) with the tensors
-/// the gradient adds. Per step of key and depth tiles it recomputes
-/// P = exp2(S c - lse), computes dP = dO V^T, dS = P (dP - Delta) and
-/// dQ += dS K; Delta = <dO, O> is computed per row first and written to the
-/// `delta` scratch for the dkv and d_depth kernels.
-struct QueryGradTensors {
-  Value dOut, dq, delta;
+/// The tensors the backward adds to the forward's.
+struct GradTensors {
+  Value dOut, delta, dq, dk, dv;
 };
+
+/// The dq kernel on tensor cores (config mma = wgmma, GPU only): the
+/// forward's tensor-core block (AttentionMmaBlock.cpp) with the gradient's
+/// tensors. Per step of key and depth tiles it recomputes P = exp2(S c -
+/// lse), computes dP = dO V^T, dS = P (dP - Delta) and dQ += dS K; Delta =
+/// <dO, O> is computed per row first and written to the `delta` scratch for
+/// the dkv and d_depth kernels.
 void buildAttentionMmaQueryGradBlock(ImplicitLocOpBuilder &b,
                                      const AttentionKernelSpec &spec,
                                      const AttentionKernelArgs &args,
-                                     const QueryGradTensors &grad);
+                                     const GradTensors &grad);
+
+/// The dkv kernel on tensor cores (GPU only, where usesTensorCoreDkv): the
+/// same block with the roles turned: block_m keys per block (64 per
+/// warpgroup) against tiles of block_n folded query rows (their Q and dO
+/// rows staged like key tiles): S^T = K Q^T and dP^T = V dO^T, P^T =
+/// exp2(S^T c - lse), dV += P^T dO, dS^T = P^T (dP^T - Delta), dK += dS^T Q.
+void buildAttentionMmaKeyGradBlock(ImplicitLocOpBuilder &b,
+                                   const AttentionKernelSpec &spec,
+                                   const AttentionKernelArgs &args,
+                                   const GradTensors &grad);
 
 /// Dynamic shared memory of the tensor-core dq kernel: the forward's tiles
 /// and a d_out tile of block_m rows.
 int64_t getTensorCoreDqSharedMemoryBytes(const AttentionKernelSpec &spec);
 
+/// Dynamic shared memory of the tensor-core dkv kernel: K and V tiles of
+/// block_m keys, num_stages buffers of block_n Q and dO rows, the alignment
+/// slack.
+int64_t getTensorCoreDkvSharedMemoryBytes(const AttentionKernelSpec &spec);
+
 /// Whether the backward's dq kernel runs on tensor cores (mma = wgmma).
 inline bool usesTensorCoreDq(const AttentionKernelSpec &spec) {
   return spec.config.getMma() == MmaKind::Wgmma;
+}
+
+/// Whether the backward's dkv kernel runs on tensor cores: mma = wgmma with
+/// a sequence part.
+inline bool usesTensorCoreDkv(const AttentionKernelSpec &spec) {
+  return spec.config.getMma() == MmaKind::Wgmma && spec.hasSequence;
+}
+
+/// Whether kernel `kind` of the backward runs on tensor cores.
+inline bool usesTensorCores(const AttentionKernelSpec &spec,
+                            GradKernelKind kind) {
+  return (kind == GradKernelKind::DQ && usesTensorCoreDq(spec)) ||
+         (kind == GradKernelKind::DKV && usesTensorCoreDkv(spec));
 }
 
 /// Emits one thread block of kernel `kind`.
