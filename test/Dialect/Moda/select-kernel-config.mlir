@@ -41,11 +41,12 @@ func.func @odd_group_f32(%q: tensor<1x10x3x32xf32>, %k: tensor<1x10x1x32xf32>, %
 
 // -----
 
-// The backward takes the SIMT choice's tiles (small depth spans get a small
-// depth tile: 128 / 8 positions * 1 entry = 16), with mma = wgmma for its
-// dq kernel where the rules allow it.
+// The backward takes the SIMT choice's key and depth tiles (small depth
+// spans get a small depth tile: 128 / 8 positions * 1 entry = 16), on
+// warpgroup MMA with one warpgroup (64 rows) per block where the rules
+// allow it.
 // CHECK-LABEL: func @shallow_depth_grad
-// CHECK: moda.attention_grad {{.*}}config = #moda.config<block_m = 128, block_n = 64, block_depth = 16, num_warps = 8, num_stages = 2, mma = wgmma, target = "sm_90a">
+// CHECK: moda.attention_grad {{.*}}config = #moda.config<block_m = 64, block_n = 64, block_depth = 16, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">
 func.func @shallow_depth_grad(%q: tensor<1x10x8x64xbf16>, %k: tensor<1x10x1x64xbf16>, %dk: tensor<1x10x1x1x64xbf16>, %lse: tensor<1x8x10xf32>) -> tensor<1x10x8x64xbf16> {
   %dq, %gk, %gv, %gdk, %gdv = moda.attention_grad q(%q : tensor<1x10x8x64xbf16>) kv(%k, %k : tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>) depth(%dk, %dk : tensor<1x10x1x1x64xbf16>, tensor<1x10x1x1x64xbf16>) out(%q, %lse : tensor<1x10x8x64xbf16>, tensor<1x8x10xf32>) d_out(%q : tensor<1x10x8x64xbf16>) -> dq(tensor<1x10x8x64xbf16>) dkv(tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>) d_depth(tensor<1x10x1x1x64xbf16>, tensor<1x10x1x1x64xbf16>)
   return %dq : tensor<1x10x8x64xbf16>
