@@ -4,6 +4,8 @@
 #include "moda/Conversion/ModaToKernel/AttentionKernel.h"
 #include "moda/Conversion/Passes.h"
 
+#include "KernelFunction.h"
+
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -70,27 +72,17 @@ ConvertModaToGPUPass::buildKernel(StringRef name,
   auto kernels = gpu::GPUModuleOp::create(moduleBuilder, module.getLoc(),
                                           (name + "_module").str());
   SymbolTable(module).insert(kernels);
-  OpBuilder builder = OpBuilder::atBlockEnd(kernels.getBody());
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   bool tensorCores = spec.usesTensorCores();
   // The tensor-core block's tiles are dynamic shared memory.
-  SmallVector<Type> tileTypes;
+  SmallVector<MemRefType> tileTypes;
   if (!tensorCores)
-    for (MemRefType type : getSharedTileTypes(spec, workgroup))
-      tileTypes.push_back(type);
-  auto type = FunctionType::get(ctx, getKernelArgumentTypes(spec), {});
+    tileTypes = getSharedTileTypes(spec, workgroup);
   Location loc = kernels.getLoc();
-  auto kernel = gpu::GPUFuncOp::create(builder, loc, name, type, tileTypes);
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                  builder.getUnitAttr());
-  kernel.setKnownBlockSizeAttr(builder.getDenseI32ArrayAttr(
-      {static_cast<int32_t>(spec.getNumThreads()), 1, 1}));
-  kernel->setAttr(kKernelDescriptionAttrName, description);
-  // Tiles are read and written with 16-byte vector accesses.
-  for (unsigned i = 0, e = kernel.getNumWorkgroupAttributions(); i < e; ++i)
-    kernel.setWorkgroupAttributionAttr(i, "llvm.align",
-                                       builder.getI64IntegerAttr(16));
+  gpu::GPUFuncOp kernel =
+      createKernelFunction(kernels, name, getKernelArgumentTypes(spec),
+                           tileTypes, spec.getNumThreads(), description);
 
   ImplicitLocOpBuilder b(loc, ctx);
   b.setInsertionPointToStart(&kernel.getBody().front());

@@ -9,6 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelFunction.h"
+
 #include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -65,28 +67,18 @@ gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
                                GradKernelKind kind,
                                DictionaryAttr description) {
   MLIRContext *ctx = kernels.getContext();
-  OpBuilder builder = OpBuilder::atBlockEnd(kernels.getBody());
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   // The tensor-core kernels' tiles are dynamic shared memory.
   bool tensorCores = usesTensorCores(spec, kind);
-  SmallVector<Type> tileTypes;
+  SmallVector<MemRefType> tileTypes;
   if (!tensorCores)
-    for (MemRefType type : getGradSharedTileTypes(spec, kind, workgroup))
-      tileTypes.push_back(type);
-  auto type = FunctionType::get(ctx, getGradKernelArgumentTypes(spec), {});
+    tileTypes = getGradSharedTileTypes(spec, kind, workgroup);
   Location loc = kernels.getLoc();
-  auto kernel = gpu::GPUFuncOp::create(
-      builder, loc, (name + "_" + getGradKernelSuffix(kind)).str(), type,
-      tileTypes);
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                  builder.getUnitAttr());
-  kernel.setKnownBlockSizeAttr(builder.getDenseI32ArrayAttr(
-      {static_cast<int32_t>(spec.getNumThreads()), 1, 1}));
-  kernel->setAttr(kKernelDescriptionAttrName, description);
-  for (unsigned i = 0, e = kernel.getNumWorkgroupAttributions(); i < e; ++i)
-    kernel.setWorkgroupAttributionAttr(i, "llvm.align",
-                                       builder.getI64IntegerAttr(16));
+  gpu::GPUFuncOp kernel = createKernelFunction(
+      kernels, (name + "_" + getGradKernelSuffix(kind)).str(),
+      getGradKernelArgumentTypes(spec), tileTypes, spec.getNumThreads(),
+      description);
   ImplicitLocOpBuilder b(loc, ctx);
   b.setInsertionPointToStart(&kernel.getBody().front());
   AttentionGradArgs args = getGradKernelArgs(spec, kernel.getArguments());
