@@ -1,10 +1,11 @@
 //===- ConvertModaToGPU.cpp - moda.attention to GPU kernels ---------------===//
 
+#include "GPUExecutionModel.h"
+#include "KernelFunction.h"
+
 #include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
 #include "moda/Conversion/ModaToKernel/AttentionKernel.h"
 #include "moda/Conversion/Passes.h"
-
-#include "KernelFunction.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/SymbolTable.h"
@@ -18,35 +19,6 @@ using namespace mlir;
 using namespace mlir::moda;
 
 namespace {
-
-/// A CUDA thread block: hardware ids, gpu.barrier, workgroup memory.
-class GPUExecutionModel : public ExecutionModel {
-public:
-  GPUExecutionModel(gpu::GPUFuncOp kernel, int64_t numThreads)
-      : kernel(kernel), numThreads(numThreads) {}
-
-  int64_t getNumThreads() const override { return numThreads; }
-  Value getBlockId(ImplicitLocOpBuilder &b, int dim) override {
-    return gpu::BlockIdOp::create(b, dimension(dim));
-  }
-  Value getThreadId(ImplicitLocOpBuilder &b) override {
-    return gpu::ThreadIdOp::create(b, gpu::Dimension::x);
-  }
-  void emitBarrier(ImplicitLocOpBuilder &b) override {
-    gpu::BarrierOp::create(b);
-  }
-  Value getSharedTile(unsigned index) override {
-    return kernel.getWorkgroupAttributions()[index];
-  }
-
-private:
-  static gpu::Dimension dimension(int dim) {
-    return dim == 0 ? gpu::Dimension::x
-                    : dim == 1 ? gpu::Dimension::y : gpu::Dimension::z;
-  }
-  gpu::GPUFuncOp kernel;
-  int64_t numThreads;
-};
 
 struct ConvertModaToGPUPass
     : mlir::moda::impl::ConvertModaToGPUBase<ConvertModaToGPUPass> {

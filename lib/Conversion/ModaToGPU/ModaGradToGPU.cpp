@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "GPUExecutionModel.h"
 #include "KernelFunction.h"
 
 #include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
@@ -21,46 +22,6 @@ using namespace mlir;
 using namespace mlir::moda;
 
 namespace {
-
-/// A CUDA thread block: hardware ids, gpu.barrier, workgroup memory.
-class GPUGradExecutionModel : public GradExecutionModel {
-public:
-  GPUGradExecutionModel(gpu::GPUFuncOp kernel, int64_t numThreads,
-                        int64_t lanes)
-      : kernel(kernel), numThreads(numThreads), lanes(lanes) {}
-
-  int64_t getNumThreads() const override { return numThreads; }
-  int64_t getLanes() const override { return lanes; }
-  /// A butterfly over the lanes (consecutive threads of one warp) with
-  /// shfl.sync.bfly; every thread of the warp runs it.
-  Value sumOverLanes(ImplicitLocOpBuilder &b, Value value) override {
-    for (int64_t offset = 1; offset < lanes; offset *= 2) {
-      auto shuffle = gpu::ShuffleOp::create(b, value, offset, /*width=*/32,
-                                            gpu::ShuffleMode::XOR);
-      value = arith::AddFOp::create(b, value, shuffle.getShuffleResult());
-    }
-    return value;
-  }
-  Value getBlockId(ImplicitLocOpBuilder &b, int dim) override {
-    gpu::Dimension dimension = dim == 0   ? gpu::Dimension::x
-                               : dim == 1 ? gpu::Dimension::y
-                                          : gpu::Dimension::z;
-    return gpu::BlockIdOp::create(b, dimension);
-  }
-  Value getThreadId(ImplicitLocOpBuilder &b) override {
-    return gpu::ThreadIdOp::create(b, gpu::Dimension::x);
-  }
-  void emitBarrier(ImplicitLocOpBuilder &b) override {
-    gpu::BarrierOp::create(b);
-  }
-  Value getSharedTile(unsigned index) override {
-    return kernel.getWorkgroupAttributions()[index];
-  }
-
-private:
-  gpu::GPUFuncOp kernel;
-  int64_t numThreads, lanes;
-};
 
 gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
                                const AttentionKernelSpec &spec,

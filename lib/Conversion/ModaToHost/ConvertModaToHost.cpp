@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "HostExecutionModel.h"
 #include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
 #include "moda/Conversion/ModaToKernel/AttentionKernel.h"
 #include "moda/Conversion/Passes.h"
@@ -27,26 +28,6 @@ namespace {
 
 /// One thread per block; its block ids are the block function's last three
 /// arguments.
-class HostExecutionModel : public ExecutionModel {
-public:
-  HostExecutionModel(ValueRange blockIds, ValueRange tiles)
-      : blockIds(blockIds), tiles(tiles.begin(), tiles.end()) {}
-
-  int64_t getNumThreads() const override { return 1; }
-  Value getBlockId(ImplicitLocOpBuilder &b, int dim) override {
-    return blockIds[dim];
-  }
-  Value getThreadId(ImplicitLocOpBuilder &b) override {
-    return arith::ConstantIndexOp::create(b, 0);
-  }
-  void emitBarrier(ImplicitLocOpBuilder &b) override {}
-  Value getSharedTile(unsigned index) override { return tiles[index]; }
-
-private:
-  ValueRange blockIds;
-  SmallVector<Value> tiles;
-};
-
 struct ConvertModaToHostPass
     : mlir::moda::impl::ConvertModaToHostBase<ConvertModaToHostPass> {
   void runOnOperation() override;

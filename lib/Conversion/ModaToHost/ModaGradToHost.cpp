@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "HostExecutionModel.h"
 #include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -20,30 +21,6 @@ using namespace mlir;
 using namespace mlir::moda;
 
 namespace {
-
-class HostGradExecutionModel : public GradExecutionModel {
-public:
-  HostGradExecutionModel(ValueRange blockIds, ValueRange tiles)
-      : blockIds(blockIds), tiles(tiles.begin(), tiles.end()) {}
-
-  int64_t getNumThreads() const override { return 1; }
-  int64_t getLanes() const override { return 1; }
-  Value sumOverLanes(ImplicitLocOpBuilder &b, Value value) override {
-    return value;
-  }
-  Value getBlockId(ImplicitLocOpBuilder &b, int dim) override {
-    return blockIds[dim];
-  }
-  Value getThreadId(ImplicitLocOpBuilder &b) override {
-    return arith::ConstantIndexOp::create(b, 0);
-  }
-  void emitBarrier(ImplicitLocOpBuilder &b) override {}
-  Value getSharedTile(unsigned index) override { return tiles[index]; }
-
-private:
-  ValueRange blockIds;
-  SmallVector<Value> tiles;
-};
 
 func::FuncOp buildBlockFunction(OpBuilder &builder, Location loc,
                                 StringRef name,

@@ -1,22 +1,16 @@
 //===- AttentionGradSpec.cpp - what the backward kernels depend on --------===//
 //
 // The spec, ABI, grids and manifest description of the backward kernels of
-// moda.attention_grad, and the replacement of the operator by a call of its
-// launcher (shared by the GPU and the host lowering).
+// moda.attention_grad (the replacement of the operator by a call of its
+// launcher is LauncherCall.cpp's, as for the forward).
 //
 //===----------------------------------------------------------------------===//
 
 #include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
-
-#include "llvm/ADT/StringSwitch.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/ADT/StringSwitch.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
 
@@ -267,103 +261,6 @@ DictionaryAttr mlir::moda::describeGradKernel(const AttentionKernelSpec &spec,
                  : getTensorCoreDkvSharedMemoryBytes(spec);
   fields.append("dynamic_shared_memory", b.getI64IntegerAttr(shared));
   return fields.getDictionary(op.getContext());
-}
-
-//===----------------------------------------------------------------------===//
-// Replacing the operator by a call of its launcher
-//===----------------------------------------------------------------------===//
-
-static Value flatten(ImplicitLocOpBuilder &b, Value buffer) {
-  auto type = cast<MemRefType>(buffer.getType());
-  ReassociationIndices all =
-      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
-  Value flat = memref::CollapseShapeOp::create(
-      b, buffer, ArrayRef<ReassociationIndices>{all});
-  auto dynamic = MemRefType::get({ShapedType::kDynamic}, type.getElementType());
-  return memref::CastOp::create(b, dynamic, flat);
-}
-
-static void replaceGradWithLauncherCall(RewriterBase &rewriter,
-                                        AttentionGradOp op,
-                                        const AttentionKernelSpec &spec,
-                                        func::FuncOp launcher) {
-  OpBuilder::InsertionGuard guard(rewriter);
-  rewriter.setInsertionPoint(op);
-  ImplicitLocOpBuilder b(op.getLoc(), rewriter);
-  auto inputBuffer = [&](Value tensor) {
-    auto type = cast<RankedTensorType>(tensor.getType());
-    Value buffer = bufferization::ToBufferOp::create(
-        b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
-        /*read_only=*/true);
-    return flatten(b, buffer);
-  };
-  // Each gradient has the type of the operand it differentiates, and that
-  // operand's dynamic sizes.
-  auto allocateLike = [&](Value operand) {
-    auto type = cast<RankedTensorType>(operand.getType());
-    SmallVector<Value> dynamicSizes;
-    for (auto [i, size] : llvm::enumerate(type.getShape()))
-      if (ShapedType::isDynamic(size))
-        dynamicSizes.push_back(tensor::DimOp::create(b, operand, i));
-    return memref::AllocOp::create(
-        b, MemRefType::get(type.getShape(), type.getElementType()),
-        dynamicSizes);
-  };
-  Value zero = arith::ConstantIndexOp::create(b, 0);
-  Value batch = tensor::DimOp::create(b, op.getQ(), 0);
-  Value queries = tensor::DimOp::create(b, op.getQ(), 1);
-  Value keys = spec.hasSequence ? tensor::DimOp::create(b, op.getK(), 1).getResult()
-                                : zero;
-  Value depth = spec.hasDepth
-                    ? tensor::DimOp::create(b, op.getDepthK(), 2).getResult()
-                    : zero;
-
-  SmallVector<Value> operands = {inputBuffer(op.getQ())};
-  if (spec.hasSequence)
-    operands.append({inputBuffer(op.getK()), inputBuffer(op.getV())});
-  if (spec.hasDepth)
-    operands.append({inputBuffer(op.getDepthK()), inputBuffer(op.getDepthV())});
-  operands.append({inputBuffer(op.getOut()), inputBuffer(op.getLse()),
-                   inputBuffer(op.getDOut())});
-  SmallVector<std::pair<Value, Value>> results; // (buffer, result)
-  auto output = [&](Value operand, Value result) {
-    Value buffer = allocateLike(operand);
-    results.push_back({buffer, result});
-    operands.push_back(flatten(b, buffer));
-  };
-  output(op.getQ(), op.getDq());
-  if (spec.hasSequence) {
-    output(op.getK(), op.getDk());
-    output(op.getV(), op.getDv());
-  }
-  if (spec.hasDepth) {
-    output(op.getDepthK(), op.getDDepthK());
-    output(op.getDepthV(), op.getDDepthV());
-  }
-  operands.append({batch, queries, keys, depth});
-  func::CallOp::create(b, launcher, operands);
-
-  SmallVector<Value> replacements;
-  for (auto [buffer, result] : results)
-    replacements.push_back(bufferization::ToTensorOp::create(
-        b, result.getType(), buffer, b.getUnitAttr(), b.getUnitAttr()));
-  rewriter.replaceOp(op, replacements);
-}
-
-LogicalResult mlir::moda::lowerAttentionGrads(ModuleOp module,
-                                              GradKernelBuilder buildKernels) {
-  SmallVector<AttentionGradOp> grads;
-  module.walk([&](AttentionGradOp op) { grads.push_back(op); });
-  IRRewriter rewriter(module.getContext());
-  for (auto [index, op] : llvm::enumerate(grads)) {
-    FailureOr<AttentionKernelSpec> spec = getAttentionGradSpec(op);
-    if (failed(spec))
-      return failure();
-    std::string name = "moda_attention_grad_" + std::to_string(index);
-    func::FuncOp launcher = buildKernels(name, *spec, op);
-    replaceGradWithLauncherCall(rewriter, op, *spec, launcher);
-  }
-  return success();
 }
 
 int64_t mlir::moda::getTensorCoreDqSharedMemoryBytes(

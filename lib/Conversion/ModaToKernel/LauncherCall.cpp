@@ -1,13 +1,13 @@
 //===- LauncherCall.cpp - replace moda.attention by launcher calls --------===//
 //
-// Where a moda.attention stood on tensors, its inputs become flat buffers,
-// its results fresh allocations, and a call hands both to the kernel's
-// launcher (the GPU launcher or the host one: the call site and the walk
-// over the module are the same for both lowerings).
+// Where a moda.attention or moda.attention_grad stood on tensors, its
+// inputs become flat buffers, its results fresh allocations, and a call
+// hands both to the kernels' launcher (the GPU launcher or the host one: the
+// call site and the walk over the module are the same for both lowerings).
 //
 //===----------------------------------------------------------------------===//
 
-#include "moda/Conversion/ModaToKernel/AttentionKernel.h"
+#include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -29,6 +29,15 @@ static Value flatten(ImplicitLocOpBuilder &b, Value buffer) {
   return memref::CastOp::create(b, dynamic, flat);
 }
 
+/// A read-only tensor operand as memref<?xT>.
+static Value flatInput(ImplicitLocOpBuilder &b, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  Value buffer = bufferization::ToBufferOp::create(
+      b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
+      /*read_only=*/true);
+  return flatten(b, buffer);
+}
+
 static Value dimOf(ImplicitLocOpBuilder &b, Value tensor, int64_t dim) {
   return tensor::DimOp::create(b, tensor, dim);
 }
@@ -41,13 +50,7 @@ void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
   rewriter.setInsertionPoint(op);
   ImplicitLocOpBuilder b(op.getLoc(), rewriter);
 
-  auto inputBuffer = [&](Value tensor) {
-    auto type = cast<RankedTensorType>(tensor.getType());
-    Value buffer = bufferization::ToBufferOp::create(
-        b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
-        /*read_only=*/true);
-    return flatten(b, buffer);
-  };
+  auto inputBuffer = [&](Value tensor) { return flatInput(b, tensor); };
   Value q = op.getQ();
   Value batch = dimOf(b, q, 0), queries = dimOf(b, q, 1);
   // Output allocations take their dynamic sizes from q ([B, T, ...]).
@@ -103,6 +106,83 @@ LogicalResult mlir::moda::lowerAttentions(ModuleOp module,
     std::string name = "moda_attention_" + std::to_string(index);
     func::FuncOp launcher = buildKernel(name, *spec, op);
     replaceWithLauncherCall(rewriter, op, *spec, launcher);
+  }
+  return success();
+}
+
+static void replaceGradWithLauncherCall(RewriterBase &rewriter,
+                                        AttentionGradOp op,
+                                        const AttentionKernelSpec &spec,
+                                        func::FuncOp launcher) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+  auto inputBuffer = [&](Value tensor) { return flatInput(b, tensor); };
+  // Each gradient has the type of the operand it differentiates, and that
+  // operand's dynamic sizes.
+  auto allocateLike = [&](Value operand) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    SmallVector<Value> dynamicSizes;
+    for (auto [i, size] : llvm::enumerate(type.getShape()))
+      if (ShapedType::isDynamic(size))
+        dynamicSizes.push_back(tensor::DimOp::create(b, operand, i));
+    return memref::AllocOp::create(
+        b, MemRefType::get(type.getShape(), type.getElementType()),
+        dynamicSizes);
+  };
+  Value zero = arith::ConstantIndexOp::create(b, 0);
+  Value batch = tensor::DimOp::create(b, op.getQ(), 0);
+  Value queries = tensor::DimOp::create(b, op.getQ(), 1);
+  Value keys = spec.hasSequence ? tensor::DimOp::create(b, op.getK(), 1).getResult()
+                                : zero;
+  Value depth = spec.hasDepth
+                    ? tensor::DimOp::create(b, op.getDepthK(), 2).getResult()
+                    : zero;
+
+  SmallVector<Value> operands = {inputBuffer(op.getQ())};
+  if (spec.hasSequence)
+    operands.append({inputBuffer(op.getK()), inputBuffer(op.getV())});
+  if (spec.hasDepth)
+    operands.append({inputBuffer(op.getDepthK()), inputBuffer(op.getDepthV())});
+  operands.append({inputBuffer(op.getOut()), inputBuffer(op.getLse()),
+                   inputBuffer(op.getDOut())});
+  SmallVector<std::pair<Value, Value>> results; // (buffer, result)
+  auto output = [&](Value operand, Value result) {
+    Value buffer = allocateLike(operand);
+    results.push_back({buffer, result});
+    operands.push_back(flatten(b, buffer));
+  };
+  output(op.getQ(), op.getDq());
+  if (spec.hasSequence) {
+    output(op.getK(), op.getDk());
+    output(op.getV(), op.getDv());
+  }
+  if (spec.hasDepth) {
+    output(op.getDepthK(), op.getDDepthK());
+    output(op.getDepthV(), op.getDDepthV());
+  }
+  operands.append({batch, queries, keys, depth});
+  func::CallOp::create(b, launcher, operands);
+
+  SmallVector<Value> replacements;
+  for (auto [buffer, result] : results)
+    replacements.push_back(bufferization::ToTensorOp::create(
+        b, result.getType(), buffer, b.getUnitAttr(), b.getUnitAttr()));
+  rewriter.replaceOp(op, replacements);
+}
+
+LogicalResult mlir::moda::lowerAttentionGrads(ModuleOp module,
+                                              GradKernelBuilder buildKernels) {
+  SmallVector<AttentionGradOp> grads;
+  module.walk([&](AttentionGradOp op) { grads.push_back(op); });
+  IRRewriter rewriter(module.getContext());
+  for (auto [index, op] : llvm::enumerate(grads)) {
+    FailureOr<AttentionKernelSpec> spec = getAttentionGradSpec(op);
+    if (failed(spec))
+      return failure();
+    std::string name = "moda_attention_grad_" + std::to_string(index);
+    func::FuncOp launcher = buildKernels(name, *spec, op);
+    replaceGradWithLauncherCall(rewriter, op, *spec, launcher);
   }
   return success();
 }
