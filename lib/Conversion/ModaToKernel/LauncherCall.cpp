@@ -42,6 +42,18 @@ static Value dimOf(ImplicitLocOpBuilder &b, Value tensor, int64_t dim) {
   return tensor::DimOp::create(b, tensor, dim);
 }
 
+/// A fresh buffer of `type`, its dynamic sizes from `dimSize(i)`.
+static Value allocate(ImplicitLocOpBuilder &b, RankedTensorType type,
+                      function_ref<Value(int64_t)> dimSize) {
+  SmallVector<Value> dynamicSizes;
+  for (auto [i, size] : llvm::enumerate(type.getShape()))
+    if (ShapedType::isDynamic(size))
+      dynamicSizes.push_back(dimSize(i));
+  return memref::AllocOp::create(
+      b, MemRefType::get(type.getShape(), type.getElementType()),
+      dynamicSizes);
+}
+
 void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
                                          AttentionOp op,
                                          const AttentionKernelSpec &spec,
@@ -54,21 +66,16 @@ void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
   Value q = op.getQ();
   Value batch = dimOf(b, q, 0), queries = dimOf(b, q, 1);
   // Output allocations take their dynamic sizes from q ([B, T, ...]).
-  auto allocate = [&](RankedTensorType type, ArrayRef<Value> dims) {
-    SmallVector<Value> dynamicSizes;
-    for (auto [i, size] : llvm::enumerate(type.getShape()))
-      if (ShapedType::isDynamic(size))
-        dynamicSizes.push_back(dims[i]);
-    return memref::AllocOp::create(
-        b, MemRefType::get(type.getShape(), type.getElementType()),
-        dynamicSizes);
-  };
   auto outType = cast<RankedTensorType>(op.getOut().getType());
   auto lseType = cast<RankedTensorType>(op.getLse().getType());
   Value heads = arith::ConstantIndexOp::create(b, spec.numQueryHeads);
   Value headDim = arith::ConstantIndexOp::create(b, spec.headDim);
-  Value outBuffer = allocate(outType, {batch, queries, heads, headDim});
-  Value lseBuffer = allocate(lseType, {batch, heads, queries});
+  SmallVector<Value> outDims = {batch, queries, heads, headDim},
+                     lseDims = {batch, heads, queries};
+  Value outBuffer =
+      allocate(b, outType, [&](int64_t i) { return outDims[i]; });
+  Value lseBuffer =
+      allocate(b, lseType, [&](int64_t i) { return lseDims[i]; });
 
   SmallVector<Value> operands = {inputBuffer(q)};
   Value zero = arith::ConstantIndexOp::create(b, 0);
@@ -121,23 +128,13 @@ static void replaceGradWithLauncherCall(RewriterBase &rewriter,
   // Each gradient has the type of the operand it differentiates, and that
   // operand's dynamic sizes.
   auto allocateLike = [&](Value operand) {
-    auto type = cast<RankedTensorType>(operand.getType());
-    SmallVector<Value> dynamicSizes;
-    for (auto [i, size] : llvm::enumerate(type.getShape()))
-      if (ShapedType::isDynamic(size))
-        dynamicSizes.push_back(tensor::DimOp::create(b, operand, i));
-    return memref::AllocOp::create(
-        b, MemRefType::get(type.getShape(), type.getElementType()),
-        dynamicSizes);
+    return allocate(b, cast<RankedTensorType>(operand.getType()),
+                    [&](int64_t i) { return dimOf(b, operand, i); });
   };
   Value zero = arith::ConstantIndexOp::create(b, 0);
-  Value batch = tensor::DimOp::create(b, op.getQ(), 0);
-  Value queries = tensor::DimOp::create(b, op.getQ(), 1);
-  Value keys = spec.hasSequence ? tensor::DimOp::create(b, op.getK(), 1).getResult()
-                                : zero;
-  Value depth = spec.hasDepth
-                    ? tensor::DimOp::create(b, op.getDepthK(), 2).getResult()
-                    : zero;
+  Value batch = dimOf(b, op.getQ(), 0), queries = dimOf(b, op.getQ(), 1);
+  Value keys = spec.hasSequence ? dimOf(b, op.getK(), 1) : zero;
+  Value depth = spec.hasDepth ? dimOf(b, op.getDepthK(), 2) : zero;
 
   SmallVector<Value> operands = {inputBuffer(op.getQ())};
   if (spec.hasSequence)
