@@ -659,14 +659,8 @@ void MmaBlockBuilder::prefetchStep(Value step) {
         Value entry = add(b, first, row);
         Value valid = lessThan(b, entry, end);
         Value safe = select(b, valid, entry, first);
-        if (stream->isQueryRows) {
-          Value group = cIndex(b, spec.groupSize);
-          Value queryHead =
-              add(b, mul(b, block.head, group), rem(b, safe, group));
-          return {block.queryRowOffset(b, spec, args, div(b, safe, group),
-                                       queryHead),
-                  valid};
-        }
+        if (stream->isQueryRows)
+          return {block.foldedRowOffset(b, spec, args, safe), valid};
         return {stream->isDepth ? block.depthRowOffset(b, spec, args, safe)
                                 : block.sequenceRowOffset(b, spec, args, safe),
                 valid};
@@ -974,7 +968,6 @@ void MmaBlockBuilder::keyGradTile(const TileStream &stream, Value step,
   Value scaleLog2 = cF32(b, spec.scale * M_LOG2E);
   Value log2e = cF32(b, M_LOG2E);
   Value negInf = cF32(b, -INFINITY);
-  Value group = cIndex(b, spec.groupSize);
   Value laneColumn =
       add(b, firstEntry(stream, step), mul(b, laneInGroup, cIndex(b, 2)));
   // Column by column (short live ranges: the accumulators fill the
@@ -985,9 +978,7 @@ void MmaBlockBuilder::keyGradTile(const TileStream &stream, Value step,
     for (int64_t e = 0; e < 2; ++e) {
       Value row = add(b, laneColumn, cIndex(b, 8 * n + e));
       Value safe = select(b, lessThan(b, row, numQueryRows), row, cIndex(b, 0));
-      Value queryHead = add(b, mul(b, block.head, group), rem(b, safe, group));
-      Value offset =
-          block.lseOffset(b, spec, args, div(b, safe, group), queryHead);
+      Value offset = block.foldedLseOffset(b, spec, args, safe);
       Value lse = memref::LoadOp::create(b, args.lse, ValueRange{offset});
       Value sawNothing =
           arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, lse, negInf);
@@ -1213,10 +1204,8 @@ WarpState MmaBlockBuilder::emitStepLoop(WarpState state, Value firstStep,
 }
 
 Value MmaBlockBuilder::queryRowOffsetOf(int64_t r) {
-  Value group = cIndex(b, spec.groupSize);
-  Value row = add(b, block.rowBase, laneRow(r));
-  Value queryHead = add(b, mul(b, block.head, group), rem(b, row, group));
-  return block.queryRowOffset(b, spec, args, rowPosition[r], queryHead);
+  return block.foldedRowOffset(b, spec, args,
+                               add(b, block.rowBase, laneRow(r)));
 }
 
 void MmaBlockBuilder::storeLaneRow(ArrayRef<Value> acc, int64_t r,
@@ -1237,7 +1226,6 @@ void MmaBlockBuilder::storeLaneRow(ArrayRef<Value> acc, int64_t r,
 
 void MmaBlockBuilder::storeResults(const WarpState &state) {
   Value zeroF = cF32(b, 0.0);
-  Value group = cIndex(b, spec.groupSize);
   int64_t headTiles = headDim / 8;
   if (keyGrad) {
     // dk = scale x sum dS^T Q, dv = sum P^T dO, at the lane rows' keys.
@@ -1279,9 +1267,8 @@ void MmaBlockBuilder::storeResults(const WarpState &state) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(store.thenBlock());
     Value row = add(b, block.rowBase, laneRow(r));
-    Value queryHead = add(b, mul(b, block.head, group), rem(b, row, group));
     storeLaneRow(ArrayRef<Value>(state.acc).drop_front(4 * m * headTiles), r,
-                 inverse, args.out, queryRowOffsetOf(r));
+                 inverse, args.out, block.foldedRowOffset(b, spec, args, row));
     auto writesLse = scf::IfOp::create(
         b,
         arith::CmpIOp::create(b, arith::CmpIPredicate::eq, laneInGroup,
@@ -1292,31 +1279,24 @@ void MmaBlockBuilder::storeResults(const WarpState &state) {
         b, arith::MulFOp::create(b, state.max[r], cF32(b, M_LN2)),
         math::LogOp::create(b, sum));
     Value lse = select(b, sawSomething, logSumExp, cF32(b, -INFINITY));
-    memref::StoreOp::create(
-        b, lse, args.lse,
-        ValueRange{block.lseOffset(b, spec, args, rowPosition[r], queryHead)});
+    memref::StoreOp::create(b, lse, args.lse,
+                            ValueRange{block.foldedLseOffset(b, spec, args, row)});
   }
 }
 
 std::pair<Value, Value> MmaBlockBuilder::queryRowSource(Value rowInBlock) {
-  // Row i of the block is folded row rowBase + i: position i / G, query
-  // head head * G + i mod G; rows past the end read nothing.
-  Value group = cIndex(b, spec.groupSize);
+  // Row i of the block is folded row rowBase + i; rows past the end read
+  // nothing.
   Value row = add(b, block.rowBase, rowInBlock);
   Value valid = lessThan(b, row, block.numRows);
   Value safeRow = select(b, valid, row, block.rowBase);
-  Value queryHead =
-      add(b, mul(b, block.head, group), rem(b, safeRow, group));
-  return {block.queryRowOffset(b, spec, args, div(b, safeRow, group),
-                               queryHead),
-          valid};
+  return {block.foldedRowOffset(b, spec, args, safeRow), valid};
 }
 
 void MmaBlockBuilder::loadGradRowStatistics() {
   // Per lane row: lse from the forward, and Delta = <dO, O> summed over the
   // row's four lanes (each a quarter of D, 16-byte loads), written to the
   // scratch the dkv and d_depth kernels read.
-  Value group = cIndex(b, spec.groupSize);
   Value log2e = cF32(b, M_LOG2E);
   Value negInf = cF32(b, -INFINITY);
   int64_t quarter = headDim / 4;
@@ -1325,17 +1305,13 @@ void MmaBlockBuilder::loadGradRowStatistics() {
   for (int64_t r = 0; r < laneRows; ++r) {
     Value row = add(b, block.rowBase, laneRow(r));
     Value safeRow = select(b, rowValid[r], row, block.rowBase);
-    Value position = div(b, safeRow, group);
-    Value queryHead =
-        add(b, mul(b, block.head, group), rem(b, safeRow, group));
-    Value lseOffset = block.lseOffset(b, spec, args, position, queryHead);
+    Value lseOffset = block.foldedLseOffset(b, spec, args, safeRow);
     Value lse = memref::LoadOp::create(b, args.lse, ValueRange{lseOffset});
     Value lse2 = arith::MulFOp::create(b, lse, log2e);
     Value sawNothing =
         arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, lse, negInf);
     rowLogSumExp2.push_back(select(b, sawNothing, cF32(b, 0.0), lse2));
-    Value rowOffset =
-        block.queryRowOffset(b, spec, args, position, queryHead);
+    Value rowOffset = block.foldedRowOffset(b, spec, args, safeRow);
     Value first = add(b, rowOffset, mul(b, laneInGroup, cIndex(b, quarter)));
     Value partial = cF32(b, 0.0);
     for (int64_t c = 0; c < quarter; c += kChunk) {

@@ -87,6 +87,24 @@ Value QueryBlockGeometry::lseOffset(ImplicitLocOpBuilder &b,
              position);
 }
 
+Value QueryBlockGeometry::foldedRowOffset(ImplicitLocOpBuilder &b,
+                                          const AttentionKernelSpec &spec,
+                                          const AttentionKernelArgs &args,
+                                          Value row) const {
+  Value group = cIndex(b, spec.groupSize);
+  Value queryHead = add(b, mul(b, head, group), rem(b, row, group));
+  return queryRowOffset(b, spec, args, div(b, row, group), queryHead);
+}
+
+Value QueryBlockGeometry::foldedLseOffset(ImplicitLocOpBuilder &b,
+                                          const AttentionKernelSpec &spec,
+                                          const AttentionKernelArgs &args,
+                                          Value row) const {
+  Value group = cIndex(b, spec.groupSize);
+  Value queryHead = add(b, mul(b, head, group), rem(b, row, group));
+  return lseOffset(b, spec, args, div(b, row, group), queryHead);
+}
+
 Value QueryBlockGeometry::rowKeyEnd(ImplicitLocOpBuilder &b,
                                     const AttentionKernelSpec &spec,
                                     const AttentionKernelArgs &args,

@@ -90,6 +90,14 @@ struct QueryBlockGeometry {
   Value lseOffset(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
                   const AttentionKernelArgs &args, Value position,
                   Value queryHead) const;
+  /// Offsets of folded row `row` of the block's kv head (position row / G,
+  /// query head head x G + row mod G) in [B, T, Hq, D] and in [B, Hq, T].
+  Value foldedRowOffset(ImplicitLocOpBuilder &b,
+                        const AttentionKernelSpec &spec,
+                        const AttentionKernelArgs &args, Value row) const;
+  Value foldedLseOffset(ImplicitLocOpBuilder &b,
+                        const AttentionKernelSpec &spec,
+                        const AttentionKernelArgs &args, Value row) const;
   /// The end (exclusive) of the sequence keys position `position` sees.
   Value rowKeyEnd(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
                   const AttentionKernelArgs &args, Value position) const;
