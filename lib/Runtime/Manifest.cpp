@@ -569,13 +569,42 @@ private:
     launch.dynamicSharedMemory = static_cast<unsigned>(sharedMemory);
   }
 
+  /// The gradients launch `path` writes ("writes": output tensors of the
+  /// manifest; the kernel's usual ones when absent).
+  void parseWrites(FieldReader &fields, const JsonValue &entry,
+                   const std::string &path, Launch &launch) {
+    if (!entry.find("writes"))
+      return;
+    const JsonValue *writes = fields.require("writes", JsonValue::Kind::Array);
+    for (size_t i = 0; writes && i < writes->elements.size(); ++i) {
+      const JsonValue &name = writes->elements[i];
+      int tensor = name.kind == JsonValue::Kind::String
+                       ? manifest.findTensor(name.string)
+                       : -1;
+      if (tensor < 0 || manifest.tensors[tensor].role != MODA_ROLE_OUTPUT)
+        return failOnce(error, "%s.writes[%zu] must name an output tensor",
+                        path.c_str(), i);
+      launch.writes.push_back(name.string);
+    }
+  }
+
   /// The backward's kernels, in launch order: dq, then dkv with a sequence
-  /// part, then d_depth with a depth part.
+  /// part, then d_depth with a depth part unless the dq kernel writes the
+  /// depth gradients itself (its "writes" names d_depth_k and d_depth_v).
   void parseLaunches(const JsonValue &launches) {
+    bool dqWritesDepth = false;
+    if (!launches.elements.empty())
+      if (const JsonValue *writes = launches.elements[0].find("writes")) {
+        int named = 0;
+        for (const JsonValue &name : writes->elements)
+          named += name.kind == JsonValue::Kind::String &&
+                   (name.string == "d_depth_k" || name.string == "d_depth_v");
+        dqWritesDepth = named == 2;
+      }
     std::vector<std::string> expected = {manifest.entry + "_dq"};
     if (manifest.findTensor("k") >= 0)
       expected.push_back(manifest.entry + "_dkv");
-    if (manifest.findTensor("depth_k") >= 0)
+    if (manifest.findTensor("depth_k") >= 0 && !dqWritesDepth)
       expected.push_back(manifest.entry + "_d_depth");
     if (launches.elements.size() != expected.size())
       return failOnce(error, "launches has %zu entries; this variant runs %zu "
@@ -594,6 +623,7 @@ private:
                                "\"%s\"",
                         path.c_str(), launch.entry.c_str(), expected[i].c_str());
       parseLaunchShape(fields, path + ".", launch);
+      parseWrites(fields, entry, path, launch);
       manifest.launches.push_back(launch);
     }
   }

@@ -57,6 +57,8 @@ struct Launch {
   std::array<GridDimension, 3> grid;
   std::array<unsigned, 3> block{{0, 0, 0}};
   unsigned dynamicSharedMemory = 0;
+  /// The gradients the kernel writes (a backward's launches; "writes").
+  std::vector<std::string> writes;
 };
 
 struct Manifest {

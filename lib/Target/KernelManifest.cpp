@@ -176,7 +176,13 @@ mlir::moda::buildGradKernelManifest(StringRef opName,
         {"divisor", cast<IntegerAttr>(grid.get("divisor")).getInt()}};
     if (auto times = dyn_cast_or_null<StringAttr>(grid.get("times")))
       x["times"] = times.getValue();
+    json::Array writes;
+    if (auto names =
+            dyn_cast_or_null<ArrayAttr>(kernel.description.get("writes")))
+      for (Attribute name : names)
+        writes.push_back(cast<StringAttr>(name).getValue());
     launches.push_back(json::Object{
+        {"writes", std::move(writes)},
         {"kernel", kernel.name},
         {"grid",
          json::Array{std::move(x), json::Object{{"constant", *kvHeads}},

@@ -235,4 +235,33 @@ TEST(GradManifest, DepthOnlyRunsNoDkvKernel) {
   EXPECT_EQ(m.launches[1].entry, "moda_attention_grad_0_d_depth");
 }
 
+TEST(GradManifest, DqThatWritesTheDepthGradientsRunsNoDDepthKernel) {
+  // The tensor-core dq kernel of a per-position variant writes d_depth_k and
+  // d_depth_v itself ("writes"): then there is no d_depth launch.
+  std::string text = replaceOnce(
+      gradManifest(), "{\"kernel\": \"moda_attention_grad_0_dq\",",
+      "{\"kernel\": \"moda_attention_grad_0_dq\", \"writes\": [\"dq\", "
+      "\"d_depth_k\", \"d_depth_v\"],");
+  Manifest m;
+  Error error = parseManifest(text, ".", m);
+  ASSERT_TRUE(error.failed());
+  EXPECT_EQ(error.message, "launches has 3 entries; this variant runs 2 kernels");
+  size_t start = text.find(",\n    {\"kernel\": \"moda_attention_grad_0_d_depth\"");
+  size_t end = text.find("\n  ]", start);
+  std::string fused = text;
+  fused.erase(start, end - start);
+  error = parseManifest(fused, ".", m);
+  ASSERT_FALSE(error.failed()) << error.message;
+  ASSERT_EQ(m.launches.size(), 2u);
+  EXPECT_EQ(m.launches[0].writes,
+            (std::vector<std::string>{"dq", "d_depth_k", "d_depth_v"}));
+  // What a launch writes must be an output of the variant.
+  Manifest bad;
+  error = parseManifest(replaceOnce(fused, "\"writes\": [\"dq\"",
+                                    "\"writes\": [\"q\""),
+                        ".", bad);
+  ASSERT_TRUE(error.failed());
+  EXPECT_EQ(error.message, "launches[0].writes[0] must name an output tensor");
+}
+
 } // namespace

@@ -48,7 +48,8 @@ gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
                                 args.depthK, args.depthV, args.out,
                                 args.lse,   args.batch,   args.queries,
                                 args.keys,  args.depth};
-    GradTensors grad{args.dOut, args.delta, args.dq, args.dk, args.dv};
+    GradTensors grad{args.dOut, args.delta,   args.dq,     args.dk,
+                     args.dv,   args.dDepthK, args.dDepthV};
     if (kind == GradKernelKind::DQ)
       buildAttentionMmaQueryGradBlock(b, spec, forward, grad);
     else
@@ -71,9 +72,9 @@ func::FuncOp buildGradKernelsAndLauncher(ModuleOp module, StringRef name,
                                           (name + "_module").str());
   SymbolTable(module).insert(kernels);
   SmallVector<gpu::GPUFuncOp> built;
-  for (GradKernelKind kind : getGradKernels(spec))
+  for (GradKernelKind kind : getGradKernels(spec, /*onGPU=*/true))
     built.push_back(buildGradKernel(kernels, name, spec, kind,
-                                    describeGradKernel(spec, kind, op)));
+                                    describeGradKernel(spec, kind, op, /*onGPU=*/true)));
 
   OpBuilder builder(ctx);
   builder.setInsertionPoint(kernels);
@@ -101,7 +102,7 @@ func::FuncOp buildGradKernelsAndLauncher(ModuleOp module, StringRef name,
   Value one = arith::ConstantIndexOp::create(b, 1);
   Value threads = arith::ConstantIndexOp::create(b, spec.getNumThreads());
   // One stream: each kernel starts after the previous one has finished.
-  for (auto [kind, kernel] : llvm::zip(getGradKernels(spec), built)) {
+  for (auto [kind, kernel] : llvm::zip(getGradKernels(spec, /*onGPU=*/true), built)) {
     SmallVector<Value, 3> grid =
         buildGradGridSize(b, spec, kind, args, getGradGPULanes(spec));
     Value sharedBytes;

@@ -61,10 +61,10 @@ LogicalResult mlir::moda::lowerAttentionGradsToHost(ModuleOp module) {
                                          AttentionGradOp op) {
     MLIRContext *ctx = module.getContext();
     SmallVector<func::FuncOp> blocks;
-    for (GradKernelKind kind : getGradKernels(spec)) {
+    for (GradKernelKind kind : getGradKernels(spec, /*onGPU=*/false)) {
       func::FuncOp block =
           buildBlockFunction(builder, loc, name, spec, kind,
-                             describeGradKernel(spec, kind, op));
+                             describeGradKernel(spec, kind, op, /*onGPU=*/false));
       symbols.insert(block);
       blocks.push_back(block);
     }
@@ -88,7 +88,7 @@ LogicalResult mlir::moda::lowerAttentionGradsToHost(ModuleOp module) {
     Value zero = arith::ConstantIndexOp::create(b, 0);
     Value one = arith::ConstantIndexOp::create(b, 1);
     // The kernels in launch order; within one, blocks are independent.
-    for (auto [kind, block] : llvm::zip(getGradKernels(spec), blocks)) {
+    for (auto [kind, block] : llvm::zip(getGradKernels(spec, /*onGPU=*/false), blocks)) {
       SmallVector<Value, 3> grid =
           buildGradGridSize(b, spec, kind, args, /*lanes=*/1);
       func::FuncOp callee = block;

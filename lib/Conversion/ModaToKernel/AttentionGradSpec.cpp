@@ -85,13 +85,37 @@ mlir::moda::getAttentionGradSpec(AttentionGradOp op) {
 }
 
 SmallVector<GradKernelKind>
-mlir::moda::getGradKernels(const AttentionKernelSpec &spec) {
+mlir::moda::getGradKernels(const AttentionKernelSpec &spec, bool onGPU) {
   SmallVector<GradKernelKind> kinds = {GradKernelKind::DQ};
   if (spec.hasSequence)
     kinds.push_back(GradKernelKind::DKV);
-  if (spec.hasDepth)
+  if (spec.hasDepth && !(onGPU && fusesDepthGradsIntoDq(spec)))
     kinds.push_back(GradKernelKind::DDepth);
   return kinds;
+}
+
+/// The P and dS tiles of the dq kernel that computes the depth gradients:
+/// block_m rows x block_depth entries each.
+static int64_t getDepthGradTileBytes(const AttentionKernelSpec &spec) {
+  return 2 * spec.config.getBlockM() * spec.config.getBlockDepth() *
+         spec.elementType.getIntOrFloatBitWidth() / 8;
+}
+
+/// The dq kernel's shared memory without the depth-gradient tiles.
+static int64_t getQueryGradTileBytes(const AttentionKernelSpec &spec) {
+  return spec.getDynamicSharedMemoryBytes() +
+         spec.config.getBlockM() * spec.headDim *
+             spec.elementType.getIntOrFloatBitWidth() / 8;
+}
+
+bool mlir::moda::fusesDepthGradsIntoDq(const AttentionKernelSpec &spec) {
+  // 64: a warpgroup's rows, and the width of the panel a depth gradient
+  // is staged in on its way out.
+  return usesTensorCoreDq(spec) && spec.hasDepth &&
+         spec.visibility != DepthVisibility::Chunk &&
+         64 % spec.groupSize == 0 && spec.headDim <= 64 &&
+         getQueryGradTileBytes(spec) + getDepthGradTileBytes(spec) <=
+             getMaxDynamicSharedMemoryBytes(spec.config.getTarget());
 }
 
 SmallVector<StringRef>
@@ -195,7 +219,7 @@ mlir::moda::buildGradGridSize(ImplicitLocOpBuilder &b,
 
 DictionaryAttr mlir::moda::describeGradKernel(const AttentionKernelSpec &spec,
                                               GradKernelKind kind,
-                                              AttentionGradOp op) {
+                                              AttentionGradOp op, bool onGPU) {
   Builder b(op.getContext());
   auto staticSize = [](Value tensor, int64_t dim) -> int64_t {
     if (!tensor)
@@ -236,7 +260,7 @@ DictionaryAttr mlir::moda::describeGradKernel(const AttentionKernelSpec &spec,
   NamedAttrList fields;
   fields.append("op", b.getStringAttr("attention_grad"));
   fields.append("launch", b.getStringAttr(getGradKernelSuffix(kind)));
-  SmallVector<GradKernelKind> kinds = getGradKernels(spec);
+  SmallVector<GradKernelKind> kinds = getGradKernels(spec, onGPU);
   fields.append("launch_index",
                 b.getI64IntegerAttr(llvm::find(kinds, kind) - kinds.begin()));
   fields.append("element_type", TypeAttr::get(spec.elementType));
@@ -260,14 +284,28 @@ DictionaryAttr mlir::moda::describeGradKernel(const AttentionKernelSpec &spec,
                  ? getTensorCoreDqSharedMemoryBytes(spec)
                  : getTensorCoreDkvSharedMemoryBytes(spec);
   fields.append("dynamic_shared_memory", b.getI64IntegerAttr(shared));
+  SmallVector<StringRef> writes;
+  switch (kind) {
+  case GradKernelKind::DQ:
+    writes.push_back("dq");
+    if (onGPU && fusesDepthGradsIntoDq(spec))
+      writes.append({"d_depth_k", "d_depth_v"});
+    break;
+  case GradKernelKind::DKV:
+    writes.append({"dk", "dv"});
+    break;
+  case GradKernelKind::DDepth:
+    writes.append({"d_depth_k", "d_depth_v"});
+    break;
+  }
+  fields.append("writes", b.getStrArrayAttr(writes));
   return fields.getDictionary(op.getContext());
 }
 
 int64_t mlir::moda::getTensorCoreDqSharedMemoryBytes(
     const AttentionKernelSpec &spec) {
-  return spec.getDynamicSharedMemoryBytes() +
-         spec.config.getBlockM() * spec.headDim *
-             spec.elementType.getIntOrFloatBitWidth() / 8;
+  return getQueryGradTileBytes(spec) +
+         (fusesDepthGradsIntoDq(spec) ? getDepthGradTileBytes(spec) : 0);
 }
 
 int64_t mlir::moda::getTensorCoreDkvSharedMemoryBytes(

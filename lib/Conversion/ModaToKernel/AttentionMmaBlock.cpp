@@ -177,6 +177,7 @@ public:
     laneRows = 2 * mTiles;
     panels = headDim / kPanelColumns;
     warpgroupMma = spec.config.getMma() == MmaKind::Wgmma;
+    depthGrads = grad && !keyGrad && fusesDepthGradsIntoDq(spec);
   }
 
   void build();
@@ -209,6 +210,9 @@ private:
   SmallVector<Value, 4> mma(ArrayRef<Value> a, ArrayRef<Value> bOperand,
                             ArrayRef<Value> c);
   Value packPair(Value lo, Value hi);
+  /// An f32 whose value does not matter (the accumulators a wgmma with
+  /// scale-d = 0 overwrites).
+  Value undefinedF32() { return LLVM::UndefOp::create(b, f32); }
   Value quadReduce(Value v, bool isMax);
   Value exp2(Value x);
   SmallVector<SmallVector<Value>> loadQueryFragments(Value tile);
@@ -233,6 +237,22 @@ private:
   void warpgroupAccumulate(const TileStream &stream, Value step,
                            ArrayRef<Value> probabilities, Value bufferAddress,
                            SmallVector<Value> &acc);
+  /// dq kernel with depthGrads: stages a depth tile's P and dS (bf16/f16
+  /// pairs of the accumulator layout) in shared memory, then
+  /// accumulateDepthGrads computes and stores the tile's d_depth_v = P^T dO
+  /// and d_depth_k = scale dS^T Q.
+  void stageDepthGradOperands(const TileStream &stream,
+                              ArrayRef<Value> probabilities,
+                              ArrayRef<Value> dS);
+  void accumulateDepthGrads(const TileStream &stream, Value step);
+  /// The first row of panel `panel` of the warpgroup's P (which = 0) or dS
+  /// (1) region in depthGradTile.
+  Value depthGradRegionRow(int64_t which, int64_t panel, int64_t entryPanels);
+  /// Stores accumulator-layout bf16/f16 pairs (8 columns per two pairs) to
+  /// 64 rows of depthGradTile from `regionFirstRow`.
+  void storePairsToRegion(ArrayRef<Value> pairs, Value regionFirstRow);
+  /// Synchronizes the warps of the calling thread's warpgroup.
+  void warpgroupBarrier();
   // One tile.
   WarpState attendTile(const WarpState &state, const TileStream &stream,
                        Value step, bool masked);
@@ -274,6 +294,10 @@ private:
   Value queryTile, dOutTile;
   /// With wgmma: the tiles' shared byte addresses (i64).
   Value queryTileAddress, dOutTileAddress;
+  /// dq kernel with depthGrads: per warpgroup, its rows' P and dS of the
+  /// current depth tile ([P | dS][warpgroup][panel of 64 entries][64 rows]
+  /// x 64), and the tile's shared byte address.
+  Value depthGradTile, depthGradTileAddress;
   TileStream sequence, depth;
   Type f32, i32;
   int64_t blockM, blockN, numStages, headDim, numThreads;
@@ -284,6 +308,8 @@ private:
   /// Both streams on warpgroup MMA (mma = wgmma), else on the warp's
   /// mma.sync.
   bool warpgroupMma;
+  /// The dq kernel computes the depth gradients too (fusesDepthGradsIntoDq).
+  bool depthGrads;
 
   Value threadId, warp, lane, laneGroup, laneInGroup;
   /// The warp's first row in the block.
@@ -394,8 +420,16 @@ void MmaBlockBuilder::computeIds() {
   if (keyGrad)
     return computeKeyBlock();
   computeThreadIds();
+  // Causal: the last query blocks see the most keys; they are scheduled
+  // first (block x computes block gridDim.x - 1 - x) so that the last wave
+  // holds the shortest blocks rather than the longest.
+  Value queryBlock = gpu::BlockIdOp::create(b, gpu::Dimension::x);
+  if (spec.causal)
+    queryBlock = sub(b, sub(b, gpu::GridDimOp::create(b, gpu::Dimension::x),
+                            cIndex(b, 1)),
+                     queryBlock);
   block = QueryBlockGeometry::compute(
-      b, spec, args, gpu::BlockIdOp::create(b, gpu::Dimension::x),
+      b, spec, args, queryBlock,
       gpu::BlockIdOp::create(b, gpu::Dimension::y),
       gpu::BlockIdOp::create(b, gpu::Dimension::z),
       spec.config.getBlockDepth());
@@ -598,8 +632,10 @@ void MmaBlockBuilder::allocateSharedTiles() {
         b, b.getI64Type(), add(b, address, alignedOffset));
   }
   int64_t offset = 0;
-  auto view = [&](int64_t rows, Value *address) {
-    auto type = MemRefType::get({panels * rows, kPanelColumns},
+  // `rows` rows of `columns` (a multiple of 64) elements.
+  auto view = [&](int64_t rows, Value *address,
+                  int64_t columns) {
+    auto type = MemRefType::get({columns / kPanelColumns * rows, kPanelColumns},
                                 spec.elementType, MemRefLayoutAttrInterface(),
                                 workgroup);
     Value tile = memref::ViewOp::create(
@@ -608,20 +644,24 @@ void MmaBlockBuilder::allocateSharedTiles() {
       *address = arith::AddIOp::create(
           b, alignedAddress,
           arith::ConstantIntOp::create(b, b.getI64Type(), offset));
-    offset += rows * headDim * spec.elementType.getIntOrFloatBitWidth() / 8;
+    offset += rows * columns * spec.elementType.getIntOrFloatBitWidth() / 8;
     return tile;
   };
-  queryTile = view(blockM, keyGrad ? &queryTileAddress : nullptr);
+  queryTile = view(blockM, (keyGrad || depthGrads) ? &queryTileAddress : nullptr,
+                   headDim);
   if (grad)
-    dOutTile = view(blockM, warpgroupMma ? &dOutTileAddress : nullptr);
+    dOutTile = view(blockM, warpgroupMma ? &dOutTileAddress : nullptr, headDim);
   for (TileStream *stream : {&sequence, &depth})
     if (*stream) {
       bool addresses = onWarpgroup(*stream);
       stream->keys = view(numStages * stream->stageRows(),
-                          addresses ? &stream->keysAddress : nullptr);
-      stream->values = view(numStages * stream->stageRows(),
-                            addresses ? &stream->valuesAddress : nullptr);
+                          addresses ? &stream->keysAddress : nullptr, headDim);
+      stream->values =
+          view(numStages * stream->stageRows(),
+               addresses ? &stream->valuesAddress : nullptr, headDim);
     }
+  if (depthGrads)
+    depthGradTile = view(2 * blockM, &depthGradTileAddress, depth.rows);
   assert(offset + slack ==
              (keyGrad ? getTensorCoreDkvSharedMemoryBytes(spec)
               : grad  ? getTensorCoreDqSharedMemoryBytes(spec)
@@ -903,9 +943,11 @@ void MmaBlockBuilder::warpgroupScores(
               arith::IndexCastOp::create(b, b.getI64Type(), warpgroupRow)),
           /*leadingByteOffset=*/16, /*strideByteOffset=*/kSwizzleAtomBytes);
     }
-    SmallVector<Value> acc;
-    for (const SmallVector<Value, 4> &tile : (*scores)[0])
-      acc.append(tile.begin(), tile.end());
+    // The first k-step overwrites the accumulators (scale-d = 0): they
+    // enter undefined. Zeros would be moves into registers of a wgmma
+    // pipeline still running (the previous step's P V), which makes ptxas
+    // serialize every wgmma of the kernel.
+    SmallVector<Value> acc(4 * (*scores)[0].size(), undefinedF32());
     for (int64_t k = 0; k < headDim / 16; ++k) {
       int64_t column = 16 * k;
       int64_t bytes =
@@ -1010,6 +1052,160 @@ void MmaBlockBuilder::keyGradTile(const TileStream &stream, Value step,
   std::copy(dV.begin(), dV.end(), acc.begin() + half);
 }
 
+void MmaBlockBuilder::storePairsToRegion(ArrayRef<Value> pairs,
+                                         Value regionFirstRow) {
+  // The lane's pairs (rows laneGroup and laneGroup + 8 of its warp's 16 in
+  // the warpgroup's 64, columns 2 (lane % 4) + {0, 1} of every 8): into a
+  // region of 64-row swizzled panels, conflict-free (the eight rows of a
+  // store hit eight different chunks).
+  Value rowInGroup = add(
+      b, mul(b, rem(b, warp, cIndex(b, kWarpgroupRows / kMmaRows)),
+             cIndex(b, kMmaRows)),
+      laneGroup);
+  for (int64_t n = 0, e = pairs.size() / 2; n < e; ++n)
+    for (int64_t half = 0; half < 2; ++half) {
+      auto [tileRow, tileColumn] = tileCoordinates(
+          regionFirstRow, kWarpgroupRows,
+          add(b, rowInGroup, cIndex(b, 8 * half)), cIndex(b, 8 * n));
+      Value column = add(b, tileColumn, mul(b, laneInGroup, cIndex(b, 2)));
+      vector::StoreOp::create(b, pairs[2 * n + half], depthGradTile,
+                              ValueRange{tileRow, column});
+    }
+}
+
+void MmaBlockBuilder::warpgroupBarrier() {
+  // Named barrier 1 + the warpgroup: the other warpgroups go on.
+  Value warpgroup = div(b, warp, cIndex(b, kWarpgroupRows / kMmaRows));
+  Value barrierId =
+      arith::IndexCastOp::create(b, i32, add(b, warpgroup, cIndex(b, 1)));
+  NVVM::BarrierOp::create(
+      b, TypeRange{}, barrierId,
+      arith::ConstantIntOp::create(b, i32, kWarpgroupRows / kMmaRows * 32),
+      /*reductionOp=*/nullptr, /*reductionPredicate=*/Value());
+}
+
+Value MmaBlockBuilder::depthGradRegionRow(int64_t which, int64_t panel,
+                                          int64_t entryPanels) {
+  // [P | dS][warpgroup][panel of 64 entries][64 rows].
+  int64_t units = blockM / kWarpgroupRows;
+  Value warpgroup = div(b, warp, cIndex(b, kWarpgroupRows / kMmaRows));
+  return mul(b,
+             add(b, mul(b, add(b, cIndex(b, which * units), warpgroup),
+                        cIndex(b, entryPanels)),
+                 cIndex(b, panel)),
+             cIndex(b, kWarpgroupRows));
+}
+
+void MmaBlockBuilder::stageDepthGradOperands(const TileStream &stream,
+                                             ArrayRef<Value> probabilities,
+                                             ArrayRef<Value> dS) {
+  // P and dS of the warpgroup's rows: rows = query rows (the products'
+  // contraction), entries in 64-column panels.
+  int64_t entryPanels = stream.rows / kPanelColumns;
+  int64_t pairsPerPanel = 2 * kPanelColumns / 8;
+  for (auto [which, pairs] : llvm::enumerate(
+           SmallVector<ArrayRef<Value>>{probabilities, dS}))
+    for (int64_t panel = 0; panel < entryPanels; ++panel)
+      storePairsToRegion(pairs.slice(panel * pairsPerPanel, pairsPerPanel),
+                         depthGradRegionRow(which, panel, entryPanels));
+  // The tensor cores read the tiles through the async proxy, after every
+  // warp of the warpgroup has written its rows.
+  fenceForWarpgroupMma();
+  warpgroupBarrier();
+}
+
+void MmaBlockBuilder::accumulateDepthGrads(const TileStream &stream,
+                                           Value step) {
+  // Per 64 entries of the tile: d_depth_v = P^T dO and d_depth_k = dS^T Q
+  // over the warpgroup's 64 rows, m64 x D x 16 MMAs with A (P^T, dS^T: the
+  // staged tiles, M-major) and B (dO, Q rows: N-major) from shared memory.
+  // Every row that sees the tile's entries is one of these
+  // (fusesDepthGradsIntoDq): the sums are the gradients, stored at once.
+  Value warpgroup = div(b, warp, cIndex(b, kWarpgroupRows / kMmaRows));
+  int64_t entryPanels = stream.rows / kPanelColumns;
+  Type i64 = b.getI64Type();
+  auto byteAddress = [&](Value base, Value row) {
+    return arith::AddIOp::create(
+        b, base,
+        arith::IndexCastOp::create(
+            b, i64, mul(b, row, cIndex(b, kSwizzleRowBytes))));
+  };
+  Value warpgroupFirstRow = mul(b, warpgroup, cIndex(b, kWarpgroupRows));
+  Value dOutDescriptor = buildSwizzledMatrixDescriptor(
+      b, byteAddress(dOutTileAddress, warpgroupFirstRow),
+      /*leadingByteOffset=*/blockM * kSwizzleRowBytes,
+      /*strideByteOffset=*/kSwizzleAtomBytes);
+  Value queryDescriptor = buildSwizzledMatrixDescriptor(
+      b, byteAddress(queryTileAddress, warpgroupFirstRow),
+      /*leadingByteOffset=*/blockM * kSwizzleRowBytes,
+      /*strideByteOffset=*/kSwizzleAtomBytes);
+  Value threadInGroup =
+      rem(b, threadId, cIndex(b, kWarpgroupRows / kMmaRows * 32));
+  int64_t chunksPerRow = headDim / kChunk;
+  for (int64_t panel = 0; panel < entryPanels; ++panel) {
+    Value panelFirstEntry = add(b, firstEntry(stream, step),
+                                cIndex(b, panel * kPanelColumns));
+    // One product at a time (the dq kernel's own accumulators and
+    // fragments stay live around it).
+    for (auto [which, target, factor, rowOperand] :
+         {std::make_tuple(0, grad->dDepthV, 1.0, dOutDescriptor),
+          std::make_tuple(1, grad->dDepthK, spec.scale, queryDescriptor)}) {
+      Value region = depthGradRegionRow(which, panel, entryPanels);
+      Value aDescriptor = buildSwizzledMatrixDescriptor(
+          b, byteAddress(depthGradTileAddress, region),
+          /*leadingByteOffset=*/kWarpgroupRows * kSwizzleRowBytes,
+          /*strideByteOffset=*/kSwizzleAtomBytes);
+      SmallVector<Value> acc(headDim / 2, undefinedF32());
+      NVVM::WgmmaFenceAlignedOp::create(b);
+      for (int64_t k = 0; k < kWarpgroupRows / 16; ++k) {
+        int64_t bytes = 16 * k * kSwizzleRowBytes;
+        acc = buildWarpgroupMma(b, spec.elementType,
+                                {advanceDescriptor(b, aDescriptor, bytes)},
+                                advanceDescriptor(b, rowOperand, bytes), acc,
+                                /*transposeB=*/true, /*accumulate=*/k > 0,
+                                /*transposeA=*/true);
+      }
+      NVVM::WgmmaGroupSyncAlignedOp::create(b);
+      NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
+      // The result (rows = entries) replaces its A operand's panel in shared
+      // memory (D <= 64: fusesDepthGradsIntoDq), so that it leaves in
+      // 16-byte pieces, eight threads per 128-byte row, rather than as
+      // 4-byte pairs scattered over eight rows per warp store.
+      Value scale = cF32(b, factor);
+      SmallVector<Value> pairs;
+      for (int64_t i = 0, e = acc.size(); i < e; i += 2)
+        pairs.push_back(packPair(arith::MulFOp::create(b, acc[i], scale),
+                                 arith::MulFOp::create(b, acc[i + 1], scale)));
+      warpgroupBarrier();
+      storePairsToRegion(pairs, region);
+      warpgroupBarrier();
+      auto vectorType = VectorType::get({kChunk}, spec.elementType);
+      for (int64_t first = 0; first < kWarpgroupRows * chunksPerRow;
+           first += kWarpgroupRows / kMmaRows * 32) {
+        Value chunk = add(b, threadInGroup, cIndex(b, first));
+        Value row = div(b, chunk, cIndex(b, chunksPerRow));
+        Value column =
+            mul(b, rem(b, chunk, cIndex(b, chunksPerRow)), cIndex(b, kChunk));
+        auto [tileRow, tileColumn] =
+            tileCoordinates(region, kWarpgroupRows, row, column);
+        Value piece = vector::LoadOp::create(b, vectorType, depthGradTile,
+                                             ValueRange{tileRow, tileColumn});
+        // Entries past the warpgroup's span belong to no row of it.
+        Value entry = add(b, panelFirstEntry, row);
+        auto store =
+            scf::IfOp::create(b, lessThan(b, entry, stream.mySpanEnd),
+                              /*withElseRegion=*/false);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(store.thenBlock());
+        vector::StoreOp::create(
+            b, piece, target,
+            ValueRange{add(b, block.depthRowOffset(b, spec, args, entry),
+                           column)});
+      }
+    }
+  }
+}
+
 WarpState MmaBlockBuilder::attendTile(const WarpState &state,
                                       const TileStream &stream, Value step,
                                       bool masked) {
@@ -1074,6 +1270,7 @@ WarpState MmaBlockBuilder::attendTile(const WarpState &state,
   if (grad) {
     // p = exp2(s c - lse log2(e)): the forward's probabilities (0 where
     // masked); dS = p (dP - Delta); dQ += dS K.
+    bool withDepthGrads = depthGrads && stream.isDepth;
     for (int64_t r = 0; r < laneRows; ++r) {
       int64_t half = r % 2;
       Value negBase = arith::NegFOp::create(b, rowLogSumExp2[r]);
@@ -1081,15 +1278,24 @@ WarpState MmaBlockBuilder::attendTile(const WarpState &state,
         for (int64_t e = 2 * half; e < 2 * half + 2; ++e) {
           Value p = exp2(math::FmaOp::create(b, scores[0][n][e], scaleLog2,
                                              negBase));
-          scores[0][n][e] = arith::MulFOp::create(
+          scores[0][n][e] = p;
+          dScores[0][n][e] = arith::MulFOp::create(
               b, p, arith::SubFOp::create(b, dScores[0][n][e], rowDelta[r]));
         }
     }
-    SmallVector<Value> dS;
+    SmallVector<Value> probabilities, dS;
     for (int64_t n = 0; n < nTiles; ++n)
-      for (int64_t e = 0; e < 4; e += 2)
-        dS.push_back(packPair(scores[0][n][e], scores[0][n][e + 1]));
+      for (int64_t e = 0; e < 4; e += 2) {
+        if (withDepthGrads)
+          probabilities.push_back(
+              packPair(scores[0][n][e], scores[0][n][e + 1]));
+        dS.push_back(packPair(dScores[0][n][e], dScores[0][n][e + 1]));
+      }
+    if (withDepthGrads)
+      stageDepthGradOperands(stream, probabilities, dS);
     warpgroupAccumulate(stream, step, dS, stream.keysAddress, next.acc);
+    if (withDepthGrads)
+      accumulateDepthGrads(stream, step);
     return next;
   }
 
@@ -1193,10 +1399,17 @@ WarpState MmaBlockBuilder::emitStepLoop(WarpState state, Value firstStep,
   fenceForWarpgroupMma();
   gpu::BarrierOp::create(b);
   prefetchStep(add(b, step, cIndex(b, numStages - 1)));
+  // The dkv kernel's masked steps are computed whether or not the
+  // warpgroup's keys are seen (a tile they do not see is all masked: P = 0
+  // adds nothing): behind a branch, the dK and dV accumulators of the
+  // wgmma left running meet at its join, and ptxas then serializes every
+  // wgmma of the kernel (its C7515 warning).
   if (sequence)
-    current = maskedSequence ? attendIfSeen(current, sequence, step)
-                             : attendTile(current, sequence, step,
-                                          /*masked=*/false);
+    current = !maskedSequence ? attendTile(current, sequence, step,
+                                           /*masked=*/false)
+              : keyGrad       ? attendTile(current, sequence, step,
+                                           /*masked=*/true)
+                              : attendIfSeen(current, sequence, step);
   if (withDepth)
     current = attendIfSeen(current, depth, step);
   scf::YieldOp::create(b, current.flatten());

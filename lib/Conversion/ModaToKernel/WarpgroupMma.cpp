@@ -33,10 +33,11 @@ Value mlir::moda::buildSwizzledMatrixDescriptor(ImplicitLocOpBuilder &b,
 SmallVector<Value> mlir::moda::buildWarpgroupMma(
     ImplicitLocOpBuilder &b, Type elementType, ArrayRef<Value> a,
     Value bDescriptor, ArrayRef<Value> accumulators, bool transposeB,
-    bool accumulate) {
+    bool accumulate, bool transposeA) {
   bool sharedA = a.size() == 1;
   assert((sharedA || a.size() == 4) &&
          "A is four b32 registers or one descriptor");
+  assert((sharedA || !transposeA) && "only A from shared memory is transposed");
   int64_t numAccumulators = accumulators.size();
   int64_t n = 2 * numAccumulators;
   StringRef type = elementType.isBF16() ? "bf16" : "f16";
@@ -59,7 +60,7 @@ SmallVector<Value> mlir::moda::buildWarpgroupMma(
                     std::to_string(n) + "k16.f32." + type.str() + "." +
                     type.str() + " {" + list + "}, " + aList + ", " +
                     operand(bIndex) + ", p, 1, 1, " +
-                    (sharedA ? "0, " : "") + (transposeB ? "1" : "0") +
+                    (sharedA ? (transposeA ? "1, " : "0, ") : "") + (transposeB ? "1" : "0") +
                     ";\n}";
   std::string constraints;
   for (int64_t i = 0; i < numAccumulators; ++i)

@@ -2,9 +2,10 @@
 //
 // The pieces of sm_90a's warpgroup-level MMA that the tensor-core block
 // needs: shared-memory matrix descriptors for tiles stored in 128-byte
-// swizzled rows, and wgmma.mma_async with A in registers. The NVVM dialect's
-// nvvm.wgmma.mma_async takes A from shared memory only; the attention's P
-// operand is the softmax's registers, so the instruction is emitted here.
+// swizzled rows, and wgmma.mma_async with A in registers or in shared
+// memory. The NVVM dialect's nvvm.wgmma.mma_async takes A from shared memory
+// only; the attention's P operand is the softmax's registers, so the
+// instruction is emitted here.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,15 +35,17 @@ Value buildSwizzledMatrixDescriptor(ImplicitLocOpBuilder &b,
 
 /// wgmma.mma_async.sync.aligned.m64nNk16.f32 with bf16/f16 operands, A from
 /// registers (`a`: four b32 registers of the warp's 16 x 16 slice, the
-/// mma.m16n8k16 A layout) or from shared memory (`a`: one K-major
-/// descriptor), B from shared memory (`bDescriptor`; K-major, or N-major
-/// when `transposeB`), N = 2 x accumulators.size(). Returns the
-/// accumulators as written once the group completes (wgmma.wait_group); with
-/// `accumulate` false the old values are ignored (D = A B).
+/// mma.m16n8k16 A layout) or from shared memory (`a`: one descriptor,
+/// K-major, or M-major when `transposeA`), B from shared memory
+/// (`bDescriptor`; K-major, or N-major when `transposeB`), N = 2 x
+/// accumulators.size(). Returns the accumulators as written once the group
+/// completes (wgmma.wait_group); with `accumulate` false the old values are
+/// ignored (D = A B).
 SmallVector<Value> buildWarpgroupMma(ImplicitLocOpBuilder &b, Type elementType,
                                      ArrayRef<Value> a, Value bDescriptor,
                                      ArrayRef<Value> accumulators,
-                                     bool transposeB, bool accumulate);
+                                     bool transposeB, bool accumulate,
+                                     bool transposeA = false);
 
 } // namespace mlir::moda
 

@@ -41,8 +41,11 @@ StringRef getGradKernelSuffix(GradKernelKind kind);
 FailureOr<AttentionKernelSpec> getAttentionGradSpec(AttentionGradOp op);
 
 /// The kernels the backward of `spec` needs, in launch order: dq always, dkv
-/// with a sequence part, d_depth with a depth part.
-SmallVector<GradKernelKind> getGradKernels(const AttentionKernelSpec &spec);
+/// with a sequence part, d_depth with a depth part unless (`onGPU`) the
+/// tensor-core dq kernel computes the depth gradients itself
+/// (fusesDepthGradsIntoDq).
+SmallVector<GradKernelKind> getGradKernels(const AttentionKernelSpec &spec,
+                                           bool onGPU);
 
 /// The tensors of the backward's ABI, in kernel argument order: q, [k, v],
 /// [depth_k, depth_v], out, lse, d_out, dq, [dk, dv],
@@ -94,7 +97,7 @@ SmallVector<MemRefType> getGradSharedTileTypes(const AttentionKernelSpec &spec,
 
 /// The tensors the backward adds to the forward's.
 struct GradTensors {
-  Value dOut, delta, dq, dk, dv;
+  Value dOut, delta, dq, dk, dv, dDepthK, dDepthV;
 };
 
 /// The dq kernel on tensor cores (config mma = wgmma, GPU only): the
@@ -118,9 +121,20 @@ void buildAttentionMmaKeyGradBlock(ImplicitLocOpBuilder &b,
                                    const AttentionKernelArgs &args,
                                    const GradTensors &grad);
 
-/// Dynamic shared memory of the tensor-core dq kernel: the forward's tiles
-/// and a d_out tile of block_m rows.
+/// Dynamic shared memory of the tensor-core dq kernel: the forward's tiles,
+/// a d_out tile of block_m rows and, where it computes the depth gradients,
+/// the P and dS tiles of block_m rows x block_depth entries.
 int64_t getTensorCoreDqSharedMemoryBytes(const AttentionKernelSpec &spec);
+
+/// Whether the tensor-core dq kernel also computes d_depth_k and d_depth_v
+/// (GPU only; the d_depth kernel is then not built): an entry of a depth tile
+/// is seen by the G rows of its own position only (per-position or
+/// depth-only visibility), G divides the warpgroup's 64 rows (so those rows
+/// are one warpgroup's, the entry's one owner: no atomics), and the P and
+/// dS tiles fit the shared memory. Per depth tile the warpgroup stores P and
+/// dS (bf16/f16) to shared memory and computes d_depth_v = P^T dO and
+/// d_depth_k = scale dS^T Q with wgmma, A transposed from shared memory.
+bool fusesDepthGradsIntoDq(const AttentionKernelSpec &spec);
 
 /// Dynamic shared memory of the tensor-core dkv kernel: K and V tiles of
 /// block_m keys, num_stages buffers of block_n Q and dO rows, the alignment
@@ -161,11 +175,13 @@ SmallVector<Value, 3> buildGradGridSize(ImplicitLocOpBuilder &b,
                                         int64_t lanes);
 
 /// The `moda.kernel` description of kernel `kind` of the backward of `op`
-/// (read by moda-compile to write the manifest): the forward's fields with
+/// (read by moda-compile to write the manifest; `onGPU` as for
+/// getGradKernels): the forward's fields with
 /// op = "attention_grad", the tensor list with roles, the kernel's role and
 /// its grid formula.
 DictionaryAttr describeGradKernel(const AttentionKernelSpec &spec,
-                                  GradKernelKind kind, AttentionGradOp op);
+                                  GradKernelKind kind, AttentionGradOp op,
+                                  bool onGPU);
 
 /// Builds the kernels of the backward `op` under `name` and returns the
 /// launcher: a function taking the ABI's tensors without `delta`, then the

@@ -45,9 +45,7 @@ static int64_t computeCapabilityOf(StringRef target) {
   return capability;
 }
 
-/// Dynamic shared memory a block may opt in to on `target`: 227 KiB on
-/// sm_90, 163 KiB on sm_80/sm_87, 99 KiB on the other sm_8x.
-static int64_t getMaxDynamicSharedMemoryBytes(StringRef target) {
+int64_t mlir::moda::getMaxDynamicSharedMemoryBytes(StringRef target) {
   int64_t capability = computeCapabilityOf(target);
   if (capability == 0 || capability >= 90)
     return kMaxDynamicSharedMemoryBytes;

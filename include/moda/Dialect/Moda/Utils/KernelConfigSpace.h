@@ -60,6 +60,10 @@ inline constexpr int64_t kMaxStaticSharedMemoryBytes = 48 * 1024;
 /// most of any target.
 inline constexpr int64_t kMaxDynamicSharedMemoryBytes = 227 * 1024;
 
+/// Dynamic shared memory a block may opt in to on `target`: 227 KiB on
+/// sm_90, 163 KiB on sm_80/sm_87, 99 KiB on the other sm_8x.
+int64_t getMaxDynamicSharedMemoryBytes(StringRef target);
+
 /// With mma = wgmma the shared tiles start on a 1024-byte boundary (eight
 /// 128-byte rows: the period of the hardware's 128-byte swizzle); the block
 /// allocates this much more to align its dynamic shared memory itself.
