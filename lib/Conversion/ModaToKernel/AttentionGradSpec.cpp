@@ -312,6 +312,9 @@ int64_t mlir::moda::getTensorCoreDkvSharedMemoryBytes(
     const AttentionKernelSpec &spec) {
   int64_t rows = 2 * spec.config.getBlockM() +
                  2 * spec.config.getNumStages() * spec.config.getBlockN();
+  // Per stage, the query rows' lse and Delta (f32) ride along their tiles.
+  int64_t rowStatistics = 2 * spec.config.getNumStages() *
+                          spec.config.getBlockN() * 4;
   return rows * spec.headDim * spec.elementType.getIntOrFloatBitWidth() / 8 +
-         kWarpgroupTileAlignment;
+         rowStatistics + kWarpgroupTileAlignment;
 }

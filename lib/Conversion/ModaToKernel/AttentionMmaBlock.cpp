@@ -199,6 +199,9 @@ private:
                      int64_t panelRows, int64_t numRows,
                      function_ref<std::pair<Value, Value>(Value)> rowSource);
   void allocateSharedTiles();
+  /// dkv kernel: the lse and Delta of query rows [firstRow, endRow) of step
+  /// `step` into its stage of rowStatistics.
+  void copyRowStatisticsAsync(Value step, Value firstRow, Value endRow);
   void prefetchStep(Value step);
   Value firstEntry(const TileStream &stream, Value step);
   Value bufferFirstRow(const TileStream &stream, Value step);
@@ -335,6 +338,9 @@ private:
   /// dkv kernel: steps [0, numDiagonalSteps) and [numFullSteps, numSteps)
   /// are masked.
   Value numDiagonalSteps;
+  /// dkv kernel: per stage, the lse and then the Delta of the stage's
+  /// block_n query rows (f32), copied with the rows' Q and dO.
+  Value rowStatistics;
   /// What any row can see of those that compute a tile together (the
   /// warp's rows, or with wgmma the warpgroup's): sequence keys below
   /// sequenceKeyEnd, depth entries in [depthSeenBegin, depthSeenEnd).
@@ -609,6 +615,39 @@ void MmaBlockBuilder::copyRowsAsync(
   }
 }
 
+void MmaBlockBuilder::copyRowStatisticsAsync(Value step, Value firstRow,
+                                             Value endRow) {
+  // Statistic i < block_n is the lse of row firstRow + i, statistic
+  // block_n + i its Delta: 4 bytes each, one per thread at a time; a row
+  // past the end reads nothing.
+  Value stageFirst =
+      mul(b, rem(b, step, cIndex(b, numStages)), cIndex(b, 2 * blockN));
+  for (int64_t first = 0; first < 2 * blockN; first += numThreads) {
+    Value index = add(b, threadId, cIndex(b, first));
+    auto copies = scf::IfOp::create(b, lessThan(b, index, cIndex(b, 2 * blockN)),
+                                    /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(copies.thenBlock());
+    Value row = add(b, firstRow, rem(b, index, cIndex(b, blockN)));
+    Value valid = lessThan(b, row, endRow);
+    Value source = block.foldedLseOffset(b, spec, args,
+                                         select(b, valid, row, firstRow));
+    auto copy = [&](Value global) {
+      nvgpu::DeviceAsyncCopyOp::create(
+          b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), rowStatistics,
+          ValueRange{add(b, stageFirst, index)}, global, ValueRange{source},
+          b.getIndexAttr(1), select(b, valid, cIndex(b, 1), cIndex(b, 0)),
+          UnitAttr());
+    };
+    auto which = scf::IfOp::create(
+        b, lessThan(b, index, cIndex(b, blockN)), /*withElseRegion=*/true);
+    b.setInsertionPointToStart(which.thenBlock());
+    copy(args.lse);
+    b.setInsertionPointToStart(which.elseBlock());
+    copy(grad->delta);
+  }
+}
+
 void MmaBlockBuilder::allocateSharedTiles() {
   // [query | sequence keys | sequence values | depth keys | depth values],
   // each a ((panels x rows) x 64) view of the dynamic shared memory; every
@@ -662,6 +701,14 @@ void MmaBlockBuilder::allocateSharedTiles() {
     }
   if (depthGrads)
     depthGradTile = view(2 * blockM, &depthGradTileAddress, depth.rows);
+  if (keyGrad) {
+    int64_t count = 2 * numStages * blockN;
+    rowStatistics = memref::ViewOp::create(
+        b,
+        MemRefType::get({count}, f32, MemRefLayoutAttrInterface(), workgroup),
+        base, add(b, alignedOffset, cIndex(b, offset)), ValueRange{});
+    offset += count * 4;
+  }
   assert(offset + slack ==
              (keyGrad ? getTensorCoreDkvSharedMemoryBytes(spec)
               : grad  ? getTensorCoreDqSharedMemoryBytes(spec)
@@ -710,6 +757,8 @@ void MmaBlockBuilder::prefetchStep(Value step) {
                     stream->stageRows(), stream->rows, source);
       copyRowsAsync(stream->globalValues, stream->values, unitRow,
                     stream->stageRows(), stream->rows, source);
+      if (stream->isQueryRows)
+        copyRowStatisticsAsync(step, first, end);
     }
   }
   NVVM::CpAsyncCommitGroupOp::create(b);
@@ -1010,24 +1059,25 @@ void MmaBlockBuilder::keyGradTile(const TileStream &stream, Value step,
   Value scaleLog2 = cF32(b, spec.scale * M_LOG2E);
   Value log2e = cF32(b, M_LOG2E);
   Value negInf = cF32(b, -INFINITY);
-  Value laneColumn =
-      add(b, firstEntry(stream, step), mul(b, laneInGroup, cIndex(b, 2)));
+  // The step's statistics: lse at [stage][column], Delta block_n later.
+  Value laneColumn = add(
+      b, mul(b, rem(b, step, cIndex(b, numStages)), cIndex(b, 2 * blockN)),
+      mul(b, laneInGroup, cIndex(b, 2)));
   // Column by column (short live ranges: the accumulators fill the
   // register file).
   SmallVector<Value> probabilities, dS;
   for (int64_t n = 0; n < nTiles; ++n) {
     Value negBase[2], delta[2];
     for (int64_t e = 0; e < 2; ++e) {
-      Value row = add(b, laneColumn, cIndex(b, 8 * n + e));
-      Value safe = select(b, lessThan(b, row, numQueryRows), row, cIndex(b, 0));
-      Value offset = block.foldedLseOffset(b, spec, args, safe);
-      Value lse = memref::LoadOp::create(b, args.lse, ValueRange{offset});
+      Value column = add(b, laneColumn, cIndex(b, 8 * n + e));
+      Value lse = memref::LoadOp::create(b, rowStatistics, ValueRange{column});
       Value sawNothing =
           arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, lse, negInf);
       negBase[e] = select(b, sawNothing, cF32(b, 0.0),
                           arith::NegFOp::create(
                               b, arith::MulFOp::create(b, lse, log2e)));
-      delta[e] = memref::LoadOp::create(b, grad->delta, ValueRange{offset});
+      delta[e] = memref::LoadOp::create(
+          b, rowStatistics, ValueRange{add(b, column, cIndex(b, blockN))});
     }
     for (int64_t e = 0; e < 4; ++e) {
       Value p = exp2(

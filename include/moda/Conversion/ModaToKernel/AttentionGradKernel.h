@@ -137,8 +137,8 @@ int64_t getTensorCoreDqSharedMemoryBytes(const AttentionKernelSpec &spec);
 bool fusesDepthGradsIntoDq(const AttentionKernelSpec &spec);
 
 /// Dynamic shared memory of the tensor-core dkv kernel: K and V tiles of
-/// block_m keys, num_stages buffers of block_n Q and dO rows, the alignment
-/// slack.
+/// block_m keys, num_stages buffers of block_n Q and dO rows and of their
+/// lse and Delta (f32), the alignment slack.
 int64_t getTensorCoreDkvSharedMemoryBytes(const AttentionKernelSpec &spec);
 
 /// Whether the backward's dq kernel runs on tensor cores (mma = wgmma).
