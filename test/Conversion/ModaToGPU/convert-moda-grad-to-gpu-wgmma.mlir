@@ -4,8 +4,8 @@
 // dq like the forward (its tiles, plus a d_out tile: (128 + 128 + 2 * 2 *
 // (64 + 2 * 64)) * 64 * 2 + 1024 bytes = 132096 of dynamic shared memory),
 // dkv with the roles turned (K and V tiles of the block's 128 keys, 2
-// stages of 64 query rows' Q and dO: (2 * 128 + 2 * 2 * 64) * 64 * 2 + 1024
-// = 66560). With per-position depth (G = 4 divides a warpgroup's 64 rows,
+// stages of 64 query rows' Q and dO and of their lse and Delta: (2 * 128 +
+// 2 * 2 * 64) * 64 * 2 + 2 * 2 * 64 * 4 + 1024 = 67584). With per-position depth (G = 4 divides a warpgroup's 64 rows,
 // D = 64) the dq kernel also computes the depth gradients, in P and dS
 // tiles of 128 rows x 64 entries (+ 2 * 128 * 64 * 2 = 164864 bytes), and
 // there is no d_depth kernel; with chunk visibility (an entry is seen by
@@ -13,7 +13,7 @@
 
 // CHECK-LABEL: func.func @moda_attention_grad_0_launch
 // CHECK: gpu.launch_func @moda_attention_grad_0_module::@moda_attention_grad_0_dq {{.*}} dynamic_shared_memory_size %c164864_i32
-// CHECK: gpu.launch_func @moda_attention_grad_0_module::@moda_attention_grad_0_dkv {{.*}} dynamic_shared_memory_size %c66560_i32
+// CHECK: gpu.launch_func @moda_attention_grad_0_module::@moda_attention_grad_0_dkv {{.*}} dynamic_shared_memory_size %c67584_i32
 // CHECK-NOT: gpu.launch_func
 // CHECK: gpu.dealloc
 // CHECK: gpu.func @moda_attention_grad_0_dq
@@ -56,16 +56,18 @@
 // CHECK-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}}}, $32, $33, p, 1, 1, 1, 1;
 // dkv: per step S^T = K Q^T and dP^T = V dO^T in one group, both A operands
 // read from shared memory (a descriptor, not four registers), waited for;
-// then per column the forward's lse and Delta, dV += P^T dO and dK += dS^T Q
-// (B transposed), left running.
+// then per column the forward's lse and Delta (staged in shared memory with
+// the rows), dV += P^T dO and dK += dS^T Q (B transposed), left running.
+// The statistics travel by 4-byte cp.async, one per thread.
 // CHECK: gpu.func @moda_attention_grad_0_dkv
 // CHECK-NOT: workgroup(
-// CHECK-SAME: dynamic_shared_memory = 66560 : i64
+// CHECK-SAME: dynamic_shared_memory = 67584 : i64
+// CHECK: nvgpu.device_async_copy {{.*}} : memref<?xf32> to memref<256xf32, #gpu.address_space<workgroup>>
 // CHECK: scf.for
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-COUNT-8: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}}}, $32, $33, p, 1, 1, 0, 0;
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
-// CHECK: memref.load {{.*}} : memref<?xf32>
+// CHECK: memref.load {{.*}} : memref<256xf32, #gpu.address_space<workgroup>>
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}}p, 1, 1, 1;
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
@@ -74,7 +76,7 @@
 // CHECK-NOT: gpu.func @moda_attention_grad_0_d_depth
 // CHECK-LABEL: func.func @moda_attention_grad_1_launch
 // CHECK: gpu.launch_func @moda_attention_grad_1_module::@moda_attention_grad_1_dq {{.*}} dynamic_shared_memory_size %c132096_i32
-// CHECK: gpu.launch_func @moda_attention_grad_1_module::@moda_attention_grad_1_dkv {{.*}} dynamic_shared_memory_size %c66560_i32
+// CHECK: gpu.launch_func @moda_attention_grad_1_module::@moda_attention_grad_1_dkv {{.*}} dynamic_shared_memory_size %c67584_i32
 // CHECK: gpu.launch_func @moda_attention_grad_1_module::@moda_attention_grad_1_d_depth
 // CHECK-NOT: dynamic_shared_memory_size
 // CHECK-SAME: args(
