@@ -47,8 +47,11 @@
 // computes S and dP = dO V^T in one group, P from the forward's lse,
 // dS = P (dP - Delta), dQ += dS K; the dkv kernel turns the roles (a block
 // of keys, K and V as A operands read from shared memory, tiles of folded
-// query rows streamed like key tiles with their Q and dO rows) and
-// accumulates dV += P^T dO and dK += dS^T Q.
+// query rows streamed like key tiles with their Q and dO rows, and their
+// lse and Delta) and accumulates dV += P^T dO and dK += dS^T Q. Where a
+// depth entry's rows are all one warpgroup's (fusesDepthGradsIntoDq), the dq
+// kernel also computes d_depth_v = P^T dO and d_depth_k = dS^T Q per depth
+// tile, from P and dS staged in shared memory.
 //
 // GPU only: the host path runs AttentionBlock.cpp's and AttentionGradBlock's
 // SIMT formulations.

@@ -17,7 +17,9 @@
 //           its position up to the end of its chunk): d_depth_k, d_depth_v.
 //
 // Every gradient element has one owner thread: no atomics. The launcher runs
-// the three kernels in this order (dkv and d_depth read `delta`).
+// the three kernels in this order (dkv and d_depth read `delta`). On the GPU
+// with mma = wgmma, dq and dkv run on tensor cores instead, and the dq kernel
+// may take over d_depth's work (fusesDepthGradsIntoDq).
 //
 //===----------------------------------------------------------------------===//
 
