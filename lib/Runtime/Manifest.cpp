@@ -4,6 +4,7 @@
 
 #include "Json.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -592,25 +593,8 @@ private:
   /// part, then d_depth with a depth part unless the dq kernel writes the
   /// depth gradients itself (its "writes" names d_depth_k and d_depth_v).
   void parseLaunches(const JsonValue &launches) {
-    bool dqWritesDepth = false;
-    if (!launches.elements.empty())
-      if (const JsonValue *writes = launches.elements[0].find("writes")) {
-        int named = 0;
-        for (const JsonValue &name : writes->elements)
-          named += name.kind == JsonValue::Kind::String &&
-                   (name.string == "d_depth_k" || name.string == "d_depth_v");
-        dqWritesDepth = named == 2;
-      }
-    std::vector<std::string> expected = {manifest.entry + "_dq"};
-    if (manifest.findTensor("k") >= 0)
-      expected.push_back(manifest.entry + "_dkv");
-    if (manifest.findTensor("depth_k") >= 0 && !dqWritesDepth)
-      expected.push_back(manifest.entry + "_d_depth");
-    if (launches.elements.size() != expected.size())
-      return failOnce(error, "launches has %zu entries; this variant runs %zu "
-                             "kernels",
-                      launches.elements.size(), expected.size());
-    for (size_t i = 0; i < expected.size() && !error.failed(); ++i) {
+    std::vector<Launch> parsed;
+    for (size_t i = 0; i < launches.elements.size() && !error.failed(); ++i) {
       const JsonValue &entry = launches.elements[i];
       std::string path = formatString("launches[%zu]", i);
       if (!entry.isObject())
@@ -618,14 +602,33 @@ private:
       FieldReader fields(entry, path, error);
       Launch launch;
       fields.string("kernel", launch.entry);
-      if (!error.failed() && launch.entry != expected[i])
-        return failOnce(error, "%s.kernel is \"%s\" but the launch order needs "
-                               "\"%s\"",
-                        path.c_str(), launch.entry.c_str(), expected[i].c_str());
       parseLaunchShape(fields, path + ".", launch);
       parseWrites(fields, entry, path, launch);
-      manifest.launches.push_back(launch);
+      parsed.push_back(launch);
     }
+    if (error.failed())
+      return;
+    auto writes = [&](const Launch &launch, const char *tensor) {
+      return std::find(launch.writes.begin(), launch.writes.end(), tensor) !=
+             launch.writes.end();
+    };
+    bool dqWritesDepth = !parsed.empty() && writes(parsed[0], "d_depth_k") &&
+                         writes(parsed[0], "d_depth_v");
+    std::vector<std::string> expected = {manifest.entry + "_dq"};
+    if (manifest.findTensor("k") >= 0)
+      expected.push_back(manifest.entry + "_dkv");
+    if (manifest.findTensor("depth_k") >= 0 && !dqWritesDepth)
+      expected.push_back(manifest.entry + "_d_depth");
+    if (parsed.size() != expected.size())
+      return failOnce(error, "launches has %zu entries; this variant runs %zu "
+                             "kernels",
+                      parsed.size(), expected.size());
+    for (size_t i = 0; i < expected.size(); ++i)
+      if (parsed[i].entry != expected[i])
+        return failOnce(error, "launches[%zu].kernel is \"%s\" but the launch "
+                               "order needs \"%s\"",
+                        i, parsed[i].entry.c_str(), expected[i].c_str());
+    manifest.launches = std::move(parsed);
   }
 
   void parseGrid(const JsonValue &grid, const std::string &prefix,

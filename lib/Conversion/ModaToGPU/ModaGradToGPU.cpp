@@ -44,16 +44,10 @@ gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
   b.setInsertionPointToStart(&kernel.getBody().front());
   AttentionGradArgs args = getGradKernelArgs(spec, kernel.getArguments());
   if (tensorCores) {
-    AttentionKernelArgs forward{args.q,     args.k,       args.v,
-                                args.depthK, args.depthV, args.out,
-                                args.lse,   args.batch,   args.queries,
-                                args.keys,  args.depth};
-    GradTensors grad{args.dOut, args.delta,   args.dq,     args.dk,
-                     args.dv,   args.dDepthK, args.dDepthV};
     if (kind == GradKernelKind::DQ)
-      buildAttentionMmaQueryGradBlock(b, spec, forward, grad);
+      buildAttentionMmaQueryGradBlock(b, spec, args, args);
     else
-      buildAttentionMmaKeyGradBlock(b, spec, forward, grad);
+      buildAttentionMmaKeyGradBlock(b, spec, args, args);
   } else {
     GPUGradExecutionModel model(kernel, spec.getNumThreads(),
                                 getGradGPULanes(spec));

@@ -101,7 +101,9 @@ static int64_t getDepthGradTileBytes(const AttentionKernelSpec &spec) {
          spec.elementType.getIntOrFloatBitWidth() / 8;
 }
 
-/// The dq kernel's shared memory without the depth-gradient tiles.
+/// The dq kernel's shared memory without the depth-gradient tiles (the
+/// variant's streams only: KernelConfigSpace's getTensorCoreDqSharedMemoryBytes
+/// bounds it for a configuration, counting both).
 static int64_t getQueryGradTileBytes(const AttentionKernelSpec &spec) {
   return spec.getDynamicSharedMemoryBytes() +
          spec.config.getBlockM() * spec.headDim *
@@ -152,14 +154,11 @@ AttentionGradArgs mlir::moda::getGradKernelArgs(const AttentionKernelSpec &spec,
   AttentionGradArgs args;
   auto sizes = bindArguments(
       getGradTensorNames(spec), arguments, [&](StringRef name, Value value) {
+        if (Value *field = getForwardTensorField(args, name)) {
+          *field = value;
+          return;
+        }
         *llvm::StringSwitch<Value *>(name)
-             .Case("q", &args.q)
-             .Case("k", &args.k)
-             .Case("v", &args.v)
-             .Case("depth_k", &args.depthK)
-             .Case("depth_v", &args.depthV)
-             .Case("out", &args.out)
-             .Case("lse", &args.lse)
              .Case("d_out", &args.dOut)
              .Case("dq", &args.dq)
              .Case("dk", &args.dk)

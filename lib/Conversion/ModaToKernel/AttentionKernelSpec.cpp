@@ -109,19 +109,25 @@ mlir::moda::getKernelArgumentTypes(const AttentionKernelSpec &spec) {
   return getArgumentTypes(spec, spec.getTensorNames());
 }
 
+Value *mlir::moda::getForwardTensorField(AttentionKernelArgs &args,
+                                         StringRef name) {
+  return llvm::StringSwitch<Value *>(name)
+      .Case("q", &args.q)
+      .Case("k", &args.k)
+      .Case("v", &args.v)
+      .Case("depth_k", &args.depthK)
+      .Case("depth_v", &args.depthV)
+      .Case("out", &args.out)
+      .Case("lse", &args.lse)
+      .Default(nullptr);
+}
+
 AttentionKernelArgs mlir::moda::getKernelArgs(const AttentionKernelSpec &spec,
                                               ValueRange arguments) {
   AttentionKernelArgs args;
   auto sizes = bindArguments(
       spec.getTensorNames(), arguments, [&](StringRef name, Value value) {
-        *llvm::StringSwitch<Value *>(name)
-             .Case("q", &args.q)
-             .Case("k", &args.k)
-             .Case("v", &args.v)
-             .Case("depth_k", &args.depthK)
-             .Case("depth_v", &args.depthV)
-             .Case("out", &args.out)
-             .Case("lse", &args.lse) = value;
+        *getForwardTensorField(args, name) = value;
       });
   std::tie(args.batch, args.queries, args.keys, args.depth) =
       std::tie(sizes[0], sizes[1], sizes[2], sizes[3]);

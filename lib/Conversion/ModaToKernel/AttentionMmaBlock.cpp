@@ -89,8 +89,10 @@ constexpr int64_t kMmaRows = 16;
 constexpr int64_t kChunk = 8;
 /// Columns of one swizzled panel: a 128-byte row of bf16/f16.
 constexpr int64_t kPanelColumns = 64;
-/// Rows of one warpgroup MMA (m64).
+/// Rows of one warpgroup MMA (m64), and the warpgroup's warps and threads.
 constexpr int64_t kWarpgroupRows = 64;
+constexpr int64_t kWarpgroupWarps = kWarpgroupRows / kMmaRows;
+constexpr int64_t kWarpgroupThreads = 32 * kWarpgroupWarps;
 
 /// The per-thread online-softmax state of a warp's rows. The lane's rows are
 /// numbered r = 2 * m + half (m-tile m; half 0: row lane/4, half 1: row
@@ -205,6 +207,10 @@ private:
   /// dkv kernel: the lse and Delta of query rows [firstRow, endRow) of step
   /// `step` into its stage of rowStatistics.
   void copyRowStatisticsAsync(Value step, Value firstRow, Value endRow);
+  /// Where step `step`'s statistics start in rowStatistics (its stage's).
+  Value rowStatisticsStageFirst(Value step) {
+    return mul(b, rem(b, step, cIndex(b, numStages)), cIndex(b, 2 * blockN));
+  }
   void prefetchStep(Value step);
   Value firstEntry(const TileStream &stream, Value step);
   Value bufferFirstRow(const TileStream &stream, Value step);
@@ -318,6 +324,9 @@ private:
   bool depthGrads;
 
   Value threadId, warp, lane, laneGroup, laneInGroup;
+  /// The thread's warpgroup (four warps; with wgmma, 64 rows of the block)
+  /// and that warpgroup's first row in the block.
+  Value warpgroup, warpgroupFirstRow;
   /// The warp's first row in the block.
   Value warpFirstRow;
   QueryBlockGeometry block;
@@ -359,6 +368,8 @@ void MmaBlockBuilder::computeThreadIds() {
   laneGroup = div(b, lane, cIndex(b, 4));
   laneInGroup = rem(b, lane, cIndex(b, 4));
   warpFirstRow = mul(b, warp, cIndex(b, kMmaRows * mTiles));
+  warpgroup = div(b, warp, cIndex(b, kWarpgroupWarps));
+  warpgroupFirstRow = mul(b, warpgroup, cIndex(b, kWarpgroupRows));
 }
 
 Value MmaBlockBuilder::firstRowSeeing(Value key) {
@@ -418,10 +429,7 @@ void MmaBlockBuilder::computeKeyBlock() {
   }
   // A warpgroup's masked tile is skipped when it ends before the first row
   // that sees the warpgroup's first key.
-  Value warpgroupFirstKey = add(
-      b, block.rowBase,
-      mul(b, div(b, warp, cIndex(b, kWarpgroupRows / kMmaRows)),
-          cIndex(b, kWarpgroupRows)));
+  Value warpgroupFirstKey = add(b, block.rowBase, warpgroupFirstRow);
   sequenceKeyEnd = firstRowSeeing(warpgroupFirstKey);
 }
 
@@ -497,13 +505,9 @@ void MmaBlockBuilder::computeIds() {
       positionOf(add(b, warpFirstRow, cIndex(b, warpRows - 1)));
   if (spec.hasSequence) {
     Value lastPosition = warpLastPosition;
-    if (warpgroupMma) {
-      Value warpgroupFirstRow = mul(
-          b, div(b, warp, cIndex(b, kWarpgroupRows / kMmaRows)),
-          cIndex(b, kWarpgroupRows));
+    if (warpgroupMma)
       lastPosition = positionOf(
           add(b, warpgroupFirstRow, cIndex(b, kWarpgroupRows - 1)));
-    }
     sequenceKeyEnd = block.rowKeyEnd(b, spec, args, lastPosition);
   }
   if (spec.hasDepth && warpgroupMma) {
@@ -548,7 +552,7 @@ void MmaBlockBuilder::computeDepthSpans() {
     Value end = block.depthWindow(b, spec, args, last).second;
     return {begin, select(b, lessThan(b, row, block.numRows), end, begin)};
   };
-  depth.units = spec.config.getNumWarps() / (kWarpgroupRows / kMmaRows);
+  depth.units = spec.config.getNumWarps() / kWarpgroupWarps;
   Value longest = cIndex(b, 0);
   for (int64_t u = 0; u < depth.units; ++u) {
     auto [begin, end] = span(cIndex(b, u * kWarpgroupRows));
@@ -557,9 +561,8 @@ void MmaBlockBuilder::computeDepthSpans() {
     longest = arith::MaxUIOp::create(b, longest, sub(b, end, begin));
   }
   depth.numTiles = ceilDiv(b, longest, cIndex(b, depth.rows));
-  depth.myUnit = div(b, warp, cIndex(b, kWarpgroupRows / kMmaRows));
-  std::tie(depth.mySpanBegin, depth.mySpanEnd) =
-      span(mul(b, depth.myUnit, cIndex(b, kWarpgroupRows)));
+  depth.myUnit = warpgroup;
+  std::tie(depth.mySpanBegin, depth.mySpanEnd) = span(warpgroupFirstRow);
 }
 
 std::pair<Value, Value>
@@ -623,8 +626,7 @@ void MmaBlockBuilder::copyRowStatisticsAsync(Value step, Value firstRow,
   // Statistic i < block_n is the lse of row firstRow + i, statistic
   // block_n + i its Delta: 4 bytes each, one per thread at a time; a row
   // past the end reads nothing.
-  Value stageFirst =
-      mul(b, rem(b, step, cIndex(b, numStages)), cIndex(b, 2 * blockN));
+  Value stageFirst = rowStatisticsStageFirst(step);
   for (int64_t first = 0; first < 2 * blockN; first += numThreads) {
     Value index = add(b, threadId, cIndex(b, first));
     auto copies = scf::IfOp::create(b, lessThan(b, index, cIndex(b, 2 * blockN)),
@@ -986,8 +988,8 @@ void MmaBlockBuilder::warpgroupScores(
         /*leadingByteOffset=*/16, /*strideByteOffset=*/kSwizzleAtomBytes);
     Value aDescriptor;
     if (!aOperand.fragments) {
-      Value warpgroupRow = mul(b, div(b, warp, cIndex(b, 4)),
-                               cIndex(b, kWarpgroupRows * kSwizzleRowBytes));
+      Value warpgroupRow =
+          mul(b, warpgroupFirstRow, cIndex(b, kSwizzleRowBytes));
       aDescriptor = buildSwizzledMatrixDescriptor(
           b,
           arith::AddIOp::create(
@@ -1063,9 +1065,8 @@ void MmaBlockBuilder::keyGradTile(const TileStream &stream, Value step,
   Value log2e = cF32(b, M_LOG2E);
   Value negInf = cF32(b, -INFINITY);
   // The step's statistics: lse at [stage][column], Delta block_n later.
-  Value laneColumn = add(
-      b, mul(b, rem(b, step, cIndex(b, numStages)), cIndex(b, 2 * blockN)),
-      mul(b, laneInGroup, cIndex(b, 2)));
+  Value laneColumn = add(b, rowStatisticsStageFirst(step),
+                         mul(b, laneInGroup, cIndex(b, 2)));
   // Column by column (short live ranges: the accumulators fill the
   // register file).
   SmallVector<Value> probabilities, dS;
@@ -1112,8 +1113,7 @@ void MmaBlockBuilder::storePairsToRegion(ArrayRef<Value> pairs,
   // region of 64-row swizzled panels, conflict-free (the eight rows of a
   // store hit eight different chunks).
   Value rowInGroup = add(
-      b, mul(b, rem(b, warp, cIndex(b, kWarpgroupRows / kMmaRows)),
-             cIndex(b, kMmaRows)),
+      b, mul(b, rem(b, warp, cIndex(b, kWarpgroupWarps)), cIndex(b, kMmaRows)),
       laneGroup);
   for (int64_t n = 0, e = pairs.size() / 2; n < e; ++n)
     for (int64_t half = 0; half < 2; ++half) {
@@ -1128,12 +1128,11 @@ void MmaBlockBuilder::storePairsToRegion(ArrayRef<Value> pairs,
 
 void MmaBlockBuilder::warpgroupBarrier() {
   // Named barrier 1 + the warpgroup: the other warpgroups go on.
-  Value warpgroup = div(b, warp, cIndex(b, kWarpgroupRows / kMmaRows));
   Value barrierId =
       arith::IndexCastOp::create(b, i32, add(b, warpgroup, cIndex(b, 1)));
   NVVM::BarrierOp::create(
       b, TypeRange{}, barrierId,
-      arith::ConstantIntOp::create(b, i32, kWarpgroupRows / kMmaRows * 32),
+      arith::ConstantIntOp::create(b, i32, kWarpgroupThreads),
       /*reductionOp=*/nullptr, /*reductionPredicate=*/Value());
 }
 
@@ -1141,7 +1140,6 @@ Value MmaBlockBuilder::depthGradRegionRow(int64_t which, int64_t panel,
                                           int64_t entryPanels) {
   // [P | dS][warpgroup][panel of 64 entries][64 rows].
   int64_t units = blockM / kWarpgroupRows;
-  Value warpgroup = div(b, warp, cIndex(b, kWarpgroupRows / kMmaRows));
   return mul(b,
              add(b, mul(b, add(b, cIndex(b, which * units), warpgroup),
                         cIndex(b, entryPanels)),
@@ -1174,7 +1172,6 @@ void MmaBlockBuilder::accumulateDepthGrads(const TileStream &stream,
   // staged tiles, M-major) and B (dO, Q rows: N-major) from shared memory.
   // Every row that sees the tile's entries is one of these
   // (fusesDepthGradsIntoDq): the sums are the gradients, stored at once.
-  Value warpgroup = div(b, warp, cIndex(b, kWarpgroupRows / kMmaRows));
   int64_t entryPanels = stream.rows / kPanelColumns;
   Type i64 = b.getI64Type();
   auto byteAddress = [&](Value base, Value row) {
@@ -1183,7 +1180,6 @@ void MmaBlockBuilder::accumulateDepthGrads(const TileStream &stream,
         arith::IndexCastOp::create(
             b, i64, mul(b, row, cIndex(b, kSwizzleRowBytes))));
   };
-  Value warpgroupFirstRow = mul(b, warpgroup, cIndex(b, kWarpgroupRows));
   Value dOutDescriptor = buildSwizzledMatrixDescriptor(
       b, byteAddress(dOutTileAddress, warpgroupFirstRow),
       /*leadingByteOffset=*/blockM * kSwizzleRowBytes,
@@ -1192,8 +1188,7 @@ void MmaBlockBuilder::accumulateDepthGrads(const TileStream &stream,
       b, byteAddress(queryTileAddress, warpgroupFirstRow),
       /*leadingByteOffset=*/blockM * kSwizzleRowBytes,
       /*strideByteOffset=*/kSwizzleAtomBytes);
-  Value threadInGroup =
-      rem(b, threadId, cIndex(b, kWarpgroupRows / kMmaRows * 32));
+  Value threadInGroup = rem(b, threadId, cIndex(b, kWarpgroupThreads));
   int64_t chunksPerRow = headDim / kChunk;
   for (int64_t panel = 0; panel < entryPanels; ++panel) {
     Value panelFirstEntry = add(b, firstEntry(stream, step),
@@ -1234,7 +1229,7 @@ void MmaBlockBuilder::accumulateDepthGrads(const TileStream &stream,
       warpgroupBarrier();
       auto vectorType = VectorType::get({kChunk}, spec.elementType);
       for (int64_t first = 0; first < kWarpgroupRows * chunksPerRow;
-           first += kWarpgroupRows / kMmaRows * 32) {
+           first += kWarpgroupThreads) {
         Value chunk = add(b, threadInGroup, cIndex(b, first));
         Value row = div(b, chunk, cIndex(b, chunksPerRow));
         Value column =

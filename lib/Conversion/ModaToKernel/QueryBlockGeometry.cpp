@@ -87,22 +87,29 @@ Value QueryBlockGeometry::lseOffset(ImplicitLocOpBuilder &b,
              position);
 }
 
+std::pair<Value, Value>
+QueryBlockGeometry::unfoldRow(ImplicitLocOpBuilder &b,
+                              const AttentionKernelSpec &spec,
+                              Value row) const {
+  Value group = cIndex(b, spec.groupSize);
+  Value queryHead = add(b, mul(b, head, group), rem(b, row, group));
+  return {div(b, row, group), queryHead};
+}
+
 Value QueryBlockGeometry::foldedRowOffset(ImplicitLocOpBuilder &b,
                                           const AttentionKernelSpec &spec,
                                           const AttentionKernelArgs &args,
                                           Value row) const {
-  Value group = cIndex(b, spec.groupSize);
-  Value queryHead = add(b, mul(b, head, group), rem(b, row, group));
-  return queryRowOffset(b, spec, args, div(b, row, group), queryHead);
+  auto [position, queryHead] = unfoldRow(b, spec, row);
+  return queryRowOffset(b, spec, args, position, queryHead);
 }
 
 Value QueryBlockGeometry::foldedLseOffset(ImplicitLocOpBuilder &b,
                                           const AttentionKernelSpec &spec,
                                           const AttentionKernelArgs &args,
                                           Value row) const {
-  Value group = cIndex(b, spec.groupSize);
-  Value queryHead = add(b, mul(b, head, group), rem(b, row, group));
-  return lseOffset(b, spec, args, div(b, row, group), queryHead);
+  auto [position, queryHead] = unfoldRow(b, spec, row);
+  return lseOffset(b, spec, args, position, queryHead);
 }
 
 Value QueryBlockGeometry::rowKeyEnd(ImplicitLocOpBuilder &b,

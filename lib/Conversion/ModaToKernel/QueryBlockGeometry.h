@@ -98,6 +98,11 @@ struct QueryBlockGeometry {
   Value foldedLseOffset(ImplicitLocOpBuilder &b,
                         const AttentionKernelSpec &spec,
                         const AttentionKernelArgs &args, Value row) const;
+  /// Folded row `row` of the block's kv head: (position row / G, query head
+  /// head x G + row mod G).
+  std::pair<Value, Value> unfoldRow(ImplicitLocOpBuilder &b,
+                                    const AttentionKernelSpec &spec,
+                                    Value row) const;
   /// The end (exclusive) of the sequence keys position `position` sees.
   Value rowKeyEnd(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
                   const AttentionKernelArgs &args, Value position) const;

@@ -59,11 +59,14 @@ SmallVector<StringRef> getGradTensorNames(const AttentionKernelSpec &spec);
 /// (memref<?xf32> for lse and delta), then four index sizes.
 SmallVector<Type> getGradKernelArgumentTypes(const AttentionKernelSpec &spec);
 
-struct AttentionGradArgs {
-  Value q, k, v, depthK, depthV, out, lse, dOut;
-  Value dq, dk, dv, dDepthK, dDepthV, delta;
-  Value batch, queries, keys, depth;
+/// The tensors the backward adds to the forward's.
+struct GradTensors {
+  Value dOut, delta, dq, dk, dv, dDepthK, dDepthV;
 };
+
+/// A backward kernel's arguments: the forward's (its tensors and sizes) and
+/// the backward's own tensors.
+struct AttentionGradArgs : AttentionKernelArgs, GradTensors {};
 
 AttentionGradArgs getGradKernelArgs(const AttentionKernelSpec &spec,
                                     ValueRange arguments);
@@ -96,11 +99,6 @@ int64_t getGradBlockSlots(const AttentionKernelSpec &spec, int64_t lanes);
 SmallVector<MemRefType> getGradSharedTileTypes(const AttentionKernelSpec &spec,
                                                GradKernelKind kind,
                                                Attribute memorySpace);
-
-/// The tensors the backward adds to the forward's.
-struct GradTensors {
-  Value dOut, delta, dq, dk, dv, dDepthK, dDepthV;
-};
 
 /// The dq kernel on tensor cores (config mma = wgmma, GPU only): the
 /// forward's tensor-core block (AttentionMmaBlock.cpp) with the gradient's

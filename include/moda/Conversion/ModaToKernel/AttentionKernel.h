@@ -142,6 +142,10 @@ std::array<Value, 4> bindArguments(ArrayRef<StringRef> tensorNames,
 SmallVector<Type> getKernelArgumentTypes(const AttentionKernelSpec &spec);
 
 /// Splits a kernel's block arguments into named arguments.
+/// The field of `args` that holds the forward's tensor `name` (q, k, v,
+/// depth_k, depth_v, out, lse), or null for any other name.
+Value *getForwardTensorField(AttentionKernelArgs &args, StringRef name);
+
 AttentionKernelArgs getKernelArgs(const AttentionKernelSpec &spec,
                                   ValueRange arguments);
 
