@@ -5,6 +5,9 @@
 #   check-moda-docs        docs/reference matches the TableGen sources
 #   ctest                  runtime and reference unit tests (GoogleTest)
 #   moda-cpu-check         the tiled forward kernel on the CPU vs float64
+#   moda-cpu-check --lowering=tile
+#                          the same matrix through the staged compiler's
+#                          tile program (moda-tile-to-host-llvm)
 #   moda-cpu-check --grad  the backward kernels on the CPU vs the float64
 #                          reference backward and finite differences
 #   pytest python/tests    the Python package's call validation
@@ -50,6 +53,11 @@ passed=$((passed + ${total:-0} - ${bad:-0})) failed=$((failed + ${bad:-0}))
 step "CPU path: the tiled forward kernel against the float64 reference"
 "$build/bin/moda-cpu-check" 2>&1 | tee "$log" | grep -aE "FAIL|cpu-check:"
 count 'cpu-check: [0-9]+ passed' '[0-9]+ failed'
+
+step "CPU path: the staged compiler's tile program against the float64 reference"
+"$build/bin/moda-cpu-check" --lowering=tile 2>&1 | tee "$log" | grep -aE "FAIL|cpu-check:"
+count 'cpu-check: [0-9]+ passed' '[0-9]+ failed'
+grep -q 'cpu-check:' "$log" || failed=$((failed + 1)) # it crashed
 
 step "CPU path: the backward kernels against the float64 reference backward"
 "$build/bin/moda-cpu-check" --grad 2>&1 | tee "$log" | grep -aE "FAIL|cpu-grad-check:"

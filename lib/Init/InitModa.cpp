@@ -5,6 +5,7 @@
 #include "moda/Conversion/Passes.h"
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
 #include "moda/Dialect/Moda/Transforms/Passes.h"
+#include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
 #include "moda/Pipelines/Pipelines.h"
 
 #include "mlir/InitAllDialects.h"
@@ -17,7 +18,7 @@ void mlir::moda::registerAllModaDialects(DialectRegistry &registry) {
   registerAllExtensions(registry);
   // gpu-module-to-binary and the ExecutionEngine translate to LLVM IR.
   registerAllToLLVMIRTranslations(registry);
-  registry.insert<ModaDialect>();
+  registry.insert<ModaDialect, tile::ModaTileDialect>();
 }
 
 void mlir::moda::registerAllModaPasses() {

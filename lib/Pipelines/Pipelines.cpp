@@ -64,6 +64,24 @@ void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
                      "convert-cf-to-llvm,reconcile-unrealized-casts");
 }
 
+void mlir::moda::buildTileHostLLVMPipeline(OpPassManager &pm) {
+  appendPipeline(pm, "canonicalize,moda-select-kernel-config,"
+                     "convert-moda-to-tile,"
+                     "convert-moda-tile-to-host,"
+                     "canonicalize,cse,"
+                     // The softmax state is a fresh tensor each step.
+                     "one-shot-bufferize{bufferize-function-boundaries "
+                     "allow-return-allocs-from-loops},"
+                     "buffer-deallocation-pipeline,"
+                     "convert-linalg-to-loops,"
+                     "convert-vector-to-scf,convert-scf-to-cf,"
+                     "expand-strided-metadata,lower-affine,"
+                     "convert-vector-to-llvm,finalize-memref-to-llvm,"
+                     "convert-math-to-llvm,convert-arith-to-llvm,"
+                     "convert-index-to-llvm,convert-func-to-llvm,"
+                     "convert-cf-to-llvm,reconcile-unrealized-casts");
+}
+
 void mlir::moda::registerModaPipelines() {
   PassPipelineRegistration<GPUBinaryPipelineOptions>(
       "moda-to-gpu-binary",
@@ -73,4 +91,8 @@ void mlir::moda::registerModaPipelines() {
       "moda-to-host-llvm",
       "Lower moda to the tiled kernel on the host, in the LLVM dialect",
       buildHostLLVMPipeline);
+  PassPipelineRegistration<>(
+      "moda-tile-to-host-llvm",
+      "Lower moda through its tile program to the host, in the LLVM dialect",
+      buildTileHostLLVMPipeline);
 }

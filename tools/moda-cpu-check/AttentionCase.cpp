@@ -171,7 +171,8 @@ moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot) {
 
 
 CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
-                                     const AttentionCase &c, uint64_t seed) {
+                                     const AttentionCase &c, uint64_t seed,
+                                     HostLowering lowering) {
   CaseResult result;
   result.tolerance = toleranceFor(c.elementType);
   const reference::AttentionProblem &p = c.problem;
@@ -183,7 +184,10 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
     return result;
   }
   mlir::PassManager pm(&context);
-  mlir::moda::buildHostLLVMPipeline(pm);
+  if (lowering == HostLowering::Tile)
+    mlir::moda::buildTileHostLLVMPipeline(pm);
+  else
+    mlir::moda::buildHostLLVMPipeline(pm);
   if (mlir::failed(pm.run(*module))) {
     result.error = "the host pipeline failed";
     return result;

@@ -55,9 +55,15 @@ struct CaseResult {
 mlir::FailureOr<AttentionCase> caseFromOp(mlir::Operation *attentionOp,
                                           std::string &whyNot);
 
-/// Compiles and runs `c` with inputs drawn from `seed`.
+/// Which lowering compiles a forward case for the host: the block builders
+/// of convert-moda-to-host (moda-to-host-llvm), or the staged compiler's
+/// tile program (convert-moda-to-tile, convert-moda-tile-to-host:
+/// moda-tile-to-host-llvm).
+enum class HostLowering { Kernel, Tile };
+
+/// Compiles `c` with `lowering` and runs it with inputs drawn from `seed`.
 CaseResult runOnHost(mlir::MLIRContext &context, const AttentionCase &c,
-                     uint64_t seed);
+                     uint64_t seed, HostLowering lowering);
 
 /// "bf16", "f16", "f32".
 const char *elementTypeName(ElementType type);

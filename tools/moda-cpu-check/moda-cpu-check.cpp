@@ -46,6 +46,16 @@ static llvm::cl::opt<bool> grad(
                            "reference backward, and tiny f32 cases against "
                            "central finite differences of the forward"),
     llvm::cl::init(false));
+static llvm::cl::opt<HostLowering> lowering(
+    "lowering",
+    llvm::cl::desc("How the forward cases are compiled for the host"),
+    llvm::cl::values(
+        clEnumValN(HostLowering::Kernel, "kernel",
+                   "the block builders (moda-to-host-llvm)"),
+        clEnumValN(HostLowering::Tile, "tile",
+                   "the staged compiler's tile program "
+                   "(moda-tile-to-host-llvm)")),
+    llvm::cl::init(HostLowering::Kernel));
 static llvm::cl::opt<uint64_t> seed("seed",
                                     llvm::cl::desc("Seed of the inputs"),
                                     llvm::cl::init(2026));
@@ -260,6 +270,11 @@ int main(int argc, char **argv) {
                       "--input is not supported with it\n";
       return 2;
     }
+    if (lowering == HostLowering::Tile) {
+      llvm::errs() << "moda-cpu-check: the tile lowering covers the forward "
+                      "only; --grad runs the block builders\n";
+      return 2;
+    }
     return runGradChecks(context);
   }
 
@@ -279,7 +294,7 @@ int main(int argc, char **argv) {
     std::string name = c.describe();
     if (!filter.empty() && name.find(filter) == std::string::npos)
       continue;
-    CaseResult r = runOnHost(context, c, seed);
+    CaseResult r = runOnHost(context, c, seed, lowering);
     bool ok = r.passed();
     (ok ? passed : failed)++;
     llvm::outs() << llvm::formatv("{0,-4} {1,-62} out {2:e2}  lse {3:e2}  "

@@ -70,4 +70,107 @@ def ConvertModaToHost : Pass<"convert-moda-to-host", "::mlir::ModuleOp"> {
   ];
 }
 
+def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
+  let summary = "lower moda.attention to a tile program and its launcher";
+  let description = [{
+    The algorithm stage of the staged compiler. Every `moda.attention` (which
+    must carry a `#moda.config`) becomes a tile program `@moda_attention_<n>`
+    (a private `func.func` marked `moda_tile.program`): what one thread block
+    computes, on tiles, with no thread indexing. The block owns `block_m`
+    folded query rows (`i = t * G + g`) of one key/value head of one batch
+    entry and runs one online softmax over the sequence tiles every row sees
+    in full (unmasked), the tiles at the causal diagonal (masked) and the
+    block's span of depth entries (masked), all bounds from
+    `moda_tile.visible_range`. A launcher `@moda_attention_<n>_launch`
+    computes the grid `(ceil(T * G / block_m), Hk, B)` once and runs the
+    program with `moda_tile.launch`; the operator becomes a call of the
+    launcher on flat buffers.
+
+    ```mlir
+    %out, %lse = moda.attention q(%q : tensor<1x40x2x64xbf16>)
+        kv(%k, %v : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>)
+        {causal, config = #moda.config<block_m = 32, block_n = 16, ...>}
+        -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
+    ```
+    Gets transformed to (abridged):
+    ```mlir
+    func.func private @moda_attention_0(%q: memref<?xbf16>, ...,
+        %B: index, %T: index, %S: index, %L: index)
+        attributes {moda_tile.program, moda.kernel = {...}} {
+      %block = moda_tile.program_id x
+      ...
+      %query = moda_tile.load %q[%batch, %head, %row0] end %rows extent %T
+          {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>}
+          : memref<?xbf16> -> tensor<32x64xbf16>
+      %begin, %full = moda_tile.visible_range %first (T = %T, S = %S, L = %L)
+          {visibility = #moda_tile.visibility<part = sequence, causal = true>}
+      %state:3 = scf.for %j = %c0 to %tiles step %c1 iter_args(...) {
+        %keys = moda_tile.load %k[...] ... -> tensor<16x64xbf16>
+        %s = moda_tile.dot %query, %keys, %zeros {transpose_rhs} ...
+        %max1, %p, %alpha, %sum1 = moda_tile.softmax_update %s, %max, %sum ...
+        %scaled = moda_tile.scale_rows %acc, %alpha ...
+        %acc1 = moda_tile.dot %p, %values, %scaled ...
+        scf.yield %max1, %sum1, %acc1 : ...
+      }
+      ... the diagonal tiles (with moda_tile.mask), then the depth span ...
+      %o, %lse = moda_tile.finalize %state#2, %state#0, %state#1 ...
+      moda_tile.store %o, %out[...] ...
+      moda_tile.store %lse, %lse_buffer[...] ...
+      return
+    }
+    func.func @moda_attention_0_launch(...) {
+      moda_tile.launch @moda_attention_0 grid(%gx, %c1, %B) (...) : ...
+      return
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::moda::tile::ModaTileDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def ConvertModaTileToHost : Pass<"convert-moda-tile-to-host", "::mlir::ModuleOp"> {
+  let summary = "run tile programs on the host: tile ops to tensor code";
+  let description = [{
+    The CPU path of the staged compiler. Each tile program becomes a host
+    function of one block, its `moda_tile.program_id`s its three trailing
+    arguments; each `moda_tile.launch` a loop nest over the grid calling it.
+    Tile arithmetic becomes `linalg.generic` on tensors (`dot`, `mask`,
+    `softmax_update`, `scale_rows`, `finalize`), `moda_tile.load`/`store`
+    loops over rows of vector loads and stores, and `visible_range` and
+    `mask` expand the one visibility rule. A tile op the pass cannot lower is
+    an error. Bufferization and `convert-linalg-to-loops` then give plain
+    loops (`moda-tile-to-host-llvm`).
+
+    ```mlir
+    %s = moda_tile.dot %q, %k, %zeros {transpose_rhs}
+        : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    ```
+    Gets transformed to:
+    ```mlir
+    %s = linalg.generic {indexing_maps = [(m, n, k) -> (m, k),
+        (m, n, k) -> (n, k), (m, n, k) -> (m, n)],
+        iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%q, %k : tensor<32x64xbf16>, tensor<16x64xbf16>)
+        outs(%zeros : tensor<32x16xf32>) {
+    ^bb0(%a: bf16, %b: bf16, %c: f32):
+      %0 = arith.extf %a : bf16 to f32
+      %1 = arith.extf %b : bf16 to f32
+      %2 = arith.mulf %0, %1 : f32
+      %3 = arith.addf %c, %2 : f32
+      linalg.yield %3 : f32
+    } -> tensor<32x16xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // MODA_CONVERSION_PASSES_TD

@@ -49,7 +49,13 @@ void buildKernelToBinaryPipeline(OpPassManager &pm,
 /// MLIR's ExecutionEngine (the CPU path).
 void buildHostLLVMPipeline(OpPassManager &pm);
 
-/// Registers `moda-to-gpu-binary` and `moda-to-host-llvm`.
+/// moda -> tile programs (convert-moda-to-tile) -> the host
+/// (convert-moda-tile-to-host) -> LLVM dialect: the staged compiler's CPU
+/// path.
+void buildTileHostLLVMPipeline(OpPassManager &pm);
+
+/// Registers `moda-to-gpu-binary`, `moda-to-host-llvm` and
+/// `moda-tile-to-host-llvm`.
 void registerModaPipelines();
 
 } // namespace mlir::moda

@@ -1,0 +1,38 @@
+//===- ModaTileDialect.h - the moda_tile dialect ----------------*- C++ -*-===//
+//
+// The one header users of the tile dialect include: the dialect, its enums,
+// attributes and operations, and the two rules every lowering of them asks
+// (Visibility.h, RowLayout.h).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_DIALECT_MODATILE_IR_MODATILEDIALECT_H
+#define MODA_DIALECT_MODATILE_IR_MODATILEDIALECT_H
+
+#include "moda/Dialect/Moda/IR/ModaDialect.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "moda/Dialect/ModaTile/IR/ModaTileDialect.h.inc"
+#include "moda/Dialect/ModaTile/IR/ModaTileEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "moda/Dialect/ModaTile/IR/ModaTileAttrs.h.inc"
+
+#define GET_OP_CLASSES
+#include "moda/Dialect/ModaTile/IR/ModaTileOps.h.inc"
+
+namespace mlir::moda::tile {
+/// The unit attribute that marks a func.func as a tile program.
+inline constexpr StringLiteral kProgramAttrName = "moda_tile.program";
+} // namespace mlir::moda::tile
+
+#endif // MODA_DIALECT_MODATILE_IR_MODATILEDIALECT_H

@@ -1,0 +1,245 @@
+//===- ModaTileOps.td - moda_tile operations ---------------*- tablegen -*-===//
+
+#ifndef MODA_DIALECT_MODATILE_IR_MODATILEOPS_TD
+#define MODA_DIALECT_MODATILE_IR_MODATILEOPS_TD
+
+include "moda/Dialect/ModaTile/IR/ModaTileDialect.td"
+include "moda/Dialect/ModaTile/IR/ModaTileAttrs.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/IR/OpBase.td"
+
+def ModaTile_FloatTile : RankedTensorOf<[BF16, F16, F32]>;
+def ModaTile_F32Tile : RankedTensorOf<[F32]>;
+def ModaTile_FlatBuffer : MemRefRankOf<[BF16, F16, F32], [1]>;
+
+def ModaTile_ProgramIdOp : ModaTile_Op<"program_id", [Pure]> {
+  let summary = "the block's index along one axis of the grid";
+  let description = [{
+    The block's index along `axis` of the grid `moda_tile.launch` runs. An
+    attention program's grid is (query block, key/value head, batch entry).
+
+    ```mlir
+    %block = moda_tile.program_id x
+    ```
+  }];
+  let arguments = (ins ModaTile_ProgramAxis:$axis);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$axis attr-dict";
+}
+
+def ModaTile_VisibleRangeOp : ModaTile_Op<"visible_range", [Pure]> {
+  let summary = "the keys or depth entries a query position sees";
+  let description = [{
+    The range `[begin, end)` of sequence keys or flattened depth entries that
+    query position `position` sees under `visibility`, for `queries` (T)
+    positions, `keys` (S) sequence keys and `depth` (L) entries per position.
+    Programs derive their loop bounds from it; `moda_tile.mask` applies the
+    same rule to scores.
+
+    ```mlir
+    %begin, %end = moda_tile.visible_range %t (T = %T, S = %S, L = %L)
+        {visibility = #moda_tile.visibility<part = sequence, causal = true>}
+    ```
+  }];
+  let arguments = (ins Index:$position, Index:$queries, Index:$keys,
+                       Index:$depth, ModaTile_VisibilityAttr:$visibility);
+  let results = (outs Index:$begin, Index:$end);
+  let assemblyFormat = [{
+    $position ` ` `(` `T` `=` $queries `,` `S` `=` $keys `,` `L` `=` $depth `)`
+    attr-dict
+  }];
+}
+
+def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>]> {
+  let summary = "a tile of consecutive rows of a tensor";
+  let description = [{
+    Reads rows `[first, first + R)` of the tensor `buffer` (flat) for batch
+    entry `batch` and key/value head `head`, laid out as `rows` says; rows at
+    or past `end` read as zeros. `extent` is the tensor's row count per batch
+    entry (T for query rows, S for keys, T * L for depth entries).
+
+    ```mlir
+    %k = moda_tile.load %kbuf[%batch, %head, %first] end %S extent %S
+        {rows = #moda_tile.rows<kind = key, heads = 2>}
+        : memref<?xbf16> -> tensor<64x64xbf16>
+    ```
+  }];
+  let arguments = (ins ModaTile_FlatBuffer:$buffer, Index:$batch,
+                       Index:$head, Index:$first, Index:$end, Index:$extent,
+                       ModaTile_RowsAttr:$rows);
+  let results = (outs ModaTile_FloatTile:$result);
+  let assemblyFormat = [{
+    $buffer `[` $batch `,` $head `,` $first `]` `end` $end `extent` $extent
+    attr-dict `:` type($buffer) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def ModaTile_StoreOp : ModaTile_Op<"store", [MemoryEffects<[MemWrite]>]> {
+  let summary = "writes the rows of a tile into a tensor";
+  let description = [{
+    Writes row `r` of `tile` to row `first + r` of `buffer`, addressed as in
+    `moda_tile.load`, for the rows before `end`; the others are not written.
+    A tile of `lse` rows has rank 1 (one value per row).
+
+    ```mlir
+    moda_tile.store %o, %out[%batch, %head, %first] end %rows extent %T
+        {rows = #moda_tile.rows<kind = query, heads = 8, group = 4>}
+        : tensor<64x64xbf16>, memref<?xbf16>
+    ```
+  }];
+  let arguments = (ins ModaTile_FloatTile:$tile, ModaTile_FlatBuffer:$buffer,
+                       Index:$batch, Index:$head, Index:$first, Index:$end,
+                       Index:$extent, ModaTile_RowsAttr:$rows);
+  let assemblyFormat = [{
+    $tile `,` $buffer `[` $batch `,` $head `,` $first `]` `end` $end `extent`
+    $extent attr-dict `:` type($tile) `,` type($buffer)
+  }];
+  let hasVerifier = 1;
+}
+
+def ModaTile_DotOp : ModaTile_Op<"dot", [Pure, AllTypesMatch<["acc", "result"]>]> {
+  let summary = "a tile matrix product accumulated in f32";
+  let description = [{
+    `acc + lhs * rhs` (with `transpose_rhs`: `acc + lhs * rhs^T`), products
+    and sums in f32 whatever the operands' element types.
+
+    ```mlir
+    %s = moda_tile.dot %q, %k, %zero {transpose_rhs}
+        : tensor<64x64xbf16>, tensor<32x64xbf16> -> tensor<64x32xf32>
+    ```
+  }];
+  let arguments = (ins ModaTile_FloatTile:$lhs, ModaTile_FloatTile:$rhs,
+                       ModaTile_F32Tile:$acc, UnitAttr:$transpose_rhs);
+  let results = (outs ModaTile_F32Tile:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs `,` $acc attr-dict `:` type($lhs) `,` type($rhs) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def ModaTile_MaskOp : ModaTile_Op<"mask", [Pure, AllTypesMatch<["scores", "result"]>]> {
+  let summary = "sets the scores of invisible keys or depth entries to -inf";
+  let description = [{
+    Score `(r, c)` belongs to folded query row `first_row + r` (position
+    `(first_row + r) / group`) and to key or flattened depth entry
+    `first_column + c`; it is kept when that column lies in the position's
+    visible range under `visibility` (as `moda_tile.visible_range` computes
+    it) and is -inf otherwise.
+
+    ```mlir
+    %m = moda_tile.mask %s rows %r0 columns %c0 (T = %T, S = %S, L = %L)
+        {group = 4 : i64,
+         visibility = #moda_tile.visibility<part = sequence, causal = true>}
+        : tensor<64x32xf32>
+    ```
+  }];
+  let arguments = (ins ModaTile_F32Tile:$scores, Index:$first_row,
+                       Index:$first_column, Index:$queries, Index:$keys,
+                       Index:$depth, ConfinedAttr<I64Attr, [IntPositive]>:$group,
+                       ModaTile_VisibilityAttr:$visibility);
+  let results = (outs ModaTile_F32Tile:$result);
+  let assemblyFormat = [{
+    $scores `rows` $first_row `columns` $first_column
+    ` ` `(` `T` `=` $queries `,` `S` `=` $keys `,` `L` `=` $depth `)`
+    attr-dict `:` type($scores)
+  }];
+  let hasVerifier = 1;
+}
+
+def ModaTile_SoftmaxUpdateOp : ModaTile_Op<"softmax_update", [Pure,
+    AllTypesMatch<["scores", "probs"]>,
+    AllTypesMatch<["max", "sum", "new_max", "rescale", "new_sum"]>]> {
+  let summary = "one online-softmax step over a tile of scores";
+  let description = [{
+    With per-row running maximum `max` and sum `sum` (in score units) and
+    `c = exp2_scale` (the softmax scale times log2(e)):
+    `new_max = max(max, rowmax(scores))`,
+    `probs = exp2((scores - new_max) * c)`,
+    `rescale = exp2((max - new_max) * c)` (the factor for the running
+    accumulator) and `new_sum = sum * rescale + rowsum(probs)`. A row whose
+    scores are all -inf so far keeps `new_max = -inf` and gets zeros, never
+    NaN.
+
+    ```mlir
+    %max1, %p, %alpha, %sum1 = moda_tile.softmax_update %s, %max0, %sum0
+        {exp2_scale = 0.180336878 : f32}
+        : tensor<64x32xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins ModaTile_F32Tile:$scores, ModaTile_F32Tile:$max,
+                       ModaTile_F32Tile:$sum, F32Attr:$exp2_scale);
+  let results = (outs ModaTile_F32Tile:$new_max, ModaTile_F32Tile:$probs,
+                      ModaTile_F32Tile:$rescale, ModaTile_F32Tile:$new_sum);
+  let assemblyFormat = [{
+    $scores `,` $max `,` $sum attr-dict `:` type($scores) `,` type($max)
+  }];
+  let hasVerifier = 1;
+}
+
+def ModaTile_ScaleRowsOp : ModaTile_Op<"scale_rows", [Pure,
+    AllTypesMatch<["tile", "result"]>]> {
+  let summary = "multiplies each row of a tile by its own factor";
+  let description = [{
+    ```mlir
+    %acc1 = moda_tile.scale_rows %acc, %alpha : tensor<64x64xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins ModaTile_F32Tile:$tile, ModaTile_F32Tile:$factors);
+  let results = (outs ModaTile_F32Tile:$result);
+  let assemblyFormat = "$tile `,` $factors attr-dict `:` type($tile) `,` type($factors)";
+  let hasVerifier = 1;
+}
+
+def ModaTile_FinalizeOp : ModaTile_Op<"finalize", [Pure,
+    AllTypesMatch<["max", "sum", "lse"]>]> {
+  let summary = "normalizes the accumulator and computes the log-sum-exp";
+  let description = [{
+    `out = acc / sum` in the output's element type and
+    `lse = max * exp2_scale * ln(2) + ln(sum)` (the natural-log log-sum-exp
+    of the scaled logits); a row that saw nothing (`sum = 0`) gets `out = 0`
+    and `lse = -inf`.
+
+    ```mlir
+    %o, %lse = moda_tile.finalize %acc, %max, %sum {exp2_scale = 0.18 : f32}
+        : tensor<64x64xf32>, tensor<64xf32> -> tensor<64x64xbf16>
+    ```
+  }];
+  let arguments = (ins ModaTile_F32Tile:$acc, ModaTile_F32Tile:$max,
+                       ModaTile_F32Tile:$sum, F32Attr:$exp2_scale);
+  let results = (outs ModaTile_FloatTile:$out, ModaTile_F32Tile:$lse);
+  let assemblyFormat = [{
+    $acc `,` $max `,` $sum attr-dict `:` type($acc) `,` type($max) `->`
+    type($out)
+  }];
+  let hasVerifier = 1;
+}
+
+def ModaTile_LaunchOp : ModaTile_Op<"launch",
+    [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "runs a tile program over a grid of blocks";
+  let description = [{
+    Runs the tile program `program` once per block of the grid
+    `(grid_x, grid_y, grid_z)`, each block with the same `arguments`; blocks
+    are independent. The target lowering turns it into a kernel launch (GPU)
+    or a loop over the grid (host).
+
+    ```mlir
+    moda_tile.launch @moda_attention_0 grid(%gx, %gy, %gz)
+        (%q, %k, %v, %out, %lse, %B, %T, %S, %L)
+        : memref<?xbf16>, memref<?xbf16>, memref<?xbf16>, memref<?xbf16>,
+          memref<?xf32>, index, index, index, index
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$program, Index:$grid_x,
+                       Index:$grid_y, Index:$grid_z,
+                       Variadic<AnyType>:$arguments);
+  let assemblyFormat = [{
+    $program `grid` `(` $grid_x `,` $grid_y `,` $grid_z `)`
+    `(` $arguments `)` attr-dict `:` type($arguments)
+  }];
+}
+
+#endif // MODA_DIALECT_MODATILE_IR_MODATILEOPS_TD

@@ -1,0 +1,33 @@
+//===- Visibility.h - MoDA's visibility rule, written once ------*- C++ -*-===//
+//
+// Which sequence keys and which depth entries a query position sees. The
+// tile lowering derives its loop bounds from it (moda_tile.visible_range),
+// masks scores with it (moda_tile.mask), and every target lowering of those
+// two ops expands this one function.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_DIALECT_MODATILE_IR_VISIBILITY_H
+#define MODA_DIALECT_MODATILE_IR_VISIBILITY_H
+
+#include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::moda::tile {
+
+/// The sizes a visibility rule reads: T query positions, S sequence keys,
+/// L depth entries per position (index values).
+struct VisibilitySizes {
+  Value queries, keys, depth;
+};
+
+/// Emits the range [begin, end) of keys (sequence) or flattened depth
+/// entries (depth: entry t * L + l) that `position` sees under `rule`.
+std::pair<Value, Value> buildVisibleRange(OpBuilder &b, Location loc,
+                                          VisibilityAttr rule, Value position,
+                                          const VisibilitySizes &sizes);
+
+} // namespace mlir::moda::tile
+
+#endif // MODA_DIALECT_MODATILE_IR_VISIBILITY_H

@@ -1,0 +1,104 @@
+//===- ConvertModaTileToHost.cpp - tile programs run on the host ----------===//
+//
+// The CPU path of the staged compiler: a tile program becomes a host
+// function that runs one block (its program ids become its last three
+// arguments), its tile ops become tensor code (TileOpsToLinalg.cpp), and
+// each moda_tile.launch a loop over the grid calling it. Every layout and
+// copy kind a later stage attaches means the same thing on the host, so the
+// CPU checks the very tile program the GPU lowering receives.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TileOpsToLinalg.h"
+
+#include "moda/Conversion/Passes.h"
+#include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::moda {
+#define GEN_PASS_DEF_CONVERTMODATILETOHOST
+#include "moda/Conversion/Passes.h.inc"
+} // namespace mlir::moda
+
+using namespace mlir;
+using namespace mlir::moda;
+using namespace mlir::moda::tile;
+
+namespace {
+
+constexpr unsigned kNumProgramAxes = 3;
+
+/// Gives `program` its block ids as three trailing index arguments and
+/// replaces its moda_tile.program_id ops by them.
+LogicalResult takeProgramIdsAsArguments(func::FuncOp program) {
+  MLIRContext *ctx = program.getContext();
+  unsigned first = program.getNumArguments();
+  Type indexType = IndexType::get(ctx);
+  for (unsigned axis = 0; axis < kNumProgramAxes; ++axis)
+    if (failed(program.insertArgument(first + axis, indexType, {},
+                                      program.getLoc())))
+      return failure();
+  program.walk([&](ProgramIdOp op) {
+    op.replaceAllUsesWith(
+        program.getArgument(first + unsigned(op.getAxis())));
+    op.erase();
+  });
+  // From here on it is an ordinary host function.
+  program->removeAttr(kProgramAttrName);
+  return success();
+}
+
+/// A loop nest over the grid (z, y, x), calling the program per block.
+void lowerLaunch(LaunchOp launch, func::FuncOp program) {
+  OpBuilder b(launch);
+  Location loc = launch.getLoc();
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  // Blocks are independent: any order computes the same result.
+  scf::buildLoopNest(
+      b, loc, {zero, zero, zero},
+      {launch.getGridZ(), launch.getGridY(), launch.getGridX()},
+      {one, one, one},
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange zyx) {
+        SmallVector<Value> operands(launch.getArguments());
+        operands.append({zyx[2], zyx[1], zyx[0]});
+        func::CallOp::create(nested, nestedLoc, program, operands);
+      });
+  launch.erase();
+}
+
+struct ConvertModaTileToHostPass
+    : mlir::moda::impl::ConvertModaTileToHostBase<ConvertModaTileToHostPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    SmallVector<LaunchOp> launches;
+    module.walk([&](LaunchOp launch) { launches.push_back(launch); });
+    for (LaunchOp launch : launches)
+      lowerLaunch(launch, symbols.lookup<func::FuncOp>(launch.getProgram()));
+
+    SmallVector<func::FuncOp> programs;
+    for (auto function : module.getOps<func::FuncOp>())
+      if (function->hasAttr(kProgramAttrName))
+        programs.push_back(function);
+    for (func::FuncOp program : programs)
+      if (failed(takeProgramIdsAsArguments(program)))
+        return signalPassFailure();
+
+    // Every tile op must go: one this pass cannot lower is an error, never
+    // left behind.
+    ConversionTarget target(getContext());
+    target.addIllegalDialect<ModaTileDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(&getContext());
+    populateTileOpsToLinalgPatterns(patterns);
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

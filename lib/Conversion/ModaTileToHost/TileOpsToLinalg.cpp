@@ -1,0 +1,420 @@
+//===- TileOpsToLinalg.cpp - moda_tile ops as host tensor code ------------===//
+//
+// The host gives every tile op its plain meaning on tensors: the arithmetic
+// as linalg.generic (one iteration per element; bufferization and
+// convert-linalg-to-loops turn it into loops), loads and stores as loops
+// over rows of vector loads and stores. Rows are addressed by RowLayout.cpp
+// and masks by Visibility.cpp, the same two functions every target asks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TileOpsToLinalg.h"
+
+#include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
+#include "moda/Dialect/ModaTile/IR/RowLayout.h"
+#include "moda/Dialect/ModaTile/IR/Visibility.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::moda;
+using namespace mlir::moda::tile;
+
+namespace {
+
+using utils::IteratorType;
+using BodyBuilder = function_ref<void(OpBuilder &, Location, ValueRange)>;
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+Value f32Constant(OpBuilder &b, Location loc, double v) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+}
+
+/// (d0, d1) -> (d0, d1) and (d0, d1) -> (d0): a tile and its rows.
+AffineMap tileMap(MLIRContext *ctx) {
+  return AffineMap::getMultiDimIdentityMap(2, ctx);
+}
+AffineMap rowMap(MLIRContext *ctx) {
+  return AffineMap::get(2, 0, getAffineDimExpr(0, ctx));
+}
+
+/// A linalg.generic producing one fresh tensor of `type` from `inputs`.
+Value generic(OpBuilder &b, Location loc, RankedTensorType type,
+              ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+              AffineMap outputMap, ArrayRef<IteratorType> iterators,
+              BodyBuilder body) {
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                       type.getElementType());
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(outputMap);
+  return linalg::GenericOp::create(b, loc, TypeRange{type}, inputs,
+                                   ValueRange{init}, maps, iterators, body)
+      .getResult(0);
+}
+
+/// A per-row reduction of a rank-2 tile, starting from `initial`.
+Value reduceRows(OpBuilder &b, Location loc, Value tile, double initial,
+                 function_ref<Value(OpBuilder &, Location, Value, Value)>
+                     combine) {
+  MLIRContext *ctx = b.getContext();
+  auto tileType = cast<RankedTensorType>(tile.getType());
+  auto rowType =
+      RankedTensorType::get({tileType.getDimSize(0)}, b.getF32Type());
+  Value init = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(rowType, b.getF32FloatAttr(initial)));
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{rowType}, ValueRange{tile}, ValueRange{init},
+             ArrayRef<AffineMap>{tileMap(ctx), rowMap(ctx)},
+             ArrayRef<IteratorType>{IteratorType::parallel,
+                                    IteratorType::reduction},
+             [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+               linalg::YieldOp::create(
+                   nested, nestedLoc,
+                   combine(nested, nestedLoc, args[1], args[0]));
+             })
+      .getResult(0);
+}
+
+/// The exponent base of a row: its max, or 0 while the row has seen only
+/// -inf, so that exp2(-inf - base) is 0 and never NaN.
+Value safeMax(OpBuilder &b, Location loc, Value max) {
+  Value isEmpty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, max,
+                                        f32Constant(b, loc, -INFINITY));
+  return arith::SelectOp::create(b, loc, isEmpty, f32Constant(b, loc, 0.0),
+                                 max);
+}
+
+/// exp2((x - base) * scale).
+Value scaledExp2(OpBuilder &b, Location loc, Value x, Value base,
+                 Value scale) {
+  Value difference = arith::SubFOp::create(b, loc, x, base);
+  return math::Exp2Op::create(
+      b, loc, arith::MulFOp::create(b, loc, difference, scale));
+}
+
+Value toF32(OpBuilder &b, Location loc, Value v) {
+  if (v.getType().isF32())
+    return v;
+  return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+}
+
+/// A loop over the `numRows` rows of a tile, the row's index and whether it
+/// lies before `end` handed to `body`; `iterArgs` threads a tensor through.
+scf::ForOp forEachRow(
+    OpBuilder &b, Location loc, int64_t numRows, Value first, Value end,
+    ValueRange iterArgs,
+    function_ref<void(OpBuilder &, Location, Value, Value, Value, ValueRange)>
+        body) {
+  return scf::ForOp::create(
+      b, loc, indexConstant(b, loc, 0), indexConstant(b, loc, numRows),
+      indexConstant(b, loc, 1), iterArgs,
+      [&](OpBuilder &nested, Location nestedLoc, Value r, ValueRange args) {
+        Value row = arith::AddIOp::create(nested, nestedLoc, first, r);
+        Value inside = arith::CmpIOp::create(
+            nested, nestedLoc, arith::CmpIPredicate::slt, row, end);
+        body(nested, nestedLoc, r, row, inside, args);
+      });
+}
+
+struct LoadToRowLoop : OpRewritePattern<LoadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LoadOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getResult().getType();
+    int64_t rowLength = type.getDimSize(1);
+    auto rowType = VectorType::get({rowLength}, type.getElementType());
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                         type.getElementType());
+    auto loop = forEachRow(
+        rewriter, loc, type.getDimSize(0), op.getFirst(), op.getEnd(), init,
+        [&](OpBuilder &b, Location l, Value r, Value row, Value inside,
+            ValueRange args) {
+          // Rows past the end read as zeros; their address is never used.
+          Value safeRow = arith::SelectOp::create(b, l, inside, row,
+                                                  op.getFirst());
+          Value offset = buildRowOffset(b, l, op.getRows(), op.getBatch(),
+                                        op.getHead(), safeRow, op.getExtent(),
+                                        rowLength);
+          auto read = scf::IfOp::create(
+              b, l, inside,
+              [&](OpBuilder &then, Location tl) {
+                Value data = vector::LoadOp::create(then, tl, rowType,
+                                                    op.getBuffer(), offset);
+                scf::YieldOp::create(then, tl, data);
+              },
+              [&](OpBuilder &otherwise, Location el) {
+                Value zeros = arith::ConstantOp::create(
+                    otherwise, el,
+                    DenseElementsAttr::get(
+                        rowType, otherwise.getFloatAttr(
+                                     type.getElementType(), 0.0)));
+                scf::YieldOp::create(otherwise, el, zeros);
+              });
+          Value zero = indexConstant(b, l, 0);
+          Value written = vector::TransferWriteOp::create(
+              b, l, read.getResult(0), args[0], ValueRange{r, zero},
+              ArrayRef<bool>{true})
+                              .getResult();
+          scf::YieldOp::create(b, l, written);
+        });
+    rewriter.replaceOp(op, loop.getResult(0));
+    return success();
+  }
+};
+
+struct StoreToRowLoop : OpRewritePattern<StoreOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(StoreOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getTile().getType();
+    bool perRowValue = type.getRank() == 1; // lse
+    int64_t rowLength = perRowValue ? 1 : type.getDimSize(1);
+    forEachRow(
+        rewriter, loc, type.getDimSize(0), op.getFirst(), op.getEnd(),
+        ValueRange{},
+        [&](OpBuilder &b, Location l, Value r, Value row, Value inside,
+            ValueRange) {
+          auto write = scf::IfOp::create(b, l, inside, /*withElse=*/false);
+          OpBuilder then = write.getThenBodyBuilder();
+          Value offset = buildRowOffset(then, l, op.getRows(), op.getBatch(),
+                                        op.getHead(), row, op.getExtent(),
+                                        rowLength);
+          if (perRowValue) {
+            Value value = tensor::ExtractOp::create(then, l, op.getTile(), r);
+            memref::StoreOp::create(then, l, value, op.getBuffer(), offset);
+          } else {
+            auto rowType = VectorType::get({rowLength}, type.getElementType());
+            Value zero = indexConstant(then, l, 0);
+            Value padding = arith::ConstantOp::create(
+                then, l, then.getFloatAttr(type.getElementType(), 0.0));
+            Value data = vector::TransferReadOp::create(
+                then, l, rowType, op.getTile(), ValueRange{r, zero}, padding,
+                ArrayRef<bool>{true});
+            vector::StoreOp::create(then, l, data, op.getBuffer(), offset);
+          }
+          scf::YieldOp::create(b, l);
+        });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct DotToGeneric : OpRewritePattern<DotOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DotOp op,
+                                PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+               k = getAffineDimExpr(2, ctx);
+    auto map = [&](ArrayRef<AffineExpr> results) {
+      return AffineMap::get(3, 0, results, ctx);
+    };
+    SmallVector<AffineMap> maps = {
+        map({m, k}), op.getTransposeRhs() ? map({n, k}) : map({k, n}),
+        map({m, n})};
+    auto product = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{op.getResult().getType()},
+        ValueRange{op.getLhs(), op.getRhs()}, ValueRange{op.getAcc()}, maps,
+        ArrayRef<IteratorType>{IteratorType::parallel, IteratorType::parallel,
+                               IteratorType::reduction},
+        [](OpBuilder &b, Location loc, ValueRange args) {
+          Value term = arith::MulFOp::create(b, loc, toF32(b, loc, args[0]),
+                                             toF32(b, loc, args[1]));
+          linalg::YieldOp::create(b, loc,
+                                  arith::AddFOp::create(b, loc, args[2], term)
+                                      .getResult());
+        });
+    rewriter.replaceOp(op, product.getResult(0));
+    return success();
+  }
+};
+
+struct MaskToGeneric : OpRewritePattern<MaskOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaskOp op,
+                                PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    VisibilitySizes sizes{op.getQueries(), op.getKeys(), op.getDepth()};
+    Value masked = generic(
+        rewriter, op.getLoc(), op.getScores().getType(), op.getScores(),
+        tileMap(ctx), tileMap(ctx),
+        {IteratorType::parallel, IteratorType::parallel},
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value row = arith::AddIOp::create(
+              b, loc, op.getFirstRow(), linalg::IndexOp::create(b, loc, 0));
+          Value column = arith::AddIOp::create(
+              b, loc, op.getFirstColumn(), linalg::IndexOp::create(b, loc, 1));
+          Value position = arith::DivUIOp::create(
+              b, loc, row, indexConstant(b, loc, op.getGroup()));
+          auto [begin, end] =
+              buildVisibleRange(b, loc, op.getVisibility(), position, sizes);
+          Value visible = arith::AndIOp::create(
+              b, loc,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, begin,
+                                    column),
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, column,
+                                    end));
+          linalg::YieldOp::create(
+              b, loc,
+              arith::SelectOp::create(b, loc, visible, args[0],
+                                      f32Constant(b, loc, -INFINITY))
+                  .getResult());
+        });
+    rewriter.replaceOp(op, masked);
+    return success();
+  }
+};
+
+struct SoftmaxUpdateToGenerics : OpRewritePattern<SoftmaxUpdateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SoftmaxUpdateOp op,
+                                PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    Location loc = op.getLoc();
+    RankedTensorType tileType = op.getScores().getType();
+    RankedTensorType rowType = op.getMax().getType();
+    double exp2Scale = op.getExp2Scale().convertToDouble();
+    const IteratorType parallel = IteratorType::parallel;
+    AffineMap rowIdentity = AffineMap::getMultiDimIdentityMap(1, ctx);
+
+    Value tileMax = reduceRows(
+        rewriter, loc, op.getScores(), -INFINITY,
+        [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
+          return arith::MaximumFOp::create(b, l, acc, x);
+        });
+    Value newMax = generic(
+        rewriter, loc, rowType, {op.getMax(), tileMax},
+        {rowIdentity, rowIdentity}, rowIdentity, {parallel},
+        [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l, arith::MaximumFOp::create(b, l, args[0], args[1]).getResult());
+        });
+    Value probs = generic(
+        rewriter, loc, tileType, {op.getScores(), newMax},
+        {tileMap(ctx), rowMap(ctx)}, tileMap(ctx), {parallel, parallel},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l,
+              scaledExp2(b, l, args[0], safeMax(b, l, args[1]),
+                         f32Constant(b, l, exp2Scale)));
+        });
+    Value rescale = generic(
+        rewriter, loc, rowType, {op.getMax(), newMax},
+        {rowIdentity, rowIdentity}, rowIdentity, {parallel},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l,
+              scaledExp2(b, l, args[0], safeMax(b, l, args[1]),
+                         f32Constant(b, l, exp2Scale)));
+        });
+    Value tileSum = reduceRows(
+        rewriter, loc, probs, 0.0,
+        [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
+          return arith::AddFOp::create(b, l, acc, x);
+        });
+    Value newSum = generic(
+        rewriter, loc, rowType, {op.getSum(), rescale, tileSum},
+        {rowIdentity, rowIdentity, rowIdentity}, rowIdentity, {parallel},
+        [](OpBuilder &b, Location l, ValueRange args) {
+          Value kept = arith::MulFOp::create(b, l, args[0], args[1]);
+          linalg::YieldOp::create(
+              b, l, arith::AddFOp::create(b, l, kept, args[2]).getResult());
+        });
+    rewriter.replaceOp(op, {newMax, probs, rescale, newSum});
+    return success();
+  }
+};
+
+struct ScaleRowsToGeneric : OpRewritePattern<ScaleRowsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ScaleRowsOp op,
+                                PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    Value scaled = generic(
+        rewriter, op.getLoc(), op.getTile().getType(),
+        {op.getTile(), op.getFactors()}, {tileMap(ctx), rowMap(ctx)},
+        tileMap(ctx), {IteratorType::parallel, IteratorType::parallel},
+        [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l, arith::MulFOp::create(b, l, args[0], args[1]).getResult());
+        });
+    rewriter.replaceOp(op, scaled);
+    return success();
+  }
+};
+
+struct FinalizeToGenerics : OpRewritePattern<FinalizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(FinalizeOp op,
+                                PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    Location loc = op.getLoc();
+    RankedTensorType outType = op.getOut().getType();
+    Type outElement = outType.getElementType();
+    double lseScale = op.getExp2Scale().convertToDouble() * M_LN2;
+    AffineMap rowIdentity = AffineMap::getMultiDimIdentityMap(1, ctx);
+    auto sawSomething = [](OpBuilder &b, Location l, Value sum) {
+      return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, sum,
+                                   f32Constant(b, l, 0.0));
+    };
+    Value out = generic(
+        rewriter, loc, outType, {op.getAcc(), op.getSum()},
+        {tileMap(ctx), rowMap(ctx)}, tileMap(ctx),
+        {IteratorType::parallel, IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value normalized = arith::DivFOp::create(b, l, args[0], args[1]);
+          Value value = arith::SelectOp::create(
+              b, l, sawSomething(b, l, args[1]), normalized,
+              f32Constant(b, l, 0.0));
+          if (!outElement.isF32())
+            value = arith::TruncFOp::create(b, l, outElement, value);
+          linalg::YieldOp::create(b, l, value);
+        });
+    Value lse = generic(
+        rewriter, loc, op.getLse().getType(), {op.getMax(), op.getSum()},
+        {rowIdentity, rowIdentity}, rowIdentity, {IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value logSumExp = arith::AddFOp::create(
+              b, l,
+              arith::MulFOp::create(b, l, args[0], f32Constant(b, l, lseScale)),
+              math::LogOp::create(b, l, args[1]));
+          linalg::YieldOp::create(
+              b, l,
+              arith::SelectOp::create(b, l, sawSomething(b, l, args[1]),
+                                      logSumExp, f32Constant(b, l, -INFINITY))
+                  .getResult());
+        });
+    rewriter.replaceOp(op, {out, lse});
+    return success();
+  }
+};
+
+struct ExpandVisibleRange : OpRewritePattern<VisibleRangeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(VisibleRangeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto [begin, end] = buildVisibleRange(
+        rewriter, op.getLoc(), op.getVisibility(), op.getPosition(),
+        {op.getQueries(), op.getKeys(), op.getDepth()});
+    rewriter.replaceOp(op, {begin, end});
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::moda::populateTileOpsToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<LoadToRowLoop, StoreToRowLoop, DotToGeneric, MaskToGeneric,
+               SoftmaxUpdateToGenerics, ScaleRowsToGeneric, FinalizeToGenerics,
+               ExpandVisibleRange>(patterns.getContext());
+}

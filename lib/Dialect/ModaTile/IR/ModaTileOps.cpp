@@ -1,0 +1,134 @@
+//===- ModaTileOps.cpp - moda_tile operations: verifiers ------------------===//
+
+#include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::moda;
+using namespace mlir::moda::tile;
+
+#define GET_OP_CLASSES
+#include "moda/Dialect/ModaTile/IR/ModaTileOps.cpp.inc"
+
+/// Checks that `type` has rank `rank`; names it `what` in the diagnostic.
+static LogicalResult verifyRank(Operation *op, StringRef what,
+                                RankedTensorType type, int64_t rank) {
+  if (type.getRank() != rank)
+    return op->emitOpError() << what << " must have rank " << rank
+                             << ", got " << type;
+  if (!type.hasStaticShape())
+    return op->emitOpError() << what << " must have a static shape, got "
+                             << type;
+  return success();
+}
+
+/// The row tile of a load or store against its buffer and row layout.
+static LogicalResult verifyRowTile(Operation *op, RankedTensorType tile,
+                                   MemRefType buffer, RowsAttr rows) {
+  if (tile.getElementType() != buffer.getElementType())
+    return op->emitOpError() << "tile element type " << tile.getElementType()
+                             << " differs from the buffer's "
+                             << buffer.getElementType();
+  if (rows.getKind() == RowKind::Lse) {
+    if (!tile.getElementType().isF32())
+      return op->emitOpError() << "lse rows are f32, got "
+                               << tile.getElementType();
+    return verifyRank(op, "an lse tile", tile, 1);
+  }
+  return verifyRank(op, "a row tile", tile, 2);
+}
+
+LogicalResult LoadOp::verify() {
+  if (getRows().getKind() == RowKind::Lse)
+    return emitOpError("loads rows of q, k, v or depth, not lse");
+  return verifyRowTile(*this, getResult().getType(), getBuffer().getType(),
+                       getRows());
+}
+
+LogicalResult StoreOp::verify() {
+  RowKind kind = getRows().getKind();
+  if (kind != RowKind::Query && kind != RowKind::Lse)
+    return emitOpError("stores rows of out or lse (kind query or lse), got '")
+           << stringifyRowKind(kind) << "'";
+  return verifyRowTile(*this, getTile().getType(), getBuffer().getType(),
+                       getRows());
+}
+
+LogicalResult DotOp::verify() {
+  auto lhs = getLhs().getType(), rhs = getRhs().getType();
+  auto acc = getAcc().getType();
+  if (failed(verifyRank(*this, "lhs", lhs, 2)) ||
+      failed(verifyRank(*this, "rhs", rhs, 2)) ||
+      failed(verifyRank(*this, "acc", acc, 2)))
+    return failure();
+  int64_t rhsK = getTransposeRhs() ? rhs.getDimSize(1) : rhs.getDimSize(0);
+  int64_t rhsN = getTransposeRhs() ? rhs.getDimSize(0) : rhs.getDimSize(1);
+  if (lhs.getDimSize(1) != rhsK)
+    return emitOpError() << "contracts lhs dimension 1 (" << lhs.getDimSize(1)
+                         << ") with rhs dimension " << (getTransposeRhs() ? 1 : 0)
+                         << " (" << rhsK << ")";
+  if (acc.getDimSize(0) != lhs.getDimSize(0) || acc.getDimSize(1) != rhsN)
+    return emitOpError() << "acc must be " << lhs.getDimSize(0) << "x" << rhsN
+                         << ", got " << acc;
+  return success();
+}
+
+LogicalResult MaskOp::verify() {
+  return verifyRank(*this, "scores", getScores().getType(), 2);
+}
+
+/// Per-row state (max, sum, factors) of a tile of `rows` rows.
+static LogicalResult verifyRowState(Operation *op, StringRef what,
+                                    RankedTensorType state, int64_t rows) {
+  if (failed(verifyRank(op, what, state, 1)))
+    return failure();
+  if (state.getDimSize(0) != rows)
+    return op->emitOpError() << what << " must have one entry per row ("
+                             << rows << "), got " << state;
+  return success();
+}
+
+LogicalResult SoftmaxUpdateOp::verify() {
+  auto scores = getScores().getType();
+  if (failed(verifyRank(*this, "scores", scores, 2)))
+    return failure();
+  return verifyRowState(*this, "max", getMax().getType(),
+                        scores.getDimSize(0));
+}
+
+LogicalResult ScaleRowsOp::verify() {
+  auto tile = getTile().getType();
+  if (failed(verifyRank(*this, "tile", tile, 2)))
+    return failure();
+  return verifyRowState(*this, "factors", getFactors().getType(),
+                        tile.getDimSize(0));
+}
+
+LogicalResult FinalizeOp::verify() {
+  auto acc = getAcc().getType();
+  if (failed(verifyRank(*this, "acc", acc, 2)) ||
+      failed(verifyRowState(*this, "max", getMax().getType(),
+                            acc.getDimSize(0))))
+    return failure();
+  if (getOut().getType().getShape() != acc.getShape())
+    return emitOpError() << "out must have the accumulator's shape, got "
+                         << getOut().getType();
+  return success();
+}
+
+LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto program =
+      symbols.lookupNearestSymbolFrom<func::FuncOp>(*this, getProgramAttr());
+  if (!program || !program->hasAttr(kProgramAttrName))
+    return emitOpError() << "'" << getProgram()
+                         << "' is not a tile program (a func.func marked "
+                         << kProgramAttrName << ")";
+  if (!llvm::equal(program.getFunctionType().getInputs(),
+                   getArguments().getTypes()))
+    return emitOpError() << "argument types do not match those of '"
+                         << getProgram() << "' ("
+                         << program.getFunctionType() << ")";
+  return success();
+}

@@ -1,0 +1,44 @@
+//===- Visibility.cpp - MoDA's visibility rule, written once --------------===//
+
+#include "moda/Dialect/ModaTile/IR/Visibility.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace mlir::moda;
+using namespace mlir::moda::tile;
+
+std::pair<Value, Value>
+mlir::moda::tile::buildVisibleRange(OpBuilder &b, Location loc,
+                                    VisibilityAttr rule, Value position,
+                                    const VisibilitySizes &sizes) {
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value zero = constant(0), one = constant(1);
+  if (rule.getPart() == VisiblePart::Sequence) {
+    if (!rule.getCausal())
+      return {zero, sizes.keys};
+    // Key s is visible to position t iff s <= t + S - T (bottom-right
+    // aligned, so T = 1 against a cache of S keys sees all of it). Signed:
+    // t + S + 1 - T is negative for early rows when T > S + 1.
+    Value shift = arith::SubIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, sizes.keys, one), sizes.queries);
+    Value end = arith::AddIOp::create(b, loc, position, shift);
+    end = arith::MaxSIOp::create(b, loc, end, zero);
+    end = arith::MinSIOp::create(b, loc, end, sizes.keys);
+    return {zero, end};
+  }
+  // Depth: the L entries of a position are consecutive (entry t * L + l); a
+  // chunk-visible row sees those of every position from its chunk's start.
+  Value firstPosition = position;
+  if (rule.getDepth() == DepthVisibility::Chunk) {
+    Value chunk = constant(rule.getChunkSize());
+    firstPosition = arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, position, chunk), chunk);
+  }
+  Value begin = arith::MulIOp::create(b, loc, firstPosition, sizes.depth);
+  Value end = arith::MulIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, position, one), sizes.depth);
+  return {begin, end};
+}

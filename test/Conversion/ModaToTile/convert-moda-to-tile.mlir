@@ -1,0 +1,74 @@
+// RUN: moda-opt %s -split-input-file -convert-moda-to-tile | FileCheck %s
+
+// Causal attention with per-position depth, G = 2: the unmasked full tiles,
+// the masked diagonal tiles and the masked depth span, bounds from
+// visible_range; the launcher computes the grid once.
+
+// CHECK-LABEL: func.func @causal
+// CHECK: call @moda_attention_0_launch
+
+// CHECK-LABEL: func.func private @moda_attention_0
+// CHECK-SAME: (%[[Q:[^:]*]]: memref<?xbf16>, %[[K:[^:]*]]: memref<?xbf16>, %[[V:[^:]*]]: memref<?xbf16>, %[[DK:[^:]*]]: memref<?xbf16>, %[[DV:[^:]*]]: memref<?xbf16>, %[[OUT:[^:]*]]: memref<?xbf16>, %[[LSE:[^:]*]]: memref<?xf32>, %[[B:[^:]*]]: index, %[[T:[^:]*]]: index, %[[S:[^:]*]]: index, %[[L:[^:]*]]: index)
+// CHECK-SAME: moda.kernel = {
+// CHECK-SAME: moda_tile.program
+// CHECK-DAG: %[[X:.*]] = moda_tile.program_id x
+// CHECK-DAG: %[[HEAD:.*]] = moda_tile.program_id y
+// CHECK-DAG: %[[BATCH:.*]] = moda_tile.program_id z
+// CHECK: %[[QT:.*]] = moda_tile.load %[[Q]][%[[BATCH]], %[[HEAD]], %{{.*}}] end %{{.*}} extent %[[T]] {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
+// CHECK: moda_tile.visible_range %{{.*}} (T = %[[T]], S = %[[S]], L = %[[L]]) {visibility = #moda_tile.visibility<part = sequence, causal = true>}
+// CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = sequence, causal = true>}
+// CHECK: scf.for
+// CHECK: moda_tile.load %[[K]]{{.*}} {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+// CHECK: moda_tile.load %[[V]]
+// CHECK: moda_tile.dot %[[QT]], %{{.*}}, %{{.*}} {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+// CHECK-NOT: moda_tile.mask
+// CHECK: moda_tile.softmax_update {{.*}} {exp2_scale = 0.18033{{[0-9]+}} : f32}
+// CHECK: moda_tile.scale_rows
+// CHECK: moda_tile.dot {{.*}} : tensor<32x16xf32>, tensor<16x64xbf16> -> tensor<32x64xf32>
+// CHECK: scf.yield
+// CHECK: scf.for
+// CHECK: moda_tile.mask {{.*}} {group = 2 : i64, visibility = #moda_tile.visibility<part = sequence, causal = true>} : tensor<32x16xf32>
+// CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = depth>}
+// CHECK: scf.for
+// CHECK: moda_tile.load %[[DK]]{{.*}} {rows = #moda_tile.rows<kind = depth, heads = 1>} : memref<?xbf16> -> tensor<8x64xbf16>
+// CHECK: moda_tile.mask {{.*}} {group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32x8xf32>
+// CHECK: moda_tile.finalize {{.*}} -> tensor<32x64xbf16>
+// CHECK: moda_tile.store %{{.*}}, %[[OUT]]{{.*}} {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>}
+// CHECK: moda_tile.store %{{.*}}, %[[LSE]]{{.*}} {rows = #moda_tile.rows<kind = lse, heads = 2, group = 2>} : tensor<32xf32>, memref<?xf32>
+
+// CHECK-LABEL: func.func @moda_attention_0_launch
+// CHECK: %[[BLOCKS:.*]] = arith.ceildivui
+// CHECK: moda_tile.launch @moda_attention_0 grid(%[[BLOCKS]], %{{.*}}, %{{.*}})
+func.func @causal(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: tensor<1x40x3x1x64xbf16>) -> tensor<1x40x2x64xbf16> {
+  %o, %l = moda.attention q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
+  return %o : tensor<1x40x2x64xbf16>
+}
+
+// -----
+
+// Depth-only attention: no sequence part at all.
+
+// CHECK-LABEL: func.func private @moda_attention_0
+// CHECK-NOT: part = sequence
+// CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = depth, depth = depth_only>}
+// CHECK: moda_tile.mask {{.*}} {group = 1 : i64, visibility = #moda_tile.visibility<part = depth, depth = depth_only>} : tensor<16x16xf32>
+// CHECK: moda_tile.finalize
+func.func @depth_only(%q: tensor<1x9x1x32xf32>, %dk: tensor<1x9x2x1x32xf32>) -> tensor<1x9x1x32xf32> {
+  %o, %l = moda.attention q(%q : tensor<1x9x1x32xf32>) depth(%dk, %dk : tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x9x1x32xf32>, tensor<1x1x9xf32>
+  return %o : tensor<1x9x1x32xf32>
+}
+
+// -----
+
+// Chunk-visible depth, not causal: every sequence tile is a full one but the
+// ragged last, and the depth rule carries the chunk size.
+
+// CHECK-LABEL: func.func private @moda_attention_0
+// CHECK: {visibility = #moda_tile.visibility<part = sequence>}
+// CHECK: moda_tile.mask {{.*}} {group = 4 : i64, visibility = #moda_tile.visibility<part = sequence>}
+// CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = depth, depth = chunk, chunk_size = 5>}
+// CHECK: moda_tile.mask {{.*}}visibility = #moda_tile.visibility<part = depth, depth = chunk, chunk_size = 5>}
+func.func @chunk(%q: tensor<2x33x4x64xf16>, %k: tensor<2x33x1x64xf16>, %dk: tensor<2x33x1x1x64xf16>) -> tensor<2x33x4x64xf16> {
+  %o, %l = moda.attention q(%q : tensor<2x33x4x64xf16>) kv(%k, %k : tensor<2x33x1x64xf16>, tensor<2x33x1x64xf16>) depth(%dk, %dk : tensor<2x33x1x1x64xf16>, tensor<2x33x1x1x64xf16>) {visibility = #moda.visibility<chunk>, chunk_size = 5, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<2x33x4x64xf16>, tensor<2x4x33xf32>
+  return %o : tensor<2x33x4x64xf16>
+}

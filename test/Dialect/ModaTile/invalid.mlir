@@ -1,0 +1,166 @@
+// RUN: moda-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{heads must be positive, got 0}}
+func.func private @rows_heads() attributes {r = #moda_tile.rows<kind = key, heads = 0>}
+
+// -----
+
+// expected-error @+1 {{group must be positive, got 0}}
+func.func private @rows_group() attributes {r = #moda_tile.rows<kind = query, heads = 4, group = 0>}
+
+// -----
+
+// expected-error @+1 {{rows of kind 'depth' have group 1, got 2}}
+func.func private @rows_depth_group() attributes {r = #moda_tile.rows<kind = depth, heads = 4, group = 2>}
+
+// -----
+
+// expected-error @+1 {{heads (6) must be a multiple of group (4)}}
+func.func private @rows_multiple() attributes {r = #moda_tile.rows<kind = lse, heads = 6, group = 4>}
+
+// -----
+
+// expected-error @+1 {{a sequence visibility takes no depth visibility or chunk size}}
+func.func private @sequence_chunk() attributes {v = #moda_tile.visibility<part = sequence, chunk_size = 4>}
+
+// -----
+
+// expected-error @+1 {{a depth visibility is not causal}}
+func.func private @depth_causal() attributes {v = #moda_tile.visibility<part = depth, causal = true>}
+
+// -----
+
+// expected-error @+1 {{chunk_size must be positive exactly when depth = chunk, got 0}}
+func.func private @chunk_without_size() attributes {v = #moda_tile.visibility<part = depth, depth = chunk>}
+
+// -----
+
+func.func @load_lse(%b: memref<?xf32>, %i: index) {
+  // expected-error @+1 {{loads rows of q, k, v or depth, not lse}}
+  %t = moda_tile.load %b[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = lse, heads = 2>} : memref<?xf32> -> tensor<16x64xf32>
+  return
+}
+
+// -----
+
+func.func @load_element_type(%b: memref<?xbf16>, %i: index) {
+  // expected-error @+1 {{tile element type 'f16' differs from the buffer's 'bf16'}}
+  %t = moda_tile.load %b[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 2>} : memref<?xbf16> -> tensor<16x64xf16>
+  return
+}
+
+// -----
+
+func.func @load_rank(%b: memref<?xbf16>, %i: index) {
+  // expected-error @+1 {{a row tile must have rank 2, got 'tensor<16xbf16>'}}
+  %t = moda_tile.load %b[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 2>} : memref<?xbf16> -> tensor<16xbf16>
+  return
+}
+
+// -----
+
+func.func @load_dynamic(%b: memref<?xbf16>, %i: index) {
+  // expected-error @+1 {{a row tile must have a static shape, got 'tensor<?x64xbf16>'}}
+  %t = moda_tile.load %b[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 2>} : memref<?xbf16> -> tensor<?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @store_keys(%t: tensor<16x64xbf16>, %b: memref<?xbf16>, %i: index) {
+  // expected-error @+1 {{stores rows of out or lse (kind query or lse), got 'key'}}
+  moda_tile.store %t, %b[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 2>} : tensor<16x64xbf16>, memref<?xbf16>
+  return
+}
+
+// -----
+
+func.func @store_lse_rank(%t: tensor<16x2xf32>, %b: memref<?xf32>, %i: index) {
+  // expected-error @+1 {{an lse tile must have rank 1, got 'tensor<16x2xf32>'}}
+  moda_tile.store %t, %b[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = lse, heads = 2>} : tensor<16x2xf32>, memref<?xf32>
+  return
+}
+
+// -----
+
+func.func @store_lse_type(%t: tensor<16xbf16>, %b: memref<?xbf16>, %i: index) {
+  // expected-error @+1 {{lse rows are f32, got 'bf16'}}
+  moda_tile.store %t, %b[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = lse, heads = 2>} : tensor<16xbf16>, memref<?xbf16>
+  return
+}
+
+// -----
+
+func.func @dot_contraction(%a: tensor<32x64xbf16>, %b: tensor<16x32xbf16>, %c: tensor<32x16xf32>) {
+  // expected-error @+1 {{contracts lhs dimension 1 (64) with rhs dimension 1 (32)}}
+  %r = moda_tile.dot %a, %b, %c {transpose_rhs} : tensor<32x64xbf16>, tensor<16x32xbf16> -> tensor<32x16xf32>
+  return
+}
+
+// -----
+
+func.func @dot_acc(%a: tensor<32x64xbf16>, %b: tensor<64x16xbf16>, %c: tensor<32x32xf32>) {
+  // expected-error @+1 {{acc must be 32x16, got 'tensor<32x32xf32>'}}
+  %r = moda_tile.dot %a, %b, %c : tensor<32x64xbf16>, tensor<64x16xbf16> -> tensor<32x32xf32>
+  return
+}
+
+// -----
+
+func.func @mask_rank(%s: tensor<32xf32>, %i: index) {
+  // expected-error @+1 {{scores must have rank 2, got 'tensor<32xf32>'}}
+  %m = moda_tile.mask %s rows %i columns %i (T = %i, S = %i, L = %i) {group = 1 : i64, visibility = #moda_tile.visibility<part = sequence>} : tensor<32xf32>
+  return
+}
+
+// -----
+
+func.func @mask_group(%s: tensor<32x16xf32>, %i: index) {
+  // expected-error @+1 {{attribute 'group' failed to satisfy constraint}}
+  %m = moda_tile.mask %s rows %i columns %i (T = %i, S = %i, L = %i) {group = 0 : i64, visibility = #moda_tile.visibility<part = sequence>} : tensor<32x16xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_rows(%s: tensor<32x16xf32>, %m: tensor<16xf32>) {
+  // expected-error @+1 {{max must have one entry per row (32), got 'tensor<16xf32>'}}
+  %a, %b, %c, %d = moda_tile.softmax_update %s, %m, %m {exp2_scale = 1.0 : f32} : tensor<32x16xf32>, tensor<16xf32>
+  return
+}
+
+// -----
+
+func.func @scale_rows(%t: tensor<32x64xf32>, %f: tensor<64xf32>) {
+  // expected-error @+1 {{factors must have one entry per row (32), got 'tensor<64xf32>'}}
+  %r = moda_tile.scale_rows %t, %f : tensor<32x64xf32>, tensor<64xf32>
+  return
+}
+
+// -----
+
+func.func @finalize_shape(%acc: tensor<32x64xf32>, %m: tensor<32xf32>) {
+  // expected-error @+1 {{out must have the accumulator's shape, got 'tensor<32x32xbf16>'}}
+  %o, %l = moda_tile.finalize %acc, %m, %m {exp2_scale = 1.0 : f32} : tensor<32x64xf32>, tensor<32xf32> -> tensor<32x32xbf16>
+  return
+}
+
+// -----
+
+func.func private @not_a_program(index)
+
+func.func @launch_plain(%i: index) {
+  // expected-error @+1 {{'not_a_program' is not a tile program (a func.func marked moda_tile.program)}}
+  moda_tile.launch @not_a_program grid(%i, %i, %i) (%i) : index
+  return
+}
+
+// -----
+
+func.func private @program(index, index) attributes {moda_tile.program}
+
+func.func @launch_arguments(%i: index) {
+  // expected-error @+1 {{argument types do not match those of 'program' ('(index, index) -> ()')}}
+  moda_tile.launch @program grid(%i, %i, %i) (%i) : index
+  return
+}
