@@ -6,6 +6,7 @@
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
 #include "moda/Dialect/Moda/Transforms/Passes.h"
 #include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
+#include "moda/Dialect/ModaTile/Transforms/Passes.h"
 #include "moda/Pipelines/Pipelines.h"
 
 #include "mlir/InitAllDialects.h"
@@ -25,5 +26,6 @@ void mlir::moda::registerAllModaPasses() {
   registerAllPasses();
   registerModaPasses();
   registerModaConversionPasses();
+  tile::registerModaTilePasses();
   registerModaPipelines();
 }

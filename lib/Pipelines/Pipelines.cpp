@@ -66,7 +66,7 @@ void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
 
 void mlir::moda::buildTileHostLLVMPipeline(OpPassManager &pm) {
   appendPipeline(pm, "canonicalize,moda-select-kernel-config,"
-                     "convert-moda-to-tile,"
+                     "convert-moda-to-tile,moda-tile-assign-layouts,"
                      "convert-moda-tile-to-host,"
                      "canonicalize,cse,"
                      // The softmax state is a fresh tensor each step.

@@ -106,13 +106,14 @@ SoftmaxState TileProgramBuilder::attendTile(SoftmaxState state,
       RankedTensorType::get({source.tileRows, spec.headDim}, spec.elementType);
   auto loadTile = [&](Value buffer) {
     return LoadOp::create(b, tileType, buffer, batch, head, first, source.end,
-                          source.extent, source.rows);
+                          source.extent, source.rows, /*copy=*/CopyAttr());
   };
   Value keys = loadTile(source.keys);
   Value values = loadTile(source.values);
   Value zeros = splat({blockM, source.tileRows}, 0.0);
-  Value scores = DotOp::create(b, zeros.getType(), query, keys, zeros,
-                               /*transpose_rhs=*/true);
+  Value scores =
+      DotOp::create(b, zeros.getType(), query, keys, zeros,
+                    /*transpose_rhs=*/b.getUnitAttr(), /*layout=*/LayoutAttr());
   if (masked)
     scores = MaskOp::create(b, scores.getType(), scores, rowBase, first, args.queries,
                             args.keys, args.depth,
@@ -124,7 +125,8 @@ SoftmaxState TileProgramBuilder::attendTile(SoftmaxState state,
   Value rescaled = ScaleRowsOp::create(b, state.acc.getType(), state.acc,
                                        update.getRescale());
   Value acc = DotOp::create(b, rescaled.getType(), update.getProbs(), values,
-                            rescaled, /*transpose_rhs=*/false);
+                            rescaled, /*transpose_rhs=*/UnitAttr(),
+                            /*layout=*/LayoutAttr());
   return {update.getNewMax(), update.getNewSum(), acc};
 }
 
@@ -168,7 +170,7 @@ void TileProgramBuilder::build() {
   auto queryTileType =
       RankedTensorType::get({blockM, spec.headDim}, spec.elementType);
   query = LoadOp::create(b, queryTileType, args.q, batch, head, rowBase,
-                         numRows, args.queries, queryRows);
+                         numRows, args.queries, queryRows, /*copy=*/CopyAttr());
 
   SoftmaxState state{splat({blockM}, -INFINITY), splat({blockM}, 0.0),
                      splat({blockM, spec.headDim}, 0.0)};

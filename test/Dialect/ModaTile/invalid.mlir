@@ -164,3 +164,23 @@ func.func @launch_arguments(%i: index) {
   moda_tile.launch @program grid(%i, %i, %i) (%i) : index
   return
 }
+
+// -----
+
+// expected-error @+1 {{a wgmma layout runs on whole warpgroups: num_warps must be a multiple of 4, got 2}}
+func.func private @layout_warpgroups() attributes {l = #moda_tile.layout<kind = wgmma, num_warps = 2>}
+
+// -----
+
+// expected-error @+1 {{num_warps must be positive, got 0}}
+func.func private @layout_warps() attributes {l = #moda_tile.layout<kind = fma, num_warps = 0>}
+
+// -----
+
+// expected-error @+1 {{stages must be positive, got 0}}
+func.func private @copy_stages() attributes {c = #moda_tile.copy<kind = cp_async, stages = 0>}
+
+// -----
+
+// expected-error @+1 {{vector copies have one buffer (stages = 1), got 3}}
+func.func private @vector_stages() attributes {c = #moda_tile.copy<kind = vector, stages = 3>}

@@ -92,9 +92,6 @@ struct AttentionKernelSpec {
   DictionaryAttr describe(AttentionOp op) const;
 };
 
-/// The name of the attribute that carries AttentionKernelSpec::describe.
-inline constexpr StringLiteral kKernelDescriptionAttrName = "moda.kernel";
-
 /// The kernel's arguments: one flat buffer (memref<?xT>) per tensor in the
 /// order of getTensorNames(), then the sizes B, T, S, L (index).
 struct AttentionKernelArgs {

@@ -61,3 +61,24 @@ VisibilityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << chunkSize;
   return success();
 }
+
+LogicalResult LayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 MmaKind kind, int64_t numWarps) {
+  if (numWarps <= 0)
+    return emitError() << "num_warps must be positive, got " << numWarps;
+  if (kind == MmaKind::Wgmma && numWarps % 4 != 0)
+    return emitError() << "a wgmma layout runs on whole warpgroups: "
+                          "num_warps must be a multiple of 4, got "
+                       << numWarps;
+  return success();
+}
+
+LogicalResult CopyAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               CopyKind kind, int64_t stages) {
+  if (stages <= 0)
+    return emitError() << "stages must be positive, got " << stages;
+  if (kind == CopyKind::Vector && stages != 1)
+    return emitError() << "vector copies have one buffer (stages = 1), got "
+                       << stages;
+  return success();
+}

@@ -97,4 +97,53 @@ def ModaTile_VisibilityAttr : AttrDef<ModaTile_Dialect, "Visibility"> {
   let genVerifyDecl = 1;
 }
 
+def ModaTile_CopyKind : I32EnumAttr<"CopyKind",
+    "how a tile travels from global memory", [
+      I32EnumAttrCase<"Vector", 0, "vector">,
+      I32EnumAttrCase<"CpAsync", 1, "cp_async">
+    ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::moda::tile";
+}
+
+def ModaTile_LayoutAttr : AttrDef<ModaTile_Dialect, "Layout"> {
+  let mnemonic = "layout";
+  let summary = "the threads and instructions a tile product runs on";
+  let description = [{
+    Chosen by `moda-tile-assign-layouts` from the kernel's `#moda.config`:
+    `fma` (SIMT: one query row per thread, scalar FMAs), `mma_sync` (each
+    warp owns 16 or 32 rows, `mma.sync` m16n8k16) or `wgmma` (each
+    warpgroup of four warps owns 64 rows, `wgmma.mma_async`), over
+    `num_warps` warps. The host runs every layout the same way.
+
+    Example: `#moda_tile.layout<kind = wgmma, num_warps = 4>`
+  }];
+  let parameters = (ins
+    // The moda dialect's enum (its parser and printer come with it).
+    "::mlir::moda::MmaKind":$kind,
+    "int64_t":$num_warps
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def ModaTile_CopyAttr : AttrDef<ModaTile_Dialect, "Copy"> {
+  let mnemonic = "copy";
+  let summary = "how a loaded tile is brought in";
+  let description = [{
+    Chosen by `moda-tile-assign-layouts`: `vector` (16-byte loads by the
+    block's threads, one buffer) or `cp_async` (asynchronous 16-byte copies
+    into `stages` shared buffers, so that the next tiles load while this
+    one is computed on).
+
+    Example: `#moda_tile.copy<kind = cp_async, stages = 2>`
+  }];
+  let parameters = (ins
+    EnumParameter<ModaTile_CopyKind>:$kind,
+    DefaultValuedParameter<"int64_t", "1">:$stages
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // MODA_DIALECT_MODATILE_IR_MODATILEATTRS_TD

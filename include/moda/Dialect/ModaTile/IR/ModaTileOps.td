@@ -57,7 +57,8 @@ def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>]> {
     Reads rows `[first, first + R)` of the tensor `buffer` (flat) for batch
     entry `batch` and key/value head `head`, laid out as `rows` says; rows at
     or past `end` read as zeros. `extent` is the tensor's row count per batch
-    entry (T for query rows, S for keys, T * L for depth entries).
+    entry (T for query rows, S for keys, T * L for depth entries). `copy`,
+    chosen by `moda-tile-assign-layouts`, says how the tile is brought in.
 
     ```mlir
     %k = moda_tile.load %kbuf[%batch, %head, %first] end %S extent %S
@@ -67,7 +68,8 @@ def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>]> {
   }];
   let arguments = (ins ModaTile_FlatBuffer:$buffer, Index:$batch,
                        Index:$head, Index:$first, Index:$end, Index:$extent,
-                       ModaTile_RowsAttr:$rows);
+                       ModaTile_RowsAttr:$rows,
+                       OptionalAttr<ModaTile_CopyAttr>:$copy);
   let results = (outs ModaTile_FloatTile:$result);
   let assemblyFormat = [{
     $buffer `[` $batch `,` $head `,` $first `]` `end` $end `extent` $extent
@@ -103,7 +105,9 @@ def ModaTile_DotOp : ModaTile_Op<"dot", [Pure, AllTypesMatch<["acc", "result"]>]
   let summary = "a tile matrix product accumulated in f32";
   let description = [{
     `acc + lhs * rhs` (with `transpose_rhs`: `acc + lhs * rhs^T`), products
-    and sums in f32 whatever the operands' element types.
+    and sums in f32 whatever the operands' element types. `layout`, chosen
+    by `moda-tile-assign-layouts`, says which threads and instructions run
+    it.
 
     ```mlir
     %s = moda_tile.dot %q, %k, %zero {transpose_rhs}
@@ -111,7 +115,8 @@ def ModaTile_DotOp : ModaTile_Op<"dot", [Pure, AllTypesMatch<["acc", "result"]>]
     ```
   }];
   let arguments = (ins ModaTile_FloatTile:$lhs, ModaTile_FloatTile:$rhs,
-                       ModaTile_F32Tile:$acc, UnitAttr:$transpose_rhs);
+                       ModaTile_F32Tile:$acc, UnitAttr:$transpose_rhs,
+                       OptionalAttr<ModaTile_LayoutAttr>:$layout);
   let results = (outs ModaTile_F32Tile:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs `,` $acc attr-dict `:` type($lhs) `,` type($rhs) `->`

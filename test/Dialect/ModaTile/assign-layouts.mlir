@@ -1,0 +1,45 @@
+// RUN: moda-opt %s -split-input-file -moda-tile-assign-layouts | FileCheck %s
+
+// On tensor cores (wgmma, 2 stages): both products on warpgroup MMA, the
+// streamed key/value tiles copied by cp.async through num_stages buffers,
+// the query tile loaded once.
+
+// CHECK-LABEL: func.func private @wgmma
+// CHECK: moda_tile.load {{.*}} {copy = #moda_tile.copy<kind = vector>, rows = #moda_tile.rows<kind = query, heads = 8, group = 8>}
+// CHECK: moda_tile.load {{.*}} {copy = #moda_tile.copy<kind = cp_async, stages = 2>, rows = #moda_tile.rows<kind = key, heads = 1>}
+// CHECK: moda_tile.dot {{.*}} {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, transpose_rhs}
+// CHECK: moda_tile.dot {{.*}} {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>}
+func.func private @wgmma(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 8, group = 8>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<64x64xf32>
+  %s = moda_tile.dot %query, %keys, %zeros {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+  %o = moda_tile.dot %s, %keys, %zeros : tensor<64x64xf32>, tensor<64x64xbf16> -> tensor<64x64xf32>
+  return
+}
+
+// -----
+
+// On CUDA cores (fma): SIMT products and plain vector loads.
+
+// CHECK-LABEL: func.func private @fma
+// CHECK: moda_tile.load {{.*}} {copy = #moda_tile.copy<kind = vector>, rows = #moda_tile.rows<kind = depth, heads = 1>}
+// CHECK: moda_tile.dot {{.*}} {layout = #moda_tile.layout<kind = fma, num_warps = 1>, transpose_rhs}
+func.func private @fma(%q: memref<?xf32>, %d: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>} : memref<?xf32> -> tensor<16x32xf32>
+  %depth = moda_tile.load %d[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = depth, heads = 1>} : memref<?xf32> -> tensor<16x32xf32>
+  %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
+  %s = moda_tile.dot %query, %depth, %zeros {transpose_rhs} : tensor<16x32xf32>, tensor<16x32xf32> -> tensor<16x16xf32>
+  return
+}
+
+// -----
+
+// Functions that are not tile programs are left alone.
+
+// CHECK-LABEL: func.func @plain
+// CHECK-NOT: layout
+func.func @plain(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %r = moda_tile.dot %a, %b, %a : tensor<4x4xf32>, tensor<4x4xf32> -> tensor<4x4xf32>
+  return %r : tensor<4x4xf32>
+}

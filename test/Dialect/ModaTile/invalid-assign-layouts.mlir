@@ -1,0 +1,23 @@
+// RUN: moda-opt %s -split-input-file -moda-tile-assign-layouts -verify-diagnostics
+
+// expected-error @+1 {{'func.func' op is a tile program without a kernel configuration (a moda.kernel = {config = #moda.config<...>})}}
+func.func private @no_config() attributes {moda_tile.program} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op is a tile program that loads no query rows}}
+func.func private @no_query() attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">}} {
+  return
+}
+
+// -----
+
+// The configuration rules of KernelConfigSpace.cpp judge the program: no
+// tensor cores for f32.
+// expected-error @+1 {{cannot run its configuration #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">:}}
+func.func private @f32_wgmma(%q: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>} : memref<?xf32> -> tensor<64x64xf32>
+  return
+}
