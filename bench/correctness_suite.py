@@ -57,14 +57,16 @@ def cases():
     return with_heads(result)
 
 
-def compile_all(artifacts: Path, moda_compile: Path, config=None):
+def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="kernel"):
     """Compiles every kernel; with `config` (a dict of block_m, block_n,
     block_depth, num_warps) pinned in the IR instead of the heuristic one. A
     kernel whose rules reject the pinned configuration is left out, with the
-    reason."""
+    reason. `lowering` is moda-compile's: the block builders ("kernel") or
+    the staged compiler's tile programs ("tile")."""
     compile_variants(artifacts, moda_compile,
                      lambda shape: attention_module(shape, config=config),
-                     "kernel.mlir", may_fail=config is not None)
+                     "kernel.mlir", may_fail=config is not None,
+                     compile_args=[f"--lowering={lowering}"])
 
 
 def run_all(artifacts: Path, json_path: Path, only=None):
@@ -131,6 +133,9 @@ def main():
     c.add_argument("--config", help="pin block_m,block_n,block_depth,num_warps"
                                     "[,num_stages,mma] (e.g. 32,32,16,1 or "
                                     "64,64,64,4,2,wgmma) instead of the heuristics")
+    c.add_argument("--lowering", choices=("kernel", "tile"), default="kernel",
+                   help="moda-compile's lowering: the block builders or the "
+                        "staged compiler's tile programs (fma layouts only)")
     r = sub.add_parser("run")
     r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "artifacts")
     r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "gpu-correctness.json")
@@ -145,7 +150,7 @@ def main():
                                "num_stages"), (int(x) for x in fields[:5])))
             if len(fields) > 5:
                 config["mma"] = fields[5]
-        compile_all(args.artifacts, args.moda_compile, config)
+        compile_all(args.artifacts, args.moda_compile, config, args.lowering)
     elif args.command == "run":
         sys.exit(0 if run_all(args.artifacts, args.json, args.only) else 1)
     else:

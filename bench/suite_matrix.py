@@ -50,13 +50,14 @@ def with_heads(cases):
 
 
 def compile_variants(artifacts, moda_compile, module_text, source_name, *,
-                     may_fail=False, keep_ptx=True):
+                     may_fail=False, keep_ptx=True, compile_args=()):
     """Writes `module_text(shape)` for every variant to
     artifacts/<variant>/<source_name> and compiles it with moda-compile.
     With `may_fail`, a variant the compiler rejects is left out (with the
     first line of its diagnostic) instead of failing the whole run. Without
     `keep_ptx`, PTX that has a cubin beside it is deleted (the runtime loads
-    the cubin; the artifacts travel to the GPU machine)."""
+    the cubin; the artifacts travel to the GPU machine). `compile_args` go
+    to moda-compile (e.g. --lowering=tile)."""
     artifacts.mkdir(parents=True, exist_ok=True)
 
     def one(variant):
@@ -65,7 +66,8 @@ def compile_variants(artifacts, moda_compile, module_text, source_name, *,
         directory.mkdir(exist_ok=True)
         source = directory / source_name
         source.write_text(module_text(kernel_shape(variant)))
-        result = subprocess.run([str(moda_compile), str(source), "-o", str(directory)],
+        result = subprocess.run([str(moda_compile), str(source), "-o", str(directory),
+                                 *compile_args],
                                 capture_output=True, text=True)
         if result.returncode != 0:
             if not may_fail:

@@ -24,10 +24,16 @@ static void appendPipeline(OpPassManager &pm, StringRef pipeline) {
 
 void mlir::moda::buildGPUKernelPipeline(
     OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
+  // The staged compiler's stages, or the block builders' one pass.
+  StringRef lowering =
+      options.lowering == KernelLowering::TilePrograms
+          ? "convert-moda-to-tile,moda-tile-assign-layouts,"
+            "convert-moda-tile-to-gpu"
+          : "convert-moda-to-gpu";
   appendPipeline(pm, llvm::formatv("canonicalize,"
                                    "moda-select-kernel-config{{target={0}},"
-                                   "convert-moda-to-gpu,canonicalize,cse",
-                                   options.chip.getValue())
+                                   "{1},canonicalize,cse",
+                                   options.chip.getValue(), lowering)
                          .str());
 }
 

@@ -50,6 +50,14 @@ static cl::opt<std::string> features("features", cl::init("+ptx80"),
 static cl::opt<std::string>
     cudaPath("cuda-path", cl::init("/usr/local/cuda"),
              cl::desc("CUDA toolkit (libdevice is linked from it)"));
+static cl::opt<moda::KernelLowering> lowering(
+    "lowering", cl::init(moda::KernelLowering::BlockBuilders),
+    cl::desc("How moda.attention becomes kernels"),
+    cl::values(clEnumValN(moda::KernelLowering::BlockBuilders, "kernel",
+                          "the block builders (convert-moda-to-gpu)"),
+               clEnumValN(moda::KernelLowering::TilePrograms, "tile",
+                          "the staged compiler's tile programs (fma "
+                          "layouts only for now)")));
 static cl::opt<std::string>
     ptxasPath("ptxas", cl::init(""),
               cl::desc("ptxas to assemble cubins with (default: PATH, then "
@@ -210,6 +218,7 @@ int main(int argc, char **argv) {
   options.features = features;
   options.format = "isa";
   options.cudaPath = cudaPath;
+  options.lowering = lowering;
 
   // First half: kernels, whose descriptions become the manifests.
   PassManager kernelPM(&context);

@@ -173,4 +173,49 @@ def ConvertModaTileToHost : Pass<"convert-moda-tile-to-host", "::mlir::ModuleOp"
   ];
 }
 
+def ConvertModaTileToGPU : Pass<"convert-moda-tile-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "lower tile programs to GPU kernels, by layout";
+  let description = [{
+    Every tile program becomes a `gpu.func` kernel in a `gpu.module` of its
+    own (`@<program>_module`, one PTX per kernel) with `num_warps * 32`
+    threads and the program's `moda.kernel` description (the manifest's
+    source), and every `moda_tile.launch` of it a `gpu.launch_func`. The
+    products' layout (`moda-tile-assign-layouts`) decides what each thread
+    runs; one file per layout:
+
+    * `fma` (`FmaLayoutToGPU.cpp`): each thread owns rows `thread`,
+      `thread + 32 * num_warps`, ... of the block as vectors in registers;
+      key, value and depth tiles are copied into shared memory by all
+      threads with 16-byte loads between barriers (`VectorCopy.cpp`, buffers
+      planned by `SharedTilePlan.cpp`) and each product is unrolled over the
+      shared tile's rows.
+    * `mma_sync`, `wgmma`: not lowered from tile programs yet; refused with a
+      diagnostic (`convert-moda-to-gpu` builds those kernels).
+
+    ```mlir
+    %k = moda_tile.load %kbuf[%b, %h, %first] end %S extent %S
+        {copy = #moda_tile.copy<kind = vector>, rows = ...} : memref<?xf16> -> tensor<16x64xf16>
+    %s = moda_tile.dot %q, %k, %zeros {layout = #moda_tile.layout<kind = fma, num_warps = 1>,
+        transpose_rhs} : tensor<32x64xf16>, tensor<16x64xf16> -> tensor<32x16xf32>
+    ```
+    Gets transformed to (abridged; 32 threads, one row each):
+    ```mlir
+    gpu.barrier
+    scf.for %i = %c0 to %c4 step %c1 {   // 128 chunks of 8 halves, 32 threads
+      ... vector.load %kbuf[...] : memref<?xf16>, vector<8xf16>
+      vector.store %chunk, %shared[...] : memref<1024xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+    }
+    gpu.barrier
+    %key0 = vector.load %shared[%c0] : memref<1024xf16, #gpu.address_space<workgroup>>, vector<64xf16>
+    %score0 = vector.reduction <add>, %product0, %acc0 : vector<64xf32> into f32
+    ...
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // MODA_CONVERSION_PASSES_TD

@@ -10,6 +10,9 @@
 
 namespace mlir::moda {
 
+/// How moda.attention becomes GPU kernels.
+enum class KernelLowering { BlockBuilders, TilePrograms };
+
 struct GPUBinaryPipelineOptions
     : public PassPipelineOptions<GPUBinaryPipelineOptions> {
   Option<std::string> chip{*this, "chip", llvm::cl::desc("GPU architecture"),
@@ -24,6 +27,17 @@ struct GPUBinaryPipelineOptions
       *this, "cuda-path",
       llvm::cl::desc("CUDA toolkit whose libdevice is linked into kernels"),
       llvm::cl::init("/usr/local/cuda")};
+  Option<KernelLowering> lowering{
+      *this, "lowering",
+      llvm::cl::desc("How moda.attention becomes kernels"),
+      llvm::cl::values(
+          clEnumValN(KernelLowering::BlockBuilders, "kernel",
+                     "the block builders of convert-moda-to-gpu"),
+          clEnumValN(KernelLowering::TilePrograms, "tile",
+                     "the staged compiler: convert-moda-to-tile, "
+                     "moda-tile-assign-layouts, convert-moda-tile-to-gpu "
+                     "(fma layouts only for now)")),
+      llvm::cl::init(KernelLowering::BlockBuilders)};
   Option<std::string> format{*this, "format",
                              llvm::cl::desc("gpu.binary format: isa (PTX), "
                                             "bin (cubin), fatbin"),
@@ -37,7 +51,8 @@ void buildGPUBinaryPipeline(OpPassManager &pm,
                             const GPUBinaryPipelineOptions &options);
 
 /// First half: exact simplifications (an empty depth part is dropped),
-/// kernel configurations, then moda -> gpu.func kernels.
+/// kernel configurations, then moda -> gpu.func kernels, by the lowering
+/// `options.lowering` names.
 void buildGPUKernelPipeline(OpPassManager &pm,
                             const GPUBinaryPipelineOptions &options);
 

@@ -12,6 +12,7 @@
 
 #include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
 #include "moda/Dialect/ModaTile/IR/RowLayout.h"
+#include "moda/Dialect/ModaTile/IR/SoftmaxMath.h"
 #include "moda/Dialect/ModaTile/IR/Visibility.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -81,23 +82,6 @@ Value reduceRows(OpBuilder &b, Location loc, Value tile, double initial,
                    combine(nested, nestedLoc, args[1], args[0]));
              })
       .getResult(0);
-}
-
-/// The exponent base of a row: its max, or 0 while the row has seen only
-/// -inf, so that exp2(-inf - base) is 0 and never NaN.
-Value safeMax(OpBuilder &b, Location loc, Value max) {
-  Value isEmpty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, max,
-                                        f32Constant(b, loc, -INFINITY));
-  return arith::SelectOp::create(b, loc, isEmpty, f32Constant(b, loc, 0.0),
-                                 max);
-}
-
-/// exp2((x - base) * scale).
-Value scaledExp2(OpBuilder &b, Location loc, Value x, Value base,
-                 Value scale) {
-  Value difference = arith::SubFOp::create(b, loc, x, base);
-  return math::Exp2Op::create(
-      b, loc, arith::MulFOp::create(b, loc, difference, scale));
 }
 
 Value toF32(OpBuilder &b, Location loc, Value v) {
@@ -305,8 +289,8 @@ struct SoftmaxUpdateToGenerics : OpRewritePattern<SoftmaxUpdateOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           linalg::YieldOp::create(
               b, l,
-              scaledExp2(b, l, args[0], safeMax(b, l, args[1]),
-                         f32Constant(b, l, exp2Scale)));
+              buildScaledExp2(b, l, args[0], buildSafeMax(b, l, args[1]),
+                              exp2Scale));
         });
     Value rescale = generic(
         rewriter, loc, rowType, {op.getMax(), newMax},
@@ -314,8 +298,8 @@ struct SoftmaxUpdateToGenerics : OpRewritePattern<SoftmaxUpdateOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           linalg::YieldOp::create(
               b, l,
-              scaledExp2(b, l, args[0], safeMax(b, l, args[1]),
-                         f32Constant(b, l, exp2Scale)));
+              buildScaledExp2(b, l, args[0], buildSafeMax(b, l, args[1]),
+                              exp2Scale));
         });
     Value tileSum = reduceRows(
         rewriter, loc, probs, 0.0,
@@ -361,38 +345,22 @@ struct FinalizeToGenerics : OpRewritePattern<FinalizeOp> {
     Location loc = op.getLoc();
     RankedTensorType outType = op.getOut().getType();
     Type outElement = outType.getElementType();
-    double lseScale = op.getExp2Scale().convertToDouble() * M_LN2;
+    double exp2Scale = op.getExp2Scale().convertToDouble();
     AffineMap rowIdentity = AffineMap::getMultiDimIdentityMap(1, ctx);
-    auto sawSomething = [](OpBuilder &b, Location l, Value sum) {
-      return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, sum,
-                                   f32Constant(b, l, 0.0));
-    };
     Value out = generic(
         rewriter, loc, outType, {op.getAcc(), op.getSum()},
         {tileMap(ctx), rowMap(ctx)}, tileMap(ctx),
         {IteratorType::parallel, IteratorType::parallel},
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value normalized = arith::DivFOp::create(b, l, args[0], args[1]);
-          Value value = arith::SelectOp::create(
-              b, l, sawSomething(b, l, args[1]), normalized,
-              f32Constant(b, l, 0.0));
-          if (!outElement.isF32())
-            value = arith::TruncFOp::create(b, l, outElement, value);
-          linalg::YieldOp::create(b, l, value);
+          linalg::YieldOp::create(
+              b, l, buildNormalizedOutput(b, l, args[0], args[1], outElement));
         });
     Value lse = generic(
         rewriter, loc, op.getLse().getType(), {op.getMax(), op.getSum()},
         {rowIdentity, rowIdentity}, rowIdentity, {IteratorType::parallel},
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value logSumExp = arith::AddFOp::create(
-              b, l,
-              arith::MulFOp::create(b, l, args[0], f32Constant(b, l, lseScale)),
-              math::LogOp::create(b, l, args[1]));
           linalg::YieldOp::create(
-              b, l,
-              arith::SelectOp::create(b, l, sawSomething(b, l, args[1]),
-                                      logSumExp, f32Constant(b, l, -INFINITY))
-                  .getResult());
+              b, l, buildLogSumExp(b, l, args[0], args[1], exp2Scale));
         });
     rewriter.replaceOp(op, {out, lse});
     return success();

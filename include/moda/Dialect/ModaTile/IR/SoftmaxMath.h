@@ -1,0 +1,37 @@
+//===- SoftmaxMath.h - the online softmax's arithmetic, written once -*- C++ -*-===//
+//
+// The formulas of moda_tile.softmax_update and moda_tile.finalize, for
+// every lowering: each builder works on f32 scalars and on vectors of f32
+// alike (the host applies them per element inside linalg.generic, the GPU
+// to a thread's rows as vectors).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_DIALECT_MODATILE_IR_SOFTMAXMATH_H
+#define MODA_DIALECT_MODATILE_IR_SOFTMAXMATH_H
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::moda::tile {
+
+/// The exponent base of a row: its max, or 0 while the row has seen only
+/// -inf, so that exp2((x - base) * c) is 0 for x = -inf and never NaN.
+Value buildSafeMax(OpBuilder &b, Location loc, Value max);
+
+/// exp2((x - base) * exp2Scale), `base` a safe max of x's shape.
+Value buildScaledExp2(OpBuilder &b, Location loc, Value x, Value base,
+                      double exp2Scale);
+
+/// The output row: acc / sum, or 0 where the row saw nothing (sum = 0),
+/// truncated to `elementType`.
+Value buildNormalizedOutput(OpBuilder &b, Location loc, Value acc, Value sum,
+                            Type elementType);
+
+/// The natural-log log-sum-exp of the scaled logits,
+/// max * exp2Scale * ln(2) + ln(sum), or -inf where the row saw nothing.
+Value buildLogSumExp(OpBuilder &b, Location loc, Value max, Value sum,
+                     double exp2Scale);
+
+} // namespace mlir::moda::tile
+
+#endif // MODA_DIALECT_MODATILE_IR_SOFTMAXMATH_H

@@ -1,0 +1,138 @@
+//===- ConvertModaTileToGPU.cpp - tile programs as GPU kernels ------------===//
+//
+// Each tile program becomes a gpu.func in a gpu.module of its own (one PTX
+// per kernel, as convert-moda-to-gpu makes them), its launches
+// gpu.launch_func. What each thread runs depends on the layout the
+// products carry: one file per layout (FmaLayoutToGPU.cpp; the tensor-core
+// layouts are not lowered from tile programs yet and are refused with a
+// diagnostic).
+//
+//===----------------------------------------------------------------------===//
+
+#include "FmaLayoutToGPU.h"
+#include "SharedTilePlan.h"
+
+#include "../ModaToGPU/KernelFunction.h"
+
+#include "moda/Conversion/Passes.h"
+#include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+namespace mlir::moda {
+#define GEN_PASS_DEF_CONVERTMODATILETOGPU
+#include "moda/Conversion/Passes.h.inc"
+} // namespace mlir::moda
+
+using namespace mlir;
+using namespace mlir::moda;
+using namespace mlir::moda::tile;
+
+namespace {
+
+/// The one layout all products of `program` carry.
+FailureOr<LayoutAttr> getProgramLayout(func::FuncOp program) {
+  LayoutAttr layout;
+  WalkResult walk = program.walk([&](DotOp dot) {
+    if (!dot.getLayoutAttr()) {
+      dot.emitOpError("has no layout; run -moda-tile-assign-layouts before "
+                      "lowering tile programs to the GPU");
+      return WalkResult::interrupt();
+    }
+    if (layout && dot.getLayoutAttr() != layout) {
+      dot.emitOpError() << "has layout " << dot.getLayoutAttr()
+                        << " but another product of the program has "
+                        << layout;
+      return WalkResult::interrupt();
+    }
+    layout = dot.getLayoutAttr();
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  if (!layout)
+    return program.emitOpError("is a tile program without products");
+  return layout;
+}
+
+struct ConvertModaTileToGPUPass
+    : mlir::moda::impl::ConvertModaTileToGPUBase<ConvertModaTileToGPUPass> {
+  void runOnOperation() override;
+
+private:
+  FailureOr<gpu::GPUFuncOp> buildKernel(func::FuncOp program);
+};
+
+FailureOr<gpu::GPUFuncOp>
+ConvertModaTileToGPUPass::buildKernel(func::FuncOp program) {
+  FailureOr<LayoutAttr> layout = getProgramLayout(program);
+  if (failed(layout))
+    return failure();
+  if (layout->getKind() != MmaKind::Fma)
+    return program.emitOpError()
+           << "has layout " << *layout
+           << ", which has no GPU lowering from tile programs yet (only "
+              "fma); convert-moda-to-gpu builds such kernels";
+
+  MLIRContext *ctx = &getContext();
+  ModuleOp module = getOperation();
+  OpBuilder moduleBuilder = OpBuilder::atBlockEnd(module.getBody());
+  auto kernels = gpu::GPUModuleOp::create(
+      moduleBuilder, program.getLoc(), (program.getName() + "_module").str());
+  SymbolTable(module).insert(kernels);
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  SharedTilePlan plan = SharedTilePlan::plan(program, workgroup);
+  int64_t numThreads = layout->getNumWarps() * 32;
+  auto description =
+      program->getAttrOfType<DictionaryAttr>(kKernelDescriptionAttrName);
+  if (!description)
+    return program.emitOpError() << "has no " << kKernelDescriptionAttrName
+                                 << " description for its manifest";
+  gpu::GPUFuncOp kernel = createKernelFunction(
+      kernels, program.getName(), program.getFunctionType().getInputs(),
+      plan.bufferTypes, numThreads, description);
+  if (failed(buildFmaLayoutKernel(program, kernel, plan, numThreads)))
+    return failure();
+  return kernel;
+}
+
+void ConvertModaTileToGPUPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  SmallVector<func::FuncOp> programs;
+  for (auto function : module.getOps<func::FuncOp>())
+    if (function->hasAttr(kProgramAttrName))
+      programs.push_back(function);
+  if (programs.empty())
+    return;
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  UnitAttr::get(&getContext()));
+
+  llvm::StringMap<gpu::GPUFuncOp> kernels;
+  for (func::FuncOp program : programs) {
+    FailureOr<gpu::GPUFuncOp> kernel = buildKernel(program);
+    if (failed(kernel))
+      return signalPassFailure();
+    kernels[program.getName()] = *kernel;
+  }
+  SmallVector<LaunchOp> launches;
+  module.walk([&](LaunchOp launch) { launches.push_back(launch); });
+  for (LaunchOp launch : launches) {
+    gpu::GPUFuncOp kernel = kernels.lookup(launch.getProgram());
+    OpBuilder b(launch);
+    Value one = arith::ConstantIndexOp::create(b, launch.getLoc(), 1);
+    auto blockSize = kernel.getKnownBlockSizeAttr().asArrayRef();
+    Value threads =
+        arith::ConstantIndexOp::create(b, launch.getLoc(), blockSize[0]);
+    gpu::LaunchFuncOp::create(
+        b, launch.getLoc(), kernel,
+        {launch.getGridX(), launch.getGridY(), launch.getGridZ()},
+        {threads, one, one}, /*dynamicSharedMemorySize=*/Value(),
+        launch.getArguments());
+    launch.erase();
+  }
+  for (func::FuncOp program : programs)
+    program.erase();
+}
+
+} // namespace

@@ -1,0 +1,71 @@
+//===- SoftmaxMath.cpp - the online softmax's arithmetic, written once ----===//
+
+#include "moda/Dialect/ModaTile/IR/SoftmaxMath.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::moda::tile;
+
+/// A constant of `like`'s type (f32, or a vector of f32) holding `value`.
+static Value constantLike(OpBuilder &b, Location loc, Value like,
+                          double value) {
+  Type type = like.getType();
+  FloatAttr scalar = b.getF32FloatAttr(value);
+  if (auto vector = dyn_cast<VectorType>(type))
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(vector, scalar));
+  return arith::ConstantOp::create(b, loc, scalar);
+}
+
+/// Where the row saw something: sum > 0.
+static Value sawSomething(OpBuilder &b, Location loc, Value sum) {
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum,
+                               constantLike(b, loc, sum, 0.0));
+}
+
+Value mlir::moda::tile::buildSafeMax(OpBuilder &b, Location loc, Value max) {
+  Value isEmpty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, max,
+                                        constantLike(b, loc, max, -INFINITY));
+  return arith::SelectOp::create(b, loc, isEmpty,
+                                 constantLike(b, loc, max, 0.0), max);
+}
+
+Value mlir::moda::tile::buildScaledExp2(OpBuilder &b, Location loc, Value x,
+                                        Value base, double exp2Scale) {
+  Value difference = arith::SubFOp::create(b, loc, x, base);
+  return math::Exp2Op::create(
+      b, loc,
+      arith::MulFOp::create(b, loc, difference,
+                            constantLike(b, loc, x, exp2Scale)));
+}
+
+Value mlir::moda::tile::buildNormalizedOutput(OpBuilder &b, Location loc,
+                                              Value acc, Value sum,
+                                              Type elementType) {
+  Value normalized = arith::DivFOp::create(b, loc, acc, sum);
+  Value value = arith::SelectOp::create(b, loc, sawSomething(b, loc, sum),
+                                        normalized,
+                                        constantLike(b, loc, acc, 0.0));
+  if (elementType.isF32())
+    return value;
+  Type type = elementType;
+  if (auto vector = dyn_cast<VectorType>(acc.getType()))
+    type = vector.clone(elementType);
+  return arith::TruncFOp::create(b, loc, type, value);
+}
+
+Value mlir::moda::tile::buildLogSumExp(OpBuilder &b, Location loc, Value max,
+                                       Value sum, double exp2Scale) {
+  Value logSumExp = arith::AddFOp::create(
+      b, loc,
+      arith::MulFOp::create(b, loc, max,
+                            constantLike(b, loc, max, exp2Scale * M_LN2)),
+      math::LogOp::create(b, loc, sum));
+  return arith::SelectOp::create(b, loc, sawSomething(b, loc, sum), logSumExp,
+                                 constantLike(b, loc, max, -INFINITY));
+}
