@@ -10,6 +10,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace moda::runtime {
 
 const char *symbolName(int symbol) {
@@ -37,20 +41,56 @@ int Manifest::findTensor(const std::string &name) const {
   return -1;
 }
 
-Error readFile(const std::string &path, std::string &contents) {
-  FILE *file = std::fopen(path.c_str(), "rb");
-  if (!file)
+Error readFile(const std::string &path, size_t maxBytes, const char *what,
+               std::string &contents) {
+  contents.clear();
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then
+  // refuses it like any other file that is not regular.
+  int descriptor = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (descriptor < 0)
     return makeError(MODA_ERROR_IO, "cannot open '%s': %s", path.c_str(),
                      std::strerror(errno));
-  contents.clear();
+  struct FileCloser {
+    int descriptor;
+    ~FileCloser() { close(descriptor); }
+  } closer{descriptor};
+  struct stat status;
+  if (fstat(descriptor, &status) != 0)
+    return makeError(MODA_ERROR_IO, "cannot read '%s': %s", path.c_str(),
+                     std::strerror(errno));
+  if (!S_ISREG(status.st_mode))
+    return makeError(MODA_ERROR_IO, "cannot read '%s': not a regular file",
+                     path.c_str());
+  auto tooLarge = [&] {
+    return makeError(MODA_ERROR_IO,
+                     "cannot read '%s': larger than %zu bytes, the most a %s "
+                     "may have",
+                     path.c_str(), maxBytes, what);
+  };
+  if (static_cast<unsigned long long>(status.st_size) > maxBytes)
+    return tooLarge();
+  // The size may change between fstat and the reads (a file being
+  // written): the reads stop as soon as they pass the limit.
+  contents.resize(static_cast<size_t>(status.st_size));
+  size_t length = 0;
   char buffer[1 << 16];
-  size_t count;
-  while ((count = std::fread(buffer, 1, sizeof buffer, file)) > 0)
-    contents.append(buffer, count);
-  bool readFailed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (readFailed)
-    return makeError(MODA_ERROR_IO, "cannot read '%s'", path.c_str());
+  while (true) {
+    ssize_t count = read(descriptor, buffer, sizeof buffer);
+    if (count < 0 && errno == EINTR)
+      continue;
+    if (count < 0)
+      return makeError(MODA_ERROR_IO, "cannot read '%s': %s", path.c_str(),
+                       std::strerror(errno));
+    if (count == 0)
+      break;
+    if (static_cast<size_t>(count) > maxBytes - length)
+      return tooLarge();
+    if (length + static_cast<size_t>(count) > contents.size())
+      contents.resize(length + static_cast<size_t>(count));
+    std::memcpy(&contents[length], buffer, static_cast<size_t>(count));
+    length += static_cast<size_t>(count);
+  }
+  contents.resize(length);
   return Error();
 }
 
@@ -714,7 +754,7 @@ Error parseManifest(const std::string &text, const std::string &directory,
 
 Error readManifest(const std::string &path, Manifest &manifest) {
   std::string text;
-  Error error = readFile(path, text);
+  Error error = readFile(path, kMaxManifestBytes, "manifest", text);
   if (error.failed())
     return error;
   size_t slash = path.find_last_of('/');

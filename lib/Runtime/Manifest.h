@@ -106,8 +106,18 @@ Error parseManifest(const std::string &text, const std::string &directory,
 /// Reads and parses the manifest file at `path`.
 Error readManifest(const std::string &path, Manifest &manifest);
 
-/// Reads a whole file (binary). Used for manifests and modules alike.
-Error readFile(const std::string &path, std::string &contents);
+/// The most bytes the runtime reads from a manifest (a real one has a few
+/// KiB) and from a PTX or cubin file (a few MiB): a bigger file is refused
+/// before it is read, so that a wrong path cannot exhaust memory.
+constexpr size_t kMaxManifestBytes = size_t(1) << 20;
+constexpr size_t kMaxModuleBytes = size_t(256) << 20;
+
+/// Reads the whole regular file at `path` (binary). Anything else (a
+/// device such as /dev/zero, a FIFO, a directory) and a file of more than
+/// `maxBytes` bytes are MODA_ERROR_IO; `what` ("manifest", "PTX", "cubin")
+/// names the kind of file in that message.
+Error readFile(const std::string &path, size_t maxBytes, const char *what,
+               std::string &contents);
 
 } // namespace moda::runtime
 

@@ -64,7 +64,7 @@ Error loadImage(const CudaDriver &driver, const std::string &image, bool isPtx,
 Error loadCached(const CudaDriver &driver, CUcontext context,
                  const std::string &path, bool isPtx, CUmodule &module) {
   std::string image;
-  Error error = readFile(path, image);
+  Error error = readFile(path, kMaxModuleBytes, isPtx ? "PTX" : "cubin", image);
   if (error.failed())
     return error;
   CacheKey key{context, absolutePath(path), hashContents(image)};
