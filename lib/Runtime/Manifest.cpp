@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 
 #include <fcntl.h>
@@ -91,6 +93,28 @@ Error readFile(const std::string &path, size_t maxBytes, const char *what,
     length += static_cast<size_t>(count);
   }
   contents.resize(length);
+  return Error();
+}
+
+Error resolveArtifactPath(const Manifest &manifest, const std::string &file,
+                          std::string &resolved) {
+  char buffer[PATH_MAX];
+  if (!realpath(manifest.directory.c_str(), buffer))
+    return makeError(MODA_ERROR_IO, "cannot resolve the manifest's folder "
+                                    "'%s': %s",
+                     manifest.directory.c_str(), std::strerror(errno));
+  std::string folder = buffer;
+  std::string path = manifest.directory + "/" + file;
+  if (!realpath(path.c_str(), buffer))
+    return makeError(MODA_ERROR_IO, "cannot open '%s': %s", path.c_str(),
+                     std::strerror(errno));
+  resolved = buffer;
+  std::string prefix = folder.back() == '/' ? folder : folder + "/";
+  if (resolved.compare(0, prefix.size(), prefix) != 0)
+    return makeError(MODA_ERROR_MANIFEST,
+                     "'%s' resolves to '%s', outside the manifest's folder "
+                     "'%s'",
+                     path.c_str(), resolved.c_str(), folder.c_str());
   return Error();
 }
 
@@ -271,9 +295,32 @@ private:
     if (!error.failed() && manifest.entry.empty())
       failOnce(error, "field \"kernel\" must not be empty");
     fields.string("ptx", manifest.ptxFile);
-    if (fields.has("cubin")) // optional: absent when ptxas was not found
+    checkArtifactName("ptx", manifest.ptxFile);
+    if (fields.has("cubin")) { // optional: absent when ptxas was not found
       fields.string("cubin", manifest.cubinFile);
+      checkArtifactName("cubin", manifest.cubinFile);
+    }
     fields.string("target", manifest.target);
+  }
+
+  /// The artifacts live next to the manifest (moda-compile writes bare
+  /// file names): an absolute path or a ".." would let a manifest make the
+  /// runtime read any file. (Symbolic links are resolved at load time, by
+  /// resolveArtifactPath.)
+  void checkArtifactName(const char *field, const std::string &file) {
+    if (error.failed())
+      return;
+    bool escapes = file.empty() || file[0] == '/' ||
+                   file.find('\0') != std::string::npos;
+    for (size_t start = 0; !escapes && start <= file.size();) {
+      size_t end = std::min(file.find('/', start), file.size());
+      escapes = file.compare(start, end - start, "..") == 0;
+      start = end + 1;
+    }
+    if (escapes)
+      failOnce(error, "field \"%s\" must name a file inside the manifest's "
+                      "folder (a relative path without \"..\"), not \"%s\"",
+               field, file.c_str());
   }
 
   void parseVariant(FieldReader &fields) {

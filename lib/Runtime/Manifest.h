@@ -62,7 +62,8 @@ struct Launch {
 };
 
 struct Manifest {
-  std::string directory; // where the manifest lives; ptx/cubin are relative
+  /// The manifest's folder: "ptx" and "cubin" are paths inside it.
+  std::string directory;
   std::string entry;
   std::string ptxFile;
   std::string cubinFile; // empty when absent
@@ -105,6 +106,13 @@ Error parseManifest(const std::string &text, const std::string &directory,
 
 /// Reads and parses the manifest file at `path`.
 Error readManifest(const std::string &path, Manifest &manifest);
+
+/// The file a manifest's "ptx" or "cubin" names: `file` relative to the
+/// manifest's folder, with every symbolic link resolved. A path that
+/// resolves outside that folder is MODA_ERROR_MANIFEST; one that does not
+/// exist, MODA_ERROR_IO.
+Error resolveArtifactPath(const Manifest &manifest, const std::string &file,
+                          std::string &resolved);
 
 /// The most bytes the runtime reads from a manifest (a real one has a few
 /// KiB) and from a PTX or cubin file (a few MiB): a bigger file is refused

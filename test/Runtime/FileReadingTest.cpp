@@ -1,8 +1,9 @@
-//===- FileReadingTest.cpp - bounded reads of manifests and modules -------===//
+//===- FileReadingTest.cpp - what files the runtime reads -----------------===//
 //
 // The runtime reads only regular files, and at most kMaxManifestBytes of a
 // manifest (kMaxModuleBytes of a PTX or cubin): a path naming a device, a
-// FIFO or a huge file is an error, never an unbounded read.
+// FIFO or a huge file is an error, never an unbounded read. A manifest's
+// PTX and cubin must resolve, links followed, inside the manifest's folder.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +13,9 @@
 #include "moda/Runtime/moda_runtime.h"
 
 #include <gtest/gtest.h>
+
+#include <climits>
+#include <cstdlib>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -82,6 +86,68 @@ TEST(FileReading, BinaryContentsArePreserved) {
   std::string contents;
   ASSERT_FALSE(readFile(path, kMaxModuleBytes, "cubin", contents).failed());
   EXPECT_EQ(contents, bytes);
+}
+
+/// A fresh folder in the test temp directory: <temp>/moda_runtime_test_<name>.
+std::string makeFolder(const std::string &name) {
+  std::string path = ::testing::TempDir() + "moda_runtime_test_" + name;
+  std::string command = "rm -rf '" + path + "' && mkdir -p '" + path + "'";
+  EXPECT_EQ(std::system(command.c_str()), 0);
+  return path;
+}
+
+TEST(ArtifactPath, ResolvesInsideTheManifestsFolder) {
+  std::string folder = makeFolder("artifacts_inside");
+  ASSERT_EQ(std::system(("mkdir '" + folder + "/sub' && touch '" + folder +
+                         "/sub/k.ptx' && ln -s sub/k.ptx '" + folder +
+                         "/link.ptx'")
+                            .c_str()),
+            0);
+  Manifest manifest;
+  manifest.directory = folder;
+  std::string resolved;
+  char real[PATH_MAX];
+  ASSERT_NE(realpath(folder.c_str(), real), nullptr);
+  // A link that stays inside the folder is followed.
+  Error error = resolveArtifactPath(manifest, "link.ptx", resolved);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(resolved, std::string(real) + "/sub/k.ptx");
+  error = resolveArtifactPath(manifest, "missing.ptx", resolved);
+  EXPECT_EQ(error.status, MODA_ERROR_IO);
+  EXPECT_EQ(error.message, "cannot open '" + folder +
+                               "/missing.ptx': No such file or directory");
+}
+
+TEST(ArtifactPath, ASymbolicLinkOutOfTheFolderIsRefused) {
+  std::string folder = makeFolder("artifacts_escape");
+  std::string outside = writeTempFile("outside.ptx", "secret");
+  ASSERT_EQ(symlink(outside.c_str(), (folder + "/k.ptx").c_str()), 0);
+  ASSERT_EQ(symlink("/", (folder + "/root").c_str()), 0);
+  Manifest manifest;
+  manifest.directory = folder;
+  std::string resolved;
+  char real[PATH_MAX], realOutside[PATH_MAX];
+  ASSERT_NE(realpath(folder.c_str(), real), nullptr);
+  ASSERT_NE(realpath(outside.c_str(), realOutside), nullptr);
+  Error error = resolveArtifactPath(manifest, "k.ptx", resolved);
+  EXPECT_EQ(error.status, MODA_ERROR_MANIFEST);
+  EXPECT_EQ(error.message, "'" + folder + "/k.ptx' resolves to '" +
+                               realOutside +
+                               "', outside the manifest's folder '" + real +
+                               "'");
+  error = resolveArtifactPath(manifest, "root/etc/passwd", resolved);
+  EXPECT_EQ(error.status, MODA_ERROR_MANIFEST);
+  // A folder that is a prefix of the real one's name is not inside it.
+  std::string sibling = folder + "_sibling";
+  ASSERT_EQ(std::system(("rm -rf '" + sibling + "' && mkdir '" + sibling +
+                         "' && touch '" + sibling + "/k.ptx'")
+                            .c_str()),
+            0);
+  ASSERT_EQ(symlink((sibling + "/k.ptx").c_str(),
+                    (folder + "/sibling.ptx").c_str()),
+            0);
+  error = resolveArtifactPath(manifest, "sibling.ptx", resolved);
+  EXPECT_EQ(error.status, MODA_ERROR_MANIFEST) << error.message;
 }
 
 } // namespace

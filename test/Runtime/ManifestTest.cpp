@@ -69,6 +69,32 @@ TEST(Manifest, CubinIsOptional) {
   EXPECT_TRUE(m.cubinFile.empty());
 }
 
+TEST(Manifest, ArtifactsMustBeInsideTheManifestsFolder) {
+  const std::string ptx = "\"ptx\": \"moda_attention_0.ptx\"";
+  EXPECT_EQ(errorAfter(ptx, "\"ptx\": \"/etc/passwd\""),
+            "field \"ptx\" must name a file inside the manifest's folder (a "
+            "relative path without \"..\"), not \"/etc/passwd\"");
+  for (const char *escape : {"../k.ptx", "sub/../../k.ptx", "..", "a/..", ""})
+    EXPECT_NE(errorAfter(ptx, std::string("\"ptx\": \"") + escape + "\"")
+                  .find("must name a file inside the manifest's folder"),
+              std::string::npos)
+        << escape;
+  // A NUL would cut the path short where the runtime opens it.
+  EXPECT_NE(errorAfter(ptx, "\"ptx\": \"k.ptx\\u0000/../../x\"")
+                .find("must name a file inside"),
+            std::string::npos);
+  EXPECT_EQ(errorAfter("\"cubin\": \"moda_attention_0.cubin\"",
+                       "\"cubin\": \"../../lib/x.cubin\""),
+            "field \"cubin\" must name a file inside the manifest's folder (a "
+            "relative path without \"..\"), not \"../../lib/x.cubin\"");
+  // Names that merely contain dots, and subfolders, are fine.
+  Manifest m;
+  Error error = parseManifest(
+      replaceOnce(exampleManifest(), ptx, "\"ptx\": \"sub/..k/k..ptx\""), ".", m);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(m.ptxFile, "sub/..k/k..ptx");
+}
+
 TEST(Manifest, FixedSizesAndStaticDimensions) {
   Manifest m;
   std::string text = replaceOnce(exampleManifest(), "\"T\": null", "\"T\": 128");
