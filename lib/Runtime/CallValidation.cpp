@@ -2,6 +2,8 @@
 
 #include "CallValidation.h"
 
+#include "Checked.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -20,7 +22,7 @@ std::string listTensorNames(const Manifest &manifest) {
   return names;
 }
 
-size_t elementSize(moda_dtype dtype) { return dtype == MODA_F32 ? 4 : 2; }
+int64_t elementSize(moda_dtype dtype) { return dtype == MODA_F32 ? 4 : 2; }
 
 /// Where a size symbol got its value, for messages about contradictions.
 struct Binding {
@@ -104,13 +106,14 @@ private:
       Error error = checkDimension(spec, d, tensor.shape[d]);
       if (error.failed())
         return error;
-      if (tensor.shape[d] != 0 &&
-          elements > std::numeric_limits<int64_t>::max() /
-                         static_cast<int64_t>(elementSize(spec.dtype)) /
-                         tensor.shape[d])
+      if (!checkedMultiply(elements, tensor.shape[d], elements))
         return makeError(MODA_ERROR_SHAPE, "tensor %s is too large", name);
-      elements *= tensor.shape[d];
     }
+    // Its size in bytes must be representable too (the kernel indexes it
+    // with 64-bit byte offsets).
+    int64_t bytes;
+    if (!checkedMultiply(elements, elementSize(spec.dtype), bytes))
+      return makeError(MODA_ERROR_SHAPE, "tensor %s is too large", name);
     elementCounts.push_back(elements);
     Error error = checkStrides(spec, tensor);
     if (error.failed())
@@ -191,6 +194,7 @@ private:
                          spec.name.c_str(), d, spec.shape[d].label,
                          static_cast<long long>(tensor.strides[d]),
                          static_cast<long long>(expected));
+      // Bounded by the element count, which checkTensor checked.
       expected *= tensor.shape[d];
     }
     return Error();
@@ -241,17 +245,16 @@ private:
       const GridDimension &formula = launch.grid[i];
       int64_t extent = formula.constant;
       if (formula.symbol >= 0) {
-        int64_t size = plan.sizes[formula.symbol];
-        if (formula.times >= 0) {
-          int64_t times = plan.sizes[formula.times];
-          if (times != 0 && size > std::numeric_limits<int64_t>::max() / times)
-            return makeError(MODA_ERROR_SHAPE, "grid dimension %zu overflows", i);
-          size *= times;
-        }
-        if (size > std::numeric_limits<int64_t>::max() / formula.multiplier)
-          return makeError(MODA_ERROR_SHAPE, "grid dimension %zu overflows", i);
-        extent = (size * formula.multiplier + formula.divisor - 1) /
-                 formula.divisor;
+        int64_t numerator = plan.sizes[formula.symbol];
+        if ((formula.times >= 0 &&
+             !checkedMultiply(numerator, plan.sizes[formula.times],
+                              numerator)) ||
+            !checkedMultiply(numerator, formula.multiplier, numerator))
+          return makeError(MODA_ERROR_SHAPE,
+                           "grid dimension %zu of kernel %s overflows 64 "
+                           "bits; the sizes are too large for this kernel",
+                           i, launch.entry.c_str());
+        extent = ceilDivide(numerator, formula.divisor);
       }
       int64_t limit = i == 0 ? kMaxGridX : kMaxGridYZ;
       if (extent > limit)

@@ -2,6 +2,7 @@
 
 #include "Manifest.h"
 
+#include "Checked.h"
 #include "Json.h"
 
 #include <algorithm>
@@ -192,9 +193,10 @@ public:
       out = value->boolean;
   }
 
-  void integer(const char *key, int64_t &out, int64_t minimum) {
+  void integer(const char *key, int64_t &out, int64_t minimum,
+               int64_t maximum = INT64_MAX) {
     if (const JsonValue *value = require(key, JsonValue::Kind::Number))
-      checkInteger(*value, fieldPath(key), out, minimum);
+      checkInteger(*value, fieldPath(key), out, minimum, maximum);
   }
 
   void number(const char *key, double &out) {
@@ -203,7 +205,8 @@ public:
   }
 
   bool checkInteger(const JsonValue &value, const std::string &where,
-                    int64_t &out, int64_t minimum) {
+                    int64_t &out, int64_t minimum,
+                    int64_t maximum = INT64_MAX) {
     if (error.failed())
       return false;
     if (!value.isNumber() || !value.isInteger) {
@@ -214,6 +217,12 @@ public:
       failOnce(error, "field \"%s\" must be >= %lld, not %lld", where.c_str(),
            static_cast<long long>(minimum),
            static_cast<long long>(value.integer));
+      return false;
+    }
+    if (value.integer > maximum) {
+      failOnce(error, "field \"%s\" must be <= %lld, not %lld", where.c_str(),
+               static_cast<long long>(maximum),
+               static_cast<long long>(value.integer));
       return false;
     }
     out = value.integer;
@@ -267,6 +276,9 @@ public:
     }
     if (error.failed() || manifest.launches.empty())
       return;
+    for (size_t i = 0; i < manifest.launches.size() && !error.failed(); ++i)
+      checkGrid(manifest.launches[i],
+                manifest.isGrad() ? formatString("launches[%zu].", i) : "");
     const Launch &first = manifest.launches.front();
     manifest.grid = first.grid;
     manifest.block = first.block;
@@ -343,6 +355,13 @@ private:
              "depth_only)",
              visibility.c_str());
     }
+    // The causal mask is over sequence keys (docs/semantics.md); the
+    // compiler's verifier rejects it without them, so such a manifest was
+    // not written by moda-compile.
+    if (!error.failed() && manifest.causal &&
+        manifest.visibility == MODA_VISIBILITY_DEPTH_ONLY)
+      failOnce(error, "causal needs sequence keys; a depth_only manifest "
+                      "cannot be causal");
     fields.integer("chunk_size", manifest.chunkSize, 0);
     if (!error.failed() && manifest.visibility == MODA_VISIBILITY_CHUNK &&
         manifest.chunkSize < 1)
@@ -362,7 +381,8 @@ private:
     fields.integer("block_m", manifest.blockM, 1);
     fields.integer("block_n", manifest.blockN, 1);
     fields.integer("block_depth", manifest.blockDepth, 0);
-    fields.integer("num_warps", manifest.numWarps, 1);
+    // A block has at most 1024 threads.
+    fields.integer("num_warps", manifest.numWarps, 1, 1024 / 32);
     fields.integer("num_stages", manifest.numStages, 1);
     fields.string("mma", manifest.mma);
   }
@@ -753,6 +773,95 @@ private:
     }
   }
 
+  /// How docs/artifacts.md writes a grid dimension: "2", "B",
+  /// "ceil(T * 4 / 128)", "ceil(T * L * 1 / 64)".
+  static std::string render(const GridDimension &dimension) {
+    if (dimension.symbol < 0)
+      return formatString("%lld", static_cast<long long>(dimension.constant));
+    std::string symbols = symbolName(dimension.symbol);
+    if (dimension.times >= 0)
+      symbols += std::string(" * ") + symbolName(dimension.times);
+    if (dimension.times < 0 && dimension.multiplier == 1 &&
+        dimension.divisor == 1)
+      return symbols;
+    return formatString("ceil(%s * %lld / %lld)", symbols.c_str(),
+                        static_cast<long long>(dimension.multiplier),
+                        static_cast<long long>(dimension.divisor));
+  }
+
+  static bool sameFormula(const GridDimension &a, const GridDimension &b) {
+    return a.symbol == b.symbol && a.times == b.times &&
+           a.constant == b.constant && a.multiplier == b.multiplier &&
+           a.divisor == b.divisor;
+  }
+
+  /// Threads sharing one sequence key or depth entry in the backward's dkv
+  /// and d_depth kernels, each holding D / lanes columns: as
+  /// getGradGPULanes (lib/Conversion/ModaToKernel/AttentionGradSpec.cpp)
+  /// chooses it, 4 for D >= 128, 2 for D >= 64, else 1, halved until D is
+  /// a multiple of lanes 16-byte vectors and the block of lanes groups.
+  int64_t gradLanes() const {
+    int64_t vectorWidth = manifest.elementType == MODA_F32 ? 4 : 8;
+    int64_t threads = manifest.numWarps * 32;
+    int64_t lanes = manifest.headDim >= 128 ? 4 : manifest.headDim >= 64 ? 2 : 1;
+    while (lanes > 1 && (manifest.headDim % (lanes * vectorWidth) != 0 ||
+                         threads % lanes != 0))
+      lanes /= 2;
+    return lanes;
+  }
+
+  /// The grid lib/Target/KernelManifest.cpp writes for `launch`, with the
+  /// name docs/artifacts.md gives each dimension:
+  ///   forward, dq:  (ceil(T * G / block_m), Hk, B)
+  ///   dkv:          (ceil(S / slots), Hk, B)
+  ///   d_depth:      (ceil(T * L / slots), Hk, B)
+  /// with G = Hq / Hk and slots = num_warps * 32 / lanes.
+  void expectedGrid(const Launch &launch, std::array<GridDimension, 3> &grid,
+                    std::array<const char *, 3> &meaning) const {
+    GridDimension x;
+    int64_t slots = manifest.numWarps * 32 / gradLanes();
+    if (launch.entry == manifest.entry + "_dkv") {
+      x.symbol = MODA_SYMBOL_S;
+      x.divisor = slots;
+      meaning[0] = "ceil(S / slots)";
+    } else if (launch.entry == manifest.entry + "_d_depth") {
+      x.symbol = MODA_SYMBOL_T;
+      x.times = MODA_SYMBOL_L;
+      x.divisor = slots;
+      meaning[0] = "ceil(T * L / slots)";
+    } else { // the forward and the backward's dq kernel
+      x.symbol = MODA_SYMBOL_T;
+      x.multiplier = manifest.numQueryHeads / manifest.numKvHeads;
+      x.divisor = manifest.blockM;
+      meaning[0] = "ceil(T * G / block_m)";
+    }
+    GridDimension heads;
+    heads.constant = manifest.numKvHeads;
+    meaning[1] = "num_kv_heads";
+    GridDimension batch;
+    batch.symbol = MODA_SYMBOL_B;
+    meaning[2] = "B";
+    grid = {x, heads, batch};
+  }
+
+  /// A grid that differs from the compiler's would launch too few blocks
+  /// (part of the batch, of the heads, of the rows) or too many.
+  void checkGrid(const Launch &launch, const std::string &prefix) {
+    std::array<GridDimension, 3> expected;
+    std::array<const char *, 3> meaning;
+    expectedGrid(launch, expected, meaning);
+    for (size_t i = 0; i < 3; ++i) {
+      if (sameFormula(launch.grid[i], expected[i]))
+        continue;
+      std::string wanted = render(expected[i]);
+      return failOnce(error, "%sgrid[%zu] is %s but the kernel's grid needs "
+                             "%s%s%s",
+                      prefix.c_str(), i, render(launch.grid[i]).c_str(),
+                      meaning[i], wanted == meaning[i] ? "" : " = ",
+                      wanted == meaning[i] ? "" : wanted.c_str());
+    }
+  }
+
   void parseBlock(const JsonValue &block, const std::string &prefix,
                   std::array<unsigned, 3> &out) {
     if (block.elements.size() != 3)
@@ -775,6 +884,7 @@ private:
     if (threads > 1024)
       return failOnce(error, "%sblock has %lld threads; at most 1024 are allowed",
                       prefix.c_str(), static_cast<long long>(threads));
+    // num_warps <= 32 (parseConfig): the product cannot overflow.
     if (out[0] != manifest.numWarps * 32 || out[1] != 1 || out[2] != 1)
       failOnce(error, "%sblock is [%u, %u, %u] but config.num_warps = %lld needs [%lld, 1, "
            "1]",

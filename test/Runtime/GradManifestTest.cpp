@@ -70,11 +70,11 @@ std::string gradManifest() {
               {"symbol": "B", "multiplier": 1, "divisor": 1}],
      "block": [256, 1, 1], "dynamic_shared_memory": 0},
     {"kernel": "moda_attention_grad_0_dkv",
-     "grid": [{"symbol": "S", "multiplier": 1, "divisor": 256}, {"constant": 2},
+     "grid": [{"symbol": "S", "multiplier": 1, "divisor": 128}, {"constant": 2},
               {"symbol": "B", "multiplier": 1, "divisor": 1}],
      "block": [256, 1, 1], "dynamic_shared_memory": 0},
     {"kernel": "moda_attention_grad_0_d_depth",
-     "grid": [{"symbol": "T", "times": "L", "multiplier": 1, "divisor": 256},
+     "grid": [{"symbol": "T", "times": "L", "multiplier": 1, "divisor": 128},
               {"constant": 2}, {"symbol": "B", "multiplier": 1, "divisor": 1}],
      "block": [256, 1, 1], "dynamic_shared_memory": 0}
   ]
@@ -185,11 +185,12 @@ TEST(GradManifest, PlansEveryLaunchWithTheSameParameters) {
   ASSERT_EQ(plan.parameterValues.size(), 14u * 5 + 4);
   EXPECT_EQ(plan.parameterValues[13 * 5], 0x100000u + 13 * 0x100000u); // delta
   ASSERT_EQ(plan.launchGrids.size(), 3u);
-  // dq: ceil(300 * 4 / 128) = 10; dkv: ceil(600 / 256) = 3;
-  // d_depth: ceil(300 * 3 / 256) = 4.
+  // dq: ceil(300 * 4 / 128) = 10; with 256 threads, D = 64 and bf16 two
+  // lanes share a key or depth entry, so a block has 128 slots: dkv:
+  // ceil(600 / 128) = 5; d_depth: ceil(300 * 3 / 128) = 8.
   EXPECT_EQ(plan.launchGrids[0], (std::array<unsigned, 3>{10, 2, 1}));
-  EXPECT_EQ(plan.launchGrids[1], (std::array<unsigned, 3>{3, 2, 1}));
-  EXPECT_EQ(plan.launchGrids[2], (std::array<unsigned, 3>{4, 2, 1}));
+  EXPECT_EQ(plan.launchGrids[1], (std::array<unsigned, 3>{5, 2, 1}));
+  EXPECT_EQ(plan.launchGrids[2], (std::array<unsigned, 3>{8, 2, 1}));
   EXPECT_FALSE(plan.nothingToDo);
 }
 
@@ -206,9 +207,69 @@ TEST(GradManifest, EmptyDepthSkipsItsKernel) {
   EXPECT_EQ(plan.launchGrids[0][0], 10u);
 }
 
+/// `text` with every occurrence of `from` replaced by `to`.
+std::string replaceAll(std::string text, const std::string &from,
+                       const std::string &to) {
+  for (size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+TEST(GradManifest, DkvAndDDepthGridsDivideBySlots) {
+  EXPECT_EQ(errorAfter("{\"symbol\": \"S\", \"multiplier\": 1, \"divisor\": 128}",
+                       "{\"symbol\": \"S\", \"multiplier\": 1, \"divisor\": 256}"),
+            "launches[1].grid[0] is ceil(S * 1 / 256) but the kernel's grid "
+            "needs ceil(S / slots) = ceil(S * 1 / 128)");
+  EXPECT_EQ(errorAfter("\"times\": \"L\", \"multiplier\": 1, \"divisor\": 128",
+                       "\"multiplier\": 1, \"divisor\": 128"),
+            "launches[2].grid[0] is ceil(T * 1 / 128) but the kernel's grid "
+            "needs ceil(T * L / slots) = ceil(T * L * 1 / 128)");
+  EXPECT_EQ(errorAfter("{\"symbol\": \"T\", \"multiplier\": 4, \"divisor\": 128}, {\"constant\": 2}",
+                       "{\"symbol\": \"T\", \"multiplier\": 4, \"divisor\": 128}, {\"constant\": 8}"),
+            "launches[0].grid[1] is 8 but the kernel's grid needs "
+            "num_kv_heads = 2");
+}
+
+TEST(GradManifest, SlotsFollowTheHeadDimAndElementType) {
+  // slots = 256 threads / lanes; lanes as the compiler chooses them
+  // (AttentionGradSpec.cpp's getGradGPULanes).
+  struct Case {
+    const char *headDim, *dtype;
+    int64_t slots;
+  } cases[] = {
+      {"32", "bf16", 256},  // D < 64: one lane
+      {"128", "bf16", 64},  // D >= 128: four lanes of 32 columns
+      {"72", "bf16", 256},  // 72 is not a multiple of 2 lanes * 8 elements
+      {"64", "f32", 128},   // two lanes of 8 f32 (2 vectors of 4)
+      {"96", "f32", 128},   // 96 = 2 lanes * 12 (3 vectors of 4)
+  };
+  for (const Case &c : cases) {
+    std::string text = replaceAll(gradManifest(), ", 64]", std::string(", ") + c.headDim + "]");
+    text = replaceOnce(text, "\"head_dim\": 64", std::string("\"head_dim\": ") + c.headDim);
+    text = replaceAll(text, "\"bf16\"", std::string("\"") + c.dtype + "\"");
+    std::string divisor = std::to_string(c.slots);
+    Manifest m;
+    Error error = parseManifest(text, ".", m);
+    if (c.slots != 128) { // 128: the divisor the manifest has
+      EXPECT_EQ(error.message,
+                "launches[1].grid[0] is ceil(S * 1 / 128) but the kernel's "
+                "grid needs ceil(S / slots) = ceil(S * 1 / " + divisor + ")")
+          << c.headDim << " " << c.dtype;
+    }
+    text = replaceOnce(text, "{\"symbol\": \"S\", \"multiplier\": 1, \"divisor\": 128}",
+                       "{\"symbol\": \"S\", \"multiplier\": 1, \"divisor\": " + divisor + "}");
+    text = replaceOnce(text, "\"times\": \"L\", \"multiplier\": 1, \"divisor\": 128",
+                       "\"times\": \"L\", \"multiplier\": 1, \"divisor\": " + divisor);
+    error = parseManifest(text, ".", m);
+    EXPECT_FALSE(error.failed()) << c.headDim << " " << c.dtype << ": " << error.message;
+  }
+}
+
 TEST(GradManifest, DepthOnlyRunsNoDkvKernel) {
   std::string text = gradManifest();
   text = replaceOnce(text, "\"per_position\"", "\"depth_only\"");
+  text = replaceOnce(text, "\"causal\": true", "\"causal\": false");
   for (const char *name : {"k", "v", "dk", "dv"}) {
     std::string tensor = std::string("{\"kind\": \"buffer\", \"tensor\": \"") +
                          name + "\"},";

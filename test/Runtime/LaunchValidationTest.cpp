@@ -301,6 +301,7 @@ TEST(LaunchPlan, ParametersAndGridFollowTheAbi) {
 
 TEST(LaunchPlan, DepthOnlyPassesSZeroAndNoSequenceBuffers) {
   std::string text = replaceOnce(exampleManifest(), "\"per_position\"", "\"depth_only\"");
+  text = replaceOnce(text, "\"causal\": true", "\"causal\": false");
   text = replaceOnce(text, "{\"name\": \"k\",       \"dtype\": \"bf16\", \"role\": \"input\",  \"shape\": [\"B\", \"S\", 2, 64]},\n", "");
   text = replaceOnce(text, "{\"name\": \"v\",       \"dtype\": \"bf16\", \"role\": \"input\",  \"shape\": [\"B\", \"S\", 2, 64]},\n", "");
   text = replaceOnce(text, "{\"kind\": \"buffer\", \"tensor\": \"k\"},\n    {\"kind\": \"buffer\", \"tensor\": \"v\"}, ", "");
@@ -322,6 +323,60 @@ TEST(LaunchPlan, DepthOnlyPassesSZeroAndNoSequenceBuffers) {
   EXPECT_EQ(plan.parameterValues[26], 100u); // T
   EXPECT_EQ(plan.parameterValues[27], 0u);   // S: no sequence keys
   EXPECT_EQ(plan.parameterValues[28], 3u);   // L
+}
+
+TEST(LaunchPlan, AHugeDivisorDoesNotOverflowTheCeiling) {
+  // ceil(T * G / block_m) must not be computed as (T * G + block_m - 1) /
+  // block_m: with block_m = INT64_MAX that sum overflows.
+  std::string text = replaceOnce(exampleManifest(), "\"block_m\": 128",
+                                 "\"block_m\": 9223372036854775807");
+  text = replaceOnce(text, "\"divisor\": 128", "\"divisor\": 9223372036854775807");
+  moda::runtime::Manifest manifest;
+  moda::runtime::Error error = moda::runtime::parseManifest(text, ".", manifest);
+  ASSERT_FALSE(error.failed()) << error.message;
+  Call call = validCall();
+  moda::runtime::LaunchPlan plan;
+  error = moda::runtime::planLaunch(manifest, call.data(), call.size(), plan);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(plan.grid, (std::array<unsigned, 3>{1, 2, 2}));
+}
+
+TEST(LaunchPlan, GridOverflowIsAnErrorNotAWrap) {
+  moda::runtime::Manifest manifest;
+  ASSERT_FALSE(moda::runtime::parseManifest(exampleManifest(), ".", manifest)
+                   .failed());
+  // B = 0 leaves T unbounded by the element counts; T * G overflows.
+  Call call = validCall();
+  for (std::vector<int64_t> &shape : call.shapes)
+    shape[0] = 0;
+  for (size_t i : {0, 3, 4, 5})
+    call.shapes[i][1] = INT64_MAX / 2;
+  call.shapes[6][2] = INT64_MAX / 2;
+  moda::runtime::LaunchPlan plan;
+  moda::runtime::Error error =
+      moda::runtime::planLaunch(manifest, call.data(), call.size(), plan);
+  EXPECT_EQ(error.status, MODA_ERROR_SHAPE);
+  EXPECT_EQ(error.message, "grid dimension 0 of kernel moda_attention_0 "
+                           "overflows 64 bits; the sizes are too large for "
+                           "this kernel");
+}
+
+TEST(LaunchPlan, TensorsWhoseBytesOverflowAreRejected) {
+  moda::runtime::Manifest manifest;
+  ASSERT_FALSE(moda::runtime::parseManifest(exampleManifest(), ".", manifest)
+                   .failed());
+  Call call = validCall();
+  // 2^53 * 8 * 64 = 2^62 elements fit in int64_t; their 2^63 bytes do not.
+  for (size_t i : {0, 3, 4, 5})
+    call.shapes[i][1] = int64_t(1) << 53;
+  call.shapes[6][2] = int64_t(1) << 53;
+  for (std::vector<int64_t> &shape : call.shapes)
+    shape[0] = 1;
+  moda::runtime::LaunchPlan plan;
+  moda::runtime::Error error =
+      moda::runtime::planLaunch(manifest, call.data(), call.size(), plan);
+  EXPECT_EQ(error.status, MODA_ERROR_SHAPE);
+  EXPECT_EQ(error.message, "tensor q is too large");
 }
 
 TEST(LaunchPlan, EmptyBatchLaunchesNothing) {

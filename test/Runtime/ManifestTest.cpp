@@ -167,8 +167,19 @@ TEST(Manifest, StaticExtentMustAgreeWithFixedSize) {
   EXPECT_EQ(error.message, "tensors[6].shape[0] is 1 but sizes.B is 2");
 }
 
-TEST(Manifest, TensorSetFollowsTheVariant) {
+TEST(Manifest, DepthOnlyCannotBeCausal) {
   EXPECT_EQ(errorAfter("\"per_position\"", "\"depth_only\""),
+            "causal needs sequence keys; a depth_only manifest cannot be "
+            "causal");
+}
+
+TEST(Manifest, TensorSetFollowsTheVariant) {
+  std::string depthOnly = replaceOnce(exampleManifest(), "\"causal\": true",
+                                      "\"causal\": false");
+  Manifest m;
+  EXPECT_EQ(parseManifest(replaceOnce(depthOnly, "\"per_position\"", "\"depth_only\""),
+                          ".", m)
+                .message,
             "tensor \"k\" must be absent for depth_only visibility");
   EXPECT_EQ(errorAfter(
                 "{\"name\": \"depth_v\", \"dtype\": \"bf16\", \"role\": \"input\",  "
@@ -196,6 +207,41 @@ TEST(Manifest, ParametersMustFollowTheAbiOrder) {
             "params[7]: unknown kind \"scalar\" (expected buffer or size)");
 }
 
+TEST(Manifest, GridMustBeTheCompilersFormula) {
+  // grid = (ceil(T * G / block_m), Hk, B) with G = 8 / 2, block_m = 128.
+  const std::string batch = "{\"symbol\": \"B\", \"multiplier\": 1, \"divisor\": 1}";
+  EXPECT_EQ(errorAfter(batch, "{\"symbol\": \"B\", \"multiplier\": 1, "
+                              "\"divisor\": 2147483648}"),
+            "grid[2] is ceil(B * 1 / 2147483648) but the kernel's grid needs B");
+  EXPECT_EQ(errorAfter(batch, "{\"constant\": 1}"),
+            "grid[2] is 1 but the kernel's grid needs B");
+  EXPECT_EQ(errorAfter("\"divisor\": 128", "\"divisor\": 64"),
+            "grid[0] is ceil(T * 4 / 64) but the kernel's grid needs "
+            "ceil(T * G / block_m) = ceil(T * 4 / 128)");
+  EXPECT_EQ(errorAfter("\"multiplier\": 4", "\"multiplier\": 9223372036854775807"),
+            "grid[0] is ceil(T * 9223372036854775807 / 128) but the kernel's "
+            "grid needs ceil(T * G / block_m) = ceil(T * 4 / 128)");
+  EXPECT_EQ(errorAfter("\"symbol\": \"T\", \"multiplier\": 4",
+                       "\"symbol\": \"S\", \"multiplier\": 4"),
+            "grid[0] is ceil(S * 4 / 128) but the kernel's grid needs "
+            "ceil(T * G / block_m) = ceil(T * 4 / 128)");
+  EXPECT_EQ(errorAfter("\"symbol\": \"T\", \"multiplier\": 4",
+                       "\"symbol\": \"T\", \"times\": \"L\", \"multiplier\": 4"),
+            "grid[0] is ceil(T * L * 4 / 128) but the kernel's grid needs "
+            "ceil(T * G / block_m) = ceil(T * 4 / 128)");
+  EXPECT_EQ(errorAfter("{\"constant\": 2}", "{\"constant\": 3}"),
+            "grid[1] is 3 but the kernel's grid needs num_kv_heads = 2");
+  // The formula follows the configuration: another block_m, another divisor.
+  std::string text = replaceOnce(exampleManifest(), "\"block_m\": 128", "\"block_m\": 64");
+  Manifest m;
+  EXPECT_EQ(parseManifest(text, ".", m).message,
+            "grid[0] is ceil(T * 4 / 128) but the kernel's grid needs "
+            "ceil(T * G / block_m) = ceil(T * 4 / 64)");
+  Error error = parseManifest(replaceOnce(text, "\"divisor\": 128", "\"divisor\": 64"), ".", m);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(m.grid[0].divisor, 64);
+}
+
 TEST(Manifest, GridAndBlock) {
   EXPECT_EQ(errorAfter("{\"constant\": 2},", ""), "grid must have 3 entries, not 2");
   EXPECT_EQ(errorAfter("\"divisor\": 128", "\"divisor\": 0"),
@@ -206,6 +252,8 @@ TEST(Manifest, GridAndBlock) {
             "block is [128, 1, 1] but config.num_warps = 8 needs [256, 1, 1]");
   EXPECT_EQ(errorAfter("\"block\": [256, 1, 1]", "\"block\": [256, 8, 1]"),
             "block has 2048 threads; at most 1024 are allowed");
+  EXPECT_EQ(errorAfter("\"num_warps\": 8", "\"num_warps\": 288230376151711744"),
+            "field \"config.num_warps\" must be <= 32, not 288230376151711744");
   EXPECT_EQ(errorAfter("\"dynamic_shared_memory\": 0", "\"dynamic_shared_memory\": -4"),
             "field \"dynamic_shared_memory\" must be >= 0, not -4");
 }
