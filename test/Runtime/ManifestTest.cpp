@@ -263,8 +263,12 @@ TEST(Manifest, InvalidJsonIsReportedWithItsPosition) {
   Error error = parseManifest("{\"format\": }", ".", m);
   ASSERT_TRUE(error.failed());
   EXPECT_EQ(error.status, MODA_ERROR_MANIFEST);
-  EXPECT_EQ(error.message, "invalid JSON: line 1, column 12: unexpected "
-                           "character '}' (expected a JSON value)");
+  EXPECT_EQ(error.message, "invalid JSON: line 1, column 12: syntax error "
+                           "while parsing value - unexpected '}'; expected "
+                           "'[', '{', or a literal");
+  error = parseManifest("{\"format\": \"moda-kernel/1\", \"format\": \"x\"}", ".", m);
+  EXPECT_EQ(error.message,
+            "invalid JSON: duplicate key \"format\" in the top-level value");
   error = parseManifest("[1, 2]", ".", m);
   EXPECT_EQ(error.message, "the manifest must be a JSON object");
 }
