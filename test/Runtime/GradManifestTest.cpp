@@ -8,79 +8,18 @@
 
 #include "CallValidation.h"
 #include "Manifest.h"
+#include "TestCalls.h"
 #include "TestManifests.h"
 
 #include <gtest/gtest.h>
 
-#include <deque>
 
 using namespace moda::runtime;
+using moda::test::Call;
+using moda::test::gradManifest;
 using moda::test::replaceOnce;
 
 namespace {
-
-std::string gradManifest() {
-  return R"json({
-  "format": "moda-kernel/1",
-  "kernel": "moda_attention_grad_0",
-  "ptx": "moda_attention_grad_0.ptx",
-  "target": "sm_90a",
-  "op": "attention_grad",
-  "element_type": "bf16",
-  "causal": true,
-  "visibility": "per_position",
-  "chunk_size": 0,
-  "scale": 0.125,
-  "num_query_heads": 8,
-  "num_kv_heads": 2,
-  "head_dim": 64,
-  "config": {"block_m": 128, "block_n": 64, "block_depth": 64,
-             "num_warps": 8, "num_stages": 1, "mma": "fma"},
-  "tensors": [
-    {"name": "q", "dtype": "bf16", "role": "input", "shape": ["B", "T", 8, 64]},
-    {"name": "k", "dtype": "bf16", "role": "input", "shape": ["B", "S", 2, 64]},
-    {"name": "v", "dtype": "bf16", "role": "input", "shape": ["B", "S", 2, 64]},
-    {"name": "depth_k", "dtype": "bf16", "role": "input", "shape": ["B", "T", "L", 2, 64]},
-    {"name": "depth_v", "dtype": "bf16", "role": "input", "shape": ["B", "T", "L", 2, 64]},
-    {"name": "out", "dtype": "bf16", "role": "input", "shape": ["B", "T", 8, 64]},
-    {"name": "lse", "dtype": "f32", "role": "input", "shape": ["B", 8, "T"]},
-    {"name": "d_out", "dtype": "bf16", "role": "input", "shape": ["B", "T", 8, 64]},
-    {"name": "dq", "dtype": "bf16", "role": "output", "shape": ["B", "T", 8, 64]},
-    {"name": "dk", "dtype": "bf16", "role": "output", "shape": ["B", "S", 2, 64]},
-    {"name": "dv", "dtype": "bf16", "role": "output", "shape": ["B", "S", 2, 64]},
-    {"name": "d_depth_k", "dtype": "bf16", "role": "output", "shape": ["B", "T", "L", 2, 64]},
-    {"name": "d_depth_v", "dtype": "bf16", "role": "output", "shape": ["B", "T", "L", 2, 64]},
-    {"name": "delta", "dtype": "f32", "role": "scratch", "shape": ["B", 8, "T"]}
-  ],
-  "sizes": {"B": null, "T": null, "S": null, "L": null},
-  "params": [
-    {"kind": "buffer", "tensor": "q"}, {"kind": "buffer", "tensor": "k"},
-    {"kind": "buffer", "tensor": "v"}, {"kind": "buffer", "tensor": "depth_k"},
-    {"kind": "buffer", "tensor": "depth_v"}, {"kind": "buffer", "tensor": "out"},
-    {"kind": "buffer", "tensor": "lse"}, {"kind": "buffer", "tensor": "d_out"},
-    {"kind": "buffer", "tensor": "dq"}, {"kind": "buffer", "tensor": "dk"},
-    {"kind": "buffer", "tensor": "dv"}, {"kind": "buffer", "tensor": "d_depth_k"},
-    {"kind": "buffer", "tensor": "d_depth_v"}, {"kind": "buffer", "tensor": "delta"},
-    {"kind": "size", "symbol": "B"}, {"kind": "size", "symbol": "T"},
-    {"kind": "size", "symbol": "S"}, {"kind": "size", "symbol": "L"}
-  ],
-  "launches": [
-    {"kernel": "moda_attention_grad_0_dq",
-     "grid": [{"symbol": "T", "multiplier": 4, "divisor": 128}, {"constant": 2},
-              {"symbol": "B", "multiplier": 1, "divisor": 1}],
-     "block": [256, 1, 1], "dynamic_shared_memory": 0},
-    {"kernel": "moda_attention_grad_0_dkv",
-     "grid": [{"symbol": "S", "multiplier": 1, "divisor": 128}, {"constant": 2},
-              {"symbol": "B", "multiplier": 1, "divisor": 1}],
-     "block": [256, 1, 1], "dynamic_shared_memory": 0},
-    {"kernel": "moda_attention_grad_0_d_depth",
-     "grid": [{"symbol": "T", "times": "L", "multiplier": 1, "divisor": 128},
-              {"constant": 2}, {"symbol": "B", "multiplier": 1, "divisor": 1}],
-     "block": [256, 1, 1], "dynamic_shared_memory": 0}
-  ]
-}
-)json";
-}
 
 std::string errorAfter(const std::string &from, const std::string &to) {
   Manifest manifest;
@@ -89,18 +28,6 @@ std::string errorAfter(const std::string &from, const std::string &to) {
   EXPECT_TRUE(error.failed()) << "accepted: " << from << " -> " << to;
   return error.message;
 }
-
-struct Call {
-  std::deque<std::vector<int64_t>> shapes;
-  std::vector<moda_tensor> tensors;
-  void add(const char *name, int dtype, std::vector<int64_t> shape,
-           uintptr_t address) {
-    shapes.push_back(std::move(shape));
-    tensors.push_back({name, dtype, static_cast<int>(shapes.back().size()),
-                       shapes.back().data(), nullptr,
-                       reinterpret_cast<void *>(address)});
-  }
-};
 
 /// B = 1, T = 300, S = 600, L = 3.
 void fillCall(Call &call, int64_t keys, int64_t depth) {

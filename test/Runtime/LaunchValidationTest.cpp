@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CallValidation.h"
+#include "TestCalls.h"
 #include "TestManifests.h"
 
 #include "moda/Runtime/moda_runtime.h"
@@ -16,47 +17,15 @@
 
 #include <dlfcn.h>
 
-#include <deque>
 #include <string>
 #include <vector>
 
+using moda::test::Call;
 using moda::test::exampleManifest;
 using moda::test::replaceOnce;
 using moda::test::writeTempFile;
 
 namespace {
-
-/// Owns the shapes of one call so that the moda_tensor array stays valid: a
-/// deque never moves its elements, so each tensor points at its own shape.
-struct Call {
-  std::deque<std::vector<int64_t>> shapes;
-  std::vector<moda_tensor> tensors;
-
-  Call() = default;
-  // Moving a deque keeps its elements in place; copying would not.
-  Call(Call &&) = default;
-  Call &operator=(Call &&) = default;
-  Call(const Call &) = delete;
-
-  void add(const char *name, int dtype, std::vector<int64_t> shape,
-           uintptr_t address) {
-    shapes.push_back(std::move(shape));
-    tensors.push_back({name, dtype, static_cast<int>(shapes.back().size()),
-                       shapes.back().data(), nullptr,
-                       reinterpret_cast<void *>(address)});
-  }
-
-  moda_tensor &operator[](const char *name) {
-    for (moda_tensor &tensor : tensors)
-      if (std::string(tensor.name) == name)
-        return tensor;
-    ADD_FAILURE() << "no tensor " << name;
-    return tensors.front();
-  }
-
-  const moda_tensor *data() const { return tensors.data(); }
-  int size() const { return static_cast<int>(tensors.size()); }
-};
 
 /// A valid call of the example kernel: B = 2, T = 100, S = 120, L = 3.
 Call validCall() {
