@@ -8,6 +8,7 @@ PACKAGES=(
   cmake ninja-build g++ python3                            # build and test drivers
   libgtest-dev python3-pytest python3-numpy                # runtime unit tests, Python tests
   nlohmann-json3-dev                                       # the runtime's manifest reader (header-only JSON)
+  clang-22 libclang-rt-22-dev                              # utils/run-fuzz.sh: libFuzzer, ASan, UBSan
 )
 
 missing=()

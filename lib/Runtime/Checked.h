@@ -2,7 +2,8 @@
 //
 // Sizes, element counts and grids come from manifests and callers, so any
 // product of them may overflow int64_t (undefined behaviour, and a wrong
-// launch in practice). Every such product goes through these helpers.
+// launch in practice). Every such product goes through these helpers, and
+// no sum of them is formed (ceilDivide avoids the usual one).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,11 +17,6 @@ namespace moda::runtime {
 /// `result = a * b`; false (and `result` unspecified) on overflow.
 inline bool checkedMultiply(int64_t a, int64_t b, int64_t &result) {
   return !__builtin_mul_overflow(a, b, &result);
-}
-
-/// `result = a + b`; false (and `result` unspecified) on overflow.
-inline bool checkedAdd(int64_t a, int64_t b, int64_t &result) {
-  return !__builtin_add_overflow(a, b, &result);
 }
 
 /// ceil(numerator / divisor) for numerator >= 0 and divisor >= 1, without

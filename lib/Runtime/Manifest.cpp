@@ -2,14 +2,13 @@
 
 #include "Manifest.h"
 
-#include "Checked.h"
 #include "Json.h"
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdarg>
 #include <cstdio>
-#include <climits>
 #include <cstdlib>
 #include <cstring>
 

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+
 using namespace moda::runtime;
 
 namespace {
@@ -79,13 +81,13 @@ TEST(Json, MalformedInputsAreErrorsWithPositions) {
   EXPECT_EQ(errorOf("[1,\n 1e400]"),
             "line 2, column 6: number overflow parsing '1e400'");
   // Each is refused with a position; none of these is JSON.
-  for (const std::string text :
+  for (const std::string &text : std::initializer_list<std::string>
        {"{\"a\": 1,}", "{\"a\" 1}", "{\"a\": 1 \"b\": 2}", "[1 2]", "\"abc",
         "\"a\\qb\"", "\"\\u12G4\"", "\"\\ud800\"", "\"\\udc00\"",
         "\"a\nb\"", "012", "-", "1.", "1e+", "1e400", "+1", "NaN",
         "Infinity", "tru", "nulls", "{} {}", "// c\n{}", "/* c */ {}",
-        "{'a': 1}", "[1,\0 2]", "\"\xff\xfe\"", "\"\xc0\xaf\"",
-        "\"\xed\xa0\x80\""}) {
+        "{'a': 1}", "\"\xff\xfe\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"",
+        std::string("[1,\0 2]", 7)}) {
     std::string error = errorOf(text);
     EXPECT_EQ(error.rfind("line ", 0), 0u) << text << " -> " << error;
     EXPECT_NE(error.find(", column "), std::string::npos) << text;
