@@ -115,7 +115,7 @@ private:
     if (!checkedMultiply(elements, elementSize(spec.dtype), bytes))
       return makeError(MODA_ERROR_SHAPE, "tensor %s is too large", name);
     elementCounts.push_back(elements);
-    Error error = checkStrides(spec, tensor);
+    Error error = checkStrides(spec, tensor, elements);
     if (error.failed())
       return error;
     if (elements == 0)
@@ -177,14 +177,16 @@ private:
   }
 
   /// Only dense row-major tensors are supported; the stride of a dimension
-  /// of extent 1 never matters, so any value is accepted there.
-  Error checkStrides(const TensorSpec &spec, const moda_tensor &tensor) {
-    if (!tensor.strides)
+  /// of extent 1 never matters, so any value is accepted there, and an
+  /// empty tensor (`elements` = 0) has no layout to check (as PyTorch's
+  /// is_contiguous says). Checking it anyway would multiply the extents
+  /// right of its zero, whose product may overflow.
+  Error checkStrides(const TensorSpec &spec, const moda_tensor &tensor,
+                     int64_t elements) {
+    if (!tensor.strides || elements == 0)
       return Error(); // NULL means dense row-major
     int64_t expected = 1;
     for (int d = tensor.rank - 1; d >= 0; --d) {
-      if (tensor.shape[d] == 0)
-        return Error(); // an empty tensor has no layout to check
       if (tensor.shape[d] != 1 && tensor.strides[d] != expected)
         return makeError(MODA_ERROR_STRIDE,
                          "tensor %s: stride of dimension %d (%s) is %lld but "
@@ -194,7 +196,7 @@ private:
                          spec.name.c_str(), d, spec.shape[d].label,
                          static_cast<long long>(tensor.strides[d]),
                          static_cast<long long>(expected));
-      // Bounded by the element count, which checkTensor checked.
+      // A divisor of the (non-zero) element count: it cannot overflow.
       expected *= tensor.shape[d];
     }
     return Error();

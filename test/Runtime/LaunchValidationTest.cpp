@@ -173,6 +173,20 @@ TEST_F(LaunchValidation, StrideOfExtentOneDimensionIsIgnored) {
       << moda_last_error();
 }
 
+TEST_F(LaunchValidation, EmptyTensorsHaveNoStridesToCheck) {
+  // Found by CallValidationFuzzer: with B = 0, depth_k's L may be 2^62, and
+  // checking its strides multiplied 2 * 64 * 2^62 (signed overflow).
+  Call call = validCall();
+  for (std::vector<int64_t> &shape : call.shapes)
+    shape[0] = 0;
+  call.shapes[3][2] = call.shapes[4][2] = int64_t(1) << 62;
+  int64_t arbitrary[] = {1, 2, 3, 4, 5};
+  call["depth_k"].strides = arbitrary;
+  EXPECT_EQ(moda_kernel_validate(kernel, call.data(), call.size()),
+            MODA_SUCCESS)
+      << moda_last_error();
+}
+
 TEST_F(LaunchValidation, PointersMustBeNonNullAndAligned) {
   Call call = validCall();
   call["v"].data = nullptr;
