@@ -7,6 +7,8 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools  # MLIR/LLVM 22, mlir-tblgen, FileCheck, lit
   cmake ninja-build g++ python3                            # build and test drivers
   libgtest-dev python3-pytest python3-numpy                # runtime unit tests, Python tests
+  nlohmann-json3-dev                                       # the runtime's manifest reader (header-only JSON)
+  clang-22 libclang-rt-22-dev                              # utils/run-fuzz.sh: libFuzzer, ASan, UBSan
 )
 
 missing=()

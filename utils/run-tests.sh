@@ -13,6 +13,8 @@
 #   pytest python/tests    the Python package's call validation
 #   suite kernels          every GPU-suite kernel compiles, ptxas -arch=sm_90a
 #                          assembles its PTX
+#   utils/run-fuzz.sh 30   the runtime's unit tests under ASan+UBSan, and its
+#                          libFuzzer targets (corpus replay, then 30 s each)
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -87,6 +89,12 @@ if "$python" "$root/bench/perf_forward.py" compile --artifacts "$perf_artifacts"
 else
   failed=$((failed + 1)); tail -20 "$log"
 fi
+
+step "runtime under ASan+UBSan: unit tests, fuzz targets (30 s each)"
+"$root/utils/run-fuzz.sh" 30 2>&1 | tee "$log" | grep -aE "^(fuzz|asan-ubsan)"
+count 'asan-ubsan unit tests: [0-9]+ passed' 'asan-ubsan unit tests: [0-9]+ passed, [0-9]+ failed'
+count 'fuzz: [0-9]+ passed' 'fuzz: [0-9]+ passed, [0-9]+ failed'
+grep -q '^fuzz: ' "$log" || failed=$((failed + 1)) # it did not get that far
 
 echo
 echo "total: $passed passed, $failed failed"

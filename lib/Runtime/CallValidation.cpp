@@ -2,6 +2,8 @@
 
 #include "CallValidation.h"
 
+#include "Checked.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -20,7 +22,7 @@ std::string listTensorNames(const Manifest &manifest) {
   return names;
 }
 
-size_t elementSize(moda_dtype dtype) { return dtype == MODA_F32 ? 4 : 2; }
+int64_t elementSize(moda_dtype dtype) { return dtype == MODA_F32 ? 4 : 2; }
 
 /// Where a size symbol got its value, for messages about contradictions.
 struct Binding {
@@ -104,15 +106,16 @@ private:
       Error error = checkDimension(spec, d, tensor.shape[d]);
       if (error.failed())
         return error;
-      if (tensor.shape[d] != 0 &&
-          elements > std::numeric_limits<int64_t>::max() /
-                         static_cast<int64_t>(elementSize(spec.dtype)) /
-                         tensor.shape[d])
+      if (!checkedMultiply(elements, tensor.shape[d], elements))
         return makeError(MODA_ERROR_SHAPE, "tensor %s is too large", name);
-      elements *= tensor.shape[d];
     }
+    // Its size in bytes must be representable too (the kernel indexes it
+    // with 64-bit byte offsets).
+    int64_t bytes;
+    if (!checkedMultiply(elements, elementSize(spec.dtype), bytes))
+      return makeError(MODA_ERROR_SHAPE, "tensor %s is too large", name);
     elementCounts.push_back(elements);
-    Error error = checkStrides(spec, tensor);
+    Error error = checkStrides(spec, tensor, elements);
     if (error.failed())
       return error;
     if (elements == 0)
@@ -174,14 +177,16 @@ private:
   }
 
   /// Only dense row-major tensors are supported; the stride of a dimension
-  /// of extent 1 never matters, so any value is accepted there.
-  Error checkStrides(const TensorSpec &spec, const moda_tensor &tensor) {
-    if (!tensor.strides)
+  /// of extent 1 never matters, so any value is accepted there, and an
+  /// empty tensor (`elements` = 0) has no layout to check (as PyTorch's
+  /// is_contiguous says). Checking it anyway would multiply the extents
+  /// right of its zero, whose product may overflow.
+  Error checkStrides(const TensorSpec &spec, const moda_tensor &tensor,
+                     int64_t elements) {
+    if (!tensor.strides || elements == 0)
       return Error(); // NULL means dense row-major
     int64_t expected = 1;
     for (int d = tensor.rank - 1; d >= 0; --d) {
-      if (tensor.shape[d] == 0)
-        return Error(); // an empty tensor has no layout to check
       if (tensor.shape[d] != 1 && tensor.strides[d] != expected)
         return makeError(MODA_ERROR_STRIDE,
                          "tensor %s: stride of dimension %d (%s) is %lld but "
@@ -191,6 +196,7 @@ private:
                          spec.name.c_str(), d, spec.shape[d].label,
                          static_cast<long long>(tensor.strides[d]),
                          static_cast<long long>(expected));
+      // A divisor of the (non-zero) element count: it cannot overflow.
       expected *= tensor.shape[d];
     }
     return Error();
@@ -241,17 +247,16 @@ private:
       const GridDimension &formula = launch.grid[i];
       int64_t extent = formula.constant;
       if (formula.symbol >= 0) {
-        int64_t size = plan.sizes[formula.symbol];
-        if (formula.times >= 0) {
-          int64_t times = plan.sizes[formula.times];
-          if (times != 0 && size > std::numeric_limits<int64_t>::max() / times)
-            return makeError(MODA_ERROR_SHAPE, "grid dimension %zu overflows", i);
-          size *= times;
-        }
-        if (size > std::numeric_limits<int64_t>::max() / formula.multiplier)
-          return makeError(MODA_ERROR_SHAPE, "grid dimension %zu overflows", i);
-        extent = (size * formula.multiplier + formula.divisor - 1) /
-                 formula.divisor;
+        int64_t numerator = plan.sizes[formula.symbol];
+        if ((formula.times >= 0 &&
+             !checkedMultiply(numerator, plan.sizes[formula.times],
+                              numerator)) ||
+            !checkedMultiply(numerator, formula.multiplier, numerator))
+          return makeError(MODA_ERROR_SHAPE,
+                           "grid dimension %zu of kernel %s overflows 64 "
+                           "bits; the sizes are too large for this kernel",
+                           i, launch.entry.c_str());
+        extent = ceilDivide(numerator, formula.divisor);
       }
       int64_t limit = i == 0 ? kMaxGridX : kMaxGridYZ;
       if (extent > limit)

@@ -117,32 +117,42 @@ Error synchronize(void *stream) {
 extern "C" {
 
 moda_status moda_device_name(char *buffer, size_t size) {
-  return report(deviceName(buffer, size));
+  return guardEntryPoint("moda_device_name",
+                         [&] { return deviceName(buffer, size); });
 }
 
 moda_status moda_device_alloc(size_t bytes, void **out) {
-  return report(allocate(bytes, out));
+  return guardEntryPoint("moda_device_alloc",
+                         [&] { return allocate(bytes, out); });
 }
 
-moda_status moda_device_free(void *pointer) { return report(release(pointer)); }
+moda_status moda_device_free(void *pointer) {
+  return guardEntryPoint("moda_device_free", [&] { return release(pointer); });
+}
 
 moda_status moda_copy_to_device(void *device_dst, const void *host_src,
                                 size_t bytes) {
-  return report(copy(device_dst, host_src, bytes, /*toDevice=*/true));
+  return guardEntryPoint("moda_copy_to_device", [&] {
+    return copy(device_dst, host_src, bytes, /*toDevice=*/true);
+  });
 }
 
 moda_status moda_copy_to_host(void *host_dst, const void *device_src,
                               size_t bytes) {
-  return report(copy(host_dst, device_src, bytes, /*toDevice=*/false));
+  return guardEntryPoint("moda_copy_to_host", [&] {
+    return copy(host_dst, device_src, bytes, /*toDevice=*/false);
+  });
 }
 
 moda_status moda_device_memset(void *device_dst, unsigned char value,
                                size_t bytes) {
-  return report(fill(device_dst, value, bytes));
+  return guardEntryPoint("moda_device_memset",
+                         [&] { return fill(device_dst, value, bytes); });
 }
 
 moda_status moda_stream_synchronize(void *stream) {
-  return report(synchronize(stream));
+  return guardEntryPoint("moda_stream_synchronize",
+                         [&] { return synchronize(stream); });
 }
 
 } // extern "C"

@@ -10,6 +10,18 @@ namespace moda::runtime {
 namespace {
 
 thread_local std::string lastError;
+/// Set instead of lastError when storing a message failed (out of memory);
+/// moda_last_error() then returns it.
+thread_local const char *lastErrorFallback = nullptr;
+
+void storeLastError(const std::string &message) noexcept {
+  try {
+    lastError = message;
+    lastErrorFallback = nullptr;
+  } catch (...) {
+    lastErrorFallback = "out of memory while recording an error message";
+  }
+}
 
 std::string formatArguments(const char *format, va_list arguments) {
   va_list copy;
@@ -42,17 +54,30 @@ Error makeError(moda_status status, const char *format, ...) {
   return error;
 }
 
-moda_status report(const Error &error) {
+moda_status report(const Error &error) noexcept {
   if (error.failed())
-    lastError = error.message;
+    storeLastError(error.message);
   return error.status;
+}
+
+moda_status reportInternalError(const char *entryPoint,
+                                const char *what) noexcept {
+  try {
+    storeLastError(std::string(entryPoint) + ": internal error: " + what);
+  } catch (...) {
+    lastErrorFallback = "internal error (out of memory)";
+  }
+  return MODA_ERROR_INTERNAL;
 }
 
 } // namespace moda::runtime
 
 extern "C" {
 
-const char *moda_last_error(void) { return moda::runtime::lastError.c_str(); }
+const char *moda_last_error(void) {
+  using namespace moda::runtime;
+  return lastErrorFallback ? lastErrorFallback : lastError.c_str();
+}
 
 const char *moda_status_name(moda_status status) {
   switch (status) {
@@ -80,6 +105,8 @@ const char *moda_status_name(moda_status status) {
     return "MODA_ERROR_CUDA";
   case MODA_ERROR_NOT_LOADED:
     return "MODA_ERROR_NOT_LOADED";
+  case MODA_ERROR_INTERNAL:
+    return "MODA_ERROR_INTERNAL";
   }
   return "unknown moda_status";
 }

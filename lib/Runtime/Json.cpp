@@ -1,367 +1,172 @@
-//===- Json.cpp - a small, strict JSON parser -----------------------------===//
+//===- Json.cpp - manifests' JSON: nlohmann/json plus two rules -----------===//
 
 #include "Json.h"
 
-#include "Error.h"
-
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
-#include <cstring>
+#include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace moda::runtime {
 
-const JsonValue *JsonValue::find(const std::string &key) const {
-  for (size_t i = 0; i < keys.size(); ++i)
-    if (keys[i] == key)
-      return &members[i];
-  return nullptr;
-}
-
-const char *jsonKindName(JsonValue::Kind kind) {
-  switch (kind) {
-  case JsonValue::Kind::Null:
-    return "null";
-  case JsonValue::Kind::Bool:
-    return "boolean";
-  case JsonValue::Kind::Number:
-    return "number";
-  case JsonValue::Kind::String:
-    return "string";
-  case JsonValue::Kind::Array:
-    return "array";
-  case JsonValue::Kind::Object:
-    return "object";
-  }
-  return "unknown";
-}
-
 namespace {
 
-/// Deep enough for any manifest, shallow enough never to exhaust the stack.
-constexpr int kMaxNesting = 64;
-
-class Parser {
+/// Builds the document as nlohmann's own DOM builder does (each container
+/// is placed in its parent when it opens, so pointers to the open ones stay
+/// valid: a parent changes only once its open child has closed), refusing
+/// repeated keys and deep nesting on the way.
+class StrictDocumentBuilder final : public nlohmann::json_sax<Json> {
 public:
-  explicit Parser(const std::string &text) : text(text) {}
-
-  bool parseDocument(JsonValue &result) {
-    skipWhitespace();
-    if (!parseValue(result, 0))
-      return false;
-    skipWhitespace();
-    if (position != text.size())
-      return fail("unexpected text after the JSON value");
-    return true;
-  }
+  StrictDocumentBuilder(const std::string &text, Json &root)
+      : text(text), root(root) {}
 
   std::string error;
 
-private:
-  const std::string &text;
-  size_t position = 0;
+  bool null() override { return add(Json(nullptr)); }
+  bool boolean(bool value) override { return add(Json(value)); }
+  bool number_integer(number_integer_t value) override {
+    return add(Json(value));
+  }
+  bool number_unsigned(number_unsigned_t value) override {
+    return add(Json(value));
+  }
+  bool number_float(number_float_t value, const string_t &) override {
+    return add(Json(value));
+  }
+  bool string(string_t &value) override { return add(Json(std::move(value))); }
+  bool binary(binary_t &) override {
+    // Only the binary formats (CBOR, ...) produce these, never JSON text.
+    return fail("binary value in JSON text");
+  }
 
-  bool atEnd() const { return position >= text.size(); }
-  char peek() const { return atEnd() ? '\0' : text[position]; }
+  bool start_object(std::size_t) override {
+    return open(Json(Json::value_t::object));
+  }
+  bool key(string_t &key) override {
+    if (containers.back()->contains(key))
+      return fail("duplicate key \"" + key + "\" in " + where());
+    pendingKey = key;
+    return true;
+  }
+  bool end_object() override { return close(); }
 
-  bool fail(const std::string &what) {
-    size_t line = 1, column = 1;
-    for (size_t i = 0; i < position && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
+  bool start_array(std::size_t) override {
+    return open(Json(Json::value_t::array));
+  }
+  bool end_array() override { return close(); }
+
+  bool parse_error(std::size_t position, const std::string &,
+                   const nlohmann::detail::exception &exception) override {
+    // "[json.exception.parse_error.101] parse error at line 1, column 12:
+    // syntax error ..." -> "line 1, column 12: syntax error ...". The few
+    // errors without a position ("number overflow parsing '1e400'") get
+    // one from `position`, the number of bytes read.
+    std::string message = exception.what();
+    size_t at = message.find("line ");
+    if (at != std::string::npos) {
+      error = message.substr(at);
+      return false;
     }
-    error = formatString("line %zu, column %zu: %s", line, column, what.c_str());
+    at = message.find("] ");
+    std::string what = at == std::string::npos ? message : message.substr(at + 2);
+    size_t end = std::min(position, text.size());
+    size_t lineStart = text.rfind('\n', end == 0 ? 0 : end - 1);
+    lineStart = lineStart == std::string::npos || end == 0 ? 0 : lineStart + 1;
+    size_t line = 1 + static_cast<size_t>(
+                          std::count(text.begin(), text.begin() + end, '\n'));
+    error = "line " + std::to_string(line) + ", column " +
+            std::to_string(end - lineStart) + ": " + what;
     return false;
   }
 
-  void skipWhitespace() {
-    while (!atEnd() && (peek() == ' ' || peek() == '\t' || peek() == '\n' ||
-                        peek() == '\r'))
-      ++position;
+private:
+  const std::string &text;
+  Json &root;
+  std::vector<Json *> containers; // the open objects and arrays, outermost first
+  std::vector<std::string> paths; // the path of each, "" for the root
+  std::string pendingKey;         // the key of the next member of an object
+
+  bool fail(std::string message) {
+    error = std::move(message);
+    return false;
   }
 
-  bool expectLiteral(const char *literal) {
-    size_t length = std::strlen(literal);
-    if (text.compare(position, length, literal) != 0)
-      return fail("invalid literal (expected a JSON value)");
-    position += length;
+  /// The path of the open container, for messages.
+  std::string where() const {
+    return paths.back().empty() ? "the top-level value" : paths.back();
+  }
+
+  /// Puts `value` where the parser is: the root, the next element of the
+  /// open array, or the member of the last key of the open object.
+  Json *place(Json value) {
+    if (containers.empty()) {
+      root = std::move(value);
+      return &root;
+    }
+    Json &parent = *containers.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(value));
+      return &parent.back();
+    }
+    Json &member = parent[pendingKey];
+    member = std::move(value);
+    return &member;
+  }
+
+  bool add(Json value) {
+    place(std::move(value));
     return true;
   }
 
-  bool parseValue(JsonValue &value, int depth) {
-    if (depth > kMaxNesting)
-      return fail("nesting deeper than 64 levels");
-    value = JsonValue();
-    switch (peek()) {
-    case '{':
-      return parseObject(value, depth);
-    case '[':
-      return parseArray(value, depth);
-    case '"':
-      value.kind = JsonValue::Kind::String;
-      return parseString(value.string);
-    case 't':
-      value.kind = JsonValue::Kind::Bool;
-      value.boolean = true;
-      return expectLiteral("true");
-    case 'f':
-      value.kind = JsonValue::Kind::Bool;
-      return expectLiteral("false");
-    case 'n':
-      return expectLiteral("null");
-    case '\0':
-      if (atEnd())
-        return fail("unexpected end of input (expected a JSON value)");
-      return fail("unexpected character (expected a JSON value)");
-    default:
-      if (peek() == '-' || (peek() >= '0' && peek() <= '9'))
-        return parseNumber(value);
-      return fail(formatString("unexpected character '%c' (expected a JSON "
-                               "value)",
-                               peek()));
+  bool open(Json container) {
+    if (containers.size() >= kMaxJsonNesting)
+      return fail("nesting deeper than " + std::to_string(kMaxJsonNesting) +
+                  " levels in " + where());
+    std::string path;
+    if (!containers.empty()) {
+      const Json &parent = *containers.back();
+      const std::string &base = paths.back();
+      path = parent.is_array()
+                 ? base + "[" + std::to_string(parent.size()) + "]"
+                 : (base.empty() ? pendingKey : base + "." + pendingKey);
     }
-  }
-
-  bool parseObject(JsonValue &value, int depth) {
-    value.kind = JsonValue::Kind::Object;
-    ++position; // '{'
-    skipWhitespace();
-    if (peek() == '}') {
-      ++position;
-      return true;
-    }
-    while (true) {
-      skipWhitespace();
-      if (peek() != '"')
-        return fail("expected a string key in object");
-      std::string key;
-      if (!parseString(key))
-        return false;
-      if (value.find(key))
-        return fail("duplicate key \"" + key + "\"");
-      skipWhitespace();
-      if (peek() != ':')
-        return fail("expected ':' after object key");
-      ++position;
-      skipWhitespace();
-      JsonValue member;
-      if (!parseValue(member, depth + 1))
-        return false;
-      value.keys.push_back(std::move(key));
-      value.members.push_back(std::move(member));
-      skipWhitespace();
-      if (peek() == ',') {
-        ++position;
-        continue;
-      }
-      if (peek() == '}') {
-        ++position;
-        return true;
-      }
-      return fail("expected ',' or '}' in object");
-    }
-  }
-
-  bool parseArray(JsonValue &value, int depth) {
-    value.kind = JsonValue::Kind::Array;
-    ++position; // '['
-    skipWhitespace();
-    if (peek() == ']') {
-      ++position;
-      return true;
-    }
-    while (true) {
-      skipWhitespace();
-      JsonValue element;
-      if (!parseValue(element, depth + 1))
-        return false;
-      value.elements.push_back(std::move(element));
-      skipWhitespace();
-      if (peek() == ',') {
-        ++position;
-        continue;
-      }
-      if (peek() == ']') {
-        ++position;
-        return true;
-      }
-      return fail("expected ',' or ']' in array");
-    }
-  }
-
-  bool parseHexQuad(uint32_t &codeUnit) {
-    codeUnit = 0;
-    for (int i = 0; i < 4; ++i, ++position) {
-      char c = peek();
-      codeUnit <<= 4;
-      if (c >= '0' && c <= '9')
-        codeUnit |= uint32_t(c - '0');
-      else if (c >= 'a' && c <= 'f')
-        codeUnit |= uint32_t(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F')
-        codeUnit |= uint32_t(c - 'A' + 10);
-      else
-        return fail("expected four hex digits after \\u");
-    }
+    containers.push_back(place(std::move(container)));
+    paths.push_back(std::move(path));
     return true;
   }
 
-  static void appendUtf8(std::string &out, uint32_t codePoint) {
-    if (codePoint < 0x80) {
-      out += char(codePoint);
-    } else if (codePoint < 0x800) {
-      out += char(0xC0 | (codePoint >> 6));
-      out += char(0x80 | (codePoint & 0x3F));
-    } else if (codePoint < 0x10000) {
-      out += char(0xE0 | (codePoint >> 12));
-      out += char(0x80 | ((codePoint >> 6) & 0x3F));
-      out += char(0x80 | (codePoint & 0x3F));
-    } else {
-      out += char(0xF0 | (codePoint >> 18));
-      out += char(0x80 | ((codePoint >> 12) & 0x3F));
-      out += char(0x80 | ((codePoint >> 6) & 0x3F));
-      out += char(0x80 | (codePoint & 0x3F));
-    }
-  }
-
-  bool parseEscape(std::string &out) {
-    char c = peek();
-    ++position;
-    switch (c) {
-    case '"':
-    case '\\':
-    case '/':
-      out += c;
-      return true;
-    case 'b':
-      out += '\b';
-      return true;
-    case 'f':
-      out += '\f';
-      return true;
-    case 'n':
-      out += '\n';
-      return true;
-    case 'r':
-      out += '\r';
-      return true;
-    case 't':
-      out += '\t';
-      return true;
-    case 'u':
-      break;
-    default:
-      --position;
-      return fail("invalid escape sequence in string");
-    }
-    uint32_t codeUnit;
-    if (!parseHexQuad(codeUnit))
-      return false;
-    if (codeUnit >= 0xDC00 && codeUnit <= 0xDFFF)
-      return fail("unpaired low surrogate in \\u escape");
-    if (codeUnit >= 0xD800 && codeUnit <= 0xDBFF) {
-      if (text.compare(position, 2, "\\u") != 0)
-        return fail("unpaired high surrogate in \\u escape");
-      position += 2;
-      uint32_t low;
-      if (!parseHexQuad(low))
-        return false;
-      if (low < 0xDC00 || low > 0xDFFF)
-        return fail("high surrogate not followed by a low surrogate");
-      codeUnit = 0x10000 + ((codeUnit - 0xD800) << 10) + (low - 0xDC00);
-    }
-    appendUtf8(out, codeUnit);
-    return true;
-  }
-
-  bool parseString(std::string &out) {
-    ++position; // opening quote
-    while (true) {
-      if (atEnd())
-        return fail("unterminated string");
-      char c = text[position];
-      if (c == '"') {
-        ++position;
-        return true;
-      }
-      if (static_cast<unsigned char>(c) < 0x20)
-        return fail("control character in string (must be escaped)");
-      ++position;
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (!parseEscape(out))
-        return false;
-    }
-  }
-
-  bool isDigit(char c) const { return c >= '0' && c <= '9'; }
-
-  bool parseNumber(JsonValue &value) {
-    size_t start = position;
-    bool integral = true;
-    if (peek() == '-')
-      ++position;
-    if (peek() == '0') {
-      ++position;
-      if (isDigit(peek()))
-        return fail("leading zeros are not allowed in numbers");
-    } else if (isDigit(peek())) {
-      while (isDigit(peek()))
-        ++position;
-    } else {
-      return fail("expected a digit in number");
-    }
-    if (peek() == '.') {
-      integral = false;
-      ++position;
-      if (!isDigit(peek()))
-        return fail("expected a digit after the decimal point");
-      while (isDigit(peek()))
-        ++position;
-    }
-    if (peek() == 'e' || peek() == 'E') {
-      integral = false;
-      ++position;
-      if (peek() == '+' || peek() == '-')
-        ++position;
-      if (!isDigit(peek()))
-        return fail("expected a digit in the exponent");
-      while (isDigit(peek()))
-        ++position;
-    }
-    std::string literal = text.substr(start, position - start);
-    value.kind = JsonValue::Kind::Number;
-    errno = 0;
-    value.number = std::strtod(literal.c_str(), nullptr);
-    if (!std::isfinite(value.number))
-      return fail("number out of range");
-    if (integral) {
-      errno = 0;
-      long long parsed = std::strtoll(literal.c_str(), nullptr, 10);
-      if (errno != ERANGE) {
-        value.isInteger = true;
-        value.integer = parsed;
-      }
-    }
+  bool close() {
+    containers.pop_back();
+    paths.pop_back();
     return true;
   }
 };
 
 } // namespace
 
-bool parseJson(const std::string &text, JsonValue &result, std::string &error) {
-  Parser parser(text);
-  if (!parser.parseDocument(result)) {
-    error = parser.error;
-    return false;
+bool parseJson(const std::string &text, Json &result, std::string &error) {
+  result = Json();
+  StrictDocumentBuilder builder(text, result);
+  if (Json::sax_parse(text, &builder, Json::input_format_t::json,
+                      /*strict=*/true, /*ignore_comments=*/false))
+    return true;
+  error = builder.error;
+  result = Json();
+  return false;
+}
+
+bool getInt64(const Json &value, int64_t &result) {
+  if (value.is_number_unsigned()) {
+    uint64_t unsignedValue = value.get<uint64_t>();
+    if (unsignedValue > static_cast<uint64_t>(INT64_MAX))
+      return false;
+    result = static_cast<int64_t>(unsignedValue);
+    return true;
   }
-  return true;
+  if (value.is_number_integer()) {
+    result = value.get<int64_t>();
+    return true;
+  }
+  return false;
 }
 
 } // namespace moda::runtime

@@ -1,54 +1,43 @@
-//===- Json.h - a small, strict JSON parser (RFC 8259) --------------------===//
+//===- Json.h - manifests' JSON: nlohmann/json plus two rules -------------===//
 //
-// The runtime must not link LLVM, so it reads manifests with this parser. It
-// accepts exactly RFC 8259 JSON: no comments, no trailing commas, no NaN, no
-// duplicate object keys, and nothing but whitespace after the value. Errors
-// carry a line and column; malformed input never crashes (nesting is bounded).
+// The runtime must not link LLVM, so it reads manifests with nlohmann/json
+// (header-only; Debian's nlohmann-json3-dev). Its parser already accepts
+// exactly RFC 8259 JSON: no comments, trailing commas or NaN, valid UTF-8
+// only, nothing but whitespace after the value. parseJson builds the
+// document through nlohmann's SAX interface to add two rules:
+//
+//   - an object may not repeat a key: nlohmann keeps the last one silently,
+//     and a manifest naming two "ptx" files means two different kernels to
+//     two different readers;
+//   - nesting is at most kMaxJsonNesting deep, so that no input, however
+//     deep, costs more than a manifest's worth of work.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef MODA_LIB_RUNTIME_JSON_H
 #define MODA_LIB_RUNTIME_JSON_H
 
-#include <cstdint>
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
 #include <string>
-#include <vector>
 
 namespace moda::runtime {
 
-class JsonValue {
-public:
-  enum class Kind { Null, Bool, Number, String, Array, Object };
+using Json = nlohmann::json;
 
-  Kind kind = Kind::Null;
-  bool boolean = false;
-  double number = 0.0;
-  /// True when the number was written without fraction or exponent and fits
-  /// int64_t; `integer` then holds it exactly.
-  bool isInteger = false;
-  int64_t integer = 0;
-  std::string string;
-  std::vector<JsonValue> elements;   // Array
-  std::vector<std::string> keys;     // Object, in source order
-  std::vector<JsonValue> members;    // Object, members[i] belongs to keys[i]
-
-  bool isNull() const { return kind == Kind::Null; }
-  bool isBool() const { return kind == Kind::Bool; }
-  bool isNumber() const { return kind == Kind::Number; }
-  bool isString() const { return kind == Kind::String; }
-  bool isArray() const { return kind == Kind::Array; }
-  bool isObject() const { return kind == Kind::Object; }
-
-  /// The member named `key` of an object, or nullptr.
-  const JsonValue *find(const std::string &key) const;
-};
-
-/// "null", "boolean", "number", "string", "array" or "object".
-const char *jsonKindName(JsonValue::Kind kind);
+/// Deep enough for any manifest (they nest four levels).
+constexpr size_t kMaxJsonNesting = 64;
 
 /// Parses `text`; on failure returns false and sets `error` to
-/// "line L, column C: what".
-bool parseJson(const std::string &text, JsonValue &result, std::string &error);
+/// "line L, column C: what" (syntax), "duplicate key "k" in <where>" or
+/// "nesting deeper than 64 levels in <where>", where <where> is the path of
+/// the object or array ("tensors[2]", "config", "the top-level value").
+bool parseJson(const std::string &text, Json &result, std::string &error);
+
+/// `value` as an int64_t: false unless it is a JSON number written as an
+/// integer (no fraction, no exponent) within int64_t's range.
+bool getInt64(const Json &value, int64_t &result);
 
 } // namespace moda::runtime
 

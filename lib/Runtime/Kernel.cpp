@@ -27,15 +27,6 @@ Error requireArgument(const void *pointer, const char *what) {
   return Error();
 }
 
-Error readKernelManifest(const char *manifestPath,
-                         std::unique_ptr<moda_kernel> &kernel) {
-  if (Error error = requireArgument(manifestPath, "manifest_path");
-      error.failed())
-    return error;
-  kernel = std::make_unique<moda_kernel>();
-  return readManifest(manifestPath, kernel->manifest);
-}
-
 Error loadFunction(moda_kernel &kernel) {
   const CudaDriver *driver;
   if (Error error = getCudaDriver(driver); error.failed())
@@ -188,46 +179,31 @@ Error benchmark(moda_kernel *kernel, const moda_tensor *tensors,
   return Error();
 }
 
-} // namespace
-
-extern "C" {
-
-moda_status moda_kernel_load_manifest_only(const char *manifest_path,
-                                           moda_kernel **out) {
+/// moda_kernel_load and moda_kernel_load_manifest_only: `*out` is NULL on
+/// every failure.
+Error loadKernel(const char *manifestPath, bool loadModule, moda_kernel **out) {
   if (Error error = requireArgument(out, "out"); error.failed())
-    return report(error);
+    return error;
   *out = nullptr;
-  std::unique_ptr<moda_kernel> kernel;
-  if (Error error = readKernelManifest(manifest_path, kernel); error.failed())
-    return report(error);
+  if (Error error = requireArgument(manifestPath, "manifest_path");
+      error.failed())
+    return error;
+  auto kernel = std::make_unique<moda_kernel>();
+  if (Error error = readManifest(manifestPath, kernel->manifest);
+      error.failed())
+    return error;
+  if (loadModule)
+    if (Error error = loadFunction(*kernel); error.failed())
+      return error;
   *out = kernel.release();
-  return MODA_SUCCESS;
+  return Error();
 }
 
-moda_status moda_kernel_load(const char *manifest_path, moda_kernel **out) {
-  if (Error error = requireArgument(out, "out"); error.failed())
-    return report(error);
-  *out = nullptr;
-  std::unique_ptr<moda_kernel> kernel;
-  if (Error error = readKernelManifest(manifest_path, kernel); error.failed())
-    return report(error);
-  if (Error error = loadFunction(*kernel); error.failed())
-    return report(error);
-  *out = kernel.release();
-  return MODA_SUCCESS;
-}
-
-void moda_kernel_free(moda_kernel *kernel) {
-  // Modules stay in the process-wide cache; only the description goes.
-  delete kernel;
-}
-
-moda_status moda_kernel_get_info(const moda_kernel *kernel,
-                                 moda_kernel_info *out) {
+Error describeKernel(const moda_kernel *kernel, moda_kernel_info *out) {
   if (Error error = requireArgument(kernel, "kernel"); error.failed())
-    return report(error);
+    return error;
   if (Error error = requireArgument(out, "out"); error.failed())
-    return report(error);
+    return error;
   const Manifest &m = kernel->manifest;
   moda_kernel_info info;
   std::memset(&info, 0, sizeof info);
@@ -253,20 +229,20 @@ moda_status moda_kernel_get_info(const moda_kernel *kernel,
   info.op = m.op.c_str();
   info.num_launches = static_cast<int>(m.launches.size());
   *out = info;
-  return MODA_SUCCESS;
+  return Error();
 }
 
-moda_status moda_kernel_get_tensor_info(const moda_kernel *kernel, int index,
-                                        moda_tensor_info *out) {
+Error describeTensor(const moda_kernel *kernel, int index,
+                     moda_tensor_info *out) {
   if (Error error = requireArgument(kernel, "kernel"); error.failed())
-    return report(error);
+    return error;
   if (Error error = requireArgument(out, "out"); error.failed())
-    return report(error);
+    return error;
   const Manifest &m = kernel->manifest;
   if (index < 0 || index >= static_cast<int>(m.tensors.size()))
-    return report(makeError(MODA_ERROR_INVALID_ARGUMENT,
-                            "tensor index %d is out of range [0, %zu)", index,
-                            m.tensors.size()));
+    return makeError(MODA_ERROR_INVALID_ARGUMENT,
+                     "tensor index %d is out of range [0, %zu)", index,
+                     m.tensors.size());
   const TensorSpec &spec = m.tensors[index];
   moda_tensor_info info;
   std::memset(&info, 0, sizeof info);
@@ -281,39 +257,90 @@ moda_status moda_kernel_get_tensor_info(const moda_kernel *kernel, int index,
                                           : dimension.extent;
   }
   *out = info;
-  return MODA_SUCCESS;
+  return Error();
+}
+
+Error validate(const moda_kernel *kernel, const moda_tensor *tensors,
+               int numTensors) {
+  if (Error error = requireArgument(kernel, "kernel"); error.failed())
+    return error;
+  LaunchPlan plan;
+  return planLaunch(kernel->manifest, tensors, numTensors, plan);
+}
+
+Error launch(moda_kernel *kernel, const moda_tensor *tensors, int numTensors,
+             CUstream stream) {
+  if (Error error = requireArgument(kernel, "kernel"); error.failed())
+    return error;
+  LaunchPlan plan;
+  if (Error error = planLaunch(kernel->manifest, tensors, numTensors, plan);
+      error.failed())
+    return error;
+  const CudaDriver *driver;
+  if (Error error = prepareLaunch(*kernel, driver); error.failed())
+    return error;
+  return launchPlanned(*driver, *kernel, plan, stream);
+}
+
+} // namespace
+
+// Every entry point that can fail runs through guardEntryPoint (Error.h);
+// the others (moda_kernel_free, moda_dtype_name) cannot throw.
+extern "C" {
+
+moda_status moda_kernel_load_manifest_only(const char *manifest_path,
+                                           moda_kernel **out) {
+  return guardEntryPoint("moda_kernel_load_manifest_only", [&] {
+    return loadKernel(manifest_path, /*loadModule=*/false, out);
+  });
+}
+
+moda_status moda_kernel_load(const char *manifest_path, moda_kernel **out) {
+  return guardEntryPoint("moda_kernel_load", [&] {
+    return loadKernel(manifest_path, /*loadModule=*/true, out);
+  });
+}
+
+void moda_kernel_free(moda_kernel *kernel) {
+  // Modules stay in the process-wide cache; only the description goes.
+  delete kernel;
+}
+
+moda_status moda_kernel_get_info(const moda_kernel *kernel,
+                                 moda_kernel_info *out) {
+  return guardEntryPoint("moda_kernel_get_info",
+                         [&] { return describeKernel(kernel, out); });
+}
+
+moda_status moda_kernel_get_tensor_info(const moda_kernel *kernel, int index,
+                                        moda_tensor_info *out) {
+  return guardEntryPoint("moda_kernel_get_tensor_info",
+                         [&] { return describeTensor(kernel, index, out); });
 }
 
 moda_status moda_kernel_validate(const moda_kernel *kernel,
                                  const moda_tensor *tensors, int num_tensors) {
-  if (Error error = requireArgument(kernel, "kernel"); error.failed())
-    return report(error);
-  LaunchPlan plan;
-  return report(planLaunch(kernel->manifest, tensors, num_tensors, plan));
+  return guardEntryPoint("moda_kernel_validate", [&] {
+    return validate(kernel, tensors, num_tensors);
+  });
 }
 
 moda_status moda_kernel_launch(moda_kernel *kernel, const moda_tensor *tensors,
                                int num_tensors, void *stream) {
-  if (Error error = requireArgument(kernel, "kernel"); error.failed())
-    return report(error);
-  LaunchPlan plan;
-  if (Error error = planLaunch(kernel->manifest, tensors, num_tensors, plan);
-      error.failed())
-    return report(error);
-  const CudaDriver *driver;
-  if (Error error = prepareLaunch(*kernel, driver); error.failed())
-    return report(error);
-  return report(launchPlanned(*driver, *kernel, plan,
-                              static_cast<CUstream>(stream)));
+  return guardEntryPoint("moda_kernel_launch", [&] {
+    return launch(kernel, tensors, num_tensors,
+                  static_cast<CUstream>(stream));
+  });
 }
 
 moda_status moda_kernel_benchmark(moda_kernel *kernel,
                                   const moda_tensor *tensors, int num_tensors,
                                   void *stream, int warmup, int iters,
                                   float *times_ms) {
-  return report(benchmark(kernel, tensors, num_tensors,
-                          static_cast<CUstream>(stream), warmup, iters,
-                          times_ms));
+  return guardEntryPoint("moda_kernel_benchmark", [&] {
+    return benchmark(kernel, tensors, num_tensors,
+                     static_cast<CUstream>(stream), warmup, iters, times_ms);
+  });
 }
 
 const char *moda_dtype_name(int dtype) { return dtypeName(dtype); }

@@ -6,9 +6,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace moda::runtime {
 
@@ -37,20 +43,78 @@ int Manifest::findTensor(const std::string &name) const {
   return -1;
 }
 
-Error readFile(const std::string &path, std::string &contents) {
-  FILE *file = std::fopen(path.c_str(), "rb");
-  if (!file)
+Error readFile(const std::string &path, size_t maxBytes, const char *what,
+               std::string &contents) {
+  contents.clear();
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then
+  // refuses it like any other file that is not regular.
+  int descriptor = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (descriptor < 0)
     return makeError(MODA_ERROR_IO, "cannot open '%s': %s", path.c_str(),
                      std::strerror(errno));
-  contents.clear();
+  struct FileCloser {
+    int descriptor;
+    ~FileCloser() { close(descriptor); }
+  } closer{descriptor};
+  struct stat status;
+  if (fstat(descriptor, &status) != 0)
+    return makeError(MODA_ERROR_IO, "cannot read '%s': %s", path.c_str(),
+                     std::strerror(errno));
+  if (!S_ISREG(status.st_mode))
+    return makeError(MODA_ERROR_IO, "cannot read '%s': not a regular file",
+                     path.c_str());
+  auto tooLarge = [&] {
+    return makeError(MODA_ERROR_IO,
+                     "cannot read '%s': larger than %zu bytes, the most a %s "
+                     "may have",
+                     path.c_str(), maxBytes, what);
+  };
+  if (static_cast<unsigned long long>(status.st_size) > maxBytes)
+    return tooLarge();
+  // The size may change between fstat and the reads (a file being
+  // written): the reads stop as soon as they pass the limit.
+  contents.resize(static_cast<size_t>(status.st_size));
+  size_t length = 0;
   char buffer[1 << 16];
-  size_t count;
-  while ((count = std::fread(buffer, 1, sizeof buffer, file)) > 0)
-    contents.append(buffer, count);
-  bool readFailed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (readFailed)
-    return makeError(MODA_ERROR_IO, "cannot read '%s'", path.c_str());
+  while (true) {
+    ssize_t count = read(descriptor, buffer, sizeof buffer);
+    if (count < 0 && errno == EINTR)
+      continue;
+    if (count < 0)
+      return makeError(MODA_ERROR_IO, "cannot read '%s': %s", path.c_str(),
+                       std::strerror(errno));
+    if (count == 0)
+      break;
+    if (static_cast<size_t>(count) > maxBytes - length)
+      return tooLarge();
+    if (length + static_cast<size_t>(count) > contents.size())
+      contents.resize(length + static_cast<size_t>(count));
+    std::memcpy(&contents[length], buffer, static_cast<size_t>(count));
+    length += static_cast<size_t>(count);
+  }
+  contents.resize(length);
+  return Error();
+}
+
+Error resolveArtifactPath(const Manifest &manifest, const std::string &file,
+                          std::string &resolved) {
+  char buffer[PATH_MAX];
+  if (!realpath(manifest.directory.c_str(), buffer))
+    return makeError(MODA_ERROR_IO, "cannot resolve the manifest's folder "
+                                    "'%s': %s",
+                     manifest.directory.c_str(), std::strerror(errno));
+  std::string folder = buffer;
+  std::string path = manifest.directory + "/" + file;
+  if (!realpath(path.c_str(), buffer))
+    return makeError(MODA_ERROR_IO, "cannot open '%s': %s", path.c_str(),
+                     std::strerror(errno));
+  resolved = buffer;
+  std::string prefix = folder.back() == '/' ? folder : folder + "/";
+  if (resolved.compare(0, prefix.size(), prefix) != 0)
+    return makeError(MODA_ERROR_MANIFEST,
+                     "'%s' resolves to '%s', outside the manifest's folder "
+                     "'%s'",
+                     path.c_str(), resolved.c_str(), folder.c_str());
   return Error();
 }
 
@@ -90,69 +154,117 @@ bool parseDtype(const std::string &text, moda_dtype &dtype) {
   return false;
 }
 
+/// The JSON types a manifest field can be required to have.
+enum class JsonKind { Bool, Number, String, Array, Object };
+
+bool hasKind(const Json &value, JsonKind kind) {
+  switch (kind) {
+  case JsonKind::Bool:
+    return value.is_boolean();
+  case JsonKind::Number:
+    return value.is_number();
+  case JsonKind::String:
+    return value.is_string();
+  case JsonKind::Array:
+    return value.is_array();
+  case JsonKind::Object:
+    return value.is_object();
+  }
+  return false;
+}
+
+/// "a boolean", "an array", ...: the names nlohmann's type_name() gives.
+const char *describeKind(JsonKind kind) {
+  switch (kind) {
+  case JsonKind::Bool:
+    return "a boolean";
+  case JsonKind::Number:
+    return "a number";
+  case JsonKind::String:
+    return "a string";
+  case JsonKind::Array:
+    return "an array";
+  case JsonKind::Object:
+    return "an object";
+  }
+  return "unknown";
+}
+
+/// The member `key` of `object` (a JSON object), or nullptr.
+const Json *findMember(const Json &object, const char *key) {
+  auto found = object.find(key);
+  return found == object.end() ? nullptr : &*found;
+}
+
 /// Reads typed fields of one JSON object; the first failure sticks and names
 /// the field by its path (e.g. "config.num_warps").
 class FieldReader {
 public:
-  FieldReader(const JsonValue &object, std::string path, Error &error)
+  FieldReader(const Json &object, std::string path, Error &error)
       : object(object), path(std::move(path)), error(error) {}
 
-  bool has(const char *key) const { return object.find(key) != nullptr; }
+  bool has(const char *key) const { return findMember(object, key) != nullptr; }
 
-  const JsonValue *require(const char *key, JsonValue::Kind kind) {
+  const Json *require(const char *key, JsonKind kind) {
     if (error.failed())
       return nullptr;
-    const JsonValue *value = object.find(key);
+    const Json *value = findMember(object, key);
     if (!value) {
       failOnce(error, "missing required field \"%s\"", fieldPath(key).c_str());
       return nullptr;
     }
-    if (value->kind != kind) {
-      failOnce(error, "field \"%s\" must be %s %s, not %s", fieldPath(key).c_str(),
-           kind == JsonValue::Kind::Array || kind == JsonValue::Kind::Object
-               ? "an"
-               : "a",
-           jsonKindName(kind), jsonKindName(value->kind));
+    if (!hasKind(*value, kind)) {
+      failOnce(error, "field \"%s\" must be %s, not %s", fieldPath(key).c_str(),
+               describeKind(kind), value->type_name());
       return nullptr;
     }
     return value;
   }
 
   void string(const char *key, std::string &out) {
-    if (const JsonValue *value = require(key, JsonValue::Kind::String))
-      out = value->string;
+    if (const Json *value = require(key, JsonKind::String))
+      out = value->get_ref<const std::string &>();
   }
 
   void boolean(const char *key, bool &out) {
-    if (const JsonValue *value = require(key, JsonValue::Kind::Bool))
-      out = value->boolean;
+    if (const Json *value = require(key, JsonKind::Bool))
+      out = value->get<bool>();
   }
 
-  void integer(const char *key, int64_t &out, int64_t minimum) {
-    if (const JsonValue *value = require(key, JsonValue::Kind::Number))
-      checkInteger(*value, fieldPath(key), out, minimum);
+  void integer(const char *key, int64_t &out, int64_t minimum,
+               int64_t maximum = INT64_MAX) {
+    if (const Json *value = require(key, JsonKind::Number))
+      checkInteger(*value, fieldPath(key), out, minimum, maximum);
   }
 
   void number(const char *key, double &out) {
-    if (const JsonValue *value = require(key, JsonValue::Kind::Number))
-      out = value->number;
+    if (const Json *value = require(key, JsonKind::Number))
+      out = value->get<double>();
   }
 
-  bool checkInteger(const JsonValue &value, const std::string &where,
-                    int64_t &out, int64_t minimum) {
+  bool checkInteger(const Json &value, const std::string &where,
+                    int64_t &out, int64_t minimum,
+                    int64_t maximum = INT64_MAX) {
     if (error.failed())
       return false;
-    if (!value.isNumber() || !value.isInteger) {
+    int64_t integer;
+    if (!getInt64(value, integer)) {
       failOnce(error, "field \"%s\" must be an integer", where.c_str());
       return false;
     }
-    if (value.integer < minimum) {
+    if (integer < minimum) {
       failOnce(error, "field \"%s\" must be >= %lld, not %lld", where.c_str(),
-           static_cast<long long>(minimum),
-           static_cast<long long>(value.integer));
+               static_cast<long long>(minimum),
+               static_cast<long long>(integer));
       return false;
     }
-    out = value.integer;
+    if (integer > maximum) {
+      failOnce(error, "field \"%s\" must be <= %lld, not %lld", where.c_str(),
+               static_cast<long long>(maximum),
+               static_cast<long long>(integer));
+      return false;
+    }
+    out = integer;
     return true;
   }
 
@@ -160,9 +272,8 @@ public:
     return path.empty() ? key : path + "." + key;
   }
 
-
 private:
-  const JsonValue &object;
+  const Json &object;
   std::string path;
   Error &error;
 };
@@ -172,8 +283,8 @@ public:
   ManifestParser(Manifest &manifest, Error &error)
       : manifest(manifest), error(error) {}
 
-  void parse(const JsonValue &root) {
-    if (!root.isObject()) {
+  void parse(const Json &root) {
+    if (!root.is_object()) {
       error = makeError(MODA_ERROR_MANIFEST, "the manifest must be a JSON "
                                              "object");
       return;
@@ -181,15 +292,15 @@ public:
     FieldReader fields(root, "", error);
     parseHeader(fields);
     parseVariant(fields);
-    if (const JsonValue *config = fields.require("config", JsonValue::Kind::Object))
+    if (const Json *config = fields.require("config", JsonKind::Object))
       parseConfig(*config);
-    if (const JsonValue *sizes = fields.require("sizes", JsonValue::Kind::Object))
+    if (const Json *sizes = fields.require("sizes", JsonKind::Object))
       parseSizes(*sizes);
-    if (const JsonValue *tensors = fields.require("tensors", JsonValue::Kind::Array))
+    if (const Json *tensors = fields.require("tensors", JsonKind::Array))
       parseTensors(*tensors);
     if (!error.failed())
       checkTensorSet();
-    if (const JsonValue *params = fields.require("params", JsonValue::Kind::Array))
+    if (const Json *params = fields.require("params", JsonKind::Array))
       parseParameters(*params);
     if (!manifest.isGrad()) {
       // One kernel: its grid and block are top-level fields.
@@ -197,12 +308,15 @@ public:
       launch.entry = manifest.entry;
       parseLaunchShape(fields, "", launch);
       manifest.launches.push_back(launch);
-    } else if (const JsonValue *launches =
-                   fields.require("launches", JsonValue::Kind::Array)) {
+    } else if (const Json *launches =
+                   fields.require("launches", JsonKind::Array)) {
       parseLaunches(*launches);
     }
     if (error.failed() || manifest.launches.empty())
       return;
+    for (size_t i = 0; i < manifest.launches.size() && !error.failed(); ++i)
+      checkGrid(manifest.launches[i],
+                manifest.isGrad() ? formatString("launches[%zu].", i) : "");
     const Launch &first = manifest.launches.front();
     manifest.grid = first.grid;
     manifest.block = first.block;
@@ -231,9 +345,32 @@ private:
     if (!error.failed() && manifest.entry.empty())
       failOnce(error, "field \"kernel\" must not be empty");
     fields.string("ptx", manifest.ptxFile);
-    if (fields.has("cubin")) // optional: absent when ptxas was not found
+    checkArtifactName("ptx", manifest.ptxFile);
+    if (fields.has("cubin")) { // optional: absent when ptxas was not found
       fields.string("cubin", manifest.cubinFile);
+      checkArtifactName("cubin", manifest.cubinFile);
+    }
     fields.string("target", manifest.target);
+  }
+
+  /// The artifacts live next to the manifest (moda-compile writes bare
+  /// file names): an absolute path or a ".." would let a manifest make the
+  /// runtime read any file. (Symbolic links are resolved at load time, by
+  /// resolveArtifactPath.)
+  void checkArtifactName(const char *field, const std::string &file) {
+    if (error.failed())
+      return;
+    bool escapes = file.empty() || file[0] == '/' ||
+                   file.find('\0') != std::string::npos;
+    for (size_t start = 0; !escapes && start <= file.size();) {
+      size_t end = std::min(file.find('/', start), file.size());
+      escapes = file.compare(start, end - start, "..") == 0;
+      start = end + 1;
+    }
+    if (escapes)
+      failOnce(error, "field \"%s\" must name a file inside the manifest's "
+                      "folder (a relative path without \"..\"), not \"%s\"",
+               field, file.c_str());
   }
 
   void parseVariant(FieldReader &fields) {
@@ -256,6 +393,13 @@ private:
              "depth_only)",
              visibility.c_str());
     }
+    // The causal mask is over sequence keys (docs/semantics.md); the
+    // compiler's verifier rejects it without them, so such a manifest was
+    // not written by moda-compile.
+    if (!error.failed() && manifest.causal &&
+        manifest.visibility == MODA_VISIBILITY_DEPTH_ONLY)
+      failOnce(error, "causal needs sequence keys; a depth_only manifest "
+                      "cannot be causal");
     fields.integer("chunk_size", manifest.chunkSize, 0);
     if (!error.failed() && manifest.visibility == MODA_VISIBILITY_CHUNK &&
         manifest.chunkSize < 1)
@@ -270,28 +414,29 @@ private:
            static_cast<long long>(manifest.numKvHeads));
   }
 
-  void parseConfig(const JsonValue &config) {
+  void parseConfig(const Json &config) {
     FieldReader fields(config, "config", error);
     fields.integer("block_m", manifest.blockM, 1);
     fields.integer("block_n", manifest.blockN, 1);
     fields.integer("block_depth", manifest.blockDepth, 0);
-    fields.integer("num_warps", manifest.numWarps, 1);
+    // A block has at most 1024 threads.
+    fields.integer("num_warps", manifest.numWarps, 1, 1024 / 32);
     fields.integer("num_stages", manifest.numStages, 1);
     fields.string("mma", manifest.mma);
   }
 
-  void parseSizes(const JsonValue &sizes) {
+  void parseSizes(const Json &sizes) {
     FieldReader fields(sizes, "sizes", error);
-    for (size_t i = 0; i < sizes.keys.size(); ++i)
-      if (parseSymbol(sizes.keys[i]) < 0)
+    for (const auto &member : sizes.items())
+      if (parseSymbol(member.key()) < 0)
         return failOnce(error, "unknown size symbol \"%s\" in sizes (expected B, T, S, "
                     "L)",
-                    sizes.keys[i].c_str());
+                    member.key().c_str());
     for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol) {
-      const JsonValue *value = sizes.find(symbolName(symbol));
+      const Json *value = findMember(sizes, symbolName(symbol));
       if (!value)
         return failOnce(error, "missing required field \"sizes.%s\"", symbolName(symbol));
-      if (!value->isNull())
+      if (!value->is_null())
         fields.checkInteger(*value, fields.fieldPath(symbolName(symbol)),
                             manifest.fixedSizes[symbol], 0);
     }
@@ -330,34 +475,36 @@ private:
     fixed = extent;
   }
 
-  void parseShape(const JsonValue &shape, const std::vector<Dimension> &layout,
+  void parseShape(const Json &shape, const std::vector<Dimension> &layout,
                   TensorSpec &tensor, const std::string &path) {
-    if (shape.elements.size() != layout.size())
+    if (shape.size() != layout.size())
       return failOnce(error, "%s.shape has rank %zu; tensor %s has rank %zu",
-                  path.c_str(), shape.elements.size(), tensor.name.c_str(),
+                  path.c_str(), shape.size(), tensor.name.c_str(),
                   layout.size());
     for (size_t i = 0; i < layout.size() && !error.failed(); ++i) {
-      const JsonValue &entry = shape.elements[i];
+      const Json &entry = shape[i];
       const Dimension &expected = layout[i];
       std::string where = formatString("%s.shape[%zu]", path.c_str(), i);
-      if (entry.isString()) {
-        int symbol = parseSymbol(entry.string);
+      int64_t extent = 0;
+      if (entry.is_string()) {
+        const std::string &name = entry.get_ref<const std::string &>();
+        int symbol = parseSymbol(name);
         if (symbol < 0)
           return failOnce(error, "%s: unknown size symbol \"%s\"", where.c_str(),
-                      entry.string.c_str());
+                      name.c_str());
         if (symbol != expected.symbol)
           return failOnce(error, "%s is \"%s\" but the layout of %s needs %s here",
-                      where.c_str(), entry.string.c_str(), tensor.name.c_str(),
+                      where.c_str(), name.c_str(), tensor.name.c_str(),
                       expected.isSymbolic()
                           ? symbolName(expected.symbol)
                           : std::to_string(expected.extent).c_str());
-      } else if (entry.isNumber() && entry.isInteger && entry.integer >= 0) {
+      } else if (getInt64(entry, extent) && extent >= 0) {
         if (expected.isSymbolic())
-          fixSymbol(expected.symbol, entry.integer, where);
-        else if (entry.integer != expected.extent)
+          fixSymbol(expected.symbol, extent, where);
+        else if (extent != expected.extent)
           return failOnce(error, "%s is %lld but the manifest's head counts and head_dim "
                       "give %lld",
-                      where.c_str(), static_cast<long long>(entry.integer),
+                      where.c_str(), static_cast<long long>(extent),
                       static_cast<long long>(expected.extent));
       } else {
         return failOnce(error, "%s must be a non-negative integer or one of B, T, S, L",
@@ -367,11 +514,11 @@ private:
     tensor.shape = layout;
   }
 
-  void parseTensors(const JsonValue &tensors) {
-    for (size_t i = 0; i < tensors.elements.size() && !error.failed(); ++i) {
-      const JsonValue &entry = tensors.elements[i];
+  void parseTensors(const Json &tensors) {
+    for (size_t i = 0; i < tensors.size() && !error.failed(); ++i) {
+      const Json &entry = tensors[i];
       std::string path = formatString("tensors[%zu]", i);
-      if (!entry.isObject())
+      if (!entry.is_object())
         return failOnce(error, "%s must be an object", path.c_str());
       FieldReader fields(entry, path, error);
       TensorSpec tensor;
@@ -379,7 +526,7 @@ private:
       fields.string("name", tensor.name);
       fields.string("dtype", dtype);
       fields.string("role", role);
-      const JsonValue *shape = fields.require("shape", JsonValue::Kind::Array);
+      const Json *shape = fields.require("shape", JsonKind::Array);
       if (error.failed())
         return;
       std::vector<Dimension> layout;
@@ -505,11 +652,11 @@ private:
     return std::string("size \"") + symbolName(parameter.symbol) + "\"";
   }
 
-  void parseParameters(const JsonValue &params) {
-    for (size_t i = 0; i < params.elements.size() && !error.failed(); ++i) {
-      const JsonValue &entry = params.elements[i];
+  void parseParameters(const Json &params) {
+    for (size_t i = 0; i < params.size() && !error.failed(); ++i) {
+      const Json &entry = params[i];
       std::string path = formatString("params[%zu]", i);
-      if (!entry.isObject())
+      if (!entry.is_object())
         return failOnce(error, "%s must be an object", path.c_str());
       FieldReader fields(entry, path, error);
       std::string kind, reference;
@@ -558,9 +705,9 @@ private:
   /// path of the object holding them ("" at the top level).
   void parseLaunchShape(FieldReader &fields, const std::string &prefix,
                         Launch &launch) {
-    if (const JsonValue *grid = fields.require("grid", JsonValue::Kind::Array))
+    if (const Json *grid = fields.require("grid", JsonKind::Array))
       parseGrid(*grid, prefix, launch.grid);
-    if (const JsonValue *block = fields.require("block", JsonValue::Kind::Array))
+    if (const Json *block = fields.require("block", JsonKind::Array))
       parseBlock(*block, prefix, launch.block);
     int64_t sharedMemory = 0;
     fields.integer("dynamic_shared_memory", sharedMemory, 0);
@@ -572,38 +719,38 @@ private:
 
   /// The gradients launch `path` writes ("writes": output tensors of the
   /// manifest; the kernel's usual ones when absent).
-  void parseWrites(FieldReader &fields, const JsonValue &entry,
-                   const std::string &path, Launch &launch) {
-    if (!entry.find("writes"))
+  void parseWrites(FieldReader &fields, const std::string &path,
+                   Launch &launch) {
+    if (!fields.has("writes"))
       return;
-    const JsonValue *writes = fields.require("writes", JsonValue::Kind::Array);
-    for (size_t i = 0; writes && i < writes->elements.size(); ++i) {
-      const JsonValue &name = writes->elements[i];
-      int tensor = name.kind == JsonValue::Kind::String
-                       ? manifest.findTensor(name.string)
+    const Json *writes = fields.require("writes", JsonKind::Array);
+    for (size_t i = 0; writes && i < writes->size(); ++i) {
+      const Json &name = (*writes)[i];
+      int tensor = name.is_string()
+                       ? manifest.findTensor(name.get_ref<const std::string &>())
                        : -1;
       if (tensor < 0 || manifest.tensors[tensor].role != MODA_ROLE_OUTPUT)
         return failOnce(error, "%s.writes[%zu] must name an output tensor",
                         path.c_str(), i);
-      launch.writes.push_back(name.string);
+      launch.writes.push_back(manifest.tensors[tensor].name);
     }
   }
 
   /// The backward's kernels, in launch order: dq, then dkv with a sequence
   /// part, then d_depth with a depth part unless the dq kernel writes the
   /// depth gradients itself (its "writes" names d_depth_k and d_depth_v).
-  void parseLaunches(const JsonValue &launches) {
+  void parseLaunches(const Json &launches) {
     std::vector<Launch> parsed;
-    for (size_t i = 0; i < launches.elements.size() && !error.failed(); ++i) {
-      const JsonValue &entry = launches.elements[i];
+    for (size_t i = 0; i < launches.size() && !error.failed(); ++i) {
+      const Json &entry = launches[i];
       std::string path = formatString("launches[%zu]", i);
-      if (!entry.isObject())
+      if (!entry.is_object())
         return failOnce(error, "%s must be an object", path.c_str());
       FieldReader fields(entry, path, error);
       Launch launch;
       fields.string("kernel", launch.entry);
       parseLaunchShape(fields, path + ".", launch);
-      parseWrites(fields, entry, path, launch);
+      parseWrites(fields, path, launch);
       parsed.push_back(launch);
     }
     if (error.failed())
@@ -631,19 +778,19 @@ private:
     manifest.launches = std::move(parsed);
   }
 
-  void parseGrid(const JsonValue &grid, const std::string &prefix,
+  void parseGrid(const Json &grid, const std::string &prefix,
                  std::array<GridDimension, 3> &out) {
-    if (grid.elements.size() != 3)
+    if (grid.size() != 3)
       return failOnce(error, "%sgrid must have 3 entries, not %zu",
-                      prefix.c_str(), grid.elements.size());
+                      prefix.c_str(), grid.size());
     for (size_t i = 0; i < 3 && !error.failed(); ++i) {
-      const JsonValue &entry = grid.elements[i];
+      const Json &entry = grid[i];
       std::string path = formatString("%sgrid[%zu]", prefix.c_str(), i);
-      if (!entry.isObject())
+      if (!entry.is_object())
         return failOnce(error, "%s must be an object", path.c_str());
       FieldReader fields(entry, path, error);
       GridDimension &dimension = out[i];
-      if (entry.find("constant")) {
+      if (fields.has("constant")) {
         fields.integer("constant", dimension.constant, 1);
         continue;
       }
@@ -666,16 +813,105 @@ private:
     }
   }
 
-  void parseBlock(const JsonValue &block, const std::string &prefix,
+  /// How docs/artifacts.md writes a grid dimension: "2", "B",
+  /// "ceil(T * 4 / 128)", "ceil(T * L * 1 / 64)".
+  static std::string render(const GridDimension &dimension) {
+    if (dimension.symbol < 0)
+      return formatString("%lld", static_cast<long long>(dimension.constant));
+    std::string symbols = symbolName(dimension.symbol);
+    if (dimension.times >= 0)
+      symbols += std::string(" * ") + symbolName(dimension.times);
+    if (dimension.times < 0 && dimension.multiplier == 1 &&
+        dimension.divisor == 1)
+      return symbols;
+    return formatString("ceil(%s * %lld / %lld)", symbols.c_str(),
+                        static_cast<long long>(dimension.multiplier),
+                        static_cast<long long>(dimension.divisor));
+  }
+
+  static bool sameFormula(const GridDimension &a, const GridDimension &b) {
+    return a.symbol == b.symbol && a.times == b.times &&
+           a.constant == b.constant && a.multiplier == b.multiplier &&
+           a.divisor == b.divisor;
+  }
+
+  /// Threads sharing one sequence key or depth entry in the backward's dkv
+  /// and d_depth kernels, each holding D / lanes columns: as
+  /// getGradGPULanes (lib/Conversion/ModaToKernel/AttentionGradSpec.cpp)
+  /// chooses it, 4 for D >= 128, 2 for D >= 64, else 1, halved until D is
+  /// a multiple of lanes 16-byte vectors and the block of lanes groups.
+  int64_t gradLanes() const {
+    int64_t vectorWidth = manifest.elementType == MODA_F32 ? 4 : 8;
+    int64_t threads = manifest.numWarps * 32;
+    int64_t lanes = manifest.headDim >= 128 ? 4 : manifest.headDim >= 64 ? 2 : 1;
+    while (lanes > 1 && (manifest.headDim % (lanes * vectorWidth) != 0 ||
+                         threads % lanes != 0))
+      lanes /= 2;
+    return lanes;
+  }
+
+  /// The grid lib/Target/KernelManifest.cpp writes for `launch`, with the
+  /// name docs/artifacts.md gives each dimension:
+  ///   forward, dq:  (ceil(T * G / block_m), Hk, B)
+  ///   dkv:          (ceil(S / slots), Hk, B)
+  ///   d_depth:      (ceil(T * L / slots), Hk, B)
+  /// with G = Hq / Hk and slots = num_warps * 32 / lanes.
+  void expectedGrid(const Launch &launch, std::array<GridDimension, 3> &grid,
+                    std::array<const char *, 3> &meaning) const {
+    GridDimension x;
+    int64_t slots = manifest.numWarps * 32 / gradLanes();
+    if (launch.entry == manifest.entry + "_dkv") {
+      x.symbol = MODA_SYMBOL_S;
+      x.divisor = slots;
+      meaning[0] = "ceil(S / slots)";
+    } else if (launch.entry == manifest.entry + "_d_depth") {
+      x.symbol = MODA_SYMBOL_T;
+      x.times = MODA_SYMBOL_L;
+      x.divisor = slots;
+      meaning[0] = "ceil(T * L / slots)";
+    } else { // the forward and the backward's dq kernel
+      x.symbol = MODA_SYMBOL_T;
+      x.multiplier = manifest.numQueryHeads / manifest.numKvHeads;
+      x.divisor = manifest.blockM;
+      meaning[0] = "ceil(T * G / block_m)";
+    }
+    GridDimension heads;
+    heads.constant = manifest.numKvHeads;
+    meaning[1] = "num_kv_heads";
+    GridDimension batch;
+    batch.symbol = MODA_SYMBOL_B;
+    meaning[2] = "B";
+    grid = {x, heads, batch};
+  }
+
+  /// A grid that differs from the compiler's would launch too few blocks
+  /// (part of the batch, of the heads, of the rows) or too many.
+  void checkGrid(const Launch &launch, const std::string &prefix) {
+    std::array<GridDimension, 3> expected;
+    std::array<const char *, 3> meaning;
+    expectedGrid(launch, expected, meaning);
+    for (size_t i = 0; i < 3; ++i) {
+      if (sameFormula(launch.grid[i], expected[i]))
+        continue;
+      std::string wanted = render(expected[i]);
+      return failOnce(error, "%sgrid[%zu] is %s but the kernel's grid needs "
+                             "%s%s%s",
+                      prefix.c_str(), i, render(launch.grid[i]).c_str(),
+                      meaning[i], wanted == meaning[i] ? "" : " = ",
+                      wanted == meaning[i] ? "" : wanted.c_str());
+    }
+  }
+
+  void parseBlock(const Json &block, const std::string &prefix,
                   std::array<unsigned, 3> &out) {
-    if (block.elements.size() != 3)
+    if (block.size() != 3)
       return failOnce(error, "%sblock must have 3 entries, not %zu",
-                      prefix.c_str(), block.elements.size());
+                      prefix.c_str(), block.size());
     FieldReader fields(block, "", error);
     int64_t threads = 1;
     for (size_t i = 0; i < 3 && !error.failed(); ++i) {
       int64_t extent = 0;
-      if (!fields.checkInteger(block.elements[i],
+      if (!fields.checkInteger(block[i],
                                formatString("%sblock[%zu]", prefix.c_str(), i),
                                extent, 1))
         return;
@@ -688,6 +924,7 @@ private:
     if (threads > 1024)
       return failOnce(error, "%sblock has %lld threads; at most 1024 are allowed",
                       prefix.c_str(), static_cast<long long>(threads));
+    // num_warps <= 32 (parseConfig): the product cannot overflow.
     if (out[0] != manifest.numWarps * 32 || out[1] != 1 || out[2] != 1)
       failOnce(error, "%sblock is [%u, %u, %u] but config.num_warps = %lld needs [%lld, 1, "
            "1]",
@@ -703,7 +940,7 @@ Error parseManifest(const std::string &text, const std::string &directory,
                     Manifest &manifest) {
   manifest = Manifest();
   manifest.directory = directory;
-  JsonValue root;
+  Json root;
   std::string jsonError;
   if (!parseJson(text, root, jsonError))
     return makeError(MODA_ERROR_MANIFEST, "invalid JSON: %s", jsonError.c_str());
@@ -714,7 +951,7 @@ Error parseManifest(const std::string &text, const std::string &directory,
 
 Error readManifest(const std::string &path, Manifest &manifest) {
   std::string text;
-  Error error = readFile(path, text);
+  Error error = readFile(path, kMaxManifestBytes, "manifest", text);
   if (error.failed())
     return error;
   size_t slash = path.find_last_of('/');

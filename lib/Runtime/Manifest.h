@@ -62,7 +62,8 @@ struct Launch {
 };
 
 struct Manifest {
-  std::string directory; // where the manifest lives; ptx/cubin are relative
+  /// The manifest's folder: "ptx" and "cubin" are paths inside it.
+  std::string directory;
   std::string entry;
   std::string ptxFile;
   std::string cubinFile; // empty when absent
@@ -106,8 +107,25 @@ Error parseManifest(const std::string &text, const std::string &directory,
 /// Reads and parses the manifest file at `path`.
 Error readManifest(const std::string &path, Manifest &manifest);
 
-/// Reads a whole file (binary). Used for manifests and modules alike.
-Error readFile(const std::string &path, std::string &contents);
+/// The file a manifest's "ptx" or "cubin" names: `file` relative to the
+/// manifest's folder, with every symbolic link resolved. A path that
+/// resolves outside that folder is MODA_ERROR_MANIFEST; one that does not
+/// exist, MODA_ERROR_IO.
+Error resolveArtifactPath(const Manifest &manifest, const std::string &file,
+                          std::string &resolved);
+
+/// The most bytes the runtime reads from a manifest (a real one has a few
+/// KiB) and from a PTX or cubin file (a few MiB): a bigger file is refused
+/// before it is read, so that a wrong path cannot exhaust memory.
+constexpr size_t kMaxManifestBytes = size_t(1) << 20;
+constexpr size_t kMaxModuleBytes = size_t(256) << 20;
+
+/// Reads the whole regular file at `path` (binary). Anything else (a
+/// device such as /dev/zero, a FIFO, a directory) and a file of more than
+/// `maxBytes` bytes are MODA_ERROR_IO; `what` ("manifest", "PTX", "cubin")
+/// names the kind of file in that message.
+Error readFile(const std::string &path, size_t maxBytes, const char *what,
+               std::string &contents);
 
 } // namespace moda::runtime
 

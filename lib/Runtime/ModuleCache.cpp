@@ -2,8 +2,6 @@
 
 #include "ModuleCache.h"
 
-#include <climits>
-#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -25,16 +23,6 @@ using CacheKey = std::tuple<CUcontext, std::string, uint64_t>;
 
 std::mutex cacheMutex;
 std::map<CacheKey, CUmodule> moduleCache;
-
-std::string artifactPath(const Manifest &manifest, const std::string &file) {
-  return !file.empty() && file[0] == '/' ? file
-                                         : manifest.directory + "/" + file;
-}
-
-std::string absolutePath(const std::string &path) {
-  char resolved[PATH_MAX];
-  return realpath(path.c_str(), resolved) ? std::string(resolved) : path;
-}
 
 /// The driver reads a cubin image or NUL-terminated PTX from memory; the
 /// JIT error log is collected so that a PTX failure says what went wrong.
@@ -61,13 +49,16 @@ Error loadImage(const CudaDriver &driver, const std::string &image, bool isPtx,
   return Error();
 }
 
+/// `path` is resolved (resolveArtifactPath): the cache key names the file
+/// itself, whatever links lead to it.
 Error loadCached(const CudaDriver &driver, CUcontext context,
                  const std::string &path, bool isPtx, CUmodule &module) {
   std::string image;
-  Error error = readFile(path, image);
+  Error error =
+      readFile(path, kMaxModuleBytes, isPtx ? "PTX" : "cubin", image);
   if (error.failed())
     return error;
-  CacheKey key{context, absolutePath(path), hashContents(image)};
+  CacheKey key{context, path, hashContents(image)};
   std::lock_guard<std::mutex> lock(cacheMutex);
   auto found = moduleCache.find(key);
   if (found != moduleCache.end()) {
@@ -80,26 +71,37 @@ Error loadCached(const CudaDriver &driver, CUcontext context,
   return error;
 }
 
+/// Resolves and loads one artifact of the manifest.
+Error loadArtifact(const CudaDriver &driver, CUcontext context,
+                   const Manifest &manifest, const std::string &file,
+                   bool isPtx, CUmodule &module) {
+  std::string path;
+  if (Error error = resolveArtifactPath(manifest, file, path); error.failed())
+    return error;
+  return loadCached(driver, context, path, isPtx, module);
+}
+
 } // namespace
 
 Error loadKernelModule(const CudaDriver &driver, CUcontext context,
                        const Manifest &manifest, LoadedModule &loaded) {
   std::string cubinFailure;
   if (!manifest.cubinFile.empty()) {
-    Error error = loadCached(driver, context,
-                             artifactPath(manifest, manifest.cubinFile),
-                             /*isPtx=*/false, loaded.module);
+    Error error = loadArtifact(driver, context, manifest, manifest.cubinFile,
+                               /*isPtx=*/false, loaded.module);
     if (!error.failed()) {
       loaded.source = "cubin";
       return Error();
     }
     // A cubin for another architecture, or a missing one, is not fatal:
-    // the PTX is the portable form of the same kernel.
+    // the PTX is the portable form of the same kernel. A cubin outside the
+    // manifest's folder is (MODA_ERROR_MANIFEST): the manifest is wrong.
+    if (error.status == MODA_ERROR_MANIFEST)
+      return error;
     cubinFailure = error.message;
   }
-  Error error = loadCached(driver, context,
-                           artifactPath(manifest, manifest.ptxFile),
-                           /*isPtx=*/true, loaded.module);
+  Error error = loadArtifact(driver, context, manifest, manifest.ptxFile,
+                             /*isPtx=*/true, loaded.module);
   if (error.failed()) {
     if (!cubinFailure.empty())
       error.message += " (after the cubin failed: " + cubinFailure + ")";

@@ -8,79 +8,18 @@
 
 #include "CallValidation.h"
 #include "Manifest.h"
+#include "TestCalls.h"
 #include "TestManifests.h"
 
 #include <gtest/gtest.h>
 
-#include <deque>
 
 using namespace moda::runtime;
+using moda::test::Call;
+using moda::test::gradManifest;
 using moda::test::replaceOnce;
 
 namespace {
-
-std::string gradManifest() {
-  return R"json({
-  "format": "moda-kernel/1",
-  "kernel": "moda_attention_grad_0",
-  "ptx": "moda_attention_grad_0.ptx",
-  "target": "sm_90a",
-  "op": "attention_grad",
-  "element_type": "bf16",
-  "causal": true,
-  "visibility": "per_position",
-  "chunk_size": 0,
-  "scale": 0.125,
-  "num_query_heads": 8,
-  "num_kv_heads": 2,
-  "head_dim": 64,
-  "config": {"block_m": 128, "block_n": 64, "block_depth": 64,
-             "num_warps": 8, "num_stages": 1, "mma": "fma"},
-  "tensors": [
-    {"name": "q", "dtype": "bf16", "role": "input", "shape": ["B", "T", 8, 64]},
-    {"name": "k", "dtype": "bf16", "role": "input", "shape": ["B", "S", 2, 64]},
-    {"name": "v", "dtype": "bf16", "role": "input", "shape": ["B", "S", 2, 64]},
-    {"name": "depth_k", "dtype": "bf16", "role": "input", "shape": ["B", "T", "L", 2, 64]},
-    {"name": "depth_v", "dtype": "bf16", "role": "input", "shape": ["B", "T", "L", 2, 64]},
-    {"name": "out", "dtype": "bf16", "role": "input", "shape": ["B", "T", 8, 64]},
-    {"name": "lse", "dtype": "f32", "role": "input", "shape": ["B", 8, "T"]},
-    {"name": "d_out", "dtype": "bf16", "role": "input", "shape": ["B", "T", 8, 64]},
-    {"name": "dq", "dtype": "bf16", "role": "output", "shape": ["B", "T", 8, 64]},
-    {"name": "dk", "dtype": "bf16", "role": "output", "shape": ["B", "S", 2, 64]},
-    {"name": "dv", "dtype": "bf16", "role": "output", "shape": ["B", "S", 2, 64]},
-    {"name": "d_depth_k", "dtype": "bf16", "role": "output", "shape": ["B", "T", "L", 2, 64]},
-    {"name": "d_depth_v", "dtype": "bf16", "role": "output", "shape": ["B", "T", "L", 2, 64]},
-    {"name": "delta", "dtype": "f32", "role": "scratch", "shape": ["B", 8, "T"]}
-  ],
-  "sizes": {"B": null, "T": null, "S": null, "L": null},
-  "params": [
-    {"kind": "buffer", "tensor": "q"}, {"kind": "buffer", "tensor": "k"},
-    {"kind": "buffer", "tensor": "v"}, {"kind": "buffer", "tensor": "depth_k"},
-    {"kind": "buffer", "tensor": "depth_v"}, {"kind": "buffer", "tensor": "out"},
-    {"kind": "buffer", "tensor": "lse"}, {"kind": "buffer", "tensor": "d_out"},
-    {"kind": "buffer", "tensor": "dq"}, {"kind": "buffer", "tensor": "dk"},
-    {"kind": "buffer", "tensor": "dv"}, {"kind": "buffer", "tensor": "d_depth_k"},
-    {"kind": "buffer", "tensor": "d_depth_v"}, {"kind": "buffer", "tensor": "delta"},
-    {"kind": "size", "symbol": "B"}, {"kind": "size", "symbol": "T"},
-    {"kind": "size", "symbol": "S"}, {"kind": "size", "symbol": "L"}
-  ],
-  "launches": [
-    {"kernel": "moda_attention_grad_0_dq",
-     "grid": [{"symbol": "T", "multiplier": 4, "divisor": 128}, {"constant": 2},
-              {"symbol": "B", "multiplier": 1, "divisor": 1}],
-     "block": [256, 1, 1], "dynamic_shared_memory": 0},
-    {"kernel": "moda_attention_grad_0_dkv",
-     "grid": [{"symbol": "S", "multiplier": 1, "divisor": 256}, {"constant": 2},
-              {"symbol": "B", "multiplier": 1, "divisor": 1}],
-     "block": [256, 1, 1], "dynamic_shared_memory": 0},
-    {"kernel": "moda_attention_grad_0_d_depth",
-     "grid": [{"symbol": "T", "times": "L", "multiplier": 1, "divisor": 256},
-              {"constant": 2}, {"symbol": "B", "multiplier": 1, "divisor": 1}],
-     "block": [256, 1, 1], "dynamic_shared_memory": 0}
-  ]
-}
-)json";
-}
 
 std::string errorAfter(const std::string &from, const std::string &to) {
   Manifest manifest;
@@ -89,18 +28,6 @@ std::string errorAfter(const std::string &from, const std::string &to) {
   EXPECT_TRUE(error.failed()) << "accepted: " << from << " -> " << to;
   return error.message;
 }
-
-struct Call {
-  std::deque<std::vector<int64_t>> shapes;
-  std::vector<moda_tensor> tensors;
-  void add(const char *name, int dtype, std::vector<int64_t> shape,
-           uintptr_t address) {
-    shapes.push_back(std::move(shape));
-    tensors.push_back({name, dtype, static_cast<int>(shapes.back().size()),
-                       shapes.back().data(), nullptr,
-                       reinterpret_cast<void *>(address)});
-  }
-};
 
 /// B = 1, T = 300, S = 600, L = 3.
 void fillCall(Call &call, int64_t keys, int64_t depth) {
@@ -185,11 +112,12 @@ TEST(GradManifest, PlansEveryLaunchWithTheSameParameters) {
   ASSERT_EQ(plan.parameterValues.size(), 14u * 5 + 4);
   EXPECT_EQ(plan.parameterValues[13 * 5], 0x100000u + 13 * 0x100000u); // delta
   ASSERT_EQ(plan.launchGrids.size(), 3u);
-  // dq: ceil(300 * 4 / 128) = 10; dkv: ceil(600 / 256) = 3;
-  // d_depth: ceil(300 * 3 / 256) = 4.
+  // dq: ceil(300 * 4 / 128) = 10; with 256 threads, D = 64 and bf16 two
+  // lanes share a key or depth entry, so a block has 128 slots: dkv:
+  // ceil(600 / 128) = 5; d_depth: ceil(300 * 3 / 128) = 8.
   EXPECT_EQ(plan.launchGrids[0], (std::array<unsigned, 3>{10, 2, 1}));
-  EXPECT_EQ(plan.launchGrids[1], (std::array<unsigned, 3>{3, 2, 1}));
-  EXPECT_EQ(plan.launchGrids[2], (std::array<unsigned, 3>{4, 2, 1}));
+  EXPECT_EQ(plan.launchGrids[1], (std::array<unsigned, 3>{5, 2, 1}));
+  EXPECT_EQ(plan.launchGrids[2], (std::array<unsigned, 3>{8, 2, 1}));
   EXPECT_FALSE(plan.nothingToDo);
 }
 
@@ -206,9 +134,69 @@ TEST(GradManifest, EmptyDepthSkipsItsKernel) {
   EXPECT_EQ(plan.launchGrids[0][0], 10u);
 }
 
+/// `text` with every occurrence of `from` replaced by `to`.
+std::string replaceAll(std::string text, const std::string &from,
+                       const std::string &to) {
+  for (size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+TEST(GradManifest, DkvAndDDepthGridsDivideBySlots) {
+  EXPECT_EQ(errorAfter("{\"symbol\": \"S\", \"multiplier\": 1, \"divisor\": 128}",
+                       "{\"symbol\": \"S\", \"multiplier\": 1, \"divisor\": 256}"),
+            "launches[1].grid[0] is ceil(S * 1 / 256) but the kernel's grid "
+            "needs ceil(S / slots) = ceil(S * 1 / 128)");
+  EXPECT_EQ(errorAfter("\"times\": \"L\", \"multiplier\": 1, \"divisor\": 128",
+                       "\"multiplier\": 1, \"divisor\": 128"),
+            "launches[2].grid[0] is ceil(T * 1 / 128) but the kernel's grid "
+            "needs ceil(T * L / slots) = ceil(T * L * 1 / 128)");
+  EXPECT_EQ(errorAfter("{\"symbol\": \"T\", \"multiplier\": 4, \"divisor\": 128}, {\"constant\": 2}",
+                       "{\"symbol\": \"T\", \"multiplier\": 4, \"divisor\": 128}, {\"constant\": 8}"),
+            "launches[0].grid[1] is 8 but the kernel's grid needs "
+            "num_kv_heads = 2");
+}
+
+TEST(GradManifest, SlotsFollowTheHeadDimAndElementType) {
+  // slots = 256 threads / lanes; lanes as the compiler chooses them
+  // (AttentionGradSpec.cpp's getGradGPULanes).
+  struct Case {
+    const char *headDim, *dtype;
+    int64_t slots;
+  } cases[] = {
+      {"32", "bf16", 256},  // D < 64: one lane
+      {"128", "bf16", 64},  // D >= 128: four lanes of 32 columns
+      {"72", "bf16", 256},  // 72 is not a multiple of 2 lanes * 8 elements
+      {"64", "f32", 128},   // two lanes of 8 f32 (2 vectors of 4)
+      {"96", "f32", 128},   // 96 = 2 lanes * 12 (3 vectors of 4)
+  };
+  for (const Case &c : cases) {
+    std::string text = replaceAll(gradManifest(), ", 64]", std::string(", ") + c.headDim + "]");
+    text = replaceOnce(text, "\"head_dim\": 64", std::string("\"head_dim\": ") + c.headDim);
+    text = replaceAll(text, "\"bf16\"", std::string("\"") + c.dtype + "\"");
+    std::string divisor = std::to_string(c.slots);
+    Manifest m;
+    Error error = parseManifest(text, ".", m);
+    if (c.slots != 128) { // 128: the divisor the manifest has
+      EXPECT_EQ(error.message,
+                "launches[1].grid[0] is ceil(S * 1 / 128) but the kernel's "
+                "grid needs ceil(S / slots) = ceil(S * 1 / " + divisor + ")")
+          << c.headDim << " " << c.dtype;
+    }
+    text = replaceOnce(text, "{\"symbol\": \"S\", \"multiplier\": 1, \"divisor\": 128}",
+                       "{\"symbol\": \"S\", \"multiplier\": 1, \"divisor\": " + divisor + "}");
+    text = replaceOnce(text, "\"times\": \"L\", \"multiplier\": 1, \"divisor\": 128",
+                       "\"times\": \"L\", \"multiplier\": 1, \"divisor\": " + divisor);
+    error = parseManifest(text, ".", m);
+    EXPECT_FALSE(error.failed()) << c.headDim << " " << c.dtype << ": " << error.message;
+  }
+}
+
 TEST(GradManifest, DepthOnlyRunsNoDkvKernel) {
   std::string text = gradManifest();
   text = replaceOnce(text, "\"per_position\"", "\"depth_only\"");
+  text = replaceOnce(text, "\"causal\": true", "\"causal\": false");
   for (const char *name : {"k", "v", "dk", "dv"}) {
     std::string tensor = std::string("{\"kind\": \"buffer\", \"tensor\": \"") +
                          name + "\"},";

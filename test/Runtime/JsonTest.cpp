@@ -1,9 +1,18 @@
-//===- JsonTest.cpp - the runtime's strict JSON parser --------------------===//
+//===- JsonTest.cpp - the manifests' JSON reader --------------------------===//
+//
+// parseJson is nlohmann/json's parser plus two rules of the runtime's own:
+// no repeated keys and bounded nesting. These tests pin the behaviour the
+// manifest reader relies on: what is accepted, what is refused, and that
+// errors say where.
+//
+//===----------------------------------------------------------------------===//
 
 #include "Json.h"
 #include "TestManifests.h"
 
 #include <gtest/gtest.h>
+
+#include <initializer_list>
 
 using namespace moda::runtime;
 
@@ -11,86 +20,100 @@ namespace {
 
 /// The parser's error for `text`, or "" if it parsed.
 std::string errorOf(const std::string &text) {
-  JsonValue value;
+  Json value;
   std::string error;
-  return parseJson(text, value, error) ? "" : error;
+  if (parseJson(text, value, error))
+    return "";
+  EXPECT_FALSE(error.empty()) << "a failure without a message: " << text;
+  return error;
 }
 
 TEST(Json, ParsesTheExampleManifest) {
-  JsonValue root;
+  Json root;
   std::string error;
   ASSERT_TRUE(parseJson(moda::test::exampleManifest(), root, error)) << error;
-  ASSERT_TRUE(root.isObject());
-  EXPECT_EQ(root.find("kernel")->string, "moda_attention_0");
-  EXPECT_TRUE(root.find("causal")->boolean);
-  const JsonValue *scale = root.find("scale");
-  EXPECT_DOUBLE_EQ(scale->number, 0.125);
-  EXPECT_FALSE(scale->isInteger);
-  EXPECT_TRUE(root.find("head_dim")->isInteger);
-  EXPECT_EQ(root.find("head_dim")->integer, 64);
-  const JsonValue *tensors = root.find("tensors");
-  ASSERT_TRUE(tensors->isArray());
-  EXPECT_EQ(tensors->elements.size(), 7u);
-  EXPECT_EQ(tensors->elements[6].find("shape")->elements[1].integer, 8);
-  EXPECT_TRUE(root.find("sizes")->find("T")->isNull());
-  EXPECT_EQ(root.find("absent"), nullptr);
-  EXPECT_EQ(root.keys.front(), "format"); // source order is kept
+  ASSERT_TRUE(root.is_object());
+  EXPECT_EQ(root["kernel"], "moda_attention_0");
+  EXPECT_EQ(root["causal"], true);
+  EXPECT_DOUBLE_EQ(root["scale"].get<double>(), 0.125);
+  int64_t integer = 0;
+  EXPECT_FALSE(getInt64(root["scale"], integer));
+  ASSERT_TRUE(getInt64(root["head_dim"], integer));
+  EXPECT_EQ(integer, 64);
+  ASSERT_TRUE(root["tensors"].is_array());
+  EXPECT_EQ(root["tensors"].size(), 7u);
+  EXPECT_EQ(root["tensors"][6]["shape"][1], 8);
+  EXPECT_TRUE(root["sizes"]["T"].is_null());
+  EXPECT_EQ(root.find("absent"), root.end());
 }
 
 TEST(Json, ScalarsAndEscapes) {
-  JsonValue value;
+  Json value;
   std::string error;
-  ASSERT_TRUE(parseJson(R"(["a\"b\\\/\n\t", "\u00e9\ud83d\ude00", -0, 1e2, -12.5e-1, 9223372036854775807, 99999999999999999999])",
+  ASSERT_TRUE(parseJson(R"(["a\"b\\\/\n\t", "\u00e9\ud83d\ude00", -0, 1e2, -12.5e-1, 9223372036854775807, 9223372036854775808, 99999999999999999999, -9223372036854775808])",
                         value, error))
       << error;
-  ASSERT_EQ(value.elements.size(), 7u);
-  EXPECT_EQ(value.elements[0].string, "a\"b\\/\n\t");
-  EXPECT_EQ(value.elements[1].string, "\xC3\xA9\xF0\x9F\x98\x80");
-  EXPECT_TRUE(value.elements[2].isInteger);
-  EXPECT_EQ(value.elements[2].integer, 0);
-  EXPECT_FALSE(value.elements[3].isInteger); // written with an exponent
-  EXPECT_DOUBLE_EQ(value.elements[3].number, 100.0);
-  EXPECT_DOUBLE_EQ(value.elements[4].number, -1.25);
-  EXPECT_EQ(value.elements[5].integer, INT64_MAX);
-  EXPECT_FALSE(value.elements[6].isInteger); // beyond int64_t, still a number
-  EXPECT_DOUBLE_EQ(value.elements[6].number, 1e20);
+  ASSERT_EQ(value.size(), 9u);
+  EXPECT_EQ(value[0], "a\"b\\/\n\t");
+  EXPECT_EQ(value[1], "\xC3\xA9\xF0\x9F\x98\x80");
+  int64_t integer = -1;
+  ASSERT_TRUE(getInt64(value[2], integer));
+  EXPECT_EQ(integer, 0);
+  EXPECT_FALSE(getInt64(value[3], integer)); // written with an exponent
+  EXPECT_DOUBLE_EQ(value[3].get<double>(), 100.0);
+  EXPECT_DOUBLE_EQ(value[4].get<double>(), -1.25);
+  ASSERT_TRUE(getInt64(value[5], integer));
+  EXPECT_EQ(integer, INT64_MAX);
+  EXPECT_FALSE(getInt64(value[6], integer)); // beyond int64_t, a uint64_t
+  EXPECT_FALSE(getInt64(value[7], integer)); // beyond uint64_t, a double
+  EXPECT_DOUBLE_EQ(value[7].get<double>(), 1e20);
+  ASSERT_TRUE(getInt64(value[8], integer));
+  EXPECT_EQ(integer, INT64_MIN);
   ASSERT_TRUE(parseJson(" \t\r\n{ } \n", value, error)) << error;
-  EXPECT_TRUE(value.isObject());
+  EXPECT_TRUE(value.is_object());
 }
 
 TEST(Json, MalformedInputsAreErrorsWithPositions) {
-  EXPECT_EQ(errorOf(""), "line 1, column 1: unexpected end of input (expected a JSON value)");
-  EXPECT_EQ(errorOf("[1,\n 2,]"), "line 2, column 4: unexpected character ']' (expected a JSON value)");
-  EXPECT_NE(errorOf("{\"a\": 1,}").find("expected a string key"), std::string::npos);
-  EXPECT_NE(errorOf("{\"a\" 1}").find("expected ':'"), std::string::npos);
-  EXPECT_NE(errorOf("{\"a\": 1 \"b\": 2}").find("expected ',' or '}'"), std::string::npos);
-  EXPECT_NE(errorOf("[1 2]").find("expected ',' or ']'"), std::string::npos);
-  EXPECT_NE(errorOf("\"abc").find("unterminated string"), std::string::npos);
-  EXPECT_NE(errorOf("\"a\\qb\"").find("invalid escape"), std::string::npos);
-  EXPECT_NE(errorOf("\"\\u12G4\"").find("four hex digits"), std::string::npos);
-  EXPECT_NE(errorOf("\"\\ud800\"").find("unpaired high surrogate"), std::string::npos);
-  EXPECT_NE(errorOf("\"\\udc00\"").find("unpaired low surrogate"), std::string::npos);
-  EXPECT_NE(errorOf("\"a\nb\"").find("control character"), std::string::npos);
-  EXPECT_NE(errorOf("012").find("leading zeros"), std::string::npos);
-  EXPECT_NE(errorOf("-").find("expected a digit"), std::string::npos);
-  EXPECT_NE(errorOf("1.").find("after the decimal point"), std::string::npos);
-  EXPECT_NE(errorOf("1e+").find("exponent"), std::string::npos);
-  EXPECT_NE(errorOf("1e400").find("out of range"), std::string::npos);
-  EXPECT_NE(errorOf("+1").find("unexpected character '+'"), std::string::npos);
-  EXPECT_NE(errorOf("NaN").find("unexpected character 'N'"), std::string::npos);
-  EXPECT_NE(errorOf("tru").find("invalid literal"), std::string::npos);
-  EXPECT_NE(errorOf("nulls").find("unexpected text after"), std::string::npos);
-  EXPECT_NE(errorOf("{} {}").find("unexpected text after"), std::string::npos);
-  EXPECT_NE(errorOf("// c\n{}").find("unexpected character '/'"), std::string::npos);
-  EXPECT_NE(errorOf("{\"a\": 1, \"a\": 2}").find("duplicate key \"a\""), std::string::npos);
-  EXPECT_NE(errorOf(std::string("[1,\0 2]", 7)).find("unexpected character"), std::string::npos);
+  EXPECT_EQ(errorOf("").rfind("line 1, column 1: ", 0), 0u) << errorOf("");
+  EXPECT_EQ(errorOf("[1,\n 2,]").rfind("line 2, column 4: ", 0), 0u)
+      << errorOf("[1,\n 2,]");
+  // nlohmann gives no position for this one; parseJson adds it.
+  EXPECT_EQ(errorOf("[1,\n 1e400]"),
+            "line 2, column 6: number overflow parsing '1e400'");
+  // Each is refused with a position; none of these is JSON.
+  for (const std::string &text : std::initializer_list<std::string>
+       {"{\"a\": 1,}", "{\"a\" 1}", "{\"a\": 1 \"b\": 2}", "[1 2]", "\"abc",
+        "\"a\\qb\"", "\"\\u12G4\"", "\"\\ud800\"", "\"\\udc00\"",
+        "\"a\nb\"", "012", "-", "1.", "1e+", "1e400", "+1", "NaN",
+        "Infinity", "tru", "nulls", "{} {}", "// c\n{}", "/* c */ {}",
+        "{'a': 1}", "\"\xff\xfe\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"",
+        std::string("[1,\0 2]", 7)}) {
+    std::string error = errorOf(text);
+    EXPECT_EQ(error.rfind("line ", 0), 0u) << text << " -> " << error;
+    EXPECT_NE(error.find(", column "), std::string::npos) << text;
+  }
+}
+
+TEST(Json, RepeatedKeysAreErrorsThatSayWhere) {
+  EXPECT_EQ(errorOf("{\"a\": 1, \"a\": 2}"),
+            "duplicate key \"a\" in the top-level value");
+  EXPECT_EQ(errorOf("{\"config\": {\"block_m\": 64, \"block_m\": 128}}"),
+            "duplicate key \"block_m\" in config");
+  EXPECT_EQ(errorOf("{\"tensors\": [{}, {\"name\": \"q\", \"name\": \"k\"}]}"),
+            "duplicate key \"name\" in tensors[1]");
+  // The same key in two objects is fine.
+  EXPECT_EQ(errorOf("[{\"a\": 1}, {\"a\": 2}]"), "");
 }
 
 TEST(Json, DeepNestingIsAnErrorNotAStackOverflow) {
   std::string deep(100000, '[');
-  EXPECT_NE(errorOf(deep).find("nesting deeper than 64"), std::string::npos);
-  std::string ok = std::string(60, '[') + std::string(60, ']');
+  EXPECT_EQ(errorOf(deep).rfind("nesting deeper than 64 levels in ", 0), 0u);
+  std::string ok = std::string(64, '[') + std::string(64, ']');
   EXPECT_EQ(errorOf(ok), "");
+  std::string objects;
+  for (int i = 0; i < 65; ++i)
+    objects += "{\"a\": ";
+  EXPECT_EQ(errorOf(objects + "1" + std::string(65, '}')).rfind("nesting deeper", 0), 0u);
 }
 
 TEST(Json, EveryTruncationOfTheManifestIsAnError) {

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CallValidation.h"
+#include "TestCalls.h"
 #include "TestManifests.h"
 
 #include "moda/Runtime/moda_runtime.h"
@@ -16,47 +17,15 @@
 
 #include <dlfcn.h>
 
-#include <deque>
 #include <string>
 #include <vector>
 
+using moda::test::Call;
 using moda::test::exampleManifest;
 using moda::test::replaceOnce;
 using moda::test::writeTempFile;
 
 namespace {
-
-/// Owns the shapes of one call so that the moda_tensor array stays valid: a
-/// deque never moves its elements, so each tensor points at its own shape.
-struct Call {
-  std::deque<std::vector<int64_t>> shapes;
-  std::vector<moda_tensor> tensors;
-
-  Call() = default;
-  // Moving a deque keeps its elements in place; copying would not.
-  Call(Call &&) = default;
-  Call &operator=(Call &&) = default;
-  Call(const Call &) = delete;
-
-  void add(const char *name, int dtype, std::vector<int64_t> shape,
-           uintptr_t address) {
-    shapes.push_back(std::move(shape));
-    tensors.push_back({name, dtype, static_cast<int>(shapes.back().size()),
-                       shapes.back().data(), nullptr,
-                       reinterpret_cast<void *>(address)});
-  }
-
-  moda_tensor &operator[](const char *name) {
-    for (moda_tensor &tensor : tensors)
-      if (std::string(tensor.name) == name)
-        return tensor;
-    ADD_FAILURE() << "no tensor " << name;
-    return tensors.front();
-  }
-
-  const moda_tensor *data() const { return tensors.data(); }
-  int size() const { return static_cast<int>(tensors.size()); }
-};
 
 /// A valid call of the example kernel: B = 2, T = 100, S = 120, L = 3.
 Call validCall() {
@@ -204,6 +173,20 @@ TEST_F(LaunchValidation, StrideOfExtentOneDimensionIsIgnored) {
       << moda_last_error();
 }
 
+TEST_F(LaunchValidation, EmptyTensorsHaveNoStridesToCheck) {
+  // Found by CallValidationFuzzer: with B = 0, depth_k's L may be 2^62, and
+  // checking its strides multiplied 2 * 64 * 2^62 (signed overflow).
+  Call call = validCall();
+  for (std::vector<int64_t> &shape : call.shapes)
+    shape[0] = 0;
+  call.shapes[3][2] = call.shapes[4][2] = int64_t(1) << 62;
+  int64_t arbitrary[] = {1, 2, 3, 4, 5};
+  call["depth_k"].strides = arbitrary;
+  EXPECT_EQ(moda_kernel_validate(kernel, call.data(), call.size()),
+            MODA_SUCCESS)
+      << moda_last_error();
+}
+
 TEST_F(LaunchValidation, PointersMustBeNonNullAndAligned) {
   Call call = validCall();
   call["v"].data = nullptr;
@@ -301,6 +284,7 @@ TEST(LaunchPlan, ParametersAndGridFollowTheAbi) {
 
 TEST(LaunchPlan, DepthOnlyPassesSZeroAndNoSequenceBuffers) {
   std::string text = replaceOnce(exampleManifest(), "\"per_position\"", "\"depth_only\"");
+  text = replaceOnce(text, "\"causal\": true", "\"causal\": false");
   text = replaceOnce(text, "{\"name\": \"k\",       \"dtype\": \"bf16\", \"role\": \"input\",  \"shape\": [\"B\", \"S\", 2, 64]},\n", "");
   text = replaceOnce(text, "{\"name\": \"v\",       \"dtype\": \"bf16\", \"role\": \"input\",  \"shape\": [\"B\", \"S\", 2, 64]},\n", "");
   text = replaceOnce(text, "{\"kind\": \"buffer\", \"tensor\": \"k\"},\n    {\"kind\": \"buffer\", \"tensor\": \"v\"}, ", "");
@@ -322,6 +306,60 @@ TEST(LaunchPlan, DepthOnlyPassesSZeroAndNoSequenceBuffers) {
   EXPECT_EQ(plan.parameterValues[26], 100u); // T
   EXPECT_EQ(plan.parameterValues[27], 0u);   // S: no sequence keys
   EXPECT_EQ(plan.parameterValues[28], 3u);   // L
+}
+
+TEST(LaunchPlan, AHugeDivisorDoesNotOverflowTheCeiling) {
+  // ceil(T * G / block_m) must not be computed as (T * G + block_m - 1) /
+  // block_m: with block_m = INT64_MAX that sum overflows.
+  std::string text = replaceOnce(exampleManifest(), "\"block_m\": 128",
+                                 "\"block_m\": 9223372036854775807");
+  text = replaceOnce(text, "\"divisor\": 128", "\"divisor\": 9223372036854775807");
+  moda::runtime::Manifest manifest;
+  moda::runtime::Error error = moda::runtime::parseManifest(text, ".", manifest);
+  ASSERT_FALSE(error.failed()) << error.message;
+  Call call = validCall();
+  moda::runtime::LaunchPlan plan;
+  error = moda::runtime::planLaunch(manifest, call.data(), call.size(), plan);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(plan.grid, (std::array<unsigned, 3>{1, 2, 2}));
+}
+
+TEST(LaunchPlan, GridOverflowIsAnErrorNotAWrap) {
+  moda::runtime::Manifest manifest;
+  ASSERT_FALSE(moda::runtime::parseManifest(exampleManifest(), ".", manifest)
+                   .failed());
+  // B = 0 leaves T unbounded by the element counts; T * G overflows.
+  Call call = validCall();
+  for (std::vector<int64_t> &shape : call.shapes)
+    shape[0] = 0;
+  for (size_t i : {0, 3, 4, 5})
+    call.shapes[i][1] = INT64_MAX / 2;
+  call.shapes[6][2] = INT64_MAX / 2;
+  moda::runtime::LaunchPlan plan;
+  moda::runtime::Error error =
+      moda::runtime::planLaunch(manifest, call.data(), call.size(), plan);
+  EXPECT_EQ(error.status, MODA_ERROR_SHAPE);
+  EXPECT_EQ(error.message, "grid dimension 0 of kernel moda_attention_0 "
+                           "overflows 64 bits; the sizes are too large for "
+                           "this kernel");
+}
+
+TEST(LaunchPlan, TensorsWhoseBytesOverflowAreRejected) {
+  moda::runtime::Manifest manifest;
+  ASSERT_FALSE(moda::runtime::parseManifest(exampleManifest(), ".", manifest)
+                   .failed());
+  Call call = validCall();
+  // 2^53 * 8 * 64 = 2^62 elements fit in int64_t; their 2^63 bytes do not.
+  for (size_t i : {0, 3, 4, 5})
+    call.shapes[i][1] = int64_t(1) << 53;
+  call.shapes[6][2] = int64_t(1) << 53;
+  for (std::vector<int64_t> &shape : call.shapes)
+    shape[0] = 1;
+  moda::runtime::LaunchPlan plan;
+  moda::runtime::Error error =
+      moda::runtime::planLaunch(manifest, call.data(), call.size(), plan);
+  EXPECT_EQ(error.status, MODA_ERROR_SHAPE);
+  EXPECT_EQ(error.message, "tensor q is too large");
 }
 
 TEST(LaunchPlan, EmptyBatchLaunchesNothing) {

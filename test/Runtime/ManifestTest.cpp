@@ -69,6 +69,32 @@ TEST(Manifest, CubinIsOptional) {
   EXPECT_TRUE(m.cubinFile.empty());
 }
 
+TEST(Manifest, ArtifactsMustBeInsideTheManifestsFolder) {
+  const std::string ptx = "\"ptx\": \"moda_attention_0.ptx\"";
+  EXPECT_EQ(errorAfter(ptx, "\"ptx\": \"/etc/passwd\""),
+            "field \"ptx\" must name a file inside the manifest's folder (a "
+            "relative path without \"..\"), not \"/etc/passwd\"");
+  for (const char *escape : {"../k.ptx", "sub/../../k.ptx", "..", "a/..", ""})
+    EXPECT_NE(errorAfter(ptx, std::string("\"ptx\": \"") + escape + "\"")
+                  .find("must name a file inside the manifest's folder"),
+              std::string::npos)
+        << escape;
+  // A NUL would cut the path short where the runtime opens it.
+  EXPECT_NE(errorAfter(ptx, "\"ptx\": \"k.ptx\\u0000/../../x\"")
+                .find("must name a file inside"),
+            std::string::npos);
+  EXPECT_EQ(errorAfter("\"cubin\": \"moda_attention_0.cubin\"",
+                       "\"cubin\": \"../../lib/x.cubin\""),
+            "field \"cubin\" must name a file inside the manifest's folder (a "
+            "relative path without \"..\"), not \"../../lib/x.cubin\"");
+  // Names that merely contain dots, and subfolders, are fine.
+  Manifest m;
+  Error error = parseManifest(
+      replaceOnce(exampleManifest(), ptx, "\"ptx\": \"sub/..k/k..ptx\""), ".", m);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(m.ptxFile, "sub/..k/k..ptx");
+}
+
 TEST(Manifest, FixedSizesAndStaticDimensions) {
   Manifest m;
   std::string text = replaceOnce(exampleManifest(), "\"T\": null", "\"T\": 128");
@@ -141,8 +167,19 @@ TEST(Manifest, StaticExtentMustAgreeWithFixedSize) {
   EXPECT_EQ(error.message, "tensors[6].shape[0] is 1 but sizes.B is 2");
 }
 
-TEST(Manifest, TensorSetFollowsTheVariant) {
+TEST(Manifest, DepthOnlyCannotBeCausal) {
   EXPECT_EQ(errorAfter("\"per_position\"", "\"depth_only\""),
+            "causal needs sequence keys; a depth_only manifest cannot be "
+            "causal");
+}
+
+TEST(Manifest, TensorSetFollowsTheVariant) {
+  std::string depthOnly = replaceOnce(exampleManifest(), "\"causal\": true",
+                                      "\"causal\": false");
+  Manifest m;
+  EXPECT_EQ(parseManifest(replaceOnce(depthOnly, "\"per_position\"", "\"depth_only\""),
+                          ".", m)
+                .message,
             "tensor \"k\" must be absent for depth_only visibility");
   EXPECT_EQ(errorAfter(
                 "{\"name\": \"depth_v\", \"dtype\": \"bf16\", \"role\": \"input\",  "
@@ -170,6 +207,41 @@ TEST(Manifest, ParametersMustFollowTheAbiOrder) {
             "params[7]: unknown kind \"scalar\" (expected buffer or size)");
 }
 
+TEST(Manifest, GridMustBeTheCompilersFormula) {
+  // grid = (ceil(T * G / block_m), Hk, B) with G = 8 / 2, block_m = 128.
+  const std::string batch = "{\"symbol\": \"B\", \"multiplier\": 1, \"divisor\": 1}";
+  EXPECT_EQ(errorAfter(batch, "{\"symbol\": \"B\", \"multiplier\": 1, "
+                              "\"divisor\": 2147483648}"),
+            "grid[2] is ceil(B * 1 / 2147483648) but the kernel's grid needs B");
+  EXPECT_EQ(errorAfter(batch, "{\"constant\": 1}"),
+            "grid[2] is 1 but the kernel's grid needs B");
+  EXPECT_EQ(errorAfter("\"divisor\": 128", "\"divisor\": 64"),
+            "grid[0] is ceil(T * 4 / 64) but the kernel's grid needs "
+            "ceil(T * G / block_m) = ceil(T * 4 / 128)");
+  EXPECT_EQ(errorAfter("\"multiplier\": 4", "\"multiplier\": 9223372036854775807"),
+            "grid[0] is ceil(T * 9223372036854775807 / 128) but the kernel's "
+            "grid needs ceil(T * G / block_m) = ceil(T * 4 / 128)");
+  EXPECT_EQ(errorAfter("\"symbol\": \"T\", \"multiplier\": 4",
+                       "\"symbol\": \"S\", \"multiplier\": 4"),
+            "grid[0] is ceil(S * 4 / 128) but the kernel's grid needs "
+            "ceil(T * G / block_m) = ceil(T * 4 / 128)");
+  EXPECT_EQ(errorAfter("\"symbol\": \"T\", \"multiplier\": 4",
+                       "\"symbol\": \"T\", \"times\": \"L\", \"multiplier\": 4"),
+            "grid[0] is ceil(T * L * 4 / 128) but the kernel's grid needs "
+            "ceil(T * G / block_m) = ceil(T * 4 / 128)");
+  EXPECT_EQ(errorAfter("{\"constant\": 2}", "{\"constant\": 3}"),
+            "grid[1] is 3 but the kernel's grid needs num_kv_heads = 2");
+  // The formula follows the configuration: another block_m, another divisor.
+  std::string text = replaceOnce(exampleManifest(), "\"block_m\": 128", "\"block_m\": 64");
+  Manifest m;
+  EXPECT_EQ(parseManifest(text, ".", m).message,
+            "grid[0] is ceil(T * 4 / 128) but the kernel's grid needs "
+            "ceil(T * G / block_m) = ceil(T * 4 / 64)");
+  Error error = parseManifest(replaceOnce(text, "\"divisor\": 128", "\"divisor\": 64"), ".", m);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(m.grid[0].divisor, 64);
+}
+
 TEST(Manifest, GridAndBlock) {
   EXPECT_EQ(errorAfter("{\"constant\": 2},", ""), "grid must have 3 entries, not 2");
   EXPECT_EQ(errorAfter("\"divisor\": 128", "\"divisor\": 0"),
@@ -180,6 +252,8 @@ TEST(Manifest, GridAndBlock) {
             "block is [128, 1, 1] but config.num_warps = 8 needs [256, 1, 1]");
   EXPECT_EQ(errorAfter("\"block\": [256, 1, 1]", "\"block\": [256, 8, 1]"),
             "block has 2048 threads; at most 1024 are allowed");
+  EXPECT_EQ(errorAfter("\"num_warps\": 8", "\"num_warps\": 288230376151711744"),
+            "field \"config.num_warps\" must be <= 32, not 288230376151711744");
   EXPECT_EQ(errorAfter("\"dynamic_shared_memory\": 0", "\"dynamic_shared_memory\": -4"),
             "field \"dynamic_shared_memory\" must be >= 0, not -4");
 }
@@ -189,8 +263,12 @@ TEST(Manifest, InvalidJsonIsReportedWithItsPosition) {
   Error error = parseManifest("{\"format\": }", ".", m);
   ASSERT_TRUE(error.failed());
   EXPECT_EQ(error.status, MODA_ERROR_MANIFEST);
-  EXPECT_EQ(error.message, "invalid JSON: line 1, column 12: unexpected "
-                           "character '}' (expected a JSON value)");
+  EXPECT_EQ(error.message, "invalid JSON: line 1, column 12: syntax error "
+                           "while parsing value - unexpected '}'; expected "
+                           "'[', '{', or a literal");
+  error = parseManifest("{\"format\": \"moda-kernel/1\", \"format\": \"x\"}", ".", m);
+  EXPECT_EQ(error.message,
+            "invalid JSON: duplicate key \"format\" in the top-level value");
   error = parseManifest("[1, 2]", ".", m);
   EXPECT_EQ(error.message, "the manifest must be a JSON object");
 }

@@ -7,9 +7,18 @@
 
 namespace moda::test {
 
-/// The example manifest of docs/artifacts.md, verbatim: bf16, causal,
-/// per_position, Hq = 8, Hk = 2, D = 64, every size dynamic.
+/// The file `name` of test/Runtime/Inputs, the valid manifests the tests
+/// edit (and the fuzzers' seeds and fixed manifests).
+std::string readInput(const std::string &name);
+
+/// Inputs/attention.json: the example manifest of docs/artifacts.md,
+/// verbatim: bf16, causal, per_position, Hq = 8, Hk = 2, D = 64, every size
+/// dynamic.
 std::string exampleManifest();
+
+/// Inputs/attention_grad.json: its backward (op attention_grad), SIMT
+/// kernels dq, dkv and d_depth.
+std::string gradManifest();
 
 /// `text` with the one occurrence of `from` replaced by `to`; the test fails
 /// if `from` does not occur exactly once (so a stale edit cannot pass).

@@ -8,7 +8,8 @@
  *
  * Every function returning moda_status sets a thread-local message on
  * failure, read with moda_last_error(). On a validation error nothing is
- * launched.
+ * launched. No C++ exception ever leaves this API: an unexpected one (out
+ * of memory, say) becomes MODA_ERROR_INTERNAL with its message.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -40,7 +41,8 @@ typedef enum moda_status {
   MODA_ERROR_ALIGNMENT = 8,        /* data pointer not 16-byte aligned */
   MODA_ERROR_NO_DRIVER = 9,        /* libcuda.so.1 missing or incomplete */
   MODA_ERROR_CUDA = 10,            /* a CUDA driver call failed */
-  MODA_ERROR_NOT_LOADED = 11       /* kernel loaded with manifest_only */
+  MODA_ERROR_NOT_LOADED = 11,      /* kernel loaded with manifest_only */
+  MODA_ERROR_INTERNAL = 12         /* out of memory, or a bug in the runtime */
 } moda_status;
 
 typedef enum moda_dtype { MODA_BF16 = 0, MODA_F16 = 1, MODA_F32 = 2 } moda_dtype;

@@ -1,0 +1,142 @@
+//===- TestCalls.cpp - calls of a manifest's kernel, for tests and fuzzers ===//
+
+#include "TestCalls.h"
+
+#include <stdexcept>
+
+namespace moda::test {
+
+using runtime::formatString;
+
+moda_tensor &Call::add(const char *name, int dtype, std::vector<int64_t> shape,
+                       uintptr_t address) {
+  shapes.push_back(std::move(shape));
+  tensors.push_back({name, dtype, static_cast<int>(shapes.back().size()),
+                     shapes.back().data(), nullptr,
+                     reinterpret_cast<void *>(address)});
+  return tensors.back();
+}
+
+moda_tensor &Call::operator[](const char *name) {
+  for (moda_tensor &tensor : tensors)
+    if (tensor.name && std::string(tensor.name) == name)
+      return tensor;
+  throw std::out_of_range(std::string("the call has no tensor ") + name);
+}
+
+Call makeCall(const runtime::Manifest &manifest,
+              const std::array<int64_t, MODA_NUM_SYMBOLS> &sizes) {
+  Call call;
+  uintptr_t address = 0x100000;
+  for (const runtime::TensorSpec &spec : manifest.tensors) {
+    std::vector<int64_t> shape;
+    for (const runtime::Dimension &dimension : spec.shape)
+      shape.push_back(dimension.isSymbolic() ? sizes[dimension.symbol]
+                                             : dimension.extent);
+    call.add(spec.name.c_str(), spec.dtype, std::move(shape), address);
+    address += 0x100000;
+  }
+  return call;
+}
+
+namespace {
+
+/// The element count of `tensor`: the plan succeeded, so it fits int64_t.
+uint64_t elementCount(const moda_tensor &tensor) {
+  uint64_t count = 1;
+  for (int d = 0; d < tensor.rank; ++d)
+    count *= static_cast<uint64_t>(tensor.shape[d]);
+  return count;
+}
+
+const moda_tensor *findTensor(const moda_tensor *tensors, int numTensors,
+                              const std::string &name) {
+  for (int i = 0; i < numTensors; ++i)
+    if (name == tensors[i].name)
+      return &tensors[i];
+  return nullptr;
+}
+
+std::string checkParameters(const runtime::Manifest &manifest,
+                            const moda_tensor *tensors, int numTensors,
+                            const runtime::LaunchPlan &plan) {
+  std::vector<uint64_t> expected;
+  for (const runtime::KernelParameter &parameter : manifest.parameters) {
+    if (parameter.kind == runtime::KernelParameter::Kind::Size) {
+      expected.push_back(static_cast<uint64_t>(plan.sizes[parameter.symbol]));
+      continue;
+    }
+    const std::string &name = manifest.tensors[parameter.tensorIndex].name;
+    const moda_tensor *tensor = findTensor(tensors, numTensors, name);
+    if (!tensor)
+      return "the plan succeeded without tensor " + name;
+    uint64_t address = reinterpret_cast<uintptr_t>(tensor->data);
+    for (uint64_t value : {address, address, uint64_t(0),
+                           elementCount(*tensor), uint64_t(1)})
+      expected.push_back(value);
+  }
+  if (plan.parameterValues.size() != expected.size())
+    return formatString("the plan has %zu parameter values, the ABI %zu",
+                        plan.parameterValues.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i)
+    if (plan.parameterValues[i] != expected[i])
+      return formatString("parameter value %zu is %llu but the ABI needs %llu",
+                          i, static_cast<unsigned long long>(plan.parameterValues[i]),
+                          static_cast<unsigned long long>(expected[i]));
+  return "";
+}
+
+std::string checkGrid(const runtime::Manifest &manifest, size_t index,
+                      const runtime::LaunchPlan &plan) {
+  const runtime::Launch &launch = manifest.launches[index];
+  const std::array<unsigned, 3> &grid = plan.launchGrids[index];
+  for (size_t i = 0; i < 3; ++i) {
+    const runtime::GridDimension &formula = launch.grid[i];
+    // In 128 bits: no product of three int64_t sizes overflows there.
+    unsigned __int128 work = static_cast<unsigned __int128>(formula.constant);
+    int64_t divisor = 1;
+    if (formula.symbol >= 0) {
+      work = static_cast<unsigned __int128>(plan.sizes[formula.symbol]) *
+             static_cast<uint64_t>(formula.multiplier);
+      if (formula.times >= 0)
+        work *= static_cast<uint64_t>(plan.sizes[formula.times]);
+      divisor = formula.divisor;
+    }
+    unsigned __int128 blocks = grid[i];
+    if (blocks * static_cast<uint64_t>(divisor) < work ||
+        (blocks > 0 && (blocks - 1) * static_cast<uint64_t>(divisor) >= work))
+      return formatString("launch %zu: grid[%zu] = %u is not ceil of its "
+                          "formula's work",
+                          index, i, grid[i]);
+  }
+  if (static_cast<int64_t>(grid[1]) != manifest.numKvHeads)
+    return formatString("launch %zu: grid[1] = %u but Hk = %lld", index,
+                        grid[1], static_cast<long long>(manifest.numKvHeads));
+  if (static_cast<int64_t>(grid[2]) != plan.sizes[MODA_SYMBOL_B])
+    return formatString("launch %zu: grid[2] = %u but B = %lld", index,
+                        grid[2],
+                        static_cast<long long>(plan.sizes[MODA_SYMBOL_B]));
+  return "";
+}
+
+} // namespace
+
+std::string checkPlan(const runtime::Manifest &manifest,
+                      const moda_tensor *tensors, int numTensors,
+                      const runtime::LaunchPlan &plan) {
+  if (std::string violation =
+          checkParameters(manifest, tensors, numTensors, plan);
+      !violation.empty())
+    return violation;
+  if (plan.launchGrids.size() != manifest.launches.size())
+    return "the plan has another number of launches than the manifest";
+  if (plan.nothingToDo)
+    return "";
+  for (size_t l = 0; l < manifest.launches.size(); ++l)
+    if (std::string violation = checkGrid(manifest, l, plan);
+        !violation.empty())
+      return violation;
+  return "";
+}
+
+} // namespace moda::test
