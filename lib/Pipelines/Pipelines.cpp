@@ -57,35 +57,40 @@ void mlir::moda::buildGPUBinaryPipeline(
   buildKernelToBinaryPipeline(pm, options);
 }
 
+/// Bufferized host code (loops, vectors, memrefs) to the LLVM dialect: the
+/// tail both host pipelines share.
+static constexpr StringLiteral kHostLoopsToLLVM =
+    "convert-vector-to-scf,convert-scf-to-cf,"
+    "expand-strided-metadata,lower-affine,"
+    "convert-vector-to-llvm,finalize-memref-to-llvm,"
+    "convert-math-to-llvm,convert-arith-to-llvm,"
+    "convert-index-to-llvm,convert-func-to-llvm,"
+    "convert-cf-to-llvm,reconcile-unrealized-casts";
+
 void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
-  appendPipeline(pm, "canonicalize,moda-select-kernel-config,"
-                     "convert-moda-to-host,"
-                     "canonicalize,cse,"
-                     "one-shot-bufferize{bufferize-function-boundaries},"
-                     "convert-vector-to-scf,convert-scf-to-cf,"
-                     "expand-strided-metadata,lower-affine,"
-                     "convert-vector-to-llvm,finalize-memref-to-llvm,"
-                     "convert-math-to-llvm,convert-arith-to-llvm,"
-                     "convert-index-to-llvm,convert-func-to-llvm,"
-                     "convert-cf-to-llvm,reconcile-unrealized-casts");
+  appendPipeline(pm, (llvm::Twine("canonicalize,moda-select-kernel-config,"
+                                  "convert-moda-to-host,"
+                                  "canonicalize,cse,"
+                                  "one-shot-bufferize{bufferize-function-"
+                                  "boundaries},") +
+                      kHostLoopsToLLVM)
+                         .str());
 }
 
 void mlir::moda::buildTileHostLLVMPipeline(OpPassManager &pm) {
-  appendPipeline(pm, "canonicalize,moda-select-kernel-config,"
-                     "convert-moda-to-tile,moda-tile-assign-layouts,"
-                     "convert-moda-tile-to-host,"
-                     "canonicalize,cse,"
-                     // The softmax state is a fresh tensor each step.
-                     "one-shot-bufferize{bufferize-function-boundaries "
-                     "allow-return-allocs-from-loops},"
-                     "buffer-deallocation-pipeline,"
-                     "convert-linalg-to-loops,"
-                     "convert-vector-to-scf,convert-scf-to-cf,"
-                     "expand-strided-metadata,lower-affine,"
-                     "convert-vector-to-llvm,finalize-memref-to-llvm,"
-                     "convert-math-to-llvm,convert-arith-to-llvm,"
-                     "convert-index-to-llvm,convert-func-to-llvm,"
-                     "convert-cf-to-llvm,reconcile-unrealized-casts");
+  appendPipeline(pm, (llvm::Twine("canonicalize,moda-select-kernel-config,"
+                                  "convert-moda-to-tile,"
+                                  "moda-tile-assign-layouts,"
+                                  "convert-moda-tile-to-host,"
+                                  "canonicalize,cse,"
+                                  // The softmax state is a fresh tensor
+                                  // each step.
+                                  "one-shot-bufferize{bufferize-function-"
+                                  "boundaries allow-return-allocs-from-loops},"
+                                  "buffer-deallocation-pipeline,"
+                                  "convert-linalg-to-loops,") +
+                      kHostLoopsToLLVM)
+                         .str());
 }
 
 void mlir::moda::registerModaPipelines() {

@@ -172,7 +172,7 @@ moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot) {
 
 CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
                                      const AttentionCase &c, uint64_t seed,
-                                     HostLowering lowering) {
+                                     mlir::moda::KernelLowering lowering) {
   CaseResult result;
   result.tolerance = toleranceFor(c.elementType);
   const reference::AttentionProblem &p = c.problem;
@@ -184,7 +184,7 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
     return result;
   }
   mlir::PassManager pm(&context);
-  if (lowering == HostLowering::Tile)
+  if (lowering == mlir::moda::KernelLowering::TilePrograms)
     mlir::moda::buildTileHostLLVMPipeline(pm);
   else
     mlir::moda::buildHostLLVMPipeline(pm);

@@ -10,6 +10,7 @@
 #ifndef MODA_TOOLS_MODA_CPU_CHECK_ATTENTIONCASE_H
 #define MODA_TOOLS_MODA_CPU_CHECK_ATTENTIONCASE_H
 
+#include "moda/Pipelines/Pipelines.h"
 #include "moda/Reference/Reference.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -55,15 +56,11 @@ struct CaseResult {
 mlir::FailureOr<AttentionCase> caseFromOp(mlir::Operation *attentionOp,
                                           std::string &whyNot);
 
-/// Which lowering compiles a forward case for the host: the block builders
-/// of convert-moda-to-host (moda-to-host-llvm), or the staged compiler's
-/// tile program (convert-moda-to-tile, convert-moda-tile-to-host:
-/// moda-tile-to-host-llvm).
-enum class HostLowering { Kernel, Tile };
-
-/// Compiles `c` with `lowering` and runs it with inputs drawn from `seed`.
+/// Compiles `c` for the host with `lowering` (the block builders:
+/// moda-to-host-llvm; the staged compiler's tile program:
+/// moda-tile-to-host-llvm) and runs it with inputs drawn from `seed`.
 CaseResult runOnHost(mlir::MLIRContext &context, const AttentionCase &c,
-                     uint64_t seed, HostLowering lowering);
+                     uint64_t seed, mlir::moda::KernelLowering lowering);
 
 /// "bf16", "f16", "f32".
 const char *elementTypeName(ElementType type);

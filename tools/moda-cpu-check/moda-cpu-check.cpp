@@ -46,16 +46,16 @@ static llvm::cl::opt<bool> grad(
                            "reference backward, and tiny f32 cases against "
                            "central finite differences of the forward"),
     llvm::cl::init(false));
-static llvm::cl::opt<HostLowering> lowering(
+static llvm::cl::opt<mlir::moda::KernelLowering> lowering(
     "lowering",
     llvm::cl::desc("How the forward cases are compiled for the host"),
     llvm::cl::values(
-        clEnumValN(HostLowering::Kernel, "kernel",
+        clEnumValN(mlir::moda::KernelLowering::BlockBuilders, "kernel",
                    "the block builders (moda-to-host-llvm)"),
-        clEnumValN(HostLowering::Tile, "tile",
+        clEnumValN(mlir::moda::KernelLowering::TilePrograms, "tile",
                    "the staged compiler's tile program "
                    "(moda-tile-to-host-llvm)")),
-    llvm::cl::init(HostLowering::Kernel));
+    llvm::cl::init(mlir::moda::KernelLowering::BlockBuilders));
 static llvm::cl::opt<uint64_t> seed("seed",
                                     llvm::cl::desc("Seed of the inputs"),
                                     llvm::cl::init(2026));
@@ -270,7 +270,7 @@ int main(int argc, char **argv) {
                       "--input is not supported with it\n";
       return 2;
     }
-    if (lowering == HostLowering::Tile) {
+    if (lowering == mlir::moda::KernelLowering::TilePrograms) {
       llvm::errs() << "moda-cpu-check: the tile lowering covers the forward "
                       "only; --grad runs the block builders\n";
       return 2;
