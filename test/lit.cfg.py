@@ -19,7 +19,7 @@ llvm_config.use_default_substitutions()
 config.moda_tools_dir = os.path.join(config.moda_obj_root, "bin")
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["moda-opt", "moda-compile"], [config.moda_tools_dir, config.llvm_tools_dir]
+    ["moda-opt", "moda-compile", "moda-cpu-check"], [config.moda_tools_dir, config.llvm_tools_dir]
 )
 # moda-compile assembles cubins with ptxas from the CUDA toolkit.
 llvm_config.with_environment("PATH", "/usr/local/cuda/bin", append_path=True)

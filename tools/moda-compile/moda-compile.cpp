@@ -27,6 +27,10 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/SourceMgr.h"
+
+#include <optional>
+#include <string>
+#include <vector>
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -140,6 +144,16 @@ LogicalResult writeFile(StringRef path, StringRef contents) {
   return success();
 }
 
+/// The first libdevice function (`__nv_...`) `ptx` declares as an extern:
+/// one the link with libdevice should have resolved.
+std::optional<std::string> findUnresolvedLibdeviceCall(StringRef ptx) {
+  llvm::Regex extern_(R"(\.extern \.func[^\n]*(__nv_[A-Za-z0-9_]+))");
+  SmallVector<StringRef, 2> matches;
+  if (extern_.match(ptx, &matches))
+    return matches[1].str();
+  return std::nullopt;
+}
+
 /// The configuration space of every attention in `module`, after the exact
 /// simplifications the compile pipeline applies first.
 LogicalResult printSpaces(ModuleOp module) {
@@ -235,7 +249,16 @@ int main(int argc, char **argv) {
           .kernels.push_back({kernel.getName().str(), description});
   });
 
-  // Second half: NVVM, PTX.
+  // Second half: NVVM, PTX. The kernels call libdevice (__nv_logf, ...):
+  // without it the PTX would carry unresolved externs.
+  llvm::SmallString<256> libdevice(cudaPath);
+  llvm::sys::path::append(libdevice, "nvvm", "libdevice", "libdevice.10.bc");
+  if (!llvm::sys::fs::is_regular_file(libdevice)) {
+    llvm::errs() << "moda-compile: libdevice not found at " << libdevice
+                 << " (is --cuda-path=" << cudaPath
+                 << " a CUDA toolkit?); nothing was written\n";
+    return 1;
+  }
   PassManager binaryPM(&context);
   moda::buildKernelToBinaryPipeline(binaryPM, options);
   if (failed(binaryPM.run(*module)))
@@ -248,6 +271,14 @@ int main(int argc, char **argv) {
   }
   std::optional<std::string> ptxas = findPtxas();
   int written = 0;
+  // A failed compile leaves no artifact behind: every file this run wrote
+  // is removed before it exits with an error.
+  std::vector<std::string> writtenFiles;
+  auto failAndClean = [&]() {
+    for (const std::string &path : writtenFiles)
+      llvm::sys::fs::remove(path);
+    return 1;
+  };
   for (gpu::BinaryOp binary : module->getOps<gpu::BinaryOp>()) {
     auto it = kernelsByModule.find(binary.getName().str());
     if (it == kernelsByModule.end())
@@ -258,17 +289,25 @@ int main(int argc, char **argv) {
     moda::KernelFiles files{artifact + ".ptx", std::nullopt, chip};
     llvm::SmallString<256> ptxPath(outputDir);
     llvm::sys::path::append(ptxPath, files.ptx);
-    if (failed(writeFile(ptxPath, object.getObject().getValue())))
-      return 1;
+    StringRef ptx = object.getObject().getValue();
+    if (std::optional<std::string> symbol = findUnresolvedLibdeviceCall(ptx)) {
+      llvm::errs() << "moda-compile: kernel " << artifact << " calls "
+                   << *symbol << ", which libdevice did not resolve\n";
+      return failAndClean();
+    }
+    if (failed(writeFile(ptxPath, ptx)))
+      return failAndClean();
+    writtenFiles.push_back(ptxPath.str().str());
 
     std::optional<PtxasReport> report;
     if (ptxas) {
       std::string cubinName = artifact + ".cubin";
       llvm::SmallString<256> cubinPath(outputDir);
       llvm::sys::path::append(cubinPath, cubinName);
+      writtenFiles.push_back(cubinPath.str().str());
       FailureOr<PtxasReport> assembled = assemble(*ptxas, ptxPath, cubinPath);
       if (failed(assembled))
-        return 1;
+        return failAndClean();
       files.cubin = cubinName;
       report = *assembled;
     }
@@ -286,7 +325,7 @@ int main(int argc, char **argv) {
     if (failed(manifest)) {
       llvm::errs() << "moda-compile: kernel " << artifact
                    << " has an incomplete description\n";
-      return 1;
+      return failAndClean();
     }
     if (report)
       (*manifest)["ptxas"] = json::Object{
@@ -300,7 +339,8 @@ int main(int argc, char **argv) {
     llvm::SmallString<256> manifestPath(outputDir);
     llvm::sys::path::append(manifestPath, artifact + ".json");
     if (failed(writeFile(manifestPath, text)))
-      return 1;
+      return failAndClean();
+    writtenFiles.push_back(manifestPath.str().str());
     llvm::outs() << "moda-compile: " << artifact << " -> " << ptxPath
                  << (files.cubin ? " (+cubin)" : "") << "\n";
     ++written;

@@ -5,6 +5,7 @@
 
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
 #include "moda/Pipelines/Pipelines.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -120,6 +121,10 @@ std::string AttentionCase::toMLIR() const {
       arguments, qType, lseType, operands, attributes);
 }
 
+/// The most elements one tensor of a user's case may have: 2^28, 2 GiB as
+/// float64 (the machine the check runs on has 24 GiB).
+static constexpr int64_t kMostCheckedElements = int64_t(1) << 28;
+
 mlir::FailureOr<AttentionCase>
 moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot) {
   auto op = llvm::dyn_cast<mlir::moda::AttentionOp>(operation);
@@ -139,6 +144,19 @@ moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot) {
   if (q.empty() || (op.getK() && k.empty()) || (op.getDepthK() && depth.empty())) {
     whyNot = "the CPU check runs operators with static shapes only";
     return mlir::failure();
+  }
+  // Every tensor becomes host buffers (float64 among them): refuse sizes
+  // whose element count overflows or would not fit in memory.
+  for (llvm::ArrayRef<int64_t> shape : {q, k, depth}) {
+    std::optional<int64_t> elements = 1;
+    for (int64_t size : shape)
+      elements = elements ? llvm::checkedMul(*elements, size) : std::nullopt;
+    if (!elements || *elements > kMostCheckedElements) {
+      whyNot = "a tensor has more than " +
+               std::to_string(kMostCheckedElements) +
+               " elements, too many for the CPU check";
+      return mlir::failure();
+    }
   }
   mlir::Type element = op.getQ().getType().getElementType();
   AttentionCase c;

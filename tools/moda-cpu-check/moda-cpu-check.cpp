@@ -197,6 +197,27 @@ static std::vector<AttentionCase> buildFiniteDifferenceCases() {
           make(5, 0, 1, 3, false, Visibility::DepthOnly, 0)};
 }
 
+/// Writes a suite's results as JSON to `path`; false, with a message, when
+/// the file cannot be opened or written (a full disk included).
+static bool writeReport(llvm::StringRef path, llvm::StringRef suite,
+                        llvm::json::Array results) {
+  std::error_code ec;
+  llvm::raw_fd_ostream file(path, ec);
+  if (!ec) {
+    file << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                       {"suite", suite},
+                                       {"cases", std::move(results)}}));
+    file.close();
+    ec = file.error();
+    // Reported here, not by the stream's destructor (a fatal error).
+    file.clear_error();
+  }
+  if (ec)
+    llvm::errs() << "moda-cpu-check: cannot write " << path << ": "
+                 << ec.message() << "\n";
+  return !ec;
+}
+
 static int runGradChecks(mlir::MLIRContext &context) {
   int passed = 0, failed = 0;
   llvm::json::Array results;
@@ -234,18 +255,9 @@ static int runGradChecks(mlir::MLIRContext &context) {
       continue;
     report(name, runFiniteDifferenceCheck(context, c, seed, 1e-4));
   }
-  if (!jsonPath.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream file(jsonPath, ec);
-    if (ec) {
-      llvm::errs() << "moda-cpu-check: cannot write " << jsonPath << ": "
-                   << ec.message() << "\n";
-      return 2;
-    }
-    file << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
-                                       {"suite", "cpu-grad-check"},
-                                       {"cases", std::move(results)}}));
-  }
+  if (!jsonPath.empty() &&
+      !writeReport(jsonPath, "cpu-grad-check", std::move(results)))
+    return 2;
   llvm::outs() << "cpu-grad-check: " << passed << " passed, " << failed
                << " failed\n";
   return failed == 0 && passed > 0 ? 0 : 1;
@@ -309,18 +321,9 @@ int main(int argc, char **argv) {
                                          {"pass", ok},
                                          {"error", r.error}});
   }
-  if (!jsonPath.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream file(jsonPath, ec);
-    if (ec) {
-      llvm::errs() << "moda-cpu-check: cannot write " << jsonPath << ": "
-                   << ec.message() << "\n";
-      return 2;
-    }
-    file << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
-                                       {"suite", "cpu-correctness"},
-                                       {"cases", std::move(results)}}));
-  }
+  if (!jsonPath.empty() &&
+      !writeReport(jsonPath, "cpu-correctness", std::move(results)))
+    return 2;
   llvm::outs() << "cpu-check: " << passed << " passed, " << failed
                << " failed\n";
   return failed == 0 && passed > 0 ? 0 : 1;

@@ -49,3 +49,19 @@ func.func @entries_of_argument(%s: !moda.depth_stream<?x16x2x8xf16, size = 0, ca
   %dk, %dv = moda.stream.entries %s : !moda.depth_stream<?x16x2x8xf16, size = 0, capacity = 4> -> tensor<?x16x0x2x8xf16>, tensor<?x16x0x2x8xf16>
   return %dk : tensor<?x16x0x2x8xf16>
 }
+
+// -----
+
+// Results more static than the stream (B known here, T from the creation):
+// each empty tensor has its result's type, so the IR still verifies.
+
+// CHECK-LABEL: func @refined_entries
+// CHECK-SAME: (%[[B:.*]]: index, %[[T:.*]]: index)
+// CHECK-DAG: %[[K:.*]] = tensor.empty(%[[T]]) : tensor<1x?x0x2x8xf16>
+// CHECK-DAG: %[[V:.*]] = tensor.empty() : tensor<1x16x0x2x8xf16>
+// CHECK: return %[[K]], %[[V]]
+func.func @refined_entries(%b: index, %t: index) -> (tensor<1x?x0x2x8xf16>, tensor<1x16x0x2x8xf16>) {
+  %s = moda.stream.empty(%b, %t) : !moda.depth_stream<?x?x2x8xf16, size = 0, capacity = 4>
+  %dk, %dv = moda.stream.entries %s : !moda.depth_stream<?x?x2x8xf16, size = 0, capacity = 4> -> tensor<1x?x0x2x8xf16>, tensor<1x16x0x2x8xf16>
+  return %dk, %dv : tensor<1x?x0x2x8xf16>, tensor<1x16x0x2x8xf16>
+}

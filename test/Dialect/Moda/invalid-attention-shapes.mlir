@@ -95,3 +95,20 @@ func.func @depth_only_heads_not_grouped(%q: tensor<1x16x6x8xf16>, %dk: tensor<1x
   %o, %l = moda.attention q(%q : tensor<1x16x6x8xf16>) depth(%dk, %dk : tensor<1x16x3x4x8xf16>, tensor<1x16x3x4x8xf16>) {visibility = #moda.visibility<depth_only>} -> tensor<1x16x6x8xf16>, tensor<1x6x16xf32>
   return
 }
+
+// -----
+
+// Hq = 0 is a multiple of Hk but leaves no query head per group.
+func.func @no_query_heads(%q: tensor<1x16x0x8xf16>, %k: tensor<1x16x2x8xf16>) {
+  // expected-error @+1 {{query heads Hq = 0 (operand 'q') must be a positive multiple of key/value heads Hk = 2 (operand 'k')}}
+  %o, %l = moda.attention q(%q : tensor<1x16x0x8xf16>) kv(%k, %k : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x16x0x8xf16>, tensor<1x0x16xf32>
+  return
+}
+
+// -----
+
+func.func @empty_heads(%q: tensor<1x16x2x0xf16>, %k: tensor<1x16x2x0xf16>) {
+  // expected-error @+1 {{head dim D = 0 (operand 'q') must be positive}}
+  %o, %l = moda.attention q(%q : tensor<1x16x2x0xf16>) kv(%k, %k : tensor<1x16x2x0xf16>, tensor<1x16x2x0xf16>) -> tensor<1x16x2x0xf16>, tensor<1x2x16xf32>
+  return
+}

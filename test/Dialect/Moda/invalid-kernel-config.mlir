@@ -35,3 +35,13 @@ func.func private @target() attributes {c = #moda.config<block_m = 64, block_n =
 // expected-error @+2 {{expected ::mlir::moda::MmaKind to be one of: fma, mma_sync, wgmma}}
 // expected-error @+1 {{failed to parse Moda_KernelConfigAttr parameter 'mma'}}
 func.func private @mma() attributes {c = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = tensor_core, target = "sm_90a">}
+
+// -----
+
+// expected-error @+1 {{kernel config 'block_m' must be at most 4096, got 2147483648}}
+func.func private @block_m_huge() attributes {c = #moda.config<block_m = 2147483648, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">}
+
+// -----
+
+// expected-error @+1 {{kernel config 'num_stages' must be at most 8, got 100}}
+func.func private @stages_many() attributes {c = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 100, mma = mma_sync, target = "sm_90a">}

@@ -10,16 +10,24 @@ KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          int64_t blockM, int64_t blockN, int64_t blockDepth,
                          int64_t numWarps, int64_t numStages, MmaKind mma,
                          StringRef target) {
-  auto requirePositive = [&](StringRef name, int64_t value) -> LogicalResult {
-    if (value > 0)
-      return success();
-    return emitError() << "kernel config '" << name
-                       << "' must be positive, got " << value;
+  // Upper bounds far above any tile a block can hold (a block has at most
+  // 1024 threads and 227 KiB of shared memory), so that sizes and grids
+  // derived from them stay small integers.
+  auto requireInRange = [&](StringRef name, int64_t value,
+                            int64_t most) -> LogicalResult {
+    if (value <= 0)
+      return emitError() << "kernel config '" << name
+                         << "' must be positive, got " << value;
+    if (value > most)
+      return emitError() << "kernel config '" << name << "' must be at most "
+                         << most << ", got " << value;
+    return success();
   };
-  if (failed(requirePositive("block_m", blockM)) ||
-      failed(requirePositive("block_n", blockN)) ||
-      failed(requirePositive("block_depth", blockDepth)) ||
-      failed(requirePositive("num_stages", numStages)))
+  constexpr int64_t kMostTileRows = 4096, kMostStages = 8;
+  if (failed(requireInRange("block_m", blockM, kMostTileRows)) ||
+      failed(requireInRange("block_n", blockN, kMostTileRows)) ||
+      failed(requireInRange("block_depth", blockDepth, kMostTileRows)) ||
+      failed(requireInRange("num_stages", numStages, kMostStages)))
     return failure();
   if (numWarps <= 0 || numWarps > 32 || !llvm::isPowerOf2_64(numWarps))
     return emitError() << "kernel config 'num_warps' must be a power of two "

@@ -8,6 +8,7 @@
 
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -74,7 +75,8 @@ struct DropEmptyDepthFromAttentionGrad : OpRewritePattern<AttentionGradOp> {
   }
 };
 
-/// The entries of a stream with size 0 are zero-sized tensors.
+/// The entries of a stream with size 0 are zero-sized tensors, each of its
+/// result's type (which may be more static than the stream's).
 struct EntriesOfEmptyStream : OpRewritePattern<StreamEntriesOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -83,16 +85,41 @@ struct EntriesOfEmptyStream : OpRewritePattern<StreamEntriesOp> {
     DepthStreamType streamType = op.getStream().getType();
     if (streamType.getSize() != 0)
       return failure();
-    // Dynamic B and T come from the stream's creation.
-    ValueRange dynamicSizes;
+    RankedTensorType streamEntries = streamType.getEntriesType();
+    // Dynamic B and T come from the stream's creation, in the order of the
+    // stream type's dynamic dimensions.
+    ValueRange streamSizes;
     if (auto empty = op.getStream().getDefiningOp<StreamEmptyOp>())
-      dynamicSizes = empty.getDynamicSizes();
-    else if (!streamType.getEntriesType().hasStaticShape())
+      streamSizes = empty.getDynamicSizes();
+    auto emptyOfType = [&](RankedTensorType type) -> FailureOr<Value> {
+      SmallVector<Value> dynamicSizes;
+      for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+        if (!type.isDynamicDim(dim))
+          continue;
+        if (!streamEntries.isDynamicDim(dim)) {
+          dynamicSizes.push_back(arith::ConstantIndexOp::create(
+              rewriter, op.getLoc(), streamEntries.getDimSize(dim)));
+          continue;
+        }
+        unsigned position = streamEntries.getDynamicDimIndex(dim);
+        if (position >= streamSizes.size())
+          return failure(); // the size is not known here
+        dynamicSizes.push_back(streamSizes[position]);
+      }
+      return Value(tensor::EmptyOp::create(rewriter, op.getLoc(), type,
+                                           dynamicSizes));
+    };
+    FailureOr<Value> keys = emptyOfType(op.getDepthK().getType());
+    if (failed(keys))
       return failure();
-    RankedTensorType type = streamType.getEntriesType();
-    Value noEntries = tensor::EmptyOp::create(rewriter, op.getLoc(), type,
-                                              dynamicSizes);
-    rewriter.replaceOp(op, {noEntries, noEntries});
+    Value values = *keys;
+    if (op.getDepthV().getType() != op.getDepthK().getType()) {
+      FailureOr<Value> other = emptyOfType(op.getDepthV().getType());
+      if (failed(other))
+        return failure();
+      values = *other;
+    }
+    rewriter.replaceOp(op, {*keys, values});
     return success();
   }
 };

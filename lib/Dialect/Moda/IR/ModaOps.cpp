@@ -178,6 +178,9 @@ static LogicalResult verifyAttentionOperands(OpTy op) {
     return failure();
   int64_t batch = qType.getDimSize(0), queries = qType.getDimSize(1);
   int64_t queryHeads = qType.getDimSize(2), headDim = qType.getDimSize(3);
+  if (headDim <= 0)
+    return op.emitOpError("head dim D = ")
+           << headDim << " (operand 'q') must be positive";
   int64_t kvHeads = ShapedType::kDynamic;
   StringRef kvHeadsFrom;
 
@@ -225,7 +228,8 @@ static LogicalResult verifyAttentionOperands(OpTy op) {
     }
   }
 
-  if (kvHeads <= 0 || queryHeads % kvHeads != 0)
+  // Hq = 0 is a multiple of every Hk but leaves no group (G = 0).
+  if (kvHeads <= 0 || queryHeads <= 0 || queryHeads % kvHeads != 0)
     return op.emitOpError("query heads Hq = ")
            << queryHeads << " (operand 'q') must be a positive multiple of "
            << "key/value heads Hk = " << kvHeads << " (operand '"

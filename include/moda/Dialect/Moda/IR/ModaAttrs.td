@@ -57,6 +57,9 @@ def Moda_KernelConfigAttr : AttrDef<Moda_Dialect, "KernelConfig"> {
     * `mma`: the matrix instruction family (`fma`, `mma_sync`, `wgmma`);
     * `target`: the GPU architecture, e.g. `"sm_90a"`.
 
+    `block_m`, `block_n` and `block_depth` lie in [1, 4096], `num_warps` is a
+    power of two in [1, 32], `num_stages` lies in [1, 8].
+
     Example: `#moda.config<block_m = 128, block_n = 64, block_depth = 64,
     num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">`
   }];

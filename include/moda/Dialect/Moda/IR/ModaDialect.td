@@ -38,8 +38,10 @@ def Moda_Dialect : Dialect {
   }];
   let useDefaultTypePrinterParser = 1;
   let useDefaultAttributePrinterParser = 1;
-  // Canonicalization materializes zero-sized depth tensors with tensor.empty.
-  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+  // Canonicalization materializes zero-sized depth tensors with tensor.empty
+  // (and their sizes the stream type fixes with arith.constant).
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 class Moda_Op<string mnemonic, list<Trait> traits = []>
