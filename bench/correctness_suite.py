@@ -57,7 +57,8 @@ def cases():
     return with_heads(result)
 
 
-def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="kernel"):
+def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="kernel",
+                only=None):
     """Compiles every kernel; with `config` (a dict of block_m, block_n,
     block_depth, num_warps) pinned in the IR instead of the heuristic one. A
     kernel whose rules reject the pinned configuration is left out, with the
@@ -66,7 +67,7 @@ def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="kern
     compile_variants(artifacts, moda_compile,
                      lambda shape: attention_module(shape, config=config),
                      "kernel.mlir", may_fail=config is not None,
-                     compile_args=[f"--lowering={lowering}"])
+                     compile_args=[f"--lowering={lowering}"], only=only)
 
 
 def run_all(artifacts: Path, json_path: Path, only=None):
@@ -133,6 +134,7 @@ def main():
     c.add_argument("--config", help="pin block_m,block_n,block_depth,num_warps"
                                     "[,num_stages,mma] (e.g. 32,32,16,1 or "
                                     "64,64,64,4,2,wgmma) instead of the heuristics")
+    c.add_argument("--only", help="compile only variants whose name contains this")
     c.add_argument("--lowering", choices=("kernel", "tile"), default="kernel",
                    help="moda-compile's lowering: the block builders or the "
                         "staged compiler's tile programs (fma layouts only)")
@@ -150,7 +152,8 @@ def main():
                                "num_stages"), (int(x) for x in fields[:5])))
             if len(fields) > 5:
                 config["mma"] = fields[5]
-        compile_all(args.artifacts, args.moda_compile, config, args.lowering)
+        compile_all(args.artifacts, args.moda_compile, config, args.lowering,
+                    args.only)
     elif args.command == "run":
         sys.exit(0 if run_all(args.artifacts, args.json, args.only) else 1)
     else:

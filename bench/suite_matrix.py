@@ -50,14 +50,16 @@ def with_heads(cases):
 
 
 def compile_variants(artifacts, moda_compile, module_text, source_name, *,
-                     may_fail=False, keep_ptx=True, compile_args=()):
+                     may_fail=False, keep_ptx=True, compile_args=(),
+                     only=None):
     """Writes `module_text(shape)` for every variant to
     artifacts/<variant>/<source_name> and compiles it with moda-compile.
     With `may_fail`, a variant the compiler rejects is left out (with the
     first line of its diagnostic) instead of failing the whole run. Without
     `keep_ptx`, PTX that has a cubin beside it is deleted (the runtime loads
     the cubin; the artifacts travel to the GPU machine). `compile_args` go
-    to moda-compile (e.g. --lowering=tile)."""
+    to moda-compile (e.g. --lowering=tile); with `only`, just the variants
+    whose name contains it."""
     artifacts.mkdir(parents=True, exist_ok=True)
 
     def one(variant):
@@ -81,5 +83,6 @@ def compile_variants(artifacts, moda_compile, module_text, source_name, *,
         return f"compiled {name}"
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for line in pool.map(one, variants()):
+        selected = [v for v in variants() if only is None or only in v[0]]
+        for line in pool.map(one, selected):
             print(line, flush=True)
