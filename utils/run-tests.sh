@@ -55,6 +55,7 @@ passed=$((passed + ${total:-0} - ${bad:-0})) failed=$((failed + ${bad:-0}))
 step "CPU path: the tiled forward kernel against the float64 reference"
 "$build/bin/moda-cpu-check" 2>&1 | tee "$log" | grep -aE "FAIL|cpu-check:"
 count 'cpu-check: [0-9]+ passed' '[0-9]+ failed'
+grep -q 'cpu-check:' "$log" || failed=$((failed + 1)) # it crashed
 
 step "CPU path: the staged compiler's tile program against the float64 reference"
 "$build/bin/moda-cpu-check" --lowering=tile 2>&1 | tee "$log" | grep -aE "FAIL|cpu-check:"

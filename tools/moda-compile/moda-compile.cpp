@@ -147,10 +147,18 @@ LogicalResult writeFile(StringRef path, StringRef contents) {
 /// The first libdevice function (`__nv_...`) `ptx` declares as an extern:
 /// one the link with libdevice should have resolved.
 std::optional<std::string> findUnresolvedLibdeviceCall(StringRef ptx) {
-  llvm::Regex extern_(R"(\.extern \.func[^\n]*(__nv_[A-Za-z0-9_]+))");
-  SmallVector<StringRef, 2> matches;
-  if (extern_.match(ptx, &matches))
-    return matches[1].str();
+  SmallVector<StringRef> lines;
+  ptx.split(lines, '\n');
+  for (StringRef line : lines) {
+    if (!line.trim().starts_with(".extern .func"))
+      continue;
+    size_t at = line.find("__nv_");
+    if (at == StringRef::npos)
+      continue;
+    StringRef name = line.drop_front(at);
+    return name.take_while([](char c) { return llvm::isAlnum(c) || c == '_'; })
+        .str();
+  }
   return std::nullopt;
 }
 

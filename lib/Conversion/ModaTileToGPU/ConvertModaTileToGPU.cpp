@@ -15,6 +15,7 @@
 #include "../ModaToGPU/KernelFunction.h"
 
 #include "moda/Conversion/Passes.h"
+#include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 #include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -82,7 +83,14 @@ ConvertModaTileToGPUPass::buildKernel(func::FuncOp program) {
   SymbolTable(module).insert(kernels);
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  SharedTilePlan plan = SharedTilePlan::plan(program, workgroup);
+  FailureOr<SharedTilePlan> plan = SharedTilePlan::plan(program, workgroup);
+  if (failed(plan))
+    return failure();
+  if (plan->getBytes() > kMaxStaticSharedMemoryBytes)
+    return program.emitOpError()
+           << "needs " << plan->getBytes()
+           << " bytes of shared tiles, more than the "
+           << kMaxStaticSharedMemoryBytes << " a block declares statically";
   int64_t numThreads = layout->getNumWarps() * 32;
   auto description =
       program->getAttrOfType<DictionaryAttr>(kKernelDescriptionAttrName);
@@ -91,8 +99,8 @@ ConvertModaTileToGPUPass::buildKernel(func::FuncOp program) {
                                  << " description for its manifest";
   gpu::GPUFuncOp kernel = createKernelFunction(
       kernels, program.getName(), program.getFunctionType().getInputs(),
-      plan.bufferTypes, numThreads, description);
-  if (failed(buildFmaLayoutKernel(program, kernel, plan, numThreads)))
+      plan->bufferTypes, numThreads, description);
+  if (failed(buildFmaLayoutKernel(program, kernel, *plan, numThreads)))
     return failure();
   return kernel;
 }

@@ -15,6 +15,7 @@
 
 #include "VectorCopy.h"
 
+#include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 #include "moda/Dialect/ModaTile/IR/RowLayout.h"
 #include "moda/Dialect/ModaTile/IR/SoftmaxMath.h"
 #include "moda/Dialect/ModaTile/IR/Visibility.h"
@@ -199,6 +200,13 @@ LogicalResult FmaKernelBuilder::emitSharedLoad(LoadOp op) {
                             << stringifyCopyKind(copy.getKind())
                             << "', which the fma layout's GPU lowering does "
                                "not implement (it copies with vector loads)";
+  RankedTensorType tileType = op.getResult().getType();
+  int64_t vectorWidth = getVectorWidth(tileType.getElementType());
+  if (tileType.getDimSize(1) % vectorWidth != 0)
+    return op.emitOpError() << "has rows of " << tileType.getDimSize(1)
+                            << " elements: the vector copy moves 16-byte "
+                               "chunks, "
+                            << vectorWidth << " elements each";
   Value buffer =
       kernel.getWorkgroupAttributions()[plan.bufferOf.lookup(op)];
   LoadOp::Adaptor operands(llvm::map_to_vector(op->getOperands(),
@@ -258,10 +266,13 @@ LogicalResult FmaKernelBuilder::emitDot(DotOp op) {
   int64_t rhsRows = rhsType.getDimSize(0), rowLength = rhsType.getDimSize(1);
   auto sharedRowType = VectorType::get({rowLength}, rhsType.getElementType());
   auto toF32 = [&](Value v) -> Value {
-    auto type = cast<VectorType>(v.getType());
-    if (type.getElementType().isF32())
+    Type f32 = b.getF32Type();
+    if (getElementTypeOrSelf(v.getType()) == f32)
       return v;
-    return arith::ExtFOp::create(b, loc(), type.clone(b.getF32Type()), v);
+    Type type = f32;
+    if (auto vector = dyn_cast<VectorType>(v.getType()))
+      type = vector.clone(f32);
+    return arith::ExtFOp::create(b, loc(), type, v);
   };
   SmallVector<Value> lhs =
       unpackRows(mapped(op.getLhs()), op.getLhs().getType());
@@ -284,7 +295,8 @@ LogicalResult FmaKernelBuilder::emitDot(DotOp op) {
         acc[k] = vector::InsertOp::create(b, loc(), score, acc[k], j);
       } else {
         // acc[k] += lhs[k][j] * rhs row j
-        Value weight = vector::ExtractOp::create(b, loc(), lhs[k], j);
+        Value weight =
+            toF32(vector::ExtractOp::create(b, loc(), lhs[k], j));
         acc[k] = vector::FMAOp::create(
             b, loc(), splat(cast<VectorType>(acc[k].getType()), weight),
             sharedRow, acc[k]);
@@ -321,14 +333,8 @@ LogicalResult FmaKernelBuilder::emitMask(MaskOp op) {
                                       rowSlot(k));
     Value position =
         arith::DivUIOp::create(b, loc(), row, index(op.getGroup()));
-    auto [begin, end] =
-        buildVisibleRange(b, loc(), op.getVisibility(), position, sizes);
-    Value visible = arith::AndIOp::create(
-        b, loc(),
-        arith::CmpIOp::create(b, loc(), arith::CmpIPredicate::sle,
-                              splat(indexRowType, begin), column),
-        arith::CmpIOp::create(b, loc(), arith::CmpIPredicate::slt, column,
-                              splat(indexRowType, end)));
+    Value visible = buildIsVisible(b, loc(), op.getVisibility(), position,
+                                   column, sizes);
     rows[k] = arith::SelectOp::create(b, loc(), visible, rows[k],
                                       splat(rowType, f32(-INFINITY)));
   }
@@ -459,6 +465,23 @@ LogicalResult FmaKernelBuilder::emitFor(scf::ForOp op) {
 }
 
 LogicalResult FmaKernelBuilder::emit(Operation *op) {
+  // Tiles of keys, values or depth entries live in shared memory and are
+  // only ever a product's right operand; everything else is the threads'
+  // rows.
+  if (isa<ModaTileDialect>(op->getDialect())) {
+    for (OpOperand &operand : op->getOpOperands()) {
+      auto dot = dyn_cast<DotOp>(op);
+      if (!isa<RankedTensorType>(operand.get().getType()) ||
+          (dot && operand.getOperandNumber() == 1))
+        continue;
+      if (!isa<VectorType>(mapped(operand.get()).getType()))
+        return op->emitOpError()
+               << "uses a tile of keys, values or depth entries as rows of "
+                  "the block (operand "
+               << operand.getOperandNumber()
+               << "): the fma layout keeps those in shared memory";
+    }
+  }
   return TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](ProgramIdOp id) {
         auto dimension = static_cast<gpu::Dimension>(id.getAxis());
@@ -501,7 +524,8 @@ LogicalResult FmaKernelBuilder::emit(Operation *op) {
       })
       .Default([&](Operation *other) -> LogicalResult {
         auto isTile = [](Type t) { return isa<TensorType>(t); };
-        if (llvm::any_of(other->getOperandTypes(), isTile) ||
+        if (isa<ModaTileDialect>(other->getDialect()) ||
+            llvm::any_of(other->getOperandTypes(), isTile) ||
             llvm::any_of(other->getResultTypes(), isTile) ||
             other->getNumRegions() != 0)
           return other->emitOpError(
@@ -534,12 +558,9 @@ LogicalResult mlir::moda::buildFmaLayoutKernel(func::FuncOp program,
                                                gpu::GPUFuncOp kernel,
                                                const SharedTilePlan &plan,
                                                int64_t numThreads) {
-  int64_t blockM = 0;
-  program.walk([&](LoadOp load) {
-    if (!SharedTilePlan::isShared(load))
-      blockM = load.getResult().getType().getDimSize(0);
-  });
-  if (blockM == 0)
+  LoadOp query = getQueryRowsLoad(program);
+  if (!query)
     return program.emitOpError("is a tile program that loads no query rows");
+  int64_t blockM = query.getResult().getType().getDimSize(0);
   return FmaKernelBuilder(program, kernel, plan, numThreads, blockM).build();
 }

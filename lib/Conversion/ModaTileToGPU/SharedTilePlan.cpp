@@ -10,9 +10,22 @@ bool SharedTilePlan::isShared(LoadOp load) {
   return load.getRows().getKind() != RowKind::Query;
 }
 
-SharedTilePlan SharedTilePlan::plan(func::FuncOp program,
-                                    Attribute memorySpace) {
+FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
+                                               Attribute memorySpace) {
   SharedTilePlan result;
+  WalkResult escapes = program.walk([&](LoadOp load) {
+    if (!isShared(load))
+      return WalkResult::advance();
+    for (Operation *user : load->getUsers())
+      if (user->getBlock() != load->getBlock()) {
+        load.emitOpError("is a shared tile used outside its own block: its "
+                         "buffer could be overwritten while still in use");
+        return WalkResult::interrupt();
+      }
+    return WalkResult::advance();
+  });
+  if (escapes.wasInterrupted())
+    return failure();
   // (position among its block's shared loads, type) -> buffer.
   DenseMap<std::pair<unsigned, Type>, unsigned> buffers;
   DenseMap<Block *, unsigned> loadsSoFar;

@@ -22,8 +22,11 @@ struct SharedTilePlan {
   /// The buffer each shared load fills.
   DenseMap<Operation *, unsigned> bufferOf;
 
-  /// The plan of `program`, with buffers in `memorySpace`.
-  static SharedTilePlan plan(func::FuncOp program, Attribute memorySpace);
+  /// The plan of `program`, with buffers in `memorySpace`. Fails, with a
+  /// diagnostic, on a shared load used outside its own block (a loop's
+  /// buffer could then be overwritten while still in use).
+  static FailureOr<SharedTilePlan> plan(func::FuncOp program,
+                                        Attribute memorySpace);
   /// Whether `load` reads a tile every thread of the block uses (key, value
   /// or depth rows) rather than the thread's own rows (query).
   static bool isShared(tile::LoadOp load);

@@ -240,14 +240,8 @@ struct MaskToGeneric : OpRewritePattern<MaskOp> {
               b, loc, op.getFirstColumn(), linalg::IndexOp::create(b, loc, 1));
           Value position = arith::DivUIOp::create(
               b, loc, row, indexConstant(b, loc, op.getGroup()));
-          auto [begin, end] =
-              buildVisibleRange(b, loc, op.getVisibility(), position, sizes);
-          Value visible = arith::AndIOp::create(
-              b, loc,
-              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, begin,
-                                    column),
-              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, column,
-                                    end));
+          Value visible = buildIsVisible(b, loc, op.getVisibility(),
+                                         position, column, sizes);
           linalg::YieldOp::create(
               b, loc,
               arith::SelectOp::create(b, loc, visible, args[0],

@@ -132,3 +132,14 @@ LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
                          << program.getFunctionType() << ")";
   return success();
 }
+
+LoadOp mlir::moda::tile::getQueryRowsLoad(func::FuncOp program) {
+  LoadOp query;
+  program.walk([&](LoadOp load) {
+    if (load.getRows().getKind() != RowKind::Query)
+      return WalkResult::advance();
+    query = load;
+    return WalkResult::interrupt();
+  });
+  return query;
+}

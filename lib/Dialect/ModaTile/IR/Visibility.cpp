@@ -3,6 +3,7 @@
 #include "moda/Dialect/ModaTile/IR/Visibility.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace mlir::moda;
@@ -41,4 +42,19 @@ mlir::moda::tile::buildVisibleRange(OpBuilder &b, Location loc,
   Value end = arith::MulIOp::create(
       b, loc, arith::AddIOp::create(b, loc, position, one), sizes.depth);
   return {begin, end};
+}
+
+Value mlir::moda::tile::buildIsVisible(OpBuilder &b, Location loc,
+                                       VisibilityAttr rule, Value position,
+                                       Value column,
+                                       const VisibilitySizes &sizes) {
+  auto [begin, end] = buildVisibleRange(b, loc, rule, position, sizes);
+  if (auto vector = dyn_cast<VectorType>(column.getType())) {
+    begin = vector::BroadcastOp::create(b, loc, vector, begin);
+    end = vector::BroadcastOp::create(b, loc, vector, end);
+  }
+  return arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, begin, column),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, column, end));
 }

@@ -36,22 +36,13 @@ FailureOr<KernelConfigAttr> getProgramConfig(func::FuncOp program) {
   return config;
 }
 
-/// The query tile: its rows' group size, head dimension and element type
-/// are what the configuration rules judge.
-LoadOp findQueryLoad(func::FuncOp program) {
-  LoadOp query;
-  program.walk([&](LoadOp load) {
-    if (!query && load.getRows().getKind() == RowKind::Query)
-      query = load;
-  });
-  return query;
-}
-
 LogicalResult assignLayouts(func::FuncOp program) {
   FailureOr<KernelConfigAttr> config = getProgramConfig(program);
   if (failed(config))
     return failure();
-  LoadOp query = findQueryLoad(program);
+  // The query tile: its rows' group size, head dimension and element type
+  // are what the configuration rules judge.
+  LoadOp query = getQueryRowsLoad(program);
   if (!query)
     return program.emitOpError("is a tile program that loads no query rows");
   RankedTensorType queryType = query.getResult().getType();

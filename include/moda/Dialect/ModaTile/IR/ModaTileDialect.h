@@ -33,6 +33,10 @@
 namespace mlir::moda::tile {
 /// The unit attribute that marks a func.func as a tile program.
 inline constexpr StringLiteral kProgramAttrName = "moda_tile.program";
+
+/// The program's load of its block's query rows (the tile whose rows are
+/// the block's), or null when it has none.
+LoadOp getQueryRowsLoad(func::FuncOp program);
 } // namespace mlir::moda::tile
 
 #endif // MODA_DIALECT_MODATILE_IR_MODATILEDIALECT_H

@@ -56,8 +56,11 @@ def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>]> {
   let description = [{
     Reads rows `[first, first + R)` of the tensor `buffer` (flat) for batch
     entry `batch` and key/value head `head`, laid out as `rows` says; rows at
-    or past `end` read as zeros. `extent` is the tensor's row count per batch
-    entry (T for query rows, S for keys, T * L for depth entries). `copy`,
+    or past `end` read as zeros. Rows count in the tile's own unit: folded
+    rows `t * G + g` for query (so `end` is at most T * G), keys, flattened
+    depth entries. `extent` is the tensor's size per batch entry along its
+    row dimension: T positions for query rows, S for keys, T * L for depth
+    entries. `copy`,
     chosen by `moda-tile-assign-layouts`, says how the tile is brought in.
 
     ```mlir

@@ -28,6 +28,12 @@ std::pair<Value, Value> buildVisibleRange(OpBuilder &b, Location loc,
                                           VisibilityAttr rule, Value position,
                                           const VisibilitySizes &sizes);
 
+/// Emits whether `column` (a key or flattened depth entry: an index, or a
+/// vector of indices) lies in the range `position` sees under `rule`.
+Value buildIsVisible(OpBuilder &b, Location loc, VisibilityAttr rule,
+                     Value position, Value column,
+                     const VisibilitySizes &sizes);
+
 } // namespace mlir::moda::tile
 
 #endif // MODA_DIALECT_MODATILE_IR_VISIBILITY_H
