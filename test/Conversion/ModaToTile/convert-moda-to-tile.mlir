@@ -15,9 +15,13 @@
 // CHECK-DAG: %[[HEAD:.*]] = moda_tile.program_id y
 // CHECK-DAG: %[[BATCH:.*]] = moda_tile.program_id z
 // CHECK: %[[QT:.*]] = moda_tile.load %[[Q]][%[[BATCH]], %[[HEAD]], %{{.*}}] end %{{.*}} extent %[[T]] {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
-// CHECK: moda_tile.visible_range %{{.*}} (T = %[[T]], S = %[[S]], L = %[[L]]) {visibility = #moda_tile.visibility<part = sequence, causal = true>}
-// CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = sequence, causal = true>}
-// CHECK: scf.for
+// The first position's range is seen whole by every row of the block (full
+// tiles: floor); the last position's bounds the diagonal tiles (ceil).
+// CHECK: %{{.*}}, %[[FULL_END:[^ ]*]] = moda_tile.visible_range %{{.*}} (T = %[[T]], S = %[[S]], L = %[[L]]) {visibility = #moda_tile.visibility<part = sequence, causal = true>}
+// CHECK: %{{.*}}, %[[DIAGONAL_END:[^ ]*]] = moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = sequence, causal = true>}
+// CHECK: %[[FULL:.*]] = arith.divui %[[FULL_END]], %c16
+// CHECK: %[[TILES:.*]] = arith.ceildivui %[[DIAGONAL_END]], %c16
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %[[FULL]] step
 // CHECK: moda_tile.load %[[K]]{{.*}} {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
 // CHECK: moda_tile.load %[[V]]
 // CHECK: moda_tile.dot %[[QT]], %{{.*}}, %{{.*}} {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
@@ -26,7 +30,7 @@
 // CHECK: moda_tile.scale_rows
 // CHECK: moda_tile.dot {{.*}} : tensor<32x16xf32>, tensor<16x64xbf16> -> tensor<32x64xf32>
 // CHECK: scf.yield
-// CHECK: scf.for
+// CHECK: scf.for %{{.*}} = %[[FULL]] to %[[TILES]] step
 // CHECK: moda_tile.mask {{.*}} {group = 2 : i64, visibility = #moda_tile.visibility<part = sequence, causal = true>} : tensor<32x16xf32>
 // CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = depth>}
 // CHECK: scf.for
