@@ -368,8 +368,7 @@ LogicalResult FmaKernelBuilder::emitSoftmaxUpdate(SoftmaxUpdateOp op) {
     newMax.push_back(max);
     probs.push_back(p);
     rescale.push_back(factor);
-    newSum.push_back(arith::AddFOp::create(
-        b, loc(), arith::MulFOp::create(b, loc(), sums[k], factor), tileSum));
+    newSum.push_back(buildUpdatedSum(b, loc(), sums[k], factor, tileSum));
   }
   mapping.map(op.getNewMax(), packRows(*stateType, rowStateType, newMax));
   mapping.map(op.getProbs(), packRows(*tileType, scoresType, probs));

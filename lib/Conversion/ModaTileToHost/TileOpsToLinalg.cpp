@@ -304,9 +304,8 @@ struct SoftmaxUpdateToGenerics : OpRewritePattern<SoftmaxUpdateOp> {
         rewriter, loc, rowType, {op.getSum(), rescale, tileSum},
         {rowIdentity, rowIdentity, rowIdentity}, rowIdentity, {parallel},
         [](OpBuilder &b, Location l, ValueRange args) {
-          Value kept = arith::MulFOp::create(b, l, args[0], args[1]);
           linalg::YieldOp::create(
-              b, l, arith::AddFOp::create(b, l, kept, args[2]).getResult());
+              b, l, buildUpdatedSum(b, l, args[0], args[1], args[2]));
         });
     rewriter.replaceOp(op, {newMax, probs, rescale, newSum});
     return success();

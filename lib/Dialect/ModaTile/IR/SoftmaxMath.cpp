@@ -44,6 +44,13 @@ Value mlir::moda::tile::buildScaledExp2(OpBuilder &b, Location loc, Value x,
                             constantLike(b, loc, x, exp2Scale)));
 }
 
+Value mlir::moda::tile::buildUpdatedSum(OpBuilder &b, Location loc,
+                                        Value sum, Value rescale,
+                                        Value stepSum) {
+  Value kept = arith::MulFOp::create(b, loc, sum, rescale);
+  return arith::AddFOp::create(b, loc, kept, stepSum);
+}
+
 Value mlir::moda::tile::buildNormalizedOutput(OpBuilder &b, Location loc,
                                               Value acc, Value sum,
                                               Type elementType) {

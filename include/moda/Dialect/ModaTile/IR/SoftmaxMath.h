@@ -22,6 +22,11 @@ Value buildSafeMax(OpBuilder &b, Location loc, Value max);
 Value buildScaledExp2(OpBuilder &b, Location loc, Value x, Value base,
                       double exp2Scale);
 
+/// The running sum after a step: sum * rescale + the step's sum of
+/// probabilities.
+Value buildUpdatedSum(OpBuilder &b, Location loc, Value sum, Value rescale,
+                      Value stepSum);
+
 /// The output row: acc / sum, or 0 where the row saw nothing (sum = 0),
 /// truncated to `elementType`.
 Value buildNormalizedOutput(OpBuilder &b, Location loc, Value acc, Value sum,
