@@ -36,7 +36,7 @@ struct GPUBinaryPipelineOptions
           clEnumValN(KernelLowering::TilePrograms, "tile",
                      "the staged compiler: convert-moda-to-tile, "
                      "moda-tile-assign-layouts, convert-moda-tile-to-gpu "
-                     "(fma layouts only for now)")),
+                     "(fma and mma_sync layouts; not wgmma yet)")),
       llvm::cl::init(KernelLowering::BlockBuilders)};
   Option<std::string> format{*this, "format",
                              llvm::cl::desc("gpu.binary format: isa (PTX), "

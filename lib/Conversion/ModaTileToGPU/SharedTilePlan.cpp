@@ -1,17 +1,52 @@
-//===- SharedTilePlan.cpp - which shared buffer each tile load fills ------===//
+//===- SharedTilePlan.cpp - the shared memory of a tile program -----------===//
 
 #include "SharedTilePlan.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace mlir;
 using namespace mlir::moda;
 using namespace mlir::moda::tile;
+
+/// Bytes of a swizzled panel row and of the chunk the swizzle permutes.
+static constexpr int64_t kPanelBytes = 128, kChunkBytes = 16;
+
+Value SharedTileEncoding::buildOffset(OpBuilder &b, Location loc, Value row,
+                                      Value column) const {
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  if (!swizzled)
+    return arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, row, index(rowLength)), column);
+  int64_t panelColumns = kPanelBytes / elementBytes;
+  int64_t chunkColumns = kChunkBytes / elementBytes;
+  Value panel = arith::DivUIOp::create(b, loc, column, index(panelColumns));
+  Value inPanel = arith::RemUIOp::create(b, loc, column, index(panelColumns));
+  Value chunk = arith::DivUIOp::create(b, loc, inPanel, index(chunkColumns));
+  Value inChunk = arith::RemUIOp::create(b, loc, inPanel, index(chunkColumns));
+  Value swizzledChunk = arith::XOrIOp::create(
+      b, loc, chunk, arith::RemUIOp::create(b, loc, row, index(8)));
+  Value panelStart =
+      arith::MulIOp::create(b, loc, panel, index(rows * panelColumns));
+  Value rowStart = arith::MulIOp::create(b, loc, row, index(panelColumns));
+  Value chunkStart =
+      arith::MulIOp::create(b, loc, swizzledChunk, index(chunkColumns));
+  return arith::AddIOp::create(
+      b, loc,
+      arith::AddIOp::create(b, loc, panelStart,
+                            arith::AddIOp::create(b, loc, rowStart,
+                                                  chunkStart)),
+      inChunk);
+}
 
 bool SharedTilePlan::isShared(LoadOp load) {
   return load.getRows().getKind() != RowKind::Query;
 }
 
 FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
-                                               Attribute memorySpace) {
+                                               Attribute memorySpace,
+                                               bool swizzle) {
   SharedTilePlan result;
   WalkResult escapes = program.walk([&](LoadOp load) {
     if (!isShared(load))
@@ -39,8 +74,18 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
     unsigned position = loadsSoFar[load->getBlock()]++;
     auto [it, inserted] =
         buffers.try_emplace({position, bufferType}, result.bufferTypes.size());
-    if (inserted)
+    if (inserted) {
+      SharedTileEncoding encoding;
+      encoding.rows = type.getDimSize(0);
+      encoding.rowLength = type.getDimSize(1);
+      encoding.elementBytes = type.getElementTypeBitWidth() / 8;
+      encoding.swizzled =
+          swizzle && (encoding.rowLength * encoding.elementBytes) %
+                             kPanelBytes ==
+                         0;
       result.bufferTypes.push_back(bufferType);
+      result.encodings.push_back(encoding);
+    }
     result.bufferOf[load] = it->second;
   });
   return result;
