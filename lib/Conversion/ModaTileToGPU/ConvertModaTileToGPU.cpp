@@ -101,9 +101,15 @@ ConvertModaTileToGPUPass::buildKernel(func::FuncOp program) {
   if (!description)
     return program.emitOpError() << "has no " << kKernelDescriptionAttrName
                                  << " description for its manifest";
+  // The manifest's shared memory is the plan's: its buffers are static
+  // workgroup attributions, so the launch asks for no dynamic bytes
+  // (whatever the block builders' formula for the configuration says).
+  NamedAttrList fields(description);
+  fields.set("dynamic_shared_memory",
+             IntegerAttr::get(IntegerType::get(ctx, 64), 0));
   gpu::GPUFuncOp kernel = createKernelFunction(
       kernels, program.getName(), program.getFunctionType().getInputs(),
-      plan->bufferTypes, numThreads, description);
+      plan->bufferTypes, numThreads, fields.getDictionary(ctx));
   if (failed(kind == MmaKind::MmaSync
                  ? buildMmaSyncLayoutKernel(program, kernel, *plan, numThreads)
                  : buildFmaLayoutKernel(program, kernel, *plan, numThreads)))

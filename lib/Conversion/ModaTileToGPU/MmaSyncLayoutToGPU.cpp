@@ -105,9 +105,7 @@ MmaSyncKernelBuilder::getOperandA(ArrayRef<Value> rows, int64_t m, int64_t s,
   // first 8 columns, 4s+2, 4s+3 of the second.
   auto pair = [&](Value row, int64_t element) -> Value {
     if (getElementTypeOrSelf(row.getType()) == elementType)
-      return vector::ExtractStridedSliceOp::create(
-          b, loc(), row, /*offsets=*/{element}, /*sizes=*/{2},
-          /*strides=*/{1});
+      return buildSlice(b, loc(), row, element, 2);
     return buildPackedPair(
         b, loc(), elementType,
         vector::ExtractOp::create(b, loc(), row, element),

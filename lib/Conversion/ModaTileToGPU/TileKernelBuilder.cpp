@@ -46,6 +46,24 @@ Value TileKernelBuilder::splat(VectorType type, Value scalar) {
   return vector::BroadcastOp::create(b, loc(), type, scalar);
 }
 
+Value mlir::moda::buildSlice(OpBuilder &b, Location loc, Value vector,
+                             int64_t offset, int64_t size) {
+  SmallVector<int64_t> mask =
+      llvm::to_vector(llvm::seq<int64_t>(offset, offset + size));
+  return vector::ShuffleOp::create(b, loc, vector, vector, mask);
+}
+
+Value mlir::moda::buildWithSlice(OpBuilder &b, Location loc, Value vector,
+                                 Value slice, int64_t offset) {
+  int64_t length = cast<VectorType>(vector.getType()).getNumElements();
+  int64_t size = cast<VectorType>(slice.getType()).getNumElements();
+  // Shuffle indices past `length` pick from `slice`.
+  SmallVector<int64_t> mask;
+  for (int64_t i = 0; i < length; ++i)
+    mask.push_back(i >= offset && i < offset + size ? length + i - offset : i);
+  return vector::ShuffleOp::create(b, loc, vector, slice, mask);
+}
+
 Value TileKernelBuilder::getSharedBuffer(LoadOp load) {
   return kernel.getWorkgroupAttributions()[plan.bufferOf.lookup(load)];
 }
@@ -79,9 +97,7 @@ SmallVector<Value> TileKernelBuilder::unpackRows(Value rows,
       result.push_back(vector::ExtractOp::create(b, loc(), rows, k));
       continue;
     }
-    result.push_back(vector::ExtractStridedSliceOp::create(
-        b, loc(), rows, /*offsets=*/{k * rowLength}, /*sizes=*/{rowLength},
-        /*strides=*/{1}));
+    result.push_back(buildSlice(b, loc(), rows, k * rowLength, rowLength));
   }
   return result;
 }
@@ -97,9 +113,7 @@ Value TileKernelBuilder::packRows(VectorType type, RankedTensorType tileType,
       result = vector::InsertOp::create(b, loc(), row, result, int64_t(k));
       continue;
     }
-    result = vector::InsertStridedSliceOp::create(
-        b, loc(), row, result, /*offsets=*/{int64_t(k) * rowLength},
-        /*strides=*/{1});
+    result = buildWithSlice(b, loc(), result, row, int64_t(k) * rowLength);
   }
   return result;
 }
@@ -157,11 +171,8 @@ LogicalResult TileKernelBuilder::emitRowLoad(LoadOp op) {
                                                alignment);
             data = runs->runs == 1
                        ? run
-                       : vector::InsertStridedSliceOp::create(
-                             then, l, run, data,
-                             /*offsets=*/{r * runs->runLength},
-                             /*strides=*/{1})
-                             .getResult();
+                       : buildWithSlice(then, l, data, run,
+                                        r * runs->runLength);
           }
           scf::YieldOp::create(then, l, data);
         },
@@ -237,14 +248,10 @@ LogicalResult TileKernelBuilder::emitStore(StoreOp op) {
                        tileType.getDimSize(1)),
         runs->first);
     for (int64_t r = 0; r < runs->runs; ++r) {
-      Value run =
-          runs->runs == 1
-              ? rows[k]
-              : vector::ExtractStridedSliceOp::create(
-                    then, loc(), rows[k],
-                    /*offsets=*/{r * runs->runLength},
-                    /*sizes=*/{runs->runLength}, /*strides=*/{1})
-                    .getResult();
+      Value run = runs->runs == 1
+                      ? rows[k]
+                      : buildSlice(then, loc(), rows[k], r * runs->runLength,
+                                   runs->runLength);
       Value at = arith::AddIOp::create(
           then, loc(), offset,
           arith::ConstantIndexOp::create(then, loc(), r * runs->runStride));

@@ -40,6 +40,14 @@ struct ColumnRuns {
   }
 };
 
+/// Elements [offset, offset + size) of a 1-D `vector`, and `vector` with
+/// them replaced by `slice`: shuffles, which every target lowers (strided
+/// slices need patterns the NVVM lowering does not run).
+Value buildSlice(OpBuilder &b, Location loc, Value vector, int64_t offset,
+                 int64_t size);
+Value buildWithSlice(OpBuilder &b, Location loc, Value vector, Value slice,
+                     int64_t offset);
+
 class TileKernelBuilder {
 public:
   TileKernelBuilder(func::FuncOp program, gpu::GPUFuncOp kernel,
