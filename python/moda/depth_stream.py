@@ -24,8 +24,8 @@ backward). The stream therefore keeps the gradient routing itself:
   as input, so in the backward pass all readers of an entry run before the
   node of the append that wrote it;
 - entries() is an autograd node (_Entries) returning the buffer view; its
-  backward adds the view's gradient into a float32 gradient buffer laid out
-  like the stream;
+  backward adds the view's gradient into a gradient buffer laid out like
+  the stream (float32 for bf16/f16 streams, else the stream's dtype);
 - the backward of append j takes its slot(s) of that gradient buffer (the
   sum over every layer that read entry j) and returns them as the gradients
   of the k and v that were appended (cast to their dtypes), then zeroes the
@@ -65,8 +65,7 @@ from .runtime import ModaError
 
 class _Generation:
     """One pair of key/value buffers (a stream has a new one after a window
-    shift while it records autograd history), the float32 gradient
-    accumulators of its slots, and which append each slot holds."""
+    shift while it records autograd history), the gradient accumulators of its slots, and which append each slot holds."""
 
     def __init__(self, shape, dtype, device):
         self.k = torch.empty(shape, dtype=dtype, device=device)
@@ -81,8 +80,12 @@ class _Generation:
 
     def accumulate(self, lo, hi, d_k, d_v):
         if self.grad_k is None:
-            self.grad_k = torch.zeros(self.k.shape, dtype=torch.float32, device=self.k.device)
-            self.grad_v = torch.zeros(self.v.shape, dtype=torch.float32, device=self.v.device)
+            # Half-precision streams accumulate in float32; float32 and
+            # float64 streams in their own type.
+            dtype = (torch.float32 if self.k.dtype in (torch.bfloat16, torch.float16)
+                     else self.k.dtype)
+            self.grad_k = torch.zeros(self.k.shape, dtype=dtype, device=self.k.device)
+            self.grad_v = torch.zeros(self.v.shape, dtype=dtype, device=self.v.device)
         if d_k is not None:
             self.grad_k[:, :, lo:hi] += d_k
         if d_v is not None:
