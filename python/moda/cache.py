@@ -11,7 +11,7 @@ Order of lookup:
 2. the cache, $MODA_CACHE_DIR or ~/.cache/moda (or $XDG_CACHE_HOME/moda):
    <cache>/kernels/<variant.name>-<chip>-<key>/, where <key> hashes the
    variant, the chip, the GPU's name, the compiler's fingerprint (a SHA-256
-   of the moda-compile binary) and the tuning database moda-compile reads
+   of the moda-compile binary and its --version) and the tuning database moda-compile reads
    ($MODA_TUNING_DB, its contents);
 3. moda-compile, found by moda.locate.find_compiler, compiling into a fresh
    temporary directory inside the cache that is renamed into place when
@@ -109,8 +109,9 @@ def file_sha256(path: Path) -> str:
 
 
 def compiler_fingerprint(compiler: Path, cache_dir: Optional[Path] = None) -> str:
-    """SHA-256 of the moda-compile binary (its "version": any rebuild that
-    changes it gives new cache keys). Remembered per (path, size, mtime) in
+    """A SHA-256 of the moda-compile binary and of what its `--version`
+    prints (the LLVM it runs on): any rebuild that changes the binary, or
+    another LLVM, gives new cache keys. Remembered per (path, size, mtime) in
     the process and, when `cache_dir` is given, in <cache>/fingerprints.json
     so that later processes do not hash the binary again."""
     real = Path(os.path.realpath(compiler))
@@ -130,6 +131,15 @@ def compiler_fingerprint(compiler: Path, cache_dir: Optional[Path] = None) -> st
             _fingerprints[memo_key] = memo[text_key]
             return memo[text_key]
     fingerprint = file_sha256(real)
+    # moda's own code is linked into the binary; LLVM and MLIR may be shared
+    # libraries, whose version `--version` prints.
+    try:
+        version = subprocess.run([str(real), "--version"], capture_output=True,
+                                 text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        version = ""
+    if version:
+        fingerprint = hashlib.sha256(f"{fingerprint}\n{version}".encode()).hexdigest()
     _fingerprints[memo_key] = fingerprint
     if memo_file is not None:
         memo[text_key] = fingerprint

@@ -154,6 +154,8 @@ class DepthStream:
         self.window = window
         self._shape = (batch, seq, capacity, heads_kv, head_dim)
         self._generation = _Generation(self._shape, dtype, self.device)
+        # "cuda" becomes "cuda:<current device>": what tensors report.
+        self.device = self._generation.k.device
         self._stored = 0      # slots [0, _stored) of the current generation hold entries
         self._count = 0       # entries appended so far
         self._token: Optional[torch.Tensor] = None

@@ -101,7 +101,7 @@ def test_compiler_fingerprint_is_the_binary_hash_and_is_remembered(tmp_path):
     binary = tmp_path / "moda-compile"
     binary.write_bytes(b"version one")
     first = cache.compiler_fingerprint(binary, tmp_path / "c")
-    assert first == cache.file_sha256(binary)
+    assert first == cache.file_sha256(binary)   # not executable: no --version
     memo = json.loads((tmp_path / "c" / "fingerprints.json").read_text())
     assert first in memo.values()
     binary.write_bytes(b"version two!")   # a rebuild: other size and mtime
@@ -353,13 +353,14 @@ def test_real_bundle_manifests_load(tmp_path, monkeypatch):
     variants_file = tmp_path / "v.json"
     variants_file.write_text(json.dumps([
         {"dtype": "f16", "Hq": 4, "Hk": 2, "D": 64, "visibility": "depth_only",
-         "causal": False}]))
+         "causal": False},
+        {"dtype": "bf16", "Hq": 8, "Hk": 2, "D": 64}]))
     result = subprocess.run([sys.executable, "-m", "moda.bundle", "--out", str(tmp_path / "b"),
                              "--moda-compile", str(REAL_COMPILER), str(variants_file)],
                             capture_output=True, text=True,
                             env=dict(os.environ, PYTHONPATH=str(ROOT / "python")))
     assert result.returncode == 0, result.stderr
-    assert "1 variants" in result.stdout
+    assert "2 variants" in result.stdout
     entry = tmp_path / "b" / "depth_only_f16_hq4_hk2_d64_full-sm_90a"
     assert cache.is_complete(entry)
     if locate.find_runtime_library() is None:
@@ -370,4 +371,8 @@ def test_real_bundle_manifests_load(tmp_path, monkeypatch):
     assert (forward.op, backward.op) == ("attention", "attention_grad")
     assert forward.visibility == "depth_only" and forward.element_type == "f16"
     assert (forward.num_query_heads, forward.num_kv_heads, forward.head_dim) == (4, 2, 64)
-    assert forward.fixed_sizes == {}   # every size dynamic: one kernel for all B, T, S, L
+    assert forward.fixed_sizes == {"S": 0}   # no sequence part
+    per_position = tmp_path / "b" / "per_position_bf16_hq8_hk2_d64_causal-sm_90a"
+    kernel = moda.Kernel(str(per_position / "moda_attention_0.json"), driver=False)
+    assert kernel.fixed_sizes == {}   # every size dynamic: one kernel for all B, T, S, L
+    assert kernel.causal and kernel.scale == pytest.approx(0.125)
