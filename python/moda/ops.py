@@ -7,8 +7,9 @@ Two operators are registered with torch.library.custom_op:
 
 - ``moda::attention_fwd(q, k?, v?, depth_k, depth_v, causal, scale?, visibility,
   chunk_size) -> (out, lse)``
-- ``moda::attention_bwd(d_out, q, k?, v?, depth_k, depth_v, out, lse, causal,
+- ``moda::attention_bwd(d_out, q, k?, v?, depth_k, depth_v, output, lse, causal,
   scale?, visibility, chunk_size) -> (dq, dk, dv, d_depth_k, d_depth_v)``
+  (output: the forward's out)
   (dk and dv are empty tensors for depth_only, which has no k and v)
 
 each with a fake (meta) implementation, and the forward with an autograd
@@ -169,10 +170,12 @@ def _attention_fwd_fake(q, k, v, depth_k, depth_v, causal, scale, visibility, ch
 
 @torch.library.custom_op("moda::attention_bwd", mutates_args=())
 def attention_bwd(d_out: Tensor, q: Tensor, k: Optional[Tensor], v: Optional[Tensor],
-                  depth_k: Tensor, depth_v: Tensor, out: Tensor, lse: Tensor, causal: bool,
+                  depth_k: Tensor, depth_v: Tensor, output: Tensor, lse: Tensor, causal: bool,
                   scale: Optional[float], visibility: str,
                   chunk_size: int) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
-    _check_device(d_out, q, k, v, depth_k, depth_v, out, lse)
+    # `output` is the forward's out (not named "out", to keep clear of the
+    # out= convention of operator schemas).
+    _check_device(d_out, q, k, v, depth_k, depth_v, output, lse)
     grads = _empty_grads(q, k, depth_k)
     if q.numel() == 0:
         return tuple(g.zero_() for g in grads)
@@ -183,7 +186,7 @@ def attention_bwd(d_out: Tensor, q: Tensor, k: Optional[Tensor], v: Optional[Ten
         "q": _as_kernel_operand("q", q), "k": _as_kernel_operand("k", k),
         "v": _as_kernel_operand("v", v), "depth_k": _as_kernel_operand("depth_k", depth_k),
         "depth_v": _as_kernel_operand("depth_v", depth_v),
-        "out": _as_kernel_operand("out", out), "lse": _as_kernel_operand("lse", lse),
+        "out": _as_kernel_operand("out", output), "lse": _as_kernel_operand("lse", lse),
         "d_out": _as_kernel_operand("d_out", d_out.to(q.dtype)),
         "dq": dq, "d_depth_k": ddk, "d_depth_v": ddv,
         "delta": torch.empty(lse.shape, dtype=torch.float32, device=q.device),
@@ -213,7 +216,7 @@ def _empty_grads(q, k, depth_k):
 
 
 @attention_bwd.register_fake
-def _attention_bwd_fake(d_out, q, k, v, depth_k, depth_v, out, lse, causal, scale,
+def _attention_bwd_fake(d_out, q, k, v, depth_k, depth_v, output, lse, causal, scale,
                         visibility, chunk_size):
     return _empty_grads(q, k, depth_k)
 
