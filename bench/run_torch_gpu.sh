@@ -23,7 +23,8 @@ echo "bundle: $(ls "$MODA_BUNDLE_DIR" | grep -c sm_) variants in $MODA_BUNDLE_DI
 
 echo "== pytest: operator, compile/export, DDP/FSDP2, DepthStream"
 python3 -m pytest -v -p no:cacheprovider -rs --junitxml="$OUT/torch-gpu.xml" -s \
-  python/tests/gpu/test_op_gpu.py python/tests/gpu/test_depth_stream.py \
+  python/tests/gpu/test_op_gpu.py python/tests/test_depth_stream.py \
+  python/tests/gpu/test_depth_stream_gpu.py \
   python/tests/gpu/test_compile_export_gpu.py python/tests/gpu/test_distributed_gpu.py \
   > "$OUT/torch-gpu.log" 2>&1
 status=$?

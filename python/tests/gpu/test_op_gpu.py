@@ -12,7 +12,7 @@ import moda
 import moda.ops
 from moda.reference import lse_error, relative_error
 
-from moda_models import TOLERANCE, fresh_seed, reference_forward_and_grads
+from moda_torch_helpers import TOLERANCE, fresh_seed, reference_forward_and_grads
 
 CASES = [
     # dtype, B, T, S, L, Hq, Hk, D, causal, visibility, chunk, scale
