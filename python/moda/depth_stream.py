@@ -31,6 +31,10 @@ backward). The stream therefore keeps the gradient routing itself:
   of the k and v that were appended (cast to their dtypes), then zeroes the
   slot.
 
+The nodes hold the stream's bookkeeping (_StreamState), not the
+DepthStream, which holds the latest token: no reference cycle runs through
+the graph, so a dropped stream is freed by reference counting.
+
 Writes go through an alias of the buffer with its own version counter
 (`.data`), so the views handed out keep their version; this is sound
 because a slot that a live view covers is never overwritten while autograd
@@ -98,16 +102,16 @@ class _Append(torch.autograd.Function):
     k and v, what every reader of the entry accumulated."""
 
     @staticmethod
-    def forward(ctx, stream, index, token, k, v):
-        ctx.stream, ctx.index = stream, index
+    def forward(ctx, state, index, token, k, v):
+        ctx.state, ctx.index = state, index
         ctx.dtypes = (k.dtype, v.dtype)
         ctx.has_token = token is not None
-        return stream._new_token()
+        return state.new_token()
 
     @staticmethod
     def backward(ctx, _d_token):
-        d_k, d_v = ctx.stream._take_grads(ctx.index)
-        d_token = ctx.stream._token_grad() if ctx.has_token else None
+        d_k, d_v = ctx.state.take_grads(ctx.index)
+        d_token = ctx.state.token_grad() if ctx.has_token else None
         if d_k is not None:
             d_k = d_k.to(ctx.dtypes[0])
             d_v = d_v.to(ctx.dtypes[1])
@@ -119,14 +123,49 @@ class _Entries(torch.autograd.Function):
     the view's gradient into the generation's gradient accumulators."""
 
     @staticmethod
-    def forward(ctx, stream, generation, lo, hi, token):
-        ctx.stream, ctx.generation, ctx.lo, ctx.hi = stream, generation, lo, hi
+    def forward(ctx, state, generation, lo, hi, token):
+        ctx.state, ctx.generation, ctx.lo, ctx.hi = state, generation, lo, hi
         return generation.k_read[:, :, lo:hi], generation.v_read[:, :, lo:hi]
 
     @staticmethod
     def backward(ctx, d_k, d_v):
         ctx.generation.accumulate(ctx.lo, ctx.hi, d_k, d_v)
-        return None, None, None, None, ctx.stream._token_grad()
+        return None, None, None, None, ctx.state.token_grad()
+
+
+class _StreamState:
+    """What the backward pass needs of a stream: where each appended entry
+    lives (its generation(s) and slot(s)). The autograd nodes hold this, not
+    the DepthStream, which holds the latest token: no reference cycle runs
+    through the graph, so a stream and its buffers are freed like any
+    tensor once the user and the graph drop them."""
+
+    def __init__(self, dtype, device):
+        self.dtype, self.device = dtype, device
+        self.places: Dict[int, List[Tuple[_Generation, int]]] = {}
+
+    def new_token(self) -> torch.Tensor:
+        return torch.empty((0,), dtype=self.dtype, device=self.device)
+
+    def token_grad(self) -> torch.Tensor:
+        # A defined (zero-size) gradient, so that the engine runs the
+        # previous append's backward whatever it does with undefined ones.
+        return torch.zeros((0,), dtype=self.dtype, device=self.device)
+
+    def take_grads(self, index: int):
+        """The accumulated gradient of entry `index` (summed over its places),
+        its slots zeroed; (None, None) if no reader contributed."""
+        d_k = d_v = None
+        for generation, slot in self.places.get(index, ()):
+            if generation.grad_k is None:
+                continue
+            gk = generation.grad_k[:, :, slot]
+            gv = generation.grad_v[:, :, slot]
+            d_k = gk.clone() if d_k is None else d_k + gk
+            d_v = gv.clone() if d_v is None else d_v + gv
+            gk.zero_()
+            gv.zero_()
+        return d_k, d_v
 
 
 class DepthStream:
@@ -161,7 +200,7 @@ class DepthStream:
         self._token: Optional[torch.Tensor] = None
         # Where each appended entry lives: (generation, slot) pairs (more
         # than one after a window shift into a new generation).
-        self._places: Dict[int, List[Tuple[_Generation, int]]] = {}
+        self._state = _StreamState(dtype, self.device)
         self.shifts = 0       # window shifts so far (copies of window - 1 slots)
 
     # -- the public interface ---------------------------------------------
@@ -211,11 +250,11 @@ class DepthStream:
             generation.v_write[:, :, slot].copy_(v)
         index = self._count
         generation.owners[slot] = index
-        self._places[index] = [(generation, slot)]
+        self._state.places[index] = [(generation, slot)]
         self._stored += 1
         self._count += 1
         if tracking:
-            self._token = _Append.apply(self, index, self._token, k, v)
+            self._token = _Append.apply(self._state, index, self._token, k, v)
 
     def entries(self) -> Tuple[torch.Tensor, torch.Tensor]:
         """(depth_k, depth_v): views [batch, seq, L, heads_kv, head_dim] of the
@@ -226,7 +265,7 @@ class DepthStream:
         generation = self._generation
         if (self._token is not None and self._token.requires_grad
                 and torch.is_grad_enabled()):
-            return _Entries.apply(self, generation, lo, hi, self._token)
+            return _Entries.apply(self._state, generation, lo, hi, self._token)
         return generation.k_read[:, :, lo:hi], generation.v_read[:, :, lo:hi]
 
     # -- internals --------------------------------------------------------
@@ -256,32 +295,9 @@ class DepthStream:
             if index is None:
                 continue
             if fresh:
-                self._places[index].append((new, slot))
+                self._state.places[index].append((new, slot))
             else:
-                self._places[index] = [(new, slot)]
+                self._state.places[index] = [(new, slot)]
         self._generation = new
         self._stored = keep
         self.shifts += 1
-
-    def _new_token(self) -> torch.Tensor:
-        return torch.empty((0,), dtype=self.dtype, device=self.device)
-
-    def _token_grad(self) -> torch.Tensor:
-        # A defined (zero-size) gradient, so that the engine runs the
-        # previous append's backward whatever it does with undefined ones.
-        return torch.zeros((0,), dtype=self.dtype, device=self.device)
-
-    def _take_grads(self, index: int):
-        """The accumulated gradient of entry `index` (summed over its places),
-        its slots zeroed; (None, None) if no reader contributed."""
-        d_k = d_v = None
-        for generation, slot in self._places.get(index, ()):
-            if generation.grad_k is None:
-                continue
-            gk = generation.grad_k[:, :, slot]
-            gv = generation.grad_v[:, :, slot]
-            d_k = gk.clone() if d_k is None else d_k + gk
-            d_v = gv.clone() if d_v is None else d_v + gv
-            gk.zero_()
-            gv.zero_()
-        return d_k, d_v

@@ -157,3 +157,27 @@ def test_float32_stream_on_cpu():
     """A float32 stream (the reference attention upcasts) against float64
     re-stacking of the same values: MODA.md's fp32 tolerance."""
     compare(5, 8, 3, dtype=torch.float32, tolerance=TOLERANCE[torch.float32])
+
+
+@pytest.mark.parametrize("backward", [True, False])
+def test_a_dropped_stream_is_freed_without_the_garbage_collector(backward):
+    """No reference cycle runs through the autograd graph: once the step's
+    tensors go, the stream's buffers go (reference counting alone)."""
+    import gc
+    import weakref
+
+    def step():
+        stream = moda.DepthStream(B, T, 3, HK, D, dtype=torch.float64, window=2)
+        loss, _, _ = run_layers(5, reference_attention, stream=stream)
+        if backward:
+            loss.backward()
+        return weakref.ref(stream), weakref.ref(stream.k_buffer), stream.shifts
+
+    gc.disable()
+    try:
+        stream_ref, buffer_ref, shifts = step()
+        assert shifts > 0
+        assert stream_ref() is None
+        assert buffer_ref() is None
+    finally:
+        gc.enable()
