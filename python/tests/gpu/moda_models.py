@@ -7,8 +7,7 @@ import torch
 from torch import nn
 
 from moda.reference import relative_error
-from moda_torch_helpers import (TOLERANCE, fresh_seed, reference_attention,  # noqa: F401
-                                reference_forward_and_grads)
+from moda_torch_helpers import reference_attention
 
 
 class TinyModa(nn.Module):

@@ -10,7 +10,8 @@ import torch._dynamo
 import moda
 from moda.reference import relative_error
 
-from moda_models import TOLERANCE, TinyModa, compare_model, fresh_seed, reference_copy
+from moda_models import TinyModa, compare_model, reference_copy
+from moda_torch_helpers import TOLERANCE, fresh_seed
 
 TOL = TOLERANCE[torch.float32]
 
