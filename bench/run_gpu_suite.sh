@@ -15,8 +15,13 @@ python3 bench/correctness_suite.py run --json "$OUT/gpu-correctness.json" > "$OU
 suite=$?
 grep -E "FAIL|gpu-correctness:" "$OUT/suite.log" | tail -20
 
-echo "== pytest (GPU)"
-python3 -m pytest -q python/tests/gpu -p no:cacheprovider 2>&1 | tail -5
+echo "== pytest (GPU): kernels, the PyTorch operator, compile/export, DDP/FSDP2, DepthStream"
+# The operator's kernels: bundled here (bench/run_torch_gpu.sh says how).
+export MODA_BUNDLE_DIR=${MODA_BUNDLE_DIR:-$PWD/build/torch-bundle}
+export MODA_CACHE_DIR=${MODA_CACHE_DIR:-$OUT/moda-cache}
+python3 -m pytest -q python/tests/gpu python/tests/test_depth_stream.py -p no:cacheprovider \
+  > "$OUT/pytest-gpu.log" 2>&1
+grep -E "^(FAILED|ERROR) |passed|failed" "$OUT/pytest-gpu.log" | tail -30
 
 echo "== compute-sanitizer memcheck (moda-run)"
 sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
