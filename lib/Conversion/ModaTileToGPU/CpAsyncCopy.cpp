@@ -30,10 +30,13 @@ void mlir::moda::emitAsyncChunkCopy(OpBuilder &b, Location loc,
       b.getIndexAttr(width), sourceElements, /*bypassL1=*/b.getUnitAttr());
 }
 
-void mlir::moda::emitAsyncCopyWait(OpBuilder &b, Location loc) {
-  // The thread's copies form one group, waited for whole: every chunk it
-  // copied is in shared memory (the caller's barrier makes all threads'
-  // chunks visible).
+void mlir::moda::emitAsyncCopyCommit(OpBuilder &b, Location loc) {
   NVVM::CpAsyncCommitGroupOp::create(b, loc);
-  NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
+}
+
+void mlir::moda::emitAsyncCopyWait(OpBuilder &b, Location loc,
+                                   int64_t pending) {
+  // Only this thread's copies: the caller's barrier makes every thread's
+  // chunks visible.
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, pending);
 }

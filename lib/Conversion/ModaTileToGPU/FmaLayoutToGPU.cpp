@@ -60,7 +60,7 @@ LogicalResult FmaKernelBuilder::emitDot(DotOp op) {
   if (failed(accType) || failed(getThreadType(op, op.getLhs().getType())))
     return failure();
   RankedTensorType rhsType = op.getRhs().getType();
-  Value shared = mapped(op.getRhs());
+  const SharedTile &shared = getSharedTile(op.getRhs());
   int64_t rhsRows = rhsType.getDimSize(0), rowLength = rhsType.getDimSize(1);
   auto sharedRowType = VectorType::get({rowLength}, rhsType.getElementType());
   auto toF32 = [&](Value v) -> Value {
@@ -81,8 +81,10 @@ LogicalResult FmaKernelBuilder::emitDot(DotOp op) {
       row = toF32(row);
   // Each shared row is read once and used by all of the thread's rows.
   for (int64_t j = 0; j < rhsRows; ++j) {
+    Value rowStart =
+        arith::AddIOp::create(b, loc(), shared.base, index(j * rowLength));
     Value sharedRow = toF32(vector::LoadOp::create(
-        b, loc(), sharedRowType, shared, ValueRange{index(j * rowLength)}));
+        b, loc(), sharedRowType, shared.buffer, ValueRange{rowStart}));
     for (int64_t k = 0; k < rowSlots; ++k) {
       if (op.getTransposeRhs()) {
         // score[k][j] += <lhs row k, rhs row j>

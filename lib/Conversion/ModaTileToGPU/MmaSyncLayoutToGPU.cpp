@@ -132,9 +132,7 @@ LogicalResult MmaSyncKernelBuilder::emitDot(DotOp op) {
            << "is a " << blockM << "x" << columns << "x" << depth
            << " product: the mma_sync layout runs products whose reduction "
               "and result columns are multiples of 16";
-  auto rhsLoad = op.getRhs().getDefiningOp<LoadOp>();
-  const SharedTileEncoding &encoding = plan.getEncoding(rhsLoad);
-  Value shared = mapped(op.getRhs());
+  const SharedTile &shared = getSharedTile(op.getRhs());
   bool transposed = op.getTransposeRhs();
 
   SmallVector<Value> lhs = unpackRows(mapped(op.getLhs()), lhsType);
@@ -175,11 +173,15 @@ LogicalResult MmaSyncKernelBuilder::emitDot(DotOp op) {
       // Q K^T: K rows 16p.., columns 16s..; P V: V rows 16s.., columns 16p...
       int64_t rowBase = transposed ? 16 * p : 16 * s;
       int64_t columnBase = transposed ? 16 * s : 16 * p;
-      Value offset = encoding.buildOffset(
-          b, loc(), arith::AddIOp::create(b, loc(), rowPart, index(rowBase)),
-          arith::AddIOp::create(b, loc(), columnPart, index(columnBase)));
+      Value offset = arith::AddIOp::create(
+          b, loc(), shared.base,
+          shared.encoding->buildOffset(
+              b, loc(),
+              arith::AddIOp::create(b, loc(), rowPart, index(rowBase)),
+              arith::AddIOp::create(b, loc(), columnPart, index(columnBase))));
       SmallVector<Value, 4> bRegs = buildLoadMatrixX4(
-          b, loc(), elementType, shared, ValueRange{offset}, !transposed);
+          b, loc(), elementType, shared.buffer, ValueRange{offset},
+          !transposed);
       for (int64_t m = 0; m < mTiles; ++m)
         for (int64_t t = 0; t < 2; ++t) {
           int64_t n = 2 * p + t;

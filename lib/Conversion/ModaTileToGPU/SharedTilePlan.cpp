@@ -61,32 +61,40 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
   });
   if (escapes.wasInterrupted())
     return failure();
-  // (position among its block's shared loads, type) -> buffer.
-  DenseMap<std::pair<unsigned, Type>, unsigned> buffers;
-  DenseMap<Block *, unsigned> loadsSoFar;
-  program.walk([&](LoadOp load) {
-    if (!isShared(load))
-      return;
-    RankedTensorType type = load.getResult().getType();
-    auto bufferType = MemRefType::get({type.getNumElements()},
-                                      type.getElementType(), AffineMap(),
-                                      memorySpace);
-    unsigned position = loadsSoFar[load->getBlock()]++;
-    auto [it, inserted] =
-        buffers.try_emplace({position, bufferType}, result.bufferTypes.size());
+  auto encodingOf = [&](RankedTensorType type) {
+    SharedTileEncoding encoding;
+    encoding.rows = type.getDimSize(0);
+    encoding.rowLength = type.getDimSize(1);
+    encoding.elementBytes = type.getElementTypeBitWidth() / 8;
+    encoding.swizzled =
+        swizzle &&
+        (encoding.rowLength * encoding.elementBytes) % kPanelBytes == 0;
+    return encoding;
+  };
+  // (kind, position among its block's shared loads or multi-buffer id,
+  // type) -> buffer; kind 0 for loads, 1 for multi-buffers.
+  DenseMap<std::tuple<unsigned, int64_t, Type>, unsigned> buffers;
+  auto assign = [&](Operation *op, unsigned kind, int64_t key,
+                    RankedTensorType tile, int64_t slots) {
+    auto bufferType =
+        MemRefType::get({slots * tile.getNumElements()},
+                        tile.getElementType(), AffineMap(), memorySpace);
+    auto [it, inserted] = buffers.try_emplace({kind, key, bufferType},
+                                              result.bufferTypes.size());
     if (inserted) {
-      SharedTileEncoding encoding;
-      encoding.rows = type.getDimSize(0);
-      encoding.rowLength = type.getDimSize(1);
-      encoding.elementBytes = type.getElementTypeBitWidth() / 8;
-      encoding.swizzled =
-          swizzle && (encoding.rowLength * encoding.elementBytes) %
-                             kPanelBytes ==
-                         0;
       result.bufferTypes.push_back(bufferType);
-      result.encodings.push_back(encoding);
+      result.encodings.push_back(encodingOf(tile));
     }
-    result.bufferOf[load] = it->second;
+    result.bufferOf[op] = it->second;
+  };
+  DenseMap<Block *, unsigned> loadsSoFar;
+  program.walk([&](Operation *op) {
+    if (auto load = dyn_cast<LoadOp>(op); load && isShared(load))
+      assign(load, 0, loadsSoFar[load->getBlock()]++,
+             load.getResult().getType(), 1);
+    else if (auto copy = dyn_cast<AsyncLoadOp>(op))
+      assign(copy, 1, copy.getMultiBuffer(), copy.getResult().getType().getTile(),
+             copy.getCopy().getStages());
   });
   return result;
 }

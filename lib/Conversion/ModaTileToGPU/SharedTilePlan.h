@@ -4,6 +4,10 @@
 // of key, value or depth rows (a tile all the block's threads read) fills a
 // shared buffer. Loads of one loop body take distinct buffers; loads of
 // different loops, never live together, share them by position and type.
+// The asynchronous copies of a pipelined loop (moda_tile.async_load) fill
+// the slots of their multi-buffer, one buffer of `stages` tiles per
+// multi-buffer id and type, shared by the loops the same way (each loop
+// drains its copies before the next starts).
 // Where each element of a buffer lives (its encoding, swizzled or not) is
 // decided here too, and every writer and reader asks the plan.
 //
@@ -43,7 +47,7 @@ struct SharedTilePlan {
   /// and each buffer's encoding.
   SmallVector<MemRefType> bufferTypes;
   SmallVector<SharedTileEncoding> encodings;
-  /// The buffer each shared load fills.
+  /// The buffer each shared load or asynchronous copy fills.
   DenseMap<Operation *, unsigned> bufferOf;
 
   /// The plan of `program`, with buffers in `memorySpace`, swizzled where
@@ -56,8 +60,10 @@ struct SharedTilePlan {
   /// or depth rows) rather than the thread's own rows (query).
   static bool isShared(tile::LoadOp load);
   int64_t getBytes() const;
-  const SharedTileEncoding &getEncoding(tile::LoadOp load) const {
-    return encodings[bufferOf.lookup(load)];
+  /// The encoding of the tiles `op` (a shared load or an asynchronous
+  /// copy) writes: a multi-buffer's slots are tiles one after the other.
+  const SharedTileEncoding &getEncoding(Operation *op) const {
+    return encodings[bufferOf.lookup(op)];
   }
 };
 

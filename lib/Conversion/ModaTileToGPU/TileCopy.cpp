@@ -13,17 +13,16 @@ using namespace mlir::moda;
 using namespace mlir::moda::tile;
 
 LogicalResult mlir::moda::emitSharedTileCopy(
-    OpBuilder &b, Location loc, LoadOp load, LoadOp::Adaptor operands,
-    Value buffer, const SharedTileEncoding &encoding, Value threadId,
-    int64_t numThreads) {
-  CopyKind kind = load.getCopyAttr() ? load.getCopyAttr().getKind()
-                                     : CopyKind::Vector;
-  RankedTensorType type = load.getResult().getType();
+    OpBuilder &b, Location loc, Operation *op, const TileSource &source,
+    Value target, Value targetBase, const SharedTileEncoding &encoding,
+    Value threadId, int64_t numThreads) {
+  CopyKind kind = source.kind;
+  RankedTensorType type = source.type;
   Type elementType = type.getElementType();
   int64_t tileRows = type.getDimSize(0), rowLength = type.getDimSize(1);
   int64_t vectorWidth = getVectorWidth(elementType);
   if (rowLength % vectorWidth != 0)
-    return load.emitOpError() << "has rows of " << rowLength
+    return op->emitOpError() << "has rows of " << rowLength
                               << " elements: the copy moves 16-byte chunks, "
                               << vectorWidth << " elements each";
   int64_t chunksPerRow = rowLength / vectorWidth;
@@ -51,26 +50,24 @@ LogicalResult mlir::moda::emitSharedTileCopy(
     Value column = arith::MulIOp::create(
         b, loc, arith::RemUIOp::create(b, loc, chunkIndex, index(chunksPerRow)),
         index(vectorWidth));
-    Value entry = arith::AddIOp::create(b, loc, operands.getFirst(), row);
+    Value entry = arith::AddIOp::create(b, loc, source.first, row);
     TileChunk chunk;
     chunk.inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                         entry, operands.getEnd());
-    chunk.source = operands.getBuffer();
+                                         entry, source.end);
+    chunk.source = source.buffer;
     chunk.sourceOffset = arith::AddIOp::create(
         b, loc,
-        buildRowOffset(b, loc, load.getRows(), operands.getBatch(),
-                       operands.getHead(), entry, operands.getExtent(),
-                       rowLength),
+        buildRowOffset(b, loc, source.rows, source.batch, source.head, entry,
+                       source.extent, rowLength),
         column);
-    chunk.target = buffer;
-    chunk.targetOffset = encoding.buildOffset(b, loc, row, column);
+    chunk.target = target;
+    chunk.targetOffset = arith::AddIOp::create(
+        b, loc, targetBase, encoding.buildOffset(b, loc, row, column));
     chunk.type = VectorType::get({vectorWidth}, elementType);
     if (kind == CopyKind::CpAsync)
       emitAsyncChunkCopy(b, loc, chunk);
     else
       emitVectorChunkCopy(b, loc, chunk);
   }
-  if (kind == CopyKind::CpAsync)
-    emitAsyncCopyWait(b, loc);
   return success();
 }

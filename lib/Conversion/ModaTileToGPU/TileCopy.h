@@ -27,15 +27,24 @@ struct TileChunk {
   VectorType type;
 };
 
-/// Emits the copy of `load`'s tile into the shared `buffer` laid out as
-/// `encoding`, by thread `threadId` of `numThreads`; `operands` are the
-/// load's operands as the kernel sees them. With cp_async, the copies are
-/// committed and waited for. No barrier: the caller orders the copy against
-/// the buffer's readers. Fails, with a diagnostic, on rows that are not
-/// whole 16-byte chunks.
-LogicalResult emitSharedTileCopy(OpBuilder &b, Location loc,
-                                 tile::LoadOp load,
-                                 tile::LoadOp::Adaptor operands, Value buffer,
+/// Where a tile's rows come from, as the kernel sees the load's operands.
+struct TileSource {
+  tile::RowsAttr rows;
+  RankedTensorType type;
+  tile::CopyKind kind;
+  Value buffer, batch, head, first, end, extent;
+};
+
+/// Emits the copy of `source`'s tile into the shared `target` from element
+/// `targetBase` on, laid out as `encoding`, by thread `threadId` of
+/// `numThreads`. A `vector` copy is done when the code returns; a
+/// `cp_async` one is started (emitAsyncCopyWait commits and waits). No
+/// barrier: the caller orders the copy against the buffer's readers.
+/// Fails, with a diagnostic on `op`, on rows that are not whole 16-byte
+/// chunks.
+LogicalResult emitSharedTileCopy(OpBuilder &b, Location loc, Operation *op,
+                                 const TileSource &source, Value target,
+                                 Value targetBase,
                                  const SharedTileEncoding &encoding,
                                  Value threadId, int64_t numThreads);
 
@@ -43,10 +52,12 @@ LogicalResult emitSharedTileCopy(OpBuilder &b, Location loc,
 /// stored.
 void emitVectorChunkCopy(OpBuilder &b, Location loc, const TileChunk &chunk);
 
-/// CpAsyncCopy.cpp: the chunk as a 16-byte cp.async (zero-filled outside),
-/// and the wait for all of the thread's copies in flight.
+/// CpAsyncCopy.cpp: the chunk as a 16-byte cp.async (zero-filled outside);
+/// the commit of the thread's copies started since the last commit as a
+/// group; the wait until at most `pending` of its groups are in flight.
 void emitAsyncChunkCopy(OpBuilder &b, Location loc, const TileChunk &chunk);
-void emitAsyncCopyWait(OpBuilder &b, Location loc);
+void emitAsyncCopyCommit(OpBuilder &b, Location loc);
+void emitAsyncCopyWait(OpBuilder &b, Location loc, int64_t pending);
 
 } // namespace mlir::moda
 

@@ -64,8 +64,17 @@ Value mlir::moda::buildWithSlice(OpBuilder &b, Location loc, Value vector,
   return vector::ShuffleOp::create(b, loc, vector, slice, mask);
 }
 
-Value TileKernelBuilder::getSharedBuffer(LoadOp load) {
-  return kernel.getWorkgroupAttributions()[plan.bufferOf.lookup(load)];
+/// The asynchronous copy that made `future`, through the loops carrying it.
+static AsyncLoadOp getOrigin(Value future) {
+  if (auto copy = future.getDefiningOp<AsyncLoadOp>())
+    return copy;
+  auto argument = dyn_cast<BlockArgument>(future);
+  if (!argument)
+    return {};
+  auto loop = dyn_cast<scf::ForOp>(argument.getOwner()->getParentOp());
+  if (!loop || argument.getArgNumber() == 0)
+    return {};
+  return getOrigin(loop.getInitArgs()[argument.getArgNumber() - 1]);
 }
 
 FailureOr<VectorType> TileKernelBuilder::getThreadType(Operation *op,
@@ -190,19 +199,73 @@ LogicalResult TileKernelBuilder::emitRowLoad(LoadOp op) {
 }
 
 LogicalResult TileKernelBuilder::emitSharedLoad(LoadOp op) {
-  // The adaptor refers to the vector: it must outlive it.
-  SmallVector<Value> kernelOperands = llvm::map_to_vector(
-      op->getOperands(), [&](Value v) { return mapped(v); });
-  LoadOp::Adaptor operands(kernelOperands, op);
-  Value buffer = getSharedBuffer(op);
+  CopyKind kind =
+      op.getCopyAttr() ? op.getCopyAttr().getKind() : CopyKind::Vector;
+  TileSource source{op.getRows(),         op.getResult().getType(), kind,
+                    mapped(op.getBuffer()), mapped(op.getBatch()),
+                    mapped(op.getHead()),   mapped(op.getFirst()),
+                    mapped(op.getEnd()),    mapped(op.getExtent())};
+  unsigned bufferIndex = plan.bufferOf.lookup(op);
+  Value buffer = kernel.getWorkgroupAttributions()[bufferIndex];
   // Every earlier reader of the buffer is done before it is overwritten,
   // and the whole tile is in place before anyone reads it.
   gpu::BarrierOp::create(b, loc());
-  if (failed(emitSharedTileCopy(b, loc(), op, operands, buffer,
-                                plan.getEncoding(op), threadId, numThreads)))
+  if (failed(emitSharedTileCopy(b, loc(), op, source, buffer, index(0),
+                                plan.encodings[bufferIndex], threadId,
+                                numThreads)))
     return failure();
+  if (kind == CopyKind::CpAsync) {
+    emitAsyncCopyCommit(b, loc());
+    emitAsyncCopyWait(b, loc(), 0);
+  }
   gpu::BarrierOp::create(b, loc());
-  mapping.map(op.getResult(), buffer);
+  sharedTiles[op.getResult()] = {buffer, index(0),
+                                 &plan.encodings[bufferIndex]};
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitAsyncLoad(AsyncLoadOp op) {
+  RankedTensorType type = op.getResult().getType().getTile();
+  TileSource source{op.getRows(),           type,
+                    op.getCopy().getKind(), mapped(op.getBuffer()),
+                    mapped(op.getBatch()),  mapped(op.getHead()),
+                    mapped(op.getFirst()),  mapped(op.getEnd()),
+                    mapped(op.getExtent())};
+  unsigned bufferIndex = plan.bufferOf.lookup(op);
+  Value buffer = kernel.getWorkgroupAttributions()[bufferIndex];
+  // The slot was last read an iteration ago (or by an earlier loop): every
+  // thread is done with it before the batch's copies overwrite it.
+  if (!inCopyBatch)
+    gpu::BarrierOp::create(b, loc());
+  Value slot = mapped(op.getSlot());
+  Value base =
+      arith::MulIOp::create(b, loc(), slot, index(type.getNumElements()));
+  if (failed(emitSharedTileCopy(b, loc(), op, source, buffer, base,
+                                plan.encodings[bufferIndex], threadId,
+                                numThreads)))
+    return failure();
+  // On the GPU a future is the slot its tile lands in.
+  mapping.map(op.getResult(), slot);
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitWait(WaitOp op) {
+  emitAsyncCopyWait(b, loc(), op.getPending());
+  // The thread's copies are done; after the barrier everyone's are.
+  gpu::BarrierOp::create(b, loc());
+  for (auto [future, tile] : llvm::zip_equal(op.getFutures(), op.getTiles())) {
+    AsyncLoadOp origin = getOrigin(future);
+    if (!origin)
+      return op.emitOpError("waits for a future whose copy is not known "
+                            "here (it does not come from a moda_tile."
+                            "async_load through the loops carrying it)");
+    unsigned bufferIndex = plan.bufferOf.lookup(origin);
+    Value base = arith::MulIOp::create(
+        b, loc(), mapped(future),
+        index(cast<RankedTensorType>(tile.getType()).getNumElements()));
+    sharedTiles[tile] = {kernel.getWorkgroupAttributions()[bufferIndex], base,
+                         &plan.encodings[bufferIndex]};
+  }
   return success();
 }
 
@@ -434,7 +497,7 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
       if (!isa<RankedTensorType>(operand.get().getType()) ||
           (dot && operand.getOperandNumber() == 1))
         continue;
-      if (!isa<VectorType>(mapped(operand.get()).getType()))
+      if (sharedTiles.count(operand.get()))
         return op->emitOpError()
                << "uses a tile of keys, values or depth entries as rows of "
                   "the block (operand "
@@ -462,10 +525,15 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
         return SharedTilePlan::isShared(load) ? emitSharedLoad(load)
                                               : emitRowLoad(load);
       })
+      .Case([&](AsyncLoadOp copy) { return emitAsyncLoad(copy); })
+      .Case([&](CommitOp) {
+        emitAsyncCopyCommit(b, loc());
+        return success();
+      })
+      .Case([&](WaitOp wait) { return emitWait(wait); })
       .Case([&](StoreOp store) { return emitStore(store); })
       .Case([&](DotOp dot) -> LogicalResult {
-        auto rhsLoad = dot.getRhs().getDefiningOp<LoadOp>();
-        if (!rhsLoad || !SharedTilePlan::isShared(rhsLoad))
+        if (!sharedTiles.count(dot.getRhs()))
           return dot.emitOpError(
               "has a right operand that is not a tile of keys, values or "
               "depth entries: the GPU lowering reads it from shared memory");
@@ -504,9 +572,11 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
 }
 
 LogicalResult TileKernelBuilder::emitBlock(Block &block) {
-  for (Operation &op : block)
+  for (Operation &op : block) {
     if (failed(emit(&op)))
       return failure();
+    inCopyBatch = isa<AsyncLoadOp>(op);
+  }
   return success();
 }
 

@@ -48,6 +48,13 @@ Value buildSlice(OpBuilder &b, Location loc, Value vector, int64_t offset,
 Value buildWithSlice(OpBuilder &b, Location loc, Value vector, Value slice,
                      int64_t offset);
 
+/// A tile in shared memory as the kernel sees it: its elements from `base`
+/// on in `buffer`, laid out as `encoding` says.
+struct SharedTile {
+  Value buffer, base;
+  const SharedTileEncoding *encoding = nullptr;
+};
+
 class TileKernelBuilder {
 public:
   TileKernelBuilder(func::FuncOp program, gpu::GPUFuncOp kernel,
@@ -95,8 +102,11 @@ protected:
   SmallVector<Value> unpackRows(Value rows, RankedTensorType tileType);
   Value packRows(VectorType type, RankedTensorType tileType,
                  ArrayRef<Value> rows);
-  /// The shared buffer of a shared tile load.
-  Value getSharedBuffer(tile::LoadOp load);
+  /// Where the program's tile `tile` (a shared load's or a wait's result)
+  /// lives.
+  const SharedTile &getSharedTile(Value tile) const {
+    return sharedTiles.find(tile)->second;
+  }
 
   func::FuncOp program;
   gpu::GPUFuncOp kernel;
@@ -111,6 +121,8 @@ private:
   LogicalResult emit(Operation *op);
   LogicalResult emitRowLoad(tile::LoadOp op);
   LogicalResult emitSharedLoad(tile::LoadOp op);
+  LogicalResult emitAsyncLoad(tile::AsyncLoadOp op);
+  LogicalResult emitWait(tile::WaitOp op);
   LogicalResult emitStore(tile::StoreOp op);
   LogicalResult emitMask(tile::MaskOp op);
   LogicalResult emitSoftmaxUpdate(tile::SoftmaxUpdateOp op);
@@ -120,6 +132,11 @@ private:
   LogicalResult emitFor(scf::ForOp op);
   /// Whether the slot-`k` row `first + row(k)` is one to read or write.
   Value isRowInside(int64_t k, Value row, Value end);
+
+  DenseMap<Value, SharedTile> sharedTiles;
+  /// Whether the last op emitted started asynchronous copies: the copies
+  /// of one batch share the barrier before them.
+  bool inCopyBatch = false;
 };
 
 /// Emits into `kernel` (whose arguments are the program's and whose

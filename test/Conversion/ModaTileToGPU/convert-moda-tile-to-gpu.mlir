@@ -19,7 +19,7 @@
 // CHECK: vector.load %{{.*}}[%{{.*}}] {alignment = 16 : i64} : memref<?xf16>, vector<8xf16>
 // CHECK: vector.store %{{.*}}, %[[SHARED]][%{{.*}}] {alignment = 16 : i64} : memref<1024xf16, #gpu.address_space<workgroup>>, vector<8xf16>
 // CHECK: gpu.barrier
-// CHECK: vector.load %[[SHARED]][%c0{{.*}}] : memref<1024xf16, #gpu.address_space<workgroup>>, vector<64xf16>
+// CHECK: vector.load %[[SHARED]][%{{.*}}] : memref<1024xf16, #gpu.address_space<workgroup>>, vector<64xf16>
 // CHECK: vector.reduction <add>
 // CHECK-COUNT-15: vector.reduction <add>
 // CHECK: vector.reduction <maximumf>
