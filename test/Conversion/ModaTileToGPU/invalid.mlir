@@ -131,3 +131,14 @@ func.func private @mma_sync_split(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: in
   %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<4x64xbf16> -> tensor<16x4xf32>
   return
 }
+
+// -----
+
+func.func private @unknown_future(%q: memref<?xbf16>, %f: !moda_tile.future<tensor<16x64xbf16>>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
+  // expected-error @+1 {{waits for a future whose copy is not known here (it does not come from a moda_tile.async_load through the loops carrying it)}}
+  %keys = moda_tile.wait %f {pending = 0 : i64} : !moda_tile.future<tensor<16x64xbf16>>
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<16x64xbf16> -> tensor<16x16xf32>
+  return
+}
