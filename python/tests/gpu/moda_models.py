@@ -64,7 +64,7 @@ def compare_model(model, twin, x, target, tolerance, run=None):
     wrapping); asserts the output and every parameter gradient of `model`
     within `tolerance` of the twin's (relative Frobenius error). Returns the
     errors."""
-    run = run or model
+    run = model if run is None else run  # a compiled module has no truth value
     model.zero_grad(set_to_none=True)
     y = run(x)
     (y.float() * target.float()).sum().backward()
