@@ -234,8 +234,9 @@ LogicalResult TileKernelBuilder::emitAsyncLoad(AsyncLoadOp op) {
   unsigned bufferIndex = plan.bufferOf.lookup(op);
   Value buffer = kernel.getWorkgroupAttributions()[bufferIndex];
   // The slot was last read an iteration ago (or by an earlier loop): every
-  // thread is done with it before the batch's copies overwrite it.
-  if (!inCopyBatch)
+  // thread is done with it before the batch's copies overwrite it. Right
+  // after a wait (which ends in a barrier) they are.
+  if (!afterBarrier)
     gpu::BarrierOp::create(b, loc());
   Value slot = mapped(op.getSlot());
   Value base =
@@ -480,6 +481,8 @@ LogicalResult TileKernelBuilder::emitFor(scf::ForOp op) {
     if (!body->empty())
       body->back().erase();
     b.setInsertionPointToEnd(body);
+    // The body also follows its previous iteration's reads.
+    afterBarrier = false;
     if (failed(emitBlock(*op.getBody())))
       return failure();
   }
@@ -575,7 +578,12 @@ LogicalResult TileKernelBuilder::emitBlock(Block &block) {
   for (Operation &op : block) {
     if (failed(emit(&op)))
       return failure();
-    inCopyBatch = isa<AsyncLoadOp>(op);
+    // A wait and a shared load end in a barrier; products read shared
+    // tiles (and loops hold products); nothing else touches them.
+    if (isa<WaitOp>(op) || (isa<LoadOp>(op) && sharedTiles.count(op.getResult(0))))
+      afterBarrier = true;
+    else if (isa<DotOp, scf::ForOp>(op))
+      afterBarrier = false;
   }
   return success();
 }

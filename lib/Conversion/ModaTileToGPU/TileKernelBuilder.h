@@ -134,9 +134,9 @@ private:
   Value isRowInside(int64_t k, Value row, Value end);
 
   DenseMap<Value, SharedTile> sharedTiles;
-  /// Whether the last op emitted started asynchronous copies: the copies
-  /// of one batch share the barrier before them.
-  bool inCopyBatch = false;
+  /// Whether every thread has passed a barrier since the last op that read
+  /// shared tiles (so a copy may overwrite them without another).
+  bool afterBarrier = false;
 };
 
 /// Emits into `kernel` (whose arguments are the program's and whose

@@ -45,3 +45,38 @@ func.func private @program(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %n
   moda_tile.wait {pending = 0 : i64}
   return
 }
+
+// -----
+
+// moda-tile-pipeline's order: the wait first (its barrier also tells every
+// thread is done with the previous iteration's slot), then the next batch
+// of copies with no barrier of its own.
+
+// CHECK-LABEL: gpu.func @wait_first
+// CHECK: scf.for
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: gpu.barrier
+// CHECK-NOT: gpu.barrier
+// CHECK: nvgpu.device_async_copy
+// CHECK: nvvm.cp.async.commit.group
+// CHECK: nvvm.mma.sync
+func.func private @wait_first(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel = {}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
+  %f0 = moda_tile.async_load %k[%i, %i, %c0] end %i extent %i slot %c0 {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> !moda_tile.future<tensor<16x64xbf16>>
+  moda_tile.commit
+  %r:2 = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %zeros, %f = %f0) -> (tensor<16x16xf32>, !moda_tile.future<tensor<16x64xbf16>>) {
+    %keys = moda_tile.wait %f {pending = 0 : i64} : !moda_tile.future<tensor<16x64xbf16>>
+    %ahead = arith.addi %j, %c1 : index
+    %slot = arith.remui %ahead, %c2 : index
+    %next = moda_tile.async_load %k[%i, %i, %ahead] end %i extent %i slot %slot {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> !moda_tile.future<tensor<16x64xbf16>>
+    moda_tile.commit
+    %s = moda_tile.dot %query, %keys, %acc {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<16x64xbf16> -> tensor<16x16xf32>
+    scf.yield %s, %next : tensor<16x16xf32>, !moda_tile.future<tensor<16x64xbf16>>
+  }
+  moda_tile.wait {pending = 0 : i64}
+  return
+}

@@ -1,9 +1,9 @@
 // RUN: moda-opt %s -split-input-file -moda-tile-pipeline | FileCheck %s
 
 // Two stages: the prologue starts iteration lb's copies in slot 0; each
-// iteration starts iteration j + 1's (slot (j - lb + 1) mod 2), commits,
-// waits for its own with one group left in flight; the loop carries the
-// futures; a drain follows the loop.
+// iteration waits for its own (no younger group in flight), then starts
+// iteration j + 1's (slot (j - lb + 1) mod 2) and commits; the loop
+// carries the futures; a drain follows the loop.
 
 // CHECK-LABEL: func.func private @two_stages
 // CHECK-SAME: (%[[K:[^:]*]]: memref<?xbf16>, %[[V:[^:]*]]: memref<?xbf16>, %[[I:[^:]*]]: index, %[[LB:[^:]*]]: index, %[[UB:[^:]*]]: index)
@@ -13,6 +13,7 @@
 // CHECK: %[[FV:.*]] = moda_tile.async_load %[[V]]{{.*}} slot %[[S0]] {{.*}}multi_buffer = 1 : i64
 // CHECK-NEXT: moda_tile.commit
 // CHECK: %[[R:.*]]:3 = scf.for %[[J:.*]] = %[[LB]] to %[[UB]] step %[[C1]] iter_args(%[[ACC:.*]] = %{{.*}}, %[[CK:.*]] = %[[FK]], %[[CV:.*]] = %[[FV]]) -> (tensor<32x16xf32>, !moda_tile.future<tensor<16x64xbf16>>, !moda_tile.future<tensor<16x64xbf16>>)
+// CHECK-NEXT: %[[TILES:.*]]:2 = moda_tile.wait %[[CK]], %[[CV]] {pending = 0 : i64}
 // CHECK: %[[AHEAD:.*]] = arith.addi %[[J]], %{{.*}}
 // CHECK: arith.subi %[[J]], %[[LB]]
 // CHECK: arith.divui %{{.*}}, %[[C1]]
@@ -21,7 +22,6 @@
 // CHECK: %[[NK:.*]] = moda_tile.async_load %[[K]][%[[I]], %[[I]], %[[FIRST]]] end %[[I]] extent %[[I]] slot %[[SLOT]] {{.*}}multi_buffer = 0 : i64
 // CHECK: %[[NV:.*]] = moda_tile.async_load %[[V]]{{.*}} slot %[[SLOT]] {{.*}}multi_buffer = 1 : i64
 // CHECK-NEXT: moda_tile.commit
-// CHECK-NEXT: %[[TILES:.*]]:2 = moda_tile.wait %[[CK]], %[[CV]] {pending = 1 : i64}
 // CHECK-NOT: moda_tile.load
 // CHECK: moda_tile.dot %{{.*}}, %[[TILES]]#0
 // CHECK: moda_tile.dot %{{.*}}, %[[TILES]]#1
@@ -47,7 +47,7 @@ func.func private @two_stages(%k: memref<?xbf16>, %v: memref<?xbf16>, %i: index,
 // -----
 
 // Three stages: two prologue iterations (slots 0 and 1), two futures per
-// load carried, the wait leaves two groups in flight.
+// load carried, the wait leaves one younger group in flight.
 
 // CHECK-LABEL: func.func private @three_stages
 // CHECK: %[[P0:.*]] = moda_tile.async_load {{.*}} slot %c0
@@ -55,8 +55,8 @@ func.func private @two_stages(%k: memref<?xbf16>, %v: memref<?xbf16>, %i: index,
 // CHECK: %[[P1:.*]] = moda_tile.async_load {{.*}} slot %c1
 // CHECK-NEXT: moda_tile.commit
 // CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %[[OLD:.*]] = %[[P0]], %[[YOUNG:.*]] = %[[P1]]) -> (tensor<32x16xf32>, !moda_tile.future<tensor<16x64xbf16>>, !moda_tile.future<tensor<16x64xbf16>>)
+// CHECK-NEXT: moda_tile.wait %[[OLD]] {pending = 1 : i64}
 // CHECK: %[[NEW:.*]] = moda_tile.async_load
-// CHECK: moda_tile.wait %[[OLD]] {pending = 2 : i64}
 // CHECK: scf.yield %{{.*}}, %[[YOUNG]], %[[NEW]]
 func.func private @three_stages(%k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program} {
   %c0 = arith.constant 0 : index

@@ -2,8 +2,9 @@
 //
 // The stage that overlaps copies with compute: in a loop whose shared tiles
 // are copied with cp_async over `stages` buffers, the copies of iteration
-// j + stages - 1 start in iteration j, so that when iteration j needs its
-// tiles they have been in flight for stages - 1 iterations. The result is
+// j + stages - 1 start in iteration j (once its own tiles are in), so that
+// they run while iteration j computes and the iterations before j + stages
+// - 1 need theirs. The result is
 // explicit in the IR: the copies (moda_tile.async_load into a slot of a
 // multi-buffer), the groups (moda_tile.commit), the waits (moda_tile.wait
 // with the number of groups left in flight), the futures the loop carries,
@@ -153,8 +154,18 @@ void pipelineLoop(scf::ForOp loop, const PipelinedLoads &pipelined) {
         scf::ForOp body = cast<scf::ForOp>(
             carried.front().getOwner()->getParentOp());
         OpBuilder top = OpBuilder::atBlockBegin(body.getBody());
-        // Iteration j starts the copies of iteration j + stages - 1 into
-        // the slot iteration j - 1 read, ...
+        // Iteration j first waits for its own copies, leaving the younger
+        // groups (iterations j + 1 .. j + stages - 2) in flight ...
+        auto wait = WaitOp::create(
+            top, loc,
+            ValueRange(ArrayRef<BlockArgument>(carried).take_front(numLoads)),
+            stages - 2);
+        for (auto [load, tile] :
+             llvm::zip_equal(pipelined.loads, wait.getTiles()))
+          LoadOp(load).getResult().replaceAllUsesWith(tile);
+        // ... then starts iteration j + stages - 1's into the slot
+        // iteration j - 1 read: past the wait, every thread is done with
+        // iteration j - 1, so the copies overlap iteration j's compute.
         Value iv = body.getInductionVar();
         Value ahead = arith::AddIOp::create(
             top, loc, iv,
@@ -168,14 +179,6 @@ void pipelineLoop(scf::ForOp loop, const PipelinedLoads &pipelined) {
             index(top, stages));
         SmallVector<Value> started = startCopies(
             top, loc, pipelined, {loop.getInductionVar(), iv}, ahead, slot);
-        // ... then waits for its own, stages - 1 groups younger than them.
-        auto wait = WaitOp::create(
-            top, loc,
-            ValueRange(ArrayRef<BlockArgument>(carried).take_front(numLoads)),
-            stages - 1);
-        for (auto [load, tile] :
-             llvm::zip_equal(pipelined.loads, wait.getTiles()))
-          LoadOp(load).getResult().replaceAllUsesWith(tile);
         SmallVector<Value> next(
             ArrayRef<BlockArgument>(carried).drop_front(numLoads));
         llvm::append_range(next, started);

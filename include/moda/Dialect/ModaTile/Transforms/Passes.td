@@ -72,9 +72,9 @@ def ModaTilePipeline : Pass<"moda-tile-pipeline", "::mlir::ModuleOp"> {
         : memref<?xbf16> -> !moda_tile.future<tensor<64x64xbf16>>
     moda_tile.commit
     %r:2 = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %init, %f = %f0) -> (...) {
+      %k = moda_tile.wait %f {pending = 0 : i64} : !moda_tile.future<tensor<64x64xbf16>>
       %next = moda_tile.async_load %kbuf[%b, %h, %first_ahead] ... slot %slot_ahead ...
       moda_tile.commit
-      %k = moda_tile.wait %f {pending = 1 : i64} : !moda_tile.future<tensor<64x64xbf16>>
       ... uses of %k ...
       scf.yield %acc1, %next : tensor<64x64xf32>, !moda_tile.future<tensor<64x64xbf16>>
     }
