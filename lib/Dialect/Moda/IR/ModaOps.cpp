@@ -174,7 +174,7 @@ static LogicalResult verifyAttentionOperands(OpTy op) {
     // the softmax): bounded, with the bound the runtime checks too.
     if (scale->convertToDouble() > MODA_MAX_SCALE) {
       SmallString<16> text;
-      scale->toString(text);
+      scale->toString(text, /*FormatPrecision=*/6);
       return op.emitOpError("'scale' = ")
              << text << " exceeds " << int64_t(MODA_MAX_SCALE)
              << " (2^16): the f32 logits would overflow to inf; the usual "
