@@ -53,7 +53,7 @@ func.func @attention(%q: tensor<2x200x8x64xbf16>,
 BAD = """\
 // The docs' bad.mlir: Hq = 6 is not a multiple of Hk = 4.
 func.func @bad(%q: tensor<1x16x6x8xf16>, %k: tensor<1x16x4x8xf16>) {
-  // expected-error @+1 {{must be a multiple of}}
+  // expected-error @+1 {{must be a positive multiple of}}
   %o, %l = moda.attention q(%q : tensor<1x16x6x8xf16>) kv(%k, %k : tensor<1x16x4x8xf16>, tensor<1x16x4x8xf16>) -> tensor<1x16x6x8xf16>, tensor<1x6x16xf32>
   return
 }
