@@ -137,7 +137,7 @@ def main():
     c.add_argument("--only", help="compile only variants whose name contains this")
     c.add_argument("--lowering", choices=("kernel", "tile"), default="kernel",
                    help="moda-compile's lowering: the block builders or the "
-                        "staged compiler's tile programs (fma layouts only)")
+                        "staged compiler's tile programs (fma and mma_sync layouts)")
     r = sub.add_parser("run")
     r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "artifacts")
     r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "gpu-correctness.json")

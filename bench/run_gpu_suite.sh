@@ -10,17 +10,31 @@ mkdir -p "$OUT"
 export MODA_RUNTIME_LIB=$PWD/build-rt/lib/libmoda_runtime.so PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 
-echo "== correctness suite (python/moda + PyTorch float64 reference)"
-python3 bench/correctness_suite.py run --json "$OUT/gpu-correctness.json" > "$OUT/suite.log" 2>&1
-suite=$?
-grep -E "FAIL|gpu-correctness:" "$OUT/suite.log" | tail -20
+# Each section runs on the kernels carried: the block builders' in
+# bench/artifacts/, the tile programs' below (the 64 MiB a call carries do
+# not always hold all of them).
+suite=0
+if [ -d bench/artifacts ]; then
+  echo "== correctness suite (python/moda + PyTorch float64 reference)"
+  python3 bench/correctness_suite.py run --json "$OUT/gpu-correctness.json" > "$OUT/suite.log" 2>&1
+  suite=$?
+  grep -E "FAIL|gpu-correctness:" "$OUT/suite.log" | tail -20
+else
+  echo "== correctness suite: bench/artifacts/ not carried, not run"
+fi
 
-echo "== pytest (GPU)"
-python3 -m pytest -q python/tests/gpu -p no:cacheprovider 2>&1 | tail -5
+echo "== pytest (GPU): kernels, the PyTorch operator, compile/export, DDP/FSDP2, DepthStream"
+# The operator's kernels: bundled here (bench/run_torch_gpu.sh says how).
+export MODA_BUNDLE_DIR=${MODA_BUNDLE_DIR:-$PWD/build/torch-bundle}
+export MODA_CACHE_DIR=${MODA_CACHE_DIR:-$OUT/moda-cache}
+python3 -m pytest -q python/tests/gpu python/tests/test_depth_stream.py -p no:cacheprovider \
+  > "$OUT/pytest-gpu.log" 2>&1
+grep -E "^(FAILED|ERROR) |passed|failed" "$OUT/pytest-gpu.log" | tail -30
 
 echo "== compute-sanitizer memcheck (moda-run)"
 sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
 memcheck_failures=0
+if [ -d bench/artifacts ]; then
 for spec in "per_position_bf16_d64_g1_causal 63 63 7" "per_position_bf16_d64_g4_full 200 200 1" \
             "per_position_f16_d64_g16_causal 63 200 64" "per_position_f16_d128_g2_causal 200 200 7" \
             "per_position_bf16_d128_g8_full 1 1 0" "chunk_bf16_d64_g1_causal 200 200 7" \
@@ -36,33 +50,41 @@ for spec in "per_position_bf16_d64_g1_causal 63 63 7" "per_position_bf16_d64_g4_
     echo "memcheck FAILED: $spec"; tail -5 "$OUT/memcheck-$1.log"; memcheck_failures=$((memcheck_failures + 1))
   fi
 done
+fi
 
-# The staged compiler's kernels (compiled here with
-# `correctness_suite.py compile --artifacts bench/tile-artifacts --lowering tile
-# --config 64,32,32,2,1,fma`), when carried: the same cases on the variants
-# present, then memcheck, racecheck and synccheck on two of them (their
-# shared tiles are ordered by barriers the lowering places).
+# The staged compiler's kernels, when carried, one folder per layout
+# (compiled here with `correctness_suite.py compile --lowering tile`):
+#   bench/tile-artifacts           --config 64,32,32,2,1,fma
+#   bench/tile-mma-sync-artifacts  --config 64,64,64,4,2,mma_sync (D = 64)
+#                                  --config 64,32,32,4,2,mma_sync (D = 128)
+# the same cases on the variants present, then memcheck, racecheck and
+# synccheck on two of them (their shared tiles are ordered by barriers and
+# cp.async waits the lowering places).
 tile_suite=0
-if [ -d bench/tile-artifacts ]; then
-  echo "== correctness suite, tile-program kernels (convert-moda-tile-to-gpu, fma layout)"
-  python3 bench/correctness_suite.py run --artifacts bench/tile-artifacts \
-    --json "$OUT/gpu-correctness-tile.json" > "$OUT/suite-tile.log" 2>&1
-  tile_suite=$?
-  grep -E "FAIL|gpu-correctness:" "$OUT/suite-tile.log" | tail -20
-  for spec in "per_position_bf16_d64_g4_causal 200 263 7" "chunk_bf16_d128_g8_causal 63 63 1"; do
+run_tile_suite() {  # folder, layout, json
+  [ -d "$1" ] || return 0
+  echo "== correctness suite, tile-program kernels (convert-moda-tile-to-gpu, $2 layout)"
+  python3 bench/correctness_suite.py run --artifacts "$1" --json "$OUT/$3" \
+    > "$OUT/suite-tile-$2.log" 2>&1 || tile_suite=1
+  grep -E "FAIL|gpu-correctness:" "$OUT/suite-tile-$2.log" | tail -20
+  local folder=$1 layout=$2
+  for spec in "per_position_bf16_d64_g4_causal 200 263 7" "chunk_bf16_d128_g1_causal 63 63 1"; do
     set -- $spec
-    [ -f "bench/tile-artifacts/$1/moda_attention_0.json" ] || continue
+    [ -f "$folder/$1/moda_attention_0.json" ] || continue
     for tool in memcheck racecheck synccheck; do
       if "$sanitizer" --tool $tool --error-exitcode 3 build-rt/bin/moda-run \
-           bench/tile-artifacts/$1/moda_attention_0.json --B 1 --T "$2" --S "$3" --L "$4" \
-           --iters 1 --warmup 0 > "$OUT/memcheck-tile-$tool-$1.log" 2>&1; then
-        echo "$tool clean (tile program): $spec"
+           "$folder/$1/moda_attention_0.json" --B 1 --T "$2" --S "$3" --L "$4" \
+           --iters 1 --warmup 0 > "$OUT/memcheck-tile-$layout-$tool-$1.log" 2>&1; then
+        echo "$tool clean (tile program, $layout): $spec"
       else
-        echo "$tool FAILED (tile program): $spec"; tail -5 "$OUT/memcheck-tile-$tool-$1.log"
+        echo "$tool FAILED (tile program, $layout): $spec"
+        tail -5 "$OUT/memcheck-tile-$layout-$tool-$1.log"
         memcheck_failures=$((memcheck_failures + 1))
       fi
     done
   done
-fi
+}
+run_tile_suite bench/tile-artifacts fma gpu-correctness-tile.json
+run_tile_suite bench/tile-mma-sync-artifacts mma_sync gpu-correctness-tile-mma-sync.json
 tar czf "$OUT/memcheck-logs.tgz" "$OUT"/memcheck-*.log 2>/dev/null; rm -f "$OUT"/memcheck-*.log
 echo "suite exit $suite, tile suite exit $tile_suite, memcheck failures $memcheck_failures"

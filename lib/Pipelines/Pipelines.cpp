@@ -28,7 +28,7 @@ void mlir::moda::buildGPUKernelPipeline(
   StringRef lowering =
       options.lowering == KernelLowering::TilePrograms
           ? "convert-moda-to-tile,moda-tile-assign-layouts,"
-            "convert-moda-tile-to-gpu"
+            "moda-tile-pipeline,convert-moda-tile-to-gpu"
           : "convert-moda-to-gpu";
   appendPipeline(pm, llvm::formatv("canonicalize,"
                                    "moda-select-kernel-config{{target={0}},"
@@ -81,6 +81,7 @@ void mlir::moda::buildTileHostLLVMPipeline(OpPassManager &pm) {
   appendPipeline(pm, (llvm::Twine("canonicalize,moda-select-kernel-config,"
                                   "convert-moda-to-tile,"
                                   "moda-tile-assign-layouts,"
+                                  "moda-tile-pipeline,"
                                   "convert-moda-tile-to-host,"
                                   "canonicalize,cse,"
                                   // The softmax state is a fresh tensor

@@ -1,14 +1,40 @@
-"""moda: run kernels compiled by moda-compile (Mixture-of-Depths Attention).
+"""moda: Mixture-of-Depths Attention kernels compiled by moda-compile.
+
+With PyTorch:
 
     import moda
+    out = moda.attention(q, k, v, depth_k, depth_v, causal=True)   # a torch op
+    stream = moda.DepthStream(B, T, capacity, Hk, D, torch.bfloat16, "cuda")
+
+Lower level (no compile-on-demand):
+
     kernel = moda.load("artifacts/moda_attention_0.json")
     out, lse = kernel(q, k, v, depth_k, depth_v)   # torch CUDA tensors
 
 The package is pure Python: it reaches moda's runtime (libmoda_runtime.so,
-C API in include/moda/Runtime/moda_runtime.h) through ctypes.
+C API in include/moda/Runtime/moda_runtime.h) through ctypes and the
+compiler (moda-compile) as a subprocess; see moda.locate for where it looks.
+PyTorch is imported only by what needs it (attention, DepthStream).
 """
+
+__version__ = "0.1.0"
 
 from .runtime import ModaError, TensorArg
 from .kernel import Kernel, load
+from .variant import Variant
+from .cache import KernelNotFound, KernelStore, Target
 
-__all__ = ["Kernel", "ModaError", "TensorArg", "load"]
+__all__ = ["DepthStream", "Kernel", "KernelNotFound", "KernelStore", "ModaError",
+           "Target", "TensorArg", "Variant", "attention", "load"]
+
+
+def __getattr__(name):
+    # PyTorch-dependent parts load on first use, so that `import moda` works
+    # without torch (compiling bundles, inspecting manifests).
+    if name == "attention":
+        from .ops import attention
+        return attention
+    if name == "DepthStream":
+        from .depth_stream import DepthStream
+        return DepthStream
+    raise AttributeError(f"module 'moda' has no attribute {name!r}")

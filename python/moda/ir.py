@@ -25,6 +25,10 @@ def _attributes(shape, config, target):
         attributes.append("causal")
     if visibility == "chunk":
         attributes.append(f"chunk_size = {shape['chunk']}")
+    if shape.get("scale") is not None:
+        # The attribute is an f32; nine significant digits name every f32
+        # exactly (the caller rounds the scale to f32 first).
+        attributes.append(f"scale = {float(shape['scale']):.9e} : f32")
     if config:
         full = dict(CONFIG_DEFAULTS, **config)
         attributes.append("config = #moda.config<" + ", ".join(
@@ -37,7 +41,7 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a"):
     """`func.func @attention` holding one moda.attention.
 
     `shape`: dtype, Hq, Hk, D, causal; optionally visibility ("per_position",
-    "chunk" with chunk, "depth_only") and, with `static`, the sizes B, T, S
+    "chunk" with chunk, "depth_only"), scale (default 1/sqrt(D)) and, with `static`, the sizes B, T, S
     (default T) and L. Without `static`, B, T, S and L are dynamic: one kernel
     serves every size. `config` (block_m, block_n, block_depth, num_warps
     [, num_stages, mma]) is pinned in the IR when given."""

@@ -1,7 +1,6 @@
 """ctypes bindings to moda's runtime C API (include/moda/Runtime/moda_runtime.h)."""
 
 import ctypes
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
@@ -80,23 +79,20 @@ class _TensorInfo(ctypes.Structure):
 
 
 def _library_candidates():
-    if "MODA_RUNTIME_LIB" in os.environ:
-        yield Path(os.environ["MODA_RUNTIME_LIB"])
-    root = Path(__file__).resolve().parents[2]
-    for build in ("build", "build-rt"):
-        yield root / build / "lib" / "libmoda_runtime.so"
+    from .locate import runtime_library_candidates
+    return runtime_library_candidates()
 
 
 def _load_library():
     tried = []
     for candidate in _library_candidates():
         tried.append(str(candidate))
-        if candidate.exists():
+        if candidate.is_file():
             return _declare(ctypes.CDLL(str(candidate)))
     raise ModaError(
         "MODA_ERROR_IO",
-        "libmoda_runtime.so not found (set MODA_RUNTIME_LIB or build it); tried "
-        + ", ".join(tried),
+        "libmoda_runtime.so not found (set MODA_RUNTIME_LIBRARY, copy it into "
+        "the package's lib/ folder, or build it); tried " + ", ".join(tried),
     )
 
 

@@ -182,16 +182,33 @@ def ConvertModaTileToGPU : Pass<"convert-moda-tile-to-gpu", "::mlir::ModuleOp"> 
     threads and the program's `moda.kernel` description (the manifest's
     source), and every `moda_tile.launch` of it a `gpu.launch_func`. The
     products' layout (`moda-tile-assign-layouts`) decides what each thread
-    runs; one file per layout:
+    runs, one file per layout. A layout distributes every tile of the
+    block's rows over the threads (which rows, which columns each thread
+    holds); loads, stores, masks, the softmax and the epilogue are written
+    once against that map (`TileKernelBuilder.cpp`), and each layout adds
+    how its products run:
 
-    * `fma` (`FmaLayoutToGPU.cpp`): each thread owns rows `thread`,
+    * `fma` (`FmaLayoutToGPU.cpp`): each thread owns whole rows `thread`,
       `thread + 32 * num_warps`, ... of the block as vectors in registers;
-      key, value and depth tiles are copied into shared memory by all
-      threads with 16-byte loads between barriers (`VectorCopy.cpp`, buffers
-      planned by `SharedTilePlan.cpp`) and each product is unrolled over the
-      shared tile's rows.
-    * `mma_sync`, `wgmma`: not lowered from tile programs yet; refused with a
+      each product is unrolled over the shared tile's rows.
+    * `mma_sync` (`MmaSyncLayoutToGPU.cpp`): each warp owns 16-row m-tiles
+      of the block, a lane two rows of each and two of every eight columns
+      (the m16n8 accumulator layout, so the query rows and the
+      probabilities are already the next product's A operand); products
+      are m16n8k16 `mma.sync` with the right operand read by `ldmatrix`
+      (transposed for `P V`); a row's max and sum combine over the four
+      lanes of the row.
+    * `wgmma`: not lowered from tile programs yet; refused with a
       diagnostic (`convert-moda-to-gpu` builds those kernels).
+
+    Key, value and depth tiles are copied into shared memory by all threads
+    between barriers, in 16-byte chunks, as the load's copy kind says:
+    `vector` loads and stores (`VectorCopy.cpp`) or `cp_async` copies
+    waited for before the barrier (`CpAsyncCopy.cpp`; overlapping them with
+    the products over `stages` buffers is the pipelining stage's, not built
+    yet). `SharedTilePlan.cpp` plans the buffers and where each element
+    lives: row-major for `fma`, 128-byte panels with the 16-byte chunk
+    index XORed with the row's low three bits for `mma_sync`.
 
     ```mlir
     %k = moda_tile.load %kbuf[%b, %h, %first] end %S extent %S
@@ -211,11 +228,31 @@ def ConvertModaTileToGPU : Pass<"convert-moda-tile-to-gpu", "::mlir::ModuleOp"> 
     %score0 = vector.reduction <add>, %product0, %acc0 : vector<64xf32> into f32
     ...
     ```
+    With `layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>` (16
+    rows) and `copy = #moda_tile.copy<kind = cp_async, stages = 1>`, the same
+    product gets transformed to (abridged):
+    ```mlir
+    gpu.barrier
+    scf.for %i = %c0 to %c4 step %c1 {
+      ... %swizzled = arith.xori %chunk, %row_mod_8 : index
+      nvgpu.device_async_copy %kbuf[%src], %shared[%at], 8, %n {bypassL1}
+    }
+    nvvm.cp.async.commit.group
+    nvvm.cp.async.wait.group 0
+    gpu.barrier
+    %b = nvgpu.ldmatrix %shared[%offset] {numTiles = 4 : i32, transpose = false}
+        : memref<1024xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+    %d = nvvm.mma.sync A[%a0, %a1, %a2, %a3] B[%b0, %b1] C[%c0, %c1, %c2, %c3]
+        {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
+         shape = #nvvm.shape<m = 16, n = 8, k = 16>} : ...
+    ```
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
-    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+    "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
   ];
 }
 

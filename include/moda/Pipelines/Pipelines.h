@@ -35,8 +35,8 @@ struct GPUBinaryPipelineOptions
                      "the block builders of convert-moda-to-gpu"),
           clEnumValN(KernelLowering::TilePrograms, "tile",
                      "the staged compiler: convert-moda-to-tile, "
-                     "moda-tile-assign-layouts, convert-moda-tile-to-gpu "
-                     "(fma layouts only for now)")),
+                     "moda-tile-assign-layouts, moda-tile-pipeline, convert-moda-tile-to-gpu "
+                     "(fma and mma_sync layouts; not wgmma yet)")),
       llvm::cl::init(KernelLowering::BlockBuilders)};
   Option<std::string> format{*this, "format",
                              llvm::cl::desc("gpu.binary format: isa (PTX), "

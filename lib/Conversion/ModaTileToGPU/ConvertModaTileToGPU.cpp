@@ -3,14 +3,14 @@
 // Each tile program becomes a gpu.func in a gpu.module of its own (one PTX
 // per kernel, as convert-moda-to-gpu makes them), its launches
 // gpu.launch_func. What each thread runs depends on the layout the
-// products carry: one file per layout (FmaLayoutToGPU.cpp; the tensor-core
-// layouts are not lowered from tile programs yet and are refused with a
-// diagnostic).
+// products carry, one file per layout: FmaLayoutToGPU.cpp,
+// MmaSyncLayoutToGPU.cpp (wgmma is not lowered from tile programs yet and
+// is refused with a diagnostic).
 //
 //===----------------------------------------------------------------------===//
 
-#include "FmaLayoutToGPU.h"
 #include "SharedTilePlan.h"
+#include "TileKernelBuilder.h"
 
 #include "../ModaToGPU/KernelFunction.h"
 
@@ -69,11 +69,12 @@ ConvertModaTileToGPUPass::buildKernel(func::FuncOp program) {
   FailureOr<LayoutAttr> layout = getProgramLayout(program);
   if (failed(layout))
     return failure();
-  if (layout->getKind() != MmaKind::Fma)
+  MmaKind kind = layout->getKind();
+  if (kind == MmaKind::Wgmma)
     return program.emitOpError()
            << "has layout " << *layout
-           << ", which has no GPU lowering from tile programs yet (only "
-              "fma); convert-moda-to-gpu builds such kernels";
+           << ", which has no GPU lowering from tile programs yet (fma and "
+              "mma_sync have); convert-moda-to-gpu builds such kernels";
 
   MLIRContext *ctx = &getContext();
   ModuleOp module = getOperation();
@@ -83,7 +84,10 @@ ConvertModaTileToGPUPass::buildKernel(func::FuncOp program) {
   SymbolTable(module).insert(kernels);
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  FailureOr<SharedTilePlan> plan = SharedTilePlan::plan(program, workgroup);
+  // Tensor-core products read shared tiles with ldmatrix, eight rows'
+  // 16-byte chunks at once: swizzled, they fall in distinct banks.
+  FailureOr<SharedTilePlan> plan = SharedTilePlan::plan(
+      program, workgroup, /*swizzle=*/kind == MmaKind::MmaSync);
   if (failed(plan))
     return failure();
   if (plan->getBytes() > kMaxStaticSharedMemoryBytes)
@@ -97,10 +101,18 @@ ConvertModaTileToGPUPass::buildKernel(func::FuncOp program) {
   if (!description)
     return program.emitOpError() << "has no " << kKernelDescriptionAttrName
                                  << " description for its manifest";
+  // The manifest's shared memory is the plan's: its buffers are static
+  // workgroup attributions, so the launch asks for no dynamic bytes
+  // (whatever the block builders' formula for the configuration says).
+  NamedAttrList fields(description);
+  fields.set("dynamic_shared_memory",
+             IntegerAttr::get(IntegerType::get(ctx, 64), 0));
   gpu::GPUFuncOp kernel = createKernelFunction(
       kernels, program.getName(), program.getFunctionType().getInputs(),
-      plan->bufferTypes, numThreads, description);
-  if (failed(buildFmaLayoutKernel(program, kernel, *plan, numThreads)))
+      plan->bufferTypes, numThreads, fields.getDictionary(ctx));
+  if (failed(kind == MmaKind::MmaSync
+                 ? buildMmaSyncLayoutKernel(program, kernel, *plan, numThreads)
+                 : buildFmaLayoutKernel(program, kernel, *plan, numThreads)))
     return failure();
   return kernel;
 }

@@ -1,9 +1,15 @@
-//===- SharedTilePlan.h - which shared buffer each tile load fills -*- C++ -*-===//
+//===- SharedTilePlan.h - the shared memory of a tile program ---*- C++ -*-===//
 //
-// The shared memory of a tile program on the GPU: every load of key, value
-// or depth rows (a tile all the block's threads read) fills a shared
-// buffer. Loads of one loop body take distinct buffers; loads of different
-// loops, never live together, share them by position and type.
+// The shared memory of a tile program on the GPU, planned once: every load
+// of key, value or depth rows (a tile all the block's threads read) fills a
+// shared buffer. Loads of one loop body take distinct buffers; loads of
+// different loops, never live together, share them by position and type.
+// The asynchronous copies of a pipelined loop (moda_tile.async_load) fill
+// the slots of their multi-buffer, one buffer of `stages` tiles per
+// multi-buffer id and type, shared by the loops the same way (each loop
+// drains its copies before the next starts).
+// Where each element of a buffer lives (its encoding, swizzled or not) is
+// decided here too, and every writer and reader asks the plan.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,21 +22,49 @@
 
 namespace mlir::moda {
 
+/// Where element (row, column) of a shared tile of `rows` x `rowLength`
+/// elements lives in its flat buffer.
+struct SharedTileEncoding {
+  int64_t rows = 0, rowLength = 0;
+  /// Bytes per element.
+  int64_t elementBytes = 0;
+  /// Row-major when false. When true: panels of 128-byte rows (a panel
+  /// holds 128 bytes of every row), with a row's 16-byte chunk index XORed
+  /// with the row's low three bits, so that eight rows' same chunk (what
+  /// ldmatrix and the copies touch at once) fall in distinct banks.
+  bool swizzled = false;
+
+  /// The flat offset of (row, column); with `swizzled`, `column` is a
+  /// multiple of the 16-byte chunk or the element is within the chunk of
+  /// the column's multiple below it (the offset of a chunk's first element
+  /// plus the distance into it).
+  Value buildOffset(OpBuilder &b, Location loc, Value row,
+                    Value column) const;
+};
+
 struct SharedTilePlan {
-  /// The buffers, as workgroup memrefs of a flat tile (rows x D elements).
+  /// The buffers, as workgroup memrefs of a flat tile (rows x D elements),
+  /// and each buffer's encoding.
   SmallVector<MemRefType> bufferTypes;
-  /// The buffer each shared load fills.
+  SmallVector<SharedTileEncoding> encodings;
+  /// The buffer each shared load or asynchronous copy fills.
   DenseMap<Operation *, unsigned> bufferOf;
 
-  /// The plan of `program`, with buffers in `memorySpace`. Fails, with a
+  /// The plan of `program`, with buffers in `memorySpace`, swizzled where
+  /// `swizzle` and the rows are whole 128-byte panels. Fails, with a
   /// diagnostic, on a shared load used outside its own block (a loop's
   /// buffer could then be overwritten while still in use).
   static FailureOr<SharedTilePlan> plan(func::FuncOp program,
-                                        Attribute memorySpace);
+                                        Attribute memorySpace, bool swizzle);
   /// Whether `load` reads a tile every thread of the block uses (key, value
   /// or depth rows) rather than the thread's own rows (query).
   static bool isShared(tile::LoadOp load);
   int64_t getBytes() const;
+  /// The encoding of the tiles `op` (a shared load or an asynchronous
+  /// copy) writes: a multi-buffer's slots are tiles one after the other.
+  const SharedTileEncoding &getEncoding(Operation *op) const {
+    return encodings[bufferOf.lookup(op)];
+  }
 };
 
 } // namespace mlir::moda

@@ -52,6 +52,41 @@ LogicalResult takeProgramIdsAsArguments(func::FuncOp program) {
   return success();
 }
 
+/// On the host every copy is synchronous: a future is its tile (wherever it
+/// flows, loop-carried values included), an asynchronous copy the load it
+/// stands for, a commit or a wait nothing. The program keeps its pipelined
+/// order: the host computes with the tiles the GPU's copies bring in.
+void makeCopiesSynchronous(func::FuncOp program) {
+  auto toTile = [](Value value) {
+    if (auto future = dyn_cast<FutureType>(value.getType()))
+      value.setType(future.getTile());
+  };
+  program.walk([&](Operation *op) {
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument argument : block.getArguments())
+          toTile(argument);
+    for (Value result : op->getResults())
+      toTile(result);
+  });
+  program.walk([&](Operation *op) {
+    if (auto copy = dyn_cast<AsyncLoadOp>(op)) {
+      OpBuilder b(copy);
+      auto load = LoadOp::create(
+          b, copy.getLoc(), cast<RankedTensorType>(copy.getResult().getType()),
+          copy.getBuffer(), copy.getBatch(), copy.getHead(), copy.getFirst(),
+          copy.getEnd(), copy.getExtent(), copy.getRows(), copy.getCopy());
+      copy.getResult().replaceAllUsesWith(load.getResult());
+      copy.erase();
+    } else if (auto wait = dyn_cast<WaitOp>(op)) {
+      wait.replaceAllUsesWith(wait.getFutures());
+      wait.erase();
+    } else if (isa<CommitOp>(op)) {
+      op->erase();
+    }
+  });
+}
+
 /// A loop nest over the grid (z, y, x), calling the program per block.
 void lowerLaunch(LaunchOp launch, func::FuncOp program) {
   OpBuilder b(launch);
@@ -85,9 +120,11 @@ struct ConvertModaTileToHostPass
     for (auto function : module.getOps<func::FuncOp>())
       if (function->hasAttr(kProgramAttrName))
         programs.push_back(function);
-    for (func::FuncOp program : programs)
+    for (func::FuncOp program : programs) {
+      makeCopiesSynchronous(program);
       if (failed(takeProgramIdsAsArguments(program)))
         return signalPassFailure();
+    }
 
     // Every tile op must go: one this pass cannot lower is an error, never
     // left behind.

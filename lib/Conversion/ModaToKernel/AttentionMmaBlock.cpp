@@ -61,6 +61,8 @@
 #include "QueryBlockGeometry.h"
 #include "WarpgroupMma.h"
 
+#include "../NVVMPrimitives/WarpMma.h"
+
 #include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
@@ -773,58 +775,20 @@ SmallVector<Value, 4>
 MmaBlockBuilder::loadMatrixX4(Value tile, Value bufferFirstRow,
                               int64_t panelRows, Value row, Value column,
                               bool transpose) {
-  auto type = VectorType::get({4, 2}, spec.elementType);
   auto [tileRow, tileColumn] =
       tileCoordinates(bufferFirstRow, panelRows, row, column);
-  Value fragments = nvgpu::LdMatrixOp::create(
-      b, type, tile, ValueRange{tileRow, tileColumn}, transpose,
-      /*numTiles=*/4);
-  SmallVector<Value, 4> registers;
-  for (int64_t i = 0; i < 4; ++i)
-    registers.push_back(vector::ExtractOp::create(b, fragments, i));
-  return registers;
-}
-
-/// mma.sync m16n8k16 takes bf16 pairs as b32 registers and f16 pairs as
-/// vector<2xf16>.
-static Value asMmaOperand(ImplicitLocOpBuilder &b, Value pair) {
-  auto type = cast<VectorType>(pair.getType());
-  if (!type.getElementType().isBF16())
-    return pair;
-  Value word = vector::BitCastOp::create(
-      b, VectorType::get({1}, b.getI32Type()), pair);
-  return vector::ExtractOp::create(b, word, int64_t(0));
+  return buildLoadMatrixX4(b, b.getLoc(), spec.elementType, tile,
+                           ValueRange{tileRow, tileColumn}, transpose);
 }
 
 SmallVector<Value, 4> MmaBlockBuilder::mma(ArrayRef<Value> a,
                                            ArrayRef<Value> bOperand,
                                            ArrayRef<Value> c) {
-  auto resultType = LLVM::LLVMStructType::getLiteral(
-      b.getContext(), SmallVector<Type>(4, f32));
-  SmallVector<Value> aOps, bOps;
-  for (Value v : a)
-    aOps.push_back(asMmaOperand(b, v));
-  for (Value v : bOperand)
-    bOps.push_back(asMmaOperand(b, v));
-  std::optional<std::array<NVVM::MMATypes, 2>> types;
-  if (spec.elementType.isBF16())
-    types = {NVVM::MMATypes::bf16, NVVM::MMATypes::bf16};
-  Value d = NVVM::MmaOp::create(
-      b, resultType, aOps, bOps, c, ArrayRef<int64_t>{16, 8, 16},
-      /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt, types,
-      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                     NVVM::MMALayout::col});
-  SmallVector<Value, 4> result;
-  for (int64_t i = 0; i < 4; ++i)
-    result.push_back(LLVM::ExtractValueOp::create(b, d, i));
-  return result;
+  return buildWarpMma(b, b.getLoc(), spec.elementType, a, bOperand, c);
 }
 
 Value MmaBlockBuilder::packPair(Value lo, Value hi) {
-  Value pair = vector::FromElementsOp::create(
-      b, VectorType::get({2}, f32), ValueRange{lo, hi});
-  return arith::TruncFOp::create(
-      b, VectorType::get({2}, spec.elementType), pair);
+  return buildPackedPair(b, b.getLoc(), spec.elementType, lo, hi);
 }
 
 Value MmaBlockBuilder::exp2(Value x) {
@@ -837,15 +801,7 @@ Value MmaBlockBuilder::exp2(Value x) {
 }
 
 Value MmaBlockBuilder::quadReduce(Value v, bool isMax) {
-  // The four lanes of a row are lane ^ 1 and lane ^ 2 apart.
-  for (int32_t offset : {1, 2}) {
-    Value other =
-        gpu::ShuffleOp::create(b, v, offset, 32, gpu::ShuffleMode::XOR)
-            .getShuffleResult();
-    v = isMax ? Value(arith::MaximumFOp::create(b, v, other))
-              : Value(arith::AddFOp::create(b, v, other));
-  }
-  return v;
+  return buildQuadReduce(b, b.getLoc(), v, isMax);
 }
 
 SmallVector<SmallVector<Value>>

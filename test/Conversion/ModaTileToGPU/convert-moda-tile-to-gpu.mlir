@@ -13,20 +13,20 @@
 // CHECK-SAME: moda.kernel = {config =
 // CHECK: gpu.thread_id x
 // CHECK: gpu.block_id x
-// CHECK: vector.load %{{.*}}[%{{.*}}] : memref<?xf16>, vector<64xf16>
+// CHECK: vector.load %{{.*}}[%{{.*}}] {alignment = 16 : i64} : memref<?xf16>, vector<64xf16>
 // CHECK: gpu.barrier
 // CHECK: scf.for
 // CHECK: vector.load %{{.*}}[%{{.*}}] {alignment = 16 : i64} : memref<?xf16>, vector<8xf16>
 // CHECK: vector.store %{{.*}}, %[[SHARED]][%{{.*}}] {alignment = 16 : i64} : memref<1024xf16, #gpu.address_space<workgroup>>, vector<8xf16>
 // CHECK: gpu.barrier
-// CHECK: vector.load %[[SHARED]][%c0{{.*}}] : memref<1024xf16, #gpu.address_space<workgroup>>, vector<64xf16>
+// CHECK: vector.load %[[SHARED]][%{{.*}}] : memref<1024xf16, #gpu.address_space<workgroup>>, vector<64xf16>
 // CHECK: vector.reduction <add>
 // CHECK-COUNT-15: vector.reduction <add>
 // CHECK: vector.reduction <maximumf>
 // CHECK: math.exp2
 // CHECK: math.log
 // CHECK: scf.if
-// CHECK: vector.store %{{.*}} : memref<?xf16>, vector<64xf16>
+// CHECK: vector.store %{{.*}} {alignment = 16 : i64} : memref<?xf16>, vector<64xf16>
 // CHECK: memref.store %{{.*}} : memref<?xf32>
 // CHECK: gpu.return
 // CHECK-NOT: moda_tile

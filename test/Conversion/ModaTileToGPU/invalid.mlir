@@ -8,7 +8,7 @@ func.func private @no_layout(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) attri
 
 // -----
 
-// expected-error @+1 {{has layout #moda_tile.layout<kind = wgmma, num_warps = 4>, which has no GPU lowering from tile programs yet (only fma); convert-moda-to-gpu builds such kernels}}
+// expected-error @+1 {{has layout #moda_tile.layout<kind = wgmma, num_warps = 4>, which has no GPU lowering from tile programs yet (fma and mma_sync have); convert-moda-to-gpu builds such kernels}}
 func.func private @wgmma(%a: tensor<64x64xbf16>, %b: tensor<64x64xbf16>, %c: tensor<64x64xf32>) attributes {moda_tile.program, moda.kernel = {}} {
   %r = moda_tile.dot %a, %b, %c {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
   return
@@ -25,21 +25,10 @@ func.func private @mixed(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) attribute
 
 // -----
 
-func.func private @cp_async(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
-  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
-  // expected-error @+1 {{has copy kind 'cp_async', which the fma layout's GPU lowering does not implement (it copies with vector loads)}}
-  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> tensor<16x64xf16>
-  %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
-  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = fma, num_warps = 1>, transpose_rhs} : tensor<32x64xf16>, tensor<16x64xf16> -> tensor<32x16xf32>
-  return
-}
-
-// -----
-
 func.func private @rhs_rows(%q: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
   %zeros = arith.constant dense<0.0> : tensor<32x32xf32>
-  // expected-error @+1 {{has a right operand that is not a tile of keys, values or depth entries: the fma layout reads it from shared memory}}
+  // expected-error @+1 {{has a right operand that is not a tile of keys, values or depth entries: the GPU lowering reads it from shared memory}}
   %s = moda_tile.dot %query, %query, %zeros {layout = #moda_tile.layout<kind = fma, num_warps = 1>, transpose_rhs} : tensor<32x64xf16>, tensor<32x64xf16> -> tensor<32x32xf32>
   return
 }
@@ -70,7 +59,7 @@ func.func private @escaping_shared_tile(%q: memref<?xf16>, %k: memref<?xf16>, %i
 
 func.func private @narrow_rows(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x4xf16>
-  // expected-error @+1 {{has rows of 4 elements: the vector copy moves 16-byte chunks, 8 elements each}}
+  // expected-error @+1 {{has rows of 4 elements: the copy moves 16-byte chunks, 8 elements each}}
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> tensor<16x4xf16>
   %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
   %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = fma, num_warps = 1>, transpose_rhs} : tensor<32x4xf16>, tensor<16x4xf16> -> tensor<32x16xf32>
@@ -83,7 +72,7 @@ func.func private @keys_as_rows(%q: memref<?xf16>, %k: memref<?xf16>, %i: index)
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
   %zeros = arith.constant dense<0.0> : tensor<32x32xf32>
-  // expected-error @+1 {{uses a tile of keys, values or depth entries as rows of the block (operand 0): the fma layout keeps those in shared memory}}
+  // expected-error @+1 {{uses a tile of keys, values or depth entries as rows of the block (operand 0): the GPU lowering keeps those in shared memory}}
   %s = moda_tile.dot %keys, %keys, %zeros {layout = #moda_tile.layout<kind = fma, num_warps = 1>, transpose_rhs} : tensor<32x64xf16>, tensor<32x64xf16> -> tensor<32x32xf32>
   return
 }
@@ -96,5 +85,60 @@ func.func private @too_much_shared(%q: memref<?xf16>, %k: memref<?xf16>, %i: ind
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> tensor<4096x64xf16>
   %zeros = arith.constant dense<0.0> : tensor<32x4096xf32>
   %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = fma, num_warps = 1>, transpose_rhs} : tensor<32x64xf16>, tensor<4096x64xf16> -> tensor<32x4096xf32>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{has blocks of 16 rows: the mma_sync layout gives each of its 2 warps whole 16-row tiles}}
+func.func private @mma_sync_rows(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = mma_sync, num_warps = 2>, transpose_rhs} : tensor<16x64xbf16>, tensor<16x64xbf16> -> tensor<16x16xf32>
+  return
+}
+
+// -----
+
+func.func private @mma_sync_f32(%q: memref<?xf32>, %k: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf32> -> tensor<16x64xf32>
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf32> -> tensor<16x64xf32>
+  %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
+  // expected-error @+1 {{multiplies 'f32' tiles: mma.sync takes bf16 or f16}}
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xf32>, tensor<16x64xf32> -> tensor<16x16xf32>
+  return
+}
+
+// -----
+
+func.func private @mma_sync_columns(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<8x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<16x8xf32>
+  // expected-error @+1 {{is a 16x8x64 product: the mma_sync layout runs products whose reduction and result columns are multiples of 16}}
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<8x64xbf16> -> tensor<16x8xf32>
+  return
+}
+
+// -----
+
+func.func private @mma_sync_split(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<4x64xbf16>
+  // expected-error @+1 {{has rows of 4 columns: the mma_sync layout splits rows into tiles of 8}}
+  %zeros = arith.constant dense<0.0> : tensor<16x4xf32>
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<4x64xbf16> -> tensor<16x4xf32>
+  return
+}
+
+// -----
+
+func.func private @unknown_future(%q: memref<?xbf16>, %f: !moda_tile.future<tensor<16x64xbf16>>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
+  // expected-error @+1 {{waits for a future whose copy is not known here (it does not come from a moda_tile.async_load through the loops carrying it)}}
+  %keys = moda_tile.wait %f {pending = 0 : i64} : !moda_tile.future<tensor<16x64xbf16>>
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<16x64xbf16> -> tensor<16x16xf32>
   return
 }

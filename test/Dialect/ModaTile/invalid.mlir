@@ -184,3 +184,27 @@ func.func private @copy_stages() attributes {c = #moda_tile.copy<kind = cp_async
 
 // expected-error @+1 {{vector copies have one buffer (stages = 1), got 3}}
 func.func private @vector_stages() attributes {c = #moda_tile.copy<kind = vector, stages = 3>}
+
+// -----
+
+func.func @async_query(%q: memref<?xf16>, %i: index) {
+  // expected-error @+1 {{copies rows of k, v or depth entries (a tile every thread reads), got 'query'}}
+  %f = moda_tile.async_load %q[%i, %i, %i] end %i extent %i slot %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> !moda_tile.future<tensor<16x64xf16>>
+  return
+}
+
+// -----
+
+func.func @async_vector(%k: memref<?xf16>, %i: index) {
+  // expected-error @+1 {{has copy kind 'vector': asynchronous copies are cp_async}}
+  %f = moda_tile.async_load %k[%i, %i, %i] end %i extent %i slot %i {copy = #moda_tile.copy<kind = vector>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> !moda_tile.future<tensor<16x64xf16>>
+  return
+}
+
+// -----
+
+func.func @async_wrong_tile(%k: memref<?xf16>, %i: index) {
+  // expected-error @+1 {{tile element type 'f32' differs from the buffer's 'f16'}}
+  %f = moda_tile.async_load %k[%i, %i, %i] end %i extent %i slot %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> !moda_tile.future<tensor<16x64xf32>>
+  return
+}

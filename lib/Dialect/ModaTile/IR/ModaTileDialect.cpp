@@ -15,6 +15,9 @@ using namespace mlir::moda::tile;
 #define GET_ATTRDEF_CLASSES
 #include "moda/Dialect/ModaTile/IR/ModaTileAttrs.cpp.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "moda/Dialect/ModaTile/IR/ModaTileTypes.cpp.inc"
+
 void ModaTileDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
@@ -23,6 +26,10 @@ void ModaTileDialect::initialize() {
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "moda/Dialect/ModaTile/IR/ModaTileAttrs.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "moda/Dialect/ModaTile/IR/ModaTileTypes.cpp.inc"
       >();
 }
 

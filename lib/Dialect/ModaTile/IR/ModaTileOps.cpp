@@ -47,6 +47,32 @@ LogicalResult LoadOp::verify() {
                        getRows());
 }
 
+LogicalResult AsyncLoadOp::verify() {
+  if (getRows().getKind() == RowKind::Query || getRows().getKind() == RowKind::Lse)
+    return emitOpError("copies rows of k, v or depth entries (a tile every "
+                       "thread reads), got '")
+           << stringifyRowKind(getRows().getKind()) << "'";
+  if (getCopy().getKind() != CopyKind::CpAsync)
+    return emitOpError("has copy kind '")
+           << stringifyCopyKind(getCopy().getKind())
+           << "': asynchronous copies are cp_async";
+  return verifyRowTile(*this, getResult().getType().getTile(),
+                       getBuffer().getType(), getRows());
+}
+
+LogicalResult WaitOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location>, ValueRange operands,
+    DictionaryAttr, OpaqueProperties, RegionRange,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  for (Value future : operands) {
+    auto type = dyn_cast<FutureType>(future.getType());
+    if (!type)
+      return failure();
+    inferredReturnTypes.push_back(type.getTile());
+  }
+  return success();
+}
+
 LogicalResult StoreOp::verify() {
   RowKind kind = getRows().getKind();
   if (kind != RowKind::Query && kind != RowKind::Lse)

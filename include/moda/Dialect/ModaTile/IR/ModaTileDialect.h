@@ -19,6 +19,7 @@
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "moda/Dialect/ModaTile/IR/ModaTileDialect.h.inc"
@@ -26,6 +27,9 @@
 
 #define GET_ATTRDEF_CLASSES
 #include "moda/Dialect/ModaTile/IR/ModaTileAttrs.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "moda/Dialect/ModaTile/IR/ModaTileTypes.h.inc"
 
 #define GET_OP_CLASSES
 #include "moda/Dialect/ModaTile/IR/ModaTileOps.h.inc"

@@ -5,6 +5,8 @@
 
 include "moda/Dialect/ModaTile/IR/ModaTileDialect.td"
 include "moda/Dialect/ModaTile/IR/ModaTileAttrs.td"
+include "moda/Dialect/ModaTile/IR/ModaTileTypes.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/OpBase.td"
@@ -79,6 +81,71 @@ def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>]> {
     attr-dict `:` type($buffer) `->` type($result)
   }];
   let hasVerifier = 1;
+}
+
+def ModaTile_AsyncLoadOp : ModaTile_Op<"async_load", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "starts the copy of a tile of rows into a slot of a multi-buffer";
+  let description = [{
+    The tile `moda_tile.load` would read (same operands and `rows`),
+    copied asynchronously into slot `slot` of the program's multi-buffer
+    `multi_buffer` (which has `copy.stages` slots); the copy joins the group
+    the next `moda_tile.commit` closes, and the tile is there once a
+    `moda_tile.wait` on the future returns. Made by `moda-tile-pipeline`
+    from loads whose copy kind is `cp_async`.
+
+    ```mlir
+    %next = moda_tile.async_load %kbuf[%batch, %head, %first] end %S extent %S slot %s
+        {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64,
+         rows = #moda_tile.rows<kind = key, heads = 2>}
+        : memref<?xbf16> -> !moda_tile.future<tensor<64x64xbf16>>
+    ```
+  }];
+  let arguments = (ins ModaTile_FlatBuffer:$buffer, Index:$batch,
+                       Index:$head, Index:$first, Index:$end, Index:$extent,
+                       Index:$slot, ModaTile_RowsAttr:$rows,
+                       ModaTile_CopyAttr:$copy,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$multi_buffer);
+  let results = (outs ModaTile_FutureType:$result);
+  let assemblyFormat = [{
+    $buffer `[` $batch `,` $head `,` $first `]` `end` $end `extent` $extent
+    `slot` $slot attr-dict `:` type($buffer) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def ModaTile_CommitOp : ModaTile_Op<"commit", [MemoryEffects<[MemWrite]>]> {
+  let summary = "closes the group of asynchronous copies started since the last";
+  let description = [{
+    `moda_tile.wait {pending = n}` counts these groups.
+
+    ```mlir
+    moda_tile.commit
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
+def ModaTile_WaitOp : ModaTile_Op<"wait", [MemoryEffects<[MemRead, MemWrite]>,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "waits for asynchronous copies and returns their tiles";
+  let description = [{
+    Waits until at most `pending` of the committed copy groups are still in
+    flight (the most recent ones), then returns the tiles of `futures`, which
+    must be in the groups that completed. Without futures it only waits: a
+    loop's copies drained with `pending = 0` before its buffers serve
+    another loop.
+
+    ```mlir
+    %k, %v = moda_tile.wait %fk, %fv {pending = 1 : i64}
+        : !moda_tile.future<tensor<64x64xbf16>>, !moda_tile.future<tensor<64x64xbf16>>
+    ```
+  }];
+  let arguments = (ins Variadic<ModaTile_FutureType>:$futures,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$pending);
+  let results = (outs Variadic<ModaTile_FloatTile>:$tiles);
+  let assemblyFormat = [{
+    $futures attr-dict (`:` type($futures)^)?
+  }];
 }
 
 def ModaTile_StoreOp : ModaTile_Op<"store", [MemoryEffects<[MemWrite]>]> {

@@ -37,4 +37,51 @@ def ModaTileAssignLayouts : Pass<"moda-tile-assign-layouts", "::mlir::ModuleOp">
   }];
 }
 
+def ModaTilePipeline : Pass<"moda-tile-pipeline", "::mlir::ModuleOp"> {
+  let summary = "overlap each loop's tile copies with its compute (cp_async stages)";
+  let description = [{
+    In every innermost loop of a tile program, the key, value and depth
+    loads whose copy kind is `cp_async` with `stages = S >= 2` become
+    asynchronous copies started `S - 1` iterations ahead, into slot
+    `(j - lb) / step mod S` of a multi-buffer per load (`multi_buffer`, its
+    position among the loop's pipelined loads; loops run one after the
+    other and share them). A prologue starts iterations `lb .. lb + S - 2`;
+    iteration `j` starts iteration `j + S - 1`'s copies, commits them as a
+    group and waits for its own with `pending = S - 1` groups left in
+    flight; the loop carries the futures; after the loop a wait with
+    `pending = 0` drains the copies started past its end (they read rows
+    the load's `end` turns into zeros, or rows no iteration uses). Loads
+    whose operands depend on more than the induction variable stay as they
+    are. On the GPU (`convert-moda-tile-to-gpu`) the copies are cp.async,
+    the groups cp.async.commit_group and the waits cp.async.wait_group
+    followed by a barrier; on the host the copies are synchronous loads.
+
+    ```mlir
+    scf.for %j = %c0 to %n step %c1 iter_args(%acc = %init) -> (tensor<64x64xf32>) {
+      %first = arith.muli %j, %c64 : index
+      %k = moda_tile.load %kbuf[%b, %h, %first] end %S extent %S
+          {copy = #moda_tile.copy<kind = cp_async, stages = 2>, rows = ...}
+          : memref<?xbf16> -> tensor<64x64xbf16>
+      ... uses of %k ...
+    }
+    ```
+    Gets transformed to:
+    ```mlir
+    %f0 = moda_tile.async_load %kbuf[%b, %h, %first0] end %S extent %S slot %c0
+        {copy = ..., multi_buffer = 0 : i64, rows = ...}
+        : memref<?xbf16> -> !moda_tile.future<tensor<64x64xbf16>>
+    moda_tile.commit
+    %r:2 = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %init, %f = %f0) -> (...) {
+      %k = moda_tile.wait %f {pending = 0 : i64} : !moda_tile.future<tensor<64x64xbf16>>
+      %next = moda_tile.async_load %kbuf[%b, %h, %first_ahead] ... slot %slot_ahead ...
+      moda_tile.commit
+      ... uses of %k ...
+      scf.yield %acc1, %next : tensor<64x64xf32>, !moda_tile.future<tensor<64x64xbf16>>
+    }
+    moda_tile.wait {pending = 0 : i64}
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect"];
+}
+
 #endif // MODA_DIALECT_MODATILE_TRANSFORMS_PASSES_TD

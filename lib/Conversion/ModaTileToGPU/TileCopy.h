@@ -1,0 +1,64 @@
+//===- TileCopy.h - shared tiles brought in from global memory --*- C++ -*-===//
+//
+// How the block's threads bring a tile of rows from global into shared
+// memory: consecutive threads take consecutive 16-byte chunks (coalesced
+// reads), written where the plan's encoding puts them; rows at or past the
+// load's end are zeros. Each copy kind moves a chunk its own way, in a file
+// of its own: `vector` with a 16-byte load and store (VectorCopy.cpp),
+// `cp_async` with an asynchronous copy (CpAsyncCopy.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_LIB_CONVERSION_MODATILETOGPU_TILECOPY_H
+#define MODA_LIB_CONVERSION_MODATILETOGPU_TILECOPY_H
+
+#include "SharedTilePlan.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::moda {
+
+/// One 16-byte chunk of a tile copy, as the chunk loop hands it to a copy
+/// kind: `inside` says whether its row exists; `sourceOffset` is its
+/// element offset in `source` (meaningful only where `inside`);
+/// `targetOffset` its offset in the shared `target`.
+struct TileChunk {
+  Value inside, source, sourceOffset, target, targetOffset;
+  VectorType type;
+};
+
+/// Where a tile's rows come from, as the kernel sees the load's operands.
+struct TileSource {
+  tile::RowsAttr rows;
+  RankedTensorType type;
+  tile::CopyKind kind;
+  Value buffer, batch, head, first, end, extent;
+};
+
+/// Emits the copy of `source`'s tile into the shared `target` from element
+/// `targetBase` on, laid out as `encoding`, by thread `threadId` of
+/// `numThreads`. A `vector` copy is done when the code returns; a
+/// `cp_async` one is started (emitAsyncCopyWait commits and waits). No
+/// barrier: the caller orders the copy against the buffer's readers.
+/// Fails, with a diagnostic on `op`, on rows that are not whole 16-byte
+/// chunks.
+LogicalResult emitSharedTileCopy(OpBuilder &b, Location loc, Operation *op,
+                                 const TileSource &source, Value target,
+                                 Value targetBase,
+                                 const SharedTileEncoding &encoding,
+                                 Value threadId, int64_t numThreads);
+
+/// VectorCopy.cpp: the chunk read with a 16-byte load (zeros outside) and
+/// stored.
+void emitVectorChunkCopy(OpBuilder &b, Location loc, const TileChunk &chunk);
+
+/// CpAsyncCopy.cpp: the chunk as a 16-byte cp.async (zero-filled outside);
+/// the commit of the thread's copies started since the last commit as a
+/// group; the wait until at most `pending` of its groups are in flight.
+void emitAsyncChunkCopy(OpBuilder &b, Location loc, const TileChunk &chunk);
+void emitAsyncCopyCommit(OpBuilder &b, Location loc);
+void emitAsyncCopyWait(OpBuilder &b, Location loc, int64_t pending);
+
+} // namespace mlir::moda
+
+#endif // MODA_LIB_CONVERSION_MODATILETOGPU_TILECOPY_H

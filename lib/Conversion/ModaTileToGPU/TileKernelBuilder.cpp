@@ -1,0 +1,600 @@
+//===- TileKernelBuilder.cpp - a tile program as each thread runs it ------===//
+//
+// The layout-independent part of the GPU lowering: everything but the
+// products, written against the layout's row slots and column runs. The
+// softmax arithmetic is SoftmaxMath.cpp's, the masks Visibility.cpp's and
+// the addressing RowLayout.cpp's, as on the host.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TileKernelBuilder.h"
+
+#include "TileCopy.h"
+
+#include "moda/Dialect/ModaTile/IR/RowLayout.h"
+#include "moda/Dialect/ModaTile/IR/SoftmaxMath.h"
+#include "moda/Dialect/ModaTile/IR/Visibility.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::moda;
+using namespace mlir::moda::tile;
+
+TileKernelBuilder::TileKernelBuilder(func::FuncOp program,
+                                     gpu::GPUFuncOp kernel,
+                                     const SharedTilePlan &plan,
+                                     int64_t numThreads, int64_t blockM)
+    : program(program), kernel(kernel), plan(plan), numThreads(numThreads),
+      blockM(blockM), b(kernel.getContext()) {}
+
+Value TileKernelBuilder::index(int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc(), v);
+}
+
+Value TileKernelBuilder::f32(double v) {
+  return arith::ConstantOp::create(b, loc(), b.getF32FloatAttr(v));
+}
+
+Value TileKernelBuilder::splat(VectorType type, Value scalar) {
+  return vector::BroadcastOp::create(b, loc(), type, scalar);
+}
+
+Value mlir::moda::buildSlice(OpBuilder &b, Location loc, Value vector,
+                             int64_t offset, int64_t size) {
+  SmallVector<int64_t> mask =
+      llvm::to_vector(llvm::seq<int64_t>(offset, offset + size));
+  return vector::ShuffleOp::create(b, loc, vector, vector, mask);
+}
+
+Value mlir::moda::buildWithSlice(OpBuilder &b, Location loc, Value vector,
+                                 Value slice, int64_t offset) {
+  int64_t length = cast<VectorType>(vector.getType()).getNumElements();
+  int64_t size = cast<VectorType>(slice.getType()).getNumElements();
+  // Shuffle indices past `length` pick from `slice`.
+  SmallVector<int64_t> mask;
+  for (int64_t i = 0; i < length; ++i)
+    mask.push_back(i >= offset && i < offset + size ? length + i - offset : i);
+  return vector::ShuffleOp::create(b, loc, vector, slice, mask);
+}
+
+/// The asynchronous copy that made `future`, through the loops carrying it.
+static AsyncLoadOp getOrigin(Value future) {
+  if (auto copy = future.getDefiningOp<AsyncLoadOp>())
+    return copy;
+  auto argument = dyn_cast<BlockArgument>(future);
+  if (!argument)
+    return {};
+  auto loop = dyn_cast<scf::ForOp>(argument.getOwner()->getParentOp());
+  if (!loop || argument.getArgNumber() == 0)
+    return {};
+  return getOrigin(loop.getInitArgs()[argument.getArgNumber() - 1]);
+}
+
+FailureOr<VectorType> TileKernelBuilder::getThreadType(Operation *op,
+                                                       RankedTensorType type) {
+  if (type.getRank() < 1 || type.getRank() > 2 || type.getDimSize(0) != blockM)
+    return op->emitOpError() << "has a tile " << type
+                             << " that is not rows of the block (" << blockM
+                             << " rows): the layout cannot place it";
+  int64_t rowLength = 1;
+  if (type.getRank() == 2) {
+    FailureOr<ColumnRuns> runs = getColumnRuns(op, type.getDimSize(1));
+    if (failed(runs))
+      return failure();
+    rowLength = runs->getNumColumns();
+  }
+  // One-dimensional, so that the NVVM lowering takes every vector op: the
+  // thread's rows one after the other.
+  return VectorType::get({getRowSlots() * rowLength}, type.getElementType());
+}
+
+SmallVector<Value> TileKernelBuilder::unpackRows(Value rows,
+                                                 RankedTensorType tileType) {
+  auto vectorType = cast<VectorType>(rows.getType());
+  int64_t slots = getRowSlots();
+  int64_t rowLength = vectorType.getNumElements() / slots;
+  SmallVector<Value> result;
+  for (int64_t k = 0; k < slots; ++k) {
+    if (tileType.getRank() == 1) {
+      result.push_back(vector::ExtractOp::create(b, loc(), rows, k));
+      continue;
+    }
+    result.push_back(buildSlice(b, loc(), rows, k * rowLength, rowLength));
+  }
+  return result;
+}
+
+Value TileKernelBuilder::packRows(VectorType type, RankedTensorType tileType,
+                                  ArrayRef<Value> rows) {
+  Value result = arith::ConstantOp::create(
+      b, loc(), DenseElementsAttr::get(
+                    type, b.getFloatAttr(type.getElementType(), 0.0)));
+  int64_t rowLength = type.getNumElements() / getRowSlots();
+  for (auto [k, row] : llvm::enumerate(rows)) {
+    if (tileType.getRank() == 1) {
+      result = vector::InsertOp::create(b, loc(), row, result, int64_t(k));
+      continue;
+    }
+    result = buildWithSlice(b, loc(), result, row, int64_t(k) * rowLength);
+  }
+  return result;
+}
+
+Value TileKernelBuilder::isRowInside(int64_t k, Value row, Value end) {
+  return arith::AndIOp::create(
+      b, loc(), slotExists(k),
+      arith::CmpIOp::create(b, loc(), arith::CmpIPredicate::slt, row, end));
+}
+
+LogicalResult TileKernelBuilder::emitRowLoad(LoadOp op) {
+  RankedTensorType tileType = op.getResult().getType();
+  FailureOr<VectorType> type = getThreadType(op, tileType);
+  if (failed(type))
+    return failure();
+  FailureOr<ColumnRuns> runs = getColumnRuns(op, tileType.getDimSize(1));
+  if (failed(runs))
+    return failure();
+  // The adaptor refers to the vector: it must outlive it.
+  SmallVector<Value> kernelOperands = llvm::map_to_vector(
+      op->getOperands(), [&](Value v) { return mapped(v); });
+  LoadOp::Adaptor operands(kernelOperands, op);
+  Type elementType = tileType.getElementType();
+  auto rowType = VectorType::get({runs->getNumColumns()}, elementType);
+  auto runType = VectorType::get({runs->runLength}, elementType);
+  // Runs start at multiples of their length, rows at multiples of the
+  // 16-byte aligned row length: each run is aligned to its own size (up to
+  // 16 bytes).
+  llvm::Align alignment(std::min<int64_t>(
+      16, runs->runLength * elementType.getIntOrFloatBitWidth() / 8));
+  SmallVector<Value> rows;
+  for (int64_t k = 0, e = getRowSlots(); k < e; ++k) {
+    Value row = arith::AddIOp::create(b, loc(), operands.getFirst(),
+                                      getSlotRow(k));
+    auto read = scf::IfOp::create(
+        b, loc(), isRowInside(k, row, operands.getEnd()),
+        [&](OpBuilder &then, Location l) {
+          Value offset = arith::AddIOp::create(
+              then, l,
+              buildRowOffset(then, l, op.getRows(), operands.getBatch(),
+                             operands.getHead(), row, operands.getExtent(),
+                             tileType.getDimSize(1)),
+              runs->first);
+          Value data = arith::ConstantOp::create(
+              then, l,
+              DenseElementsAttr::get(rowType,
+                                     then.getFloatAttr(elementType, 0.0)));
+          for (int64_t r = 0; r < runs->runs; ++r) {
+            Value at = arith::AddIOp::create(
+                then, l, offset,
+                arith::ConstantIndexOp::create(then, l, r * runs->runStride));
+            Value run = vector::LoadOp::create(then, l, runType,
+                                               operands.getBuffer(),
+                                               ValueRange{at}, false,
+                                               alignment);
+            data = runs->runs == 1
+                       ? run
+                       : buildWithSlice(then, l, data, run,
+                                        r * runs->runLength);
+          }
+          scf::YieldOp::create(then, l, data);
+        },
+        [&](OpBuilder &otherwise, Location l) {
+          Value zeros = arith::ConstantOp::create(
+              otherwise, l,
+              DenseElementsAttr::get(rowType,
+                                     otherwise.getFloatAttr(elementType, 0.0)));
+          scf::YieldOp::create(otherwise, l, zeros);
+        });
+    rows.push_back(read.getResult(0));
+  }
+  mapping.map(op.getResult(), packRows(*type, tileType, rows));
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitSharedLoad(LoadOp op) {
+  CopyKind kind =
+      op.getCopyAttr() ? op.getCopyAttr().getKind() : CopyKind::Vector;
+  TileSource source{op.getRows(),         op.getResult().getType(), kind,
+                    mapped(op.getBuffer()), mapped(op.getBatch()),
+                    mapped(op.getHead()),   mapped(op.getFirst()),
+                    mapped(op.getEnd()),    mapped(op.getExtent())};
+  unsigned bufferIndex = plan.bufferOf.lookup(op);
+  Value buffer = kernel.getWorkgroupAttributions()[bufferIndex];
+  // Every earlier reader of the buffer is done before it is overwritten,
+  // and the whole tile is in place before anyone reads it.
+  gpu::BarrierOp::create(b, loc());
+  if (failed(emitSharedTileCopy(b, loc(), op, source, buffer, index(0),
+                                plan.encodings[bufferIndex], threadId,
+                                numThreads)))
+    return failure();
+  if (kind == CopyKind::CpAsync) {
+    emitAsyncCopyCommit(b, loc());
+    emitAsyncCopyWait(b, loc(), 0);
+  }
+  gpu::BarrierOp::create(b, loc());
+  sharedTiles[op.getResult()] = {buffer, index(0),
+                                 &plan.encodings[bufferIndex]};
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitAsyncLoad(AsyncLoadOp op) {
+  RankedTensorType type = op.getResult().getType().getTile();
+  TileSource source{op.getRows(),           type,
+                    op.getCopy().getKind(), mapped(op.getBuffer()),
+                    mapped(op.getBatch()),  mapped(op.getHead()),
+                    mapped(op.getFirst()),  mapped(op.getEnd()),
+                    mapped(op.getExtent())};
+  unsigned bufferIndex = plan.bufferOf.lookup(op);
+  Value buffer = kernel.getWorkgroupAttributions()[bufferIndex];
+  // The slot was last read an iteration ago (or by an earlier loop): every
+  // thread is done with it before the batch's copies overwrite it. Right
+  // after a wait (which ends in a barrier) they are.
+  if (!afterBarrier)
+    gpu::BarrierOp::create(b, loc());
+  Value slot = mapped(op.getSlot());
+  Value base =
+      arith::MulIOp::create(b, loc(), slot, index(type.getNumElements()));
+  if (failed(emitSharedTileCopy(b, loc(), op, source, buffer, base,
+                                plan.encodings[bufferIndex], threadId,
+                                numThreads)))
+    return failure();
+  // On the GPU a future is the slot its tile lands in.
+  mapping.map(op.getResult(), slot);
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitWait(WaitOp op) {
+  emitAsyncCopyWait(b, loc(), op.getPending());
+  // The thread's copies are done; after the barrier everyone's are.
+  gpu::BarrierOp::create(b, loc());
+  for (auto [future, tile] : llvm::zip_equal(op.getFutures(), op.getTiles())) {
+    AsyncLoadOp origin = getOrigin(future);
+    if (!origin)
+      return op.emitOpError("waits for a future whose copy is not known "
+                            "here (it does not come from a moda_tile."
+                            "async_load through the loops carrying it)");
+    unsigned bufferIndex = plan.bufferOf.lookup(origin);
+    Value base = arith::MulIOp::create(
+        b, loc(), mapped(future),
+        index(cast<RankedTensorType>(tile.getType()).getNumElements()));
+    sharedTiles[tile] = {kernel.getWorkgroupAttributions()[bufferIndex], base,
+                         &plan.encodings[bufferIndex]};
+  }
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitStore(StoreOp op) {
+  RankedTensorType tileType = op.getTile().getType();
+  if (failed(getThreadType(op, tileType)))
+    return failure();
+  SmallVector<Value> rows = unpackRows(mapped(op.getTile()), tileType);
+  if (tileType.getRank() == 1) { // lse: one value per row
+    Value writer = writesRowValues();
+    for (int64_t k = 0, e = getRowSlots(); k < e; ++k) {
+      Value row = arith::AddIOp::create(b, loc(), mapped(op.getFirst()),
+                                        getSlotRow(k));
+      Value valid = arith::AndIOp::create(
+          b, loc(), writer, isRowInside(k, row, mapped(op.getEnd())));
+      auto write = scf::IfOp::create(b, loc(), valid, /*withElse=*/false);
+      OpBuilder then = write.getThenBodyBuilder();
+      Value offset = buildRowOffset(then, loc(), op.getRows(),
+                                    mapped(op.getBatch()),
+                                    mapped(op.getHead()), row,
+                                    mapped(op.getExtent()), 1);
+      memref::StoreOp::create(then, loc(), rows[k], mapped(op.getBuffer()),
+                              offset);
+    }
+    return success();
+  }
+  FailureOr<ColumnRuns> runs = getColumnRuns(op, tileType.getDimSize(1));
+  if (failed(runs))
+    return failure();
+  Type elementType = tileType.getElementType();
+  llvm::Align alignment(std::min<int64_t>(
+      16, runs->runLength * elementType.getIntOrFloatBitWidth() / 8));
+  for (int64_t k = 0, e = getRowSlots(); k < e; ++k) {
+    Value row = arith::AddIOp::create(b, loc(), mapped(op.getFirst()),
+                                      getSlotRow(k));
+    auto write = scf::IfOp::create(
+        b, loc(), isRowInside(k, row, mapped(op.getEnd())), /*withElse=*/false);
+    OpBuilder then = write.getThenBodyBuilder();
+    Value offset = arith::AddIOp::create(
+        then, loc(),
+        buildRowOffset(then, loc(), op.getRows(), mapped(op.getBatch()),
+                       mapped(op.getHead()), row, mapped(op.getExtent()),
+                       tileType.getDimSize(1)),
+        runs->first);
+    for (int64_t r = 0; r < runs->runs; ++r) {
+      Value run = runs->runs == 1
+                      ? rows[k]
+                      : buildSlice(then, loc(), rows[k], r * runs->runLength,
+                                   runs->runLength);
+      Value at = arith::AddIOp::create(
+          then, loc(), offset,
+          arith::ConstantIndexOp::create(then, loc(), r * runs->runStride));
+      vector::StoreOp::create(then, loc(), run, mapped(op.getBuffer()),
+                              ValueRange{at}, false, alignment);
+    }
+  }
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitMask(MaskOp op) {
+  RankedTensorType scoresType = op.getScores().getType();
+  FailureOr<VectorType> type = getThreadType(op, scoresType);
+  if (failed(type))
+    return failure();
+  FailureOr<ColumnRuns> runs = getColumnRuns(op, scoresType.getDimSize(1));
+  if (failed(runs))
+    return failure();
+  int64_t columns = runs->getNumColumns();
+  auto rowType = VectorType::get({columns}, b.getF32Type());
+  auto indexRowType = VectorType::get({columns}, b.getIndexType());
+  Value offsets = arith::ConstantOp::create(
+      b, loc(), DenseElementsAttr::get(
+                    indexRowType,
+                    llvm::to_vector(llvm::map_range(
+                        llvm::seq<int64_t>(0, columns), [&](int64_t j) {
+                          return Attribute(b.getIndexAttr(runs->getOffset(j)));
+                        }))));
+  Value firstColumn =
+      arith::AddIOp::create(b, loc(), mapped(op.getFirstColumn()), runs->first);
+  Value column = arith::AddIOp::create(
+      b, loc(), splat(indexRowType, firstColumn), offsets);
+  VisibilitySizes sizes{mapped(op.getQueries()), mapped(op.getKeys()),
+                        mapped(op.getDepth())};
+  SmallVector<Value> rows = unpackRows(mapped(op.getScores()), scoresType);
+  for (int64_t k = 0, e = getRowSlots(); k < e; ++k) {
+    Value row = arith::AddIOp::create(b, loc(), mapped(op.getFirstRow()),
+                                      getSlotRow(k));
+    Value position =
+        arith::DivUIOp::create(b, loc(), row, index(op.getGroup()));
+    Value visible = buildIsVisible(b, loc(), op.getVisibility(), position,
+                                   column, sizes);
+    rows[k] = arith::SelectOp::create(b, loc(), visible, rows[k],
+                                      splat(rowType, f32(-INFINITY)));
+  }
+  mapping.map(op.getResult(), packRows(*type, scoresType, rows));
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitSoftmaxUpdate(SoftmaxUpdateOp op) {
+  FailureOr<VectorType> tileType = getThreadType(op, op.getScores().getType());
+  FailureOr<VectorType> stateType = getThreadType(op, op.getMax().getType());
+  if (failed(tileType) || failed(stateType))
+    return failure();
+  double exp2Scale = op.getExp2Scale().convertToDouble();
+  RankedTensorType scoresType = op.getScores().getType();
+  RankedTensorType rowStateType = op.getMax().getType();
+  SmallVector<Value> scores = unpackRows(mapped(op.getScores()), scoresType);
+  SmallVector<Value> maxes = unpackRows(mapped(op.getMax()), rowStateType);
+  SmallVector<Value> sums = unpackRows(mapped(op.getSum()), rowStateType);
+  SmallVector<Value> newMax, probs, rescale, newSum;
+  for (int64_t k = 0, e = getRowSlots(); k < e; ++k) {
+    auto rowType = cast<VectorType>(scores[k].getType());
+    Value tileMax = combineAcrossRow(
+        vector::ReductionOp::create(b, loc(), vector::CombiningKind::MAXIMUMF,
+                                    scores[k]),
+        /*isMax=*/true);
+    Value max = arith::MaximumFOp::create(b, loc(), maxes[k], tileMax);
+    Value base = buildSafeMax(b, loc(), max);
+    Value p = buildScaledExp2(b, loc(), scores[k], splat(rowType, base),
+                              exp2Scale);
+    Value factor = buildScaledExp2(b, loc(), maxes[k], base, exp2Scale);
+    Value tileSum = combineAcrossRow(
+        vector::ReductionOp::create(b, loc(), vector::CombiningKind::ADD, p),
+        /*isMax=*/false);
+    newMax.push_back(max);
+    probs.push_back(p);
+    rescale.push_back(factor);
+    newSum.push_back(buildUpdatedSum(b, loc(), sums[k], factor, tileSum));
+  }
+  mapping.map(op.getNewMax(), packRows(*stateType, rowStateType, newMax));
+  mapping.map(op.getProbs(), packRows(*tileType, scoresType, probs));
+  mapping.map(op.getRescale(), packRows(*stateType, rowStateType, rescale));
+  mapping.map(op.getNewSum(), packRows(*stateType, rowStateType, newSum));
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitScaleRows(ScaleRowsOp op) {
+  RankedTensorType tileType = op.getTile().getType();
+  FailureOr<VectorType> type = getThreadType(op, tileType);
+  if (failed(type))
+    return failure();
+  SmallVector<Value> rows = unpackRows(mapped(op.getTile()), tileType);
+  SmallVector<Value> factors =
+      unpackRows(mapped(op.getFactors()), op.getFactors().getType());
+  for (int64_t k = 0, e = getRowSlots(); k < e; ++k)
+    rows[k] = arith::MulFOp::create(
+        b, loc(), rows[k],
+        splat(cast<VectorType>(rows[k].getType()), factors[k]));
+  mapping.map(op.getResult(), packRows(*type, tileType, rows));
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitFinalize(FinalizeOp op) {
+  FailureOr<VectorType> outType = getThreadType(op, op.getOut().getType());
+  FailureOr<VectorType> lseType = getThreadType(op, op.getLse().getType());
+  if (failed(outType) || failed(lseType))
+    return failure();
+  double exp2Scale = op.getExp2Scale().convertToDouble();
+  RankedTensorType rowStateType = op.getMax().getType();
+  SmallVector<Value> acc =
+      unpackRows(mapped(op.getAcc()), op.getAcc().getType());
+  SmallVector<Value> maxes = unpackRows(mapped(op.getMax()), rowStateType);
+  SmallVector<Value> sums = unpackRows(mapped(op.getSum()), rowStateType);
+  SmallVector<Value> out, lse;
+  for (int64_t k = 0, e = getRowSlots(); k < e; ++k) {
+    auto rowType = cast<VectorType>(acc[k].getType());
+    out.push_back(buildNormalizedOutput(b, loc(), acc[k],
+                                        splat(rowType, sums[k]),
+                                        op.getOut().getType().getElementType()));
+    lse.push_back(buildLogSumExp(b, loc(), maxes[k], sums[k], exp2Scale));
+  }
+  mapping.map(op.getOut(), packRows(*outType, op.getOut().getType(), out));
+  mapping.map(op.getLse(), packRows(*lseType, rowStateType, lse));
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitConstant(arith::ConstantOp op) {
+  auto type = dyn_cast<RankedTensorType>(op.getType());
+  if (!type) {
+    mapping.map(op.getResult(), b.clone(*op)->getResult(0));
+    return success();
+  }
+  auto value = dyn_cast<DenseElementsAttr>(op.getValue());
+  FailureOr<VectorType> threadType = getThreadType(op, type);
+  if (failed(threadType))
+    return failure();
+  if (!value || !value.isSplat())
+    return op.emitOpError("is a tile constant that is not a splat: a "
+                          "layout gives each thread its own part of it only "
+                          "for splats");
+  mapping.map(op.getResult(),
+              arith::ConstantOp::create(
+                  b, loc(), DenseElementsAttr::get(
+                                *threadType,
+                                value.getSplatValue<Attribute>())));
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitFor(scf::ForOp op) {
+  SmallVector<Value> inits =
+      llvm::map_to_vector(op.getInitArgs(), [&](Value v) { return mapped(v); });
+  auto loop = scf::ForOp::create(b, loc(), mapped(op.getLowerBound()),
+                                 mapped(op.getUpperBound()),
+                                 mapped(op.getStep()), inits);
+  mapping.map(op.getInductionVar(), loop.getInductionVar());
+  mapping.map(op.getRegionIterArgs(), loop.getRegionIterArgs());
+  {
+    OpBuilder::InsertionGuard guard(b);
+    Block *body = loop.getBody();
+    // A loop with results has no terminator yet; one without has a yield
+    // the source's yield replaces.
+    if (!body->empty())
+      body->back().erase();
+    b.setInsertionPointToEnd(body);
+    // The body also follows its previous iteration's reads.
+    afterBarrier = false;
+    if (failed(emitBlock(*op.getBody())))
+      return failure();
+  }
+  mapping.map(op.getResults(), loop.getResults());
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emit(Operation *op) {
+  // Tiles of keys, values or depth entries live in shared memory and are
+  // only ever a product's right operand; everything else is the threads'
+  // parts of the block's rows.
+  if (isa<ModaTileDialect>(op->getDialect())) {
+    for (OpOperand &operand : op->getOpOperands()) {
+      auto dot = dyn_cast<DotOp>(op);
+      if (!isa<RankedTensorType>(operand.get().getType()) ||
+          (dot && operand.getOperandNumber() == 1))
+        continue;
+      if (sharedTiles.count(operand.get()))
+        return op->emitOpError()
+               << "uses a tile of keys, values or depth entries as rows of "
+                  "the block (operand "
+               << operand.getOperandNumber()
+               << "): the GPU lowering keeps those in shared memory";
+    }
+  }
+  return TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](ProgramIdOp id) {
+        auto dimension = static_cast<gpu::Dimension>(id.getAxis());
+        mapping.map(id.getResult(),
+                    gpu::BlockIdOp::create(b, loc(), dimension).getResult());
+        return success();
+      })
+      .Case([&](VisibleRangeOp range) {
+        auto [begin, end] = buildVisibleRange(
+            b, loc(), range.getVisibility(), mapped(range.getPosition()),
+            {mapped(range.getQueries()), mapped(range.getKeys()),
+             mapped(range.getDepth())});
+        mapping.map(range.getBegin(), begin);
+        mapping.map(range.getEnd(), end);
+        return success();
+      })
+      .Case([&](LoadOp load) {
+        return SharedTilePlan::isShared(load) ? emitSharedLoad(load)
+                                              : emitRowLoad(load);
+      })
+      .Case([&](AsyncLoadOp copy) { return emitAsyncLoad(copy); })
+      .Case([&](CommitOp) {
+        emitAsyncCopyCommit(b, loc());
+        return success();
+      })
+      .Case([&](WaitOp wait) { return emitWait(wait); })
+      .Case([&](StoreOp store) { return emitStore(store); })
+      .Case([&](DotOp dot) -> LogicalResult {
+        if (!sharedTiles.count(dot.getRhs()))
+          return dot.emitOpError(
+              "has a right operand that is not a tile of keys, values or "
+              "depth entries: the GPU lowering reads it from shared memory");
+        return emitDot(dot);
+      })
+      .Case([&](MaskOp mask) { return emitMask(mask); })
+      .Case([&](SoftmaxUpdateOp update) { return emitSoftmaxUpdate(update); })
+      .Case([&](ScaleRowsOp scale) { return emitScaleRows(scale); })
+      .Case([&](FinalizeOp finalize) { return emitFinalize(finalize); })
+      .Case([&](arith::ConstantOp constant) { return emitConstant(constant); })
+      .Case([&](scf::ForOp loop) { return emitFor(loop); })
+      .Case([&](scf::YieldOp yield) {
+        scf::YieldOp::create(b, loc(),
+                             llvm::map_to_vector(yield.getOperands(),
+                                                 [&](Value v) {
+                                                   return mapped(v);
+                                                 }));
+        return success();
+      })
+      .Case([&](func::ReturnOp) {
+        gpu::ReturnOp::create(b, loc());
+        return success();
+      })
+      .Default([&](Operation *other) -> LogicalResult {
+        auto isTile = [](Type t) { return isa<TensorType>(t); };
+        if (isa<ModaTileDialect>(other->getDialect()) ||
+            llvm::any_of(other->getOperandTypes(), isTile) ||
+            llvm::any_of(other->getResultTypes(), isTile) ||
+            other->getNumRegions() != 0)
+          return other->emitOpError(
+              "is not an op the GPU lowering knows how to distribute over "
+              "the block's threads");
+        b.clone(*other, mapping);
+        return success();
+      });
+}
+
+LogicalResult TileKernelBuilder::emitBlock(Block &block) {
+  for (Operation &op : block) {
+    if (failed(emit(&op)))
+      return failure();
+    // A wait and a shared load end in a barrier; products read shared
+    // tiles (and loops hold products); nothing else touches them.
+    if (isa<WaitOp>(op) || (isa<LoadOp>(op) && sharedTiles.count(op.getResult(0))))
+      afterBarrier = true;
+    else if (isa<DotOp, scf::ForOp>(op))
+      afterBarrier = false;
+  }
+  return success();
+}
+
+LogicalResult TileKernelBuilder::build() {
+  Block &entry = kernel.getBody().front();
+  b.setInsertionPointToStart(&entry);
+  mapping.map(program.getArguments(),
+              entry.getArguments().take_front(program.getNumArguments()));
+  threadId = gpu::ThreadIdOp::create(b, loc(), gpu::Dimension::x);
+  if (failed(setUpThread()))
+    return failure();
+  return emitBlock(program.front());
+}

@@ -1,0 +1,158 @@
+//===- TileKernelBuilder.h - a tile program as each thread runs it -*- C++ -*-===//
+//
+// What every layout's GPU lowering shares. A layout distributes a tile of
+// the block's rows, tensor<block_m x N>, over the threads: each thread holds
+// some rows (its row slots) and, of each, some columns (runs of consecutive
+// columns at a fixed stride), as one vector<slots x columns-per-slot>; a
+// per-row state tensor<block_m> becomes a vector<slots>. Given that map,
+// loads and stores of row tiles, masks, the softmax update, row scaling,
+// the epilogue and constants are the same code for every layout (this
+// file); the layout adds how its products run (emitDot), in a file of its
+// own: FmaLayoutToGPU.cpp, MmaSyncLayoutToGPU.cpp. Tiles every thread reads
+// (keys, values, depth entries) live in shared memory, brought in by the
+// load's copy kind (TileCopy.h) between barriers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_LIB_CONVERSION_MODATILETOGPU_TILEKERNELBUILDER_H
+#define MODA_LIB_CONVERSION_MODATILETOGPU_TILEKERNELBUILDER_H
+
+#include "SharedTilePlan.h"
+
+#include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace mlir::moda {
+
+/// The columns of a tile row a thread holds: `runs` runs of `runLength`
+/// consecutive columns, `runStride` apart, the first at `first`.
+struct ColumnRuns {
+  int64_t runLength = 0, runStride = 0, runs = 0;
+  Value first;
+  int64_t getNumColumns() const { return runLength * runs; }
+  /// Column of the thread's j-th element, less `first`.
+  int64_t getOffset(int64_t j) const {
+    return (j / runLength) * runStride + j % runLength;
+  }
+};
+
+/// Elements [offset, offset + size) of a 1-D `vector`, and `vector` with
+/// them replaced by `slice`: shuffles, which every target lowers (strided
+/// slices need patterns the NVVM lowering does not run).
+Value buildSlice(OpBuilder &b, Location loc, Value vector, int64_t offset,
+                 int64_t size);
+Value buildWithSlice(OpBuilder &b, Location loc, Value vector, Value slice,
+                     int64_t offset);
+
+/// A tile in shared memory as the kernel sees it: its elements from `base`
+/// on in `buffer`, laid out as `encoding` says.
+struct SharedTile {
+  Value buffer, base;
+  const SharedTileEncoding *encoding = nullptr;
+};
+
+class TileKernelBuilder {
+public:
+  TileKernelBuilder(func::FuncOp program, gpu::GPUFuncOp kernel,
+                    const SharedTilePlan &plan, int64_t numThreads,
+                    int64_t blockM);
+  virtual ~TileKernelBuilder() = default;
+
+  /// Emits the kernel's body. Fails, with a diagnostic, on IR outside what
+  /// the layout can distribute.
+  LogicalResult build();
+
+protected:
+  // The layout's distribution of the block's rows.
+  /// Checks the block's shape and computes the thread's coordinates.
+  virtual LogicalResult setUpThread() = 0;
+  /// Row slots per thread.
+  virtual int64_t getRowSlots() const = 0;
+  /// The block row of the thread's slot `k`, and whether that slot holds
+  /// one of the block's rows (an i1).
+  virtual Value getSlotRow(int64_t k) = 0;
+  virtual Value slotExists(int64_t k) = 0;
+  /// The columns the thread holds of a row of `columns`; fails when the
+  /// layout cannot split such rows.
+  virtual FailureOr<ColumnRuns> getColumnRuns(Operation *op,
+                                              int64_t columns) = 0;
+  /// `v` (the thread's part of a row's max or sum) combined over the
+  /// threads that share the row.
+  virtual Value combineAcrossRow(Value v, bool isMax) = 0;
+  /// Whether this thread writes a per-row value (one of those holding the
+  /// row does).
+  virtual Value writesRowValues() = 0;
+  /// The product, the one op each layout runs its own way.
+  virtual LogicalResult emitDot(tile::DotOp op) = 0;
+
+  // Shared by the layouts.
+  Location loc() { return program.getLoc(); }
+  Value index(int64_t v);
+  Value f32(double v);
+  Value splat(VectorType type, Value scalar);
+  Value mapped(Value v) { return mapping.lookup(v); }
+  /// The thread's part of a block tile, as the vector it lives in.
+  FailureOr<VectorType> getThreadType(Operation *op, RankedTensorType type);
+  /// The thread's rows of a block tile one by one (vectors, or scalars for
+  /// a per-row state), and back.
+  SmallVector<Value> unpackRows(Value rows, RankedTensorType tileType);
+  Value packRows(VectorType type, RankedTensorType tileType,
+                 ArrayRef<Value> rows);
+  /// Where the program's tile `tile` (a shared load's or a wait's result)
+  /// lives.
+  const SharedTile &getSharedTile(Value tile) const {
+    return sharedTiles.find(tile)->second;
+  }
+
+  func::FuncOp program;
+  gpu::GPUFuncOp kernel;
+  const SharedTilePlan &plan;
+  int64_t numThreads, blockM;
+  OpBuilder b;
+  IRMapping mapping;
+  Value threadId;
+
+private:
+  LogicalResult emitBlock(Block &block);
+  LogicalResult emit(Operation *op);
+  LogicalResult emitRowLoad(tile::LoadOp op);
+  LogicalResult emitSharedLoad(tile::LoadOp op);
+  LogicalResult emitAsyncLoad(tile::AsyncLoadOp op);
+  LogicalResult emitWait(tile::WaitOp op);
+  LogicalResult emitStore(tile::StoreOp op);
+  LogicalResult emitMask(tile::MaskOp op);
+  LogicalResult emitSoftmaxUpdate(tile::SoftmaxUpdateOp op);
+  LogicalResult emitScaleRows(tile::ScaleRowsOp op);
+  LogicalResult emitFinalize(tile::FinalizeOp op);
+  LogicalResult emitConstant(arith::ConstantOp op);
+  LogicalResult emitFor(scf::ForOp op);
+  /// Whether the slot-`k` row `first + row(k)` is one to read or write.
+  Value isRowInside(int64_t k, Value row, Value end);
+
+  DenseMap<Value, SharedTile> sharedTiles;
+  /// Whether every thread has passed a barrier since the last op that read
+  /// shared tiles (so a copy may overwrite them without another).
+  bool afterBarrier = false;
+};
+
+/// Emits into `kernel` (whose arguments are the program's and whose
+/// workgroup attributions are `plan`'s buffers) what each of its
+/// `numThreads` threads runs of `program`, whose products all have the fma
+/// layout (FmaLayoutToGPU.cpp) or the mma_sync layout
+/// (MmaSyncLayoutToGPU.cpp).
+LogicalResult buildFmaLayoutKernel(func::FuncOp program,
+                                   gpu::GPUFuncOp kernel,
+                                   const SharedTilePlan &plan,
+                                   int64_t numThreads);
+LogicalResult buildMmaSyncLayoutKernel(func::FuncOp program,
+                                       gpu::GPUFuncOp kernel,
+                                       const SharedTilePlan &plan,
+                                       int64_t numThreads);
+
+} // namespace mlir::moda
+
+#endif // MODA_LIB_CONVERSION_MODATILETOGPU_TILEKERNELBUILDER_H

@@ -1,0 +1,211 @@
+//===- Pipeline.cpp - software pipelining of a tile program's copies ------===//
+//
+// The stage that overlaps copies with compute: in a loop whose shared tiles
+// are copied with cp_async over `stages` buffers, the copies of iteration
+// j + stages - 1 start in iteration j (once its own tiles are in), so that
+// they run while iteration j computes and the iterations before j + stages
+// - 1 need theirs. The result is
+// explicit in the IR: the copies (moda_tile.async_load into a slot of a
+// multi-buffer), the groups (moda_tile.commit), the waits (moda_tile.wait
+// with the number of groups left in flight), the futures the loop carries,
+// the prologue that starts the first stages - 1 iterations' copies and the
+// drain after the loop. The host runs the same program with synchronous
+// copies, so the CPU path checks the pipelined order too.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moda/Dialect/ModaTile/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace mlir::moda::tile {
+#define GEN_PASS_DEF_MODATILEPIPELINE
+#include "moda/Dialect/ModaTile/Transforms/Passes.h.inc"
+} // namespace mlir::moda::tile
+
+using namespace mlir;
+using namespace mlir::moda;
+using namespace mlir::moda::tile;
+
+namespace {
+
+/// A loop's loads to pipeline and what computes their operands from the
+/// induction variable.
+struct PipelinedLoads {
+  SmallVector<LoadOp> loads;
+  /// The loop-body ops the loads' operands need, in program order: pure,
+  /// and depending on nothing of the body but the induction variable.
+  SmallVector<Operation *> operandOps;
+  int64_t stages = 0;
+};
+
+/// Collects into `ops` what computes `value` inside `loop`; false when that
+/// depends on the loop's carried values or on an op with effects.
+bool collectOperandOps(Value value, scf::ForOp loop,
+                       llvm::SetVector<Operation *> &ops) {
+  if (value == loop.getInductionVar())
+    return true;
+  if (auto argument = dyn_cast<BlockArgument>(value))
+    return argument.getOwner()->getParentOp() != loop;
+  Operation *op = value.getDefiningOp();
+  if (!loop->isProperAncestor(op))
+    return true;
+  if (ops.contains(op))
+    return true;
+  if (op->getNumRegions() != 0 || !isPure(op))
+    return false;
+  for (Value operand : op->getOperands())
+    if (!collectOperandOps(operand, loop, ops))
+      return false;
+  ops.insert(op);
+  return true;
+}
+
+std::optional<PipelinedLoads> findPipelinedLoads(scf::ForOp loop) {
+  // Innermost loops only: a multi-buffer serves one loop at a time.
+  if (loop.getBody()->walk([](scf::ForOp) { return WalkResult::interrupt(); })
+          .wasInterrupted())
+    return std::nullopt;
+  PipelinedLoads result;
+  llvm::SetVector<Operation *> ops;
+  for (auto load : loop.getBody()->getOps<LoadOp>()) {
+    CopyAttr copy = load.getCopyAttr();
+    RowKind kind = load.getRows().getKind();
+    if (!copy || copy.getKind() != CopyKind::CpAsync || copy.getStages() < 2 ||
+        kind == RowKind::Query)
+      continue;
+    if (result.stages == 0)
+      result.stages = copy.getStages();
+    if (copy.getStages() != result.stages)
+      continue;
+    llvm::SetVector<Operation *> loadOps = ops;
+    if (!llvm::all_of(load->getOperands(), [&](Value operand) {
+          return collectOperandOps(operand, loop, loadOps);
+        }))
+      continue;
+    ops = std::move(loadOps);
+    result.loads.push_back(load);
+  }
+  if (result.loads.empty())
+    return std::nullopt;
+  result.operandOps = ops.takeVector();
+  llvm::sort(result.operandOps, [](Operation *a, Operation *b) {
+    return a->isBeforeInBlock(b);
+  });
+  return result;
+}
+
+/// Starts the copies of the pipelined loads for the iteration whose
+/// induction variable is `iv`, into `slot`, and commits them as a group.
+/// `inductionVars`: the values standing for the induction variable in the
+/// loads' operands (the loop's, and its replacement's while the body moves).
+SmallVector<Value> startCopies(OpBuilder &b, Location loc,
+                               const PipelinedLoads &pipelined,
+                               ArrayRef<Value> inductionVars, Value iv,
+                               Value slot) {
+  IRMapping mapping;
+  for (Value inductionVar : inductionVars)
+    mapping.map(inductionVar, iv);
+  for (Operation *op : pipelined.operandOps)
+    b.clone(*op, mapping);
+  SmallVector<Value> futures;
+  for (auto [buffer, constLoad] : llvm::enumerate(pipelined.loads)) {
+    LoadOp load = constLoad;
+    auto operand = [&](Value v) { return mapping.lookupOrDefault(v); };
+    futures.push_back(AsyncLoadOp::create(
+        b, loc, FutureType::get(b.getContext(), load.getResult().getType()),
+        operand(load.getBuffer()), operand(load.getBatch()),
+        operand(load.getHead()), operand(load.getFirst()),
+        operand(load.getEnd()), operand(load.getExtent()), slot,
+        load.getRows(), load.getCopyAttr(), int64_t(buffer)));
+  }
+  CommitOp::create(b, loc);
+  return futures;
+}
+
+void pipelineLoop(scf::ForOp loop, const PipelinedLoads &pipelined) {
+  Location loc = loop.getLoc();
+  int64_t stages = pipelined.stages;
+  size_t numLoads = pipelined.loads.size();
+  OpBuilder b(loop);
+  auto index = [&](OpBuilder &builder, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(builder, loc, v);
+  };
+  // Prologue: iterations lb, lb + step, ..., in slots 0, 1, ...
+  SmallVector<Value> inFlight;
+  for (int64_t s = 0; s + 1 < stages; ++s) {
+    Value iv = arith::AddIOp::create(
+        b, loc, loop.getLowerBound(),
+        arith::MulIOp::create(b, loc, loop.getStep(), index(b, s)));
+    llvm::append_range(inFlight,
+                       startCopies(b, loc, pipelined,
+                                   {loop.getInductionVar()}, iv, index(b, s)));
+  }
+
+  IRRewriter rewriter(loop.getContext());
+  auto newLoop = cast<scf::ForOp>(*loop.replaceWithAdditionalYields(
+      rewriter, inFlight, /*replaceInitOperandUsesInLoop=*/false,
+      [&](OpBuilder &yieldBuilder, Location,
+          ArrayRef<BlockArgument> carried) -> SmallVector<Value> {
+        scf::ForOp body = cast<scf::ForOp>(
+            carried.front().getOwner()->getParentOp());
+        OpBuilder top = OpBuilder::atBlockBegin(body.getBody());
+        // Iteration j first waits for its own copies, leaving the younger
+        // groups (iterations j + 1 .. j + stages - 2) in flight ...
+        auto wait = WaitOp::create(
+            top, loc,
+            ValueRange(ArrayRef<BlockArgument>(carried).take_front(numLoads)),
+            stages - 2);
+        for (auto [load, tile] :
+             llvm::zip_equal(pipelined.loads, wait.getTiles()))
+          LoadOp(load).getResult().replaceAllUsesWith(tile);
+        // ... then starts iteration j + stages - 1's into the slot
+        // iteration j - 1 read: past the wait, every thread is done with
+        // iteration j - 1, so the copies overlap iteration j's compute.
+        Value iv = body.getInductionVar();
+        Value ahead = arith::AddIOp::create(
+            top, loc, iv,
+            arith::MulIOp::create(top, loc, body.getStep(),
+                                  index(top, stages - 1)));
+        Value count = arith::DivUIOp::create(
+            top, loc, arith::SubIOp::create(top, loc, iv, body.getLowerBound()),
+            body.getStep());
+        Value slot = arith::RemUIOp::create(
+            top, loc, arith::AddIOp::create(top, loc, count, index(top, stages - 1)),
+            index(top, stages));
+        SmallVector<Value> started = startCopies(
+            top, loc, pipelined, {loop.getInductionVar(), iv}, ahead, slot);
+        SmallVector<Value> next(
+            ArrayRef<BlockArgument>(carried).drop_front(numLoads));
+        llvm::append_range(next, started);
+        return next;
+      }));
+  for (LoadOp load : pipelined.loads)
+    load.erase();
+  // The copies still in flight (past the last iteration) land before the
+  // multi-buffers serve another loop.
+  OpBuilder after(newLoop->getContext());
+  after.setInsertionPointAfter(newLoop);
+  WaitOp::create(after, loc, ValueRange{}, 0);
+}
+
+struct ModaTilePipelinePass
+    : mlir::moda::tile::impl::ModaTilePipelineBase<ModaTilePipelinePass> {
+  void runOnOperation() override {
+    for (auto program : getOperation().getOps<func::FuncOp>()) {
+      if (!program->hasAttr(kProgramAttrName))
+        continue;
+      SmallVector<scf::ForOp> loops;
+      program.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+      for (scf::ForOp loop : loops)
+        if (std::optional<PipelinedLoads> pipelined = findPipelinedLoads(loop))
+          pipelineLoop(loop, *pipelined);
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,322 @@
+"""MoDA as a registered PyTorch operator.
+
+    import moda
+    out = moda.attention(q, k, v, depth_k, depth_v, causal=True)
+
+Two operators are registered with torch.library.custom_op:
+
+- ``moda::attention_fwd(q, k?, v?, depth_k, depth_v, causal, scale?, visibility,
+  chunk_size) -> (out, lse)``
+- ``moda::attention_bwd(d_out, q, k?, v?, depth_k, depth_v, output, lse, causal,
+  scale?, visibility, chunk_size) -> (dq, dk, dv, d_depth_k, d_depth_v)``
+  (output: the forward's out)
+  (dk and dv are empty tensors for depth_only, which has no k and v)
+
+each with a fake (meta) implementation, and the forward with an autograd
+formula that calls the backward operator, so that torch.compile
+(fullgraph=True), torch.export, DDP and FSDP2 see one opaque operator with
+known output shapes. The first call of a variant on a GPU finds or compiles
+its kernels (moda.cache.KernelStore: $MODA_BUNDLE_DIR, then the on-disk
+cache, then moda-compile); later calls reuse the kernels loaded in this
+process.
+"""
+
+import os
+import threading
+from typing import Dict, Optional, Tuple
+
+import torch
+from torch import Tensor
+
+from .autograd import TrainingKernels, load_training
+from .cache import KernelStore, Target
+from .runtime import ModaError
+from .torch_support import _NAMES as TORCH_DTYPE_NAMES, run, tensor_arg
+from .variant import Variant, chip_for_capability
+
+# -- kernels -----------------------------------------------------------------
+
+_lock = threading.Lock()
+_loaded: Dict[Tuple[Variant, int], TrainingKernels] = {}
+_store: Optional[KernelStore] = None
+
+
+def kernel_store() -> KernelStore:
+    """The process's KernelStore (made on first use from the environment:
+    MODA_BUNDLE_DIR, MODA_CACHE_DIR, MODA_COMPILE)."""
+    global _store
+    if _store is None:
+        _store = KernelStore()
+    return _store
+
+
+def reset_kernel_caches(store: Optional[KernelStore] = None) -> None:
+    """Forgets the kernels loaded in this process and the store (the next
+    call reads the environment again), or installs `store`."""
+    global _store
+    with _lock:
+        _loaded.clear()
+        _store = store
+
+
+def device_target(device: torch.device) -> Target:
+    """The GPU of `device`: its name and moda-compile chip ($MODA_CHIP
+    overrides the chip)."""
+    index = device.index if device.index is not None else torch.cuda.current_device()
+    major, minor = torch.cuda.get_device_capability(index)
+    chip = os.environ.get("MODA_CHIP") or chip_for_capability(major, minor)
+    return Target(torch.cuda.get_device_name(index), chip)
+
+
+def kernels_for(variant: Variant, device: torch.device) -> TrainingKernels:
+    """The loaded forward and backward kernels of `variant` on `device`."""
+    index = device.index if device.index is not None else torch.cuda.current_device()
+    key = (variant, index)
+    kernels = _loaded.get(key)
+    if kernels is not None:
+        return kernels
+    with _lock:
+        kernels = _loaded.get(key)
+        if kernels is None:
+            with torch.cuda.device(index):
+                directory = kernel_store().kernel_dir(variant, device_target(device))
+                kernels = load_training(str(directory))
+            _check_kernels(kernels, variant, directory)
+            _loaded[key] = kernels
+    return kernels
+
+
+def _check_kernels(kernels: TrainingKernels, variant: Variant, directory) -> None:
+    f = kernels.forward
+    have = (f.element_type, f.num_query_heads, f.num_kv_heads, f.head_dim,
+            f.visibility, f.causal, f.chunk_size if f.visibility == "chunk" else 0)
+    want = (variant.dtype, variant.num_query_heads, variant.num_kv_heads,
+            variant.head_dim, variant.visibility, variant.causal, variant.chunk_size)
+    if have != want or abs(f.scale - variant.effective_scale) > 1e-6 * variant.effective_scale:
+        raise ModaError("MODA_ERROR_MANIFEST",
+                        f"kernels in {directory} are {have} scale {f.scale}, "
+                        f"not the variant {variant.name}")
+
+
+# -- operands ----------------------------------------------------------------
+
+# Operands the compiled kernels accept with arbitrary strides. Empty while the
+# kernels need dense, contiguous tensors; when strided kernel operands land,
+# name them here (e.g. {"depth_k", "depth_v"}) and _as_kernel_operand stops
+# copying them.
+STRIDED_OPERANDS = frozenset()
+
+
+def _as_kernel_operand(name: str, tensor: Optional[Tensor]) -> Optional[Tensor]:
+    """The tensor the kernel receives for operand `name`: THE one place where
+    moda copies an operand. The kernels currently take dense, contiguous,
+    16-byte aligned tensors, so a non-contiguous input (a DepthStream's
+    entries() while the stream is not full, a slice of a fused projection,
+    an expanded gradient) is copied here. Strided kernel operands remove this
+    copy (add the operand's name to STRIDED_OPERANDS)."""
+    if tensor is None or name in STRIDED_OPERANDS:
+        return tensor
+    if tensor.is_contiguous() and tensor.data_ptr() % 16 == 0:
+        return tensor
+    return tensor.contiguous()
+
+
+def _variant(q, k, depth_k, causal, scale, visibility, chunk_size) -> Variant:
+    if q.dtype not in TORCH_DTYPE_NAMES:
+        raise ModaError("MODA_ERROR_DTYPE",
+                        f"q has dtype {q.dtype}; moda takes bfloat16, float16 or float32")
+    kv_heads = (k if k is not None else depth_k).shape[-2]
+    return Variant.make(TORCH_DTYPE_NAMES[q.dtype], q.shape[2], kv_heads, q.shape[3],
+                        visibility=visibility, causal=causal,
+                        chunk_size=chunk_size if visibility == "chunk" else None,
+                        scale=scale)
+
+
+def _check_device(*tensors):
+    for t in tensors:
+        if t is not None and not t.is_cuda:
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"moda.attention runs on CUDA tensors; got one on {t.device}")
+
+
+# -- the operators -----------------------------------------------------------
+
+@torch.library.custom_op("moda::attention_fwd", mutates_args=())
+def attention_fwd(q: Tensor, k: Optional[Tensor], v: Optional[Tensor], depth_k: Tensor,
+                  depth_v: Tensor, causal: bool, scale: Optional[float], visibility: str,
+                  chunk_size: int) -> Tuple[Tensor, Tensor]:
+    _check_device(q, k, v, depth_k, depth_v)
+    batch, queries, query_heads, head_dim = q.shape
+    out = torch.empty((batch, queries, query_heads, head_dim), dtype=q.dtype, device=q.device)
+    lse = torch.empty((batch, query_heads, queries), dtype=torch.float32, device=q.device)
+    if out.numel() == 0:
+        return out, lse
+    variant = _variant(q, k, depth_k, causal, scale, visibility, chunk_size)
+    kernels = kernels_for(variant, q.device)
+    with torch.cuda.device(q.device):
+        run(kernels.forward, q=_as_kernel_operand("q", q), k=_as_kernel_operand("k", k),
+            v=_as_kernel_operand("v", v), depth_k=_as_kernel_operand("depth_k", depth_k),
+            depth_v=_as_kernel_operand("depth_v", depth_v), out=out, lse=lse)
+    return out, lse
+
+
+@attention_fwd.register_fake
+def _attention_fwd_fake(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size):
+    batch, queries, query_heads, head_dim = q.shape
+    out = q.new_empty((batch, queries, query_heads, head_dim))
+    lse = q.new_empty((batch, query_heads, queries), dtype=torch.float32)
+    return out, lse
+
+
+@torch.library.custom_op("moda::attention_bwd", mutates_args=())
+def attention_bwd(d_out: Tensor, q: Tensor, k: Optional[Tensor], v: Optional[Tensor],
+                  depth_k: Tensor, depth_v: Tensor, output: Tensor, lse: Tensor, causal: bool,
+                  scale: Optional[float], visibility: str,
+                  chunk_size: int) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+    # `output` is the forward's out (not named "out", to keep clear of the
+    # out= convention of operator schemas).
+    _check_device(d_out, q, k, v, depth_k, depth_v, output, lse)
+    grads = _empty_grads(q, k, depth_k)
+    if q.numel() == 0:
+        return tuple(g.zero_() for g in grads)
+    variant = _variant(q, k, depth_k, causal, scale, visibility, chunk_size)
+    kernel = kernels_for(variant, q.device).backward
+    dq, dk, dv, ddk, ddv = grads
+    tensors = {
+        "q": _as_kernel_operand("q", q), "k": _as_kernel_operand("k", k),
+        "v": _as_kernel_operand("v", v), "depth_k": _as_kernel_operand("depth_k", depth_k),
+        "depth_v": _as_kernel_operand("depth_v", depth_v),
+        "out": _as_kernel_operand("out", output), "lse": _as_kernel_operand("lse", lse),
+        "d_out": _as_kernel_operand("d_out", d_out.to(q.dtype)),
+        "dq": dq, "d_depth_k": ddk, "d_depth_v": ddv,
+        "delta": torch.empty(lse.shape, dtype=torch.float32, device=q.device),
+    }
+    if k is not None:
+        tensors.update(dk=dk, dv=dv)
+    names = [t.name for t in kernel.tensors]
+    missing = [n for n in names if tensors.get(n) is None]
+    if missing:
+        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                        f"backward kernel {kernel.entry} needs {missing}")
+    with torch.cuda.device(q.device):
+        kernel.launch([tensor_arg(n, tensors[n]) for n in names],
+                      torch.cuda.current_stream().cuda_stream)
+    return dq, dk, dv, ddk, ddv
+
+
+def _empty_grads(q, k, depth_k):
+    """dq, dk, dv, d_depth_k, d_depth_v: dense tensors of their operands'
+    shapes (dk, dv empty when there is no k)."""
+    dq = q.new_empty(q.shape)
+    if k is not None:
+        dk, dv = k.new_empty(k.shape), k.new_empty(k.shape)
+    else:
+        dk, dv = q.new_empty((0,)), q.new_empty((0,))
+    return dq, dk, dv, depth_k.new_empty(depth_k.shape), depth_k.new_empty(depth_k.shape)
+
+
+@attention_bwd.register_fake
+def _attention_bwd_fake(d_out, q, k, v, depth_k, depth_v, output, lse, causal, scale,
+                        visibility, chunk_size):
+    return _empty_grads(q, k, depth_k)
+
+
+def _setup_context(ctx, inputs, output):
+    q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size = inputs
+    out, lse = output
+    ctx.save_for_backward(q, k, v, depth_k, depth_v, out, lse)
+    ctx.attributes = (causal, scale, visibility, chunk_size)
+    ctx.has_kv = k is not None
+    # lse is returned for inspection; the backward kernels have no lse
+    # gradient, so it is not differentiable.
+    ctx.mark_non_differentiable(lse)
+
+
+def _backward(ctx, d_out, _d_lse):
+    q, k, v, depth_k, depth_v, out, lse = ctx.saved_tensors
+    dq, dk, dv, ddk, ddv = torch.ops.moda.attention_bwd(
+        d_out, q, k, v, depth_k, depth_v, out, lse, *ctx.attributes)
+    if not ctx.has_kv:
+        dk = dv = None
+    return dq, dk, dv, ddk, ddv, None, None, None, None
+
+
+attention_fwd.register_autograd(_backward, setup_context=_setup_context)
+
+
+# -- the public function -----------------------------------------------------
+
+def attention(q: Tensor, k: Optional[Tensor], v: Optional[Tensor],
+              depth_k: Optional[Tensor] = None, depth_v: Optional[Tensor] = None, *,
+              causal: bool = True, scale: Optional[float] = None,
+              visibility: str = "per_position", chunk_size: Optional[int] = None,
+              return_lse: bool = False):
+    """Mixture-of-Depths Attention (MODA.md section 2), differentiable.
+
+    q [B, T, Hq, D]; k, v [B, S, Hk, D] (None for visibility="depth_only");
+    depth_k, depth_v [B, T, L, Hk, D] or None (L = 0: plain attention); CUDA
+    tensors of one dtype (bfloat16, float16, float32). Query head hq reads
+    key/value head hq // (Hq // Hk). causal: key s is visible to query t iff
+    s <= t + (S - T). scale defaults to 1/sqrt(D) (it is rounded to f32).
+    visibility: "per_position" (row t reads depth entries of position t),
+    "chunk" (with chunk_size C: of positions floor(t/C)*C .. t) or
+    "depth_only" (no sequence part). Returns out [B, T, Hq, D], and with
+    return_lse also lse [B, Hq, T] float32 (not differentiable).
+    """
+    if q.dim() != 4:
+        raise ModaError("MODA_ERROR_SHAPE", f"q must be [B, T, Hq, D], got {tuple(q.shape)}")
+    if visibility not in ("per_position", "chunk", "depth_only"):
+        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                        f"visibility {visibility!r}: per_position, chunk or depth_only")
+    if visibility == "depth_only":
+        if k is not None or v is not None:
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            "depth_only attention has no sequence part: pass k=v=None")
+        if depth_k is None or depth_v is None:
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            "depth_only attention needs depth_k and depth_v")
+    elif k is None or v is None:
+        raise ModaError("MODA_ERROR_INVALID_ARGUMENT", f"{visibility} attention needs k and v")
+    if (depth_k is None) != (depth_v is None):
+        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                        "pass both depth_k and depth_v, or neither")
+    if visibility == "chunk":
+        if chunk_size is None or chunk_size <= 0:
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            "chunk visibility needs a positive chunk_size")
+        chunk = int(chunk_size)
+    else:
+        if chunk_size not in (None, 0):
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            "chunk_size is only for visibility='chunk'")
+        chunk = 0
+    batch, queries, query_heads, head_dim = q.shape
+    if k is not None:
+        if k.dim() != 4 or v.shape != k.shape or k.shape[0] != batch or k.shape[3] != head_dim:
+            raise ModaError("MODA_ERROR_SHAPE",
+                            f"k, v must be [B, S, Hk, D] matching q {tuple(q.shape)}; "
+                            f"got {tuple(k.shape)}, {tuple(v.shape)}")
+        kv_heads = k.shape[2]
+    else:
+        kv_heads = depth_k.shape[3]
+    if depth_k is None:
+        depth_k = q.new_empty((batch, queries, 0, kv_heads, head_dim))
+        depth_v = q.new_empty((batch, queries, 0, kv_heads, head_dim))
+    elif (depth_k.dim() != 5 or depth_v.shape != depth_k.shape
+          or depth_k.shape[0] != batch or depth_k.shape[1] != queries
+          or depth_k.shape[3] != kv_heads or depth_k.shape[4] != head_dim):
+        raise ModaError("MODA_ERROR_SHAPE",
+                        f"depth_k, depth_v must be [B, T, L, Hk, D] = [{batch}, {queries}, "
+                        f"L, {kv_heads}, {head_dim}]; got {tuple(depth_k.shape)}, "
+                        f"{tuple(depth_v.shape)}")
+    if query_heads % kv_heads:
+        raise ModaError("MODA_ERROR_SHAPE",
+                        f"Hq = {query_heads} is not a multiple of Hk = {kv_heads}")
+    for name, t in (("k", k), ("v", v), ("depth_k", depth_k), ("depth_v", depth_v)):
+        if t is not None and t.dtype != q.dtype:
+            raise ModaError("MODA_ERROR_DTYPE",
+                            f"{name} has dtype {t.dtype}, q has {q.dtype}: one dtype for all")
+    out, lse = torch.ops.moda.attention_fwd(
+        q, k, v, depth_k, depth_v, bool(causal), None if scale is None else float(scale),
+        visibility, chunk)
+    return (out, lse) if return_lse else out

@@ -1,0 +1,157 @@
+"""A MoDA kernel variant: what one pair of compiled kernels (forward and
+backward) is specialized on.
+
+moda-compile specializes a kernel on the element type, the head counts Hq
+and Hk, the head size D, causal, the depth visibility (with its chunk size)
+and the softmax scale; the sizes B, T, S and L stay dynamic (one kernel
+serves every batch, sequence length and depth), so they are not part of a
+variant.
+"""
+
+import json
+import math
+import struct
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, Optional
+
+from .runtime import DTYPES, VISIBILITIES, ModaError
+
+# Accepted spellings of the element types (torch names included, so that a
+# variants file can say "bfloat16").
+DTYPE_ALIASES = {
+    "bf16": "bf16", "bfloat16": "bf16", "torch.bfloat16": "bf16",
+    "f16": "f16", "fp16": "f16", "float16": "f16", "half": "f16", "torch.float16": "f16",
+    "f32": "f32", "fp32": "f32", "float32": "f32", "float": "f32", "torch.float32": "f32",
+}
+
+
+def to_f32(value: float) -> float:
+    """`value` rounded to the nearest f32 (the type of the IR's scale)."""
+    return struct.unpack("<f", struct.pack("<f", float(value)))[0]
+
+
+def f32_bits(value: float) -> str:
+    return struct.pack(">f", float(value)).hex()
+
+
+@dataclass(frozen=True)
+class Variant:
+    """The static part of a MoDA problem. `scale` is None for the default
+    1/sqrt(D) (the IR then carries no scale attribute) or a float rounded to
+    f32; `chunk_size` is 0 unless visibility is "chunk"."""
+
+    dtype: str
+    num_query_heads: int
+    num_kv_heads: int
+    head_dim: int
+    visibility: str = "per_position"
+    causal: bool = True
+    chunk_size: int = 0
+    scale: Optional[float] = None
+
+    @staticmethod
+    def make(dtype, num_query_heads, num_kv_heads, head_dim, *,
+             visibility="per_position", causal=True, chunk_size=None,
+             scale=None) -> "Variant":
+        """Checks and normalizes the fields (dtype spelling, scale rounded to
+        f32, chunk_size 0 without chunk visibility); raises ModaError."""
+        name = DTYPE_ALIASES.get(str(dtype))
+        if name is None:
+            raise ModaError("MODA_ERROR_DTYPE",
+                            f"dtype {dtype!r}: moda takes bf16, f16 or f32")
+        if visibility not in VISIBILITIES:
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"visibility {visibility!r}: one of {VISIBILITIES}")
+        hq, hk, d = int(num_query_heads), int(num_kv_heads), int(head_dim)
+        if hq <= 0 or hk <= 0 or d <= 0 or hq % hk:
+            raise ModaError("MODA_ERROR_SHAPE",
+                            f"heads Hq={hq}, Hk={hk}, D={d}: Hq must be a positive "
+                            "multiple of Hk and D positive")
+        if visibility == "chunk":
+            if chunk_size is None or int(chunk_size) <= 0:
+                raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                                "chunk visibility needs a positive chunk_size")
+            chunk = int(chunk_size)
+        else:
+            if chunk_size not in (None, 0):
+                raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                                f"chunk_size is only for chunk visibility, not {visibility}")
+            chunk = 0
+        if scale is not None:
+            scale = to_f32(scale)
+            if not math.isfinite(scale) or scale <= 0:
+                raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                                f"scale {scale!r} must be finite and positive")
+        return Variant(name, hq, hk, d, visibility, bool(causal), chunk, scale)
+
+    @property
+    def name(self) -> str:
+        """A readable, unique file name: e.g.
+        per_position_bf16_hq8_hk2_d64_causal, chunk_f16_hq4_hk4_d128_full_c64,
+        ..._s3e000000 for an explicit scale (its f32 bits)."""
+        parts = [self.visibility, self.dtype, f"hq{self.num_query_heads}",
+                 f"hk{self.num_kv_heads}", f"d{self.head_dim}",
+                 "causal" if self.causal else "full"]
+        if self.visibility == "chunk":
+            parts.append(f"c{self.chunk_size}")
+        if self.scale is not None:
+            parts.append("s" + f32_bits(self.scale))
+        return "_".join(parts)
+
+    @property
+    def effective_scale(self) -> float:
+        return self.scale if self.scale is not None else self.head_dim ** -0.5
+
+    def ir_shape(self) -> Dict[str, Any]:
+        """The dict moda.ir's module writers take."""
+        return {"dtype": self.dtype, "Hq": self.num_query_heads,
+                "Hk": self.num_kv_heads, "D": self.head_dim,
+                "causal": self.causal, "visibility": self.visibility,
+                "chunk": self.chunk_size, "scale": self.scale}
+
+    def training_module(self, target: str = "sm_90a") -> str:
+        """The IR moda-compile turns into this variant's forward
+        (moda_attention_0) and backward (moda_attention_grad_0) kernels, with
+        every size dynamic."""
+        from .ir import training_module
+        return training_module(self.ir_shape(), target=target)
+
+    def to_json(self) -> Dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_json(entry: Dict[str, Any]) -> "Variant":
+        """From a dict with the field names of Variant; also accepts the
+        short names of moda.ir (Hq, Hk, D, chunk)."""
+        aliases = {"Hq": "num_query_heads", "Hk": "num_kv_heads", "D": "head_dim",
+                   "chunk": "chunk_size"}
+        fields = {aliases.get(k, k): v for k, v in entry.items()}
+        known = {"dtype", "num_query_heads", "num_kv_heads", "head_dim",
+                 "visibility", "causal", "chunk_size", "scale"}
+        unknown = set(fields) - known
+        if unknown:
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"unknown variant fields {sorted(unknown)} in {entry}")
+        missing = {"dtype", "num_query_heads", "num_kv_heads", "head_dim"} - set(fields)
+        if missing:
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"variant {entry} lacks {sorted(missing)}")
+        return Variant.make(fields.pop("dtype"), fields.pop("num_query_heads"),
+                            fields.pop("num_kv_heads"), fields.pop("head_dim"),
+                            **fields)
+
+    def key_text(self) -> str:
+        """Canonical JSON of the variant (part of the cache key)."""
+        return json.dumps(self.to_json(), sort_keys=True)
+
+
+def chip_for_capability(major: int, minor: int) -> str:
+    """The moda-compile --chip for a compute capability: the
+    architecture-specific target ("a") where moda uses its features (sm_90a:
+    wgmma), else sm_XY."""
+    if (major, minor) == (9, 0):
+        return "sm_90a"
+    return f"sm_{major}{minor}"
+
+
+assert set(DTYPE_ALIASES.values()) == set(DTYPES)

@@ -1,0 +1,82 @@
+// RUN: moda-opt %s -split-input-file -convert-moda-tile-to-gpu | FileCheck %s
+
+// A pipelined loop on the mma_sync layout: one multi-buffer of two 16x64
+// slots; each batch of copies after a barrier, into the slot the future
+// names (slot x 1024 elements on), cp.async commit and wait_group 1 then a
+// barrier; the loop carries the slots (index) in place of the futures; the
+// product reads the waited slot; the drain waits for every group.
+
+// CHECK-LABEL: gpu.func @program
+// CHECK-SAME: workgroup(%[[BUF:[^ ]*]] : memref<2048xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// CHECK: gpu.barrier
+// CHECK: nvgpu.device_async_copy %{{.*}}, %[[BUF]][%{{.*}}], 8, %{{.*}} {bypassL1}
+// CHECK: nvvm.cp.async.commit.group
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %[[SLOT:.*]] = %{{.*}}) -> (vector<8xf32>, index)
+// CHECK: gpu.barrier
+// CHECK: %[[NEXT_BASE:.*]] = arith.muli %[[NEXT:.*]], %c1024
+// CHECK: nvgpu.device_async_copy
+// CHECK: nvvm.cp.async.commit.group
+// CHECK-NEXT: nvvm.cp.async.wait.group 1
+// CHECK-NEXT: gpu.barrier
+// CHECK: %[[BASE:.*]] = arith.muli %[[SLOT]], %c1024
+// CHECK: %[[AT:.*]] = arith.addi %[[BASE]], %{{.*}}
+// CHECK: nvgpu.ldmatrix %[[BUF]][%[[AT]]] {numTiles = 4 : i32, transpose = false}
+// CHECK: nvvm.mma.sync
+// CHECK: scf.yield %{{.*}}, %[[NEXT]] : vector<8xf32>, index
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: gpu.barrier
+func.func private @program(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel = {}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
+  %f0 = moda_tile.async_load %k[%i, %i, %c0] end %i extent %i slot %c0 {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> !moda_tile.future<tensor<16x64xbf16>>
+  moda_tile.commit
+  %r:2 = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %zeros, %f = %f0) -> (tensor<16x16xf32>, !moda_tile.future<tensor<16x64xbf16>>) {
+    %ahead = arith.addi %j, %c1 : index
+    %slot = arith.remui %ahead, %c2 : index
+    %next = moda_tile.async_load %k[%i, %i, %ahead] end %i extent %i slot %slot {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> !moda_tile.future<tensor<16x64xbf16>>
+    moda_tile.commit
+    %keys = moda_tile.wait %f {pending = 1 : i64} : !moda_tile.future<tensor<16x64xbf16>>
+    %s = moda_tile.dot %query, %keys, %acc {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<16x64xbf16> -> tensor<16x16xf32>
+    scf.yield %s, %next : tensor<16x16xf32>, !moda_tile.future<tensor<16x64xbf16>>
+  }
+  moda_tile.wait {pending = 0 : i64}
+  return
+}
+
+// -----
+
+// moda-tile-pipeline's order: the wait first (its barrier also tells every
+// thread is done with the previous iteration's slot), then the next batch
+// of copies with no barrier of its own.
+
+// CHECK-LABEL: gpu.func @wait_first
+// CHECK: scf.for
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: gpu.barrier
+// CHECK-NOT: gpu.barrier
+// CHECK: nvgpu.device_async_copy
+// CHECK: nvvm.cp.async.commit.group
+// CHECK: nvvm.mma.sync
+func.func private @wait_first(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel = {}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
+  %f0 = moda_tile.async_load %k[%i, %i, %c0] end %i extent %i slot %c0 {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> !moda_tile.future<tensor<16x64xbf16>>
+  moda_tile.commit
+  %r:2 = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %zeros, %f = %f0) -> (tensor<16x16xf32>, !moda_tile.future<tensor<16x64xbf16>>) {
+    %keys = moda_tile.wait %f {pending = 0 : i64} : !moda_tile.future<tensor<16x64xbf16>>
+    %ahead = arith.addi %j, %c1 : index
+    %slot = arith.remui %ahead, %c2 : index
+    %next = moda_tile.async_load %k[%i, %i, %ahead] end %i extent %i slot %slot {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> !moda_tile.future<tensor<16x64xbf16>>
+    moda_tile.commit
+    %s = moda_tile.dot %query, %keys, %acc {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<16x64xbf16> -> tensor<16x16xf32>
+    scf.yield %s, %next : tensor<16x16xf32>, !moda_tile.future<tensor<16x64xbf16>>
+  }
+  moda_tile.wait {pending = 0 : i64}
+  return
+}

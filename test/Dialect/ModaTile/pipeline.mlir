@@ -1,0 +1,100 @@
+// RUN: moda-opt %s -split-input-file -moda-tile-pipeline | FileCheck %s
+
+// Two stages: the prologue starts iteration lb's copies in slot 0; each
+// iteration waits for its own (no younger group in flight), then starts
+// iteration j + 1's (slot (j - lb + 1) mod 2) and commits; the loop
+// carries the futures; a drain follows the loop.
+
+// CHECK-LABEL: func.func private @two_stages
+// CHECK-SAME: (%[[K:[^:]*]]: memref<?xbf16>, %[[V:[^:]*]]: memref<?xbf16>, %[[I:[^:]*]]: index, %[[LB:[^:]*]]: index, %[[UB:[^:]*]]: index)
+// CHECK: %[[C1:.*]] = arith.constant 1 : index
+// CHECK: %[[FIRST0:.*]] = arith.muli %{{.*}}, %c16
+// CHECK: %[[FK:.*]] = moda_tile.async_load %[[K]][%[[I]], %[[I]], %[[FIRST0]]] end %[[I]] extent %[[I]] slot %[[S0:[^ ]*]] {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>}
+// CHECK: %[[FV:.*]] = moda_tile.async_load %[[V]]{{.*}} slot %[[S0]] {{.*}}multi_buffer = 1 : i64
+// CHECK-NEXT: moda_tile.commit
+// CHECK: %[[R:.*]]:3 = scf.for %[[J:.*]] = %[[LB]] to %[[UB]] step %[[C1]] iter_args(%[[ACC:.*]] = %{{.*}}, %[[CK:.*]] = %[[FK]], %[[CV:.*]] = %[[FV]]) -> (tensor<32x16xf32>, !moda_tile.future<tensor<16x64xbf16>>, !moda_tile.future<tensor<16x64xbf16>>)
+// CHECK-NEXT: %[[TILES:.*]]:2 = moda_tile.wait %[[CK]], %[[CV]] {pending = 0 : i64}
+// CHECK: %[[AHEAD:.*]] = arith.addi %[[J]], %{{.*}}
+// CHECK: arith.subi %[[J]], %[[LB]]
+// CHECK: arith.divui %{{.*}}, %[[C1]]
+// CHECK: %[[SLOT:.*]] = arith.remui %{{.*}}, %c2
+// CHECK: %[[FIRST:.*]] = arith.muli %[[AHEAD]], %c16
+// CHECK: %[[NK:.*]] = moda_tile.async_load %[[K]][%[[I]], %[[I]], %[[FIRST]]] end %[[I]] extent %[[I]] slot %[[SLOT]] {{.*}}multi_buffer = 0 : i64
+// CHECK: %[[NV:.*]] = moda_tile.async_load %[[V]]{{.*}} slot %[[SLOT]] {{.*}}multi_buffer = 1 : i64
+// CHECK-NEXT: moda_tile.commit
+// CHECK-NOT: moda_tile.load
+// CHECK: moda_tile.dot %{{.*}}, %[[TILES]]#0
+// CHECK: moda_tile.dot %{{.*}}, %[[TILES]]#1
+// CHECK: scf.yield %{{.*}}, %[[NK]], %[[NV]]
+// CHECK: moda_tile.wait {pending = 0 : i64}
+func.func private @two_stages(%k: memref<?xbf16>, %v: memref<?xbf16>, %i: index, %lb: index, %ub: index) attributes {moda_tile.program} {
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %q = arith.constant dense<1.0> : tensor<32x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
+  %zeros64 = arith.constant dense<0.0> : tensor<32x64xf32>
+  %r = scf.for %j = %lb to %ub step %c1 iter_args(%acc = %zeros) -> (tensor<32x16xf32>) {
+    %first = arith.muli %j, %c16 : index
+    %keys = moda_tile.load %k[%i, %i, %first] end %i extent %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+    %values = moda_tile.load %v[%i, %i, %first] end %i extent %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+    %s = moda_tile.dot %q, %keys, %acc {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    %o = moda_tile.dot %s, %values, %zeros64 : tensor<32x16xf32>, tensor<16x64xbf16> -> tensor<32x64xf32>
+    scf.yield %s : tensor<32x16xf32>
+  }
+  return
+}
+
+// -----
+
+// Three stages: two prologue iterations (slots 0 and 1), two futures per
+// load carried, the wait leaves one younger group in flight.
+
+// CHECK-LABEL: func.func private @three_stages
+// CHECK: %[[P0:.*]] = moda_tile.async_load {{.*}} slot %c0
+// CHECK-NEXT: moda_tile.commit
+// CHECK: %[[P1:.*]] = moda_tile.async_load {{.*}} slot %c1
+// CHECK-NEXT: moda_tile.commit
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %[[OLD:.*]] = %[[P0]], %[[YOUNG:.*]] = %[[P1]]) -> (tensor<32x16xf32>, !moda_tile.future<tensor<16x64xbf16>>, !moda_tile.future<tensor<16x64xbf16>>)
+// CHECK-NEXT: moda_tile.wait %[[OLD]] {pending = 1 : i64}
+// CHECK: %[[NEW:.*]] = moda_tile.async_load
+// CHECK: scf.yield %{{.*}}, %[[YOUNG]], %[[NEW]]
+func.func private @three_stages(%k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %q = arith.constant dense<1.0> : tensor<32x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
+  %r = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %zeros) -> (tensor<32x16xf32>) {
+    %keys = moda_tile.load %k[%i, %i, %j] end %i extent %i {copy = #moda_tile.copy<kind = cp_async, stages = 3>, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+    %s = moda_tile.dot %q, %keys, %acc {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    scf.yield %s : tensor<32x16xf32>
+  }
+  return
+}
+
+// -----
+
+// Left as they are: one stage (nothing to overlap), vector copies, and a
+// load whose row depends on the loop's carried value (its future iteration
+// cannot be computed ahead).
+
+// CHECK-LABEL: func.func private @not_pipelined
+// CHECK-NOT: moda_tile.async_load
+// CHECK-NOT: moda_tile.wait
+// CHECK-COUNT-3: moda_tile.load
+func.func private @not_pipelined(%k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %q = arith.constant dense<1.0> : tensor<32x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
+  %r:2 = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %zeros, %row = %c0) -> (tensor<32x16xf32>, index) {
+    %a = moda_tile.load %k[%i, %i, %j] end %i extent %i {copy = #moda_tile.copy<kind = cp_async, stages = 1>, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+    %b = moda_tile.load %k[%i, %i, %j] end %i extent %i {copy = #moda_tile.copy<kind = vector>, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+    %c = moda_tile.load %k[%i, %i, %row] end %i extent %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+    %s = moda_tile.dot %q, %a, %acc {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    %t = moda_tile.dot %q, %b, %s {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    %u = moda_tile.dot %q, %c, %t {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    %next = arith.addi %row, %c1 : index
+    scf.yield %u, %next : tensor<32x16xf32>, index
+  }
+  return
+}
