@@ -15,6 +15,9 @@ same block (then for the rest of the block), says why it does not run here:
   [ci]    it is a CI job itself (utils/run-tests.sh, which runs this script)
   [long]  it takes longer than a test may (the tuner's full compile); say in
           the docs which test runs its parts
+  [setup] it installs into the environment (pip); say which test runs it
+  [synopsis] a usage line with placeholders ([optional] arguments); say
+          which test runs the tool
 
     utils/check-doc-commands.py [--list]
 
@@ -30,7 +33,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TAGS = ("gpu", "ci", "long")
+TAGS = ("gpu", "ci", "long", "setup", "synopsis")
 
 MODEL = """\
 // The docs' model.mlir: examples/attention.mlir with a pinned configuration

@@ -36,6 +36,8 @@ def case(data, **key):
 
 FWD, TRAIN, TUNE = load("perf-forward.json"), load("perf-training.json"), load("autotune.json")
 CORRECT, GRAD, TILE = load("gpu-correctness.json"), load("grad-check.json"), load("gpu-correctness-tile.json")
+TILE_MMA, LOWERINGS = load("gpu-correctness-tile-mma-sync.json"), load("perf-lowerings.json")
+tile_over_kernel = [c["tile_ms"] / c["kernel_ms"] for c in LOWERINGS["cases"]]
 F16K = case(FWD, T=16384, G=8, D=64, L=64)
 F64K = case(FWD, T=65536, G=8, D=64, L=64)
 F4K = case(FWD, T=4096, G=8, D=64, L=64)
@@ -73,13 +75,18 @@ FIGURES = [
     ("README.md", r"without depth \(([\d.]+)x", T16K["ours_over_sdpa_flash"]),
     ("README.md", r"cuDNN's ([\d.]+) ms", T16K["sdpa_cudnn_ms"]),
     ("README.md", r"cuDNN's [\d.]+ ms \(([\d.]+)x", T16K["ours_over_sdpa_cudnn"]),
+    # README: what exists
+    ("README.md", r"kernels take ([\d.]+)x to\s+[\d.]+x the time of the block", min(tile_over_kernel)),
+    ("README.md", r"kernels take [\d.]+x to\s+([\d.]+)x the time of the block", max(tile_over_kernel)),
     # README: Tests
     ("README.md", r"the\s+suite passes (\d+) of \d+ \(`gpu-correctness.json`\)", passed(CORRECT)),
     ("README.md", r"the\s+suite passes \d+ of (\d+) \(`gpu-correctness.json`\)", len(CORRECT["cases"])),
-    ("README.md", r"gradient suite\s+(\d+) of \d+", passed(GRAD)),
-    ("README.md", r"gradient suite\s+\d+ of (\d+)", len(GRAD["cases"])),
-    ("README.md", r"kernels of all (\d+) variants pass", kernels(TILE)),
-    ("README.md", r"variants pass the same (\d+) cases", passed(TILE)),
+    ("README.md", r"tile-program kernels of all (\d+) variants\s+\(`gpu-correctness-tile-mma-sync.json`",
+     kernels(TILE_MMA)),
+    ("README.md", r"gradient suite passes (\d+) of \d+", passed(GRAD)),
+    ("README.md", r"gradient suite passes \d+ of (\d+)", len(GRAD["cases"])),
+    ("README.md", r"`fma` tile-program kernels of all (\d+)\s+variants pass", kernels(TILE)),
+    ("README.md", r"variants pass the (\d+) cases \(`gpu-correctness-tile.json`", passed(TILE)),
     # docs/performance.md
     ("docs/performance.md", r"The peers:\s+SDPA flash ([\d.]+) ms", F16K["sdpa_flash_ms"]),
     ("docs/performance.md", r"SDPA flash [\d.]+ ms \((\d+) TFLOP/s\)", F16K["sdpa_flash_tflops"]),
@@ -121,9 +128,10 @@ COMMITS = [
     ("README.md", r"`bench/results/autotune.json`, commit ([0-9a-f]+)", TUNE),
     ("README.md", r"`bench/results/perf-training.json`, commit ([0-9a-f]+)", TRAIN),
     ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", CORRECT),
-    # one commit for the forward and the gradient suites' sentence
-    ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", GRAD),
-    ("README.md", r"at ([0-9a-f]+) the staged compiler's", TILE),
+    ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", TILE_MMA),
+    ("README.md", r"at ([0-9a-f]+) the gradient suite passes", GRAD),
+    ("README.md", r"at ([0-9a-f]+) the `fma` tile-program kernels", TILE),
+    ("README.md", r"`bench/results/perf-lowerings.json`, ([0-9a-f]+)\)", LOWERINGS),
     ("docs/performance.md", r"`bench/results/perf-forward.json` \(commit ([0-9a-f]+)", FWD),
     ("docs/training.md", r"`bench/results/perf-training.json` \(commit ([0-9a-f]+)", TRAIN),
     ("docs/autotuning.md", r"`bench/results/autotune.json` \(commit ([0-9a-f]+)", TUNE),
