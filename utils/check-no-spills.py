@@ -3,7 +3,8 @@
 artifact directories (the "ptxas" record moda-compile writes into each
 manifest). CI runs it over the GPU suite's kernels and the benchmark's
 kernels compiled with the shipped tuning database: shipped configurations
-must not spill."""
+must not spill. moda-compile itself refuses a spilling kernel unless
+--allow-spills; this check also catches artifacts compiled with it."""
 
 import json
 import sys

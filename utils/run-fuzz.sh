@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Fuzzes the runtime: configures build-fuzz/ (or $MODA_FUZZ_BUILD_DIR) with
-# clang-22, runtime only, -DMODA_FUZZ=ON (ASan + UBSan + libFuzzer coverage),
-# builds it, runs the runtime unit tests under the sanitizers, replays each
-# target's seed corpus (test/Fuzz/corpus/<target>/), then fuzzes each target
-# for [seconds] (default 30) with one worker. New inputs go to
-# build-fuzz/corpus/<target>/, crashes to build-fuzz/crashes/<target>/.
+# Fuzzes moda: builds the sanitized build (utils/build-sanitized.sh: clang-22,
+# ASan + UBSan + libFuzzer coverage, build-asan/), runs the runtime unit tests
+# under the sanitizers, replays each target's seed corpus
+# (test/Fuzz/corpus/<target>/, the regression inputs among them), then fuzzes
+# each target for [seconds] (default 30) with one worker. New inputs go to
+# <build>/corpus/<target>/, crashes to <build>/crashes/<target>/.
 #
-#   utils/run-fuzz.sh [seconds]        MODA_FUZZ_JOBS=n: ninja -j n
+#   utils/run-fuzz.sh [seconds]        MODA_SANITIZED_JOBS=n: ninja -j n
+#
+# The targets: ModaDialectFuzzer (the moda dialect's parser and verifier,
+# printer round trip, canonicalize and moda-select-kernel-config),
+# ManifestFuzzer (the runtime's manifest reader), CallValidationFuzzer (its
+# call validation). MODA_RUNTIME_ONLY=1 (a machine without MLIR) builds and
+# fuzzes the runtime's two alone.
 #
 # Prints, per target, whether it crashed and how many inputs it executed,
 # the sanitized unit tests' counts, and the closing line
@@ -16,16 +22,13 @@ set -uo pipefail
 
 seconds=${1:-30}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${MODA_FUZZ_BUILD_DIR:-$root/build-fuzz}
-"$root/utils/install-deps.sh" || exit 1
-
-if [ ! -f "$build/build.ninja" ]; then
-  cmake -G Ninja -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
-    -DMODA_RUNTIME_ONLY=ON -DMODA_FUZZ=ON >/dev/null || exit 1
+if [ "${MODA_RUNTIME_ONLY:-0}" = 1 ]; then
+  build=${MODA_SANITIZED_BUILD_DIR:-$root/build-fuzz}
+else
+  build=${MODA_SANITIZED_BUILD_DIR:-$root/build-asan}
 fi
-ninja -C "$build" ${MODA_FUZZ_JOBS:+-j "$MODA_FUZZ_JOBS"} >"$build/ninja.log" 2>&1 ||
-  { tail -30 "$build/ninja.log"; echo "fuzz: 0 passed, 1 failed"; exit 1; }
+"$root/utils/build-sanitized.sh" ||
+  { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -41,8 +44,10 @@ fi
 [ "${unit_failed:-0}" -eq 0 ] || grep -aE '^\[  FAILED  \]|ERROR: .*Sanitizer|runtime error' "$log" | head -20
 echo "asan-ubsan unit tests: $unit_passed passed, ${unit_failed:-0} failed"
 
-# target, -max_len: a manifest is a few KiB; a call's encoding, a few dozen bytes.
+# target, -max_len: a manifest is a few KiB; a call's encoding, a few dozen
+# bytes; the dialect's seeds (test/ and examples/ sections) are under 5 KiB.
 targets=("ManifestFuzzer 16384" "CallValidationFuzzer 256")
+[ -x "$build/bin/ModaDialectFuzzer" ] && targets=("ModaDialectFuzzer 8192" "${targets[@]}")
 passed=0 failed=0
 for entry in "${targets[@]}"; do
   read -r target max_len <<<"$entry"

@@ -13,8 +13,17 @@
 #   pytest python/tests    the Python package's call validation
 #   suite kernels          every GPU-suite kernel compiles, ptxas -arch=sm_90a
 #                          assembles its PTX
-#   utils/run-fuzz.sh 30   the runtime's unit tests under ASan+UBSan, and its
-#                          libFuzzer targets (corpus replay, then 30 s each)
+#   check-doc-commands.py  every command of README.md and docs/*.md runs
+#                          (those tagged [gpu], [ci] or [long] excepted)
+#   check-doc-figures.py   every figure the docs quote from bench/results/
+#                          matches the JSON (and the commit) it cites
+#   utils/run-sanitized.sh the lit suite and the CPU matrices with moda-opt,
+#                          moda-compile and moda-cpu-check built with
+#                          ASan+UBSan (clang-22, build-asan/)
+#   utils/run-fuzz.sh 30   the runtime's unit tests under ASan+UBSan, and the
+#                          libFuzzer targets (the moda dialect, the manifest
+#                          reader, call validation: corpus replay, then 30 s
+#                          each), in the same sanitized build
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -91,7 +100,22 @@ else
   failed=$((failed + 1)); tail -20 "$log"
 fi
 
-step "runtime under ASan+UBSan: unit tests, fuzz targets (30 s each)"
+step "every command shown in README.md and docs/ runs"
+"$python" "$root/utils/check-doc-commands.py" 2>&1 | tee "$log" | grep -aE "^(FAIL|    |doc-commands:)"
+count 'doc-commands: [0-9]+ passed' 'doc-commands: [0-9]+ passed, [0-9]+ failed'
+grep -q '^doc-commands: ' "$log" || failed=$((failed + 1)) # it crashed
+
+step "figures in README.md and docs/ match bench/results/"
+"$python" "$root/utils/check-doc-figures.py" 2>&1 | tee "$log" | grep -aE "^(figure|doc-figures):"
+count 'doc-figures: [0-9]+ passed' 'doc-figures: [0-9]+ passed, [0-9]+ failed'
+grep -q '^doc-figures: ' "$log" || failed=$((failed + 1)) # it crashed
+
+step "tools under ASan+UBSan: lit, CPU matrices (build-asan/)"
+"$root/utils/run-sanitized.sh" 2>&1 | tee "$log" | grep -aE "^(sanitized|FAIL|ERROR|    #|.*runtime error)"
+count 'sanitized: [0-9]+ passed' 'sanitized: [0-9]+ passed, [0-9]+ failed'
+grep -q '^sanitized: ' "$log" || failed=$((failed + 1)) # it did not get that far
+
+step "under ASan+UBSan: runtime unit tests, fuzz targets (30 s each)"
 "$root/utils/run-fuzz.sh" 30 2>&1 | tee "$log" | grep -aE "^(fuzz|asan-ubsan)"
 count 'asan-ubsan unit tests: [0-9]+ passed' 'asan-ubsan unit tests: [0-9]+ passed, [0-9]+ failed'
 count 'fuzz: [0-9]+ passed' 'fuzz: [0-9]+ passed, [0-9]+ failed'

@@ -405,6 +405,12 @@ private:
         manifest.chunkSize < 1)
       failOnce(error, "chunk visibility needs chunk_size >= 1");
     fields.number("scale", manifest.scale);
+    // The verifier's rule (MODA_MAX_SCALE): a scale outside it was not
+    // written by moda-compile, and would make the logits inf or NaN.
+    if (!error.failed() &&
+        !(manifest.scale > 0 && manifest.scale <= MODA_MAX_SCALE))
+      failOnce(error, "field \"scale\" must be in (0, %g], not %g",
+               MODA_MAX_SCALE, manifest.scale);
     fields.integer("num_query_heads", manifest.numQueryHeads, 1);
     fields.integer("num_kv_heads", manifest.numKvHeads, 1);
     fields.integer("head_dim", manifest.headDim, 1);

@@ -108,8 +108,11 @@ def compile_bundle(shapes_path, bundle, moda_compile, jobs):
         directory.mkdir(parents=True, exist_ok=True)
         if not (directory / "moda_attention_0.json").exists():
             (directory / "kernel.mlir").write_text(attention_module(shape, config=config))
+            # Spilling variants are compiled (moda-compile refuses them by
+            # default) so that spills() below can leave them out.
             subprocess.run([str(moda_compile), str(directory / "kernel.mlir"),
-                            "-o", str(directory)], check=True, capture_output=True)
+                            "-o", str(directory), "--allow-spills"],
+                           check=True, capture_output=True)
         return f"{key}/{name}"
 
     started = time.time()

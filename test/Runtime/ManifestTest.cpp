@@ -173,6 +173,22 @@ TEST(Manifest, DepthOnlyCannotBeCausal) {
             "causal");
 }
 
+TEST(Manifest, ScaleMustBeWhatTheVerifierAccepts) {
+  // A finite but huge scale overflows the f32 logits; zero, negative and
+  // huge scales were not written by moda-compile (MODA_MAX_SCALE).
+  EXPECT_EQ(errorAfter("\"scale\": 0.125", "\"scale\": 1e30"),
+            "field \"scale\" must be in (0, 65536], not 1e+30");
+  EXPECT_EQ(errorAfter("\"scale\": 0.125", "\"scale\": 0"),
+            "field \"scale\" must be in (0, 65536], not 0");
+  EXPECT_EQ(errorAfter("\"scale\": 0.125", "\"scale\": -0.5"),
+            "field \"scale\" must be in (0, 65536], not -0.5");
+  Manifest m;
+  EXPECT_FALSE(parseManifest(replaceOnce(exampleManifest(), "\"scale\": 0.125",
+                                         "\"scale\": 65536"),
+                             ".", m)
+                   .failed());
+}
+
 TEST(Manifest, TensorSetFollowsTheVariant) {
   std::string depthOnly = replaceOnce(exampleManifest(), "\"causal\": true",
                                       "\"causal\": false");

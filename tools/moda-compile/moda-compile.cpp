@@ -66,6 +66,10 @@ static cl::opt<std::string>
     ptxasPath("ptxas", cl::init(""),
               cl::desc("ptxas to assemble cubins with (default: PATH, then "
                        "/usr/local/cuda/bin); 'none' skips cubins"));
+static cl::opt<bool> allowSpills(
+    "allow-spills", cl::init(false),
+    cl::desc("Accept kernels for which ptxas reports register spills (by "
+             "default a spill is an error: a spilling configuration is slow)"));
 
 namespace {
 
@@ -318,6 +322,18 @@ int main(int argc, char **argv) {
         return failAndClean();
       files.cubin = cubinName;
       report = *assembled;
+      // Spills are an error unless asked for: the configuration is too large
+      // for the register file, and the kernel would run from local memory.
+      if (!allowSpills && (report->spillStores > 0 || report->spillLoads > 0)) {
+        llvm::errs() << "moda-compile: kernel " << artifact
+                     << " spills registers (ptxas -v: "
+                     << report->spillStores << " bytes spill stores, "
+                     << report->spillLoads
+                     << " bytes spill loads); choose a configuration with "
+                        "smaller tiles, or pass --allow-spills to accept "
+                        "it; nothing was written\n";
+        return failAndClean();
+      }
     }
     FailureOr<json::Object> manifest = failure();
     if (moduleKernels.isGrad()) {

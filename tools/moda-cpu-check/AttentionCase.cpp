@@ -16,6 +16,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <functional>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -210,8 +211,12 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
     result.error = "the host pipeline failed";
     return result;
   }
+  // The options hold a function_ref: the transformer it refers to must
+  // outlive ExecutionEngine::create (a temporary would dangle).
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      mlir::makeOptimizingTransformer(2, 0, nullptr);
   mlir::ExecutionEngineOptions options;
-  options.transformer = mlir::makeOptimizingTransformer(2, 0, nullptr);
+  options.transformer = optimize;
   // memrefCopy (bufferized tensor copies) and the bf16/f16 conversions that
   // the host has no instruction for come from MLIR's runtime libraries.
   const llvm::StringRef runtimeLibraries[] = {
@@ -225,7 +230,12 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
   }
 
   bool hasSequence = p.visibility != Visibility::DepthOnly;
-  bool hasDepth = p.visibility != Visibility::PerPosition || p.depth > 0;
+  // What the launcher takes after the pipeline's canonicalize: an empty
+  // depth part (L = 0) of a per-position or chunk attention is dropped (it
+  // is plain attention), so its launcher has no depth buffers; passing
+  // them anyway shifted out and lse onto the empty depth descriptors (a
+  // chunk case with L = 0 wrote through a null pointer).
+  bool hasDepth = p.visibility == Visibility::DepthOnly || p.depth > 0;
   size_t qSize = p.batch * p.queries * p.queryHeads * p.headDim;
   size_t kvSize = hasSequence ? p.batch * p.keys * p.kvHeads * p.headDim : 0;
   size_t depthSize =

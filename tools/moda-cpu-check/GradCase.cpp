@@ -13,6 +13,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <functional>
 #include <memory>
 
 using namespace moda;
@@ -83,8 +84,12 @@ std::string compileAndRun(mlir::MLIRContext &context, const AttentionCase &c,
   mlir::moda::buildHostLLVMPipeline(pm);
   if (mlir::failed(pm.run(*module)))
     return "the host pipeline failed";
+  // The options hold a function_ref: the transformer it refers to must
+  // outlive ExecutionEngine::create (a temporary would dangle).
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      mlir::makeOptimizingTransformer(2, 0, nullptr);
   mlir::ExecutionEngineOptions options;
-  options.transformer = mlir::makeOptimizingTransformer(2, 0, nullptr);
+  options.transformer = optimize;
   const llvm::StringRef runtimeLibraries[] = {
       MODA_MLIR_LIBRARY_DIR "/libmlir_c_runner_utils.so",
       MODA_MLIR_LIBRARY_DIR "/libmlir_float16_utils.so"};

@@ -43,6 +43,8 @@ struct Buffer {
   }
   /// Every bit set: NaN in every element type, so an unwritten element fails.
   void poison() {
+    if (size() == 0) // an empty vector's data() may be null: no memset
+      return;
     std::memset(data(), 0xFF, size() * (type == ElementType::F32 ? 4 : 2));
   }
   /// Stores `value` rounded to the element type.

@@ -8,8 +8,9 @@ include "mlir/Pass/PassBase.td"
 def ConvertModaToGPU : Pass<"convert-moda-to-gpu", "::mlir::ModuleOp"> {
   let summary = "lower moda.attention to tiled GPU kernels and host launchers";
   let description = [{
-    For every `moda.attention` (which must carry a `#moda.config`), adds to
-    the `gpu.module @moda_kernels` a `gpu.func` kernel `@moda_attention_<n>`
+    For every `moda.attention` (which must carry a `#moda.config`), adds a
+    `gpu.module @moda_attention_<n>_module` (one PTX per kernel) holding a
+    `gpu.func` kernel `@moda_attention_<n>`
     running the tiled forward algorithm on a grid of
     `(ceil(T * G / block_m), Hk, B)` blocks of `num_warps * 32` threads, and
     a host function `@moda_attention_<n>_launch` that computes that grid
@@ -33,7 +34,7 @@ def ConvertModaToGPU : Pass<"convert-moda-to-gpu", "::mlir::ModuleOp"> {
     the tiles none of its rows sees.
 
     Every `moda.attention_grad` becomes a `gpu.module
-    @moda_attention_grad_<n>_module` holding its SIMT backward kernels
+    @moda_attention_grad_<n>_module` holding its backward kernels
     (`_dq`, then `_dkv` with sequence keys, then `_d_depth` with depth) and a
     launcher `@moda_attention_grad_<n>_launch` that allocates the f32
     scratch `delta` (`gpu.alloc`), launches the kernels in that order and

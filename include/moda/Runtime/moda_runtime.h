@@ -72,6 +72,13 @@ typedef enum moda_symbol {
 
 #define MODA_MAX_RANK 8
 
+/* The largest `scale` the compiler's verifier and the manifest reader accept
+ * (2^16). The logits are f32: with scale <= 2^16 they overflow to inf only
+ * when |<q, k>| itself exceeds 2^112, i.e. never for f16 inputs and only for
+ * bf16/f32 inputs near the end of their range. The usual scale is
+ * 1/sqrt(D) <= 1; a scale beyond 2^16 is a mistake (docs/semantics.md). */
+#define MODA_MAX_SCALE 65536.0
+
 /* One argument of a launch. shape and strides (in elements) have `rank`
  * entries; strides may be NULL, meaning dense row-major. Only dense row-major
  * layouts are supported (strides of size-1 dimensions are ignored). data is a

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
+#include "moda/Runtime/moda_runtime.h" // MODA_MAX_SCALE
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -168,6 +169,16 @@ static LogicalResult verifyAttentionOperands(OpTy op) {
       scale->toString(text);
       return op.emitOpError("'scale' must be a finite positive number, got ")
              << text;
+    }
+    // A finite but huge scale overflows the f32 logits to inf (then NaN in
+    // the softmax): bounded, with the bound the runtime checks too.
+    if (scale->convertToDouble() > MODA_MAX_SCALE) {
+      SmallString<16> text;
+      scale->toString(text, /*FormatPrecision=*/6);
+      return op.emitOpError("'scale' = ")
+             << text << " exceeds " << int64_t(MODA_MAX_SCALE)
+             << " (2^16): the f32 logits would overflow to inf; the usual "
+                "scale is 1/sqrt(D)";
     }
   }
 

@@ -34,8 +34,10 @@ Value mlir::moda::tile::buildRowOffset(OpBuilder &b, Location loc,
     // Folded row i = t * G + g: position t, query head head * G + g.
     Value group = constant(rows.getGroup());
     Value position = arith::DivUIOp::create(b, loc, row, group);
-    Value queryHead =
-        add(mul(head, group), arith::RemUIOp::create(b, loc, row, group));
+    // One op per statement: the order of a call's arguments is the
+    // compiler's (gcc and clang built different IR from one nested call).
+    Value groupMember = arith::RemUIOp::create(b, loc, row, group);
+    Value queryHead = add(mul(head, group), groupMember);
     if (rows.getKind() == RowKind::Lse) // [B, Hq, T]
       return add(mul(add(mul(batch, heads), queryHead), extent), position);
     // q/out: [B, T, Hq, D].

@@ -20,8 +20,10 @@ def ModaSelectKernelConfig : Pass<"moda-select-kernel-config"> {
     * `"heuristic"`: otherwise, a member of the configuration space chosen
       from `D`, `G`, `L` and the element type. Query blocks are always a
       multiple of `G`, so that the `G` query heads of one position share a
-      block and its depth span. The lowering implements the SIMT path only
-      (`mma = fma`, one pipeline stage), so that is what the space holds.
+      block and its depth span. The space holds the CUDA-core layout
+      (`mma = fma`, one pipeline stage) and, for sm_80 and later, the
+      tensor-core layouts (`mma_sync`; `wgmma` on sm_90a) with 2 or 3
+      pipeline stages (`moda-compile --print-config-space` lists it).
 
     Operators that already carry a configuration are left as they are. An
     unreadable or malformed database is an error; an entry whose

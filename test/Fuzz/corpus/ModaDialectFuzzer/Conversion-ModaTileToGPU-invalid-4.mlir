@@ -1,0 +1,6 @@
+func.func private @rhs_rows(%q: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
+  %zeros = arith.constant dense<0.0> : tensor<32x32xf32>
+  %s = moda_tile.dot %query, %query, %zeros {layout = #moda_tile.layout<kind = fma, num_warps = 1>, transpose_rhs} : tensor<32x64xf16>, tensor<32x64xf16> -> tensor<32x32xf32>
+  return
+}

@@ -1,0 +1,5 @@
+func.func @keeps_depth(%q: tensor<1x16x4x8xf16>, %k: tensor<1x16x2x8xf16>, %dk: tensor<1x16x1x2x8xf16>, %dd: tensor<1x16x?x2x8xf16>) -> (tensor<1x16x4x8xf16>, tensor<1x16x4x8xf16>) {
+  %o, %l = moda.attention q(%q : tensor<1x16x4x8xf16>) kv(%k, %k : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>) depth(%dk, %dk : tensor<1x16x1x2x8xf16>, tensor<1x16x1x2x8xf16>) -> tensor<1x16x4x8xf16>, tensor<1x4x16xf32>
+  %o2, %l2 = moda.attention q(%q : tensor<1x16x4x8xf16>) kv(%k, %k : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>) depth(%dd, %dd : tensor<1x16x?x2x8xf16>, tensor<1x16x?x2x8xf16>) -> tensor<1x16x4x8xf16>, tensor<1x4x16xf32>
+  return %o, %o2 : tensor<1x16x4x8xf16>, tensor<1x16x4x8xf16>
+}

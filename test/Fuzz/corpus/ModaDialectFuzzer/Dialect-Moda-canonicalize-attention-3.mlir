@@ -1,0 +1,4 @@
+func.func @keeps_depth_only(%q: tensor<1x16x4x8xf16>, %dk: tensor<1x16x0x2x8xf16>) -> tensor<1x16x4x8xf16> {
+  %o, %l = moda.attention q(%q : tensor<1x16x4x8xf16>) depth(%dk, %dk : tensor<1x16x0x2x8xf16>, tensor<1x16x0x2x8xf16>) {visibility = #moda.visibility<depth_only>} -> tensor<1x16x4x8xf16>, tensor<1x4x16xf32>
+  return %o : tensor<1x16x4x8xf16>
+}

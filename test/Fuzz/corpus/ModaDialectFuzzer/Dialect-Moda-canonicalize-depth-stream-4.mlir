@@ -1,0 +1,5 @@
+func.func @refined_entries(%b: index, %t: index) -> (tensor<1x?x0x2x8xf16>, tensor<1x16x0x2x8xf16>) {
+  %s = moda.stream.empty(%b, %t) : !moda.depth_stream<?x?x2x8xf16, size = 0, capacity = 4>
+  %dk, %dv = moda.stream.entries %s : !moda.depth_stream<?x?x2x8xf16, size = 0, capacity = 4> -> tensor<1x?x0x2x8xf16>, tensor<1x16x0x2x8xf16>
+  return %dk, %dv : tensor<1x?x0x2x8xf16>, tensor<1x16x0x2x8xf16>
+}

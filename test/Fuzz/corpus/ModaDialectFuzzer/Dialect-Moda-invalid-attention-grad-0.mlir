@@ -1,0 +1,4 @@
+func.func @grad_shares_operand_rules(%q: tensor<1x16x6x8xf16>, %k: tensor<1x16x4x8xf16>, %o: tensor<1x16x6x8xf16>, %l: tensor<1x6x16xf32>) {
+  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x6x8xf16>) kv(%k, %k : tensor<1x16x4x8xf16>, tensor<1x16x4x8xf16>) out(%o, %l : tensor<1x16x6x8xf16>, tensor<1x6x16xf32>) d_out(%o : tensor<1x16x6x8xf16>) -> dq(tensor<1x16x6x8xf16>) dkv(tensor<1x16x4x8xf16>, tensor<1x16x4x8xf16>)
+  return
+}

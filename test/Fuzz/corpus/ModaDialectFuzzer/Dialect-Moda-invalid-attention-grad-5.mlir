@@ -1,0 +1,4 @@
+func.func @grad_missing_dkv(%q: tensor<1x16x4x8xf16>, %k: tensor<1x16x2x8xf16>, %l: tensor<1x4x16xf32>) {
+  %dq = moda.attention_grad q(%q : tensor<1x16x4x8xf16>) kv(%k, %k : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>) out(%q, %l : tensor<1x16x4x8xf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x8xf16>) -> dq(tensor<1x16x4x8xf16>)
+  return
+}

@@ -1,0 +1,4 @@
+func.func @no_sequence_keys(%q: tensor<1x16x4x8xf16>, %dk: tensor<1x16x3x2x8xf16>) {
+  %o, %l = moda.attention q(%q : tensor<1x16x4x8xf16>) depth(%dk, %dk : tensor<1x16x3x2x8xf16>, tensor<1x16x3x2x8xf16>) -> tensor<1x16x4x8xf16>, tensor<1x4x16xf32>
+  return
+}

@@ -1,0 +1,4 @@
+func.func @dynamic_head_dim(%q: tensor<1x16x4x?xf16>, %k: tensor<1x16x2x?xf16>) {
+  %o, %l = moda.attention q(%q : tensor<1x16x4x?xf16>) kv(%k, %k : tensor<1x16x2x?xf16>, tensor<1x16x2x?xf16>) -> tensor<1x16x4x?xf16>, tensor<1x4x16xf32>
+  return
+}

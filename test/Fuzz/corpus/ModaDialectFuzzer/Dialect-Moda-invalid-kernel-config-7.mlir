@@ -1,0 +1,1 @@
+func.func private @block_m_huge() attributes {c = #moda.config<block_m = 2147483648, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">}

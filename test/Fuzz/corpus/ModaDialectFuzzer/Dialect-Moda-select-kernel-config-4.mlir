@@ -1,0 +1,4 @@
+func.func @keeps_existing(%q: tensor<1x10x2x64xbf16>, %k: tensor<1x10x1x64xbf16>) -> tensor<1x10x2x64xbf16> {
+  %o, %l = moda.attention q(%q : tensor<1x10x2x64xbf16>) kv(%k, %k : tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>) {config = #moda.config<block_m = 32, block_n = 32, block_depth = 32, num_warps = 2, num_stages = 1, mma = fma, target = "sm_86">} -> tensor<1x10x2x64xbf16>, tensor<1x2x10xf32>
+  return %o : tensor<1x10x2x64xbf16>
+}

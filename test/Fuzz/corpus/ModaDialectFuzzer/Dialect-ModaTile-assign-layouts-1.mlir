@@ -1,0 +1,7 @@
+func.func private @fma(%q: memref<?xf32>, %d: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>} : memref<?xf32> -> tensor<16x32xf32>
+  %depth = moda_tile.load %d[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = depth, heads = 1>} : memref<?xf32> -> tensor<16x32xf32>
+  %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
+  %s = moda_tile.dot %query, %depth, %zeros {transpose_rhs} : tensor<16x32xf32>, tensor<16x32xf32> -> tensor<16x16xf32>
+  return
+}

@@ -1,0 +1,4 @@
+func.func @load_dynamic(%b: memref<?xbf16>, %i: index) {
+  %t = moda_tile.load %b[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 2>} : memref<?xbf16> -> tensor<?x64xbf16>
+  return
+}

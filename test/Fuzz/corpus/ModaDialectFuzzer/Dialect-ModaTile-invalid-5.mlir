@@ -1,0 +1,1 @@
+func.func private @depth_causal() attributes {v = #moda_tile.visibility<part = depth, causal = true>}

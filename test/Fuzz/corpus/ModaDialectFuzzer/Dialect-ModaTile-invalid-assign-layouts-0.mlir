@@ -1,0 +1,3 @@
+func.func private @no_config() attributes {moda_tile.program} {
+  return
+}

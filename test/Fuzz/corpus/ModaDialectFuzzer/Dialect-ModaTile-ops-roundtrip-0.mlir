@@ -1,0 +1,28 @@
+func.func private @program(%q: memref<?xbf16>, %k: memref<?xbf16>, %out: memref<?xbf16>, %lse: memref<?xf32>, %T: index, %S: index, %L: index) attributes {moda_tile.program} {
+  %x = moda_tile.program_id x
+  %head = moda_tile.program_id y
+  %batch = moda_tile.program_id z
+  %begin, %end = moda_tile.visible_range %x (T = %T, S = %S, L = %L) {visibility = #moda_tile.visibility<part = sequence, causal = true>}
+  %db, %de = moda_tile.visible_range %x (T = %T, S = %S, L = %L) {visibility = #moda_tile.visibility<part = depth, depth = chunk, chunk_size = 4>}
+  %query = moda_tile.load %q[%batch, %head, %x] end %T extent %T {rows = #moda_tile.rows<kind = query, heads = 4, group = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
+  %keys = moda_tile.load %k[%batch, %head, %begin] end %end extent %S {rows = #moda_tile.rows<kind = key, heads = 2>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
+  %s = moda_tile.dot %query, %keys, %zeros {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+  %masked = moda_tile.mask %s rows %x columns %begin (T = %T, S = %S, L = %L) {group = 2 : i64, visibility = #moda_tile.visibility<part = sequence, causal = true>} : tensor<32x16xf32>
+  %max0 = arith.constant dense<0xFF800000> : tensor<32xf32>
+  %sum0 = arith.constant dense<0.0> : tensor<32xf32>
+  %acc0 = arith.constant dense<0.0> : tensor<32x64xf32>
+  %max1, %p, %alpha, %sum1 = moda_tile.softmax_update %masked, %max0, %sum0 {exp2_scale = 0.125 : f32} : tensor<32x16xf32>, tensor<32xf32>
+  %scaled = moda_tile.scale_rows %acc0, %alpha : tensor<32x64xf32>, tensor<32xf32>
+  %acc1 = moda_tile.dot %p, %keys, %scaled : tensor<32x16xf32>, tensor<16x64xbf16> -> tensor<32x64xf32>
+  %o, %l = moda_tile.finalize %acc1, %max1, %sum1 {exp2_scale = 0.125 : f32} : tensor<32x64xf32>, tensor<32xf32> -> tensor<32x64xbf16>
+  moda_tile.store %o, %out[%batch, %head, %x] end %T extent %T {rows = #moda_tile.rows<kind = query, heads = 4, group = 2>} : tensor<32x64xbf16>, memref<?xbf16>
+  moda_tile.store %l, %lse[%batch, %head, %x] end %T extent %T {rows = #moda_tile.rows<kind = lse, heads = 4, group = 2>} : tensor<32xf32>, memref<?xf32>
+  return
+}
+
+func.func @launcher(%q: memref<?xbf16>, %k: memref<?xbf16>, %out: memref<?xbf16>, %lse: memref<?xf32>, %T: index, %S: index, %L: index) {
+  %c1 = arith.constant 1 : index
+  moda_tile.launch @program grid(%T, %c1, %c1) (%q, %k, %out, %lse, %T, %S, %L) : memref<?xbf16>, memref<?xbf16>, memref<?xbf16>, memref<?xf32>, index, index, index
+  return
+}

@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""Checks that the figures README.md and docs/ quote from bench/results/
+match the JSON they cite: each claim below locates one figure in a doc (a
+regular expression whose group is the number as printed) and says which
+value of which results file it is; the doc's number must equal that value
+rounded to the decimals the doc prints. Each cited commit must be the
+results file's. The results tables of docs/performance.md and
+docs/training.md are checked row by row. In README's Performance section,
+every number with a unit (ms, TFLOP/s, x, %) must be one of the checked
+figures, so that no typed figure goes unchecked there.
+
+    utils/check-doc-figures.py
+
+Prints each mismatch and the closing line
+    doc-figures: N passed, M failed
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def load(name):
+    return json.loads((RESULTS / name).read_text())
+
+
+def case(data, **key):
+    found = [c for c in data["cases"] if all(c.get(k) == v for k, v in key.items())]
+    assert len(found) == 1, f"{len(found)} cases match {key}"
+    return found[0]
+
+
+FWD, TRAIN, TUNE = load("perf-forward.json"), load("perf-training.json"), load("autotune.json")
+CORRECT, GRAD, TILE = load("gpu-correctness.json"), load("grad-check.json"), load("gpu-correctness-tile.json")
+TILE_MMA, LOWERINGS = load("gpu-correctness-tile-mma-sync.json"), load("perf-lowerings.json")
+tile_over_kernel = [c["tile_ms"] / c["kernel_ms"] for c in LOWERINGS["cases"]]
+F16K = case(FWD, T=16384, G=8, D=64, L=64)
+F64K = case(FWD, T=65536, G=8, D=64, L=64)
+F4K = case(FWD, T=4096, G=8, D=64, L=64)
+T16K = case(TRAIN, T=16384, G=8, D=64, L=64)
+tflops = [c["ours_tflops"] for c in FWD["cases"]]
+
+
+def passed(data):
+    return sum(1 for c in data["cases"] if c["pass"])
+
+
+def kernels(data):
+    return len({c["kernel"] for c in data["cases"]})
+
+
+# (doc, regex with the figure as group 1, value)
+FIGURES = [
+    # README: Performance
+    ("README.md", r"at (\d+)-\d+ TFLOP/s", min(tflops)),
+    ("README.md", r"at \d+-(\d+) TFLOP/s", max(tflops)),
+    ("README.md", r"\*\*([\d.]+) ms with\s+depth", F16K["ours_ms"]),
+    ("README.md", r"SDPA flash ([\d.]+) ms without depth\*\*", F16K["sdpa_flash_ms"]),
+    ("README.md", r"without depth\*\* \(([\d.]+)x", F16K["ours_over_sdpa_flash"]),
+    ("README.md", r"and cuDNN ([\d.]+) ms \(", F16K["sdpa_cudnn_ms"]),
+    ("README.md", r"and cuDNN [\d.]+ ms \(([\d.]+)x", F16K["ours_over_sdpa_cudnn"]),
+    ("README.md", r"the depth costs ([\d.]+)%", 100 * F64K["depth_overhead"]),
+    ("README.md", r"plain attention is\s+([\d.]+)x faster than flash",
+     F64K["sdpa_flash_ms"] / F64K["ours_nodepth_ms"]),
+    ("README.md", r"(\d+)x faster than the plain PyTorch MoDA",
+     F4K["torch_reference_ms"] / F4K["ours_ms"]),
+    ("README.md", r"over the (\d+) shapes\s+of `bench/results/autotune.json`", len(TUNE["cases"])),
+    ("README.md", r"geometric mean ([\d.]+)x", TUNE["geomean_speedup"]),
+    ("README.md", r"takes \*\*([\d.]+) ms\*\*", T16K["ours_ms"]),
+    ("README.md", r"SDPA flash's ([\d.]+) ms without depth", T16K["sdpa_flash_ms"]),
+    ("README.md", r"without depth \(([\d.]+)x", T16K["ours_over_sdpa_flash"]),
+    ("README.md", r"cuDNN's ([\d.]+) ms", T16K["sdpa_cudnn_ms"]),
+    ("README.md", r"cuDNN's [\d.]+ ms \(([\d.]+)x", T16K["ours_over_sdpa_cudnn"]),
+    # README: what exists
+    ("README.md", r"kernels take ([\d.]+)x to\s+[\d.]+x the time of the block", min(tile_over_kernel)),
+    ("README.md", r"kernels take [\d.]+x to\s+([\d.]+)x the time of the block", max(tile_over_kernel)),
+    # README: Tests
+    ("README.md", r"the\s+suite passes (\d+) of \d+ \(`gpu-correctness.json`\)", passed(CORRECT)),
+    ("README.md", r"the\s+suite passes \d+ of (\d+) \(`gpu-correctness.json`\)", len(CORRECT["cases"])),
+    ("README.md", r"tile-program kernels of all (\d+) variants\s+\(`gpu-correctness-tile-mma-sync.json`",
+     kernels(TILE_MMA)),
+    ("README.md", r"gradient suite passes (\d+) of \d+", passed(GRAD)),
+    ("README.md", r"gradient suite passes \d+ of (\d+)", len(GRAD["cases"])),
+    ("README.md", r"`fma` tile-program kernels of all (\d+)\s+variants pass", kernels(TILE)),
+    ("README.md", r"variants pass the (\d+) cases \(`gpu-correctness-tile.json`", passed(TILE)),
+    # docs/performance.md
+    ("docs/performance.md", r"The peers:\s+SDPA flash ([\d.]+) ms", F16K["sdpa_flash_ms"]),
+    ("docs/performance.md", r"SDPA flash [\d.]+ ms \((\d+) TFLOP/s\)", F16K["sdpa_flash_tflops"]),
+    ("docs/performance.md", r"cuDNN ([\d.]+) ms \(\d+ TFLOP/s\) in our run", F16K["sdpa_cudnn_ms"]),
+    ("docs/performance.md", r"cuDNN [\d.]+ ms \((\d+) TFLOP/s\) in our run", F16K["sdpa_cudnn_tflops"]),
+    ("docs/performance.md", r"PyTorch MoDA takes ([\d.]+) ms at T=4096", F4K["torch_reference_ms"]),
+    ("docs/performance.md", r"ours is (\d+)x faster there", F4K["torch_reference_ms"] / F4K["ours_ms"]),
+    ("docs/performance.md", r"depth takes ([\d.]+) ms against SDPA", F16K["ours_ms"]),
+    ("docs/performance.md", r"against SDPA flash's ([\d.]+) ms", F16K["sdpa_flash_ms"]),
+    ("docs/performance.md", r"in the same run: ([\d.]+)x, \*\*met", F16K["ours_over_sdpa_flash"]),
+    ("docs/performance.md", r"L=0 kernel is ([\d.]+)% \(target", 100 * F64K["depth_overhead"]),
+    ("docs/performance.md", r"our plain\s+attention is ([\d.]+)x faster than flash",
+     F64K["sdpa_flash_ms"] / F64K["ours_nodepth_ms"]),
+    ("docs/performance.md", r"cuDNN remains ahead: ([\d.]+)x at", F16K["ours_over_sdpa_cudnn"]),
+    ("docs/performance.md", r"T=16384 \(([\d.]+) ms\), [\d.]+x at T=65536", F16K["sdpa_cudnn_ms"]),
+    ("docs/performance.md", r"ms\), ([\d.]+)x at T=65536", F64K["ours_over_sdpa_cudnn"]),
+    ("docs/performance.md", r"plain attention is ([\d.]+)x faster than FlashAttention-2",
+     F16K["sdpa_flash_ms"] / F16K["ours_nodepth_ms"]),
+    ("docs/performance.md", r"at T=16384 \(([\d.]+)\s+vs [\d.]+ ms\)", F16K["ours_nodepth_ms"]),
+    ("docs/performance.md", r"at T=16384 \([\d.]+\s+vs ([\d.]+) ms\)", F16K["sdpa_flash_ms"]),
+    ("docs/performance.md", r"and ([\d.]+)x slower than cuDNN", F16K["ours_nodepth_ms"] / F16K["sdpa_cudnn_ms"]),
+    ("docs/performance.md", r"FLOPs \([\d.]+% at T=16384 G=8\): \+([\d.]+)% in", 100 * F16K["depth_overhead"]),
+    ("docs/performance.md", r"dominates and it is ([\d.]+)%", 100 * F64K["depth_overhead"]),
+    # docs/training.md
+    ("docs/training.md", r"is \*\*met\*\*: ([\d.]+) ms against", T16K["ours_ms"]),
+    ("docs/training.md", r"flash's ([\d.]+) ms in the same run", T16K["sdpa_flash_ms"]),
+    ("docs/training.md", r"in the same run \(([\d.]+)x\)", T16K["ours_over_sdpa_flash"]),
+    ("docs/training.md", r"cuDNN \(([\d.]+) ms\) is the next bar", T16K["sdpa_cudnn_ms"]),
+    # docs/autotuning.md
+    ("docs/autotuning.md", r"on\s+each of the (\d+) shapes", len(TUNE["cases"])),
+    ("docs/autotuning.md", r"speedup of tuned over heuristic is ([\d.]+)x", TUNE["geomean_speedup"]),
+    ("docs/autotuning.md", r"\(([\d.]+)x to\s+[\d.]+x;", min(c["speedup"] for c in TUNE["cases"])),
+    ("docs/autotuning.md", r"\([\d.]+x to\s+([\d.]+)x;", max(c["speedup"] for c in TUNE["cases"])),
+]
+
+# (doc, regex whose group is the commit cited for a results file, that file)
+COMMITS = [
+    ("README.md", r"`bench/results/perf-forward.json`, commit ([0-9a-f]+)", FWD),
+    ("README.md", r"`bench/results/autotune.json`, commit ([0-9a-f]+)", TUNE),
+    ("README.md", r"`bench/results/perf-training.json`, commit ([0-9a-f]+)", TRAIN),
+    ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", CORRECT),
+    ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", TILE_MMA),
+    ("README.md", r"at ([0-9a-f]+) the gradient suite passes", GRAD),
+    ("README.md", r"at ([0-9a-f]+) the `fma` tile-program kernels", TILE),
+    ("README.md", r"`bench/results/perf-lowerings.json`, ([0-9a-f]+)\)", LOWERINGS),
+    ("docs/performance.md", r"`bench/results/perf-forward.json` \(commit ([0-9a-f]+)", FWD),
+    ("docs/training.md", r"`bench/results/perf-training.json` \(commit ([0-9a-f]+)", TRAIN),
+    ("docs/autotuning.md", r"`bench/results/autotune.json` \(commit ([0-9a-f]+)", TUNE),
+]
+
+# Results tables: (doc, first header cell names, results, column -> value)
+TABLES = [
+    ("docs/performance.md", "| T | G | D | L | ours ms |", FWD, {
+        "ours ms": lambda c: c["ours_ms"], "TFLOP/s": lambda c: c["ours_tflops"],
+        "ours L=0 ms": lambda c: c["ours_nodepth_ms"], "flash ms": lambda c: c["sdpa_flash_ms"],
+        "cuDNN ms": lambda c: c["sdpa_cudnn_ms"], "ours / flash": lambda c: c["ours_over_sdpa_flash"],
+        "ours / cuDNN": lambda c: c["ours_over_sdpa_cudnn"],
+        "depth overhead": lambda c: 100 * c["depth_overhead"]}),
+    ("docs/training.md", "| T | G | D | L | ours fwd+bwd |", TRAIN, {
+        "ours fwd+bwd": lambda c: c["ours_ms"], "ours fwd": lambda c: c["ours_fwd_ms"],
+        "ours bwd": lambda c: c["ours_bwd_ms"], "SDPA flash": lambda c: c["sdpa_flash_ms"],
+        "SDPA cuDNN": lambda c: c["sdpa_cudnn_ms"], "ours / flash": lambda c: c["ours_over_sdpa_flash"],
+        "ours / cuDNN": lambda c: c["ours_over_sdpa_cudnn"]}),
+]
+
+NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def agrees(printed, value):
+    """Whether `printed` (a number as the doc prints it) is `value` rounded
+    to the decimals printed."""
+    decimals = len(printed.split(".")[1]) if "." in printed else 0
+    return abs(float(printed) - value) <= 0.5 * 10 ** -decimals + 1e-9
+
+
+def main():
+    failures, checks = [], 0
+    texts = {doc: (ROOT / doc).read_text() for doc in
+             {f[0] for f in FIGURES} | {c[0] for c in COMMITS} | {t[0] for t in TABLES}}
+    covered = {doc: [] for doc in texts}
+    for doc, pattern, value in FIGURES:
+        checks += 1
+        match = re.search(pattern, texts[doc])
+        if not match:
+            failures.append(f"{doc}: no figure matches /{pattern}/ (expected {value:.4g})")
+            continue
+        covered[doc].append(match.span(1))
+        if not agrees(match.group(1), value):
+            line = texts[doc][:match.start(1)].count("\n") + 1
+            failures.append(f"{doc}:{line}: {match.group(1)} but the results say {value:.4g} "
+                            f"(/{pattern}/)")
+    for doc, pattern, data in COMMITS:
+        checks += 1
+        match = re.search(pattern, texts[doc])
+        if not match or not match.group(1):
+            failures.append(f"{doc}: no commit matches /{pattern}/")
+        elif not data["commit"].startswith(match.group(1)):
+            failures.append(f"{doc}: cites commit {match.group(1)} for results of "
+                            f"commit {data['commit']} (/{pattern}/)")
+    for doc, header, data, columns in TABLES:
+        lines = texts[doc].splitlines()
+        start = next((i for i, l in enumerate(lines) if l.startswith(header)), None)
+        if start is None:
+            failures.append(f"{doc}: no table starts with {header!r}")
+            continue
+        names = [c.strip() for c in lines[start].strip("|").split("|")]
+        rows = 0
+        for number, line in enumerate(lines[start + 2:], start + 3):
+            if not line.startswith("|"):
+                break
+            cells = [c.strip().strip("*") for c in line.strip("|").split("|")]
+            row = dict(zip(names, cells))
+            key = {k: int(row[k]) for k in ("T", "G", "D", "L")}
+            try:
+                c = case(data, **key)
+            except AssertionError as e:
+                failures.append(f"{doc}:{number}: {e}")
+                continue
+            rows += 1
+            for name, value in columns.items():
+                checks += 1
+                printed = NUMBER.search(row[name])
+                if not printed or not agrees(printed.group(0).lstrip("+"), value(c)):
+                    failures.append(f"{doc}:{number}: {name} = {row[name]} but the results "
+                                    f"say {value(c):.4g} ({key})")
+        checks += 1
+        if rows != len(data["cases"]):
+            failures.append(f"{doc}: the table has {rows} rows, the results {len(data['cases'])} cases")
+    # Every figure in README's Performance section is a checked one.
+    text = texts["README.md"]
+    section = re.search(r"^## Performance\n(.*?)^## ", text, re.S | re.M)
+    for match in re.finditer(r"(\d+(?:\.\d+)?)(?:-\d+)?\s*(ms|TFLOP/s|x\b|%)", section.group(1)):
+        checks += 1
+        start = section.start(1) + match.start(1)
+        if not any(a <= start < b for a, b in covered["README.md"]):
+            line = text[:start].count("\n") + 1
+            failures.append(f"README.md:{line}: {match.group(0)!r} is not a checked figure: "
+                            f"add it to utils/check-doc-figures.py")
+    for failure in failures:
+        print("figure:", failure)
+    print(f"doc-figures: {checks - len(failures)} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
