@@ -38,6 +38,9 @@ FWD, TRAIN, TUNE = load("perf-forward.json"), load("perf-training.json"), load("
 CORRECT, GRAD, TILE = load("gpu-correctness.json"), load("grad-check.json"), load("gpu-correctness-tile.json")
 TILE_MMA, LOWERINGS = load("gpu-correctness-tile-mma-sync.json"), load("perf-lowerings.json")
 tile_over_kernel = [c["tile_ms"] / c["kernel_ms"] for c in LOWERINGS["cases"]]
+# pytest's closing line in the GPU run's log (`N passed[, M failed]`).
+_PYTEST = re.search(r"(\d+) passed(?:, (\d+) failed)?", (RESULTS / "pytest-gpu.log").read_text().splitlines()[-1])
+PYTEST_PASSED, PYTEST_FAILED = int(_PYTEST.group(1)), int(_PYTEST.group(2) or 0)
 F16K = case(FWD, T=16384, G=8, D=64, L=64)
 F64K = case(FWD, T=65536, G=8, D=64, L=64)
 F4K = case(FWD, T=4096, G=8, D=64, L=64)
@@ -81,12 +84,44 @@ FIGURES = [
     # README: Tests
     ("README.md", r"the\s+suite passes (\d+) of \d+ \(`gpu-correctness.json`\)", passed(CORRECT)),
     ("README.md", r"the\s+suite passes \d+ of (\d+) \(`gpu-correctness.json`\)", len(CORRECT["cases"])),
-    ("README.md", r"tile-program kernels of all (\d+) variants\s+\(`gpu-correctness-tile-mma-sync.json`",
-     kernels(TILE_MMA)),
-    ("README.md", r"gradient suite passes (\d+) of \d+", passed(GRAD)),
-    ("README.md", r"gradient suite passes \d+ of (\d+)", len(GRAD["cases"])),
-    ("README.md", r"`fma` tile-program kernels of all (\d+)\s+variants pass", kernels(TILE)),
-    ("README.md", r"variants pass the (\d+) cases \(`gpu-correctness-tile.json`", passed(TILE)),
+    ("README.md", r"gradient suite (\d+)\s+of \d+ \(`grad-check.json`\)", passed(GRAD)),
+    ("README.md", r"gradient suite \d+\s+of (\d+) \(`grad-check.json`\)", len(GRAD["cases"])),
+    ("README.md", r"pytest's GPU tests (\d+) of \d+", PYTEST_PASSED),
+    ("README.md", r"pytest's GPU tests \d+ of (\d+)", PYTEST_PASSED + PYTEST_FAILED),
+    ("README.md", r"tile-program\s+kernels of all (\d+) variants the same", kernels(TILE)),
+    ("README.md", r"tile-program\s+kernels of all (\d+) variants the same", kernels(TILE_MMA)),
+    ("README.md", r"variants the same (\d+) cases in both layouts", passed(TILE)),
+    ("README.md", r"variants the same (\d+) cases in both layouts", passed(TILE_MMA)),
+    # docs/architecture.md: the staged compiler's kernels
+    ("docs/architecture.md", r"tile-program kernels of all (\d+) variants of the GPU suite", kernels(TILE)),
+    ("docs/architecture.md", r"tile-program kernels of all (\d+) variants of the GPU suite", kernels(TILE_MMA)),
+    ("docs/architecture.md", r"\(`mma_sync`: [^)]*\)\s+pass its (\d+) cases", passed(TILE)),
+    ("docs/architecture.md", r"\(`mma_sync`: [^)]*\)\s+pass its (\d+) cases", passed(TILE_MMA)),
+    ("docs/architecture.md", r"tile kernels take ([\d.]+)x to [\d.]+x the time", min(tile_over_kernel)),
+    ("docs/architecture.md", r"tile kernels take [\d.]+x to ([\d.]+)x the time", max(tile_over_kernel)),
+    ("docs/architecture.md", r"L = 64: ([\d.]+) ms against [\d.]+ at D = 64",
+     case(LOWERINGS, T=16384, G=8, D=64)["tile_ms"]),
+    ("docs/architecture.md", r"L = 64: [\d.]+ ms against ([\d.]+) at D = 64",
+     case(LOWERINGS, T=16384, G=8, D=64)["kernel_ms"]),
+    ("docs/architecture.md", r"at D = 64, ([\d.]+) against [\d.]+ at D = 128",
+     case(LOWERINGS, T=16384, G=8, D=128)["tile_ms"]),
+    ("docs/architecture.md", r"at D = 64, [\d.]+ against ([\d.]+) at D = 128",
+     case(LOWERINGS, T=16384, G=8, D=128)["kernel_ms"]),
+    # docs/performance.md: the staged compiler's kernels, row by row
+] + [
+    ("docs/performance.md",
+     rf"\| {c['T']}, {c['G']}, {c['D']}, {c['L']} \| [^|]+\| " + field, value)
+    for c in LOWERINGS["cases"]
+    for field, value in (
+        (r"([\d.]+) \(", c["kernel_ms"]),
+        (r"[\d.]+ \((\d+)\)", c["kernel_tflops"]),
+        (r"[\d.]+ \(\d+\) \| ([\d.]+) \(", c["tile_ms"]),
+        (r"[\d.]+ \(\d+\) \| [\d.]+ \((\d+)\)", c["tile_tflops"]),
+        (r"[\d.]+ \(\d+\) \| [\d.]+ \(\d+\) \| ([\d.]+) \|", c["tile_over_kernel"]),
+        (r"[\d.]+ \(\d+\) \| [\d.]+ \(\d+\) \| [\d.]+ \| ([\d.]+) \|", c["tile_over_sdpa_cudnn"]),
+        (r"[\d.]+ \(\d+\) \| [\d.]+ \(\d+\) \| [\d.]+ \| [\d.]+ \| ([\d.]+) \|",
+         c["tile_over_sdpa_flash"]))
+] + [
     # docs/performance.md
     ("docs/performance.md", r"The peers:\s+SDPA flash ([\d.]+) ms", F16K["sdpa_flash_ms"]),
     ("docs/performance.md", r"SDPA flash [\d.]+ ms \((\d+) TFLOP/s\)", F16K["sdpa_flash_tflops"]),
@@ -129,8 +164,12 @@ COMMITS = [
     ("README.md", r"`bench/results/perf-training.json`, commit ([0-9a-f]+)", TRAIN),
     ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", CORRECT),
     ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", TILE_MMA),
-    ("README.md", r"at ([0-9a-f]+) the gradient suite passes", GRAD),
-    ("README.md", r"at ([0-9a-f]+) the `fma` tile-program kernels", TILE),
+    ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", TILE),
+    ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", GRAD),
+    ("docs/architecture.md", r"Measured on the H200 at ([0-9a-f]+): the `fma`", TILE),
+    ("docs/architecture.md", r"Measured on the H200 at ([0-9a-f]+): the `fma`", TILE_MMA),
+    ("docs/architecture.md", r"Measured on the H200 at ([0-9a-f]+): the `fma`", LOWERINGS),
+    ("docs/performance.md", r"in one process on the H200 at ([0-9a-f]+) \(`bench/compare_lowerings.py`", LOWERINGS),
     ("README.md", r"`bench/results/perf-lowerings.json`, ([0-9a-f]+)\)", LOWERINGS),
     ("docs/performance.md", r"`bench/results/perf-forward.json` \(commit ([0-9a-f]+)", FWD),
     ("docs/training.md", r"`bench/results/perf-training.json` \(commit ([0-9a-f]+)", TRAIN),
