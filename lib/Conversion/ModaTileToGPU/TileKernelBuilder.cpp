@@ -149,8 +149,8 @@ LogicalResult TileKernelBuilder::emitRowLoad(LoadOp op) {
   auto rowType = VectorType::get({runs->getNumColumns()}, elementType);
   auto runType = VectorType::get({runs->runLength}, elementType);
   // Runs start at multiples of their length, rows at multiples of the
-  // 16-byte aligned row length: each run is aligned to its own size (up to
-  // 16 bytes).
+  // 16-byte aligned row length, tensors on 16-byte boundaries (the runtime
+  // refuses others): each run is aligned to its own size, up to 16 bytes.
   llvm::Align alignment(std::min<int64_t>(
       16, runs->runLength * elementType.getIntOrFloatBitWidth() / 8));
   SmallVector<Value> rows;
