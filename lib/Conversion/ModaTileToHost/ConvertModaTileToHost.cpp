@@ -72,11 +72,15 @@ void makeCopiesSynchronous(func::FuncOp program) {
   program.walk([&](Operation *op) {
     if (auto copy = dyn_cast<AsyncLoadOp>(op)) {
       OpBuilder b(copy);
+      // The untyped result: its type is already the tile, not a future, so
+      // the typed accessor's cast<FutureType> would be wrong (an assertion
+      // with assertions on; silent otherwise).
+      Value copied = copy->getResult(0);
       auto load = LoadOp::create(
-          b, copy.getLoc(), cast<RankedTensorType>(copy.getResult().getType()),
+          b, copy.getLoc(), cast<RankedTensorType>(copied.getType()),
           copy.getBuffer(), copy.getBatch(), copy.getHead(), copy.getFirst(),
           copy.getEnd(), copy.getExtent(), copy.getRows(), copy.getCopy());
-      copy.getResult().replaceAllUsesWith(load.getResult());
+      copied.replaceAllUsesWith(load.getResult());
       copy.erase();
     } else if (auto wait = dyn_cast<WaitOp>(op)) {
       wait.replaceAllUsesWith(wait.getFutures());
