@@ -70,8 +70,11 @@ def cases():
 
 
 def compile_all(artifacts: Path, moda_compile: Path):
+    # The heuristic backward at D = 64 spills a few bytes on sm_90a (8 to 32,
+    # recorded in each manifest's ptxas report), which moda-compile refuses
+    # by default: the suite checks those kernels' numerics all the same.
     compile_variants(artifacts, moda_compile, training_module, "train.mlir",
-                     keep_ptx=False)
+                     keep_ptx=False, compile_args=["--allow-spills"])
 
 
 def reference_grads(q, k, v, dk, dv, d_out, *, causal, visibility, chunk, scale):

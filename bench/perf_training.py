@@ -59,8 +59,10 @@ def compile_all(artifacts: Path, moda_compile: Path):
         source = directory / "train.mlir"
         source.write_text(training_module(dict(dtype="bf16", Hq=KV_HEADS * g,
                                                Hk=KV_HEADS, D=d, causal=True)))
-        subprocess.run([str(moda_compile), str(source), "-o", str(directory)],
-                       check=True)
+        # The heuristic backward at D = 64 spills a few bytes (recorded in
+        # the manifest), which moda-compile refuses by default.
+        subprocess.run([str(moda_compile), str(source), "-o", str(directory),
+                        "--allow-spills"], check=True)
         for ptx in directory.glob("*.ptx"):
             if ptx.with_suffix(".cubin").exists():
                 ptx.unlink()
