@@ -17,8 +17,6 @@ median of --iters CUDA-event timings after --warmup;
 """
 
 import argparse
-import datetime
-import json
 import statistics
 import subprocess
 import sys
@@ -70,10 +68,9 @@ def compile_all(artifacts, moda_compile):
 
 def run_all(artifacts, json_path, warmup, iters):
     import torch
-    from torch.nn.attention import SDPBackend, sdpa_kernel
     import moda
-    from moda.results import measured_commit
-    from perf_forward import time_ms
+    from moda.results import write_report
+    from perf_forward import time_sdpa_peers
 
     cases = []
     stream = torch.cuda.current_stream().cuda_stream
@@ -101,16 +98,7 @@ def run_all(artifacts, json_path, warmup, iters):
         # timed kernels are the right ones (the suites check the numerics).
         row["max_abs_diff_out"] = (outputs["kernel"][0].float()
                                    - outputs["tile"][0].float()).abs().max().item()
-        qt, kt, vt = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
-        for impl, backend in (("sdpa_flash", SDPBackend.FLASH_ATTENTION),
-                              ("sdpa_cudnn", SDPBackend.CUDNN_ATTENTION)):
-            try:
-                with sdpa_kernel(backend):
-                    row[f"{impl}_ms"] = time_ms(
-                        lambda: torch.nn.functional.scaled_dot_product_attention(
-                            qt, kt, vt, is_causal=True, enable_gqa=True), warmup, iters)
-            except RuntimeError as error:
-                row[f"{impl}_error"] = str(error).splitlines()[0]
+        time_sdpa_peers(row, q, k, v, warmup, iters)
         flops = 4 * B * Hk * g * t * d * (t / 2 + l)
         flops0 = 4 * B * Hk * g * t * d * (t / 2)
         for lowering in LOWERINGS:
@@ -127,13 +115,8 @@ def run_all(artifacts, json_path, warmup, iters):
               f"flash {row.get('sdpa_flash_ms', float('nan')):7.3f}  "
               f"cudnn {row.get('sdpa_cudnn_ms', float('nan')):7.3f}  "
               f"|diff| {row['max_abs_diff_out']:.2e}", flush=True)
-    report = {"suite": "perf-lowerings", "commit": measured_commit(),
-              "device": torch.cuda.get_device_name(),
-              "date": datetime.date.today().isoformat(),
-              "timing": f"median of {iters} CUDA-event timings after {warmup} warm-up runs",
-              "cases": cases}
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(report, indent=1))
+    write_report(json_path, "perf-lowerings", cases, torch.cuda.get_device_name(),
+                 timing=f"median of {iters} CUDA-event timings after {warmup} warm-up runs")
 
 
 def main():

@@ -15,7 +15,6 @@ SDPA count L = 0.
 """
 
 import argparse
-import datetime
 import json
 import os
 import statistics
@@ -78,6 +77,23 @@ def time_ms(fn, warmup, iters):
     return statistics.median(times)
 
 
+def time_sdpa_peers(row, q, k, v, warmup, iters):
+    """Times causal SDPA without depth on the flash and cuDNN backends into
+    row["sdpa_flash_ms"], row["sdpa_cudnn_ms"] (or "..._error" when a
+    backend refuses the shape)."""
+    import torch
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    qt, kt, vt = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
+    for impl, backend in (("sdpa_flash", SDPBackend.FLASH_ATTENTION),
+                          ("sdpa_cudnn", SDPBackend.CUDNN_ATTENTION)):
+        try:
+            with sdpa_kernel(backend):
+                row[f"{impl}_ms"] = time_ms(lambda: torch.nn.functional.scaled_dot_product_attention(
+                    qt, kt, vt, is_causal=True, enable_gqa=True), warmup, iters)
+        except RuntimeError as error:
+            row[f"{impl}_error"] = str(error).splitlines()[0]
+
+
 def plain_torch_moda(q, k, v, dk, dv):
     """MoDA as a PyTorch user writes it today: one SDPA over [K ; depth] with a
     mask (sequence part causal, depth part only the row's own position)."""
@@ -96,9 +112,8 @@ def plain_torch_moda(q, k, v, dk, dv):
 
 def run_all(artifacts, json_path, plot_path, warmup, iters):
     import torch
-    from torch.nn.attention import SDPBackend, sdpa_kernel
     import moda
-    from moda.results import measured_commit
+    from moda.results import write_report
 
     cases = []
     for t, g, d, l in SHAPES:
@@ -120,15 +135,7 @@ def run_all(artifacts, json_path, plot_path, warmup, iters):
         row["ours_ms"] = statistics.median(ours.benchmark(args, warmup, iters, stream))
         args0 = ours_nodepth.torch_args({"q": q, "k": k, "v": v, "out": out, "lse": lse})
         row["ours_nodepth_ms"] = statistics.median(ours_nodepth.benchmark(args0, warmup, iters, stream))
-        qt, kt, vt = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
-        for impl, backend in (("sdpa_flash", SDPBackend.FLASH_ATTENTION),
-                              ("sdpa_cudnn", SDPBackend.CUDNN_ATTENTION)):
-            try:
-                with sdpa_kernel(backend):
-                    row[f"{impl}_ms"] = time_ms(lambda: torch.nn.functional.scaled_dot_product_attention(
-                        qt, kt, vt, is_causal=True, enable_gqa=True), warmup, iters)
-            except RuntimeError as error:
-                row[f"{impl}_error"] = str(error).splitlines()[0]
+        time_sdpa_peers(row, q, k, v, warmup, iters)
         if t <= PLAIN_TORCH_MAX_T:
             row["torch_reference_ms"] = time_ms(lambda: plain_torch_moda(q, k, v, dk, dv),
                                                 warmup, iters)
@@ -147,13 +154,8 @@ def run_all(artifacts, json_path, plot_path, warmup, iters):
               f"flash {row.get('sdpa_flash_ms', float('nan')):8.3f}  "
               f"cudnn {row.get('sdpa_cudnn_ms', float('nan')):8.3f}  "
               f"plain {row.get('torch_reference_ms', float('nan')):8.3f}", flush=True)
-    report = {"suite": "perf-forward", "commit": measured_commit(),
-              "device": torch.cuda.get_device_name(),
-              "date": datetime.date.today().isoformat(),
-              "timing": f"median of {iters} CUDA-event timings after {warmup} warm-up runs",
-              "cases": cases}
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(report, indent=1))
+    write_report(json_path, "perf-forward", cases, torch.cuda.get_device_name(),
+                 timing=f"median of {iters} CUDA-event timings after {warmup} warm-up runs")
     print(f"\n{'T':>6} {'G':>2} {'D':>4} {'L':>4} {'ours ms':>9} {'TFLOP/s':>8} "
           f"{'/flash':>7} {'/cudnn':>7} {'depth +':>8}")
     for r in cases:

@@ -1,5 +1,7 @@
 """What every recorded result shares (shared/spec/FIGURES.md)."""
 
+import datetime
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -18,3 +20,12 @@ def measured_commit():
     result = subprocess.run(["git", "rev-parse", "--verify", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True)
     return result.stdout.strip() if result.returncode == 0 else "unknown"
+
+
+def write_report(json_path, suite, cases, device, **fields):
+    """Writes a results file: the suite, the measured commit, the device,
+    today's date, `fields` (how it was timed, ...) and the cases."""
+    report = {"suite": suite, "commit": measured_commit(), "device": device,
+              "date": datetime.date.today().isoformat(), **fields, "cases": cases}
+    Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+    Path(json_path).write_text(json.dumps(report, indent=1))

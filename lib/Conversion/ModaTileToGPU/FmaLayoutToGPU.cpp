@@ -114,9 +114,5 @@ LogicalResult mlir::moda::buildFmaLayoutKernel(func::FuncOp program,
                                                gpu::GPUFuncOp kernel,
                                                const SharedTilePlan &plan,
                                                int64_t numThreads) {
-  LoadOp query = getQueryRowsLoad(program);
-  if (!query)
-    return program.emitOpError("is a tile program that loads no query rows");
-  int64_t blockM = query.getResult().getType().getDimSize(0);
-  return FmaKernelBuilder(program, kernel, plan, numThreads, blockM).build();
+  return FmaKernelBuilder(program, kernel, plan, numThreads).build();
 }

@@ -30,9 +30,9 @@ using namespace mlir::moda::tile;
 TileKernelBuilder::TileKernelBuilder(func::FuncOp program,
                                      gpu::GPUFuncOp kernel,
                                      const SharedTilePlan &plan,
-                                     int64_t numThreads, int64_t blockM)
+                                     int64_t numThreads)
     : program(program), kernel(kernel), plan(plan), numThreads(numThreads),
-      blockM(blockM), b(kernel.getContext()) {}
+      b(kernel.getContext()) {}
 
 Value TileKernelBuilder::index(int64_t v) {
   return arith::ConstantIndexOp::create(b, loc(), v);
@@ -589,6 +589,11 @@ LogicalResult TileKernelBuilder::emitBlock(Block &block) {
 }
 
 LogicalResult TileKernelBuilder::build() {
+  // The block's rows are the query tile's.
+  LoadOp query = getQueryRowsLoad(program);
+  if (!query)
+    return program.emitOpError("is a tile program that loads no query rows");
+  blockM = query.getResult().getType().getDimSize(0);
   Block &entry = kernel.getBody().front();
   b.setInsertionPointToStart(&entry);
   mapping.map(program.getArguments(),

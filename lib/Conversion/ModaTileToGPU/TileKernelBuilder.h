@@ -58,8 +58,7 @@ struct SharedTile {
 class TileKernelBuilder {
 public:
   TileKernelBuilder(func::FuncOp program, gpu::GPUFuncOp kernel,
-                    const SharedTilePlan &plan, int64_t numThreads,
-                    int64_t blockM);
+                    const SharedTilePlan &plan, int64_t numThreads);
   virtual ~TileKernelBuilder() = default;
 
   /// Emits the kernel's body. Fails, with a diagnostic, on IR outside what
@@ -111,7 +110,9 @@ protected:
   func::FuncOp program;
   gpu::GPUFuncOp kernel;
   const SharedTilePlan &plan;
-  int64_t numThreads, blockM;
+  int64_t numThreads;
+  /// Rows of the block (its query tile's), known once build() starts.
+  int64_t blockM = 0;
   OpBuilder b;
   IRMapping mapping;
   Value threadId;
