@@ -32,7 +32,7 @@ from .autograd import TrainingKernels, load_training
 from .cache import KernelStore, Target
 from .runtime import ModaError
 from .torch_support import _NAMES as TORCH_DTYPE_NAMES, run, tensor_arg
-from .variant import Variant, chip_for_capability
+from .variant import Variant, chip_for_capability, chunk_size_of
 
 # -- kernels -----------------------------------------------------------------
 
@@ -280,16 +280,7 @@ def attention(q: Tensor, k: Optional[Tensor], v: Optional[Tensor],
     if (depth_k is None) != (depth_v is None):
         raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                         "pass both depth_k and depth_v, or neither")
-    if visibility == "chunk":
-        if chunk_size is None or chunk_size <= 0:
-            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                            "chunk visibility needs a positive chunk_size")
-        chunk = int(chunk_size)
-    else:
-        if chunk_size not in (None, 0):
-            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                            "chunk_size is only for visibility='chunk'")
-        chunk = 0
+    chunk = chunk_size_of(visibility, chunk_size)
     batch, queries, query_heads, head_dim = q.shape
     if k is not None:
         if k.dim() != 4 or v.shape != k.shape or k.shape[0] != batch or k.shape[3] != head_dim:

@@ -25,6 +25,20 @@ DTYPE_ALIASES = {
 }
 
 
+def chunk_size_of(visibility: str, chunk_size) -> int:
+    """The chunk size a kernel takes: positive with chunk visibility, 0
+    otherwise; raises ModaError on any other combination."""
+    if visibility == "chunk":
+        if chunk_size is None or int(chunk_size) <= 0:
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            "chunk visibility needs a positive chunk_size")
+        return int(chunk_size)
+    if chunk_size not in (None, 0):
+        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                        f"chunk_size is only for chunk visibility, not {visibility}")
+    return 0
+
+
 def to_f32(value: float) -> float:
     """`value` rounded to the nearest f32 (the type of the IR's scale)."""
     return struct.unpack("<f", struct.pack("<f", float(value)))[0]
@@ -67,16 +81,7 @@ class Variant:
             raise ModaError("MODA_ERROR_SHAPE",
                             f"heads Hq={hq}, Hk={hk}, D={d}: Hq must be a positive "
                             "multiple of Hk and D positive")
-        if visibility == "chunk":
-            if chunk_size is None or int(chunk_size) <= 0:
-                raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                                "chunk visibility needs a positive chunk_size")
-            chunk = int(chunk_size)
-        else:
-            if chunk_size not in (None, 0):
-                raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                                f"chunk_size is only for chunk visibility, not {visibility}")
-            chunk = 0
+        chunk = chunk_size_of(visibility, chunk_size)
         if scale is not None:
             scale = to_f32(scale)
             if not math.isfinite(scale) or scale <= 0:
