@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The staged compiler against the block builders, kernel for kernel: the
-same moda.attention with the same pinned configuration compiled by
+same moda.attention with the same pinned configuration, for each
+tensor-core layout (mma_sync, wgmma), compiled by
 moda-compile --lowering=kernel (convert-moda-to-gpu) and --lowering=tile
 (convert-moda-to-tile, moda-tile-assign-layouts, convert-moda-tile-to-gpu),
 timed in one process with SDPA flash and cuDNN (without depth) as the bar.
@@ -17,6 +18,7 @@ median of --iters CUDA-event timings after --warmup;
 """
 
 import argparse
+import itertools
 import statistics
 import subprocess
 import sys
@@ -27,12 +29,14 @@ sys.path.insert(0, str(ROOT / "python"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 KV_HEADS = 8
-# (T, G, D, L) and the mma_sync configuration pinned for both lowerings
-# (block_m, block_n, block_depth, num_warps, num_stages): the largest tiles
-# the mma_sync register rule admits at each head size.
 SHAPES = [(4096, 8, 64, 64), (16384, 8, 64, 64), (16384, 2, 64, 64),
           (4096, 8, 128, 64), (16384, 8, 128, 64)]
-CONFIGS = {64: (64, 64, 64, 4, 2), 128: (64, 32, 32, 4, 2)}
+# Per tensor-core layout and head size, the configuration pinned for both
+# lowerings (block_m, block_n, block_depth, num_warps, num_stages): for
+# mma_sync the largest tiles its register rule admits, for wgmma the ones
+# the sm_90a heuristic ships (bench/results/perf-forward.json).
+CONFIGS = {"mma_sync": {64: (64, 64, 64, 4, 2), 128: (64, 32, 32, 4, 2)},
+           "wgmma": {64: (64, 64, 64, 4, 2), 128: (128, 64, 64, 8, 2)}}
 LOWERINGS = ("kernel", "tile")
 
 
@@ -41,29 +45,28 @@ def shape_dict(t, g, d, l):
             "T": t, "L": l, "causal": True}
 
 
-def config_dict(d):
+def config_dict(mma, d):
     fields = ("block_m", "block_n", "block_depth", "num_warps", "num_stages")
-    return dict(zip(fields, CONFIGS[d]), mma="mma_sync")
+    return dict(zip(fields, CONFIGS[mma][d]), mma=mma)
 
 
-def case_name(t, g, d, l):
-    return f"t{t}_g{g}_d{d}_l{l}"
+def case_dir(artifacts, t, g, d, l, mma, lowering):
+    return artifacts / f"t{t}_g{g}_d{d}_l{l}" / mma / lowering
 
 
 def compile_all(artifacts, moda_compile):
     from moda.ir import attention_module
-    for t, g, d, l in SHAPES:
-        for lowering in LOWERINGS:
-            directory = artifacts / case_name(t, g, d, l) / lowering
-            directory.mkdir(parents=True, exist_ok=True)
-            (directory / "kernel.mlir").write_text(attention_module(
-                shape_dict(t, g, d, l), config=config_dict(d), static=True))
-            subprocess.run([str(moda_compile), str(directory / "kernel.mlir"), "-o",
-                            str(directory), f"--lowering={lowering}"],
-                           check=True, capture_output=True)
-            # The runtime loads the cubin; PTX stays here.
-            (directory / "moda_attention_0.ptx").unlink()
-            print("compiled", directory.relative_to(artifacts), flush=True)
+    for (t, g, d, l), mma, lowering in itertools.product(SHAPES, CONFIGS, LOWERINGS):
+        directory = case_dir(artifacts, t, g, d, l, mma, lowering)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "kernel.mlir").write_text(attention_module(
+            shape_dict(t, g, d, l), config=config_dict(mma, d), static=True))
+        subprocess.run([str(moda_compile), str(directory / "kernel.mlir"), "-o",
+                        str(directory), f"--lowering={lowering}"],
+                       check=True, capture_output=True)
+        # The runtime loads the cubin; PTX stays here.
+        (directory / "moda_attention_0.ptx").unlink()
+        print("compiled", directory.relative_to(artifacts), flush=True)
 
 
 def run_all(artifacts, json_path, warmup, iters):
@@ -74,7 +77,7 @@ def run_all(artifacts, json_path, warmup, iters):
 
     cases = []
     stream = torch.cuda.current_stream().cuda_stream
-    for t, g, d, l in SHAPES:
+    for (t, g, d, l), mma in itertools.product(SHAPES, CONFIGS):
         torch.manual_seed(0)
         B, Hk, Hq = 1, KV_HEADS, KV_HEADS * g
         q = torch.randn(B, t, Hq, d, device="cuda", dtype=torch.bfloat16)
@@ -82,10 +85,10 @@ def run_all(artifacts, json_path, warmup, iters):
         dk, dv = (torch.randn(B, t, l, Hk, d, device="cuda", dtype=torch.bfloat16)
                   for _ in range(2))
         row = {"B": B, "T": t, "Hq": Hq, "Hk": Hk, "G": g, "D": d, "L": l, "causal": True,
-               "dtype": "bf16", "config": config_dict(d)}
+               "dtype": "bf16", "config": config_dict(mma, d)}
         outputs = {}
         for lowering in LOWERINGS:
-            kernel = moda.load(str(artifacts / case_name(t, g, d, l) / lowering /
+            kernel = moda.load(str(case_dir(artifacts, t, g, d, l, mma, lowering) /
                                    "moda_attention_0.json"))
             out = torch.empty_like(q)
             lse = torch.empty(B, Hq, t, device="cuda")
@@ -109,7 +112,7 @@ def run_all(artifacts, json_path, warmup, iters):
                 row[f"tile_over_{impl}"] = row["tile_ms"] / row[f"{impl}_ms"]
         row["tile_over_kernel"] = row["tile_ms"] / row["kernel_ms"]
         cases.append(row)
-        print(f"T={t:6} G={g} D={d:3} L={l:3}  block builders {row['kernel_ms']:8.3f} ms "
+        print(f"T={t:6} G={g} D={d:3} L={l:3} {mma:8}  block builders {row['kernel_ms']:8.3f} ms "
               f"({row['kernel_tflops']:6.1f} TFLOP/s)  tile program {row['tile_ms']:8.3f} ms "
               f"({row['tile_tflops']:6.1f})  tile/kernel {row['tile_over_kernel']:5.2f}  "
               f"flash {row.get('sdpa_flash_ms', float('nan')):7.3f}  "

@@ -193,22 +193,33 @@ def ConvertModaTileToGPU : Pass<"convert-moda-tile-to-gpu", "::mlir::ModuleOp"> 
       each product is unrolled over the shared tile's rows.
     * `mma_sync` (`MmaSyncLayoutToGPU.cpp`): each warp owns 16-row m-tiles
       of the block, a lane two rows of each and two of every eight columns
-      (the m16n8 accumulator layout, so the query rows and the
-      probabilities are already the next product's A operand); products
-      are m16n8k16 `mma.sync` with the right operand read by `ldmatrix`
-      (transposed for `P V`); a row's max and sum combine over the four
-      lanes of the row.
-    * `wgmma`: not lowered from tile programs yet; refused with a
-      diagnostic (`convert-moda-to-gpu` builds those kernels).
+      (the m16n8 accumulator layout, `FragmentLayout.cpp`, so the query
+      rows and the probabilities are already the next product's A
+      operand); products are m16n8k16 `mma.sync` with the right operand
+      read by `ldmatrix` (transposed for `P V`); a row's max and sum
+      combine over the four lanes of the row.
+    * `wgmma` (`WgmmaLayoutToGPU.cpp`, sm_90a): each warpgroup of four
+      warps owns 64-row m-tiles, each warp 16 rows of each in the same
+      m16n8 accumulator layout; a product is one `wgmma.mma_async`
+      m64nNk16 per m-tile and k16 step, A from the registers, B read by the
+      instruction from the swizzled shared tile through a matrix
+      descriptor (K-major for `Q K^T`, N-major for `P V`), committed and
+      waited for before its accumulators are used; every thread fences its
+      shared writes to the async proxy before the barrier that publishes
+      them.
 
     Key, value and depth tiles are copied into shared memory by all threads
     between barriers, in 16-byte chunks, as the load's copy kind says:
     `vector` loads and stores (`VectorCopy.cpp`) or `cp_async` copies
-    waited for before the barrier (`CpAsyncCopy.cpp`; overlapping them with
-    the products over `stages` buffers is the pipelining stage's, not built
-    yet). `SharedTilePlan.cpp` plans the buffers and where each element
-    lives: row-major for `fma`, 128-byte panels with the 16-byte chunk
-    index XORed with the row's low three bits for `mma_sync`.
+    (`CpAsyncCopy.cpp`; `moda-tile-pipeline` overlaps them with the
+    products over `stages` slots). `SharedTilePlan.cpp` plans the buffers
+    once: where each element lives (row-major for `fma`, 128-byte panels
+    with the 16-byte chunk index XORed with the row's low three bits for
+    the tensor-core layouts) and where each buffer lives in the block's
+    dynamic shared memory (byte offsets; 1024-byte aligned for `wgmma`,
+    the swizzle's period, which the kernel reaches by rounding its start up
+    within the slack the plan adds). The kernel's `moda.kernel`
+    description, and so the manifest, asks for the plan's bytes.
 
     ```mlir
     %k = moda_tile.load %kbuf[%b, %h, %first] end %S extent %S
@@ -218,6 +229,9 @@ def ConvertModaTileToGPU : Pass<"convert-moda-tile-to-gpu", "::mlir::ModuleOp"> 
     ```
     Gets transformed to (abridged; 32 threads, one row each):
     ```mlir
+    %bytes = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+    %shared = memref.view %bytes[%c0][] : memref<?xi8, #gpu.address_space<workgroup>>
+        to memref<1024xf16, #gpu.address_space<workgroup>>
     gpu.barrier
     scf.for %i = %c0 to %c4 step %c1 {   // 128 chunks of 8 halves, 32 threads
       ... vector.load %kbuf[...] : memref<?xf16>, vector<8xf16>
@@ -245,6 +259,18 @@ def ConvertModaTileToGPU : Pass<"convert-moda-tile-to-gpu", "::mlir::ModuleOp"> 
     %d = nvvm.mma.sync A[%a0, %a1, %a2, %a3] B[%b0, %b1] C[%c0, %c1, %c2, %c3]
         {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>,
          shape = #nvvm.shape<m = 16, n = 8, k = 16>} : ...
+    ```
+    With `layout = #moda_tile.layout<kind = wgmma, num_warps = 4>` (64
+    rows), after the same copy (abridged):
+    ```mlir
+    nvvm.cp.async.wait.group 0
+    nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+    gpu.barrier
+    nvvm.wgmma.fence.aligned
+    %d = llvm.inline_asm has_side_effects "... wgmma.mma_async.sync.aligned.m64n16k16.f32.f16.f16
+        {$0, ..., $7}, {$8, $9, $10, $11}, $12, p, 1, 1, 0; ..." ...   // 4 k-steps
+    nvvm.wgmma.commit.group.sync.aligned
+    nvvm.wgmma.wait.group.sync.aligned 0
     ```
   }];
   let dependentDialects = [

@@ -4,8 +4,9 @@
 // per kernel, as convert-moda-to-gpu makes them), its launches
 // gpu.launch_func. What each thread runs depends on the layout the
 // products carry, one file per layout: FmaLayoutToGPU.cpp,
-// MmaSyncLayoutToGPU.cpp (wgmma is not lowered from tile programs yet and
-// is refused with a diagnostic).
+// MmaSyncLayoutToGPU.cpp, WgmmaLayoutToGPU.cpp. The shared tiles live in
+// the block's dynamic shared memory where the SharedTilePlan puts them, and
+// the manifest asks for the plan's bytes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,6 +57,22 @@ FailureOr<LayoutAttr> getProgramLayout(func::FuncOp program) {
   return layout;
 }
 
+/// What each thread runs of `program`, by the layout of its products.
+LogicalResult buildLayoutKernel(MmaKind kind, func::FuncOp program,
+                                gpu::GPUFuncOp kernel,
+                                const SharedTilePlan &plan,
+                                int64_t numThreads) {
+  switch (kind) {
+  case MmaKind::Fma:
+    return buildFmaLayoutKernel(program, kernel, plan, numThreads);
+  case MmaKind::MmaSync:
+    return buildMmaSyncLayoutKernel(program, kernel, plan, numThreads);
+  case MmaKind::Wgmma:
+    return buildWgmmaLayoutKernel(program, kernel, plan, numThreads);
+  }
+  llvm_unreachable("unknown layout kind");
+}
+
 struct ConvertModaTileToGPUPass
     : mlir::moda::impl::ConvertModaTileToGPUBase<ConvertModaTileToGPUPass> {
   void runOnOperation() override;
@@ -70,11 +87,6 @@ ConvertModaTileToGPUPass::buildKernel(func::FuncOp program) {
   if (failed(layout))
     return failure();
   MmaKind kind = layout->getKind();
-  if (kind == MmaKind::Wgmma)
-    return program.emitOpError()
-           << "has layout " << *layout
-           << ", which has no GPU lowering from tile programs yet (fma and "
-              "mma_sync have); convert-moda-to-gpu builds such kernels";
 
   MLIRContext *ctx = &getContext();
   ModuleOp module = getOperation();
@@ -84,35 +96,40 @@ ConvertModaTileToGPUPass::buildKernel(func::FuncOp program) {
   SymbolTable(module).insert(kernels);
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  // Tensor-core products read shared tiles with ldmatrix, eight rows'
-  // 16-byte chunks at once: swizzled, they fall in distinct banks.
+  // Tensor-core products read shared tiles eight rows' 16-byte chunks at
+  // once (ldmatrix, wgmma): swizzled, they fall in distinct banks. wgmma's
+  // descriptors address the swizzle by shared address, whose period is
+  // 1024 bytes.
+  bool tensorCores = kind != MmaKind::Fma;
   FailureOr<SharedTilePlan> plan = SharedTilePlan::plan(
-      program, workgroup, /*swizzle=*/kind == MmaKind::MmaSync);
+      program, workgroup, /*swizzle=*/tensorCores,
+      /*alignment=*/kind == MmaKind::Wgmma ? kWarpgroupTileAlignment : 16);
   if (failed(plan))
     return failure();
-  if (plan->getBytes() > kMaxStaticSharedMemoryBytes)
-    return program.emitOpError()
-           << "needs " << plan->getBytes()
-           << " bytes of shared tiles, more than the "
-           << kMaxStaticSharedMemoryBytes << " a block declares statically";
-  int64_t numThreads = layout->getNumWarps() * 32;
   auto description =
       program->getAttrOfType<DictionaryAttr>(kKernelDescriptionAttrName);
-  if (!description)
+  auto config = description ? dyn_cast_or_null<KernelConfigAttr>(
+                                  description.get("config"))
+                            : KernelConfigAttr();
+  if (!config)
     return program.emitOpError() << "has no " << kKernelDescriptionAttrName
-                                 << " description for its manifest";
-  // The manifest's shared memory is the plan's: its buffers are static
-  // workgroup attributions, so the launch asks for no dynamic bytes
-  // (whatever the block builders' formula for the configuration says).
+                                 << " description with its configuration";
+  int64_t limit = getMaxDynamicSharedMemoryBytes(config.getTarget());
+  if (plan->getBytes() > limit)
+    return program.emitOpError()
+           << "needs " << plan->getBytes() << " bytes of shared tiles, more "
+           << "than the " << limit << " a block may opt in to on "
+           << config.getTarget();
+  int64_t numThreads = layout->getNumWarps() * 32;
+  // The manifest's shared memory is the plan's, whatever the block
+  // builders' formula for the configuration says.
   NamedAttrList fields(description);
   fields.set("dynamic_shared_memory",
-             IntegerAttr::get(IntegerType::get(ctx, 64), 0));
+             IntegerAttr::get(IntegerType::get(ctx, 64), plan->getBytes()));
   gpu::GPUFuncOp kernel = createKernelFunction(
       kernels, program.getName(), program.getFunctionType().getInputs(),
-      plan->bufferTypes, numThreads, fields.getDictionary(ctx));
-  if (failed(kind == MmaKind::MmaSync
-                 ? buildMmaSyncLayoutKernel(program, kernel, *plan, numThreads)
-                 : buildFmaLayoutKernel(program, kernel, *plan, numThreads)))
+      /*tileTypes=*/{}, numThreads, fields.getDictionary(ctx));
+  if (failed(buildLayoutKernel(kind, program, kernel, *plan, numThreads)))
     return failure();
   return kernel;
 }
@@ -144,11 +161,15 @@ void ConvertModaTileToGPUPass::runOnOperation() {
     auto blockSize = kernel.getKnownBlockSizeAttr().asArrayRef();
     Value threads =
         arith::ConstantIndexOp::create(b, launch.getLoc(), blockSize[0]);
+    auto description =
+        kernel->getAttrOfType<DictionaryAttr>(kKernelDescriptionAttrName);
+    Value sharedBytes = arith::ConstantIntOp::create(
+        b, launch.getLoc(), b.getI32Type(),
+        cast<IntegerAttr>(description.get("dynamic_shared_memory")).getInt());
     gpu::LaunchFuncOp::create(
         b, launch.getLoc(), kernel,
         {launch.getGridX(), launch.getGridY(), launch.getGridZ()},
-        {threads, one, one}, /*dynamicSharedMemorySize=*/Value(),
-        launch.getArguments());
+        {threads, one, one}, sharedBytes, launch.getArguments());
     launch.erase();
   }
   for (func::FuncOp program : programs)

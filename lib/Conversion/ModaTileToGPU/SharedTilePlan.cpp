@@ -3,6 +3,7 @@
 #include "SharedTilePlan.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::moda;
@@ -10,6 +11,8 @@ using namespace mlir::moda::tile;
 
 /// Bytes of a swizzled panel row and of the chunk the swizzle permutes.
 static constexpr int64_t kPanelBytes = 128, kChunkBytes = 16;
+/// The alignment of the dynamic shared memory a launch gets.
+static constexpr int64_t kLaunchAlignment = 16;
 
 Value SharedTileEncoding::buildOffset(OpBuilder &b, Location loc, Value row,
                                       Value column) const {
@@ -46,8 +49,10 @@ bool SharedTilePlan::isShared(LoadOp load) {
 
 FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
                                                Attribute memorySpace,
-                                               bool swizzle) {
+                                               bool swizzle,
+                                               int64_t alignment) {
   SharedTilePlan result;
+  result.alignment = alignment;
   WalkResult escapes = program.walk([&](LoadOp load) {
     if (!isShared(load))
       return WalkResult::advance();
@@ -82,6 +87,8 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
     auto [it, inserted] = buffers.try_emplace({kind, key, bufferType},
                                               result.bufferTypes.size());
     if (inserted) {
+      int64_t offset = result.getBufferEnd();
+      result.byteOffsets.push_back(llvm::alignTo(offset, alignment));
       result.bufferTypes.push_back(bufferType);
       result.encodings.push_back(encodingOf(tile));
     }
@@ -99,9 +106,16 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
   return result;
 }
 
+int64_t SharedTilePlan::getBufferEnd() const {
+  if (bufferTypes.empty())
+    return 0;
+  MemRefType last = bufferTypes.back();
+  return byteOffsets.back() +
+         last.getNumElements() * last.getElementTypeBitWidth() / 8;
+}
+
 int64_t SharedTilePlan::getBytes() const {
-  int64_t bytes = 0;
-  for (MemRefType type : bufferTypes)
-    bytes += type.getNumElements() * type.getElementTypeBitWidth() / 8;
-  return bytes;
+  int64_t slack = alignment > kLaunchAlignment ? alignment - kLaunchAlignment
+                                               : 0;
+  return getBufferEnd() + slack;
 }

@@ -8,8 +8,11 @@
 // the slots of their multi-buffer, one buffer of `stages` tiles per
 // multi-buffer id and type, shared by the loops the same way (each loop
 // drains its copies before the next starts).
-// Where each element of a buffer lives (its encoding, swizzled or not) is
-// decided here too, and every writer and reader asks the plan.
+// Where each element of a buffer lives (its encoding, swizzled or not) and
+// where each buffer lives in the block's dynamic shared memory (its byte
+// offset, aligned as the products that read it require) are decided here
+// too; every writer and reader asks the plan, and so does the manifest
+// (the launch's dynamic shared memory is the plan's bytes).
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,22 +47,35 @@ struct SharedTileEncoding {
 
 struct SharedTilePlan {
   /// The buffers, as workgroup memrefs of a flat tile (rows x D elements),
-  /// and each buffer's encoding.
+  /// each buffer's encoding and its byte offset from the aligned start of
+  /// the block's dynamic shared memory.
   SmallVector<MemRefType> bufferTypes;
   SmallVector<SharedTileEncoding> encodings;
+  SmallVector<int64_t> byteOffsets;
+  /// The alignment of every buffer, in bytes: 16 (the copies' chunk), or
+  /// the 1024 of the 128-byte swizzle's eight-row period where products
+  /// address swizzled tiles by shared address (wgmma's descriptors).
+  int64_t alignment = 16;
   /// The buffer each shared load or asynchronous copy fills.
   DenseMap<Operation *, unsigned> bufferOf;
 
-  /// The plan of `program`, with buffers in `memorySpace`, swizzled where
-  /// `swizzle` and the rows are whole 128-byte panels. Fails, with a
+  /// The plan of `program`, with buffers in `memorySpace` aligned to
+  /// `alignment` bytes, swizzled where `swizzle` and the rows are whole
+  /// 128-byte panels. Fails, with a
   /// diagnostic, on a shared load used outside its own block (a loop's
   /// buffer could then be overwritten while still in use).
   static FailureOr<SharedTilePlan> plan(func::FuncOp program,
-                                        Attribute memorySpace, bool swizzle);
+                                        Attribute memorySpace, bool swizzle,
+                                        int64_t alignment);
   /// Whether `load` reads a tile every thread of the block uses (key, value
   /// or depth rows) rather than the thread's own rows (query).
   static bool isShared(tile::LoadOp load);
+  /// The dynamic shared memory a launch asks for: the buffers, plus the
+  /// slack the kernel needs to align their start (the launch guarantees 16
+  /// bytes).
   int64_t getBytes() const;
+  /// Where the last buffer ends, from the aligned start.
+  int64_t getBufferEnd() const;
   /// The encoding of the tiles `op` (a shared load or an asynchronous
   /// copy) writes: a multi-buffer's slots are tiles one after the other.
   const SharedTileEncoding &getEncoding(Operation *op) const {

@@ -206,7 +206,7 @@ LogicalResult TileKernelBuilder::emitSharedLoad(LoadOp op) {
                     mapped(op.getHead()),   mapped(op.getFirst()),
                     mapped(op.getEnd()),    mapped(op.getExtent())};
   unsigned bufferIndex = plan.bufferOf.lookup(op);
-  Value buffer = kernel.getWorkgroupAttributions()[bufferIndex];
+  Value buffer = sharedBuffers[bufferIndex];
   // Every earlier reader of the buffer is done before it is overwritten,
   // and the whole tile is in place before anyone reads it.
   gpu::BarrierOp::create(b, loc());
@@ -218,8 +218,10 @@ LogicalResult TileKernelBuilder::emitSharedLoad(LoadOp op) {
     emitAsyncCopyCommit(b, loc());
     emitAsyncCopyWait(b, loc(), 0);
   }
+  orderSharedWritesBeforeProducts();
   gpu::BarrierOp::create(b, loc());
   sharedTiles[op.getResult()] = {buffer, index(0),
+                                 sharedAddresses[bufferIndex],
                                  &plan.encodings[bufferIndex]};
   return success();
 }
@@ -232,7 +234,7 @@ LogicalResult TileKernelBuilder::emitAsyncLoad(AsyncLoadOp op) {
                     mapped(op.getFirst()),  mapped(op.getEnd()),
                     mapped(op.getExtent())};
   unsigned bufferIndex = plan.bufferOf.lookup(op);
-  Value buffer = kernel.getWorkgroupAttributions()[bufferIndex];
+  Value buffer = sharedBuffers[bufferIndex];
   // The slot was last read an iteration ago (or by an earlier loop): every
   // thread is done with it before the batch's copies overwrite it. Right
   // after a wait (which ends in a barrier) they are.
@@ -253,6 +255,7 @@ LogicalResult TileKernelBuilder::emitAsyncLoad(AsyncLoadOp op) {
 LogicalResult TileKernelBuilder::emitWait(WaitOp op) {
   emitAsyncCopyWait(b, loc(), op.getPending());
   // The thread's copies are done; after the barrier everyone's are.
+  orderSharedWritesBeforeProducts();
   gpu::BarrierOp::create(b, loc());
   for (auto [future, tile] : llvm::zip_equal(op.getFutures(), op.getTiles())) {
     AsyncLoadOp origin = getOrigin(future);
@@ -264,7 +267,8 @@ LogicalResult TileKernelBuilder::emitWait(WaitOp op) {
     Value base = arith::MulIOp::create(
         b, loc(), mapped(future),
         index(cast<RankedTensorType>(tile.getType()).getNumElements()));
-    sharedTiles[tile] = {kernel.getWorkgroupAttributions()[bufferIndex], base,
+    sharedTiles[tile] = {sharedBuffers[bufferIndex], base,
+                         sharedAddresses[bufferIndex],
                          &plan.encodings[bufferIndex]};
   }
   return success();
@@ -588,6 +592,37 @@ LogicalResult TileKernelBuilder::emitBlock(Block &block) {
   return success();
 }
 
+void TileKernelBuilder::emitSharedBuffers() {
+  if (plan.bufferTypes.empty())
+    return;
+  MLIRContext *ctx = b.getContext();
+  auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  Value bytes = gpu::DynamicSharedMemoryOp::create(
+      b, loc(),
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface(), workgroup));
+  // The launch aligns the dynamic shared memory to 16 bytes; the plan's
+  // larger alignment is reached here, within the slack it asked for.
+  Value start = memref::ExtractAlignedPointerAsIndexOp::create(b, loc(), bytes);
+  Value alignedStart = index(0);
+  if (plan.alignment > 16)
+    alignedStart = arith::AndIOp::create(
+        b, loc(), arith::SubIOp::create(b, loc(), index(0), start),
+        index(plan.alignment - 1));
+  for (auto [type, offset] :
+       llvm::zip_equal(plan.bufferTypes, plan.byteOffsets)) {
+    Value byteOffset =
+        arith::AddIOp::create(b, loc(), alignedStart, index(offset));
+    auto viewType = MemRefType::get(type.getShape(), type.getElementType(),
+                                    MemRefLayoutAttrInterface(), workgroup);
+    sharedBuffers.push_back(memref::ViewOp::create(b, loc(), viewType, bytes,
+                                                   byteOffset, ValueRange{}));
+    sharedAddresses.push_back(arith::IndexCastOp::create(
+        b, loc(), b.getI64Type(),
+        arith::AddIOp::create(b, loc(), start, byteOffset)));
+  }
+}
+
 LogicalResult TileKernelBuilder::build() {
   // The block's rows are the query tile's.
   LoadOp query = getQueryRowsLoad(program);
@@ -599,6 +634,7 @@ LogicalResult TileKernelBuilder::build() {
   mapping.map(program.getArguments(),
               entry.getArguments().take_front(program.getNumArguments()));
   threadId = gpu::ThreadIdOp::create(b, loc(), gpu::Dimension::x);
+  emitSharedBuffers();
   if (failed(setUpThread()))
     return failure();
   return emitBlock(program.front());

@@ -8,7 +8,7 @@
 // loads and stores of row tiles, masks, the softmax update, row scaling,
 // the epilogue and constants are the same code for every layout (this
 // file); the layout adds how its products run (emitDot), in a file of its
-// own: FmaLayoutToGPU.cpp, MmaSyncLayoutToGPU.cpp. Tiles every thread reads
+// own: FmaLayoutToGPU.cpp, MmaSyncLayoutToGPU.cpp, WgmmaLayoutToGPU.cpp. Tiles every thread reads
 // (keys, values, depth entries) live in shared memory, brought in by the
 // load's copy kind (TileCopy.h) between barriers.
 //
@@ -49,9 +49,10 @@ Value buildWithSlice(OpBuilder &b, Location loc, Value vector, Value slice,
                      int64_t offset);
 
 /// A tile in shared memory as the kernel sees it: its elements from `base`
-/// on in `buffer`, laid out as `encoding` says.
+/// on in `buffer` (whose first element is at byte `bufferAddress`, an i64
+/// in the shared window), laid out as `encoding` says.
 struct SharedTile {
-  Value buffer, base;
+  Value buffer, base, bufferAddress;
   const SharedTileEncoding *encoding = nullptr;
 };
 
@@ -87,6 +88,10 @@ protected:
   virtual Value writesRowValues() = 0;
   /// The product, the one op each layout runs its own way.
   virtual LogicalResult emitDot(tile::DotOp op) = 0;
+  /// Run by every thread once its writes to shared tiles are done and
+  /// before the barrier that publishes them: products that read shared
+  /// memory through another proxy order the writes here.
+  virtual void orderSharedWritesBeforeProducts() {}
 
   // Shared by the layouts.
   Location loc() { return program.getLoc(); }
@@ -118,6 +123,8 @@ protected:
   Value threadId;
 
 private:
+  /// The plan's buffers as views of the block's dynamic shared memory.
+  void emitSharedBuffers();
   LogicalResult emitBlock(Block &block);
   LogicalResult emit(Operation *op);
   LogicalResult emitRowLoad(tile::LoadOp op);
@@ -135,16 +142,18 @@ private:
   Value isRowInside(int64_t k, Value row, Value end);
 
   DenseMap<Value, SharedTile> sharedTiles;
+  /// Per buffer of the plan: its view, and its first byte's address.
+  SmallVector<Value> sharedBuffers, sharedAddresses;
   /// Whether every thread has passed a barrier since the last op that read
   /// shared tiles (so a copy may overwrite them without another).
   bool afterBarrier = false;
 };
 
 /// Emits into `kernel` (whose arguments are the program's and whose
-/// workgroup attributions are `plan`'s buffers) what each of its
+/// dynamic shared memory holds `plan`'s buffers) what each of its
 /// `numThreads` threads runs of `program`, whose products all have the fma
-/// layout (FmaLayoutToGPU.cpp) or the mma_sync layout
-/// (MmaSyncLayoutToGPU.cpp).
+/// layout (FmaLayoutToGPU.cpp), the mma_sync layout (MmaSyncLayoutToGPU.cpp)
+/// or the wgmma layout (WgmmaLayoutToGPU.cpp).
 LogicalResult buildFmaLayoutKernel(func::FuncOp program,
                                    gpu::GPUFuncOp kernel,
                                    const SharedTilePlan &plan,
@@ -153,6 +162,19 @@ LogicalResult buildMmaSyncLayoutKernel(func::FuncOp program,
                                        gpu::GPUFuncOp kernel,
                                        const SharedTilePlan &plan,
                                        int64_t numThreads);
+LogicalResult buildWgmmaLayoutKernel(func::FuncOp program,
+                                     gpu::GPUFuncOp kernel,
+                                     const SharedTilePlan &plan,
+                                     int64_t numThreads);
+
+/// The m16k16 A operand (four 16-bit pairs, the mma.m16n8k16 layout, which
+/// wgmma's register A shares warp by warp) at k-step `step` of an m-tile
+/// whose two accumulator rows the thread holds as `top` and `bottom` (each
+/// a vector of its columns in the m16n8 layout: pairs of every 8-column
+/// tile); f32 rows are packed to `elementType`.
+SmallVector<Value, 4> buildFragmentOperandA(OpBuilder &b, Location loc,
+                                            Value top, Value bottom,
+                                            int64_t step, Type elementType);
 
 } // namespace mlir::moda
 

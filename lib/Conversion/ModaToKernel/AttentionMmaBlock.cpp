@@ -59,7 +59,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "QueryBlockGeometry.h"
-#include "WarpgroupMma.h"
+#include "../NVVMPrimitives/WarpgroupMma.h"
 
 #include "../NVVMPrimitives/WarpMma.h"
 

@@ -7,7 +7,7 @@
 // product reads the waited slot; the drain waits for every group.
 
 // CHECK-LABEL: gpu.func @program
-// CHECK-SAME: workgroup(%[[BUF:[^ ]*]] : memref<2048xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// CHECK: %[[BUF:.*]] = memref.view %{{.*}}[%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<2048xbf16, #gpu.address_space<workgroup>>
 // CHECK: gpu.barrier
 // CHECK: nvgpu.device_async_copy %{{.*}}, %[[BUF]][%{{.*}}], 8, %{{.*}} {bypassL1}
 // CHECK: nvvm.cp.async.commit.group
@@ -25,7 +25,7 @@
 // CHECK: scf.yield %{{.*}}, %[[NEXT]] : vector<8xf32>, index
 // CHECK: nvvm.cp.async.wait.group 0
 // CHECK-NEXT: gpu.barrier
-func.func private @program(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @program(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
@@ -60,7 +60,7 @@ func.func private @program(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %n
 // CHECK: nvgpu.device_async_copy
 // CHECK: nvvm.cp.async.commit.group
 // CHECK: nvvm.mma.sync
-func.func private @wait_first(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @wait_first(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index

@@ -1,17 +1,22 @@
 // RUN: moda-opt %s -split-input-file -convert-moda-tile-to-gpu | FileCheck %s
 
 // The fma layout: 32 threads, a 32-row block, so one row per thread. The
-// key tile goes to shared memory between two barriers; the score of each
-// key is a vector reduction of the thread's query row and the key's row.
+// key tile goes to shared memory between two barriers, in a buffer viewed
+// at the plan's offset (0) of the block's dynamic shared memory (2048
+// bytes, launched with them); the score of each key is a vector reduction
+// of the thread's query row and the key's row.
 
 // CHECK: module attributes {gpu.container_module}
 // CHECK-LABEL: func.func @launch
-// CHECK: gpu.launch_func @program_module::@program blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%c32{{.*}}, %c1{{.*}}, %c1{{.*}})
+// CHECK: gpu.launch_func @program_module::@program blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%c32{{.*}}, %c1{{.*}}, %c1{{.*}}) dynamic_shared_memory_size %c2048_i32
 // CHECK-LABEL: gpu.module @program_module
-// CHECK: gpu.func @program({{.*}}) workgroup(%[[SHARED:[^ ]*]] : memref<1024xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}) kernel
+// CHECK: gpu.func @program({{.*}}) kernel
 // CHECK-SAME: known_block_size = array<i32: 32, 1, 1>
 // CHECK-SAME: moda.kernel = {config =
+// CHECK-SAME: dynamic_shared_memory = 2048
 // CHECK: gpu.thread_id x
+// CHECK: %[[BYTES:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// CHECK: %[[SHARED:.*]] = memref.view %[[BYTES]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<1024xf16, #gpu.address_space<workgroup>>
 // CHECK: gpu.block_id x
 // CHECK: vector.load %{{.*}}[%{{.*}}] {alignment = 16 : i64} : memref<?xf16>, vector<64xf16>
 // CHECK: gpu.barrier

@@ -1,6 +1,6 @@
 // RUN: moda-opt %s -split-input-file -convert-moda-tile-to-gpu -verify-diagnostics
 
-func.func private @no_layout(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @no_layout(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   // expected-error @+1 {{has no layout; run -moda-tile-assign-layouts before lowering tile programs to the GPU}}
   %r = moda_tile.dot %a, %b, %a : tensor<32x16xf32>, tensor<16x16xf32> -> tensor<32x16xf32>
   return
@@ -8,15 +8,7 @@ func.func private @no_layout(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) attri
 
 // -----
 
-// expected-error @+1 {{has layout #moda_tile.layout<kind = wgmma, num_warps = 4>, which has no GPU lowering from tile programs yet (fma and mma_sync have); convert-moda-to-gpu builds such kernels}}
-func.func private @wgmma(%a: tensor<64x64xbf16>, %b: tensor<64x64xbf16>, %c: tensor<64x64xf32>) attributes {moda_tile.program, moda.kernel = {}} {
-  %r = moda_tile.dot %a, %b, %c {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
-  return
-}
-
-// -----
-
-func.func private @mixed(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @mixed(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %r = moda_tile.dot %a, %b, %a {layout = #moda_tile.layout<kind = fma, num_warps = 1>} : tensor<32x16xf32>, tensor<16x16xf32> -> tensor<32x16xf32>
   // expected-error @+1 {{has layout #moda_tile.layout<kind = fma, num_warps = 2> but another product of the program has #moda_tile.layout<kind = fma, num_warps = 1>}}
   %s = moda_tile.dot %a, %b, %a {layout = #moda_tile.layout<kind = fma, num_warps = 2>} : tensor<32x16xf32>, tensor<16x16xf32> -> tensor<32x16xf32>
@@ -25,7 +17,7 @@ func.func private @mixed(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) attribute
 
 // -----
 
-func.func private @rhs_rows(%q: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @rhs_rows(%q: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
   %zeros = arith.constant dense<0.0> : tensor<32x32xf32>
   // expected-error @+1 {{has a right operand that is not a tile of keys, values or depth entries: the GPU lowering reads it from shared memory}}
@@ -35,7 +27,7 @@ func.func private @rhs_rows(%q: memref<?xf16>, %i: index) attributes {moda_tile.
 
 // -----
 
-// expected-error @+1 {{has no moda.kernel description for its manifest}}
+// expected-error @+1 {{has no moda.kernel description with its configuration}}
 func.func private @no_description(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) attributes {moda_tile.program} {
   %r = moda_tile.dot %a, %b, %a {layout = #moda_tile.layout<kind = fma, num_warps = 1>} : tensor<32x16xf32>, tensor<16x16xf32> -> tensor<32x16xf32>
   return
@@ -43,7 +35,7 @@ func.func private @no_description(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) 
 
 // -----
 
-func.func private @escaping_shared_tile(%q: memref<?xf16>, %k: memref<?xf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @escaping_shared_tile(%q: memref<?xf16>, %k: memref<?xf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
   // expected-error @+1 {{is a shared tile used outside its own block: its buffer could be overwritten while still in use}}
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> tensor<16x64xf16>
@@ -57,7 +49,7 @@ func.func private @escaping_shared_tile(%q: memref<?xf16>, %k: memref<?xf16>, %i
 
 // -----
 
-func.func private @narrow_rows(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @narrow_rows(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x4xf16>
   // expected-error @+1 {{has rows of 4 elements: the copy moves 16-byte chunks, 8 elements each}}
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> tensor<16x4xf16>
@@ -68,7 +60,7 @@ func.func private @narrow_rows(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) 
 
 // -----
 
-func.func private @keys_as_rows(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @keys_as_rows(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
   %zeros = arith.constant dense<0.0> : tensor<32x32xf32>
@@ -79,8 +71,8 @@ func.func private @keys_as_rows(%q: memref<?xf16>, %k: memref<?xf16>, %i: index)
 
 // -----
 
-// expected-error @+1 {{needs 524288 bytes of shared tiles, more than the 49152 a block declares statically}}
-func.func private @too_much_shared(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+// expected-error @+1 {{needs 524288 bytes of shared tiles, more than the 232448 a block may opt in to on sm_90a}}
+func.func private @too_much_shared(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> tensor<4096x64xf16>
   %zeros = arith.constant dense<0.0> : tensor<32x4096xf32>
@@ -91,7 +83,7 @@ func.func private @too_much_shared(%q: memref<?xf16>, %k: memref<?xf16>, %i: ind
 // -----
 
 // expected-error @+1 {{has blocks of 16 rows: the mma_sync layout gives each of its 2 warps whole 16-row tiles}}
-func.func private @mma_sync_rows(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @mma_sync_rows(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
   %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
@@ -101,18 +93,18 @@ func.func private @mma_sync_rows(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: ind
 
 // -----
 
-func.func private @mma_sync_f32(%q: memref<?xf32>, %k: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @mma_sync_f32(%q: memref<?xf32>, %k: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf32> -> tensor<16x64xf32>
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf32> -> tensor<16x64xf32>
   %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
-  // expected-error @+1 {{multiplies 'f32' tiles: mma.sync takes bf16 or f16}}
+  // expected-error @+1 {{multiplies 'f32' tiles: the mma_sync layout takes bf16 or f16}}
   %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xf32>, tensor<16x64xf32> -> tensor<16x16xf32>
   return
 }
 
 // -----
 
-func.func private @mma_sync_columns(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @mma_sync_columns(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<8x64xbf16>
   %zeros = arith.constant dense<0.0> : tensor<16x8xf32>
@@ -123,10 +115,10 @@ func.func private @mma_sync_columns(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: 
 
 // -----
 
-func.func private @mma_sync_split(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @mma_sync_split(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<4x64xbf16>
-  // expected-error @+1 {{has rows of 4 columns: the mma_sync layout splits rows into tiles of 8}}
+  // expected-error @+1 {{has rows of 4 columns: the tensor-core layouts split rows into tiles of 8}}
   %zeros = arith.constant dense<0.0> : tensor<16x4xf32>
   %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<4x64xbf16> -> tensor<16x4xf32>
   return
@@ -134,11 +126,44 @@ func.func private @mma_sync_split(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: in
 
 // -----
 
-func.func private @unknown_future(%q: memref<?xbf16>, %f: !moda_tile.future<tensor<16x64xbf16>>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @unknown_future(%q: memref<?xbf16>, %f: !moda_tile.future<tensor<16x64xbf16>>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
   %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
   // expected-error @+1 {{waits for a future whose copy is not known here (it does not come from a moda_tile.async_load through the loops carrying it)}}
   %keys = moda_tile.wait %f {pending = 0 : i64} : !moda_tile.future<tensor<16x64xbf16>>
   %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<16x64xbf16> -> tensor<16x16xf32>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{has blocks of 64 rows: the wgmma layout gives each of its 2 warpgroups whole 64-row tiles}}
+func.func private @wgmma_rows(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<64x16xf32>
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = wgmma, num_warps = 8>, transpose_rhs} : tensor<64x64xbf16>, tensor<16x64xbf16> -> tensor<64x16xf32>
+  return
+}
+
+// -----
+
+func.func private @wgmma_unswizzled(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<64x32xbf16>
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x32xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<64x16xf32>
+  // expected-error @+1 {{reads a shared tile with rows of 64 bytes: wgmma's descriptors address whole 128-byte swizzled rows}}
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, transpose_rhs} : tensor<64x32xbf16>, tensor<16x32xbf16> -> tensor<64x16xf32>
+  return
+}
+
+// -----
+
+func.func private @wgmma_wide(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">}} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<512x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<64x512xf32>
+  // expected-error @+1 {{has 512 result columns: a wgmma writes at most 256}}
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, transpose_rhs} : tensor<64x64xbf16>, tensor<512x64xbf16> -> tensor<64x512xf32>
   return
 }

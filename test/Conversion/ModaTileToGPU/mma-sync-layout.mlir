@@ -8,8 +8,8 @@
 // transposed; only the first lane of a row writes its lse.
 
 // CHECK-LABEL: gpu.func @program
-// CHECK-SAME: workgroup(%[[SHARED:[^ ]*]] : memref<1024xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}) kernel
 // CHECK-SAME: known_block_size = array<i32: 32, 1, 1>
+// CHECK: %[[SHARED:.*]] = memref.view %{{.*}}[%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<1024xbf16, #gpu.address_space<workgroup>>
 // CHECK: vector.load %{{.*}} {alignment = 4 : i64} : memref<?xbf16>, vector<2xbf16>
 // CHECK: gpu.barrier
 // CHECK: arith.xori

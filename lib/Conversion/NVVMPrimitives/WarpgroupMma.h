@@ -1,7 +1,7 @@
 //===- WarpgroupMma.h - warpgroup MMA (wgmma) instructions ------*- C++ -*-===//
 //
-// The pieces of sm_90a's warpgroup-level MMA that the tensor-core block
-// needs: shared-memory matrix descriptors for tiles stored in 128-byte
+// The pieces of sm_90a's warpgroup-level MMA, written once for every kernel
+// that runs one: shared-memory matrix descriptors for tiles stored in 128-byte
 // swizzled rows, and wgmma.mma_async with A in registers or in shared
 // memory. The NVVM dialect's nvvm.wgmma.mma_async takes A from shared memory
 // only; the attention's P operand is the softmax's registers, so the
@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MODA_CONVERSION_MODATOKERNEL_WARPGROUPMMA_H
-#define MODA_CONVERSION_MODATOKERNEL_WARPGROUPMMA_H
+#ifndef MODA_LIB_CONVERSION_NVVMPRIMITIVES_WARPGROUPMMA_H
+#define MODA_LIB_CONVERSION_NVVMPRIMITIVES_WARPGROUPMMA_H
 
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
@@ -49,4 +49,4 @@ SmallVector<Value> buildWarpgroupMma(ImplicitLocOpBuilder &b, Type elementType,
 
 } // namespace mlir::moda
 
-#endif // MODA_CONVERSION_MODATOKERNEL_WARPGROUPMMA_H
+#endif // MODA_LIB_CONVERSION_NVVMPRIMITIVES_WARPGROUPMMA_H

@@ -1,0 +1,201 @@
+//===- WgmmaLayoutToGPU.cpp - tile programs on warpgroup tensor cores -----===//
+//
+// The wgmma layout (sm_90a): warpgroup g (four warps) owns block rows
+// [g * block_m / groups, (g + 1) * block_m / groups), in m-tiles of 64
+// rows; warp w of the warpgroup holds rows 16 (w mod 4) .. + 15 of each,
+// as the m16n8 accumulator fragment (FragmentLayout.h), which is what a
+// wgmma m64nNk16 leaves in the warpgroup's registers.
+//
+// A product is one wgmma per m-tile and k16 step: the left operand (query
+// rows, probabilities) from the warps' registers, the right operand read by
+// the instruction from the shared tile through a matrix descriptor; keys
+// K-major for Q K^T, values N-major (transposed by the instruction) for
+// P V. Descriptors address the plan's swizzled panels (128-byte rows,
+// 16-byte chunks XORed with the row's low three bits, 1024-byte aligned
+// buffers): the hardware's 128-byte swizzle. wgmma reads shared memory
+// through the async proxy, so every thread fences its shared writes to it
+// before the barrier that publishes them. Each product is waited for
+// before its accumulators are used.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FragmentLayout.h"
+
+#include "../NVVMPrimitives/WarpMma.h"
+#include "../NVVMPrimitives/WarpgroupMma.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::moda;
+using namespace mlir::moda::tile;
+
+namespace {
+
+/// Warps and rows of a warpgroup; the widest wgmma (N).
+constexpr int64_t kWarpgroupWarps = 4, kWarpgroupRows = 64,
+                  kMaxWgmmaColumns = 256;
+
+class WgmmaKernelBuilder : public FragmentLayoutKernelBuilder {
+public:
+  using FragmentLayoutKernelBuilder::FragmentLayoutKernelBuilder;
+
+private:
+  LogicalResult setUpThread() override;
+  LogicalResult emitDot(DotOp op) override;
+  void orderSharedWritesBeforeProducts() override {
+    NVVM::FenceProxyOp::create(
+        b, loc(),
+        NVVM::ProxyKindAttr::get(b.getContext(),
+                                 NVVM::ProxyKind::async_shared),
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+  }
+
+  /// The descriptor of the right operand `shared` (a tile of `rows` rows)
+  /// at k-step `step`.
+  Value getOperandB(ImplicitLocOpBuilder &ib, const SharedTile &shared,
+                    bool transposed, int64_t step);
+};
+
+LogicalResult WgmmaKernelBuilder::setUpThread() {
+  int64_t warpgroups = numThreads / (32 * kWarpgroupWarps);
+  if (blockM % (kWarpgroupRows * warpgroups) != 0)
+    return program.emitOpError()
+           << "has blocks of " << blockM << " rows: the wgmma layout gives "
+           << "each of its " << warpgroups << " warpgroups whole 64-row tiles";
+  int64_t tiles = blockM / (kWarpgroupRows * warpgroups);
+  Value warp = arith::DivUIOp::create(b, loc(), threadId, index(32));
+  Value warpgroup =
+      arith::DivUIOp::create(b, loc(), warp, index(kWarpgroupWarps));
+  Value warpInGroup =
+      arith::RemUIOp::create(b, loc(), warp, index(kWarpgroupWarps));
+  Value warpFirstRow = arith::AddIOp::create(
+      b, loc(),
+      arith::MulIOp::create(b, loc(), warpgroup,
+                            index(tiles * kWarpgroupRows)),
+      arith::MulIOp::create(b, loc(), warpInGroup, index(kMmaM)));
+  setLaneRows(warpFirstRow, tiles, kWarpgroupRows);
+  return success();
+}
+
+Value WgmmaKernelBuilder::getOperandB(ImplicitLocOpBuilder &ib,
+                                      const SharedTile &shared,
+                                      bool transposed, int64_t step) {
+  const SharedTileEncoding &encoding = *shared.encoding;
+  int64_t panelColumns = kSwizzleRowBytes / encoding.elementBytes;
+  int64_t panelBytes = encoding.rows * kSwizzleRowBytes;
+  // Q K^T: B = K (rows are the result's columns), K-major; k-step s reads
+  // columns 16s.. of panel 16s / 64, 32 bytes per step into each row.
+  // P V: B = V (rows are the reduction), N-major: k-step s starts 16 rows
+  // into the tile and 64-column panels of the result lie a panel apart.
+  int64_t column = kMmaK * step;
+  int64_t stepBytes =
+      transposed ? (column / panelColumns) * panelBytes +
+                       (column % panelColumns) * encoding.elementBytes
+                 : column * kSwizzleRowBytes;
+  Value tileStart = arith::AddIOp::create(
+      ib, shared.bufferAddress,
+      arith::IndexCastOp::create(
+          ib, ib.getI64Type(),
+          arith::MulIOp::create(ib, shared.base,
+                                index(encoding.elementBytes))));
+  Value start = arith::AddIOp::create(
+      ib, tileStart,
+      arith::ConstantIntOp::create(ib, ib.getI64Type(), stepBytes));
+  return buildSwizzledMatrixDescriptor(
+      ib, start, /*leadingByteOffset=*/transposed ? 16 : panelBytes,
+      /*strideByteOffset=*/kSwizzleAtomBytes);
+}
+
+/// Four 16-bit pairs as the b32 registers wgmma's A operand takes.
+static SmallVector<Value> asWords(ImplicitLocOpBuilder &b,
+                                  ArrayRef<Value> pairs) {
+  SmallVector<Value> words;
+  for (Value pair : pairs) {
+    Value word = vector::BitCastOp::create(
+        b, VectorType::get({1}, b.getI32Type()), pair);
+    words.push_back(vector::ExtractOp::create(b, word, int64_t(0)));
+  }
+  return words;
+}
+
+/// Whether `acc` is a tile of zeros (the product then overwrites it).
+static bool isZeroTile(Value acc) {
+  DenseElementsAttr value;
+  return matchPattern(acc, m_Constant(&value)) && value.isSplat() &&
+         value.getSplatValue<APFloat>().isZero();
+}
+
+LogicalResult WgmmaKernelBuilder::emitDot(DotOp op) {
+  RankedTensorType lhsType = op.getLhs().getType();
+  RankedTensorType accType = op.getAcc().getType();
+  Type elementType = op.getRhs().getType().getElementType();
+  FailureOr<VectorType> accThreadType = getThreadType(op, accType);
+  if (failed(accThreadType) || failed(getThreadType(op, lhsType)) ||
+      failed(checkProductShape(op, "wgmma")))
+    return failure();
+  int64_t depth = lhsType.getDimSize(1), columns = accType.getDimSize(1);
+  if (columns > kMaxWgmmaColumns)
+    return op.emitOpError() << "has " << columns
+                            << " result columns: a wgmma writes at most "
+                            << kMaxWgmmaColumns;
+  const SharedTile &shared = getSharedTile(op.getRhs());
+  if (!shared.encoding->swizzled)
+    return op.emitOpError()
+           << "reads a shared tile with rows of "
+           << shared.encoding->rowLength * shared.encoding->elementBytes
+           << " bytes: wgmma's descriptors address whole 128-byte swizzled "
+              "rows";
+  bool transposed = op.getTransposeRhs();
+
+  SmallVector<Value> lhs = unpackRows(mapped(op.getLhs()), lhsType);
+  SmallVector<SmallVector<Value>> acc =
+      unpackFragments(mapped(op.getAcc()), accType);
+  // A zero accumulator is not read (scale-d = 0 on the first step): moving
+  // zeros into the registers would only add work.
+  bool overwrite = isZeroTile(op.getAcc());
+  ImplicitLocOpBuilder ib(loc(), b);
+  Value undefined = LLVM::UndefOp::create(ib, ib.getF32Type());
+
+  NVVM::WgmmaFenceAlignedOp::create(ib);
+  for (int64_t m = 0; m < mTiles; ++m) {
+    // wgmma's accumulator registers of 8-column tile n: (top row, pair),
+    // (bottom row, pair).
+    SmallVector<Value> d;
+    for (int64_t n = 0; n < columns / kMmaN; ++n)
+      for (int64_t row : {2 * m, 2 * m + 1})
+        for (int64_t c = 0; c < 2; ++c)
+          d.push_back(overwrite ? undefined : acc[row][2 * n + c]);
+    for (int64_t s = 0; s < depth / kMmaK; ++s)
+      d = buildWarpgroupMma(
+          ib, elementType,
+          asWords(ib, buildFragmentOperandA(b, loc(), lhs[2 * m],
+                                            lhs[2 * m + 1], s, elementType)),
+          getOperandB(ib, shared, transposed, s), d,
+          /*transposeB=*/!transposed,
+          /*accumulate=*/!(overwrite && s == 0));
+    for (int64_t n = 0; n < columns / kMmaN; ++n)
+      for (int64_t half = 0; half < 2; ++half)
+        for (int64_t c = 0; c < 2; ++c)
+          acc[2 * m + half][2 * n + c] = d[4 * n + 2 * half + c];
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(ib);
+  NVVM::WgmmaWaitGroupSyncOp::create(ib, 0);
+  mapping.map(op.getResult(), packFragments(*accThreadType, accType, acc));
+  return success();
+}
+
+} // namespace
+
+LogicalResult mlir::moda::buildWgmmaLayoutKernel(func::FuncOp program,
+                                                 gpu::GPUFuncOp kernel,
+                                                 const SharedTilePlan &plan,
+                                                 int64_t numThreads) {
+  return WgmmaKernelBuilder(program, kernel, plan, numThreads).build();
+}

@@ -1,0 +1,66 @@
+// RUN: moda-opt %s -split-input-file -convert-moda-tile-to-gpu | FileCheck %s
+
+// The wgmma layout: one warpgroup (four warps), a 64-row block (one m-tile).
+// The key tile lands in a swizzled buffer of the dynamic shared memory,
+// 1024-byte aligned (the kernel rounds the start up; the manifest's 3056
+// bytes are the tile's 2048 and 1008 of slack); every thread fences its
+// writes to the async proxy before the barrier. Q K^T is four k16 steps of
+// one m64n16k16 wgmma, A from registers, B K-major through a descriptor
+// (scale-d 0 on the first step: the zero accumulator is not read), then
+// committed and waited for; the row max and sum combine over a row's four
+// lanes; P V (onto a nonzero accumulator) is one k16 step reading the tile
+// N-major (transposed); only the first lane of a row writes its lse.
+
+// CHECK-LABEL: gpu.func @program
+// CHECK-SAME: known_block_size = array<i32: 128, 1, 1>
+// CHECK-SAME: dynamic_shared_memory = 3056
+// CHECK: %[[BYTES:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// CHECK: %[[START:.*]] = memref.extract_aligned_pointer_as_index %[[BYTES]]
+// CHECK: %[[NEG:.*]] = arith.subi %{{.*}}, %[[START]]
+// CHECK: %[[ALIGN:.*]] = arith.andi %[[NEG]], %c1023
+// CHECK: %[[OFFSET:.*]] = arith.addi %[[ALIGN]], %c0
+// CHECK: %[[SHARED:.*]] = memref.view %[[BYTES]][%[[OFFSET]]][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<1024xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_copy %{{.*}}, %[[SHARED]][%{{.*}}], 8, %{{.*}} {bypassL1}
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK-NEXT: gpu.barrier
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK: wgmma.mma_async.sync.aligned.m64n16k16.f32.bf16.bf16 {{.*}}, p, 1, 1, 0;
+// CHECK-COUNT-3: wgmma.mma_async.sync.aligned.m64n16k16.f32.bf16.bf16 {{.*}}, p, 1, 1, 0;
+// CHECK-NOT: wgmma.mma_async
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: vector.reduction <maximumf>
+// CHECK: gpu.shuffle  xor %{{.*}}, %c1_i32
+// CHECK: gpu.shuffle  xor %{{.*}}, %c2_i32
+// CHECK: vector.reduction <add>
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}}, p, 1, 1, 1;
+// CHECK-NOT: wgmma.mma_async
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: math.log
+// CHECK: %[[FIRST_LANE:.*]] = arith.cmpi eq, %{{.*}}, %c0
+// CHECK: arith.andi %[[FIRST_LANE]]
+// CHECK: memref.store %{{.*}} : memref<?xf32>
+// CHECK: gpu.return
+// CHECK-NOT: moda_tile
+func.func private @program(%q: memref<?xbf16>, %k: memref<?xbf16>, %out: memref<?xbf16>, %lse: memref<?xf32>, %T: index, %S: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 16, block_depth = 16, num_warps = 4, num_stages = 1, mma = wgmma, target = "sm_90a">}} {
+  %block = moda_tile.program_id x
+  %head = moda_tile.program_id y
+  %batch = moda_tile.program_id z
+  %c0 = arith.constant 0 : index
+  %query = moda_tile.load %q[%batch, %head, %block] end %T extent %T {copy = #moda_tile.copy<kind = vector>, rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %keys = moda_tile.load %k[%batch, %head, %c0] end %S extent %S {copy = #moda_tile.copy<kind = cp_async, stages = 1>, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<64x16xf32>
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, transpose_rhs} : tensor<64x64xbf16>, tensor<16x64xbf16> -> tensor<64x16xf32>
+  %max0 = arith.constant dense<0xFF800000> : tensor<64xf32>
+  %sum0 = arith.constant dense<0.0> : tensor<64xf32>
+  %acc0 = arith.constant dense<1.0> : tensor<64x64xf32>
+  %max1, %p, %alpha, %sum1 = moda_tile.softmax_update %s, %max0, %sum0 {exp2_scale = 0.18 : f32} : tensor<64x16xf32>, tensor<64xf32>
+  %acc1 = moda_tile.dot %p, %keys, %acc0 {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>} : tensor<64x16xf32>, tensor<16x64xbf16> -> tensor<64x64xf32>
+  %o, %l = moda_tile.finalize %acc1, %max1, %sum1 {exp2_scale = 0.18 : f32} : tensor<64x64xf32>, tensor<64xf32> -> tensor<64x64xbf16>
+  moda_tile.store %o, %out[%batch, %head, %block] end %T extent %T {rows = #moda_tile.rows<kind = query, heads = 1>} : tensor<64x64xbf16>, memref<?xbf16>
+  moda_tile.store %l, %lse[%batch, %head, %block] end %T extent %T {rows = #moda_tile.rows<kind = lse, heads = 1>} : tensor<64xf32>, memref<?xf32>
+  return
+}
