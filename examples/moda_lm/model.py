@@ -77,22 +77,26 @@ def reference_attention() -> Attention:
     return attention
 
 
-def sdpa_attention(kind: str) -> Attention:
+def sdpa_attention(kind: str, contiguous: bool = False) -> Attention:
     """torch SDPA with one backend ("cudnn", "flash", "math"), causal, GQA;
-    no depth (raises on L > 0)."""
+    no depth (raises on L > 0). q, k, v go in as [B, H, T, D] views of the
+    model's [B, T, H, D] tensors, or, with `contiguous`, as copies."""
     from torch.nn.attention import SDPBackend, sdpa_kernel
     backend = {"cudnn": SDPBackend.CUDNN_ATTENTION, "flash": SDPBackend.FLASH_ATTENTION,
                "math": SDPBackend.MATH}[kind]
+
+    def layout(t):
+        t = t.transpose(1, 2)
+        return t.contiguous() if contiguous else t
 
     def attention(q, k, v, depth_k=None, depth_v=None):
         if depth_k is not None and depth_k.shape[2] > 0:
             raise ValueError("SDPA has no depth part")
         with sdpa_kernel(backend):
-            out = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2),
-                                                 v.transpose(1, 2), is_causal=True,
-                                                 enable_gqa=True)
+            out = F.scaled_dot_product_attention(layout(q), layout(k), layout(v),
+                                                 is_causal=True, enable_gqa=True)
         return out.transpose(1, 2)
-    attention.name = f"sdpa_{kind}"
+    attention.name = f"sdpa_{kind}" + ("_contiguous" if contiguous else "")
     return attention
 
 
