@@ -249,8 +249,8 @@ def train_run(name, config, args, train, val, device):
         tokens_per_s=(steady_steps * tokens_per_step / steady_seconds
                       if steady_steps and steady_seconds > 0 else None),
         final_val_loss=evals[-1]["val_loss"],
-        depth_stream=None if model.last_stream is None else {
-            "capacity": model.last_stream.capacity, "window": model.last_stream.window},
+        depth_stream=None if model.last_depth is None else {
+            k: model.last_depth[k] for k in ("capacity", "window", "visible", "appended")},
     )
     if device.type == "cuda":
         record["peak_memory_gib"] = torch.cuda.max_memory_allocated(device) / 2**30

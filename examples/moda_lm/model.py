@@ -297,7 +297,9 @@ class MoDALM(nn.Module):
                      else nn.Linear(config.d_model, config.vocab_size, bias=False))
         self._init_weights()
         self._rotary = {}
-        self.last_stream = None   # the stream of the latest forward (tests, stats)
+        # What the latest forward's depth stream held (not the stream: that
+        # would keep its buffers alive into the next step).
+        self.last_depth = None
 
     def _init_weights(self):
         std = 0.02
@@ -332,7 +334,10 @@ class MoDALM(nn.Module):
         stream = self.new_stream(batch, seq, tokens.device)
         for block in self.blocks:
             x = block(x, self.attention, stream, rotary, self.attention_dtype)
-        self.last_stream = stream
+        self.last_depth = None if stream is None else {
+            "appended": getattr(stream, "num_appended", None), "visible": len(stream),
+            "capacity": getattr(stream, "capacity", None), "window": getattr(stream, "window", None),
+            "shifts": getattr(stream, "shifts", None)}
         if self.final_norm is not None:
             x = self.final_norm(x)
         weight = self.embed.weight if self.head is None else self.head.weight

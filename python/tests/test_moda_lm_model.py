@@ -36,25 +36,27 @@ def tiny_model(attention=None, **changes):
     return model.double()
 
 
-@pytest.mark.parametrize("depth,window,norm", [("none", None, "pre"), ("attn", None, "post"),
-                                               ("attn_ffn", None, "post"),
-                                               ("attn_ffn", 3, "pre")])
-def test_shapes_parameters_and_stream(depth, window, norm):
+@pytest.mark.parametrize("depth,window,norm,shifts", [
+    ("none", None, "pre", None), ("attn", None, "post", 0), ("attn_ffn", None, "post", 0),
+    ("attn_ffn", 3, "pre", 0),        # 6 appends fit a stream of 2 * 3
+    ("attn_ffn", 2, "post", 1)])      # the 5th of 6 appends moves the newest entry to slot 0
+def test_shapes_parameters_and_stream(depth, window, norm, shifts):
     model = tiny_model(depth=depth, window=window, norm=norm)
     config = model.config
     assert sum(p.numel() for p in model.parameters()) == config.parameters()
     tokens = torch.randint(0, config.vocab_size, (2, 11))
     logits = model(tokens)
     assert logits.shape == (2, 11, config.vocab_size) and logits.dtype == torch.float64
-    stream = model.last_stream
+    stream = model.last_depth
     if depth == "none":
         assert stream is None
     else:
         appended = (config.n_layers - 1) * config.entries_per_layer
-        assert stream.num_appended == appended
-        assert stream.capacity == config.stream_capacity
-        assert len(stream) == (min(window, appended) if window else appended)
-        assert stream.k_buffer.shape == (2, 11, config.stream_capacity, 2, 8)
+        assert stream["appended"] == appended
+        assert stream["capacity"] == config.stream_capacity
+        assert stream["visible"] == (min(window, appended) if window else appended)
+        assert stream["window"] == window
+        assert stream["shifts"] == shifts
     loss = model.loss(tokens, tokens)
     loss.backward()
     assert torch.isfinite(loss)
@@ -190,7 +192,8 @@ def test_train_brown_lm_smoke(tmp_path):
         assert run["steps"] == 4 and run["stopped"] == "steps"
         assert all(e["val_loss"] > 0 for e in run["evals"])
         assert run["tokens_per_s"] > 0
-    assert report["runs"]["moda_window"]["depth_stream"] == {"capacity": 4, "window": 2}
+    assert report["runs"]["moda_window"]["depth_stream"] == {"capacity": 4, "window": 2,
+                                                             "visible": 2, "appended": 4}
     assert report["runs"]["moda_window"]["config"]["window"] == 2
     # Same seed, same batches: every run starts from the same first loss
     # up to what depth adds (a fresh model: close to ln(vocab)).
