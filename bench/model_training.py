@@ -41,8 +41,6 @@ the two SDPA backends.
 """
 
 import argparse
-import datetime
-import json
 import statistics
 import sys
 import time

@@ -260,9 +260,6 @@ def train_run(name, config, args, train, val, device):
           f"{'n/a' if tps is None else f'{tps:,.0f}'} tokens/s, "
           f"validation loss {evals[0]['val_loss']:.4f} -> {evals[-1]['val_loss']:.4f}",
           flush=True)
-    del model, optimizer
-    if device.type == "cuda":
-        torch.cuda.empty_cache()
     return record
 
 
@@ -387,6 +384,8 @@ def main(argv=None):
           flush=True)
     for name in names:
         report["runs"][name] = train_run(name, configs[name], args, train, val, device)
+        if device.type == "cuda":
+            torch.cuda.empty_cache()     # the run's model and optimizer are gone
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=1))
         plot(report, plot_path)      # after every run: a run cut short keeps its plot too

@@ -44,7 +44,6 @@ cr), 450 for training.
 
 import argparse
 import hashlib
-import io
 import json
 import os
 import re
