@@ -57,6 +57,8 @@ fi
 #   bench/tile-artifacts           --config 64,32,32,2,1,fma
 #   bench/tile-mma-sync-artifacts  --config 64,64,64,4,2,mma_sync (D = 64)
 #                                  --config 64,32,32,4,2,mma_sync (D = 128)
+#   bench/tile-wgmma-artifacts     --config 64,64,64,4,2,wgmma (D = 64)
+#                                  --config 128,64,64,8,2,wgmma (D = 128)
 # the same cases on the variants present, then memcheck, racecheck and
 # synccheck on two of them (their shared tiles are ordered by barriers and
 # cp.async waits the lowering places).
@@ -86,5 +88,6 @@ run_tile_suite() {  # folder, layout, json
 }
 run_tile_suite bench/tile-artifacts fma gpu-correctness-tile.json
 run_tile_suite bench/tile-mma-sync-artifacts mma_sync gpu-correctness-tile-mma-sync.json
+run_tile_suite bench/tile-wgmma-artifacts wgmma gpu-correctness-tile-wgmma.json
 tar czf "$OUT/memcheck-logs.tgz" "$OUT"/memcheck-*.log 2>/dev/null; rm -f "$OUT"/memcheck-*.log
 echo "suite exit $suite, tile suite exit $tile_suite, memcheck failures $memcheck_failures"
