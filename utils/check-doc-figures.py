@@ -37,7 +37,28 @@ def case(data, **key):
 FWD, TRAIN, TUNE = load("perf-forward.json"), load("perf-training.json"), load("autotune.json")
 CORRECT, GRAD, TILE = load("gpu-correctness.json"), load("grad-check.json"), load("gpu-correctness-tile.json")
 TILE_MMA, LOWERINGS = load("gpu-correctness-tile-mma-sync.json"), load("perf-lowerings.json")
-tile_over_kernel = [c["tile_ms"] / c["kernel_ms"] for c in LOWERINGS["cases"]]
+TILE_WG = load("gpu-correctness-tile-wgmma.json")
+MODEL, BROWN = load("model-training.json"), load("brown-lm.json")
+
+
+def lowering(mma, **key):
+    """The perf-lowerings case of tensor-core layout `mma` at `key`."""
+    found = [c for c in LOWERINGS["cases"] if c["config"]["mma"] == mma
+             and all(c.get(k) == v for k, v in key.items())]
+    assert len(found) == 1, f"{len(found)} cases match {mma} {key}"
+    return found[0]
+
+
+def tile_over_kernel(mma):
+    return [c["tile_ms"] / c["kernel_ms"] for c in LOWERINGS["cases"] if c["config"]["mma"] == mma]
+
+
+def model(name):
+    return next(c for c in MODEL["cases"] if c["model"] == name)
+
+
+def brown(name):
+    return BROWN["runs"][name]
 # pytest's closing line in the GPU run's log (`N passed[, M failed]`).
 _PYTEST = re.search(r"(\d+) passed(?:, (\d+) failed)?", (RESULTS / "pytest-gpu.log").read_text().splitlines()[-1])
 PYTEST_PASSED, PYTEST_FAILED = int(_PYTEST.group(1)), int(_PYTEST.group(2) or 0)
@@ -79,8 +100,10 @@ FIGURES = [
     ("README.md", r"cuDNN's ([\d.]+) ms", T16K["sdpa_cudnn_ms"]),
     ("README.md", r"cuDNN's [\d.]+ ms \(([\d.]+)x", T16K["ours_over_sdpa_cudnn"]),
     # README: what exists
-    ("README.md", r"kernels take ([\d.]+)x to\s+[\d.]+x the time of the block", min(tile_over_kernel)),
-    ("README.md", r"kernels take [\d.]+x to\s+([\d.]+)x the time of the block", max(tile_over_kernel)),
+    ("README.md", r"tile kernels take ([\d.]+)x to\s+[\d.]+x the time of the block", min(tile_over_kernel("mma_sync"))),
+    ("README.md", r"tile kernels take [\d.]+x to\s+([\d.]+)x the time of the block", max(tile_over_kernel("mma_sync"))),
+    ("README.md", r"the `wgmma` ones ([\d.]+)x to\s+[\d.]+x", min(tile_over_kernel("wgmma"))),
+    ("README.md", r"the `wgmma` ones [\d.]+x to\s+([\d.]+)x", max(tile_over_kernel("wgmma"))),
     # README: Tests
     ("README.md", r"the\s+suite passes (\d+) of \d+ \(`gpu-correctness.json`\)", passed(CORRECT)),
     ("README.md", r"the\s+suite passes \d+ of (\d+) \(`gpu-correctness.json`\)", len(CORRECT["cases"])),
@@ -88,29 +111,35 @@ FIGURES = [
     ("README.md", r"gradient suite \d+\s+of (\d+) \(`grad-check.json`\)", len(GRAD["cases"])),
     ("README.md", r"pytest's GPU tests (\d+) of \d+", PYTEST_PASSED),
     ("README.md", r"pytest's GPU tests \d+ of (\d+)", PYTEST_PASSED + PYTEST_FAILED),
-    ("README.md", r"tile-program\s+kernels of all (\d+) variants the same", kernels(TILE)),
-    ("README.md", r"tile-program\s+kernels of all (\d+) variants the same", kernels(TILE_MMA)),
-    ("README.md", r"variants the same (\d+) cases in both layouts", passed(TILE)),
-    ("README.md", r"variants the same (\d+) cases in both layouts", passed(TILE_MMA)),
+    ("README.md", r"`fma` tile-program\s+kernels of all (\d+) variants", kernels(TILE)),
+    ("README.md", r"`fma` tile-program\s+kernels of all \d+ variants the same (\d+) cases", passed(TILE)),
+    ("README.md", r"its\s+`wgmma` kernels of all (\d+) variants", kernels(TILE_WG)),
+    ("README.md", r"`wgmma` kernels of all \d+ variants pass the (\d+)", passed(TILE_WG)),
+    ("README.md", r"`mma_sync` kernels of (\d+)\s+variants", kernels(TILE_MMA)),
+    ("README.md", r"`mma_sync` kernels of \d+\s+variants (\d+) cases", passed(TILE_MMA)),
     # docs/architecture.md: the staged compiler's kernels
-    ("docs/architecture.md", r"tile-program kernels of all (\d+) variants of the GPU suite", kernels(TILE)),
-    ("docs/architecture.md", r"tile-program kernels of all (\d+) variants of the GPU suite", kernels(TILE_MMA)),
-    ("docs/architecture.md", r"\(`mma_sync`: [^)]*\)\s+pass its (\d+) cases", passed(TILE)),
-    ("docs/architecture.md", r"\(`mma_sync`: [^)]*\)\s+pass its (\d+) cases", passed(TILE_MMA)),
-    ("docs/architecture.md", r"tile kernels take ([\d.]+)x to [\d.]+x the time", min(tile_over_kernel)),
-    ("docs/architecture.md", r"tile kernels take [\d.]+x to ([\d.]+)x the time", max(tile_over_kernel)),
-    ("docs/architecture.md", r"L = 64: ([\d.]+) ms against [\d.]+ at D = 64",
-     case(LOWERINGS, T=16384, G=8, D=64)["tile_ms"]),
-    ("docs/architecture.md", r"L = 64: [\d.]+ ms against ([\d.]+) at D = 64",
-     case(LOWERINGS, T=16384, G=8, D=64)["kernel_ms"]),
+    ("docs/architecture.md", r"`fma` tile-program kernels of all (\d+) variants", kernels(TILE)),
+    ("docs/architecture.md", r"2 warps\) pass its (\d+) cases", passed(TILE)),
+    ("docs/architecture.md", r"`wgmma` tile-program kernels of all (\d+) variants", kernels(TILE_WG)),
+    ("docs/architecture.md", r"at D = 128\) pass the (\d+)", passed(TILE_WG)),
+    ("docs/architecture.md", r"the `mma_sync` ones \([^)]*\) pass (\d+) cases", passed(TILE_MMA)),
+    ("docs/architecture.md", r"the `mma_sync` ones \([^)]*\) pass \d+ cases \((\d+) variants", kernels(TILE_MMA)),
+    ("docs/architecture.md", r"take ([\d.]+)x to [\d.]+x the time with `mma_sync`", min(tile_over_kernel("mma_sync"))),
+    ("docs/architecture.md", r"take [\d.]+x to ([\d.]+)x the time with `mma_sync`", max(tile_over_kernel("mma_sync"))),
+    ("docs/architecture.md", r"and ([\d.]+)x to [\d.]+x with `wgmma`", min(tile_over_kernel("wgmma"))),
+    ("docs/architecture.md", r"and [\d.]+x to ([\d.]+)x with `wgmma`", max(tile_over_kernel("wgmma"))),
+    ("docs/architecture.md", r"`wgmma`: ([\d.]+) ms against [\d.]+ at D = 64",
+     lowering("wgmma", T=16384, G=8, D=64)["tile_ms"]),
+    ("docs/architecture.md", r"`wgmma`: [\d.]+ ms against ([\d.]+) at D = 64",
+     lowering("wgmma", T=16384, G=8, D=64)["kernel_ms"]),
     ("docs/architecture.md", r"at D = 64, ([\d.]+) against [\d.]+ at D = 128",
-     case(LOWERINGS, T=16384, G=8, D=128)["tile_ms"]),
+     lowering("wgmma", T=16384, G=8, D=128)["tile_ms"]),
     ("docs/architecture.md", r"at D = 64, [\d.]+ against ([\d.]+) at D = 128",
-     case(LOWERINGS, T=16384, G=8, D=128)["kernel_ms"]),
+     lowering("wgmma", T=16384, G=8, D=128)["kernel_ms"]),
     # docs/performance.md: the staged compiler's kernels, row by row
 ] + [
     ("docs/performance.md",
-     rf"\| {c['T']}, {c['G']}, {c['D']}, {c['L']} \| [^|]+\| " + field, value)
+     rf"\| {c['T']}, {c['G']}, {c['D']}, {c['L']} \| {c['config']['mma']} \| [^|]+\| " + field, value)
     for c in LOWERINGS["cases"]
     for field, value in (
         (r"([\d.]+) \(", c["kernel_ms"]),
@@ -150,6 +179,27 @@ FIGURES = [
     ("docs/training.md", r"flash's ([\d.]+) ms in the same run", T16K["sdpa_flash_ms"]),
     ("docs/training.md", r"in the same run \(([\d.]+)x\)", T16K["ours_over_sdpa_flash"]),
     ("docs/training.md", r"cuDNN \(([\d.]+) ms\) is the next bar", T16K["sdpa_cudnn_ms"]),
+    # docs/model.md: the model-level benchmark and the Brown runs
+] + [
+    ("docs/model.md", rf"\| {name} \| " + field, value)
+    for name in ("brown24", "bench8")
+    for field, value in (
+        (r"([\d.]+) \|", model(name)["ours_ms"]),
+        (r"[\d.]+ \| ([\d.]+) \|", model(name)["ours_nodepth_ms"]),
+        (r"(?:[\d.]+ \| ){2}([\d.]+) \|", model(name)["sdpa_cudnn_ms"]),
+        (r"(?:[\d.]+ \| ){3}([\d.]+) \|", model(name)["sdpa_flash_ms"]),
+        (r"(?:[\d.]+ \| ){4}([\d.]+) \|", model(name)["flex_ms"]),
+        (r"(?:[\d.]+ \| ){5}([\d.]+) \|", model(name)["ours_over_ours_nodepth"]),
+        (r"(?:[\d.]+ \| ){6}([\d.]+) \|", model(name)["ours_over_sdpa_cudnn"]),
+        (r"(?:[\d.]+ \| ){7}([\d.]+) \|", model(name)["ours_over_flex"]))
+] + [
+    ("docs/model.md", rf"\| `{name}` \| " + field, value)
+    for name in ("baseline", "moda", "moda_ffn_kv", "moda_window")
+    for field, value in (
+        (r"(\d+) \|", brown(name)["steps"]),
+        (r"\d+ \| ([\d]+) \|", brown(name)["tokens_per_s"]),
+        (r"\d+ \| [\d,]+ \| ([\d.]+) \|", brown(name)["final_val_loss"]))
+] + [
     # docs/autotuning.md
     ("docs/autotuning.md", r"on\s+each of the (\d+) shapes", len(TUNE["cases"])),
     ("docs/autotuning.md", r"speedup of tuned over heuristic is ([\d.]+)x", TUNE["geomean_speedup"]),
@@ -163,12 +213,16 @@ COMMITS = [
     ("README.md", r"`bench/results/autotune.json`, commit ([0-9a-f]+)", TUNE),
     ("README.md", r"`bench/results/perf-training.json`, commit ([0-9a-f]+)", TRAIN),
     ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", CORRECT),
-    ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", TILE_MMA),
+    ("README.md", r"at ([0-9a-f]+) its\s+`wgmma` kernels", TILE_WG),
+    ("README.md", r"at ([0-9a-f]+) its\s+`wgmma` kernels", TILE_MMA),
     ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", TILE),
     ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", GRAD),
     ("docs/architecture.md", r"Measured on the H200 at ([0-9a-f]+): the `fma`", TILE),
-    ("docs/architecture.md", r"Measured on the H200 at ([0-9a-f]+): the `fma`", TILE_MMA),
-    ("docs/architecture.md", r"Measured on the H200 at ([0-9a-f]+): the `fma`", LOWERINGS),
+    ("docs/architecture.md", r"At ([0-9a-f]+): the `wgmma` tile-program", TILE_WG),
+    ("docs/architecture.md", r"At ([0-9a-f]+): the `wgmma` tile-program", TILE_MMA),
+    ("docs/architecture.md", r"At ([0-9a-f]+): the `wgmma` tile-program", LOWERINGS),
+    ("docs/model.md", r"`bench/results/model-training.json`, commit ([0-9a-f]+)", MODEL),
+    ("docs/model.md", r"`bench/results/brown-lm.json`, commit ([0-9a-f]+)", BROWN),
     ("docs/performance.md", r"in one process on the H200 at ([0-9a-f]+) \(`bench/compare_lowerings.py`", LOWERINGS),
     ("README.md", r"`bench/results/perf-lowerings.json`, ([0-9a-f]+)\)", LOWERINGS),
     ("docs/performance.md", r"`bench/results/perf-forward.json` \(commit ([0-9a-f]+)", FWD),

@@ -1,5 +1,5 @@
 """moda.DepthStream against a float64 re-stacking reference, on the CPU
-with the float64 reference attention (needs PyTorch; skipped without it).
+with the float64 reference attention (needs PyTorch: run by bench/run_gpu_suite.sh).
 
 A stack of layers reads stream.entries(), attends, and appends its k, v;
 the same computation with the stream re-stacked by torch.stack at every

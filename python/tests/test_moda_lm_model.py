@@ -1,5 +1,5 @@
 """The MoDA language model (examples/moda_lm/model.py) on the CPU with the
-float64 reference attention (needs PyTorch; skipped without it:
+float64 reference attention (needs PyTorch: run by bench/run_gpu_suite.sh;
 test_moda_lm_config.py checks the torch-free parts). Shapes and parameter
 counts, the depth stream's bookkeeping, the Flex formulation (depth
 concatenated to the keys under the mask) against moda.reference, the
