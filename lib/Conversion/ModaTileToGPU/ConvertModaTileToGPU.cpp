@@ -14,7 +14,6 @@
 #include "TileKernelBuilder.h"
 
 #include "../ModaToGPU/KernelFunction.h"
-#include "../NVVMPrimitives/ApproxExp2.h"
 
 #include "moda/Conversion/Passes.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
@@ -132,9 +131,6 @@ ConvertModaTileToGPUPass::buildKernel(func::FuncOp program) {
       /*tileTypes=*/{}, numThreads, fields.getDictionary(ctx));
   if (failed(buildLayoutKernel(kind, program, kernel, *plan, numThreads)))
     return failure();
-  // The softmax's exponentials (math.exp2, as the host runs them) on the
-  // GPU are the hardware's approximation, as in the block builders.
-  approximateExp2(kernel);
   return kernel;
 }
 

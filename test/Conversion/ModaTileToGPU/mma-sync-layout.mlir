@@ -29,7 +29,7 @@
 // CHECK: vector.reduction <maximumf>
 // CHECK: gpu.shuffle  xor %{{.*}}, %c1_i32
 // CHECK: gpu.shuffle  xor %{{.*}}, %c2_i32
-// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
+// CHECK: math.exp2
 // CHECK: vector.reduction <add>
 // CHECK: gpu.shuffle  xor
 // CHECK: gpu.shuffle  xor
