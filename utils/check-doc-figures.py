@@ -38,6 +38,7 @@ FWD, TRAIN, TUNE = load("perf-forward.json"), load("perf-training.json"), load("
 CORRECT, GRAD, TILE = load("gpu-correctness.json"), load("grad-check.json"), load("gpu-correctness-tile.json")
 TILE_MMA, LOWERINGS = load("gpu-correctness-tile-mma-sync.json"), load("perf-lowerings.json")
 TILE_WG = load("gpu-correctness-tile-wgmma.json")
+TILE_RECHECK = load("gpu-correctness-tile-fma-recheck.json")
 MODEL, BROWN = load("model-training.json"), load("brown-lm.json")
 
 
@@ -136,6 +137,8 @@ FIGURES = [
      lowering("wgmma", T=16384, G=8, D=128)["tile_ms"]),
     ("docs/architecture.md", r"at\s+D\s+=\s+64,\s+[\d.]+\s+against\s+([\d.]+)\s+at\s+D\s+=\s+128",
      lowering("wgmma", T=16384, G=8, D=128)["kernel_ms"]),
+    ("docs/architecture.md", r"checked\s+again\s+at\s+[0-9a-f]+,\s+on\s+(\d+)\s+variants", kernels(TILE_RECHECK)),
+    ("docs/architecture.md", r"\(their\s+(\d+)\s+cases\s+pass", passed(TILE_RECHECK)),
     # docs/performance.md: the staged compiler's kernels, row by row
 ] + [
     ("docs/performance.md",
@@ -222,6 +225,7 @@ COMMITS = [
     ("docs/architecture.md", r"At ([0-9a-f]+): the\s+`wgmma` tile-program", TILE_MMA),
     ("docs/architecture.md", r"At ([0-9a-f]+): the\s+`wgmma` tile-program", LOWERINGS),
     ("docs/model.md", r"`bench/results/model-training.json`, commit ([0-9a-f]+)", MODEL),
+    ("docs/architecture.md", r"checked\s+again\s+at\s+([0-9a-f]+)", TILE_RECHECK),
     ("docs/model.md", r"`bench/results/brown-lm.json`, commit ([0-9a-f]+)", BROWN),
     ("docs/performance.md", r"in one process on the H200 at ([0-9a-f]+) \(`bench/compare_lowerings.py`", LOWERINGS),
     ("README.md", r"`bench/results/perf-lowerings.json`, ([0-9a-f]+)\)", LOWERINGS),
