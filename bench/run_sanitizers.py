@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""compute-sanitizer's four tools on every forward kernel family, over
+ragged shapes: the block builders' kernels (`--lowering=kernel`: wgmma,
+mma_sync, fma) and the staged compiler's tile programs (`--lowering=tile`,
+the same three layouts), each on a few variants, each run by moda-run
+(fresh random inputs, checked against the float64 reference).
+
+    # here: compile the kernels (one folder per family)
+    python3 bench/run_sanitizers.py compile
+    # on the GPU machine, over a copy carrying build-rt/ and the folders
+    python3 bench/run_sanitizers.py run --json bench/results/sanitizers-forward.json
+
+Each kernel runs under memcheck, racecheck, synccheck and initcheck at
+B=2, T=63 (S=200 with sequence keys, causal included), L=7; initcheck runs
+once more at B=2, T=1, S=1, L=0 (one row per batch: the shape where the
+gradient suite's initcheck reported reads). A run is clean when the tool
+reports no error and moda-run's check passes; the report is rewritten
+after every run.
+"""
+
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+ARTIFACTS = ROOT / "bench" / "sanitizer-artifacts"
+VARIANTS = {64: ["per_position_bf16_d64_g4_causal", "depth_only_f16_d64_g2_full"],
+            128: ["chunk_bf16_d128_g1_causal", "per_position_f16_d128_g2_full"]}
+# family -> (lowering, configuration per head size; None: the heuristic's).
+FAMILIES = {
+    "kernel-wgmma": ("kernel", {64: None, 128: None}),
+    "kernel-mma_sync": ("kernel", {64: "64,64,64,4,2,mma_sync", 128: "64,32,32,4,2,mma_sync"}),
+    "kernel-fma": ("kernel", {64: "64,32,32,2,1,fma", 128: "64,32,32,2,1,fma"}),
+    "tile-wgmma": ("tile", {64: "64,64,64,4,2,wgmma", 128: "128,64,64,8,2,wgmma"}),
+    "tile-mma_sync": ("tile", {64: "64,64,64,4,2,mma_sync", 128: "64,32,32,4,2,mma_sync"}),
+    "tile-fma": ("tile", {64: "64,32,32,2,1,fma", 128: "64,32,32,2,1,fma"}),
+}
+# A thread of an fma kernel holds whole 128-wide rows at D = 128: every
+# such configuration spills, which moda-compile refuses unless allowed.
+SPILLING = {("kernel-fma", 128), ("tile-fma", 128)}
+TOOLS = ("memcheck", "racecheck", "synccheck", "initcheck")
+SHAPES = [dict(B=2, T=63, S=200, L=7)]
+INITCHECK_EXTRA = dict(B=2, T=1, S=1, L=0)
+
+
+def compile_all(moda_compile):
+    from moda.ir import attention_module
+    from suite_matrix import compile_variants
+    for family, (lowering, configs) in FAMILIES.items():
+        for d, names in VARIANTS.items():
+            config = None
+            if configs[d]:
+                fields = configs[d].split(",")
+                config = dict(zip(("block_m", "block_n", "block_depth", "num_warps",
+                                   "num_stages"), map(int, fields[:5])), mma=fields[5])
+            args = [f"--lowering={lowering}"]
+            if (family, d) in SPILLING:
+                args.append("--allow-spills")
+            for name in names:
+                compile_variants(ARTIFACTS / family, moda_compile,
+                                 lambda shape: attention_module(shape, config=config),
+                                 "kernel.mlir", keep_ptx=False, compile_args=args, only=name)
+
+
+def summary_of(log):
+    lines = [l for l in log.splitlines() if "SUMMARY" in l]
+    return lines[-1].strip("= ").strip() if lines else ""
+
+
+def run_one(sanitizer, manifest, tool, shape, depth_only):
+    sizes = []
+    for key in ("B", "T", "S", "L"):
+        if key == "S" and depth_only:
+            continue
+        sizes += [f"--{key}", str(shape[key])]
+    command = [sanitizer, "--tool", tool, "--error-exitcode", "3",
+               str(ROOT / "build-rt" / "bin" / "moda-run"), str(manifest), *sizes,
+               "--iters", "1", "--warmup", "0"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return "timeout", "", ""
+    log = done.stdout + done.stderr
+    summary = summary_of(log)
+    errors = re.search(r"\((\d+) errors?", summary) or re.search(r"SUMMARY: (\d+) error", summary)
+    clean = done.returncode == 0 and (errors is None or errors.group(1) == "0")
+    result = "clean" if clean else ("check failed" if done.returncode == 1 else "reported")
+    first = next((l.strip("= ").strip() for l in log.splitlines()
+                  if "Uninitialized" in l or "Invalid" in l or "Race" in l or "FAIL" in l), "")
+    return result, summary, first
+
+
+def run_all(json_path):
+    import shutil
+    from moda.results import write_report
+    sanitizer = shutil.which("compute-sanitizer") or "/usr/local/cuda/bin/compute-sanitizer"
+    device = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+                            capture_output=True, text=True).stdout.strip()
+    runs, failures = [], 0
+    for family in FAMILIES:
+        for manifest in sorted((ARTIFACTS / family).glob("*/moda_attention_0.json")):
+            kernel = manifest.parent.name
+            depth_only = kernel.startswith("depth_only")
+            plan = [(tool, shape) for tool in TOOLS for shape in SHAPES]
+            plan.append(("initcheck", INITCHECK_EXTRA))
+            for tool, shape in plan:
+                result, summary, first = run_one(sanitizer, manifest, tool, shape, depth_only)
+                failures += result != "clean"
+                size = {k: v for k, v in shape.items() if not (k == "S" and depth_only)}
+                runs.append(dict(family=family, kernel=kernel, tool=tool, **size,
+                                 result=result, summary=summary, first_report=first))
+                print(f"{result:12} {tool:9} {family:15} {kernel:34} {size}  {summary}",
+                      flush=True)
+                write_report(json_path, "sanitizers-forward", runs, device,
+                             how="bench/run_sanitizers.py: compute-sanitizer --tool <tool> "
+                                 "moda-run <manifest> (fresh random inputs, checked)")
+    print(f"sanitizers-forward: {len(runs) - failures} clean, {failures} not clean")
+    return failures == 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compile")
+    c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
+    r = sub.add_parser("run")
+    r.add_argument("--json", type=Path,
+                   default=ROOT / "bench" / "results" / "sanitizers-forward.json")
+    args = parser.parse_args()
+    if args.command == "compile":
+        compile_all(args.moda_compile)
+        for ptx in ARTIFACTS.rglob("*.ptx"):
+            ptx.unlink()  # the runtime loads the cubins
+    else:
+        sys.exit(0 if run_all(args.json) else 1)
+
+
+if __name__ == "__main__":
+    main()
