@@ -11,7 +11,8 @@ the same three layouts), each on a few variants, each run by moda-run
     python3 bench/run_sanitizers.py run --json bench/results/sanitizers-forward.json
 
 Each kernel runs under memcheck, racecheck, synccheck and initcheck at
-B=2, T=63 (S=200 with sequence keys, causal included), L=7; initcheck runs
+B=2, T=63 (S=200 with sequence keys, causal included; chunk visibility
+takes S = T), L=7; initcheck runs
 once more at B=2, T=1, S=1, L=0 (one row per batch: the shape where the
 gradient suite's initcheck reported reads). A run is clean when the tool
 reports no error and moda-run's check passes; the report is rewritten
@@ -72,14 +73,22 @@ def summary_of(log):
     return lines[-1].strip("= ").strip() if lines else ""
 
 
-def run_one(sanitizer, manifest, tool, shape, depth_only):
-    sizes = []
-    for key in ("B", "T", "S", "L"):
-        if key == "S" and depth_only:
-            continue
-        sizes += [f"--{key}", str(shape[key])]
+def sizes_of(kernel, shape):
+    """The sizes a kernel runs at: no S without sequence keys, S = T with
+    chunk visibility (its chunks are of the sequence the queries are)."""
+    if kernel.startswith("depth_only"):
+        return {k: v for k, v in shape.items() if k != "S"}
+    if kernel.startswith("chunk"):
+        return dict(shape, S=shape["T"])
+    return dict(shape)
+
+
+def run_one(sanitizer, manifest, tool, sizes):
+    arguments = []
+    for key, value in sizes.items():
+        arguments += [f"--{key}", str(value)]
     command = [sanitizer, "--tool", tool, "--error-exitcode", "3",
-               str(ROOT / "build-rt" / "bin" / "moda-run"), str(manifest), *sizes,
+               str(ROOT / "build-rt" / "bin" / "moda-run"), str(manifest), *arguments,
                "--iters", "1", "--warmup", "0"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=120)
@@ -95,7 +104,7 @@ def run_one(sanitizer, manifest, tool, shape, depth_only):
     return result, summary, first
 
 
-def run_all(json_path):
+def run_all(json_path, only=None):
     import shutil
     from moda.results import write_report
     sanitizer = shutil.which("compute-sanitizer") or "/usr/local/cuda/bin/compute-sanitizer"
@@ -105,13 +114,14 @@ def run_all(json_path):
     for family in FAMILIES:
         for manifest in sorted((ARTIFACTS / family).glob("*/moda_attention_0.json")):
             kernel = manifest.parent.name
-            depth_only = kernel.startswith("depth_only")
+            if only and only not in kernel:
+                continue
             plan = [(tool, shape) for tool in TOOLS for shape in SHAPES]
             plan.append(("initcheck", INITCHECK_EXTRA))
             for tool, shape in plan:
-                result, summary, first = run_one(sanitizer, manifest, tool, shape, depth_only)
+                size = sizes_of(kernel, shape)
+                result, summary, first = run_one(sanitizer, manifest, tool, size)
                 failures += result != "clean"
-                size = {k: v for k, v in shape.items() if not (k == "S" and depth_only)}
                 runs.append(dict(family=family, kernel=kernel, tool=tool, **size,
                                  result=result, summary=summary, first_report=first))
                 print(f"{result:12} {tool:9} {family:15} {kernel:34} {size}  {summary}",
@@ -132,13 +142,14 @@ def main():
     r = sub.add_parser("run")
     r.add_argument("--json", type=Path,
                    default=ROOT / "bench" / "results" / "sanitizers-forward.json")
+    r.add_argument("--only", help="run only kernels whose name contains this")
     args = parser.parse_args()
     if args.command == "compile":
         compile_all(args.moda_compile)
         for ptx in ARTIFACTS.rglob("*.ptx"):
             ptx.unlink()  # the runtime loads the cubins
     else:
-        sys.exit(0 if run_all(args.json) else 1)
+        sys.exit(0 if run_all(args.json, args.only) else 1)
 
 
 if __name__ == "__main__":
