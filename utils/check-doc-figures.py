@@ -39,6 +39,8 @@ CORRECT, GRAD, TILE = load("gpu-correctness.json"), load("grad-check.json"), loa
 TILE_MMA, LOWERINGS = load("gpu-correctness-tile-mma-sync.json"), load("perf-lowerings.json")
 TILE_WG = load("gpu-correctness-tile-wgmma.json")
 TILE_RECHECK = load("gpu-correctness-tile-fma-recheck.json")
+SANITIZERS = load("sanitizers-forward.json")
+assert all(r["result"] == "clean" for r in SANITIZERS["cases"]), "sanitizers-forward.json: a run is not clean"
 MODEL, BROWN = load("model-training.json"), load("brown-lm.json")
 
 
@@ -137,6 +139,8 @@ FIGURES = [
      lowering("wgmma", T=16384, G=8, D=128)["tile_ms"]),
     ("docs/architecture.md", r"at\s+D\s+=\s+64,\s+[\d.]+\s+against\s+([\d.]+)\s+at\s+D\s+=\s+128",
      lowering("wgmma", T=16384, G=8, D=128)["kernel_ms"]),
+    ("README.md", r"layout:\s+(\d+)\s+kernels,\s+\d+\s+runs", len({(r["family"], r["kernel"]) for r in SANITIZERS["cases"]})),
+    ("README.md", r"layout:\s+\d+\s+kernels,\s+(\d+)\s+runs", len(SANITIZERS["cases"])),
     ("docs/architecture.md", r"checked\s+again\s+at\s+[0-9a-f]+,\s+on\s+(\d+)\s+variants", kernels(TILE_RECHECK)),
     ("docs/architecture.md", r"\(their\s+(\d+)\s+cases\s+pass", passed(TILE_RECHECK)),
     # docs/performance.md: the staged compiler's kernels, row by row
@@ -226,6 +230,7 @@ COMMITS = [
     ("docs/architecture.md", r"At ([0-9a-f]+): the\s+`wgmma` tile-program", LOWERINGS),
     ("docs/model.md", r"`bench/results/model-training.json`, commit ([0-9a-f]+)", MODEL),
     ("docs/architecture.md", r"checked\s+again\s+at\s+([0-9a-f]+)", TILE_RECHECK),
+    ("README.md", r"At\s+([0-9a-f]+)\s+compute-sanitizer's\s+four", SANITIZERS),
     ("docs/model.md", r"`bench/results/brown-lm.json`, commit ([0-9a-f]+)", BROWN),
     ("docs/performance.md", r"in one process on the H200 at ([0-9a-f]+) \(`bench/compare_lowerings.py`", LOWERINGS),
     ("README.md", r"`bench/results/perf-lowerings.json`, ([0-9a-f]+)\)", LOWERINGS),
