@@ -17,6 +17,7 @@
 
 #include "moda/Dialect/Moda/IR/ModaDialect.h.inc"
 #include "moda/Dialect/Moda/IR/ModaEnums.h.inc"
+#include "moda/Dialect/Moda/IR/SizeExpr.h"
 
 namespace mlir::moda {
 /// The element types MoDA operators and depth streams accept: bf16, f16, f32.
