@@ -96,20 +96,17 @@ ConvertModaTileToGPUPass::buildKernel(func::FuncOp program) {
            << " bytes of shared tiles, more than the "
            << kMaxStaticSharedMemoryBytes << " a block declares statically";
   int64_t numThreads = layout->getNumWarps() * 32;
-  auto description =
-      program->getAttrOfType<DictionaryAttr>(kKernelDescriptionAttrName);
-  if (!description)
-    return program.emitOpError() << "has no " << kKernelDescriptionAttrName
-                                 << " description for its manifest";
+  auto abi = program->getAttrOfType<KernelAbiAttr>(kKernelAbiAttrName);
+  if (!abi || !abi.getLaunch(program.getName()))
+    return program.emitOpError() << "has no " << kKernelAbiAttrName
+                                 << " launching it, for its manifest";
   // The manifest's shared memory is the plan's: its buffers are static
   // workgroup attributions, so the launch asks for no dynamic bytes
   // (whatever the block builders' formula for the configuration says).
-  NamedAttrList fields(description);
-  fields.set("dynamic_shared_memory",
-             IntegerAttr::get(IntegerType::get(ctx, 64), 0));
   gpu::GPUFuncOp kernel = createKernelFunction(
       kernels, program.getName(), program.getFunctionType().getInputs(),
-      plan->bufferTypes, numThreads, fields.getDictionary(ctx));
+      plan->bufferTypes, numThreads,
+      abi.withDynamicSharedMemory(program.getName(), 0));
   if (failed(kind == MmaKind::MmaSync
                  ? buildMmaSyncLayoutKernel(program, kernel, *plan, numThreads)
                  : buildFmaLayoutKernel(program, kernel, *plan, numThreads)))
