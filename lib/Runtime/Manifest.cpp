@@ -856,12 +856,21 @@ private:
     return lanes;
   }
 
-  /// The grid lib/Target/KernelManifest.cpp writes for `launch`, with the
-  /// name docs/artifacts.md gives each dimension:
+  /// The grid the compiler gives `launch`, with the name docs/artifacts.md
+  /// gives each dimension:
   ///   forward, dq:  (ceil(T * G / block_m), Hk, B)
   ///   dkv:          (ceil(S / slots), Hk, B)
   ///   d_depth:      (ceil(T * L / slots), Hk, B)
-  /// with G = Hq / Hk and slots = num_warps * 32 / lanes.
+  /// with G = Hq / Hk and slots = num_warps * 32 / lanes. The compiler
+  /// writes these formulas once (getForwardGrid, getGradGrid in
+  /// lib/Conversion/ModaToKernel) into the kernels' #moda.kernel_abi, which
+  /// both its launchers and the manifest writer read. This restatement is
+  /// deliberate: the runtime links no MLIR and must not trust a manifest
+  /// (hand-edited, stale, fuzzed), so it re-derives the one grid a kernel of
+  /// this configuration covers its work with and refuses any other, rather
+  /// than launching whatever grid the file names. Changing a grid means
+  /// changing it in both places: the runtime refuses a compiled manifest
+  /// whose grid disagrees.
   void expectedGrid(const Launch &launch, std::array<GridDimension, 3> &grid,
                     std::array<const char *, 3> &meaning) const {
     GridDimension x;

@@ -193,24 +193,16 @@ LogicalResult printSpaces(ModuleOp module) {
   return success();
 }
 
-struct KernelInfo {
-  std::string name;
-  DictionaryAttr description;
-};
-
-/// The kernels of one gpu.module: one forward kernel, or the kernels of one
-/// backward (moda.attention_grad) in launch order, sharing one PTX file.
-struct ModuleKernels {
-  std::vector<KernelInfo> kernels;
-  bool isGrad() const {
-    auto op = kernels.front().description.getAs<StringAttr>("op");
-    return op && op.getValue() == "attention_grad";
-  }
+/// The ABI of the operator one gpu.module compiles (every kernel of the
+/// module carries it): one forward kernel, or the kernels of one backward in
+/// launch order, sharing one PTX file and one manifest.
+struct ModuleAbi {
+  moda::KernelAbiAttr abi;
   /// The artifact's name: the forward kernel's, or the backward's op name
   /// (`moda_attention_grad_<n>`, its module's name without `_module`).
   std::string artifactName(StringRef moduleName) const {
-    if (!isGrad())
-      return kernels.front().name;
+    if (abi.getOp() == moda::AbiOperator::Attention)
+      return abi.getLaunches().front().getKernel().str();
     return moduleName.drop_back(StringRef("_module").size()).str();
   }
 };
@@ -246,19 +238,17 @@ int main(int argc, char **argv) {
   options.cudaPath = cudaPath;
   options.lowering = lowering;
 
-  // First half: kernels, whose descriptions become the manifests.
+  // First half: kernels, whose ABIs become the manifests.
   PassManager kernelPM(&context);
   moda::buildGPUKernelPipeline(kernelPM, options);
   if (failed(kernelPM.run(*module)))
     return 1;
-  std::map<std::string, ModuleKernels> kernelsByModule;
+  std::map<std::string, ModuleAbi> abiByModule;
   module->walk([&](gpu::GPUFuncOp kernel) {
-    if (auto description = kernel->getAttrOfType<DictionaryAttr>(
-            moda::kKernelDescriptionAttrName))
-      kernelsByModule[kernel->getParentOfType<gpu::GPUModuleOp>()
-                          .getName()
-                          .str()]
-          .kernels.push_back({kernel.getName().str(), description});
+    if (auto abi =
+            kernel->getAttrOfType<moda::KernelAbiAttr>(moda::kKernelAbiAttrName))
+      abiByModule[kernel->getParentOfType<gpu::GPUModuleOp>().getName().str()]
+          .abi = abi;
   });
 
   // Second half: NVVM, PTX. The kernels call libdevice (__nv_logf, ...):
@@ -292,11 +282,11 @@ int main(int argc, char **argv) {
     return 1;
   };
   for (gpu::BinaryOp binary : module->getOps<gpu::BinaryOp>()) {
-    auto it = kernelsByModule.find(binary.getName().str());
-    if (it == kernelsByModule.end())
+    auto it = abiByModule.find(binary.getName().str());
+    if (it == abiByModule.end())
       continue;
-    const ModuleKernels &moduleKernels = it->second;
-    std::string artifact = moduleKernels.artifactName(binary.getName());
+    const ModuleAbi &moduleAbi = it->second;
+    std::string artifact = moduleAbi.artifactName(binary.getName());
     auto object = cast<gpu::ObjectAttr>(binary.getObjects()[0]);
     moda::KernelFiles files{artifact + ".ptx", std::nullopt, chip};
     llvm::SmallString<256> ptxPath(outputDir);
@@ -335,31 +325,17 @@ int main(int argc, char **argv) {
         return failAndClean();
       }
     }
-    FailureOr<json::Object> manifest = failure();
-    if (moduleKernels.isGrad()) {
-      std::vector<moda::GradKernelEntry> entries;
-      for (const KernelInfo &kernel : moduleKernels.kernels)
-        entries.push_back({kernel.name, kernel.description});
-      manifest = moda::buildGradKernelManifest(artifact, entries, files);
-    } else {
-      const KernelInfo &kernel = moduleKernels.kernels.front();
-      manifest = moda::buildKernelManifest(kernel.name, kernel.description,
-                                           files);
-    }
-    if (failed(manifest)) {
-      llvm::errs() << "moda-compile: kernel " << artifact
-                   << " has an incomplete description\n";
-      return failAndClean();
-    }
+    json::Object manifest =
+        moda::buildKernelManifest(artifact, moduleAbi.abi, files);
     if (report)
-      (*manifest)["ptxas"] = json::Object{
+      manifest["ptxas"] = json::Object{
           {"registers", report->registers},
           {"spill_stores", report->spillStores},
           {"spill_loads", report->spillLoads},
           {"shared_bytes", report->sharedBytes}};
     std::string text;
     llvm::raw_string_ostream os(text);
-    os << llvm::formatv("{0:2}", json::Value(std::move(*manifest))) << "\n";
+    os << llvm::formatv("{0:2}", json::Value(std::move(manifest))) << "\n";
     llvm::SmallString<256> manifestPath(outputDir);
     llvm::sys::path::append(manifestPath, artifact + ".json");
     if (failed(writeFile(manifestPath, text)))

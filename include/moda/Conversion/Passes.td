@@ -21,8 +21,10 @@ def ConvertModaToGPU : Pass<"convert-moda-to-gpu", "::mlir::ModuleOp"> {
     coalesced loads, updates one online-softmax state per query row with the
     fully visible sequence tiles (no mask), the diagonal tiles and the
     block's contiguous depth span, and writes `out` and `lse` once. The
-    kernel carries a `moda.kernel` dictionary describing it, from which the
-    artifact manifest is written.
+    kernel carries its operator's ABI (`moda.kernel_abi`, a
+    `#moda.kernel_abi`: tensors, sizes, the launch's grid and shared
+    memory), whose launch the launcher runs and from which the artifact
+    manifest is written.
 
     The configuration's `mma` picks the block's formulation: `fma` runs one
     query row per thread on CUDA cores; `mma_sync` runs 16 or 32 rows per warp on
@@ -97,7 +99,7 @@ def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
     ```mlir
     func.func private @moda_attention_0(%q: memref<?xbf16>, ...,
         %B: index, %T: index, %S: index, %L: index)
-        attributes {moda_tile.program, moda.kernel = {...}} {
+        attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<...>} {
       %block = moda_tile.program_id x
       ...
       %query = moda_tile.load %q[%batch, %head, %row0] end %rows extent %T
@@ -179,8 +181,9 @@ def ConvertModaTileToGPU : Pass<"convert-moda-tile-to-gpu", "::mlir::ModuleOp"> 
   let description = [{
     Every tile program becomes a `gpu.func` kernel in a `gpu.module` of its
     own (`@<program>_module`, one PTX per kernel) with `num_warps * 32`
-    threads and the program's `moda.kernel` description (the manifest's
-    source), and every `moda_tile.launch` of it a `gpu.launch_func`. The
+    threads and the program's `moda.kernel_abi` (the manifest's source; its
+    launch's dynamic shared memory is 0, the plan's tiles being static), and
+    every `moda_tile.launch` of it a `gpu.launch_func`. The
     products' layout (`moda-tile-assign-layouts`) decides what each thread
     runs, one file per layout. A layout distributes every tile of the
     block's rows over the threads (which rows, which columns each thread
@@ -218,8 +221,8 @@ def ConvertModaTileToGPU : Pass<"convert-moda-tile-to-gpu", "::mlir::ModuleOp"> 
     the tensor-core layouts) and where each buffer lives in the block's
     dynamic shared memory (byte offsets; 1024-byte aligned for `wgmma`,
     the swizzle's period, which the kernel reaches by rounding its start up
-    within the slack the plan adds). The kernel's `moda.kernel`
-    description, and so the manifest, asks for the plan's bytes.
+    within the slack the plan adds). The kernel's `moda.kernel_abi` launch,
+    and so the manifest, asks for the plan's bytes.
 
     ```mlir
     %k = moda_tile.load %kbuf[%b, %h, %first] end %S extent %S

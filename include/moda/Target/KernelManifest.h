@@ -27,24 +27,12 @@ struct KernelFiles {
 /// block_n, block_depth, num_warps, num_stages, mma.
 llvm::json::Object kernelConfigToJson(KernelConfigAttr config);
 
-/// Builds the manifest of the kernel `kernelName` from its `moda.kernel`
-/// description (AttentionKernelSpec::describe).
-FailureOr<llvm::json::Object>
-buildKernelManifest(StringRef kernelName, DictionaryAttr description,
-                    const KernelFiles &files);
-
-/// One kernel of the backward, as moda-compile found it in its gpu.module:
-/// its name and its `moda.kernel` description (describeGradKernel).
-struct GradKernelEntry {
-  std::string name;
-  DictionaryAttr description;
-};
-
-/// Builds the manifest of the backward `opName` (op = "attention_grad")
-/// whose kernels, one PTX/cubin, are `kernels` in launch order.
-FailureOr<llvm::json::Object>
-buildGradKernelManifest(StringRef opName, ArrayRef<GradKernelEntry> kernels,
-                        const KernelFiles &files);
+/// Builds the manifest of the artifact `name` (a forward kernel's name, or
+/// a backward's, `moda_attention_grad_<n>`) from the ABI its kernels carry:
+/// it prints what the ABI says (a forward's one launch as the top-level
+/// grid, block and dynamic_shared_memory, a backward's as `launches`).
+llvm::json::Object buildKernelManifest(StringRef name, KernelAbiAttr abi,
+                                       const KernelFiles &files);
 
 } // namespace mlir::moda
 

@@ -106,29 +106,23 @@ ConvertModaTileToGPUPass::buildKernel(func::FuncOp program) {
       /*alignment=*/kind == MmaKind::Wgmma ? kWarpgroupTileAlignment : 16);
   if (failed(plan))
     return failure();
-  auto description =
-      program->getAttrOfType<DictionaryAttr>(kKernelDescriptionAttrName);
-  auto config = description ? dyn_cast_or_null<KernelConfigAttr>(
-                                  description.get("config"))
-                            : KernelConfigAttr();
-  if (!config)
-    return program.emitOpError() << "has no " << kKernelDescriptionAttrName
-                                 << " description with its configuration";
-  int64_t limit = getMaxDynamicSharedMemoryBytes(config.getTarget());
+  auto abi = program->getAttrOfType<KernelAbiAttr>(kKernelAbiAttrName);
+  if (!abi || !abi.getLaunch(program.getName()))
+    return program.emitOpError() << "has no " << kKernelAbiAttrName
+                                 << " launching it, for its manifest";
+  StringRef target = abi.getConfig().getTarget();
+  int64_t limit = getMaxDynamicSharedMemoryBytes(target);
   if (plan->getBytes() > limit)
     return program.emitOpError()
            << "needs " << plan->getBytes() << " bytes of shared tiles, more "
-           << "than the " << limit << " a block may opt in to on "
-           << config.getTarget();
+           << "than the " << limit << " a block may opt in to on " << target;
   int64_t numThreads = layout->getNumWarps() * 32;
   // The manifest's shared memory is the plan's, whatever the block
   // builders' formula for the configuration says.
-  NamedAttrList fields(description);
-  fields.set("dynamic_shared_memory",
-             IntegerAttr::get(IntegerType::get(ctx, 64), plan->getBytes()));
   gpu::GPUFuncOp kernel = createKernelFunction(
       kernels, program.getName(), program.getFunctionType().getInputs(),
-      /*tileTypes=*/{}, numThreads, fields.getDictionary(ctx));
+      /*tileTypes=*/{}, numThreads,
+      abi.withDynamicSharedMemory(program.getName(), plan->getBytes()));
   if (failed(buildLayoutKernel(kind, program, kernel, *plan, numThreads)))
     return failure();
   return kernel;
@@ -161,11 +155,12 @@ void ConvertModaTileToGPUPass::runOnOperation() {
     auto blockSize = kernel.getKnownBlockSizeAttr().asArrayRef();
     Value threads =
         arith::ConstantIndexOp::create(b, launch.getLoc(), blockSize[0]);
-    auto description =
-        kernel->getAttrOfType<DictionaryAttr>(kKernelDescriptionAttrName);
+    AbiLaunchAttr abiLaunch =
+        kernel->getAttrOfType<KernelAbiAttr>(kKernelAbiAttrName)
+            .getLaunch(kernel.getName());
     Value sharedBytes = arith::ConstantIntOp::create(
         b, launch.getLoc(), b.getI32Type(),
-        cast<IntegerAttr>(description.get("dynamic_shared_memory")).getInt());
+        abiLaunch.getDynamicSharedMemory());
     gpu::LaunchFuncOp::create(
         b, launch.getLoc(), kernel,
         {launch.getGridX(), launch.getGridY(), launch.getGridZ()},

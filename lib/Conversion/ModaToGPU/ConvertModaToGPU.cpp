@@ -27,7 +27,7 @@ struct ConvertModaToGPUPass
 private:
   gpu::GPUFuncOp buildKernel(StringRef name,
                              const AttentionKernelSpec &spec,
-                             DictionaryAttr description);
+                             KernelAbiAttr abi);
   func::FuncOp buildLauncher(const AttentionKernelSpec &spec,
                              gpu::GPUFuncOp kernel);
 };
@@ -37,7 +37,7 @@ private:
 gpu::GPUFuncOp
 ConvertModaToGPUPass::buildKernel(StringRef name,
                                   const AttentionKernelSpec &spec,
-                                  DictionaryAttr description) {
+                                  KernelAbiAttr abi) {
   MLIRContext *ctx = &getContext();
   ModuleOp module = getOperation();
   OpBuilder moduleBuilder = OpBuilder::atBlockEnd(module.getBody());
@@ -54,7 +54,7 @@ ConvertModaToGPUPass::buildKernel(StringRef name,
   Location loc = kernels.getLoc();
   gpu::GPUFuncOp kernel =
       createKernelFunction(kernels, name, getKernelArgumentTypes(spec),
-                           tileTypes, spec.getNumThreads(), description);
+                           tileTypes, spec.getNumThreads(), abi);
 
   ImplicitLocOpBuilder b(loc, ctx);
   b.setInsertionPointToStart(&kernel.getBody().front());
@@ -83,12 +83,12 @@ ConvertModaToGPUPass::buildLauncher(const AttentionKernelSpec &spec,
   ImplicitLocOpBuilder b(module.getLoc(), ctx);
   b.setInsertionPointToStart(launcher.addEntryBlock());
   AttentionKernelArgs args = getKernelArgs(spec, launcher.getArguments());
-  SmallVector<Value, 3> grid =
-      buildGridSize(b, spec, args.batch, args.queries);
+  AbiLaunchAttr launch = getOwnLaunch(kernel);
+  SmallVector<Value, 3> grid = buildGridSize(b, launch, args.getSizes());
   Value one = arith::ConstantIndexOp::create(b, 1);
-  Value threads = arith::ConstantIndexOp::create(b, spec.getNumThreads());
+  Value threads = arith::ConstantIndexOp::create(b, launch.getThreads());
   Value sharedBytes;
-  if (int64_t bytes = spec.getDynamicSharedMemoryBytes())
+  if (int64_t bytes = launch.getDynamicSharedMemory())
     sharedBytes = arith::ConstantIntOp::create(b, bytes, 32);
   gpu::LaunchFuncOp::create(b, kernel, {grid[0], grid[1], grid[2]},
                             {threads, one, one}, sharedBytes,
@@ -110,7 +110,8 @@ void ConvertModaToGPUPass::runOnOperation() {
                   UnitAttr::get(&getContext()));
   auto build = [&](StringRef name, const AttentionKernelSpec &spec,
                    AttentionOp op) {
-    return buildLauncher(spec, buildKernel(name, spec, spec.describe(op)));
+    return buildLauncher(spec,
+                         buildKernel(name, spec, spec.describe(op, name)));
   };
   if (failed(lowerAttentions(module, build)))
     signalPassFailure();

@@ -10,7 +10,8 @@ using namespace mlir::moda;
 gpu::GPUFuncOp mlir::moda::createKernelFunction(
     gpu::GPUModuleOp kernels, StringRef name, ArrayRef<Type> argumentTypes,
     ArrayRef<MemRefType> tileTypes, int64_t numThreads,
-    DictionaryAttr description) {
+    KernelAbiAttr abi) {
+  assert(abi.getLaunch(name) && "the ABI launches the kernel");
   MLIRContext *ctx = kernels.getContext();
   OpBuilder builder = OpBuilder::atBlockEnd(kernels.getBody());
   auto type = FunctionType::get(ctx, argumentTypes, {});
@@ -21,7 +22,7 @@ gpu::GPUFuncOp mlir::moda::createKernelFunction(
                   builder.getUnitAttr());
   kernel.setKnownBlockSizeAttr(builder.getDenseI32ArrayAttr(
       {static_cast<int32_t>(numThreads), 1, 1}));
-  kernel->setAttr(kKernelDescriptionAttrName, description);
+  kernel->setAttr(kKernelAbiAttrName, abi);
   // Tiles are read and written with 16-byte vector accesses.
   for (unsigned i = 0, e = kernel.getNumWorkgroupAttributions(); i < e; ++i)
     kernel.setWorkgroupAttributionAttr(i, "llvm.align",

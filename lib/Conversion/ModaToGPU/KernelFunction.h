@@ -1,8 +1,8 @@
 //===- KernelFunction.h - the gpu.func of one generated kernel --*- C++ -*-===//
 //
 // What every kernel of the GPU lowering (forward and backward) declares the
-// same way: a gpu.func marked as a kernel, its block size, its `moda.kernel`
-// description (read by moda-compile for the manifest) and its shared tiles
+// same way: a gpu.func marked as a kernel, its block size, its operator's
+// `moda.kernel_abi` (read by moda-compile for the manifest) and its shared tiles
 // as workgroup attributions aligned for 16-byte vector accesses (none for
 // the tensor-core kernels, whose tiles are dynamic shared memory).
 //
@@ -11,18 +11,20 @@
 #ifndef MODA_CONVERSION_MODATOGPU_KERNELFUNCTION_H
 #define MODA_CONVERSION_MODATOGPU_KERNELFUNCTION_H
 
+#include "moda/Dialect/Moda/IR/ModaDialect.h"
+
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 
 namespace mlir::moda {
 
 /// Creates kernel `name` at the end of `kernels`, with `argumentTypes`,
-/// `numThreads` threads per block, `description` and the workgroup tiles
-/// `tileTypes`.
+/// `numThreads` threads per block, the ABI `abi` (which has a launch of
+/// `name`) and the workgroup tiles `tileTypes`.
 gpu::GPUFuncOp createKernelFunction(gpu::GPUModuleOp kernels, StringRef name,
                                     ArrayRef<Type> argumentTypes,
                                     ArrayRef<MemRefType> tileTypes,
                                     int64_t numThreads,
-                                    DictionaryAttr description);
+                                    KernelAbiAttr abi);
 
 } // namespace mlir::moda
 

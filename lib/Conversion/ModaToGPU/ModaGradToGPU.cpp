@@ -25,8 +25,7 @@ namespace {
 
 gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
                                const AttentionKernelSpec &spec,
-                               GradKernelKind kind,
-                               DictionaryAttr description) {
+                               GradKernelKind kind, KernelAbiAttr abi) {
   MLIRContext *ctx = kernels.getContext();
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
@@ -37,9 +36,8 @@ gpu::GPUFuncOp buildGradKernel(gpu::GPUModuleOp kernels, StringRef name,
     tileTypes = getGradSharedTileTypes(spec, kind, workgroup);
   Location loc = kernels.getLoc();
   gpu::GPUFuncOp kernel = createKernelFunction(
-      kernels, (name + "_" + getGradKernelSuffix(kind)).str(),
-      getGradKernelArgumentTypes(spec), tileTypes, spec.getNumThreads(),
-      description);
+      kernels, getGradKernelName(name, kind), getGradKernelArgumentTypes(spec),
+      tileTypes, spec.getNumThreads(), abi);
   ImplicitLocOpBuilder b(loc, ctx);
   b.setInsertionPointToStart(&kernel.getBody().front());
   AttentionGradArgs args = getGradKernelArgs(spec, kernel.getArguments());
@@ -65,10 +63,13 @@ func::FuncOp buildGradKernelsAndLauncher(ModuleOp module, StringRef name,
   auto kernels = gpu::GPUModuleOp::create(moduleBuilder, module.getLoc(),
                                           (name + "_module").str());
   SymbolTable(module).insert(kernels);
+  KernelAbiAttr abi =
+      describeGradKernels(spec, op, /*onGPU=*/true, [&](GradKernelKind kind) {
+        return getGradKernelName(name, kind);
+      });
   SmallVector<gpu::GPUFuncOp> built;
   for (GradKernelKind kind : getGradKernels(spec, /*onGPU=*/true))
-    built.push_back(buildGradKernel(kernels, name, spec, kind,
-                                    describeGradKernel(spec, kind, op, /*onGPU=*/true)));
+    built.push_back(buildGradKernel(kernels, name, spec, kind, abi));
 
   OpBuilder builder(ctx);
   builder.setInsertionPoint(kernels);
@@ -94,18 +95,14 @@ func::FuncOp buildGradKernelsAndLauncher(ModuleOp module, StringRef name,
   arguments.insert(arguments.end() - 4, delta);
   AttentionGradArgs args = getGradKernelArgs(spec, arguments);
   Value one = arith::ConstantIndexOp::create(b, 1);
-  Value threads = arith::ConstantIndexOp::create(b, spec.getNumThreads());
   // One stream: each kernel starts after the previous one has finished.
-  for (auto [kind, kernel] : llvm::zip(getGradKernels(spec, /*onGPU=*/true), built)) {
-    SmallVector<Value, 3> grid =
-        buildGradGridSize(b, spec, kind, args, getGradGPULanes(spec));
+  for (gpu::GPUFuncOp kernel : built) {
+    AbiLaunchAttr launch = getOwnLaunch(kernel);
+    SmallVector<Value, 3> grid = buildGridSize(b, launch, args.getSizes());
+    Value threads = arith::ConstantIndexOp::create(b, launch.getThreads());
     Value sharedBytes;
-    if (usesTensorCores(spec, kind))
-      sharedBytes = arith::ConstantIntOp::create(
-          b,
-          kind == GradKernelKind::DQ ? getTensorCoreDqSharedMemoryBytes(spec)
-                                     : getTensorCoreDkvSharedMemoryBytes(spec),
-          32);
+    if (int64_t bytes = launch.getDynamicSharedMemory())
+      sharedBytes = arith::ConstantIntOp::create(b, bytes, 32);
     gpu::LaunchFuncOp::create(b, kernel, {grid[0], grid[1], grid[2]},
                               {threads, one, one}, sharedBytes, arguments);
   }

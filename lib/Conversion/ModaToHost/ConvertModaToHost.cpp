@@ -35,7 +35,7 @@ struct ConvertModaToHostPass
 private:
   func::FuncOp buildBlockFunction(OpBuilder &builder, StringRef name,
                                   const AttentionKernelSpec &spec,
-                                  DictionaryAttr description);
+                                  AttentionOp op);
   func::FuncOp buildLauncher(OpBuilder &builder, StringRef name,
                              const AttentionKernelSpec &spec,
                              func::FuncOp block);
@@ -43,15 +43,16 @@ private:
 
 func::FuncOp ConvertModaToHostPass::buildBlockFunction(
     OpBuilder &builder, StringRef name, const AttentionKernelSpec &spec,
-    DictionaryAttr description) {
+    AttentionOp op) {
   MLIRContext *ctx = &getContext();
   SmallVector<Type> types = getKernelArgumentTypes(spec);
   types.append(3, IndexType::get(ctx)); // block ids x, y, z
   Location loc = getOperation().getLoc();
-  auto block = func::FuncOp::create(builder, loc, (name + "_block").str(),
+  std::string blockName = (name + "_block").str();
+  auto block = func::FuncOp::create(builder, loc, blockName,
                                     FunctionType::get(ctx, types, {}));
   block.setPrivate();
-  block->setAttr(kKernelDescriptionAttrName, description);
+  block->setAttr(kKernelAbiAttrName, spec.describe(op, blockName));
 
   ImplicitLocOpBuilder b(loc, ctx);
   b.setInsertionPointToStart(block.addEntryBlock());
@@ -79,7 +80,7 @@ func::FuncOp ConvertModaToHostPass::buildLauncher(
   b.setInsertionPointToStart(launcher.addEntryBlock());
   AttentionKernelArgs args = getKernelArgs(spec, launcher.getArguments());
   SmallVector<Value, 3> grid =
-      buildGridSize(b, spec, args.batch, args.queries);
+      buildGridSize(b, getOwnLaunch(block), args.getSizes());
   Value zero = arith::ConstantIndexOp::create(b, 0);
   Value one = arith::ConstantIndexOp::create(b, 1);
   // Blocks are independent: any order computes the same result.
@@ -101,8 +102,7 @@ void ConvertModaToHostPass::runOnOperation() {
   SymbolTable symbols(module);
   auto build = [&](StringRef name, const AttentionKernelSpec &spec,
                    AttentionOp op) {
-    func::FuncOp block =
-        buildBlockFunction(builder, name, spec, spec.describe(op));
+    func::FuncOp block = buildBlockFunction(builder, name, spec, op);
     symbols.insert(block);
     func::FuncOp launcher = buildLauncher(builder, name, spec, block);
     symbols.insert(launcher);

@@ -22,20 +22,22 @@ using namespace mlir::moda;
 
 namespace {
 
+/// The block function of kernel `kind` of the backward `name`.
+std::string getBlockName(StringRef name, GradKernelKind kind) {
+  return getGradKernelName(name, kind) + "_block";
+}
+
 func::FuncOp buildBlockFunction(OpBuilder &builder, Location loc,
                                 StringRef name,
                                 const AttentionKernelSpec &spec,
-                                GradKernelKind kind,
-                                DictionaryAttr description) {
+                                GradKernelKind kind, KernelAbiAttr abi) {
   MLIRContext *ctx = builder.getContext();
   SmallVector<Type> types = getGradKernelArgumentTypes(spec);
   types.append(3, IndexType::get(ctx)); // block ids x, y, z
-  auto block = func::FuncOp::create(
-      builder, loc,
-      (name + "_" + getGradKernelSuffix(kind) + "_block").str(),
-      FunctionType::get(ctx, types, {}));
+  auto block = func::FuncOp::create(builder, loc, getBlockName(name, kind),
+                                    FunctionType::get(ctx, types, {}));
   block.setPrivate();
-  block->setAttr(kKernelDescriptionAttrName, description);
+  block->setAttr(kKernelAbiAttrName, abi);
   ImplicitLocOpBuilder b(loc, ctx);
   b.setInsertionPointToStart(block.addEntryBlock());
   SmallVector<Value> tiles;
@@ -60,11 +62,13 @@ LogicalResult mlir::moda::lowerAttentionGradsToHost(ModuleOp module) {
                                          const AttentionKernelSpec &spec,
                                          AttentionGradOp op) {
     MLIRContext *ctx = module.getContext();
+    KernelAbiAttr abi = describeGradKernels(
+        spec, op, /*onGPU=*/false,
+        [&](GradKernelKind kind) { return getBlockName(name, kind); });
     SmallVector<func::FuncOp> blocks;
     for (GradKernelKind kind : getGradKernels(spec, /*onGPU=*/false)) {
       func::FuncOp block =
-          buildBlockFunction(builder, loc, name, spec, kind,
-                             describeGradKernel(spec, kind, op, /*onGPU=*/false));
+          buildBlockFunction(builder, loc, name, spec, kind, abi);
       symbols.insert(block);
       blocks.push_back(block);
     }
@@ -88,10 +92,9 @@ LogicalResult mlir::moda::lowerAttentionGradsToHost(ModuleOp module) {
     Value zero = arith::ConstantIndexOp::create(b, 0);
     Value one = arith::ConstantIndexOp::create(b, 1);
     // The kernels in launch order; within one, blocks are independent.
-    for (auto [kind, block] : llvm::zip(getGradKernels(spec, /*onGPU=*/false), blocks)) {
+    for (func::FuncOp callee : blocks) {
       SmallVector<Value, 3> grid =
-          buildGradGridSize(b, spec, kind, args, /*lanes=*/1);
-      func::FuncOp callee = block;
+          buildGridSize(b, getOwnLaunch(callee), args.getSizes());
       scf::buildLoopNest(
           b, loc, {zero, zero, zero}, {grid[2], grid[1], grid[0]},
           {one, one, one},

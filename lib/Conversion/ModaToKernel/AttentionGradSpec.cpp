@@ -9,7 +9,6 @@
 #include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
@@ -27,6 +26,11 @@ StringRef mlir::moda::getGradKernelSuffix(GradKernelKind kind) {
     return "d_depth";
   }
   llvm_unreachable("unknown backward kernel");
+}
+
+std::string mlir::moda::getGradKernelName(StringRef name,
+                                          GradKernelKind kind) {
+  return (name + "_" + getGradKernelSuffix(kind)).str();
 }
 
 int64_t mlir::moda::getGradGPULanes(const AttentionKernelSpec &spec) {
@@ -194,111 +198,62 @@ mlir::moda::getGradSharedTileTypes(const AttentionKernelSpec &spec,
   llvm_unreachable("unknown backward kernel");
 }
 
-SmallVector<Value, 3>
-mlir::moda::buildGradGridSize(ImplicitLocOpBuilder &b,
-                              const AttentionKernelSpec &spec,
-                              GradKernelKind kind,
-                              const AttentionGradArgs &args, int64_t lanes) {
-  Value heads = arith::ConstantIndexOp::create(b, spec.numKVHeads);
-  Value slots =
-      arith::ConstantIndexOp::create(b, getGradBlockSlots(spec, lanes));
+SmallVector<SizeExpr, 3> mlir::moda::getGradGrid(const AttentionKernelSpec &spec,
+                                                 GradKernelKind kind,
+                                                 int64_t lanes) {
+  int64_t slots = getGradBlockSlots(spec, lanes);
+  SizeExpr heads = SizeExpr::constant(spec.numKVHeads),
+           batch = SizeExpr::of(SizeSymbol::B);
   switch (kind) {
   case GradKernelKind::DQ:
-    return buildGridSize(b, spec, args.batch, args.queries);
+    return getForwardGrid(spec);
   case GradKernelKind::DKV:
-    return {arith::CeilDivUIOp::create(b, args.keys, slots), heads,
-            args.batch};
+    return {SizeExpr::of(SizeSymbol::S).ceilDiv(slots), heads, batch};
   case GradKernelKind::DDepth: {
-    Value pairs = arith::MulIOp::create(b, args.queries, args.depth);
-    return {arith::CeilDivUIOp::create(b, pairs, slots), heads, args.batch};
+    SizeExpr pairs = SizeExpr::of(SizeSymbol::T) * SizeExpr::of(SizeSymbol::L);
+    return {pairs.ceilDiv(slots), heads, batch};
   }
   }
   llvm_unreachable("unknown backward kernel");
 }
 
-DictionaryAttr mlir::moda::describeGradKernel(const AttentionKernelSpec &spec,
-                                              GradKernelKind kind,
-                                              AttentionGradOp op, bool onGPU) {
-  Builder b(op.getContext());
-  auto staticSize = [](Value tensor, int64_t dim) -> int64_t {
-    if (!tensor)
-      return 0;
-    int64_t size = cast<RankedTensorType>(tensor.getType()).getDimSize(dim);
-    return ShapedType::isDynamic(size) ? -1 : size;
-  };
-  SmallVector<int64_t> sizes = {staticSize(op.getQ(), 0),
-                                staticSize(op.getQ(), 1),
-                                staticSize(op.getK(), 1),
-                                staticSize(op.getDepthK(), 2)};
-  SmallVector<Attribute> tensors;
-  for (StringRef name : getGradTensorNames(spec))
-    tensors.push_back(b.getStringAttr(name));
-  // The grid as the manifest writes it: x = ceil(symbol [* times] *
-  // multiplier / divisor), y = Hk, z = B.
-  NamedAttrList grid;
-  switch (kind) {
-  case GradKernelKind::DQ:
-    grid.append("symbol", b.getStringAttr("T"));
-    grid.append("multiplier", b.getI64IntegerAttr(spec.groupSize));
-    grid.append("divisor", b.getI64IntegerAttr(spec.config.getBlockM()));
-    break;
-  case GradKernelKind::DKV:
-    grid.append("symbol", b.getStringAttr("S"));
-    grid.append("multiplier", b.getI64IntegerAttr(1));
-    grid.append("divisor", b.getI64IntegerAttr(
-                               getGradBlockSlots(spec, getGradGPULanes(spec))));
-    break;
-  case GradKernelKind::DDepth:
-    grid.append("symbol", b.getStringAttr("T"));
-    grid.append("times", b.getStringAttr("L"));
-    grid.append("multiplier", b.getI64IntegerAttr(1));
-    grid.append("divisor", b.getI64IntegerAttr(
-                               getGradBlockSlots(spec, getGradGPULanes(spec))));
-    break;
-  }
-  NamedAttrList fields;
-  fields.append("op", b.getStringAttr("attention_grad"));
-  fields.append("launch", b.getStringAttr(getGradKernelSuffix(kind)));
-  SmallVector<GradKernelKind> kinds = getGradKernels(spec, onGPU);
-  fields.append("launch_index",
-                b.getI64IntegerAttr(llvm::find(kinds, kind) - kinds.begin()));
-  fields.append("element_type", TypeAttr::get(spec.elementType));
-  fields.append("num_query_heads", b.getI64IntegerAttr(spec.numQueryHeads));
-  fields.append("num_kv_heads", b.getI64IntegerAttr(spec.numKVHeads));
-  fields.append("head_dim", b.getI64IntegerAttr(spec.headDim));
-  fields.append("causal", b.getBoolAttr(spec.causal));
-  fields.append("visibility",
-                b.getStringAttr(stringifyDepthVisibility(spec.visibility)));
-  fields.append("chunk_size", b.getI64IntegerAttr(spec.chunkSize));
-  fields.append("scale", b.getF64FloatAttr(spec.scale));
-  fields.append("config", spec.config);
-  fields.append("tensors", b.getArrayAttr(tensors));
-  fields.append("static_sizes", b.getDenseI64ArrayAttr(sizes));
-  fields.append("grid_x", grid.getDictionary(op.getContext()));
-  fields.append("threads", b.getI64IntegerAttr(spec.getNumThreads()));
-  fields.append("lanes", b.getI64IntegerAttr(getGradGPULanes(spec)));
-  int64_t shared = 0;
-  if (usesTensorCores(spec, kind))
-    shared = kind == GradKernelKind::DQ
-                 ? getTensorCoreDqSharedMemoryBytes(spec)
-                 : getTensorCoreDkvSharedMemoryBytes(spec);
-  fields.append("dynamic_shared_memory", b.getI64IntegerAttr(shared));
-  SmallVector<StringRef> writes;
-  switch (kind) {
-  case GradKernelKind::DQ:
-    writes.push_back("dq");
-    if (onGPU && fusesDepthGradsIntoDq(spec))
+KernelAbiAttr mlir::moda::describeGradKernels(
+    const AttentionKernelSpec &spec, AttentionGradOp op, bool onGPU,
+    function_ref<std::string(GradKernelKind)> kernelName) {
+  MLIRContext *ctx = op.getContext();
+  Builder b(ctx);
+  int64_t lanes = onGPU ? getGradGPULanes(spec) : 1;
+  SmallVector<AbiLaunchAttr> launches;
+  for (GradKernelKind kind : getGradKernels(spec, onGPU)) {
+    int64_t shared = 0;
+    if (usesTensorCores(spec, kind))
+      shared = kind == GradKernelKind::DQ
+                   ? getTensorCoreDqSharedMemoryBytes(spec)
+                   : getTensorCoreDkvSharedMemoryBytes(spec);
+    SmallVector<StringRef> writes;
+    switch (kind) {
+    case GradKernelKind::DQ:
+      writes.push_back("dq");
+      if (onGPU && fusesDepthGradsIntoDq(spec))
+        writes.append({"d_depth_k", "d_depth_v"});
+      break;
+    case GradKernelKind::DKV:
+      writes.append({"dk", "dv"});
+      break;
+    case GradKernelKind::DDepth:
       writes.append({"d_depth_k", "d_depth_v"});
-    break;
-  case GradKernelKind::DKV:
-    writes.append({"dk", "dv"});
-    break;
-  case GradKernelKind::DDepth:
-    writes.append({"d_depth_k", "d_depth_v"});
-    break;
+      break;
+    }
+    SmallVector<StringAttr> writtenNames;
+    for (StringRef name : writes)
+      writtenNames.push_back(b.getStringAttr(name));
+    launches.push_back(AbiLaunchAttr::get(
+        ctx, kernelName(kind), getGradGrid(spec, kind, lanes),
+        spec.getNumThreads(), shared, writtenNames));
   }
-  fields.append("writes", b.getStrArrayAttr(writes));
-  return fields.getDictionary(op.getContext());
+  return getKernelAbi(spec, AbiOperator::AttentionGrad,
+                      getStaticSizes(op.getQ(), op.getK(), op.getDepthK()),
+                      getGradTensorNames(spec), launches);
 }
 
 int64_t mlir::moda::getTensorCoreDqSharedMemoryBytes(

@@ -4,6 +4,7 @@
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
@@ -46,50 +47,136 @@ SmallVector<StringRef> AttentionKernelSpec::getTensorNames() const {
   return names;
 }
 
-DictionaryAttr AttentionKernelSpec::describe(AttentionOp op) const {
-  Builder b(op.getContext());
-  auto staticSize = [](Value tensor, int64_t dim) -> int64_t {
+KernelAbiAttr AttentionKernelSpec::describe(AttentionOp op,
+                                           StringRef kernelName) const {
+  MLIRContext *ctx = op.getContext();
+  auto launch = AbiLaunchAttr::get(
+      ctx, kernelName, getForwardGrid(*this), getNumThreads(),
+      getDynamicSharedMemoryBytes(),
+      {StringAttr::get(ctx, "out"), StringAttr::get(ctx, "lse")});
+  return getKernelAbi(*this, AbiOperator::Attention,
+                      getStaticSizes(op.getQ(), op.getK(), op.getDepthK()),
+                      getTensorNames(), launch);
+}
+
+SmallVector<SizeExpr, 3>
+mlir::moda::getForwardGrid(const AttentionKernelSpec &spec) {
+  SizeExpr rows = SizeExpr::of(SizeSymbol::T) *
+                  SizeExpr::constant(spec.groupSize);
+  return {rows.ceilDiv(spec.config.getBlockM()),
+          SizeExpr::constant(spec.numKVHeads), SizeExpr::of(SizeSymbol::B)};
+}
+
+Type mlir::moda::getAbiElementType(const AttentionKernelSpec &spec,
+                                   StringRef name) {
+  return name == "lse" || name == "delta"
+             ? Float32Type::get(spec.elementType.getContext())
+             : spec.elementType;
+}
+
+AbiTensorAttr mlir::moda::getAbiTensor(const AttentionKernelSpec &spec,
+                                       StringRef name, AbiTensorRole role) {
+  SizeExpr B = SizeExpr::of(SizeSymbol::B), T = SizeExpr::of(SizeSymbol::T),
+           S = SizeExpr::of(SizeSymbol::S), L = SizeExpr::of(SizeSymbol::L);
+  SizeExpr queryHeads = SizeExpr::constant(spec.numQueryHeads),
+           kvHeads = SizeExpr::constant(spec.numKVHeads),
+           headDim = SizeExpr::constant(spec.headDim);
+  // The framework layout of each family of tensors (docs/artifacts.md); a
+  // gradient has the layout of what it differentiates.
+  SmallVector<SizeExpr> shape;
+  if (llvm::is_contained({"q", "out", "d_out", "dq"}, name))
+    shape = {B, T, queryHeads, headDim};
+  else if (llvm::is_contained({"k", "v", "dk", "dv"}, name))
+    shape = {B, S, kvHeads, headDim};
+  else if (llvm::is_contained({"depth_k", "depth_v", "d_depth_k", "d_depth_v"},
+                              name))
+    shape = {B, T, L, kvHeads, headDim};
+  else if (llvm::is_contained({"lse", "delta"}, name))
+    shape = {B, queryHeads, T};
+  else
+    llvm_unreachable("not a tensor of the attention kernels' ABI");
+  return AbiTensorAttr::get(spec.elementType.getContext(), name,
+                            getAbiElementType(spec, name), role, shape,
+                            getContiguousStrides(shape));
+}
+
+std::array<int64_t, 4> mlir::moda::getStaticSizes(Value q, Value k,
+                                                  Value depthK) {
+  auto size = [](Value tensor, int64_t dim) -> int64_t {
     if (!tensor)
-      return 0; // absent operands contribute no entries
-    int64_t size = cast<RankedTensorType>(tensor.getType()).getDimSize(dim);
-    return ShapedType::isDynamic(size) ? -1 : size;
+      return 0; // an absent operand contributes no entries
+    return cast<RankedTensorType>(tensor.getType()).getDimSize(dim);
   };
-  SmallVector<int64_t> sizes = {staticSize(op.getQ(), 0),
-                                staticSize(op.getQ(), 1),
-                                staticSize(op.getK(), 1),
-                                staticSize(op.getDepthK(), 2)};
-  SmallVector<Attribute> tensors;
-  for (StringRef name : getTensorNames())
-    tensors.push_back(b.getStringAttr(name));
-  NamedAttrList fields;
-  fields.append("element_type", TypeAttr::get(elementType));
-  fields.append("num_query_heads", b.getI64IntegerAttr(numQueryHeads));
-  fields.append("num_kv_heads", b.getI64IntegerAttr(numKVHeads));
-  fields.append("head_dim", b.getI64IntegerAttr(headDim));
-  fields.append("causal", b.getBoolAttr(causal));
-  fields.append("visibility",
-                b.getStringAttr(stringifyDepthVisibility(visibility)));
-  fields.append("chunk_size", b.getI64IntegerAttr(chunkSize));
-  fields.append("scale", b.getF64FloatAttr(scale));
-  fields.append("config", config);
-  fields.append("tensors", b.getArrayAttr(tensors));
-  fields.append("static_sizes", b.getDenseI64ArrayAttr(sizes));
-  fields.append("dynamic_shared_memory",
-                b.getI64IntegerAttr(getDynamicSharedMemoryBytes()));
-  return fields.getDictionary(op.getContext());
+  return {size(q, 0), size(q, 1), size(k, 1), size(depthK, 2)};
+}
+
+KernelAbiAttr mlir::moda::getKernelAbi(const AttentionKernelSpec &spec,
+                                       AbiOperator op, ArrayRef<int64_t> sizes,
+                                       ArrayRef<StringRef> tensorNames,
+                                       ArrayRef<AbiLaunchAttr> launches) {
+  MLIRContext *ctx = spec.elementType.getContext();
+  auto written = [&](StringRef name) {
+    return llvm::any_of(launches, [&](AbiLaunchAttr launch) {
+      return llvm::is_contained(launch.getWrites(),
+                                StringAttr::get(ctx, name));
+    });
+  };
+  SmallVector<AbiTensorAttr> tensors;
+  for (StringRef name : tensorNames) {
+    AbiTensorRole role = written(name)      ? AbiTensorRole::Output
+                         : name == "delta" ? AbiTensorRole::Scratch
+                                           : AbiTensorRole::Input;
+    tensors.push_back(getAbiTensor(spec, name, role));
+  }
+  Builder b(ctx);
+  return KernelAbiAttr::get(
+      ctx, op, spec.elementType, spec.numQueryHeads, spec.numKVHeads,
+      spec.headDim, b.getBoolAttr(spec.causal), spec.visibility,
+      spec.chunkSize, b.getF64FloatAttr(spec.scale), spec.config, sizes,
+      tensors, launches);
+}
+
+/// The value of `expr` for the runtime sizes B, T, S, L (index values).
+static Value buildSize(ImplicitLocOpBuilder &b, const SizeExpr &expr,
+                       ArrayRef<Value> sizes) {
+  Value value;
+  auto multiply = [&](Value factor) {
+    value = value ? arith::MulIOp::create(b, value, factor) : factor;
+  };
+  for (SizeSymbol symbol : expr.getSymbols())
+    multiply(sizes[static_cast<unsigned>(symbol)]);
+  if (!value || expr.coefficient != 1)
+    multiply(arith::ConstantIndexOp::create(b, expr.coefficient));
+  if (!expr.isExact())
+    value = arith::CeilDivUIOp::create(
+        b, value, arith::ConstantIndexOp::create(b, expr.divisor));
+  return value;
+}
+
+SmallVector<Value, 3> mlir::moda::buildGridSize(ImplicitLocOpBuilder &b,
+                                                AbiLaunchAttr launch,
+                                                ArrayRef<Value> sizes) {
+  assert(sizes.size() == 4 && "the grid of an ABI is a formula of B, T, S, L");
+  SmallVector<Value, 3> grid;
+  for (const SizeExpr &blocks : launch.getGrid())
+    grid.push_back(buildSize(b, blocks, sizes));
+  return grid;
+}
+
+AbiLaunchAttr mlir::moda::getOwnLaunch(Operation *kernel) {
+  auto abi = kernel->getAttrOfType<KernelAbiAttr>(kKernelAbiAttrName);
+  assert(abi && "a kernel built by a moda lowering carries its ABI");
+  return abi.getLaunch(SymbolTable::getSymbolName(kernel).getValue());
 }
 
 SmallVector<Type>
 mlir::moda::getArgumentTypes(const AttentionKernelSpec &spec,
                              ArrayRef<StringRef> tensorNames) {
-  MLIRContext *ctx = spec.elementType.getContext();
-  auto flat = MemRefType::get({ShapedType::kDynamic}, spec.elementType);
-  auto flatF32 =
-      MemRefType::get({ShapedType::kDynamic}, Float32Type::get(ctx));
   SmallVector<Type> types;
   for (StringRef name : tensorNames)
-    types.push_back(name == "lse" || name == "delta" ? flatF32 : flat);
-  types.append(4, IndexType::get(ctx)); // B, T, S, L
+    types.push_back(MemRefType::get({ShapedType::kDynamic},
+                                    getAbiElementType(spec, name)));
+  types.append(4, IndexType::get(spec.elementType.getContext())); // B, T, S, L
   return types;
 }
 
@@ -144,14 +231,4 @@ mlir::moda::getSharedTileTypes(const AttentionKernelSpec &spec,
   int64_t seqRows = spec.config.getBlockN();
   int64_t depthRows = spec.config.getBlockDepth();
   return {tile(seqRows), tile(seqRows), tile(depthRows), tile(depthRows)};
-}
-
-SmallVector<Value, 3> mlir::moda::buildGridSize(ImplicitLocOpBuilder &b,
-                                                const AttentionKernelSpec &spec,
-                                                Value batch, Value queries) {
-  Value rows = arith::MulIOp::create(
-      b, queries, arith::ConstantIndexOp::create(b, spec.groupSize));
-  Value blocks = arith::CeilDivUIOp::create(
-      b, rows, arith::ConstantIndexOp::create(b, spec.config.getBlockM()));
-  return {blocks, arith::ConstantIndexOp::create(b, spec.numKVHeads), batch};
 }

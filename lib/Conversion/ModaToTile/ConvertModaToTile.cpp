@@ -239,7 +239,7 @@ void ConvertModaToTilePass::runOnOperation() {
     auto program = func::FuncOp::create(builder, loc, name, type);
     program.setPrivate();
     program->setAttr(kProgramAttrName, UnitAttr::get(ctx));
-    program->setAttr(kKernelDescriptionAttrName, spec.describe(op));
+    program->setAttr(kKernelAbiAttrName, spec.describe(op, name));
     symbols.insert(program);
     {
       ImplicitLocOpBuilder b(loc, ctx);
@@ -256,7 +256,7 @@ void ConvertModaToTilePass::runOnOperation() {
     b.setInsertionPointToStart(launcher.addEntryBlock());
     AttentionKernelArgs args = getKernelArgs(spec, launcher.getArguments());
     SmallVector<Value, 3> grid =
-        buildGridSize(b, spec, args.batch, args.queries);
+        buildGridSize(b, getOwnLaunch(program), args.getSizes());
     LaunchOp::create(b, SymbolRefAttr::get(program), grid[0], grid[1],
                      grid[2], launcher.getArguments());
     func::ReturnOp::create(b);

@@ -12,8 +12,9 @@
 // CHECK-LABEL: gpu.module @program_module
 // CHECK: gpu.func @program({{.*}}) kernel
 // CHECK-SAME: known_block_size = array<i32: 32, 1, 1>
-// CHECK-SAME: moda.kernel = {config =
-// CHECK-SAME: dynamic_shared_memory = 2048
+// The ABI is the program's, its launch asking for the plan's 2048 bytes of
+// dynamic shared memory.
+// CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention, {{.*}} launches = [<"program", grid = [T ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 2048>]>
 // CHECK: gpu.thread_id x
 // CHECK: %[[BYTES:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // CHECK: %[[SHARED:.*]] = memref.view %[[BYTES]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<1024xf16, #gpu.address_space<workgroup>>
@@ -35,7 +36,7 @@
 // CHECK: memref.store %{{.*}} : memref<?xf32>
 // CHECK: gpu.return
 // CHECK-NOT: moda_tile
-func.func private @program(%q: memref<?xf16>, %k: memref<?xf16>, %out: memref<?xf16>, %lse: memref<?xf32>, %T: index, %S: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 32, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">}} {
+func.func private @program(%q: memref<?xf16>, %k: memref<?xf16>, %out: memref<?xf16>, %lse: memref<?xf32>, %T: index, %S: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 32, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"program", grid = [T ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 4096>]>} {
   %block = moda_tile.program_id x
   %head = moda_tile.program_id y
   %batch = moda_tile.program_id z

@@ -18,7 +18,8 @@
 // CHECK: gpu.dealloc
 // CHECK: gpu.func @moda_attention_grad_0_dq
 // CHECK-NOT: workgroup(
-// CHECK-SAME: dynamic_shared_memory = 164864 : i64
+// CHECK-SAME: launches = [<"moda_attention_grad_0_dq", grid = [T*4 ceildiv 128, 2, B], threads = 256, dynamic_shared_memory = 164864, writes = ["dq", "d_depth_k", "d_depth_v"]>,
+// CHECK-SAME: <"moda_attention_grad_0_dkv", grid = [S ceildiv 128, 2, B], threads = 256, dynamic_shared_memory = 67584, writes = ["dk", "dv"]>]>
 // CHECK: gpu.dynamic_shared_memory
 // Delta = <dO, O> per row (16-byte chunks, summed over the lane quad) goes to
 // the scratch the SIMT kernels read.
@@ -61,7 +62,7 @@
 // The statistics travel by 4-byte cp.async, one per thread.
 // CHECK: gpu.func @moda_attention_grad_0_dkv
 // CHECK-NOT: workgroup(
-// CHECK-SAME: dynamic_shared_memory = 67584 : i64
+// CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention_grad,
 // CHECK: nvgpu.device_async_copy {{.*}} : memref<?xf32> to memref<256xf32, #gpu.address_space<workgroup>>
 // CHECK: scf.for
 // CHECK: nvvm.wgmma.fence.aligned

@@ -16,20 +16,25 @@
 // CHECK: gpu.module @moda_attention_grad_0_module
 // CHECK: gpu.func @moda_attention_grad_0_dq({{.*}}) workgroup(%{{.*}} : memref<2048xf16, #gpu.address_space<workgroup>>
 // CHECK-SAME: kernel attributes {known_block_size = array<i32: 64, 1, 1>
-// CHECK-SAME: grid_x = {divisor = 32 : i64, multiplier = 2 : i64, symbol = "T"}
-// CHECK-SAME: lanes = 2 : i64, launch = "dq", launch_index = 0 : i64
-// CHECK-SAME: op = "attention_grad"
-// CHECK-SAME: tensors = ["q", "k", "v", "depth_k", "depth_v", "out", "lse", "d_out", "dq", "dk", "dv", "d_depth_k", "d_depth_v", "delta"]
+// Every kernel carries the backward's ABI: the tensors with their roles
+// (the gradients are outputs, delta scratch) and the launches in order,
+// with the grids of two lanes per key or depth entry (D = 64): 64 threads,
+// 32 slots.
+// CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention_grad, element_type = f16, num_query_heads = 4, num_kv_heads = 2, head_dim = 64, causal = true,
+// CHECK-SAME: sizes = [B = 1, T = 40, S = 40, L = 3],
+// CHECK-SAME: tensors = [<"q" : f16, input, {{[^>]*}}>, <"k" : f16, input, {{[^>]*}}>, <"v" : f16, input, {{[^>]*}}>, <"depth_k" : f16, input, {{[^>]*}}>, <"depth_v" : f16, input, {{[^>]*}}>, <"out" : f16, input, {{[^>]*}}>, <"lse" : f32, input, {{[^>]*}}>, <"d_out" : f16, input, {{[^>]*}}>,
+// CHECK-SAME: <"dq" : f16, output, {{[^>]*}}>, <"dk" : f16, output, {{[^>]*}}>, <"dv" : f16, output, {{[^>]*}}>, <"d_depth_k" : f16, output, {{[^>]*}}>, <"d_depth_v" : f16, output, {{[^>]*}}>, <"delta" : f32, scratch, shape = [B, 4, T], strides = [T*4, T, 1]>],
+// CHECK-SAME: launches = [<"moda_attention_grad_0_dq", grid = [T*2 ceildiv 32, 2, B], threads = 64, dynamic_shared_memory = 0, writes = ["dq"]>,
+// CHECK-SAME: <"moda_attention_grad_0_dkv", grid = [S ceildiv 32, 2, B], threads = 64, dynamic_shared_memory = 0, writes = ["dk", "dv"]>,
+// CHECK-SAME: <"moda_attention_grad_0_d_depth", grid = [T*L ceildiv 32, 2, B], threads = 64, dynamic_shared_memory = 0, writes = ["d_depth_k", "d_depth_v"]>]>
 // CHECK-NOT: gpu.func
 // CHECK: gpu.barrier
 // CHECK: gpu.shuffle xor
 // CHECK: math.exp2
 // CHECK: gpu.func @moda_attention_grad_0_dkv({{.*}}) workgroup(%{{.*}} : memref<2048xf16, #gpu.address_space<workgroup>> {{.*}}, %{{.*}} : memref<2048xf16, #gpu.address_space<workgroup>> {{.*}}, %{{.*}} : memref<32xf32, #gpu.address_space<workgroup>> {{.*}}, %{{.*}} : memref<32xf32, #gpu.address_space<workgroup>>
-// CHECK-SAME: grid_x = {divisor = 32 : i64, multiplier = 1 : i64, symbol = "S"}
-// CHECK-SAME: lanes = 2 : i64, launch = "dkv", launch_index = 1 : i64
+// CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention_grad,
 // CHECK: gpu.func @moda_attention_grad_0_d_depth({{.*}}) kernel
-// CHECK-SAME: grid_x = {divisor = 32 : i64, multiplier = 1 : i64, symbol = "T", times = "L"}
-// CHECK-SAME: lanes = 2 : i64, launch = "d_depth", launch_index = 2 : i64
+// CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention_grad,
 // With D = 64 a depth entry is split over two lanes: 32 columns each, dot
 // products summed with a butterfly shuffle.
 // CHECK: vector.load %{{.*}} : memref<?xf16>, vector<32xf16>

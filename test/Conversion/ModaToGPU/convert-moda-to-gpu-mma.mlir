@@ -15,7 +15,7 @@
 // CHECK-NOT: workgroup(
 // CHECK-SAME: kernel
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
-// CHECK-SAME: dynamic_shared_memory = 65536 : i64
+// CHECK-SAME: launches = [<"moda_attention_0", {{[^>]*}}, dynamic_shared_memory = 65536, writes = ["out", "lse"]>]>
 // CHECK: %[[SHARED:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // CHECK: memref.view %[[SHARED]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<128x64xbf16, #gpu.address_space<workgroup>>
 // CHECK-COUNT-2: memref.view %[[SHARED]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<128x64xbf16, #gpu.address_space<workgroup>>

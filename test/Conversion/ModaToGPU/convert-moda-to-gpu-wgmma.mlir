@@ -14,7 +14,7 @@
 
 // CHECK: gpu.func @moda_attention_0
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
-// CHECK-SAME: dynamic_shared_memory = 148480 : i64
+// CHECK-SAME: launches = [<"moda_attention_0", {{[^>]*}}, dynamic_shared_memory = 148480, writes = ["out", "lse"]>]>
 // CHECK: %[[SHARED:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // CHECK: memref.extract_aligned_pointer_as_index %[[SHARED]]
 // CHECK: arith.andi {{.*}} : index

@@ -30,7 +30,13 @@
 // CHECK-SAME: workgroup(%{{.*}} : memref<4096xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}
 // CHECK-SAME: kernel
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
-// CHECK-SAME: moda.kernel = {causal = true, chunk_size = 0 : i64, config = #moda.config<{{.*}}>, dynamic_shared_memory = 0 : i64, element_type = bf16, head_dim = 64 : i64, num_kv_heads = 2 : i64, num_query_heads = 8 : i64, scale = 1.250000e-01 : f64, static_sizes = array<i64: -1, 100, 100, 3>, tensors = ["q", "k", "v", "depth_k", "depth_v", "out", "lse"], visibility = "per_position"}
+// The kernel carries the operator's ABI: what the launcher launches and what
+// the manifest says.
+// CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = <block_m = 128, {{[^>]*}}>,
+// CHECK-SAME: sizes = [B = ?, T = 100, S = 100, L = 3],
+// CHECK-SAME: tensors = [<"q" : bf16, input, shape = [B, T, 8, 64], strides = [T*512, 512, 64, 1]>, <"k" : bf16, input, shape = [B, S, 2, 64], strides = [S*128, 128, 64, 1]>, <"v" : {{[^>]*}}>, <"depth_k" : bf16, input, shape = [B, T, L, 2, 64], strides = [T*L*128, L*128, 128, 64, 1]>, <"depth_v" : {{[^>]*}}>,
+// CHECK-SAME: <"out" : bf16, output, shape = [B, T, 8, 64], strides = [T*512, 512, 64, 1]>, <"lse" : f32, output, shape = [B, 8, T], strides = [T*8, T, 1]>],
+// CHECK-SAME: launches = [<"moda_attention_0", grid = [T*4 ceildiv 128, 2, B], threads = 256, dynamic_shared_memory = 0, writes = ["out", "lse"]>]>
 // CHECK-DAG: gpu.block_id x
 // CHECK-DAG: gpu.thread_id x
 // Tiles are staged by all threads between barriers, with 16-byte loads.

@@ -11,14 +11,19 @@
 
 // CHECK-LABEL: func.func private @moda_attention_grad_0_dq_block
 // CHECK-SAME: %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index)
-// CHECK-SAME: launch = "dq"
+// The backward's ABI as the host runs it: the block functions, and grids of
+// one lane per depth entry (64 threads, 64 slots; the GPU's D = 64 kernels
+// split an entry over two lanes).
+// CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention_grad,
+// CHECK-SAME: launches = [<"moda_attention_grad_0_dq_block", grid = [T*2 ceildiv 32, 2, B], threads = 64, dynamic_shared_memory = 0, writes = ["dq"]>,
+// CHECK-SAME: <"moda_attention_grad_0_d_depth_block", grid = [T*L ceildiv 64, 2, B], threads = 64, dynamic_shared_memory = 0, writes = ["d_depth_k", "d_depth_v"]>]>
 // CHECK: memref.alloca() {alignment = 16 : i64} : memref<2048xbf16>
 // CHECK-NOT: gpu.barrier
 // CHECK: math.exp2
 // CHECK: memref.store %{{.*}} : memref<?xf32>
 
 // CHECK-LABEL: func.func private @moda_attention_grad_0_d_depth_block
-// CHECK-SAME: launch = "d_depth"
+// CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention_grad,
 // CHECK-NOT: memref.alloca
 // CHECK: scf.for
 // CHECK: math.exp2

@@ -9,8 +9,10 @@
 
 // CHECK-LABEL: func.func private @moda_attention_0_block
 // CHECK-SAME: (%{{.*}}: memref<?xf16>, {{.*}}, %[[BX:[^:]*]]: index, %[[BY:[^:]*]]: index, %[[BZ:[^:]*]]: index)
-// CHECK-SAME: moda.kernel = {causal = false, chunk_size = 5 : i64
-// CHECK-SAME: visibility = "chunk"
+// The block function carries the ABI, its launch the grid the launcher
+// loops over.
+// CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = f16, num_query_heads = 8, num_kv_heads = 1, head_dim = 64, causal = false, visibility = chunk, chunk_size = 5,
+// CHECK-SAME: launches = [<"moda_attention_0_block", grid = [T*8 ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["out", "lse"]>]>
 // CHECK-COUNT-4: memref.alloca() {alignment = 16 : i64} : memref<{{[0-9]+}}xf16>
 // CHECK-NOT: gpu.
 // CHECK: vector.load

@@ -9,7 +9,7 @@
 // CHECK: moda_tile.load {{.*}} {copy = #moda_tile.copy<kind = cp_async, stages = 2>, rows = #moda_tile.rows<kind = key, heads = 1>}
 // CHECK: moda_tile.dot {{.*}} {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, transpose_rhs}
 // CHECK: moda_tile.dot {{.*}} {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>}
-func.func private @wgmma(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">}} {
+func.func private @wgmma(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"wgmma", grid = [T ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>]>} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 8, group = 8>} : memref<?xbf16> -> tensor<64x64xbf16>
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
   %zeros = arith.constant dense<0.0> : tensor<64x64xf32>
@@ -25,7 +25,7 @@ func.func private @wgmma(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attr
 // CHECK-LABEL: func.func private @fma
 // CHECK: moda_tile.load {{.*}} {copy = #moda_tile.copy<kind = vector>, rows = #moda_tile.rows<kind = depth, heads = 1>}
 // CHECK: moda_tile.dot {{.*}} {layout = #moda_tile.layout<kind = fma, num_warps = 1>, transpose_rhs}
-func.func private @fma(%q: memref<?xf32>, %d: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">}} {
+func.func private @fma(%q: memref<?xf32>, %d: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = f32, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f32, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"fma", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>} : memref<?xf32> -> tensor<16x32xf32>
   %depth = moda_tile.load %d[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = depth, heads = 1>} : memref<?xf32> -> tensor<16x32xf32>
   %zeros = arith.constant dense<0.0> : tensor<16x16xf32>

@@ -1,6 +1,6 @@
 // RUN: moda-opt %s -split-input-file -moda-tile-assign-layouts -verify-diagnostics
 
-// expected-error @+1 {{'func.func' op is a tile program without a kernel configuration (a moda.kernel = {config = #moda.config<...>})}}
+// expected-error @+1 {{'func.func' op is a tile program without a kernel configuration (its moda.kernel_abi = #moda.kernel_abi<..., config = #moda.config<...>, ...>)}}
 func.func private @no_config() attributes {moda_tile.program} {
   return
 }
@@ -8,7 +8,7 @@ func.func private @no_config() attributes {moda_tile.program} {
 // -----
 
 // expected-error @+1 {{'func.func' op is a tile program that loads no query rows}}
-func.func private @no_query() attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">}} {
+func.func private @no_query() attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"no_query", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {
   return
 }
 
@@ -17,7 +17,7 @@ func.func private @no_query() attributes {moda_tile.program, moda.kernel = {conf
 // The configuration rules of KernelConfigSpace.cpp judge the program: no
 // tensor cores for f32.
 // expected-error @+1 {{cannot run its configuration #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">:}}
-func.func private @f32_wgmma(%q: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel = {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">}} {
+func.func private @f32_wgmma(%q: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = f32, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f32, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"f32_wgmma", grid = [T ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>]>} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>} : memref<?xf32> -> tensor<64x64xf32>
   return
 }

@@ -36,6 +36,9 @@ enum class GradKernelKind { DQ, DKV, DDepth };
 /// "dq", "dkv", "d_depth".
 StringRef getGradKernelSuffix(GradKernelKind kind);
 
+/// The GPU kernel `kind` of the backward `name`: `<name>_<suffix>`.
+std::string getGradKernelName(StringRef name, GradKernelKind kind);
+
 /// Reads the spec of a moda.attention_grad (the same fields as the
 /// forward's), reporting on `op` why it cannot be compiled. The backward
 /// kernels are SIMT: they use block_m, block_n, block_depth and num_warps of
@@ -168,20 +171,20 @@ void buildAttentionGradBlock(ImplicitLocOpBuilder &b,
 /// The grid of kernel `kind` for a model of `lanes` lanes: dq
 /// (ceil(T G / block_m), Hk, B), dkv (ceil(S / slots), Hk, B), d_depth
 /// (ceil(T L / slots), Hk, B), slots = getGradBlockSlots(spec, lanes).
-SmallVector<Value, 3> buildGradGridSize(ImplicitLocOpBuilder &b,
-                                        const AttentionKernelSpec &spec,
-                                        GradKernelKind kind,
-                                        const AttentionGradArgs &args,
-                                        int64_t lanes);
+/// Launchers and manifests read it from the kernels' ABI.
+SmallVector<SizeExpr, 3> getGradGrid(const AttentionKernelSpec &spec,
+                                     GradKernelKind kind, int64_t lanes);
 
-/// The `moda.kernel` description of kernel `kind` of the backward of `op`
-/// (read by moda-compile to write the manifest; `onGPU` as for
-/// getGradKernels): the forward's fields with
-/// op = "attention_grad", the tensor list with roles, the kernel's role and
-/// its grid formula.
-DictionaryAttr describeGradKernel(const AttentionKernelSpec &spec,
-                                  GradKernelKind kind, AttentionGradOp op,
-                                  bool onGPU);
+/// The ABI of the backward of `op` (the `moda.kernel_abi` of each of its
+/// kernels, the manifest of them all): op = attention_grad, the tensors of
+/// getGradTensorNames with their roles, and a launch per kernel of
+/// getGradKernels(spec, onGPU), named `kernelName(kind)`, with its grid for
+/// the lanes of the GPU (`onGPU`) or of the host (1), its threads, its
+/// dynamic shared memory and the gradients it writes.
+KernelAbiAttr
+describeGradKernels(const AttentionKernelSpec &spec, AttentionGradOp op,
+                    bool onGPU,
+                    function_ref<std::string(GradKernelKind)> kernelName);
 
 /// Builds the kernels of the backward `op` under `name` and returns the
 /// launcher: a function taking the ABI's tensors without `delta`, then the

@@ -86,10 +86,10 @@ struct AttentionKernelSpec {
   /// q, [k, v], [depth_k, depth_v], out, lse.
   SmallVector<StringRef> getTensorNames() const;
 
-  /// Describes the kernel for its manifest, as the `moda.kernel` attribute
-  /// of the kernel function: the spec, and `static_sizes` = [B, T, S, L] as
-  /// fixed by the types of `op` (-1 where dynamic).
-  DictionaryAttr describe(AttentionOp op) const;
+  /// The ABI of the forward kernel `kernelName` compiled from `op` (the
+  /// `moda.kernel_abi` of its kernel function, its manifest): the spec, the
+  /// sizes the types of `op` fix, the tensors, the one launch.
+  KernelAbiAttr describe(AttentionOp op, StringRef kernelName) const;
 };
 
 /// The kernel's arguments: one flat buffer (memref<?xT>) per tensor in the
@@ -97,6 +97,11 @@ struct AttentionKernelSpec {
 struct AttentionKernelArgs {
   Value q, k, v, depthK, depthV, out, lse;
   Value batch, queries, keys, depth;
+
+  /// B, T, S, L, as a grid of the ABI is evaluated on them.
+  std::array<Value, 4> getSizes() const {
+    return {batch, queries, keys, depth};
+  }
 };
 
 /// How a thread block runs: where its ids come from, how its threads
@@ -162,10 +167,42 @@ void buildAttentionMmaBlock(ImplicitLocOpBuilder &b,
                             const AttentionKernelSpec &spec,
                             const AttentionKernelArgs &args);
 
-/// The grid of the kernel for runtime sizes: (ceil(T * G / block_m), Hk, B).
+/// The grid of the forward kernel, (ceil(T * G / block_m), Hk, B): a block
+/// per block_m folded query rows of one key/value head of one batch entry.
+/// The backward's dq kernel shares it. Launchers and manifests read it from
+/// the kernel's ABI.
+SmallVector<SizeExpr, 3> getForwardGrid(const AttentionKernelSpec &spec);
+
+/// The tensor `name` of a forward or backward kernel's ABI with `role`: its
+/// element type (getAbiElementType) and framework layout, contiguous.
+AbiTensorAttr getAbiTensor(const AttentionKernelSpec &spec, StringRef name,
+                           AbiTensorRole role);
+
+/// The element type of the ABI's tensor `name`: f32 for the row statistics
+/// `lse` and `delta`, the operator's element type for the others.
+Type getAbiElementType(const AttentionKernelSpec &spec, StringRef name);
+
+/// The sizes B, T, S, L the types of an operator's q, k and depth_k fix
+/// (ShapedType::kDynamic where a call gives them; 0 for an absent operand).
+std::array<int64_t, 4> getStaticSizes(Value q, Value k, Value depthK);
+
+/// The ABI of the kernels of `spec` compiled from an operator `op` with
+/// static sizes `sizes`: tensors `tensorNames` in argument order, `launches`
+/// in launch order. A tensor a launch writes is an output, `delta` (the
+/// scratch the backward's launcher allocates) is scratch, the others inputs.
+KernelAbiAttr getKernelAbi(const AttentionKernelSpec &spec, AbiOperator op,
+                           ArrayRef<int64_t> sizes,
+                           ArrayRef<StringRef> tensorNames,
+                           ArrayRef<AbiLaunchAttr> launches);
+
+/// The values of `launch`'s grid (x, y, z) for the runtime sizes B, T, S, L.
 SmallVector<Value, 3> buildGridSize(ImplicitLocOpBuilder &b,
-                                    const AttentionKernelSpec &spec,
-                                    Value batch, Value queries);
+                                    AbiLaunchAttr launch,
+                                    ArrayRef<Value> sizes);
+
+/// The launch of `kernel` in the ABI it carries (kKernelAbiAttrName), which
+/// the lowering that built it attached.
+AbiLaunchAttr getOwnLaunch(Operation *kernel);
 
 /// Builds the kernel named `name` for `op` and returns its launcher.
 using KernelBuilder = function_ref<func::FuncOp(

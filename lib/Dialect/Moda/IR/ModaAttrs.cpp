@@ -2,6 +2,11 @@
 
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
 
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
 using namespace mlir;
 using namespace mlir::moda;
 
@@ -38,4 +43,285 @@ KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "architecture such as \"sm_90a\", got \""
                        << target << "\"";
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// SizeExpr
+//===----------------------------------------------------------------------===//
+
+static constexpr SizeSymbol kSizeSymbols[] = {SizeSymbol::B, SizeSymbol::T,
+                                              SizeSymbol::S, SizeSymbol::L};
+
+SmallVector<SizeSymbol, 4> SizeExpr::getSymbols() const {
+  SmallVector<SizeSymbol, 4> factors;
+  for (SizeSymbol symbol : kSizeSymbols)
+    if (has(symbol))
+      factors.push_back(symbol);
+  return factors;
+}
+
+SizeExpr SizeExpr::operator*(const SizeExpr &other) const {
+  assert(isExact() && other.isExact() && "only exact sizes multiply");
+  assert(!(symbols & other.symbols) && "a symbol is a factor at most once");
+  return {static_cast<uint8_t>(symbols | other.symbols),
+          coefficient * other.coefficient, 1};
+}
+
+SizeExpr SizeExpr::ceilDiv(int64_t by) const {
+  assert(isExact() && by > 0 && "divides an exact size by a positive one");
+  return {symbols, coefficient, by};
+}
+
+llvm::raw_ostream &mlir::moda::operator<<(llvm::raw_ostream &os,
+                                          const SizeExpr &expr) {
+  SmallVector<SizeSymbol, 4> factors = expr.getSymbols();
+  llvm::interleave(
+      factors, os, [&](SizeSymbol symbol) { os << stringifySizeSymbol(symbol); },
+      "*");
+  if (factors.empty())
+    os << expr.coefficient;
+  else if (expr.coefficient != 1)
+    os << "*" << expr.coefficient;
+  if (expr.divisor != 1)
+    os << " ceildiv " << expr.divisor;
+  return os;
+}
+
+SmallVector<SizeExpr> mlir::moda::getContiguousStrides(ArrayRef<SizeExpr> shape) {
+  SmallVector<SizeExpr> strides(shape.size());
+  SizeExpr inner = SizeExpr::constant(1);
+  for (size_t i = shape.size(); i-- > 0;) {
+    strides[i] = inner;
+    inner = inner * shape[i];
+  }
+  return strides;
+}
+
+FailureOr<SizeExpr> FieldParser<SizeExpr>::parse(AsmParser &parser) {
+  SizeExpr expr;
+  do {
+    int64_t factor = 1;
+    OptionalParseResult integer = parser.parseOptionalInteger(factor);
+    if (integer.has_value()) {
+      if (failed(*integer))
+        return failure();
+      expr.coefficient *= factor;
+      continue;
+    }
+    StringRef name;
+    SMLoc at = parser.getCurrentLocation();
+    if (parser.parseKeyword(&name))
+      return failure();
+    std::optional<SizeSymbol> symbol = symbolizeSizeSymbol(name);
+    if (!symbol)
+      return parser.emitError(at) << "unknown size symbol '" << name
+                                  << "', expected B, T, S or L";
+    if (expr.has(*symbol))
+      return parser.emitError(at)
+             << "size symbol '" << name << "' is a factor twice";
+    expr = expr * SizeExpr::of(*symbol);
+  } while (succeeded(parser.parseOptionalStar()));
+  if (succeeded(parser.parseOptionalKeyword("ceildiv")) &&
+      parser.parseInteger(expr.divisor))
+    return failure();
+  return expr;
+}
+
+/// `B = 2, T = ?, S = 0, L = ?`: the ABI's runtime sizes, named, in order.
+static ParseResult parseAbiSizes(AsmParser &parser,
+                                 SmallVector<int64_t> &sizes) {
+  for (SizeSymbol symbol : kSizeSymbols) {
+    if (!sizes.empty() && failed(parser.parseOptionalComma()))
+      break;
+    int64_t value = ShapedType::kDynamic;
+    if (parser.parseKeyword(stringifySizeSymbol(symbol)) ||
+        parser.parseEqual())
+      return failure();
+    if (failed(parser.parseOptionalQuestion()) && parser.parseInteger(value))
+      return failure();
+    sizes.push_back(value);
+  }
+  return success();
+}
+
+static void printAbiSizes(AsmPrinter &printer, ArrayRef<int64_t> sizes) {
+  llvm::interleaveComma(llvm::zip(kSizeSymbols, sizes), printer, [&](auto pair) {
+    auto [symbol, size] = pair;
+    printer << stringifySizeSymbol(symbol) << " = ";
+    if (ShapedType::isDynamic(size))
+      printer << "?";
+    else
+      printer << size;
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// The kernel ABI
+//===----------------------------------------------------------------------===//
+
+/// `expr` as the IR writes it, for diagnostics.
+static std::string printed(const SizeExpr &expr) {
+  std::string text;
+  llvm::raw_string_ostream(text) << expr;
+  return text;
+}
+
+/// A size expression's own rules: a positive divisor, a non-negative
+/// coefficient.
+static LogicalResult verifySizeExpr(function_ref<InFlightDiagnostic()> emitError,
+                                    const SizeExpr &expr, const Twine &what) {
+  if (expr.coefficient < 0)
+    return emitError() << what << " must not be negative, got " << printed(expr);
+  if (expr.divisor <= 0)
+    return emitError() << what << " must divide by a positive number, got "
+                       << printed(expr);
+  return success();
+}
+
+LogicalResult
+AbiTensorAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      StringRef name, Type elementType, AbiTensorRole role,
+                      ArrayRef<SizeExpr> shape, ArrayRef<SizeExpr> strides) {
+  if (!isSupportedElementType(elementType))
+    return emitError() << "ABI tensor '" << name
+                       << "' must have element type bf16, f16 or f32, got "
+                       << elementType;
+  if (shape.size() != strides.size())
+    return emitError() << "ABI tensor '" << name << "' has " << shape.size()
+                       << " dimensions but " << strides.size() << " strides";
+  for (auto [i, extent] : llvm::enumerate(shape)) {
+    if (failed(verifySizeExpr(emitError, extent,
+                              "ABI tensor '" + name + "' extent " + Twine(i))))
+      return failure();
+    // A manifest names an extent by its symbol or gives its value.
+    if (!extent.isExact() || extent.getSymbols().size() > 1 ||
+        (!extent.isConstant() && extent.coefficient != 1))
+      return emitError() << "ABI tensor '" << name << "' extent " << i
+                         << " must be a size symbol or a constant, got "
+                         << printed(extent);
+  }
+  for (auto [i, stride] : llvm::enumerate(strides)) {
+    if (failed(verifySizeExpr(emitError, stride,
+                              "ABI tensor '" + name + "' stride " + Twine(i))))
+      return failure();
+    if (!stride.isExact())
+      return emitError() << "ABI tensor '" << name << "' stride " << i
+                         << " must be exact, got " << printed(stride);
+  }
+  return success();
+}
+
+LogicalResult
+AbiLaunchAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      StringRef kernel, ArrayRef<SizeExpr> grid,
+                      int64_t threads, int64_t dynamicSharedMemory,
+                      ArrayRef<StringAttr> writes) {
+  if (grid.size() != 3)
+    return emitError() << "ABI launch '" << kernel
+                       << "' must have a grid of 3 dimensions, got "
+                       << grid.size();
+  for (auto [i, blocks] : llvm::enumerate(grid)) {
+    if (failed(verifySizeExpr(emitError, blocks,
+                              "ABI launch '" + kernel + "' grid dimension " +
+                                  Twine(i))))
+      return failure();
+    // The manifest's forms: {constant}, {symbol[, times], multiplier,
+    // divisor}.
+    if (blocks.getSymbols().size() > 2)
+      return emitError() << "ABI launch '" << kernel << "' grid dimension "
+                         << i << " multiplies more than two size symbols: "
+                         << printed(blocks);
+    if (blocks.isConstant() && !blocks.isExact())
+      return emitError() << "ABI launch '" << kernel << "' grid dimension "
+                         << i << " is a constant and must not divide, got "
+                         << printed(blocks);
+  }
+  if (threads < 1 || threads > 1024)
+    return emitError() << "ABI launch '" << kernel
+                       << "' threads must lie in [1, 1024], got " << threads;
+  if (dynamicSharedMemory < 0)
+    return emitError() << "ABI launch '" << kernel
+                       << "' dynamic_shared_memory must not be negative, got "
+                       << dynamicSharedMemory;
+  return success();
+}
+
+LogicalResult KernelAbiAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, AbiOperator op,
+    Type elementType, int64_t numQueryHeads, int64_t numKVHeads,
+    int64_t headDim, BoolAttr causal, DepthVisibility visibility,
+    int64_t chunkSize, FloatAttr scale, KernelConfigAttr config,
+    ArrayRef<int64_t> sizes, ArrayRef<AbiTensorAttr> tensors,
+    ArrayRef<AbiLaunchAttr> launches) {
+  if (!isSupportedElementType(elementType))
+    return emitError() << "kernel ABI element type must be bf16, f16 or f32, "
+                          "got "
+                       << elementType;
+  if (numKVHeads <= 0 || numQueryHeads <= 0 || numQueryHeads % numKVHeads)
+    return emitError() << "kernel ABI num_query_heads = " << numQueryHeads
+                       << " must be a positive multiple of num_kv_heads = "
+                       << numKVHeads;
+  if (headDim <= 0)
+    return emitError() << "kernel ABI head_dim must be positive, got "
+                       << headDim;
+  if (sizes.size() != std::size(kSizeSymbols))
+    return emitError() << "kernel ABI sizes must give B, T, S and L, got "
+                       << sizes.size() << " sizes";
+  for (auto [symbol, size] : llvm::zip(kSizeSymbols, sizes))
+    if (size < 0 && !ShapedType::isDynamic(size))
+      return emitError() << "kernel ABI size " << stringifySizeSymbol(symbol)
+                         << " must be a non-negative integer or ?, got "
+                         << size;
+  llvm::StringSet<> names;
+  for (AbiTensorAttr tensor : tensors)
+    if (!names.insert(tensor.getName()).second)
+      return emitError() << "kernel ABI tensor '" << tensor.getName()
+                         << "' appears twice";
+  if (op == AbiOperator::Attention && launches.size() != 1)
+    return emitError() << "kernel ABI of attention must have 1 launch, got "
+                       << launches.size();
+  for (AbiLaunchAttr launch : launches)
+    for (StringAttr written : launch.getWrites()) {
+      const AbiTensorAttr *tensor = llvm::find_if(
+          tensors, [&](AbiTensorAttr t) { return t.getName() == written; });
+      if (tensor == tensors.end() ||
+          tensor->getRole() != AbiTensorRole::Output)
+        return emitError() << "kernel ABI launch '" << launch.getKernel()
+                           << "' writes '" << written.getValue()
+                           << "', which is not an output tensor";
+    }
+  return success();
+}
+
+AbiLaunchAttr KernelAbiAttr::getLaunch(StringRef kernel) const {
+  for (AbiLaunchAttr launch : getLaunches())
+    if (launch.getKernel() == kernel)
+      return launch;
+  return {};
+}
+
+KernelAbiAttr KernelAbiAttr::withDynamicSharedMemory(StringRef kernel,
+                                                     int64_t bytes) const {
+  assert(getLaunch(kernel) && "the ABI has no launch of this kernel");
+  SmallVector<AbiLaunchAttr> launches(getLaunches());
+  for (AbiLaunchAttr &launch : launches)
+    if (launch.getKernel() == kernel)
+      launch = AbiLaunchAttr::get(getContext(), kernel, launch.getGrid(),
+                                  launch.getThreads(), bytes,
+                                  launch.getWrites());
+  return KernelAbiAttr::get(getContext(), getOp(), getElementType(),
+                            getNumQueryHeads(), getNumKvHeads(), getHeadDim(),
+                            getCausal(), getVisibility(), getChunkSize(),
+                            getScale(), getConfig(), getSizes(), getTensors(),
+                            launches);
+}
+
+#define GET_ATTRDEF_CLASSES
+#include "moda/Dialect/Moda/IR/ModaAttrs.cpp.inc"
+
+void ModaDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "moda/Dialect/Moda/IR/ModaAttrs.cpp.inc"
+      >();
 }

@@ -13,9 +13,6 @@ using namespace mlir::moda;
 #include "moda/Dialect/Moda/IR/ModaDialect.cpp.inc"
 #include "moda/Dialect/Moda/IR/ModaEnums.cpp.inc"
 
-#define GET_ATTRDEF_CLASSES
-#include "moda/Dialect/Moda/IR/ModaAttrs.cpp.inc"
-
 #define GET_TYPEDEF_CLASSES
 #include "moda/Dialect/Moda/IR/ModaTypes.cpp.inc"
 
@@ -28,10 +25,7 @@ void ModaDialect::initialize() {
 #define GET_TYPEDEF_LIST
 #include "moda/Dialect/Moda/IR/ModaTypes.cpp.inc"
       >();
-  addAttributes<
-#define GET_ATTRDEF_LIST
-#include "moda/Dialect/Moda/IR/ModaAttrs.cpp.inc"
-      >();
+  registerAttributes();
 }
 
 bool mlir::moda::isSupportedElementType(Type type) {

@@ -25,15 +25,13 @@ namespace {
 
 /// The configuration `program` was built for, or an error on `program`.
 FailureOr<KernelConfigAttr> getProgramConfig(func::FuncOp program) {
-  auto description =
-      program->getAttrOfType<DictionaryAttr>(kKernelDescriptionAttrName);
-  auto config = description ? description.getAs<KernelConfigAttr>("config")
-                            : KernelConfigAttr();
-  if (!config)
+  auto abi = program->getAttrOfType<KernelAbiAttr>(kKernelAbiAttrName);
+  if (!abi)
     return program.emitOpError()
-           << "is a tile program without a kernel configuration (a "
-           << kKernelDescriptionAttrName << " = {config = #moda.config<...>})";
-  return config;
+           << "is a tile program without a kernel configuration (its "
+           << kKernelAbiAttrName << " = #moda.kernel_abi<..., config = "
+           << "#moda.config<...>, ...>)";
+  return abi.getConfig();
 }
 
 LogicalResult assignLayouts(func::FuncOp program) {

@@ -1,4 +1,4 @@
-func.func private @no_layout(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) attributes {moda_tile.program, moda.kernel = {}} {
+func.func private @no_layout(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = f32, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f32, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"no_layout", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {
   %r = moda_tile.dot %a, %b, %a : tensor<32x16xf32>, tensor<16x16xf32> -> tensor<32x16xf32>
   return
 }

@@ -1,7 +1,4 @@
-func.func private @cp_async(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel = {}} {
-  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
-  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> tensor<16x64xf16>
-  %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
-  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = fma, num_warps = 1>, transpose_rhs} : tensor<32x64xf16>, tensor<16x64xf16> -> tensor<32x16xf32>
+func.func private @no_description(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) attributes {moda_tile.program} {
+  %r = moda_tile.dot %a, %b, %a {layout = #moda_tile.layout<kind = fma, num_warps = 1>} : tensor<32x16xf32>, tensor<16x16xf32> -> tensor<32x16xf32>
   return
 }

@@ -26,3 +26,11 @@ func.func @launcher(%q: memref<?xbf16>, %k: memref<?xbf16>, %out: memref<?xbf16>
   moda_tile.launch @program grid(%T, %c1, %c1) (%q, %k, %out, %lse, %T, %S, %L) : memref<?xbf16>, memref<?xbf16>, memref<?xbf16>, memref<?xf32>, index, index, index
   return
 }
+
+func.func @pipelined_copies(%d: memref<?xf16>, %i: index) -> tensor<16x64xf16> {
+  %f = moda_tile.async_load %d[%i, %i, %i] end %i extent %i slot %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 1 : i64, rows = #moda_tile.rows<kind = depth, heads = 2>} : memref<?xf16> -> !moda_tile.future<tensor<16x64xf16>>
+  moda_tile.commit
+  %t = moda_tile.wait %f {pending = 1 : i64} : !moda_tile.future<tensor<16x64xf16>>
+  moda_tile.wait {pending = 0 : i64}
+  return %t : tensor<16x64xf16>
+}

@@ -17,16 +17,17 @@
 
 #include "moda/Dialect/Moda/IR/ModaDialect.h.inc"
 #include "moda/Dialect/Moda/IR/ModaEnums.h.inc"
+#include "moda/Dialect/Moda/IR/SizeExpr.h"
 
 namespace mlir::moda {
 /// The element types MoDA operators and depth streams accept: bf16, f16, f32.
 bool isSupportedElementType(Type type);
 /// "bf16", "f16" or "f32": how manifests and tuning databases name them.
 StringRef getElementTypeName(Type type);
-/// The attribute of a kernel function or tile program that describes the
-/// kernel for its manifest (AttentionKernelSpec::describe), its
-/// configuration under "config".
-inline constexpr StringLiteral kKernelDescriptionAttrName = "moda.kernel";
+/// The attribute (a #moda.kernel_abi) of a kernel function or tile program
+/// that gives the ABI of the operator it was compiled from: what its launcher
+/// launches and what its manifest says.
+inline constexpr StringLiteral kKernelAbiAttrName = "moda.kernel_abi";
 } // namespace mlir::moda
 
 #define GET_ATTRDEF_CLASSES

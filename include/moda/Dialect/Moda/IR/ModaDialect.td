@@ -38,6 +38,10 @@ def Moda_Dialect : Dialect {
   }];
   let useDefaultTypePrinterParser = 1;
   let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    /// Registers the attributes (ModaAttrs.cpp, next to their parsers).
+    void registerAttributes();
+  }];
   // Canonicalization materializes zero-sized depth tensors with tensor.empty
   // (and their sizes the stream type fixes with arith.constant).
   let dependentDialects = ["::mlir::arith::ArithDialect",

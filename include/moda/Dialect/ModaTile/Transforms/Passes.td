@@ -8,8 +8,8 @@ include "mlir/Pass/PassBase.td"
 def ModaTileAssignLayouts : Pass<"moda-tile-assign-layouts", "::mlir::ModuleOp"> {
   let summary = "choose each tile product's layout and each load's copy kind";
   let description = [{
-    Reads the `#moda.config` of every tile program (its `moda.kernel`
-    description), checks it with the configuration rules the configuration
+    Reads the `#moda.config` of every tile program (in its
+    `moda.kernel_abi`), checks it with the configuration rules the configuration
     pass uses (`KernelConfigSpace.cpp`: register budget, shared memory,
     head dimension, operand types), and records the choice in the IR: every
     `moda_tile.dot` gets `#moda_tile.layout<kind = mma, num_warps = ...>`,
@@ -20,9 +20,9 @@ def ModaTileAssignLayouts : Pass<"moda-tile-assign-layouts", "::mlir::ModuleOp">
 
     ```mlir
     func.func private @moda_attention_0(...) attributes {moda_tile.program,
-        moda.kernel = {config = #moda.config<block_m = 64, block_n = 64,
-          block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma,
-          target = "sm_90a">, ...}} {
+        moda.kernel_abi = #moda.kernel_abi<..., config = #moda.config<
+          block_m = 64, block_n = 64, block_depth = 64, num_warps = 4,
+          num_stages = 2, mma = wgmma, target = "sm_90a">, ...>} {
       %k = moda_tile.load %kbuf[...] ... -> tensor<64x64xbf16>
       %s = moda_tile.dot %q, %k, %zeros {transpose_rhs} : ...
     ```

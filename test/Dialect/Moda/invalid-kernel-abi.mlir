@@ -1,0 +1,146 @@
+// RUN: moda-opt %s -split-input-file -verify-diagnostics
+
+// The kernel ABI (#moda.kernel_abi, #moda.abi_tensor, #moda.abi_launch):
+// one case per rule of the verifiers and of the size-expression parser.
+
+// expected-error @+2 {{unknown size symbol 'H', expected B, T, S or L}}
+// expected-error @+1 {{failed to parse Moda_AbiTensorAttr parameter 'shape'}}
+func.func private @unknown_symbol() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, H], strides = [1, 1]>}
+
+// -----
+
+// expected-error @+2 {{size symbol 'T' is a factor twice}}
+// expected-error @+1 {{failed to parse Moda_AbiTensorAttr parameter 'strides'}}
+func.func private @square() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T], strides = [T*T, 1]>}
+
+// -----
+
+// expected-error @+1 {{ABI tensor 'q' must have element type bf16, f16 or f32, got 'i8'}}
+func.func private @tensor_type() attributes {t = #moda.abi_tensor<"q" : i8, input, shape = [B, T], strides = [T, 1]>}
+
+// -----
+
+// expected-error @+1 {{ABI tensor 'q' has 2 dimensions but 1 strides}}
+func.func private @stride_rank() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T], strides = [1]>}
+
+// -----
+
+// expected-error @+1 {{ABI tensor 'q' extent 1 must not be negative, got -4}}
+func.func private @negative_extent() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, -4], strides = [4, 1]>}
+
+// -----
+
+// expected-error @+1 {{ABI tensor 'q' extent 1 must be a size symbol or a constant, got T*4}}
+func.func private @product_extent() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T*4], strides = [T*4, 1]>}
+
+// -----
+
+// expected-error @+1 {{ABI tensor 'q' stride 0 must divide by a positive number, got T ceildiv 0}}
+func.func private @zero_divisor() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T], strides = [T ceildiv 0, 1]>}
+
+// -----
+
+// expected-error @+1 {{ABI tensor 'q' stride 0 must be exact, got T ceildiv 2}}
+func.func private @inexact_stride() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T], strides = [T ceildiv 2, 1]>}
+
+// -----
+
+// expected-error @+1 {{ABI launch 'k' must have a grid of 3 dimensions, got 2}}
+func.func private @grid_rank() attributes {l = #moda.abi_launch<"k", grid = [T, B], threads = 32, dynamic_shared_memory = 0>}
+
+// -----
+
+// expected-error @+1 {{ABI launch 'k' grid dimension 0 must divide by a positive number, got T ceildiv -2}}
+func.func private @negative_divisor() attributes {l = #moda.abi_launch<"k", grid = [T ceildiv -2, 1, B], threads = 32, dynamic_shared_memory = 0>}
+
+// -----
+
+// expected-error @+1 {{ABI launch 'k' grid dimension 0 multiplies more than two size symbols: T*S*L}}
+func.func private @three_symbols() attributes {l = #moda.abi_launch<"k", grid = [T*S*L, 1, B], threads = 32, dynamic_shared_memory = 0>}
+
+// -----
+
+// expected-error @+1 {{ABI launch 'k' grid dimension 1 is a constant and must not divide, got 8 ceildiv 2}}
+func.func private @constant_divides() attributes {l = #moda.abi_launch<"k", grid = [T, 8 ceildiv 2, B], threads = 32, dynamic_shared_memory = 0>}
+
+// -----
+
+// expected-error @+1 {{ABI launch 'k' threads must lie in [1, 1024], got 2048}}
+func.func private @threads() attributes {l = #moda.abi_launch<"k", grid = [T, 1, B], threads = 2048, dynamic_shared_memory = 0>}
+
+// -----
+
+// expected-error @+1 {{ABI launch 'k' dynamic_shared_memory must not be negative, got -1}}
+func.func private @shared_memory() attributes {l = #moda.abi_launch<"k", grid = [T, 1, B], threads = 32, dynamic_shared_memory = -1>}
+
+// -----
+
+#config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">
+#q = #moda.abi_tensor<"q" : bf16, input, shape = [B, T, 2, 64], strides = [T*128, 128, 64, 1]>
+#launch = #moda.abi_launch<"k", grid = [T*2 ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>
+// expected-error @+1 {{kernel ABI element type must be bf16, f16 or f32, got 'f64'}}
+func.func private @element_type() attributes {abi = #moda.kernel_abi<op = attention, element_type = f64, num_query_heads = 2, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.0 : f64, config = #config, sizes = [B = ?, T = ?, S = ?, L = ?], tensors = [#q], launches = [#launch]>}
+
+// -----
+
+#config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">
+#q = #moda.abi_tensor<"q" : bf16, input, shape = [B, T, 2, 64], strides = [T*128, 128, 64, 1]>
+#launch = #moda.abi_launch<"k", grid = [T*2 ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>
+// expected-error @+1 {{kernel ABI num_query_heads = 3 must be a positive multiple of num_kv_heads = 2}}
+func.func private @heads() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 3, num_kv_heads = 2, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.0 : f64, config = #config, sizes = [B = ?, T = ?, S = ?, L = ?], tensors = [#q], launches = [#launch]>}
+
+// -----
+
+#config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">
+#q = #moda.abi_tensor<"q" : bf16, input, shape = [B, T, 2, 64], strides = [T*128, 128, 64, 1]>
+#launch = #moda.abi_launch<"k", grid = [T*2 ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>
+// expected-error @+1 {{kernel ABI head_dim must be positive, got 0}}
+func.func private @head_dim() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 2, num_kv_heads = 1, head_dim = 0, causal = false, visibility = per_position, chunk_size = 0, scale = 1.0 : f64, config = #config, sizes = [B = ?, T = ?, S = ?, L = ?], tensors = [#q], launches = [#launch]>}
+
+// -----
+
+#config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">
+#q = #moda.abi_tensor<"q" : bf16, input, shape = [B, T, 2, 64], strides = [T*128, 128, 64, 1]>
+#launch = #moda.abi_launch<"k", grid = [T*2 ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>
+// expected-error @+1 {{kernel ABI sizes must give B, T, S and L, got 2 sizes}}
+func.func private @sizes() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 2, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.0 : f64, config = #config, sizes = [B = ?, T = ?], tensors = [#q], launches = [#launch]>}
+
+// -----
+
+#config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">
+#q = #moda.abi_tensor<"q" : bf16, input, shape = [B, T, 2, 64], strides = [T*128, 128, 64, 1]>
+#launch = #moda.abi_launch<"k", grid = [T*2 ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>
+// expected-error @+1 {{expected 'S'}}
+func.func private @sizes_order() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 2, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.0 : f64, config = #config, sizes = [B = ?, T = ?, L = ?, S = ?], tensors = [#q], launches = [#launch]>}
+
+// -----
+
+#config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">
+#q = #moda.abi_tensor<"q" : bf16, input, shape = [B, T, 2, 64], strides = [T*128, 128, 64, 1]>
+#launch = #moda.abi_launch<"k", grid = [T*2 ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>
+// expected-error @+1 {{kernel ABI size T must be a non-negative integer or ?, got -5}}
+func.func private @negative_size() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 2, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.0 : f64, config = #config, sizes = [B = ?, T = -5, S = ?, L = ?], tensors = [#q], launches = [#launch]>}
+
+// -----
+
+#config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">
+#q = #moda.abi_tensor<"q" : bf16, input, shape = [B, T, 2, 64], strides = [T*128, 128, 64, 1]>
+#launch = #moda.abi_launch<"k", grid = [T*2 ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>
+// expected-error @+1 {{kernel ABI tensor 'q' appears twice}}
+func.func private @duplicate_tensor() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 2, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.0 : f64, config = #config, sizes = [B = ?, T = ?, S = ?, L = ?], tensors = [#q, #q], launches = [#launch]>}
+
+// -----
+
+#config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">
+#q = #moda.abi_tensor<"q" : bf16, input, shape = [B, T, 2, 64], strides = [T*128, 128, 64, 1]>
+#launch = #moda.abi_launch<"k", grid = [T*2 ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>
+// expected-error @+1 {{kernel ABI of attention must have 1 launch, got 2}}
+func.func private @forward_launches() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 2, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.0 : f64, config = #config, sizes = [B = ?, T = ?, S = ?, L = ?], tensors = [#q], launches = [#launch, #launch]>}
+
+// -----
+
+#config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">
+#q = #moda.abi_tensor<"q" : bf16, input, shape = [B, T, 2, 64], strides = [T*128, 128, 64, 1]>
+#launch = #moda.abi_launch<"k", grid = [T*2 ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0, writes = ["q"]>
+// expected-error @+1 {{kernel ABI launch 'k' writes 'q', which is not an output tensor}}
+func.func private @writes_input() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 2, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.0 : f64, config = #config, sizes = [B = ?, T = ?, S = ?, L = ?], tensors = [#q], launches = [#launch]>}

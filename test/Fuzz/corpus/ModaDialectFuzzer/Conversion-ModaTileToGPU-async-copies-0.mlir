@@ -1,0 +1,20 @@
+func.func private @program(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"program", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
+  %f0 = moda_tile.async_load %k[%i, %i, %c0] end %i extent %i slot %c0 {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> !moda_tile.future<tensor<16x64xbf16>>
+  moda_tile.commit
+  %r:2 = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %zeros, %f = %f0) -> (tensor<16x16xf32>, !moda_tile.future<tensor<16x64xbf16>>) {
+    %ahead = arith.addi %j, %c1 : index
+    %slot = arith.remui %ahead, %c2 : index
+    %next = moda_tile.async_load %k[%i, %i, %ahead] end %i extent %i slot %slot {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> !moda_tile.future<tensor<16x64xbf16>>
+    moda_tile.commit
+    %keys = moda_tile.wait %f {pending = 1 : i64} : !moda_tile.future<tensor<16x64xbf16>>
+    %s = moda_tile.dot %query, %keys, %acc {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<16x64xbf16> -> tensor<16x16xf32>
+    scf.yield %s, %next : tensor<16x16xf32>, !moda_tile.future<tensor<16x64xbf16>>
+  }
+  moda_tile.wait {pending = 0 : i64}
+  return
+}
