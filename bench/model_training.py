@@ -71,33 +71,22 @@ TOLERANCE = {"bf16": {"loss": 2e-2, "grad": 5e-2}, "f64": {"loss": 1e-9, "grad":
 
 
 def make_timer(device):
-    import torch
+    """The step timer: CUDA events on the GPU (perf_training's, which every
+    training benchmark uses), wall-clock time for the CPU smoke run."""
     if device.type == "cuda":
-        def time_ms(step, warmup, iters):
-            for _ in range(warmup):
-                step()
-            torch.cuda.synchronize()
-            times = []
-            for _ in range(iters):
-                start = torch.cuda.Event(enable_timing=True)
-                end = torch.cuda.Event(enable_timing=True)
-                start.record()
-                step()
-                end.record()
-                end.synchronize()
-                times.append(start.elapsed_time(end))
-            return statistics.median(times)
-    else:
-        def time_ms(step, warmup, iters):
-            for _ in range(warmup):
-                step()
-            times = []
-            for _ in range(iters):
-                t0 = time.perf_counter()
-                step()
-                times.append(1e3 * (time.perf_counter() - t0))
-            return statistics.median(times)
-    return time_ms
+        from perf_training import time_ms
+        return time_ms
+
+    def wall_time_ms(step, warmup, iters):
+        for _ in range(warmup):
+            step()
+        times = []
+        for _ in range(iters):
+            t0 = time.perf_counter()
+            step()
+            times.append(1e3 * (time.perf_counter() - t0))
+        return statistics.median(times)
+    return wall_time_ms
 
 
 def bench_model(name, config, batch, seq, args, device, dtype_name, record, save):

@@ -113,18 +113,6 @@ Value WgmmaKernelBuilder::getOperandB(ImplicitLocOpBuilder &ib,
       /*strideByteOffset=*/kSwizzleAtomBytes);
 }
 
-/// Four 16-bit pairs as the b32 registers wgmma's A operand takes.
-static SmallVector<Value> asWords(ImplicitLocOpBuilder &b,
-                                  ArrayRef<Value> pairs) {
-  SmallVector<Value> words;
-  for (Value pair : pairs) {
-    Value word = vector::BitCastOp::create(
-        b, VectorType::get({1}, b.getI32Type()), pair);
-    words.push_back(vector::ExtractOp::create(b, word, int64_t(0)));
-  }
-  return words;
-}
-
 /// Whether `acc` is a tile of zeros (the product then overwrites it).
 static bool isZeroTile(Value acc) {
   DenseElementsAttr value;
@@ -172,14 +160,14 @@ LogicalResult WgmmaKernelBuilder::emitDot(DotOp op) {
       for (int64_t row : {2 * m, 2 * m + 1})
         for (int64_t c = 0; c < 2; ++c)
           d.push_back(overwrite ? undefined : acc[row][2 * n + c]);
-    for (int64_t s = 0; s < depth / kMmaK; ++s)
-      d = buildWarpgroupMma(
-          ib, elementType,
-          asWords(ib, buildFragmentOperandA(b, loc(), lhs[2 * m],
-                                            lhs[2 * m + 1], s, elementType)),
-          getOperandB(ib, shared, transposed, s), d,
-          /*transposeB=*/!transposed,
-          /*accumulate=*/!(overwrite && s == 0));
+    for (int64_t s = 0; s < depth / kMmaK; ++s) {
+      SmallVector<Value, 4> a = buildFragmentOperandA(
+          b, loc(), lhs[2 * m], lhs[2 * m + 1], s, elementType);
+      d = buildWarpgroupMma(ib, elementType, buildOperandWords(ib, a),
+                            getOperandB(ib, shared, transposed, s), d,
+                            /*transposeB=*/!transposed,
+                            /*accumulate=*/!(overwrite && s == 0));
+    }
     for (int64_t n = 0; n < columns / kMmaN; ++n)
       for (int64_t half = 0; half < 2; ++half)
         for (int64_t c = 0; c < 2; ++c)

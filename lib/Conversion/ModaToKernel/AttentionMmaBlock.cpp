@@ -903,18 +903,6 @@ Value MmaBlockBuilder::bufferAddress(Value streamAddress,
       arith::IndexCastOp::create(b, b.getI64Type(), offset));
 }
 
-/// Four bf16/f16 pairs as the b32 registers wgmma's A operand takes.
-static SmallVector<Value> asWords(ImplicitLocOpBuilder &b,
-                                  ArrayRef<Value> pairs) {
-  SmallVector<Value> words;
-  for (Value pair : pairs) {
-    Value word = vector::BitCastOp::create(
-        b, VectorType::get({1}, b.getI32Type()), pair);
-    words.push_back(vector::ExtractOp::create(b, word, int64_t(0)));
-  }
-  return words;
-}
-
 /// Adds `bytes` to a descriptor's start address (bits 0-13, in 16 bytes;
 /// no carry: shared addresses stay below 2^18).
 static Value advanceDescriptor(ImplicitLocOpBuilder &b, Value descriptor,
@@ -965,7 +953,7 @@ void MmaBlockBuilder::warpgroupScores(
           (column % kPanelColumns) * 2;
       SmallVector<Value> aValues;
       if (aOperand.fragments)
-        aValues = asWords(
+        aValues = buildOperandWords(
             b, ArrayRef<Value>((*aOperand.fragments)[0]).slice(4 * k, 4));
       else
         aValues = {advanceDescriptor(
@@ -1001,7 +989,7 @@ void MmaBlockBuilder::warpgroupAccumulate(const TileStream &stream, Value step,
   NVVM::WgmmaFenceAlignedOp::create(b);
   for (int64_t k = 0; k < stream.rows / 16; ++k)
     acc = buildWarpgroupMma(
-        b, spec.elementType, asWords(b, probabilities.slice(4 * k, 4)),
+        b, spec.elementType, buildOperandWords(b, probabilities.slice(4 * k, 4)),
         advanceDescriptor(b, descriptor, 16 * k * kSwizzleRowBytes), acc,
         /*transposeB=*/true, /*accumulate=*/true);
   // Not waited for here: the group runs on while the warpgroup goes on to

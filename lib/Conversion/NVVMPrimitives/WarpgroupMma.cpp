@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <string>
 
@@ -28,6 +29,17 @@ Value mlir::moda::buildSwizzledMatrixDescriptor(ImplicitLocOpBuilder &b,
       b, arith::AndIOp::create(b, sharedAddress, constant(0x3FFFF)),
       constant(4));
   return arith::OrIOp::create(b, address, constant(fixed));
+}
+
+SmallVector<Value> mlir::moda::buildOperandWords(ImplicitLocOpBuilder &b,
+                                                 ArrayRef<Value> pairs) {
+  SmallVector<Value> words;
+  for (Value pair : pairs) {
+    Value word = vector::BitCastOp::create(
+        b, VectorType::get({1}, b.getI32Type()), pair);
+    words.push_back(vector::ExtractOp::create(b, word, int64_t(0)));
+  }
+  return words;
 }
 
 SmallVector<Value> mlir::moda::buildWarpgroupMma(

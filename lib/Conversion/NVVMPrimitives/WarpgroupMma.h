@@ -33,6 +33,11 @@ Value buildSwizzledMatrixDescriptor(ImplicitLocOpBuilder &b,
                                     int64_t leadingByteOffset,
                                     int64_t strideByteOffset);
 
+/// 16-bit pairs (vector<2 x bf16|f16>) as the b32 registers wgmma's
+/// register A operand takes.
+SmallVector<Value> buildOperandWords(ImplicitLocOpBuilder &b,
+                                     ArrayRef<Value> pairs);
+
 /// wgmma.mma_async.sync.aligned.m64nNk16.f32 with bf16/f16 operands, A from
 /// registers (`a`: four b32 registers of the warp's 16 x 16 slice, the
 /// mma.m16n8k16 A layout) or from shared memory (`a`: one descriptor,
