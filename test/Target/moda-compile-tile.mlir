@@ -3,7 +3,7 @@
 // RUN: FileCheck %s --input-file %t/moda_attention_0.ptx --check-prefix=PTX
 // RUN: not moda-compile %s -o %t/bad --lowering=staged 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: sed 's/mma = fma/mma = wgmma/; s/num_warps = 2, num_stages = 1/num_warps = 4, num_stages = 2/' %s > %t.wgmma.mlir
-// RUN: moda-compile %t.wgmma.mlir -o %t/wgmma --lowering=tile
+// RUN: moda-compile %t.wgmma.mlir -o %t/wgmma --lowering=tile | FileCheck %s --check-prefix=WGMMA-LOG
 // RUN: FileCheck %s --input-file %t/wgmma/moda_attention_0.json --check-prefix=WGMMA
 // RUN: FileCheck %s --input-file %t/wgmma/moda_attention_0.ptx --check-prefix=WGMMA-PTX
 
@@ -34,6 +34,7 @@
 // With mma = wgmma (four warps, two stages): the same multi-buffers, two
 // slots each, 1024-byte aligned within 1008 bytes of slack; warpgroup
 // products from the swizzled tiles after an async-proxy fence.
+// WGMMA-LOG: moda-compile: moda_attention_0 -> {{.*}}wgmma{{/|\\}}moda_attention_0.ptx (+cubin)
 // WGMMA-DAG: "mma": "wgmma"
 // WGMMA-DAG: "dynamic_shared_memory": 17392
 // WGMMA-DAG: "spill_stores": 0

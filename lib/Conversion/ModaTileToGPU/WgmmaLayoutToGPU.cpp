@@ -149,7 +149,8 @@ LogicalResult WgmmaKernelBuilder::emitDot(DotOp op) {
   // zeros into the registers would only add work.
   bool overwrite = isZeroTile(op.getAcc());
   ImplicitLocOpBuilder ib(loc(), b);
-  Value undefined = LLVM::UndefOp::create(ib, ib.getF32Type());
+  Value undefined =
+      overwrite ? LLVM::UndefOp::create(ib, ib.getF32Type()) : Value();
 
   NVVM::WgmmaFenceAlignedOp::create(ib);
   for (int64_t m = 0; m < mTiles; ++m) {
