@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT / "python"))
 
 from moda.ir import attention_module  # noqa: E402
 from moda.results import TOLERANCE, measured_commit  # noqa: E402
-from suite_matrix import (CHUNK, compile_variants, variants, variants_of,  # noqa: E402
-                          with_heads)
+from suite_matrix import (CHUNK, add_compile_options, compile_variants,  # noqa: E402
+                          parse_config, variants, variants_of, with_heads)
 
 SEQUENCE_LENGTHS = [1, 63, 200, 1024, 4096]
 DEPTHS = [0, 1, 7, 64]
@@ -131,13 +131,7 @@ def main():
     c = sub.add_parser("compile")
     c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "artifacts")
     c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
-    c.add_argument("--config", help="pin block_m,block_n,block_depth,num_warps"
-                                    "[,num_stages,mma] (e.g. 32,32,16,1 or "
-                                    "64,64,64,4,2,wgmma) instead of the heuristics")
-    c.add_argument("--only", help="compile only variants whose name contains this")
-    c.add_argument("--lowering", choices=("kernel", "tile"), default="kernel",
-                   help="moda-compile's lowering: the block builders or the "
-                        "staged compiler's tile programs (fma and mma_sync layouts)")
+    add_compile_options(c)
     r = sub.add_parser("run")
     r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "artifacts")
     r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "gpu-correctness.json")
@@ -145,13 +139,7 @@ def main():
     sub.add_parser("count")
     args = parser.parse_args()
     if args.command == "compile":
-        config = None
-        if args.config:
-            fields = args.config.split(",")
-            config = dict(zip(("block_m", "block_n", "block_depth", "num_warps",
-                               "num_stages"), (int(x) for x in fields[:5])))
-            if len(fields) > 5:
-                config["mma"] = fields[5]
+        config = parse_config(args.config)
         compile_all(args.artifacts, args.moda_compile, config, args.lowering,
                     args.only)
     elif args.command == "run":

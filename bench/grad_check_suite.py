@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT / "python"))
 
 from moda.ir import training_module  # noqa: E402
 from moda.results import TOLERANCE, measured_commit  # noqa: E402
-from suite_matrix import (CHUNK, compile_variants, variants, variants_of,  # noqa: E402
-                          with_heads)
+from suite_matrix import (CHUNK, add_compile_options, compile_variants,  # noqa: E402
+                          parse_config, variants, variants_of, with_heads)
 
 SEQUENCE_LENGTHS = [1, 63, 200, 1024]
 DEPTHS = [0, 1, 7, 64]
@@ -69,12 +69,20 @@ def cases():
     return with_heads(result)
 
 
-def compile_all(artifacts: Path, moda_compile: Path):
+def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="kernel",
+                only=None):
+    """Compiles every variant's forward and backward; with `config` pinned
+    on both (a variant whose rules reject it is left out, with the reason),
+    through moda-compile's `lowering` ("kernel": the block builders, "tile":
+    the staged compiler's tile programs)."""
     # The heuristic backward at D = 64 spills a few bytes on sm_90a (8 to 32,
     # recorded in each manifest's ptxas report), which moda-compile refuses
     # by default: the suite checks those kernels' numerics all the same.
-    compile_variants(artifacts, moda_compile, training_module, "train.mlir",
-                     keep_ptx=False, compile_args=["--allow-spills"])
+    compile_variants(artifacts, moda_compile,
+                     lambda shape: training_module(shape, config=config),
+                     "train.mlir", may_fail=config is not None, keep_ptx=False,
+                     compile_args=["--allow-spills", f"--lowering={lowering}"],
+                     only=only)
 
 
 def reference_grads(q, k, v, dk, dv, d_out, *, causal, visibility, chunk, scale):
@@ -191,6 +199,7 @@ def main():
     c = sub.add_parser("compile")
     c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "grad-artifacts")
     c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
+    add_compile_options(c)
     r = sub.add_parser("run")
     r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "grad-artifacts")
     r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "grad-check.json")
@@ -198,7 +207,8 @@ def main():
     sub.add_parser("count")
     args = parser.parse_args()
     if args.command == "compile":
-        compile_all(args.artifacts, args.moda_compile)
+        compile_all(args.artifacts, args.moda_compile, parse_config(args.config),
+                    args.lowering, args.only)
     elif args.command == "run":
         sys.exit(0 if run_all(args.artifacts, args.json, args.only) else 1)
     else:

@@ -86,3 +86,28 @@ def compile_variants(artifacts, moda_compile, module_text, source_name, *,
         selected = [v for v in variants() if only is None or only in v[0]]
         for line in pool.map(one, selected):
             print(line, flush=True)
+
+
+def add_compile_options(parser):
+    """The options both suites' `compile` take: a pinned configuration and
+    moda-compile's lowering."""
+    parser.add_argument("--config", help="pin block_m,block_n,block_depth,num_warps"
+                                         "[,num_stages,mma] (e.g. 32,32,16,1 or "
+                                         "64,64,64,4,2,wgmma) instead of the heuristics")
+    parser.add_argument("--only", help="compile only variants whose name contains this")
+    parser.add_argument("--lowering", choices=("kernel", "tile"), default="kernel",
+                        help="moda-compile's lowering: the block builders or the "
+                             "staged compiler's tile programs")
+
+
+def parse_config(text):
+    """`block_m,block_n,block_depth,num_warps[,num_stages,mma]` as the dict
+    moda.ir pins, or None."""
+    if not text:
+        return None
+    fields = text.split(",")
+    config = dict(zip(("block_m", "block_n", "block_depth", "num_warps",
+                       "num_stages"), (int(x) for x in fields[:5])))
+    if len(fields) > 5:
+        config["mma"] = fields[5]
+    return config

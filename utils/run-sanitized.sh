@@ -57,6 +57,7 @@ check() { # name, summary prefix, moda-cpu-check arguments...
 check "forward" cpu-check
 check "--lowering=tile" cpu-check --lowering=tile
 check "--grad" cpu-grad-check --grad
+check "--grad --lowering=tile" cpu-grad-check --grad --lowering=tile
 
 echo "sanitized: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

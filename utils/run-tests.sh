@@ -10,6 +10,8 @@
 #                          tile program (moda-tile-to-host-llvm)
 #   moda-cpu-check --grad  the backward kernels on the CPU vs the float64
 #                          reference backward and finite differences
+#   moda-cpu-check --grad --lowering=tile
+#                          the same through the backward's tile programs
 #   pytest python/tests    the Python package's call validation
 #   suite kernels          every GPU-suite kernel compiles, ptxas -arch=sm_90a
 #                          assembles its PTX
@@ -73,6 +75,11 @@ grep -q 'cpu-check:' "$log" || failed=$((failed + 1)) # it crashed
 
 step "CPU path: the backward kernels against the float64 reference backward"
 "$build/bin/moda-cpu-check" --grad 2>&1 | tee "$log" | grep -aE "FAIL|cpu-grad-check:"
+count 'cpu-grad-check: [0-9]+ passed' 'cpu-grad-check: [0-9]+ passed, [0-9]+ failed'
+grep -q 'cpu-grad-check:' "$log" || failed=$((failed + 1)) # it crashed
+
+step "CPU path: the backward's tile programs against the float64 reference backward"
+"$build/bin/moda-cpu-check" --grad --lowering=tile 2>&1 | tee "$log" | grep -aE "FAIL|cpu-grad-check:"
 count 'cpu-grad-check: [0-9]+ passed' 'cpu-grad-check: [0-9]+ passed, [0-9]+ failed'
 grep -q 'cpu-grad-check:' "$log" || failed=$((failed + 1)) # it crashed
 

@@ -73,7 +73,7 @@ private:
 
 /// Compiles `c`'s forward and backward and runs them on `run`'s inputs.
 std::string compileAndRun(mlir::MLIRContext &context, const AttentionCase &c,
-                          Run &run) {
+                          Run &run, mlir::moda::KernelLowering lowering) {
   const reference::AttentionProblem &p = c.problem;
   Shapes s(p);
   mlir::OwningOpRef<mlir::ModuleOp> module =
@@ -81,7 +81,10 @@ std::string compileAndRun(mlir::MLIRContext &context, const AttentionCase &c,
   if (!module)
     return "the case's IR did not parse";
   mlir::PassManager pm(&context);
-  mlir::moda::buildHostLLVMPipeline(pm);
+  if (lowering == mlir::moda::KernelLowering::TilePrograms)
+    mlir::moda::buildTileHostLLVMPipeline(pm);
+  else
+    mlir::moda::buildHostLLVMPipeline(pm);
   if (mlir::failed(pm.run(*module)))
     return "the host pipeline failed";
   // The options hold a function_ref: the transformer it refers to must
@@ -220,14 +223,15 @@ std::string moda::cpucheck::gradCaseToMLIR(const AttentionCase &c) {
 
 GradResult moda::cpucheck::runGradOnHost(mlir::MLIRContext &context,
                                          const AttentionCase &c,
-                                         uint64_t seed) {
+                                         uint64_t seed,
+                                         mlir::moda::KernelLowering lowering) {
   GradResult result;
   result.tolerance = toleranceFor(c.elementType);
   const reference::AttentionProblem &p = c.problem;
   Shapes s(p);
   Run run(c.elementType, s);
   fillInputs(run, seed);
-  result.error = compileAndRun(context, c, run);
+  result.error = compileAndRun(context, c, run, lowering);
   if (!result.error.empty())
     return result;
   result.compiled = true;
@@ -261,14 +265,15 @@ GradResult moda::cpucheck::runGradOnHost(mlir::MLIRContext &context,
 GradResult moda::cpucheck::runFiniteDifferenceCheck(mlir::MLIRContext &context,
                                                     const AttentionCase &c,
                                                     uint64_t seed,
-                                                    double step) {
+                                                    double step,
+                                                    mlir::moda::KernelLowering lowering) {
   GradResult result;
   result.tolerance = toleranceFor(c.elementType);
   const reference::AttentionProblem &p = c.problem;
   Shapes s(p);
   Run run(c.elementType, s);
   fillInputs(run, seed);
-  result.error = compileAndRun(context, c, run);
+  result.error = compileAndRun(context, c, run, lowering);
   if (!result.error.empty())
     return result;
   result.compiled = true;

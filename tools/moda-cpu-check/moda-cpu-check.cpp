@@ -247,13 +247,13 @@ static int runGradChecks(mlir::MLIRContext &context) {
     std::string name = "grad " + c.describe();
     if (!filter.empty() && name.find(filter) == std::string::npos)
       continue;
-    report(name, runGradOnHost(context, c, seed));
+    report(name, runGradOnHost(context, c, seed, lowering));
   }
   for (const AttentionCase &c : buildFiniteDifferenceCases()) {
     std::string name = "finite-differences " + c.describe();
     if (!filter.empty() && name.find(filter) == std::string::npos)
       continue;
-    report(name, runFiniteDifferenceCheck(context, c, seed, 1e-4));
+    report(name, runFiniteDifferenceCheck(context, c, seed, 1e-4, lowering));
   }
   if (!jsonPath.empty() &&
       !writeReport(jsonPath, "cpu-grad-check", std::move(results)))
@@ -280,11 +280,6 @@ int main(int argc, char **argv) {
     if (!inputPath.empty()) {
       llvm::errs() << "moda-cpu-check: --grad runs the built-in matrix; "
                       "--input is not supported with it\n";
-      return 2;
-    }
-    if (lowering == mlir::moda::KernelLowering::TilePrograms) {
-      llvm::errs() << "moda-cpu-check: the tile lowering covers the forward "
-                      "only; --grad runs the block builders\n";
       return 2;
     }
     return runGradChecks(context);

@@ -43,9 +43,7 @@ Value SharedTileEncoding::buildOffset(OpBuilder &b, Location loc, Value row,
       inChunk);
 }
 
-bool SharedTilePlan::isShared(LoadOp load) {
-  return load.getRows().getKind() != RowKind::Query;
-}
+bool SharedTilePlan::isShared(LoadOp load) { return isStreamedTile(load); }
 
 FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
                                                Attribute memorySpace,

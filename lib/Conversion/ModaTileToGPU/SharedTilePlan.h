@@ -67,8 +67,9 @@ struct SharedTilePlan {
   static FailureOr<SharedTilePlan> plan(func::FuncOp program,
                                         Attribute memorySpace, bool swizzle,
                                         int64_t alignment);
-  /// Whether `load` reads a tile every thread of the block uses (key, value
-  /// or depth rows) rather than the thread's own rows (query).
+  /// Whether `load` reads a tile every thread of the block uses (a
+  /// product's right operand: tile::isStreamedTile) rather than the
+  /// threads' own rows.
   static bool isShared(tile::LoadOp load);
   /// The dynamic shared memory a launch asks for: the buffers, plus the
   /// slack the kernel needs to align their start (the launch guarantees 16

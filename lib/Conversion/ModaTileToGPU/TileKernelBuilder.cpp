@@ -79,6 +79,14 @@ static AsyncLoadOp getOrigin(Value future) {
 
 FailureOr<VectorType> TileKernelBuilder::getThreadType(Operation *op,
                                                        RankedTensorType type) {
+  // Statistics of the columns (tensor<1xN>): the thread's columns of one
+  // row, the same for all its rows.
+  if (type.getRank() == 2 && type.getDimSize(0) == 1 && blockM != 1) {
+    FailureOr<ColumnRuns> runs = getColumnRuns(op, type.getDimSize(1));
+    if (failed(runs))
+      return failure();
+    return VectorType::get({runs->getNumColumns()}, type.getElementType());
+  }
   if (type.getRank() < 1 || type.getRank() > 2 || type.getDimSize(0) != blockM)
     return op->emitOpError() << "has a tile " << type
                              << " that is not rows of the block (" << blockM
@@ -194,6 +202,79 @@ LogicalResult TileKernelBuilder::emitRowLoad(LoadOp op) {
         });
     rows.push_back(read.getResult(0));
   }
+  mapping.map(op.getResult(), packRows(*type, tileType, rows));
+  return success();
+}
+
+FailureOr<Value> TileKernelBuilder::getThreadColumns(Operation *op,
+                                                    int64_t columns,
+                                                    Value first) {
+  FailureOr<ColumnRuns> runs = getColumnRuns(op, columns);
+  if (failed(runs))
+    return failure();
+  int64_t count = runs->getNumColumns();
+  auto indexRowType = VectorType::get({count}, b.getIndexType());
+  Value offsets = arith::ConstantOp::create(
+      b, loc(), DenseElementsAttr::get(
+                    indexRowType,
+                    llvm::to_vector(llvm::map_range(
+                        llvm::seq<int64_t>(0, count), [&](int64_t j) {
+                          return Attribute(b.getIndexAttr(runs->getOffset(j)));
+                        }))));
+  Value firstColumn = arith::AddIOp::create(b, loc(), first, runs->first);
+  return arith::AddIOp::create(b, loc(), splat(indexRowType, firstColumn),
+                               offsets)
+      .getResult();
+}
+
+LogicalResult TileKernelBuilder::emitRowValuesLoad(LoadOp op) {
+  RankedTensorType tileType = op.getResult().getType();
+  FailureOr<VectorType> type = getThreadType(op, tileType);
+  if (failed(type))
+    return failure();
+  Value first = mapped(op.getFirst()), end = mapped(op.getEnd());
+  auto readRow = [&](Value row) -> Value {
+    auto read = scf::IfOp::create(
+        b, loc(),
+        arith::CmpIOp::create(b, loc(), arith::CmpIPredicate::slt, row, end),
+        [&](OpBuilder &then, Location l) {
+          Value offset = buildRowOffset(then, l, op.getRows(),
+                                        mapped(op.getBatch()),
+                                        mapped(op.getHead()), row,
+                                        mapped(op.getExtent()), 1);
+          scf::YieldOp::create(
+              then, l,
+              memref::LoadOp::create(then, l, mapped(op.getBuffer()), offset)
+                  .getResult());
+        },
+        [&](OpBuilder &otherwise, Location l) {
+          scf::YieldOp::create(
+              otherwise, l,
+              arith::ConstantOp::create(otherwise, l,
+                                        otherwise.getF32FloatAttr(0.0))
+                  .getResult());
+        });
+    return read.getResult(0);
+  };
+  if (tileType.getRank() == 2) { // the thread's columns
+    FailureOr<Value> columns =
+        getThreadColumns(op, tileType.getDimSize(1), first);
+    if (failed(columns))
+      return failure();
+    Value values = arith::ConstantOp::create(
+        b, loc(), DenseElementsAttr::get(*type, b.getF32FloatAttr(0.0)));
+    for (int64_t j = 0, e = type->getNumElements(); j < e; ++j)
+      values = vector::InsertOp::create(
+          b, loc(),
+          readRow(vector::ExtractOp::create(b, loc(), *columns, j)), values,
+          j);
+    mapping.map(op.getResult(), values);
+    return success();
+  }
+  SmallVector<Value> rows;
+  for (int64_t k = 0, e = getRowSlots(); k < e; ++k)
+    rows.push_back(readRow(
+        arith::AddIOp::create(b, loc(), first, getSlotRow(k))));
   mapping.map(op.getResult(), packRows(*type, tileType, rows));
   return success();
 }
@@ -340,28 +421,29 @@ LogicalResult TileKernelBuilder::emitMask(MaskOp op) {
     return failure();
   int64_t columns = runs->getNumColumns();
   auto rowType = VectorType::get({columns}, b.getF32Type());
-  auto indexRowType = VectorType::get({columns}, b.getIndexType());
-  Value offsets = arith::ConstantOp::create(
-      b, loc(), DenseElementsAttr::get(
-                    indexRowType,
-                    llvm::to_vector(llvm::map_range(
-                        llvm::seq<int64_t>(0, columns), [&](int64_t j) {
-                          return Attribute(b.getIndexAttr(runs->getOffset(j)));
-                        }))));
-  Value firstColumn =
-      arith::AddIOp::create(b, loc(), mapped(op.getFirstColumn()), runs->first);
-  Value column = arith::AddIOp::create(
-      b, loc(), splat(indexRowType, firstColumn), offsets);
+  FailureOr<Value> column = getThreadColumns(op, scoresType.getDimSize(1),
+                                             mapped(op.getFirstColumn()));
+  if (failed(column))
+    return failure();
   VisibilitySizes sizes{mapped(op.getQueries()), mapped(op.getKeys()),
                         mapped(op.getDepth())};
   SmallVector<Value> rows = unpackRows(mapped(op.getScores()), scoresType);
+  Value columnPositions;
+  if (op.getTransposed()) // the columns are folded query rows
+    columnPositions = arith::DivUIOp::create(
+        b, loc(), *column,
+        splat(cast<VectorType>(column->getType()), index(op.getGroup())));
   for (int64_t k = 0, e = getRowSlots(); k < e; ++k) {
     Value row = arith::AddIOp::create(b, loc(), mapped(op.getFirstRow()),
                                       getSlotRow(k));
-    Value position =
-        arith::DivUIOp::create(b, loc(), row, index(op.getGroup()));
-    Value visible = buildIsVisible(b, loc(), op.getVisibility(), position,
-                                   column, sizes);
+    Value visible =
+        op.getTransposed()
+            ? buildIsSeenBy(b, loc(), op.getVisibility(), row,
+                            columnPositions, sizes)
+            : buildIsVisible(
+                  b, loc(), op.getVisibility(),
+                  arith::DivUIOp::create(b, loc(), row, index(op.getGroup())),
+                  *column, sizes);
     rows[k] = arith::SelectOp::create(b, loc(), visible, rows[k],
                                       splat(rowType, f32(-INFINITY)));
   }
@@ -447,6 +529,88 @@ LogicalResult TileKernelBuilder::emitFinalize(FinalizeOp op) {
   return success();
 }
 
+SmallVector<Value>
+TileKernelBuilder::broadcastStatistics(Value statistics,
+                                       ArrayRef<Value> rows) {
+  auto type = cast<RankedTensorType>(statistics.getType());
+  if (type.getRank() == 2) // the thread's columns, for every row
+    return SmallVector<Value>(rows.size(), mapped(statistics));
+  SmallVector<Value> perRow = unpackRows(mapped(statistics), type);
+  SmallVector<Value> result;
+  for (auto [row, value] : llvm::zip_equal(rows, perRow))
+    result.push_back(splat(cast<VectorType>(row.getType()), value));
+  return result;
+}
+
+LogicalResult TileKernelBuilder::emitSoftmaxProbs(SoftmaxProbsOp op) {
+  RankedTensorType scoresType = op.getScores().getType();
+  FailureOr<VectorType> type = getThreadType(op, scoresType);
+  if (failed(type) || failed(getThreadType(op, op.getLse().getType())))
+    return failure();
+  double exp2Scale = op.getExp2Scale().convertToDouble();
+  SmallVector<Value> rows = unpackRows(mapped(op.getScores()), scoresType);
+  SmallVector<Value> lse = broadcastStatistics(op.getLse(), rows);
+  for (auto [row, rowLse] : llvm::zip_equal(rows, lse))
+    row = buildProbsFromLse(b, loc(), row, rowLse, exp2Scale);
+  mapping.map(op.getProbs(), packRows(*type, scoresType, rows));
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitSoftmaxGrad(SoftmaxGradOp op) {
+  RankedTensorType probsType = op.getProbs().getType();
+  FailureOr<VectorType> type = getThreadType(op, probsType);
+  if (failed(type) || failed(getThreadType(op, op.getDelta().getType())))
+    return failure();
+  double scale = op.getScale().convertToDouble();
+  SmallVector<Value> probs = unpackRows(mapped(op.getProbs()), probsType);
+  SmallVector<Value> dProbs = unpackRows(mapped(op.getDprobs()), probsType);
+  SmallVector<Value> delta = broadcastStatistics(op.getDelta(), probs);
+  for (int64_t k = 0, e = getRowSlots(); k < e; ++k)
+    probs[k] = buildScoreGradient(b, loc(), probs[k], dProbs[k], delta[k],
+                                  scale);
+  mapping.map(op.getResult(), packRows(*type, probsType, probs));
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitRowDot(RowDotOp op) {
+  RankedTensorType tileType = op.getLhs().getType();
+  FailureOr<VectorType> type = getThreadType(op, op.getResult().getType());
+  if (failed(type) || failed(getThreadType(op, tileType)))
+    return failure();
+  SmallVector<Value> lhs = unpackRows(mapped(op.getLhs()), tileType);
+  SmallVector<Value> rhs = unpackRows(mapped(op.getRhs()), tileType);
+  SmallVector<Value> sums;
+  for (int64_t k = 0, e = getRowSlots(); k < e; ++k) {
+    auto rowType = VectorType::get(
+        {cast<VectorType>(lhs[k].getType()).getNumElements()}, b.getF32Type());
+    auto toF32 = [&](Value v) -> Value {
+      if (cast<VectorType>(v.getType()).getElementType().isF32())
+        return v;
+      return arith::ExtFOp::create(b, loc(), rowType, v);
+    };
+    Value products =
+        arith::MulFOp::create(b, loc(), toF32(lhs[k]), toF32(rhs[k]));
+    sums.push_back(combineAcrossRow(
+        vector::ReductionOp::create(b, loc(), vector::CombiningKind::ADD,
+                                    products),
+        /*isMax=*/false));
+  }
+  mapping.map(op.getResult(),
+              packRows(*type, op.getResult().getType(), sums));
+  return success();
+}
+
+LogicalResult TileKernelBuilder::emitConvert(ConvertOp op) {
+  FailureOr<VectorType> type = getThreadType(op, op.getResult().getType());
+  if (failed(type))
+    return failure();
+  Value tile = mapped(op.getTile());
+  if (type->getElementType() != cast<VectorType>(tile.getType()).getElementType())
+    tile = arith::TruncFOp::create(b, loc(), *type, tile);
+  mapping.map(op.getResult(), tile);
+  return success();
+}
+
 LogicalResult TileKernelBuilder::emitConstant(arith::ConstantOp op) {
   auto type = dyn_cast<RankedTensorType>(op.getType());
   if (!type) {
@@ -495,9 +659,10 @@ LogicalResult TileKernelBuilder::emitFor(scf::ForOp op) {
 }
 
 LogicalResult TileKernelBuilder::emit(Operation *op) {
-  // Tiles of keys, values or depth entries live in shared memory and are
-  // only ever a product's right operand; everything else is the threads'
-  // parts of the block's rows.
+  // Streamed tiles (keys, values, depth entries; query rows in the
+  // backward's key-side programs) live in shared memory and are only ever a
+  // product's right operand; everything else is the threads' parts of the
+  // block's rows.
   if (isa<ModaTileDialect>(op->getDialect())) {
     for (OpOperand &operand : op->getOpOperands()) {
       auto dot = dyn_cast<DotOp>(op);
@@ -506,8 +671,8 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
         continue;
       if (sharedTiles.count(operand.get()))
         return op->emitOpError()
-               << "uses a tile of keys, values or depth entries as rows of "
-                  "the block (operand "
+               << "uses a streamed tile (a product's right operand) as rows "
+                  "of the block (operand "
                << operand.getOperandNumber()
                << "): the GPU lowering keeps those in shared memory";
     }
@@ -528,7 +693,18 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
         mapping.map(range.getEnd(), end);
         return success();
       })
+      .Case([&](SeeingRangeOp range) {
+        auto [begin, end] = buildSeeingRange(
+            b, loc(), range.getVisibility(), mapped(range.getColumn()),
+            {mapped(range.getQueries()), mapped(range.getKeys()),
+             mapped(range.getDepth())});
+        mapping.map(range.getBegin(), begin);
+        mapping.map(range.getEnd(), end);
+        return success();
+      })
       .Case([&](LoadOp load) {
+        if (load.getRows().getKind() == RowKind::Lse)
+          return emitRowValuesLoad(load);
         return SharedTilePlan::isShared(load) ? emitSharedLoad(load)
                                               : emitRowLoad(load);
       })
@@ -542,14 +718,18 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
       .Case([&](DotOp dot) -> LogicalResult {
         if (!sharedTiles.count(dot.getRhs()))
           return dot.emitOpError(
-              "has a right operand that is not a tile of keys, values or "
-              "depth entries: the GPU lowering reads it from shared memory");
+              "has a right operand that is not a loaded tile: the GPU "
+              "lowering reads it from shared memory");
         return emitDot(dot);
       })
       .Case([&](MaskOp mask) { return emitMask(mask); })
       .Case([&](SoftmaxUpdateOp update) { return emitSoftmaxUpdate(update); })
       .Case([&](ScaleRowsOp scale) { return emitScaleRows(scale); })
       .Case([&](FinalizeOp finalize) { return emitFinalize(finalize); })
+      .Case([&](SoftmaxProbsOp probs) { return emitSoftmaxProbs(probs); })
+      .Case([&](SoftmaxGradOp grad) { return emitSoftmaxGrad(grad); })
+      .Case([&](RowDotOp rowDot) { return emitRowDot(rowDot); })
+      .Case([&](ConvertOp convert) { return emitConvert(convert); })
       .Case([&](arith::ConstantOp constant) { return emitConstant(constant); })
       .Case([&](scf::ForOp loop) { return emitFor(loop); })
       .Case([&](scf::YieldOp yield) {
@@ -624,11 +804,13 @@ void TileKernelBuilder::emitSharedBuffers() {
 }
 
 LogicalResult TileKernelBuilder::build() {
-  // The block's rows are the query tile's.
-  LoadOp query = getQueryRowsLoad(program);
-  if (!query)
-    return program.emitOpError("is a tile program that loads no query rows");
-  blockM = query.getResult().getType().getDimSize(0);
+  // The block's rows: query rows, or keys or depth entries in the
+  // backward's key-side programs.
+  LoadOp blockRows = getBlockRowsLoad(program);
+  if (!blockRows)
+    return program.emitOpError("is a tile program that loads no rows of its "
+                               "own (every tile it loads is streamed)");
+  blockM = blockRows.getResult().getType().getDimSize(0);
   Block &entry = kernel.getBody().front();
   b.setInsertionPointToStart(&entry);
   mapping.map(program.getArguments(),

@@ -128,6 +128,9 @@ private:
   LogicalResult emitBlock(Block &block);
   LogicalResult emit(Operation *op);
   LogicalResult emitRowLoad(tile::LoadOp op);
+  /// lse or delta: one value per row slot (tensor<R>), or the values of the
+  /// thread's columns (tensor<1xR>, a vector of its columns).
+  LogicalResult emitRowValuesLoad(tile::LoadOp op);
   LogicalResult emitSharedLoad(tile::LoadOp op);
   LogicalResult emitAsyncLoad(tile::AsyncLoadOp op);
   LogicalResult emitWait(tile::WaitOp op);
@@ -136,6 +139,19 @@ private:
   LogicalResult emitSoftmaxUpdate(tile::SoftmaxUpdateOp op);
   LogicalResult emitScaleRows(tile::ScaleRowsOp op);
   LogicalResult emitFinalize(tile::FinalizeOp op);
+  LogicalResult emitSoftmaxProbs(tile::SoftmaxProbsOp op);
+  LogicalResult emitSoftmaxGrad(tile::SoftmaxGradOp op);
+  LogicalResult emitRowDot(tile::RowDotOp op);
+  LogicalResult emitConvert(tile::ConvertOp op);
+  /// The statistics (lse, delta) of each of the thread's rows, as values of
+  /// the rows' vectors of `rowTypes`: splats of per-row values, or the
+  /// thread's column values as they are.
+  SmallVector<Value> broadcastStatistics(Value statistics,
+                                         ArrayRef<Value> rows);
+  /// The thread's columns of a row of `columns` from `first` on, as
+  /// indices.
+  FailureOr<Value> getThreadColumns(Operation *op, int64_t columns,
+                                    Value first);
   LogicalResult emitConstant(arith::ConstantOp op);
   LogicalResult emitFor(scf::ForOp op);
   /// Whether the slot-`k` row `first + row(k)` is one to read or write.

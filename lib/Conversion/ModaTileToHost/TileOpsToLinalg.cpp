@@ -114,6 +114,8 @@ struct LoadToRowLoop : OpRewritePattern<LoadOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getResult().getType();
+    if (op.getRows().getKind() == RowKind::Lse)
+      return loadRowValues(op, rewriter);
     int64_t rowLength = type.getDimSize(1);
     auto rowType = VectorType::get({rowLength}, type.getElementType());
     Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
@@ -148,6 +150,45 @@ struct LoadToRowLoop : OpRewritePattern<LoadOp> {
               b, l, read.getResult(0), args[0], ValueRange{r, zero},
               ArrayRef<bool>{true})
                               .getResult();
+          scf::YieldOp::create(b, l, written);
+        });
+    rewriter.replaceOp(op, loop.getResult(0));
+    return success();
+  }
+
+private:
+  /// One value per row (lse, delta), as tensor<R> or as tensor<1xR>.
+  static LogicalResult loadRowValues(LoadOp op, PatternRewriter &rewriter) {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getResult().getType();
+    bool asRow = type.getRank() == 2;
+    int64_t numRows = type.getDimSize(asRow ? 1 : 0);
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                         type.getElementType());
+    auto loop = forEachRow(
+        rewriter, loc, numRows, op.getFirst(), op.getEnd(), init,
+        [&](OpBuilder &b, Location l, Value r, Value row, Value inside,
+            ValueRange args) {
+          auto read = scf::IfOp::create(
+              b, l, inside,
+              [&](OpBuilder &then, Location tl) {
+                Value offset = buildRowOffset(
+                    then, tl, op.getRows(), op.getBatch(), op.getHead(), row,
+                    op.getExtent(), /*rowLength=*/1);
+                scf::YieldOp::create(
+                    then, tl,
+                    memref::LoadOp::create(then, tl, op.getBuffer(), offset)
+                        .getResult());
+              },
+              [&](OpBuilder &otherwise, Location el) {
+                scf::YieldOp::create(otherwise, el,
+                                     f32Constant(otherwise, el, 0.0));
+              });
+          SmallVector<Value> at = {r};
+          if (asRow)
+            at.insert(at.begin(), indexConstant(b, l, 0));
+          Value written =
+              tensor::InsertOp::create(b, l, read.getResult(0), args[0], at);
           scf::YieldOp::create(b, l, written);
         });
     rewriter.replaceOp(op, loop.getResult(0));
@@ -238,10 +279,15 @@ struct MaskToGeneric : OpRewritePattern<MaskOp> {
               b, loc, op.getFirstRow(), linalg::IndexOp::create(b, loc, 0));
           Value column = arith::AddIOp::create(
               b, loc, op.getFirstColumn(), linalg::IndexOp::create(b, loc, 1));
-          Value position = arith::DivUIOp::create(
-              b, loc, row, indexConstant(b, loc, op.getGroup()));
-          Value visible = buildIsVisible(b, loc, op.getVisibility(),
-                                         position, column, sizes);
+          Value group = indexConstant(b, loc, op.getGroup());
+          Value visible =
+              op.getTransposed()
+                  ? buildIsSeenBy(b, loc, op.getVisibility(), row,
+                                  arith::DivUIOp::create(b, loc, column, group),
+                                  sizes)
+                  : buildIsVisible(b, loc, op.getVisibility(),
+                                   arith::DivUIOp::create(b, loc, row, group),
+                                   column, sizes);
           linalg::YieldOp::create(
               b, loc,
               arith::SelectOp::create(b, loc, visible, args[0],
@@ -372,10 +418,121 @@ struct ExpandVisibleRange : OpRewritePattern<VisibleRangeOp> {
   }
 };
 
+/// The map of per-row (tensor<M>) or per-column (tensor<1xN>) statistics
+/// of a tile.
+AffineMap statisticsMap(MLIRContext *ctx, Value statistics) {
+  if (cast<RankedTensorType>(statistics.getType()).getRank() == 1)
+    return rowMap(ctx);
+  return AffineMap::get(2, 0,
+                        {getAffineConstantExpr(0, ctx), getAffineDimExpr(1, ctx)},
+                        ctx);
+}
+
+struct SoftmaxProbsToGeneric : OpRewritePattern<SoftmaxProbsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SoftmaxProbsOp op,
+                                PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    double exp2Scale = op.getExp2Scale().convertToDouble();
+    Value probs = generic(
+        rewriter, op.getLoc(), op.getScores().getType(),
+        {op.getScores(), op.getLse()},
+        {tileMap(ctx), statisticsMap(ctx, op.getLse())}, tileMap(ctx),
+        {IteratorType::parallel, IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l, buildProbsFromLse(b, l, args[0], args[1], exp2Scale));
+        });
+    rewriter.replaceOp(op, probs);
+    return success();
+  }
+};
+
+struct SoftmaxGradToGeneric : OpRewritePattern<SoftmaxGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SoftmaxGradOp op,
+                                PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    double scale = op.getScale().convertToDouble();
+    Value gradient = generic(
+        rewriter, op.getLoc(), op.getProbs().getType(),
+        {op.getProbs(), op.getDprobs(), op.getDelta()},
+        {tileMap(ctx), tileMap(ctx), statisticsMap(ctx, op.getDelta())},
+        tileMap(ctx), {IteratorType::parallel, IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l, buildScoreGradient(b, l, args[0], args[1], args[2], scale));
+        });
+    rewriter.replaceOp(op, gradient);
+    return success();
+  }
+};
+
+struct RowDotToGeneric : OpRewritePattern<RowDotOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RowDotOp op,
+                                PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    Location loc = op.getLoc();
+    Value init = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(op.getResult().getType(),
+                               rewriter.getF32FloatAttr(0.0)));
+    auto sum = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{op.getResult().getType()},
+        ValueRange{op.getLhs(), op.getRhs()}, ValueRange{init},
+        ArrayRef<AffineMap>{tileMap(ctx), tileMap(ctx), rowMap(ctx)},
+        ArrayRef<IteratorType>{IteratorType::parallel,
+                               IteratorType::reduction},
+        [](OpBuilder &b, Location l, ValueRange args) {
+          Value term = arith::MulFOp::create(b, l, toF32(b, l, args[0]),
+                                             toF32(b, l, args[1]));
+          linalg::YieldOp::create(
+              b, l, arith::AddFOp::create(b, l, args[2], term).getResult());
+        });
+    rewriter.replaceOp(op, sum.getResult(0));
+    return success();
+  }
+};
+
+struct ConvertToGeneric : OpRewritePattern<ConvertOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConvertOp op,
+                                PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    RankedTensorType type = op.getResult().getType();
+    Value converted = generic(
+        rewriter, op.getLoc(), type, op.getTile(), tileMap(ctx), tileMap(ctx),
+        {IteratorType::parallel, IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value value = args[0];
+          if (type.getElementType() != value.getType())
+            value = arith::TruncFOp::create(b, l, type.getElementType(), value);
+          linalg::YieldOp::create(b, l, value);
+        });
+    rewriter.replaceOp(op, converted);
+    return success();
+  }
+};
+
+struct ExpandSeeingRange : OpRewritePattern<SeeingRangeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SeeingRangeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto [begin, end] = buildSeeingRange(
+        rewriter, op.getLoc(), op.getVisibility(), op.getColumn(),
+        {op.getQueries(), op.getKeys(), op.getDepth()});
+    rewriter.replaceOp(op, {begin, end});
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::moda::populateTileOpsToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LoadToRowLoop, StoreToRowLoop, DotToGeneric, MaskToGeneric,
                SoftmaxUpdateToGenerics, ScaleRowsToGeneric, FinalizeToGenerics,
-               ExpandVisibleRange>(patterns.getContext());
+               ExpandVisibleRange, SoftmaxProbsToGeneric, SoftmaxGradToGeneric,
+               RowDotToGeneric, ConvertToGeneric, ExpandSeeingRange>(
+      patterns.getContext());
 }

@@ -169,12 +169,13 @@ static void replaceGradWithLauncherCall(RewriterBase &rewriter,
 }
 
 LogicalResult mlir::moda::lowerAttentionGrads(ModuleOp module,
+                                              GradSpecReader readSpec,
                                               GradKernelBuilder buildKernels) {
   SmallVector<AttentionGradOp> grads;
   module.walk([&](AttentionGradOp op) { grads.push_back(op); });
   IRRewriter rewriter(module.getContext());
   for (auto [index, op] : llvm::enumerate(grads)) {
-    FailureOr<AttentionKernelSpec> spec = getAttentionGradSpec(op);
+    FailureOr<AttentionKernelSpec> spec = readSpec(op);
     if (failed(spec))
       return failure();
     std::string name = "moda_attention_grad_" + std::to_string(index);

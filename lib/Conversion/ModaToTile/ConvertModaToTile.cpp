@@ -14,9 +14,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "moda/Conversion/ModaToKernel/AttentionKernel.h"
+#include "AttentionGradToTile.h"
+#include "TileProgramBuilder.h"
+
 #include "moda/Conversion/Passes.h"
-#include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -44,80 +45,38 @@ struct SoftmaxState {
   }
 };
 
-/// The tiles of keys (sequence or depth) one step of the softmax reads.
-struct KeySource {
-  Value keys, values; ///< the flat buffers
-  RowsAttr rows;
-  int64_t tileRows;
-  Value end, extent; ///< rows at or past `end` read as zeros
-  VisibilityAttr rule;
-};
-
-class TileProgramBuilder {
+class ForwardProgramBuilder : TileProgramBuilder {
 public:
-  TileProgramBuilder(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
-                     const AttentionKernelArgs &args)
-      : b(b), spec(spec), args(args) {
-    f32 = b.getF32Type();
-    blockM = spec.config.getBlockM();
-    exp2Scale = b.getF32FloatAttr(float(spec.scale * M_LOG2E));
-  }
-
+  using TileProgramBuilder::TileProgramBuilder;
   void build();
 
 private:
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
-  Value splat(ArrayRef<int64_t> shape, double value) {
-    auto type = RankedTensorType::get(shape, f32);
-    return arith::ConstantOp::create(
-        b, DenseElementsAttr::get(type, b.getF32FloatAttr(value)));
-  }
-  std::pair<Value, Value> visibleRange(VisibilityAttr rule, Value position) {
-    Type indexType = b.getIndexType();
-    auto range =
-        VisibleRangeOp::create(b, indexType, indexType, position, args.queries,
-                               args.keys, args.depth, rule);
-    return {range.getBegin(), range.getEnd()};
-  }
   /// One softmax step over the tile of `source` that starts at `first`.
   SoftmaxState attendTile(SoftmaxState state, const KeySource &source,
-                          Value first, bool masked);
-  /// The loop of steps over tiles [firstTile, endTile) of `source`, the
-  /// tile j starting at row base + j * tileRows.
-  SoftmaxState attendTiles(SoftmaxState state, const KeySource &source,
-                           Value base, Value firstTile, Value endTile,
-                           bool masked);
+                          int64_t tileRows, Value first, bool masked);
 
-  ImplicitLocOpBuilder &b;
-  const AttentionKernelSpec &spec;
-  const AttentionKernelArgs &args;
-  Type f32;
-  int64_t blockM;
-  FloatAttr exp2Scale;
-
-  // Block-uniform values.
-  Value batch, head, rowBase, query;
+  Value query;
+  QueryBlock block;
 };
 
-SoftmaxState TileProgramBuilder::attendTile(SoftmaxState state,
-                                            const KeySource &source,
-                                            Value first, bool masked) {
-  auto tileType =
-      RankedTensorType::get({source.tileRows, spec.headDim}, spec.elementType);
-  auto loadTile = [&](Value buffer) {
-    return LoadOp::create(b, tileType, buffer, batch, head, first, source.end,
-                          source.extent, source.rows, /*copy=*/CopyAttr());
-  };
-  Value keys = loadTile(source.keys);
-  Value values = loadTile(source.values);
-  Value zeros = splat({blockM, source.tileRows}, 0.0);
+SoftmaxState ForwardProgramBuilder::attendTile(SoftmaxState state,
+                                               const KeySource &source,
+                                               int64_t tileRows, Value first,
+                                               bool masked) {
+  Value keys =
+      loadRows(source.keys, source.rows, tileRows, first, source.end,
+               source.extent);
+  Value values = loadRows(source.values, source.rows, tileRows, first,
+                          source.end, source.extent);
+  Value zeros = splat({blockM, tileRows}, 0.0);
   Value scores =
       DotOp::create(b, zeros.getType(), query, keys, zeros,
                     /*transpose_rhs=*/b.getUnitAttr(), /*layout=*/LayoutAttr());
   if (masked)
-    scores = MaskOp::create(b, scores.getType(), scores, rowBase, first, args.queries,
-                            args.keys, args.depth,
-                            b.getI64IntegerAttr(spec.groupSize), source.rule);
+    scores = MaskOp::create(b, scores.getType(), scores, block.rowBase, first,
+                            args.queries, args.keys, args.depth,
+                            b.getI64IntegerAttr(spec.groupSize), source.rule,
+                            /*transposed=*/UnitAttr());
   Type rowStateType = state.max.getType();
   auto update = SoftmaxUpdateOp::create(
       b, rowStateType, scores.getType(), rowStateType, rowStateType, scores,
@@ -130,95 +89,28 @@ SoftmaxState TileProgramBuilder::attendTile(SoftmaxState state,
   return {update.getNewMax(), update.getNewSum(), acc};
 }
 
-SoftmaxState TileProgramBuilder::attendTiles(SoftmaxState state,
-                                             const KeySource &source,
-                                             Value base, Value firstTile,
-                                             Value endTile, bool masked) {
-  auto loop = scf::ForOp::create(b, firstTile, endTile, index(1),
-                                 state.asRange());
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  Value first = arith::AddIOp::create(
-      b, base,
-      arith::MulIOp::create(b, loop.getInductionVar(),
-                            index(source.tileRows)));
-  SoftmaxState next =
-      attendTile(SoftmaxState::fromRange(loop.getRegionIterArgs()), source,
-                 first, masked);
-  scf::YieldOp::create(b, next.asRange());
-  return SoftmaxState::fromRange(loop.getResults());
-}
-
-void TileProgramBuilder::build() {
-  MLIRContext *ctx = b.getContext();
-  Value queryBlock = ProgramIdOp::create(b, b.getIndexType(), ProgramAxis::X);
-  head = ProgramIdOp::create(b, b.getIndexType(), ProgramAxis::Y);
-  batch = ProgramIdOp::create(b, b.getIndexType(), ProgramAxis::Z);
-
-  // The block's folded rows [rowBase, rowEnd) and the positions they cover.
-  Value group = index(spec.groupSize);
-  Value numRows = arith::MulIOp::create(b, args.queries, group);
-  rowBase = arith::MulIOp::create(b, queryBlock, index(blockM));
-  Value rowEnd = arith::MinUIOp::create(
-      b, arith::AddIOp::create(b, rowBase, index(blockM)), numRows);
-  Value firstPosition = arith::DivUIOp::create(b, rowBase, group);
-  Value lastPosition = arith::DivUIOp::create(
-      b, arith::SubIOp::create(b, rowEnd, index(1)), group);
-
-  auto queryRows = RowsAttr::get(ctx, RowKind::Query, spec.numQueryHeads,
-                                 spec.groupSize);
-  auto queryTileType =
-      RankedTensorType::get({blockM, spec.headDim}, spec.elementType);
-  query = LoadOp::create(b, queryTileType, args.q, batch, head, rowBase,
-                         numRows, args.queries, queryRows, /*copy=*/CopyAttr());
-
+void ForwardProgramBuilder::build() {
+  block = getQueryBlock(readProgramIds());
+  RowsAttr rows = queryRows();
+  query = loadRows(args.q, rows, blockM, block.rowBase, block.numRows,
+                   args.queries);
   SoftmaxState state{splat({blockM}, -INFINITY), splat({blockM}, 0.0),
                      splat({blockM, spec.headDim}, 0.0)};
-  auto kvRows = RowsAttr::get(ctx, RowKind::Key, spec.numKVHeads, 1);
-  if (spec.hasSequence) {
-    auto rule = VisibilityAttr::get(ctx, VisiblePart::Sequence, spec.causal,
-                                    DepthVisibility::PerPosition, 0);
-    int64_t blockN = spec.config.getBlockN();
-    // Visible ranges grow with the position: the first row's is seen by
-    // all rows, the last row's bounds the block.
-    Value fullEnd = visibleRange(rule, firstPosition).second;
-    Value diagonalEnd = visibleRange(rule, lastPosition).second;
-    Value numFullTiles = arith::DivUIOp::create(b, fullEnd, index(blockN));
-    Value numTiles = arith::CeilDivUIOp::create(b, diagonalEnd, index(blockN));
-    KeySource sequence{args.k,      args.v,    kvRows, blockN,
-                       args.keys, args.keys, rule};
-    state = attendTiles(state, sequence, index(0), index(0), numFullTiles,
-                        /*masked=*/false);
-    state = attendTiles(state, sequence, index(0), numFullTiles, numTiles,
-                        /*masked=*/true);
-  }
-  if (spec.hasDepth) {
-    auto rule = VisibilityAttr::get(ctx, VisiblePart::Depth, false,
-                                    spec.visibility, spec.chunkSize);
-    int64_t blockDepth = spec.config.getBlockDepth();
-    // The block's span of flattened (position, entry) indices: from the
-    // first row's window start to the last row's window end.
-    Value spanBegin = visibleRange(rule, firstPosition).first;
-    Value spanEnd = visibleRange(rule, lastPosition).second;
-    Value numTiles = arith::CeilDivUIOp::create(
-        b, arith::SubIOp::create(b, spanEnd, spanBegin), index(blockDepth));
-    auto depthRows = RowsAttr::get(ctx, RowKind::Depth, spec.numKVHeads, 1);
-    Value extent = arith::MulIOp::create(b, args.queries, args.depth);
-    KeySource depth{args.depthK, args.depthV, depthRows, blockDepth,
-                    spanEnd,     extent,      rule};
-    state = attendTiles(state, depth, spanBegin, index(0), numTiles,
-                        /*masked=*/true);
-  }
-
-  auto finalize = FinalizeOp::create(b, queryTileType, state.max.getType(),
-                                     state.acc, state.max, state.sum,
-                                     exp2Scale);
-  StoreOp::create(b, finalize.getOut(), args.out, batch, head, rowBase,
-                  numRows, args.queries, queryRows);
-  auto lseRows =
-      RowsAttr::get(ctx, RowKind::Lse, spec.numQueryHeads, spec.groupSize);
-  StoreOp::create(b, finalize.getLse(), args.lse, batch, head, rowBase,
-                  numRows, args.queries, lseRows);
+  state = SoftmaxState::fromRange(forEachVisibleKeyTile(
+      state.asRange(), block,
+      [&](ValueRange carried, const KeySource &source, int64_t tileRows,
+          Value first, bool masked) {
+        return attendTile(SoftmaxState::fromRange(carried), source, tileRows,
+                          first, masked)
+            .asRange();
+      }));
+  auto finalize =
+      FinalizeOp::create(b, rowTileType(blockM), state.max.getType(),
+                         state.acc, state.max, state.sum, exp2Scale);
+  storeRows(finalize.getOut(), args.out, rows, block.rowBase, block.numRows,
+            args.queries);
+  storeRows(finalize.getLse(), args.lse, lseRows(), block.rowBase,
+            block.numRows, args.queries);
 }
 
 struct ConvertModaToTilePass
@@ -244,7 +136,8 @@ void ConvertModaToTilePass::runOnOperation() {
     {
       ImplicitLocOpBuilder b(loc, ctx);
       b.setInsertionPointToStart(program.addEntryBlock());
-      TileProgramBuilder(b, spec, getKernelArgs(spec, program.getArguments()))
+      ForwardProgramBuilder(b, spec,
+                            getKernelArgs(spec, program.getArguments()))
           .build();
       func::ReturnOp::create(b);
     }
@@ -262,7 +155,8 @@ void ConvertModaToTilePass::runOnOperation() {
     func::ReturnOp::create(b);
     return launcher;
   };
-  if (failed(lowerAttentions(module, build)))
+  if (failed(lowerAttentions(module, build)) ||
+      failed(lowerAttentionGradsToTilePrograms(module)))
     signalPassFailure();
 }
 

@@ -36,7 +36,7 @@ func.func private @chunk_without_size() attributes {v = #moda_tile.visibility<pa
 // -----
 
 func.func @load_lse(%b: memref<?xf32>, %i: index) {
-  // expected-error @+1 {{loads rows of q, k, v or depth, not lse}}
+  // expected-error @+1 {{loads lse rows as a tile<R> or a tile<1xR>, got 'tensor<16x64xf32>'}}
   %t = moda_tile.load %b[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = lse, heads = 2>} : memref<?xf32> -> tensor<16x64xf32>
   return
 }
@@ -67,9 +67,9 @@ func.func @load_dynamic(%b: memref<?xbf16>, %i: index) {
 
 // -----
 
-func.func @store_keys(%t: tensor<16x64xbf16>, %b: memref<?xbf16>, %i: index) {
-  // expected-error @+1 {{stores rows of out or lse (kind query or lse), got 'key'}}
-  moda_tile.store %t, %b[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 2>} : tensor<16x64xbf16>, memref<?xbf16>
+func.func @store_keys(%t: tensor<16x64xf32>, %b: memref<?xbf16>, %i: index) {
+  // expected-error @+1 {{tile element type 'f32' differs from the buffer's 'bf16'}}
+  moda_tile.store %t, %b[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 2>} : tensor<16x64xf32>, memref<?xbf16>
   return
 }
 
@@ -187,14 +187,6 @@ func.func private @vector_stages() attributes {c = #moda_tile.copy<kind = vector
 
 // -----
 
-func.func @async_query(%q: memref<?xf16>, %i: index) {
-  // expected-error @+1 {{copies rows of k, v or depth entries (a tile every thread reads), got 'query'}}
-  %f = moda_tile.async_load %q[%i, %i, %i] end %i extent %i slot %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> !moda_tile.future<tensor<16x64xf16>>
-  return
-}
-
-// -----
-
 func.func @async_vector(%k: memref<?xf16>, %i: index) {
   // expected-error @+1 {{has copy kind 'vector': asynchronous copies are cp_async}}
   %f = moda_tile.async_load %k[%i, %i, %i] end %i extent %i slot %i {copy = #moda_tile.copy<kind = vector>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> !moda_tile.future<tensor<16x64xf16>>
@@ -206,5 +198,69 @@ func.func @async_vector(%k: memref<?xf16>, %i: index) {
 func.func @async_wrong_tile(%k: memref<?xf16>, %i: index) {
   // expected-error @+1 {{tile element type 'f32' differs from the buffer's 'f16'}}
   %f = moda_tile.async_load %k[%i, %i, %i] end %i extent %i slot %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> !moda_tile.future<tensor<16x64xf32>>
+  return
+}
+
+// -----
+
+func.func @async_load_lse(%b: memref<?xf32>, %i: index) {
+  // expected-error @+1 {{copies rows of q, k, v or depth entries (a tile every thread reads), got 'lse'}}
+  %f = moda_tile.async_load %b[%i, %i, %i] end %i extent %i slot %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = lse, heads = 2>} : memref<?xf32> -> !moda_tile.future<tensor<16xf32>>
+  return
+}
+
+// -----
+
+func.func @probs_lse_shape(%s: tensor<32x16xf32>, %lse: tensor<16xf32>) {
+  // expected-error @+1 {{lse must have one entry per row (tensor<32xf32>) or per column (tensor<1x16xf32>), got 'tensor<16xf32>'}}
+  %p = moda_tile.softmax_probs %s, %lse {exp2_scale = 0.125 : f32} : tensor<32x16xf32>, tensor<16xf32>
+  return
+}
+
+// -----
+
+func.func @probs_rank(%s: tensor<32xf32>, %lse: tensor<32xf32>) {
+  // expected-error @+1 {{scores must have rank 2, got 'tensor<32xf32>'}}
+  %p = moda_tile.softmax_probs %s, %lse {exp2_scale = 0.125 : f32} : tensor<32xf32>, tensor<32xf32>
+  return
+}
+
+// -----
+
+func.func @grad_delta_shape(%p: tensor<32x16xf32>, %delta: tensor<2x16xf32>) {
+  // expected-error @+1 {{delta must have one entry per row (tensor<32xf32>) or per column (tensor<1x16xf32>), got 'tensor<2x16xf32>'}}
+  %ds = moda_tile.softmax_grad %p, %p, %delta {scale = 0.125 : f32} : tensor<32x16xf32>, tensor<2x16xf32>
+  return
+}
+
+// -----
+
+func.func @grad_rank(%p: tensor<32xf32>, %delta: tensor<32xf32>) {
+  // expected-error @+1 {{probs must have rank 2, got 'tensor<32xf32>'}}
+  %ds = moda_tile.softmax_grad %p, %p, %delta {scale = 0.125 : f32} : tensor<32xf32>, tensor<32xf32>
+  return
+}
+
+// -----
+
+func.func @row_dot_result(%a: tensor<32x64xbf16>) {
+  // expected-error @+1 {{result must have one entry per row (32), got 'tensor<16xf32>'}}
+  %d = moda_tile.row_dot %a, %a : tensor<32x64xbf16> -> tensor<16xf32>
+  return
+}
+
+// -----
+
+func.func @row_dot_rank(%a: tensor<32xbf16>) {
+  // expected-error @+1 {{lhs must have rank 2, got 'tensor<32xbf16>'}}
+  %d = moda_tile.row_dot %a, %a : tensor<32xbf16> -> tensor<32xf32>
+  return
+}
+
+// -----
+
+func.func @convert_shape(%a: tensor<32x64xf32>) {
+  // expected-error @+1 {{result must have the tile's shape, got 'tensor<32x32xbf16>'}}
+  %c = moda_tile.convert %a : tensor<32x64xf32> -> tensor<32x32xbf16>
   return
 }

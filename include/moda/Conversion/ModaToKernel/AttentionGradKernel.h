@@ -192,10 +192,15 @@ describeGradKernels(const AttentionKernelSpec &spec, AttentionGradOp op,
 using GradKernelBuilder = function_ref<func::FuncOp(
     StringRef name, const AttentionKernelSpec &spec, AttentionGradOp op)>;
 
+/// Reads and judges the spec of a backward for one kind of kernels
+/// (getAttentionGradSpec for the block builders').
+using GradSpecReader =
+    function_ref<FailureOr<AttentionKernelSpec>(AttentionGradOp op)>;
+
 /// Lowers every moda.attention_grad of `module` (kernels named
 /// `moda_attention_grad_<n>`), replacing each by a call of its launcher on
 /// flat buffers. Fails with the operator's diagnostic.
-LogicalResult lowerAttentionGrads(ModuleOp module,
+LogicalResult lowerAttentionGrads(ModuleOp module, GradSpecReader readSpec,
                                   GradKernelBuilder buildKernels);
 
 /// The launcher's argument types: the ABI tensors without delta, the sizes.

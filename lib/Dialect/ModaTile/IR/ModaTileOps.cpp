@@ -24,9 +24,11 @@ static LogicalResult verifyRank(Operation *op, StringRef what,
   return success();
 }
 
-/// The row tile of a load or store against its buffer and row layout.
+/// The row tile of a load or store against its buffer and row layout; a
+/// load may also take lse rows as one row (`tensor<1xR>`).
 static LogicalResult verifyRowTile(Operation *op, RankedTensorType tile,
-                                   MemRefType buffer, RowsAttr rows) {
+                                   MemRefType buffer, RowsAttr rows,
+                                   bool lseAsRow = false) {
   if (tile.getElementType() != buffer.getElementType())
     return op->emitOpError() << "tile element type " << tile.getElementType()
                              << " differs from the buffer's "
@@ -35,23 +37,26 @@ static LogicalResult verifyRowTile(Operation *op, RankedTensorType tile,
     if (!tile.getElementType().isF32())
       return op->emitOpError() << "lse rows are f32, got "
                                << tile.getElementType();
+    if (lseAsRow && tile.getRank() == 2) {
+      if (tile.getDimSize(0) != 1)
+        return op->emitOpError()
+               << "loads lse rows as a tile<R> or a tile<1xR>, got " << tile;
+      return verifyRank(op, "an lse row", tile, 2);
+    }
     return verifyRank(op, "an lse tile", tile, 1);
   }
   return verifyRank(op, "a row tile", tile, 2);
 }
 
 LogicalResult LoadOp::verify() {
-  if (getRows().getKind() == RowKind::Lse)
-    return emitOpError("loads rows of q, k, v or depth, not lse");
   return verifyRowTile(*this, getResult().getType(), getBuffer().getType(),
-                       getRows());
+                       getRows(), /*lseAsRow=*/true);
 }
 
 LogicalResult AsyncLoadOp::verify() {
-  if (getRows().getKind() == RowKind::Query || getRows().getKind() == RowKind::Lse)
-    return emitOpError("copies rows of k, v or depth entries (a tile every "
-                       "thread reads), got '")
-           << stringifyRowKind(getRows().getKind()) << "'";
+  if (getRows().getKind() == RowKind::Lse)
+    return emitOpError("copies rows of q, k, v or depth entries (a tile "
+                       "every thread reads), got 'lse'");
   if (getCopy().getKind() != CopyKind::CpAsync)
     return emitOpError("has copy kind '")
            << stringifyCopyKind(getCopy().getKind())
@@ -74,10 +79,6 @@ LogicalResult WaitOp::inferReturnTypes(
 }
 
 LogicalResult StoreOp::verify() {
-  RowKind kind = getRows().getKind();
-  if (kind != RowKind::Query && kind != RowKind::Lse)
-    return emitOpError("stores rows of out or lse (kind query or lse), got '")
-           << stringifyRowKind(kind) << "'";
   return verifyRowTile(*this, getTile().getType(), getBuffer().getType(),
                        getRows());
 }
@@ -144,6 +145,52 @@ LogicalResult FinalizeOp::verify() {
   return success();
 }
 
+/// The per-row (`tensor<M>`) or per-column (`tensor<1xN>`) statistics
+/// of an MxN tile.
+static LogicalResult verifyRowOrColumnState(Operation *op, StringRef what,
+                                            RankedTensorType state,
+                                            RankedTensorType tile) {
+  if (state.getRank() == 2 && state.hasStaticShape() &&
+      state.getDimSize(0) == 1 && state.getDimSize(1) == tile.getDimSize(1))
+    return success();
+  if (state.getRank() == 1 && state.hasStaticShape() &&
+      state.getDimSize(0) == tile.getDimSize(0))
+    return success();
+  return op->emitOpError()
+         << what << " must have one entry per row (tensor<"
+         << tile.getDimSize(0) << "xf32>) or per column (tensor<1x"
+         << tile.getDimSize(1) << "xf32>), got " << state;
+}
+
+LogicalResult SoftmaxProbsOp::verify() {
+  auto scores = getScores().getType();
+  if (failed(verifyRank(*this, "scores", scores, 2)))
+    return failure();
+  return verifyRowOrColumnState(*this, "lse", getLse().getType(), scores);
+}
+
+LogicalResult SoftmaxGradOp::verify() {
+  auto probs = getProbs().getType();
+  if (failed(verifyRank(*this, "probs", probs, 2)))
+    return failure();
+  return verifyRowOrColumnState(*this, "delta", getDelta().getType(), probs);
+}
+
+LogicalResult RowDotOp::verify() {
+  auto lhs = getLhs().getType();
+  if (failed(verifyRank(*this, "lhs", lhs, 2)))
+    return failure();
+  return verifyRowState(*this, "result", getResult().getType(),
+                        lhs.getDimSize(0));
+}
+
+LogicalResult ConvertOp::verify() {
+  if (getResult().getType().getShape() != getTile().getType().getShape())
+    return emitOpError() << "result must have the tile's shape, got "
+                         << getResult().getType();
+  return success();
+}
+
 LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
   auto program =
       symbols.lookupNearestSymbolFrom<func::FuncOp>(*this, getProgramAttr());
@@ -168,4 +215,21 @@ LoadOp mlir::moda::tile::getQueryRowsLoad(func::FuncOp program) {
     return WalkResult::interrupt();
   });
   return query;
+}
+
+bool mlir::moda::tile::isStreamedTile(LoadOp load) {
+  return llvm::any_of(load->getUses(), [](OpOperand &use) {
+    return isa<DotOp>(use.getOwner()) && use.getOperandNumber() == 1;
+  });
+}
+
+LoadOp mlir::moda::tile::getBlockRowsLoad(func::FuncOp program) {
+  LoadOp rows;
+  program.walk([&](LoadOp load) {
+    if (load.getRows().getKind() == RowKind::Lse || isStreamedTile(load))
+      return WalkResult::advance();
+    rows = load;
+    return WalkResult::interrupt();
+  });
+  return rows;
 }

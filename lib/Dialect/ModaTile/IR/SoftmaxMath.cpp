@@ -76,3 +76,25 @@ Value mlir::moda::tile::buildLogSumExp(OpBuilder &b, Location loc, Value max,
   return arith::SelectOp::create(b, loc, sawSomething(b, loc, sum), logSumExp,
                                  constantLike(b, loc, max, -INFINITY));
 }
+
+Value mlir::moda::tile::buildProbsFromLse(OpBuilder &b, Location loc, Value x,
+                                          Value lse, double exp2Scale) {
+  Value exponent = arith::SubFOp::create(
+      b, loc, arith::MulFOp::create(b, loc, x, constantLike(b, loc, x, exp2Scale)),
+      arith::MulFOp::create(b, loc, lse, constantLike(b, loc, lse, M_LOG2E)));
+  Value sawNothing =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, lse,
+                            constantLike(b, loc, lse, -INFINITY));
+  return arith::SelectOp::create(b, loc, sawNothing,
+                                 constantLike(b, loc, x, 0.0),
+                                 math::Exp2Op::create(b, loc, exponent));
+}
+
+Value mlir::moda::tile::buildScoreGradient(OpBuilder &b, Location loc,
+                                           Value probs, Value dprobs,
+                                           Value delta, double scale) {
+  Value centered = arith::SubFOp::create(b, loc, dprobs, delta);
+  return arith::MulFOp::create(
+      b, loc, arith::MulFOp::create(b, loc, probs, centered),
+      constantLike(b, loc, probs, scale));
+}

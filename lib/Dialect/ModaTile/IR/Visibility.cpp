@@ -44,6 +44,58 @@ mlir::moda::tile::buildVisibleRange(OpBuilder &b, Location loc,
   return {begin, end};
 }
 
+std::pair<Value, Value>
+mlir::moda::tile::buildSeeingRange(OpBuilder &b, Location loc,
+                                   VisibilityAttr rule, Value column,
+                                   const VisibilitySizes &sizes) {
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value zero = constant(0), one = constant(1);
+  auto clampToQueries = [&](Value v) -> Value {
+    return arith::MinSIOp::create(b, loc,
+                                  arith::MaxSIOp::create(b, loc, v, zero),
+                                  sizes.queries);
+  };
+  if (rule.getPart() == VisiblePart::Sequence) {
+    if (!rule.getCausal())
+      return {zero, sizes.queries};
+    // Position t sees key s iff s <= t + S - T, i.e. t >= s + T - S.
+    Value begin = arith::SubIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, column, sizes.queries),
+        sizes.keys);
+    return {clampToQueries(begin), sizes.queries};
+  }
+  // Depth entry t * L + l belongs to position t, which sees it, and so does
+  // every later position of its chunk under chunk visibility.
+  Value position = arith::DivUIOp::create(b, loc, column, sizes.depth);
+  Value end = arith::AddIOp::create(b, loc, position, one);
+  if (rule.getDepth() == DepthVisibility::Chunk) {
+    Value chunk = constant(rule.getChunkSize());
+    end = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(
+            b, loc, arith::DivUIOp::create(b, loc, position, chunk), chunk),
+        chunk);
+  }
+  return {clampToQueries(position), clampToQueries(end)};
+}
+
+Value mlir::moda::tile::buildIsSeenBy(OpBuilder &b, Location loc,
+                                      VisibilityAttr rule, Value column,
+                                      Value position,
+                                      const VisibilitySizes &sizes) {
+  auto [begin, end] = buildSeeingRange(b, loc, rule, column, sizes);
+  if (auto vector = dyn_cast<VectorType>(position.getType())) {
+    begin = vector::BroadcastOp::create(b, loc, vector, begin);
+    end = vector::BroadcastOp::create(b, loc, vector, end);
+  }
+  return arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, begin, position),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, position, end));
+}
+
 Value mlir::moda::tile::buildIsVisible(OpBuilder &b, Location loc,
                                        VisibilityAttr rule, Value position,
                                        Value column,

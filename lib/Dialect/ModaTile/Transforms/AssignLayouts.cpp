@@ -63,8 +63,7 @@ LogicalResult assignLayouts(func::FuncOp program) {
     if (auto dot = dyn_cast<DotOp>(op))
       dot.setLayoutAttr(layout);
     else if (auto load = dyn_cast<LoadOp>(op))
-      load.setCopyAttr(load.getRows().getKind() == RowKind::Query ? once
-                                                                  : streamed);
+      load.setCopyAttr(isStreamedTile(load) ? streamed : once);
   });
   return success();
 }

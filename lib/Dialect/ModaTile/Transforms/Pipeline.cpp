@@ -74,9 +74,7 @@ std::optional<PipelinedLoads> findPipelinedLoads(scf::ForOp loop) {
   llvm::SetVector<Operation *> ops;
   for (auto load : loop.getBody()->getOps<LoadOp>()) {
     CopyAttr copy = load.getCopyAttr();
-    RowKind kind = load.getRows().getKind();
-    if (!copy || copy.getKind() != CopyKind::CpAsync || copy.getStages() < 2 ||
-        kind == RowKind::Query)
+    if (!copy || copy.getKind() != CopyKind::CpAsync || copy.getStages() < 2)
       continue;
     if (result.stages == 0)
       result.stages = copy.getStages();

@@ -38,9 +38,21 @@ namespace mlir::moda::tile {
 /// The unit attribute that marks a func.func as a tile program.
 inline constexpr StringLiteral kProgramAttrName = "moda_tile.program";
 
-/// The program's load of its block's query rows (the tile whose rows are
-/// the block's), or null when it has none.
+/// The program's first load of query rows (whose rows give the program's
+/// group size, head size and element type), or null when it has none.
 LoadOp getQueryRowsLoad(func::FuncOp program);
+
+/// Whether `load`'s tile is a product's right operand: a tile every thread
+/// of the block reads (keys, values, depth entries; in the backward's
+/// key-side programs query rows and output gradients), streamed in by the
+/// copy kind moda-tile-assign-layouts gives it (shared memory on the GPU).
+bool isStreamedTile(LoadOp load);
+
+/// The program's load of the rows its block owns, the first tile loaded
+/// that is neither streamed nor lse rows: query rows in the forward and dq
+/// programs, keys or depth entries in the backward's key-side programs;
+/// null when there is none.
+LoadOp getBlockRowsLoad(func::FuncOp program);
 } // namespace mlir::moda::tile
 
 #endif // MODA_DIALECT_MODATILE_IR_MODATILEDIALECT_H

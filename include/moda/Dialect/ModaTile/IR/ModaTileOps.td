@@ -53,6 +53,31 @@ def ModaTile_VisibleRangeOp : ModaTile_Op<"visible_range", [Pure]> {
   }];
 }
 
+def ModaTile_SeeingRangeOp : ModaTile_Op<"seeing_range", [Pure]> {
+  let summary = "the query positions that see a key or depth entry";
+  let description = [{
+    The range `[begin, end)` of query positions that see sequence key or
+    flattened depth entry `column` under `visibility`: the inverse of
+    `moda_tile.visible_range`, from the same rule. Both bounds grow with
+    `column`, so a block of keys `[k0, k1)` is seen by positions
+    `[begin(k0), end(k1 - 1))` and seen whole by `[begin(k1 - 1), end(k0))`.
+    The backward's key-side programs derive their loops over query tiles
+    from it.
+
+    ```mlir
+    %begin, %end = moda_tile.seeing_range %s (T = %T, S = %S, L = %L)
+        {visibility = #moda_tile.visibility<part = sequence, causal = true>}
+    ```
+  }];
+  let arguments = (ins Index:$column, Index:$queries, Index:$keys,
+                       Index:$depth, ModaTile_VisibilityAttr:$visibility);
+  let results = (outs Index:$begin, Index:$end);
+  let assemblyFormat = [{
+    $column ` ` `(` `T` `=` $queries `,` `S` `=` $keys `,` `L` `=` $depth `)`
+    attr-dict
+  }];
+}
+
 def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>]> {
   let summary = "a tile of consecutive rows of a tensor";
   let description = [{
@@ -64,6 +89,12 @@ def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>]> {
     row dimension: T positions for query rows, S for keys, T * L for depth
     entries. `copy`,
     chosen by `moda-tile-assign-layouts`, says how the tile is brought in.
+
+    A tile of `lse` rows (of `lse` or `delta`, one f32 per folded row) has
+    rank 1, `tensor<R>`, a value per row of a tile of R rows; or shape
+    `tensor<1xR>`, the same values as one row, for tiles whose columns are
+    those rows (the backward's key-side programs, which hold keys as rows
+    and query rows as columns).
 
     ```mlir
     %k = moda_tile.load %kbuf[%batch, %head, %first] end %S extent %S
@@ -91,7 +122,9 @@ def ModaTile_AsyncLoadOp : ModaTile_Op<"async_load", [MemoryEffects<[MemRead, Me
     `multi_buffer` (which has `copy.stages` slots); the copy joins the group
     the next `moda_tile.commit` closes, and the tile is there once a
     `moda_tile.wait` on the future returns. Made by `moda-tile-pipeline`
-    from loads whose copy kind is `cp_async`.
+    from loads whose copy kind is `cp_async` (the tiles products read as
+    their right operand: keys, values, depth entries, and in the
+    backward's key-side programs query rows and their output gradients).
 
     ```mlir
     %next = moda_tile.async_load %kbuf[%batch, %head, %first] end %S extent %S slot %s
@@ -153,7 +186,9 @@ def ModaTile_StoreOp : ModaTile_Op<"store", [MemoryEffects<[MemWrite]>]> {
   let description = [{
     Writes row `r` of `tile` to row `first + r` of `buffer`, addressed as in
     `moda_tile.load`, for the rows before `end`; the others are not written.
-    A tile of `lse` rows has rank 1 (one value per row).
+    A tile of `lse` rows (`lse`, `delta`) has rank 1 (one value per row).
+    Query rows hold `out` and `dq`, key rows `dk` and `dv`, depth rows the
+    depth gradients.
 
     ```mlir
     moda_tile.store %o, %out[%batch, %head, %first] end %rows extent %T
@@ -204,6 +239,12 @@ def ModaTile_MaskOp : ModaTile_Op<"mask", [Pure, AllTypesMatch<["scores", "resul
     visible range under `visibility` (as `moda_tile.visible_range` computes
     it) and is -inf otherwise.
 
+    With `transposed` the roles swap: rows are keys or depth entries
+    (`first_row + r`) and columns folded query rows (`first_column + c`),
+    as in the backward's key-side programs; columns at or past `T * group`
+    (rows of no query) are masked too, since their zero-filled tiles would
+    otherwise take part in the products.
+
     ```mlir
     %m = moda_tile.mask %s rows %r0 columns %c0 (T = %T, S = %S, L = %L)
         {group = 4 : i64,
@@ -214,7 +255,8 @@ def ModaTile_MaskOp : ModaTile_Op<"mask", [Pure, AllTypesMatch<["scores", "resul
   let arguments = (ins ModaTile_F32Tile:$scores, Index:$first_row,
                        Index:$first_column, Index:$queries, Index:$keys,
                        Index:$depth, ConfinedAttr<I64Attr, [IntPositive]>:$group,
-                       ModaTile_VisibilityAttr:$visibility);
+                       ModaTile_VisibilityAttr:$visibility,
+                       UnitAttr:$transposed);
   let results = (outs ModaTile_F32Tile:$result);
   let assemblyFormat = [{
     $scores `rows` $first_row `columns` $first_column
@@ -289,6 +331,90 @@ def ModaTile_FinalizeOp : ModaTile_Op<"finalize", [Pure,
     $acc `,` $max `,` $sum attr-dict `:` type($acc) `,` type($max) `->`
     type($out)
   }];
+  let hasVerifier = 1;
+}
+
+def ModaTile_SoftmaxProbsOp : ModaTile_Op<"softmax_probs", [Pure,
+    AllTypesMatch<["scores", "probs"]>]> {
+  let summary = "the probabilities of a tile of scores, from the log-sum-exp";
+  let description = [{
+    `probs = exp2(scores * exp2_scale - lse * log2(e))`: the softmax the
+    forward computed, recomputed from its natural-log `lse` (of the scaled
+    logits) for the backward. `lse` is `tensor<M>` (one per row of the
+    `MxN` scores) or `tensor<1xN>` (one per column, for transposed scores).
+    A row or column whose `lse` is -inf saw nothing and gets zeros.
+
+    ```mlir
+    %p = moda_tile.softmax_probs %s, %lse {exp2_scale = 0.18 : f32}
+        : tensor<64x32xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins ModaTile_F32Tile:$scores, ModaTile_F32Tile:$lse,
+                       F32Attr:$exp2_scale);
+  let results = (outs ModaTile_F32Tile:$probs);
+  let assemblyFormat = [{
+    $scores `,` $lse attr-dict `:` type($scores) `,` type($lse)
+  }];
+  let hasVerifier = 1;
+}
+
+def ModaTile_SoftmaxGradOp : ModaTile_Op<"softmax_grad", [Pure,
+    AllTypesMatch<["probs", "dprobs", "result"]>]> {
+  let summary = "the gradient of the scores through the softmax";
+  let description = [{
+    `result = probs * (dprobs - delta) * scale`: the gradient of the
+    logits' scores, with `dprobs` the gradient of the probabilities
+    (`d_out * v^T`), `delta` the row's `rowsum(d_out * out)` and `scale` the
+    softmax scale (so that the products with keys and queries give the
+    gradients of q and k directly). `delta` has the shapes `lse` has in
+    `moda_tile.softmax_probs`.
+
+    ```mlir
+    %ds = moda_tile.softmax_grad %p, %dp, %delta {scale = 0.125 : f32}
+        : tensor<64x32xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins ModaTile_F32Tile:$probs, ModaTile_F32Tile:$dprobs,
+                       ModaTile_F32Tile:$delta, F32Attr:$scale);
+  let results = (outs ModaTile_F32Tile:$result);
+  let assemblyFormat = [{
+    $probs `,` $dprobs `,` $delta attr-dict `:` type($probs) `,` type($delta)
+  }];
+  let hasVerifier = 1;
+}
+
+def ModaTile_RowDotOp : ModaTile_Op<"row_dot", [Pure,
+    AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "the dot product of each row of two tiles, in f32";
+  let description = [{
+    `result[i] = sum_j lhs[i, j] * rhs[i, j]`, products and sum in f32: the
+    backward's `delta = rowsum(d_out * out)`.
+
+    ```mlir
+    %delta = moda_tile.row_dot %do, %o : tensor<64x64xbf16> -> tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins ModaTile_FloatTile:$lhs, ModaTile_FloatTile:$rhs);
+  let results = (outs ModaTile_F32Tile:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def ModaTile_ConvertOp : ModaTile_Op<"convert", [Pure]> {
+  let summary = "rounds an f32 tile to the tensors' element type";
+  let description = [{
+    Each element rounded to nearest (even) in the result's element type:
+    a gradient accumulated in f32, on its way to its tensor.
+
+    ```mlir
+    %dq = moda_tile.convert %acc : tensor<64x64xf32> -> tensor<64x64xbf16>
+    ```
+  }];
+  let arguments = (ins ModaTile_F32Tile:$tile);
+  let results = (outs ModaTile_FloatTile:$result);
+  let assemblyFormat = "$tile attr-dict `:` type($tile) `->` type($result)";
   let hasVerifier = 1;
 }
 

@@ -37,6 +37,19 @@ Value buildNormalizedOutput(OpBuilder &b, Location loc, Value acc, Value sum,
 Value buildLogSumExp(OpBuilder &b, Location loc, Value max, Value sum,
                      double exp2Scale);
 
+/// The probability the forward gave score `x`, from its row's natural-log
+/// log-sum-exp `lse` (of the scaled logits; `x`'s shape):
+/// exp2(x * exp2Scale - lse * log2(e)), or 0 where lse = -inf (the row saw
+/// nothing).
+Value buildProbsFromLse(OpBuilder &b, Location loc, Value x, Value lse,
+                        double exp2Scale);
+
+/// The gradient of a score through the softmax, probs * (dprobs - delta) *
+/// scale, from the gradient of its probability and the row's
+/// delta = rowsum(d_out * out) (all of one shape).
+Value buildScoreGradient(OpBuilder &b, Location loc, Value probs,
+                         Value dprobs, Value delta, double scale);
+
 } // namespace mlir::moda::tile
 
 #endif // MODA_DIALECT_MODATILE_IR_SOFTMAXMATH_H

@@ -28,6 +28,21 @@ std::pair<Value, Value> buildVisibleRange(OpBuilder &b, Location loc,
                                           VisibilityAttr rule, Value position,
                                           const VisibilitySizes &sizes);
 
+/// Emits the range [begin, end) of query positions (within [0, T)) that see
+/// key or flattened depth entry `column` under `rule`: the inverse of
+/// buildVisibleRange. Both bounds are non-decreasing in `column`.
+std::pair<Value, Value> buildSeeingRange(OpBuilder &b, Location loc,
+                                         VisibilityAttr rule, Value column,
+                                         const VisibilitySizes &sizes);
+
+/// Emits whether `position` (an index, or a vector of indices) sees the
+/// key or flattened depth entry `column` under `rule`, from the seeing
+/// range: the transposed form of buildIsVisible, for tiles whose columns
+/// are query rows. Positions at or past T see nothing.
+Value buildIsSeenBy(OpBuilder &b, Location loc, VisibilityAttr rule,
+                    Value column, Value position,
+                    const VisibilitySizes &sizes);
+
 /// Emits whether `column` (a key or flattened depth entry: an index, or a
 /// vector of indices) lies in the range `position` sees under `rule`.
 Value buildIsVisible(OpBuilder &b, Location loc, VisibilityAttr rule,

@@ -13,9 +13,11 @@ def ModaTileAssignLayouts : Pass<"moda-tile-assign-layouts", "::mlir::ModuleOp">
     pass uses (`KernelConfigSpace.cpp`: register budget, shared memory,
     head dimension, operand types), and records the choice in the IR: every
     `moda_tile.dot` gets `#moda_tile.layout<kind = mma, num_warps = ...>`,
-    every key, value and depth load `#moda_tile.copy<kind = cp_async, stages
-    = num_stages>` on tensor cores (`vector` on CUDA cores), the query load
-    `vector`. A program without a configuration, or with one the rules
+    every streamed tile (a product's right operand: keys, values, depth
+    entries; query rows and output gradients in the backward's key-side
+    programs) `#moda_tile.copy<kind = cp_async, stages = num_stages>` on
+    tensor cores (`vector` on CUDA cores), every other load (the block's
+    own rows, lse and delta) `vector`. A program without a configuration, or with one the rules
     reject, is an error.
 
     ```mlir
@@ -40,8 +42,8 @@ def ModaTileAssignLayouts : Pass<"moda-tile-assign-layouts", "::mlir::ModuleOp">
 def ModaTilePipeline : Pass<"moda-tile-pipeline", "::mlir::ModuleOp"> {
   let summary = "overlap each loop's tile copies with its compute (cp_async stages)";
   let description = [{
-    In every innermost loop of a tile program, the key, value and depth
-    loads whose copy kind is `cp_async` with `stages = S >= 2` become
+    In every innermost loop of a tile program, the loads whose copy kind
+    is `cp_async` with `stages = S >= 2` become
     asynchronous copies started `S - 1` iterations ahead, into slot
     `(j - lb) / step mod S` of a multi-buffer per load (`multi_buffer`, its
     position among the loop's pipelined loads; loops run one after the

@@ -1,0 +1,342 @@
+//===- AttentionGradToTile.cpp - moda.attention_grad as tile programs -----===//
+//
+// Part of convert-moda-to-tile: the backward as tile programs, run in this
+// order by one launcher (which allocates the f32 scratch `delta`
+// [B, Hq, T]):
+//   1. `<name>_dq`: a block of block_m folded query rows, the forward's
+//      walk over the key tiles they see (unmasked full tiles, masked
+//      diagonal, masked depth span); it computes and stores
+//      delta = rowsum(d_out * out), recomputes P from lse and accumulates
+//      dq += dS k over sequence and depth tiles alike;
+//   2. `<name>_dkv`: a block of block_m sequence keys, walking the tiles of
+//      block_n query rows that see them (moda_tile.seeing_range: masked
+//      where some row sees only part of the block, unmasked where every
+//      row sees all of it); scores are held transposed (keys as rows), so
+//      dv += P^T d_out and dk += dS^T q are plain products;
+//   3. `<name>_d_depth`: the same program over a block of block_m depth
+//      entries (every tile masked), for d_depth_k and d_depth_v.
+// Every product has the forms the forward's do (the right operand a
+// streamed tile, used as is or transposed), so every layout lowers them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AttentionGradToTile.h"
+#include "TileProgramBuilder.h"
+
+#include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::moda;
+using namespace mlir::moda::tile;
+
+namespace {
+
+/// The programs of a backward, in launch order.
+SmallVector<GradKernelKind> getGradPrograms(const AttentionKernelSpec &spec) {
+  return getGradKernels(spec, /*onGPU=*/false);
+}
+
+/// The grid of a backward program: blocks of block_m query rows (dq, the
+/// forward's grid), sequence keys (dkv) or depth entries (d_depth).
+SmallVector<SizeExpr, 3> getGradProgramGrid(const AttentionKernelSpec &spec,
+                                            GradKernelKind kind) {
+  int64_t blockM = spec.config.getBlockM();
+  SizeExpr heads = SizeExpr::constant(spec.numKVHeads),
+           batch = SizeExpr::of(SizeSymbol::B);
+  switch (kind) {
+  case GradKernelKind::DQ:
+    return getForwardGrid(spec);
+  case GradKernelKind::DKV:
+    return {SizeExpr::of(SizeSymbol::S).ceilDiv(blockM), heads, batch};
+  case GradKernelKind::DDepth:
+    return {(SizeExpr::of(SizeSymbol::T) * SizeExpr::of(SizeSymbol::L))
+                .ceilDiv(blockM),
+            heads, batch};
+  }
+  llvm_unreachable("unknown backward program");
+}
+
+KernelAbiAttr describeGradPrograms(const AttentionKernelSpec &spec,
+                                   AttentionGradOp op, StringRef name) {
+  MLIRContext *ctx = op.getContext();
+  Builder b(ctx);
+  SmallVector<AbiLaunchAttr> launches;
+  for (GradKernelKind kind : getGradPrograms(spec)) {
+    SmallVector<StringRef> writes;
+    switch (kind) {
+    case GradKernelKind::DQ:
+      writes = {"dq"}; // and delta, scratch rather than an output
+      break;
+    case GradKernelKind::DKV:
+      writes = {"dk", "dv"};
+      break;
+    case GradKernelKind::DDepth:
+      writes = {"d_depth_k", "d_depth_v"};
+      break;
+    }
+    launches.push_back(AbiLaunchAttr::get(
+        ctx, getGradKernelName(name, kind), getGradProgramGrid(spec, kind),
+        spec.getNumThreads(), /*dynamicSharedMemory=*/0,
+        llvm::map_to_vector(writes, [&](StringRef written) {
+          return b.getStringAttr(written);
+        })));
+  }
+  return getKernelAbi(spec, AbiOperator::AttentionGrad,
+                      getStaticSizes(op.getQ(), op.getK(), op.getDepthK()),
+                      getGradTensorNames(spec), launches);
+}
+
+class GradProgramBuilder : TileProgramBuilder {
+public:
+  GradProgramBuilder(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
+                     const AttentionGradArgs &args)
+      : TileProgramBuilder(b, spec, args), grad(args) {
+    scale = b.getF32FloatAttr(float(spec.scale));
+  }
+
+  void buildQueryGrad();
+  void buildKeyGrad(bool depth);
+
+private:
+  RankedTensorType f32Tile(int64_t rows, int64_t columns) {
+    return RankedTensorType::get({rows, columns}, b.getF32Type());
+  }
+  Value dot(Value lhs, Value rhs, Value acc, bool transposeRhs) {
+    return DotOp::create(b, acc.getType(), lhs, rhs, acc,
+                         transposeRhs ? b.getUnitAttr() : UnitAttr(),
+                         /*layout=*/LayoutAttr());
+  }
+  Value product(Value lhs, Value rhs, int64_t columns) {
+    return dot(lhs, rhs, splat({blockM, columns}, 0.0), /*transposeRhs=*/true);
+  }
+  Value convert(Value tile) {
+    auto type = cast<RankedTensorType>(tile.getType());
+    return ConvertOp::create(
+        b, RankedTensorType::get(type.getShape(), spec.elementType), tile);
+  }
+  /// lse or delta of `count` folded query rows from `first`: per row of the
+  /// block (tensor<count>) or as one row (tensor<1 x count>).
+  Value loadRowStatistics(Value buffer, Value first, int64_t count,
+                          bool asRow, Value numRows) {
+    SmallVector<int64_t> shape = asRow ? SmallVector<int64_t>{1, count}
+                                       : SmallVector<int64_t>{count};
+    return LoadOp::create(b, RankedTensorType::get(shape, b.getF32Type()),
+                          buffer, batch, head, first, numRows, args.queries,
+                          lseRows(), /*copy=*/CopyAttr());
+  }
+
+  const GradTensors &grad;
+  FloatAttr scale;
+};
+
+void GradProgramBuilder::buildQueryGrad() {
+  QueryBlock block = getQueryBlock(readProgramIds());
+  RowsAttr rows = queryRows();
+  auto loadQueryRows = [&](Value buffer) {
+    return loadRows(buffer, rows, blockM, block.rowBase, block.numRows,
+                    args.queries);
+  };
+  Value query = loadQueryRows(args.q);
+  Value dOut = loadQueryRows(grad.dOut);
+  Value out = loadQueryRows(args.out);
+  Value lse = loadRowStatistics(args.lse, block.rowBase, blockM,
+                                /*asRow=*/false, block.numRows);
+  auto rowStateType = RankedTensorType::get({blockM}, b.getF32Type());
+  Value delta = RowDotOp::create(b, rowStateType, dOut, out);
+  storeRows(delta, grad.delta, lseRows(), block.rowBase, block.numRows,
+            args.queries);
+
+  Value dq = splat({blockM, spec.headDim}, 0.0);
+  dq = forEachVisibleKeyTile(
+      dq, block,
+      [&](ValueRange carried, const KeySource &source, int64_t tileRows,
+          Value first, bool masked) -> SmallVector<Value> {
+        Value keys = loadRows(source.keys, source.rows, tileRows, first,
+                              source.end, source.extent);
+        Value values = loadRows(source.values, source.rows, tileRows, first,
+                                source.end, source.extent);
+        Value scores = product(query, keys, tileRows);
+        if (masked)
+          scores = MaskOp::create(b, scores.getType(), scores, block.rowBase,
+                                  first, args.queries, args.keys, args.depth,
+                                  b.getI64IntegerAttr(spec.groupSize),
+                                  source.rule, /*transposed=*/UnitAttr());
+        Value probs = SoftmaxProbsOp::create(b, scores.getType(), scores, lse,
+                                             exp2Scale);
+        Value dProbs = product(dOut, values, tileRows);
+        Value dScores = SoftmaxGradOp::create(b, probs.getType(), probs,
+                                              dProbs, delta, scale);
+        return {dot(dScores, keys, carried[0], /*transposeRhs=*/false)};
+      })[0];
+  storeRows(convert(dq), grad.dq, rows, block.rowBase, block.numRows,
+            args.queries);
+}
+
+void GradProgramBuilder::buildKeyGrad(bool depth) {
+  KeySource source = depth ? depthSource() : sequenceSource();
+  Value keyBase = arith::MulIOp::create(b, readProgramIds(), index(blockM));
+  Value keyEnd = arith::MinUIOp::create(
+      b, arith::AddIOp::create(b, keyBase, index(blockM)), source.end);
+  Value keys = loadRows(source.keys, source.rows, blockM, keyBase, source.end,
+                        source.extent);
+  Value values = loadRows(source.values, source.rows, blockM, keyBase,
+                          source.end, source.extent);
+
+  // Seeing ranges grow with the key: the first key's begins the rows that
+  // see part of the block, the last key's ends them; the last key's begin
+  // and the first key's end bound the rows that see all of it.
+  Value lastKey = arith::SubIOp::create(b, keyEnd, index(1));
+  auto [firstBegin, fullEnd] = seeingRange(source.rule, keyBase);
+  auto [fullBegin, lastEnd] = seeingRange(source.rule, lastKey);
+  Value group = index(spec.groupSize);
+  Value numRows = arith::MulIOp::create(b, args.queries, group);
+  Value rowBegin = arith::MulIOp::create(b, firstBegin, group);
+  int64_t blockN = spec.config.getBlockN();
+  auto tilesTo = [&](Value position, bool roundUp) -> Value {
+    Value rowsBefore = arith::SubIOp::create(
+        b, arith::MaxUIOp::create(b, arith::MulIOp::create(b, position, group),
+                                  rowBegin),
+        rowBegin);
+    if (roundUp)
+      return arith::CeilDivUIOp::create(b, rowsBefore, index(blockN));
+    return arith::DivUIOp::create(b, rowsBefore, index(blockN));
+  };
+  Value numTiles = tilesTo(lastEnd, /*roundUp=*/true);
+
+  RowsAttr rows = queryRows();
+  auto step = [&](ValueRange carried, Value first,
+                  bool masked) -> SmallVector<Value> {
+    Value query = loadRows(args.q, rows, blockN, first, numRows, args.queries);
+    Value dOut =
+        loadRows(grad.dOut, rows, blockN, first, numRows, args.queries);
+    Value lse =
+        loadRowStatistics(args.lse, first, blockN, /*asRow=*/true, numRows);
+    Value delta =
+        loadRowStatistics(grad.delta, first, blockN, /*asRow=*/true, numRows);
+    Value scores = product(keys, query, blockN); // keys as rows
+    if (masked)
+      scores = MaskOp::create(b, scores.getType(), scores, keyBase, first,
+                              args.queries, args.keys, args.depth,
+                              b.getI64IntegerAttr(spec.groupSize),
+                              source.rule, /*transposed=*/b.getUnitAttr());
+    Value probs =
+        SoftmaxProbsOp::create(b, scores.getType(), scores, lse, exp2Scale);
+    Value dValues = dot(probs, dOut, carried[1], /*transposeRhs=*/false);
+    Value dProbs = product(values, dOut, blockN);
+    Value dScores = SoftmaxGradOp::create(b, probs.getType(), probs, dProbs,
+                                          delta, scale);
+    Value dKeys = dot(dScores, query, carried[0], /*transposeRhs=*/false);
+    return {dKeys, dValues};
+  };
+  SmallVector<Value> state = {splat({blockM, spec.headDim}, 0.0),
+                              splat({blockM, spec.headDim}, 0.0)};
+  auto walk = [&](Value firstTile, Value endTile, bool masked) {
+    state = forEachTile(state, rowBegin, firstTile, endTile, blockN,
+                        [&](ValueRange carried, Value first) {
+                          return step(carried, first, masked);
+                        });
+  };
+  if (depth) {
+    // Depth entries are seen by a few rows each: every tile is masked.
+    walk(index(0), numTiles, /*masked=*/true);
+  } else {
+    // The tiles whose rows all see every key of the block, unmasked,
+    // between those at the causal diagonal and the ragged last one.
+    Value firstFull = tilesTo(fullBegin, /*roundUp=*/true);
+    Value endFull = arith::MaxUIOp::create(
+        b, tilesTo(fullEnd, /*roundUp=*/false), firstFull);
+    walk(index(0), firstFull, /*masked=*/true);
+    walk(firstFull, endFull, /*masked=*/false);
+    walk(endFull, numTiles, /*masked=*/true);
+  }
+
+  Value dKeysBuffer = depth ? grad.dDepthK : grad.dk;
+  Value dValuesBuffer = depth ? grad.dDepthV : grad.dv;
+  storeRows(convert(state[0]), dKeysBuffer, source.rows, keyBase, source.end,
+            source.extent);
+  storeRows(convert(state[1]), dValuesBuffer, source.rows, keyBase,
+            source.end, source.extent);
+}
+
+/// The backward's programs and the launcher that runs them.
+func::FuncOp buildGradProgramsAndLauncher(ModuleOp module, StringRef name,
+                                          const AttentionKernelSpec &spec,
+                                          AttentionGradOp op) {
+  MLIRContext *ctx = module.getContext();
+  Location loc = op.getLoc();
+  OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
+  SymbolTable symbols(module);
+  KernelAbiAttr abi = describeGradPrograms(spec, op, name);
+  auto programType = FunctionType::get(ctx, getGradKernelArgumentTypes(spec), {});
+  SmallVector<func::FuncOp> programs;
+  for (GradKernelKind kind : getGradPrograms(spec)) {
+    auto program = func::FuncOp::create(
+        builder, loc, getGradKernelName(name, kind), programType);
+    program.setPrivate();
+    program->setAttr(kProgramAttrName, UnitAttr::get(ctx));
+    program->setAttr(kKernelAbiAttrName, abi);
+    symbols.insert(program);
+    ImplicitLocOpBuilder b(loc, ctx);
+    b.setInsertionPointToStart(program.addEntryBlock());
+    AttentionGradArgs programArgs =
+        getGradKernelArgs(spec, program.getArguments());
+    GradProgramBuilder grads(b, spec, programArgs);
+    if (kind == GradKernelKind::DQ)
+      grads.buildQueryGrad();
+    else
+      grads.buildKeyGrad(/*depth=*/kind == GradKernelKind::DDepth);
+    func::ReturnOp::create(b);
+    programs.push_back(program);
+  }
+
+  auto launcher = func::FuncOp::create(
+      builder, loc, (name + "_launch").str(),
+      FunctionType::get(ctx, getGradLauncherArgumentTypes(spec), {}));
+  symbols.insert(launcher);
+  ImplicitLocOpBuilder b(loc, ctx);
+  b.setInsertionPointToStart(launcher.addEntryBlock());
+  // The programs' arguments: the launcher's, with delta before the sizes.
+  SmallVector<Value> arguments(launcher.getArguments());
+  Value batch = arguments[arguments.size() - 4];
+  Value queries = arguments[arguments.size() - 3];
+  Value deltaSize = arith::MulIOp::create(
+      b, arith::MulIOp::create(b, batch, queries),
+      arith::ConstantIndexOp::create(b, spec.numQueryHeads));
+  Value delta = memref::AllocOp::create(
+      b, MemRefType::get({ShapedType::kDynamic}, b.getF32Type()),
+      ValueRange{deltaSize});
+  arguments.insert(arguments.end() - 4, delta);
+  AttentionGradArgs args = getGradKernelArgs(spec, arguments);
+  // In launch order: each program starts after the previous one is done.
+  for (func::FuncOp program : programs) {
+    SmallVector<Value, 3> grid =
+        buildGridSize(b, getOwnLaunch(program), args.getSizes());
+    LaunchOp::create(b, SymbolRefAttr::get(program), grid[0], grid[1],
+                     grid[2], arguments);
+  }
+  // Freed by the target: the host's buffer deallocation, the GPU's
+  // lowering of the launcher after its last launch.
+  func::ReturnOp::create(b);
+  return launcher;
+}
+
+/// The backward's spec as the tile programs need it: the operator's, with
+/// no rule of the block builders'.
+FailureOr<AttentionKernelSpec> readGradSpec(AttentionGradOp op) {
+  return AttentionKernelSpec::read(op);
+}
+
+} // namespace
+
+LogicalResult mlir::moda::lowerAttentionGradsToTilePrograms(ModuleOp module) {
+  return lowerAttentionGrads(
+      module, readGradSpec,
+      [&](StringRef name, const AttentionKernelSpec &spec,
+          AttentionGradOp op) {
+        return buildGradProgramsAndLauncher(module, name, spec, op);
+      });
+}

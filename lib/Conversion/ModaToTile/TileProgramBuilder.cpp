@@ -1,0 +1,165 @@
+//===- TileProgramBuilder.cpp - what every MoDA tile program shares -------===//
+
+#include "TileProgramBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::moda;
+using namespace mlir::moda::tile;
+
+TileProgramBuilder::TileProgramBuilder(ImplicitLocOpBuilder &b,
+                                       const AttentionKernelSpec &spec,
+                                       const AttentionKernelArgs &args)
+    : b(b), spec(spec), args(args) {
+  blockM = spec.config.getBlockM();
+  exp2Scale = b.getF32FloatAttr(float(spec.scale * M_LOG2E));
+}
+
+Value TileProgramBuilder::splat(ArrayRef<int64_t> shape, double value) {
+  auto type = RankedTensorType::get(shape, b.getF32Type());
+  return arith::ConstantOp::create(
+      b, DenseElementsAttr::get(type, b.getF32FloatAttr(value)));
+}
+
+std::pair<Value, Value> TileProgramBuilder::visibleRange(VisibilityAttr rule,
+                                                         Value position) {
+  Type indexType = b.getIndexType();
+  auto range = VisibleRangeOp::create(b, indexType, indexType, position,
+                                      args.queries, args.keys, args.depth,
+                                      rule);
+  return {range.getBegin(), range.getEnd()};
+}
+
+std::pair<Value, Value> TileProgramBuilder::seeingRange(VisibilityAttr rule,
+                                                        Value column) {
+  Type indexType = b.getIndexType();
+  auto range = SeeingRangeOp::create(b, indexType, indexType, column,
+                                     args.queries, args.keys, args.depth,
+                                     rule);
+  return {range.getBegin(), range.getEnd()};
+}
+
+Value TileProgramBuilder::readProgramIds() {
+  Value x = ProgramIdOp::create(b, b.getIndexType(), ProgramAxis::X);
+  head = ProgramIdOp::create(b, b.getIndexType(), ProgramAxis::Y);
+  batch = ProgramIdOp::create(b, b.getIndexType(), ProgramAxis::Z);
+  return x;
+}
+
+RowsAttr TileProgramBuilder::queryRows() const {
+  return RowsAttr::get(b.getContext(), RowKind::Query, spec.numQueryHeads,
+                       spec.groupSize);
+}
+
+RowsAttr TileProgramBuilder::lseRows() const {
+  return RowsAttr::get(b.getContext(), RowKind::Lse, spec.numQueryHeads,
+                       spec.groupSize);
+}
+
+KeySource TileProgramBuilder::sequenceSource() const {
+  MLIRContext *ctx = b.getContext();
+  return {args.k,
+          args.v,
+          RowsAttr::get(ctx, RowKind::Key, spec.numKVHeads, 1),
+          args.keys,
+          args.keys,
+          VisibilityAttr::get(ctx, VisiblePart::Sequence, spec.causal,
+                              DepthVisibility::PerPosition, 0)};
+}
+
+KeySource TileProgramBuilder::depthSource() const {
+  MLIRContext *ctx = b.getContext();
+  Value entries = arith::MulIOp::create(b, args.queries, args.depth);
+  return {args.depthK,
+          args.depthV,
+          RowsAttr::get(ctx, RowKind::Depth, spec.numKVHeads, 1),
+          entries,
+          entries,
+          VisibilityAttr::get(ctx, VisiblePart::Depth, false, spec.visibility,
+                              spec.chunkSize)};
+}
+
+QueryBlock TileProgramBuilder::getQueryBlock(Value x) {
+  QueryBlock block;
+  Value group = index(spec.groupSize);
+  block.numRows = arith::MulIOp::create(b, args.queries, group);
+  block.rowBase = arith::MulIOp::create(b, x, index(blockM));
+  block.rowEnd = arith::MinUIOp::create(
+      b, arith::AddIOp::create(b, block.rowBase, index(blockM)),
+      block.numRows);
+  block.firstPosition = arith::DivUIOp::create(b, block.rowBase, group);
+  block.lastPosition = arith::DivUIOp::create(
+      b, arith::SubIOp::create(b, block.rowEnd, index(1)), group);
+  return block;
+}
+
+Value TileProgramBuilder::loadRows(Value buffer, RowsAttr rowsAttr,
+                                   int64_t rows, Value first, Value end,
+                                   Value extent) {
+  return LoadOp::create(b, rowTileType(rows), buffer, batch, head, first, end,
+                        extent, rowsAttr, /*copy=*/CopyAttr());
+}
+
+void TileProgramBuilder::storeRows(Value tile, Value buffer, RowsAttr rowsAttr,
+                                   Value first, Value end, Value extent) {
+  StoreOp::create(b, tile, buffer, batch, head, first, end, extent, rowsAttr);
+}
+
+SmallVector<Value> TileProgramBuilder::forEachTile(
+    ValueRange state, Value base, Value firstTile, Value endTile,
+    int64_t tileRows,
+    function_ref<SmallVector<Value>(ValueRange, Value)> step) {
+  auto loop = scf::ForOp::create(b, firstTile, endTile, index(1), state);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value first = arith::AddIOp::create(
+      b, base,
+      arith::MulIOp::create(b, loop.getInductionVar(), index(tileRows)));
+  scf::YieldOp::create(b, step(loop.getRegionIterArgs(), first));
+  return loop.getResults();
+}
+
+SmallVector<Value>
+TileProgramBuilder::forEachVisibleKeyTile(ValueRange state,
+                                          const QueryBlock &block,
+                                          KeyTileStep step) {
+  SmallVector<Value> current(state);
+  if (spec.hasSequence) {
+    KeySource sequence = sequenceSource();
+    int64_t blockN = spec.config.getBlockN();
+    // Visible ranges grow with the position: the first row's is seen by
+    // all rows, the last row's bounds the block.
+    Value fullEnd = visibleRange(sequence.rule, block.firstPosition).second;
+    Value diagonalEnd = visibleRange(sequence.rule, block.lastPosition).second;
+    Value numFullTiles = arith::DivUIOp::create(b, fullEnd, index(blockN));
+    Value numTiles = arith::CeilDivUIOp::create(b, diagonalEnd, index(blockN));
+    for (bool masked : {false, true})
+      current = forEachTile(
+          current, index(0), masked ? numFullTiles : index(0),
+          masked ? numTiles : numFullTiles, blockN,
+          [&](ValueRange carried, Value first) {
+            return step(carried, sequence, blockN, first, masked);
+          });
+  }
+  if (spec.hasDepth) {
+    KeySource depth = depthSource();
+    int64_t blockDepth = spec.config.getBlockDepth();
+    // The block's span of flattened (position, entry) indices: from the
+    // first row's window start to the last row's window end.
+    Value spanBegin = visibleRange(depth.rule, block.firstPosition).first;
+    Value spanEnd = visibleRange(depth.rule, block.lastPosition).second;
+    Value numTiles = arith::CeilDivUIOp::create(
+        b, arith::SubIOp::create(b, spanEnd, spanBegin), index(blockDepth));
+    depth.end = spanEnd;
+    current = forEachTile(current, spanBegin, index(0), numTiles, blockDepth,
+                          [&](ValueRange carried, Value first) {
+                            return step(carried, depth, blockDepth, first,
+                                        /*masked=*/true);
+                          });
+  }
+  return current;
+}

@@ -1,0 +1,100 @@
+//===- TileProgramBuilder.h - what every MoDA tile program shares -*- C++ -*-===//
+//
+// The algorithm stage writes each kernel of moda.attention and
+// moda.attention_grad as the program of one thread block on tiles. The
+// programs share their frame: the block ids, the row layouts of MoDA's
+// tensors, the sources of key tiles (sequence or depth) and the walks over
+// them, every bound asked of the one visibility rule (moda_tile.
+// visible_range for a block of query rows, moda_tile.seeing_range for a
+// block of keys). The forward program is ConvertModaToTile.cpp's, the
+// backward's AttentionGradToTile.cpp's.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MODA_LIB_CONVERSION_MODATOTILE_TILEPROGRAMBUILDER_H
+#define MODA_LIB_CONVERSION_MODATOTILE_TILEPROGRAMBUILDER_H
+
+#include "moda/Conversion/ModaToKernel/AttentionKernel.h"
+#include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
+
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+namespace mlir::moda::tile {
+
+/// The tiles of keys (sequence or depth) a program reads.
+struct KeySource {
+  Value keys, values; ///< the flat buffers
+  RowsAttr rows;
+  Value end, extent; ///< rows at or past `end` read as zeros
+  VisibilityAttr rule;
+};
+
+/// The folded query rows [rowBase, rowEnd) of a block and the positions
+/// [firstPosition, lastPosition] they cover.
+struct QueryBlock {
+  Value rowBase, rowEnd, numRows, firstPosition, lastPosition;
+};
+
+class TileProgramBuilder {
+public:
+  TileProgramBuilder(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
+                     const AttentionKernelArgs &args);
+
+  /// One step over the key tile starting at row `first` (masked or not):
+  /// the loop-carried values in, the next ones out.
+  using KeyTileStep = function_ref<SmallVector<Value>(
+      ValueRange state, const KeySource &source, int64_t tileRows,
+      Value first, bool masked)>;
+
+protected:
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value splat(ArrayRef<int64_t> shape, double value);
+  RankedTensorType rowTileType(int64_t rows) const {
+    return RankedTensorType::get({rows, spec.headDim}, spec.elementType);
+  }
+  std::pair<Value, Value> visibleRange(VisibilityAttr rule, Value position);
+  std::pair<Value, Value> seeingRange(VisibilityAttr rule, Value column);
+
+  /// The block's ids: x (its rows), y (key/value head), z (batch entry).
+  Value readProgramIds();
+  RowsAttr queryRows() const;
+  RowsAttr lseRows() const;
+  KeySource sequenceSource() const;
+  KeySource depthSource() const;
+
+  /// The block of block_m folded query rows that block id `x` owns.
+  QueryBlock getQueryBlock(Value x);
+  /// A tile of `rows` rows of `buffer` from `first` on, as `rowsAttr` lays
+  /// them out.
+  Value loadRows(Value buffer, RowsAttr rowsAttr, int64_t rows, Value first,
+                 Value end, Value extent);
+  void storeRows(Value tile, Value buffer, RowsAttr rowsAttr, Value first,
+                 Value end, Value extent);
+
+  /// `step` over the tiles [firstTile, endTile) of `tileRows` rows, tile j
+  /// starting at row base + j * tileRows, in an scf.for carrying `state`.
+  SmallVector<Value> forEachTile(ValueRange state, Value base,
+                                 Value firstTile, Value endTile,
+                                 int64_t tileRows,
+                                 function_ref<SmallVector<Value>(
+                                     ValueRange state, Value first)>
+                                     step);
+  /// `step` over every key tile the rows of `block` see: the sequence
+  /// tiles all of them see whole (unmasked), the sequence tiles at their
+  /// causal diagonal or ragged end (masked), and the block's span of depth
+  /// entries (masked: each row sees only its own window).
+  SmallVector<Value> forEachVisibleKeyTile(ValueRange state,
+                                           const QueryBlock &block,
+                                           KeyTileStep step);
+
+  ImplicitLocOpBuilder &b;
+  const AttentionKernelSpec &spec;
+  const AttentionKernelArgs &args;
+  int64_t blockM;
+  FloatAttr exp2Scale;
+  Value head, batch;
+};
+
+} // namespace mlir::moda::tile
+
+#endif // MODA_LIB_CONVERSION_MODATOTILE_TILEPROGRAMBUILDER_H
