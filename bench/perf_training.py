@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "python"))
 
 from moda.ir import training_module  # noqa: E402
 from moda.results import measured_commit  # noqa: E402
+from suite_matrix import parse_config  # noqa: E402
 
 KV_HEADS = 8
 # (T, G, D, L). T = 65536 is left out: the SIMT backward alone would take
@@ -52,17 +53,22 @@ def kernel_dir(artifacts, g, d):
     return artifacts / f"train_bf16_d{d}_g{g}_causal"
 
 
-def compile_all(artifacts: Path, moda_compile: Path):
+def compile_all(artifacts: Path, moda_compile: Path, lowering="kernel",
+                configs=None):
+    """Compiles each (G, D)'s training kernels through moda-compile's
+    `lowering`; `configs` maps D to a configuration pinned on both (the
+    heuristics' otherwise)."""
     for g, d in sorted({(g, d) for _, g, d, _ in SHAPES}):
         directory = kernel_dir(artifacts, g, d)
         directory.mkdir(parents=True, exist_ok=True)
         source = directory / "train.mlir"
-        source.write_text(training_module(dict(dtype="bf16", Hq=KV_HEADS * g,
-                                               Hk=KV_HEADS, D=d, causal=True)))
+        source.write_text(training_module(
+            dict(dtype="bf16", Hq=KV_HEADS * g, Hk=KV_HEADS, D=d, causal=True),
+            config=(configs or {}).get(d)))
         # The heuristic backward at D = 64 spills a few bytes (recorded in
         # the manifest), which moda-compile refuses by default.
         subprocess.run([str(moda_compile), str(source), "-o", str(directory),
-                        "--allow-spills"], check=True)
+                        "--allow-spills", f"--lowering={lowering}"], check=True)
         for ptx in directory.glob("*.ptx"):
             if ptx.with_suffix(".cubin").exists():
                 ptx.unlink()
@@ -85,7 +91,10 @@ def time_ms(step, warmup, iters):
     return statistics.median(times)
 
 
-def run_all(artifacts: Path, json_path: Path, iters: int):
+def run_all(artifacts: Path, json_path: Path, iters: int, before=None):
+    """With `before` (the artifacts of the kernels being replaced), each
+    case also times those in the same process: `ours_before_ms` and its
+    halves."""
     import torch
     import torch.nn.functional as F
     from torch.nn.attention import SDPBackend, sdpa_kernel
@@ -97,6 +106,8 @@ def run_all(artifacts: Path, json_path: Path, iters: int):
     for T, G, D, L in SHAPES:
         started = time.time()
         kernels = moda.autograd.load_training(str(kernel_dir(artifacts, G, D)))
+        before_kernels = (moda.autograd.load_training(str(kernel_dir(before, G, D)))
+                          if before else None)
         Hq = KV_HEADS * G
         bf16 = torch.bfloat16
         q = torch.randn(1, T, Hq, D, device=device, dtype=bf16, requires_grad=True)
@@ -115,29 +126,35 @@ def run_all(artifacts: Path, json_path: Path, iters: int):
             for t in tensors:
                 t.grad = None
 
-        def ours():
-            clear(q, k, v, kd, vd)
-            out = moda.autograd.attention(q, k, v, kd, vd, kernels)
-            out.backward(d_out)
-
-        saved = {}
-
-        def ours_fwd():
-            saved["out"] = moda.autograd.attention(q, k, v, kd, vd, kernels)
-
-        def ours_bwd():
-            clear(q, k, v, kd, vd)
-            saved["out"].backward(d_out, retain_graph=True)
-
         warmup = 2 if T >= 16384 else 3
         record = dict(B=1, T=T, S=T, Hq=Hq, Hk=KV_HEADS, G=G, D=D, L=L,
                       causal=True, dtype="bf16", variant="per_position")
-        record["ours_ms"] = time_ms(ours, warmup, iters)
-        ours_fwd()
-        record["ours_fwd_ms"] = time_ms(ours_fwd, 1, iters)
-        ours_fwd()
-        record["ours_bwd_ms"] = time_ms(ours_bwd, 1, iters)
-        saved.clear()
+
+        def time_step(name, step_kernels):
+            def step():
+                clear(q, k, v, kd, vd)
+                out = moda.autograd.attention(q, k, v, kd, vd, step_kernels)
+                out.backward(d_out)
+
+            saved = {}
+
+            def forward():
+                saved["out"] = moda.autograd.attention(q, k, v, kd, vd, step_kernels)
+
+            def backward():
+                clear(q, k, v, kd, vd)
+                saved["out"].backward(d_out, retain_graph=True)
+
+            record[f"{name}_ms"] = time_ms(step, warmup, iters)
+            forward()
+            record[f"{name}_fwd_ms"] = time_ms(forward, 1, iters)
+            forward()
+            record[f"{name}_bwd_ms"] = time_ms(backward, 1, iters)
+
+        time_step("ours", kernels)
+        if before_kernels is not None:
+            time_step("ours_before", before_kernels)
+            record["ours_over_before"] = record["ours_ms"] / record["ours_before_ms"]
 
         # SDPA without depth, [B, H, T, D], GQA.
         qs = q.detach().transpose(1, 2).contiguous().requires_grad_(True)
@@ -163,7 +180,9 @@ def run_all(artifacts: Path, json_path: Path, iters: int):
         print(f"T{T} G{G} D{D} L{L}: ours {record['ours_ms']:.2f} ms "
               f"(fwd {record['ours_fwd_ms']:.2f}, bwd {record['ours_bwd_ms']:.2f}), "
               f"flash {record.get('sdpa_flash_ms', float('nan')):.2f} ms, "
-              f"cudnn {record.get('sdpa_cudnn_ms', float('nan')):.2f} ms "
+              f"cudnn {record.get('sdpa_cudnn_ms', float('nan')):.2f} ms, "
+              f"before {record.get('ours_before_ms', float('nan')):.2f} ms "
+              f"(bwd {record.get('ours_before_bwd_ms', float('nan')):.2f}) "
               f"[{time.time() - started:.0f} s]", flush=True)
         del q, k, v, kd, vd, d_out, qs, ks, vs, ds
         torch.cuda.empty_cache()
@@ -185,15 +204,26 @@ def main():
     c = sub.add_parser("compile")
     c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "training-artifacts")
     c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
+    c.add_argument("--lowering", choices=("kernel", "tile"), default="kernel",
+                   help="moda-compile's lowering: the block builders or the "
+                        "staged compiler's tile programs")
+    c.add_argument("--config", action="append", default=[],
+                   help="D:block_m,block_n,block_depth,num_warps[,num_stages,mma] "
+                        "pinned for head size D (repeatable)")
     r = sub.add_parser("run")
     r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "training-artifacts")
+    r.add_argument("--before", type=Path,
+                   help="artifacts of the kernels being replaced, timed in the "
+                        "same process (ours_before_ms)")
     r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "perf-training.json")
     r.add_argument("--iters", type=int, default=20)
     args = parser.parse_args()
     if args.command == "compile":
-        compile_all(args.artifacts, args.moda_compile)
+        configs = {int(d): parse_config(text) for d, text in
+                   (entry.split(":", 1) for entry in args.config)}
+        compile_all(args.artifacts, args.moda_compile, args.lowering, configs)
     else:
-        run_all(args.artifacts, args.json, args.iters)
+        run_all(args.artifacts, args.json, args.iters, args.before)
 
 
 if __name__ == "__main__":
