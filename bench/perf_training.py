@@ -99,15 +99,21 @@ def run_all(artifacts: Path, json_path: Path, iters: int, before=None):
     import torch.nn.functional as F
     from torch.nn.attention import SDPBackend, sdpa_kernel
     import moda.autograd
+    import moda.runtime
 
     device = torch.device("cuda")
     torch.manual_seed(0)
     records = []
     for T, G, D, L in SHAPES:
         started = time.time()
-        kernels = moda.autograd.load_training(str(kernel_dir(artifacts, G, D)))
-        before_kernels = (moda.autograd.load_training(str(kernel_dir(before, G, D)))
-                          if before else None)
+        try:
+            kernels = moda.autograd.load_training(str(kernel_dir(artifacts, G, D)))
+            before_kernels = (moda.autograd.load_training(str(kernel_dir(before, G, D)))
+                              if before else None)
+        except moda.runtime.ModaError as e:  # recorded, the other shapes still run
+            records.append(dict(T=T, G=G, D=D, L=L, error=str(e)))
+            print(f"T{T} G{G} D{D} L{L}: not run: {e}", flush=True)
+            continue
         Hq = KV_HEADS * G
         bf16 = torch.bfloat16
         q = torch.randn(1, T, Hq, D, device=device, dtype=bf16, requires_grad=True)
