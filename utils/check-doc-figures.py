@@ -42,6 +42,10 @@ TILE_RECHECK = load("gpu-correctness-tile-fma-recheck.json")
 SANITIZERS = load("sanitizers-forward.json")
 assert all(r["result"] == "clean" for r in SANITIZERS["cases"]), "sanitizers-forward.json: a run is not clean"
 MODEL, BROWN = load("model-training.json"), load("brown-lm.json")
+GRAD_TILE, TRAIN_TILE = load("grad-check-tile-wgmma.json"), load("perf-training-tile.json")
+TILE_BWD = [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN_TILE["cases"] if "ours_bwd_ms" in c]
+TILE_T16K = next(c for c in TRAIN_TILE["cases"]
+                 if (c["T"], c["G"], c["D"], c["L"]) == (16384, 8, 64, 64))
 
 
 def lowering(mma, **key):
@@ -82,6 +86,16 @@ def kernels(data):
 
 # (doc, regex with the figure as group 1, value)
 FIGURES = [
+    # The backward's tile programs
+    ("README.md", r"suite's (\d+) cases \(`bench/results/grad-check-tile-wgmma.json`",
+     passed(GRAD_TILE)),
+    ("docs/architecture.md", r"passes all (\d+) cases\s+of the gradient suite", passed(GRAD_TILE)),
+    ("README.md", r"backward takes ([\d.]+)x to [\d.]+x the block builders'", min(TILE_BWD)),
+    ("README.md", r"backward takes [\d.]+x to ([\d.]+)x the block builders'", max(TILE_BWD)),
+    ("docs/architecture.md", r"backward takes ([\d.]+)x to [\d.]+x the block builders'", min(TILE_BWD)),
+    ("docs/architecture.md", r"backward takes [\d.]+x to ([\d.]+)x the block builders'", max(TILE_BWD)),
+    ("docs/architecture.md", r"L = 64:\s+([\d.]+) ms against [\d.]+\)", TILE_T16K["ours_bwd_ms"]),
+    ("docs/architecture.md", r"L = 64:\s+[\d.]+ ms against ([\d.]+)\)", TILE_T16K["ours_before_bwd_ms"]),
     # README: Performance
     ("README.md", r"at (\d+)-\d+ TFLOP/s", min(tflops)),
     ("README.md", r"at \d+-(\d+) TFLOP/s", max(tflops)),
@@ -216,6 +230,10 @@ FIGURES = [
 
 # (doc, regex whose group is the commit cited for a results file, that file)
 COMMITS = [
+    ("README.md", r"`bench/results/grad-check-tile-wgmma.json`, ([0-9a-f]+)\)", GRAD_TILE),
+    ("README.md", r"`bench/results/grad-check-tile-wgmma.json`, ([0-9a-f]+)\)", TRAIN_TILE),
+    ("docs/architecture.md", r"On the H200\s+at ([0-9a-f]+), the `wgmma` tile-program backward", GRAD_TILE),
+    ("docs/architecture.md", r"On the H200\s+at ([0-9a-f]+), the `wgmma` tile-program backward", TRAIN_TILE),
     ("README.md", r"`bench/results/perf-forward.json`, commit ([0-9a-f]+)", FWD),
     ("README.md", r"`bench/results/autotune.json`, commit ([0-9a-f]+)", TUNE),
     ("README.md", r"`bench/results/perf-training.json`, commit ([0-9a-f]+)", TRAIN),

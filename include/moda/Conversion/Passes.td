@@ -74,7 +74,7 @@ def ConvertModaToHost : Pass<"convert-moda-to-host", "::mlir::ModuleOp"> {
 }
 
 def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
-  let summary = "lower moda.attention to a tile program and its launcher";
+  let summary = "lower moda.attention and moda.attention_grad to tile programs and their launchers";
   let description = [{
     The algorithm stage of the staged compiler. Every `moda.attention` (which
     must carry a `#moda.config`) becomes a tile program `@moda_attention_<n>`
@@ -88,6 +88,27 @@ def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
     computes the grid `(ceil(T * G / block_m), Hk, B)` once and runs the
     program with `moda_tile.launch`; the operator becomes a call of the
     launcher on flat buffers.
+
+    Every `moda.attention_grad` becomes the programs `@moda_attention_grad_<n>_dq`
+    (the forward's walk over key tiles: `delta = rowsum(d_out * out)`
+    stored, P recomputed from `lse` with `moda_tile.softmax_probs`,
+    `dq += dS k`), `_dkv` (blocks of `block_m` keys; the tiles of `block_n`
+    query rows that see them, from `moda_tile.seeing_range`, scores held
+    transposed) and `_d_depth` (the same over depth entries), as the variant
+    needs, and a launcher that allocates `delta` and runs them in order:
+    ```mlir
+    %dq, %dk, %dv = moda.attention_grad q(%q : ...) kv(%k, %v : ...)
+        out(%o, %lse : ...) d_out(%do : ...) {causal, config = ...} -> ...
+    ```
+    Gets transformed to (abridged):
+    ```mlir
+    func.func @moda_attention_grad_0_launch(...) {
+      %delta = memref.alloc(%rows) : memref<?xf32>
+      moda_tile.launch @moda_attention_grad_0_dq grid(%gq, %c1, %B) (..., %delta, ...) : ...
+      moda_tile.launch @moda_attention_grad_0_dkv grid(%gk, %c1, %B) (..., %delta, ...) : ...
+      return
+    }
+    ```
 
     ```mlir
     %out, %lse = moda.attention q(%q : tensor<1x40x2x64xbf16>)

@@ -10,7 +10,8 @@
 //   3. the block's contiguous span of depth entries (masked: each row sees
 //      only its own window),
 // all bounds asked of moda_tile.visible_range, i.e. of the one visibility
-// rule (Visibility.cpp).
+// rule (Visibility.cpp). Each moda.attention_grad becomes its backward's
+// programs (AttentionGradToTile.cpp).
 //
 //===----------------------------------------------------------------------===//
 
