@@ -341,6 +341,14 @@ private:
                       "\"attention\" and \"attention_grad\")",
            op.c_str());
     manifest.op = op;
+    // Manifests written before the field existed are the block builders'.
+    if (fields.has("lowering")) {
+      fields.string("lowering", manifest.lowering);
+      if (!error.failed() && manifest.lowering != "kernel" &&
+          manifest.lowering != "tile")
+        failOnce(error, "unknown lowering \"%s\" (expected kernel or tile)",
+                 manifest.lowering.c_str());
+    }
     fields.string("kernel", manifest.entry);
     if (!error.failed() && manifest.entry.empty())
       failOnce(error, "field \"kernel\" must not be empty");
@@ -861,7 +869,9 @@ private:
   ///   forward, dq:  (ceil(T * G / block_m), Hk, B)
   ///   dkv:          (ceil(S / slots), Hk, B)
   ///   d_depth:      (ceil(T * L / slots), Hk, B)
-  /// with G = Hq / Hk and slots = num_warps * 32 / lanes. The compiler
+  /// with G = Hq / Hk and slots = num_warps * 32 / lanes for the block
+  /// builders' kernels, slots = block_m for tile programs ("lowering":
+  /// "tile", whose key-side blocks own block_m keys or entries). The compiler
   /// writes these formulas once (getForwardGrid, getGradGrid in
   /// lib/Conversion/ModaToKernel) into the kernels' #moda.kernel_abi, which
   /// both its launchers and the manifest writer read. This restatement is
@@ -874,7 +884,9 @@ private:
   void expectedGrid(const Launch &launch, std::array<GridDimension, 3> &grid,
                     std::array<const char *, 3> &meaning) const {
     GridDimension x;
-    int64_t slots = manifest.numWarps * 32 / gradLanes();
+    int64_t slots = manifest.lowering == "tile"
+                        ? manifest.blockM
+                        : manifest.numWarps * 32 / gradLanes();
     if (launch.entry == manifest.entry + "_dkv") {
       x.symbol = MODA_SYMBOL_S;
       x.divisor = slots;

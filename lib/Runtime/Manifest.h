@@ -71,6 +71,9 @@ struct Manifest {
   /// "attention" or "attention_grad" (docs/artifacts.md).
   std::string op = "attention";
   bool isGrad() const { return op == "attention_grad"; }
+  /// "kernel" (the block builders) or "tile" (the staged compiler's tile
+  /// programs): the backward's dkv and d_depth grids differ between them.
+  std::string lowering = "kernel";
   moda_dtype elementType = MODA_F32;
   bool causal = false;
   moda_visibility visibility = MODA_VISIBILITY_PER_POSITION;

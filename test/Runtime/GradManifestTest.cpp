@@ -193,6 +193,27 @@ TEST(GradManifest, SlotsFollowTheHeadDimAndElementType) {
   }
 }
 
+TEST(GradManifest, TileProgramsGridsDivideByBlockM) {
+  // At D = 128 the block builders' dkv and d_depth blocks own 64 keys or
+  // entries (256 threads / 4 lanes), a tile program's block_m = 128: the
+  // manifest's divisors (128) fit the tile programs only.
+  std::string text = replaceAll(gradManifest(), ", 64]", ", 128]");
+  text = replaceOnce(text, "\"head_dim\": 64", "\"head_dim\": 128");
+  Manifest m;
+  EXPECT_EQ(parseManifest(text, ".", m).message,
+            "launches[1].grid[0] is ceil(S * 1 / 128) but the kernel's grid "
+            "needs ceil(S / slots) = ceil(S * 1 / 64)");
+  std::string tile = replaceOnce(text, "\"op\": \"attention_grad\",",
+                                 "\"op\": \"attention_grad\", \"lowering\": \"tile\",");
+  Error error = parseManifest(tile, ".", m);
+  EXPECT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(m.lowering, "tile");
+  std::string unknown = replaceOnce(text, "\"op\": \"attention_grad\",",
+                                    "\"op\": \"attention_grad\", \"lowering\": \"simt\",");
+  EXPECT_EQ(parseManifest(unknown, ".", m).message,
+            "unknown lowering \"simt\" (expected kernel or tile)");
+}
+
 TEST(GradManifest, DepthOnlyRunsNoDkvKernel) {
   std::string text = gradManifest();
   text = replaceOnce(text, "\"per_position\"", "\"depth_only\"");

@@ -14,6 +14,7 @@
 // LOG: moda-compile: moda_attention_0 -> {{.*}}moda_attention_0.ptx (+cubin)
 
 // CHECK-DAG: "kernel": "moda_attention_0"
+// CHECK-DAG: "lowering": "tile"
 // CHECK-DAG: "element_type": "f16"
 // CHECK-DAG: "num_query_heads": 4
 // CHECK-DAG: "num_kv_heads": 2

@@ -3,15 +3,14 @@
 #ifndef MODA_PIPELINES_PIPELINES_H
 #define MODA_PIPELINES_PIPELINES_H
 
+#include "moda/Dialect/Moda/IR/ModaDialect.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
 #include <string>
 
 namespace mlir::moda {
-
-/// How moda.attention becomes GPU kernels.
-enum class KernelLowering { BlockBuilders, TilePrograms };
 
 struct GPUBinaryPipelineOptions
     : public PassPipelineOptions<GPUBinaryPipelineOptions> {

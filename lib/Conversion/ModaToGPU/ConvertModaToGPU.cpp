@@ -111,7 +111,7 @@ void ConvertModaToGPUPass::runOnOperation() {
   auto build = [&](StringRef name, const AttentionKernelSpec &spec,
                    AttentionOp op) {
     return buildLauncher(spec,
-                         buildKernel(name, spec, spec.describe(op, name)));
+                         buildKernel(name, spec, spec.describe(op, name, KernelLowering::BlockBuilders)));
   };
   if (failed(lowerAttentions(module, build)))
     signalPassFailure();

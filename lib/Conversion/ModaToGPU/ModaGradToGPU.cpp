@@ -81,18 +81,13 @@ func::FuncOp buildGradKernelsAndLauncher(ModuleOp module, StringRef name,
   ImplicitLocOpBuilder b(module.getLoc(), ctx);
   b.setInsertionPointToStart(launcher.addEntryBlock());
   // The kernels' arguments: the launcher's, with delta before the sizes.
-  SmallVector<Value> arguments(launcher.getArguments());
-  Value batch = arguments[arguments.size() - 4];
-  Value queries = arguments[arguments.size() - 3];
-  Value rows = arith::MulIOp::create(
-      b, arith::MulIOp::create(b, batch, queries),
-      arith::ConstantIndexOp::create(b, spec.numQueryHeads));
-  auto deltaType = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
-  Value delta = gpu::AllocOp::create(b, deltaType, /*asyncToken=*/Type(),
-                                     ValueRange(), ValueRange{rows},
-                                     ValueRange())
-                    .getMemref();
-  arguments.insert(arguments.end() - 4, delta);
+  SmallVector<Value> arguments = buildGradKernelArguments(
+      b, spec, launcher.getArguments(), [&](MemRefType type, Value size) {
+        return gpu::AllocOp::create(b, type, /*asyncToken=*/Type(),
+                                    ValueRange(), ValueRange{size},
+                                    ValueRange())
+            .getMemref();
+      });
   AttentionGradArgs args = getGradKernelArgs(spec, arguments);
   Value one = arith::ConstantIndexOp::create(b, 1);
   // One stream: each kernel starts after the previous one has finished.
@@ -106,7 +101,8 @@ func::FuncOp buildGradKernelsAndLauncher(ModuleOp module, StringRef name,
     gpu::LaunchFuncOp::create(b, kernel, {grid[0], grid[1], grid[2]},
                               {threads, one, one}, sharedBytes, arguments);
   }
-  gpu::DeallocOp::create(b, /*asyncToken=*/Type(), ValueRange(), delta);
+  gpu::DeallocOp::create(b, /*asyncToken=*/Type(), ValueRange(),
+                         args.delta);
   func::ReturnOp::create(b);
   return launcher;
 }

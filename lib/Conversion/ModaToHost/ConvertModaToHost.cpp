@@ -52,7 +52,7 @@ func::FuncOp ConvertModaToHostPass::buildBlockFunction(
   auto block = func::FuncOp::create(builder, loc, blockName,
                                     FunctionType::get(ctx, types, {}));
   block.setPrivate();
-  block->setAttr(kKernelAbiAttrName, spec.describe(op, blockName));
+  block->setAttr(kKernelAbiAttrName, spec.describe(op, blockName, KernelLowering::BlockBuilders));
 
   ImplicitLocOpBuilder b(loc, ctx);
   b.setInsertionPointToStart(block.addEntryBlock());

@@ -79,15 +79,10 @@ LogicalResult mlir::moda::lowerAttentionGradsToHost(ModuleOp module) {
     symbols.insert(launcher);
     ImplicitLocOpBuilder b(loc, ctx);
     b.setInsertionPointToStart(launcher.addEntryBlock());
-    SmallVector<Value> arguments(launcher.getArguments());
-    Value batch = arguments[arguments.size() - 4];
-    Value queries = arguments[arguments.size() - 3];
-    Value rows = arith::MulIOp::create(
-        b, arith::MulIOp::create(b, batch, queries),
-        arith::ConstantIndexOp::create(b, spec.numQueryHeads));
-    auto deltaType = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
-    Value delta = memref::AllocOp::create(b, deltaType, ValueRange{rows});
-    arguments.insert(arguments.end() - 4, delta);
+    SmallVector<Value> arguments = buildGradKernelArguments(
+        b, spec, launcher.getArguments(), [&](MemRefType type, Value size) {
+          return memref::AllocOp::create(b, type, ValueRange{size});
+        });
     AttentionGradArgs args = getGradKernelArgs(spec, arguments);
     Value zero = arith::ConstantIndexOp::create(b, 0);
     Value one = arith::ConstantIndexOp::create(b, 1);
@@ -104,7 +99,7 @@ LogicalResult mlir::moda::lowerAttentionGradsToHost(ModuleOp module) {
             func::CallOp::create(nested, nestedLoc, callee, operands);
           });
     }
-    memref::DeallocOp::create(b, delta);
+    memref::DeallocOp::create(b, args.delta);
     func::ReturnOp::create(b);
     return launcher;
   });

@@ -9,6 +9,7 @@
 #include "moda/Conversion/ModaToKernel/AttentionGradKernel.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
@@ -176,6 +177,21 @@ AttentionGradArgs mlir::moda::getGradKernelArgs(const AttentionKernelSpec &spec,
   return args;
 }
 
+SmallVector<Value> mlir::moda::buildGradKernelArguments(
+    ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
+    ValueRange launcherArguments,
+    function_ref<Value(MemRefType type, Value elements)> allocate) {
+  SmallVector<Value> arguments(launcherArguments);
+  Value batch = arguments[arguments.size() - 4];
+  Value queries = arguments[arguments.size() - 3];
+  Value elements = arith::MulIOp::create(
+      b, arith::MulIOp::create(b, batch, queries),
+      arith::ConstantIndexOp::create(b, spec.numQueryHeads));
+  auto type = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
+  arguments.insert(arguments.end() - 4, allocate(type, elements));
+  return arguments;
+}
+
 SmallVector<MemRefType>
 mlir::moda::getGradSharedTileTypes(const AttentionKernelSpec &spec,
                                    GradKernelKind kind, Attribute memorySpace) {
@@ -253,7 +269,8 @@ KernelAbiAttr mlir::moda::describeGradKernels(
   }
   return getKernelAbi(spec, AbiOperator::AttentionGrad,
                       getStaticSizes(op.getQ(), op.getK(), op.getDepthK()),
-                      getGradTensorNames(spec), launches);
+                      getGradTensorNames(spec), launches,
+                      KernelLowering::BlockBuilders);
 }
 
 int64_t mlir::moda::getTensorCoreDqSharedMemoryBytes(

@@ -48,7 +48,8 @@ SmallVector<StringRef> AttentionKernelSpec::getTensorNames() const {
 }
 
 KernelAbiAttr AttentionKernelSpec::describe(AttentionOp op,
-                                           StringRef kernelName) const {
+                                           StringRef kernelName,
+                                           KernelLowering lowering) const {
   MLIRContext *ctx = op.getContext();
   auto launch = AbiLaunchAttr::get(
       ctx, kernelName, getForwardGrid(*this), getNumThreads(),
@@ -56,7 +57,7 @@ KernelAbiAttr AttentionKernelSpec::describe(AttentionOp op,
       {StringAttr::get(ctx, "out"), StringAttr::get(ctx, "lse")});
   return getKernelAbi(*this, AbiOperator::Attention,
                       getStaticSizes(op.getQ(), op.getK(), op.getDepthK()),
-                      getTensorNames(), launch);
+                      getTensorNames(), launch, lowering);
 }
 
 SmallVector<SizeExpr, 3>
@@ -113,7 +114,8 @@ std::array<int64_t, 4> mlir::moda::getStaticSizes(Value q, Value k,
 KernelAbiAttr mlir::moda::getKernelAbi(const AttentionKernelSpec &spec,
                                        AbiOperator op, ArrayRef<int64_t> sizes,
                                        ArrayRef<StringRef> tensorNames,
-                                       ArrayRef<AbiLaunchAttr> launches) {
+                                       ArrayRef<AbiLaunchAttr> launches,
+                                       KernelLowering lowering) {
   MLIRContext *ctx = spec.elementType.getContext();
   auto written = [&](StringRef name) {
     return llvm::any_of(launches, [&](AbiLaunchAttr launch) {
@@ -133,7 +135,7 @@ KernelAbiAttr mlir::moda::getKernelAbi(const AttentionKernelSpec &spec,
       ctx, op, spec.elementType, spec.numQueryHeads, spec.numKVHeads,
       spec.headDim, b.getBoolAttr(spec.causal), spec.visibility,
       spec.chunkSize, b.getF64FloatAttr(spec.scale), spec.config, sizes,
-      tensors, launches);
+      tensors, launches, lowering);
 }
 
 /// The value of `expr` for the runtime sizes B, T, S, L (index values).

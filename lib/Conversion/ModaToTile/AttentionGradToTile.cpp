@@ -87,7 +87,8 @@ KernelAbiAttr describeGradPrograms(const AttentionKernelSpec &spec,
   }
   return getKernelAbi(spec, AbiOperator::AttentionGrad,
                       getStaticSizes(op.getQ(), op.getK(), op.getDepthK()),
-                      getGradTensorNames(spec), launches);
+                      getGradTensorNames(spec), launches,
+                      KernelLowering::TilePrograms);
 }
 
 class GradProgramBuilder : TileProgramBuilder {
@@ -299,17 +300,10 @@ func::FuncOp buildGradProgramsAndLauncher(ModuleOp module, StringRef name,
   symbols.insert(launcher);
   ImplicitLocOpBuilder b(loc, ctx);
   b.setInsertionPointToStart(launcher.addEntryBlock());
-  // The programs' arguments: the launcher's, with delta before the sizes.
-  SmallVector<Value> arguments(launcher.getArguments());
-  Value batch = arguments[arguments.size() - 4];
-  Value queries = arguments[arguments.size() - 3];
-  Value deltaSize = arith::MulIOp::create(
-      b, arith::MulIOp::create(b, batch, queries),
-      arith::ConstantIndexOp::create(b, spec.numQueryHeads));
-  Value delta = memref::AllocOp::create(
-      b, MemRefType::get({ShapedType::kDynamic}, b.getF32Type()),
-      ValueRange{deltaSize});
-  arguments.insert(arguments.end() - 4, delta);
+  SmallVector<Value> arguments = buildGradKernelArguments(
+      b, spec, launcher.getArguments(), [&](MemRefType type, Value size) {
+        return memref::AllocOp::create(b, type, ValueRange{size});
+      });
   AttentionGradArgs args = getGradKernelArgs(spec, arguments);
   // In launch order: each program starts after the previous one is done.
   for (func::FuncOp program : programs) {

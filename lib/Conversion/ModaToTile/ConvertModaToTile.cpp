@@ -132,7 +132,7 @@ void ConvertModaToTilePass::runOnOperation() {
     auto program = func::FuncOp::create(builder, loc, name, type);
     program.setPrivate();
     program->setAttr(kProgramAttrName, UnitAttr::get(ctx));
-    program->setAttr(kKernelAbiAttrName, spec.describe(op, name));
+    program->setAttr(kKernelAbiAttrName, spec.describe(op, name, KernelLowering::TilePrograms));
     symbols.insert(program);
     {
       ImplicitLocOpBuilder b(loc, ctx);

@@ -10,7 +10,7 @@
 // The dq program: the forward's walk over key tiles, P recomputed from lse,
 // delta = rowsum(d_out * out) stored for the key-side programs.
 // CHECK-LABEL: func.func private @moda_attention_grad_0_dq
-// CHECK-SAME: launches = [<"moda_attention_grad_0_dq", grid = [T*2 ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["dq"]>, <"moda_attention_grad_0_dkv", grid = [S ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["dk", "dv"]>, <"moda_attention_grad_0_d_depth", grid = [T*L ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["d_depth_k", "d_depth_v"]>]
+// CHECK-SAME: launches = [<"moda_attention_grad_0_dq", grid = [T*2 ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["dq"]>, <"moda_attention_grad_0_dkv", grid = [S ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["dk", "dv"]>, <"moda_attention_grad_0_d_depth", grid = [T*L ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["d_depth_k", "d_depth_v"]>], lowering = tile>
 // CHECK-SAME: moda_tile.program
 // CHECK: %[[Q:.*]] = moda_tile.load {{.*}}kind = query{{.*}} -> tensor<32x64xbf16>
 // CHECK: %[[DO:.*]] = moda_tile.load {{.*}}kind = query{{.*}} -> tensor<32x64xbf16>

@@ -10,7 +10,7 @@
 // CHECK-LABEL: func.func private @moda_attention_0
 // CHECK-SAME: (%[[Q:[^:]*]]: memref<?xbf16>, %[[K:[^:]*]]: memref<?xbf16>, %[[V:[^:]*]]: memref<?xbf16>, %[[DK:[^:]*]]: memref<?xbf16>, %[[DV:[^:]*]]: memref<?xbf16>, %[[OUT:[^:]*]]: memref<?xbf16>, %[[LSE:[^:]*]]: memref<?xf32>, %[[B:[^:]*]]: index, %[[T:[^:]*]]: index, %[[S:[^:]*]]: index, %[[L:[^:]*]]: index)
 // CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention,
-// CHECK-SAME: launches = [<"moda_attention_0", grid = [T*2 ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["out", "lse"]>]>
+// CHECK-SAME: launches = [<"moda_attention_0", grid = [T*2 ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["out", "lse"]>], lowering = tile>
 // CHECK-SAME: moda_tile.program
 // CHECK-DAG: %[[X:.*]] = moda_tile.program_id x
 // CHECK-DAG: %[[HEAD:.*]] = moda_tile.program_id y

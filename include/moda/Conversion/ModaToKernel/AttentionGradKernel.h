@@ -74,6 +74,14 @@ struct AttentionGradArgs : AttentionKernelArgs, GradTensors {};
 AttentionGradArgs getGradKernelArgs(const AttentionKernelSpec &spec,
                                     ValueRange arguments);
 
+/// The kernels' arguments for a launcher's (getGradLauncherArgumentTypes):
+/// the same, with the scratch `delta` ([B, Hq, T] f32, flat) that
+/// `allocate` makes for its element count inserted before the sizes.
+SmallVector<Value> buildGradKernelArguments(
+    ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
+    ValueRange launcherArguments,
+    function_ref<Value(MemRefType type, Value elements)> allocate);
+
 /// An execution model of the backward's kernels: in dkv and d_depth a key or
 /// depth entry may be split over `getLanes()` consecutive threads ("lanes"),
 /// each holding D / lanes of its columns (fewer registers per thread), whose

@@ -88,8 +88,10 @@ struct AttentionKernelSpec {
 
   /// The ABI of the forward kernel `kernelName` compiled from `op` (the
   /// `moda.kernel_abi` of its kernel function, its manifest): the spec, the
-  /// sizes the types of `op` fix, the tensors, the one launch.
-  KernelAbiAttr describe(AttentionOp op, StringRef kernelName) const;
+  /// sizes the types of `op` fix, the tensors, the one launch, built by
+  /// `lowering`.
+  KernelAbiAttr describe(AttentionOp op, StringRef kernelName,
+                         KernelLowering lowering) const;
 };
 
 /// The kernel's arguments: one flat buffer (memref<?xT>) per tensor in the
@@ -193,7 +195,8 @@ std::array<int64_t, 4> getStaticSizes(Value q, Value k, Value depthK);
 KernelAbiAttr getKernelAbi(const AttentionKernelSpec &spec, AbiOperator op,
                            ArrayRef<int64_t> sizes,
                            ArrayRef<StringRef> tensorNames,
-                           ArrayRef<AbiLaunchAttr> launches);
+                           ArrayRef<AbiLaunchAttr> launches,
+                           KernelLowering lowering);
 
 /// The values of `launch`'s grid (x, y, z) for the runtime sizes B, T, S, L.
 SmallVector<Value, 3> buildGridSize(ImplicitLocOpBuilder &b,

@@ -252,7 +252,7 @@ LogicalResult KernelAbiAttr::verify(
     int64_t headDim, BoolAttr causal, DepthVisibility visibility,
     int64_t chunkSize, FloatAttr scale, KernelConfigAttr config,
     ArrayRef<int64_t> sizes, ArrayRef<AbiTensorAttr> tensors,
-    ArrayRef<AbiLaunchAttr> launches) {
+    ArrayRef<AbiLaunchAttr> launches, KernelLowering lowering) {
   if (!isSupportedElementType(elementType))
     return emitError() << "kernel ABI element type must be bf16, f16 or f32, "
                           "got "
@@ -313,7 +313,7 @@ KernelAbiAttr KernelAbiAttr::withDynamicSharedMemory(StringRef kernel,
                             getNumQueryHeads(), getNumKvHeads(), getHeadDim(),
                             getCausal(), getVisibility(), getChunkSize(),
                             getScale(), getConfig(), getSizes(), getTensors(),
-                            launches);
+                            launches, getLowering());
 }
 
 #define GET_ATTRDEF_CLASSES

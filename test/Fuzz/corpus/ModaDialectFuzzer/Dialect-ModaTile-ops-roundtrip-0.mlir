@@ -34,3 +34,18 @@ func.func @pipelined_copies(%d: memref<?xf16>, %i: index) -> tensor<16x64xf16> {
   moda_tile.wait {pending = 0 : i64}
   return %t : tensor<16x64xf16>
 }
+
+
+func.func private @backward(%k: memref<?xbf16>, %lse: memref<?xf32>, %s: tensor<32x16xf32>, %rows: tensor<32x64xbf16>, %acc: tensor<32x64xf32>, %T: index, %S: index, %L: index) attributes {moda_tile.program} {
+  %x = moda_tile.program_id x
+  %begin, %end = moda_tile.seeing_range %x (T = %T, S = %S, L = %L) {visibility = #moda_tile.visibility<part = sequence, causal = true>}
+  %columns = moda_tile.load %lse[%x, %x, %begin] end %end extent %T {rows = #moda_tile.rows<kind = lse, heads = 4, group = 2>} : memref<?xf32> -> tensor<1x16xf32>
+  %perRow = moda_tile.load %lse[%x, %x, %begin] end %end extent %T {rows = #moda_tile.rows<kind = lse, heads = 4, group = 2>} : memref<?xf32> -> tensor<32xf32>
+  %m = moda_tile.mask %s rows %x columns %begin (T = %T, S = %S, L = %L) {group = 2 : i64, transposed, visibility = #moda_tile.visibility<part = sequence, causal = true>} : tensor<32x16xf32>
+  %p = moda_tile.softmax_probs %m, %columns {exp2_scale = 0.125 : f32} : tensor<32x16xf32>, tensor<1x16xf32>
+  %ds = moda_tile.softmax_grad %p, %p, %columns {scale = 0.25 : f32} : tensor<32x16xf32>, tensor<1x16xf32>
+  %delta = moda_tile.row_dot %rows, %rows : tensor<32x64xbf16> -> tensor<32xf32>
+  %c = moda_tile.convert %acc : tensor<32x64xf32> -> tensor<32x64xbf16>
+  moda_tile.store %c, %k[%x, %x, %x] end %S extent %S {rows = #moda_tile.rows<kind = key, heads = 2>} : tensor<32x64xbf16>, memref<?xbf16>
+  return
+}

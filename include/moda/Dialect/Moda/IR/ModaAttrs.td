@@ -100,6 +100,15 @@ def Moda_AbiOperator : I32EnumAttr<"AbiOperator",
   let cppNamespace = "::mlir::moda";
 }
 
+def Moda_KernelLowering : I32EnumAttr<"KernelLowering",
+    "the lowering that built an operator's kernels", [
+      I32EnumAttrCase<"BlockBuilders", 0, "kernel">,
+      I32EnumAttrCase<"TilePrograms", 1, "tile">
+    ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::moda";
+}
+
 def Moda_AbiTensorRole : I32EnumAttr<"AbiTensorRole",
     "how the kernels of an ABI use a tensor", [
       I32EnumAttrCase<"Input", 0, "input">,
@@ -190,8 +199,13 @@ def Moda_KernelAbiAttr : AttrDef<Moda_Dialect, "KernelAbi"> {
     dimension, causal, visibility, chunk size, scale, configuration), the
     runtime sizes `B`, `T`, `S`, `L` (a value where the operator's types fix
     it, `?` where a call gives it), the tensor arguments in kernel argument
-    order (`#moda.abi_tensor`; the sizes follow them as `index` arguments)
-    and the launches in order (`#moda.abi_launch`; the forward has one).
+    order (`#moda.abi_tensor`; the sizes follow them as `index` arguments),
+    the launches in order (`#moda.abi_launch`; the forward has one) and the
+    lowering that built the kernels (`kernel`, the block builders, unless it
+    says `lowering = tile`: the staged compiler's tile programs, whose
+    backward blocks own block_m keys or depth entries where the block
+    builders' own one per thread group; the runtime derives the grids it
+    accepts from it).
 
     The lowerings attach it as `moda.kernel_abi` to the kernel functions they
     build (every kernel of one operator carries the operator's ABI) and to
@@ -223,14 +237,18 @@ def Moda_KernelAbiAttr : AttrDef<Moda_Dialect, "KernelAbi"> {
     ArrayRefParameter<"int64_t", "B, T, S, L; ShapedType::kDynamic where a "
                       "call gives it">:$sizes,
     ArrayRefParameter<"AbiTensorAttr", "in kernel argument order">:$tensors,
-    ArrayRefParameter<"AbiLaunchAttr", "in launch order">:$launches
+    ArrayRefParameter<"AbiLaunchAttr", "in launch order">:$launches,
+    DefaultValuedParameter<"::mlir::moda::KernelLowering",
+                           "::mlir::moda::KernelLowering::BlockBuilders",
+                           "the lowering that built the kernels">:$lowering
   );
   let assemblyFormat = [{
     `<` struct($op, $element_type, $num_query_heads, $num_kv_heads, $head_dim,
                $causal, $visibility, $chunk_size, $scale, $config) `,`
     `sizes` `=` `[` custom<AbiSizes>($sizes) `]` `,`
     `tensors` `=` `[` $tensors `]` `,`
-    `launches` `=` `[` $launches `]` `>`
+    `launches` `=` `[` $launches `]`
+    (`,` `lowering` `=` $lowering^)? `>`
   }];
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
