@@ -60,8 +60,8 @@ static cl::opt<moda::KernelLowering> lowering(
     cl::values(clEnumValN(moda::KernelLowering::BlockBuilders, "kernel",
                           "the block builders (convert-moda-to-gpu)"),
                clEnumValN(moda::KernelLowering::TilePrograms, "tile",
-                          "the staged compiler's tile programs (fma and "
-                          "mma_sync layouts; not wgmma yet)")));
+                          "the staged compiler's tile programs (fma, "
+                          "mma_sync and wgmma layouts)")));
 static cl::opt<std::string>
     ptxasPath("ptxas", cl::init(""),
               cl::desc("ptxas to assemble cubins with (default: PATH, then "

@@ -35,7 +35,7 @@ struct GPUBinaryPipelineOptions
           clEnumValN(KernelLowering::TilePrograms, "tile",
                      "the staged compiler: convert-moda-to-tile, "
                      "moda-tile-assign-layouts, moda-tile-pipeline, convert-moda-tile-to-gpu "
-                     "(fma and mma_sync layouts; not wgmma yet)")),
+                     "(fma, mma_sync and wgmma layouts)")),
       llvm::cl::init(KernelLowering::BlockBuilders)};
   Option<std::string> format{*this, "format",
                              llvm::cl::desc("gpu.binary format: isa (PTX), "

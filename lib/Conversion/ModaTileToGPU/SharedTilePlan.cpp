@@ -45,6 +45,11 @@ Value SharedTileEncoding::buildOffset(OpBuilder &b, Location loc, Value row,
 
 bool SharedTilePlan::isShared(LoadOp load) { return isStreamedTile(load); }
 
+bool SharedTilePlan::isColumnStatistics(LoadOp load) {
+  return load.getRows().getKind() == RowKind::Lse &&
+         load.getResult().getType().getRank() == 2;
+}
+
 FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
                                                Attribute memorySpace,
                                                bool swizzle,
@@ -64,18 +69,19 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
   });
   if (escapes.wasInterrupted())
     return failure();
-  auto encodingOf = [&](RankedTensorType type) {
+  auto encodingOf = [&](RankedTensorType type, bool swizzleTile) {
     SharedTileEncoding encoding;
     encoding.rows = type.getDimSize(0);
     encoding.rowLength = type.getDimSize(1);
     encoding.elementBytes = type.getElementTypeBitWidth() / 8;
     encoding.swizzled =
-        swizzle &&
+        swizzleTile &&
         (encoding.rowLength * encoding.elementBytes) % kPanelBytes == 0;
     return encoding;
   };
-  // (kind, position among its block's shared loads or multi-buffer id,
-  // type) -> buffer; kind 0 for loads, 1 for multi-buffers.
+  // (kind, position among its block's loads of that kind or multi-buffer
+  // id, type) -> buffer; kind 0 for shared loads, 1 for multi-buffers, 2
+  // for column statistics (read by the threads one by one: not swizzled).
   DenseMap<std::tuple<unsigned, int64_t, Type>, unsigned> buffers;
   auto assign = [&](Operation *op, unsigned kind, int64_t key,
                     RankedTensorType tile, int64_t slots) {
@@ -88,14 +94,17 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
       int64_t offset = result.getBufferEnd();
       result.byteOffsets.push_back(llvm::alignTo(offset, alignment));
       result.bufferTypes.push_back(bufferType);
-      result.encodings.push_back(encodingOf(tile));
+      result.encodings.push_back(encodingOf(tile, swizzle && kind != 2));
     }
     result.bufferOf[op] = it->second;
   };
-  DenseMap<Block *, unsigned> loadsSoFar;
+  DenseMap<Block *, unsigned> loadsSoFar, statisticsSoFar;
   program.walk([&](Operation *op) {
     if (auto load = dyn_cast<LoadOp>(op); load && isShared(load))
       assign(load, 0, loadsSoFar[load->getBlock()]++,
+             load.getResult().getType(), 1);
+    else if (load && isColumnStatistics(load))
+      assign(load, 2, statisticsSoFar[load->getBlock()]++,
              load.getResult().getType(), 1);
     else if (auto copy = dyn_cast<AsyncLoadOp>(op))
       assign(copy, 1, copy.getMultiBuffer(), copy.getResult().getType().getTile(),

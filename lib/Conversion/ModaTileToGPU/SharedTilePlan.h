@@ -56,7 +56,8 @@ struct SharedTilePlan {
   /// the 1024 of the 128-byte swizzle's eight-row period where products
   /// address swizzled tiles by shared address (wgmma's descriptors).
   int64_t alignment = 16;
-  /// The buffer each shared load or asynchronous copy fills.
+  /// The buffer each shared load, column-statistics load or asynchronous
+  /// copy fills.
   DenseMap<Operation *, unsigned> bufferOf;
 
   /// The plan of `program`, with buffers in `memorySpace` aligned to
@@ -71,6 +72,10 @@ struct SharedTilePlan {
   /// product's right operand: tile::isStreamedTile) rather than the
   /// threads' own rows.
   static bool isShared(tile::LoadOp load);
+  /// Whether `load` reads lse or delta of the columns (tensor<1xN>): one
+  /// value per column that every thread holding the column needs, brought
+  /// in once per block through a buffer of its own.
+  static bool isColumnStatistics(tile::LoadOp load);
   /// The dynamic shared memory a launch asks for: the buffers, plus the
   /// slack the kernel needs to align their start (the launch guarantees 16
   /// bytes).

@@ -257,17 +257,43 @@ LogicalResult TileKernelBuilder::emitRowValuesLoad(LoadOp op) {
     return read.getResult(0);
   };
   if (tileType.getRank() == 2) { // the thread's columns
-    FailureOr<Value> columns =
-        getThreadColumns(op, tileType.getDimSize(1), first);
-    if (failed(columns))
+    // Every thread holding a column needs its value: the block reads each
+    // once into shared memory (a thread per column), then each thread its
+    // columns' runs from there, at offsets known when compiling.
+    FailureOr<ColumnRuns> runs = getColumnRuns(op, tileType.getDimSize(1));
+    if (failed(runs))
       return failure();
+    Value buffer = sharedBuffers[plan.bufferOf.lookup(op)];
+    int64_t columns = tileType.getDimSize(1);
+    // Earlier readers of the buffer are done before it is overwritten.
+    if (!afterBarrier)
+      gpu::BarrierOp::create(b, loc());
+    for (int64_t pass = 0; pass < columns; pass += numThreads) {
+      Value column = arith::AddIOp::create(b, loc(), threadId, index(pass));
+      auto inTile = scf::IfOp::create(
+          b, loc(),
+          arith::CmpIOp::create(b, loc(), arith::CmpIPredicate::slt, column,
+                                index(columns)),
+          /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(inTile.thenBlock());
+      memref::StoreOp::create(
+          b, loc(), readRow(arith::AddIOp::create(b, loc(), first, column)),
+          buffer, ValueRange{column});
+    }
+    gpu::BarrierOp::create(b, loc());
+    auto runType = VectorType::get({runs->runLength}, b.getF32Type());
     Value values = arith::ConstantOp::create(
         b, loc(), DenseElementsAttr::get(*type, b.getF32FloatAttr(0.0)));
-    for (int64_t j = 0, e = type->getNumElements(); j < e; ++j)
-      values = vector::InsertOp::create(
-          b, loc(),
-          readRow(vector::ExtractOp::create(b, loc(), *columns, j)), values,
-          j);
+    for (int64_t r = 0; r < runs->runs; ++r) {
+      Value at = arith::AddIOp::create(b, loc(), runs->first,
+                                       index(r * runs->runStride));
+      Value run = vector::LoadOp::create(b, loc(), runType, buffer,
+                                         ValueRange{at});
+      values = runs->runs == 1 ? run
+                               : buildWithSlice(b, loc(), values, run,
+                                                r * runs->runLength);
+    }
     mapping.map(op.getResult(), values);
     return success();
   }
