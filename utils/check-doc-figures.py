@@ -43,9 +43,15 @@ SANITIZERS = load("sanitizers-forward.json")
 assert all(r["result"] == "clean" for r in SANITIZERS["cases"]), "sanitizers-forward.json: a run is not clean"
 MODEL, BROWN = load("model-training.json"), load("brown-lm.json")
 GRAD_TILE, TRAIN_TILE = load("grad-check-tile-wgmma.json"), load("perf-training-tile.json")
-TILE_BWD = [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN_TILE["cases"] if "ours_bwd_ms" in c]
-TILE_T16K = next(c for c in TRAIN_TILE["cases"]
-                 if (c["T"], c["G"], c["D"], c["L"]) == (16384, 8, 64, 64))
+GRAD_TILE_MMA, GRAD_TILE_FMA = load("grad-check-tile-mma-sync.json"), load("grad-check-tile-fma.json")
+TILE_BWD = {d: [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN_TILE["cases"] if c["D"] == d]
+            for d in (64, 128)}
+
+
+def tile_case(d):
+    """perf-training-tile's T = 16384, G = 8, L = 64 case at head size d."""
+    return next(c for c in TRAIN_TILE["cases"] if (c["T"], c["G"], c["D"], c["L"]) == (16384, 8, d, 64))
+
 
 
 def lowering(mma, **key):
@@ -87,15 +93,25 @@ def kernels(data):
 # (doc, regex with the figure as group 1, value)
 FIGURES = [
     # The backward's tile programs
-    ("README.md", r"suite's (\d+) cases \(`bench/results/grad-check-tile-wgmma.json`",
-     passed(GRAD_TILE)),
-    ("docs/architecture.md", r"passes all (\d+) cases\s+of the gradient suite", passed(GRAD_TILE)),
-    ("README.md", r"backward takes ([\d.]+)x to [\d.]+x the block builders'", min(TILE_BWD)),
-    ("README.md", r"backward takes [\d.]+x to ([\d.]+)x the block builders'", max(TILE_BWD)),
-    ("docs/architecture.md", r"backward takes ([\d.]+)x to [\d.]+x the block builders'", min(TILE_BWD)),
-    ("docs/architecture.md", r"backward takes [\d.]+x to ([\d.]+)x the block builders'", max(TILE_BWD)),
-    ("docs/architecture.md", r"L = 64:\s+([\d.]+) ms against [\d.]+\)", TILE_T16K["ours_bwd_ms"]),
-    ("docs/architecture.md", r"L = 64:\s+[\d.]+ ms against ([\d.]+)\)", TILE_T16K["ours_before_bwd_ms"]),
+    ("README.md", r"pass the GPU gradient suite's (\d+) cases at D = 64 and 128", passed(GRAD_TILE)),
+    ("README.md", r"pass the GPU gradient suite's (\d+) cases at D = 64 and 128", passed(GRAD_TILE_MMA)),
+    ("README.md", r"at D = 128 their\s+backward takes ([\d.]+)x to", min(TILE_BWD[128])),
+    ("README.md", r"at D = 128 their\s+backward takes [\d.]+x to ([\d.]+)x", max(TILE_BWD[128])),
+    ("README.md", r"D = 64 ([\d.]+)x to [\d.]+x that of their", min(TILE_BWD[64])),
+    ("README.md", r"D = 64 [\d.]+x to ([\d.]+)x that of their", max(TILE_BWD[64])),
+    ("docs/architecture.md", r"passes its (\d+)\s+cases with the `wgmma` layout", passed(GRAD_TILE)),
+    ("docs/architecture.md", r"passes its (\d+)\s+cases with the `wgmma` layout", passed(GRAD_TILE_MMA)),
+    ("docs/architecture.md", r"spilling heavily\) passes the (\d+) cases", passed(GRAD_TILE_FMA)),
+    ("docs/architecture.md", r"D = 128 takes ([\d.]+)x to [\d.]+x the time", min(TILE_BWD[128])),
+    ("docs/architecture.md", r"D = 128 takes [\d.]+x to ([\d.]+)x the time", max(TILE_BWD[128])),
+    ("docs/architecture.md", r"SIMT one\s+\(T = 16384, G = 8, L = 64: ([\d.]+) ms", tile_case(128)["ours_bwd_ms"]),
+    ("docs/architecture.md", r"SIMT one\s+\(T = 16384, G = 8, L = 64: [\d.]+ ms against ([\d.]+)\)",
+     tile_case(128)["ours_before_bwd_ms"]),
+    ("docs/architecture.md", r"D = 64 it takes ([\d.]+)x to [\d.]+x", min(TILE_BWD[64])),
+    ("docs/architecture.md", r"D = 64 it takes [\d.]+x to ([\d.]+)x", max(TILE_BWD[64])),
+    ("docs/architecture.md", r"`wgmma` backward \(T = 16384, G = 8, L = 64: ([\d.]+) ms", tile_case(64)["ours_bwd_ms"]),
+    ("docs/architecture.md", r"`wgmma` backward \(T = 16384, G = 8, L = 64: [\d.]+ ms\s+against ([\d.]+)\)",
+     tile_case(64)["ours_before_bwd_ms"]),
     # README: Performance
     ("README.md", r"at (\d+)-\d+ TFLOP/s", min(tflops)),
     ("README.md", r"at \d+-(\d+) TFLOP/s", max(tflops)),
@@ -231,9 +247,12 @@ FIGURES = [
 # (doc, regex whose group is the commit cited for a results file, that file)
 COMMITS = [
     ("README.md", r"`bench/results/grad-check-tile-wgmma.json`, ([0-9a-f]+)\)", GRAD_TILE),
+    ("README.md", r"`bench/results/grad-check-tile-wgmma.json`, ([0-9a-f]+)\)", GRAD_TILE_MMA),
     ("README.md", r"`bench/results/grad-check-tile-wgmma.json`, ([0-9a-f]+)\)", TRAIN_TILE),
-    ("docs/architecture.md", r"On the H200\s+at ([0-9a-f]+), the `wgmma` tile-program backward", GRAD_TILE),
-    ("docs/architecture.md", r"On the H200\s+at ([0-9a-f]+), the `wgmma` tile-program backward", TRAIN_TILE),
+    ("docs/architecture.md", r"On\s+the H200 at ([0-9a-f]+), the tile-program backward", GRAD_TILE),
+    ("docs/architecture.md", r"On\s+the H200 at ([0-9a-f]+), the tile-program backward", GRAD_TILE_MMA),
+    ("docs/architecture.md", r"passes the \d+ cases of 4 variants at ([0-9a-f]+)", GRAD_TILE_FMA),
+    ("docs/architecture.md", r"`bench/results/perf-training-tile.json`, ([0-9a-f]+)\)", TRAIN_TILE),
     ("README.md", r"`bench/results/perf-forward.json`, commit ([0-9a-f]+)", FWD),
     ("README.md", r"`bench/results/autotune.json`, commit ([0-9a-f]+)", TUNE),
     ("README.md", r"`bench/results/perf-training.json`, commit ([0-9a-f]+)", TRAIN),
