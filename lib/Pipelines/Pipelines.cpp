@@ -28,7 +28,8 @@ void mlir::moda::buildGPUKernelPipeline(
   StringRef lowering =
       options.lowering == KernelLowering::TilePrograms
           ? "convert-moda-to-tile,moda-tile-assign-layouts,"
-            "moda-tile-pipeline,convert-moda-tile-to-gpu"
+            "moda-tile-pipeline,moda-tile-async-dots,"
+            "convert-moda-tile-to-gpu"
           : "convert-moda-to-gpu";
   appendPipeline(pm, llvm::formatv("canonicalize,"
                                    "moda-select-kernel-config{{target={0}},"
@@ -82,6 +83,7 @@ void mlir::moda::buildTileHostLLVMPipeline(OpPassManager &pm) {
                                   "convert-moda-to-tile,"
                                   "moda-tile-assign-layouts,"
                                   "moda-tile-pipeline,"
+                                  "moda-tile-async-dots,"
                                   "convert-moda-tile-to-host,"
                                   "canonicalize,cse,"
                                   // The softmax state is a fresh tensor

@@ -454,11 +454,17 @@ LogicalResult TileKernelBuilder::emitMask(MaskOp op) {
   VisibilitySizes sizes{mapped(op.getQueries()), mapped(op.getKeys()),
                         mapped(op.getDepth())};
   SmallVector<Value> rows = unpackRows(mapped(op.getScores()), scoresType);
+  // The thread's columns in 32 bits (they are key, depth-entry or folded
+  // query indices, far below 2^31): the vector lives across every row slot,
+  // and half the registers leave room for products in flight.
+  auto columnType = VectorType::get({columns}, b.getI32Type());
+  Value columns32 = arith::IndexCastOp::create(b, loc(), columnType, *column);
   Value columnPositions;
   if (op.getTransposed()) // the columns are folded query rows
     columnPositions = arith::DivUIOp::create(
-        b, loc(), *column,
-        splat(cast<VectorType>(column->getType()), index(op.getGroup())));
+        b, loc(), columns32,
+        splat(columnType, arith::ConstantIntOp::create(b, loc(), b.getI32Type(),
+                                                       op.getGroup())));
   for (int64_t k = 0, e = getRowSlots(); k < e; ++k) {
     Value row = arith::AddIOp::create(b, loc(), mapped(op.getFirstRow()),
                                       getSlotRow(k));
@@ -469,7 +475,7 @@ LogicalResult TileKernelBuilder::emitMask(MaskOp op) {
             : buildIsVisible(
                   b, loc(), op.getVisibility(),
                   arith::DivUIOp::create(b, loc(), row, index(op.getGroup())),
-                  *column, sizes);
+                  columns32, sizes);
     rows[k] = arith::SelectOp::create(b, loc(), visible, rows[k],
                                       splat(rowType, f32(-INFINITY)));
   }
@@ -748,6 +754,7 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
               "lowering reads it from shared memory");
         return emitDot(dot);
       })
+      .Case([&](DotWaitOp wait) { return emitDotWait(wait); })
       .Case([&](MaskOp mask) { return emitMask(mask); })
       .Case([&](SoftmaxUpdateOp update) { return emitSoftmaxUpdate(update); })
       .Case([&](ScaleRowsOp scale) { return emitScaleRows(scale); })
@@ -782,6 +789,12 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
         b.clone(*other, mapping);
         return success();
       });
+}
+
+LogicalResult TileKernelBuilder::emitDotWait(DotWaitOp op) {
+  for (auto [tile, ready] : llvm::zip(op.getTiles(), op.getResults()))
+    mapping.map(ready, mapped(tile));
+  return success();
 }
 
 LogicalResult TileKernelBuilder::emitBlock(Block &block) {

@@ -88,6 +88,9 @@ protected:
   virtual Value writesRowValues() = 0;
   /// The product, the one op each layout runs its own way.
   virtual LogicalResult emitDot(tile::DotOp op) = 0;
+  /// A wait for async products. A layout whose products are done when
+  /// they return has nothing to wait for: the tiles pass through.
+  virtual LogicalResult emitDotWait(tile::DotWaitOp op);
   /// Run by every thread once its writes to shared tiles are done and
   /// before the barrier that publishes them: products that read shared
   /// memory through another proxy order the writes here.

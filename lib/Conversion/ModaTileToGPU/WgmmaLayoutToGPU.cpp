@@ -14,8 +14,10 @@
 // 16-byte chunks XORed with the row's low three bits, 1024-byte aligned
 // buffers): the hardware's 128-byte swizzle. wgmma reads shared memory
 // through the async proxy, so every thread fences its shared writes to it
-// before the barrier that publishes them. Each product is waited for
-// before its accumulators are used.
+// before the barrier that publishes them. A product is waited for before
+// its accumulators are read: at once, or, when moda-tile-async-dots made
+// it async, at the moda_tile.dot_wait that returns its result (a
+// wgmma.wait_group the registers pass through).
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,6 +50,7 @@ public:
 private:
   LogicalResult setUpThread() override;
   LogicalResult emitDot(DotOp op) override;
+  LogicalResult emitDotWait(DotWaitOp op) override;
   void orderSharedWritesBeforeProducts() override {
     NVVM::FenceProxyOp::create(
         b, loc(),
@@ -175,8 +178,42 @@ LogicalResult WgmmaKernelBuilder::emitDot(DotOp op) {
           acc[2 * m + half][2 * n + c] = d[4 * n + 2 * half + c];
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(ib);
-  NVVM::WgmmaWaitGroupSyncOp::create(ib, 0);
+  // An async product's registers are read after a moda_tile.dot_wait; any
+  // other's once its group is done.
+  if (!op.getAsync()) {
+    SmallVector<Value> registers;
+    for (const SmallVector<Value> &fragment : acc)
+      llvm::append_range(registers, fragment);
+    SmallVector<Value> ready = buildWarpgroupWait(ib, 0, registers);
+    size_t next = 0;
+    for (SmallVector<Value> &fragment : acc)
+      for (Value &r : fragment)
+        r = ready[next++];
+  }
   mapping.map(op.getResult(), packFragments(*accThreadType, accType, acc));
+  return success();
+}
+
+LogicalResult WgmmaKernelBuilder::emitDotWait(DotWaitOp op) {
+  ImplicitLocOpBuilder ib(loc(), b);
+  // The tiles' registers, one after the other, through one wait.
+  SmallVector<Value> registers;
+  for (Value tile : op.getTiles()) {
+    Value vector = mapped(tile);
+    int64_t size = cast<VectorType>(vector.getType()).getNumElements();
+    for (int64_t i = 0; i < size; ++i)
+      registers.push_back(vector::ExtractOp::create(ib, vector, i));
+  }
+  SmallVector<Value> ready =
+      buildWarpgroupWait(ib, op.getPending(), registers);
+  ArrayRef<Value> rest = ready;
+  for (auto [tile, result] : llvm::zip(op.getTiles(), op.getResults())) {
+    auto type = cast<VectorType>(mapped(tile).getType());
+    int64_t size = type.getNumElements();
+    mapping.map(result, vector::FromElementsOp::create(ib, type,
+                                                       rest.take_front(size)));
+    rest = rest.drop_front(size);
+  }
   return success();
 }
 

@@ -52,10 +52,12 @@ LogicalResult takeProgramIdsAsArguments(func::FuncOp program) {
   return success();
 }
 
-/// On the host every copy is synchronous: a future is its tile (wherever it
-/// flows, loop-carried values included), an asynchronous copy the load it
-/// stands for, a commit or a wait nothing. The program keeps its pipelined
-/// order: the host computes with the tiles the GPU's copies bring in.
+/// On the host every copy and product is synchronous: a future is its tile
+/// (wherever it flows, loop-carried values included), an asynchronous copy
+/// the load it stands for, a commit or a wait nothing, a product's result
+/// ready when it returns (a dot_wait returns its tiles). The program keeps
+/// its pipelined and issue order: the host computes with the tiles the
+/// GPU's copies bring in.
 void makeCopiesSynchronous(func::FuncOp program) {
   auto toTile = [](Value value) {
     if (auto future = dyn_cast<FutureType>(value.getType()))
@@ -85,6 +87,9 @@ void makeCopiesSynchronous(func::FuncOp program) {
     } else if (auto wait = dyn_cast<WaitOp>(op)) {
       wait.replaceAllUsesWith(wait.getFutures());
       wait.erase();
+    } else if (auto productWait = dyn_cast<DotWaitOp>(op)) {
+      productWait.replaceAllUsesWith(productWait.getTiles());
+      productWait.erase();
     } else if (isa<CommitOp>(op)) {
       op->erase();
     }

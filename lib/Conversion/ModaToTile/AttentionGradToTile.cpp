@@ -109,7 +109,7 @@ private:
   Value dot(Value lhs, Value rhs, Value acc, bool transposeRhs) {
     return DotOp::create(b, acc.getType(), lhs, rhs, acc,
                          transposeRhs ? b.getUnitAttr() : UnitAttr(),
-                         /*layout=*/LayoutAttr());
+                         /*layout=*/LayoutAttr(), /*async=*/UnitAttr());
   }
   Value product(Value lhs, Value rhs, int64_t columns) {
     return dot(lhs, rhs, splat({blockM, columns}, 0.0), /*transposeRhs=*/true);

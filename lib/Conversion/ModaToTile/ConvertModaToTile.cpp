@@ -72,7 +72,7 @@ SoftmaxState ForwardProgramBuilder::attendTile(SoftmaxState state,
   Value zeros = splat({blockM, tileRows}, 0.0);
   Value scores =
       DotOp::create(b, zeros.getType(), query, keys, zeros,
-                    /*transpose_rhs=*/b.getUnitAttr(), /*layout=*/LayoutAttr());
+                    /*transpose_rhs=*/b.getUnitAttr(), /*layout=*/LayoutAttr(), /*async=*/UnitAttr());
   if (masked)
     scores = MaskOp::create(b, scores.getType(), scores, block.rowBase, first,
                             args.queries, args.keys, args.depth,
@@ -86,7 +86,7 @@ SoftmaxState ForwardProgramBuilder::attendTile(SoftmaxState state,
                                        update.getRescale());
   Value acc = DotOp::create(b, rescaled.getType(), update.getProbs(), values,
                             rescaled, /*transpose_rhs=*/UnitAttr(),
-                            /*layout=*/LayoutAttr());
+                            /*layout=*/LayoutAttr(), /*async=*/UnitAttr());
   return {update.getNewMax(), update.getNewSum(), acc};
 }
 

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <string>
@@ -96,6 +97,34 @@ SmallVector<Value> mlir::moda::buildWarpgroupMma(
       /*operand_attrs=*/ArrayAttr());
   SmallVector<Value> results;
   for (int64_t i = 0; i < numAccumulators; ++i)
+    results.push_back(LLVM::ExtractValueOp::create(b, asmOp.getRes(), i));
+  return results;
+}
+
+SmallVector<Value> mlir::moda::buildWarpgroupWait(ImplicitLocOpBuilder &b,
+                                                  int64_t pending,
+                                                  ArrayRef<Value> accumulators) {
+  if (accumulators.empty()) {
+    NVVM::WgmmaWaitGroupSyncOp::create(b, pending);
+    return {};
+  }
+  int64_t count = accumulators.size();
+  std::string constraints;
+  for (int64_t i = 0; i < count; ++i)
+    constraints += "=f,";
+  for (int64_t i = 0; i < count; ++i)
+    constraints += (i ? "," : "") + std::to_string(i);
+  auto resultType = LLVM::LLVMStructType::getLiteral(
+      b.getContext(), SmallVector<Type>(count, b.getF32Type()));
+  auto asmOp = LLVM::InlineAsmOp::create(
+      b, resultType, accumulators,
+      "wgmma.wait_group.sync.aligned " + std::to_string(pending) + ";",
+      constraints, /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      /*operand_attrs=*/ArrayAttr());
+  SmallVector<Value> results;
+  for (int64_t i = 0; i < count; ++i)
     results.push_back(LLVM::ExtractValueOp::create(b, asmOp.getRes(), i));
   return results;
 }

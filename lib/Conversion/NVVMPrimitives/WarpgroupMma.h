@@ -52,6 +52,15 @@ SmallVector<Value> buildWarpgroupMma(ImplicitLocOpBuilder &b, Type elementType,
                                      bool transposeB, bool accumulate,
                                      bool transposeA = false);
 
+/// wgmma.wait_group.sync.aligned `pending`: every wgmma group but the
+/// `pending` most recently committed has completed. Returns `accumulators`
+/// (f32 registers of those groups' products) as read after the wait: they
+/// pass through the instruction, so no read of them can be scheduled above
+/// it.
+SmallVector<Value> buildWarpgroupWait(ImplicitLocOpBuilder &b,
+                                      int64_t pending,
+                                      ArrayRef<Value> accumulators);
+
 } // namespace mlir::moda
 
 #endif // MODA_LIB_CONVERSION_NVVMPRIMITIVES_WARPGROUPMMA_H

@@ -30,12 +30,13 @@
 // CHECK: memref.store %{{.*}}, %[[STATS:.*]][%{{.*}}] : memref<16xf32, #gpu.address_space<workgroup>>
 // CHECK: gpu.barrier
 // CHECK: vector.load %[[STATS]][%{{.*}}] : memref<16xf32, #gpu.address_space<workgroup>>, vector<16xf32>
-// The mask: per column, its position (folded row / G) within the key's
-// seeing range [key + T - S clamped, T).
-// CHECK: %[[POSITIONS:.*]] = arith.divui %{{.*}}, %{{.*}} : vector<16xindex>
+// The mask: per column (in 32 bits), its position (folded row / G) within
+// the key's seeing range [key + T - S clamped, T).
+// CHECK: %[[COLUMNS:.*]] = arith.index_cast %{{.*}} : vector<16xindex> to vector<16xi32>
+// CHECK: %[[POSITIONS:.*]] = arith.divui %[[COLUMNS]], %{{.*}} : vector<16xi32>
 // CHECK: arith.subi %{{.*}}, %{{.*}} : index
-// CHECK: arith.cmpi slt, %[[POSITIONS]], %{{.*}} : vector<16xindex>
-// CHECK: arith.cmpi sle, %{{.*}}, %[[POSITIONS]] : vector<16xindex>
+// CHECK: arith.cmpi sle, %{{.*}}, %[[POSITIONS]] : vector<16xi32>
+// CHECK: arith.cmpi slt, %[[POSITIONS]], %{{.*}} : vector<16xi32>
 // CHECK: math.exp2 {{.*}} : vector<16xf32>
 // CHECK: gpu.return
 // CHECK-NOT: moda_tile

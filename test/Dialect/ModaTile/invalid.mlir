@@ -264,3 +264,27 @@ func.func @convert_shape(%a: tensor<32x64xf32>) {
   %c = moda_tile.convert %a : tensor<32x64xf32> -> tensor<32x32xbf16>
   return
 }
+
+// -----
+
+func.func @async_mma_sync(%a: tensor<64x64xbf16>, %acc: tensor<64x64xf32>) {
+  // expected-error @+1 {{is async but its layout is mma_sync: only wgmma products run asynchronously}}
+  %d = moda_tile.dot %a, %a, %acc {async, layout = #moda_tile.layout<kind = mma_sync, num_warps = 4>} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+  return
+}
+
+// -----
+
+func.func @async_no_layout(%a: tensor<64x64xbf16>, %acc: tensor<64x64xf32>) {
+  // expected-error @+1 {{is async but its layout is not chosen: only wgmma products run asynchronously}}
+  %d = moda_tile.dot %a, %a, %acc {async} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+  return
+}
+
+// -----
+
+func.func @dot_wait_negative(%a: tensor<64x64xf32>) {
+  // expected-error @+1 {{attribute 'pending' failed to satisfy constraint}}
+  %d = moda_tile.dot_wait %a {pending = -1 : i64} : tensor<64x64xf32>
+  return
+}

@@ -78,6 +78,14 @@ LogicalResult WaitOp::inferReturnTypes(
   return success();
 }
 
+LogicalResult DotWaitOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location>, ValueRange operands,
+    DictionaryAttr, OpaqueProperties, RegionRange,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  llvm::append_range(inferredReturnTypes, operands.getTypes());
+  return success();
+}
+
 LogicalResult StoreOp::verify() {
   return verifyRowTile(*this, getTile().getType(), getBuffer().getType(),
                        getRows());
@@ -99,6 +107,13 @@ LogicalResult DotOp::verify() {
   if (acc.getDimSize(0) != lhs.getDimSize(0) || acc.getDimSize(1) != rhsN)
     return emitOpError() << "acc must be " << lhs.getDimSize(0) << "x" << rhsN
                          << ", got " << acc;
+  // Only warpgroup products run on after they are issued.
+  LayoutAttr layout = getLayoutAttr();
+  if (getAsync() && (!layout || layout.getKind() != MmaKind::Wgmma))
+    return emitOpError() << "is async but its layout is "
+                         << (layout ? stringifyMmaKind(layout.getKind())
+                                    : StringRef("not chosen"))
+                         << ": only wgmma products run asynchronously";
   return success();
 }
 

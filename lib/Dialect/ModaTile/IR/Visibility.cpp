@@ -9,6 +9,23 @@ using namespace mlir;
 using namespace mlir::moda;
 using namespace mlir::moda::tile;
 
+/// A range's bounds (indices) as the elements of `like` (an index, or a
+/// vector of indices or of i32): compared with each of them.
+static std::pair<Value, Value> broadcastBounds(OpBuilder &b, Location loc,
+                                               Value begin, Value end,
+                                               Value like) {
+  Type element = getElementTypeOrSelf(like.getType());
+  if (!element.isIndex()) {
+    begin = arith::IndexCastOp::create(b, loc, element, begin);
+    end = arith::IndexCastOp::create(b, loc, element, end);
+  }
+  if (auto vector = dyn_cast<VectorType>(like.getType())) {
+    begin = vector::BroadcastOp::create(b, loc, vector, begin);
+    end = vector::BroadcastOp::create(b, loc, vector, end);
+  }
+  return {begin, end};
+}
+
 std::pair<Value, Value>
 mlir::moda::tile::buildVisibleRange(OpBuilder &b, Location loc,
                                     VisibilityAttr rule, Value position,
@@ -86,14 +103,14 @@ Value mlir::moda::tile::buildIsSeenBy(OpBuilder &b, Location loc,
                                       Value position,
                                       const VisibilitySizes &sizes) {
   auto [begin, end] = buildSeeingRange(b, loc, rule, column, sizes);
-  if (auto vector = dyn_cast<VectorType>(position.getType())) {
-    begin = vector::BroadcastOp::create(b, loc, vector, begin);
-    end = vector::BroadcastOp::create(b, loc, vector, end);
-  }
-  return arith::AndIOp::create(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, begin, position),
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, position, end));
+  std::tie(begin, end) = broadcastBounds(b, loc, begin, end, position);
+  // Built one after the other: arguments' evaluation order is the
+  // compiler's, and the IR's order must not be.
+  Value afterBegin =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, begin, position);
+  Value beforeEnd =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, position, end);
+  return arith::AndIOp::create(b, loc, afterBegin, beforeEnd);
 }
 
 Value mlir::moda::tile::buildIsVisible(OpBuilder &b, Location loc,
@@ -101,12 +118,12 @@ Value mlir::moda::tile::buildIsVisible(OpBuilder &b, Location loc,
                                        Value column,
                                        const VisibilitySizes &sizes) {
   auto [begin, end] = buildVisibleRange(b, loc, rule, position, sizes);
-  if (auto vector = dyn_cast<VectorType>(column.getType())) {
-    begin = vector::BroadcastOp::create(b, loc, vector, begin);
-    end = vector::BroadcastOp::create(b, loc, vector, end);
-  }
-  return arith::AndIOp::create(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, begin, column),
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, column, end));
+  std::tie(begin, end) = broadcastBounds(b, loc, begin, end, column);
+  // Built one after the other: arguments' evaluation order is the
+  // compiler's, and the IR's order must not be.
+  Value afterBegin =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, begin, column);
+  Value beforeEnd =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, column, end);
+  return arith::AndIOp::create(b, loc, afterBegin, beforeEnd);
 }

@@ -214,6 +214,11 @@ def ModaTile_DotOp : ModaTile_Op<"dot", [Pure, AllTypesMatch<["acc", "result"]>]
     by `moda-tile-assign-layouts`, says which threads and instructions run
     it.
 
+    With `async` (set by `moda-tile-async-dots`, `wgmma` layout only) the
+    product is issued and runs on while the threads go on: its result may
+    be the accumulator of a later async product, but anything else reads
+    it through a `moda_tile.dot_wait`.
+
     ```mlir
     %s = moda_tile.dot %q, %k, %zero {transpose_rhs}
         : tensor<64x64xbf16>, tensor<32x64xbf16> -> tensor<64x32xf32>
@@ -221,13 +226,43 @@ def ModaTile_DotOp : ModaTile_Op<"dot", [Pure, AllTypesMatch<["acc", "result"]>]
   }];
   let arguments = (ins ModaTile_FloatTile:$lhs, ModaTile_FloatTile:$rhs,
                        ModaTile_F32Tile:$acc, UnitAttr:$transpose_rhs,
-                       OptionalAttr<ModaTile_LayoutAttr>:$layout);
+                       OptionalAttr<ModaTile_LayoutAttr>:$layout,
+                       UnitAttr:$async);
   let results = (outs ModaTile_F32Tile:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs `,` $acc attr-dict `:` type($lhs) `,` type($rhs) `->`
     type($result)
   }];
   let hasVerifier = 1;
+}
+
+def ModaTile_DotWaitOp : ModaTile_Op<"dot_wait", [
+    MemoryEffects<[MemRead, MemWrite]>,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "waits for asynchronous products and returns their results";
+  let description = [{
+    Waits until at most `pending` of the asynchronous products issued
+    before it (`moda_tile.dot` with `async`) are still running (the most
+    recent ones; products finish in the order they were issued), then
+    returns `tiles` unchanged: the results of products that finished. Every
+    read of an async product's result, other than as the accumulator of
+    the next async product, goes through one, so that no lowering can read
+    the registers before the product has written them. Without tiles it
+    only waits (`pending = 0`: every product done, before shared memory a
+    product reads is written again).
+
+    ```mlir
+    %s = moda_tile.dot %q, %k, %zero {async, layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, transpose_rhs} : ...
+    %dp = moda_tile.dot %do, %v, %zero {async, layout = ..., transpose_rhs} : ...
+    %s_ready = moda_tile.dot_wait %s {pending = 1 : i64} : tensor<64x64xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<ModaTile_F32Tile>:$tiles,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$pending);
+  let results = (outs Variadic<ModaTile_F32Tile>:$results);
+  let assemblyFormat = [{
+    $tiles attr-dict (`:` type($tiles)^)?
+  }];
 }
 
 def ModaTile_MaskOp : ModaTile_Op<"mask", [Pure, AllTypesMatch<["scores", "result"]>]> {

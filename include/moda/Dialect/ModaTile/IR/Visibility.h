@@ -35,7 +35,8 @@ std::pair<Value, Value> buildSeeingRange(OpBuilder &b, Location loc,
                                          VisibilityAttr rule, Value column,
                                          const VisibilitySizes &sizes);
 
-/// Emits whether `position` (an index, or a vector of indices) sees the
+/// Emits whether `position` (an index, or a vector of indices or of i32:
+/// the range's bounds are cast to them) sees the
 /// key or flattened depth entry `column` under `rule`, from the seeing
 /// range: the transposed form of buildIsVisible, for tiles whose columns
 /// are query rows. Positions at or past T see nothing.
@@ -44,7 +45,8 @@ Value buildIsSeenBy(OpBuilder &b, Location loc, VisibilityAttr rule,
                     const VisibilitySizes &sizes);
 
 /// Emits whether `column` (a key or flattened depth entry: an index, or a
-/// vector of indices) lies in the range `position` sees under `rule`.
+/// vector of indices or of i32) lies in the range `position` sees under
+/// `rule`.
 Value buildIsVisible(OpBuilder &b, Location loc, VisibilityAttr rule,
                      Value position, Value column,
                      const VisibilitySizes &sizes);
