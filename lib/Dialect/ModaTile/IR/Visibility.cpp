@@ -9,21 +9,26 @@ using namespace mlir;
 using namespace mlir::moda;
 using namespace mlir::moda::tile;
 
-/// A range's bounds (indices) as the elements of `like` (an index, or a
-/// vector of indices or of i32): compared with each of them.
-static std::pair<Value, Value> broadcastBounds(OpBuilder &b, Location loc,
-                                               Value begin, Value end,
-                                               Value like) {
-  Type element = getElementTypeOrSelf(like.getType());
+/// Whether `value` (an index, or a vector of indices or of i32) lies in
+/// [begin, end) (indices, cast and broadcast to `value`'s type).
+static Value buildIsInRange(OpBuilder &b, Location loc, Value begin,
+                            Value end, Value value) {
+  Type element = getElementTypeOrSelf(value.getType());
   if (!element.isIndex()) {
     begin = arith::IndexCastOp::create(b, loc, element, begin);
     end = arith::IndexCastOp::create(b, loc, element, end);
   }
-  if (auto vector = dyn_cast<VectorType>(like.getType())) {
+  if (auto vector = dyn_cast<VectorType>(value.getType())) {
     begin = vector::BroadcastOp::create(b, loc, vector, begin);
     end = vector::BroadcastOp::create(b, loc, vector, end);
   }
-  return {begin, end};
+  // Built one after the other: arguments' evaluation order is the
+  // compiler's, and the IR's order must not be.
+  Value afterBegin =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, begin, value);
+  Value beforeEnd =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, value, end);
+  return arith::AndIOp::create(b, loc, afterBegin, beforeEnd);
 }
 
 std::pair<Value, Value>
@@ -103,14 +108,7 @@ Value mlir::moda::tile::buildIsSeenBy(OpBuilder &b, Location loc,
                                       Value position,
                                       const VisibilitySizes &sizes) {
   auto [begin, end] = buildSeeingRange(b, loc, rule, column, sizes);
-  std::tie(begin, end) = broadcastBounds(b, loc, begin, end, position);
-  // Built one after the other: arguments' evaluation order is the
-  // compiler's, and the IR's order must not be.
-  Value afterBegin =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, begin, position);
-  Value beforeEnd =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, position, end);
-  return arith::AndIOp::create(b, loc, afterBegin, beforeEnd);
+  return buildIsInRange(b, loc, begin, end, position);
 }
 
 Value mlir::moda::tile::buildIsVisible(OpBuilder &b, Location loc,
@@ -118,12 +116,5 @@ Value mlir::moda::tile::buildIsVisible(OpBuilder &b, Location loc,
                                        Value column,
                                        const VisibilitySizes &sizes) {
   auto [begin, end] = buildVisibleRange(b, loc, rule, position, sizes);
-  std::tie(begin, end) = broadcastBounds(b, loc, begin, end, column);
-  // Built one after the other: arguments' evaluation order is the
-  // compiler's, and the IR's order must not be.
-  Value afterBegin =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, begin, column);
-  Value beforeEnd =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, column, end);
-  return arith::AndIOp::create(b, loc, afterBegin, beforeEnd);
+  return buildIsInRange(b, loc, begin, end, column);
 }
