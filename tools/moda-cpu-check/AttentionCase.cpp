@@ -70,11 +70,26 @@ std::string AttentionCase::describe() const {
       visibilityName(p.visibility));
   if (p.visibility == Visibility::Chunk)
     text += llvm::formatv(" C{0}", p.chunkSize).str();
+  if (dynamicDepth)
+    text += " L-at-run-time";
   if (config)
     text += llvm::formatv(" tiles{0}x{1}x{2}", config->blockM, config->blockN,
                           config->blockDepth)
                 .str();
   return text;
+}
+
+bool AttentionCase::hasDepthOperands() const {
+  return problem.visibility != Visibility::PerPosition || problem.depth > 0 ||
+         dynamicDepth;
+}
+
+std::string AttentionCase::depthType() const {
+  const reference::AttentionProblem &p = problem;
+  std::string depth = dynamicDepth ? "?" : std::to_string(p.depth);
+  return llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}x{5}>", p.batch, p.queries,
+                       depth, p.kvHeads, p.headDim,
+                       elementTypeName(elementType));
 }
 
 std::string AttentionCase::toMLIR() const {
@@ -84,13 +99,11 @@ std::string AttentionCase::toMLIR() const {
                                     p.queries, p.queryHeads, p.headDim, e);
   std::string kvType = llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch,
                                      p.keys, p.kvHeads, p.headDim, e);
-  std::string depthType =
-      llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}x{5}>", p.batch, p.queries,
-                    p.depth, p.kvHeads, p.headDim, e);
+  std::string depthType = this->depthType();
   std::string lseType = llvm::formatv("tensor<{0}x{1}x{2}xf32>", p.batch,
                                       p.queryHeads, p.queries);
   bool hasSequence = p.visibility != Visibility::DepthOnly;
-  bool hasDepth = p.visibility != Visibility::PerPosition || p.depth > 0;
+  bool hasDepth = hasDepthOperands();
 
   std::string arguments = "%q: " + qType, operands;
   if (hasSequence) {
@@ -234,8 +247,10 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
   // depth part (L = 0) of a per-position or chunk attention is dropped (it
   // is plain attention), so its launcher has no depth buffers; passing
   // them anyway shifted out and lse onto the empty depth descriptors (a
-  // chunk case with L = 0 wrote through a null pointer).
-  bool hasDepth = p.visibility == Visibility::DepthOnly || p.depth > 0;
+  // chunk case with L = 0 wrote through a null pointer). With L a runtime
+  // size the depth part stays, whatever L is.
+  bool hasDepth =
+      p.visibility == Visibility::DepthOnly || p.depth > 0 || c.dynamicDepth;
   size_t qSize = p.batch * p.queries * p.queryHeads * p.headDim;
   size_t kvSize = hasSequence ? p.batch * p.keys * p.kvHeads * p.headDim : 0;
   size_t depthSize =

@@ -34,6 +34,14 @@ struct AttentionCase {
   ElementType elementType;
   /// A configuration pinned in the IR; the heuristics choose when absent.
   std::optional<TileConfig> config;
+  /// L a runtime size: the depth tensors' type says `?`, so the depth
+  /// operands stay whatever L is (even 0) and the launcher is told L.
+  bool dynamicDepth = false;
+
+  /// Whether the operator has depth operands.
+  bool hasDepthOperands() const;
+  /// The depth tensors' type (L static, or `?`).
+  std::string depthType() const;
 
   /// e.g. "bf16 B1 T67 S67 Hq8 Hk1 D64 L7 causal per_position".
   std::string describe() const;

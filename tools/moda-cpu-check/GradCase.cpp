@@ -26,9 +26,10 @@ struct Shapes {
   bool hasSequence, hasDepth;
   size_t q, kv, depth, lse;
 
-  explicit Shapes(const reference::AttentionProblem &p) {
+  explicit Shapes(const AttentionCase &c) {
+    const reference::AttentionProblem &p = c.problem;
     hasSequence = p.visibility != Visibility::DepthOnly;
-    hasDepth = p.visibility != Visibility::PerPosition || p.depth > 0;
+    hasDepth = c.hasDepthOperands();
     q = p.batch * p.queries * p.queryHeads * p.headDim;
     kv = hasSequence ? p.batch * p.keys * p.kvHeads * p.headDim : 0;
     depth = hasDepth ? p.batch * p.queries * p.depth * p.kvHeads * p.headDim
@@ -75,7 +76,7 @@ private:
 std::string compileAndRun(mlir::MLIRContext &context, const AttentionCase &c,
                           Run &run, mlir::moda::KernelLowering lowering) {
   const reference::AttentionProblem &p = c.problem;
-  Shapes s(p);
+  Shapes s(c);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(gradCaseToMLIR(c), &context);
   if (!module)
@@ -169,14 +170,12 @@ const double *orNull(const Buffer &b, bool present) {
 std::string moda::cpucheck::gradCaseToMLIR(const AttentionCase &c) {
   const reference::AttentionProblem &p = c.problem;
   const char *e = elementTypeName(c.elementType);
-  Shapes s(p);
+  Shapes s(c);
   std::string qType = llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch,
                                     p.queries, p.queryHeads, p.headDim, e);
   std::string kvType = llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch,
                                      p.keys, p.kvHeads, p.headDim, e);
-  std::string depthType =
-      llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}x{5}>", p.batch, p.queries,
-                    p.depth, p.kvHeads, p.headDim, e);
+  std::string depthType = c.depthType();
   std::string lseType = llvm::formatv("tensor<{0}x{1}x{2}xf32>", p.batch,
                                       p.queryHeads, p.queries);
   std::string arguments = "%q: " + qType, operands, gradTypes, results = "%dq",
@@ -228,7 +227,7 @@ GradResult moda::cpucheck::runGradOnHost(mlir::MLIRContext &context,
   GradResult result;
   result.tolerance = toleranceFor(c.elementType);
   const reference::AttentionProblem &p = c.problem;
-  Shapes s(p);
+  Shapes s(c);
   Run run(c.elementType, s);
   fillInputs(run, seed);
   result.error = compileAndRun(context, c, run, lowering);
@@ -270,7 +269,7 @@ GradResult moda::cpucheck::runFiniteDifferenceCheck(mlir::MLIRContext &context,
   GradResult result;
   result.tolerance = toleranceFor(c.elementType);
   const reference::AttentionProblem &p = c.problem;
-  Shapes s(p);
+  Shapes s(c);
   Run run(c.elementType, s);
   fillInputs(run, seed);
   result.error = compileAndRun(context, c, run, lowering);

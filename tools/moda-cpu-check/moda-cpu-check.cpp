@@ -73,6 +73,25 @@ static AttentionCase makeCase(ElementType type, int64_t b, int64_t t,
   return {p, type, config};
 }
 
+/// Cases whose L is a runtime size (the depth tensors typed `?`, as a
+/// training step's growing depth stream compiles once for every layer):
+/// chunk and per-position visibility at L = 0 (the depth operands are
+/// there and empty), 1 and 7, heuristic and small tiles.
+static void addDynamicDepthCases(std::vector<AttentionCase> &cases) {
+  const TileConfig small{16, 16, 16};
+  for (int64_t l : {0, 1, 7})
+    for (AttentionCase c :
+         {makeCase(ElementType::BF16, 1, 45, 45, 2, 2, 64, l, true,
+                   Visibility::Chunk, 16, small),
+          makeCase(ElementType::BF16, 1, 33, 33, 1, 4, 64, l, false,
+                   Visibility::Chunk, 5, std::nullopt),
+          makeCase(ElementType::F16, 1, 37, 37, 2, 2, 64, l, true,
+                   Visibility::PerPosition, 0, std::nullopt)}) {
+      c.dynamicDepth = true;
+      cases.push_back(c);
+    }
+}
+
 /// The matrix: every variant, G in {1, 2, 8}, L in {0, 1, 7}, every element
 /// type, sequence lengths off the tile grid, heuristic and small tiles.
 static std::vector<AttentionCase> buildMatrix() {
@@ -109,6 +128,7 @@ static std::vector<AttentionCase> buildMatrix() {
       Visibility::PerPosition, 0, std::nullopt);
   add(ElementType::F16, 1, 9, 0, 1, 2, 64, 0, false, Visibility::DepthOnly,
       0, small);
+  addDynamicDepthCases(cases);
   return cases;
 }
 
@@ -180,6 +200,7 @@ static std::vector<AttentionCase> buildGradMatrix() {
       Visibility::PerPosition, 0, small);
   add(ElementType::F32, 1, 170, 140, 1, 2, 32, 1, false,
       Visibility::PerPosition, 0, small);
+  addDynamicDepthCases(cases);
   return cases;
 }
 
