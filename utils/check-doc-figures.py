@@ -95,6 +95,8 @@ FIGURES = [
     # The backward's tile programs
     ("README.md", r"pass the GPU gradient suite's (\d+) cases at D = 64 and 128", passed(GRAD_TILE)),
     ("README.md", r"pass the GPU gradient suite's (\d+) cases at D = 64 and 128", passed(GRAD_TILE_MMA)),
+    ("README.md", r"medians of (\d+) steps,\s+fewer than the 20", TRAIN_TILE["iters"]),
+    ("docs/architecture.md", r"in medians of (\d+)\s+steps", TRAIN_TILE["iters"]),
     ("README.md", r"at D = 128 their\s+backward takes ([\d.]+)x to", min(TILE_BWD[128])),
     ("README.md", r"at D = 128 their\s+backward takes [\d.]+x to ([\d.]+)x", max(TILE_BWD[128])),
     ("README.md", r"D = 64 ([\d.]+)x to [\d.]+x that of their", min(TILE_BWD[64])),
