@@ -14,6 +14,7 @@
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
 #include "moda/Dialect/Moda/Transforms/Passes.h"
 #include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
+#include "moda/Support/InputNesting.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -56,6 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // MLIR's lexer reads the byte past the end (a source file's buffer is
   // null-terminated): the tools' inputs are, the fuzzer's bytes are not.
   std::string text(reinterpret_cast<const char *>(data), size);
+  // Refused by the tools before parsing, as here (MLIR's parser recurses
+  // per bracket and would exhaust the stack).
+  if (moda::findTooDeepNesting(text))
+    return 0;
   ParserConfig config(&context);
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, config);
   if (!module)

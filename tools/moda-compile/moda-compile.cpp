@@ -10,6 +10,7 @@
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 #include "moda/InitModa.h"
 #include "moda/Pipelines/Pipelines.h"
+#include "moda/Support/InputNesting.h"
 #include "moda/Target/KernelManifest.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -218,10 +219,21 @@ int main(int argc, char **argv) {
                               "moda-compile: moda IR to kernel artifacts\n");
 
   MLIRContext context(registry);
+  std::string openError;
+  std::unique_ptr<llvm::MemoryBuffer> input = openInputFile(inputPath, &openError);
+  if (!input) {
+    llvm::errs() << "moda-compile: " << openError << "\n";
+    return 1;
+  }
+  if (std::optional<std::string> tooDeep =
+          moda::checkInputNesting(inputPath, input->getBuffer())) {
+    llvm::errs() << *tooDeep << "\n";
+    return 1;
+  }
   llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(inputPath, sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
   if (printConfigSpace)

@@ -10,8 +10,13 @@
 #include "GradCase.h"
 
 #include "moda/InitModa.h"
+#include "moda/Support/InputNesting.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
+
+#include "llvm/Support/SourceMgr.h"
 #include "mlir/Parser/Parser.h"
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
 #include "llvm/Support/CommandLine.h"
@@ -135,8 +140,23 @@ static std::vector<AttentionCase> buildMatrix() {
 /// The operators of a user's module, each as a case.
 static std::optional<std::vector<AttentionCase>>
 casesFromFile(mlir::MLIRContext &context, llvm::StringRef path) {
+  std::string openError;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      mlir::openInputFile(path, &openError);
+  if (!input) {
+    llvm::errs() << "moda-cpu-check: " << openError << "\n";
+    return std::nullopt;
+  }
+  if (std::optional<std::string> tooDeep =
+          mlir::moda::checkInputNesting(path, input->getBuffer())) {
+    llvm::errs() << *tooDeep << "\n";
+    return std::nullopt;
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(path, &context);
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
   if (!module)
     return std::nullopt;
   std::vector<AttentionCase> cases;

@@ -7,13 +7,29 @@
 //===----------------------------------------------------------------------===//
 
 #include "moda/InitModa.h"
+#include "moda/Support/InputNesting.h"
 
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+#include "llvm/Support/MemoryBuffer.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::moda::registerAllModaDialects(registry);
   mlir::moda::registerAllModaPasses();
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "moda optimizer driver\n", registry));
+  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
+      argc, argv, "moda optimizer driver\n", registry);
+  // A file is read here first, to refuse nesting the parser cannot take
+  // (standard input can be read once only: it goes to the parser as is).
+  if (inputFilename != "-") {
+    if (auto input = llvm::MemoryBuffer::getFile(inputFilename)) {
+      if (std::optional<std::string> tooDeep = mlir::moda::checkInputNesting(
+              inputFilename, (*input)->getBuffer())) {
+        llvm::errs() << *tooDeep << "\n";
+        return 1;
+      }
+    }
+  }
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, inputFilename, outputFilename, registry));
 }
