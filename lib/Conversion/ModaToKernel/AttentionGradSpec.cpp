@@ -216,18 +216,17 @@ mlir::moda::getGradSharedTileTypes(const AttentionKernelSpec &spec,
 
 SmallVector<SizeExpr, 3> mlir::moda::getGradGrid(const AttentionKernelSpec &spec,
                                                  GradKernelKind kind,
-                                                 int64_t lanes) {
-  int64_t slots = getGradBlockSlots(spec, lanes);
+                                                 int64_t keysPerBlock) {
   SizeExpr heads = SizeExpr::constant(spec.numKVHeads),
            batch = SizeExpr::of(SizeSymbol::B);
   switch (kind) {
   case GradKernelKind::DQ:
     return getForwardGrid(spec);
   case GradKernelKind::DKV:
-    return {SizeExpr::of(SizeSymbol::S).ceilDiv(slots), heads, batch};
+    return {SizeExpr::of(SizeSymbol::S).ceilDiv(keysPerBlock), heads, batch};
   case GradKernelKind::DDepth: {
     SizeExpr pairs = SizeExpr::of(SizeSymbol::T) * SizeExpr::of(SizeSymbol::L);
-    return {pairs.ceilDiv(slots), heads, batch};
+    return {pairs.ceilDiv(keysPerBlock), heads, batch};
   }
   }
   llvm_unreachable("unknown backward kernel");
@@ -264,7 +263,8 @@ KernelAbiAttr mlir::moda::describeGradKernels(
     for (StringRef name : writes)
       writtenNames.push_back(b.getStringAttr(name));
     launches.push_back(AbiLaunchAttr::get(
-        ctx, kernelName(kind), getGradGrid(spec, kind, lanes),
+        ctx, kernelName(kind),
+        getGradGrid(spec, kind, getGradBlockSlots(spec, lanes)),
         spec.getNumThreads(), shared, writtenNames));
   }
   return getKernelAbi(spec, AbiOperator::AttentionGrad,

@@ -40,26 +40,6 @@ SmallVector<GradKernelKind> getGradPrograms(const AttentionKernelSpec &spec) {
   return getGradKernels(spec, /*onGPU=*/false);
 }
 
-/// The grid of a backward program: blocks of block_m query rows (dq, the
-/// forward's grid), sequence keys (dkv) or depth entries (d_depth).
-SmallVector<SizeExpr, 3> getGradProgramGrid(const AttentionKernelSpec &spec,
-                                            GradKernelKind kind) {
-  int64_t blockM = spec.config.getBlockM();
-  SizeExpr heads = SizeExpr::constant(spec.numKVHeads),
-           batch = SizeExpr::of(SizeSymbol::B);
-  switch (kind) {
-  case GradKernelKind::DQ:
-    return getForwardGrid(spec);
-  case GradKernelKind::DKV:
-    return {SizeExpr::of(SizeSymbol::S).ceilDiv(blockM), heads, batch};
-  case GradKernelKind::DDepth:
-    return {(SizeExpr::of(SizeSymbol::T) * SizeExpr::of(SizeSymbol::L))
-                .ceilDiv(blockM),
-            heads, batch};
-  }
-  llvm_unreachable("unknown backward program");
-}
-
 KernelAbiAttr describeGradPrograms(const AttentionKernelSpec &spec,
                                    AttentionGradOp op, StringRef name) {
   MLIRContext *ctx = op.getContext();
@@ -79,7 +59,7 @@ KernelAbiAttr describeGradPrograms(const AttentionKernelSpec &spec,
       break;
     }
     launches.push_back(AbiLaunchAttr::get(
-        ctx, getGradKernelName(name, kind), getGradProgramGrid(spec, kind),
+        ctx, getGradKernelName(name, kind), getGradGrid(spec, kind, spec.config.getBlockM()),
         spec.getNumThreads(), /*dynamicSharedMemory=*/0,
         llvm::map_to_vector(writes, [&](StringRef written) {
           return b.getStringAttr(written);

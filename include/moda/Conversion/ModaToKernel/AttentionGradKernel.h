@@ -176,12 +176,15 @@ void buildAttentionGradBlock(ImplicitLocOpBuilder &b,
                              GradKernelKind kind, const AttentionGradArgs &args,
                              GradExecutionModel &model);
 
-/// The grid of kernel `kind` for a model of `lanes` lanes: dq
-/// (ceil(T G / block_m), Hk, B), dkv (ceil(S / slots), Hk, B), d_depth
-/// (ceil(T L / slots), Hk, B), slots = getGradBlockSlots(spec, lanes).
-/// Launchers and manifests read it from the kernels' ABI.
+/// The grid of kernel `kind` whose key-side blocks hold `keysPerBlock` keys
+/// or depth entries: dq (ceil(T G / block_m), Hk, B), dkv
+/// (ceil(S / keysPerBlock), Hk, B), d_depth (ceil(T L / keysPerBlock), Hk,
+/// B). The block builders' blocks hold getGradBlockSlots(spec, lanes), the
+/// tile programs' block_m. Launchers and manifests read it from the
+/// kernels' ABI.
 SmallVector<SizeExpr, 3> getGradGrid(const AttentionKernelSpec &spec,
-                                     GradKernelKind kind, int64_t lanes);
+                                     GradKernelKind kind,
+                                     int64_t keysPerBlock);
 
 /// The ABI of the backward of `op` (the `moda.kernel_abi` of each of its
 /// kernels, the manifest of them all): op = attention_grad, the tensors of
