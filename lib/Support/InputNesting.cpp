@@ -2,6 +2,8 @@
 
 #include "moda/Support/InputNesting.h"
 
+#include "mlir/Support/FileUtilities.h"
+
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir::moda;
@@ -25,7 +27,7 @@ std::optional<size_t> mlir::moda::findTooDeepNesting(llvm::StringRef text,
       break;
     case '/':
       if (i + 1 < e && text[i + 1] == '/')
-        i = std::min(text.find('\n', i), e) ; // the comment's end
+        i = std::min(text.find('\n', i), e); // the comment's end
       break;
     case '(':
     case '[':
@@ -50,18 +52,24 @@ std::optional<size_t> mlir::moda::findTooDeepNesting(llvm::StringRef text,
   return std::nullopt;
 }
 
-std::optional<std::string> mlir::moda::checkInputNesting(llvm::StringRef name,
-                                                         llvm::StringRef text) {
+std::unique_ptr<llvm::MemoryBuffer>
+mlir::moda::openParsableInput(llvm::StringRef path, std::string &error) {
+  std::unique_ptr<llvm::MemoryBuffer> input = mlir::openInputFile(path, &error);
+  if (!input)
+    return nullptr;
+  llvm::StringRef text = input->getBuffer();
   std::optional<size_t> offset = findTooDeepNesting(text);
   if (!offset)
-    return std::nullopt;
+    return input;
   llvm::StringRef before = text.take_front(*offset);
-  size_t line = before.count('\n') + 1;
   size_t lineStart = before.rfind('\n');
-  size_t column = *offset - (lineStart == llvm::StringRef::npos ? 0 : lineStart + 1) + 1;
-  return llvm::formatv("{0}:{1}:{2}: error: brackets nested more than {3} "
-                       "deep: refused before parsing (MLIR's parser would "
-                       "exhaust the stack)",
-                       name, line, column, kMostInputNesting)
-      .str();
+  size_t column =
+      *offset - (lineStart == llvm::StringRef::npos ? 0 : lineStart + 1) + 1;
+  error = llvm::formatv("{0}:{1}:{2}: error: brackets nested more than {3} "
+                        "deep: refused before parsing (MLIR's parser would "
+                        "exhaust the stack)",
+                        path, before.count('\n') + 1, column,
+                        kMostInputNesting)
+              .str();
+  return nullptr;
 }

@@ -220,14 +220,10 @@ int main(int argc, char **argv) {
 
   MLIRContext context(registry);
   std::string openError;
-  std::unique_ptr<llvm::MemoryBuffer> input = openInputFile(inputPath, &openError);
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      moda::openParsableInput(inputPath, openError);
   if (!input) {
-    llvm::errs() << "moda-compile: " << openError << "\n";
-    return 1;
-  }
-  if (std::optional<std::string> tooDeep =
-          moda::checkInputNesting(inputPath, input->getBuffer())) {
-    llvm::errs() << *tooDeep << "\n";
+    llvm::errs() << openError << "\n";
     return 1;
   }
   llvm::SourceMgr sourceMgr;

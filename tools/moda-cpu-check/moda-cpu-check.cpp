@@ -142,14 +142,9 @@ static std::optional<std::vector<AttentionCase>>
 casesFromFile(mlir::MLIRContext &context, llvm::StringRef path) {
   std::string openError;
   std::unique_ptr<llvm::MemoryBuffer> input =
-      mlir::openInputFile(path, &openError);
+      mlir::moda::openParsableInput(path, openError);
   if (!input) {
-    llvm::errs() << "moda-cpu-check: " << openError << "\n";
-    return std::nullopt;
-  }
-  if (std::optional<std::string> tooDeep =
-          mlir::moda::checkInputNesting(path, input->getBuffer())) {
-    llvm::errs() << *tooDeep << "\n";
+    llvm::errs() << openError << "\n";
     return std::nullopt;
   }
   llvm::SourceMgr sourceMgr;

@@ -11,7 +11,7 @@
 
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
-#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
@@ -22,12 +22,10 @@ int main(int argc, char **argv) {
   // A file is read here first, to refuse nesting the parser cannot take
   // (standard input can be read once only: it goes to the parser as is).
   if (inputFilename != "-") {
-    if (auto input = llvm::MemoryBuffer::getFile(inputFilename)) {
-      if (std::optional<std::string> tooDeep = mlir::moda::checkInputNesting(
-              inputFilename, (*input)->getBuffer())) {
-        llvm::errs() << *tooDeep << "\n";
-        return 1;
-      }
+    std::string error;
+    if (!mlir::moda::openParsableInput(inputFilename, error)) {
+      llvm::errs() << error << "\n";
+      return 1;
     }
   }
   return mlir::asMainReturnCode(mlir::MlirOptMain(

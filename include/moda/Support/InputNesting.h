@@ -12,6 +12,9 @@
 #define MODA_SUPPORT_INPUTNESTING_H
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <memory>
 
 #include <optional>
 #include <string>
@@ -27,10 +30,11 @@ inline constexpr unsigned kMostInputNesting = 256;
 std::optional<size_t> findTooDeepNesting(llvm::StringRef text,
                                          unsigned limit = kMostInputNesting);
 
-/// The diagnostic for input `name` nested too deep at `offset` (line and
-/// column), or std::nullopt when `text` is within the bound.
-std::optional<std::string> checkInputNesting(llvm::StringRef name,
-                                             llvm::StringRef text);
+/// Input `path` (`-`: standard input) read whole, ready for the parser;
+/// null, with `error` set (the file cannot be read, or its brackets nest
+/// too deep: where, line and column), otherwise.
+std::unique_ptr<llvm::MemoryBuffer> openParsableInput(llvm::StringRef path,
+                                                      std::string &error);
 
 } // namespace mlir::moda
 
