@@ -4,21 +4,29 @@
 # D = 128, chunk and depth-only variants), run by the gradient suite on its
 # ragged cases. Only moda's kernels are instrumented (--kernel-name), not
 # PyTorch's reference. Runs on the GPU machine over a copy carrying build-rt/
-# and bench/grad-artifacts/ (bench/grad_check_suite.py compile); writes one
-# log per run and a summary under $OUT.
+# and the kernels (bench/grad_check_suite.py compile); writes one log per run
+# and a summary under $OUT.
+#   bench/run_grad_sanitizers.sh [ARTIFACTS [KERNEL...]]
+# ARTIFACTS defaults to bench/grad-artifacts (the block builders'); pass e.g.
+# bench/grad-tile-wgmma-artifacts and kernel names for the tile programs'.
+# Each run is stopped after $SANITIZER_TIMEOUT seconds (default 600).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/moda-out}
 mkdir -p "$OUT"
 export MODA_RUNTIME_LIB=$PWD/build-rt/lib/libmoda_runtime.so PYTHONUNBUFFERED=1
 sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
+artifacts=${1:-bench/grad-artifacts}
+shift || true
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || kernels=(per_position_bf16_d64_g4_causal per_position_f16_d128_g2_full
+                                     chunk_bf16_d64_g8_causal depth_only_f16_d64_g2_full)
 failures=0
-for kernel in per_position_bf16_d64_g4_causal per_position_f16_d128_g2_full \
-              chunk_bf16_d64_g8_causal depth_only_f16_d64_g2_full; do
+for kernel in "${kernels[@]}"; do
   for tool in memcheck racecheck synccheck initcheck; do
     log="$OUT/grad-$tool-$kernel.log"
-    if "$sanitizer" --tool $tool --error-exitcode 3 --kernel-name kns=moda_attention \
-         python3 bench/grad_check_suite.py run --only "$kernel" --json "$OUT/grad-$tool-$kernel.json" \
+    if timeout "${SANITIZER_TIMEOUT:-600}" "$sanitizer" --tool $tool --error-exitcode 3 --kernel-name kns=moda_attention \
+         python3 bench/grad_check_suite.py run --artifacts "$artifacts" --only "$kernel" --json "$OUT/grad-$tool-$kernel.json" \
          > "$log" 2>&1; then
       echo "$tool clean (backward): $kernel $(grep -o 'grad-check: .*' "$log" | tail -1)"
     else
@@ -27,3 +35,27 @@ for kernel in per_position_bf16_d64_g4_causal per_position_f16_d128_g2_full \
   done
 done
 echo "backward sanitizer failures $failures"
+# The summary FIGURES.md asks for: one row per kernel and tool, from the logs.
+python3 - "$OUT" "$artifacts" "${kernels[@]}" <<'PY'
+import re, sys
+from pathlib import Path
+sys.path.insert(0, "python")
+import torch
+from moda.results import write_report
+out, artifacts, kernels = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
+runs = []
+for kernel in kernels:
+    for tool in ("memcheck", "racecheck", "synccheck", "initcheck"):
+        log = out / f"grad-{tool}-{kernel}.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        summary = re.findall(r"(?:ERROR|RACECHECK) SUMMARY: .*", text)
+        passed = re.findall(r"grad-check: (\d+) passed", text)
+        clean = bool(summary) and all(re.search(r": 0 (errors|hazards)", s) for s in summary)
+        runs.append({"kernel": kernel, "tool": tool, "result": "clean" if clean else "errors",
+                     "summary": summary[-1] if summary else "no summary (run did not finish)",
+                     "cases_passed": int(passed[-1]) if passed else 0})
+write_report(out / "sanitizers-backward.json", "sanitizers-backward", runs,
+             torch.cuda.get_device_name(0), artifacts=artifacts,
+             how="bench/run_grad_sanitizers.sh: compute-sanitizer --kernel-name kns=moda_attention "
+                 "over bench/grad_check_suite.py run --only <kernel> (forward and backward kernels)")
+PY
