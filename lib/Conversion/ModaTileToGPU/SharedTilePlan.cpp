@@ -3,6 +3,7 @@
 #include "SharedTilePlan.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -43,7 +44,15 @@ Value SharedTileEncoding::buildOffset(OpBuilder &b, Location loc, Value row,
       inChunk);
 }
 
-bool SharedTilePlan::isShared(LoadOp load) { return isStreamedTile(load); }
+bool SharedTilePlan::readsFromShared(OpOperand &use) {
+  auto dot = dyn_cast<DotOp>(use.getOwner());
+  return dot && (&use == &dot.getRhsMutable() ||
+                 (&use == &dot.getLhsMutable() && dot.getLhsFromShared()));
+}
+
+bool SharedTilePlan::isShared(LoadOp load) {
+  return llvm::any_of(load->getUses(), readsFromShared);
+}
 
 bool SharedTilePlan::isColumnStatistics(LoadOp load) {
   return load.getRows().getKind() == RowKind::Lse &&
@@ -56,18 +65,27 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
                                                int64_t alignment) {
   SharedTilePlan result;
   result.alignment = alignment;
-  WalkResult escapes = program.walk([&](LoadOp load) {
+  // Shared loads whose tile lives on into nested loops: such a buffer is
+  // the load's alone (a loop's loads share theirs by position).
+  DenseSet<Operation *> heldAcrossLoops;
+  WalkResult misused = program.walk([&](LoadOp load) {
     if (!isShared(load))
       return WalkResult::advance();
-    for (Operation *user : load->getUsers())
-      if (user->getBlock() != load->getBlock()) {
-        load.emitOpError("is a shared tile used outside its own block: its "
-                         "buffer could be overwritten while still in use");
+    for (OpOperand &use : load->getUses()) {
+      Operation *user = use.getOwner();
+      if (!readsFromShared(use)) {
+        load.emitOpError("is a shared tile that an op other than a product "
+                         "reading shared memory uses (")
+            << user->getName() << ")";
         return WalkResult::interrupt();
       }
+      // (A user elsewhere is nested in the load's block: SSA dominance.)
+      if (user->getBlock() != load->getBlock())
+        heldAcrossLoops.insert(load);
+    }
     return WalkResult::advance();
   });
-  if (escapes.wasInterrupted())
+  if (misused.wasInterrupted())
     return failure();
   auto encodingOf = [&](RankedTensorType type, bool swizzleTile) {
     SharedTileEncoding encoding;
@@ -81,7 +99,8 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
   };
   // (kind, position among its block's loads of that kind or multi-buffer
   // id, type) -> buffer; kind 0 for shared loads, 1 for multi-buffers, 2
-  // for column statistics (read by the threads one by one: not swizzled).
+  // for column statistics (read by the threads one by one: not swizzled),
+  // 3 for shared loads held across loops (one buffer each).
   DenseMap<std::tuple<unsigned, int64_t, Type>, unsigned> buffers;
   auto assign = [&](Operation *op, unsigned kind, int64_t key,
                     RankedTensorType tile, int64_t slots) {
@@ -99,8 +118,12 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
     result.bufferOf[op] = it->second;
   };
   DenseMap<Block *, unsigned> loadsSoFar, statisticsSoFar;
+  int64_t heldSoFar = 0;
   program.walk([&](Operation *op) {
-    if (auto load = dyn_cast<LoadOp>(op); load && isShared(load))
+    if (auto load = dyn_cast<LoadOp>(op);
+        load && heldAcrossLoops.contains(load))
+      assign(load, 3, heldSoFar++, load.getResult().getType(), 1);
+    else if (load && isShared(load))
       assign(load, 0, loadsSoFar[load->getBlock()]++,
              load.getResult().getType(), 1);
     else if (load && isColumnStatistics(load))

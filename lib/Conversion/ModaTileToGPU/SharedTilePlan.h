@@ -2,8 +2,11 @@
 //
 // The shared memory of a tile program on the GPU, planned once: every load
 // of key, value or depth rows (a tile all the block's threads read) fills a
-// shared buffer. Loads of one loop body take distinct buffers; loads of
-// different loops, never live together, share them by position and type.
+// shared buffer, and so does a loaded left operand that warpgroup products
+// read from shared memory (lhs_from_shared). Loads of one loop body take
+// distinct buffers; loads of different loops, never live together, share
+// them by position and type; a load whose tile is read inside nested loops
+// has a buffer of its own.
 // The asynchronous copies of a pipelined loop (moda_tile.async_load) fill
 // the slots of their multi-buffer, one buffer of `stages` tiles per
 // multi-buffer id and type, shared by the loops the same way (each loop
@@ -62,16 +65,20 @@ struct SharedTilePlan {
 
   /// The plan of `program`, with buffers in `memorySpace` aligned to
   /// `alignment` bytes, swizzled where `swizzle` and the rows are whole
-  /// 128-byte panels. Fails, with a
-  /// diagnostic, on a shared load used outside its own block (a loop's
-  /// buffer could then be overwritten while still in use).
+  /// 128-byte panels. Fails, with a diagnostic, on a shared load that an
+  /// op other than a product reading shared memory uses (its tile is in
+  /// no thread's registers).
   static FailureOr<SharedTilePlan> plan(func::FuncOp program,
                                         Attribute memorySpace, bool swizzle,
                                         int64_t alignment);
-  /// Whether `load` reads a tile every thread of the block uses (a
-  /// product's right operand: tile::isStreamedTile) rather than the
-  /// threads' own rows.
+  /// Whether `load` reads a tile into shared memory, where products read
+  /// it (as their right operand, or as their left one with
+  /// lhs_from_shared), rather than the threads' own rows into registers.
   static bool isShared(tile::LoadOp load);
+  /// Whether `use` is a product reading its operand from shared memory: the
+  /// right operand always, the left one where layout assignment said so
+  /// (lhs_from_shared).
+  static bool readsFromShared(OpOperand &use);
   /// Whether `load` reads lse or delta of the columns (tensor<1xN>): one
   /// value per column that every thread holding the column needs, brought
   /// in once per block through a buffer of its own.

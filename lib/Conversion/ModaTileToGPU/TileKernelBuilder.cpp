@@ -691,22 +691,21 @@ LogicalResult TileKernelBuilder::emitFor(scf::ForOp op) {
 }
 
 LogicalResult TileKernelBuilder::emit(Operation *op) {
-  // Streamed tiles (keys, values, depth entries; query rows in the
-  // backward's key-side programs) live in shared memory and are only ever a
-  // product's right operand; everything else is the threads' parts of the
-  // block's rows.
+  // Shared tiles (keys, values, depth entries; query rows in the
+  // backward's key-side programs; left operands read from shared memory)
+  // are only ever read there by products; everything else is the threads'
+  // parts of the block's rows.
   if (isa<ModaTileDialect>(op->getDialect())) {
     for (OpOperand &operand : op->getOpOperands()) {
-      auto dot = dyn_cast<DotOp>(op);
       if (!isa<RankedTensorType>(operand.get().getType()) ||
-          (dot && operand.getOperandNumber() == 1))
+          SharedTilePlan::readsFromShared(operand))
         continue;
       if (sharedTiles.count(operand.get()))
         return op->emitOpError()
-               << "uses a streamed tile (a product's right operand) as rows "
-                  "of the block (operand "
+               << "uses a tile that lives in shared memory (a product's "
+                  "operand) as rows of the block (operand "
                << operand.getOperandNumber()
-               << "): the GPU lowering keeps those in shared memory";
+               << "): only products read it there";
     }
   }
   return TypeSwitch<Operation *, LogicalResult>(op)
@@ -752,6 +751,10 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
           return dot.emitOpError(
               "has a right operand that is not a loaded tile: the GPU "
               "lowering reads it from shared memory");
+        if (dot.getLhsFromShared() && !sharedTiles.count(dot.getLhs()))
+          return dot.emitOpError(
+              "reads its left operand from shared memory but it is not a "
+              "tile loaded there");
         return emitDot(dot);
       })
       .Case([&](DotWaitOp wait) { return emitDotWait(wait); })

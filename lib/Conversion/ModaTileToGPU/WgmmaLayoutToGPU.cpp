@@ -7,10 +7,11 @@
 // wgmma m64nNk16 leaves in the warpgroup's registers.
 //
 // A product is one wgmma per m-tile and k16 step: the left operand (query
-// rows, probabilities) from the warps' registers, the right operand read by
-// the instruction from the shared tile through a matrix descriptor; keys
-// K-major for Q K^T, values N-major (transposed by the instruction) for
-// P V. Descriptors address the plan's swizzled panels (128-byte rows,
+// rows, probabilities) from the warps' registers, or, with lhs_from_shared,
+// read by the instruction from its shared tile (K-major: the warpgroup's
+// 64-row slice of it); the right operand read from the shared tile through
+// a matrix descriptor; keys K-major for Q K^T, values N-major (transposed
+// by the instruction) for P V. Descriptors address the plan's swizzled panels (128-byte rows,
 // 16-byte chunks XORed with the row's low three bits, 1024-byte aligned
 // buffers): the hardware's 128-byte swizzle. wgmma reads shared memory
 // through the async proxy, so every thread fences its shared writes to it
@@ -60,10 +61,15 @@ private:
                                    NVVM::SharedSpace::shared_cta));
   }
 
-  /// The descriptor of the right operand `shared` (a tile of `rows` rows)
-  /// at k-step `step`.
-  Value getOperandB(ImplicitLocOpBuilder &ib, const SharedTile &shared,
-                    bool transposed, int64_t step);
+  /// The descriptor of operand tile `shared` at k-step `step`: K-major
+  /// (rows are the product's M or N, the contraction runs along them) from
+  /// row `firstRow` on, or N-major (rows are the contraction).
+  Value getOperandDescriptor(ImplicitLocOpBuilder &ib,
+                             const SharedTile &shared, bool kMajor,
+                             int64_t step, Value firstRow = {});
+
+  /// The first row of the thread's warpgroup, in the block's rows.
+  Value warpgroupFirstRow;
 };
 
 LogicalResult WgmmaKernelBuilder::setUpThread() {
@@ -78,41 +84,50 @@ LogicalResult WgmmaKernelBuilder::setUpThread() {
       arith::DivUIOp::create(b, loc(), warp, index(kWarpgroupWarps));
   Value warpInGroup =
       arith::RemUIOp::create(b, loc(), warp, index(kWarpgroupWarps));
+  warpgroupFirstRow = arith::MulIOp::create(b, loc(), warpgroup,
+                                            index(tiles * kWarpgroupRows));
   Value warpFirstRow = arith::AddIOp::create(
-      b, loc(),
-      arith::MulIOp::create(b, loc(), warpgroup,
-                            index(tiles * kWarpgroupRows)),
+      b, loc(), warpgroupFirstRow,
       arith::MulIOp::create(b, loc(), warpInGroup, index(kMmaM)));
   setLaneRows(warpFirstRow, tiles, kWarpgroupRows);
   return success();
 }
 
-Value WgmmaKernelBuilder::getOperandB(ImplicitLocOpBuilder &ib,
-                                      const SharedTile &shared,
-                                      bool transposed, int64_t step) {
+Value WgmmaKernelBuilder::getOperandDescriptor(ImplicitLocOpBuilder &ib,
+                                               const SharedTile &shared,
+                                               bool kMajor, int64_t step,
+                                               Value firstRow) {
   const SharedTileEncoding &encoding = *shared.encoding;
   int64_t panelColumns = kSwizzleRowBytes / encoding.elementBytes;
   int64_t panelBytes = encoding.rows * kSwizzleRowBytes;
-  // Q K^T: B = K (rows are the result's columns), K-major; k-step s reads
-  // columns 16s.. of panel 16s / 64, 32 bytes per step into each row.
-  // P V: B = V (rows are the reduction), N-major: k-step s starts 16 rows
+  // K-major (Q K^T's B = K, a left operand): k-step s reads columns 16s..
+  // of panel 16s / 64, 32 bytes per step into each row.
+  // N-major (P V's B = V, rows are the reduction): k-step s starts 16 rows
   // into the tile and 64-column panels of the result lie a panel apart.
   int64_t column = kMmaK * step;
   int64_t stepBytes =
-      transposed ? (column / panelColumns) * panelBytes +
-                       (column % panelColumns) * encoding.elementBytes
-                 : column * kSwizzleRowBytes;
+      kMajor ? (column / panelColumns) * panelBytes +
+                   (column % panelColumns) * encoding.elementBytes
+             : column * kSwizzleRowBytes;
   Value tileStart = arith::AddIOp::create(
       ib, shared.bufferAddress,
       arith::IndexCastOp::create(
           ib, ib.getI64Type(),
           arith::MulIOp::create(ib, shared.base,
                                 index(encoding.elementBytes))));
+  // Rows lie 128 bytes apart within a panel; a multiple of 8 rows keeps the
+  // swizzle's 1024-byte atoms whole.
+  if (firstRow)
+    tileStart = arith::AddIOp::create(
+        ib, tileStart,
+        arith::IndexCastOp::create(
+            ib, ib.getI64Type(),
+            arith::MulIOp::create(ib, firstRow, index(kSwizzleRowBytes))));
   Value start = arith::AddIOp::create(
       ib, tileStart,
       arith::ConstantIntOp::create(ib, ib.getI64Type(), stepBytes));
   return buildSwizzledMatrixDescriptor(
-      ib, start, /*leadingByteOffset=*/transposed ? 16 : panelBytes,
+      ib, start, /*leadingByteOffset=*/kMajor ? 16 : panelBytes,
       /*strideByteOffset=*/kSwizzleAtomBytes);
 }
 
@@ -136,16 +151,26 @@ LogicalResult WgmmaKernelBuilder::emitDot(DotOp op) {
     return op.emitOpError() << "has " << columns
                             << " result columns: a wgmma writes at most "
                             << kMaxWgmmaColumns;
-  const SharedTile &shared = getSharedTile(op.getRhs());
-  if (!shared.encoding->swizzled)
+  auto checkSwizzled = [&](const SharedTile &shared) -> LogicalResult {
+    if (shared.encoding->swizzled)
+      return success();
     return op.emitOpError()
            << "reads a shared tile with rows of "
            << shared.encoding->rowLength * shared.encoding->elementBytes
            << " bytes: wgmma's descriptors address whole 128-byte swizzled "
               "rows";
+  };
+  const SharedTile &shared = getSharedTile(op.getRhs());
+  const SharedTile *sharedLhs =
+      op.getLhsFromShared() ? &getSharedTile(op.getLhs()) : nullptr;
+  if (failed(checkSwizzled(shared)) ||
+      (sharedLhs && failed(checkSwizzled(*sharedLhs))))
+    return failure();
   bool transposed = op.getTransposeRhs();
 
-  SmallVector<Value> lhs = unpackRows(mapped(op.getLhs()), lhsType);
+  SmallVector<Value> lhs;
+  if (!sharedLhs)
+    lhs = unpackRows(mapped(op.getLhs()), lhsType);
   SmallVector<SmallVector<Value>> acc =
       unpackFragments(mapped(op.getAcc()), accType);
   // A zero accumulator is not read (scale-d = 0 on the first step): moving
@@ -154,6 +179,32 @@ LogicalResult WgmmaKernelBuilder::emitDot(DotOp op) {
   ImplicitLocOpBuilder ib(loc(), b);
   Value undefined =
       overwrite ? LLVM::UndefOp::create(ib, ib.getF32Type()) : Value();
+
+  // Every operand register and descriptor is made before the fence: a
+  // register written between the fence and the wgmma that reads it makes
+  // ptxas insert another fence there (warning C7519), stalling the
+  // warpgroup until the products in flight are done.
+  int64_t steps = depth / kMmaK;
+  SmallVector<SmallVector<Value>> operandsA;
+  SmallVector<Value> descriptorsB;
+  for (int64_t s = 0; s < steps; ++s)
+    descriptorsB.push_back(getOperandDescriptor(ib, shared, transposed, s));
+  for (int64_t m = 0; m < mTiles; ++m) {
+    // The warpgroup's m-tile m of a left operand in shared memory.
+    Value lhsFirstRow;
+    if (sharedLhs)
+      lhsFirstRow = arith::AddIOp::create(ib, warpgroupFirstRow,
+                                          index(m * kWarpgroupRows));
+    for (int64_t s = 0; s < steps; ++s) {
+      if (sharedLhs)
+        operandsA.push_back({getOperandDescriptor(
+            ib, *sharedLhs, /*kMajor=*/true, s, lhsFirstRow)});
+      else
+        operandsA.push_back(buildOperandWords(
+            ib, buildFragmentOperandA(b, loc(), lhs[2 * m], lhs[2 * m + 1],
+                                      s, elementType)));
+    }
+  }
 
   NVVM::WgmmaFenceAlignedOp::create(ib);
   for (int64_t m = 0; m < mTiles; ++m) {
@@ -164,14 +215,11 @@ LogicalResult WgmmaKernelBuilder::emitDot(DotOp op) {
       for (int64_t row : {2 * m, 2 * m + 1})
         for (int64_t c = 0; c < 2; ++c)
           d.push_back(overwrite ? undefined : acc[row][2 * n + c]);
-    for (int64_t s = 0; s < depth / kMmaK; ++s) {
-      SmallVector<Value, 4> a = buildFragmentOperandA(
-          b, loc(), lhs[2 * m], lhs[2 * m + 1], s, elementType);
-      d = buildWarpgroupMma(ib, elementType, buildOperandWords(ib, a),
-                            getOperandB(ib, shared, transposed, s), d,
+    for (int64_t s = 0; s < steps; ++s)
+      d = buildWarpgroupMma(ib, elementType, operandsA[m * steps + s],
+                            descriptorsB[s], d,
                             /*transposeB=*/!transposed,
                             /*accumulate=*/!(overwrite && s == 0));
-    }
     for (int64_t n = 0; n < columns / kMmaN; ++n)
       for (int64_t half = 0; half < 2; ++half)
         for (int64_t c = 0; c < 2; ++c)

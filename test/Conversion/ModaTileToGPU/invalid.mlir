@@ -45,20 +45,6 @@ func.func private @not_launched(%a: tensor<32x16xf32>, %b: tensor<16x16xf32>) at
 
 // -----
 
-func.func private @escaping_shared_tile(%q: memref<?xf16>, %k: memref<?xf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"escaping_shared_tile", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {
-  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
-  // expected-error @+1 {{is a shared tile used outside its own block: its buffer could be overwritten while still in use}}
-  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> tensor<16x64xf16>
-  %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
-  %r = scf.for %j = %i to %n step %i iter_args(%acc = %zeros) -> (tensor<32x16xf32>) {
-    %s = moda_tile.dot %query, %keys, %acc {layout = #moda_tile.layout<kind = fma, num_warps = 1>, transpose_rhs} : tensor<32x64xf16>, tensor<16x64xf16> -> tensor<32x16xf32>
-    scf.yield %s : tensor<32x16xf32>
-  }
-  return
-}
-
-// -----
-
 func.func private @narrow_rows(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"narrow_rows", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x4xf16>
   // expected-error @+1 {{has rows of 4 elements: the copy moves 16-byte chunks, 8 elements each}}
@@ -72,9 +58,9 @@ func.func private @narrow_rows(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) 
 
 func.func private @keys_as_rows(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"keys_as_rows", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
+  // expected-error @+1 {{is a shared tile that an op other than a product reading shared memory uses (moda_tile.dot)}}
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> tensor<32x64xf16>
   %zeros = arith.constant dense<0.0> : tensor<32x32xf32>
-  // expected-error @+1 {{uses a streamed tile (a product's right operand) as rows of the block (operand 0): the GPU lowering keeps those in shared memory}}
   %s = moda_tile.dot %keys, %keys, %zeros {layout = #moda_tile.layout<kind = fma, num_warps = 1>, transpose_rhs} : tensor<32x64xf16>, tensor<32x64xf16> -> tensor<32x32xf32>
   return
 }
@@ -175,5 +161,39 @@ func.func private @wgmma_wide(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index)
   %zeros = arith.constant dense<0.0> : tensor<64x512xf32>
   // expected-error @+1 {{has 512 result columns: a wgmma writes at most 256}}
   %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, transpose_rhs} : tensor<64x64xbf16>, tensor<512x64xbf16> -> tensor<64x512xf32>
+  return
+}
+
+// -----
+
+// A copied tile (a wait's result) read as rows of the block.
+
+func.func private @copied_keys_as_rows(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 64, block_n = 16, block_depth = 16, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"copied_keys_as_rows", grid = [T ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>]>} {
+  %c0 = arith.constant 0 : index
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<64x64xf32>
+  %f = moda_tile.async_load %k[%i, %i, %c0] end %i extent %i slot %c0 {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> !moda_tile.future<tensor<64x64xbf16>>
+  moda_tile.commit
+  %keys = moda_tile.wait %f {pending = 0 : i64} : !moda_tile.future<tensor<64x64xbf16>>
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+  // expected-error @+1 {{uses a tile that lives in shared memory (a product's operand) as rows of the block (operand 0): only products read it there}}
+  %t = moda_tile.dot %keys, %keys, %zeros {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+  return
+}
+
+// -----
+
+// A left operand said to be read from shared memory that the lowering
+// brings in as per-row values (lse rows are never shared tiles).
+
+func.func private @lse_from_shared(%q: memref<?xbf16>, %k: memref<?xbf16>, %lse: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 64, block_n = 16, block_depth = 16, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"lse_from_shared", grid = [T ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>]>} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %stats = moda_tile.load %lse[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = lse, heads = 1>} : memref<?xf32> -> tensor<1x64xf32>
+  %zeros = arith.constant dense<0.0> : tensor<64x64xf32>
+  %row = arith.constant dense<0.0> : tensor<1x64xf32>
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+  // expected-error @+1 {{reads its left operand from shared memory but it is not a tile loaded there}}
+  %t = moda_tile.dot %stats, %keys, %row {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, lhs_from_shared, transpose_rhs} : tensor<1x64xf32>, tensor<64x64xbf16> -> tensor<1x64xf32>
   return
 }

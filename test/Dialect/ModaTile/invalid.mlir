@@ -283,6 +283,22 @@ func.func @async_no_layout(%a: tensor<64x64xbf16>, %acc: tensor<64x64xf32>) {
 
 // -----
 
+func.func @lhs_from_shared_fma(%a: tensor<64x64xbf16>, %acc: tensor<64x64xf32>) {
+  // expected-error @+1 {{reads its left operand from shared memory but its layout is fma: only wgmma products read it there}}
+  %d = moda_tile.dot %a, %a, %acc {lhs_from_shared, layout = #moda_tile.layout<kind = fma, num_warps = 4>} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+  return
+}
+
+// -----
+
+func.func @lhs_from_shared_not_loaded(%a: tensor<64x64xbf16>, %acc: tensor<64x64xf32>) {
+  // expected-error @+1 {{reads its left operand from shared memory but the operand is not a loaded tile}}
+  %d = moda_tile.dot %a, %a, %acc {lhs_from_shared, layout = #moda_tile.layout<kind = wgmma, num_warps = 4>} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+  return
+}
+
+// -----
+
 func.func @dot_wait_negative(%a: tensor<64x64xf32>) {
   // expected-error @+1 {{attribute 'pending' failed to satisfy constraint}}
   %d = moda_tile.dot_wait %a {pending = -1 : i64} : tensor<64x64xf32>

@@ -56,9 +56,9 @@ int64_t mlir::moda::getMaxDynamicSharedMemoryBytes(StringRef target) {
 
 /// Registers the tensor-core block may keep live per thread (see below):
 /// with mma.sync the K/V fragments of ldmatrix come on top; with wgmma the
-/// K/V operands stay in shared memory.
+/// K/V operands stay in shared memory (kMaxLiveRegistersWgmma, in the
+/// header: moda-tile-assign-layouts asks it too).
 static constexpr int64_t kMaxLiveRegistersMmaSync = 120;
-static constexpr int64_t kMaxLiveRegistersWgmma = 144;
 
 /// The rules of the tensor-core formulations (AttentionMmaBlock.cpp).
 static std::optional<std::string>

@@ -114,6 +114,19 @@ LogicalResult DotOp::verify() {
                          << (layout ? stringifyMmaKind(layout.getKind())
                                     : StringRef("not chosen"))
                          << ": only wgmma products run asynchronously";
+  // Only warpgroup products take a left operand from shared memory, and
+  // only a tile brought in by a load is there.
+  if (getLhsFromShared()) {
+    if (!layout || layout.getKind() != MmaKind::Wgmma)
+      return emitOpError() << "reads its left operand from shared memory but "
+                           << "its layout is "
+                           << (layout ? stringifyMmaKind(layout.getKind())
+                                      : StringRef("not chosen"))
+                           << ": only wgmma products read it there";
+    if (!getLhs().getDefiningOp<LoadOp>())
+      return emitOpError("reads its left operand from shared memory but the "
+                         "operand is not a loaded tile");
+  }
   return success();
 }
 

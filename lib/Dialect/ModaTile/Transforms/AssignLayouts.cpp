@@ -1,8 +1,9 @@
 //===- AssignLayouts.cpp - layouts and copy kinds from #moda.config -------===//
 //
 // The stage that turns a configuration into IR: which threads and
-// instructions run each tile product, how each tile is brought in. The
-// configuration is judged by the same rules the configuration pass applies
+// instructions run each tile product, how each tile is brought in, and
+// where a warpgroup product reads its left operand. The configuration is
+// judged by the same rules the configuration pass applies
 // (KernelConfigSpace.cpp), so a program this pass accepts is one a target
 // lowering can build.
 //
@@ -11,6 +12,9 @@
 #include "moda/Dialect/ModaTile/Transforms/Passes.h"
 
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace mlir::moda::tile {
 #define GEN_PASS_DEF_MODATILEASSIGNLAYOUTS
@@ -32,6 +36,53 @@ FailureOr<KernelConfigAttr> getProgramConfig(func::FuncOp program) {
            << kKernelAbiAttrName << " = #moda.kernel_abi<..., config = "
            << "#moda.config<...>, ...>)";
   return abi.getConfig();
+}
+
+/// 32-bit registers per thread that a tile of `type` takes spread over
+/// `threads` threads.
+int64_t getRegistersPerThread(Type type, int64_t threads) {
+  auto tile = dyn_cast<RankedTensorType>(type);
+  if (!tile)
+    return 0;
+  return llvm::divideCeil(tile.getNumElements() *
+                              tile.getElementTypeBitWidth(),
+                          32 * threads);
+}
+
+/// The loaded tiles that warpgroup products read as their left operand
+/// from shared memory rather than from registers: those a loop holds from
+/// outside (a key-side program's keys and values, a query tile) when the
+/// loop's live registers per thread would pass the budget of the
+/// configuration rules (kMaxLiveRegistersWgmma) with them in registers.
+/// The live registers are the loop's carried tiles (accumulators, row
+/// state), the products of one step (those not accumulating into a carried
+/// tile) and the held operands. A tile some other op reads stays in
+/// registers: only the products can read it from shared memory.
+llvm::SetVector<LoadOp> getSharedLeftOperands(func::FuncOp program,
+                                              int64_t threads) {
+  llvm::SetVector<LoadOp> shared;
+  program.walk([&](scf::ForOp loop) {
+    Block *body = loop.getBody();
+    int64_t live = 0;
+    for (Value carried : loop.getRegionIterArgs())
+      live += getRegistersPerThread(carried.getType(), threads);
+    llvm::SetVector<LoadOp> held;
+    for (auto dot : body->getOps<DotOp>()) {
+      if (auto acc = dyn_cast<BlockArgument>(dot.getAcc());
+          !acc || acc.getOwner() != body)
+        live += getRegistersPerThread(dot.getType(), threads);
+      auto load = dot.getLhs().getDefiningOp<LoadOp>();
+      if (load && !loop->isAncestor(load) &&
+          llvm::all_of(load->getUsers(),
+                       [](Operation *user) { return isa<DotOp>(user); }))
+        held.insert(load);
+    }
+    for (LoadOp load : held)
+      live += getRegistersPerThread(load.getType(), threads);
+    if (live > kMaxLiveRegistersWgmma)
+      shared.insert(held.begin(), held.end());
+  });
+  return shared;
 }
 
 LogicalResult assignLayouts(func::FuncOp program) {
@@ -65,6 +116,12 @@ LogicalResult assignLayouts(func::FuncOp program) {
     else if (auto load = dyn_cast<LoadOp>(op))
       load.setCopyAttr(isStreamedTile(load) ? streamed : once);
   });
+  if (mma == MmaKind::Wgmma)
+    for (LoadOp load :
+         getSharedLeftOperands(program, 32 * config->getNumWarps()))
+      for (Operation *user : load->getUsers())
+        if (auto dot = cast<DotOp>(user); dot.getLhs() == load.getResult())
+          dot.setLhsFromShared(true);
   return success();
 }
 

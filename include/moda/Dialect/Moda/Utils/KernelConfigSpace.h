@@ -89,6 +89,11 @@ int64_t getVectorWidth(Type elementType);
 int64_t getForwardSharedMemoryBytes(KernelConfigAttr config, int64_t headDim,
                                     Type elementType);
 
+/// f32/b32 registers a warpgroup-MMA block may keep live per thread
+/// (accumulators, one step's products, operand fragments) without ptxas
+/// spilling on sm_90a (measured: KernelConfigSpace.cpp).
+inline constexpr int64_t kMaxLiveRegistersWgmma = 144;
+
 /// Shared memory of the backward's dq kernel on warpgroup MMA: the
 /// forward's tensor-core tiles and a d_out tile of block_m rows.
 int64_t getTensorCoreDqSharedMemoryBytes(KernelConfigAttr config,

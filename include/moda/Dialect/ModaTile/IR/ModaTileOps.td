@@ -219,6 +219,12 @@ def ModaTile_DotOp : ModaTile_Op<"dot", [Pure, AllTypesMatch<["acc", "result"]>]
     be the accumulator of a later async product, but anything else reads
     it through a `moda_tile.dot_wait`.
 
+    With `lhs_from_shared` (set by `moda-tile-assign-layouts`, `wgmma`
+    layout only) the left operand, a loaded tile, is read by the
+    instruction from shared memory instead of from the threads' registers:
+    the tile stays in shared memory for every product that reads it, and
+    its registers are free for the accumulators.
+
     ```mlir
     %s = moda_tile.dot %q, %k, %zero {transpose_rhs}
         : tensor<64x64xbf16>, tensor<32x64xbf16> -> tensor<64x32xf32>
@@ -227,7 +233,7 @@ def ModaTile_DotOp : ModaTile_Op<"dot", [Pure, AllTypesMatch<["acc", "result"]>]
   let arguments = (ins ModaTile_FloatTile:$lhs, ModaTile_FloatTile:$rhs,
                        ModaTile_F32Tile:$acc, UnitAttr:$transpose_rhs,
                        OptionalAttr<ModaTile_LayoutAttr>:$layout,
-                       UnitAttr:$async);
+                       UnitAttr:$async, UnitAttr:$lhs_from_shared);
   let results = (outs ModaTile_F32Tile:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs `,` $acc attr-dict `:` type($lhs) `,` type($rhs) `->`

@@ -17,8 +17,14 @@ def ModaTileAssignLayouts : Pass<"moda-tile-assign-layouts", "::mlir::ModuleOp">
     entries; query rows and output gradients in the backward's key-side
     programs) `#moda_tile.copy<kind = cp_async, stages = num_stages>` on
     tensor cores (`vector` on CUDA cores), every other load (the block's
-    own rows, lse and delta) `vector`. A program without a configuration, or with one the rules
-    reject, is an error.
+    own rows, lse and delta) `vector`. With `wgmma`, a loop whose live
+    registers per thread (its carried tiles, one step's products and the
+    loaded tiles it holds from outside as products' left operands) would
+    pass the rules' budget (`kMaxLiveRegistersWgmma`) has its products read
+    those held tiles from shared memory (`lhs_from_shared`): the
+    backward's key-side programs, whose two accumulators leave no registers
+    for the keys and values. A program without a configuration, or with
+    one the rules reject, is an error.
 
     ```mlir
     func.func private @moda_attention_0(...) attributes {moda_tile.program,
@@ -35,6 +41,12 @@ def ModaTileAssignLayouts : Pass<"moda-tile-assign-layouts", "::mlir::ModuleOp">
       %s = moda_tile.dot %q, %k, %zeros
           {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>,
            transpose_rhs} : ...
+    ```
+    and, in a dkv program's loop (keys held from before it):
+    ```mlir
+      %st = moda_tile.dot %keys, %q, %zeros
+          {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>,
+           lhs_from_shared, transpose_rhs} : ...
     ```
   }];
 }
