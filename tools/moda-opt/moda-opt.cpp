@@ -9,7 +9,10 @@
 #include "moda/InitModa.h"
 #include "moda/Support/InputNesting.h"
 
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+#include "llvm/Support/ToolOutputFile.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -19,15 +22,34 @@ int main(int argc, char **argv) {
   mlir::moda::registerAllModaPasses();
   auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
       argc, argv, "moda optimizer driver\n", registry);
-  // A file is read here first, to refuse nesting the parser cannot take
-  // (standard input can be read once only: it goes to the parser as is).
-  if (inputFilename != "-") {
-    std::string error;
-    if (!mlir::moda::openParsableInput(inputFilename, error)) {
-      llvm::errs() << error << "\n";
-      return 1;
-    }
+  // The listings read no input: MlirOptMain gives them.
+  mlir::MlirOptMainConfig config = mlir::MlirOptMainConfig::createFromCLOptions();
+  if (config.shouldShowDialects() || config.shouldListPasses())
+    return mlir::asMainReturnCode(mlir::MlirOptMain(
+        argc, argv, inputFilename, outputFilename, registry));
+  // The input is read here first, to refuse nesting the parser cannot take.
+  // A file is opened again by MlirOptMain; standard input can be read once
+  // only, so its buffer goes to the parser from here, as MlirOptMain would
+  // pass it.
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      mlir::moda::openParsableInput(inputFilename, error);
+  if (!input) {
+    llvm::errs() << error << "\n";
+    return 1;
   }
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, inputFilename, outputFilename, registry));
+  if (inputFilename != "-")
+    return mlir::asMainReturnCode(mlir::MlirOptMain(
+        argc, argv, inputFilename, outputFilename, registry));
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      mlir::openOutputFile(outputFilename, &error);
+  if (!output) {
+    llvm::errs() << error << "\n";
+    return 1;
+  }
+  if (mlir::failed(mlir::MlirOptMain(output->os(), std::move(input), registry,
+                                     config)))
+    return 1;
+  output->keep();
+  return 0;
 }
