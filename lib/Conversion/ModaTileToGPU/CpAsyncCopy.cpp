@@ -2,7 +2,8 @@
 //
 // Chunks copied by cp.async (sm_80+): global to shared without passing
 // through registers. A missing row is zero-filled: the copy reads 0 of its
-// 16 bytes, from an address that stays in bounds (the buffer's start).
+// bytes, from an address that stays in bounds (the buffer's start). Only
+// 16-byte copies may bypass L1 (cp.async.cg); smaller ones go through it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,10 +25,12 @@ void mlir::moda::emitAsyncChunkCopy(OpBuilder &b, Location loc,
   Value sourceElements = arith::SelectOp::create(
       b, loc, chunk.inside, arith::ConstantIndexOp::create(b, loc, width),
       zero);
+  int64_t bytes = width * chunk.type.getElementTypeBitWidth() / 8;
   nvgpu::DeviceAsyncCopyOp::create(
       b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), chunk.target,
       ValueRange{chunk.targetOffset}, chunk.source, ValueRange{source},
-      b.getIndexAttr(width), sourceElements, /*bypassL1=*/b.getUnitAttr());
+      b.getIndexAttr(width), sourceElements,
+      /*bypassL1=*/bytes == 16 ? b.getUnitAttr() : UnitAttr());
 }
 
 void mlir::moda::emitAsyncCopyCommit(OpBuilder &b, Location loc) {

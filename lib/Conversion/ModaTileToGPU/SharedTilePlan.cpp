@@ -55,8 +55,7 @@ bool SharedTilePlan::isShared(LoadOp load) {
 }
 
 bool SharedTilePlan::isColumnStatistics(LoadOp load) {
-  return load.getRows().getKind() == RowKind::Lse &&
-         load.getResult().getType().getRank() == 2;
+  return tile::isColumnStatistics(load);
 }
 
 FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
@@ -99,11 +98,13 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
   };
   // (kind, position among its block's loads of that kind or multi-buffer
   // id, type) -> buffer; kind 0 for shared loads, 1 for multi-buffers, 2
-  // for column statistics (read by the threads one by one: not swizzled),
-  // 3 for shared loads held across loops (one buffer each).
+  // for column statistics, 3 for shared loads held across loops (one buffer
+  // each). Column statistics, read by the threads value by value, are not
+  // swizzled, in a multi-buffer either.
   DenseMap<std::tuple<unsigned, int64_t, Type>, unsigned> buffers;
   auto assign = [&](Operation *op, unsigned kind, int64_t key,
-                    RankedTensorType tile, int64_t slots) {
+                    RankedTensorType tile, int64_t slots,
+                    bool columnStatistics) {
     auto bufferType =
         MemRefType::get({slots * tile.getNumElements()},
                         tile.getElementType(), AffineMap(), memorySpace);
@@ -113,7 +114,7 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
       int64_t offset = result.getBufferEnd();
       result.byteOffsets.push_back(llvm::alignTo(offset, alignment));
       result.bufferTypes.push_back(bufferType);
-      result.encodings.push_back(encodingOf(tile, swizzle && kind != 2));
+      result.encodings.push_back(encodingOf(tile, swizzle && !columnStatistics));
     }
     result.bufferOf[op] = it->second;
   };
@@ -122,16 +123,18 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
   program.walk([&](Operation *op) {
     if (auto load = dyn_cast<LoadOp>(op);
         load && heldAcrossLoops.contains(load))
-      assign(load, 3, heldSoFar++, load.getResult().getType(), 1);
+      assign(load, 3, heldSoFar++, load.getResult().getType(), 1,
+             /*columnStatistics=*/false);
     else if (load && isShared(load))
       assign(load, 0, loadsSoFar[load->getBlock()]++,
-             load.getResult().getType(), 1);
+             load.getResult().getType(), 1, /*columnStatistics=*/false);
     else if (load && isColumnStatistics(load))
       assign(load, 2, statisticsSoFar[load->getBlock()]++,
-             load.getResult().getType(), 1);
+             load.getResult().getType(), 1, /*columnStatistics=*/true);
     else if (auto copy = dyn_cast<AsyncLoadOp>(op))
-      assign(copy, 1, copy.getMultiBuffer(), copy.getResult().getType().getTile(),
-             copy.getCopy().getStages());
+      assign(copy, 1, copy.getMultiBuffer(),
+             copy.getResult().getType().getTile(), copy.getCopy().getStages(),
+             /*columnStatistics=*/copy.getRows().getKind() == RowKind::Lse);
   });
   return result;
 }

@@ -71,3 +71,39 @@ LogicalResult mlir::moda::emitSharedTileCopy(
   }
   return success();
 }
+
+void mlir::moda::emitColumnStatisticsCopy(OpBuilder &b, Location loc,
+                                          const TileSource &source,
+                                          Value target, Value targetBase,
+                                          Value threadId,
+                                          int64_t numThreads) {
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  int64_t columns = source.type.getDimSize(1);
+  for (int64_t pass = 0; pass < columns; pass += numThreads) {
+    OpBuilder::InsertionGuard guard(b);
+    Value column = arith::AddIOp::create(b, loc, threadId, index(pass));
+    auto inTile = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, column,
+                              index(columns)),
+        /*withElseRegion=*/false);
+    b.setInsertionPointToStart(inTile.thenBlock());
+    Value row = arith::AddIOp::create(b, loc, source.first, column);
+    TileChunk chunk;
+    chunk.inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                         row, source.end);
+    chunk.source = source.buffer;
+    chunk.sourceOffset =
+        buildRowOffset(b, loc, source.rows, source.batch, source.head, row,
+                       source.extent, /*rowLength=*/1);
+    chunk.target = target;
+    chunk.targetOffset = arith::AddIOp::create(b, loc, targetBase, column);
+    chunk.type = VectorType::get({1}, source.type.getElementType());
+    if (source.kind == CopyKind::CpAsync)
+      emitAsyncChunkCopy(b, loc, chunk);
+    else
+      emitVectorChunkCopy(b, loc, chunk);
+  }
+}

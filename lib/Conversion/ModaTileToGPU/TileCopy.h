@@ -18,8 +18,8 @@
 
 namespace mlir::moda {
 
-/// One 16-byte chunk of a tile copy, as the chunk loop hands it to a copy
-/// kind: `inside` says whether its row exists; `sourceOffset` is its
+/// One chunk of a tile copy (16 bytes of a row, or a column's value), as
+/// the copy loop hands it to a copy kind: `inside` says whether its row exists; `sourceOffset` is its
 /// element offset in `source` (meaningful only where `inside`);
 /// `targetOffset` its offset in the shared `target`.
 struct TileChunk {
@@ -48,11 +48,23 @@ LogicalResult emitSharedTileCopy(OpBuilder &b, Location loc, Operation *op,
                                  const SharedTileEncoding &encoding,
                                  Value threadId, int64_t numThreads);
 
-/// VectorCopy.cpp: the chunk read with a 16-byte load (zeros outside) and
+/// Emits the copy of the column statistics `source` (the lse or delta
+/// values of a tile's columns, tensor<1xN>) into the shared `target` from
+/// element `targetBase` on, a value per column and thread: consecutive
+/// folded rows of different query heads lie T apart in lse, so no wider
+/// chunk holds several. Columns at or past the load's end are zeros. No
+/// barrier, as emitSharedTileCopy.
+void emitColumnStatisticsCopy(OpBuilder &b, Location loc,
+                              const TileSource &source, Value target,
+                              Value targetBase, Value threadId,
+                              int64_t numThreads);
+
+/// VectorCopy.cpp: the chunk read with one load (zeros outside) and
 /// stored.
 void emitVectorChunkCopy(OpBuilder &b, Location loc, const TileChunk &chunk);
 
-/// CpAsyncCopy.cpp: the chunk as a 16-byte cp.async (zero-filled outside);
+/// CpAsyncCopy.cpp: the chunk as a cp.async of its 4, 8 or 16 bytes
+/// (zero-filled outside);
 /// the commit of the thread's copies started since the last commit as a
 /// group; the wait until at most `pending` of its groups are in flight.
 void emitAsyncChunkCopy(OpBuilder &b, Location loc, const TileChunk &chunk);

@@ -227,6 +227,30 @@ FailureOr<Value> TileKernelBuilder::getThreadColumns(Operation *op,
       .getResult();
 }
 
+FailureOr<Value> TileKernelBuilder::readThreadColumns(Operation *op,
+                                                      RankedTensorType tileType,
+                                                      Value buffer,
+                                                      Value base) {
+  FailureOr<VectorType> type = getThreadType(op, tileType);
+  FailureOr<ColumnRuns> runs = getColumnRuns(op, tileType.getDimSize(1));
+  if (failed(type) || failed(runs))
+    return failure();
+  auto runType = VectorType::get({runs->runLength}, b.getF32Type());
+  Value values = arith::ConstantOp::create(
+      b, loc(), DenseElementsAttr::get(*type, b.getF32FloatAttr(0.0)));
+  Value first = arith::AddIOp::create(b, loc(), base, runs->first);
+  for (int64_t r = 0; r < runs->runs; ++r) {
+    Value at = arith::AddIOp::create(b, loc(), first,
+                                     index(r * runs->runStride));
+    Value run =
+        vector::LoadOp::create(b, loc(), runType, buffer, ValueRange{at});
+    values = runs->runs == 1 ? run
+                             : buildWithSlice(b, loc(), values, run,
+                                              r * runs->runLength);
+  }
+  return values;
+}
+
 LogicalResult TileKernelBuilder::emitRowValuesLoad(LoadOp op) {
   RankedTensorType tileType = op.getResult().getType();
   FailureOr<VectorType> type = getThreadType(op, tileType);
@@ -260,41 +284,23 @@ LogicalResult TileKernelBuilder::emitRowValuesLoad(LoadOp op) {
     // Every thread holding a column needs its value: the block reads each
     // once into shared memory (a thread per column), then each thread its
     // columns' runs from there, at offsets known when compiling.
-    FailureOr<ColumnRuns> runs = getColumnRuns(op, tileType.getDimSize(1));
-    if (failed(runs))
-      return failure();
     Value buffer = sharedBuffers[plan.bufferOf.lookup(op)];
-    int64_t columns = tileType.getDimSize(1);
     // Earlier readers of the buffer are done before it is overwritten.
     if (!afterBarrier)
       gpu::BarrierOp::create(b, loc());
-    for (int64_t pass = 0; pass < columns; pass += numThreads) {
-      Value column = arith::AddIOp::create(b, loc(), threadId, index(pass));
-      auto inTile = scf::IfOp::create(
-          b, loc(),
-          arith::CmpIOp::create(b, loc(), arith::CmpIPredicate::slt, column,
-                                index(columns)),
-          /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(inTile.thenBlock());
-      memref::StoreOp::create(
-          b, loc(), readRow(arith::AddIOp::create(b, loc(), first, column)),
-          buffer, ValueRange{column});
-    }
+    TileSource source{op.getRows(),           tileType,
+                      CopyKind::Vector,       mapped(op.getBuffer()),
+                      mapped(op.getBatch()),  mapped(op.getHead()),
+                      first,                  end,
+                      mapped(op.getExtent())};
+    emitColumnStatisticsCopy(b, loc(), source, buffer, index(0), threadId,
+                             numThreads);
     gpu::BarrierOp::create(b, loc());
-    auto runType = VectorType::get({runs->runLength}, b.getF32Type());
-    Value values = arith::ConstantOp::create(
-        b, loc(), DenseElementsAttr::get(*type, b.getF32FloatAttr(0.0)));
-    for (int64_t r = 0; r < runs->runs; ++r) {
-      Value at = arith::AddIOp::create(b, loc(), runs->first,
-                                       index(r * runs->runStride));
-      Value run = vector::LoadOp::create(b, loc(), runType, buffer,
-                                         ValueRange{at});
-      values = runs->runs == 1 ? run
-                               : buildWithSlice(b, loc(), values, run,
-                                                r * runs->runLength);
-    }
-    mapping.map(op.getResult(), values);
+    FailureOr<Value> values =
+        readThreadColumns(op, tileType, buffer, index(0));
+    if (failed(values))
+      return failure();
+    mapping.map(op.getResult(), *values);
     return success();
   }
   SmallVector<Value> rows;
@@ -350,9 +356,12 @@ LogicalResult TileKernelBuilder::emitAsyncLoad(AsyncLoadOp op) {
   Value slot = mapped(op.getSlot());
   Value base =
       arith::MulIOp::create(b, loc(), slot, index(type.getNumElements()));
-  if (failed(emitSharedTileCopy(b, loc(), op, source, buffer, base,
-                                plan.encodings[bufferIndex], threadId,
-                                numThreads)))
+  if (op.getRows().getKind() == RowKind::Lse)
+    emitColumnStatisticsCopy(b, loc(), source, buffer, base, threadId,
+                             numThreads);
+  else if (failed(emitSharedTileCopy(b, loc(), op, source, buffer, base,
+                                     plan.encodings[bufferIndex], threadId,
+                                     numThreads)))
     return failure();
   // On the GPU a future is the slot its tile lands in.
   mapping.map(op.getResult(), slot);
@@ -371,9 +380,19 @@ LogicalResult TileKernelBuilder::emitWait(WaitOp op) {
                             "here (it does not come from a moda_tile."
                             "async_load through the loops carrying it)");
     unsigned bufferIndex = plan.bufferOf.lookup(origin);
-    Value base = arith::MulIOp::create(
-        b, loc(), mapped(future),
-        index(cast<RankedTensorType>(tile.getType()).getNumElements()));
+    auto tileType = cast<RankedTensorType>(tile.getType());
+    Value base = arith::MulIOp::create(b, loc(), mapped(future),
+                                       index(tileType.getNumElements()));
+    // Column statistics go on to the threads holding the columns, in
+    // registers; the other tiles stay where products read them.
+    if (origin.getRows().getKind() == RowKind::Lse) {
+      FailureOr<Value> values = readThreadColumns(
+          op, tileType, sharedBuffers[bufferIndex], base);
+      if (failed(values))
+        return failure();
+      mapping.map(tile, *values);
+      continue;
+    }
     sharedTiles[tile] = {sharedBuffers[bufferIndex], base,
                          sharedAddresses[bufferIndex],
                          &plan.encodings[bufferIndex]};

@@ -134,6 +134,11 @@ private:
   /// lse or delta: one value per row slot (tensor<R>), or the values of the
   /// thread's columns (tensor<1xR>, a vector of its columns).
   LogicalResult emitRowValuesLoad(tile::LoadOp op);
+  /// The thread's columns of the column statistics `tileType` (one row of
+  /// values, tensor<1xN>) held in the shared `buffer` from element `base`
+  /// on, read into the thread's registers.
+  FailureOr<Value> readThreadColumns(Operation *op, RankedTensorType tileType,
+                                     Value buffer, Value base);
   LogicalResult emitSharedLoad(tile::LoadOp op);
   LogicalResult emitAsyncLoad(tile::AsyncLoadOp op);
   LogicalResult emitWait(tile::WaitOp op);

@@ -11,7 +11,9 @@ using namespace mlir::moda;
 
 void mlir::moda::emitVectorChunkCopy(OpBuilder &b, Location loc,
                                      const TileChunk &chunk) {
-  const llvm::Align alignment(16);
+  // A 16-byte chunk, or a column's value: aligned to its own size.
+  const llvm::Align alignment(chunk.type.getNumElements() *
+                              chunk.type.getElementTypeBitWidth() / 8);
   auto data = scf::IfOp::create(
       b, loc, chunk.inside,
       [&](OpBuilder &then, Location l) {

@@ -26,8 +26,8 @@
 // CHECK: gpu.barrier
 // lse of the tile's 16 columns: read once into a shared buffer of its own
 // (a thread per column), then each thread reads its columns from there.
-// CHECK: memref.load %{{.*}} : memref<?xf32>
-// CHECK: memref.store %{{.*}}, %[[STATS:.*]][%{{.*}}] : memref<16xf32, #gpu.address_space<workgroup>>
+// CHECK: vector.load %{{.*}} {alignment = 4 : i64} : memref<?xf32>, vector<1xf32>
+// CHECK: vector.store %{{.*}}, %[[STATS:.*]][%{{.*}}] {alignment = 4 : i64} : memref<16xf32, #gpu.address_space<workgroup>>, vector<1xf32>
 // CHECK: gpu.barrier
 // CHECK: vector.load %[[STATS]][%{{.*}}] : memref<16xf32, #gpu.address_space<workgroup>>, vector<16xf32>
 // The mask: per column (in 32 bits), its position (folded row / G) within

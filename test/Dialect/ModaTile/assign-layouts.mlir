@@ -35,19 +35,22 @@ func.func private @fma(%q: memref<?xf32>, %d: memref<?xf32>, %i: index) attribut
 
 // -----
 
-// A key-side loop (the backward's dkv program) over 128 threads: two
-// carried 64x64 f32 accumulators (32 registers each), two products per
-// step (32 each) and the keys and values it holds from outside (16 each):
-// 160 registers, past the 144 of the configuration rules, so the products
-// read the held tiles from shared memory.
+// A key-side loop (the backward's dkv program) over 128 threads: the
+// query tile and its rows' lse (one row of column statistics) are
+// streamed (cp_async); two carried 64x64 f32 accumulators (32 registers
+// each), two products per step (32 each) and the keys and values it holds
+// from outside (16 each): 160 registers, past the 144 of the configuration
+// rules, so the products read the held tiles from shared memory.
 
 // CHECK-LABEL: func.func private @two_accumulators
 // CHECK: scf.for
+// CHECK: moda_tile.load {{.*}} {copy = #moda_tile.copy<kind = cp_async, stages = 2>, rows = #moda_tile.rows<kind = query, heads = 1>}
+// CHECK: moda_tile.load {{.*}} {copy = #moda_tile.copy<kind = cp_async, stages = 2>, rows = #moda_tile.rows<kind = lse, heads = 1>} : memref<?xf32> -> tensor<1x64xf32>
 // CHECK: moda_tile.dot %[[KEYS:.*]], %{{.*}}, %{{.*}} {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, lhs_from_shared, transpose_rhs}
 // CHECK: moda_tile.dot %[[VALUES:.*]], %{{.*}}, %{{.*}} {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, lhs_from_shared, transpose_rhs}
 // CHECK: moda_tile.dot %{{.*}}, %{{.*}}, %{{.*}} {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>}
 // CHECK: moda_tile.dot %{{.*}}, %{{.*}}, %{{.*}} {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>}
-func.func private @two_accumulators(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"two_accumulators", grid = [T ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>]>} {
+func.func private @two_accumulators(%q: memref<?xbf16>, %k: memref<?xbf16>, %lse: memref<?xf32>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"two_accumulators", grid = [T ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>]>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
@@ -55,9 +58,11 @@ func.func private @two_accumulators(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: 
   %zeros = arith.constant dense<0.0> : tensor<64x64xf32>
   %dk, %dv = scf.for %j = %c0 to %n step %c1 iter_args(%a = %zeros, %b = %zeros) -> (tensor<64x64xf32>, tensor<64x64xf32>) {
     %rows = moda_tile.load %q[%i, %i, %j] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+    %stats = moda_tile.load %lse[%i, %i, %j] end %i extent %i {rows = #moda_tile.rows<kind = lse, heads = 1>} : memref<?xf32> -> tensor<1x64xf32>
     %s = moda_tile.dot %keys, %rows, %zeros {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
     %dp = moda_tile.dot %values, %rows, %zeros {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
-    %a1 = moda_tile.dot %s, %rows, %a : tensor<64x64xf32>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %p = moda_tile.softmax_probs %s, %stats {exp2_scale = 0.18 : f32} : tensor<64x64xf32>, tensor<1x64xf32>
+    %a1 = moda_tile.dot %p, %rows, %a : tensor<64x64xf32>, tensor<64x64xbf16> -> tensor<64x64xf32>
     %b1 = moda_tile.dot %dp, %rows, %b : tensor<64x64xf32>, tensor<64x64xbf16> -> tensor<64x64xf32>
     scf.yield %a1, %b1 : tensor<64x64xf32>, tensor<64x64xf32>
   }

@@ -204,7 +204,7 @@ func.func @async_wrong_tile(%k: memref<?xf16>, %i: index) {
 // -----
 
 func.func @async_load_lse(%b: memref<?xf32>, %i: index) {
-  // expected-error @+1 {{copies rows of q, k, v or depth entries (a tile every thread reads), got 'lse'}}
+  // expected-error @+1 {{copies rows of q, k, v, depth entries or the lse values of a tile's columns (tensor<1xR>), got lse rows as 'tensor<16xf32>'}}
   %f = moda_tile.async_load %b[%i, %i, %i] end %i extent %i slot %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = lse, heads = 2>} : memref<?xf32> -> !moda_tile.future<tensor<16xf32>>
   return
 }

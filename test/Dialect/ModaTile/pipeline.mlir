@@ -98,3 +98,30 @@ func.func private @not_pipelined(%k: memref<?xbf16>, %i: index, %n: index) attri
   }
   return
 }
+
+// -----
+
+// A key-side step's query tile and the lse of its rows (column statistics,
+// one row of f32) are both cp_async: both are copied ahead, each into its
+// own multi-buffer, and waited for together.
+
+// CHECK-LABEL: func.func private @column_statistics
+// CHECK: moda_tile.async_load {{.*}}multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> <tensor<16x64xbf16>>
+// CHECK: moda_tile.async_load {{.*}}multi_buffer = 1 : i64, rows = #moda_tile.rows<kind = lse, heads = 1>} : memref<?xf32> -> <tensor<1x16xf32>>
+// CHECK: scf.for
+// CHECK: %[[TILES:.*]]:2 = moda_tile.wait
+// CHECK: moda_tile.softmax_probs %{{.*}}, %[[TILES]]#1
+func.func private @column_statistics(%q: memref<?xbf16>, %lse: memref<?xf32>, %i: index, %n: index) attributes {moda_tile.program} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %keys = arith.constant dense<1.0> : tensor<32x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
+  %r = scf.for %j = %c0 to %n step %c1 iter_args(%acc = %zeros) -> (tensor<32x16xf32>) {
+    %rows = moda_tile.load %q[%i, %i, %j] end %i extent %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+    %stats = moda_tile.load %lse[%i, %i, %j] end %i extent %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, rows = #moda_tile.rows<kind = lse, heads = 1>} : memref<?xf32> -> tensor<1x16xf32>
+    %s = moda_tile.dot %keys, %rows, %acc {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    %p = moda_tile.softmax_probs %s, %stats {exp2_scale = 0.18 : f32} : tensor<32x16xf32>, tensor<1x16xf32>
+    scf.yield %p : tensor<32x16xf32>
+  }
+  return
+}

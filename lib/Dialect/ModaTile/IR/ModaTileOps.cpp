@@ -54,15 +54,20 @@ LogicalResult LoadOp::verify() {
 }
 
 LogicalResult AsyncLoadOp::verify() {
-  if (getRows().getKind() == RowKind::Lse)
-    return emitOpError("copies rows of q, k, v or depth entries (a tile "
-                       "every thread reads), got 'lse'");
+  RankedTensorType tile = getResult().getType().getTile();
+  // lse values arrive asynchronously only as a tile's column statistics
+  // (one row, tensor<1xR>), which every thread holding a column reads.
+  if (getRows().getKind() == RowKind::Lse && tile.getRank() != 2)
+    return emitOpError("copies rows of q, k, v, depth entries or the lse "
+                       "values of a tile's columns (tensor<1xR>), got lse "
+                       "rows as ")
+           << tile;
   if (getCopy().getKind() != CopyKind::CpAsync)
     return emitOpError("has copy kind '")
            << stringifyCopyKind(getCopy().getKind())
            << "': asynchronous copies are cp_async";
-  return verifyRowTile(*this, getResult().getType().getTile(),
-                       getBuffer().getType(), getRows());
+  return verifyRowTile(*this, tile, getBuffer().getType(), getRows(),
+                       /*lseAsRow=*/true);
 }
 
 LogicalResult WaitOp::inferReturnTypes(
@@ -249,6 +254,11 @@ bool mlir::moda::tile::isStreamedTile(LoadOp load) {
   return llvm::any_of(load->getUses(), [](OpOperand &use) {
     return isa<DotOp>(use.getOwner()) && use.getOperandNumber() == 1;
   });
+}
+
+bool mlir::moda::tile::isColumnStatistics(LoadOp load) {
+  return load.getRows().getKind() == RowKind::Lse &&
+         load.getResult().getType().getRank() == 2;
 }
 
 LoadOp mlir::moda::tile::getBlockRowsLoad(func::FuncOp program) {

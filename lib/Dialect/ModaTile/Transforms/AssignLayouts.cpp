@@ -114,7 +114,9 @@ LogicalResult assignLayouts(func::FuncOp program) {
     if (auto dot = dyn_cast<DotOp>(op))
       dot.setLayoutAttr(layout);
     else if (auto load = dyn_cast<LoadOp>(op))
-      load.setCopyAttr(isStreamedTile(load) ? streamed : once);
+      load.setCopyAttr(isStreamedTile(load) || isColumnStatistics(load)
+                           ? streamed
+                           : once);
   });
   if (mma == MmaKind::Wgmma)
     for (LoadOp load :

@@ -48,6 +48,11 @@ LoadOp getQueryRowsLoad(func::FuncOp program);
 /// copy kind moda-tile-assign-layouts gives it (shared memory on the GPU).
 bool isStreamedTile(LoadOp load);
 
+/// Whether `load` reads the lse or delta values of a tile's columns, one
+/// row of them (`tensor<1xN>`): in the backward's key-side programs, the
+/// statistics of the query rows each step streams in, streamed with them.
+bool isColumnStatistics(LoadOp load);
+
 /// The program's load of the rows its block owns, the first tile loaded
 /// that is neither streamed nor lse rows: query rows in the forward and dq
 /// programs, keys or depth entries in the backward's key-side programs;

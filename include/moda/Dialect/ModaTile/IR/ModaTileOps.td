@@ -124,7 +124,8 @@ def ModaTile_AsyncLoadOp : ModaTile_Op<"async_load", [MemoryEffects<[MemRead, Me
     `moda_tile.wait` on the future returns. Made by `moda-tile-pipeline`
     from loads whose copy kind is `cp_async` (the tiles products read as
     their right operand: keys, values, depth entries, and in the
-    backward's key-side programs query rows and their output gradients).
+    backward's key-side programs query rows and their output gradients,
+    with the lse and delta values of those rows as one row, `tensor<1xR>`).
 
     ```mlir
     %next = moda_tile.async_load %kbuf[%batch, %head, %first] end %S extent %S slot %s

@@ -15,9 +15,10 @@ def ModaTileAssignLayouts : Pass<"moda-tile-assign-layouts", "::mlir::ModuleOp">
     `moda_tile.dot` gets `#moda_tile.layout<kind = mma, num_warps = ...>`,
     every streamed tile (a product's right operand: keys, values, depth
     entries; query rows and output gradients in the backward's key-side
-    programs) `#moda_tile.copy<kind = cp_async, stages = num_stages>` on
-    tensor cores (`vector` on CUDA cores), every other load (the block's
-    own rows, lse and delta) `vector`. With `wgmma`, a loop whose live
+    programs, with the lse and delta values of those query rows)
+    `#moda_tile.copy<kind = cp_async, stages = num_stages>` on tensor cores
+    (`vector` on CUDA cores), every other load (the block's own rows, their
+    lse and delta) `vector`. With `wgmma`, a loop whose live
     registers per thread (its carried tiles, one step's products and the
     loaded tiles it holds from outside as products' left operands) would
     pass the rules' budget (`kMaxLiveRegistersWgmma`) has its products read
