@@ -44,6 +44,11 @@ assert all(r["result"] == "clean" for r in SANITIZERS["cases"]), "sanitizers-for
 MODEL, BROWN = load("model-training.json"), load("brown-lm.json")
 GRAD_TILE, TRAIN_TILE = load("grad-check-tile-wgmma.json"), load("perf-training-tile.json")
 GRAD_TILE_MMA, GRAD_TILE_FMA = load("grad-check-tile-mma-sync.json"), load("grad-check-tile-fma.json")
+TILE_WG_H100, SANITIZERS_TILE_H100 = (load("gpu-correctness-tile-wgmma-h100.json"),
+                                      load("sanitizers-backward-tile-h100.json"))
+LOWERINGS_H100 = load("perf-lowerings-h100.json")
+assert all(r["result"] == "clean" for r in SANITIZERS_TILE_H100["cases"] if r["tool"] != "initcheck"), \
+    "sanitizers-backward-tile-h100.json: a memcheck, racecheck or synccheck run is not clean"
 TILE_BWD = {d: [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN_TILE["cases"] if c["D"] == d]
             for d in (64, 128)}
 
@@ -54,16 +59,18 @@ def tile_case(d):
 
 
 
-def lowering(mma, **key):
-    """The perf-lowerings case of tensor-core layout `mma` at `key`."""
-    found = [c for c in LOWERINGS["cases"] if c["config"]["mma"] == mma
+def lowering(mma, results=None, **key):
+    """The case of tensor-core layout `mma` at `key` in a perf-lowerings
+    file (perf-lowerings.json unless `results`)."""
+    found = [c for c in (results or LOWERINGS)["cases"] if c["config"]["mma"] == mma
              and all(c.get(k) == v for k, v in key.items())]
     assert len(found) == 1, f"{len(found)} cases match {mma} {key}"
     return found[0]
 
 
-def tile_over_kernel(mma):
-    return [c["tile_ms"] / c["kernel_ms"] for c in LOWERINGS["cases"] if c["config"]["mma"] == mma]
+def tile_over_kernel(mma, results=None):
+    return [c["tile_ms"] / c["kernel_ms"] for c in (results or LOWERINGS)["cases"]
+            if c["config"]["mma"] == mma]
 
 
 def model(name):
@@ -171,6 +178,22 @@ FIGURES = [
      lowering("wgmma", T=16384, G=8, D=128)["tile_ms"]),
     ("docs/architecture.md", r"at\s+D\s+=\s+64,\s+[\d.]+\s+against\s+([\d.]+)\s+at\s+D\s+=\s+128",
      lowering("wgmma", T=16384, G=8, D=128)["kernel_ms"]),
+    ("README.md", r"the\s+`wgmma`\s+tile\s+kernels\s+of\s+all\s+(\d+)\s+variants\s+pass", kernels(TILE_WG_H100)),
+    ("README.md", r"tile\s+kernels\s+of\s+all\s+\d+\s+variants\s+pass\s+the\s+(\d+)\s+again", passed(TILE_WG_H100)),
+    ("docs/architecture.md", r"the\s+`wgmma`\s+tile\s+kernels\s+take\s+([\d.]+)x\s+to", min(tile_over_kernel("wgmma", LOWERINGS_H100))),
+    ("docs/architecture.md", r"the\s+`wgmma`\s+tile\s+kernels\s+take\s+[\d.]+x\s+to\s+([\d.]+)x", max(tile_over_kernel("wgmma", LOWERINGS_H100))),
+    ("docs/architecture.md", r"L\s+=\s+64:\s+([\d.]+)\s+ms\s+against\s+[\d.]+\s+at\s+D\s+=\s+64,\s+[\d.]+\s+against\s+[\d.]+\s+at\s+D\s+=\s+128;",
+     lowering("wgmma", LOWERINGS_H100, T=16384, G=8, D=64)["tile_ms"]),
+    ("docs/architecture.md", r"L\s+=\s+64:\s+[\d.]+\s+ms\s+against\s+([\d.]+)\s+at\s+D\s+=\s+64,\s+[\d.]+\s+against\s+[\d.]+\s+at\s+D\s+=\s+128;",
+     lowering("wgmma", LOWERINGS_H100, T=16384, G=8, D=64)["kernel_ms"]),
+    ("docs/architecture.md", r"at\s+D\s+=\s+64,\s+([\d.]+)\s+against\s+[\d.]+\s+at\s+D\s+=\s+128;",
+     lowering("wgmma", LOWERINGS_H100, T=16384, G=8, D=128)["tile_ms"]),
+    ("docs/architecture.md", r"at\s+D\s+=\s+64,\s+[\d.]+\s+against\s+([\d.]+)\s+at\s+D\s+=\s+128;",
+     lowering("wgmma", LOWERINGS_H100, T=16384, G=8, D=128)["kernel_ms"]),
+    ("docs/performance.md", r"`wgmma` tile / builders ([\d.]+)x to", min(tile_over_kernel("wgmma", LOWERINGS_H100))),
+    ("docs/performance.md", r"`wgmma` tile / builders [\d.]+x to ([\d.]+)x", max(tile_over_kernel("wgmma", LOWERINGS_H100))),
+    ("docs/performance.md", r"`mma_sync`\s+([\d.]+)x to [\d.]+x\.", min(tile_over_kernel("mma_sync", LOWERINGS_H100))),
+    ("docs/performance.md", r"`mma_sync`\s+[\d.]+x to ([\d.]+)x\.", max(tile_over_kernel("mma_sync", LOWERINGS_H100))),
     ("README.md", r"layout:\s+(\d+)\s+kernels,\s+\d+\s+runs", len({(r["family"], r["kernel"]) for r in SANITIZERS["cases"]})),
     ("README.md", r"layout:\s+\d+\s+kernels,\s+(\d+)\s+runs", len(SANITIZERS["cases"])),
     ("docs/architecture.md", r"checked\s+again\s+at\s+[0-9a-f]+,\s+on\s+(\d+)\s+variants", kernels(TILE_RECHECK)),
@@ -270,6 +293,10 @@ COMMITS = [
     ("docs/model.md", r"`bench/results/model-training.json`, commit ([0-9a-f]+)", MODEL),
     ("docs/architecture.md", r"checked\s+again\s+at\s+([0-9a-f]+)", TILE_RECHECK),
     ("README.md", r"At\s+([0-9a-f]+)\s+compute-sanitizer's\s+four", SANITIZERS),
+    ("README.md", r"On an H100 at ([0-9a-f]+) \(the H200 was not lent", TILE_WG_H100),
+    ("docs/architecture.md", r"On an H100 at ([0-9a-f]+), with every operand register", LOWERINGS_H100),
+    ("docs/performance.md", r"on an H100 at ([0-9a-f]+) \(`bench/results/perf-lowerings-h100.json`", LOWERINGS_H100),
+    ("README.md", r"On an H100 at ([0-9a-f]+) \(the H200 was not lent", SANITIZERS_TILE_H100),
     ("docs/model.md", r"`bench/results/brown-lm.json`, commit ([0-9a-f]+)", BROWN),
     ("docs/performance.md", r"in one process on the H200 at ([0-9a-f]+) \(`bench/compare_lowerings.py`", LOWERINGS),
     ("README.md", r"`bench/results/perf-lowerings.json`, ([0-9a-f]+)\)", LOWERINGS),
