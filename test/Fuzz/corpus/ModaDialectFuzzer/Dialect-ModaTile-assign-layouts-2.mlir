@@ -1,4 +1,18 @@
-func.func @plain(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> tensor<4x4xf32> {
-  %r = moda_tile.dot %a, %b, %a : tensor<4x4xf32>, tensor<4x4xf32> -> tensor<4x4xf32>
-  return %r : tensor<4x4xf32>
+func.func private @two_accumulators(%q: memref<?xbf16>, %k: memref<?xbf16>, %lse: memref<?xf32>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"two_accumulators", grid = [T ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>]>} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %values = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<64x64xf32>
+  %dk, %dv = scf.for %j = %c0 to %n step %c1 iter_args(%a = %zeros, %b = %zeros) -> (tensor<64x64xf32>, tensor<64x64xf32>) {
+    %rows = moda_tile.load %q[%i, %i, %j] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+    %stats = moda_tile.load %lse[%i, %i, %j] end %i extent %i {rows = #moda_tile.rows<kind = lse, heads = 1>} : memref<?xf32> -> tensor<1x64xf32>
+    %s = moda_tile.dot %keys, %rows, %zeros {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %dp = moda_tile.dot %values, %rows, %zeros {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %p = moda_tile.softmax_probs %s, %stats {exp2_scale = 0.18 : f32} : tensor<64x64xf32>, tensor<1x64xf32>
+    %a1 = moda_tile.dot %p, %rows, %a : tensor<64x64xf32>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %b1 = moda_tile.dot %dp, %rows, %b : tensor<64x64xf32>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    scf.yield %a1, %b1 : tensor<64x64xf32>, tensor<64x64xf32>
+  }
+  return
 }

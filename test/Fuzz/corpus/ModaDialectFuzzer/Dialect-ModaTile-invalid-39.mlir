@@ -1,4 +1,4 @@
-func.func @dot_wait_negative(%a: tensor<64x64xf32>) {
-  %d = moda_tile.dot_wait %a {pending = -1 : i64} : tensor<64x64xf32>
+func.func @lhs_from_shared_fma(%a: tensor<64x64xbf16>, %acc: tensor<64x64xf32>) {
+  %d = moda_tile.dot %a, %a, %acc {lhs_from_shared, layout = #moda_tile.layout<kind = fma, num_warps = 4>} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
   return
 }

@@ -49,3 +49,11 @@ func.func private @backward(%k: memref<?xbf16>, %lse: memref<?xf32>, %s: tensor<
   moda_tile.store %c, %k[%x, %x, %x] end %S extent %S {rows = #moda_tile.rows<kind = key, heads = 2>} : tensor<32x64xbf16>, memref<?xbf16>
   return
 }
+
+
+func.func @left_operand_from_shared(%k: memref<?xbf16>, %i: index) -> tensor<64x64xf32> {
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<64x64xf32>
+  %s = moda_tile.dot %keys, %keys, %zeros {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, lhs_from_shared, transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+  return %s : tensor<64x64xf32>
+}

@@ -1,0 +1,15 @@
+func.func private @one_accumulator(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %n: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"one_accumulator", grid = [T ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>]>} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %grad = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<64x64xf32>
+  %dq = scf.for %j = %c0 to %n step %c1 iter_args(%a = %zeros) -> (tensor<64x64xf32>) {
+    %keys = moda_tile.load %k[%i, %i, %j] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<64x64xbf16>
+    %s = moda_tile.dot %query, %keys, %zeros {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %dp = moda_tile.dot %grad, %keys, %zeros {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %a1 = moda_tile.dot %dp, %keys, %a : tensor<64x64xf32>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    scf.yield %a1 : tensor<64x64xf32>
+  }
+  return
+}
