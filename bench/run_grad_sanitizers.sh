@@ -3,7 +3,8 @@
 # backward's kernels (each family: warpgroup-MMA dq/dkv at D = 64, SIMT at
 # D = 128, chunk and depth-only variants), run by the gradient suite on its
 # ragged cases. Only moda's kernels are instrumented (--kernel-name), not
-# PyTorch's reference. Runs on the GPU machine over a copy carrying build-rt/
+# PyTorch's reference, except by initcheck, which must see every kernel's
+# writes (PyTorch's fill the inputs). Runs on the GPU machine over a copy carrying build-rt/
 # and the kernels (bench/grad_check_suite.py compile); writes one log per run
 # and a summary under $OUT.
 #   bench/run_grad_sanitizers.sh [ARTIFACTS [KERNEL...]]
@@ -25,7 +26,11 @@ failures=0
 for kernel in "${kernels[@]}"; do
   for tool in memcheck racecheck synccheck initcheck; do
     log="$OUT/grad-$tool-$kernel.log"
-    if timeout "${SANITIZER_TIMEOUT:-600}" "$sanitizer" --tool $tool --error-exitcode 3 --kernel-name kns=moda_attention \
+    # initcheck instruments every kernel: with only moda's, the inputs
+    # PyTorch's kernels wrote would look uninitialized to it.
+    filter=(--kernel-name kns=moda_attention)
+    [ $tool = initcheck ] && filter=()
+    if timeout "${SANITIZER_TIMEOUT:-600}" "$sanitizer" --tool $tool --error-exitcode 3 "${filter[@]}" \
          python3 bench/grad_check_suite.py run --artifacts "$artifacts" --only "$kernel" --json "$OUT/grad-$tool-$kernel.json" \
          > "$log" 2>&1; then
       echo "$tool clean (backward): $kernel $(grep -o 'grad-check: .*' "$log" | tail -1)"
@@ -56,6 +61,7 @@ for kernel in kernels:
                      "cases_passed": int(passed[-1]) if passed else 0})
 write_report(out / "sanitizers-backward.json", "sanitizers-backward", runs,
              torch.cuda.get_device_name(0), artifacts=artifacts,
-             how="bench/run_grad_sanitizers.sh: compute-sanitizer --kernel-name kns=moda_attention "
-                 "over bench/grad_check_suite.py run --only <kernel> (forward and backward kernels)")
+             how="bench/run_grad_sanitizers.sh: compute-sanitizer (memcheck, racecheck, synccheck "
+                 "with --kernel-name kns=moda_attention; initcheck on every kernel) over "
+                 "bench/grad_check_suite.py run --only <kernel> (forward and backward kernels)")
 PY

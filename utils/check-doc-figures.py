@@ -47,15 +47,20 @@ GRAD_TILE_MMA, GRAD_TILE_FMA = load("grad-check-tile-mma-sync.json"), load("grad
 TILE_WG_H100, SANITIZERS_TILE_H100 = (load("gpu-correctness-tile-wgmma-h100.json"),
                                       load("sanitizers-backward-tile-h100.json"))
 LOWERINGS_H100 = load("perf-lowerings-h100.json")
-assert all(r["result"] == "clean" for r in SANITIZERS_TILE_H100["cases"] if r["tool"] != "initcheck"), \
-    "sanitizers-backward-tile-h100.json: a memcheck, racecheck or synccheck run is not clean"
+GRAD_TILE_H100, TRAIN_TILE_H100 = load("grad-check-tile-wgmma-h100.json"), load("perf-training-tile-h100.json")
+TILE_BWD_H100 = {d: [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN_TILE_H100["cases"] if c["D"] == d]
+                 for d in (64, 128)}
+assert all(r["result"] == "clean" for r in SANITIZERS_TILE_H100["cases"]), \
+    "sanitizers-backward-tile-h100.json: a run is not clean"
 TILE_BWD = {d: [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN_TILE["cases"] if c["D"] == d]
             for d in (64, 128)}
 
 
-def tile_case(d):
-    """perf-training-tile's T = 16384, G = 8, L = 64 case at head size d."""
-    return next(c for c in TRAIN_TILE["cases"] if (c["T"], c["G"], c["D"], c["L"]) == (16384, 8, d, 64))
+def tile_case(d, results=None):
+    """The T = 16384, G = 8, L = 64 case at head size d of perf-training-tile
+    (or of `results`)."""
+    return next(c for c in (results or TRAIN_TILE)["cases"]
+                if (c["T"], c["G"], c["D"], c["L"]) == (16384, 8, d, 64))
 
 
 
@@ -194,6 +199,25 @@ FIGURES = [
     ("docs/performance.md", r"`wgmma` tile / builders [\d.]+x to ([\d.]+)x", max(tile_over_kernel("wgmma", LOWERINGS_H100))),
     ("docs/performance.md", r"`mma_sync`\s+([\d.]+)x to [\d.]+x\.", min(tile_over_kernel("mma_sync", LOWERINGS_H100))),
     ("docs/performance.md", r"`mma_sync`\s+[\d.]+x to ([\d.]+)x\.", max(tile_over_kernel("mma_sync", LOWERINGS_H100))),
+    ("README.md", r"the tile backward passes the (\d+) cases again", passed(GRAD_TILE_H100)),
+    ("README.md", r"bench/grad-tile-wgmma-artifacts \.\.\.`: (\d+)\s+runs", len(SANITIZERS_TILE_H100["cases"])),
+    ("README.md", r"takes ([\d.]+)x to\s+[\d.]+x the time of the builders' `wgmma` backward", min(TILE_BWD_H100[64])),
+    ("README.md", r"takes [\d.]+x to\s+([\d.]+)x the time of the builders' `wgmma` backward", max(TILE_BWD_H100[64])),
+    ("README.md", r"G = 8, L = 64: ([\d.]+) ms against [\d.]+\) and", tile_case(64, TRAIN_TILE_H100)["ours_bwd_ms"]),
+    ("README.md", r"G = 8, L = 64: [\d.]+ ms against ([\d.]+)\) and", tile_case(64, TRAIN_TILE_H100)["ours_before_bwd_ms"]),
+    ("README.md", r"and ([\d.]+)x to [\d.]+x that of their\s+SIMT one", min(TILE_BWD_H100[128])),
+    ("README.md", r"and [\d.]+x to ([\d.]+)x that of their\s+SIMT one", max(TILE_BWD_H100[128])),
+    ("README.md", r"`bench/results/perf-training-tile-h100.json`, medians\s+of (\d+) steps", TRAIN_TILE_H100["iters"]),
+    ("docs/architecture.md", r"passes the gradient suite's (\d+) cases again", passed(GRAD_TILE_H100)),
+    ("docs/architecture.md", r"in medians of (\d+)\s+steps \(`bench/results/perf-training-tile-h100.json`\)", TRAIN_TILE_H100["iters"]),
+    ("docs/architecture.md", r"takes ([\d.]+)x to\s+[\d.]+x the block builders' `wgmma` backward at D = 64", min(TILE_BWD_H100[64])),
+    ("docs/architecture.md", r"takes [\d.]+x to\s+([\d.]+)x the block builders' `wgmma` backward at D = 64", max(TILE_BWD_H100[64])),
+    ("docs/architecture.md", r"at D = 64 \(T = 16384, G = 8,\s+L = 64: ([\d.]+) ms against", tile_case(64, TRAIN_TILE_H100)["ours_bwd_ms"]),
+    ("docs/architecture.md", r"at D = 64 \(T = 16384, G = 8,\s+L = 64: [\d.]+ ms against ([\d.]+)\)", tile_case(64, TRAIN_TILE_H100)["ours_before_bwd_ms"]),
+    ("docs/architecture.md", r"and ([\d.]+)x to [\d.]+x their SIMT one at\s+D = 128", min(TILE_BWD_H100[128])),
+    ("docs/architecture.md", r"and [\d.]+x to ([\d.]+)x their SIMT one at\s+D = 128", max(TILE_BWD_H100[128])),
+    ("docs/architecture.md", r"D = 128 \(([\d.]+) ms against [\d.]+\)", tile_case(128, TRAIN_TILE_H100)["ours_bwd_ms"]),
+    ("docs/architecture.md", r"D = 128 \([\d.]+ ms against ([\d.]+)\)", tile_case(128, TRAIN_TILE_H100)["ours_before_bwd_ms"]),
     ("README.md", r"layout:\s+(\d+)\s+kernels,\s+\d+\s+runs", len({(r["family"], r["kernel"]) for r in SANITIZERS["cases"]})),
     ("README.md", r"layout:\s+\d+\s+kernels,\s+(\d+)\s+runs", len(SANITIZERS["cases"])),
     ("docs/architecture.md", r"checked\s+again\s+at\s+[0-9a-f]+,\s+on\s+(\d+)\s+variants", kernels(TILE_RECHECK)),
@@ -296,7 +320,13 @@ COMMITS = [
     ("README.md", r"On an H100 at ([0-9a-f]+) \(the H200 was not lent", TILE_WG_H100),
     ("docs/architecture.md", r"On an H100 at ([0-9a-f]+), with every operand register", LOWERINGS_H100),
     ("docs/performance.md", r"on an H100 at ([0-9a-f]+) \(`bench/results/perf-lowerings-h100.json`", LOWERINGS_H100),
-    ("README.md", r"On an H100 at ([0-9a-f]+) \(the H200 was not lent", SANITIZERS_TILE_H100),
+    ("README.md", r"at ([0-9a-f]+) compute-sanitizer's\s+four tools are clean", SANITIZERS_TILE_H100),
+    ("README.md", r"on an H100 at ([0-9a-f]+) \(the H200 was not lent that\s+session\) the tile backward", GRAD_TILE_H100),
+    ("README.md", r"on an H100 at ([0-9a-f]+) \(the H200 was not lent that\s+session\) the tile backward", TRAIN_TILE_H100),
+    ("docs/architecture.md", r"On an\s+H100 at ([0-9a-f]+) \(the H200 was not lent that session\) the tile backward", GRAD_TILE_H100),
+    ("docs/architecture.md", r"On an\s+H100 at ([0-9a-f]+) \(the H200 was not lent that session\) the tile backward", TRAIN_TILE_H100),
+    ("docs/architecture.md", r"ran slower\s+\(`bench/results/perf-training-tile-d128-n32-h100.json`, ([0-9a-f]+)\)",
+     load("perf-training-tile-d128-n32-h100.json")),
     ("docs/model.md", r"`bench/results/brown-lm.json`, commit ([0-9a-f]+)", BROWN),
     ("docs/performance.md", r"in one process on the H200 at ([0-9a-f]+) \(`bench/compare_lowerings.py`", LOWERINGS),
     ("README.md", r"`bench/results/perf-lowerings.json`, ([0-9a-f]+)\)", LOWERINGS),
