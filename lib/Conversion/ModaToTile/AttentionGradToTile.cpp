@@ -14,7 +14,8 @@
 //      row sees all of it); scores are held transposed (keys as rows), so
 //      dv += P^T d_out and dk += dS^T q are plain products;
 //   3. `<name>_d_depth`: the same program over a block of block_m depth
-//      entries (every tile masked), for d_depth_k and d_depth_v.
+//      entries (every tile masked; with per-position visibility, tiles of
+//      the few rows that see an entry), for d_depth_k and d_depth_v.
 // Every product has the forms the forward's do (the right operand a
 // streamed tile, used as is or transposed), so every layout lowers them.
 //
@@ -83,6 +84,20 @@ public:
   void buildKeyGrad(bool depth);
 
 private:
+  /// Rows of the query tiles a key-side program walks. Sequence keys are
+  /// seen by long runs of rows: block_n of them. A depth entry seen
+  /// per position is seen by the G rows of its own position only, so tiles
+  /// of block_n rows would be mostly masked (at G = 8, L = 64 a block of 64
+  /// entries is one position's, seen by 8 rows): tiles of G rows rounded
+  /// up to the 16 a tensor-core product contracts at a time, at most
+  /// block_n.
+  int64_t getKeySideQueryRows(bool depth) const {
+    int64_t blockN = spec.config.getBlockN();
+    if (!depth || spec.visibility != DepthVisibility::PerPosition)
+      return blockN;
+    return std::min<int64_t>(blockN, llvm::alignTo(spec.groupSize, 16));
+  }
+
   RankedTensorType f32Tile(int64_t rows, int64_t columns) {
     return RankedTensorType::get({rows, columns}, b.getF32Type());
   }
@@ -176,7 +191,7 @@ void GradProgramBuilder::buildKeyGrad(bool depth) {
   Value group = index(spec.groupSize);
   Value numRows = arith::MulIOp::create(b, args.queries, group);
   Value rowBegin = arith::MulIOp::create(b, firstBegin, group);
-  int64_t blockN = spec.config.getBlockN();
+  int64_t blockN = getKeySideQueryRows(depth);
   auto tilesTo = [&](Value position, bool roundUp) -> Value {
     Value rowsBefore = arith::SubIOp::create(
         b, arith::MaxUIOp::create(b, arith::MulIOp::create(b, position, group),

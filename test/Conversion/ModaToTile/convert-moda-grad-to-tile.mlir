@@ -90,3 +90,22 @@ func.func @depth_only(%q: tensor<1x9x1x32xf32>, %dk: tensor<1x9x2x1x32xf32>, %o:
   %dq, %ddk, %ddv = moda.attention_grad q(%q : tensor<1x9x1x32xf32>) depth(%dk, %dk : tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>) out(%o, %lse : tensor<1x9x1x32xf32>, tensor<1x1x9xf32>) d_out(%o : tensor<1x9x1x32xf32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> dq(tensor<1x9x1x32xf32>) d_depth(tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>)
   return %dq : tensor<1x9x1x32xf32>
 }
+
+// -----
+
+// Per-position depth entries are seen by the G rows of their own position
+// only: the d_depth program walks query tiles of G rows rounded up to 16
+// (here 16, G = 2), where the dkv program walks tiles of block_n (64).
+
+// CHECK-LABEL: func.func private @moda_attention_grad_0_dkv
+// CHECK: scf.for
+// CHECK: moda_tile.load {{.*}}kind = query{{.*}} -> tensor<64x64xbf16>
+// CHECK-LABEL: func.func private @moda_attention_grad_0_d_depth
+// CHECK: moda_tile.load {{.*}}kind = depth{{.*}} -> tensor<64x64xbf16>
+// CHECK: scf.for
+// CHECK: moda_tile.load {{.*}}kind = query{{.*}} -> tensor<16x64xbf16>
+// CHECK: moda_tile.load {{.*}}kind = lse{{.*}} -> tensor<1x16xf32>
+func.func @per_position_rows(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: tensor<1x40x3x1x64xbf16>, %o: tensor<1x40x2x64xbf16>, %lse: tensor<1x2x40xf32>) -> tensor<1x40x2x64xbf16> {
+  %dq, %gk, %gv, %gdk, %gdv = moda.attention_grad q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) out(%o, %lse : tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>) d_out(%o : tensor<1x40x2x64xbf16>) {causal, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">} -> dq(tensor<1x40x2x64xbf16>) dkv(tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) d_depth(tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>)
+  return %dq : tensor<1x40x2x64xbf16>
+}
