@@ -325,7 +325,7 @@ COMMITS = [
     ("README.md", r"on an H100 at ([0-9a-f]+) \(the H200 was not lent that\s+session\) the tile backward", TRAIN_TILE_H100),
     ("docs/architecture.md", r"On an\s+H100 at ([0-9a-f]+) \(the H200 was not lent that session\) the tile backward", GRAD_TILE_H100),
     ("docs/architecture.md", r"On an\s+H100 at ([0-9a-f]+) \(the H200 was not lent that session\) the tile backward", TRAIN_TILE_H100),
-    ("docs/architecture.md", r"ran slower\s+\(`bench/results/perf-training-tile-d128-n32-h100.json`, ([0-9a-f]+)\)",
+    ("docs/architecture.md", r"ran slower \(`bench/results/perf-training-tile-d128-n32-h100.json`,\s+([0-9a-f]+)\)",
      load("perf-training-tile-d128-n32-h100.json")),
     ("docs/model.md", r"`bench/results/brown-lm.json`, commit ([0-9a-f]+)", BROWN),
     ("docs/performance.md", r"in one process on the H200 at ([0-9a-f]+) \(`bench/compare_lowerings.py`", LOWERINGS),
