@@ -37,7 +37,7 @@ TAGS = ("gpu", "ci", "long", "setup", "synopsis")
 
 MODEL = """\
 // The docs' model.mlir: examples/attention.mlir with a pinned configuration
-// of the CUDA-core layout (what moda-compile --lowering=tile needs).
+// of the CUDA-core layout (small kernels, quick to compile).
 func.func @attention(%q: tensor<2x200x8x64xbf16>,
                      %k: tensor<2x200x2x64xbf16>, %v: tensor<2x200x2x64xbf16>,
                      %depth_k: tensor<2x200x7x2x64xbf16>,
