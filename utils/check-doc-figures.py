@@ -209,6 +209,8 @@ FIGURES = [
     ("README.md", r"and [\d.]+x to ([\d.]+)x that of their\s+SIMT one", max(TILE_BWD_H100[128])),
     ("README.md", r"`bench/results/perf-training-tile-h100.json`, medians\s+of (\d+) steps", TRAIN_TILE_H100["iters"]),
     ("docs/architecture.md", r"passes the gradient suite's (\d+) cases again", passed(GRAD_TILE_H100)),
+    ("docs/training.md", r"D = 128, in ([\d.]+)x to\s+[\d.]+x the SIMT", min(TILE_BWD_H100[128])),
+    ("docs/training.md", r"D = 128, in [\d.]+x to\s+([\d.]+)x the SIMT", max(TILE_BWD_H100[128])),
     ("docs/architecture.md", r"in medians of (\d+)\s+steps \(`bench/results/perf-training-tile-h100.json`\)", TRAIN_TILE_H100["iters"]),
     ("docs/architecture.md", r"takes ([\d.]+)x to\s+[\d.]+x the block builders' `wgmma` backward at D = 64", min(TILE_BWD_H100[64])),
     ("docs/architecture.md", r"takes [\d.]+x to\s+([\d.]+)x the block builders' `wgmma` backward at D = 64", max(TILE_BWD_H100[64])),
