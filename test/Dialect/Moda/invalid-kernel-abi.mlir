@@ -9,6 +9,14 @@ func.func private @unknown_symbol() attributes {t = #moda.abi_tensor<"q" : f16, 
 
 // -----
 
+// Constant factors whose product leaves 64 bits (found by the dialect fuzz
+// target as a signed overflow under UBSan).
+// expected-error @+2 {{size expression's constant factors overflow 64 bits}}
+// expected-error @+1 {{failed to parse Moda_AbiTensorAttr parameter 'strides'}}
+func.func private @overflowing_factors() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, 2], strides = [9223372036854775807*64, 1]>}
+
+// -----
+
 // expected-error @+2 {{size symbol 'T' is a factor twice}}
 // expected-error @+1 {{failed to parse Moda_AbiTensorAttr parameter 'strides'}}
 func.func private @square() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T], strides = [T*T, 1]>}

@@ -101,11 +101,14 @@ FailureOr<SizeExpr> FieldParser<SizeExpr>::parse(AsmParser &parser) {
   SizeExpr expr;
   do {
     int64_t factor = 1;
+    SMLoc factorAt = parser.getCurrentLocation();
     OptionalParseResult integer = parser.parseOptionalInteger(factor);
     if (integer.has_value()) {
       if (failed(*integer))
         return failure();
-      expr.coefficient *= factor;
+      if (__builtin_mul_overflow(expr.coefficient, factor, &expr.coefficient))
+        return parser.emitError(factorAt)
+               << "size expression's constant factors overflow 64 bits";
       continue;
     }
     StringRef name;
