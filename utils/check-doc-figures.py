@@ -102,6 +102,30 @@ def kernels(data):
     return len({c["kernel"] for c in data["cases"]})
 
 
+def pair(doc, pattern, first, second):
+    """The claims of a sentence that prints two figures: `pattern` with `{}`
+    where each stands; the first one is `first`, the second `second`."""
+    number, other = r"([\d.]+)", r"[\d.]+"
+    return [(doc, pattern.format(number, other), first), (doc, pattern.format(other, number), second)]
+
+
+def span(values):
+    """The least and the greatest of `values`, for "Ax to Bx" figures."""
+    return min(values), max(values)
+
+
+def h100_training_ms(d):
+    """The H100 tile backward's ms and the block builders', T = 16384, G = 8, L = 64."""
+    c = tile_case(d, TRAIN_TILE_H100)
+    return c["ours_bwd_ms"], c["ours_before_bwd_ms"]
+
+
+def h100_lowering_ms(d):
+    """The H100 wgmma forward's tile and block-builder ms, T = 16384, G = 8, L = 64."""
+    c = lowering("wgmma", LOWERINGS_H100, T=16384, G=8, D=d)
+    return c["tile_ms"], c["kernel_ms"]
+
+
 # (doc, regex with the figure as group 1, value)
 FIGURES = [
     # The backward's tile programs
@@ -185,41 +209,29 @@ FIGURES = [
      lowering("wgmma", T=16384, G=8, D=128)["kernel_ms"]),
     ("README.md", r"the\s+`wgmma`\s+tile\s+kernels\s+of\s+all\s+(\d+)\s+variants\s+pass", kernels(TILE_WG_H100)),
     ("README.md", r"tile\s+kernels\s+of\s+all\s+\d+\s+variants\s+pass\s+the\s+(\d+)\s+again", passed(TILE_WG_H100)),
-    ("docs/architecture.md", r"the\s+`wgmma`\s+tile\s+kernels\s+take\s+([\d.]+)x\s+to", min(tile_over_kernel("wgmma", LOWERINGS_H100))),
-    ("docs/architecture.md", r"the\s+`wgmma`\s+tile\s+kernels\s+take\s+[\d.]+x\s+to\s+([\d.]+)x", max(tile_over_kernel("wgmma", LOWERINGS_H100))),
-    ("docs/architecture.md", r"L\s+=\s+64:\s+([\d.]+)\s+ms\s+against\s+[\d.]+\s+at\s+D\s+=\s+64,\s+[\d.]+\s+against\s+[\d.]+\s+at\s+D\s+=\s+128;",
-     lowering("wgmma", LOWERINGS_H100, T=16384, G=8, D=64)["tile_ms"]),
-    ("docs/architecture.md", r"L\s+=\s+64:\s+[\d.]+\s+ms\s+against\s+([\d.]+)\s+at\s+D\s+=\s+64,\s+[\d.]+\s+against\s+[\d.]+\s+at\s+D\s+=\s+128;",
-     lowering("wgmma", LOWERINGS_H100, T=16384, G=8, D=64)["kernel_ms"]),
-    ("docs/architecture.md", r"at\s+D\s+=\s+64,\s+([\d.]+)\s+against\s+[\d.]+\s+at\s+D\s+=\s+128;",
-     lowering("wgmma", LOWERINGS_H100, T=16384, G=8, D=128)["tile_ms"]),
-    ("docs/architecture.md", r"at\s+D\s+=\s+64,\s+[\d.]+\s+against\s+([\d.]+)\s+at\s+D\s+=\s+128;",
-     lowering("wgmma", LOWERINGS_H100, T=16384, G=8, D=128)["kernel_ms"]),
-    ("docs/performance.md", r"`wgmma` tile / builders ([\d.]+)x to", min(tile_over_kernel("wgmma", LOWERINGS_H100))),
-    ("docs/performance.md", r"`wgmma` tile / builders [\d.]+x to ([\d.]+)x", max(tile_over_kernel("wgmma", LOWERINGS_H100))),
-    ("docs/performance.md", r"`mma_sync`\s+([\d.]+)x to [\d.]+x\.", min(tile_over_kernel("mma_sync", LOWERINGS_H100))),
-    ("docs/performance.md", r"`mma_sync`\s+[\d.]+x to ([\d.]+)x\.", max(tile_over_kernel("mma_sync", LOWERINGS_H100))),
+    *pair("docs/architecture.md", r"the\s+`wgmma`\s+tile\s+kernels\s+take\s+{}x\s+to\s+{}x",
+          *span(tile_over_kernel("wgmma", LOWERINGS_H100))),
+    *pair("docs/architecture.md", r"L\s+=\s+64:\s+{}\s+ms\s+against\s+{}\s+at\s+D\s+=\s+64,",
+          *h100_lowering_ms(64)),
+    *pair("docs/architecture.md", r"at\s+D\s+=\s+64,\s+{}\s+against\s+{}\s+at\s+D\s+=\s+128;",
+          *h100_lowering_ms(128)),
+    *pair("docs/performance.md", r"`wgmma` tile / builders {}x to {}x",
+          *span(tile_over_kernel("wgmma", LOWERINGS_H100))),
+    *pair("docs/performance.md", r"`mma_sync`\s+{}x to {}x\.", *span(tile_over_kernel("mma_sync", LOWERINGS_H100))),
     ("README.md", r"the tile backward passes the (\d+) cases again", passed(GRAD_TILE_H100)),
     ("README.md", r"bench/grad-tile-wgmma-artifacts \.\.\.`: (\d+)\s+runs", len(SANITIZERS_TILE_H100["cases"])),
-    ("README.md", r"takes ([\d.]+)x to\s+[\d.]+x the time of the builders' `wgmma` backward", min(TILE_BWD_H100[64])),
-    ("README.md", r"takes [\d.]+x to\s+([\d.]+)x the time of the builders' `wgmma` backward", max(TILE_BWD_H100[64])),
-    ("README.md", r"G = 8, L = 64: ([\d.]+) ms against [\d.]+\) and", tile_case(64, TRAIN_TILE_H100)["ours_bwd_ms"]),
-    ("README.md", r"G = 8, L = 64: [\d.]+ ms against ([\d.]+)\) and", tile_case(64, TRAIN_TILE_H100)["ours_before_bwd_ms"]),
-    ("README.md", r"and ([\d.]+)x to [\d.]+x that of their\s+SIMT one", min(TILE_BWD_H100[128])),
-    ("README.md", r"and [\d.]+x to ([\d.]+)x that of their\s+SIMT one", max(TILE_BWD_H100[128])),
+    *pair("README.md", r"takes {}x to\s+{}x the time of the builders' `wgmma` backward", *span(TILE_BWD_H100[64])),
+    *pair("README.md", r"G = 8, L = 64: {} ms against {}\) and", *h100_training_ms(64)),
+    *pair("README.md", r"and {}x to {}x that of their\s+SIMT one", *span(TILE_BWD_H100[128])),
     ("README.md", r"`bench/results/perf-training-tile-h100.json`, medians\s+of (\d+) steps", TRAIN_TILE_H100["iters"]),
     ("docs/architecture.md", r"passes the gradient suite's (\d+) cases again", passed(GRAD_TILE_H100)),
-    ("docs/training.md", r"D = 128, in ([\d.]+)x to\s+[\d.]+x the SIMT", min(TILE_BWD_H100[128])),
-    ("docs/training.md", r"D = 128, in [\d.]+x to\s+([\d.]+)x the SIMT", max(TILE_BWD_H100[128])),
+    *pair("docs/training.md", r"D = 128, in {}x to\s+{}x the SIMT", *span(TILE_BWD_H100[128])),
     ("docs/architecture.md", r"in medians of (\d+)\s+steps \(`bench/results/perf-training-tile-h100.json`\)", TRAIN_TILE_H100["iters"]),
-    ("docs/architecture.md", r"takes ([\d.]+)x to\s+[\d.]+x the block builders' `wgmma` backward at D = 64", min(TILE_BWD_H100[64])),
-    ("docs/architecture.md", r"takes [\d.]+x to\s+([\d.]+)x the block builders' `wgmma` backward at D = 64", max(TILE_BWD_H100[64])),
-    ("docs/architecture.md", r"at D = 64 \(T = 16384, G = 8,\s+L = 64: ([\d.]+) ms against", tile_case(64, TRAIN_TILE_H100)["ours_bwd_ms"]),
-    ("docs/architecture.md", r"at D = 64 \(T = 16384, G = 8,\s+L = 64: [\d.]+ ms against ([\d.]+)\)", tile_case(64, TRAIN_TILE_H100)["ours_before_bwd_ms"]),
-    ("docs/architecture.md", r"and ([\d.]+)x to [\d.]+x their SIMT one at\s+D = 128", min(TILE_BWD_H100[128])),
-    ("docs/architecture.md", r"and [\d.]+x to ([\d.]+)x their SIMT one at\s+D = 128", max(TILE_BWD_H100[128])),
-    ("docs/architecture.md", r"D = 128 \(([\d.]+) ms against [\d.]+\)", tile_case(128, TRAIN_TILE_H100)["ours_bwd_ms"]),
-    ("docs/architecture.md", r"D = 128 \([\d.]+ ms against ([\d.]+)\)", tile_case(128, TRAIN_TILE_H100)["ours_before_bwd_ms"]),
+    *pair("docs/architecture.md", r"takes {}x to\s+{}x the block builders' `wgmma` backward at D = 64",
+          *span(TILE_BWD_H100[64])),
+    *pair("docs/architecture.md", r"at D = 64 \(T = 16384, G = 8,\s+L = 64: {} ms against {}\)", *h100_training_ms(64)),
+    *pair("docs/architecture.md", r"and {}x to {}x their SIMT one at\s+D = 128", *span(TILE_BWD_H100[128])),
+    *pair("docs/architecture.md", r"D = 128 \({} ms against {}\)", *h100_training_ms(128)),
     ("README.md", r"layout:\s+(\d+)\s+kernels,\s+\d+\s+runs", len({(r["family"], r["kernel"]) for r in SANITIZERS["cases"]})),
     ("README.md", r"layout:\s+\d+\s+kernels,\s+(\d+)\s+runs", len(SANITIZERS["cases"])),
     ("docs/architecture.md", r"checked\s+again\s+at\s+[0-9a-f]+,\s+on\s+(\d+)\s+variants", kernels(TILE_RECHECK)),

@@ -54,10 +54,6 @@ bool SharedTilePlan::isShared(LoadOp load) {
   return llvm::any_of(load->getUses(), readsFromShared);
 }
 
-bool SharedTilePlan::isColumnStatistics(LoadOp load) {
-  return tile::isColumnStatistics(load);
-}
-
 FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
                                                Attribute memorySpace,
                                                bool swizzle,
@@ -103,8 +99,10 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
   // swizzled, in a multi-buffer either.
   DenseMap<std::tuple<unsigned, int64_t, Type>, unsigned> buffers;
   auto assign = [&](Operation *op, unsigned kind, int64_t key,
-                    RankedTensorType tile, int64_t slots,
-                    bool columnStatistics) {
+                    RankedTensorType tile, int64_t slots) {
+    auto load = dyn_cast<LoadOp>(op);
+    bool columnStatistics = load ? isColumnStatistics(load)
+                                 : isColumnStatistics(cast<AsyncLoadOp>(op));
     auto bufferType =
         MemRefType::get({slots * tile.getNumElements()},
                         tile.getElementType(), AffineMap(), memorySpace);
@@ -123,18 +121,16 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
   program.walk([&](Operation *op) {
     if (auto load = dyn_cast<LoadOp>(op);
         load && heldAcrossLoops.contains(load))
-      assign(load, 3, heldSoFar++, load.getResult().getType(), 1,
-             /*columnStatistics=*/false);
+      assign(load, 3, heldSoFar++, load.getResult().getType(), 1);
     else if (load && isShared(load))
       assign(load, 0, loadsSoFar[load->getBlock()]++,
-             load.getResult().getType(), 1, /*columnStatistics=*/false);
+             load.getResult().getType(), 1);
     else if (load && isColumnStatistics(load))
       assign(load, 2, statisticsSoFar[load->getBlock()]++,
-             load.getResult().getType(), 1, /*columnStatistics=*/true);
+             load.getResult().getType(), 1);
     else if (auto copy = dyn_cast<AsyncLoadOp>(op))
       assign(copy, 1, copy.getMultiBuffer(),
-             copy.getResult().getType().getTile(), copy.getCopy().getStages(),
-             /*columnStatistics=*/copy.getRows().getKind() == RowKind::Lse);
+             copy.getResult().getType().getTile(), copy.getCopy().getStages());
   });
   return result;
 }

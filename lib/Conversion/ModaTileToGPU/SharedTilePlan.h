@@ -79,10 +79,6 @@ struct SharedTilePlan {
   /// right operand always, the left one where layout assignment said so
   /// (lhs_from_shared).
   static bool readsFromShared(OpOperand &use);
-  /// Whether `load` reads lse or delta of the columns (tensor<1xN>): one
-  /// value per column that every thread holding the column needs, brought
-  /// in once per block through a buffer of its own.
-  static bool isColumnStatistics(tile::LoadOp load);
   /// The dynamic shared memory a launch asks for: the buffers, plus the
   /// slack the kernel needs to align their start (the launch guarantees 16
   /// bytes).

@@ -356,7 +356,7 @@ LogicalResult TileKernelBuilder::emitAsyncLoad(AsyncLoadOp op) {
   Value slot = mapped(op.getSlot());
   Value base =
       arith::MulIOp::create(b, loc(), slot, index(type.getNumElements()));
-  if (op.getRows().getKind() == RowKind::Lse)
+  if (isColumnStatistics(op))
     emitColumnStatisticsCopy(b, loc(), source, buffer, base, threadId,
                              numThreads);
   else if (failed(emitSharedTileCopy(b, loc(), op, source, buffer, base,
@@ -385,7 +385,7 @@ LogicalResult TileKernelBuilder::emitWait(WaitOp op) {
                                        index(tileType.getNumElements()));
     // Column statistics go on to the threads holding the columns, in
     // registers; the other tiles stay where products read them.
-    if (origin.getRows().getKind() == RowKind::Lse) {
+    if (isColumnStatistics(origin)) {
       FailureOr<Value> values = readThreadColumns(
           op, tileType, sharedBuffers[bufferIndex], base);
       if (failed(values))

@@ -11,9 +11,9 @@
 // read by the instruction from its shared tile (K-major: the warpgroup's
 // 64-row slice of it); the right operand read from the shared tile through
 // a matrix descriptor; keys K-major for Q K^T, values N-major (transposed
-// by the instruction) for P V. Descriptors address the plan's swizzled panels (128-byte rows,
-// 16-byte chunks XORed with the row's low three bits, 1024-byte aligned
-// buffers): the hardware's 128-byte swizzle. wgmma reads shared memory
+// by the instruction) for P V. Descriptors address the plan's swizzled
+// panels (128-byte rows, 16-byte chunks XORed with the row's low three
+// bits, 1024-byte aligned buffers): the hardware's 128-byte swizzle. wgmma reads shared memory
 // through the async proxy, so every thread fences its shared writes to it
 // before the barrier that publishes them. A product is waited for before
 // its accumulators are read: at once, or, when moda-tile-async-dots made

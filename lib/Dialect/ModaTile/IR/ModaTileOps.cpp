@@ -261,6 +261,10 @@ bool mlir::moda::tile::isColumnStatistics(LoadOp load) {
          load.getResult().getType().getRank() == 2;
 }
 
+bool mlir::moda::tile::isColumnStatistics(AsyncLoadOp copy) {
+  return copy.getRows().getKind() == RowKind::Lse;
+}
+
 LoadOp mlir::moda::tile::getBlockRowsLoad(func::FuncOp program) {
   LoadOp rows;
   program.walk([&](LoadOp load) {

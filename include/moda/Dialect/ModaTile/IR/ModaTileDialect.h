@@ -52,6 +52,9 @@ bool isStreamedTile(LoadOp load);
 /// row of them (`tensor<1xN>`): in the backward's key-side programs, the
 /// statistics of the query rows each step streams in, streamed with them.
 bool isColumnStatistics(LoadOp load);
+/// Whether `copy` brings in column statistics (its verifier admits lse
+/// values only as a tile's column row).
+bool isColumnStatistics(AsyncLoadOp copy);
 
 /// The program's load of the rows its block owns, the first tile loaded
 /// that is neither streamed nor lse rows: query rows in the forward and dq
