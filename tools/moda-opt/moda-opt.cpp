@@ -27,10 +27,9 @@ int main(int argc, char **argv) {
   if (config.shouldShowDialects() || config.shouldListPasses())
     return mlir::asMainReturnCode(mlir::MlirOptMain(
         argc, argv, inputFilename, outputFilename, registry));
-  // The input is read here first, to refuse nesting the parser cannot take.
-  // A file is opened again by MlirOptMain; standard input can be read once
-  // only, so its buffer goes to the parser from here, as MlirOptMain would
-  // pass it.
+  // The input (a file or standard input) is read once, here, to refuse
+  // nesting the parser cannot take; its buffer goes to the parser as
+  // MlirOptMain would pass it.
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> input =
       mlir::moda::openParsableInput(inputFilename, error);
@@ -38,9 +37,6 @@ int main(int argc, char **argv) {
     llvm::errs() << error << "\n";
     return 1;
   }
-  if (inputFilename != "-")
-    return mlir::asMainReturnCode(mlir::MlirOptMain(
-        argc, argv, inputFilename, outputFilename, registry));
   std::unique_ptr<llvm::ToolOutputFile> output =
       mlir::openOutputFile(outputFilename, &error);
   if (!output) {
