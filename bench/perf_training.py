@@ -53,7 +53,7 @@ def kernel_dir(artifacts, g, d):
     return artifacts / f"train_bf16_d{d}_g{g}_causal"
 
 
-def compile_all(artifacts: Path, moda_compile: Path, lowering="kernel",
+def compile_all(artifacts: Path, moda_compile: Path, lowering="auto",
                 configs=None):
     """Compiles each (G, D)'s training kernels through moda-compile's
     `lowering`; `configs` maps D to a configuration pinned on both (the
@@ -210,9 +210,10 @@ def main():
     c = sub.add_parser("compile")
     c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "training-artifacts")
     c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
-    c.add_argument("--lowering", choices=("kernel", "tile"), default="kernel",
-                   help="moda-compile's lowering: the block builders or the "
-                        "staged compiler's tile programs")
+    c.add_argument("--lowering", choices=("auto", "kernel", "tile"), default="auto",
+                   help="moda-compile's lowering: per operator as the "
+                        "heuristics choose (what moda's users get), the block "
+                        "builders, or the staged compiler's tile programs")
     c.add_argument("--config", action="append", default=[],
                    help="D:block_m,block_n,block_depth,num_warps[,num_stages,mma] "
                         "pinned for head size D (repeatable)")

@@ -24,17 +24,18 @@ static void appendPipeline(OpPassManager &pm, StringRef pipeline) {
 
 void mlir::moda::buildGPUKernelPipeline(
     OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
-  // The staged compiler's stages, or the block builders' one pass.
-  StringRef lowering =
-      options.lowering == KernelLowering::TilePrograms
-          ? "convert-moda-to-tile,moda-tile-assign-layouts,"
-            "moda-tile-pipeline,moda-tile-async-dots,"
-            "convert-moda-tile-to-gpu"
-          : "convert-moda-to-gpu";
+  // Each operator's configuration names its lowering: the staged compiler's
+  // stages build the operators configured for them, the block builders'
+  // one pass the others (and reject any the stages left).
   appendPipeline(pm, llvm::formatv("canonicalize,"
-                                   "moda-select-kernel-config{{target={0}},"
-                                   "{1},canonicalize,cse",
-                                   options.chip.getValue(), lowering)
+                                   "moda-select-kernel-config{{target={0} "
+                                   "lowering={1}},"
+                                   "convert-moda-to-tile,moda-tile-assign-layouts,"
+                                   "moda-tile-pipeline,moda-tile-async-dots,"
+                                   "convert-moda-tile-to-gpu,"
+                                   "convert-moda-to-gpu,canonicalize,cse",
+                                   options.chip.getValue(),
+                                   options.lowering.getValue())
                          .str());
 }
 
@@ -69,8 +70,8 @@ static constexpr StringLiteral kHostLoopsToLLVM =
     "convert-cf-to-llvm,reconcile-unrealized-casts";
 
 void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
-  appendPipeline(pm, (llvm::Twine("canonicalize,moda-select-kernel-config,"
-                                  "convert-moda-to-host,"
+  appendPipeline(pm, (llvm::Twine("canonicalize,moda-select-kernel-config{"
+                                  "lowering=kernel},convert-moda-to-host,"
                                   "canonicalize,cse,"
                                   "one-shot-bufferize{bufferize-function-"
                                   "boundaries},") +
@@ -79,8 +80,8 @@ void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
 }
 
 void mlir::moda::buildTileHostLLVMPipeline(OpPassManager &pm) {
-  appendPipeline(pm, (llvm::Twine("canonicalize,moda-select-kernel-config,"
-                                  "convert-moda-to-tile,"
+  appendPipeline(pm, (llvm::Twine("canonicalize,moda-select-kernel-config{"
+                                  "lowering=tile},convert-moda-to-tile,"
                                   "moda-tile-assign-layouts,"
                                   "moda-tile-pipeline,"
                                   "moda-tile-async-dots,"

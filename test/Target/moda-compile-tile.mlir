@@ -30,7 +30,7 @@
 // PTX: bar.sync
 // PTX: ex2.approx
 
-// BAD: for the --lowering option: Cannot find option named 'staged'!
+// BAD: moda-compile: unknown --lowering 'staged' (expected auto, kernel or tile)
 
 // With mma = wgmma (four warps, two stages): the same multi-buffers, two
 // slots each, 1024-byte aligned within 1008 bytes of slack; warpgroup

@@ -55,14 +55,14 @@ static cl::opt<std::string> features("features", cl::init("+ptx80"),
 static cl::opt<std::string>
     cudaPath("cuda-path", cl::init("/usr/local/cuda"),
              cl::desc("CUDA toolkit (libdevice is linked from it)"));
-static cl::opt<moda::KernelLowering> lowering(
-    "lowering", cl::init(moda::KernelLowering::BlockBuilders),
-    cl::desc("How moda.attention becomes kernels"),
-    cl::values(clEnumValN(moda::KernelLowering::BlockBuilders, "kernel",
-                          "the block builders (convert-moda-to-gpu)"),
-               clEnumValN(moda::KernelLowering::TilePrograms, "tile",
-                          "the staged compiler's tile programs (fma, "
-                          "mma_sync and wgmma layouts)")));
+static cl::opt<std::string> lowering(
+    "lowering", cl::init("auto"),
+    cl::desc("The compiler that builds each operator's kernels: auto (the "
+             "configuration heuristics choose per operator: the block "
+             "builders, or the staged compiler where only it runs the "
+             "backward on tensor cores), kernel (the block builders, "
+             "convert-moda-to-gpu) or tile (the staged compiler's tile "
+             "programs: fma, mma_sync and wgmma layouts)"));
 static cl::opt<std::string>
     ptxasPath("ptxas", cl::init(""),
               cl::desc("ptxas to assemble cubins with (default: PATH, then "
@@ -217,6 +217,11 @@ int main(int argc, char **argv) {
   moda::registerAllModaPasses();
   cl::ParseCommandLineOptions(argc, argv,
                               "moda-compile: moda IR to kernel artifacts\n");
+  if (!llvm::is_contained({"auto", "kernel", "tile"}, lowering.getValue())) {
+    llvm::errs() << "moda-compile: unknown --lowering '" << lowering
+                 << "' (expected auto, kernel or tile)\n";
+    return 1;
+  }
 
   MLIRContext context(registry);
   std::string openError;

@@ -8,7 +8,9 @@ include "mlir/Pass/PassBase.td"
 def ConvertModaToGPU : Pass<"convert-moda-to-gpu", "::mlir::ModuleOp"> {
   let summary = "lower moda.attention to tiled GPU kernels and host launchers";
   let description = [{
-    For every `moda.attention` (which must carry a `#moda.config`), adds a
+    The block builders. For every `moda.attention` whose `#moda.config`
+    (which it must carry) names the block builders (`lowering = kernel`, the
+    default), adds a
     `gpu.module @moda_attention_<n>_module` (one PTX per kernel) holding a
     `gpu.func` kernel `@moda_attention_<n>`
     running the tiled forward algorithm on a grid of
@@ -41,6 +43,10 @@ def ConvertModaToGPU : Pass<"convert-moda-to-gpu", "::mlir::ModuleOp"> {
     launcher `@moda_attention_grad_<n>_launch` that allocates the f32
     scratch `delta` (`gpu.alloc`), launches the kernels in that order and
     frees it.
+
+    `<n>` is the first index no earlier lowering used in the module. An
+    operator configured for the staged compiler (`lowering = tile`) is an
+    error: convert-moda-to-tile, which runs first, lowers it.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
@@ -64,6 +70,9 @@ def ConvertModaToHost : Pass<"convert-moda-to-host", "::mlir::ModuleOp"> {
     Every `moda.attention_grad` gets the backward's kernels the same way
     (`@moda_attention_grad_<n>_<kernel>_block`) and a launcher that
     allocates `delta` and runs the kernels' grids in order.
+    Like `convert-moda-to-gpu` it builds the operators configured for the
+    block builders; one configured `lowering = tile` is an error
+    (moda-tile-to-host-llvm is the staged compiler's CPU path).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
@@ -76,8 +85,10 @@ def ConvertModaToHost : Pass<"convert-moda-to-host", "::mlir::ModuleOp"> {
 def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
   let summary = "lower moda.attention and moda.attention_grad to tile programs and their launchers";
   let description = [{
-    The algorithm stage of the staged compiler. Every `moda.attention` (which
-    must carry a `#moda.config`) becomes a tile program `@moda_attention_<n>`
+    The algorithm stage of the staged compiler. It lowers the operators whose
+    `#moda.config` (which they must carry) says `lowering = tile` and leaves
+    the others to the block builders (convert-moda-to-gpu runs after it).
+    Every such `moda.attention` becomes a tile program `@moda_attention_<n>`
     (a private `func.func` marked `moda_tile.program`): what one thread block
     computes, on tiles, with no thread indexing. The block owns `block_m`
     folded query rows (`i = t * G + g`) of one key/value head of one batch
@@ -89,7 +100,7 @@ def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
     program with `moda_tile.launch`; the operator becomes a call of the
     launcher on flat buffers.
 
-    Every `moda.attention_grad` becomes the programs `@moda_attention_grad_<n>_dq`
+    Every such `moda.attention_grad` becomes the programs `@moda_attention_grad_<n>_dq`
     (the forward's walk over key tiles: `delta = rowsum(d_out * out)`
     stored, P recomputed from `lse` with `moda_tile.softmax_probs`,
     `dq += dS k`), `_dkv` (blocks of `block_m` keys; the tiles of `block_n`
@@ -113,7 +124,7 @@ def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
     ```mlir
     %out, %lse = moda.attention q(%q : tensor<1x40x2x64xbf16>)
         kv(%k, %v : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>)
-        {causal, config = #moda.config<block_m = 32, block_n = 16, ...>}
+        {causal, config = #moda.config<block_m = 32, block_n = 16, ..., lowering = tile>}
         -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
     ```
     Gets transformed to (abridged):

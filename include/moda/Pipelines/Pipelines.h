@@ -26,17 +26,15 @@ struct GPUBinaryPipelineOptions
       *this, "cuda-path",
       llvm::cl::desc("CUDA toolkit whose libdevice is linked into kernels"),
       llvm::cl::init("/usr/local/cuda")};
-  Option<KernelLowering> lowering{
+  Option<std::string> lowering{
       *this, "lowering",
-      llvm::cl::desc("How moda.attention becomes kernels"),
-      llvm::cl::values(
-          clEnumValN(KernelLowering::BlockBuilders, "kernel",
-                     "the block builders of convert-moda-to-gpu"),
-          clEnumValN(KernelLowering::TilePrograms, "tile",
-                     "the staged compiler: convert-moda-to-tile, "
-                     "moda-tile-assign-layouts, moda-tile-pipeline, convert-moda-tile-to-gpu "
-                     "(fma, mma_sync and wgmma layouts)")),
-      llvm::cl::init(KernelLowering::BlockBuilders)};
+      llvm::cl::desc("The compiler that builds each operator's kernels: "
+                     "auto (moda-select-kernel-config's heuristics choose per "
+                     "operator), kernel (the block builders of "
+                     "convert-moda-to-gpu) or tile (the staged compiler: "
+                     "convert-moda-to-tile and its stages, fma, mma_sync and "
+                     "wgmma layouts)"),
+      llvm::cl::init("auto")};
   Option<std::string> format{*this, "format",
                              llvm::cl::desc("gpu.binary format: isa (PTX), "
                                             "bin (cubin), fatbin"),
@@ -50,8 +48,10 @@ void buildGPUBinaryPipeline(OpPassManager &pm,
                             const GPUBinaryPipelineOptions &options);
 
 /// First half: exact simplifications (an empty depth part is dropped),
-/// kernel configurations, then moda -> gpu.func kernels, by the lowering
-/// `options.lowering` names.
+/// kernel configurations (each names its lowering; `options.lowering`
+/// forces one), then moda -> gpu.func kernels: the staged compiler's stages
+/// for the operators configured for it, then the block builders for the
+/// others.
 void buildGPUKernelPipeline(OpPassManager &pm,
                             const GPUBinaryPipelineOptions &options);
 

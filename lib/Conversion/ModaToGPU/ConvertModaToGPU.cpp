@@ -99,6 +99,8 @@ ConvertModaToGPUPass::buildLauncher(const AttentionKernelSpec &spec,
 
 void ConvertModaToGPUPass::runOnOperation() {
   ModuleOp module = getOperation();
+  if (failed(checkNoTileConfiguredOps(module, getArgument())))
+    return signalPassFailure();
   // The backward (moda.attention_grad): ModaGradToGPU.cpp.
   if (failed(lowerAttentionGradsToGPU(module)))
     return signalPassFailure();
@@ -111,9 +113,9 @@ void ConvertModaToGPUPass::runOnOperation() {
   auto build = [&](StringRef name, const AttentionKernelSpec &spec,
                    AttentionOp op) {
     return buildLauncher(spec,
-                         buildKernel(name, spec, spec.describe(op, name, KernelLowering::BlockBuilders)));
+                         buildKernel(name, spec, spec.describe(op, name)));
   };
-  if (failed(lowerAttentions(module, build)))
+  if (failed(lowerAttentions(module, KernelLowering::BlockBuilders, build)))
     signalPassFailure();
 }
 

@@ -117,7 +117,7 @@ LogicalResult mlir::moda::lowerAttentionGradsToGPU(ModuleOp module) {
   module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                   UnitAttr::get(module.getContext()));
   return lowerAttentionGrads(
-      module, getAttentionGradSpec, [&](StringRef name, const AttentionKernelSpec &spec,
+      module, KernelLowering::BlockBuilders, getAttentionGradSpec, [&](StringRef name, const AttentionKernelSpec &spec,
                   AttentionGradOp op) {
         return buildGradKernelsAndLauncher(module, name, spec, op);
       });

@@ -52,7 +52,7 @@ func::FuncOp ConvertModaToHostPass::buildBlockFunction(
   auto block = func::FuncOp::create(builder, loc, blockName,
                                     FunctionType::get(ctx, types, {}));
   block.setPrivate();
-  block->setAttr(kKernelAbiAttrName, spec.describe(op, blockName, KernelLowering::BlockBuilders));
+  block->setAttr(kKernelAbiAttrName, spec.describe(op, blockName));
 
   ImplicitLocOpBuilder b(loc, ctx);
   b.setInsertionPointToStart(block.addEntryBlock());
@@ -108,7 +108,8 @@ void ConvertModaToHostPass::runOnOperation() {
     symbols.insert(launcher);
     return launcher;
   };
-  if (failed(lowerAttentions(module, build)))
+  if (failed(checkNoTileConfiguredOps(module, getArgument())) ||
+      failed(lowerAttentions(module, KernelLowering::BlockBuilders, build)))
     return signalPassFailure();
   // The backward (moda.attention_grad): ModaGradToHost.cpp.
   if (failed(lowerAttentionGradsToHost(module)))

@@ -58,7 +58,7 @@ LogicalResult mlir::moda::lowerAttentionGradsToHost(ModuleOp module) {
   OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
   SymbolTable symbols(module);
   Location loc = module.getLoc();
-  return lowerAttentionGrads(module, getAttentionGradSpec, [&](StringRef name,
+  return lowerAttentionGrads(module, KernelLowering::BlockBuilders, getAttentionGradSpec, [&](StringRef name,
                                          const AttentionKernelSpec &spec,
                                          AttentionGradOp op) {
     MLIRContext *ctx = module.getContext();

@@ -269,8 +269,7 @@ KernelAbiAttr mlir::moda::describeGradKernels(
   }
   return getKernelAbi(spec, AbiOperator::AttentionGrad,
                       getStaticSizes(op.getQ(), op.getK(), op.getDepthK()),
-                      getGradTensorNames(spec), launches,
-                      KernelLowering::BlockBuilders);
+                      getGradTensorNames(spec), launches);
 }
 
 int64_t mlir::moda::getTensorCoreDqSharedMemoryBytes(

@@ -48,8 +48,7 @@ SmallVector<StringRef> AttentionKernelSpec::getTensorNames() const {
 }
 
 KernelAbiAttr AttentionKernelSpec::describe(AttentionOp op,
-                                           StringRef kernelName,
-                                           KernelLowering lowering) const {
+                                           StringRef kernelName) const {
   MLIRContext *ctx = op.getContext();
   auto launch = AbiLaunchAttr::get(
       ctx, kernelName, getForwardGrid(*this), getNumThreads(),
@@ -57,7 +56,7 @@ KernelAbiAttr AttentionKernelSpec::describe(AttentionOp op,
       {StringAttr::get(ctx, "out"), StringAttr::get(ctx, "lse")});
   return getKernelAbi(*this, AbiOperator::Attention,
                       getStaticSizes(op.getQ(), op.getK(), op.getDepthK()),
-                      getTensorNames(), launch, lowering);
+                      getTensorNames(), launch);
 }
 
 SmallVector<SizeExpr, 3>
@@ -114,8 +113,7 @@ std::array<int64_t, 4> mlir::moda::getStaticSizes(Value q, Value k,
 KernelAbiAttr mlir::moda::getKernelAbi(const AttentionKernelSpec &spec,
                                        AbiOperator op, ArrayRef<int64_t> sizes,
                                        ArrayRef<StringRef> tensorNames,
-                                       ArrayRef<AbiLaunchAttr> launches,
-                                       KernelLowering lowering) {
+                                       ArrayRef<AbiLaunchAttr> launches) {
   MLIRContext *ctx = spec.elementType.getContext();
   auto written = [&](StringRef name) {
     return llvm::any_of(launches, [&](AbiLaunchAttr launch) {
@@ -135,7 +133,7 @@ KernelAbiAttr mlir::moda::getKernelAbi(const AttentionKernelSpec &spec,
       ctx, op, spec.elementType, spec.numQueryHeads, spec.numKVHeads,
       spec.headDim, b.getBoolAttr(spec.causal), spec.visibility,
       spec.chunkSize, b.getF64FloatAttr(spec.scale), spec.config, sizes,
-      tensors, launches, lowering);
+      tensors, launches);
 }
 
 /// The value of `expr` for the runtime sizes B, T, S, L (index values).

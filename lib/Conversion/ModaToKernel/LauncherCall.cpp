@@ -14,6 +14,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
 
 using namespace mlir;
 using namespace mlir::moda;
@@ -101,16 +102,57 @@ void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
   rewriter.replaceOp(op, ValueRange{out, lse});
 }
 
+std::string mlir::moda::getFreeOperatorName(ModuleOp module,
+                                            StringRef prefix) {
+  for (int64_t index = 0;; ++index) {
+    std::string name = (prefix + "_" + llvm::Twine(index)).str();
+    if (!SymbolTable::lookupSymbolIn(module, name + "_launch"))
+      return name;
+  }
+}
+
+/// Whether the lowering `lowering` lowers `op`: an operator configured for
+/// it, or one without a configuration (whose spec then says to select one).
+template <typename OpTy>
+static bool isLoweredBy(OpTy op, KernelLowering lowering) {
+  KernelConfigAttr config = op.getConfigAttr();
+  return !config || config.getLowering() == lowering;
+}
+
+LogicalResult mlir::moda::checkNoTileConfiguredOps(ModuleOp module,
+                                                   StringRef passName) {
+  WalkResult walk = module.walk([&](Operation *op) {
+    KernelConfigAttr config;
+    if (auto attention = dyn_cast<AttentionOp>(op))
+      config = attention.getConfigAttr();
+    else if (auto grad = dyn_cast<AttentionGradOp>(op))
+      config = grad.getConfigAttr();
+    if (!config || config.getLowering() != KernelLowering::TilePrograms)
+      return WalkResult::advance();
+    op->emitOpError() << "is configured for the staged compiler (lowering = "
+                         "tile), which "
+                      << passName
+                      << " does not build: run convert-moda-to-tile and its "
+                         "stages first";
+    return WalkResult::interrupt();
+  });
+  return failure(walk.wasInterrupted());
+}
+
 LogicalResult mlir::moda::lowerAttentions(ModuleOp module,
+                                          KernelLowering lowering,
                                           KernelBuilder buildKernel) {
   SmallVector<AttentionOp> attentions;
-  module.walk([&](AttentionOp op) { attentions.push_back(op); });
+  module.walk([&](AttentionOp op) {
+    if (isLoweredBy(op, lowering))
+      attentions.push_back(op);
+  });
   IRRewriter rewriter(module.getContext());
-  for (auto [index, op] : llvm::enumerate(attentions)) {
+  for (AttentionOp op : attentions) {
     FailureOr<AttentionKernelSpec> spec = AttentionKernelSpec::get(op);
     if (failed(spec))
       return failure();
-    std::string name = "moda_attention_" + std::to_string(index);
+    std::string name = getFreeOperatorName(module, "moda_attention");
     func::FuncOp launcher = buildKernel(name, *spec, op);
     replaceWithLauncherCall(rewriter, op, *spec, launcher);
   }
@@ -169,16 +211,20 @@ static void replaceGradWithLauncherCall(RewriterBase &rewriter,
 }
 
 LogicalResult mlir::moda::lowerAttentionGrads(ModuleOp module,
+                                              KernelLowering lowering,
                                               GradSpecReader readSpec,
                                               GradKernelBuilder buildKernels) {
   SmallVector<AttentionGradOp> grads;
-  module.walk([&](AttentionGradOp op) { grads.push_back(op); });
+  module.walk([&](AttentionGradOp op) {
+    if (isLoweredBy(op, lowering))
+      grads.push_back(op);
+  });
   IRRewriter rewriter(module.getContext());
-  for (auto [index, op] : llvm::enumerate(grads)) {
+  for (AttentionGradOp op : grads) {
     FailureOr<AttentionKernelSpec> spec = readSpec(op);
     if (failed(spec))
       return failure();
-    std::string name = "moda_attention_grad_" + std::to_string(index);
+    std::string name = getFreeOperatorName(module, "moda_attention_grad");
     func::FuncOp launcher = buildKernels(name, *spec, op);
     replaceGradWithLauncherCall(rewriter, op, *spec, launcher);
   }

@@ -68,8 +68,7 @@ KernelAbiAttr describeGradPrograms(const AttentionKernelSpec &spec,
   }
   return getKernelAbi(spec, AbiOperator::AttentionGrad,
                       getStaticSizes(op.getQ(), op.getK(), op.getDepthK()),
-                      getGradTensorNames(spec), launches,
-                      KernelLowering::TilePrograms);
+                      getGradTensorNames(spec), launches);
 }
 
 class GradProgramBuilder : TileProgramBuilder {
@@ -323,7 +322,7 @@ FailureOr<AttentionKernelSpec> readGradSpec(AttentionGradOp op) {
 
 LogicalResult mlir::moda::lowerAttentionGradsToTilePrograms(ModuleOp module) {
   return lowerAttentionGrads(
-      module, readGradSpec,
+      module, KernelLowering::TilePrograms, readGradSpec,
       [&](StringRef name, const AttentionKernelSpec &spec,
           AttentionGradOp op) {
         return buildGradProgramsAndLauncher(module, name, spec, op);

@@ -132,7 +132,7 @@ void ConvertModaToTilePass::runOnOperation() {
     auto program = func::FuncOp::create(builder, loc, name, type);
     program.setPrivate();
     program->setAttr(kProgramAttrName, UnitAttr::get(ctx));
-    program->setAttr(kKernelAbiAttrName, spec.describe(op, name, KernelLowering::TilePrograms));
+    program->setAttr(kKernelAbiAttrName, spec.describe(op, name));
     symbols.insert(program);
     {
       ImplicitLocOpBuilder b(loc, ctx);
@@ -156,7 +156,7 @@ void ConvertModaToTilePass::runOnOperation() {
     func::ReturnOp::create(b);
     return launcher;
   };
-  if (failed(lowerAttentions(module, build)) ||
+  if (failed(lowerAttentions(module, KernelLowering::TilePrograms, build)) ||
       failed(lowerAttentionGradsToTilePrograms(module)))
     signalPassFailure();
 }

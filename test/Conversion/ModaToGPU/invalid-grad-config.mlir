@@ -43,3 +43,13 @@ func.func @wgmma_dq_registers(%q: tensor<1x16x4x128xbf16>, %k: tensor<1x16x2x128
   %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x4x128xbf16>) kv(%k, %k : tensor<1x16x2x128xbf16>, tensor<1x16x2x128xbf16>) out(%q, %lse : tensor<1x16x4x128xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x128xbf16>) {config = #moda.config<block_m = 64, block_n = 32, block_depth = 32, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">} -> dq(tensor<1x16x4x128xbf16>) dkv(tensor<1x16x2x128xbf16>, tensor<1x16x2x128xbf16>)
   return %dq : tensor<1x16x4x128xbf16>
 }
+
+// -----
+
+// An operator configured for the staged compiler is convert-moda-to-tile's
+// (which runs first in the pipelines): the block builders never drop it.
+func.func @tile_configured(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %lse: tensor<1x4x16xf32>) -> tensor<1x16x4x64xbf16> {
+  // expected-error @+1 {{is configured for the staged compiler (lowering = tile), which convert-moda-to-}}
+  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) out(%q, %lse : tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x64xbf16>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = tile>} -> dq(tensor<1x16x4x64xbf16>) dkv(tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>)
+  return %dq : tensor<1x16x4x64xbf16>
+}

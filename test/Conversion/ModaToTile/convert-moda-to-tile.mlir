@@ -10,7 +10,8 @@
 // CHECK-LABEL: func.func private @moda_attention_0
 // CHECK-SAME: (%[[Q:[^:]*]]: memref<?xbf16>, %[[K:[^:]*]]: memref<?xbf16>, %[[V:[^:]*]]: memref<?xbf16>, %[[DK:[^:]*]]: memref<?xbf16>, %[[DV:[^:]*]]: memref<?xbf16>, %[[OUT:[^:]*]]: memref<?xbf16>, %[[LSE:[^:]*]]: memref<?xf32>, %[[B:[^:]*]]: index, %[[T:[^:]*]]: index, %[[S:[^:]*]]: index, %[[L:[^:]*]]: index)
 // CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention,
-// CHECK-SAME: launches = [<"moda_attention_0", grid = [T*2 ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["out", "lse"]>], lowering = tile>
+// CHECK-SAME: config = <{{[^>]*}}, lowering = tile>
+// CHECK-SAME: launches = [<"moda_attention_0", grid = [T*2 ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["out", "lse"]>]>
 // CHECK-SAME: moda_tile.program
 // CHECK-DAG: %[[X:.*]] = moda_tile.program_id x
 // CHECK-DAG: %[[HEAD:.*]] = moda_tile.program_id y
@@ -45,7 +46,7 @@
 // CHECK: %[[BLOCKS:.*]] = arith.ceildivui
 // CHECK: moda_tile.launch @moda_attention_0 grid(%[[BLOCKS]], %{{.*}}, %{{.*}})
 func.func @causal(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: tensor<1x40x3x1x64xbf16>) -> tensor<1x40x2x64xbf16> {
-  %o, %l = moda.attention q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
+  %o, %l = moda.attention q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
   return %o : tensor<1x40x2x64xbf16>
 }
 
@@ -59,7 +60,7 @@ func.func @causal(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: t
 // CHECK: moda_tile.mask {{.*}} {group = 1 : i64, visibility = #moda_tile.visibility<part = depth, depth = depth_only>} : tensor<16x16xf32>
 // CHECK: moda_tile.finalize
 func.func @depth_only(%q: tensor<1x9x1x32xf32>, %dk: tensor<1x9x2x1x32xf32>) -> tensor<1x9x1x32xf32> {
-  %o, %l = moda.attention q(%q : tensor<1x9x1x32xf32>) depth(%dk, %dk : tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x9x1x32xf32>, tensor<1x1x9xf32>
+  %o, %l = moda.attention q(%q : tensor<1x9x1x32xf32>) depth(%dk, %dk : tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<1x9x1x32xf32>, tensor<1x1x9xf32>
   return %o : tensor<1x9x1x32xf32>
 }
 
@@ -74,6 +75,19 @@ func.func @depth_only(%q: tensor<1x9x1x32xf32>, %dk: tensor<1x9x2x1x32xf32>) -> 
 // CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = depth, depth = chunk, chunk_size = 5>}
 // CHECK: moda_tile.mask {{.*}}visibility = #moda_tile.visibility<part = depth, depth = chunk, chunk_size = 5>}
 func.func @chunk(%q: tensor<2x33x4x64xf16>, %k: tensor<2x33x1x64xf16>, %dk: tensor<2x33x1x1x64xf16>) -> tensor<2x33x4x64xf16> {
-  %o, %l = moda.attention q(%q : tensor<2x33x4x64xf16>) kv(%k, %k : tensor<2x33x1x64xf16>, tensor<2x33x1x64xf16>) depth(%dk, %dk : tensor<2x33x1x1x64xf16>, tensor<2x33x1x1x64xf16>) {visibility = #moda.visibility<chunk>, chunk_size = 5, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<2x33x4x64xf16>, tensor<2x4x33xf32>
+  %o, %l = moda.attention q(%q : tensor<2x33x4x64xf16>) kv(%k, %k : tensor<2x33x1x64xf16>, tensor<2x33x1x64xf16>) depth(%dk, %dk : tensor<2x33x1x1x64xf16>, tensor<2x33x1x1x64xf16>) {visibility = #moda.visibility<chunk>, chunk_size = 5, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<2x33x4x64xf16>, tensor<2x4x33xf32>
   return %o : tensor<2x33x4x64xf16>
+}
+
+// -----
+
+// An operator configured for the block builders (the default lowering) is
+// left to convert-moda-to-gpu, which runs after the staged compiler's stages.
+
+// CHECK-LABEL: func.func @block_builders
+// CHECK: moda.attention
+// CHECK-NOT: moda_tile.program
+func.func @block_builders(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>) -> tensor<1x40x2x64xbf16> {
+  %o, %l = moda.attention q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
+  return %o : tensor<1x40x2x64xbf16>
 }

@@ -45,3 +45,10 @@ func.func private @block_m_huge() attributes {c = #moda.config<block_m = 2147483
 
 // expected-error @+1 {{kernel config 'num_stages' must be at most 8, got 100}}
 func.func private @stages_many() attributes {c = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 100, mma = mma_sync, target = "sm_90a">}
+
+// -----
+
+// The lowering names a compiler moda has: the block builders or the tile programs.
+// expected-error @+2 {{expected one of [kernel, tile] for the compiler that builds an operator's kernels, got: cuda}}
+// expected-error @+1 {{failed to parse Moda_KernelConfigAttr parameter 'lowering'}}
+func.func private @lowering() attributes {c = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = cuda>}

@@ -208,10 +208,12 @@ using GradKernelBuilder = function_ref<func::FuncOp(
 using GradSpecReader =
     function_ref<FailureOr<AttentionKernelSpec>(AttentionGradOp op)>;
 
-/// Lowers every moda.attention_grad of `module` (kernels named
-/// `moda_attention_grad_<n>`), replacing each by a call of its launcher on
-/// flat buffers. Fails with the operator's diagnostic.
-LogicalResult lowerAttentionGrads(ModuleOp module, GradSpecReader readSpec,
+/// Lowers every moda.attention_grad of `module` whose configuration names
+/// `lowering` (kernels named `moda_attention_grad_<n>`), replacing each by a
+/// call of its launcher on flat buffers. Fails with the operator's
+/// diagnostic.
+LogicalResult lowerAttentionGrads(ModuleOp module, KernelLowering lowering,
+                                  GradSpecReader readSpec,
                                   GradKernelBuilder buildKernels);
 
 /// The launcher's argument types: the ABI tensors without delta, the sizes.

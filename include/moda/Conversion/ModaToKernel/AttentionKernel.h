@@ -88,10 +88,8 @@ struct AttentionKernelSpec {
 
   /// The ABI of the forward kernel `kernelName` compiled from `op` (the
   /// `moda.kernel_abi` of its kernel function, its manifest): the spec, the
-  /// sizes the types of `op` fix, the tensors, the one launch, built by
-  /// `lowering`.
-  KernelAbiAttr describe(AttentionOp op, StringRef kernelName,
-                         KernelLowering lowering) const;
+  /// sizes the types of `op` fix, the tensors, the one launch.
+  KernelAbiAttr describe(AttentionOp op, StringRef kernelName) const;
 };
 
 /// The kernel's arguments: one flat buffer (memref<?xT>) per tensor in the
@@ -195,8 +193,7 @@ std::array<int64_t, 4> getStaticSizes(Value q, Value k, Value depthK);
 KernelAbiAttr getKernelAbi(const AttentionKernelSpec &spec, AbiOperator op,
                            ArrayRef<int64_t> sizes,
                            ArrayRef<StringRef> tensorNames,
-                           ArrayRef<AbiLaunchAttr> launches,
-                           KernelLowering lowering);
+                           ArrayRef<AbiLaunchAttr> launches);
 
 /// The values of `launch`'s grid (x, y, z) for the runtime sizes B, T, S, L.
 SmallVector<Value, 3> buildGridSize(ImplicitLocOpBuilder &b,
@@ -211,11 +208,25 @@ AbiLaunchAttr getOwnLaunch(Operation *kernel);
 using KernelBuilder = function_ref<func::FuncOp(
     StringRef name, const AttentionKernelSpec &spec, AttentionOp op)>;
 
-/// Lowers every moda.attention of `module`, in order: reads its spec, lets
-/// `buildKernel` make kernel `moda_attention_<n>` and its launcher, and
-/// replaces the operator by a call of the launcher. Fails, with the
-/// operator's diagnostic, on the first spec that cannot be compiled.
-LogicalResult lowerAttentions(ModuleOp module, KernelBuilder buildKernel);
+/// Lowers every moda.attention of `module` whose configuration names
+/// `lowering`, in order: reads its spec, lets `buildKernel` make kernel
+/// `moda_attention_<n>` and its launcher, and replaces the operator by a
+/// call of the launcher. Operators configured for the other lowering are
+/// left to it. Fails, with the operator's diagnostic, on the first spec that
+/// cannot be compiled.
+LogicalResult lowerAttentions(ModuleOp module, KernelLowering lowering,
+                              KernelBuilder buildKernel);
+
+/// The first name `<prefix>_<n>` (n = 0, 1, ...) no lowering has used in
+/// `module` yet (every lowering makes a launcher `<name>_launch`): operators
+/// lowered by different passes into one module keep distinct kernels.
+std::string getFreeOperatorName(ModuleOp module, StringRef prefix);
+
+/// Fails, with the operator's diagnostic, when `module` holds an operator
+/// configured for the staged compiler (`lowering = tile`): the block
+/// builders' conversions run after convert-moda-to-tile, so such an
+/// operator would otherwise be left unlowered.
+LogicalResult checkNoTileConfiguredOps(ModuleOp module, StringRef passName);
 
 /// Replaces `op` (on tensors) by a call of `launcher` on flat buffers: its
 /// inputs become buffers, its results fresh allocations, returned as tensors.

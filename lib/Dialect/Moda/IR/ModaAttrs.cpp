@@ -14,7 +14,7 @@ LogicalResult
 KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          int64_t blockM, int64_t blockN, int64_t blockDepth,
                          int64_t numWarps, int64_t numStages, MmaKind mma,
-                         StringRef target) {
+                         StringRef target, KernelLowering lowering) {
   // Upper bounds far above any tile a block can hold (a block has at most
   // 1024 threads and 227 KiB of shared memory), so that sizes and grids
   // derived from them stay small integers.
@@ -43,6 +43,12 @@ KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "architecture such as \"sm_90a\", got \""
                        << target << "\"";
   return success();
+}
+
+KernelConfigAttr KernelConfigAttr::withLowering(KernelLowering lowering) const {
+  return KernelConfigAttr::get(getContext(), getBlockM(), getBlockN(),
+                               getBlockDepth(), getNumWarps(), getNumStages(),
+                               getMma(), getTarget(), lowering);
 }
 
 //===----------------------------------------------------------------------===//
@@ -255,7 +261,7 @@ LogicalResult KernelAbiAttr::verify(
     int64_t headDim, BoolAttr causal, DepthVisibility visibility,
     int64_t chunkSize, FloatAttr scale, KernelConfigAttr config,
     ArrayRef<int64_t> sizes, ArrayRef<AbiTensorAttr> tensors,
-    ArrayRef<AbiLaunchAttr> launches, KernelLowering lowering) {
+    ArrayRef<AbiLaunchAttr> launches) {
   if (!isSupportedElementType(elementType))
     return emitError() << "kernel ABI element type must be bf16, f16 or f32, "
                           "got "
@@ -316,7 +322,7 @@ KernelAbiAttr KernelAbiAttr::withDynamicSharedMemory(StringRef kernel,
                             getNumQueryHeads(), getNumKvHeads(), getHeadDim(),
                             getCausal(), getVisibility(), getChunkSize(),
                             getScale(), getConfig(), getSizes(), getTensors(),
-                            launches, getLowering());
+                            launches);
 }
 
 #define GET_ATTRDEF_CLASSES

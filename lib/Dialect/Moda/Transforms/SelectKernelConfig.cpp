@@ -3,7 +3,8 @@
 // Every MoDA operator without a configuration gets one: the winner recorded
 // in a tuning database for its key when there is one, else the heuristic
 // member of the configuration space. The operator says which in
-// `moda.config_source`.
+// `moda.config_source`. `lowering` picks the compiler that builds each
+// operator's kernels, or lets the heuristics pick it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -119,6 +120,10 @@ private:
   KernelConfigAttr lookUp(AttentionOp op);
 
   std::vector<TuningEntry> entries;
+  /// The lowering every operator gets (lowering=kernel|tile), or none
+  /// (lowering=auto: the heuristics choose, explicit configurations keep
+  /// theirs).
+  std::optional<KernelLowering> forcedLowering;
 };
 
 KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
@@ -152,7 +157,7 @@ KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
       get("num_warps"), get("num_stages"),
       symbolizeMmaKind(found->config.getString("mma").value_or("fma"))
           .value_or(MmaKind::Fma),
-      target);
+      target, KernelLowering::BlockBuilders);
   // A stale entry (the configuration rules changed since it was tuned) is
   // ignored rather than compiled into a kernel that cannot be built.
   if (whyInvalidForwardConfig(config, op.getGroupSize(), op.getHeadDim(),
@@ -162,6 +167,15 @@ KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
 }
 
 void SelectKernelConfigPass::runOnOperation() {
+  forcedLowering = std::nullopt;
+  if (lowering != "auto") {
+    forcedLowering = symbolizeKernelLowering(lowering);
+    if (!forcedLowering) {
+      getOperation()->emitError("moda-select-kernel-config: unknown lowering '")
+          << lowering << "' (expected auto, kernel or tile)";
+      return signalPassFailure();
+    }
+  }
   std::string path = database;
   if (path.empty())
     if (const char *fromEnvironment = std::getenv("MODA_TUNING_DB"))
@@ -181,23 +195,35 @@ void SelectKernelConfigPass::runOnOperation() {
   auto setSource = [&](Operation *op, StringRef source) {
     op->setAttr(kConfigSourceAttrName, StringAttr::get(context, source));
   };
+  // A configuration the operator carries or the database gives keeps its
+  // tiles; a forced lowering replaces its lowering.
+  auto withForcedLowering = [&](KernelConfigAttr config) {
+    return forcedLowering ? config.withLowering(*forcedLowering) : config;
+  };
   getOperation()->walk([&](Operation *op) {
     if (auto attention = dyn_cast<AttentionOp>(op)) {
-      if (attention.getConfigAttr())
+      if (KernelConfigAttr config = attention.getConfigAttr()) {
+        attention.setConfigAttr(withForcedLowering(config));
         return;
+      }
       if (KernelConfigAttr tuned = lookUp(attention)) {
-        attention.setConfigAttr(tuned);
+        attention.setConfigAttr(withForcedLowering(tuned));
         setSource(op, "database");
         return;
       }
-      attention.setConfigAttr(getForwardHeuristicConfig(
-          context, ForwardProblem::of(attention), target));
+      attention.setConfigAttr(withForcedLowering(getForwardHeuristicConfig(
+          context, ForwardProblem::of(attention), target)));
       setSource(op, "heuristic");
     } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
-      if (grad.getConfigAttr())
+      if (KernelConfigAttr config = grad.getConfigAttr()) {
+        grad.setConfigAttr(withForcedLowering(config));
         return;
-      grad.setConfigAttr(getBackwardHeuristicConfig(
-          context, ForwardProblem::of(grad), target));
+      }
+      ForwardProblem problem = ForwardProblem::of(grad);
+      grad.setConfigAttr(
+          forcedLowering ? getBackwardHeuristicConfig(context, problem, target,
+                                                      *forcedLowering)
+                         : getBackwardHeuristicConfig(context, problem, target));
       setSource(op, "heuristic");
     }
   });

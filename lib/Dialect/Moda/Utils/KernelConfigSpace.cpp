@@ -264,7 +264,8 @@ mlir::moda::getForwardConfigSpace(MLIRContext *context,
             continue;
           addIfValid(KernelConfigAttr::get(context, blockM, blockN, blockDepth,
                                            numWarps, /*numStages=*/1,
-                                           MmaKind::Fma, target));
+                                           MmaKind::Fma, target,
+                                           KernelLowering::BlockBuilders));
         }
   for (const TensorCoreCandidates &family : kTensorCoreCandidates) {
     ArrayRef<int64_t> familyBlockDepths = family.blockDepths;
@@ -279,7 +280,8 @@ mlir::moda::getForwardConfigSpace(MLIRContext *context,
                 continue;
               addIfValid(KernelConfigAttr::get(
                   context, warpRows * numWarps, blockN, blockDepth, numWarps,
-                  numStages, family.kind, target));
+                  numStages, family.kind, target,
+                  KernelLowering::BlockBuilders));
             }
   }
   return space;
@@ -330,7 +332,7 @@ getSimtHeuristicConfig(MLIRContext *context, const ForwardProblem &problem,
                ? simt.front()
                : KernelConfigAttr::get(context, blockM, blockN, blockDepth,
                                        numWarps, /*numStages=*/1, MmaKind::Fma,
-                                       target);
+                                       target, KernelLowering::BlockBuilders);
   return best;
 }
 
@@ -404,22 +406,44 @@ mlir::moda::whyInvalidTensorCoreDqConfig(KernelConfigAttr config,
   return std::nullopt;
 }
 
-/// The SIMT choice's tiles; on warpgroup MMA (dq and dkv, 2 stages) where
-/// the rules allow, with blocks of one warpgroup (64 rows or keys: measured
-/// on the H100 at T=16384, G=8, D=64, L=64, fwd+bwd 36.9 ms against 40.4 ms
-/// with two warpgroups, 38.4 ms with 32-row key tiles). d_depth stays SIMT.
+/// Blocks of one warpgroup where the dq rules allow (64 rows or keys:
+/// measured with the block builders on the H100 at T=16384, G=8, D=64,
+/// L=64, fwd+bwd 36.9 ms against 40.4 ms with two warpgroups, 38.4 ms with
+/// 32-row key tiles).
+KernelConfigAttr
+mlir::moda::getBackwardHeuristicConfig(MLIRContext *context,
+                                       const ForwardProblem &problem,
+                                       StringRef target,
+                                       KernelLowering lowering) {
+  KernelConfigAttr simt = getSimtHeuristicConfig(
+      context, problem, target,
+      getForwardConfigSpace(context, problem, target));
+  auto oneWarpgroup = KernelConfigAttr::get(
+      context, /*blockM=*/64, simt.getBlockN(), simt.getBlockDepth(),
+      /*numWarps=*/4, /*numStages=*/2, MmaKind::Wgmma, target, lowering);
+  if (!whyInvalidTensorCoreDqConfig(oneWarpgroup, problem.groupSize,
+                                    problem.headDim, problem.elementType))
+    return oneWarpgroup;
+  if (lowering == KernelLowering::TilePrograms && problem.headDim <= 128) {
+    auto twoWarpgroups = KernelConfigAttr::get(
+        context, /*blockM=*/128, /*blockN=*/32, /*blockDepth=*/32,
+        /*numWarps=*/8, /*numStages=*/2, MmaKind::Wgmma, target, lowering);
+    if (!whyInvalidForwardConfig(twoWarpgroups, problem.groupSize,
+                                 problem.headDim, problem.elementType))
+      return twoWarpgroups;
+  }
+  return simt.withLowering(lowering);
+}
+
 KernelConfigAttr
 mlir::moda::getBackwardHeuristicConfig(MLIRContext *context,
                                        const ForwardProblem &problem,
                                        StringRef target) {
-  KernelConfigAttr simt = getSimtHeuristicConfig(
-      context, problem, target,
-      getForwardConfigSpace(context, problem, target));
-  auto tensorCores = KernelConfigAttr::get(
-      context, /*blockM=*/64, simt.getBlockN(), simt.getBlockDepth(),
-      /*numWarps=*/4, /*numStages=*/2, MmaKind::Wgmma, target);
-  if (!whyInvalidTensorCoreDqConfig(tensorCores, problem.groupSize,
-                                    problem.headDim, problem.elementType))
-    return tensorCores;
-  return simt;
+  KernelConfigAttr builders = getBackwardHeuristicConfig(
+      context, problem, target, KernelLowering::BlockBuilders);
+  if (builders.getMma() != MmaKind::Fma)
+    return builders;
+  KernelConfigAttr tile = getBackwardHeuristicConfig(
+      context, problem, target, KernelLowering::TilePrograms);
+  return tile.getMma() != MmaKind::Fma ? tile : builders;
 }

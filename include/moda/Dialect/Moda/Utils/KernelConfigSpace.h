@@ -45,11 +45,27 @@ KernelConfigAttr getForwardHeuristicConfig(MLIRContext *context,
                                            const ForwardProblem &problem,
                                            StringRef target);
 
-/// The configuration of the backward kernels, chosen without measurements:
-/// the tiles of the SIMT member of the forward space the forward heuristics
-/// would pick on CUDA cores; with mma = wgmma and 2 stages where the dq
-/// kernel's rules (whyInvalidTensorCoreDqConfig) allow it (the dkv and
-/// d_depth kernels are SIMT either way).
+/// The configuration of the backward kernels `lowering` builds, chosen
+/// without measurements:
+/// * the block builders: the tiles of the SIMT member of the forward space
+///   the forward heuristics would pick on CUDA cores; with mma = wgmma, 2
+///   stages and blocks of one warpgroup where the dq kernel's rules
+///   (whyInvalidTensorCoreDqConfig) allow it (d_depth stays SIMT);
+/// * the tile programs: the block builders' warpgroup-MMA choice where the
+///   rules allow it; else, for D <= 128, blocks of two warpgroups (128 rows,
+///   8 warps) with 32-key and 32-entry tiles, 2 stages, where the forward's
+///   rules allow (ptxas, sm_90a, D = 128: the dkv program spills 68 bytes
+///   with 64-key tiles, none with 32); else the builders' SIMT tiles.
+KernelConfigAttr getBackwardHeuristicConfig(MLIRContext *context,
+                                            const ForwardProblem &problem,
+                                            StringRef target,
+                                            KernelLowering lowering);
+
+/// The backward's configuration and lowering, chosen without measurements:
+/// the block builders' where they run on tensor cores (D = 64: faster than
+/// the tile programs), else the tile programs' where those do (D = 128: the
+/// block builders' backward is SIMT there, 15-20x slower), else the block
+/// builders' SIMT kernels.
 KernelConfigAttr getBackwardHeuristicConfig(MLIRContext *context,
                                             const ForwardProblem &problem,
                                             StringRef target);
