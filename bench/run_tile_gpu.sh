@@ -27,7 +27,7 @@ timeout 120 python3 bench/grad_check_suite.py run --artifacts bench/grad-tile-wg
 echo "exit $?"; grep -E "FAIL|grad-check:" "$OUT/grad.log" | tail -10
 
 part "gradient suite, tile wgmma at D = 128 with 128x32x32 (the heuristic's)"
-timeout 90 python3 bench/grad_check_suite.py run --artifacts bench/grad-tile-wgmma-n32-artifacts \
+timeout 90 python3 bench/grad_check_suite.py run --artifacts bench/grad-tile-wgmma-n32-artifacts --only d128 \
   --json "$OUT/grad-check-tile-wgmma-d128-n32.json" > "$OUT/grad-n32.log" 2>&1
 echo "exit $?"; grep -E "FAIL|grad-check:" "$OUT/grad-n32.log" | tail -10
 

@@ -48,8 +48,15 @@ TILE_WG_H100, SANITIZERS_TILE_H100 = (load("gpu-correctness-tile-wgmma-h100.json
                                       load("sanitizers-backward-tile-h100.json"))
 LOWERINGS_H100 = load("perf-lowerings-h100.json")
 GRAD_TILE_H100, TRAIN_TILE_H100 = load("grad-check-tile-wgmma-h100.json"), load("perf-training-tile-h100.json")
+# perf-training-tile-h100.json: the tile programs (128x64x64 at D = 128)
+# against the default compile: the block builders at D = 64, the tile
+# programs' 128x32x32 at D = 128.
 TILE_BWD_H100 = {d: [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN_TILE_H100["cases"] if c["D"] == d]
                  for d in (64, 128)}
+GRAD_N32_H100 = load("grad-check-tile-wgmma-d128-n32-h100.json")
+SANITIZERS_N32_H100 = load("sanitizers-backward-tile-d128-n32-h100.json")
+assert all(r["result"] == "clean" for r in SANITIZERS_N32_H100["cases"]), \
+    "sanitizers-backward-tile-d128-n32-h100.json: a run is not clean"
 assert all(r["result"] == "clean" for r in SANITIZERS_TILE_H100["cases"]), \
     "sanitizers-backward-tile-h100.json: a run is not clean"
 TILE_BWD = {d: [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN_TILE["cases"] if c["D"] == d]
@@ -118,6 +125,17 @@ def h100_training_ms(d):
     """The H100 tile backward's ms and the block builders', T = 16384, G = 8, L = 64."""
     c = tile_case(d, TRAIN_TILE_H100)
     return c["ours_bwd_ms"], c["ours_before_bwd_ms"]
+
+
+def train_case(d):
+    """The default compile's training step, T = 16384, G = 8, L = 64."""
+    return case(TRAIN, T=16384, G=8, D=d, L=64)
+
+
+# The default compile's backward over the block builders' alone (the same
+# kernels at D = 64, the tile programs against the SIMT backward at D = 128).
+DEFAULT_BWD = {d: [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN["cases"] if c["D"] == d]
+               for d in (64, 128)}
 
 
 def h100_lowering_ms(d):
@@ -213,7 +231,7 @@ FIGURES = [
           *span(tile_over_kernel("wgmma", LOWERINGS_H100))),
     *pair("docs/architecture.md", r"L\s+=\s+64:\s+{}\s+ms\s+against\s+{}\s+at\s+D\s+=\s+64,",
           *h100_lowering_ms(64)),
-    *pair("docs/architecture.md", r"at\s+D\s+=\s+64,\s+{}\s+against\s+{}\s+at\s+D\s+=\s+128;",
+    *pair("docs/architecture.md", r"at\s+D\s+=\s+64,\s+{}\s+against\s+{}\s+at\s+D\s+=\s+128\)\.\s+What",
           *h100_lowering_ms(128)),
     *pair("docs/performance.md", r"`wgmma` tile / builders {}x to {}x",
           *span(tile_over_kernel("wgmma", LOWERINGS_H100))),
@@ -221,17 +239,42 @@ FIGURES = [
     ("README.md", r"the tile backward passes the (\d+) cases again", passed(GRAD_TILE_H100)),
     ("README.md", r"bench/grad-tile-wgmma-artifacts \.\.\.`: (\d+)\s+runs", len(SANITIZERS_TILE_H100["cases"])),
     *pair("README.md", r"takes {}x to\s+{}x the time of the builders' `wgmma` backward", *span(TILE_BWD_H100[64])),
-    *pair("README.md", r"G = 8, L = 64: {} ms against {}\) and", *h100_training_ms(64)),
-    *pair("README.md", r"and {}x to {}x that of their\s+SIMT one", *span(TILE_BWD_H100[128])),
-    ("README.md", r"`bench/results/perf-training-tile-h100.json`, medians\s+of (\d+) steps", TRAIN_TILE_H100["iters"]),
+    *pair("README.md", r"G = 8, L = 64: {} ms against {}; `bench", *h100_training_ms(64)),
+    *pair("README.md", r"its backward takes {}x to {}x the SIMT one's time", *span(DEFAULT_BWD[128])),
+    ("README.md", r"`bench/results/perf-training-tile-h100.json`,\s+medians of (\d+) steps", TRAIN_TILE_H100["iters"]),
+    ("README.md", r"the (\d+) D = 128 cases pass, `grad-check-tile-wgmma-d128-n32-h100.json`", passed(GRAD_N32_H100)),
+    ("README.md", r"`sanitizers-backward-tile-d128-n32-h100.json`: (\d+) runs", len(SANITIZERS_N32_H100["cases"])),
+    ("README.md", r"step takes ([\d.]+) ms against flash's", train_case(128)["ours_ms"]),
+    *pair("README.md", r"against flash's {} \(1.09x\) and cuDNN's {}", train_case(128)["sdpa_flash_ms"],
+          train_case(128)["sdpa_cudnn_ms"]),
+    *pair("README.md", r"flash's [\d.]+ \({}x\) and cuDNN's [\d.]+ \({}x\)",
+          train_case(128)["ours_over_sdpa_flash"], train_case(128)["ours_over_sdpa_cudnn"]),
+    ("README.md", r"where the SIMT backward's took ([\d.]+) ms", train_case(128)["ours_before_ms"]),
     ("docs/architecture.md", r"passes the gradient suite's (\d+) cases again", passed(GRAD_TILE_H100)),
-    *pair("docs/training.md", r"D = 128, in {}x to\s+{}x the SIMT", *span(TILE_BWD_H100[128])),
+    *pair("docs/training.md", r"whose backward takes {}x to {}x the\s+SIMT one's time", *span(DEFAULT_BWD[128])),
+    *pair("docs/training.md", r"its backward takes {}x to\s+{}x the default 128x32x32's", *span(TILE_BWD_H100[128])),
+    *pair("docs/training.md", r"\*\*met\*\*: {} ms against\s+flash's {} ms", train_case(64)["ours_ms"],
+          train_case(64)["sdpa_flash_ms"]),
+    ("docs/training.md", r"cuDNN \(([\d.]+) ms\) is the next bar", train_case(64)["sdpa_cudnn_ms"]),
+    ("docs/training.md", r"G = 8, L = 64\) the step takes ([\d.]+) ms", train_case(128)["ours_ms"]),
+    *pair("docs/training.md", r"the step takes [\d.]+ ms: {}x flash's, {}x cuDNN's",
+          train_case(128)["ours_over_sdpa_flash"], train_case(128)["ours_over_sdpa_cudnn"]),
+    ("docs/training.md", r"cuDNN is ([\d.]+)x ahead at the target", train_case(64)["ours_over_sdpa_cudnn"]),
+    *pair("docs/training.md", r"slower than flash, and so is D = 128 \({}x to {}x flash's step\)",
+          *span([c["ours_over_sdpa_flash"] for c in TRAIN["cases"] if c["D"] == 128])),
     ("docs/architecture.md", r"in medians of (\d+)\s+steps \(`bench/results/perf-training-tile-h100.json`\)", TRAIN_TILE_H100["iters"]),
     *pair("docs/architecture.md", r"takes {}x to\s+{}x the block builders' `wgmma` backward at D = 64",
           *span(TILE_BWD_H100[64])),
     *pair("docs/architecture.md", r"at D = 64 \(T = 16384, G = 8,\s+L = 64: {} ms against {}\)", *h100_training_ms(64)),
-    *pair("docs/architecture.md", r"and {}x to {}x their SIMT one at\s+D = 128", *span(TILE_BWD_H100[128])),
-    *pair("docs/architecture.md", r"D = 128 \({} ms against {}\)", *h100_training_ms(128)),
+    ("docs/architecture.md", r"passes the (\d+) D = 128 cases\s+\(`grad-check-tile-wgmma-d128-n32-h100.json`\)",
+     passed(GRAD_N32_H100)),
+    *pair("docs/architecture.md", r"with a backward {}x to {}x slower than\s+128x64x64's",
+          *sorted(1 / r for r in span(TILE_BWD_H100[128]))),
+    *pair("docs/architecture.md", r"\({}x to {}x the other way round", *span(TILE_BWD_H100[128])),
+    *pair("docs/architecture.md", r"the other way round; {} ms against\s+{} at T = 16384",
+          *reversed(h100_training_ms(128))),
+    *pair("docs/architecture.md", r"backward takes {}x to {}x the block builders' SIMT one",
+          *span(DEFAULT_BWD[128])),
     ("README.md", r"layout:\s+(\d+)\s+kernels,\s+\d+\s+runs", len({(r["family"], r["kernel"]) for r in SANITIZERS["cases"]})),
     ("README.md", r"layout:\s+\d+\s+kernels,\s+(\d+)\s+runs", len(SANITIZERS["cases"])),
     ("docs/architecture.md", r"checked\s+again\s+at\s+[0-9a-f]+,\s+on\s+(\d+)\s+variants", kernels(TILE_RECHECK)),
@@ -339,8 +382,6 @@ COMMITS = [
     ("README.md", r"on an H100 at ([0-9a-f]+) \(the H200 was not lent that\s+session\) the tile backward", TRAIN_TILE_H100),
     ("docs/architecture.md", r"On an\s+H100 at ([0-9a-f]+) \(the H200 was not lent that session\) the tile backward", GRAD_TILE_H100),
     ("docs/architecture.md", r"On an\s+H100 at ([0-9a-f]+) \(the H200 was not lent that session\) the tile backward", TRAIN_TILE_H100),
-    ("docs/architecture.md", r"ran slower \(`bench/results/perf-training-tile-d128-n32-h100.json`,\s+([0-9a-f]+)\)",
-     load("perf-training-tile-d128-n32-h100.json")),
     ("docs/model.md", r"`bench/results/brown-lm.json`, commit ([0-9a-f]+)", BROWN),
     ("docs/performance.md", r"in one process on the H200 at ([0-9a-f]+) \(`bench/compare_lowerings.py`", LOWERINGS),
     ("README.md", r"`bench/results/perf-lowerings.json`, ([0-9a-f]+)\)", LOWERINGS),
@@ -361,7 +402,8 @@ TABLES = [
         "ours fwd+bwd": lambda c: c["ours_ms"], "ours fwd": lambda c: c["ours_fwd_ms"],
         "ours bwd": lambda c: c["ours_bwd_ms"], "SDPA flash": lambda c: c["sdpa_flash_ms"],
         "SDPA cuDNN": lambda c: c["sdpa_cudnn_ms"], "ours / flash": lambda c: c["ours_over_sdpa_flash"],
-        "ours / cuDNN": lambda c: c["ours_over_sdpa_cudnn"]}),
+        "ours / cuDNN": lambda c: c["ours_over_sdpa_cudnn"],
+        "block builders' bwd": lambda c: c["ours_before_bwd_ms"]}),
 ]
 
 NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
