@@ -3,9 +3,10 @@
 # machine: the staged compiler's (--lowering=tile) wgmma kernels of the
 # GPU correctness suite and of the gradient suite (D = 64: 64x64x64, 4
 # warps; D = 128: 128x64x64 and 128x32x32, 8 warps; 2 stages), the
-# training benchmark's kernels three ways (tile programs pinned to the
-# configurations above; the block builders alone; the default, each
-# operator's lowering as the heuristics choose), and the lowering
+# training benchmark's kernels three ways (tile programs pinned to
+# 64x64x64 at D = 64 and 128x64x64 at D = 128; the block builders alone;
+# the default, each operator's lowering as the heuristics choose), and the
+# lowering
 # comparison's; plus the runtime-only build (build-rt/) and
 # .commit (the measured commit, which the copy on the GPU machine lacks).
 # About 2 minutes on 2 cores, 40 MB: carry build-rt/lib, build-rt/bin,
@@ -19,7 +20,7 @@ cmake -G Ninja -S . -B build-rt -DMODA_RUNTIME_ONLY=ON >/dev/null
 ninja -C build-rt >/dev/null
 rm -rf bench/tile-wgmma-artifacts bench/grad-tile-wgmma-artifacts \
        bench/grad-tile-wgmma-n32-artifacts bench/training-tile-artifacts \
-       bench/training-artifacts bench/training-auto-artifacts bench/lowering-artifacts
+       bench/training-kernel-artifacts bench/training-auto-artifacts bench/lowering-artifacts
 python3 bench/correctness_suite.py compile --lowering tile --config 64,64,64,4,2,wgmma \
   --artifacts bench/tile-wgmma-artifacts >/dev/null
 python3 bench/grad_check_suite.py compile --lowering tile --config 64,64,64,4,2,wgmma \
@@ -30,7 +31,8 @@ python3 bench/grad_check_suite.py compile --lowering tile --config 128,32,32,8,2
   --artifacts bench/grad-tile-wgmma-n32-artifacts --only d128 >/dev/null
 python3 bench/perf_training.py compile --artifacts bench/training-tile-artifacts --lowering tile \
   --config 64:64,64,64,4,2,wgmma --config 128:128,64,64,8,2,wgmma >/dev/null
-python3 bench/perf_training.py compile --lowering kernel >/dev/null
+python3 bench/perf_training.py compile --artifacts bench/training-kernel-artifacts \
+  --lowering kernel >/dev/null
 python3 bench/perf_training.py compile --artifacts bench/training-auto-artifacts >/dev/null
 python3 bench/compare_lowerings.py compile --artifacts bench/lowering-artifacts >/dev/null
 git rev-parse --short HEAD > .commit

@@ -57,13 +57,14 @@ def cases():
     return with_heads(result)
 
 
-def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="kernel",
+def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="auto",
                 only=None):
     """Compiles every kernel; with `config` (a dict of block_m, block_n,
     block_depth, num_warps) pinned in the IR instead of the heuristic one. A
     kernel whose rules reject the pinned configuration is left out, with the
-    reason. `lowering` is moda-compile's: the block builders ("kernel") or
-    the staged compiler's tile programs ("tile")."""
+    reason. `lowering` is moda-compile's: per operator as the heuristics
+    choose ("auto"), the block builders ("kernel") or the staged compiler's
+    tile programs ("tile")."""
     compile_variants(artifacts, moda_compile,
                      lambda shape: attention_module(shape, config=config),
                      "kernel.mlir", may_fail=config is not None,

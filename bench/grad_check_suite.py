@@ -69,12 +69,14 @@ def cases():
     return with_heads(result)
 
 
-def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="kernel",
+def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="auto",
                 only=None):
     """Compiles every variant's forward and backward; with `config` pinned
     on both (a variant whose rules reject it is left out, with the reason),
-    through moda-compile's `lowering` ("kernel": the block builders, "tile":
-    the staged compiler's tile programs)."""
+    through moda-compile's `lowering` ("auto": per operator as the
+    heuristics choose, the tile programs for the D = 128 backward on sm_90a;
+    "kernel": the block builders; "tile": the staged compiler's tile
+    programs)."""
     # The heuristic backward at D = 64 spills a few bytes on sm_90a (8 to 32,
     # recorded in each manifest's ptxas report), which moda-compile refuses
     # by default: the suite checks those kernels' numerics all the same.

@@ -13,11 +13,13 @@ cleared (as optimizer.zero_grad() leaves them):
   sdpa_flash   torch SDPA, FLASH_ATTENTION backend, no depth (enable_gqa)
   sdpa_cudnn   torch SDPA, CUDNN_ATTENTION backend, no depth
 
-    # here (MLIR): compile the training kernels of each (G, D)
+    # here (MLIR): compile the training kernels of each (G, D), as the
+    # default compile builds them and with the block builders alone
     python3 bench/perf_training.py compile --artifacts bench/training-artifacts
+    python3 bench/perf_training.py compile --artifacts bench/training-kernel-artifacts --lowering kernel
     # on the GPU machine
     python3 bench/perf_training.py run --artifacts bench/training-artifacts \
-        --json bench/results/perf-training.json
+        --before bench/training-kernel-artifacts --json bench/results/perf-training.json
 """
 
 import argparse

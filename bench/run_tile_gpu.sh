@@ -7,10 +7,11 @@
 # in one process) of the default compile against the block builders alone,
 # and of the tile programs pinned to 128x64x64 at D = 128 against the
 # default (128x32x32 there); the per-kernel times at T = 16384, G = 8,
-# D = 64, L = 64; the correctness suite on the tile forward; the forward
-# lowering comparison; compute-sanitizer's four tools on four tile
-# backward variants. Each part has a time limit; each writes JSON under
-# $OUT, its log into $OUT/logs.tgz.
+# D = 64, L = 64; the correctness suite on the tile forward;
+# compute-sanitizer's four tools on two tile backward variants of each
+# D = 128 configuration (128x64x64 with one D = 64 variant, 128x32x32);
+# the forward lowering comparison. Each part has a time limit; each writes
+# JSON under $OUT, its log into $OUT/logs.tgz.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/moda-out}
@@ -33,7 +34,7 @@ echo "exit $?"; grep -E "FAIL|grad-check:" "$OUT/grad-n32.log" | tail -10
 
 part "training step, the default compile against the block builders alone"
 timeout 150 python3 bench/perf_training.py run --artifacts bench/training-auto-artifacts \
-  --before bench/training-artifacts --iters 20 --json "$OUT/perf-training-auto.json" 2>&1 | tail -10
+  --before bench/training-kernel-artifacts --iters 20 --json "$OUT/perf-training.json" 2>&1 | tail -10
 
 part "training step, tile programs (128x64x64 at D = 128) against the default"
 timeout 120 python3 bench/perf_training.py run --artifacts bench/training-tile-artifacts \
@@ -41,7 +42,7 @@ timeout 120 python3 bench/perf_training.py run --artifacts bench/training-tile-a
 
 part "per-kernel times, T = 16384, G = 8, D = 64, L = 64"
 timeout 45 python3 bench/kernel_breakdown.py --T 16384 --G 8 --D 64 --L 64 \
-  bench/training-tile-artifacts bench/training-artifacts 2>&1 | grep -v -i warn | tail -12
+  bench/training-tile-artifacts bench/training-kernel-artifacts 2>&1 | grep -v -i warn | tail -12
 
 part "forward correctness, tile wgmma"
 timeout 60 python3 bench/correctness_suite.py run --artifacts bench/tile-wgmma-artifacts \
@@ -52,6 +53,9 @@ part "compute-sanitizer on the tile backward"
 SANITIZER_TIMEOUT=40 timeout 150 bash bench/run_grad_sanitizers.sh bench/grad-tile-wgmma-artifacts \
   per_position_bf16_d64_g4_causal per_position_f16_d128_g2_full 2>&1 | grep -E "FAILED|failures"
 mv "$OUT/sanitizers-backward.json" "$OUT/sanitizers-backward-tile.json" 2>/dev/null
+SANITIZER_TIMEOUT=40 timeout 150 bash bench/run_grad_sanitizers.sh bench/grad-tile-wgmma-n32-artifacts \
+  per_position_f16_d128_g2_full chunk_f16_d128_g8_causal 2>&1 | grep -E "FAILED|failures"
+mv "$OUT/sanitizers-backward.json" "$OUT/sanitizers-backward-tile-d128-n32.json" 2>/dev/null
 rm -f "$OUT"/grad-{memcheck,racecheck,synccheck,initcheck}-*.json
 
 part "forward lowerings, tile against the block builders"

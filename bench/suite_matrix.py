@@ -92,22 +92,23 @@ def add_compile_options(parser):
     """The options both suites' `compile` take: a pinned configuration and
     moda-compile's lowering."""
     parser.add_argument("--config", help="pin block_m,block_n,block_depth,num_warps"
-                                         "[,num_stages,mma] (e.g. 32,32,16,1 or "
+                                         "[,num_stages,mma[,lowering]] (e.g. 32,32,16,1 or "
                                          "64,64,64,4,2,wgmma) instead of the heuristics")
     parser.add_argument("--only", help="compile only variants whose name contains this")
-    parser.add_argument("--lowering", choices=("kernel", "tile"), default="kernel",
-                        help="moda-compile's lowering: the block builders or the "
-                             "staged compiler's tile programs")
+    parser.add_argument("--lowering", choices=("auto", "kernel", "tile"), default="auto",
+                        help="moda-compile's lowering: per operator as the "
+                             "heuristics choose (what moda's users get), the "
+                             "block builders, or the staged compiler's tile "
+                             "programs")
 
 
 def parse_config(text):
-    """`block_m,block_n,block_depth,num_warps[,num_stages,mma]` as the dict
-    moda.ir pins, or None."""
+    """`block_m,block_n,block_depth,num_warps[,num_stages,mma[,lowering]]`
+    as the dict moda.ir pins, or None."""
     if not text:
         return None
     fields = text.split(",")
     config = dict(zip(("block_m", "block_n", "block_depth", "num_warps",
                        "num_stages"), (int(x) for x in fields[:5])))
-    if len(fields) > 5:
-        config["mma"] = fields[5]
+    config.update(zip(("mma", "lowering"), fields[5:7]))
     return config

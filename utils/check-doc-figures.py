@@ -122,7 +122,9 @@ def span(values):
 
 
 def h100_training_ms(d):
-    """The H100 tile backward's ms and the block builders', T = 16384, G = 8, L = 64."""
+    """The H100 tile backward's ms (128x64x64 at D = 128) and the default
+    compile's (the block builders' at D = 64, 128x32x32 tile programs at
+    D = 128), T = 16384, G = 8, L = 64."""
     c = tile_case(d, TRAIN_TILE_H100)
     return c["ours_bwd_ms"], c["ours_before_bwd_ms"]
 

@@ -30,7 +30,8 @@ void mlir::moda::buildGPUKernelPipeline(
   appendPipeline(pm, llvm::formatv("canonicalize,"
                                    "moda-select-kernel-config{{target={0} "
                                    "lowering={1}},"
-                                   "convert-moda-to-tile,moda-tile-assign-layouts,"
+                                   "convert-moda-to-tile,"
+                                   "moda-tile-assign-layouts,"
                                    "moda-tile-pipeline,moda-tile-async-dots,"
                                    "convert-moda-tile-to-gpu,"
                                    "convert-moda-to-gpu,canonicalize,cse",
@@ -104,10 +105,13 @@ void mlir::moda::registerModaPipelines() {
       buildGPUBinaryPipeline);
   PassPipelineRegistration<>(
       "moda-to-host-llvm",
-      "Lower moda to the tiled kernel on the host, in the LLVM dialect",
+      "Lower moda to the block builders' tiled kernel on the host, in the "
+      "LLVM dialect (every operator, whatever lowering its configuration "
+      "names)",
       buildHostLLVMPipeline);
   PassPipelineRegistration<>(
       "moda-tile-to-host-llvm",
-      "Lower moda through its tile program to the host, in the LLVM dialect",
+      "Lower moda through its tile program to the host, in the LLVM dialect "
+      "(every operator, whatever lowering its configuration names)",
       buildTileHostLLVMPipeline);
 }

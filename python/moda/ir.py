@@ -31,9 +31,12 @@ def _attributes(shape, config, target):
         attributes.append(f"scale = {float(shape['scale']):.9e} : f32")
     if config:
         full = dict(CONFIG_DEFAULTS, **config)
+        # `lowering` (kernel or tile) only when given: the default is the
+        # block builders'.
+        lowering = f", lowering = {full['lowering']}" if "lowering" in full else ""
         attributes.append("config = #moda.config<" + ", ".join(
             f"{field} = {full[field]}" for field in CONFIG_FIELDS)
-            + f', target = "{target}">')
+            + f', target = "{target}"{lowering}>')
     return attributes
 
 
@@ -44,7 +47,7 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a"):
     "chunk" with chunk, "depth_only"), scale (default 1/sqrt(D)) and, with `static`, the sizes B, T, S
     (default T) and L. Without `static`, B, T, S and L are dynamic: one kernel
     serves every size. `config` (block_m, block_n, block_depth, num_warps
-    [, num_stages, mma]) is pinned in the IR when given."""
+    [, num_stages, mma, lowering]) is pinned in the IR when given."""
     visibility = shape.get("visibility", "per_position")
     q, kv, depth, lse = _tensor_types(shape, static)
     arguments, operands = [f"%q: {q}"], ""

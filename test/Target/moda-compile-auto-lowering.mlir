@@ -1,14 +1,15 @@
 // RUN: rm -rf %t && moda-compile %s -o %t --allow-spills | FileCheck %s --check-prefix=LOG
-// RUN: FileCheck %s --input-file %t/moda_attention_grad_0.json --check-prefix=WIDE
-// RUN: FileCheck %s --input-file %t/moda_attention_grad_1.json --check-prefix=NARROW
+// RUN: FileCheck %s --input-file %t/moda_attention_grad_0.json --check-prefix=NARROW
+// RUN: FileCheck %s --input-file %t/moda_attention_grad_1.json --check-prefix=WIDE
 // RUN: rm -rf %t && moda-compile %s -o %t --lowering=kernel --allow-spills | FileCheck %s --check-prefix=KERNEL
 // RUN: FileCheck %s --input-file %t/moda_attention_grad_0.json --check-prefix=KERNEL-MANIFEST
+// RUN: FileCheck %s --input-file %t/moda_attention_grad_1.json --check-prefix=KERNEL-SIMT
 
 // With no configuration in the IR each operator's lowering is the
 // heuristics' (--lowering=auto, the default): the D = 64 backward runs on the
 // block builders' tensor-core kernels; the D = 128 one on the staged
 // compiler's (the block builders' is SIMT there). One module, two lowerings,
-// distinct artifacts (the tile programs are built first, so take index 0).
+// distinct artifacts numbered in the IR's order.
 // The heuristic D = 128 tile programs do not spill registers (ptxas -v, in
 // the manifest); the block builders' D = 64 dkv kernel spills 16 bytes,
 // which moda-compile refuses unless --allow-spills.
@@ -29,6 +30,9 @@
 // KERNEL-DAG: moda-compile: moda_attention_grad_1 -> {{.*}}moda_attention_grad_1.ptx
 // KERNEL-MANIFEST-DAG: "head_dim": 64
 // KERNEL-MANIFEST-DAG: "lowering": "kernel"
+// KERNEL-SIMT-DAG: "head_dim": 128
+// KERNEL-SIMT-DAG: "lowering": "kernel"
+// KERNEL-SIMT-DAG: "mma": "fma"
 
 func.func @train(%q: tensor<?x?x4x64xbf16>, %k: tensor<?x?x2x64xbf16>, %kd: tensor<?x?x?x2x64xbf16>, %lse: tensor<?x4x?xf32>,
                  %q2: tensor<?x?x4x128xf16>, %k2: tensor<?x?x2x128xf16>, %kd2: tensor<?x?x?x2x128xf16>, %lse2: tensor<?x4x?xf32>)

@@ -217,9 +217,10 @@ int main(int argc, char **argv) {
   moda::registerAllModaPasses();
   cl::ParseCommandLineOptions(argc, argv,
                               "moda-compile: moda IR to kernel artifacts\n");
-  if (!llvm::is_contained({"auto", "kernel", "tile"}, lowering.getValue())) {
+  if (std::optional<moda::KernelLowering> choice;
+      failed(moda::parseLoweringChoice(lowering, choice))) {
     llvm::errs() << "moda-compile: unknown --lowering '" << lowering
-                 << "' (expected auto, kernel or tile)\n";
+                 << "' (expected " << moda::kLoweringChoices << ")\n";
     return 1;
   }
 

@@ -60,12 +60,15 @@ void buildKernelToBinaryPipeline(OpPassManager &pm,
                                  const GPUBinaryPipelineOptions &options);
 
 /// moda -> the same tiled kernel for the host -> LLVM dialect, ready for
-/// MLIR's ExecutionEngine (the CPU path).
+/// MLIR's ExecutionEngine (the CPU path). Every operator goes through the
+/// block builders (moda-select-kernel-config{lowering=kernel}), whatever
+/// lowering its configuration named: the configuration's tiles are kept.
 void buildHostLLVMPipeline(OpPassManager &pm);
 
 /// moda -> tile programs (convert-moda-to-tile) -> the host
 /// (convert-moda-tile-to-host) -> LLVM dialect: the staged compiler's CPU
-/// path.
+/// path. Every operator goes through the tile programs
+/// (moda-select-kernel-config{lowering=tile}), as with buildHostLLVMPipeline.
 void buildTileHostLLVMPipeline(OpPassManager &pm);
 
 /// Registers `moda-to-gpu-binary`, `moda-to-host-llvm` and

@@ -1,6 +1,7 @@
 //===- ModaGradToGPU.cpp - moda.attention_grad to GPU kernels -------------===//
 //
-// Part of convert-moda-to-gpu: every moda.attention_grad becomes one
+// Part of convert-moda-to-gpu: every moda.attention_grad configured for the
+// block builders becomes one
 // gpu.module `<name>_module` holding its kernels (`<name>_dq`, `<name>_dkv`,
 // `<name>_d_depth`, as the variant needs), so that they share one PTX file and
 // one manifest, and a host launcher `<name>_launch` that allocates the f32
@@ -117,8 +118,9 @@ LogicalResult mlir::moda::lowerAttentionGradsToGPU(ModuleOp module) {
   module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                   UnitAttr::get(module.getContext()));
   return lowerAttentionGrads(
-      module, KernelLowering::BlockBuilders, getAttentionGradSpec, [&](StringRef name, const AttentionKernelSpec &spec,
-                  AttentionGradOp op) {
+      module, KernelLowering::BlockBuilders, getAttentionGradSpec,
+      [&](StringRef name, const AttentionKernelSpec &spec,
+          AttentionGradOp op) {
         return buildGradKernelsAndLauncher(module, name, spec, op);
       });
 }

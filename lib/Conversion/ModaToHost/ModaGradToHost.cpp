@@ -58,9 +58,10 @@ LogicalResult mlir::moda::lowerAttentionGradsToHost(ModuleOp module) {
   OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
   SymbolTable symbols(module);
   Location loc = module.getLoc();
-  return lowerAttentionGrads(module, KernelLowering::BlockBuilders, getAttentionGradSpec, [&](StringRef name,
-                                         const AttentionKernelSpec &spec,
-                                         AttentionGradOp op) {
+  return lowerAttentionGrads(
+      module, KernelLowering::BlockBuilders, getAttentionGradSpec,
+      [&](StringRef name, const AttentionKernelSpec &spec,
+          AttentionGradOp op) {
     MLIRContext *ctx = module.getContext();
     KernelAbiAttr abi = describeGradKernels(
         spec, op, /*onGPU=*/false,

@@ -2,8 +2,9 @@
 //
 // Where a moda.attention or moda.attention_grad stood on tensors, its
 // inputs become flat buffers, its results fresh allocations, and a call
-// hands both to the kernels' launcher (the GPU launcher or the host one: the
-// call site and the walk over the module are the same for both lowerings).
+// hands both to the kernels' launcher (the GPU launcher, the host one or the
+// tile programs': the call site and the walk over the module are the same
+// for every lowering).
 //
 //===----------------------------------------------------------------------===//
 
@@ -102,57 +103,79 @@ void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
   rewriter.replaceOp(op, ValueRange{out, lse});
 }
 
-std::string mlir::moda::getFreeOperatorName(ModuleOp module,
-                                            StringRef prefix) {
-  for (int64_t index = 0;; ++index) {
+std::string mlir::moda::getFreeOperatorName(ModuleOp module, StringRef prefix,
+                                            int64_t first) {
+  for (int64_t index = first;; ++index) {
     std::string name = (prefix + "_" + llvm::Twine(index)).str();
-    if (!SymbolTable::lookupSymbolIn(module, name + "_launch"))
+    if (llvm::none_of(ArrayRef<std::string>{name, name + "_launch",
+                                            name + "_module"},
+                      [&](const std::string &symbol) {
+                        return SymbolTable::lookupSymbolIn(module, symbol);
+                      }))
       return name;
   }
 }
 
+/// The configuration `op` (a moda.attention or moda.attention_grad)
+/// carries, or null.
+static KernelConfigAttr getConfigOf(Operation *op) {
+  if (auto attention = dyn_cast<AttentionOp>(op))
+    return attention.getConfigAttr();
+  if (auto grad = dyn_cast<AttentionGradOp>(op))
+    return grad.getConfigAttr();
+  return {};
+}
+
 /// Whether the lowering `lowering` lowers `op`: an operator configured for
 /// it, or one without a configuration (whose spec then says to select one).
-template <typename OpTy>
-static bool isLoweredBy(OpTy op, KernelLowering lowering) {
-  KernelConfigAttr config = op.getConfigAttr();
+static bool isLoweredBy(Operation *op, KernelLowering lowering) {
+  KernelConfigAttr config = getConfigOf(op);
   return !config || config.getLowering() == lowering;
 }
 
 LogicalResult mlir::moda::checkNoTileConfiguredOps(ModuleOp module,
                                                    StringRef passName) {
   WalkResult walk = module.walk([&](Operation *op) {
-    KernelConfigAttr config;
-    if (auto attention = dyn_cast<AttentionOp>(op))
-      config = attention.getConfigAttr();
-    else if (auto grad = dyn_cast<AttentionGradOp>(op))
-      config = grad.getConfigAttr();
-    if (!config || config.getLowering() != KernelLowering::TilePrograms)
+    if (!isa<AttentionOp, AttentionGradOp>(op) ||
+        isLoweredBy(op, KernelLowering::BlockBuilders))
       return WalkResult::advance();
     op->emitOpError() << "is configured for the staged compiler (lowering = "
                          "tile), which "
                       << passName
-                      << " does not build: run convert-moda-to-tile and its "
-                         "stages first";
+                      << " does not build: convert-moda-to-tile lowers it "
+                         "(moda-to-gpu-binary and moda-tile-to-host-llvm run "
+                         "it)";
     return WalkResult::interrupt();
   });
   return failure(walk.wasInterrupted());
 }
 
+/// The operators of type OpTy in `module` that `lowering` lowers, each with
+/// its position among all operators of that type (in walk order): the
+/// index its kernels' name starts from, so that operators keep their order
+/// in the names whichever lowering builds them.
+template <typename OpTy>
+static SmallVector<std::pair<OpTy, int64_t>>
+collectLoweredOps(ModuleOp module, KernelLowering lowering) {
+  SmallVector<std::pair<OpTy, int64_t>> ops;
+  int64_t position = 0;
+  module.walk([&](OpTy op) {
+    if (isLoweredBy(op, lowering))
+      ops.push_back({op, position});
+    ++position;
+  });
+  return ops;
+}
+
 LogicalResult mlir::moda::lowerAttentions(ModuleOp module,
                                           KernelLowering lowering,
                                           KernelBuilder buildKernel) {
-  SmallVector<AttentionOp> attentions;
-  module.walk([&](AttentionOp op) {
-    if (isLoweredBy(op, lowering))
-      attentions.push_back(op);
-  });
   IRRewriter rewriter(module.getContext());
-  for (AttentionOp op : attentions) {
+  for (auto [op, position] : collectLoweredOps<AttentionOp>(module, lowering)) {
     FailureOr<AttentionKernelSpec> spec = AttentionKernelSpec::get(op);
     if (failed(spec))
       return failure();
-    std::string name = getFreeOperatorName(module, "moda_attention");
+    std::string name = getFreeOperatorName(module, "moda_attention", position);
     func::FuncOp launcher = buildKernel(name, *spec, op);
     replaceWithLauncherCall(rewriter, op, *spec, launcher);
   }
@@ -214,17 +237,14 @@ LogicalResult mlir::moda::lowerAttentionGrads(ModuleOp module,
                                               KernelLowering lowering,
                                               GradSpecReader readSpec,
                                               GradKernelBuilder buildKernels) {
-  SmallVector<AttentionGradOp> grads;
-  module.walk([&](AttentionGradOp op) {
-    if (isLoweredBy(op, lowering))
-      grads.push_back(op);
-  });
   IRRewriter rewriter(module.getContext());
-  for (AttentionGradOp op : grads) {
+  for (auto [op, position] :
+       collectLoweredOps<AttentionGradOp>(module, lowering)) {
     FailureOr<AttentionKernelSpec> spec = readSpec(op);
     if (failed(spec))
       return failure();
-    std::string name = getFreeOperatorName(module, "moda_attention_grad");
+    std::string name =
+        getFreeOperatorName(module, "moda_attention_grad", position);
     func::FuncOp launcher = buildKernels(name, *spec, op);
     replaceGradWithLauncherCall(rewriter, op, *spec, launcher);
   }

@@ -1,10 +1,11 @@
 //===- ConvertModaToTile.cpp - moda.attention to a tile program -----------===//
 //
-// The algorithm stage: each moda.attention becomes the program of one thread
-// block on tiles (moda_tile), with no thread indexing, layouts or copies
-// yet, and a launcher that runs it over the grid. A block owns `block_m`
-// folded query rows (row i = t * G + g) of one key/value head of one batch
-// entry and keeps an online softmax over
+// The algorithm stage: each moda.attention configured for the tile programs
+// (`lowering = tile`; the others are the block builders') becomes the
+// program of one thread block on tiles (moda_tile), with no thread
+// indexing, layouts or copies yet, and a launcher that runs it over the
+// grid. A block owns `block_m` folded query rows (row i = t * G + g) of one
+// key/value head of one batch entry and keeps an online softmax over
 //   1. the sequence tiles every row of the block sees in full (no mask),
 //   2. the sequence tiles at the block's causal diagonal (masked),
 //   3. the block's contiguous span of depth entries (masked: each row sees

@@ -165,7 +165,7 @@ func.func @wgmma_shared_memory(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64x
 // A forward configured for the staged compiler is convert-moda-to-tile's:
 // the block builders say so instead of dropping it.
 func.func @tile_configured(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>) -> tensor<1x16x4x64xbf16> {
-  // expected-error @+1 {{is configured for the staged compiler (lowering = tile), which convert-moda-to-gpu does not build: run convert-moda-to-tile and its stages first}}
+  // expected-error @+1 {{is configured for the staged compiler (lowering = tile), which convert-moda-to-gpu does not build: convert-moda-to-tile lowers it (moda-to-gpu-binary and moda-tile-to-host-llvm run it)}}
   %o, %l = moda.attention q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = tile>} -> tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>
   return %o : tensor<1x16x4x64xbf16>
 }

@@ -56,3 +56,18 @@ func.func @forward(%q: tensor<1x10x2x64xbf16>, %k: tensor<1x10x1x64xbf16>) -> te
   %o2, %l2 = moda.attention q(%o : tensor<1x10x2x64xbf16>) kv(%k, %k : tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>) {config = #moda.config<block_m = 32, block_n = 32, block_depth = 32, num_warps = 2, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<1x10x2x64xbf16>, tensor<1x2x10xf32>
   return %o2 : tensor<1x10x2x64xbf16>
 }
+
+// -----
+
+// A backward's configuration in the IR keeps its tiles; a forced lowering
+// replaces its lowering.
+// AUTO-LABEL: func @pinned_grad
+// AUTO: config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = tile>}
+// TILE-LABEL: func @pinned_grad
+// TILE: config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = tile>}
+// KERNEL-LABEL: func @pinned_grad
+// KERNEL: config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">}
+func.func @pinned_grad(%q: tensor<1x10x8x64xbf16>, %k: tensor<1x10x1x64xbf16>, %lse: tensor<1x8x10xf32>) -> tensor<1x10x8x64xbf16> {
+  %dq, %gk, %gv = moda.attention_grad q(%q : tensor<1x10x8x64xbf16>) kv(%k, %k : tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>) out(%q, %lse : tensor<1x10x8x64xbf16>, tensor<1x8x10xf32>) d_out(%q : tensor<1x10x8x64xbf16>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = tile>} -> dq(tensor<1x10x8x64xbf16>) dkv(tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>)
+  return %dq : tensor<1x10x8x64xbf16>
+}

@@ -217,15 +217,19 @@ using KernelBuilder = function_ref<func::FuncOp(
 LogicalResult lowerAttentions(ModuleOp module, KernelLowering lowering,
                               KernelBuilder buildKernel);
 
-/// The first name `<prefix>_<n>` (n = 0, 1, ...) no lowering has used in
-/// `module` yet (every lowering makes a launcher `<name>_launch`): operators
-/// lowered by different passes into one module keep distinct kernels.
-std::string getFreeOperatorName(ModuleOp module, StringRef prefix);
+/// The first name `<prefix>_<n>`, n = first, first + 1, ..., whose symbols
+/// (`<name>`, `<name>_launch`, `<name>_module`) `module` does not hold yet.
+/// Each lowering starts from the operator's position among the operators
+/// of its type: the staged compiler's stages, which run first, give theirs
+/// their positions, and the block builders' fill the other names in order,
+/// so the names follow the IR's order whichever lowering builds them.
+std::string getFreeOperatorName(ModuleOp module, StringRef prefix,
+                                int64_t first);
 
 /// Fails, with the operator's diagnostic, when `module` holds an operator
 /// configured for the staged compiler (`lowering = tile`): the block
-/// builders' conversions run after convert-moda-to-tile, so such an
-/// operator would otherwise be left unlowered.
+/// builders' conversions (`passName`) run after convert-moda-to-tile, so
+/// such an operator would otherwise be left unlowered.
 LogicalResult checkNoTileConfiguredOps(ModuleOp module, StringRef passName);
 
 /// Replaces `op` (on tensors) by a call of `launcher` on flat buffers: its

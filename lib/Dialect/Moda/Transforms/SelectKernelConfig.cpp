@@ -113,6 +113,7 @@ struct SelectKernelConfigPass
     : mlir::moda::impl::ModaSelectKernelConfigBase<SelectKernelConfigPass> {
   using Base::Base;
 
+  LogicalResult initialize(MLIRContext *context) override;
   void runOnOperation() override;
 
 private:
@@ -166,16 +167,15 @@ KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
   return config;
 }
 
+LogicalResult SelectKernelConfigPass::initialize(MLIRContext *context) {
+  if (failed(parseLoweringChoice(lowering, forcedLowering)))
+    return emitError(UnknownLoc::get(context),
+                     "moda-select-kernel-config: unknown lowering '")
+           << lowering << "' (expected " << kLoweringChoices << ")";
+  return success();
+}
+
 void SelectKernelConfigPass::runOnOperation() {
-  forcedLowering = std::nullopt;
-  if (lowering != "auto") {
-    forcedLowering = symbolizeKernelLowering(lowering);
-    if (!forcedLowering) {
-      getOperation()->emitError("moda-select-kernel-config: unknown lowering '")
-          << lowering << "' (expected auto, kernel or tile)";
-      return signalPassFailure();
-    }
-  }
   std::string path = database;
   if (path.empty())
     if (const char *fromEnvironment = std::getenv("MODA_TUNING_DB"))
@@ -219,11 +219,8 @@ void SelectKernelConfigPass::runOnOperation() {
         grad.setConfigAttr(withForcedLowering(config));
         return;
       }
-      ForwardProblem problem = ForwardProblem::of(grad);
-      grad.setConfigAttr(
-          forcedLowering ? getBackwardHeuristicConfig(context, problem, target,
-                                                      *forcedLowering)
-                         : getBackwardHeuristicConfig(context, problem, target));
+      grad.setConfigAttr(getBackwardHeuristicConfig(
+          context, ForwardProblem::of(grad), target, forcedLowering));
       setSource(op, "heuristic");
     }
   });

@@ -406,18 +406,15 @@ mlir::moda::whyInvalidTensorCoreDqConfig(KernelConfigAttr config,
   return std::nullopt;
 }
 
-/// Blocks of one warpgroup where the dq rules allow (64 rows or keys:
-/// measured with the block builders on the H100 at T=16384, G=8, D=64,
-/// L=64, fwd+bwd 36.9 ms against 40.4 ms with two warpgroups, 38.4 ms with
-/// 32-row key tiles).
-KernelConfigAttr
-mlir::moda::getBackwardHeuristicConfig(MLIRContext *context,
-                                       const ForwardProblem &problem,
-                                       StringRef target,
-                                       KernelLowering lowering) {
-  KernelConfigAttr simt = getSimtHeuristicConfig(
-      context, problem, target,
-      getForwardConfigSpace(context, problem, target));
+/// The choice of one lowering. Blocks of one warpgroup where the dq rules
+/// allow (64 rows or keys: measured with the block builders on the H100 at
+/// T=16384, G=8, D=64, L=64, fwd+bwd 36.9 ms against 40.4 ms with two
+/// warpgroups, 38.4 ms with 32-row key tiles).
+static KernelConfigAttr getBackwardConfigFor(MLIRContext *context,
+                                             const ForwardProblem &problem,
+                                             StringRef target,
+                                             KernelConfigAttr simt,
+                                             KernelLowering lowering) {
   auto oneWarpgroup = KernelConfigAttr::get(
       context, /*blockM=*/64, simt.getBlockN(), simt.getBlockDepth(),
       /*numWarps=*/4, /*numStages=*/2, MmaKind::Wgmma, target, lowering);
@@ -435,15 +432,29 @@ mlir::moda::getBackwardHeuristicConfig(MLIRContext *context,
   return simt.withLowering(lowering);
 }
 
-KernelConfigAttr
-mlir::moda::getBackwardHeuristicConfig(MLIRContext *context,
-                                       const ForwardProblem &problem,
-                                       StringRef target) {
-  KernelConfigAttr builders = getBackwardHeuristicConfig(
-      context, problem, target, KernelLowering::BlockBuilders);
+KernelConfigAttr mlir::moda::getBackwardHeuristicConfig(
+    MLIRContext *context, const ForwardProblem &problem, StringRef target,
+    std::optional<KernelLowering> lowering) {
+  KernelConfigAttr simt = getSimtHeuristicConfig(
+      context, problem, target,
+      getForwardConfigSpace(context, problem, target));
+  if (lowering)
+    return getBackwardConfigFor(context, problem, target, simt, *lowering);
+  KernelConfigAttr builders = getBackwardConfigFor(
+      context, problem, target, simt, KernelLowering::BlockBuilders);
   if (builders.getMma() != MmaKind::Fma)
     return builders;
-  KernelConfigAttr tile = getBackwardHeuristicConfig(
-      context, problem, target, KernelLowering::TilePrograms);
+  KernelConfigAttr tile = getBackwardConfigFor(context, problem, target, simt,
+                                               KernelLowering::TilePrograms);
   return tile.getMma() != MmaKind::Fma ? tile : builders;
+}
+
+LogicalResult
+mlir::moda::parseLoweringChoice(StringRef text,
+                                std::optional<KernelLowering> &lowering) {
+  lowering = std::nullopt;
+  if (text == "auto")
+    return success();
+  lowering = symbolizeKernelLowering(text);
+  return success(lowering.has_value());
 }

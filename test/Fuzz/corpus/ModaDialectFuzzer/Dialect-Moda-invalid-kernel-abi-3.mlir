@@ -1,1 +1,1 @@
-func.func private @stride_rank() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T], strides = [1]>}
+func.func private @tensor_type() attributes {t = #moda.abi_tensor<"q" : i8, input, shape = [B, T], strides = [T, 1]>}

@@ -1,1 +1,1 @@
-func.func private @product_extent() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T*4], strides = [T*4, 1]>}
+func.func private @negative_extent() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, -4], strides = [4, 1]>}

@@ -1,1 +1,1 @@
-func.func private @zero_divisor() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T], strides = [T ceildiv 0, 1]>}
+func.func private @product_extent() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T*4], strides = [T*4, 1]>}

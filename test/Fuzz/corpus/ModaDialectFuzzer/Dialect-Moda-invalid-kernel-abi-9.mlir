@@ -1,1 +1,1 @@
-func.func private @negative_divisor() attributes {l = #moda.abi_launch<"k", grid = [T ceildiv -2, 1, B], threads = 32, dynamic_shared_memory = 0>}
+func.func private @grid_rank() attributes {l = #moda.abi_launch<"k", grid = [T, B], threads = 32, dynamic_shared_memory = 0>}

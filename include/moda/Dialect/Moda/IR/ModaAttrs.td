@@ -52,7 +52,7 @@ def Moda_KernelLowering : I32EnumAttr<"KernelLowering",
 
 def Moda_KernelConfigAttr : AttrDef<Moda_Dialect, "KernelConfig"> {
   let mnemonic = "config";
-  let summary = "tile sizes and launch shape of one generated attention kernel";
+  let summary = "tile sizes, launch shape and compiler of one generated attention kernel";
   let description = [{
     Attached to `moda.attention` / `moda.attention_grad` by the
     configuration-selection pass and read by the lowering:
