@@ -54,6 +54,15 @@ GRAD_TILE_H100, TRAIN_TILE_H100 = load("grad-check-tile-wgmma-h100.json"), load(
 TILE_BWD_H100 = {d: [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN_TILE_H100["cases"] if c["D"] == d]
                  for d in (64, 128)}
 GRAD_N32_H100 = load("grad-check-tile-wgmma-d128-n32-h100.json")
+GRAD_D128_DEPTH64_H100 = load("grad-check-tile-wgmma-d128-depth-64-h100.json")
+# The block builders' D = 64 kernels with 32-entry depth tiles against 64.
+DEPTH32_H100 = load("perf-training-depth-tile-32-h100.json")
+# The tile programs' 128x32x64 against 128x32x32 at D = 128.
+DEPTH64_D128_H100 = load("perf-training-tile-d128-depth-64-h100.json")
+SANITIZERS_TILE_LAYOUTS_H100 = [load("sanitizers-backward-tile-mma-sync-h100.json"),
+                                load("sanitizers-backward-tile-fma-h100.json")]
+assert all(r["result"] == "clean" for data in SANITIZERS_TILE_LAYOUTS_H100 for r in data["cases"]), \
+    "sanitizers-backward-tile-{mma-sync,fma}-h100.json: a run is not clean"
 SANITIZERS_N32_H100 = load("sanitizers-backward-tile-d128-n32-h100.json")
 assert all(r["result"] == "clean" for r in SANITIZERS_N32_H100["cases"]), \
     "sanitizers-backward-tile-d128-n32-h100.json: a run is not clean"
@@ -126,6 +135,16 @@ def h100_training_ms(d):
     compile's (the block builders' at D = 64, 128x32x32 tile programs at
     D = 128), T = 16384, G = 8, L = 64."""
     c = tile_case(d, TRAIN_TILE_H100)
+    return c["ours_bwd_ms"], c["ours_before_bwd_ms"]
+
+
+def ratios(data, d, ours, before):
+    """ours / before of every case of head size d."""
+    return [c[ours] / c[before] for c in data["cases"] if c["D"] == d]
+
+
+def bwd_ms(c):
+    """A case's backward ms and the one it was timed against."""
     return c["ours_bwd_ms"], c["ours_before_bwd_ms"]
 
 
@@ -253,6 +272,20 @@ FIGURES = [
           train_case(128)["ours_over_sdpa_flash"], train_case(128)["ours_over_sdpa_cudnn"]),
     ("README.md", r"where the SIMT backward's took ([\d.]+) ms", train_case(128)["ours_before_ms"]),
     ("docs/architecture.md", r"passes the gradient suite's (\d+) cases again", passed(GRAD_TILE_H100)),
+    ("README.md", r"`sanitizers-backward-tile-fma-h100.json`: (\d+) runs",
+     sum(len(data["cases"]) for data in SANITIZERS_TILE_LAYOUTS_H100)),
+    *pair("docs/training.md", r"backward\s+takes {}x to {}x the time \(T = 16384, G = 8, L = 64",
+          *span(ratios(DEPTH32_H100, 64, "ours_bwd_ms", "ours_before_bwd_ms"))),
+    *pair("docs/training.md", r"L = 64: {} ms against\s+{}; G = 2",
+          *bwd_ms(case(DEPTH32_H100, T=16384, G=8, D=64, L=64))),
+    *pair("docs/training.md", r"G = 2: {} against {}\), the step",
+          *bwd_ms(case(DEPTH32_H100, T=16384, G=2, D=64, L=64))),
+    *pair("docs/training.md", r"the step {}x to {}x\. At D = 128",
+          *span(ratios(DEPTH32_H100, 64, "ours_ms", "ours_before_ms"))),
+    ("docs/training.md", r"passes the (\d+) cases\s+\(`grad-check-tile-wgmma-d128-depth-64-h100.json`\)",
+     passed(GRAD_D128_DEPTH64_H100)),
+    *pair("docs/training.md", r"its backward takes\s+{}x to {}x the time of 128x32x32's",
+          *span(ratios(DEPTH64_D128_H100, 128, "ours_bwd_ms", "ours_before_bwd_ms"))),
     *pair("docs/training.md", r"whose backward takes {}x to {}x the\s+SIMT one's time", *span(DEFAULT_BWD[128])),
     *pair("docs/training.md", r"its backward takes {}x to\s+{}x the default 128x32x32's", *span(TILE_BWD_H100[128])),
     *pair("docs/training.md", r"\*\*met\*\*: {} ms against\s+flash's {} ms", train_case(64)["ours_ms"],
