@@ -26,6 +26,8 @@ LogicalResult mlir::moda::emitSharedTileCopy(
                               << " elements: the copy moves 16-byte chunks, "
                               << vectorWidth << " elements each";
   int64_t chunksPerRow = rowLength / vectorWidth;
+  tile::RowAddress rowAddress = source.address;
+  rowAddress.rowLength = rowLength;
   int64_t numChunks = tileRows * chunksPerRow;
   auto index = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
@@ -57,8 +59,7 @@ LogicalResult mlir::moda::emitSharedTileCopy(
     chunk.source = source.buffer;
     chunk.sourceOffset = arith::AddIOp::create(
         b, loc,
-        buildRowOffset(b, loc, source.rows, source.batch, source.head, entry,
-                       source.extent, rowLength),
+        buildRowOffset(b, loc, rowAddress, entry),
         column);
     chunk.target = target;
     chunk.targetOffset = arith::AddIOp::create(
@@ -81,6 +82,8 @@ void mlir::moda::emitColumnStatisticsCopy(OpBuilder &b, Location loc,
     return arith::ConstantIndexOp::create(b, loc, v);
   };
   int64_t columns = source.type.getDimSize(1);
+  tile::RowAddress rowAddress = source.address;
+  rowAddress.rowLength = 1;
   for (int64_t pass = 0; pass < columns; pass += numThreads) {
     OpBuilder::InsertionGuard guard(b);
     Value column = arith::AddIOp::create(b, loc, threadId, index(pass));
@@ -95,9 +98,7 @@ void mlir::moda::emitColumnStatisticsCopy(OpBuilder &b, Location loc,
     chunk.inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
                                          row, source.end);
     chunk.source = source.buffer;
-    chunk.sourceOffset =
-        buildRowOffset(b, loc, source.rows, source.batch, source.head, row,
-                       source.extent, /*rowLength=*/1);
+    chunk.sourceOffset = buildRowOffset(b, loc, rowAddress, row);
     chunk.target = target;
     chunk.targetOffset = arith::AddIOp::create(b, loc, targetBase, column);
     chunk.type = VectorType::get({1}, source.type.getElementType());

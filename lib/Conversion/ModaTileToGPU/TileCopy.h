@@ -14,6 +14,8 @@
 
 #include "SharedTilePlan.h"
 
+#include "moda/Dialect/ModaTile/IR/RowLayout.h"
+
 #include "mlir/IR/Builders.h"
 
 namespace mlir::moda {
@@ -29,10 +31,11 @@ struct TileChunk {
 
 /// Where a tile's rows come from, as the kernel sees the load's operands.
 struct TileSource {
-  tile::RowsAttr rows;
+  /// Where the rows are (their rowLength is set by the copy).
+  tile::RowAddress address;
   RankedTensorType type;
   tile::CopyKind kind;
-  Value buffer, batch, head, first, end, extent;
+  Value buffer, first, end;
 };
 
 /// Emits the copy of `source`'s tile into the shared `target` from element

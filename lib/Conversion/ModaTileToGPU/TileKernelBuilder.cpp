@@ -170,9 +170,8 @@ LogicalResult TileKernelBuilder::emitRowLoad(LoadOp op) {
         [&](OpBuilder &then, Location l) {
           Value offset = arith::AddIOp::create(
               then, l,
-              buildRowOffset(then, l, op.getRows(), operands.getBatch(),
-                             operands.getHead(), row, operands.getExtent(),
-                             tileType.getDimSize(1)),
+              buildRowOffset(then, l,
+                             rowAddressOf(op, tileType.getDimSize(1)), row),
               runs->first);
           Value data = arith::ConstantOp::create(
               then, l,
@@ -262,10 +261,8 @@ LogicalResult TileKernelBuilder::emitRowValuesLoad(LoadOp op) {
         b, loc(),
         arith::CmpIOp::create(b, loc(), arith::CmpIPredicate::slt, row, end),
         [&](OpBuilder &then, Location l) {
-          Value offset = buildRowOffset(then, l, op.getRows(),
-                                        mapped(op.getBatch()),
-                                        mapped(op.getHead()), row,
-                                        mapped(op.getExtent()), 1);
+          Value offset =
+              buildRowOffset(then, l, rowAddressOf(op, /*rowLength=*/1), row);
           scf::YieldOp::create(
               then, l,
               memref::LoadOp::create(then, l, mapped(op.getBuffer()), offset)
@@ -288,11 +285,8 @@ LogicalResult TileKernelBuilder::emitRowValuesLoad(LoadOp op) {
     // Earlier readers of the buffer are done before it is overwritten.
     if (!afterBarrier)
       gpu::BarrierOp::create(b, loc());
-    TileSource source{op.getRows(),           tileType,
-                      CopyKind::Vector,       mapped(op.getBuffer()),
-                      mapped(op.getBatch()),  mapped(op.getHead()),
-                      first,                  end,
-                      mapped(op.getExtent())};
+    TileSource source{rowAddressOf(op, /*rowLength=*/1), tileType,
+                      CopyKind::Vector, mapped(op.getBuffer()), first, end};
     emitColumnStatisticsCopy(b, loc(), source, buffer, index(0), threadId,
                              numThreads);
     gpu::BarrierOp::create(b, loc());
@@ -314,10 +308,13 @@ LogicalResult TileKernelBuilder::emitRowValuesLoad(LoadOp op) {
 LogicalResult TileKernelBuilder::emitSharedLoad(LoadOp op) {
   CopyKind kind =
       op.getCopyAttr() ? op.getCopyAttr().getKind() : CopyKind::Vector;
-  TileSource source{op.getRows(),         op.getResult().getType(), kind,
-                    mapped(op.getBuffer()), mapped(op.getBatch()),
-                    mapped(op.getHead()),   mapped(op.getFirst()),
-                    mapped(op.getEnd()),    mapped(op.getExtent())};
+  RankedTensorType type = op.getResult().getType();
+  TileSource source{rowAddressOf(op, type.getDimSize(type.getRank() - 1)),
+                    type,
+                    kind,
+                    mapped(op.getBuffer()),
+                    mapped(op.getFirst()),
+                    mapped(op.getEnd())};
   unsigned bufferIndex = plan.bufferOf.lookup(op);
   Value buffer = sharedBuffers[bufferIndex];
   // Every earlier reader of the buffer is done before it is overwritten,
@@ -341,11 +338,12 @@ LogicalResult TileKernelBuilder::emitSharedLoad(LoadOp op) {
 
 LogicalResult TileKernelBuilder::emitAsyncLoad(AsyncLoadOp op) {
   RankedTensorType type = op.getResult().getType().getTile();
-  TileSource source{op.getRows(),           type,
-                    op.getCopy().getKind(), mapped(op.getBuffer()),
-                    mapped(op.getBatch()),  mapped(op.getHead()),
-                    mapped(op.getFirst()),  mapped(op.getEnd()),
-                    mapped(op.getExtent())};
+  TileSource source{rowAddressOf(op, type.getDimSize(type.getRank() - 1)),
+                    type,
+                    op.getCopy().getKind(),
+                    mapped(op.getBuffer()),
+                    mapped(op.getFirst()),
+                    mapped(op.getEnd())};
   unsigned bufferIndex = plan.bufferOf.lookup(op);
   Value buffer = sharedBuffers[bufferIndex];
   // The slot was last read an iteration ago (or by an earlier loop): every
@@ -414,10 +412,8 @@ LogicalResult TileKernelBuilder::emitStore(StoreOp op) {
           b, loc(), writer, isRowInside(k, row, mapped(op.getEnd())));
       auto write = scf::IfOp::create(b, loc(), valid, /*withElse=*/false);
       OpBuilder then = write.getThenBodyBuilder();
-      Value offset = buildRowOffset(then, loc(), op.getRows(),
-                                    mapped(op.getBatch()),
-                                    mapped(op.getHead()), row,
-                                    mapped(op.getExtent()), 1);
+      Value offset =
+          buildRowOffset(then, loc(), rowAddressOf(op, /*rowLength=*/1), row);
       memref::StoreOp::create(then, loc(), rows[k], mapped(op.getBuffer()),
                               offset);
     }
@@ -437,9 +433,8 @@ LogicalResult TileKernelBuilder::emitStore(StoreOp op) {
     OpBuilder then = write.getThenBodyBuilder();
     Value offset = arith::AddIOp::create(
         then, loc(),
-        buildRowOffset(then, loc(), op.getRows(), mapped(op.getBatch()),
-                       mapped(op.getHead()), row, mapped(op.getExtent()),
-                       tileType.getDimSize(1)),
+        buildRowOffset(then, loc(), rowAddressOf(op, tileType.getDimSize(1)),
+                       row),
         runs->first);
     for (int64_t r = 0; r < runs->runs; ++r) {
       Value run = runs->runs == 1

@@ -20,6 +20,7 @@
 #include "SharedTilePlan.h"
 
 #include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
+#include "moda/Dialect/ModaTile/IR/RowLayout.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -102,6 +103,12 @@ protected:
   Value f32(double v);
   Value splat(VectorType type, Value scalar);
   Value mapped(Value v) { return mapping.lookup(v); }
+  /// Where `op`'s rows are, its operands as the kernel sees them.
+  template <typename OpTy>
+  tile::RowAddress rowAddressOf(OpTy op, int64_t rowLength) {
+    return tile::RowAddress::of(op, rowLength,
+                                [&](Value v) { return mapped(v); });
+  }
   /// The thread's part of a block tile, as the vector it lives in.
   FailureOr<VectorType> getThreadType(Operation *op, RankedTensorType type);
   /// The thread's rows of a block tile one by one (vectors, or scalars for

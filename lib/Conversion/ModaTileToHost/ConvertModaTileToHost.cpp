@@ -81,7 +81,8 @@ void makeCopiesSynchronous(func::FuncOp program) {
       auto load = LoadOp::create(
           b, copy.getLoc(), cast<RankedTensorType>(copied.getType()),
           copy.getBuffer(), copy.getBatch(), copy.getHead(), copy.getFirst(),
-          copy.getEnd(), copy.getExtent(), copy.getRows(), copy.getCopy());
+          copy.getEnd(), copy.getExtent(), copy.getStrides(),
+          copy.getEntries(), copy.getRows(), copy.getCopy());
       copied.replaceAllUsesWith(load.getResult());
       copy.erase();
     } else if (auto wait = dyn_cast<WaitOp>(op)) {

@@ -127,9 +127,8 @@ struct LoadToRowLoop : OpRewritePattern<LoadOp> {
           // Rows past the end read as zeros; their address is never used.
           Value safeRow = arith::SelectOp::create(b, l, inside, row,
                                                   op.getFirst());
-          Value offset = buildRowOffset(b, l, op.getRows(), op.getBatch(),
-                                        op.getHead(), safeRow, op.getExtent(),
-                                        rowLength);
+          Value offset = buildRowOffset(
+              b, l, RowAddress::of(op, rowLength), safeRow);
           auto read = scf::IfOp::create(
               b, l, inside,
               [&](OpBuilder &then, Location tl) {
@@ -173,8 +172,7 @@ private:
               b, l, inside,
               [&](OpBuilder &then, Location tl) {
                 Value offset = buildRowOffset(
-                    then, tl, op.getRows(), op.getBatch(), op.getHead(), row,
-                    op.getExtent(), /*rowLength=*/1);
+                    then, tl, RowAddress::of(op, /*rowLength=*/1), row);
                 scf::YieldOp::create(
                     then, tl,
                     memref::LoadOp::create(then, tl, op.getBuffer(), offset)
@@ -211,9 +209,8 @@ struct StoreToRowLoop : OpRewritePattern<StoreOp> {
             ValueRange) {
           auto write = scf::IfOp::create(b, l, inside, /*withElse=*/false);
           OpBuilder then = write.getThenBodyBuilder();
-          Value offset = buildRowOffset(then, l, op.getRows(), op.getBatch(),
-                                        op.getHead(), row, op.getExtent(),
-                                        rowLength);
+          Value offset =
+              buildRowOffset(then, l, RowAddress::of(op, rowLength), row);
           if (perRowValue) {
             Value value = tensor::ExtractOp::create(then, l, op.getTile(), r);
             memref::StoreOp::create(then, l, value, op.getBuffer(), offset);

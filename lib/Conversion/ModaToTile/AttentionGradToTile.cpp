@@ -121,6 +121,7 @@ private:
                                        : SmallVector<int64_t>{count};
     return LoadOp::create(b, RankedTensorType::get(shape, b.getF32Type()),
                           buffer, batch, head, first, numRows, args.queries,
+                          /*strides=*/ValueRange(), /*entries=*/Value(),
                           lseRows(), /*copy=*/CopyAttr());
   }
 

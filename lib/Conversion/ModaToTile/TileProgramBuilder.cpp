@@ -101,12 +101,14 @@ Value TileProgramBuilder::loadRows(Value buffer, RowsAttr rowsAttr,
                                    int64_t rows, Value first, Value end,
                                    Value extent) {
   return LoadOp::create(b, rowTileType(rows), buffer, batch, head, first, end,
-                        extent, rowsAttr, /*copy=*/CopyAttr());
+                        extent, /*strides=*/ValueRange(), /*entries=*/Value(),
+                        rowsAttr, /*copy=*/CopyAttr());
 }
 
 void TileProgramBuilder::storeRows(Value tile, Value buffer, RowsAttr rowsAttr,
                                    Value first, Value end, Value extent) {
-  StoreOp::create(b, tile, buffer, batch, head, first, end, extent, rowsAttr);
+  StoreOp::create(b, tile, buffer, batch, head, first, end, extent,
+                  /*strides=*/ValueRange(), /*entries=*/Value(), rowsAttr);
 }
 
 SmallVector<Value> TileProgramBuilder::forEachTile(

@@ -304,3 +304,43 @@ func.func @dot_wait_negative(%a: tensor<64x64xf32>) {
   %d = moda_tile.dot_wait %a {pending = -1 : i64} : tensor<64x64xf32>
   return
 }
+
+// -----
+
+func.func @strides_count(%q: memref<?xbf16>, %i: index) {
+  // expected-error @+1 {{query rows take 3 strides (batch, position, query head), got 2}}
+  %t = moda_tile.load %q[%i, %i, %i] end %i extent %i strides [%i, %i] {rows = #moda_tile.rows<kind = query, heads = 4, group = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
+  return
+}
+
+// -----
+
+func.func @lse_strides(%lse: memref<?xf32>, %i: index) {
+  // expected-error @+1 {{lse rows are dense: they take no strides}}
+  %t = moda_tile.load %lse[%i, %i, %i] end %i extent %i strides [%i, %i, %i] {rows = #moda_tile.rows<kind = lse, heads = 4, group = 2>} : memref<?xf32> -> tensor<32xf32>
+  return
+}
+
+// -----
+
+func.func @depth_strides_without_entries(%d: memref<?xbf16>, %i: index) {
+  // expected-error @+1 {{strided depth rows take `entries`, the depth entries per position}}
+  %t = moda_tile.load %d[%i, %i, %i] end %i extent %i strides [%i, %i, %i, %i] {rows = #moda_tile.rows<kind = depth, heads = 2>} : memref<?xbf16> -> tensor<16x64xbf16>
+  return
+}
+
+// -----
+
+func.func @entries_without_strides(%d: memref<?xbf16>, %i: index) {
+  // expected-error @+1 {{takes `entries` only with the strides of depth rows}}
+  %t = moda_tile.load %d[%i, %i, %i] end %i extent %i entries %i {rows = #moda_tile.rows<kind = depth, heads = 2>} : memref<?xbf16> -> tensor<16x64xbf16>
+  return
+}
+
+// -----
+
+func.func @key_entries(%k: memref<?xbf16>, %t: tensor<16x64xbf16>, %i: index) {
+  // expected-error @+1 {{takes `entries` only with the strides of depth rows}}
+  moda_tile.store %t, %k[%i, %i, %i] end %i extent %i strides [%i, %i, %i] entries %i {rows = #moda_tile.rows<kind = key, heads = 2>} : tensor<16x64xbf16>, memref<?xbf16>
+  return
+}

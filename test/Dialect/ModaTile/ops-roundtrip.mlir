@@ -103,3 +103,18 @@ func.func @left_operand_from_shared(%k: memref<?xbf16>, %i: index) -> tensor<64x
   %s = moda_tile.dot %keys, %keys, %zeros {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, lhs_from_shared, transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
   return %s : tensor<64x64xf32>
 }
+
+// Strided tensors: three strides for query and key rows, four and the
+// entries per position for depth rows.
+// CHECK-LABEL: func.func @strided
+// CHECK: moda_tile.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] end %{{.*}} extent %{{.*}} strides [%{{.*}}, %{{.*}}, %{{.*}}] {rows = #moda_tile.rows<kind = query, heads = 4, group = 2>}
+// CHECK: moda_tile.load %{{.*}} strides [%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] entries %{{.*}} {rows = #moda_tile.rows<kind = depth, heads = 2>}
+// CHECK: moda_tile.async_load %{{.*}} strides [%{{.*}}, %{{.*}}, %{{.*}}] slot %{{.*}} {copy
+// CHECK: moda_tile.store %{{.*}} strides [%{{.*}}, %{{.*}}, %{{.*}}] {rows = #moda_tile.rows<kind = query, heads = 4, group = 2>}
+func.func @strided(%q: memref<?xbf16>, %d: memref<?xbf16>, %k: memref<?xbf16>, %i: index, %s0: index, %s1: index, %s2: index, %s3: index) {
+  %t = moda_tile.load %q[%i, %i, %i] end %i extent %i strides [%s0, %s1, %s2] {rows = #moda_tile.rows<kind = query, heads = 4, group = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
+  %e = moda_tile.load %d[%i, %i, %i] end %i extent %i strides [%s0, %s1, %s2, %s3] entries %i {rows = #moda_tile.rows<kind = depth, heads = 2>} : memref<?xbf16> -> tensor<16x64xbf16>
+  %f = moda_tile.async_load %k[%i, %i, %i] end %i extent %i strides [%s0, %s1, %s2] slot %i {copy = #moda_tile.copy<kind = cp_async, stages = 2>, multi_buffer = 0 : i64, rows = #moda_tile.rows<kind = key, heads = 2>} : memref<?xbf16> -> !moda_tile.future<tensor<16x64xbf16>>
+  moda_tile.store %t, %q[%i, %i, %i] end %i extent %i strides [%s0, %s1, %s2] {rows = #moda_tile.rows<kind = query, heads = 4, group = 2>} : tensor<32x64xbf16>, memref<?xbf16>
+  return
+}

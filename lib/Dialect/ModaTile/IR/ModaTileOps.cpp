@@ -1,6 +1,7 @@
 //===- ModaTileOps.cpp - moda_tile operations: verifiers ------------------===//
 
 #include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
+#include "moda/Dialect/ModaTile/IR/RowLayout.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -26,9 +27,40 @@ static LogicalResult verifyRank(Operation *op, StringRef what,
 
 /// The row tile of a load or store against its buffer and row layout; a
 /// load may also take lse rows as one row (`tensor<1xR>`).
+/// The strides of a row tile's tensor, when it has them: one per dimension
+/// before the innermost (RowLayout.h says which), and for depth rows the
+/// entries per position; lse rows have none.
+static LogicalResult verifyRowStrides(Operation *op, RowsAttr rows,
+                                      ValueRange strides, Value entries) {
+  if (strides.empty()) {
+    if (entries)
+      return op->emitOpError("takes `entries` only with the strides of "
+                             "depth rows");
+    return success();
+  }
+  size_t expected = getNumRowStrides(rows.getKind());
+  if (expected == 0)
+    return op->emitOpError("lse rows are dense: they take no strides");
+  if (strides.size() != expected)
+    return op->emitOpError() << stringifyRowKind(rows.getKind())
+                             << " rows take " << expected << " strides ("
+                             << getRowStrideNames(rows.getKind()) << "), got "
+                             << strides.size();
+  if ((rows.getKind() == RowKind::Depth) != bool(entries))
+    return op->emitOpError(rows.getKind() == RowKind::Depth
+                               ? "strided depth rows take `entries`, the "
+                                 "depth entries per position"
+                               : "takes `entries` only with the strides of "
+                                 "depth rows");
+  return success();
+}
+
 static LogicalResult verifyRowTile(Operation *op, RankedTensorType tile,
                                    MemRefType buffer, RowsAttr rows,
+                                   ValueRange strides, Value entries,
                                    bool lseAsRow = false) {
+  if (failed(verifyRowStrides(op, rows, strides, entries)))
+    return failure();
   if (tile.getElementType() != buffer.getElementType())
     return op->emitOpError() << "tile element type " << tile.getElementType()
                              << " differs from the buffer's "
@@ -50,7 +82,8 @@ static LogicalResult verifyRowTile(Operation *op, RankedTensorType tile,
 
 LogicalResult LoadOp::verify() {
   return verifyRowTile(*this, getResult().getType(), getBuffer().getType(),
-                       getRows(), /*lseAsRow=*/true);
+                       getRows(), getStrides(), getEntries(),
+                       /*lseAsRow=*/true);
 }
 
 LogicalResult AsyncLoadOp::verify() {
@@ -67,7 +100,7 @@ LogicalResult AsyncLoadOp::verify() {
            << stringifyCopyKind(getCopy().getKind())
            << "': asynchronous copies are cp_async";
   return verifyRowTile(*this, tile, getBuffer().getType(), getRows(),
-                       /*lseAsRow=*/true);
+                       getStrides(), getEntries(), /*lseAsRow=*/true);
 }
 
 LogicalResult WaitOp::inferReturnTypes(
@@ -93,7 +126,7 @@ LogicalResult DotWaitOp::inferReturnTypes(
 
 LogicalResult StoreOp::verify() {
   return verifyRowTile(*this, getTile().getType(), getBuffer().getType(),
-                       getRows());
+                       getRows(), getStrides(), getEntries());
 }
 
 LogicalResult DotOp::verify() {

@@ -7,10 +7,35 @@
 using namespace mlir;
 using namespace mlir::moda::tile;
 
+int64_t mlir::moda::tile::getNumRowStrides(RowKind kind) {
+  switch (kind) {
+  case RowKind::Query:
+  case RowKind::Key:
+    return 3;
+  case RowKind::Depth:
+    return 4;
+  case RowKind::Lse:
+    return 0;
+  }
+  llvm_unreachable("unknown row kind");
+}
+
+StringRef mlir::moda::tile::getRowStrideNames(RowKind kind) {
+  switch (kind) {
+  case RowKind::Query:
+    return "batch, position, query head";
+  case RowKind::Key:
+    return "batch, key, head";
+  case RowKind::Depth:
+    return "batch, position, entry, head";
+  case RowKind::Lse:
+    return "";
+  }
+  llvm_unreachable("unknown row kind");
+}
+
 Value mlir::moda::tile::buildRowOffset(OpBuilder &b, Location loc,
-                                       RowsAttr rows, Value batch, Value head,
-                                       Value row, Value extent,
-                                       int64_t rowLength) {
+                                       const RowAddress &address, Value row) {
   auto constant = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
@@ -20,14 +45,35 @@ Value mlir::moda::tile::buildRowOffset(OpBuilder &b, Location loc,
   auto mul = [&](Value x, Value y) -> Value {
     return arith::MulIOp::create(b, loc, x, y);
   };
+  RowsAttr rows = address.rows;
+  Value batch = address.batch, head = address.head;
+  ArrayRef<Value> strides = address.strides;
+  // Strides, when given: the sum of each index times its dimension's stride
+  // (the innermost dimension's is 1, the row's first element at index 0).
+  auto strided = [&](ArrayRef<Value> indices) {
+    Value offset = mul(indices.front(), strides.front());
+    for (auto [index, stride] :
+         llvm::zip(indices.drop_front(), strides.drop_front()))
+      offset = add(offset, mul(index, stride));
+    return offset;
+  };
   Value heads = constant(rows.getHeads());
   switch (rows.getKind()) {
   case RowKind::Key:
   case RowKind::Depth: {
-    // k/v: [B, S, Hk, D], row = key; depth: [B, T, L, Hk, D] read as
-    // [B, T * L, Hk, D], row = t * L + l.
-    Value element = add(mul(add(mul(batch, extent), row), heads), head);
-    return mul(element, constant(rowLength));
+    // k/v: [B, S, Hk, D], row = key; depth: [B, T, L, Hk, D], row =
+    // t * L + l, read densely as [B, T * L, Hk, D].
+    if (!strides.empty() && rows.getKind() == RowKind::Key)
+      return strided({batch, row, head});
+    if (!strides.empty()) {
+      // One op per statement: the order of a call's arguments is the
+      // compiler's.
+      Value position = arith::DivUIOp::create(b, loc, row, address.entries);
+      Value entry = arith::RemUIOp::create(b, loc, row, address.entries);
+      return strided({batch, position, entry, head});
+    }
+    Value element = add(mul(add(mul(batch, address.extent), row), heads), head);
+    return mul(element, constant(address.rowLength));
   }
   case RowKind::Query:
   case RowKind::Lse: {
@@ -39,11 +85,14 @@ Value mlir::moda::tile::buildRowOffset(OpBuilder &b, Location loc,
     Value groupMember = arith::RemUIOp::create(b, loc, row, group);
     Value queryHead = add(mul(head, group), groupMember);
     if (rows.getKind() == RowKind::Lse) // [B, Hq, T]
-      return add(mul(add(mul(batch, heads), queryHead), extent), position);
+      return add(mul(add(mul(batch, heads), queryHead), address.extent),
+                 position);
     // q/out: [B, T, Hq, D].
-    Value element = add(mul(add(mul(batch, extent), position), heads),
+    if (!strides.empty())
+      return strided({batch, position, queryHead});
+    Value element = add(mul(add(mul(batch, address.extent), position), heads),
                         queryHead);
-    return mul(element, constant(rowLength));
+    return mul(element, constant(address.rowLength));
   }
   }
   llvm_unreachable("unknown row kind");

@@ -118,7 +118,9 @@ SmallVector<Value> startCopies(OpBuilder &b, Location loc,
         b, loc, FutureType::get(b.getContext(), load.getResult().getType()),
         operand(load.getBuffer()), operand(load.getBatch()),
         operand(load.getHead()), operand(load.getFirst()),
-        operand(load.getEnd()), operand(load.getExtent()), slot,
+        operand(load.getEnd()), operand(load.getExtent()),
+        llvm::map_to_vector(load.getStrides(), operand),
+        load.getEntries() ? operand(load.getEntries()) : Value(), slot,
         load.getRows(), load.getCopyAttr(), int64_t(buffer)));
   }
   CommitOp::create(b, loc);

@@ -78,7 +78,8 @@ def ModaTile_SeeingRangeOp : ModaTile_Op<"seeing_range", [Pure]> {
   }];
 }
 
-def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>]> {
+def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>,
+                                            AttrSizedOperandSegments]> {
   let summary = "a tile of consecutive rows of a tensor";
   let description = [{
     Reads rows `[first, first + R)` of the tensor `buffer` (flat) for batch
@@ -89,6 +90,15 @@ def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>]> {
     row dimension: T positions for query rows, S for keys, T * L for depth
     entries. `copy`,
     chosen by `moda-tile-assign-layouts`, says how the tile is brought in.
+
+    Without `strides` the tensor is dense in its framework layout. With
+    them, in elements, one per dimension before the innermost (whose stride
+    is 1): batch, position (or key) and head for query and key rows; batch,
+    position, entry and head for depth rows, which also give `entries`, the
+    depth entries per position L (a depth row `t * L + l` splits into its
+    position and entry). A view of a larger buffer (q, k, v of one fused
+    projection; the first L slots of a depth stream of capacity C) is read
+    in place. `lse` rows are dense (the programs write them).
 
     A tile of `lse` rows (of `lse` or `delta`, one f32 per folded row) has
     rank 1, `tensor<R>`, a value per row of a tile of R rows; or shape
@@ -104,20 +114,24 @@ def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>]> {
   }];
   let arguments = (ins ModaTile_FlatBuffer:$buffer, Index:$batch,
                        Index:$head, Index:$first, Index:$end, Index:$extent,
+                       Variadic<Index>:$strides, Optional<Index>:$entries,
                        ModaTile_RowsAttr:$rows,
                        OptionalAttr<ModaTile_CopyAttr>:$copy);
   let results = (outs ModaTile_FloatTile:$result);
   let assemblyFormat = [{
     $buffer `[` $batch `,` $head `,` $first `]` `end` $end `extent` $extent
+    (`strides` ` ` `[` $strides^ `]`)? (`entries` $entries^)?
     attr-dict `:` type($buffer) `->` type($result)
   }];
   let hasVerifier = 1;
 }
 
-def ModaTile_AsyncLoadOp : ModaTile_Op<"async_load", [MemoryEffects<[MemRead, MemWrite]>]> {
+def ModaTile_AsyncLoadOp : ModaTile_Op<"async_load", [MemoryEffects<[MemRead, MemWrite]>,
+                                                      AttrSizedOperandSegments]> {
   let summary = "starts the copy of a tile of rows into a slot of a multi-buffer";
   let description = [{
-    The tile `moda_tile.load` would read (same operands and `rows`),
+    The tile `moda_tile.load` would read (same operands, `strides` and
+    `entries` included, and `rows`),
     copied asynchronously into slot `slot` of the program's multi-buffer
     `multi_buffer` (which has `copy.stages` slots); the copy joins the group
     the next `moda_tile.commit` closes, and the tile is there once a
@@ -136,12 +150,14 @@ def ModaTile_AsyncLoadOp : ModaTile_Op<"async_load", [MemoryEffects<[MemRead, Me
   }];
   let arguments = (ins ModaTile_FlatBuffer:$buffer, Index:$batch,
                        Index:$head, Index:$first, Index:$end, Index:$extent,
+                       Variadic<Index>:$strides, Optional<Index>:$entries,
                        Index:$slot, ModaTile_RowsAttr:$rows,
                        ModaTile_CopyAttr:$copy,
                        ConfinedAttr<I64Attr, [IntNonNegative]>:$multi_buffer);
   let results = (outs ModaTile_FutureType:$result);
   let assemblyFormat = [{
     $buffer `[` $batch `,` $head `,` $first `]` `end` $end `extent` $extent
+    (`strides` ` ` `[` $strides^ `]`)? (`entries` $entries^)?
     `slot` $slot attr-dict `:` type($buffer) `->` type($result)
   }];
   let hasVerifier = 1;
@@ -182,11 +198,13 @@ def ModaTile_WaitOp : ModaTile_Op<"wait", [MemoryEffects<[MemRead, MemWrite]>,
   }];
 }
 
-def ModaTile_StoreOp : ModaTile_Op<"store", [MemoryEffects<[MemWrite]>]> {
+def ModaTile_StoreOp : ModaTile_Op<"store", [MemoryEffects<[MemWrite]>,
+                                              AttrSizedOperandSegments]> {
   let summary = "writes the rows of a tile into a tensor";
   let description = [{
     Writes row `r` of `tile` to row `first + r` of `buffer`, addressed as in
-    `moda_tile.load`, for the rows before `end`; the others are not written.
+    `moda_tile.load` (`strides` and `entries` included: `out` or a gradient
+    may be a view), for the rows before `end`; the others are not written.
     A tile of `lse` rows (`lse`, `delta`) has rank 1 (one value per row).
     Query rows hold `out` and `dq`, key rows `dk` and `dv`, depth rows the
     depth gradients.
@@ -199,10 +217,12 @@ def ModaTile_StoreOp : ModaTile_Op<"store", [MemoryEffects<[MemWrite]>]> {
   }];
   let arguments = (ins ModaTile_FloatTile:$tile, ModaTile_FlatBuffer:$buffer,
                        Index:$batch, Index:$head, Index:$first, Index:$end,
-                       Index:$extent, ModaTile_RowsAttr:$rows);
+                       Index:$extent, Variadic<Index>:$strides,
+                       Optional<Index>:$entries, ModaTile_RowsAttr:$rows);
   let assemblyFormat = [{
     $tile `,` $buffer `[` $batch `,` $head `,` $first `]` `end` $end `extent`
-    $extent attr-dict `:` type($tile) `,` type($buffer)
+    $extent (`strides` ` ` `[` $strides^ `]`)? (`entries` $entries^)?
+    attr-dict `:` type($tile) `,` type($buffer)
   }];
   let hasVerifier = 1;
 }

@@ -2,7 +2,8 @@
 //
 // The element offset of a row of q/out, k/v, depth_k/depth_v or lse in its
 // flat buffer (#moda_tile.rows): the tensors' layouts, the depth layout
-// among them, written once for every lowering of moda_tile.load/store.
+// among them, dense or given by strides, written once for every lowering of
+// moda_tile.load/async_load/store.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,12 +16,49 @@
 
 namespace mlir::moda::tile {
 
-/// Emits the element offset of row `row` of batch entry `batch`, key/value
-/// head `head` in the flat buffer laid out as `rows` says; `extent` is the
-/// tensor's rows per batch entry and `rowLength` the elements of one row (D,
-/// or 1 for lse).
-Value buildRowOffset(OpBuilder &b, Location loc, RowsAttr rows, Value batch,
-                     Value head, Value row, Value extent, int64_t rowLength);
+/// The strides a tensor of rows `kind` takes, one per dimension before the
+/// innermost: 3 for query rows (batch, position, query head) and key rows
+/// (batch, key, head), 4 for depth rows (batch, position, entry, head), 0
+/// for lse rows (always dense).
+int64_t getNumRowStrides(RowKind kind);
+
+/// The names of those strides, for diagnostics ("batch, position, head").
+StringRef getRowStrideNames(RowKind kind);
+
+/// Where the rows of one moda_tile.load, async_load or store are, as the
+/// lowering sees its operands: the rows attribute, the batch entry and
+/// key/value head, the tensor's rows per batch entry (`extent`), the
+/// elements of one row when dense (`rowLength`: D, or 1 for lse), and, for
+/// a strided tensor, its strides and (depth rows) the entries per position.
+struct RowAddress {
+  RowsAttr rows;
+  Value batch, head, extent;
+  int64_t rowLength = 1;
+  SmallVector<Value, 4> strides;
+  Value entries;
+
+  /// The address of `op`'s rows, its operands mapped through `map` (the
+  /// identity by default; a lowering passes its value mapping).
+  template <typename OpTy>
+  static RowAddress of(OpTy op, int64_t rowLength,
+                       function_ref<Value(Value)> map = nullptr) {
+    auto mapped = [&](Value v) { return map && v ? map(v) : v; };
+    RowAddress address;
+    address.rows = op.getRows();
+    address.batch = mapped(op.getBatch());
+    address.head = mapped(op.getHead());
+    address.extent = mapped(op.getExtent());
+    address.rowLength = rowLength;
+    for (Value stride : op.getStrides())
+      address.strides.push_back(mapped(stride));
+    address.entries = mapped(op.getEntries());
+    return address;
+  }
+};
+
+/// Emits the element offset of the first element of row `row` of `address`.
+Value buildRowOffset(OpBuilder &b, Location loc, const RowAddress &address,
+                     Value row);
 
 } // namespace mlir::moda::tile
 
