@@ -91,12 +91,14 @@ func.func @strided_query_rows(%q: memref<?xf16>, %batch: index, %head: index, %f
 // -----
 
 // Strided depth rows (the first L slots of a stream [B, T, C, Hk, D]): the
-// flattened entry e splits into position e / L and entry e mod L.
+// flattened entry e splits into position e / L and entry e mod L (L at
+// least 1: a guarded row's offset is computed even when L = 0).
 // CHECK-LABEL: func.func @strided_depth_rows
 // CHECK-SAME: (%[[BUF:[^:]*]]: memref<?xf16>, %[[BATCH:[^:]*]]: index, %[[HEAD:[^:]*]]: index, %[[FIRST:[^:]*]]: index, %[[END:[^:]*]]: index, %[[EXTENT:[^:]*]]: index, %[[SB:[^:]*]]: index, %[[ST:[^:]*]]: index, %[[SL:[^:]*]]: index, %[[SH:[^:]*]]: index, %[[L:[^:]*]]: index)
 // CHECK: %[[SAFE:.*]] = arith.select
-// CHECK: %[[POS:.*]] = arith.divui %[[SAFE]], %[[L]]
-// CHECK: %[[ENTRY:.*]] = arith.remui %[[SAFE]], %[[L]]
+// CHECK: %[[LM:.*]] = arith.maxui %[[L]], %c1
+// CHECK: %[[POS:.*]] = arith.divui %[[SAFE]], %[[LM]]
+// CHECK: %[[ENTRY:.*]] = arith.remui %[[SAFE]], %[[LM]]
 // CHECK: %[[B:.*]] = arith.muli %[[BATCH]], %[[SB]]
 // CHECK: %[[P:.*]] = arith.muli %[[POS]], %[[ST]]
 // CHECK: %[[BP:.*]] = arith.addi %[[B]], %[[P]]

@@ -25,8 +25,6 @@ static LogicalResult verifyRank(Operation *op, StringRef what,
   return success();
 }
 
-/// The row tile of a load or store against its buffer and row layout; a
-/// load may also take lse rows as one row (`tensor<1xR>`).
 /// The strides of a row tile's tensor, when it has them: one per dimension
 /// before the innermost (RowLayout.h says which), and for depth rows the
 /// entries per position; lse rows have none.
@@ -55,6 +53,8 @@ static LogicalResult verifyRowStrides(Operation *op, RowsAttr rows,
   return success();
 }
 
+/// The row tile of a load or store against its buffer, row layout and
+/// strides; a load may also take lse rows as one row (`tensor<1xR>`).
 static LogicalResult verifyRowTile(Operation *op, RankedTensorType tile,
                                    MemRefType buffer, RowsAttr rows,
                                    ValueRange strides, Value entries,

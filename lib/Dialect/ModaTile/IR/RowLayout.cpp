@@ -68,8 +68,12 @@ Value mlir::moda::tile::buildRowOffset(OpBuilder &b, Location loc,
     if (!strides.empty()) {
       // One op per statement: the order of a call's arguments is the
       // compiler's.
-      Value position = arith::DivUIOp::create(b, loc, row, address.entries);
-      Value entry = arith::RemUIOp::create(b, loc, row, address.entries);
+      // The offset may be computed for a row outside the tile (its read
+      // guarded), so L = 0 (no depth) must not divide by zero.
+      Value entries =
+          arith::MaxUIOp::create(b, loc, address.entries, constant(1));
+      Value position = arith::DivUIOp::create(b, loc, row, entries);
+      Value entry = arith::RemUIOp::create(b, loc, row, entries);
       return strided({batch, position, entry, head});
     }
     Value element = add(mul(add(mul(batch, address.extent), row), heads), head);

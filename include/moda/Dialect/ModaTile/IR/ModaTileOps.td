@@ -98,7 +98,10 @@ def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>,
     depth entries per position L (a depth row `t * L + l` splits into its
     position and entry). A view of a larger buffer (q, k, v of one fused
     projection; the first L slots of a depth stream of capacity C) is read
-    in place. `lse` rows are dense (the programs write them).
+    in place; `extent` then bounds nothing but is kept for the dense form.
+    The GPU lowering moves rows in 16-byte pieces: each stride must be a
+    multiple of 16 bytes (a caller checks it; the op cannot). `lse` rows are
+    dense (the programs write them).
 
     A tile of `lse` rows (of `lse` or `delta`, one f32 per folded row) has
     rank 1, `tensor<R>`, a value per row of a tile of R rows; or shape

@@ -22,7 +22,7 @@ namespace mlir::moda::tile {
 /// for lse rows (always dense).
 int64_t getNumRowStrides(RowKind kind);
 
-/// The names of those strides, for diagnostics ("batch, position, head").
+/// The names of those strides, for diagnostics ("batch, key, head").
 StringRef getRowStrideNames(RowKind kind);
 
 /// Where the rows of one moda_tile.load, async_load or store are, as the
