@@ -34,6 +34,11 @@ def case(data, **key):
     return found[0]
 
 
+def ratios(data, d, ours, before):
+    """ours / before of every case of head size d."""
+    return [c[ours] / c[before] for c in data["cases"] if c["D"] == d]
+
+
 FWD, TRAIN, TUNE = load("perf-forward.json"), load("perf-training.json"), load("autotune.json")
 CORRECT, GRAD, TILE = load("gpu-correctness.json"), load("grad-check.json"), load("gpu-correctness-tile.json")
 TILE_MMA, LOWERINGS = load("gpu-correctness-tile-mma-sync.json"), load("perf-lowerings.json")
@@ -51,8 +56,7 @@ GRAD_TILE_H100, TRAIN_TILE_H100 = load("grad-check-tile-wgmma-h100.json"), load(
 # perf-training-tile-h100.json: the tile programs (128x64x64 at D = 128)
 # against the default compile: the block builders at D = 64, the tile
 # programs' 128x32x32 at D = 128.
-TILE_BWD_H100 = {d: [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN_TILE_H100["cases"] if c["D"] == d]
-                 for d in (64, 128)}
+TILE_BWD_H100 = {d: ratios(TRAIN_TILE_H100, d, "ours_bwd_ms", "ours_before_bwd_ms") for d in (64, 128)}
 GRAD_N32_H100 = load("grad-check-tile-wgmma-d128-n32-h100.json")
 GRAD_D128_DEPTH64_H100 = load("grad-check-tile-wgmma-d128-depth-64-h100.json")
 # The block builders' D = 64 kernels with 32-entry depth tiles against 64.
@@ -68,8 +72,7 @@ assert all(r["result"] == "clean" for r in SANITIZERS_N32_H100["cases"]), \
     "sanitizers-backward-tile-d128-n32-h100.json: a run is not clean"
 assert all(r["result"] == "clean" for r in SANITIZERS_TILE_H100["cases"]), \
     "sanitizers-backward-tile-h100.json: a run is not clean"
-TILE_BWD = {d: [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN_TILE["cases"] if c["D"] == d]
-            for d in (64, 128)}
+TILE_BWD = {d: ratios(TRAIN_TILE, d, "ours_bwd_ms", "ours_before_bwd_ms") for d in (64, 128)}
 
 
 def tile_case(d, results=None):
@@ -138,11 +141,6 @@ def h100_training_ms(d):
     return c["ours_bwd_ms"], c["ours_before_bwd_ms"]
 
 
-def ratios(data, d, ours, before):
-    """ours / before of every case of head size d."""
-    return [c[ours] / c[before] for c in data["cases"] if c["D"] == d]
-
-
 def bwd_ms(c):
     """A case's backward ms and the one it was timed against."""
     return c["ours_bwd_ms"], c["ours_before_bwd_ms"]
@@ -155,8 +153,7 @@ def train_case(d):
 
 # The default compile's backward over the block builders' alone (the same
 # kernels at D = 64, the tile programs against the SIMT backward at D = 128).
-DEFAULT_BWD = {d: [c["ours_bwd_ms"] / c["ours_before_bwd_ms"] for c in TRAIN["cases"] if c["D"] == d]
-               for d in (64, 128)}
+DEFAULT_BWD = {d: ratios(TRAIN, d, "ours_bwd_ms", "ours_before_bwd_ms") for d in (64, 128)}
 
 
 def h100_lowering_ms(d):

@@ -4,6 +4,7 @@
 #include "moda/Dialect/ModaTile/IR/RowLayout.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringExtras.h"
 #include "mlir/IR/OpImplementation.h"
 
 using namespace mlir;
@@ -36,13 +37,14 @@ static LogicalResult verifyRowStrides(Operation *op, RowsAttr rows,
                              "depth rows");
     return success();
   }
-  size_t expected = getNumRowStrides(rows.getKind());
+  ArrayRef<StringRef> names = getRowStrideNames(rows.getKind());
+  size_t expected = names.size();
   if (expected == 0)
     return op->emitOpError("lse rows are dense: they take no strides");
   if (strides.size() != expected)
     return op->emitOpError() << stringifyRowKind(rows.getKind())
                              << " rows take " << expected << " strides ("
-                             << getRowStrideNames(rows.getKind()) << "), got "
+                             << llvm::join(names, ", ") << "), got "
                              << strides.size();
   if ((rows.getKind() == RowKind::Depth) != bool(entries))
     return op->emitOpError(rows.getKind() == RowKind::Depth

@@ -7,29 +7,19 @@
 using namespace mlir;
 using namespace mlir::moda::tile;
 
-int64_t mlir::moda::tile::getNumRowStrides(RowKind kind) {
+ArrayRef<StringRef> mlir::moda::tile::getRowStrideNames(RowKind kind) {
+  static constexpr StringRef kQuery[] = {"batch", "position", "query head"};
+  static constexpr StringRef kKey[] = {"batch", "key", "head"};
+  static constexpr StringRef kDepth[] = {"batch", "position", "entry", "head"};
   switch (kind) {
   case RowKind::Query:
+    return kQuery;
   case RowKind::Key:
-    return 3;
+    return kKey;
   case RowKind::Depth:
-    return 4;
+    return kDepth;
   case RowKind::Lse:
-    return 0;
-  }
-  llvm_unreachable("unknown row kind");
-}
-
-StringRef mlir::moda::tile::getRowStrideNames(RowKind kind) {
-  switch (kind) {
-  case RowKind::Query:
-    return "batch, position, query head";
-  case RowKind::Key:
-    return "batch, key, head";
-  case RowKind::Depth:
-    return "batch, position, entry, head";
-  case RowKind::Lse:
-    return "";
+    return {};
   }
   llvm_unreachable("unknown row kind");
 }

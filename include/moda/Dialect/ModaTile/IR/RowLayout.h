@@ -16,14 +16,11 @@
 
 namespace mlir::moda::tile {
 
-/// The strides a tensor of rows `kind` takes, one per dimension before the
-/// innermost: 3 for query rows (batch, position, query head) and key rows
-/// (batch, key, head), 4 for depth rows (batch, position, entry, head), 0
-/// for lse rows (always dense).
-int64_t getNumRowStrides(RowKind kind);
-
-/// The names of those strides, for diagnostics ("batch, key, head").
-StringRef getRowStrideNames(RowKind kind);
+/// The strides a tensor of rows `kind` takes, named, one per dimension
+/// before the innermost: batch, position, query head for query rows; batch,
+/// key, head for key rows; batch, position, entry, head for depth rows;
+/// none for lse rows (always dense).
+ArrayRef<StringRef> getRowStrideNames(RowKind kind);
 
 /// Where the rows of one moda_tile.load, async_load or store are, as the
 /// lowering sees its operands: the rows attribute, the batch entry and
