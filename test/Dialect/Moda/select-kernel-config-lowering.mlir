@@ -71,15 +71,3 @@ func.func @pinned_grad(%q: tensor<1x10x8x64xbf16>, %k: tensor<1x10x1x64xbf16>, %
   %dq, %gk, %gv = moda.attention_grad q(%q : tensor<1x10x8x64xbf16>) kv(%k, %k : tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>) out(%q, %lse : tensor<1x10x8x64xbf16>, tensor<1x8x10xf32>) d_out(%q : tensor<1x10x8x64xbf16>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = tile>} -> dq(tensor<1x10x8x64xbf16>) dkv(tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>)
   return %dq : tensor<1x10x8x64xbf16>
 }
-
-// -----
-
-// Warpgroup-MMA backward blocks take depth tiles of at most 32 entries
-// (the SIMT choice's 64 for a dynamic L made the block builders' dq kernel
-// spill).
-// AUTO-LABEL: func @dynamic_depth_grad
-// AUTO: config = #moda.config<block_m = 64, block_n = 64, block_depth = 32, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">
-func.func @dynamic_depth_grad(%q: tensor<?x?x4x64xbf16>, %k: tensor<?x?x2x64xbf16>, %dk: tensor<?x?x?x2x64xbf16>, %lse: tensor<?x4x?xf32>) -> tensor<?x?x4x64xbf16> {
-  %dq, %gk, %gv, %gdk, %gdv = moda.attention_grad q(%q : tensor<?x?x4x64xbf16>) kv(%k, %k : tensor<?x?x2x64xbf16>, tensor<?x?x2x64xbf16>) depth(%dk, %dk : tensor<?x?x?x2x64xbf16>, tensor<?x?x?x2x64xbf16>) out(%q, %lse : tensor<?x?x4x64xbf16>, tensor<?x4x?xf32>) d_out(%q : tensor<?x?x4x64xbf16>) {causal} -> dq(tensor<?x?x4x64xbf16>) dkv(tensor<?x?x2x64xbf16>, tensor<?x?x2x64xbf16>) d_depth(tensor<?x?x?x2x64xbf16>, tensor<?x?x?x2x64xbf16>)
-  return %dq : tensor<?x?x4x64xbf16>
-}

@@ -409,18 +409,14 @@ mlir::moda::whyInvalidTensorCoreDqConfig(KernelConfigAttr config,
 /// The choice of one lowering. Blocks of one warpgroup where the dq rules
 /// allow (64 rows or keys: measured with the block builders on the H100 at
 /// T=16384, G=8, D=64, L=64, fwd+bwd 36.9 ms against 40.4 ms with two
-/// warpgroups, 38.4 ms with 32-row key tiles), with depth tiles of at most
-/// 32 entries (with 64 the block builders' dq kernel spilled 16 bytes at
-/// D = 64 and their backward took 1.03x to 1.81x the time: H100, 048aafb).
+/// warpgroups, 38.4 ms with 32-row key tiles).
 static KernelConfigAttr getBackwardConfigFor(MLIRContext *context,
                                              const ForwardProblem &problem,
                                              StringRef target,
                                              KernelConfigAttr simt,
                                              KernelLowering lowering) {
-  constexpr int64_t kMaxWarpgroupDepthTile = 32;
   auto oneWarpgroup = KernelConfigAttr::get(
-      context, /*blockM=*/64, simt.getBlockN(),
-      std::min(simt.getBlockDepth(), kMaxWarpgroupDepthTile),
+      context, /*blockM=*/64, simt.getBlockN(), simt.getBlockDepth(),
       /*numWarps=*/4, /*numStages=*/2, MmaKind::Wgmma, target, lowering);
   if (!whyInvalidTensorCoreDqConfig(oneWarpgroup, problem.groupSize,
                                     problem.headDim, problem.elementType))
