@@ -116,11 +116,15 @@ static int64_t getQueryGradTileBytes(const AttentionKernelSpec &spec) {
 }
 
 bool mlir::moda::fusesDepthGradsIntoDq(const AttentionKernelSpec &spec) {
-  // 64: a warpgroup's rows, and the width of the panel a depth gradient
-  // is staged in on its way out.
+  // An entry's rows must all be one warpgroup's (its 64 rows hold whole
+  // positions), and a depth tile is staged on its way out in panels of 64
+  // entries: a tile of 32 would fill none, and its gradients would never be
+  // stored.
+  constexpr int64_t kWarpgroupRows = 64, kPanelEntries = 64;
   return usesTensorCoreDq(spec) && spec.hasDepth &&
          spec.visibility != DepthVisibility::Chunk &&
-         64 % spec.groupSize == 0 && spec.headDim <= 64 &&
+         kWarpgroupRows % spec.groupSize == 0 && spec.headDim <= 64 &&
+         spec.config.getBlockDepth() % kPanelEntries == 0 &&
          getQueryGradTileBytes(spec) + getDepthGradTileBytes(spec) <=
              getMaxDynamicSharedMemoryBytes(spec.config.getTarget());
 }

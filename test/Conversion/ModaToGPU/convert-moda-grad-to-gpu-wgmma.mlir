@@ -9,7 +9,9 @@
 // D = 64) the dq kernel also computes the depth gradients, in P and dS
 // tiles of 128 rows x 64 entries (+ 2 * 128 * 64 * 2 = 164864 bytes), and
 // there is no d_depth kernel; with chunk visibility (an entry is seen by
-// rows of other blocks) d_depth stays a SIMT kernel of its own.
+// rows of other blocks) d_depth stays a SIMT kernel of its own; so it does
+// with depth tiles of 32 entries (the dq kernel stages depth gradients in
+// panels of 64 entries).
 
 // CHECK-LABEL: func.func @moda_attention_grad_0_launch
 // CHECK: gpu.launch_func @moda_attention_grad_0_module::@moda_attention_grad_0_dq {{.*}} dynamic_shared_memory_size %c164864_i32
@@ -85,8 +87,15 @@
 // CHECK-NOT: nvvm.barrier id
 // CHECK: gpu.func @moda_attention_grad_1_d_depth({{.*}}) kernel
 // CHECK-NOT: nvvm.wgmma
+// CHECK-LABEL: func.func @moda_attention_grad_2_launch
+// CHECK: gpu.launch_func @moda_attention_grad_2_module::@moda_attention_grad_2_dq
+// CHECK: gpu.launch_func @moda_attention_grad_2_module::@moda_attention_grad_2_dkv
+// CHECK: gpu.launch_func @moda_attention_grad_2_module::@moda_attention_grad_2_d_depth
+// CHECK: gpu.func @moda_attention_grad_2_dq
+// CHECK-SAME: writes = ["dq"]>
 func.func @grad(%q: tensor<?x100x8x64xbf16>, %k: tensor<?x100x2x64xbf16>, %dk: tensor<?x100x3x2x64xbf16>, %lse: tensor<?x8x100xf32>) -> tensor<?x100x8x64xbf16> {
   %dq, %gk, %gv, %gdk, %gdv = moda.attention_grad q(%q : tensor<?x100x8x64xbf16>) kv(%k, %k : tensor<?x100x2x64xbf16>, tensor<?x100x2x64xbf16>) depth(%dk, %dk : tensor<?x100x3x2x64xbf16>, tensor<?x100x3x2x64xbf16>) out(%q, %lse : tensor<?x100x8x64xbf16>, tensor<?x8x100xf32>) d_out(%q : tensor<?x100x8x64xbf16>) {causal, config = #moda.config<block_m = 128, block_n = 64, block_depth = 64, num_warps = 8, num_stages = 2, mma = wgmma, target = "sm_90a">} -> dq(tensor<?x100x8x64xbf16>) dkv(tensor<?x100x2x64xbf16>, tensor<?x100x2x64xbf16>) d_depth(tensor<?x100x3x2x64xbf16>, tensor<?x100x3x2x64xbf16>)
   %dq2, %gk2, %gv2, %gdk2, %gdv2 = moda.attention_grad q(%q : tensor<?x100x8x64xbf16>) kv(%k, %k : tensor<?x100x2x64xbf16>, tensor<?x100x2x64xbf16>) depth(%dk, %dk : tensor<?x100x3x2x64xbf16>, tensor<?x100x3x2x64xbf16>) out(%q, %lse : tensor<?x100x8x64xbf16>, tensor<?x8x100xf32>) d_out(%q : tensor<?x100x8x64xbf16>) {causal, visibility = #moda.visibility<chunk>, chunk_size = 16, config = #moda.config<block_m = 128, block_n = 64, block_depth = 64, num_warps = 8, num_stages = 2, mma = wgmma, target = "sm_90a">} -> dq(tensor<?x100x8x64xbf16>) dkv(tensor<?x100x2x64xbf16>, tensor<?x100x2x64xbf16>) d_depth(tensor<?x100x3x2x64xbf16>, tensor<?x100x3x2x64xbf16>)
+  %dq3, %gk3, %gv3, %gdk3, %gdv3 = moda.attention_grad q(%q : tensor<?x100x8x64xbf16>) kv(%k, %k : tensor<?x100x2x64xbf16>, tensor<?x100x2x64xbf16>) depth(%dk, %dk : tensor<?x100x3x2x64xbf16>, tensor<?x100x3x2x64xbf16>) out(%q, %lse : tensor<?x100x8x64xbf16>, tensor<?x8x100xf32>) d_out(%q : tensor<?x100x8x64xbf16>) {causal, config = #moda.config<block_m = 128, block_n = 64, block_depth = 32, num_warps = 8, num_stages = 2, mma = wgmma, target = "sm_90a">} -> dq(tensor<?x100x8x64xbf16>) dkv(tensor<?x100x2x64xbf16>, tensor<?x100x2x64xbf16>) d_depth(tensor<?x100x3x2x64xbf16>, tensor<?x100x3x2x64xbf16>)
   return %dq : tensor<?x100x8x64xbf16>
 }
