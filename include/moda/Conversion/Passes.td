@@ -132,8 +132,9 @@ def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
     func.func private @moda_attention_0(%q: memref<?xbf16>, ...,
         %B: index, %T: index, %S: index, %L: index)
         attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<...>} {
-      %block = moda_tile.program_id x
-      ...
+      %id = moda_tile.program_id x
+      %blocks = moda_tile.num_programs x   // causal: the longest block first,
+      ...                                  // block = blocks - 1 - id
       %query = moda_tile.load %q[%batch, %head, %row0] end %rows extent %T
           {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>}
           : memref<?xbf16> -> tensor<32x64xbf16>
@@ -171,8 +172,10 @@ def ConvertModaTileToHost : Pass<"convert-moda-tile-to-host", "::mlir::ModuleOp"
   let summary = "run tile programs on the host: tile ops to tensor code";
   let description = [{
     The CPU path of the staged compiler. Each tile program becomes a host
-    function of one block, its `moda_tile.program_id`s its three trailing
-    arguments; each `moda_tile.launch` a loop nest over the grid calling it.
+    function of one block, its `moda_tile.program_id`s and
+    `moda_tile.num_programs` its six trailing arguments (the block's ids, the
+    grid's extent); each `moda_tile.launch` a loop nest over the grid calling
+    it.
     Tile arithmetic becomes `linalg.generic` on tensors (`dot`, `mask`,
     `softmax_update`, `scale_rows`, `finalize`), `moda_tile.load`/`store`
     loops over rows of vector loads and stores, and `visible_range` and

@@ -729,6 +729,12 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
                     gpu::BlockIdOp::create(b, loc(), dimension).getResult());
         return success();
       })
+      .Case([&](NumProgramsOp count) {
+        auto dimension = static_cast<gpu::Dimension>(count.getAxis());
+        mapping.map(count.getResult(),
+                    gpu::GridDimOp::create(b, loc(), dimension).getResult());
+        return success();
+      })
       .Case([&](VisibleRangeOp range) {
         auto [begin, end] = buildVisibleRange(
             b, loc(), range.getVisibility(), mapped(range.getPosition()),

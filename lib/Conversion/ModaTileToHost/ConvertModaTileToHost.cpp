@@ -32,20 +32,28 @@ namespace {
 
 constexpr unsigned kNumProgramAxes = 3;
 
-/// Gives `program` its block ids as three trailing index arguments and
-/// replaces its moda_tile.program_id ops by them.
+/// Gives `program` its block ids and the grid's extent as six trailing index
+/// arguments (ids x, y, z, then counts x, y, z) and replaces its
+/// moda_tile.program_id and moda_tile.num_programs ops by them.
 LogicalResult takeProgramIdsAsArguments(func::FuncOp program) {
   MLIRContext *ctx = program.getContext();
-  unsigned first = program.getNumArguments();
+  unsigned firstId = program.getNumArguments();
+  unsigned firstCount = firstId + kNumProgramAxes;
   Type indexType = IndexType::get(ctx);
-  for (unsigned axis = 0; axis < kNumProgramAxes; ++axis)
-    if (failed(program.insertArgument(first + axis, indexType, {},
+  for (unsigned i = 0; i < 2 * kNumProgramAxes; ++i)
+    if (failed(program.insertArgument(firstId + i, indexType, {},
                                       program.getLoc())))
       return failure();
-  program.walk([&](ProgramIdOp op) {
-    op.replaceAllUsesWith(
-        program.getArgument(first + unsigned(op.getAxis())));
-    op.erase();
+  program.walk([&](Operation *op) {
+    if (auto id = dyn_cast<ProgramIdOp>(op)) {
+      id.replaceAllUsesWith(
+          program.getArgument(firstId + unsigned(id.getAxis())));
+      id.erase();
+    } else if (auto count = dyn_cast<NumProgramsOp>(op)) {
+      count.replaceAllUsesWith(
+          program.getArgument(firstCount + unsigned(count.getAxis())));
+      count.erase();
+    }
   });
   // From here on it is an ordinary host function.
   program->removeAttr(kProgramAttrName);
@@ -97,7 +105,8 @@ void makeCopiesSynchronous(func::FuncOp program) {
   });
 }
 
-/// A loop nest over the grid (z, y, x), calling the program per block.
+/// A loop nest over the grid (z, y, x), calling the program per block with
+/// its ids and the grid.
 void lowerLaunch(LaunchOp launch, func::FuncOp program) {
   OpBuilder b(launch);
   Location loc = launch.getLoc();
@@ -110,7 +119,8 @@ void lowerLaunch(LaunchOp launch, func::FuncOp program) {
       {one, one, one},
       [&](OpBuilder &nested, Location nestedLoc, ValueRange zyx) {
         SmallVector<Value> operands(launch.getArguments());
-        operands.append({zyx[2], zyx[1], zyx[0]});
+        operands.append({zyx[2], zyx[1], zyx[0], launch.getGridX(),
+                         launch.getGridY(), launch.getGridZ()});
         func::CallOp::create(nested, nestedLoc, program, operands);
       });
   launch.erase();

@@ -130,7 +130,7 @@ private:
 };
 
 void GradProgramBuilder::buildQueryGrad() {
-  QueryBlock block = getQueryBlock(readProgramIds());
+  QueryBlock block = getQueryBlock(readQueryBlockId());
   RowsAttr rows = queryRows();
   auto loadQueryRows = [&](Value buffer) {
     return loadRows(buffer, rows, blockM, block.rowBase, block.numRows,

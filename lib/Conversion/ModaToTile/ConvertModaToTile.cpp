@@ -92,7 +92,7 @@ SoftmaxState ForwardProgramBuilder::attendTile(SoftmaxState state,
 }
 
 void ForwardProgramBuilder::build() {
-  block = getQueryBlock(readProgramIds());
+  block = getQueryBlock(readQueryBlockId());
   RowsAttr rows = queryRows();
   query = loadRows(args.q, rows, blockM, block.rowBase, block.numRows,
                    args.queries);

@@ -50,6 +50,18 @@ Value TileProgramBuilder::readProgramIds() {
   return x;
 }
 
+Value TileProgramBuilder::readQueryBlockId() {
+  Value x = readProgramIds();
+  if (!spec.causal || !spec.hasSequence)
+    return x;
+  // Causal: the last query blocks see the most keys. Run first (block x
+  // takes query block blocks - 1 - x), they leave the shortest blocks for
+  // the grid's last wave rather than the longest.
+  Value blocks = NumProgramsOp::create(b, b.getIndexType(), ProgramAxis::X);
+  return arith::SubIOp::create(b, arith::SubIOp::create(b, blocks, index(1)),
+                               x);
+}
+
 RowsAttr TileProgramBuilder::queryRows() const {
   return RowsAttr::get(b.getContext(), RowKind::Query, spec.numQueryHeads,
                        spec.groupSize);

@@ -57,6 +57,9 @@ protected:
 
   /// The block's ids: x (its rows), y (key/value head), z (batch entry).
   Value readProgramIds();
+  /// readProgramIds, with the query block of block id x in the order the
+  /// blocks should take their work: the longest (most keys seen) first.
+  Value readQueryBlockId();
   RowsAttr queryRows() const;
   RowsAttr lseRows() const;
   KeySource sequenceSource() const;

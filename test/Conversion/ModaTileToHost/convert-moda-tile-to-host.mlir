@@ -1,24 +1,29 @@
 // RUN: moda-opt %s -split-input-file -convert-moda-tile-to-host | FileCheck %s
 
-// A program's ids become its three trailing arguments; a launch becomes a
-// loop nest over the grid (z, y, x) calling it.
+// A program's ids and the grid's extent become its six trailing arguments;
+// a launch becomes a loop nest over the grid (z, y, x) calling it.
 
 // CHECK-LABEL: func.func private @program
-// CHECK-SAME: (%[[BUF:[^:]*]]: memref<?xf32>, %[[X:[^:]*]]: index, %[[Y:[^:]*]]: index, %[[Z:[^:]*]]: index)
+// CHECK-SAME: (%[[BUF:[^:]*]]: memref<?xf32>, %[[X:[^:]*]]: index, %[[Y:[^:]*]]: index, %[[Z:[^:]*]]: index, %[[NX:[^:]*]]: index, %[[NY:[^:]*]]: index, %[[NZ:[^:]*]]: index)
 // CHECK-NOT: moda_tile
 // CHECK: memref.store %{{.*}}, %[[BUF]][%[[X]]]
 // CHECK: memref.store %{{.*}}, %[[BUF]][%[[Z]]]
+// CHECK: memref.store %{{.*}}, %[[BUF]][%[[NY]]]
 // CHECK-LABEL: func.func @launcher
+// CHECK-SAME: (%{{.*}}: memref<?xf32>, %[[N:.*]]: index)
+// CHECK: %[[C2:.*]] = arith.constant 2 : index
 // CHECK: scf.for %[[GZ:.*]] = %c0 to %{{.*}} step %c1
 // CHECK: scf.for %[[GY:.*]] = %c0 to %{{.*}} step %c1
 // CHECK: scf.for %[[GX:.*]] = %c0 to %{{.*}} step %c1
-// CHECK: func.call @program(%{{.*}}, %[[GX]], %[[GY]], %[[GZ]])
+// CHECK: func.call @program(%{{.*}}, %[[GX]], %[[GY]], %[[GZ]], %[[N]], %[[C2]], %[[N]])
 func.func private @program(%buf: memref<?xf32>) attributes {moda_tile.program} {
   %x = moda_tile.program_id x
   %z = moda_tile.program_id z
+  %blocks_y = moda_tile.num_programs y
   %one = arith.constant 1.0 : f32
   memref.store %one, %buf[%x] : memref<?xf32>
   memref.store %one, %buf[%z] : memref<?xf32>
+  memref.store %one, %buf[%blocks_y] : memref<?xf32>
   return
 }
 func.func @launcher(%buf: memref<?xf32>, %n: index) {

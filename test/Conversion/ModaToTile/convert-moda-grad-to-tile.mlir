@@ -13,6 +13,11 @@
 // CHECK-SAME: config = <{{[^>]*}}, lowering = tile>
 // CHECK-SAME: launches = [<"moda_attention_grad_0_dq", grid = [T*2 ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["dq"]>, <"moda_attention_grad_0_dkv", grid = [S ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["dk", "dv"]>, <"moda_attention_grad_0_d_depth", grid = [T*L ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["d_depth_k", "d_depth_v"]>]>
 // CHECK-SAME: moda_tile.program
+// Causal: the longest query blocks first, as in the forward.
+// CHECK: %[[ID:.*]] = moda_tile.program_id x
+// CHECK: %[[BLOCKS:.*]] = moda_tile.num_programs x
+// CHECK: %[[LAST:.*]] = arith.subi %[[BLOCKS]], %c1
+// CHECK: arith.subi %[[LAST]], %[[ID]]
 // CHECK: %[[Q:.*]] = moda_tile.load {{.*}}kind = query{{.*}} -> tensor<32x64xbf16>
 // CHECK: %[[DO:.*]] = moda_tile.load {{.*}}kind = query{{.*}} -> tensor<32x64xbf16>
 // CHECK: %[[O:.*]] = moda_tile.load {{.*}}kind = query{{.*}} -> tensor<32x64xbf16>

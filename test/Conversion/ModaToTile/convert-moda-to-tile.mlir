@@ -13,9 +13,14 @@
 // CHECK-SAME: config = <{{[^>]*}}, lowering = tile>
 // CHECK-SAME: launches = [<"moda_attention_0", grid = [T*2 ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["out", "lse"]>]>
 // CHECK-SAME: moda_tile.program
+// Causal: block x takes query block blocks - 1 - x (the longest first).
 // CHECK-DAG: %[[X:.*]] = moda_tile.program_id x
 // CHECK-DAG: %[[HEAD:.*]] = moda_tile.program_id y
 // CHECK-DAG: %[[BATCH:.*]] = moda_tile.program_id z
+// CHECK: %[[BLOCKS:.*]] = moda_tile.num_programs x
+// CHECK: %[[LAST:.*]] = arith.subi %[[BLOCKS]], %c1
+// CHECK: %[[BLOCK:.*]] = arith.subi %[[LAST]], %[[X]]
+// CHECK: arith.muli %[[BLOCK]], %c32
 // CHECK: %[[QT:.*]] = moda_tile.load %[[Q]][%[[BATCH]], %[[HEAD]], %{{.*}}] end %{{.*}} extent %[[T]] {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
 // The first position's range is seen whole by every row of the block (full
 // tiles: floor); the last position's bounds the diagonal tiles (ceil).
@@ -52,9 +57,10 @@ func.func @causal(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: t
 
 // -----
 
-// Depth-only attention: no sequence part at all.
+// Depth-only attention: no sequence part at all (and no block order).
 
 // CHECK-LABEL: func.func private @moda_attention_0
+// CHECK-NOT: moda_tile.num_programs
 // CHECK-NOT: part = sequence
 // CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = depth, depth = depth_only>}
 // CHECK: moda_tile.mask {{.*}} {group = 1 : i64, visibility = #moda_tile.visibility<part = depth, depth = depth_only>} : tensor<16x16xf32>
@@ -67,9 +73,11 @@ func.func @depth_only(%q: tensor<1x9x1x32xf32>, %dk: tensor<1x9x2x1x32xf32>) -> 
 // -----
 
 // Chunk-visible depth, not causal: every sequence tile is a full one but the
-// ragged last, and the depth rule carries the chunk size.
+// ragged last, and the depth rule carries the chunk size. Every query block
+// sees as much: block x takes query block x.
 
 // CHECK-LABEL: func.func private @moda_attention_0
+// CHECK-NOT: moda_tile.num_programs
 // CHECK: {visibility = #moda_tile.visibility<part = sequence>}
 // CHECK: moda_tile.mask {{.*}} {group = 4 : i64, visibility = #moda_tile.visibility<part = sequence>}
 // CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = depth, depth = chunk, chunk_size = 5>}

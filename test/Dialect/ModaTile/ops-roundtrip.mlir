@@ -8,6 +8,7 @@
 // CHECK: moda_tile.program_id x
 // CHECK: moda_tile.program_id y
 // CHECK: moda_tile.program_id z
+// CHECK: moda_tile.num_programs x
 // CHECK: moda_tile.visible_range %{{.*}} (T = %{{.*}}, S = %{{.*}}, L = %{{.*}}) {visibility = #moda_tile.visibility<part = sequence, causal = true>}
 // CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = depth, depth = chunk, chunk_size = 4>}
 // CHECK: moda_tile.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] end %{{.*}} extent %{{.*}} {rows = #moda_tile.rows<kind = query, heads = 4, group = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
@@ -24,6 +25,7 @@ func.func private @program(%q: memref<?xbf16>, %k: memref<?xbf16>, %out: memref<
   %x = moda_tile.program_id x
   %head = moda_tile.program_id y
   %batch = moda_tile.program_id z
+  %blocks = moda_tile.num_programs x
   %begin, %end = moda_tile.visible_range %x (T = %T, S = %S, L = %L) {visibility = #moda_tile.visibility<part = sequence, causal = true>}
   %db, %de = moda_tile.visible_range %x (T = %T, S = %S, L = %L) {visibility = #moda_tile.visibility<part = depth, depth = chunk, chunk_size = 4>}
   %query = moda_tile.load %q[%batch, %head, %x] end %T extent %T {rows = #moda_tile.rows<kind = query, heads = 4, group = 2>} : memref<?xbf16> -> tensor<32x64xbf16>

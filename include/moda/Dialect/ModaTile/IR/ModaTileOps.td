@@ -30,6 +30,25 @@ def ModaTile_ProgramIdOp : ModaTile_Op<"program_id", [Pure]> {
   let assemblyFormat = "$axis attr-dict";
 }
 
+def ModaTile_NumProgramsOp : ModaTile_Op<"num_programs", [Pure]> {
+  let summary = "the grid's number of blocks along one axis";
+  let description = [{
+    The number of blocks along `axis` of the grid `moda_tile.launch` runs,
+    so that a program can choose the order in which blocks take their work
+    (a causal program runs its longest blocks first):
+
+    ```mlir
+    %id = moda_tile.program_id x
+    %blocks = moda_tile.num_programs x
+    %last = arith.subi %blocks, %c1 : index
+    %block = arith.subi %last, %id : index
+    ```
+  }];
+  let arguments = (ins ModaTile_ProgramAxis:$axis);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$axis attr-dict";
+}
+
 def ModaTile_VisibleRangeOp : ModaTile_Op<"visible_range", [Pure]> {
   let summary = "the keys or depth entries a query position sees";
   let description = [{
