@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Compiles, here, every kernel bench/run_tile_gpu.sh runs on the GPU
-# machine: the staged compiler's (--lowering=tile) wgmma kernels of the
-# GPU correctness suite and of the gradient suite (D = 64: 64x64x64, 4
+# machine: the staged compiler's (--lowering=tile) kernels of the GPU
+# correctness suite (wgmma, mma_sync, and fma for bf16), the block
+# builders' D = 64 backward with 32-entry depth tiles, the tile programs'
+# wgmma kernels of the gradient suite (D = 64: 64x64x64, 4
 # warps; D = 128: 128x64x64 and 128x32x32, 8 warps; 2 stages), the
 # training benchmark's kernels three ways (tile programs pinned to
 # 64x64x64 at D = 64 and 128x64x64 at D = 128; the block builders alone;
@@ -9,7 +11,7 @@
 # lowering
 # comparison's; plus the runtime-only build (build-rt/) and
 # .commit (the measured commit, which the copy on the GPU machine lacks).
-# About 2 minutes on 2 cores, 40 MB: carry build-rt/lib, build-rt/bin,
+# About 3 minutes on 2 cores, 55 MB: carry build-rt/lib, build-rt/bin,
 # bench and .commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,11 +20,20 @@ compile=build/bin/moda-compile
 [ -x "$compile" ] || { echo "compile_tile_gpu: build moda first (utils/build.sh)"; exit 1; }
 cmake -G Ninja -S . -B build-rt -DMODA_RUNTIME_ONLY=ON >/dev/null
 ninja -C build-rt >/dev/null
-rm -rf bench/tile-wgmma-artifacts bench/grad-tile-wgmma-artifacts \
-       bench/grad-tile-wgmma-n32-artifacts bench/training-tile-artifacts \
+rm -rf bench/tile-wgmma-artifacts bench/tile-mma-sync-artifacts bench/tile-fma-artifacts \
+       bench/grad-tile-wgmma-artifacts bench/grad-tile-wgmma-n32-artifacts \
+       bench/grad-depth-32-artifacts bench/training-tile-artifacts \
        bench/training-kernel-artifacts bench/training-auto-artifacts bench/lowering-artifacts
 python3 bench/correctness_suite.py compile --lowering tile --config 64,64,64,4,2,wgmma \
   --artifacts bench/tile-wgmma-artifacts >/dev/null
+python3 bench/correctness_suite.py compile --lowering tile --config 64,64,64,4,2,mma_sync \
+  --artifacts bench/tile-mma-sync-artifacts >/dev/null
+python3 bench/correctness_suite.py compile --lowering tile --config 32,32,32,1,1,fma \
+  --artifacts bench/tile-fma-artifacts --only bf16 >/dev/null
+# The block builders' D = 64 backward with 32-entry depth tiles (their dq
+# kernel then leaves the depth gradients to the d_depth kernel).
+python3 bench/grad_check_suite.py compile --lowering kernel --config 64,64,32,4,2,wgmma \
+  --artifacts bench/grad-depth-32-artifacts --only d64 >/dev/null
 python3 bench/grad_check_suite.py compile --lowering tile --config 64,64,64,4,2,wgmma \
   --artifacts bench/grad-tile-wgmma-artifacts --only d64 >/dev/null
 python3 bench/grad_check_suite.py compile --lowering tile --config 128,64,64,8,2,wgmma \
@@ -35,5 +46,9 @@ python3 bench/perf_training.py compile --artifacts bench/training-kernel-artifac
   --lowering kernel >/dev/null
 python3 bench/perf_training.py compile --artifacts bench/training-auto-artifacts >/dev/null
 python3 bench/compare_lowerings.py compile --artifacts bench/lowering-artifacts >/dev/null
+# The runtime loads a cubin where there is one: its PTX need not travel.
+for ptx in bench/tile-*-artifacts/*/*.ptx; do
+  [ -f "${ptx%.ptx}.cubin" ] && rm "$ptx"
+done
 git rev-parse --short HEAD > .commit
 du -sh build-rt/lib build-rt/bin bench | tr '\n' ' '; echo "(commit $(cat .commit))"

@@ -13,6 +13,14 @@ Kernels are specialized on element type, head dim D, group size G (Hk = 2),
 causal and visibility; B, T, S and L are runtime sizes. Each case draws fresh
 random inputs, poisons the outputs, runs the kernel and compares out and lse
 with the float64 reference (tolerances of MODA.md section 6).
+
+A quarter of the cases are repeated with views ("strided": true): q, k and
+v sliced out of fused projections, depth the first L slots of a stream
+buffer of larger capacity ("depth_capacity"), out a slice of a wider
+buffer whose other elements must stay untouched. A kernel whose manifest
+takes an operand as a view (the tile programs' forward) reads and writes it
+in place; for the others moda copies it (moda.ops._as_kernel_operand, what
+moda.attention does) and out is contiguous.
 """
 
 import argparse
@@ -54,7 +62,37 @@ def cases():
         for t, depth in [(1, 7), (200, 64), (4096, 1)]:
             result.append(dict(kernel=name, dtype=dtype, D=d, G=g, causal=causal,
                                variant=vis, B=1, T=t, S=0, L=depth))
-    return with_heads(result)
+    # Views: every fourth case again, depth in a stream buffer with room
+    # for five more entries.
+    views = [dict(case, strided=True, depth_capacity=case["L"] + 5)
+             for case in result[::4]]
+    return with_heads(result + views)
+
+
+def make_operands(case, device, dtype):
+    """q, k, v, depth_k, depth_v for `case`: dense, or (case["strided"])
+    views of larger buffers: q out of a fused [B, T, Hq + 2, D] projection,
+    k and v out of one [B, S, 2 Hk, D] buffer, depth the first L slots of a
+    [B, T, depth_capacity, Hk, D] stream."""
+    import torch
+    B, T, S, L, Hq, Hk, D = (case[x] for x in ("B", "T", "S", "L", "Hq", "Hk", "D"))
+    sequence = case["variant"] != "depth_only"
+    if not case.get("strided"):
+        q = torch.randn(B, T, Hq, D, device=device, dtype=dtype)
+        k = torch.randn(B, S, Hk, D, device=device, dtype=dtype) if sequence else None
+        v = torch.randn(B, S, Hk, D, device=device, dtype=dtype) if sequence else None
+        dk = torch.randn(B, T, L, Hk, D, device=device, dtype=dtype)
+        dv = torch.randn(B, T, L, Hk, D, device=device, dtype=dtype)
+        return q, k, v, dk, dv
+    q = torch.randn(B, T, Hq + 2, D, device=device, dtype=dtype)[:, :, 1:Hq + 1]
+    k = v = None
+    if sequence:
+        kv = torch.randn(B, S, 2 * Hk, D, device=device, dtype=dtype)
+        k, v = kv[:, :, :Hk], kv[:, :, Hk:]
+    capacity = case["depth_capacity"]
+    dk = torch.randn(B, T, capacity, Hk, D, device=device, dtype=dtype)[:, :, :L]
+    dv = torch.randn(B, T, capacity, Hk, D, device=device, dtype=dtype)[:, :, :L]
+    return q, k, v, dk, dv
 
 
 def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="auto",
@@ -74,6 +112,7 @@ def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="auto
 def run_all(artifacts: Path, json_path: Path, only=None):
     import torch
     import moda
+    from moda.ops import _as_kernel_operand
     from moda.reference import attention_reference, lse_error, relative_error
     from moda.torch_support import TORCH_DTYPES
 
@@ -92,27 +131,39 @@ def run_all(artifacts: Path, json_path: Path, only=None):
         kernel = kernels[name]
         dt = TORCH_DTYPES[case["dtype"]]
         B, T, S, L, Hq, Hk, D = (case[x] for x in ("B", "T", "S", "L", "Hq", "Hk", "D"))
-        q = torch.randn(B, T, Hq, D, device=device, dtype=dt)
-        k = v = None
-        if case["variant"] != "depth_only":
-            k = torch.randn(B, S, Hk, D, device=device, dtype=dt)
-            v = torch.randn(B, S, Hk, D, device=device, dtype=dt)
-        dk = torch.randn(B, T, L, Hk, D, device=device, dtype=dt)
-        dv = torch.randn(B, T, L, Hk, D, device=device, dtype=dt)
-        out = torch.full_like(q, float("nan"))
+        q, k, v, dk, dv = make_operands(case, device, dt)
+        strided = case.get("strided", False)
+        # out: a view of a buffer one head wider (its extra head must stay
+        # as poisoned) where the kernel writes views, else contiguous.
+        in_place = strided and kernel.is_strided("out")
+        out_buffer = torch.full((B, T, Hq + 1 if in_place else Hq, D), float("nan"),
+                                device=device, dtype=dt)
+        out = out_buffer[:, :, :Hq]
         lse = torch.full((B, Hq, T), float("nan"), device=device)
-        kernel(q, k, v, dk, dv, out=out, lse=lse)
+        given = dict(q=q, k=k, v=v, depth_k=dk, depth_v=dv)
+        operands = {n: _as_kernel_operand(kernel, n, t) for n, t in given.items()}
+        kernel(**operands, out=out, lse=lse)
         torch.cuda.synchronize()
         ref_out, ref_lse = attention_reference(
             q, k, v, dk, dv, causal=case["causal"], visibility=case["variant"],
             chunk_size=case.get("chunk", 0), scale=kernel.scale)
         err = relative_error(out, ref_out)
         err_lse = lse_error(lse, ref_lse)
-        ok = err <= TOLERANCE[case["dtype"]] and err_lse <= TOLERANCE[case["dtype"]]
+        untouched = bool(out_buffer[:, :, Hq:].isnan().all())
+        copied = [n for n, t in given.items()
+                  if t is not None and operands[n].data_ptr() != t.data_ptr()]
+        # A kernel that takes views must read these in place (each meets
+        # the runtime's rule): a copy would hide a broken view path.
+        ok = (err <= TOLERANCE[case["dtype"]] and err_lse <= TOLERANCE[case["dtype"]]
+              and untouched and not (in_place and copied))
         failures += not ok
-        records.append(dict(case, rel_err=err, rel_err_lse=err_lse, **{"pass": ok}))
+        records.append(dict(case, rel_err=err, rel_err_lse=err_lse, copied=copied,
+                            **{"pass": ok}))
+        view = (f"  views{' (copied: ' + ','.join(copied) + ')' if copied else ' in place'}"
+                if strided else "")
         print(f"[{index + 1:3}/{len(selected)}] {'PASS' if ok else 'FAIL'} {name:34} "
-              f"B{B} T{T} S{S} L{L}  out {err:.2e}  lse {err_lse:.2e}", flush=True)
+              f"B{B} T{T} S{S} L{L}  out {err:.2e}  lse {err_lse:.2e}{view}"
+              f"{'' if untouched else '  WROTE OUTSIDE out'}", flush=True)
     commit = measured_commit()
     report = {"suite": "gpu-correctness", "commit": commit,
               "artifacts": artifacts.name,

@@ -57,6 +57,10 @@ private:
   LaunchPlan &plan;
   std::array<Binding, MODA_NUM_SYMBOLS> bindings;
   std::vector<int64_t> elementCounts; // per manifest tensor
+  /// Per manifest tensor: the elements from its first to its last (its
+  /// buffer's extent), and, for a view, the strides the kernels get.
+  std::vector<int64_t> spanCounts;
+  std::vector<std::vector<int64_t>> viewStrides;
 
   /// Puts the caller's tensors in manifest order; each exactly once.
   Error matchTensors(const moda_tensor *tensors, int numTensors,
@@ -115,7 +119,10 @@ private:
     if (!checkedMultiply(elements, elementSize(spec.dtype), bytes))
       return makeError(MODA_ERROR_SHAPE, "tensor %s is too large", name);
     elementCounts.push_back(elements);
-    Error error = checkStrides(spec, tensor, elements);
+    spanCounts.push_back(elements);
+    viewStrides.emplace_back();
+    Error error = spec.strided ? checkViewStrides(spec, tensor, elements)
+                               : checkStrides(spec, tensor, elements);
     if (error.failed())
       return error;
     if (elements == 0)
@@ -202,6 +209,86 @@ private:
     return Error();
   }
 
+  /// A tensor the kernels take as a view (TensorSpec::strided): any strides
+  /// (NULL: dense row-major) whose innermost is 1 and whose others are
+  /// non-negative multiples of 16 bytes (the kernels copy rows 16 bytes at a
+  /// time); an output's elements must not overlap (an input's may: a
+  /// broadcast is a stride of 0). The stride of a dimension of extent 1 is
+  /// never multiplied by a non-zero index: the kernels get 0 there.
+  Error checkViewStrides(const TensorSpec &spec, const moda_tensor &tensor,
+                         int64_t elements) {
+    const char *name = spec.name.c_str();
+    int rank = tensor.rank;
+    std::vector<int64_t> strides(rank, 0);
+    int64_t dense = 1;
+    for (int d = rank - 1; d >= 0; --d) {
+      int64_t stride = tensor.strides ? tensor.strides[d] : dense;
+      if (tensor.shape[d] > 1)
+        strides[d] = stride;
+      dense *= std::max<int64_t>(tensor.shape[d], 1);
+    }
+    viewStrides.back() = strides;
+    if (elements == 0)
+      return Error(); // never dereferenced: nothing to check
+    int64_t elementsPerChunk = kRequiredAlignment / elementSize(spec.dtype);
+    if (tensor.shape[rank - 1] > 1 && strides[rank - 1] != 1)
+      return makeError(MODA_ERROR_STRIDE,
+                       "tensor %s: the innermost dimension (%s) must be "
+                       "contiguous (stride 1), got stride %lld",
+                       name, spec.shape[rank - 1].label,
+                       static_cast<long long>(strides[rank - 1]));
+    int64_t span = 1;
+    for (int d = 0; d < rank - 1; ++d) {
+      if (strides[d] < 0 || strides[d] % elementsPerChunk != 0)
+        return makeError(MODA_ERROR_STRIDE,
+                         "tensor %s: stride of dimension %d (%s) is %lld; a "
+                         "view's strides must be non-negative multiples of "
+                         "%lld elements (16 bytes)",
+                         name, d, spec.shape[d].label,
+                         static_cast<long long>(strides[d]),
+                         static_cast<long long>(elementsPerChunk));
+    }
+    for (int d = 0; d < rank; ++d) {
+      int64_t reach;
+      if (!checkedMultiply(tensor.shape[d] - 1, strides[d], reach) ||
+          !checkedAdd(span, reach, span))
+        return makeError(MODA_ERROR_SHAPE, "tensor %s is too large", name);
+    }
+    int64_t bytes;
+    if (!checkedMultiply(span, elementSize(spec.dtype), bytes))
+      return makeError(MODA_ERROR_SHAPE, "tensor %s is too large", name);
+    spanCounts.back() = span;
+    if (spec.role == MODA_ROLE_OUTPUT)
+      return checkNoOverlap(spec, tensor, strides);
+    return Error();
+  }
+
+  /// An output view's elements are distinct: ordered by stride, each
+  /// dimension steps past everything the dimensions inside it reach.
+  Error checkNoOverlap(const TensorSpec &spec, const moda_tensor &tensor,
+                       const std::vector<int64_t> &strides) {
+    std::vector<int> dims;
+    for (int d = 0; d < tensor.rank; ++d)
+      if (tensor.shape[d] > 1)
+        dims.push_back(d);
+    std::sort(dims.begin(), dims.end(),
+              [&](int a, int b) { return strides[a] < strides[b]; });
+    int64_t reach = 0; // the largest offset the inner dimensions reach
+    for (int d : dims) {
+      if (strides[d] <= reach)
+        return makeError(MODA_ERROR_STRIDE,
+                         "tensor %s: output elements overlap (stride %lld of "
+                         "dimension %d (%s) does not step past the %lld "
+                         "elements inside it)",
+                         spec.name.c_str(), static_cast<long long>(strides[d]),
+                         d, spec.shape[d].label,
+                         static_cast<long long>(reach + 1));
+      // Bounded by the span checked before.
+      reach += (tensor.shape[d] - 1) * strides[d];
+    }
+    return Error();
+  }
+
   /// The ABI passes S = 0 without sequence keys and L = 0 without depth.
   void bindUnusedSymbols() {
     for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol)
@@ -228,11 +315,17 @@ private:
             static_cast<uint64_t>(plan.sizes[parameter.symbol]));
         continue;
       }
-      // A 1-D memref descriptor: allocated, aligned, offset, size, stride.
+      if (parameter.kind == KernelParameter::Kind::Stride) {
+        plan.parameterValues.push_back(static_cast<uint64_t>(
+            viewStrides[parameter.tensorIndex][parameter.dim]));
+        continue;
+      }
+      // A 1-D memref descriptor: allocated, aligned, offset, size, stride
+      // (the size: every element from the first to the last).
       uint64_t address = reinterpret_cast<uintptr_t>(
           ordered[parameter.tensorIndex]->data);
       uint64_t elements =
-          static_cast<uint64_t>(elementCounts[parameter.tensorIndex]);
+          static_cast<uint64_t>(spanCounts[parameter.tensorIndex]);
       for (uint64_t value : {address, address, uint64_t(0), elements,
                              uint64_t(1)})
         plan.parameterValues.push_back(value);

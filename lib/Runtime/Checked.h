@@ -19,6 +19,11 @@ inline bool checkedMultiply(int64_t a, int64_t b, int64_t &result) {
   return !__builtin_mul_overflow(a, b, &result);
 }
 
+/// `result = a + b`; false (and `result` unspecified) on overflow.
+inline bool checkedAdd(int64_t a, int64_t b, int64_t &result) {
+  return !__builtin_add_overflow(a, b, &result);
+}
+
 /// ceil(numerator / divisor) for numerator >= 0 and divisor >= 1, without
 /// the overflow of the usual (numerator + divisor - 1) / divisor.
 inline int64_t ceilDivide(int64_t numerator, int64_t divisor) {

@@ -250,6 +250,7 @@ Error describeTensor(const moda_kernel *kernel, int index,
   info.role = spec.role;
   info.dtype = spec.dtype;
   info.rank = static_cast<int>(spec.shape.size());
+  info.strided = spec.strided ? 1 : 0;
   for (size_t d = 0; d < spec.shape.size(); ++d) {
     const Dimension &dimension = spec.shape[d];
     info.dim_symbols[d] = dimension.symbol;

@@ -573,6 +573,12 @@ private:
         return failOnce(error, "%s: tensor %s has role \"%s\" but must be \"%s\"",
                     path.c_str(), tensor.name.c_str(), role.c_str(), roleName);
       parseShape(*shape, layout, tensor, path);
+      if (fields.has("strided"))
+        fields.boolean("strided", tensor.strided);
+      if (!error.failed() && tensor.strided && isF32)
+        return failOnce(error, "%s: tensor %s cannot be strided (the row "
+                               "statistics are always contiguous)",
+                        path.c_str(), tensor.name.c_str());
       manifest.tensors.push_back(std::move(tensor));
     }
   }
@@ -656,13 +662,30 @@ private:
     }
     for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol)
       order.push_back({KernelParameter::Kind::Size, -1, symbol});
+    // A view's strides, tensor by tensor in buffer order, outermost first.
+    size_t buffers = order.size() - MODA_NUM_SYMBOLS;
+    for (size_t i = 0; i < buffers; ++i) {
+      int index = order[i].tensorIndex;
+      const TensorSpec &tensor = manifest.tensors[index];
+      if (tensor.strided)
+        for (size_t dim = 0; dim + 1 < tensor.shape.size(); ++dim)
+          order.push_back({KernelParameter::Kind::Stride, index, -1,
+                           static_cast<int>(dim)});
+    }
     return order;
   }
 
   static std::string describe(const Manifest &manifest,
                               const KernelParameter &parameter) {
-    if (parameter.kind == KernelParameter::Kind::Buffer)
+    switch (parameter.kind) {
+    case KernelParameter::Kind::Buffer:
       return "buffer \"" + manifest.tensors[parameter.tensorIndex].name + "\"";
+    case KernelParameter::Kind::Stride:
+      return "stride " + std::to_string(parameter.dim) + " of \"" +
+             manifest.tensors[parameter.tensorIndex].name + "\"";
+    case KernelParameter::Kind::Size:
+      break;
+    }
     return std::string("size \"") + symbolName(parameter.symbol) + "\"";
   }
 
@@ -689,8 +712,18 @@ private:
         if (!error.failed() && parameter.symbol < 0)
           return failOnce(error, "%s: unknown size symbol \"%s\"", path.c_str(),
                       reference.c_str());
+      } else if (kind == "stride") {
+        parameter.kind = KernelParameter::Kind::Stride;
+        fields.string("tensor", reference);
+        int64_t dim = -1;
+        fields.integer("dim", dim, 0, 8);
+        parameter.dim = static_cast<int>(dim);
+        parameter.tensorIndex = manifest.findTensor(reference);
+        if (!error.failed() && parameter.tensorIndex < 0)
+          return failOnce(error, "%s names tensor \"%s\", which is not in tensors",
+                      path.c_str(), reference.c_str());
       } else if (!error.failed()) {
-        return failOnce(error, "%s: unknown kind \"%s\" (expected buffer or size)",
+        return failOnce(error, "%s: unknown kind \"%s\" (expected buffer, size or stride)",
                     path.c_str(), kind.c_str());
       }
       manifest.parameters.push_back(parameter);

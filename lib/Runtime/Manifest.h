@@ -33,12 +33,16 @@ struct TensorSpec {
   moda_role role = MODA_ROLE_INPUT;
   moda_dtype dtype = MODA_F32;
   std::vector<Dimension> shape;
+  /// The kernels take it as a view: its strides (all but the innermost,
+  /// which must be 1) are kernel parameters.
+  bool strided = false;
 };
 
 struct KernelParameter {
-  enum class Kind { Buffer, Size } kind = Kind::Buffer;
-  int tensorIndex = -1; // Buffer: index into Manifest::tensors
+  enum class Kind { Buffer, Size, Stride } kind = Kind::Buffer;
+  int tensorIndex = -1; // Buffer, Stride: index into Manifest::tensors
   int symbol = -1;      // Size: a moda_symbol
+  int dim = -1;         // Stride: the dimension
 };
 
 /// One grid dimension: `constant`, or

@@ -57,11 +57,13 @@ json::Object mlir::moda::buildKernelManifest(StringRef name, KernelAbiAttr abi,
     json::Array shape;
     for (const SizeExpr &extent : tensor.getShape())
       shape.push_back(extentToJson(extent));
-    tensors.push_back(
-        json::Object{{"name", tensor.getName()},
-                     {"dtype", getElementTypeName(tensor.getElementType())},
-                     {"role", stringifyAbiTensorRole(tensor.getRole())},
-                     {"shape", std::move(shape)}});
+    json::Object entry{{"name", tensor.getName()},
+                       {"dtype", getElementTypeName(tensor.getElementType())},
+                       {"role", stringifyAbiTensorRole(tensor.getRole())},
+                       {"shape", std::move(shape)}};
+    if (tensor.getNumStrideArguments() > 0)
+      entry["strided"] = true;
+    tensors.push_back(std::move(entry));
     params.push_back(
         json::Object{{"kind", "buffer"}, {"tensor", tensor.getName()}});
   }
@@ -72,6 +74,11 @@ json::Object mlir::moda::buildKernelManifest(StringRef name, KernelAbiAttr abi,
                                                 : json::Value(size);
     params.push_back(json::Object{{"kind", "size"}, {"symbol", symbol}});
   }
+  // A view's strides follow the sizes, tensor by tensor, outermost first.
+  for (AbiTensorAttr tensor : abi.getTensors())
+    for (int64_t dim = 0; dim < tensor.getNumStrideArguments(); ++dim)
+      params.push_back(json::Object{
+          {"kind", "stride"}, {"tensor", tensor.getName()}, {"dim", dim}});
 
   json::Object manifest{
       {"format", "moda-kernel/1"},

@@ -13,12 +13,15 @@ from .runtime import (DTYPE_NAMES, ROLE_NAMES, SYMBOLS, VISIBILITIES, TensorArg,
 
 @dataclass
 class TensorSpec:
-    """One tensor of the manifest: dims are ints or size symbols."""
+    """One tensor of the manifest: dims are ints or size symbols; strided:
+    the kernels take it as a view (innermost stride 1, the others multiples
+    of 16 bytes), else it must be dense."""
 
     name: str
     role: str
     dtype: str
     dims: List[object]
+    strided: bool = False
 
 
 class Kernel:
@@ -62,12 +65,16 @@ class Kernel:
             dims = [t.dims[i] if t.dim_symbols[i] < 0 else SYMBOLS[t.dim_symbols[i]]
                     for i in range(t.rank)]
             self.tensors.append(TensorSpec(t.name.decode(), ROLE_NAMES[t.role],
-                                           DTYPE_NAMES[t.dtype], dims))
+                                           DTYPE_NAMES[t.dtype], dims, bool(t.strided)))
 
     def __del__(self):
         handle = getattr(self, "_handle", None)
         if handle:
             library().moda_kernel_free(handle)
+
+    def is_strided(self, name: str) -> bool:
+        """Whether the kernels take tensor `name` as a view."""
+        return any(t.name == name and t.strided for t in self.tensors)
 
     @property
     def input_names(self) -> List[str]:

@@ -75,6 +75,7 @@ class _TensorInfo(ctypes.Structure):
         ("rank", ctypes.c_int),
         ("dims", ctypes.c_int64 * MAX_RANK),
         ("dim_symbols", ctypes.c_int * MAX_RANK),
+        ("strided", ctypes.c_int),
     ]
 
 

@@ -20,3 +20,14 @@ def attention_manifest(tmp_path_factory):
                     str(ROOT / "examples" / "attention.mlir"), "-o", str(out),
                     "--ptxas=none"], check=True, capture_output=True)
     return out / "moda_attention_0.json"
+
+
+@pytest.fixture(scope="session")
+def tile_attention_manifest(tmp_path_factory):
+    """The same operator compiled by the staged compiler's tile programs,
+    whose forward takes its tensors (but lse) as views."""
+    out = tmp_path_factory.mktemp("tile-artifacts")
+    subprocess.run([str(BUILD / "bin" / "moda-compile"),
+                    str(ROOT / "examples" / "attention.mlir"), "-o", str(out),
+                    "--ptxas=none", "--lowering=tile"], check=True, capture_output=True)
+    return out / "moda_attention_0.json"

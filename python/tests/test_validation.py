@@ -119,3 +119,35 @@ def test_malformed_manifest(tmp_path):
     with pytest.raises(ModaError) as error:
         moda.Kernel(str(broken), driver=False)
     assert error.value.status == "MODA_ERROR_MANIFEST"
+
+
+def test_tile_programs_take_views(tile_attention_manifest):
+    """A tile program's forward takes q, k, v, depth and out as views: a q
+    sliced out of a fused [B, T, Hq + 2 Hk, D] projection and depth as the
+    first L = 7 slots of a stream buffer of capacity 16 pass as they are;
+    the block builders' kernels refuse the same call."""
+    tile = moda.Kernel(str(tile_attention_manifest), driver=False)
+    assert [t.name for t in tile.tensors if t.strided] == [
+        "q", "k", "v", "depth_k", "depth_v", "out"]
+    assert tile.is_strided("depth_k") and not tile.is_strided("lse")
+    views = {"q": {"strides": [200 * 12 * 64, 12 * 64, 64, 1]},
+             "depth_k": {"strides": [200 * 16 * 128, 16 * 128, 128, 64, 1]}}
+    tile.validate(good_args(**views))
+
+
+def test_views_must_keep_rows_whole(tile_attention_manifest):
+    tile = moda.Kernel(str(tile_attention_manifest), driver=False)
+    with pytest.raises(ModaError) as error:
+        tile.validate(good_args(q={"strides": [200 * 8 * 128, 8 * 128, 128, 2]}))
+    assert error.value.status == "MODA_ERROR_STRIDE"
+    assert "innermost dimension (D) must be contiguous" in str(error.value)
+    with pytest.raises(ModaError) as error:
+        tile.validate(good_args(out={"strides": [200 * 8 * 64, 8 * 64, 0, 1]}))
+    assert "output elements overlap" in str(error.value)
+
+
+def test_block_builders_take_dense_tensors(kernel):
+    assert not any(t.strided for t in kernel.tensors)
+    with pytest.raises(ModaError) as error:
+        kernel.validate(good_args(q={"strides": [200 * 12 * 64, 12 * 64, 64, 1]}))
+    assert error.value.status == "MODA_ERROR_STRIDE"

@@ -454,3 +454,117 @@ TEST(KernelLoad, WithoutADriverTheErrorSaysSo) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Views: tensors the kernels take with their strides
+//===----------------------------------------------------------------------===//
+
+/// The example manifest with q, depth_k and out taken as views (as a tile
+/// program's forward takes them): "strided", their strides after the sizes.
+std::string viewManifest() {
+  std::string text = exampleManifest();
+  for (const char *name : {"q", "depth_k", "out"}) {
+    std::string padded = std::string("\"") + name + "\",";
+    padded.resize(11, ' '); // the example aligns its columns
+    text = replaceOnce(text, "{\"name\": " + padded + "\"dtype\"",
+                       "{\"strided\": true, \"name\": " + padded +
+                           "\"dtype\"");
+  }
+  std::string strides;
+  for (auto [name, rank] : {std::pair{"q", 4}, {"depth_k", 5}, {"out", 4}})
+    for (int dim = 0; dim + 1 < rank; ++dim)
+      strides += ", {\"kind\": \"stride\", \"tensor\": \"" +
+                 std::string(name) + "\", \"dim\": " + std::to_string(dim) +
+                 "}";
+  return replaceOnce(text, "{\"kind\": \"size\", \"symbol\": \"L\"}",
+                     "{\"kind\": \"size\", \"symbol\": \"L\"}" + strides);
+}
+
+TEST(LaunchPlan, AViewPassesItsStridesAfterTheSizes) {
+  moda::runtime::Manifest manifest;
+  moda::runtime::Error error =
+      moda::runtime::parseManifest(viewManifest(), ".", manifest);
+  ASSERT_FALSE(error.failed()) << error.message;
+  Call call = validCall();
+  // q: a slice of a fused [B, T, Hq + 2 Hk, D] projection (Hq + 2 Hk = 12).
+  int64_t fused[] = {100 * 12 * 64, 12 * 64, 64, 1};
+  call["q"].strides = fused;
+  // depth_k: the first L = 3 slots of a stream buffer of capacity 8.
+  int64_t stream[] = {100 * 8 * 2 * 64, 8 * 2 * 64, 2 * 64, 64, 1};
+  call["depth_k"].strides = stream;
+  moda::runtime::LaunchPlan plan;
+  error = moda::runtime::planLaunch(manifest, call.data(), call.size(), plan);
+  ASSERT_FALSE(error.failed()) << error.message;
+  // Seven buffers of five u64 each, B, T, S, L, then the views' strides:
+  // q's and depth_k's as passed, out's dense (NULL strides).
+  std::vector<uint64_t> strides(plan.parameterValues.end() - 10,
+                                plan.parameterValues.end());
+  EXPECT_EQ(strides, (std::vector<uint64_t>{100 * 12 * 64, 12 * 64, 64,
+                                             100 * 8 * 2 * 64, 8 * 2 * 64,
+                                             2 * 64, 64, 100 * 8 * 64, 8 * 64,
+                                             64}));
+  // A view's buffer reaches from its first element to its last.
+  EXPECT_EQ(plan.parameterValues[3],
+            uint64_t(1 * 100 * 12 * 64 + 99 * 12 * 64 + 7 * 64 + 63 + 1));
+  EXPECT_EQ(plan.parameterValues[3 * 5 + 3], // depth_k, the fourth buffer
+            uint64_t(1 * 100 * 8 * 128 + 99 * 8 * 128 + 2 * 128 + 64 + 63 + 1));
+}
+
+class ViewValidation : public LaunchValidation {
+protected:
+  void SetUp() override { kernel = load(viewManifest()); }
+};
+
+TEST_F(ViewValidation, TheInnermostDimensionIsContiguous) {
+  Call call = validCall();
+  int64_t strided[] = {100 * 8 * 128, 8 * 128, 128, 2};
+  call["q"].strides = strided;
+  EXPECT_EQ(expectError(call, MODA_ERROR_STRIDE),
+            "tensor q: the innermost dimension (D) must be contiguous "
+            "(stride 1), got stride 2");
+}
+
+TEST_F(ViewValidation, StridesAreWholeSixteenByteChunks) {
+  Call call = validCall();
+  int64_t odd[] = {100 * 8 * 68, 8 * 68, 68, 1};
+  call["q"].strides = odd;
+  EXPECT_EQ(expectError(call, MODA_ERROR_STRIDE),
+            "tensor q: stride of dimension 2 (Hq) is 68; a view's strides "
+            "must be non-negative multiples of 8 elements (16 bytes)");
+  int64_t negative[] = {100 * 8 * 64, -8 * 64, 64, 1};
+  call["q"].strides = negative;
+  EXPECT_EQ(expectError(call, MODA_ERROR_STRIDE),
+            "tensor q: stride of dimension 1 (T) is -512; a view's strides "
+            "must be non-negative multiples of 8 elements (16 bytes)");
+}
+
+TEST_F(ViewValidation, InputsMayBroadcastOutputsMayNotOverlap) {
+  Call call = validCall();
+  // Every query head reads one row (stride 0 over Hq): a broadcast input.
+  int64_t broadcast[] = {100 * 64, 64, 0, 1};
+  call["q"].strides = broadcast;
+  EXPECT_EQ(moda_kernel_validate(kernel, call.data(), call.size()),
+            MODA_SUCCESS)
+      << moda_last_error();
+  call["out"].strides = broadcast;
+  EXPECT_EQ(expectError(call, MODA_ERROR_STRIDE),
+            "tensor out: output elements overlap (stride 0 of dimension 2 "
+            "(Hq) does not step past the 1 elements inside it)");
+  // Heads 32 elements apart: each head's 64 overlap the next one's.
+  int64_t interleaved[] = {100 * 8 * 64, 8 * 64, 32, 1};
+  call["out"].strides = interleaved;
+  EXPECT_EQ(expectError(call, MODA_ERROR_STRIDE),
+            "tensor out: output elements overlap (stride 32 of dimension 2 "
+            "(Hq) does not step past the 64 elements inside it)");
+}
+
+TEST_F(ViewValidation, AContiguousTensorIsNotAView) {
+  // lse stays contiguous even in a manifest of views.
+  Call call = validCall();
+  int64_t padded[] = {8 * 128, 128, 1};
+  call["lse"].strides = padded;
+  EXPECT_EQ(expectError(call, MODA_ERROR_STRIDE),
+            "tensor lse: stride of dimension 1 (Hq) is 128 but the dense "
+            "row-major layout needs 100; only dense contiguous tensors are "
+            "supported (make it contiguous first)");
+}

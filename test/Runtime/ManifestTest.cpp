@@ -220,7 +220,40 @@ TEST(Manifest, ParametersMustFollowTheAbiOrder) {
   EXPECT_EQ(errorAfter("\"tensor\": \"lse\"}", "\"tensor\": \"m\"}"),
             "params[6] names tensor \"m\", which is not in tensors");
   EXPECT_EQ(errorAfter("\"kind\": \"size\", \"symbol\": \"B\"", "\"kind\": \"scalar\", \"symbol\": \"B\""),
-            "params[7]: unknown kind \"scalar\" (expected buffer or size)");
+            "params[7]: unknown kind \"scalar\" (expected buffer, size or stride)");
+}
+
+TEST(Manifest, AViewsStridesFollowTheSizes) {
+  // q taken as a view: its three strides (all but the innermost) come after
+  // the sizes, outermost first, and nothing else may stand there.
+  const std::string view = "{\"strided\": true, \"name\": \"q\",";
+  const std::string lastSize = "{\"kind\": \"size\", \"symbol\": \"L\"}";
+  auto stride = [](int dim) {
+    return ", {\"kind\": \"stride\", \"tensor\": \"q\", \"dim\": " +
+           std::to_string(dim) + "}";
+  };
+  std::string text = replaceOnce(exampleManifest(), "{\"name\": \"q\",", view);
+  moda::runtime::Manifest manifest;
+  EXPECT_EQ(moda::runtime::parseManifest(text, ".", manifest).message,
+            "params ends after 11 entries; the ABI (docs/artifacts.md) needs "
+            "stride 0 of \"q\" next");
+  std::string strided =
+      replaceOnce(text, lastSize, lastSize + stride(0) + stride(1) + stride(2));
+  moda::runtime::Error error = moda::runtime::parseManifest(strided, ".", manifest);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_TRUE(manifest.tensors[manifest.findTensor("q")].strided);
+  EXPECT_FALSE(manifest.tensors[manifest.findTensor("k")].strided);
+  std::string swapped =
+      replaceOnce(text, lastSize, lastSize + stride(1) + stride(0) + stride(2));
+  EXPECT_EQ(moda::runtime::parseManifest(swapped, ".", manifest).message,
+            "params[11] is stride 1 of \"q\" but the ABI (docs/artifacts.md) "
+            "needs stride 0 of \"q\"");
+  // The row statistics are never views.
+  std::string lse = replaceOnce(exampleManifest(), "{\"name\": \"lse\",",
+                                "{\"strided\": true, \"name\": \"lse\",");
+  EXPECT_EQ(moda::runtime::parseManifest(lse, ".", manifest).message,
+            "tensors[6]: tensor lse cannot be strided (the row statistics are "
+            "always contiguous)");
 }
 
 TEST(Manifest, GridMustBeTheCompilersFormula) {

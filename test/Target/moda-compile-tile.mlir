@@ -1,5 +1,6 @@
 // RUN: rm -rf %t && moda-compile %s -o %t --lowering=tile | FileCheck %s --check-prefix=LOG
 // RUN: FileCheck %s --input-file %t/moda_attention_0.json
+// RUN: FileCheck %s --input-file %t/moda_attention_0.json --check-prefix=VIEWS
 // RUN: FileCheck %s --input-file %t/moda_attention_0.ptx --check-prefix=PTX
 // RUN: not moda-compile %s -o %t/bad --lowering=staged 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: sed 's/mma = fma/mma = wgmma/; s/num_warps = 2, num_stages = 1/num_warps = 4, num_stages = 2/' %s > %t.wgmma.mlir
@@ -24,6 +25,32 @@
 // tiles, also 32 rows, reuse them) in the dynamic shared memory.
 // CHECK-DAG: "dynamic_shared_memory": 8192
 // CHECK-DAG: "spill_stores": 0
+
+// The tile program's forward takes its tensors but lse as views: each is
+// "strided", and its strides (all but the innermost) follow the sizes as
+// parameters, tensor by tensor, outermost first.
+// VIEWS: "symbol": "L"
+// VIEWS: "dim": 0,
+// VIEWS-NEXT: "kind": "stride",
+// VIEWS-NEXT: "tensor": "q"
+// VIEWS: "dim": 2,
+// VIEWS-NEXT: "kind": "stride",
+// VIEWS-NEXT: "tensor": "q"
+// VIEWS: "dim": 3,
+// VIEWS-NEXT: "kind": "stride",
+// VIEWS-NEXT: "tensor": "depth_k"
+// VIEWS: "tensor": "out"
+// VIEWS: "tensor": "out"
+// VIEWS: "dim": 2,
+// VIEWS-NEXT: "kind": "stride",
+// VIEWS-NEXT: "tensor": "out"
+// VIEWS-NEXT: }
+// VIEWS-NEXT: ],
+// VIEWS: "name": "q",
+// VIEWS: "strided": true
+// VIEWS: "name": "lse",
+// VIEWS-NOT: "strided"
+// VIEWS: ]
 
 // PTX: .visible .entry moda_attention_0(
 // PTX: .shared .align {{[0-9]+}} .b8 __dynamic_shmem__0;

@@ -80,9 +80,12 @@ typedef enum moda_symbol {
 #define MODA_MAX_SCALE 65536.0
 
 /* One argument of a launch. shape and strides (in elements) have `rank`
- * entries; strides may be NULL, meaning dense row-major. Only dense row-major
- * layouts are supported (strides of size-1 dimensions are ignored). data is a
- * device pointer, 16-byte aligned; it may be NULL for an empty tensor. */
+ * entries; strides may be NULL, meaning dense row-major. A tensor the
+ * manifest marks strided (moda_tensor_info.strided) may be a view: its
+ * innermost stride 1, its others non-negative multiples of 16 bytes, an
+ * output's elements distinct. Every other tensor must be dense row-major
+ * (strides of size-1 dimensions are ignored). data is a device pointer,
+ * 16-byte aligned; it may be NULL for an empty tensor. */
 typedef struct moda_tensor {
   const char *name;
   int dtype; /* moda_dtype */
@@ -127,7 +130,8 @@ typedef struct moda_kernel_info {
 
 /* One tensor of the manifest. A dimension is static (dim_symbols[i] < 0,
  * dims[i] its extent) or symbolic (dim_symbols[i] is a moda_symbol, dims[i]
- * the value the manifest fixes or -1 if dynamic). */
+ * the value the manifest fixes or -1 if dynamic). strided: the kernels take
+ * it as a view (see moda_tensor); 0: it must be dense. */
 typedef struct moda_tensor_info {
   const char *name;
   int role;  /* moda_role */
@@ -135,6 +139,7 @@ typedef struct moda_tensor_info {
   int rank;
   int64_t dims[MODA_MAX_RANK];
   int dim_symbols[MODA_MAX_RANK];
+  int strided;
 } moda_tensor_info;
 
 /* The message of the last failure on this thread ("" if none). */

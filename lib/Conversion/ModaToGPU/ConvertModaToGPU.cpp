@@ -76,7 +76,7 @@ ConvertModaToGPUPass::buildLauncher(const AttentionKernelSpec &spec,
   MLIRContext *ctx = &getContext();
   OpBuilder builder(ctx);
   builder.setInsertionPoint(kernel->getParentOp());
-  auto type = FunctionType::get(ctx, getKernelArgumentTypes(spec), {});
+  auto type = FunctionType::get(ctx, getLauncherArgumentTypes(spec), {});
   auto launcher = func::FuncOp::create(
       builder, module.getLoc(), (kernel.getName() + "_launch").str(), type);
   SymbolTable(module).insert(launcher);

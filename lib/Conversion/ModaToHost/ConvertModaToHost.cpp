@@ -73,7 +73,7 @@ func::FuncOp ConvertModaToHostPass::buildLauncher(
     func::FuncOp block) {
   MLIRContext *ctx = &getContext();
   Location loc = getOperation().getLoc();
-  auto type = FunctionType::get(ctx, getKernelArgumentTypes(spec), {});
+  auto type = FunctionType::get(ctx, getLauncherArgumentTypes(spec), {});
   auto launcher =
       func::FuncOp::create(builder, loc, (name + "_launch").str(), type);
   ImplicitLocOpBuilder b(loc, ctx);

@@ -74,8 +74,15 @@ Type mlir::moda::getAbiElementType(const AttentionKernelSpec &spec,
              : spec.elementType;
 }
 
+bool mlir::moda::takesStrides(const AttentionKernelSpec &spec, AbiOperator op,
+                              StringRef name) {
+  return spec.config.getLowering() == KernelLowering::TilePrograms &&
+         op == AbiOperator::Attention && name != "lse";
+}
+
 AbiTensorAttr mlir::moda::getAbiTensor(const AttentionKernelSpec &spec,
-                                       StringRef name, AbiTensorRole role) {
+                                       AbiOperator op, StringRef name,
+                                       AbiTensorRole role) {
   SizeExpr B = SizeExpr::of(SizeSymbol::B), T = SizeExpr::of(SizeSymbol::T),
            S = SizeExpr::of(SizeSymbol::S), L = SizeExpr::of(SizeSymbol::L);
   SizeExpr queryHeads = SizeExpr::constant(spec.numQueryHeads),
@@ -95,9 +102,12 @@ AbiTensorAttr mlir::moda::getAbiTensor(const AttentionKernelSpec &spec,
     shape = {B, queryHeads, T};
   else
     llvm_unreachable("not a tensor of the attention kernels' ABI");
+  SmallVector<SizeExpr> strides = getContiguousStrides(shape);
+  if (takesStrides(spec, op, name))
+    std::fill(strides.begin(), strides.end() - 1, SizeExpr::getDynamic());
   return AbiTensorAttr::get(spec.elementType.getContext(), name,
                             getAbiElementType(spec, name), role, shape,
-                            getContiguousStrides(shape));
+                            strides);
 }
 
 std::array<int64_t, 4> mlir::moda::getStaticSizes(Value q, Value k,
@@ -126,7 +136,7 @@ KernelAbiAttr mlir::moda::getKernelAbi(const AttentionKernelSpec &spec,
     AbiTensorRole role = written(name)      ? AbiTensorRole::Output
                          : name == "delta" ? AbiTensorRole::Scratch
                                            : AbiTensorRole::Input;
-    tensors.push_back(getAbiTensor(spec, name, role));
+    tensors.push_back(getAbiTensor(spec, op, name, role));
   }
   Builder b(ctx);
   return KernelAbiAttr::get(
@@ -136,9 +146,9 @@ KernelAbiAttr mlir::moda::getKernelAbi(const AttentionKernelSpec &spec,
       tensors, launches);
 }
 
-/// The value of `expr` for the runtime sizes B, T, S, L (index values).
-static Value buildSize(ImplicitLocOpBuilder &b, const SizeExpr &expr,
-                       ArrayRef<Value> sizes) {
+Value mlir::moda::buildSize(ImplicitLocOpBuilder &b, const SizeExpr &expr,
+                           ArrayRef<Value> sizes) {
+  assert(!expr.isDynamic() && "a dynamic stride has no formula");
   Value value;
   auto multiply = [&](Value factor) {
     value = value ? arith::MulIOp::create(b, value, factor) : factor;
@@ -161,6 +171,20 @@ SmallVector<Value, 3> mlir::moda::buildGridSize(ImplicitLocOpBuilder &b,
   for (const SizeExpr &blocks : launch.getGrid())
     grid.push_back(buildSize(b, blocks, sizes));
   return grid;
+}
+
+SmallVector<Value>
+mlir::moda::buildContiguousStrideArguments(ImplicitLocOpBuilder &b,
+                                           KernelAbiAttr abi,
+                                           ArrayRef<Value> sizes) {
+  SmallVector<Value> strides;
+  for (AbiTensorAttr tensor : abi.getTensors()) {
+    int64_t count = tensor.getNumStrideArguments();
+    SmallVector<SizeExpr> contiguous = getContiguousStrides(tensor.getShape());
+    for (const SizeExpr &stride : ArrayRef(contiguous).take_front(count))
+      strides.push_back(buildSize(b, stride, sizes));
+  }
+  return strides;
 }
 
 AbiLaunchAttr mlir::moda::getOwnLaunch(Operation *kernel) {
@@ -192,8 +216,26 @@ mlir::moda::bindArguments(ArrayRef<StringRef> tensorNames, ValueRange arguments,
 }
 
 SmallVector<Type>
-mlir::moda::getKernelArgumentTypes(const AttentionKernelSpec &spec) {
+mlir::moda::getLauncherArgumentTypes(const AttentionKernelSpec &spec) {
   return getArgumentTypes(spec, spec.getTensorNames());
+}
+
+/// The strides the forward kernel takes for its tensor `name`, as its ABI
+/// says (0 for a contiguous tensor).
+static int64_t getNumForwardStrideArguments(const AttentionKernelSpec &spec,
+                                            StringRef name) {
+  return getAbiTensor(spec, AbiOperator::Attention, name,
+                      AbiTensorRole::Input)
+      .getNumStrideArguments();
+}
+
+SmallVector<Type>
+mlir::moda::getKernelArgumentTypes(const AttentionKernelSpec &spec) {
+  SmallVector<Type> types = getLauncherArgumentTypes(spec);
+  for (StringRef name : spec.getTensorNames())
+    types.append(getNumForwardStrideArguments(spec, name),
+                 IndexType::get(spec.elementType.getContext()));
+  return types;
 }
 
 Value *mlir::moda::getForwardTensorField(AttentionKernelArgs &args,
@@ -218,6 +260,15 @@ AttentionKernelArgs mlir::moda::getKernelArgs(const AttentionKernelSpec &spec,
       });
   std::tie(args.batch, args.queries, args.keys, args.depth) =
       std::tie(sizes[0], sizes[1], sizes[2], sizes[3]);
+  unsigned next = spec.getTensorNames().size() + sizes.size();
+  for (StringRef name : spec.getTensorNames()) {
+    int64_t count = getNumForwardStrideArguments(spec, name);
+    if (count == 0)
+      continue;
+    args.strides[*getForwardTensorField(args, name)] =
+        llvm::to_vector<4>(arguments.slice(next, count));
+    next += count;
+  }
   return args;
 }
 

@@ -128,9 +128,9 @@ void ConvertModaToTilePass::runOnOperation() {
   auto build = [&](StringRef name, const AttentionKernelSpec &spec,
                    AttentionOp op) {
     Location loc = op.getLoc();
-    auto type = FunctionType::get(ctx, getKernelArgumentTypes(spec), {});
-
-    auto program = func::FuncOp::create(builder, loc, name, type);
+    auto program = func::FuncOp::create(
+        builder, loc, name,
+        FunctionType::get(ctx, getKernelArgumentTypes(spec), {}));
     program.setPrivate();
     program->setAttr(kProgramAttrName, UnitAttr::get(ctx));
     program->setAttr(kKernelAbiAttrName, spec.describe(op, name));
@@ -144,16 +144,25 @@ void ConvertModaToTilePass::runOnOperation() {
       func::ReturnOp::create(b);
     }
 
-    auto launcher =
-        func::FuncOp::create(builder, loc, (name + "_launch").str(), type);
+    // The launcher takes contiguous tensors (what a moda.attention's
+    // operands are) and passes the program their strides.
+    auto launcher = func::FuncOp::create(
+        builder, loc, (name + "_launch").str(),
+        FunctionType::get(ctx, getLauncherArgumentTypes(spec), {}));
     symbols.insert(launcher);
     ImplicitLocOpBuilder b(loc, ctx);
     b.setInsertionPointToStart(launcher.addEntryBlock());
-    AttentionKernelArgs args = getKernelArgs(spec, launcher.getArguments());
+    SmallVector<Value> operands(launcher.getArguments());
+    SmallVector<Value> sizes(ArrayRef<Value>(operands).take_back(4));
     SmallVector<Value, 3> grid =
-        buildGridSize(b, getOwnLaunch(program), args.getSizes());
+        buildGridSize(b, getOwnLaunch(program), sizes);
+    llvm::append_range(operands,
+                       buildContiguousStrideArguments(
+                           b, program->getAttrOfType<KernelAbiAttr>(
+                                  kKernelAbiAttrName),
+                           sizes));
     LaunchOp::create(b, SymbolRefAttr::get(program), grid[0], grid[1],
-                     grid[2], launcher.getArguments());
+                     grid[2], operands);
     func::ReturnOp::create(b);
     return launcher;
   };

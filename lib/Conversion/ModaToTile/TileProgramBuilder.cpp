@@ -112,15 +112,25 @@ QueryBlock TileProgramBuilder::getQueryBlock(Value x) {
 Value TileProgramBuilder::loadRows(Value buffer, RowsAttr rowsAttr,
                                    int64_t rows, Value first, Value end,
                                    Value extent) {
+  ArrayRef<Value> strides = args.getStrides(buffer);
   return LoadOp::create(b, rowTileType(rows), buffer, batch, head, first, end,
-                        extent, /*strides=*/ValueRange(), /*entries=*/Value(),
+                        extent, strides, getEntriesOperand(rowsAttr, strides),
                         rowsAttr, /*copy=*/CopyAttr());
 }
 
 void TileProgramBuilder::storeRows(Value tile, Value buffer, RowsAttr rowsAttr,
                                    Value first, Value end, Value extent) {
-  StoreOp::create(b, tile, buffer, batch, head, first, end, extent,
-                  /*strides=*/ValueRange(), /*entries=*/Value(), rowsAttr);
+  ArrayRef<Value> strides = args.getStrides(buffer);
+  StoreOp::create(b, tile, buffer, batch, head, first, end, extent, strides,
+                  getEntriesOperand(rowsAttr, strides), rowsAttr);
+}
+
+Value TileProgramBuilder::getEntriesOperand(RowsAttr rowsAttr,
+                                            ArrayRef<Value> strides) const {
+  // A strided depth row is (position, entry) of the view: its address needs
+  // the number of entries per position, L.
+  return rowsAttr.getKind() == RowKind::Depth && !strides.empty() ? args.depth
+                                                                  : Value();
 }
 
 SmallVector<Value> TileProgramBuilder::forEachTile(

@@ -67,8 +67,12 @@ protected:
 
   /// The block of block_m folded query rows that block id `x` owns.
   QueryBlock getQueryBlock(Value x);
+  /// The `entries` operand of a load or store of `rowsAttr` rows with
+  /// `strides`: L for strided depth rows, none otherwise.
+  Value getEntriesOperand(RowsAttr rowsAttr, ArrayRef<Value> strides) const;
   /// A tile of `rows` rows of `buffer` from `first` on, as `rowsAttr` lays
-  /// them out.
+  /// them out (with the tensor's strides where the kernel takes it as a
+  /// view).
   Value loadRows(Value buffer, RowsAttr rowsAttr, int64_t rows, Value first,
                  Value end, Value extent);
   void storeRows(Value tile, Value buffer, RowsAttr rowsAttr, Value first,

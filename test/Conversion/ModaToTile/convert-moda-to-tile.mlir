@@ -2,15 +2,21 @@
 
 // Causal attention with per-position depth, G = 2: the unmasked full tiles,
 // the masked diagonal tiles and the masked depth span, bounds from
-// visible_range; the launcher computes the grid once.
+// visible_range; the launcher computes the grid once. Every tensor but lse
+// is a view: its strides (all but the innermost) follow the sizes, and each
+// load and store of it carries them (depth rows also L, the entries per
+// position); the launcher passes a contiguous caller's strides.
 
 // CHECK-LABEL: func.func @causal
 // CHECK: call @moda_attention_0_launch
 
 // CHECK-LABEL: func.func private @moda_attention_0
-// CHECK-SAME: (%[[Q:[^:]*]]: memref<?xbf16>, %[[K:[^:]*]]: memref<?xbf16>, %[[V:[^:]*]]: memref<?xbf16>, %[[DK:[^:]*]]: memref<?xbf16>, %[[DV:[^:]*]]: memref<?xbf16>, %[[OUT:[^:]*]]: memref<?xbf16>, %[[LSE:[^:]*]]: memref<?xf32>, %[[B:[^:]*]]: index, %[[T:[^:]*]]: index, %[[S:[^:]*]]: index, %[[L:[^:]*]]: index)
+// CHECK-SAME: (%[[Q:[^:]*]]: memref<?xbf16>, %[[K:[^:]*]]: memref<?xbf16>, %[[V:[^:]*]]: memref<?xbf16>, %[[DK:[^:]*]]: memref<?xbf16>, %[[DV:[^:]*]]: memref<?xbf16>, %[[OUT:[^:]*]]: memref<?xbf16>, %[[LSE:[^:]*]]: memref<?xf32>, %[[B:[^:]*]]: index, %[[T:[^:]*]]: index, %[[S:[^:]*]]: index, %[[L:[^:]*]]: index, %[[QS0:[^:]*]]: index, %[[QS1:[^:]*]]: index, %[[QS2:[^:]*]]: index, %[[KS0:[^:]*]]: index, %[[KS1:[^:]*]]: index, %[[KS2:[^:]*]]: index, %[[VS0:[^:]*]]: index, %[[VS1:[^:]*]]: index, %[[VS2:[^:]*]]: index, %[[DKS0:[^:]*]]: index, %[[DKS1:[^:]*]]: index, %[[DKS2:[^:]*]]: index, %[[DKS3:[^:]*]]: index, %[[DVS0:[^:]*]]: index, %[[DVS1:[^:]*]]: index, %[[DVS2:[^:]*]]: index, %[[DVS3:[^:]*]]: index, %[[OS0:[^:]*]]: index, %[[OS1:[^:]*]]: index, %[[OS2:[^:]*]]: index)
 // CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention,
 // CHECK-SAME: config = <{{[^>]*}}, lowering = tile>
+// CHECK-SAME: tensors = [<"q" : bf16, input, shape = [B, T, 2, 64], strides = [?, ?, ?, 1]>,
+// CHECK-SAME: <"depth_k" : bf16, input, shape = [B, T, L, 1, 64], strides = [?, ?, ?, ?, 1]>,
+// CHECK-SAME: <"lse" : f32, output, shape = [B, 2, T], strides = [T*2, T, 1]>]
 // CHECK-SAME: launches = [<"moda_attention_0", grid = [T*2 ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["out", "lse"]>]>
 // CHECK-SAME: moda_tile.program
 // Causal: block x takes query block blocks - 1 - x (the longest first).
@@ -21,7 +27,7 @@
 // CHECK: %[[LAST:.*]] = arith.subi %[[BLOCKS]], %c1
 // CHECK: %[[BLOCK:.*]] = arith.subi %[[LAST]], %[[X]]
 // CHECK: arith.muli %[[BLOCK]], %c32
-// CHECK: %[[QT:.*]] = moda_tile.load %[[Q]][%[[BATCH]], %[[HEAD]], %{{.*}}] end %{{.*}} extent %[[T]] {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
+// CHECK: %[[QT:.*]] = moda_tile.load %[[Q]][%[[BATCH]], %[[HEAD]], %{{.*}}] end %{{.*}} extent %[[T]] strides [%[[QS0]], %[[QS1]], %[[QS2]]] {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
 // The first position's range is seen whole by every row of the block (full
 // tiles: floor); the last position's bounds the diagonal tiles (ceil).
 // CHECK: %{{.*}}, %[[FULL_END:[^ ]*]] = moda_tile.visible_range %{{.*}} (T = %[[T]], S = %[[S]], L = %[[L]]) {visibility = #moda_tile.visibility<part = sequence, causal = true>}
@@ -29,8 +35,8 @@
 // CHECK: %[[FULL:.*]] = arith.divui %[[FULL_END]], %c16
 // CHECK: %[[TILES:.*]] = arith.ceildivui %[[DIAGONAL_END]], %c16
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %[[FULL]] step
-// CHECK: moda_tile.load %[[K]]{{.*}} {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
-// CHECK: moda_tile.load %[[V]]
+// CHECK: moda_tile.load %[[K]]{{.*}} strides [%[[KS0]], %[[KS1]], %[[KS2]]] {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+// CHECK: moda_tile.load %[[V]]{{.*}} strides [%[[VS0]], %[[VS1]], %[[VS2]]]
 // CHECK: moda_tile.dot %[[QT]], %{{.*}}, %{{.*}} {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
 // CHECK-NOT: moda_tile.mask
 // CHECK: moda_tile.softmax_update {{.*}} {exp2_scale = 0.18033{{[0-9]+}} : f32}
@@ -41,15 +47,18 @@
 // CHECK: moda_tile.mask {{.*}} {group = 2 : i64, visibility = #moda_tile.visibility<part = sequence, causal = true>} : tensor<32x16xf32>
 // CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = depth>}
 // CHECK: scf.for
-// CHECK: moda_tile.load %[[DK]]{{.*}} {rows = #moda_tile.rows<kind = depth, heads = 1>} : memref<?xbf16> -> tensor<8x64xbf16>
+// CHECK: moda_tile.load %[[DK]]{{.*}} strides [%[[DKS0]], %[[DKS1]], %[[DKS2]], %[[DKS3]]] entries %[[L]] {rows = #moda_tile.rows<kind = depth, heads = 1>} : memref<?xbf16> -> tensor<8x64xbf16>
 // CHECK: moda_tile.mask {{.*}} {group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32x8xf32>
 // CHECK: moda_tile.finalize {{.*}} -> tensor<32x64xbf16>
-// CHECK: moda_tile.store %{{.*}}, %[[OUT]]{{.*}} {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>}
-// CHECK: moda_tile.store %{{.*}}, %[[LSE]]{{.*}} {rows = #moda_tile.rows<kind = lse, heads = 2, group = 2>} : tensor<32xf32>, memref<?xf32>
+// CHECK: moda_tile.store %{{.*}}, %[[OUT]]{{.*}} strides [%[[OS0]], %[[OS1]], %[[OS2]]] {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>}
+// CHECK: moda_tile.store %{{.*}}, %[[LSE]]{{.*}} extent %[[T]] {rows = #moda_tile.rows<kind = lse, heads = 2, group = 2>} : tensor<32xf32>, memref<?xf32>
 
 // CHECK-LABEL: func.func @moda_attention_0_launch
+// CHECK-SAME: (%{{[^:]*}}: memref<?xbf16>, {{.*}}, %[[LB:[^:]*]]: index, %[[LT:[^:]*]]: index, %[[LS:[^:]*]]: index, %[[LL:[^:]*]]: index) {
 // CHECK: %[[BLOCKS:.*]] = arith.ceildivui
-// CHECK: moda_tile.launch @moda_attention_0 grid(%[[BLOCKS]], %{{.*}}, %{{.*}})
+// q's contiguous strides: T*128, 128, 64.
+// CHECK: %[[QROWS:.*]] = arith.muli %[[LT]], %c128{{.*}} : index
+// CHECK: moda_tile.launch @moda_attention_0 grid(%[[BLOCKS]], %{{.*}}, %{{.*}}) ({{.*}}, %[[LL]], %[[QROWS]], %c128{{.*}}, %c64{{.*}}, {{.*}})
 func.func @causal(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: tensor<1x40x3x1x64xbf16>) -> tensor<1x40x2x64xbf16> {
   %o, %l = moda.attention q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
   return %o : tensor<1x40x2x64xbf16>

@@ -53,6 +53,26 @@ func.func private @inexact_stride() attributes {t = #moda.abi_tensor<"q" : f16, 
 
 // -----
 
+// expected-error @+1 {{ABI tensor 'q' with dynamic strides must have innermost stride 1, got ?}}
+func.func private @dynamic_innermost_stride() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T], strides = [?, ?]>}
+
+// -----
+
+// expected-error @+1 {{ABI tensor 'q' stride 0 must be ? like its others but the innermost, got T*64}}
+func.func private @partly_dynamic_strides() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T, 64], strides = [T*64, ?, 1]>}
+
+// -----
+
+// expected-error @+1 {{ABI tensor 'q' extent 1 must be a size symbol or a constant, got ?}}
+func.func private @dynamic_extent() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, ?], strides = [?, 1]>}
+
+// -----
+
+// expected-error @+1 {{ABI launch 'k' grid dimension 0 must be a formula of B, T, S, L, got ?}}
+func.func private @dynamic_grid() attributes {l = #moda.abi_launch<"k", grid = [?, 1, B], threads = 32, dynamic_shared_memory = 0>}
+
+// -----
+
 // expected-error @+1 {{ABI launch 'k' must have a grid of 3 dimensions, got 2}}
 func.func private @grid_rank() attributes {l = #moda.abi_launch<"k", grid = [T, B], threads = 32, dynamic_shared_memory = 0>}
 

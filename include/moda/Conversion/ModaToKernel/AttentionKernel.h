@@ -93,14 +93,23 @@ struct AttentionKernelSpec {
 };
 
 /// The kernel's arguments: one flat buffer (memref<?xT>) per tensor in the
-/// order of getTensorNames(), then the sizes B, T, S, L (index).
+/// order of getTensorNames(), then the sizes B, T, S, L (index), then the
+/// strides of the tensors the kernel takes as views (takesStrides), in the
+/// same order, each tensor's outermost dimension first.
 struct AttentionKernelArgs {
   Value q, k, v, depthK, depthV, out, lse;
   Value batch, queries, keys, depth;
+  /// A view's strides (all but the innermost), by its buffer.
+  DenseMap<Value, SmallVector<Value, 4>> strides;
 
   /// B, T, S, L, as a grid of the ABI is evaluated on them.
   std::array<Value, 4> getSizes() const {
     return {batch, queries, keys, depth};
+  }
+  /// The strides of the tensor in `buffer`; empty when it is contiguous.
+  ArrayRef<Value> getStrides(Value buffer) const {
+    auto it = strides.find(buffer);
+    return it == strides.end() ? ArrayRef<Value>() : ArrayRef(it->second);
   }
 };
 
@@ -140,8 +149,12 @@ std::array<Value, 4> bindArguments(ArrayRef<StringRef> tensorNames,
                                    ValueRange arguments,
                                    function_ref<void(StringRef, Value)> bind);
 
-/// The types of the kernel's arguments (see AttentionKernelArgs).
+/// The types of the forward kernel's arguments (see AttentionKernelArgs).
 SmallVector<Type> getKernelArgumentTypes(const AttentionKernelSpec &spec);
+
+/// The types of the arguments a caller of the forward passes to its launcher:
+/// its tensors' buffers (contiguous) and the sizes, not their strides.
+SmallVector<Type> getLauncherArgumentTypes(const AttentionKernelSpec &spec);
 
 /// Splits a kernel's block arguments into named arguments.
 /// The field of `args` that holds the forward's tensor `name` (q, k, v,
@@ -173,10 +186,30 @@ void buildAttentionMmaBlock(ImplicitLocOpBuilder &b,
 /// the kernel's ABI.
 SmallVector<SizeExpr, 3> getForwardGrid(const AttentionKernelSpec &spec);
 
+/// Whether the kernels of operator `op` compiled for `spec` take tensor
+/// `name` as a view, its strides kernel arguments: every tensor of the tile
+/// programs' forward but lse (q, k, v may be views of one fused projection,
+/// depth the first L slots of a stream buffer, out a view to write into).
+/// The block builders' kernels and the backward take contiguous tensors.
+bool takesStrides(const AttentionKernelSpec &spec, AbiOperator op,
+                  StringRef name);
+
 /// The tensor `name` of a forward or backward kernel's ABI with `role`: its
-/// element type (getAbiElementType) and framework layout, contiguous.
-AbiTensorAttr getAbiTensor(const AttentionKernelSpec &spec, StringRef name,
-                           AbiTensorRole role);
+/// element type (getAbiElementType) and framework layout, contiguous or,
+/// where the kernels take it as a view (takesStrides), with dynamic strides.
+AbiTensorAttr getAbiTensor(const AttentionKernelSpec &spec, AbiOperator op,
+                           StringRef name, AbiTensorRole role);
+
+/// The value of `expr` (a formula, not ?) for the runtime sizes B, T, S, L.
+Value buildSize(ImplicitLocOpBuilder &b, const SizeExpr &expr,
+                ArrayRef<Value> sizes);
+
+/// The strides a caller of contiguous tensors passes to kernels with ABI
+/// `abi`: for each tensor with dynamic strides, in order, the contiguous
+/// strides of its shape (all but the innermost) for the sizes B, T, S, L.
+SmallVector<Value> buildContiguousStrideArguments(ImplicitLocOpBuilder &b,
+                                                  KernelAbiAttr abi,
+                                                  ArrayRef<Value> sizes);
 
 /// The element type of the ABI's tensor `name`: f32 for the row statistics
 /// `lse` and `delta`, the operator's element type for the others.

@@ -68,6 +68,7 @@ SmallVector<SizeSymbol, 4> SizeExpr::getSymbols() const {
 
 SizeExpr SizeExpr::operator*(const SizeExpr &other) const {
   assert(isExact() && other.isExact() && "only exact sizes multiply");
+  assert(!dynamic && !other.dynamic && "a dynamic stride has no formula");
   assert(!(symbols & other.symbols) && "a symbol is a factor at most once");
   return {static_cast<uint8_t>(symbols | other.symbols),
           coefficient * other.coefficient, 1};
@@ -75,11 +76,14 @@ SizeExpr SizeExpr::operator*(const SizeExpr &other) const {
 
 SizeExpr SizeExpr::ceilDiv(int64_t by) const {
   assert(isExact() && by > 0 && "divides an exact size by a positive one");
+  assert(!dynamic && "a dynamic stride has no formula");
   return {symbols, coefficient, by};
 }
 
 llvm::raw_ostream &mlir::moda::operator<<(llvm::raw_ostream &os,
                                           const SizeExpr &expr) {
+  if (expr.isDynamic())
+    return os << "?";
   SmallVector<SizeSymbol, 4> factors = expr.getSymbols();
   llvm::interleave(
       factors, os, [&](SizeSymbol symbol) { os << stringifySizeSymbol(symbol); },
@@ -104,6 +108,8 @@ SmallVector<SizeExpr> mlir::moda::getContiguousStrides(ArrayRef<SizeExpr> shape)
 }
 
 FailureOr<SizeExpr> FieldParser<SizeExpr>::parse(AsmParser &parser) {
+  if (succeeded(parser.parseOptionalQuestion()))
+    return SizeExpr::getDynamic();
   SizeExpr expr;
   do {
     int64_t factor = 1;
@@ -175,10 +181,12 @@ static std::string printed(const SizeExpr &expr) {
   return text;
 }
 
-/// A size expression's own rules: a positive divisor, a non-negative
-/// coefficient.
+/// A size expression's own rules: a formula (only strides may be ?, checked
+/// by their tensor), a positive divisor, a non-negative coefficient.
 static LogicalResult verifySizeExpr(function_ref<InFlightDiagnostic()> emitError,
                                     const SizeExpr &expr, const Twine &what) {
+  if (expr.isDynamic())
+    return emitError() << what << " must be a formula of B, T, S, L, got ?";
   if (expr.coefficient < 0)
     return emitError() << what << " must not be negative, got " << printed(expr);
   if (expr.divisor <= 0)
@@ -199,6 +207,9 @@ AbiTensorAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "ABI tensor '" << name << "' has " << shape.size()
                        << " dimensions but " << strides.size() << " strides";
   for (auto [i, extent] : llvm::enumerate(shape)) {
+    if (extent.isDynamic())
+      return emitError() << "ABI tensor '" << name << "' extent " << i
+                         << " must be a size symbol or a constant, got ?";
     if (failed(verifySizeExpr(emitError, extent,
                               "ABI tensor '" + name + "' extent " + Twine(i))))
       return failure();
@@ -208,6 +219,22 @@ AbiTensorAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "ABI tensor '" << name << "' extent " << i
                          << " must be a size symbol or a constant, got "
                          << printed(extent);
+  }
+  // Dynamic strides come as a set: every one but the innermost, which is 1
+  // (a view's rows are contiguous, and the kernels load them as vectors).
+  if (llvm::any_of(strides, [](const SizeExpr &s) { return s.isDynamic(); })) {
+    if (strides.back() != SizeExpr::constant(1))
+      return emitError() << "ABI tensor '" << name
+                         << "' with dynamic strides must have innermost "
+                            "stride 1, got "
+                         << printed(strides.back());
+    for (auto [i, stride] : llvm::enumerate(strides.drop_back()))
+      if (!stride.isDynamic())
+        return emitError() << "ABI tensor '" << name << "' stride " << i
+                           << " must be ? like its others but the "
+                              "innermost, got "
+                           << printed(stride);
+    return success();
   }
   for (auto [i, stride] : llvm::enumerate(strides)) {
     if (failed(verifySizeExpr(emitError, stride,

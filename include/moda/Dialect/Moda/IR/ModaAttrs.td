@@ -145,11 +145,14 @@ def Moda_AbiTensorAttr : AttrDef<Moda_Dialect, "AbiTensor"> {
     Extents and strides are size expressions: products of the runtime sizes
     `B`, `T`, `S`, `L` and a constant (`T*512`, `64`, `B`). An extent is one
     size symbol or a constant, so that a manifest can name it; a stride is
-    any exact product. Today every tensor is contiguous row-major, its
-    strides the products of the extents after each dimension.
+    any exact product. A tensor is contiguous row-major, its strides the
+    products of the extents after each dimension, or a view whose strides
+    are kernel arguments: `?` for every dimension but the innermost, whose
+    stride is 1 (the tile programs' forward; the kernels take them after
+    the sizes, tensor by tensor, outermost dimension first).
 
     Example: `#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 8, 64],
-    strides = [T*512, 512, 64, 1]>`
+    strides = [T*512, 512, 64, 1]>`; a view: `strides = [?, ?, ?, 1]`.
   }];
   let parameters = (ins
     StringRefParameter<"the tensor's name, e.g. \"q\"">:$name,
@@ -163,6 +166,15 @@ def Moda_AbiTensorAttr : AttrDef<Moda_Dialect, "AbiTensor"> {
     `strides` `=` `[` $strides `]` `>`
   }];
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The strides the kernels take as arguments: one per dimension but the
+    /// innermost for a view, none for a contiguous tensor.
+    int64_t getNumStrideArguments() const {
+      return getStrides().empty() || !getStrides().front().isDynamic()
+                 ? 0
+                 : int64_t(getStrides().size()) - 1;
+    }
+  }];
 }
 
 def Moda_AbiLaunchAttr : AttrDef<Moda_Dialect, "AbiLaunch"> {

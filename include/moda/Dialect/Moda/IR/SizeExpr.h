@@ -20,23 +20,29 @@ namespace mlir::moda {
 /// ceil(coefficient * (product of `symbols`) / divisor): a tensor extent or
 /// stride (exact: divisor 1) or a grid dimension (rounding up). A symbol is a
 /// factor at most once; every size of the ABI is such a product. Printed as
-/// `B`, `64`, `T*512`, `T*L`, `T*4 ceildiv 128`.
+/// `B`, `64`, `T*512`, `T*L`, `T*4 ceildiv 128`. A stride may also be
+/// dynamic, printed `?`: the kernels take it as an argument (a tensor that
+/// may be a view), and no formula gives it.
 struct SizeExpr {
   /// Bit i set: SizeSymbol(i) is a factor. A plain bit set (rather than a
   /// list) keeps the struct trivially copyable, as attribute storage needs.
   uint8_t symbols = 0;
   int64_t coefficient = 1;
   int64_t divisor = 1;
+  /// A kernel argument rather than a formula (the fields above unused).
+  bool dynamic = false;
 
   static SizeExpr constant(int64_t value) { return {0, value, 1}; }
   static SizeExpr of(SizeSymbol symbol) {
     return {static_cast<uint8_t>(1u << static_cast<unsigned>(symbol)), 1, 1};
   }
+  static SizeExpr getDynamic() { return {0, 1, 1, /*dynamic=*/true}; }
+  bool isDynamic() const { return dynamic; }
 
   bool has(SizeSymbol symbol) const {
     return symbols & (1u << static_cast<unsigned>(symbol));
   }
-  bool isConstant() const { return symbols == 0; }
+  bool isConstant() const { return !dynamic && symbols == 0; }
   bool isExact() const { return divisor == 1; }
   /// The factors, in the order B, T, S, L.
   SmallVector<SizeSymbol, 4> getSymbols() const;
@@ -48,13 +54,14 @@ struct SizeExpr {
 
   bool operator==(const SizeExpr &other) const {
     return symbols == other.symbols && coefficient == other.coefficient &&
-           divisor == other.divisor;
+           divisor == other.divisor && dynamic == other.dynamic;
   }
   bool operator!=(const SizeExpr &other) const { return !(*this == other); }
 };
 
 inline llvm::hash_code hash_value(const SizeExpr &expr) {
-  return llvm::hash_combine(expr.symbols, expr.coefficient, expr.divisor);
+  return llvm::hash_combine(expr.symbols, expr.coefficient, expr.divisor,
+                            expr.dynamic);
 }
 
 llvm::raw_ostream &operator<<(llvm::raw_ostream &os, const SizeExpr &expr);
