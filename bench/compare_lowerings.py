@@ -4,7 +4,10 @@ same moda.attention with the same pinned configuration, for each
 tensor-core layout (mma_sync, wgmma), compiled by
 moda-compile --lowering=kernel (convert-moda-to-gpu) and --lowering=tile
 (convert-moda-to-tile, moda-tile-assign-layouts, convert-moda-tile-to-gpu),
-timed in one process with SDPA flash and cuDNN (without depth) as the bar.
+timed in one process with SDPA flash and cuDNN (without depth) as the bar;
+and the tile program that takes its operands as views (moda.attention's
+`strided`, its strides kernel arguments) on the same contiguous tensors:
+what views cost.
 
     # here
     python3 bench/compare_lowerings.py compile --artifacts bench/lowering-artifacts
@@ -37,7 +40,9 @@ SHAPES = [(4096, 8, 64, 64), (16384, 8, 64, 64), (16384, 2, 64, 64),
 # the sm_90a heuristic ships (bench/results/perf-forward.json).
 CONFIGS = {"mma_sync": {64: (64, 64, 64, 4, 2), 128: (64, 32, 32, 4, 2)},
            "wgmma": {64: (64, 64, 64, 4, 2), 128: (128, 64, 64, 8, 2)}}
-LOWERINGS = ("kernel", "tile")
+# Each compile of the operator: (moda-compile's lowering, `strided`).
+VARIANTS = {"kernel": ("kernel", False), "tile": ("tile", False),
+            "tile_views": ("tile", True)}
 
 
 def shape_dict(t, g, d, l):
@@ -56,11 +61,13 @@ def case_dir(artifacts, t, g, d, l, mma, lowering):
 
 def compile_all(artifacts, moda_compile):
     from moda.ir import attention_module
-    for (t, g, d, l), mma, lowering in itertools.product(SHAPES, CONFIGS, LOWERINGS):
-        directory = case_dir(artifacts, t, g, d, l, mma, lowering)
+    for (t, g, d, l), mma, variant in itertools.product(SHAPES, CONFIGS, VARIANTS):
+        lowering, views = VARIANTS[variant]
+        directory = case_dir(artifacts, t, g, d, l, mma, variant)
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "kernel.mlir").write_text(attention_module(
-            shape_dict(t, g, d, l), config=config_dict(mma, d), static=True))
+            shape_dict(t, g, d, l), config=config_dict(mma, d), static=True,
+            strided=views))
         subprocess.run([str(moda_compile), str(directory / "kernel.mlir"), "-o",
                         str(directory), f"--lowering={lowering}"],
                        check=True, capture_output=True)
@@ -87,7 +94,7 @@ def run_all(artifacts, json_path, warmup, iters):
         row = {"B": B, "T": t, "Hq": Hq, "Hk": Hk, "G": g, "D": d, "L": l, "causal": True,
                "dtype": "bf16", "config": config_dict(mma, d)}
         outputs = {}
-        for lowering in LOWERINGS:
+        for lowering in VARIANTS:
             kernel = moda.load(str(case_dir(artifacts, t, g, d, l, mma, lowering) /
                                    "moda_attention_0.json"))
             out = torch.empty_like(q)
@@ -104,17 +111,19 @@ def run_all(artifacts, json_path, warmup, iters):
         time_sdpa_peers(row, q, k, v, warmup, iters)
         flops = 4 * B * Hk * g * t * d * (t / 2 + l)
         flops0 = 4 * B * Hk * g * t * d * (t / 2)
-        for lowering in LOWERINGS:
+        for lowering in VARIANTS:
             row[f"{lowering}_tflops"] = flops / row[f"{lowering}_ms"] / 1e9
         for impl in ("sdpa_flash", "sdpa_cudnn"):
             if f"{impl}_ms" in row:
                 row[f"{impl}_tflops"] = flops0 / row[f"{impl}_ms"] / 1e9
                 row[f"tile_over_{impl}"] = row["tile_ms"] / row[f"{impl}_ms"]
         row["tile_over_kernel"] = row["tile_ms"] / row["kernel_ms"]
+        row["views_over_tile"] = row["tile_views_ms"] / row["tile_ms"]
         cases.append(row)
         print(f"T={t:6} G={g} D={d:3} L={l:3} {mma:8}  block builders {row['kernel_ms']:8.3f} ms "
               f"({row['kernel_tflops']:6.1f} TFLOP/s)  tile program {row['tile_ms']:8.3f} ms "
               f"({row['tile_tflops']:6.1f})  tile/kernel {row['tile_over_kernel']:5.2f}  "
+              f"views/tile {row['views_over_tile']:5.2f}  "
               f"flash {row.get('sdpa_flash_ms', float('nan')):7.3f}  "
               f"cudnn {row.get('sdpa_cudnn_ms', float('nan')):7.3f}  "
               f"|diff| {row['max_abs_diff_out']:.2e}", flush=True)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compiles, here, every kernel bench/run_tile_gpu.sh runs on the GPU
 # machine: the staged compiler's (--lowering=tile) kernels of the GPU
-# correctness suite (wgmma, mma_sync, and fma for bf16), the block
+# correctness suite (wgmma, mma_sync, and fma for bf16; taking views), the block
 # builders' D = 64 backward with 32-entry depth tiles, the tile programs'
 # wgmma kernels of the gradient suite (D = 64: 64x64x64, 4
 # warps; D = 128: 128x64x64 and 128x32x32, 8 warps; 2 stages), the
@@ -25,11 +25,11 @@ rm -rf bench/tile-wgmma-artifacts bench/tile-mma-sync-artifacts bench/tile-fma-a
        bench/grad-depth-32-artifacts bench/training-tile-artifacts \
        bench/training-kernel-artifacts bench/training-auto-artifacts bench/lowering-artifacts
 python3 bench/correctness_suite.py compile --lowering tile --config 64,64,64,4,2,wgmma \
-  --artifacts bench/tile-wgmma-artifacts >/dev/null
+  --artifacts bench/tile-wgmma-artifacts --views >/dev/null
 python3 bench/correctness_suite.py compile --lowering tile --config 64,64,64,4,2,mma_sync \
-  --artifacts bench/tile-mma-sync-artifacts >/dev/null
+  --artifacts bench/tile-mma-sync-artifacts --views >/dev/null
 python3 bench/correctness_suite.py compile --lowering tile --config 32,32,32,1,1,fma \
-  --artifacts bench/tile-fma-artifacts --only bf16 >/dev/null
+  --artifacts bench/tile-fma-artifacts --views --only bf16 >/dev/null
 # The block builders' D = 64 backward with 32-entry depth tiles (their dq
 # kernel then leaves the depth gradients to the d_depth kernel).
 python3 bench/grad_check_suite.py compile --lowering kernel --config 64,64,32,4,2,wgmma \

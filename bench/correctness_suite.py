@@ -96,15 +96,17 @@ def make_operands(case, device, dtype):
 
 
 def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="auto",
-                only=None):
+                only=None, views=False):
     """Compiles every kernel; with `config` (a dict of block_m, block_n,
     block_depth, num_warps) pinned in the IR instead of the heuristic one. A
     kernel whose rules reject the pinned configuration is left out, with the
     reason. `lowering` is moda-compile's: per operator as the heuristics
     choose ("auto"), the block builders ("kernel") or the staged compiler's
-    tile programs ("tile")."""
+    tile programs ("tile"). `views`: kernels that take their operands as
+    views (moda.attention's `strided`; the tile programs compile them)."""
     compile_variants(artifacts, moda_compile,
-                     lambda shape: attention_module(shape, config=config),
+                     lambda shape: attention_module(shape, config=config,
+                                                    strided=views),
                      "kernel.mlir", may_fail=config is not None,
                      compile_args=[f"--lowering={lowering}"], only=only)
 
@@ -184,6 +186,8 @@ def main():
     c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "artifacts")
     c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
     add_compile_options(c)
+    c.add_argument("--views", action="store_true",
+                   help="kernels that take their operands as views (strided)")
     r = sub.add_parser("run")
     r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "artifacts")
     r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "gpu-correctness.json")
@@ -193,7 +197,7 @@ def main():
     if args.command == "compile":
         config = parse_config(args.config)
         compile_all(args.artifacts, args.moda_compile, config, args.lowering,
-                    args.only)
+                    args.only, args.views)
     elif args.command == "run":
         sys.exit(0 if run_all(args.artifacts, args.json, args.only) else 1)
     else:

@@ -63,7 +63,7 @@ part "compute-sanitizer memcheck on the tile forward, views included"
 sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
 for spec in "wgmma per_position_bf16_d64_g4_causal" "fma per_position_bf16_d128_g2_full"; do
   set -- $spec
-  timeout 60 "$sanitizer" --tool memcheck --kernel-name regex:moda_ --error-exitcode 9 \
+  timeout 60 "$sanitizer" --tool memcheck --kernel-name kns=moda_attention --error-exitcode 9 \
     python3 bench/correctness_suite.py run --artifacts bench/tile-$1-artifacts --only "$2" \
     --json "$OUT/memcheck-forward.json" > "$OUT/memcheck-forward-$1.log" 2>&1
   echo "memcheck tile $1 $2: exit $?"; grep -E "ERROR SUMMARY|gpu-correctness:" "$OUT/memcheck-forward-$1.log"

@@ -40,14 +40,17 @@ def _attributes(shape, config, target):
     return attributes
 
 
-def attention_module(shape, *, config=None, static=False, target="sm_90a"):
+def attention_module(shape, *, config=None, static=False, target="sm_90a",
+                     strided=False):
     """`func.func @attention` holding one moda.attention.
 
     `shape`: dtype, Hq, Hk, D, causal; optionally visibility ("per_position",
     "chunk" with chunk, "depth_only"), scale (default 1/sqrt(D)) and, with `static`, the sizes B, T, S
     (default T) and L. Without `static`, B, T, S and L are dynamic: one kernel
     serves every size. `config` (block_m, block_n, block_depth, num_warps
-    [, num_stages, mma, lowering]) is pinned in the IR when given."""
+    [, num_stages, mma, lowering]) is pinned in the IR when given. `strided`:
+    the kernels take their operands as views (the tile programs compile
+    them; a pinned configuration says so)."""
     visibility = shape.get("visibility", "per_position")
     q, kv, depth, lse = _tensor_types(shape, static)
     arguments, operands = [f"%q: {q}"], ""
@@ -56,7 +59,9 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a"):
         operands += f" kv(%k, %v : {kv}, {kv})"
     arguments += [f"%dk: {depth}", f"%dv: {depth}"]
     operands += f" depth(%dk, %dv : {depth}, {depth})"
-    attributes = _attributes(shape, config, target)
+    if strided and config:
+        config = dict(config, lowering="tile")
+    attributes = _attributes(shape, config, target) + (["strided"] if strided else [])
     return (f"func.func @attention({', '.join(arguments)}) -> ({q}, {lse}) {{\n"
             f"  %o, %l = moda.attention q(%q : {q}){operands} {{{', '.join(attributes)}}}"
             f" -> {q}, {lse}\n  return %o, %l : {q}, {lse}\n}}\n")

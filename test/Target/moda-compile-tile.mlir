@@ -3,9 +3,10 @@
 // RUN: FileCheck %s --input-file %t/moda_attention_0.json --check-prefix=VIEWS
 // RUN: FileCheck %s --input-file %t/moda_attention_0.ptx --check-prefix=PTX
 // RUN: not moda-compile %s -o %t/bad --lowering=staged 2>&1 | FileCheck %s --check-prefix=BAD
-// RUN: sed 's/mma = fma/mma = wgmma/; s/num_warps = 2, num_stages = 1/num_warps = 4, num_stages = 2/' %s > %t.wgmma.mlir
+// RUN: sed 's/mma = fma/mma = wgmma/; s/num_warps = 2, num_stages = 1/num_warps = 4, num_stages = 2/; s/causal, strided/causal/' %s > %t.wgmma.mlir
 // RUN: moda-compile %t.wgmma.mlir -o %t/wgmma --lowering=tile | FileCheck %s --check-prefix=WGMMA-LOG
 // RUN: FileCheck %s --input-file %t/wgmma/moda_attention_0.json --check-prefix=WGMMA
+// RUN: FileCheck %s --input-file %t/wgmma/moda_attention_0.json --check-prefix=DENSE
 // RUN: FileCheck %s --input-file %t/wgmma/moda_attention_0.ptx --check-prefix=WGMMA-PTX
 
 // The staged compiler end to end: moda.attention -> tile program -> fma
@@ -26,8 +27,8 @@
 // CHECK-DAG: "dynamic_shared_memory": 8192
 // CHECK-DAG: "spill_stores": 0
 
-// The tile program's forward takes its tensors but lse as views: each is
-// "strided", and its strides (all but the innermost) follow the sizes as
+// The operator takes views (strided): each tensor but lse is "strided" in
+// the manifest, and its strides (all but the innermost) follow the sizes as
 // parameters, tensor by tensor, outermost first.
 // VIEWS: "symbol": "L"
 // VIEWS: "dim": 0,
@@ -64,12 +65,14 @@
 // products from the swizzled tiles after an async-proxy fence.
 // WGMMA-LOG: moda-compile: moda_attention_0 -> {{.*}}wgmma{{/|\\}}moda_attention_0.ptx (+cubin)
 // WGMMA-DAG: "mma": "wgmma"
+// Without `strided`, contiguous tensors: no stride parameters.
+// DENSE-NOT: "stride
 // WGMMA-DAG: "dynamic_shared_memory": 17392
 // WGMMA-DAG: "spill_stores": 0
 // WGMMA-PTX: fence.proxy.async.shared::cta;
 // WGMMA-PTX: wgmma.mma_async.sync.aligned.m64n32k16.f32.f16.f16
 
 func.func @attention(%q: tensor<?x?x4x64xf16>, %k: tensor<?x?x2x64xf16>, %dk: tensor<?x?x?x2x64xf16>) -> tensor<?x?x4x64xf16> {
-  %o, %l = moda.attention q(%q : tensor<?x?x4x64xf16>) kv(%k, %k : tensor<?x?x2x64xf16>, tensor<?x?x2x64xf16>) depth(%dk, %dk : tensor<?x?x?x2x64xf16>, tensor<?x?x?x2x64xf16>) {causal, config = #moda.config<block_m = 64, block_n = 32, block_depth = 32, num_warps = 2, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<?x?x4x64xf16>, tensor<?x4x?xf32>
+  %o, %l = moda.attention q(%q : tensor<?x?x4x64xf16>) kv(%k, %k : tensor<?x?x2x64xf16>, tensor<?x?x2x64xf16>) depth(%dk, %dk : tensor<?x?x?x2x64xf16>, tensor<?x?x?x2x64xf16>) {causal, strided, config = #moda.config<block_m = 64, block_n = 32, block_depth = 32, num_warps = 2, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<?x?x4x64xf16>, tensor<?x4x?xf32>
   return %o : tensor<?x?x4x64xf16>
 }

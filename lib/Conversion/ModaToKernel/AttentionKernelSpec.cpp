@@ -76,8 +76,10 @@ Type mlir::moda::getAbiElementType(const AttentionKernelSpec &spec,
 
 bool mlir::moda::takesStrides(const AttentionKernelSpec &spec, AbiOperator op,
                               StringRef name) {
-  return spec.config.getLowering() == KernelLowering::TilePrograms &&
-         op == AbiOperator::Attention && name != "lse";
+  assert((!spec.takesViews ||
+          spec.config.getLowering() == KernelLowering::TilePrograms) &&
+         "the verifier gives views to the tile programs only");
+  return spec.takesViews && op == AbiOperator::Attention && name != "lse";
 }
 
 AbiTensorAttr mlir::moda::getAbiTensor(const AttentionKernelSpec &spec,

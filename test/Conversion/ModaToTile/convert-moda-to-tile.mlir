@@ -2,8 +2,8 @@
 
 // Causal attention with per-position depth, G = 2: the unmasked full tiles,
 // the masked diagonal tiles and the masked depth span, bounds from
-// visible_range; the launcher computes the grid once. Every tensor but lse
-// is a view: its strides (all but the innermost) follow the sizes, and each
+// visible_range; the launcher computes the grid once. The operator takes
+// views (strided): every tensor but lse has its strides (all but the innermost) follow the sizes, and each
 // load and store of it carries them (depth rows also L, the entries per
 // position); the launcher passes a contiguous caller's strides.
 
@@ -60,7 +60,7 @@
 // CHECK: %[[QROWS:.*]] = arith.muli %[[LT]], %c128{{.*}} : index
 // CHECK: moda_tile.launch @moda_attention_0 grid(%[[BLOCKS]], %{{.*}}, %{{.*}}) ({{.*}}, %[[LL]], %[[QROWS]], %c128{{.*}}, %c64{{.*}}, {{.*}})
 func.func @causal(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: tensor<1x40x3x1x64xbf16>) -> tensor<1x40x2x64xbf16> {
-  %o, %l = moda.attention q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
+  %o, %l = moda.attention q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) {causal, strided, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
   return %o : tensor<1x40x2x64xbf16>
 }
 
@@ -86,7 +86,11 @@ func.func @depth_only(%q: tensor<1x9x1x32xf32>, %dk: tensor<1x9x2x1x32xf32>) -> 
 // sees as much: block x takes query block x.
 
 // CHECK-LABEL: func.func private @moda_attention_0
+// Contiguous tensors (no `strided`): constant strides, none passed.
+// CHECK-SAME: index, %{{[^:]*}}: index)
+// CHECK-SAME: <"q" : f16, input, shape = [B, T, 4, 64], strides = [T*256, 256, 64, 1]>
 // CHECK-NOT: moda_tile.num_programs
+// CHECK-NOT: strides [
 // CHECK: {visibility = #moda_tile.visibility<part = sequence>}
 // CHECK: moda_tile.mask {{.*}} {group = 4 : i64, visibility = #moda_tile.visibility<part = sequence>}
 // CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = depth, depth = chunk, chunk_size = 5>}

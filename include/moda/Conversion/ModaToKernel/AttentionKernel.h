@@ -36,6 +36,8 @@ struct AttentionKernelSpec {
   double scale = 0.0;
   bool hasSequence = false;
   bool hasDepth = false;
+  /// The forward takes its operands as views (moda.attention's `strided`).
+  bool takesViews = false;
   KernelConfigAttr config;
 
   /// Reads the spec of `op`, reporting on `op` why it cannot be compiled
@@ -64,6 +66,8 @@ struct AttentionKernelSpec {
                                : 1.0 / std::sqrt(double(spec.headDim));
     spec.hasSequence = bool(op.getK());
     spec.hasDepth = bool(op.getDepthK());
+    if constexpr (std::is_same_v<OpTy, AttentionOp>)
+      spec.takesViews = op.getStrided();
     return spec;
   }
 
@@ -187,10 +191,11 @@ void buildAttentionMmaBlock(ImplicitLocOpBuilder &b,
 SmallVector<SizeExpr, 3> getForwardGrid(const AttentionKernelSpec &spec);
 
 /// Whether the kernels of operator `op` compiled for `spec` take tensor
-/// `name` as a view, its strides kernel arguments: every tensor of the tile
-/// programs' forward but lse (q, k, v may be views of one fused projection,
-/// depth the first L slots of a stream buffer, out a view to write into).
-/// The block builders' kernels and the backward take contiguous tensors.
+/// `name` as a view, its strides kernel arguments: every tensor but lse of a
+/// forward that asks for views (`strided`, which the tile programs compile;
+/// q, k, v may be views of one fused projection, depth the first L slots of
+/// a stream buffer, out a view to write into). Other kernels take
+/// contiguous tensors, their strides constants.
 bool takesStrides(const AttentionKernelSpec &spec, AbiOperator op,
                   StringRef name);
 

@@ -285,6 +285,11 @@ LogicalResult AttentionOp::verify() {
       failed(checkCompatibleTypes(op, "result", "lse", getLse().getType(),
                                   "[B, Hq, T] in f32", getLseType(qType))))
     return failure();
+  if (getStrided() && getConfigAttr() &&
+      getConfigAttr().getLowering() != KernelLowering::TilePrograms)
+    return emitOpError("takes its operands as views (strided), which only "
+                       "the tile programs compile; its configuration must "
+                       "say lowering = tile");
   return success();
 }
 

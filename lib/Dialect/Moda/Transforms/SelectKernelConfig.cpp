@@ -202,16 +202,29 @@ void SelectKernelConfigPass::runOnOperation() {
   };
   getOperation()->walk([&](Operation *op) {
     if (auto attention = dyn_cast<AttentionOp>(op)) {
+      // Views (`strided`) are the tile programs' to compile.
+      if (attention.getStrided() && forcedLowering &&
+          *forcedLowering != KernelLowering::TilePrograms) {
+        attention.emitOpError(
+            "takes its operands as views (strided), which only the tile "
+            "programs compile, but lowering=kernel was asked for");
+        return signalPassFailure();
+      }
+      auto withLowering = [&](KernelConfigAttr config) {
+        return attention.getStrided()
+                   ? config.withLowering(KernelLowering::TilePrograms)
+                   : withForcedLowering(config);
+      };
       if (KernelConfigAttr config = attention.getConfigAttr()) {
-        attention.setConfigAttr(withForcedLowering(config));
+        attention.setConfigAttr(withLowering(config));
         return;
       }
       if (KernelConfigAttr tuned = lookUp(attention)) {
-        attention.setConfigAttr(withForcedLowering(tuned));
+        attention.setConfigAttr(withLowering(tuned));
         setSource(op, "database");
         return;
       }
-      attention.setConfigAttr(withForcedLowering(getForwardHeuristicConfig(
+      attention.setConfigAttr(withLowering(getForwardHeuristicConfig(
           context, ForwardProblem::of(attention), target)));
       setSource(op, "heuristic");
     } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {

@@ -55,6 +55,12 @@ def Moda_AttentionOp : Moda_Op<"attention",
       `depth_only` (then `k`/`v` are absent).
     * `config`: the kernel configuration, attached by
       `moda-select-kernel-config`.
+    * `strided`: the compiled kernels take `q`, `k`, `v`, `depth_k`,
+      `depth_v` and `out` as views, their strides kernel arguments (q, k, v
+      sliced out of one fused projection, depth the first L slots of a
+      stream buffer, out written into a wider tensor): the tile programs
+      compile it (`lowering = tile`); without it every tensor is contiguous
+      and the strides are constants of the kernels.
 
     Shapes: `q: [B, T, Hq, D]`, `k, v: [B, S, Hk, D]`,
     `depth_k, depth_v: [B, T, L, Hk, D]`, `out: [B, T, Hq, D]`,
@@ -76,7 +82,7 @@ def Moda_AttentionOp : Moda_Op<"attention",
     Optional<AnyRankedTensor>:$v,
     Optional<AnyRankedTensor>:$depth_k,
     Optional<AnyRankedTensor>:$depth_v
-  ), Moda_AttentionAttrs);
+  ), Moda_AttentionAttrs, (ins UnitAttr:$strided));
   let results = (outs AnyRankedTensor:$out, AnyRankedTensor:$lse);
   let assemblyFormat = [{
     `q` `(` $q `:` type($q) `)`

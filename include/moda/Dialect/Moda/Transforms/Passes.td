@@ -33,7 +33,9 @@ def ModaSelectKernelConfig : Pass<"moda-select-kernel-config"> {
     (on sm_90a, D = 128: 128-row blocks of two warpgroups, 32-key and
     32-entry tiles), else the block builders' SIMT kernels.
     `lowering=kernel` or `lowering=tile` gives every operator that lowering,
-    and its heuristic configuration for it.
+    and its heuristic configuration for it. A forward that takes views
+    (`strided`) always gets the tile programs, the only lowering that
+    compiles views; `lowering=kernel` with one is an error.
 
     Operators that already carry a configuration keep its tiles (and, with
     `lowering=auto`, its lowering). An unreadable or malformed database and
