@@ -220,16 +220,17 @@ private:
     const char *name = spec.name.c_str();
     int rank = tensor.rank;
     std::vector<int64_t> strides(rank, 0);
-    int64_t dense = 1;
-    for (int d = rank - 1; d >= 0; --d) {
-      int64_t stride = tensor.strides ? tensor.strides[d] : dense;
-      if (tensor.shape[d] > 1)
-        strides[d] = stride;
-      dense *= std::max<int64_t>(tensor.shape[d], 1);
-    }
     viewStrides.back() = strides;
     if (elements == 0)
       return Error(); // never dereferenced: nothing to check
+    // A divisor of the (non-zero, checked) element count: no overflow.
+    int64_t dense = 1;
+    for (int d = rank - 1; d >= 0; --d) {
+      if (tensor.shape[d] > 1)
+        strides[d] = tensor.strides ? tensor.strides[d] : dense;
+      dense *= tensor.shape[d];
+    }
+    viewStrides.back() = strides;
     int64_t elementsPerChunk = kRequiredAlignment / elementSize(spec.dtype);
     if (tensor.shape[rank - 1] > 1 && strides[rank - 1] != 1)
       return makeError(MODA_ERROR_STRIDE,

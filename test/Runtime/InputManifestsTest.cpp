@@ -33,7 +33,8 @@ TEST(InputManifests, EachReadsAndPlansAValidCall) {
   EXPECT_EQ(names,
             (std::vector<std::string>{"attention.json", "attention_depth_only.json",
                                       "attention_grad.json",
-                                      "attention_grad_fused.json"}));
+                                      "attention_grad_fused.json",
+                                      "attention_views.json"}));
   for (const std::string &name : names) {
     Manifest manifest;
     Error error = parseManifest(moda::test::readInput(name), ".", manifest);

@@ -459,25 +459,11 @@ TEST(KernelLoad, WithoutADriverTheErrorSaysSo) {
 // Views: tensors the kernels take with their strides
 //===----------------------------------------------------------------------===//
 
-/// The example manifest with q, depth_k and out taken as views (as a tile
-/// program's forward takes them): "strided", their strides after the sizes.
+/// Inputs/attention_views.json: the example manifest with q, depth_k and
+/// out taken as views (as a tile program's forward takes them): "strided",
+/// their strides after the sizes.
 std::string viewManifest() {
-  std::string text = exampleManifest();
-  for (const char *name : {"q", "depth_k", "out"}) {
-    std::string padded = std::string("\"") + name + "\",";
-    padded.resize(11, ' '); // the example aligns its columns
-    text = replaceOnce(text, "{\"name\": " + padded + "\"dtype\"",
-                       "{\"strided\": true, \"name\": " + padded +
-                           "\"dtype\"");
-  }
-  std::string strides;
-  for (auto [name, rank] : {std::pair{"q", 4}, {"depth_k", 5}, {"out", 4}})
-    for (int dim = 0; dim + 1 < rank; ++dim)
-      strides += ", {\"kind\": \"stride\", \"tensor\": \"" +
-                 std::string(name) + "\", \"dim\": " + std::to_string(dim) +
-                 "}";
-  return replaceOnce(text, "{\"kind\": \"size\", \"symbol\": \"L\"}",
-                     "{\"kind\": \"size\", \"symbol\": \"L\"}" + strides);
+  return moda::test::readInput("attention_views.json");
 }
 
 TEST(LaunchPlan, AViewPassesItsStridesAfterTheSizes) {

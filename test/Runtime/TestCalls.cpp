@@ -3,6 +3,7 @@
 #include "TestCalls.h"
 
 #include <stdexcept>
+#include <vector>
 
 namespace moda::test {
 
@@ -49,6 +50,34 @@ uint64_t elementCount(const moda_tensor &tensor) {
   return count;
 }
 
+/// The strides a kernel that takes `tensor` as a view gets: the caller's
+/// (dense where NULL), 0 for a dimension of extent at most 1 and for an
+/// empty tensor.
+std::vector<int64_t> viewStrides(const moda_tensor &tensor) {
+  std::vector<int64_t> strides(tensor.rank, 0);
+  if (elementCount(tensor) == 0)
+    return strides;
+  int64_t dense = 1;
+  for (int d = tensor.rank - 1; d >= 0; --d) {
+    if (tensor.shape[d] > 1)
+      strides[d] = tensor.strides ? tensor.strides[d] : dense;
+    dense *= tensor.shape[d];
+  }
+  return strides;
+}
+
+/// The elements from a view's first to its last (0 when it is empty).
+uint64_t viewSpan(const moda_tensor &tensor) {
+  if (elementCount(tensor) == 0)
+    return 0;
+  std::vector<int64_t> strides = viewStrides(tensor);
+  uint64_t span = 1;
+  for (int d = 0; d < tensor.rank; ++d)
+    span += static_cast<uint64_t>(tensor.shape[d] - 1) *
+            static_cast<uint64_t>(strides[d]);
+  return span;
+}
+
 const moda_tensor *findTensor(const moda_tensor *tensors, int numTensors,
                               const std::string &name) {
   for (int i = 0; i < numTensors; ++i)
@@ -66,13 +95,18 @@ std::string checkParameters(const runtime::Manifest &manifest,
       expected.push_back(static_cast<uint64_t>(plan.sizes[parameter.symbol]));
       continue;
     }
-    const std::string &name = manifest.tensors[parameter.tensorIndex].name;
-    const moda_tensor *tensor = findTensor(tensors, numTensors, name);
+    const runtime::TensorSpec &spec = manifest.tensors[parameter.tensorIndex];
+    const moda_tensor *tensor = findTensor(tensors, numTensors, spec.name);
     if (!tensor)
-      return "the plan succeeded without tensor " + name;
+      return "the plan succeeded without tensor " + spec.name;
+    if (parameter.kind == runtime::KernelParameter::Kind::Stride) {
+      expected.push_back(
+          static_cast<uint64_t>(viewStrides(*tensor)[parameter.dim]));
+      continue;
+    }
     uint64_t address = reinterpret_cast<uintptr_t>(tensor->data);
-    for (uint64_t value : {address, address, uint64_t(0),
-                           elementCount(*tensor), uint64_t(1)})
+    uint64_t size = spec.strided ? viewSpan(*tensor) : elementCount(*tensor);
+    for (uint64_t value : {address, address, uint64_t(0), size, uint64_t(1)})
       expected.push_back(value);
   }
   if (plan.parameterValues.size() != expected.size())

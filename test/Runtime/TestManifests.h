@@ -16,6 +16,9 @@ std::string readInput(const std::string &name);
 /// dynamic.
 std::string exampleManifest();
 
+/// Inputs/attention_views.json is the example with q, depth_k and out taken
+/// as views ("strided", their strides after the sizes).
+
 /// Inputs/attention_grad.json: its backward (op attention_grad), SIMT
 /// kernels dq, dkv and d_depth.
 std::string gradManifest();
