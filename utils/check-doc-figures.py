@@ -59,8 +59,21 @@ GRAD_TILE_H100, TRAIN_TILE_H100 = load("grad-check-tile-wgmma-h100.json"), load(
 TILE_BWD_H100 = {d: ratios(TRAIN_TILE_H100, d, "ours_bwd_ms", "ours_before_bwd_ms") for d in (64, 128)}
 GRAD_N32_H100 = load("grad-check-tile-wgmma-d128-n32-h100.json")
 GRAD_D128_DEPTH64_H100 = load("grad-check-tile-wgmma-d128-depth-64-h100.json")
-# The block builders' D = 64 kernels with 32-entry depth tiles against 64.
-DEPTH32_H100 = load("perf-training-depth-tile-32-h100.json")
+# The block builders' D = 64 backward with 32-entry depth tiles, after
+# a61ad8c gave their depth gradients to the d_depth kernel.
+GRAD_DEPTH32_H100 = load("grad-check-depth-32-h100.json")
+# The tile forward on views, per layout (57defdf), and the wgmma tile
+# forward when every one took runtime strides.
+VIEWS_H100 = {mma: load(f"gpu-correctness-tile-{mma}-views-h100.json")
+              for mma in ("wgmma", "mma-sync", "fma")}
+RUNTIME_STRIDES_H100 = load("perf-lowerings-runtime-strides-h100.json")
+
+
+def views_passed(mma):
+    """The view cases of the tile forward on `mma` that passed, read in
+    place (none copied)."""
+    return sum(1 for c in VIEWS_H100[mma]["cases"]
+               if c.get("strided") and c["pass"] and not c["copied"])
 # The tile programs' 128x32x64 against 128x32x32 at D = 128.
 DEPTH64_D128_H100 = load("perf-training-tile-d128-depth-64-h100.json")
 SANITIZERS_TILE_LAYOUTS_H100 = [load("sanitizers-backward-tile-mma-sync-h100.json"),
@@ -271,14 +284,17 @@ FIGURES = [
     ("docs/architecture.md", r"passes the gradient suite's (\d+) cases again", passed(GRAD_TILE_H100)),
     ("README.md", r"`sanitizers-backward-tile-fma-h100.json`: (\d+) runs",
      sum(len(data["cases"]) for data in SANITIZERS_TILE_LAYOUTS_H100)),
-    *pair("docs/training.md", r"backward\s+takes {}x to {}x the time \(T = 16384, G = 8, L = 64",
-          *span(ratios(DEPTH32_H100, 64, "ours_bwd_ms", "ours_before_bwd_ms"))),
-    *pair("docs/training.md", r"L = 64: {} ms against\s+{}; G = 2",
-          *bwd_ms(case(DEPTH32_H100, T=16384, G=8, D=64, L=64))),
-    *pair("docs/training.md", r"G = 2: {} against {}\), the step",
-          *bwd_ms(case(DEPTH32_H100, T=16384, G=2, D=64, L=64))),
-    *pair("docs/training.md", r"the step {}x to {}x\. At D = 128",
-          *span(ratios(DEPTH32_H100, 64, "ours_ms", "ours_before_ms"))),
+    ("docs/training.md", r"and the (\d+) D = 64 cases pass with 64x64x32", passed(GRAD_DEPTH32_H100)),
+    ("README.md", r"57defdf the correctness suite's (\d+) view cases pass", views_passed("wgmma")),
+    ("README.md", r"kernels, (\d+) on `mma_sync`", views_passed("mma-sync")),
+    ("README.md", r"on `mma_sync`, (\d+) on `fma`", views_passed("fma")),
+    ("docs/architecture.md", r"every layout: (\d+) on\s+`wgmma`", views_passed("wgmma")),
+    ("docs/architecture.md", r"`wgmma`, (\d+) on `mma_sync`", views_passed("mma-sync")),
+    ("docs/architecture.md", r"`mma_sync`, (\d+) on `fma`\s+\(`gpu-correctness-tile-wgmma-views", views_passed("fma")),
+    *pair("docs/architecture.md", r"took {}x to {}x the block builders' time,\s+`bench/results/perf-lowerings-runtime-strides",
+          *span(tile_over_kernel("wgmma", RUNTIME_STRIDES_H100))),
+    *pair("docs/architecture.md", r"the\s+contiguous ones had taken {}x to {}x at 3130bd4",
+          *span(tile_over_kernel("wgmma", LOWERINGS_H100))),
     ("docs/training.md", r"passes the (\d+) cases\s+\(`grad-check-tile-wgmma-d128-depth-64-h100.json`\)",
      passed(GRAD_D128_DEPTH64_H100)),
     *pair("docs/training.md", r"its backward takes\s+{}x to {}x the time of 128x32x32's",

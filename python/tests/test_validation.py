@@ -121,12 +121,13 @@ def test_malformed_manifest(tmp_path):
     assert error.value.status == "MODA_ERROR_MANIFEST"
 
 
-def test_tile_programs_take_views(tile_attention_manifest):
-    """A tile program's forward takes q, k, v, depth and out as views: a q
+def test_a_strided_operator_takes_views(views_attention_manifest):
+    """A forward compiled with `strided` takes q, k, v, depth and out as
+    views: a q
     sliced out of a fused [B, T, Hq + 2 Hk, D] projection and depth as the
     first L = 7 slots of a stream buffer of capacity 16 pass as they are;
     the block builders' kernels refuse the same call."""
-    tile = moda.Kernel(str(tile_attention_manifest), driver=False)
+    tile = moda.Kernel(str(views_attention_manifest), driver=False)
     assert [t.name for t in tile.tensors if t.strided] == [
         "q", "k", "v", "depth_k", "depth_v", "out"]
     assert tile.is_strided("depth_k") and not tile.is_strided("lse")
@@ -135,8 +136,8 @@ def test_tile_programs_take_views(tile_attention_manifest):
     tile.validate(good_args(**views))
 
 
-def test_views_must_keep_rows_whole(tile_attention_manifest):
-    tile = moda.Kernel(str(tile_attention_manifest), driver=False)
+def test_views_must_keep_rows_whole(views_attention_manifest):
+    tile = moda.Kernel(str(views_attention_manifest), driver=False)
     with pytest.raises(ModaError) as error:
         tile.validate(good_args(q={"strides": [200 * 8 * 128, 8 * 128, 128, 2]}))
     assert error.value.status == "MODA_ERROR_STRIDE"
