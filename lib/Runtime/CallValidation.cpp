@@ -279,11 +279,11 @@ private:
       if (strides[d] <= reach)
         return makeError(MODA_ERROR_STRIDE,
                          "tensor %s: output elements overlap (stride %lld of "
-                         "dimension %d (%s) does not step past the %lld "
-                         "elements inside it)",
+                         "dimension %d (%s) must exceed %lld, the farthest "
+                         "offset the dimensions with smaller strides reach)",
                          spec.name.c_str(), static_cast<long long>(strides[d]),
                          d, spec.shape[d].label,
-                         static_cast<long long>(reach + 1));
+                         static_cast<long long>(reach));
       // Bounded by the span checked before.
       reach += (tensor.shape[d] - 1) * strides[d];
     }

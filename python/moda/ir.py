@@ -60,7 +60,11 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a",
     arguments += [f"%dk: {depth}", f"%dv: {depth}"]
     operands += f" depth(%dk, %dv : {depth}, {depth})"
     if strided and config:
-        config = dict(config, lowering="tile")
+        # The tile programs compile views: a pinned configuration says so
+        # (one that names the block builders stays, for the verifier to
+        # refuse).
+        config = dict(config)
+        config.setdefault("lowering", "tile")
     attributes = _attributes(shape, config, target) + (["strided"] if strided else [])
     return (f"func.func @attention({', '.join(arguments)}) -> ({q}, {lse}) {{\n"
             f"  %o, %l = moda.attention q(%q : {q}){operands} {{{', '.join(attributes)}}}"

@@ -127,7 +127,9 @@ def _as_kernel_operand(kernel, name: str, tensor: Optional[Tensor]) -> Optional[
         return tensor
     if tensor.is_contiguous() and tensor.data_ptr() % 16 == 0:
         return tensor
-    return tensor.contiguous()
+    # A fresh allocation: contiguous and aligned (.contiguous() would return
+    # a contiguous but misaligned tensor as it is).
+    return tensor.clone(memory_format=torch.contiguous_format)
 
 
 def _variant(q, k, depth_k, causal, scale, visibility, chunk_size) -> Variant:

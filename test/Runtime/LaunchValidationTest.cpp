@@ -535,13 +535,15 @@ TEST_F(ViewValidation, InputsMayBroadcastOutputsMayNotOverlap) {
   call["out"].strides = broadcast;
   EXPECT_EQ(expectError(call, MODA_ERROR_STRIDE),
             "tensor out: output elements overlap (stride 0 of dimension 2 "
-            "(Hq) does not step past the 1 elements inside it)");
+            "(Hq) must exceed 0, the farthest offset the dimensions with "
+            "smaller strides reach)");
   // Heads 32 elements apart: each head's 64 overlap the next one's.
   int64_t interleaved[] = {100 * 8 * 64, 8 * 64, 32, 1};
   call["out"].strides = interleaved;
   EXPECT_EQ(expectError(call, MODA_ERROR_STRIDE),
             "tensor out: output elements overlap (stride 32 of dimension 2 "
-            "(Hq) does not step past the 64 elements inside it)");
+            "(Hq) must exceed 63, the farthest offset the dimensions with "
+            "smaller strides reach)");
 }
 
 TEST_F(ViewValidation, AContiguousTensorIsNotAView) {

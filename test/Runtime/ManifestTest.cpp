@@ -252,8 +252,13 @@ TEST(Manifest, AViewsStridesFollowTheSizes) {
   std::string lse = replaceOnce(exampleManifest(), "{\"name\": \"lse\",",
                                 "{\"strided\": true, \"name\": \"lse\",");
   EXPECT_EQ(moda::runtime::parseManifest(lse, ".", manifest).message,
-            "tensors[6]: tensor lse cannot be strided (the row statistics are "
-            "always contiguous)");
+            "tensors[6]: tensor lse cannot be strided (only the forward's "
+            "tensors but lse are views)");
+  std::string grad = replaceOnce(moda::test::gradManifest(), "{\"name\": \"q\",",
+                                 "{\"strided\": true, \"name\": \"q\",");
+  EXPECT_EQ(moda::runtime::parseManifest(grad, ".", manifest).message,
+            "tensors[0]: tensor q cannot be strided (only the forward's "
+            "tensors but lse are views)");
 }
 
 TEST(Manifest, GridMustBeTheCompilersFormula) {

@@ -49,9 +49,12 @@
 // VIEWS-NEXT: ],
 // VIEWS: "name": "q",
 // VIEWS: "strided": true
+// lse's object ends after its shape (the keys print sorted: "strided"
+// would follow "shape").
 // VIEWS: "name": "lse",
-// VIEWS-NOT: "strided"
+// VIEWS: "shape": [
 // VIEWS: ]
+// VIEWS-NEXT: }
 
 // PTX: .visible .entry moda_attention_0(
 // PTX: .shared .align {{[0-9]+}} .b8 __dynamic_shmem__0;

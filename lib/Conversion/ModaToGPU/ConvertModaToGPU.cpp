@@ -76,6 +76,7 @@ ConvertModaToGPUPass::buildLauncher(const AttentionKernelSpec &spec,
   MLIRContext *ctx = &getContext();
   OpBuilder builder(ctx);
   builder.setInsertionPoint(kernel->getParentOp());
+  assert(!spec.takesViews && "views are the tile programs' (the verifier)");
   auto type = FunctionType::get(ctx, getLauncherArgumentTypes(spec), {});
   auto launcher = func::FuncOp::create(
       builder, module.getLoc(), (kernel.getName() + "_launch").str(), type);

@@ -73,6 +73,7 @@ func::FuncOp ConvertModaToHostPass::buildLauncher(
     func::FuncOp block) {
   MLIRContext *ctx = &getContext();
   Location loc = getOperation().getLoc();
+  assert(!spec.takesViews && "views are the tile programs' (the verifier)");
   auto type = FunctionType::get(ctx, getLauncherArgumentTypes(spec), {});
   auto launcher =
       func::FuncOp::create(builder, loc, (name + "_launch").str(), type);

@@ -86,8 +86,9 @@ func.func @depth_only(%q: tensor<1x9x1x32xf32>, %dk: tensor<1x9x2x1x32xf32>) -> 
 // sees as much: block x takes query block x.
 
 // CHECK-LABEL: func.func private @moda_attention_0
-// Contiguous tensors (no `strided`): constant strides, none passed.
-// CHECK-SAME: index, %{{[^:]*}}: index)
+// Contiguous tensors (no `strided`): constant strides, none passed (the
+// four sizes end the arguments).
+// CHECK-SAME: memref<?xf32>, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index)
 // CHECK-SAME: <"q" : f16, input, shape = [B, T, 4, 64], strides = [T*256, 256, 64, 1]>
 // CHECK-NOT: moda_tile.num_programs
 // CHECK-NOT: strides [

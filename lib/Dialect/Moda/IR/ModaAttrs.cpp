@@ -309,10 +309,19 @@ LogicalResult KernelAbiAttr::verify(
                          << " must be a non-negative integer or ?, got "
                          << size;
   llvm::StringSet<> names;
-  for (AbiTensorAttr tensor : tensors)
+  for (AbiTensorAttr tensor : tensors) {
     if (!names.insert(tensor.getName()).second)
       return emitError() << "kernel ABI tensor '" << tensor.getName()
                          << "' appears twice";
+    // Views: the forward's tensors, never the row statistics (what the
+    // runtime accepts, docs/artifacts.md).
+    bool statistics = tensor.getName() == "lse" || tensor.getName() == "delta";
+    if (tensor.getNumStrideArguments() > 0 &&
+        (op != AbiOperator::Attention || statistics))
+      return emitError() << "kernel ABI tensor '" << tensor.getName()
+                         << "' cannot have dynamic strides: only the "
+                            "forward's tensors but lse are views";
+  }
   if (op == AbiOperator::Attention && launches.size() != 1)
     return emitError() << "kernel ABI of attention must have 1 launch, got "
                        << launches.size();
