@@ -126,6 +126,10 @@ def run_all(artifacts: Path, json_path: Path, only=None):
     present = {p.name for p in artifacts.iterdir() if (p / "moda_attention_0.json").exists()}
     selected = [c for c in cases() if (only is None or only in c["kernel"])
                 and c["kernel"] in present]
+    if not selected:
+        # A run of nothing must not read as a pass.
+        print(f"gpu-correctness: no case selected (artifacts {artifacts}, only {only})")
+        return False
     for index, case in enumerate(selected):
         name = case["kernel"]
         if name not in kernels:
