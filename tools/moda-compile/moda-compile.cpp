@@ -13,6 +13,7 @@
 #include "moda/Support/InputNesting.h"
 #include "moda/Target/KernelManifest.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -29,6 +30,7 @@
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -210,6 +212,28 @@ struct ModuleAbi {
 
 } // namespace
 
+/// Says which ops of the module moda-compile does not compile: it writes the
+/// kernels of the MoDA operators, and a model graph's other ops (the depth
+/// stream's, projections, norms) are left for the caller to run; saying so
+/// keeps them from looking compiled.
+static void noteOpsNotCompiled(ModuleOp module) {
+  std::map<std::string, int> counts;
+  module.walk([&](Operation *op) {
+    if (isa<ModuleOp, func::FuncOp, func::ReturnOp, moda::AttentionOp,
+            moda::AttentionGradOp>(op))
+      return;
+    ++counts[op->getName().getStringRef().str()];
+  });
+  if (counts.empty())
+    return;
+  llvm::errs() << "moda-compile: note: only the MoDA operators are compiled "
+                  "to kernels; the module's other ops are not (";
+  llvm::interleaveComma(counts, llvm::errs(), [](const auto &entry) {
+    llvm::errs() << entry.first << " x" << entry.second;
+  });
+  llvm::errs() << ")\n";
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   DialectRegistry registry;
@@ -244,6 +268,7 @@ int main(int argc, char **argv) {
     llvm::errs() << "moda-compile: -o <directory> is required\n";
     return 1;
   }
+  noteOpsNotCompiled(*module);
 
   moda::GPUBinaryPipelineOptions options;
   options.chip = chip;
