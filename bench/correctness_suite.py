@@ -19,7 +19,7 @@ v sliced out of fused projections, depth the first L slots of a stream
 buffer of larger capacity ("depth_capacity"), out a slice of a wider
 buffer whose other elements must stay untouched. A kernel whose manifest
 takes an operand as a view (the tile programs' forward) reads and writes it
-in place; for the others moda copies it (moda.ops._as_kernel_operand, what
+in place; for the others moda copies it (moda.operands.as_kernel_operand, what
 moda.attention does) and out is contiguous.
 """
 
@@ -114,7 +114,7 @@ def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="auto
 def run_all(artifacts: Path, json_path: Path, only=None):
     import torch
     import moda
-    from moda.ops import _as_kernel_operand
+    from moda.operands import as_kernel_operand
     from moda.reference import attention_reference, lse_error, relative_error
     from moda.torch_support import TORCH_DTYPES
 
@@ -147,7 +147,7 @@ def run_all(artifacts: Path, json_path: Path, only=None):
         out = out_buffer[:, :, :Hq]
         lse = torch.full((B, Hq, T), float("nan"), device=device)
         given = dict(q=q, k=k, v=v, depth_k=dk, depth_v=dv)
-        operands = {n: _as_kernel_operand(kernel, n, t) for n, t in given.items()}
+        operands = {n: as_kernel_operand(kernel, n, t) for n, t in given.items()}
         kernel(**operands, out=out, lse=lse)
         torch.cuda.synchronize()
         ref_out, ref_lse = attention_reference(

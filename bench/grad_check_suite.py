@@ -66,22 +66,28 @@ def cases():
         for t, depth in [(1, 7), (200, 64)]:
             result.append(dict(kernel=name, dtype=dtype, D=d, G=g, causal=causal,
                                variant=vis, B=1, T=t, S=0, L=depth))
-    return with_heads(result)
+    # Views: every fourth case again, depth in a stream buffer with room
+    # for five more entries.
+    views = [dict(case, strided=True, depth_capacity=case["L"] + 5)
+             for case in result[::4]]
+    return with_heads(result + views)
 
 
 def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="auto",
-                only=None):
+                only=None, views=False):
     """Compiles every variant's forward and backward; with `config` pinned
     on both (a variant whose rules reject it is left out, with the reason),
     through moda-compile's `lowering` ("auto": per operator as the
     heuristics choose, the tile programs for the D = 128 backward on sm_90a;
     "kernel": the block builders; "tile": the staged compiler's tile
-    programs)."""
+    programs). `views`: kernels that take their operands as views (the
+    operators' `strided`; the tile programs compile them)."""
     # The heuristic backward at D = 64 spills a few bytes on sm_90a (8 to 32,
     # recorded in each manifest's ptxas report), which moda-compile refuses
     # by default: the suite checks those kernels' numerics all the same.
     compile_variants(artifacts, moda_compile,
-                     lambda shape: training_module(shape, config=config),
+                     lambda shape: training_module(shape, config=config,
+                                                   strided=views),
                      "train.mlir", may_fail=config is not None, keep_ptx=False,
                      compile_args=["--allow-spills", f"--lowering={lowering}"],
                      only=only)
@@ -108,20 +114,33 @@ def run_case(kernels, case, device):
 
     dt = TORCH_DTYPES[case["dtype"]]
     B, T, S, L, Hq, Hk, D = (case[x] for x in ("B", "T", "S", "L", "Hq", "Hk", "D"))
-    q = torch.randn(B, T, Hq, D, device=device, dtype=dt, requires_grad=True)
-    k = v = None
-    if case["variant"] != "depth_only":
-        k = torch.randn(B, S, Hk, D, device=device, dtype=dt, requires_grad=True)
-        v = torch.randn(B, S, Hk, D, device=device, dtype=dt, requires_grad=True)
-    dk = torch.randn(B, T, L, Hk, D, device=device, dtype=dt, requires_grad=True)
-    dv = torch.randn(B, T, L, Hk, D, device=device, dtype=dt, requires_grad=True)
-    d_out = torch.randn(B, T, Hq, D, device=device, dtype=dt)
+    sequence = case["variant"] != "depth_only"
+    leaf = dict(device=device, dtype=dt, requires_grad=True)
+    if case.get("strided"):
+        # Views: q out of a fused [B, T, Hq + 2, D] projection, k and v out
+        # of one [B, S, 2 Hk, D] buffer, depth the first L slots of a
+        # stream of larger capacity, d_out a slice of a wider tensor.
+        q = torch.randn(B, T, Hq + 2, D, **leaf)[:, :, 1:Hq + 1]
+        k = v = None
+        if sequence:
+            kv = torch.randn(B, S, 2 * Hk, D, **leaf)
+            k, v = kv[:, :, :Hk], kv[:, :, Hk:]
+        capacity = case["depth_capacity"]
+        dk = torch.randn(B, T, capacity, Hk, D, **leaf)[:, :, :L]
+        dv = torch.randn(B, T, capacity, Hk, D, **leaf)[:, :, :L]
+        d_out = torch.randn(B, T, Hq + 1, D, device=device, dtype=dt)[:, :, :Hq]
+    else:
+        q = torch.randn(B, T, Hq, D, **leaf)
+        k = torch.randn(B, S, Hk, D, **leaf) if sequence else None
+        v = torch.randn(B, S, Hk, D, **leaf) if sequence else None
+        dk = torch.randn(B, T, L, Hk, D, **leaf)
+        dv = torch.randn(B, T, L, Hk, D, **leaf)
+        d_out = torch.randn(B, T, Hq, D, device=device, dtype=dt)
+    inputs = [t for t in (q, k, v, dk, dv) if t is not None]
     # Poison: a gradient the kernels leave unwritten stays NaN and fails.
-    for t in (q, k, v, dk, dv):
-        if t is not None:
-            t.grad = None
     out = moda.autograd.attention(q, k, v, dk, dv, kernels, poison_grads=True)
-    out.backward(d_out)
+    grads = iter(torch.autograd.grad(out, inputs, d_out))
+    computed = [None if t is None else next(grads) for t in (q, k, v, dk, dv)]
     torch.cuda.synchronize()
     expected = reference_grads(q, k, v, dk, dv, d_out, causal=case["causal"],
                                visibility=case["variant"], chunk=case.get("chunk", 0),
@@ -134,22 +153,22 @@ def run_case(kernels, case, device):
     # the same rows' output gradient flowing through the same keys.
     companion = {"dq": "dv", "dk": "dv", "dkd": "dvd"}
     by_name = dict(zip(GRADS, expected))
-    for name, actual, ref in zip(GRADS, (q, k, v, dk, dv), expected):
-        if actual is None:
+    for name, grad, ref in zip(GRADS, computed, expected):
+        if ref is None:
             continue
-        if actual.grad is None:
+        if grad is None:
             errors[f"rel_err_{name}"] = float("inf")
             continue
         other = by_name.get(companion.get(name))
         if (torch.count_nonzero(ref) == 0 and ref.numel() > 0
                 and other is not None and torch.count_nonzero(other) > 0):
-            grad = actual.grad.double()
+            grad = grad.double()
             errors[f"rel_err_{name}"] = (
                 float(torch.linalg.norm(grad) / torch.linalg.norm(other))
                 if torch.isfinite(grad).all() else float("inf"))
             errors[f"zero_reference_{name}"] = True
         else:
-            errors[f"rel_err_{name}"] = relative_error(actual.grad, ref)
+            errors[f"rel_err_{name}"] = relative_error(grad, ref)
     return errors
 
 
@@ -202,6 +221,8 @@ def main():
     c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "grad-artifacts")
     c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
     add_compile_options(c)
+    c.add_argument("--views", action="store_true",
+                   help="kernels that take their operands as views (strided)")
     r = sub.add_parser("run")
     r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "grad-artifacts")
     r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "grad-check.json")
@@ -210,7 +231,7 @@ def main():
     args = parser.parse_args()
     if args.command == "compile":
         compile_all(args.artifacts, args.moda_compile, parse_config(args.config),
-                    args.lowering, args.only)
+                    args.lowering, args.only, args.views)
     elif args.command == "run":
         sys.exit(0 if run_all(args.artifacts, args.json, args.only) else 1)
     else:

@@ -575,9 +575,9 @@ private:
       parseShape(*shape, layout, tensor, path);
       if (fields.has("strided"))
         fields.boolean("strided", tensor.strided);
-      if (!error.failed() && tensor.strided && (isF32 || manifest.isGrad()))
-        return failOnce(error, "%s: tensor %s cannot be strided (only the "
-                               "forward's tensors but lse are views)",
+      if (!error.failed() && tensor.strided && isF32)
+        return failOnce(error, "%s: tensor %s cannot be strided (the row "
+                               "statistics are contiguous)",
                         path.c_str(), tensor.name.c_str());
       manifest.tensors.push_back(std::move(tensor));
     }

@@ -20,6 +20,7 @@ from typing import Optional
 import torch
 
 from .kernel import Kernel
+from .operands import as_kernel_operand
 from .runtime import ModaError
 
 
@@ -51,6 +52,18 @@ def load_training(directory: str, index: int = 0) -> TrainingKernels:
     d = Path(directory)
     return TrainingKernels(Kernel(str(d / f"moda_attention_{index}.json")),
                            Kernel(str(d / f"moda_attention_grad_{index}.json")))
+
+
+class _BothKernels:
+    """The forward's inputs are the backward's too: a view only where both
+    kernels take it as one."""
+
+    def __init__(self, kernels: TrainingKernels):
+        self.kernels = kernels
+
+    def is_strided(self, name: str) -> bool:
+        return (self.kernels.forward.is_strided(name)
+                and self.kernels.backward.is_strided(name))
 
 
 class _ModaAttention(torch.autograd.Function):
@@ -85,9 +98,9 @@ class _ModaAttention(torch.autograd.Function):
             depth_k, depth_v = rest[0], rest[1]
         if d_out is None:
             d_out = torch.zeros_like(out)
-        # The kernels take dense tensors; an upstream gradient may be a view
-        # (an expanded scalar, a transpose).
-        d_out = d_out.to(out.dtype).contiguous()
+        # An upstream gradient may be a view (an expanded scalar, a
+        # transpose) the backward kernel cannot read where it lies.
+        d_out = as_kernel_operand(ctx.kernels.backward, "d_out", d_out.to(out.dtype))
         dq, dk, dv, ddk, ddv = ctx.kernels.backward.backward(
             q, k, v, depth_k, depth_v, out, lse, d_out, poison=ctx.poison_grads)
         return None, None, dq, dk, dv, ddk, ddv
@@ -97,14 +110,16 @@ def attention(q, k, v, depth_k, depth_v, kernels: TrainingKernels,
               return_lse: bool = False, poison_grads: bool = False):
     """Differentiable MoDA on CUDA tensors in the framework layouts
     (q [B,T,Hq,D]; k, v [B,S,Hk,D] or None for depth_only; depth_k, depth_v
-    [B,T,L,Hk,D] or None). Inputs must be contiguous. `poison_grads` fills
-    the gradient buffers with NaN before the backward kernels run (tests:
-    an element they leave unwritten shows)."""
-    for name, t in (("q", q), ("k", k), ("v", v), ("depth_k", depth_k),
-                    ("depth_v", depth_v)):
-        if t is not None and not t.is_contiguous():
-            raise ModaError("MODA_ERROR_STRIDE",
-                            f"tensor {name} must be contiguous (call .contiguous())")
+    [B,T,L,Hk,D] or None). An input both kernels take as a view (their
+    manifests mark it strided) is read where it lies; any other the kernels
+    cannot read where it lies is copied (moda.operands), the copy part of
+    the autograd graph. `poison_grads` fills the gradient buffers with NaN
+    before the backward kernels run (tests: an element they leave unwritten
+    shows)."""
+    both = _BothKernels(kernels)
+    q, k, v, depth_k, depth_v = (
+        as_kernel_operand(both, name, t) for name, t in
+        (("q", q), ("k", k), ("v", v), ("depth_k", depth_k), ("depth_v", depth_v)))
     out, lse = _ModaAttention.apply(kernels, poison_grads, q, k, v, depth_k,
                                     depth_v)
     return (out, lse) if return_lse else out

@@ -16,9 +16,14 @@ def _tensor_types(shape, static):
             f"tensor<{b}x{t}x{l}x{hk}x{d}x{e}>", f"tensor<{b}x{hq}x{t}xf32>")
 
 
-def _attributes(shape, config, target):
-    """The operator's attribute entries: visibility, causal, chunk size and,
-    when given, the pinned configuration."""
+def _attributes(shape, config, target, strided=False):
+    """The operator's attribute entries: visibility, causal, chunk size,
+    `strided` (its kernels take views: the tile programs compile them, so a
+    pinned configuration says lowering = tile unless it names another, for
+    the verifier to refuse) and, when given, the pinned configuration."""
+    if strided and config:
+        config = dict(config)
+        config.setdefault("lowering", "tile")
     visibility = shape.get("visibility", "per_position")
     attributes = [f"visibility = #moda.visibility<{visibility}>"]
     if shape["causal"]:
@@ -37,6 +42,8 @@ def _attributes(shape, config, target):
         attributes.append("config = #moda.config<" + ", ".join(
             f"{field} = {full[field]}" for field in CONFIG_FIELDS)
             + f', target = "{target}"{lowering}>')
+    if strided:
+        attributes.append("strided")
     return attributes
 
 
@@ -59,24 +66,20 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a",
         operands += f" kv(%k, %v : {kv}, {kv})"
     arguments += [f"%dk: {depth}", f"%dv: {depth}"]
     operands += f" depth(%dk, %dv : {depth}, {depth})"
-    if strided and config:
-        # The tile programs compile views: a pinned configuration says so
-        # (one that names the block builders stays, for the verifier to
-        # refuse).
-        config = dict(config)
-        config.setdefault("lowering", "tile")
-    attributes = _attributes(shape, config, target) + (["strided"] if strided else [])
+    attributes = _attributes(shape, config, target, strided)
     return (f"func.func @attention({', '.join(arguments)}) -> ({q}, {lse}) {{\n"
             f"  %o, %l = moda.attention q(%q : {q}){operands} {{{', '.join(attributes)}}}"
             f" -> {q}, {lse}\n  return %o, %l : {q}, {lse}\n}}\n")
 
 
-def training_module(shape, *, config=None, static=False, target="sm_90a"):
+def training_module(shape, *, config=None, static=False, target="sm_90a",
+                    strided=False):
     """`func.func @train` holding one moda.attention and the
     moda.attention_grad of its output, fed by its out and lse: moda-compile
     writes the forward (`moda_attention_0`) and the backward
-    (`moda_attention_grad_0`) of one variant. `shape` and `config` as for
-    attention_module; the configuration, when given, is pinned on both."""
+    (`moda_attention_grad_0`) of one variant. `shape`, `config` and
+    `strided` as for attention_module; the configuration, when given, is
+    pinned on both, and so is `strided`."""
     visibility = shape.get("visibility", "per_position")
     q, kv, depth, lse = _tensor_types(shape, static)
     arguments, operands, grads = [f"%q: {q}"], "", ""
@@ -92,8 +95,7 @@ def training_module(shape, *, config=None, static=False, target="sm_90a"):
     grads += f" d_depth({depth}, {depth})"
     results += ["%dkd", "%dvd"]
     types += [depth, depth]
-    attributes = _attributes(shape, config, target)
-    attrs = ", ".join(attributes)
+    attrs = ", ".join(_attributes(shape, config, target, strided))
     return (f"func.func @train({', '.join(arguments)}) -> ({', '.join(types)}) {{\n"
             f"  %o, %l = moda.attention q(%q : {q}){operands} {{{attrs}}} -> {q}, {lse}\n"
             f"  {', '.join(results)} = moda.attention_grad q(%q : {q}){operands}\n"

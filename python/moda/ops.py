@@ -30,6 +30,7 @@ from torch import Tensor
 
 from .autograd import TrainingKernels, load_training
 from .cache import KernelStore, Target
+from .operands import as_kernel_operand
 from .runtime import ModaError
 from .torch_support import _NAMES as TORCH_DTYPE_NAMES, run, tensor_arg
 from .variant import Variant, chip_for_capability, chunk_size_of
@@ -98,40 +99,6 @@ def _check_kernels(kernels: TrainingKernels, variant: Variant, directory) -> Non
                         f"not the variant {variant.name}")
 
 
-# -- operands ----------------------------------------------------------------
-
-def _is_kernel_view(tensor: Tensor) -> bool:
-    """Whether a kernel that takes `tensor` as a view (its manifest marks it
-    strided) can read it where it lies: 16-byte aligned, innermost stride 1,
-    every other stride a non-negative multiple of 16 bytes (the runtime's
-    rule, docs/artifacts.md; strides of size-1 dimensions never matter)."""
-    if tensor.data_ptr() % 16 != 0:
-        return False
-    chunk = 16 // tensor.element_size()
-    *outer, inner = [(size, stride) for size, stride in zip(tensor.shape, tensor.stride())]
-    if inner[0] > 1 and inner[1] != 1:
-        return False
-    return all(size <= 1 or (stride >= 0 and stride % chunk == 0) for size, stride in outer)
-
-
-def _as_kernel_operand(kernel, name: str, tensor: Optional[Tensor]) -> Optional[Tensor]:
-    """The tensor `kernel` receives for operand `name`: THE one place where
-    moda copies an operand. A kernel that takes the operand as a view reads
-    a slice of a fused projection, a DepthStream's entries() or an expanded
-    tensor where it lies; otherwise (the operand is not strided in its
-    manifest, or the view breaks the kernels' rule) a non-contiguous input
-    is copied here."""
-    if tensor is None:
-        return tensor
-    if kernel.is_strided(name) and _is_kernel_view(tensor):
-        return tensor
-    if tensor.is_contiguous() and tensor.data_ptr() % 16 == 0:
-        return tensor
-    # A fresh allocation: contiguous and aligned (.contiguous() would return
-    # a contiguous but misaligned tensor as it is).
-    return tensor.clone(memory_format=torch.contiguous_format)
-
-
 def _variant(q, k, depth_k, causal, scale, visibility, chunk_size) -> Variant:
     if q.dtype not in TORCH_DTYPE_NAMES:
         raise ModaError("MODA_ERROR_DTYPE",
@@ -166,10 +133,10 @@ def attention_fwd(q: Tensor, k: Optional[Tensor], v: Optional[Tensor], depth_k: 
     kernels = kernels_for(variant, q.device)
     with torch.cuda.device(q.device):
         forward = kernels.forward
-        run(forward, q=_as_kernel_operand(forward, "q", q),
-            k=_as_kernel_operand(forward, "k", k), v=_as_kernel_operand(forward, "v", v),
-            depth_k=_as_kernel_operand(forward, "depth_k", depth_k),
-            depth_v=_as_kernel_operand(forward, "depth_v", depth_v), out=out, lse=lse)
+        run(forward, q=as_kernel_operand(forward, "q", q),
+            k=as_kernel_operand(forward, "k", k), v=as_kernel_operand(forward, "v", v),
+            depth_k=as_kernel_operand(forward, "depth_k", depth_k),
+            depth_v=as_kernel_operand(forward, "depth_v", depth_v), out=out, lse=lse)
     return out, lse
 
 
@@ -196,13 +163,13 @@ def attention_bwd(d_out: Tensor, q: Tensor, k: Optional[Tensor], v: Optional[Ten
     kernel = kernels_for(variant, q.device).backward
     dq, dk, dv, ddk, ddv = grads
     tensors = {
-        "q": _as_kernel_operand(kernel, "q", q), "k": _as_kernel_operand(kernel, "k", k),
-        "v": _as_kernel_operand(kernel, "v", v),
-        "depth_k": _as_kernel_operand(kernel, "depth_k", depth_k),
-        "depth_v": _as_kernel_operand(kernel, "depth_v", depth_v),
-        "out": _as_kernel_operand(kernel, "out", output),
-        "lse": _as_kernel_operand(kernel, "lse", lse),
-        "d_out": _as_kernel_operand(kernel, "d_out", d_out.to(q.dtype)),
+        "q": as_kernel_operand(kernel, "q", q), "k": as_kernel_operand(kernel, "k", k),
+        "v": as_kernel_operand(kernel, "v", v),
+        "depth_k": as_kernel_operand(kernel, "depth_k", depth_k),
+        "depth_v": as_kernel_operand(kernel, "depth_v", depth_v),
+        "out": as_kernel_operand(kernel, "out", output),
+        "lse": as_kernel_operand(kernel, "lse", lse),
+        "d_out": as_kernel_operand(kernel, "d_out", d_out.to(q.dtype)),
         "dq": dq, "d_depth_k": ddk, "d_depth_v": ddv,
         "delta": torch.empty(lse.shape, dtype=torch.float32, device=q.device),
     }

@@ -252,13 +252,29 @@ TEST(Manifest, AViewsStridesFollowTheSizes) {
   std::string lse = replaceOnce(exampleManifest(), "{\"name\": \"lse\",",
                                 "{\"strided\": true, \"name\": \"lse\",");
   EXPECT_EQ(moda::runtime::parseManifest(lse, ".", manifest).message,
-            "tensors[6]: tensor lse cannot be strided (only the forward's "
-            "tensors but lse are views)");
+            "tensors[6]: tensor lse cannot be strided (the row statistics "
+            "are contiguous)");
+  // A backward's views: their strides after the sizes too, in the buffers'
+  // order (q's, then dq's).
   std::string grad = replaceOnce(moda::test::gradManifest(), "{\"name\": \"q\",",
                                  "{\"strided\": true, \"name\": \"q\",");
-  EXPECT_EQ(moda::runtime::parseManifest(grad, ".", manifest).message,
-            "tensors[0]: tensor q cannot be strided (only the forward's "
-            "tensors but lse are views)");
+  grad = replaceOnce(grad, "{\"name\": \"dq\",", "{\"strided\": true, \"name\": \"dq\",");
+  std::string qStrides = stride(0) + stride(1) + stride(2);
+  std::string dqStrides = qStrides;
+  for (size_t at; (at = dqStrides.find("\"q\"")) != std::string::npos;)
+    dqStrides.replace(at, 3, "\"dq\"");
+  std::string gradViews =
+      replaceOnce(grad, lastSize, lastSize + qStrides + dqStrides);
+  error = moda::runtime::parseManifest(gradViews, ".", manifest);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(manifest.parameters.back().dim, 2);
+  EXPECT_EQ(manifest.tensors[manifest.parameters.back().tensorIndex].name, "dq");
+  std::string delta = replaceOnce(moda::test::gradManifest(), "{\"name\": \"delta\",",
+                                  "{\"strided\": true, \"name\": \"delta\",");
+  EXPECT_EQ(moda::runtime::parseManifest(delta, ".", manifest).message.find(
+                "tensor delta cannot be strided (the row statistics are "
+                "contiguous)") != std::string::npos,
+            true);
 }
 
 TEST(Manifest, GridMustBeTheCompilersFormula) {

@@ -147,37 +147,50 @@ mlir::moda::getGradTensorNames(const AttentionKernelSpec &spec) {
 
 SmallVector<Type>
 mlir::moda::getGradKernelArgumentTypes(const AttentionKernelSpec &spec) {
-  return getArgumentTypes(spec, getGradTensorNames(spec));
+  SmallVector<StringRef> names = getGradTensorNames(spec);
+  SmallVector<Type> types = getArgumentTypes(spec, names);
+  for (StringRef name : names)
+    types.append(getNumStrideArguments(spec, name),
+                 IndexType::get(spec.elementType.getContext()));
+  return types;
 }
 
 SmallVector<Type>
 mlir::moda::getGradLauncherArgumentTypes(const AttentionKernelSpec &spec) {
-  SmallVector<Type> types = getGradKernelArgumentTypes(spec);
-  // delta is the last tensor, right before the four sizes.
+  SmallVector<Type> types = getArgumentTypes(spec, getGradTensorNames(spec));
+  // delta is the last tensor, right before the four sizes: the launcher
+  // allocates it.
   types.erase(types.end() - 5);
   return types;
+}
+
+/// The field of `args` that holds the backward's tensor `name`.
+static Value *getGradTensorField(AttentionGradArgs &args, StringRef name) {
+  if (Value *field = getForwardTensorField(args, name))
+    return field;
+  return llvm::StringSwitch<Value *>(name)
+      .Case("d_out", &args.dOut)
+      .Case("dq", &args.dq)
+      .Case("dk", &args.dk)
+      .Case("dv", &args.dv)
+      .Case("d_depth_k", &args.dDepthK)
+      .Case("d_depth_v", &args.dDepthV)
+      .Case("delta", &args.delta)
+      .Default(nullptr);
 }
 
 AttentionGradArgs mlir::moda::getGradKernelArgs(const AttentionKernelSpec &spec,
                                                 ValueRange arguments) {
   AttentionGradArgs args;
-  auto sizes = bindArguments(
-      getGradTensorNames(spec), arguments, [&](StringRef name, Value value) {
-        if (Value *field = getForwardTensorField(args, name)) {
-          *field = value;
-          return;
-        }
-        *llvm::StringSwitch<Value *>(name)
-             .Case("d_out", &args.dOut)
-             .Case("dq", &args.dq)
-             .Case("dk", &args.dk)
-             .Case("dv", &args.dv)
-             .Case("d_depth_k", &args.dDepthK)
-             .Case("d_depth_v", &args.dDepthV)
-             .Case("delta", &args.delta) = value;
-      });
+  SmallVector<StringRef> names = getGradTensorNames(spec);
+  auto sizes = bindArguments(names, arguments, [&](StringRef name, Value value) {
+    *getGradTensorField(args, name) = value;
+  });
   std::tie(args.batch, args.queries, args.keys, args.depth) =
       std::tie(sizes[0], sizes[1], sizes[2], sizes[3]);
+  bindStrideArguments(
+      spec, names, arguments,
+      [&](StringRef name) { return *getGradTensorField(args, name); }, args);
   return args;
 }
 

@@ -74,17 +74,16 @@ Type mlir::moda::getAbiElementType(const AttentionKernelSpec &spec,
              : spec.elementType;
 }
 
-bool mlir::moda::takesStrides(const AttentionKernelSpec &spec, AbiOperator op,
+bool mlir::moda::takesStrides(const AttentionKernelSpec &spec,
                               StringRef name) {
   assert((!spec.takesViews ||
           spec.config.getLowering() == KernelLowering::TilePrograms) &&
          "the verifier gives views to the tile programs only");
-  return spec.takesViews && op == AbiOperator::Attention && name != "lse";
+  return spec.takesViews && name != "lse" && name != "delta";
 }
 
 AbiTensorAttr mlir::moda::getAbiTensor(const AttentionKernelSpec &spec,
-                                       AbiOperator op, StringRef name,
-                                       AbiTensorRole role) {
+                                       StringRef name, AbiTensorRole role) {
   SizeExpr B = SizeExpr::of(SizeSymbol::B), T = SizeExpr::of(SizeSymbol::T),
            S = SizeExpr::of(SizeSymbol::S), L = SizeExpr::of(SizeSymbol::L);
   SizeExpr queryHeads = SizeExpr::constant(spec.numQueryHeads),
@@ -105,7 +104,7 @@ AbiTensorAttr mlir::moda::getAbiTensor(const AttentionKernelSpec &spec,
   else
     llvm_unreachable("not a tensor of the attention kernels' ABI");
   SmallVector<SizeExpr> strides = getContiguousStrides(shape);
-  if (takesStrides(spec, op, name))
+  if (takesStrides(spec, name))
     std::fill(strides.begin(), strides.end() - 1, SizeExpr::getDynamic());
   return AbiTensorAttr::get(spec.elementType.getContext(), name,
                             getAbiElementType(spec, name), role, shape,
@@ -138,7 +137,7 @@ KernelAbiAttr mlir::moda::getKernelAbi(const AttentionKernelSpec &spec,
     AbiTensorRole role = written(name)      ? AbiTensorRole::Output
                          : name == "delta" ? AbiTensorRole::Scratch
                                            : AbiTensorRole::Input;
-    tensors.push_back(getAbiTensor(spec, op, name, role));
+    tensors.push_back(getAbiTensor(spec, name, role));
   }
   Builder b(ctx);
   return KernelAbiAttr::get(
@@ -222,20 +221,32 @@ mlir::moda::getLauncherArgumentTypes(const AttentionKernelSpec &spec) {
   return getArgumentTypes(spec, spec.getTensorNames());
 }
 
-/// The strides the forward kernel takes for its tensor `name`, as its ABI
-/// says (0 for a contiguous tensor).
-static int64_t getNumForwardStrideArguments(const AttentionKernelSpec &spec,
-                                            StringRef name) {
-  return getAbiTensor(spec, AbiOperator::Attention, name,
-                      AbiTensorRole::Input)
-      .getNumStrideArguments();
+int64_t mlir::moda::getNumStrideArguments(const AttentionKernelSpec &spec,
+                                          StringRef name) {
+  return getAbiTensor(spec, name, AbiTensorRole::Input).getNumStrideArguments();
+}
+
+void mlir::moda::bindStrideArguments(const AttentionKernelSpec &spec,
+                                     ArrayRef<StringRef> tensorNames,
+                                     ValueRange arguments,
+                                     function_ref<Value(StringRef)> buffer,
+                                     AttentionKernelArgs &args) {
+  unsigned next = tensorNames.size() + 4; // the buffers, then B, T, S, L
+  for (StringRef name : tensorNames) {
+    int64_t count = getNumStrideArguments(spec, name);
+    if (count == 0)
+      continue;
+    args.strides[buffer(name)] =
+        llvm::to_vector<4>(arguments.slice(next, count));
+    next += count;
+  }
 }
 
 SmallVector<Type>
 mlir::moda::getKernelArgumentTypes(const AttentionKernelSpec &spec) {
   SmallVector<Type> types = getLauncherArgumentTypes(spec);
   for (StringRef name : spec.getTensorNames())
-    types.append(getNumForwardStrideArguments(spec, name),
+    types.append(getNumStrideArguments(spec, name),
                  IndexType::get(spec.elementType.getContext()));
   return types;
 }
@@ -262,15 +273,9 @@ AttentionKernelArgs mlir::moda::getKernelArgs(const AttentionKernelSpec &spec,
       });
   std::tie(args.batch, args.queries, args.keys, args.depth) =
       std::tie(sizes[0], sizes[1], sizes[2], sizes[3]);
-  unsigned next = spec.getTensorNames().size() + sizes.size();
-  for (StringRef name : spec.getTensorNames()) {
-    int64_t count = getNumForwardStrideArguments(spec, name);
-    if (count == 0)
-      continue;
-    args.strides[*getForwardTensorField(args, name)] =
-        llvm::to_vector<4>(arguments.slice(next, count));
-    next += count;
-  }
+  bindStrideArguments(
+      spec, spec.getTensorNames(), arguments,
+      [&](StringRef name) { return *getForwardTensorField(args, name); }, args);
   return args;
 }
 

@@ -299,11 +299,15 @@ func::FuncOp buildGradProgramsAndLauncher(ModuleOp module, StringRef name,
       b, spec, launcher.getArguments(), [&](MemRefType type, Value size) {
         return memref::AllocOp::create(b, type, ValueRange{size});
       });
-  AttentionGradArgs args = getGradKernelArgs(spec, arguments);
+  SmallVector<Value> sizes(ArrayRef<Value>(arguments).take_back(4));
+  // The launcher takes contiguous tensors and passes the programs their
+  // strides.
+  llvm::append_range(arguments,
+                     buildContiguousStrideArguments(b, abi, sizes));
   // In launch order: each program starts after the previous one is done.
   for (func::FuncOp program : programs) {
     SmallVector<Value, 3> grid =
-        buildGridSize(b, getOwnLaunch(program), args.getSizes());
+        buildGridSize(b, getOwnLaunch(program), sizes);
     LaunchOp::create(b, SymbolRefAttr::get(program), grid[0], grid[1],
                      grid[2], arguments);
   }

@@ -1,15 +1,15 @@
-"""moda.ops._as_kernel_operand, the one place moda copies an operand: a
+"""moda.operands.as_kernel_operand, the one place moda copies an operand: a
 view reaches a kernel that takes views as it lies, anything else a kernel
 cannot read where it lies is copied (run on the GPU machine: CUDA tensors)."""
 
 import pytest
 import torch
 
-from moda.ops import _as_kernel_operand, _is_kernel_view
+from moda.operands import as_kernel_operand, is_kernel_view
 
 
 class FakeKernel:
-    """What _as_kernel_operand asks of a kernel: which operands are views."""
+    """What as_kernel_operand asks of a kernel: which operands are views."""
 
     def __init__(self, strided):
         self.strided = set(strided)
@@ -29,17 +29,17 @@ def test_a_view_reaches_a_kernel_that_takes_views_in_place():
     depth = stream[:, :, :4]  # the first 4 slots of a stream of capacity 9
     views = FakeKernel({"q", "k", "v", "depth_k"})
     for name, tensor in (("q", q), ("k", k), ("v", v), ("depth_k", depth)):
-        assert not tensor.is_contiguous() and _is_kernel_view(tensor)
-        assert _as_kernel_operand(views, name, tensor) is tensor
+        assert not tensor.is_contiguous() and is_kernel_view(tensor)
+        assert as_kernel_operand(views, name, tensor) is tensor
 
 
 def test_a_kernel_of_contiguous_tensors_gets_a_copy():
     q, _, _ = fused_projection()
-    copied = _as_kernel_operand(FakeKernel(set()), "q", q)
+    copied = as_kernel_operand(FakeKernel(set()), "q", q)
     assert copied.is_contiguous() and copied.data_ptr() != q.data_ptr()
     assert torch.equal(copied, q)
     dense = torch.randn(2, 33, 8, 64, device="cuda", dtype=torch.bfloat16)
-    assert _as_kernel_operand(FakeKernel(set()), "q", dense) is dense
+    assert as_kernel_operand(FakeKernel(set()), "q", dense) is dense
 
 
 @pytest.mark.parametrize("make", [
@@ -53,7 +53,7 @@ def test_a_kernel_of_contiguous_tensors_gets_a_copy():
 ])
 def test_a_view_the_kernels_cannot_read_is_copied(make):
     tensor = make()
-    assert not _is_kernel_view(tensor)
-    copied = _as_kernel_operand(FakeKernel({"q"}), "q", tensor)
+    assert not is_kernel_view(tensor)
+    copied = as_kernel_operand(FakeKernel({"q"}), "q", tensor)
     assert copied.is_contiguous() and copied.data_ptr() % 16 == 0
     assert torch.equal(copied, tensor)

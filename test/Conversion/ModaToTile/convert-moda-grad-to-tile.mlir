@@ -115,3 +115,27 @@ func.func @per_position_rows(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf
   %dq, %gk, %gv, %gdk, %gdv = moda.attention_grad q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) out(%o, %lse : tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>) d_out(%o : tensor<1x40x2x64xbf16>) {causal, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = tile>} -> dq(tensor<1x40x2x64xbf16>) dkv(tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) d_depth(tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>)
   return %dq : tensor<1x40x2x64xbf16>
 }
+
+// -----
+
+// Views (strided): every tensor but lse and delta takes its strides as
+// arguments after the sizes; loads and stores carry them (depth also L),
+// the launcher passes a contiguous caller's.
+// CHECK-LABEL: func.func private @moda_attention_grad_0_dq
+// CHECK-SAME: <"q" : bf16, input, shape = [B, T, 2, 64], strides = [?, ?, ?, 1]>
+// CHECK-SAME: <"lse" : f32, input, shape = [B, 2, T], strides = [T*2, T, 1]>
+// CHECK-SAME: <"d_depth_k" : bf16, output, shape = [B, T, L, 1, 64], strides = [?, ?, ?, ?, 1]>
+// CHECK-SAME: <"delta" : f32, scratch, shape = [B, 2, T], strides = [T*2, T, 1]>
+// CHECK: moda_tile.load {{.*}} strides [{{.*}}] {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>}
+// CHECK: moda_tile.store {{.*}} extent %{{[^ ]*}} {rows = #moda_tile.rows<kind = lse, heads = 2, group = 2>}
+// CHECK: moda_tile.store {{.*}} strides [{{.*}}] {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>}
+// CHECK-LABEL: func.func private @moda_attention_grad_0_d_depth
+// CHECK: moda_tile.store {{.*}} strides [%{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^]]*}}] entries %{{[^ ]*}} {rows = #moda_tile.rows<kind = depth, heads = 1>}
+// CHECK-LABEL: func.func @moda_attention_grad_0_launch
+// CHECK-SAME: %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index, %{{[^:]*}}: index) {
+// CHECK: memref.alloc
+// CHECK: moda_tile.launch @moda_attention_grad_0_dq
+func.func @views(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: tensor<1x40x3x1x64xbf16>, %o: tensor<1x40x2x64xbf16>, %lse: tensor<1x2x40xf32>) -> tensor<1x40x2x64xbf16> {
+  %dq, %dkk, %dvv, %ddk, %ddv = moda.attention_grad q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) out(%o, %lse : tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>) d_out(%o : tensor<1x40x2x64xbf16>) {causal, strided, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> dq(tensor<1x40x2x64xbf16>) dkv(tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) d_depth(tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>)
+  return %dq : tensor<1x40x2x64xbf16>
+}

@@ -63,13 +63,13 @@ func.func private @partly_dynamic_strides() attributes {t = #moda.abi_tensor<"q"
 
 // -----
 
-// expected-error @+1 {{kernel ABI tensor 'lse' cannot have dynamic strides: only the forward's tensors but lse are views}}
+// expected-error @+1 {{kernel ABI tensor 'lse' cannot have dynamic strides: the row statistics are contiguous}}
 func.func private @strided_lse() attributes {abi = #moda.kernel_abi<op = attention, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"lse" : f32, output, shape = [B, 1, T], strides = [?, ?, 1]>], launches = [#moda.abi_launch<"program", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["lse"]>]>}
 
 // -----
 
-// expected-error @+1 {{kernel ABI tensor 'q' cannot have dynamic strides: only the forward's tensors but lse are views}}
-func.func private @strided_backward() attributes {abi = #moda.kernel_abi<op = attention_grad, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f16, input, shape = [B, T, 1, 64], strides = [?, ?, ?, 1]>], launches = [#moda.abi_launch<"program", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>}
+// expected-error @+1 {{kernel ABI tensor 'delta' cannot have dynamic strides: the row statistics are contiguous}}
+func.func private @strided_delta() attributes {abi = #moda.kernel_abi<op = attention_grad, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"delta" : f32, scratch, shape = [B, 1, T], strides = [?, ?, 1]>], launches = [#moda.abi_launch<"program", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>}
 
 // -----
 

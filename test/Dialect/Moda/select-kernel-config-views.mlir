@@ -24,3 +24,14 @@ func.func @pinned_views(%q: tensor<1x10x8x64xbf16>, %k: tensor<1x10x1x64xbf16>) 
   %o, %l = moda.attention q(%q : tensor<1x10x8x64xbf16>) kv(%k, %k : tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>) {strided, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = tile>} -> tensor<1x10x8x64xbf16>, tensor<1x8x10xf32>
   return %o : tensor<1x10x8x64xbf16>
 }
+
+// -----
+
+// A backward that takes views gets the tile programs too.
+// CHECK-LABEL: func @views_grad
+// CHECK: lowering = tile>, moda.config_source = "heuristic", strided}
+func.func @views_grad(%q: tensor<1x10x8x64xbf16>, %k: tensor<1x10x1x64xbf16>, %lse: tensor<1x8x10xf32>) -> tensor<1x10x8x64xbf16> {
+  // expected-error @+1 {{takes its operands as views (strided), which only the tile programs compile, but lowering=kernel was asked for}}
+  %dq, %gk, %gv = moda.attention_grad q(%q : tensor<1x10x8x64xbf16>) kv(%k, %k : tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>) out(%q, %lse : tensor<1x10x8x64xbf16>, tensor<1x8x10xf32>) d_out(%q : tensor<1x10x8x64xbf16>) {causal, strided} -> dq(tensor<1x10x8x64xbf16>) dkv(tensor<1x10x1x64xbf16>, tensor<1x10x1x64xbf16>)
+  return %dq : tensor<1x10x8x64xbf16>
+}

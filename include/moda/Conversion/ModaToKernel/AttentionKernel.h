@@ -36,7 +36,7 @@ struct AttentionKernelSpec {
   double scale = 0.0;
   bool hasSequence = false;
   bool hasDepth = false;
-  /// The forward takes its operands as views (moda.attention's `strided`).
+  /// The kernels take their operands as views (the operator's `strided`).
   bool takesViews = false;
   KernelConfigAttr config;
 
@@ -66,8 +66,7 @@ struct AttentionKernelSpec {
                                : 1.0 / std::sqrt(double(spec.headDim));
     spec.hasSequence = bool(op.getK());
     spec.hasDepth = bool(op.getDepthK());
-    if constexpr (std::is_same_v<OpTy, AttentionOp>)
-      spec.takesViews = op.getStrided();
+    spec.takesViews = op.getStrided();
     return spec;
   }
 
@@ -190,20 +189,31 @@ void buildAttentionMmaBlock(ImplicitLocOpBuilder &b,
 /// the kernel's ABI.
 SmallVector<SizeExpr, 3> getForwardGrid(const AttentionKernelSpec &spec);
 
-/// Whether the kernels of operator `op` compiled for `spec` take tensor
-/// `name` as a view, its strides kernel arguments: every tensor but lse of a
-/// forward that asks for views (`strided`, which the tile programs compile;
-/// q, k, v may be views of one fused projection, depth the first L slots of
-/// a stream buffer, out a view to write into). Other kernels take
-/// contiguous tensors, their strides constants.
-bool takesStrides(const AttentionKernelSpec &spec, AbiOperator op,
-                  StringRef name);
+/// Whether the kernels compiled for `spec` take tensor `name` as a view, its
+/// strides kernel arguments: every tensor but the row statistics (lse,
+/// delta) of an operator that asks for views (`strided`, which the tile
+/// programs compile; q, k, v may be views of one fused projection, depth the
+/// first L slots of a stream buffer, out and the gradients views to write
+/// into). Other kernels take contiguous tensors, their strides constants.
+bool takesStrides(const AttentionKernelSpec &spec, StringRef name);
 
 /// The tensor `name` of a forward or backward kernel's ABI with `role`: its
 /// element type (getAbiElementType) and framework layout, contiguous or,
 /// where the kernels take it as a view (takesStrides), with dynamic strides.
-AbiTensorAttr getAbiTensor(const AttentionKernelSpec &spec, AbiOperator op,
-                           StringRef name, AbiTensorRole role);
+AbiTensorAttr getAbiTensor(const AttentionKernelSpec &spec, StringRef name,
+                           AbiTensorRole role);
+
+/// The number of strides the kernels take for tensor `name` (its ABI's
+/// getNumStrideArguments: 0 for a contiguous tensor).
+int64_t getNumStrideArguments(const AttentionKernelSpec &spec, StringRef name);
+
+/// Binds the strides that follow the sizes in a kernel's `arguments` (after
+/// `numTensors` buffers and four sizes) to the buffers of the views among
+/// `tensorNames`, in `args.strides`; `buffer(name)` gives a tensor's buffer.
+void bindStrideArguments(const AttentionKernelSpec &spec,
+                         ArrayRef<StringRef> tensorNames, ValueRange arguments,
+                         function_ref<Value(StringRef)> buffer,
+                         AttentionKernelArgs &args);
 
 /// The value of `expr` (a formula, not ?) for the runtime sizes B, T, S, L.
 Value buildSize(ImplicitLocOpBuilder &b, const SizeExpr &expr,

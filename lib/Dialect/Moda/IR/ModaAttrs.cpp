@@ -313,14 +313,13 @@ LogicalResult KernelAbiAttr::verify(
     if (!names.insert(tensor.getName()).second)
       return emitError() << "kernel ABI tensor '" << tensor.getName()
                          << "' appears twice";
-    // Views: the forward's tensors, never the row statistics (what the
-    // runtime accepts, docs/artifacts.md).
-    bool statistics = tensor.getName() == "lse" || tensor.getName() == "delta";
+    // Views: any tensor but the row statistics (what the runtime accepts,
+    // docs/artifacts.md).
     if (tensor.getNumStrideArguments() > 0 &&
-        (op != AbiOperator::Attention || statistics))
+        (tensor.getName() == "lse" || tensor.getName() == "delta"))
       return emitError() << "kernel ABI tensor '" << tensor.getName()
-                         << "' cannot have dynamic strides: only the "
-                            "forward's tensors but lse are views";
+                         << "' cannot have dynamic strides: the row "
+                            "statistics are contiguous";
   }
   if (op == AbiOperator::Attention && launches.size() != 1)
     return emitError() << "kernel ABI of attention must have 1 launch, got "

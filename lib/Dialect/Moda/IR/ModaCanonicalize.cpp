@@ -62,7 +62,8 @@ struct DropEmptyDepthFromAttentionGrad : OpRewritePattern<AttentionGradOp> {
         op.getCausalAttr(), op.getScaleAttr(),
         DepthVisibilityAttr::get(op.getContext(),
                                  DepthVisibility::PerPosition),
-        /*chunk_size=*/IntegerAttr(), op.getConfigAttr());
+        /*chunk_size=*/IntegerAttr(), op.getConfigAttr(),
+        op.getStridedAttr());
     SmallVector<OpFoldResult> depthSizes =
         tensor::getMixedSizes(rewriter, loc, op.getDepthK());
     Type elementType = op.getDepthK().getType().getElementType();

@@ -119,6 +119,11 @@ static RankedTensorType getLseType(RankedTensorType qType) {
 template <typename OpTy>
 static LogicalResult verifyAttentionOperands(OpTy op) {
   Operation *raw = op.getOperation();
+  if (op.getStrided() && op.getConfigAttr() &&
+      op.getConfigAttr().getLowering() != KernelLowering::TilePrograms)
+    return op.emitOpError("takes its operands as views (strided), which "
+                          "only the tile programs compile; its configuration "
+                          "must say lowering = tile");
   RankedTensorType qType = tensorTypeOf(op.getQ());
   RankedTensorType kType = tensorTypeOf(op.getK());
   RankedTensorType vType = tensorTypeOf(op.getV());
@@ -285,11 +290,6 @@ LogicalResult AttentionOp::verify() {
       failed(checkCompatibleTypes(op, "result", "lse", getLse().getType(),
                                   "[B, Hq, T] in f32", getLseType(qType))))
     return failure();
-  if (getStrided() && getConfigAttr() &&
-      getConfigAttr().getLowering() != KernelLowering::TilePrograms)
-    return emitOpError("takes its operands as views (strided), which only "
-                       "the tile programs compile; its configuration must "
-                       "say lowering = tile");
   return success();
 }
 

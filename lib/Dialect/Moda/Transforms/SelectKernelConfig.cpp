@@ -196,44 +196,54 @@ void SelectKernelConfigPass::runOnOperation() {
     op->setAttr(kConfigSourceAttrName, StringAttr::get(context, source));
   };
   // A configuration the operator carries or the database gives keeps its
-  // tiles; a forced lowering replaces its lowering.
-  auto withForcedLowering = [&](KernelConfigAttr config) {
-    return forcedLowering ? config.withLowering(*forcedLowering) : config;
+  // tiles; a forced lowering replaces its lowering. Views (`strided`) are
+  // the tile programs' to compile: the lowering an operator gets, or failure
+  // when lowering=kernel was asked for.
+  auto loweringOf = [&](Operation *op,
+                        bool strided) -> FailureOr<std::optional<KernelLowering>> {
+    if (!strided)
+      return forcedLowering;
+    if (forcedLowering && *forcedLowering != KernelLowering::TilePrograms)
+      return op->emitOpError(
+          "takes its operands as views (strided), which only the tile "
+          "programs compile, but lowering=kernel was asked for");
+    return std::optional<KernelLowering>(KernelLowering::TilePrograms);
+  };
+  auto withLowering = [](KernelConfigAttr config,
+                         std::optional<KernelLowering> lowering) {
+    return lowering ? config.withLowering(*lowering) : config;
   };
   getOperation()->walk([&](Operation *op) {
     if (auto attention = dyn_cast<AttentionOp>(op)) {
-      // Views (`strided`) are the tile programs' to compile.
-      if (attention.getStrided() && forcedLowering &&
-          *forcedLowering != KernelLowering::TilePrograms) {
-        attention.emitOpError(
-            "takes its operands as views (strided), which only the tile "
-            "programs compile, but lowering=kernel was asked for");
+      FailureOr<std::optional<KernelLowering>> lowering =
+          loweringOf(op, attention.getStrided());
+      if (failed(lowering))
         return signalPassFailure();
-      }
-      auto withLowering = [&](KernelConfigAttr config) {
-        return attention.getStrided()
-                   ? config.withLowering(KernelLowering::TilePrograms)
-                   : withForcedLowering(config);
-      };
       if (KernelConfigAttr config = attention.getConfigAttr()) {
-        attention.setConfigAttr(withLowering(config));
+        attention.setConfigAttr(withLowering(config, *lowering));
         return;
       }
       if (KernelConfigAttr tuned = lookUp(attention)) {
-        attention.setConfigAttr(withLowering(tuned));
+        attention.setConfigAttr(withLowering(tuned, *lowering));
         setSource(op, "database");
         return;
       }
-      attention.setConfigAttr(withLowering(getForwardHeuristicConfig(
-          context, ForwardProblem::of(attention), target)));
+      attention.setConfigAttr(withLowering(
+          getForwardHeuristicConfig(context, ForwardProblem::of(attention),
+                                    target),
+          *lowering));
       setSource(op, "heuristic");
     } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
+      FailureOr<std::optional<KernelLowering>> lowering =
+          loweringOf(op, grad.getStrided());
+      if (failed(lowering))
+        return signalPassFailure();
       if (KernelConfigAttr config = grad.getConfigAttr()) {
-        grad.setConfigAttr(withForcedLowering(config));
+        grad.setConfigAttr(withLowering(config, *lowering));
         return;
       }
       grad.setConfigAttr(getBackwardHeuristicConfig(
-          context, ForwardProblem::of(grad), target, forcedLowering));
+          context, ForwardProblem::of(grad), target, *lowering));
       setSource(op, "heuristic");
     }
   });

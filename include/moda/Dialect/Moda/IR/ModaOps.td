@@ -17,7 +17,8 @@ defvar Moda_AttentionAttrs = (ins
   DefaultValuedAttr<Moda_DepthVisibilityAttr,
                     "::mlir::moda::DepthVisibility::PerPosition">:$visibility,
   OptionalAttr<I64Attr>:$chunk_size,
-  OptionalAttr<Moda_KernelConfigAttr>:$config
+  OptionalAttr<Moda_KernelConfigAttr>:$config,
+  UnitAttr:$strided
 );
 
 
@@ -82,7 +83,7 @@ def Moda_AttentionOp : Moda_Op<"attention",
     Optional<AnyRankedTensor>:$v,
     Optional<AnyRankedTensor>:$depth_k,
     Optional<AnyRankedTensor>:$depth_v
-  ), Moda_AttentionAttrs, (ins UnitAttr:$strided));
+  ), Moda_AttentionAttrs);
   let results = (outs AnyRankedTensor:$out, AnyRankedTensor:$lse);
   let assemblyFormat = [{
     `q` `(` $q `:` type($q) `)`
@@ -109,7 +110,10 @@ def Moda_AttentionGradOp : Moda_Op<"attention_grad",
 
     A result is present exactly when the operand it differentiates is:
     `dk`/`dv` with `kv(...)`, `d_depth_k`/`d_depth_v` with `depth(...)`.
-    Each gradient has the type of its operand.
+    Each gradient has the type of its operand. `strided`, as on
+    `moda.attention`: the kernels take every tensor but `lse` (the inputs,
+    `out`, `d_out` and the gradients) as views, compiled by the tile
+    programs.
 
     Example:
     ```mlir
