@@ -97,7 +97,10 @@ def commands(path):
 def scratch(build):
     folder = Path(tempfile.mkdtemp(prefix="moda-doc-commands-"))
     for entry in ROOT.iterdir():
-        if entry.name in (".git", "build"):
+        # Build folders stay out: a documented command that configures one
+        # (build-rt, build-asan) would otherwise write through the link into
+        # the checkout's, with this scratch folder as its source.
+        if entry.name == ".git" or entry.name.startswith("build"):
             continue
         (folder / entry.name).symlink_to(entry)
     (folder / "build").symlink_to(build)
