@@ -47,6 +47,11 @@ private:
     return runs;
   }
   Value combineAcrossRow(Value v, bool) override { return v; }
+  /// A thread runs its products alone: its own rows.
+  std::pair<Value, Value> getProductGroupRows() override {
+    return {threadId, arith::AddIOp::create(b, loc(), threadId,
+                                            index((rowSlots - 1) * numThreads))};
+  }
   Value writesRowValues() override {
     return arith::ConstantIntOp::create(b, loc(), 1, 1);
   }

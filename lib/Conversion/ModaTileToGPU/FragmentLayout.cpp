@@ -11,15 +11,21 @@ using namespace mlir;
 using namespace mlir::moda;
 using namespace mlir::moda::tile;
 
-void FragmentLayoutKernelBuilder::setLaneRows(Value warpFirstRow,
-                                              int64_t tiles,
+void FragmentLayoutKernelBuilder::setLaneRows(Value firstRow, int64_t tiles,
                                               int64_t stride) {
+  warpFirstRow = firstRow;
   mTiles = tiles;
   mTileStride = stride;
   lane = arith::RemUIOp::create(b, loc(), threadId, index(32));
   laneInGroup = arith::RemUIOp::create(b, loc(), lane, index(4));
   Value laneGroup = arith::DivUIOp::create(b, loc(), lane, index(4));
   laneFirstRow = arith::AddIOp::create(b, loc(), warpFirstRow, laneGroup);
+}
+
+std::pair<Value, Value> FragmentLayoutKernelBuilder::getProductGroupRows() {
+  return {warpFirstRow,
+          arith::AddIOp::create(b, loc(), warpFirstRow,
+                                index(mTileStride * (mTiles - 1) + kMmaM - 1))};
 }
 
 Value FragmentLayoutKernelBuilder::getSlotRow(int64_t k) {

@@ -32,6 +32,9 @@ protected:
   FailureOr<ColumnRuns> getColumnRuns(Operation *op, int64_t columns) override;
   Value combineAcrossRow(Value v, bool isMax) override;
   Value writesRowValues() override;
+  /// A warp runs a product: the rows of its m-tiles (a layout whose
+  /// products take more warps says so).
+  std::pair<Value, Value> getProductGroupRows() override;
 
   /// Sets the lane's coordinates for a warp whose first row in the block
   /// is `warpFirstRow` and whose m-tiles lie `mTileStride` rows apart.
@@ -53,7 +56,7 @@ protected:
 
 private:
   int64_t mTileStride = 0;
-  Value laneFirstRow;
+  Value warpFirstRow, laneFirstRow;
 };
 
 } // namespace mlir::moda

@@ -3,6 +3,7 @@
 #include "SharedTilePlan.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -54,6 +55,14 @@ bool SharedTilePlan::isShared(LoadOp load) {
   return llvm::any_of(load->getUses(), readsFromShared);
 }
 
+/// Whether `op`, nested in `block`, is inside a loop nested in `block`.
+static bool isInNestedLoop(Operation *op, Block *block) {
+  for (; op->getBlock() != block; op = op->getParentOp())
+    if (isa<scf::ForOp>(op->getParentOp()))
+      return true;
+  return false;
+}
+
 FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
                                                Attribute memorySpace,
                                                bool swizzle,
@@ -74,8 +83,9 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
             << user->getName() << ")";
         return WalkResult::interrupt();
       }
-      // (A user elsewhere is nested in the load's block: SSA dominance.)
-      if (user->getBlock() != load->getBlock())
+      // (A user elsewhere is nested in the load's block: SSA dominance.) A
+      // moda_tile.if_seen around it is still the load's step.
+      if (isInNestedLoop(user, load->getBlock()))
         heldAcrossLoops.insert(load);
     }
     return WalkResult::advance();

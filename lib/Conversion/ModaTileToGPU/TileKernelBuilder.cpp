@@ -704,6 +704,41 @@ LogicalResult TileKernelBuilder::emitFor(scf::ForOp op) {
   return success();
 }
 
+LogicalResult TileKernelBuilder::emitIfSeen(IfSeenOp op) {
+  auto [groupFirst, groupLast] = getProductGroupRows();
+  Value firstRow = mapped(op.getFirstRow());
+  auto positionOf = [&](Value rowInBlock) -> Value {
+    return arith::DivUIOp::create(
+        b, loc(), arith::AddIOp::create(b, loc(), firstRow, rowInBlock),
+        index(op.getGroup()));
+  };
+  // One value after the other: the IR's order is not the compiler's
+  // evaluation order of arguments.
+  Value firstPosition = positionOf(groupFirst);
+  Value lastPosition = positionOf(groupLast);
+  Value firstColumn = mapped(op.getFirstColumn());
+  Value endColumn =
+      arith::AddIOp::create(b, loc(), firstColumn, index(op.getColumns()));
+  Value seen = buildMaySeeColumns(
+      b, loc(), op.getVisibility(), firstPosition, lastPosition, firstColumn,
+      endColumn,
+      {mapped(op.getQueries()), mapped(op.getKeys()), mapped(op.getDepth())});
+  SmallVector<Value> carried =
+      llvm::map_to_vector(op.getCarried(), [&](Value v) { return mapped(v); });
+  auto branch = scf::IfOp::create(b, loc(), ValueRange(carried).getTypes(),
+                                  seen, /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(branch.thenBlock());
+    if (failed(emitBlock(op.getBody().front())))
+      return failure();
+    b.setInsertionPointToStart(branch.elseBlock());
+    scf::YieldOp::create(b, loc(), carried);
+  }
+  mapping.map(op.getResults(), branch.getResults());
+  return success();
+}
+
 LogicalResult TileKernelBuilder::emit(Operation *op) {
   // Shared tiles (keys, values, depth entries; query rows in the
   // backward's key-side programs; left operands read from shared memory)
@@ -788,6 +823,15 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
       .Case([&](ConvertOp convert) { return emitConvert(convert); })
       .Case([&](arith::ConstantOp constant) { return emitConstant(constant); })
       .Case([&](scf::ForOp loop) { return emitFor(loop); })
+      .Case([&](IfSeenOp step) { return emitIfSeen(step); })
+      .Case([&](tile::YieldOp yield) {
+        scf::YieldOp::create(b, loc(),
+                             llvm::map_to_vector(yield.getValues(),
+                                                 [&](Value v) {
+                                                   return mapped(v);
+                                                 }));
+        return success();
+      })
       .Case([&](scf::YieldOp yield) {
         scf::YieldOp::create(b, loc(),
                              llvm::map_to_vector(yield.getOperands(),
@@ -828,7 +872,7 @@ LogicalResult TileKernelBuilder::emitBlock(Block &block) {
     // tiles (and loops hold products); nothing else touches them.
     if (isa<WaitOp>(op) || (isa<LoadOp>(op) && sharedTiles.count(op.getResult(0))))
       afterBarrier = true;
-    else if (isa<DotOp, scf::ForOp>(op))
+    else if (isa<DotOp, scf::ForOp, IfSeenOp>(op))
       afterBarrier = false;
   }
   return success();

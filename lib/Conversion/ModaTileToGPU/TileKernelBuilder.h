@@ -87,6 +87,10 @@ protected:
   /// Whether this thread writes a per-row value (one of those holding the
   /// row does).
   virtual Value writesRowValues() = 0;
+  /// The block rows, first and last, of the threads that run a product
+  /// together with this one (and so must all take a branch around one):
+  /// those a moda_tile.if_seen tests to skip its step.
+  virtual std::pair<Value, Value> getProductGroupRows() = 0;
   /// The product, the one op each layout runs its own way.
   virtual LogicalResult emitDot(tile::DotOp op) = 0;
   /// A wait for async products. A layout whose products are done when
@@ -169,6 +173,9 @@ private:
                                     Value first);
   LogicalResult emitConstant(arith::ConstantOp op);
   LogicalResult emitFor(scf::ForOp op);
+  /// The step behind a branch that the thread's product group takes only
+  /// when one of its rows sees one of the tile's columns.
+  LogicalResult emitIfSeen(tile::IfSeenOp op);
   /// Whether the slot-`k` row `first + row(k)` is one to read or write.
   Value isRowInside(int64_t k, Value row, Value end);
 

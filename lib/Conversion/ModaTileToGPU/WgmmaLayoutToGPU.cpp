@@ -50,6 +50,12 @@ public:
 
 private:
   LogicalResult setUpThread() override;
+  /// A warpgroup runs a product: the rows of its m-tiles.
+  std::pair<Value, Value> getProductGroupRows() override {
+    return {warpgroupFirstRow,
+            arith::AddIOp::create(b, loc(), warpgroupFirstRow,
+                                  index(mTiles * kWarpgroupRows - 1))};
+  }
   LogicalResult emitDot(DotOp op) override;
   LogicalResult emitDotWait(DotWaitOp op) override;
   void orderSharedWritesBeforeProducts() override {

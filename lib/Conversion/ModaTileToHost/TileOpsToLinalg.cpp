@@ -403,6 +403,53 @@ struct FinalizeToGenerics : OpRewritePattern<FinalizeOp> {
   }
 };
 
+/// The step inline, its results taken row by row: from the body where the
+/// row may see the tile (the test a GPU group of threads makes, for a group
+/// of one row), the carried value otherwise. So the host checks both that
+/// test and the body.
+struct IfSeenToSelects : OpRewritePattern<IfSeenOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(IfSeenOp op,
+                                PatternRewriter &rewriter) const override {
+    Block &body = op.getBody().front();
+    auto yield = cast<tile::YieldOp>(body.getTerminator());
+    SmallVector<Value> stepped(yield.getValues());
+    rewriter.eraseOp(yield);
+    rewriter.inlineBlockBefore(&body, op);
+    VisibilitySizes sizes{op.getQueries(), op.getKeys(), op.getDepth()};
+    SmallVector<Value> results;
+    for (auto [carried, next] : llvm::zip_equal(op.getCarried(), stepped)) {
+      auto type = cast<RankedTensorType>(carried.getType());
+      AffineMap identity =
+          AffineMap::getMultiDimIdentityMap(type.getRank(), getContext());
+      SmallVector<IteratorType> parallel(type.getRank(),
+                                         IteratorType::parallel);
+      results.push_back(generic(
+          rewriter, op.getLoc(), type, ValueRange{carried, next},
+          {identity, identity}, identity, parallel,
+          [&](OpBuilder &b, Location loc, ValueRange args) {
+            Value row = arith::AddIOp::create(
+                b, loc, op.getFirstRow(), linalg::IndexOp::create(b, loc, 0));
+            Value position = arith::DivUIOp::create(
+                b, loc, row, indexConstant(b, loc, op.getGroup()));
+            Value endColumn = arith::AddIOp::create(
+                b, loc, op.getFirstColumn(),
+                indexConstant(b, loc, op.getColumns()));
+            Value seen = buildMaySeeColumns(b, loc, op.getVisibility(),
+                                            position, position,
+                                            op.getFirstColumn(), endColumn,
+                                            sizes);
+            linalg::YieldOp::create(
+                b, loc,
+                arith::SelectOp::create(b, loc, seen, args[1], args[0])
+                    .getResult());
+          }));
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 struct ExpandVisibleRange : OpRewritePattern<VisibleRangeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(VisibleRangeOp op,
@@ -530,6 +577,7 @@ void mlir::moda::populateTileOpsToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LoadToRowLoop, StoreToRowLoop, DotToGeneric, MaskToGeneric,
                SoftmaxUpdateToGenerics, ScaleRowsToGeneric, FinalizeToGenerics,
                ExpandVisibleRange, SoftmaxProbsToGeneric, SoftmaxGradToGeneric,
-               RowDotToGeneric, ConvertToGeneric, ExpandSeeingRange>(
+               RowDotToGeneric, ConvertToGeneric, ExpandSeeingRange,
+               IfSeenToSelects>(
       patterns.getContext());
 }

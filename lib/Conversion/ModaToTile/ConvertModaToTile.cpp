@@ -56,6 +56,10 @@ private:
   /// One softmax step over the tile of `source` that starts at `first`.
   SoftmaxState attendTile(SoftmaxState state, const KeySource &source,
                           int64_t tileRows, Value first, bool masked);
+  /// The step's products and softmax update on the loaded tiles, the
+  /// scores passed through `mask` where it is given.
+  SoftmaxState attendKeys(SoftmaxState state, Value keys, Value values,
+                          int64_t tileRows, function_ref<Value(Value)> mask);
 
   Value query;
   QueryBlock block;
@@ -70,15 +74,35 @@ SoftmaxState ForwardProgramBuilder::attendTile(SoftmaxState state,
                source.extent);
   Value values = loadRows(source.values, source.rows, tileRows, first,
                           source.end, source.extent);
+  if (!masked)
+    return attendKeys(state, keys, values, tileRows, /*mask=*/{});
+  // A masked tile: rows that see none of it may skip the step (their state
+  // passes through), a group of the block's rows at a time.
+  auto step = IfSeenOp::create(
+      b, block.rowBase, first, args.queries, args.keys, args.depth,
+      state.asRange(), tileRows, spec.groupSize, source.rule);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&step.getBody().emplaceBlock());
+  auto mask = [&](Value scores) -> Value {
+    return MaskOp::create(b, scores.getType(), scores, block.rowBase, first,
+                          args.queries, args.keys, args.depth,
+                          b.getI64IntegerAttr(spec.groupSize), source.rule,
+                          /*transposed=*/UnitAttr());
+  };
+  YieldOp::create(
+      b, attendKeys(state, keys, values, tileRows, mask).asRange());
+  return SoftmaxState::fromRange(step.getResults());
+}
+
+SoftmaxState ForwardProgramBuilder::attendKeys(
+    SoftmaxState state, Value keys, Value values, int64_t tileRows,
+    function_ref<Value(Value)> mask) {
   Value zeros = splat({blockM, tileRows}, 0.0);
   Value scores =
       DotOp::create(b, zeros.getType(), query, keys, zeros,
                     /*transpose_rhs=*/b.getUnitAttr(), /*layout=*/LayoutAttr(), /*async=*/UnitAttr());
-  if (masked)
-    scores = MaskOp::create(b, scores.getType(), scores, block.rowBase, first,
-                            args.queries, args.keys, args.depth,
-                            b.getI64IntegerAttr(spec.groupSize), source.rule,
-                            /*transposed=*/UnitAttr());
+  if (mask)
+    scores = mask(scores);
   Type rowStateType = state.max.getType();
   auto update = SoftmaxUpdateOp::create(
       b, rowStateType, scores.getType(), rowStateType, rowStateType, scores,

@@ -43,11 +43,23 @@
 // CHECK: moda_tile.scale_rows
 // CHECK: moda_tile.dot {{.*}} : tensor<32x16xf32>, tensor<16x64xbf16> -> tensor<32x64xf32>
 // CHECK: scf.yield
+// A masked step's products and softmax update are a moda_tile.if_seen of
+// the rule the mask asks (rows that see none of the tile may skip it); its
+// loads stay outside, in the loop's body.
 // CHECK: scf.for %{{.*}} = %[[FULL]] to %[[TILES]] step
-// CHECK: moda_tile.mask {{.*}} {group = 2 : i64, visibility = #moda_tile.visibility<part = sequence, causal = true>} : tensor<32x16xf32>
+// CHECK: %[[DIAG_ROW:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK: moda_tile.load %[[K]]
+// CHECK: moda_tile.load %[[V]]
+// CHECK: moda_tile.if_seen rows %[[ROW0:[^ ]*]] columns %[[DIAG_ROW]] (T = %[[T]], S = %[[S]], L = %[[L]]) carrying %{{.*}}, %{{.*}}, %{{.*}} {columns = 16 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = sequence, causal = true>} : tensor<32xf32>, tensor<32xf32>, tensor<32x64xf32> {
+// CHECK: moda_tile.dot
+// CHECK: moda_tile.mask %{{.*}} rows %[[ROW0]] columns %[[DIAG_ROW]] {{.*}} {group = 2 : i64, visibility = #moda_tile.visibility<part = sequence, causal = true>} : tensor<32x16xf32>
+// CHECK: moda_tile.softmax_update
+// CHECK: moda_tile.dot
+// CHECK: moda_tile.yield
 // CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = depth>}
 // CHECK: scf.for
 // CHECK: moda_tile.load %[[DK]]{{.*}} strides [%[[DKS0]], %[[DKS1]], %[[DKS2]], %[[DKS3]]] entries %[[L]] {rows = #moda_tile.rows<kind = depth, heads = 1>} : memref<?xbf16> -> tensor<8x64xbf16>
+// CHECK: moda_tile.if_seen {{.*}} {columns = 8 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = depth>}
 // CHECK: moda_tile.mask {{.*}} {group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32x8xf32>
 // CHECK: moda_tile.finalize {{.*}} -> tensor<32x64xbf16>
 // CHECK: moda_tile.store %{{.*}}, %[[OUT]]{{.*}} strides [%[[OS0]], %[[OS1]], %[[OS2]]] {rows = #moda_tile.rows<kind = query, heads = 2, group = 2>}

@@ -86,3 +86,30 @@ func.func private @mma_sync(%a: tensor<64x64xbf16>) -> tensor<64x64xf32> attribu
   %x = moda_tile.dot %a, %a, %zero {layout = #moda_tile.layout<kind = mma_sync, num_warps = 4>} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
   return %x : tensor<64x64xf32>
 }
+
+// -----
+
+// A masked step (moda_tile.if_seen): its products are issued and waited for
+// inside its body, the last before its yield, so none runs past the branch
+// a lowering may put around it.
+
+// CHECK-LABEL: func.func private @masked_step
+// CHECK: moda_tile.if_seen
+// CHECK: %[[S:.*]] = moda_tile.dot {{.*}} {async, {{.*}}transpose_rhs}
+// CHECK-NEXT: %[[S1:.*]] = moda_tile.dot_wait %[[S]] {pending = 0 : i64}
+// CHECK-NEXT: moda_tile.mask %[[S1]]
+// CHECK: %[[ACC:.*]] = moda_tile.dot {{.*}} {async,
+// CHECK-NEXT: %[[ACC1:.*]] = moda_tile.dot_wait %[[ACC]] {pending = 0 : i64}
+// CHECK-NEXT: moda_tile.yield %{{.*}}, %{{.*}}, %[[ACC1]]
+func.func private @masked_step(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>, %max: tensor<64xf32>, %sum: tensor<64xf32>, %acc: tensor<64x64xf32>, %i: index) attributes {moda_tile.program} {
+  %next:3 = moda_tile.if_seen rows %i columns %i (T = %i, S = %i, L = %i) carrying %max, %sum, %acc {columns = 64 : i64, group = 1 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<64xf32>, tensor<64xf32>, tensor<64x64xf32> {
+    %zero = arith.constant dense<0.0> : tensor<64x64xf32>
+    %s = moda_tile.dot %q, %k, %zero {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>, transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %masked = moda_tile.mask %s rows %i columns %i (T = %i, S = %i, L = %i) {group = 1 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<64x64xf32>
+    %max1, %p, %alpha, %sum1 = moda_tile.softmax_update %masked, %max, %sum {exp2_scale = 0.18 : f32} : tensor<64x64xf32>, tensor<64xf32>
+    %scaled = moda_tile.scale_rows %acc, %alpha : tensor<64x64xf32>, tensor<64xf32>
+    %acc1 = moda_tile.dot %p, %k, %scaled {layout = #moda_tile.layout<kind = wgmma, num_warps = 4>} : tensor<64x64xf32>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    moda_tile.yield %max1, %sum1, %acc1 : tensor<64xf32>, tensor<64xf32>, tensor<64x64xf32>
+  }
+  return
+}

@@ -344,3 +344,84 @@ func.func @key_entries(%k: memref<?xbf16>, %t: tensor<16x64xbf16>, %i: index) {
   moda_tile.store %t, %k[%i, %i, %i] end %i extent %i strides [%i, %i, %i] entries %i {rows = #moda_tile.rows<kind = key, heads = 2>} : tensor<16x64xbf16>, memref<?xbf16>
   return
 }
+
+// -----
+
+func.func @if_seen_rows(%query: tensor<32x64xbf16>, %keys: tensor<16x64xbf16>, %max: tensor<32xf32>, %acc: tensor<16x64xf32>, %i: index) {
+  // expected-error @+1 {{carries the state of the block's 32 rows (tensor<32xf32> per row, tensor<32xNxf32> per row tile), got 'tensor<16x64xf32>'}}
+  %next:2 = moda_tile.if_seen rows %i columns %i (T = %i, S = %i, L = %i) carrying %max, %acc {columns = 16 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32xf32>, tensor<16x64xf32> {
+    %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
+    %s = moda_tile.dot %query, %keys, %zeros {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    %masked = moda_tile.mask %s rows %i columns %i (T = %i, S = %i, L = %i) {group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32x16xf32>
+    moda_tile.yield %max, %acc : tensor<32xf32>, tensor<16x64xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @if_seen_yield(%query: tensor<32x64xbf16>, %keys: tensor<16x64xbf16>, %max: tensor<32xf32>, %acc: tensor<32x64xf32>, %i: index) {
+  // expected-error @+1 {{must yield the next value of each carried tile, of its type}}
+  %next:2 = moda_tile.if_seen rows %i columns %i (T = %i, S = %i, L = %i) carrying %max, %acc {columns = 16 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32xf32>, tensor<32x64xf32> {
+    %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
+    %s = moda_tile.dot %query, %keys, %zeros {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    %masked = moda_tile.mask %s rows %i columns %i (T = %i, S = %i, L = %i) {group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32x16xf32>
+    moda_tile.yield %max : tensor<32xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @if_seen_unmasked(%query: tensor<32x64xbf16>, %keys: tensor<16x64xbf16>, %max: tensor<32xf32>, %acc: tensor<32x64xf32>, %i: index) {
+  // expected-error @+1 {{must mask its scores with its own rule (a moda_tile.mask of its rows, columns, group and visibility over 16 columns): rows that see none of the tile keep their state only through it}}
+  %next:2 = moda_tile.if_seen rows %i columns %i (T = %i, S = %i, L = %i) carrying %max, %acc {columns = 16 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32xf32>, tensor<32x64xf32> {
+    %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
+    %s = moda_tile.dot %query, %keys, %zeros {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    moda_tile.yield %max, %acc : tensor<32xf32>, tensor<32x64xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @if_seen_other_rule(%query: tensor<32x64xbf16>, %keys: tensor<16x64xbf16>, %max: tensor<32xf32>, %acc: tensor<32x64xf32>, %i: index) {
+  // expected-error @+1 {{must mask its scores with its own rule}}
+  %next:2 = moda_tile.if_seen rows %i columns %i (T = %i, S = %i, L = %i) carrying %max, %acc {columns = 16 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = sequence, causal = true>} : tensor<32xf32>, tensor<32x64xf32> {
+    %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
+    %s = moda_tile.dot %query, %keys, %zeros {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    %masked = moda_tile.mask %s rows %i columns %i (T = %i, S = %i, L = %i) {group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32x16xf32>
+    moda_tile.yield %max, %acc : tensor<32xf32>, tensor<32x64xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @if_seen_columns(%query: tensor<32x64xbf16>, %keys: tensor<16x64xbf16>, %max: tensor<32xf32>, %acc: tensor<32x64xf32>, %i: index) {
+  // expected-error @+1 {{attribute 'columns' failed to satisfy constraint}}
+  %next:2 = moda_tile.if_seen rows %i columns %i (T = %i, S = %i, L = %i) carrying %max, %acc {columns = 0 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32xf32>, tensor<32x64xf32> {
+    %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
+    %s = moda_tile.dot %query, %keys, %zeros {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    %masked = moda_tile.mask %s rows %i columns %i (T = %i, S = %i, L = %i) {group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32x16xf32>
+    moda_tile.yield %max, %acc : tensor<32xf32>, tensor<32x64xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @yield_outside(%max: tensor<32xf32>) {
+  // expected-error @+1 {{expects parent op 'moda_tile.if_seen'}}
+  moda_tile.yield %max : tensor<32xf32>
+}
+
+// -----
+
+func.func @if_seen_nothing_carried(%i: index) {
+  // expected-error @+1 {{carries no state: a step that changes nothing}}
+  "moda_tile.if_seen"(%i, %i, %i, %i, %i) ({
+    "moda_tile.yield"() : () -> ()
+  }) {columns = 16 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : (index, index, index, index, index) -> ()
+  return
+}

@@ -174,6 +174,51 @@ LogicalResult MaskOp::verify() {
   return verifyRank(*this, "scores", getScores().getType(), 2);
 }
 
+LogicalResult IfSeenOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location>, ValueRange operands,
+    DictionaryAttr, OpaqueProperties properties, RegionRange,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  // The carried tiles follow the five index operands.
+  llvm::append_range(inferredReturnTypes, operands.drop_front(5).getTypes());
+  return success();
+}
+
+LogicalResult IfSeenOp::verify() {
+  ValueRange carried = getCarried();
+  if (carried.empty())
+    return emitOpError("carries no state: a step that changes nothing");
+  int64_t rows = cast<RankedTensorType>(carried.front().getType()).getDimSize(0);
+  for (Value value : carried) {
+    auto type = cast<RankedTensorType>(value.getType());
+    if (type.getRank() < 1 || type.getRank() > 2 || !type.hasStaticShape() ||
+        type.getDimSize(0) != rows)
+      return emitOpError() << "carries the state of the block's " << rows
+                           << " rows (tensor<" << rows << "xf32> per row, "
+                           << "tensor<" << rows
+                           << "xNxf32> per row tile), got " << type;
+  }
+  auto yield = cast<YieldOp>(getBody().front().getTerminator());
+  if (yield.getValues().getTypes() != carried.getTypes())
+    return emitOpError("must yield the next value of each carried tile, of "
+                       "its type");
+  // The mask is what leaves rows that see none of the tile unchanged, the
+  // property a lowering that skips the body relies on.
+  for (auto mask : getBody().front().getOps<MaskOp>()) {
+    if (mask.getFirstRow() == getFirstRow() &&
+        mask.getFirstColumn() == getFirstColumn() &&
+        mask.getGroup() == getGroup() &&
+        mask.getVisibility() == getVisibility() && !mask.getTransposed() &&
+        mask.getScores().getType().getDimSize(1) == int64_t(getColumns()))
+      return success();
+  }
+  return emitOpError("must mask its scores with its own rule (a "
+                     "moda_tile.mask of its rows, columns, group and "
+                     "visibility over ")
+         << getColumns()
+         << " columns): rows that see none of the tile keep their state "
+            "only through it";
+}
+
 /// Per-row state (max, sum, factors) of a tile of `rows` rows.
 static LogicalResult verifyRowState(Operation *op, StringRef what,
                                     RankedTensorType state, int64_t rows) {

@@ -66,6 +66,21 @@ mlir::moda::tile::buildVisibleRange(OpBuilder &b, Location loc,
   return {begin, end};
 }
 
+Value mlir::moda::tile::buildMaySeeColumns(OpBuilder &b, Location loc,
+                                          VisibilityAttr rule,
+                                          Value firstPosition,
+                                          Value lastPosition,
+                                          Value firstColumn, Value endColumn,
+                                          const VisibilitySizes &sizes) {
+  Value begin = buildVisibleRange(b, loc, rule, firstPosition, sizes).first;
+  Value end = buildVisibleRange(b, loc, rule, lastPosition, sizes).second;
+  Value beginsBeforeEnd = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::slt, begin, endColumn);
+  Value endsAfterFirst = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::sgt, end, firstColumn);
+  return arith::AndIOp::create(b, loc, beginsBeforeEnd, endsAfterFirst);
+}
+
 std::pair<Value, Value>
 mlir::moda::tile::buildSeeingRange(OpBuilder &b, Location loc,
                                    VisibilityAttr rule, Value column,

@@ -67,7 +67,10 @@ llvm::SetVector<LoadOp> getSharedLeftOperands(func::FuncOp program,
     for (Value carried : loop.getRegionIterArgs())
       live += getRegistersPerThread(carried.getType(), threads);
     llvm::SetVector<LoadOp> held;
-    for (auto dot : body->getOps<DotOp>()) {
+    // The products of a step, those inside a moda_tile.if_seen included.
+    SmallVector<DotOp> products;
+    body->walk([&](DotOp dot) { products.push_back(dot); });
+    for (DotOp dot : products) {
       if (auto acc = dyn_cast<BlockArgument>(dot.getAcc());
           !acc || acc.getOwner() != body)
         live += getRegistersPerThread(dot.getType(), threads);

@@ -350,6 +350,69 @@ def ModaTile_MaskOp : ModaTile_Op<"mask", [Pure, AllTypesMatch<["scores", "resul
   let hasVerifier = 1;
 }
 
+def ModaTile_IfSeenOp : ModaTile_Op<"if_seen", [RecursiveMemoryEffects,
+    SingleBlock, NoRegionArguments,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "a step on a masked tile that rows seeing none of it may skip";
+  let description = [{
+    The part of a step on a tile of `columns` keys or flattened depth
+    entries from `first_column` on that the block's folded query rows
+    (`first_row + r`, position `(first_row + r) / group`) compute with it:
+    its products, its mask and its softmax update. The body reads `carried`
+    (the rows' state: per-row values `tensor<M>` and row tiles `tensor<MxN>`
+    of the block's M rows) and yields their next values, the results.
+
+    The body masks its scores with the op's rule (a `moda_tile.mask` with
+    the same rows, columns, group and `visibility`), so for a row that
+    sees none of the tile's columns it yields that row's carried values
+    unchanged (all its scores are -inf: its max, sum and accumulator stay
+    as they are). A lowering may therefore run the body for every row (the
+    host inlines it) or skip it for a group of rows that sees none of the
+    tile, tested with the rule's visible ranges (whose bounds never
+    decrease with the position): the GPU lowering skips it per group of
+    threads that run a product together (a warpgroup with wgmma, a warp
+    with mma_sync, a thread with fma). That is the depth span of a block
+    whose rows are many positions, where each position sees only its own L
+    entries: a warpgroup computes only the depth tiles its own rows see.
+
+    ```mlir
+    %m1, %l1, %acc1 = moda_tile.if_seen rows %r0 columns %c0
+        (T = %T, S = %S, L = %L) carrying %m0, %l0, %acc0
+        {columns = 64 : i64, group = 8 : i64,
+         visibility = #moda_tile.visibility<part = depth>}
+        : tensor<128xf32>, tensor<128xf32>, tensor<128x64xf32> {
+      %s = moda_tile.dot %q, %dk, %zero {transpose_rhs} : ...
+      %masked = moda_tile.mask %s rows %r0 columns %c0 (T = %T, S = %S, L = %L)
+          {group = 8 : i64, visibility = #moda_tile.visibility<part = depth>}
+          : tensor<128x64xf32>
+      ...
+      moda_tile.yield %max, %sum, %acc : ...
+    }
+    ```
+  }];
+  let arguments = (ins Index:$first_row, Index:$first_column, Index:$queries,
+                       Index:$keys, Index:$depth,
+                       Variadic<ModaTile_F32Tile>:$carried,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$columns,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$group,
+                       ModaTile_VisibilityAttr:$visibility);
+  let results = (outs Variadic<ModaTile_F32Tile>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `rows` $first_row `columns` $first_column
+    ` ` `(` `T` `=` $queries `,` `S` `=` $keys `,` `L` `=` $depth `)`
+    `carrying` $carried attr-dict `:` type($carried) $body
+  }];
+  let hasVerifier = 1;
+}
+
+def ModaTile_YieldOp : ModaTile_Op<"yield", [Pure, Terminator,
+    HasParent<"IfSeenOp">]> {
+  let summary = "the next values of a moda_tile.if_seen's carried state";
+  let arguments = (ins Variadic<ModaTile_F32Tile>:$values);
+  let assemblyFormat = "$values attr-dict `:` type($values)";
+}
+
 def ModaTile_SoftmaxUpdateOp : ModaTile_Op<"softmax_update", [Pure,
     AllTypesMatch<["scores", "probs"]>,
     AllTypesMatch<["max", "sum", "new_max", "rescale", "new_sum"]>]> {

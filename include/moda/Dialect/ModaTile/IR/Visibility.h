@@ -35,6 +35,16 @@ std::pair<Value, Value> buildSeeingRange(OpBuilder &b, Location loc,
                                          VisibilityAttr rule, Value column,
                                          const VisibilitySizes &sizes);
 
+/// Emits whether the positions [firstPosition, lastPosition] may see a
+/// column of [firstColumn, endColumn) under `rule` (indices): false only
+/// when none of them does. A rule's range bounds never decrease with the
+/// position, so those positions see nothing outside [begin of the first's
+/// range, end of the last's).
+Value buildMaySeeColumns(OpBuilder &b, Location loc, VisibilityAttr rule,
+                         Value firstPosition, Value lastPosition,
+                         Value firstColumn, Value endColumn,
+                         const VisibilitySizes &sizes);
+
 /// Emits whether `position` (an index, or a vector of indices or of i32:
 /// the range's bounds are cast to them) sees the
 /// key or flattened depth entry `column` under `rule`, from the seeing
