@@ -7,7 +7,8 @@
 //      walk over the key tiles they see (unmasked full tiles, masked
 //      diagonal, masked depth span); it computes and stores
 //      delta = rowsum(d_out * out), recomputes P from lse and accumulates
-//      dq += dS k over sequence and depth tiles alike;
+//      dq += dS k over sequence and depth tiles alike (a masked tile's step
+//      in a moda_tile.if_seen, as the forward's);
 //   2. `<name>_dkv`: a block of block_m sequence keys, walking the tiles of
 //      block_n query rows that see them (moda_tile.seeing_range: masked
 //      where some row sees only part of the block, unmasked where every
@@ -155,18 +156,23 @@ void GradProgramBuilder::buildQueryGrad() {
                               source.end, source.extent);
         Value values = loadRows(source.values, source.rows, tileRows, first,
                                 source.end, source.extent);
-        Value scores = product(query, keys, tileRows);
-        if (masked)
-          scores = MaskOp::create(b, scores.getType(), scores, block.rowBase,
-                                  first, args.queries, args.keys, args.depth,
-                                  b.getI64IntegerAttr(spec.groupSize),
-                                  source.rule, /*transposed=*/UnitAttr());
-        Value probs = SoftmaxProbsOp::create(b, scores.getType(), scores, lse,
-                                             exp2Scale);
-        Value dProbs = product(dOut, values, tileRows);
-        Value dScores = SoftmaxGradOp::create(b, probs.getType(), probs,
-                                              dProbs, delta, scale);
-        return {dot(dScores, keys, carried[0], /*transposeRhs=*/false)};
+        // dq += dS k; a row that sees none of a masked tile has P = 0 there,
+        // so dS = 0 and its dq passes through (moda_tile.if_seen).
+        auto accumulate = [&](ScoreMask mask) -> SmallVector<Value> {
+          Value scores = product(query, keys, tileRows);
+          if (mask)
+            scores = mask(scores);
+          Value probs = SoftmaxProbsOp::create(b, scores.getType(), scores,
+                                               lse, exp2Scale);
+          Value dProbs = product(dOut, values, tileRows);
+          Value dScores = SoftmaxGradOp::create(b, probs.getType(), probs,
+                                                dProbs, delta, scale);
+          return {dot(dScores, keys, carried[0], /*transposeRhs=*/false)};
+        };
+        if (!masked)
+          return accumulate(/*mask=*/{});
+        return buildMaskedStep(block, source, tileRows, first, carried,
+                               accumulate);
       })[0];
   storeRows(convert(dq), grad.dq, rows, block.rowBase, block.numRows,
             args.queries);

@@ -59,7 +59,7 @@ private:
   /// The step's products and softmax update on the loaded tiles, the
   /// scores passed through `mask` where it is given.
   SoftmaxState attendKeys(SoftmaxState state, Value keys, Value values,
-                          int64_t tileRows, function_ref<Value(Value)> mask);
+                          int64_t tileRows, ScoreMask mask);
 
   Value query;
   QueryBlock block;
@@ -76,27 +76,16 @@ SoftmaxState ForwardProgramBuilder::attendTile(SoftmaxState state,
                           source.end, source.extent);
   if (!masked)
     return attendKeys(state, keys, values, tileRows, /*mask=*/{});
-  // A masked tile: rows that see none of it may skip the step (their state
-  // passes through), a group of the block's rows at a time.
-  auto step = IfSeenOp::create(
-      b, block.rowBase, first, args.queries, args.keys, args.depth,
-      state.asRange(), tileRows, spec.groupSize, source.rule);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&step.getBody().emplaceBlock());
-  auto mask = [&](Value scores) -> Value {
-    return MaskOp::create(b, scores.getType(), scores, block.rowBase, first,
-                          args.queries, args.keys, args.depth,
-                          b.getI64IntegerAttr(spec.groupSize), source.rule,
-                          /*transposed=*/UnitAttr());
-  };
-  YieldOp::create(
-      b, attendKeys(state, keys, values, tileRows, mask).asRange());
-  return SoftmaxState::fromRange(step.getResults());
+  return SoftmaxState::fromRange(buildMaskedStep(
+      block, source, tileRows, first, state.asRange(), [&](ScoreMask mask) {
+        return attendKeys(state, keys, values, tileRows, mask).asRange();
+      }));
 }
 
-SoftmaxState ForwardProgramBuilder::attendKeys(
-    SoftmaxState state, Value keys, Value values, int64_t tileRows,
-    function_ref<Value(Value)> mask) {
+SoftmaxState ForwardProgramBuilder::attendKeys(SoftmaxState state,
+                                               Value keys, Value values,
+                                               int64_t tileRows,
+                                               ScoreMask mask) {
   Value zeros = splat({blockM, tileRows}, 0.0);
   Value scores =
       DotOp::create(b, zeros.getType(), query, keys, zeros,

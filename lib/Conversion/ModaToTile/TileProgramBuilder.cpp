@@ -187,3 +187,22 @@ TileProgramBuilder::forEachVisibleKeyTile(ValueRange state,
   }
   return current;
 }
+
+SmallVector<Value> TileProgramBuilder::buildMaskedStep(
+    const QueryBlock &block, const KeySource &source, int64_t tileRows,
+    Value first, ValueRange carried,
+    function_ref<SmallVector<Value>(ScoreMask mask)> compute) {
+  auto step = IfSeenOp::create(b, block.rowBase, first, args.queries,
+                               args.keys, args.depth, carried, tileRows,
+                               spec.groupSize, source.rule);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&step.getBody().emplaceBlock());
+  auto mask = [&](Value scores) -> Value {
+    return MaskOp::create(b, scores.getType(), scores, block.rowBase, first,
+                          args.queries, args.keys, args.depth,
+                          b.getI64IntegerAttr(spec.groupSize), source.rule,
+                          /*transposed=*/UnitAttr());
+  };
+  YieldOp::create(b, compute(mask));
+  return step.getResults();
+}

@@ -94,6 +94,18 @@ protected:
                                            const QueryBlock &block,
                                            KeyTileStep step);
 
+  /// Masks scores of the block's rows against a tile of keys or depth
+  /// entries.
+  using ScoreMask = function_ref<Value(Value scores)>;
+  /// A step of the block's rows on the masked tile of `source` that
+  /// starts at `first`: `compute` (given the mask to apply to its scores)
+  /// maps `carried` to their next values inside a moda_tile.if_seen, which
+  /// rows seeing none of the tile may skip.
+  SmallVector<Value>
+  buildMaskedStep(const QueryBlock &block, const KeySource &source,
+                  int64_t tileRows, Value first, ValueRange carried,
+                  function_ref<SmallVector<Value>(ScoreMask mask)> compute);
+
   ImplicitLocOpBuilder &b;
   const AttentionKernelSpec &spec;
   const AttentionKernelArgs &args;

@@ -31,9 +31,14 @@
 // CHECK: %[[DP:.*]] = moda_tile.dot %[[DO]], %{{.*}} {transpose_rhs}
 // CHECK: %[[DS:.*]] = moda_tile.softmax_grad %[[P]], %[[DP]], %[[DELTA]] {scale = 1.250000e-01 : f32} : tensor<32x16xf32>, tensor<32xf32>
 // CHECK: moda_tile.dot %[[DS]], %{{.*}}, %{{.*}} : tensor<32x16xf32>, tensor<16x64xbf16> -> tensor<32x64xf32>
+// The masked steps (diagonal, depth) inside a moda_tile.if_seen carrying dq:
+// a row that sees none of the tile adds dS = 0.
 // CHECK: scf.for
+// CHECK: moda_tile.if_seen {{.*}} carrying %{{[^ ]*}} {columns = 16 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = sequence, causal = true>} : tensor<32x64xf32> {
 // CHECK: moda_tile.mask {{.*}} {group = 2 : i64, visibility = #moda_tile.visibility<part = sequence, causal = true>}
+// CHECK: moda_tile.yield %{{.*}} : tensor<32x64xf32>
 // CHECK: scf.for
+// CHECK: moda_tile.if_seen {{.*}} {columns = 8 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32x64xf32> {
 // CHECK: moda_tile.mask {{.*}} {group = 2 : i64, visibility = #moda_tile.visibility<part = depth>}
 // CHECK: %[[DQ:.*]] = moda_tile.convert %{{.*}} : tensor<32x64xf32> -> tensor<32x64xbf16>
 // CHECK: moda_tile.store %[[DQ]]
