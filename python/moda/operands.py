@@ -24,6 +24,12 @@ def is_kernel_view(tensor: Tensor) -> bool:
     return all(size <= 1 or (stride >= 0 and stride % chunk == 0) for size, stride in outer)
 
 
+def is_dense_operand(tensor: Tensor) -> bool:
+    """Whether every kernel reads `tensor` where it lies: contiguous and
+    16-byte aligned."""
+    return tensor.is_contiguous() and tensor.data_ptr() % 16 == 0
+
+
 def as_kernel_operand(kernel, name: str, tensor: Optional[Tensor]) -> Optional[Tensor]:
     """The tensor `kernel` receives for operand `name`: THE one place where
     moda copies an operand. A kernel that takes the operand as a view reads
@@ -35,7 +41,7 @@ def as_kernel_operand(kernel, name: str, tensor: Optional[Tensor]) -> Optional[T
         return tensor
     if kernel.is_strided(name) and is_kernel_view(tensor):
         return tensor
-    if tensor.is_contiguous() and tensor.data_ptr() % 16 == 0:
+    if is_dense_operand(tensor):
         return tensor
     # A fresh allocation: contiguous and aligned (.contiguous() would return
     # a contiguous but misaligned tensor as it is).

@@ -30,7 +30,7 @@ from torch import Tensor
 
 from .autograd import TrainingKernels, load_training
 from .cache import KernelStore, Target
-from .operands import as_kernel_operand
+from .operands import as_kernel_operand, is_dense_operand, is_kernel_view
 from .runtime import ModaError
 from .torch_support import _NAMES as TORCH_DTYPE_NAMES, run, tensor_arg
 from .variant import Variant, chip_for_capability, chunk_size_of
@@ -90,24 +90,34 @@ def kernels_for(variant: Variant, device: torch.device) -> TrainingKernels:
 def _check_kernels(kernels: TrainingKernels, variant: Variant, directory) -> None:
     f = kernels.forward
     have = (f.element_type, f.num_query_heads, f.num_kv_heads, f.head_dim,
-            f.visibility, f.causal, f.chunk_size if f.visibility == "chunk" else 0)
+            f.visibility, f.causal, f.chunk_size if f.visibility == "chunk" else 0,
+            f.is_strided("q"))
     want = (variant.dtype, variant.num_query_heads, variant.num_kv_heads,
-            variant.head_dim, variant.visibility, variant.causal, variant.chunk_size)
+            variant.head_dim, variant.visibility, variant.causal, variant.chunk_size,
+            variant.strided)
     if have != want or abs(f.scale - variant.effective_scale) > 1e-6 * variant.effective_scale:
         raise ModaError("MODA_ERROR_MANIFEST",
                         f"kernels in {directory} are {have} scale {f.scale}, "
                         f"not the variant {variant.name}")
 
 
-def _variant(q, k, depth_k, causal, scale, visibility, chunk_size) -> Variant:
+def _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size) -> Variant:
+    """The variant of an operator call: its kernels take views (`strided`)
+    when an input is a view they can read where it lies and dense kernels
+    could not (a slice of a fused projection, a DepthStream's entries()):
+    that saves a copy per call; dense inputs get the dense kernels, which
+    index with fewer instructions. The backward asks with the same inputs,
+    so a forward and its backward are one variant's kernels."""
     if q.dtype not in TORCH_DTYPE_NAMES:
         raise ModaError("MODA_ERROR_DTYPE",
                         f"q has dtype {q.dtype}; moda takes bfloat16, float16 or float32")
     kv_heads = (k if k is not None else depth_k).shape[-2]
+    strided = any(t is not None and not is_dense_operand(t) and is_kernel_view(t)
+                  for t in (q, k, v, depth_k, depth_v))
     return Variant.make(TORCH_DTYPE_NAMES[q.dtype], q.shape[2], kv_heads, q.shape[3],
                         visibility=visibility, causal=causal,
                         chunk_size=chunk_size if visibility == "chunk" else None,
-                        scale=scale)
+                        scale=scale, strided=strided)
 
 
 def _check_device(*tensors):
@@ -129,7 +139,7 @@ def attention_fwd(q: Tensor, k: Optional[Tensor], v: Optional[Tensor], depth_k: 
     lse = torch.empty((batch, query_heads, queries), dtype=torch.float32, device=q.device)
     if out.numel() == 0:
         return out, lse
-    variant = _variant(q, k, depth_k, causal, scale, visibility, chunk_size)
+    variant = _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size)
     kernels = kernels_for(variant, q.device)
     with torch.cuda.device(q.device):
         forward = kernels.forward
@@ -159,7 +169,7 @@ def attention_bwd(d_out: Tensor, q: Tensor, k: Optional[Tensor], v: Optional[Ten
     grads = _empty_grads(q, k, depth_k)
     if q.numel() == 0:
         return tuple(g.zero_() for g in grads)
-    variant = _variant(q, k, depth_k, causal, scale, visibility, chunk_size)
+    variant = _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size)
     kernel = kernels_for(variant, q.device).backward
     dq, dk, dv, ddk, ddv = grads
     tensors = {

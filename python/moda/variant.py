@@ -2,10 +2,11 @@
 backward) is specialized on.
 
 moda-compile specializes a kernel on the element type, the head counts Hq
-and Hk, the head size D, causal, the depth visibility (with its chunk size)
-and the softmax scale; the sizes B, T, S and L stay dynamic (one kernel
-serves every batch, sequence length and depth), so they are not part of a
-variant.
+and Hk, the head size D, causal, the depth visibility (with its chunk size),
+the softmax scale and whether its operands are views (`strided`: the tile
+programs' kernels that read each operand through strides, docs/artifacts.md);
+the sizes B, T, S and L stay dynamic (one kernel serves every batch,
+sequence length and depth), so they are not part of a variant.
 """
 
 import json
@@ -52,7 +53,8 @@ def f32_bits(value: float) -> str:
 class Variant:
     """The static part of a MoDA problem. `scale` is None for the default
     1/sqrt(D) (the IR then carries no scale attribute) or a float rounded to
-    f32; `chunk_size` is 0 unless visibility is "chunk"."""
+    f32; `chunk_size` is 0 unless visibility is "chunk"; `strided` kernels
+    take their operands as views (moda.operands)."""
 
     dtype: str
     num_query_heads: int
@@ -62,11 +64,12 @@ class Variant:
     causal: bool = True
     chunk_size: int = 0
     scale: Optional[float] = None
+    strided: bool = False
 
     @staticmethod
     def make(dtype, num_query_heads, num_kv_heads, head_dim, *,
              visibility="per_position", causal=True, chunk_size=None,
-             scale=None) -> "Variant":
+             scale=None, strided=False) -> "Variant":
         """Checks and normalizes the fields (dtype spelling, scale rounded to
         f32, chunk_size 0 without chunk visibility); raises ModaError."""
         name = DTYPE_ALIASES.get(str(dtype))
@@ -87,13 +90,15 @@ class Variant:
             if not math.isfinite(scale) or scale <= 0:
                 raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                                 f"scale {scale!r} must be finite and positive")
-        return Variant(name, hq, hk, d, visibility, bool(causal), chunk, scale)
+        return Variant(name, hq, hk, d, visibility, bool(causal), chunk, scale,
+                       bool(strided))
 
     @property
     def name(self) -> str:
         """A readable, unique file name: e.g.
         per_position_bf16_hq8_hk2_d64_causal, chunk_f16_hq4_hk4_d128_full_c64,
-        ..._s3e000000 for an explicit scale (its f32 bits)."""
+        ..._s3e000000 for an explicit scale (its f32 bits), ..._views for
+        strided kernels."""
         parts = [self.visibility, self.dtype, f"hq{self.num_query_heads}",
                  f"hk{self.num_kv_heads}", f"d{self.head_dim}",
                  "causal" if self.causal else "full"]
@@ -101,6 +106,8 @@ class Variant:
             parts.append(f"c{self.chunk_size}")
         if self.scale is not None:
             parts.append("s" + f32_bits(self.scale))
+        if self.strided:
+            parts.append("views")
         return "_".join(parts)
 
     @property
@@ -119,7 +126,8 @@ class Variant:
         (moda_attention_0) and backward (moda_attention_grad_0) kernels, with
         every size dynamic."""
         from .ir import training_module
-        return training_module(self.ir_shape(), target=target)
+        return training_module(self.ir_shape(), target=target,
+                               strided=self.strided)
 
     def to_json(self) -> Dict[str, Any]:
         return asdict(self)
@@ -132,7 +140,7 @@ class Variant:
                    "chunk": "chunk_size"}
         fields = {aliases.get(k, k): v for k, v in entry.items()}
         known = {"dtype", "num_query_heads", "num_kv_heads", "head_dim",
-                 "visibility", "causal", "chunk_size", "scale"}
+                 "visibility", "causal", "chunk_size", "scale", "strided"}
         unknown = set(fields) - known
         if unknown:
             raise ModaError("MODA_ERROR_INVALID_ARGUMENT",

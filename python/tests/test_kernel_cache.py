@@ -36,8 +36,10 @@ def test_variant_names_are_readable_and_distinct():
         Variant.make("bf16", 8, 2, 64, visibility="depth_only").name,
         Variant.make("bf16", 8, 2, 64, scale=0.1).name,
         Variant.make("bf16", 8, 2, 64, scale=0.2).name,
+        Variant.make("bf16", 8, 2, 64, strided=True).name,
     }
-    assert len(names) == 10
+    assert len(names) == 11
+    assert Variant.make("bf16", 8, 2, 64, strided=True).name.endswith("_causal_views")
     assert Variant.make("torch.float16", 4, 4, 32).dtype == "f16"
     assert Variant.make("bf16", 8, 2, 64, visibility="chunk", chunk_size=64).name.endswith("_c64")
 
@@ -71,6 +73,16 @@ def test_bad_variants_are_refused(kwargs, status):
     assert error.value.status == status
 
 
+def test_strided_variant_compiles_kernels_that_take_views():
+    # Its training module marks both operators strided (the tile programs
+    # compile them); the dense variant's does not.
+    module = Variant.make("bf16", 8, 2, 64, strided=True).training_module()
+    assert module.count("strided") == 2
+    assert "strided" not in Variant.make("bf16", 8, 2, 64).training_module()
+    v = Variant.make("f16", 8, 2, 64, strided=True)
+    assert Variant.from_json(json.loads(json.dumps(v.to_json()))) == v
+
+
 def test_variant_json_round_trip_and_short_names():
     v = Variant.make("f16", 16, 4, 128, visibility="chunk", chunk_size=64, causal=True,
                      scale=0.05)
@@ -89,6 +101,7 @@ def test_cache_key_depends_on_everything_it_should():
     others = [
         cache.cache_key(Variant.make("bf16", 8, 2, 64, causal=False), H200, "c0ffee"),
         cache.cache_key(Variant.make("bf16", 8, 2, 64, scale=0.2), H200, "c0ffee"),
+        cache.cache_key(Variant.make("bf16", 8, 2, 64, strided=True), H200, "c0ffee"),
         cache.cache_key(v, Target("NVIDIA H100 80GB HBM3", "sm_90a"), "c0ffee"),
         cache.cache_key(v, Target("NVIDIA H200", "sm_80"), "c0ffee"),
         cache.cache_key(v, H200, "beef"),

@@ -103,6 +103,30 @@ def test_forward_and_all_gradients_match_float64(case):
 def test_strided_operands_give_the_same_results():
     check_case(torch.bfloat16, 2, 111, 111, 5, 8, 2, 64, True, "per_position", None, None,
                strided=True)
+    # The views went to the kernels that take views (no copy), dense
+    # operands elsewhere in this module to the dense kernels.
+    variants = {variant for variant, _ in moda.ops._loaded}
+    assert any(v.strided and v.dtype == "bf16" and v.num_query_heads == 8 for v in variants)
+
+
+def test_views_are_read_where_they_lie():
+    # q, k, v as slices of one fused projection and depth as the first L
+    # slots of a wider stream buffer: moda.operands passes each to the
+    # strided kernels as it lies (as_kernel_operand returns the view itself).
+    B, T, Hq, Hk, D, L = 1, 70, 8, 2, 64, 3
+    qkv = torch.randn(B, T, (Hq + 2 * Hk) * D, device="cuda", dtype=torch.bfloat16)
+    q, k, v = (t.view(B, T, -1, D) for t in qkv.split([Hq * D, Hk * D, Hk * D], dim=-1))
+    stream = torch.randn(B, T, L + 2, Hk, D, device="cuda", dtype=torch.bfloat16)
+    depth = stream[:, :, :L]
+    variant = moda.ops._variant(q, k, v, depth, depth, True, None, "per_position", 0)
+    assert variant.strided
+    forward = moda.ops.kernels_for(variant, q.device).forward
+    for name, t in (("q", q), ("k", k), ("v", v), ("depth_k", depth)):
+        assert moda.operands.as_kernel_operand(forward, name, t) is t
+    out = moda.attention(q, k, v, depth, depth)
+    ref = moda.attention(q.contiguous(), k.contiguous(), v.contiguous(),
+                         depth.contiguous(), depth.contiguous())
+    assert torch.equal(out, ref) or relative_error(out, ref) <= TOLERANCE[torch.bfloat16]
 
 
 def test_kernels_are_loaded_once_per_variant():
