@@ -27,7 +27,7 @@ void mlir::moda::buildGPUKernelPipeline(
   // Each operator's configuration names its lowering: the staged compiler's
   // stages build the operators configured for them, the block builders'
   // one pass the others (and reject any the stages left).
-  appendPipeline(pm, llvm::formatv("canonicalize,"
+  appendPipeline(pm, llvm::formatv("canonicalize,moda-buffer-depth-streams,"
                                    "moda-select-kernel-config{{target={0} "
                                    "lowering={1}},"
                                    "convert-moda-to-tile,"
@@ -71,7 +71,8 @@ static constexpr StringLiteral kHostLoopsToLLVM =
     "convert-cf-to-llvm,reconcile-unrealized-casts";
 
 void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
-  appendPipeline(pm, (llvm::Twine("canonicalize,moda-select-kernel-config{"
+  appendPipeline(pm, (llvm::Twine("canonicalize,moda-buffer-depth-streams,"
+                                  "moda-select-kernel-config{"
                                   "lowering=kernel},convert-moda-to-host,"
                                   "canonicalize,cse,"
                                   "one-shot-bufferize{bufferize-function-"
@@ -81,7 +82,8 @@ void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
 }
 
 void mlir::moda::buildTileHostLLVMPipeline(OpPassManager &pm) {
-  appendPipeline(pm, (llvm::Twine("canonicalize,moda-select-kernel-config{"
+  appendPipeline(pm, (llvm::Twine("canonicalize,moda-buffer-depth-streams,"
+                                  "moda-select-kernel-config{"
                                   "lowering=tile},convert-moda-to-tile,"
                                   "moda-tile-assign-layouts,"
                                   "moda-tile-pipeline,"

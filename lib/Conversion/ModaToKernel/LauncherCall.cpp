@@ -31,9 +31,30 @@ static Value flatten(ImplicitLocOpBuilder &b, Value buffer) {
   return memref::CastOp::create(b, dynamic, flat);
 }
 
+/// Whether `tensor` may bufferize to a view that is not dense: a slice of
+/// a larger tensor (a depth stream's entries), through casts and reshapes.
+static bool mayBeSlice(Value tensor) {
+  for (Operation *op = tensor.getDefiningOp(); op;) {
+    if (isa<tensor::ExtractSliceOp>(op))
+      return true;
+    if (!isa<tensor::CastOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp>(
+            op))
+      return false;
+    op = op->getOperand(0).getDefiningOp();
+  }
+  return false;
+}
+
 /// A read-only tensor operand as memref<?xT>.
 static Value flatInput(ImplicitLocOpBuilder &b, Value tensor) {
   auto type = cast<RankedTensorType>(tensor.getType());
+  // A slice bufferizes to a strided subview, which the identity-layout
+  // buffer below would only cast (its dynamic strides are "compatible"),
+  // and the flat view would then read the wrong elements: such an operand
+  // is first copied into a dense tensor of its own.
+  if (mayBeSlice(tensor))
+    tensor = bufferization::AllocTensorOp::create(b, type, ValueRange(),
+                                                  /*copy=*/tensor);
   Value buffer = bufferization::ToBufferOp::create(
       b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
       /*read_only=*/true);

@@ -60,4 +60,45 @@ def ModaSelectKernelConfig : Pass<"moda-select-kernel-config"> {
   let dependentDialects = ["::mlir::moda::ModaDialect"];
 }
 
+def ModaBufferDepthStreams : Pass<"moda-buffer-depth-streams", "ModuleOp"> {
+  let summary = "the depth stream as one buffer per stream, appended in place";
+  let description = [{
+    Replaces every `!moda.depth_stream` value by what it stands for in
+    memory: a key and a value buffer `[B, T, capacity, Hk, D]`, allocated
+    once by `moda.stream.empty` (`bufferization.alloc_tensor`), and the
+    number of entries filled (an index). `moda.stream.append` writes its
+    entry into slot `size` (`tensor.insert_slice`, in place once bufferized:
+    nothing reads the old buffer past the append); `moda.stream.entries` is
+    the slice of slots `[0, size)` (`tensor.extract_slice`, a strided view of
+    the buffer once bufferized). Streams carried through `scf.for` (a loop
+    over layers), `scf.if`, and function arguments and results become the
+    two buffers and the size. Where the size is not known statically an
+    append first asserts that the stream is not full (`cf.assert`).
+
+    A stream value appended to twice (two branches of a model writing the
+    same slot) cannot share one buffer: the pass rejects it, naming both
+    appends, as it does any use of a stream it does not know (an op of
+    another dialect taking one).
+
+    ```mlir
+    %s0 = moda.stream.empty : !moda.depth_stream<1x128x2x64xbf16, size = 0, capacity = 8>
+    %s1 = moda.stream.append %s0, %k, %v : ... -> !moda.depth_stream<..., size = 1, capacity = 8>
+    %dk, %dv = moda.stream.entries %s1 : ... -> tensor<1x128x1x2x64xbf16>, tensor<1x128x1x2x64xbf16>
+    // Gets transformed to:
+    %kb = bufferization.alloc_tensor() : tensor<1x128x8x2x64xbf16>
+    %vb = bufferization.alloc_tensor() : tensor<1x128x8x2x64xbf16>
+    %kb1 = tensor.insert_slice %k into %kb[0, 0, 0, 0, 0] [1, 128, 1, 2, 64] [1, 1, 1, 1, 1]
+        : tensor<1x128x2x64xbf16> into tensor<1x128x8x2x64xbf16>
+    %vb1 = tensor.insert_slice %v into %vb[0, 0, 0, 0, 0] [1, 128, 1, 2, 64] [1, 1, 1, 1, 1] ...
+    %dk = tensor.extract_slice %kb1[0, 0, 0, 0, 0] [1, 128, 1, 2, 64] [1, 1, 1, 1, 1]
+        : tensor<1x128x8x2x64xbf16> to tensor<1x128x1x2x64xbf16>
+    %dv = tensor.extract_slice %vb1[...] ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // MODA_DIALECT_MODA_TRANSFORMS_PASSES_TD
