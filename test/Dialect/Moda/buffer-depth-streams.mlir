@@ -85,3 +85,51 @@ func.func @model(%k: tensor<1x8x1x16xf16>) -> tensor<1x8x?x1x16xf16> {
   %dk, %dv = moda.stream.entries %s1 : !moda.depth_stream<1x8x1x16xf16, size = ?, capacity = 3> -> tensor<1x8x?x1x16xf16>, tensor<1x8x?x1x16xf16>
   return %dk : tensor<1x8x?x1x16xf16>
 }
+
+// -----
+
+// A bounded stream (`window`, capacity 2): the third append writes slot
+// 0 (size mod capacity), over the oldest entry; a read sees the most
+// recent two (min(size, capacity) slots).
+
+// CHECK-LABEL: func.func @window
+// CHECK-SAME: (%[[K0:[^:]*]]: tensor<1x4x1x8xf32>, %[[K1:[^:]*]]: tensor<1x4x1x8xf32>, %[[K2:[^:]*]]: tensor<1x4x1x8xf32>)
+// CHECK: %[[KB:.*]] = bufferization.alloc_tensor() : tensor<1x4x2x1x8xf32>
+// CHECK: %[[KB1:.*]] = tensor.insert_slice %[[K0]] into %[[KB]][0, 0, 0, 0, 0]
+// CHECK: %[[KB2:.*]] = tensor.insert_slice %[[K1]] into %[[KB1]][0, 0, 1, 0, 0]
+// CHECK: %[[KB3:.*]] = tensor.insert_slice %[[K2]] into %[[KB2]][0, 0, 0, 0, 0]
+// CHECK: tensor.extract_slice %[[KB3]][0, 0, 0, 0, 0] [1, 4, 2, 1, 8] [1, 1, 1, 1, 1] : tensor<1x4x2x1x8xf32> to tensor<1x4x2x1x8xf32>
+// CHECK-NOT: cf.assert
+func.func @window(%k0: tensor<1x4x1x8xf32>, %k1: tensor<1x4x1x8xf32>, %k2: tensor<1x4x1x8xf32>) -> tensor<1x4x2x1x8xf32> {
+  %s0 = moda.stream.empty : !moda.depth_stream<1x4x1x8xf32, size = 0, capacity = 2, window>
+  %s1 = moda.stream.append %s0, %k0, %k0 : !moda.depth_stream<1x4x1x8xf32, size = 0, capacity = 2, window>, tensor<1x4x1x8xf32>, tensor<1x4x1x8xf32> -> !moda.depth_stream<1x4x1x8xf32, size = 1, capacity = 2, window>
+  %s2 = moda.stream.append %s1, %k1, %k1 : !moda.depth_stream<1x4x1x8xf32, size = 1, capacity = 2, window>, tensor<1x4x1x8xf32>, tensor<1x4x1x8xf32> -> !moda.depth_stream<1x4x1x8xf32, size = 2, capacity = 2, window>
+  %s3 = moda.stream.append %s2, %k2, %k2 : !moda.depth_stream<1x4x1x8xf32, size = 2, capacity = 2, window>, tensor<1x4x1x8xf32>, tensor<1x4x1x8xf32> -> !moda.depth_stream<1x4x1x8xf32, size = 3, capacity = 2, window>
+  %dk, %dv = moda.stream.entries %s3 : !moda.depth_stream<1x4x1x8xf32, size = 3, capacity = 2, window> -> tensor<1x4x2x1x8xf32>, tensor<1x4x2x1x8xf32>
+  return %dk : tensor<1x4x2x1x8xf32>
+}
+
+// -----
+
+// A bounded stream in a loop: the slot is size mod capacity and a read sees
+// min(size, capacity) entries; no fullness assert (the window never fills).
+
+// CHECK-LABEL: func.func @window_layers
+// CHECK: scf.for {{.*}} iter_args(%[[KS:[^ ]*]] = %{{[^,]*}}, %[[VS:[^ ]*]] = %{{[^,]*}}, %[[SIZE:[^ ]*]] = %{{[^,]*}},
+// CHECK: %[[SEEN:.*]] = arith.minui %[[SIZE]], %c3
+// CHECK: tensor.extract_slice %[[KS]][0, 0, 0, 0, 0] [1, 4, %[[SEEN]], 1, 8]
+// CHECK-NOT: cf.assert
+// CHECK: %[[SLOT:.*]] = arith.remui %[[SIZE]], %c3
+// CHECK: tensor.insert_slice %{{.*}} into %[[KS]][0, 0, %[[SLOT]], 0, 0]
+func.func @window_layers(%k: tensor<1x4x1x8xf32>, %n: index) -> tensor<1x4x?x1x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %s0 = moda.stream.empty : !moda.depth_stream<1x4x1x8xf32, size = ?, capacity = 3, window>
+  %r:2 = scf.for %i = %c0 to %n step %c1 iter_args(%s = %s0, %acc = %k) -> (!moda.depth_stream<1x4x1x8xf32, size = ?, capacity = 3, window>, tensor<1x4x1x8xf32>) {
+    %dk, %dv = moda.stream.entries %s : !moda.depth_stream<1x4x1x8xf32, size = ?, capacity = 3, window> -> tensor<1x4x?x1x8xf32>, tensor<1x4x?x1x8xf32>
+    %s1 = moda.stream.append %s, %acc, %acc : !moda.depth_stream<1x4x1x8xf32, size = ?, capacity = 3, window>, tensor<1x4x1x8xf32>, tensor<1x4x1x8xf32> -> !moda.depth_stream<1x4x1x8xf32, size = ?, capacity = 3, window>
+    scf.yield %s1, %acc : !moda.depth_stream<1x4x1x8xf32, size = ?, capacity = 3, window>, tensor<1x4x1x8xf32>
+  }
+  %dk, %dv = moda.stream.entries %r#0 : !moda.depth_stream<1x4x1x8xf32, size = ?, capacity = 3, window> -> tensor<1x4x?x1x8xf32>, tensor<1x4x?x1x8xf32>
+  return %dk : tensor<1x4x?x1x8xf32>
+}

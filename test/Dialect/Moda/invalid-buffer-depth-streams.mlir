@@ -60,3 +60,16 @@ func.func @unknown_user() {
   "test.use"(%s0) : (!moda.depth_stream<1x8x1x16xf16, size = 0, capacity = 2>) -> ()
   return
 }
+
+// -----
+
+// A full bounded stream's entries read after its next append: the append
+// overwrote the oldest of them.
+
+func.func @read_after_wrap(%s: !moda.depth_stream<1x8x1x16xf16, size = 2, capacity = 2, window>, %k: tensor<1x8x1x16xf16>) -> tensor<1x8x2x1x16xf16> {
+  %dk, %dv = moda.stream.entries %s : !moda.depth_stream<1x8x1x16xf16, size = 2, capacity = 2, window> -> tensor<1x8x2x1x16xf16>, tensor<1x8x2x1x16xf16>
+  // expected-note @+1 {{the append}}
+  %t = moda.stream.append %s, %k, %k : !moda.depth_stream<1x8x1x16xf16, size = 2, capacity = 2, window>, tensor<1x8x1x16xf16>, tensor<1x8x1x16xf16> -> !moda.depth_stream<1x8x1x16xf16, size = 3, capacity = 2, window>
+  // expected-error @+1 {{'func.return' op reads the entries of a depth stream with `window` after an append that may overwrite the oldest of them (its slot is the stream's size mod capacity): read them before the append}}
+  return %dk : tensor<1x8x2x1x16xf16>
+}

@@ -27,8 +27,18 @@ func.func private @capacity(!moda.depth_stream<1x16x2x8xf16, size = 0, capacity 
 
 // -----
 
-// expected-error @+1 {{depth stream size 5 is outside [0, capacity = 4]}}
+// expected-error @+1 {{depth stream size 5 is outside [0, capacity = 4] (a stream with `window` keeps the most recent `capacity` entries of any number)}}
 func.func private @over_capacity(!moda.depth_stream<1x16x2x8xf16, size = 5, capacity = 4>)
+
+// -----
+
+// expected-error @+1 {{depth stream size must be non-negative, got -1}}
+func.func private @negative_size(!moda.depth_stream<1x16x2x8xf16, size = -1, capacity = 4, window>)
+
+// -----
+
+// expected-error @+1 {{expected 'window'}}
+func.func private @other_policy(!moda.depth_stream<1x16x2x8xf16, size = 1, capacity = 4, ring>)
 
 // -----
 

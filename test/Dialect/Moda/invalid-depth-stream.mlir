@@ -35,7 +35,7 @@ func.func @append_wrong_value(%s: !moda.depth_stream<1x16x2x8xf16, size = 0, cap
 // -----
 
 func.func @append_to_full(%s: !moda.depth_stream<1x16x2x8xf16, size = 4, capacity = 4>, %k: tensor<1x16x2x8xf16>) {
-  // expected-error @+1 {{cannot append to a full depth stream: size 4 has reached capacity 4}}
+  // expected-error @+1 {{cannot append to a full depth stream: size 4 has reached capacity 4 (a stream with `window` would drop its oldest entry)}}
   %t = "moda.stream.append"(%s, %k, %k) : (!moda.depth_stream<1x16x2x8xf16, size = 4, capacity = 4>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>) -> !moda.depth_stream<1x16x2x8xf16, size = 4, capacity = 4>
   return
 }

@@ -384,9 +384,11 @@ LogicalResult StreamAppendOp::verify() {
                                   streamType.getEntryType())))
     return failure();
   int64_t size = streamType.getSize();
-  if (!ShapedType::isDynamic(size) && size >= streamType.getCapacity())
+  if (!streamType.getWindow() && !ShapedType::isDynamic(size) &&
+      size >= streamType.getCapacity())
     return emitOpError("cannot append to a full depth stream: size ")
-           << size << " has reached capacity " << streamType.getCapacity();
+           << size << " has reached capacity " << streamType.getCapacity()
+           << " (a stream with `window` would drop its oldest entry)";
   int64_t expectedSize = ShapedType::isDynamic(size) ? size : size + 1;
   DepthStreamType expected = streamType.withSize(expectedSize);
   if (getResult().getType() != expected)

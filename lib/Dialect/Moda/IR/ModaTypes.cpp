@@ -31,13 +31,20 @@ Type DepthStreamType::parse(AsmParser &parser) {
   else if (parser.parseInteger(size))
     return {};
   if (parser.parseComma() || parser.parseKeyword("capacity") ||
-      parser.parseEqual() || parser.parseInteger(capacity) ||
-      parser.parseGreater())
+      parser.parseEqual() || parser.parseInteger(capacity))
+    return {};
+  bool window = false;
+  if (succeeded(parser.parseOptionalComma())) {
+    if (parser.parseKeyword("window"))
+      return {};
+    window = true;
+  }
+  if (parser.parseGreater())
     return {};
   return parser.getChecked<DepthStreamType>(loc, parser.getContext(),
                                             ArrayRef<int64_t>(entryShape),
-                                            elementType, size,
-                                            capacity);
+                                            elementType, size, capacity,
+                                            window);
 }
 
 void DepthStreamType::print(AsmPrinter &printer) const {
@@ -48,13 +55,16 @@ void DepthStreamType::print(AsmPrinter &printer) const {
   }
   printer << getElementType() << ", size = ";
   printSize(printer, getSize());
-  printer << ", capacity = " << getCapacity() << ">";
+  printer << ", capacity = " << getCapacity();
+  if (getWindow())
+    printer << ", window";
+  printer << ">";
 }
 
 LogicalResult
 DepthStreamType::verify(function_ref<InFlightDiagnostic()> emitError,
                         ArrayRef<int64_t> entryShape, Type elementType,
-                        int64_t size, int64_t capacity) {
+                        int64_t size, int64_t capacity, bool window) {
   if (entryShape.size() != 4)
     return emitError() << "depth stream entry shape must have rank 4 "
                           "[B, T, Hk, D], got rank "
@@ -72,9 +82,15 @@ DepthStreamType::verify(function_ref<InFlightDiagnostic()> emitError,
   if (capacity <= 0)
     return emitError() << "depth stream capacity must be positive, got "
                        << capacity;
-  if (!ShapedType::isDynamic(size) && (size < 0 || size > capacity))
+  if (!ShapedType::isDynamic(size) && size < 0)
+    return emitError() << "depth stream size must be non-negative, got "
+                       << size;
+  // A window keeps the most recent `capacity` of any number of entries.
+  if (!window && !ShapedType::isDynamic(size) && size > capacity)
     return emitError() << "depth stream size " << size
-                       << " is outside [0, capacity = " << capacity << "]";
+                       << " is outside [0, capacity = " << capacity
+                       << "] (a stream with `window` keeps the most recent "
+                          "`capacity` entries of any number)";
   return success();
 }
 
@@ -84,12 +100,15 @@ RankedTensorType DepthStreamType::getEntryType() const {
 
 RankedTensorType DepthStreamType::getEntriesType() const {
   ArrayRef<int64_t> entry = getEntryShape();
-  return RankedTensorType::get({entry[0], entry[1], getSize(), entry[2],
+  int64_t entries = getSize();
+  if (getWindow() && !ShapedType::isDynamic(entries))
+    entries = std::min(entries, getCapacity());
+  return RankedTensorType::get({entry[0], entry[1], entries, entry[2],
                                 entry[3]},
                                getElementType());
 }
 
 DepthStreamType DepthStreamType::withSize(int64_t newSize) const {
   return DepthStreamType::get(getContext(), getEntryShape(), getElementType(),
-                              newSize, getCapacity());
+                              newSize, getCapacity(), getWindow());
 }

@@ -83,6 +83,27 @@ struct EmptyToBuffers : OpConversionPattern<StreamEmptyOp> {
   }
 };
 
+/// The slot the next append writes: `size`, or with `window` the oldest
+/// entry's, `size mod capacity` (a constant when the size is one).
+Value getSlot(OpBuilder &b, Location loc, Value size, DepthStreamType type) {
+  if (!type.getWindow())
+    return size;
+  int64_t capacity = type.getCapacity();
+  if (std::optional<int64_t> known = getConstantIntValue(size))
+    return arith::ConstantIndexOp::create(b, loc, *known % capacity);
+  return arith::RemUIOp::create(b, loc, size,
+                                arith::ConstantIndexOp::create(b, loc, capacity));
+}
+
+/// The entries a read sees: `size`, or with `window` at most `capacity`.
+Value getNumEntries(OpBuilder &b, Location loc, Value size,
+                    DepthStreamType type) {
+  if (!type.getWindow())
+    return size;
+  return arith::MinUIOp::create(
+      b, loc, size, arith::ConstantIndexOp::create(b, loc, type.getCapacity()));
+}
+
 struct AppendToInsertSlices : OpConversionPattern<StreamAppendOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -91,7 +112,7 @@ struct AppendToInsertSlices : OpConversionPattern<StreamAppendOp> {
     Location loc = op.getLoc();
     BufferedStream stream = BufferedStream::of(adaptor.getStream());
     DepthStreamType type = op.getStream().getType();
-    if (ShapedType::isDynamic(type.getSize())) {
+    if (ShapedType::isDynamic(type.getSize()) && !type.getWindow()) {
       // The verifier checks a static size; a loop's stream is checked here,
       // before the slot past the end would be written.
       Value capacity =
@@ -107,7 +128,8 @@ struct AppendToInsertSlices : OpConversionPattern<StreamAppendOp> {
     // The entry [B, T, Hk, D] goes to [0, 0, size, 0, 0] with sizes
     // [B, T, 1, Hk, D] (a rank-reducing insert).
     SmallVector<OpFoldResult> offsets(5, rewriter.getIndexAttr(0));
-    offsets[2] = getAsOpFoldResult(stream.size);
+    offsets[2] = getAsOpFoldResult(
+        getSlot(rewriter, loc, stream.size, type));
     SmallVector<OpFoldResult> sizes = {
         getDimSize(rewriter, loc, k, 0), getDimSize(rewriter, loc, k, 1),
         rewriter.getIndexAttr(1), getDimSize(rewriter, loc, k, 2),
@@ -137,6 +159,8 @@ struct EntriesToSlices : OpConversionPattern<StreamEntriesOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     BufferedStream stream = BufferedStream::of(adaptor.getStream());
+    DepthStreamType streamType = op.getStream().getType();
+    Value numEntries;
     auto slice = [&](Value buffer, Value result) -> Value {
       auto type = cast<RankedTensorType>(result.getType());
       SmallVector<OpFoldResult> offsets(5, rewriter.getIndexAttr(0));
@@ -148,8 +172,12 @@ struct EntriesToSlices : OpConversionPattern<StreamEntriesOp> {
       for (int64_t dim = 0; dim < 5; ++dim) {
         if (!type.isDynamicDim(dim))
           sizes.push_back(rewriter.getIndexAttr(type.getDimSize(dim)));
-        else if (dim == 2)
-          sizes.push_back(stream.size);
+        else if (dim == 2) {
+          if (!numEntries)
+            numEntries =
+                getNumEntries(rewriter, loc, stream.size, streamType);
+          sizes.push_back(numEntries);
+        }
         else
           sizes.push_back(getDimSize(rewriter, loc, buffer, dim));
       }
@@ -166,6 +194,38 @@ struct EntriesToSlices : OpConversionPattern<StreamEntriesOp> {
 /// Fails, naming the two appends, where a stream value is appended to (in
 /// itself or through a loop, branch or call it is passed to) more than
 /// once; and where a stream reaches an op this pass does not convert.
+/// With `window`, an append may write a slot the stream's entries hold (the
+/// oldest, once the stream has wrapped): fails where they are read after
+/// the append `writer`.
+LogicalResult
+checkNoReadAfterWrap(Value stream, Operation *writer,
+                     function_ref<bool(Operation *, Operation *)> isBefore) {
+  auto type = cast<DepthStreamType>(stream.getType());
+  if (!type.getWindow() || (!ShapedType::isDynamic(type.getSize()) &&
+                            type.getSize() < type.getCapacity()))
+    return success();
+  for (Operation *user : stream.getUsers()) {
+    auto entries = dyn_cast<StreamEntriesOp>(user);
+    if (!entries)
+      continue;
+    SmallVector<Operation *> reads = {entries};
+    for (Operation *read : entries->getUsers())
+      reads.push_back(read);
+    for (Operation *read : reads) {
+      if (!isBefore(writer, read))
+        continue;
+      InFlightDiagnostic diag =
+          read->emitOpError()
+          << "reads the entries of a depth stream with `window` after an "
+             "append that may overwrite the oldest of them (its slot is "
+             "the stream's size mod capacity): read them before the append";
+      diag.attachNote(writer->getLoc()) << "the append";
+      return diag;
+    }
+  }
+  return success();
+}
+
 LogicalResult checkSingleAppendPerStream(Value stream) {
   SmallVector<Operation *> writers;
   for (OpOperand &use : stream.getUses()) {
@@ -178,15 +238,19 @@ LogicalResult checkSingleAppendPerStream(Value stream) {
                 "moda.stream ops, scf.for, scf.if and func calls and returns";
     writers.push_back(user);
   }
-  if (writers.size() < 2)
-    return success();
-  // Report the later of two writers in program order (every user is
-  // nested in the block that defines the stream).
+  // Every user is nested in the block that defines the stream: program
+  // order is that of their ancestors there.
   Block *block = stream.getParentBlock();
-  llvm::sort(writers, [&](Operation *a, Operation *b) {
+  auto isBefore = [&](Operation *a, Operation *b) {
     return block->findAncestorOpInBlock(*a)->isBeforeInBlock(
         block->findAncestorOpInBlock(*b));
-  });
+  };
+  if (writers.size() == 1)
+    return checkNoReadAfterWrap(stream, writers.front(), isBefore);
+  if (writers.empty())
+    return success();
+  // Report the later of two writers in program order.
+  llvm::sort(writers, isBefore);
   InFlightDiagnostic diag =
       writers[1]->emitOpError()
       << "appends (directly or in a loop, branch or call) to a depth "

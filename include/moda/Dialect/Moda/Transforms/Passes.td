@@ -73,12 +73,16 @@ def ModaBufferDepthStreams : Pass<"moda-buffer-depth-streams", "ModuleOp"> {
     the buffer once bufferized). Streams carried through `scf.for` (a loop
     over layers), `scf.if`, and function arguments and results become the
     two buffers and the size. Where the size is not known statically an
-    append first asserts that the stream is not full (`cf.assert`).
+    append first asserts that the stream is not full (`cf.assert`). A
+    stream with `window` (bounded depth) is a ring: an append writes slot
+    `size mod capacity`, a read is the slice of `min(size, capacity)` slots.
 
     A stream value appended to twice (two branches of a model writing the
     same slot) cannot share one buffer: the pass rejects it, naming both
     appends, as it does any use of a stream it does not know (an op of
-    another dialect taking one).
+    another dialect taking one). So it does the entries of a `window`
+    stream read after the stream's next append, which may have overwritten
+    the oldest of them.
 
     ```mlir
     %s0 = moda.stream.empty : !moda.depth_stream<1x128x2x64xbf16, size = 0, capacity = 8>
