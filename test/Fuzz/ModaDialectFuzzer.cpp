@@ -4,8 +4,8 @@
 // moda and moda_tile dialects and the upstream ones their tests use; a module
 // that parses is printed and parsed again (the custom printers and parsers
 // must round-trip what they accept), then run through moda-opt's pipeline up
-// to configuration selection: canonicalize, moda-select-kernel-config (the
-// heuristic: no tuning database). Any step may refuse the input with a
+// to configuration selection: canonicalize, moda-buffer-depth-streams,
+// moda-select-kernel-config (the heuristic: no tuning database). Any step may refuse the input with a
 // diagnostic; none may crash, hang, trip ASan/UBSan, or produce IR that no
 // longer verifies (the pass manager verifies after each pass).
 //
@@ -81,6 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   PassManager pm(&context);
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(moda::createModaBufferDepthStreams());
   pm.addPass(moda::createModaSelectKernelConfig());
   (void)pm.run(*module); // a refusal is a diagnostic, a failure is fine
   return 0;

@@ -242,8 +242,9 @@ LogicalResult checkSingleAppendPerStream(Value stream) {
   // order is that of their ancestors there.
   Block *block = stream.getParentBlock();
   auto isBefore = [&](Operation *a, Operation *b) {
-    return block->findAncestorOpInBlock(*a)->isBeforeInBlock(
-        block->findAncestorOpInBlock(*b));
+    Operation *aInBlock = block->findAncestorOpInBlock(*a);
+    Operation *bInBlock = block->findAncestorOpInBlock(*b);
+    return aInBlock && bInBlock && aInBlock->isBeforeInBlock(bInBlock);
   };
   if (writers.size() == 1)
     return checkNoReadAfterWrap(stream, writers.front(), isBefore);

@@ -1,5 +1,9 @@
 func.func private @program(%q: memref<?xf16>, %k: memref<?xf16>, %out: memref<?xf16>, %lse: memref<?xf32>, %T: index, %S: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 32, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"program", grid = [T ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 4096>]>} {
-  %block = moda_tile.program_id x
+  %id = moda_tile.program_id x
+  %blocks = moda_tile.num_programs x
+  %c1 = arith.constant 1 : index
+  %last = arith.subi %blocks, %c1 : index
+  %block = arith.subi %last, %id : index
   %head = moda_tile.program_id y
   %batch = moda_tile.program_id z
   %c0 = arith.constant 0 : index

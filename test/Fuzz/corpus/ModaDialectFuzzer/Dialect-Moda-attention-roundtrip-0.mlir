@@ -27,3 +27,8 @@ func.func @with_config(%q: tensor<1x64x8x64xbf16>, %k: tensor<1x64x1x64xbf16>) -
   %o, %l = moda.attention q(%q : tensor<1x64x8x64xbf16>) kv(%k, %k : tensor<1x64x1x64xbf16>, tensor<1x64x1x64xbf16>) {config = #moda.config<block_m = 128, block_n = 64, block_depth = 32, num_warps = 8, num_stages = 3, mma = wgmma, target = "sm_90a">} -> tensor<1x64x8x64xbf16>, tensor<1x8x64xf32>
   return %o : tensor<1x64x8x64xbf16>
 }
+
+func.func @views(%q: tensor<2x100x8x64xbf16>, %k: tensor<2x100x2x64xbf16>, %dk: tensor<2x100x3x2x64xbf16>) -> tensor<2x100x8x64xbf16> {
+  %o, %l = moda.attention q(%q : tensor<2x100x8x64xbf16>) kv(%k, %k : tensor<2x100x2x64xbf16>, tensor<2x100x2x64xbf16>) depth(%dk, %dk : tensor<2x100x3x2x64xbf16>, tensor<2x100x3x2x64xbf16>) {causal, strided} -> tensor<2x100x8x64xbf16>, tensor<2x8x100xf32>
+  return %o : tensor<2x100x8x64xbf16>
+}

@@ -10,3 +10,9 @@ func.func @dynamic_size(%s: !moda.depth_stream<1x16x2x8xf32, size = ?, capacity 
   %dk, %dv = moda.stream.entries %t : !moda.depth_stream<1x16x2x8xf32, size = ?, capacity = 8> -> tensor<1x16x?x2x8xf32>, tensor<1x16x?x2x8xf32>
   return %dk : tensor<1x16x?x2x8xf32>
 }
+
+func.func @window(%s: !moda.depth_stream<1x16x2x8xf32, size = 4, capacity = 4, window>, %k: tensor<1x16x2x8xf32>) -> tensor<1x16x4x2x8xf32> {
+  %t = moda.stream.append %s, %k, %k : !moda.depth_stream<1x16x2x8xf32, size = 4, capacity = 4, window>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32> -> !moda.depth_stream<1x16x2x8xf32, size = 5, capacity = 4, window>
+  %dk, %dv = moda.stream.entries %t : !moda.depth_stream<1x16x2x8xf32, size = 5, capacity = 4, window> -> tensor<1x16x4x2x8xf32>, tensor<1x16x4x2x8xf32>
+  return %dk : tensor<1x16x4x2x8xf32>
+}

@@ -1,1 +1,1 @@
-func.func private @negative_divisor() attributes {l = #moda.abi_launch<"k", grid = [T ceildiv -2, 1, B], threads = 32, dynamic_shared_memory = 0>}
+func.func private @partly_dynamic_strides() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T, 64], strides = [T*64, ?, 1]>}

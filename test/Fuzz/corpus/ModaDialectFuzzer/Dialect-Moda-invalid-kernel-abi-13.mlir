@@ -1,1 +1,1 @@
-func.func private @threads() attributes {l = #moda.abi_launch<"k", grid = [T, 1, B], threads = 2048, dynamic_shared_memory = 0>}
+func.func private @dynamic_extent() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, ?], strides = [?, 1]>}

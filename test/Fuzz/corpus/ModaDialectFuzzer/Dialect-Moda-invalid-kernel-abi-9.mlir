@@ -1,1 +1,1 @@
-func.func private @grid_rank() attributes {l = #moda.abi_launch<"k", grid = [T, B], threads = 32, dynamic_shared_memory = 0>}
+func.func private @dynamic_innermost_stride() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, T], strides = [?, ?]>}

@@ -3,3 +3,5 @@ func.func private @abi() attributes {abi = #moda.kernel_abi<op = attention_grad,
 func.func private @tensor() attributes {tensor = #moda.abi_tensor<"k" : bf16, input, shape = [B, S, 2, 64], strides = [2*S*64, 2*64, 64, 1]>}
 
 func.func private @lowerings() attributes {tile_abi = #moda.kernel_abi<op = attention, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"program", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>, builders = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = kernel>}
+
+func.func private @view() attributes {tensor = #moda.abi_tensor<"depth_k" : bf16, input, shape = [B, T, L, 2, 64], strides = [?, ?, ?, ?, 1]>}

@@ -1,0 +1,1 @@
+func.func private @other_policy(!moda.depth_stream<1x16x2x8xf16, size = 1, capacity = 4, ring>)
