@@ -58,6 +58,10 @@ check "forward" cpu-check
 check "--lowering=tile" cpu-check --lowering=tile
 check "--grad" cpu-grad-check --grad
 check "--grad --lowering=tile" cpu-grad-check --grad --lowering=tile
+for graph in model4 model_loop; do
+  check "--whole-graph $graph.mlir" cpu-graph-check --whole-graph --lowering=tile \
+    --input "$root/examples/$graph.mlir"
+done
 
 echo "sanitized: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -12,6 +12,10 @@
 #                          reference backward and finite differences
 #   moda-cpu-check --grad --lowering=tile
 #                          the same through the backward's tile programs
+#   moda-cpu-check --whole-graph
+#                          examples/model4.mlir and model_loop.mlir compiled
+#                          whole (depth streams included), both lowerings,
+#                          against a float64 interpretation of the graph
 #   pytest python/tests    the Python package's call validation
 #   suite kernels          every GPU-suite kernel compiles, ptxas -arch=sm_90a
 #                          assembles its PTX
@@ -82,6 +86,17 @@ step "CPU path: the backward's tile programs against the float64 reference backw
 "$build/bin/moda-cpu-check" --grad --lowering=tile 2>&1 | tee "$log" | grep -aE "FAIL|cpu-grad-check:"
 count 'cpu-grad-check: [0-9]+ passed' 'cpu-grad-check: [0-9]+ passed, [0-9]+ failed'
 grep -q 'cpu-grad-check:' "$log" || failed=$((failed + 1)) # it crashed
+
+step "CPU path: whole model graphs (depth streams included) against their float64 interpretation"
+for graph in examples/model4.mlir examples/model_loop.mlir; do
+  for lowering in kernel tile; do
+    echo "$graph, --lowering=$lowering"
+    "$build/bin/moda-cpu-check" --input "$root/$graph" --whole-graph --lowering=$lowering \
+      2>&1 | tee "$log" | grep -aE "graph @|cpu-graph-check:"
+    count 'cpu-graph-check: [0-9]+ passed' 'cpu-graph-check: [0-9]+ passed, [0-9]+ failed'
+    grep -q 'cpu-graph-check:' "$log" || failed=$((failed + 1)) # it crashed
+  done
+done
 
 step "Python package (pytest)"
 # The tests that need PyTorch (python/tests/gpu, the depth stream's, the

@@ -75,8 +75,10 @@ void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
                                   "moda-select-kernel-config{"
                                   "lowering=kernel},convert-moda-to-host,"
                                   "canonicalize,cse,"
+                                  // A loop over layers yields each layer's
+                                  // fresh output.
                                   "one-shot-bufferize{bufferize-function-"
-                                  "boundaries},") +
+                                  "boundaries allow-return-allocs-from-loops},") +
                       kHostLoopsToLLVM)
                          .str());
 }
@@ -95,6 +97,9 @@ void mlir::moda::buildTileHostLLVMPipeline(OpPassManager &pm) {
                                   "one-shot-bufferize{bufferize-function-"
                                   "boundaries allow-return-allocs-from-loops},"
                                   "buffer-deallocation-pipeline,"
+                                  // The clones deallocation inserts (a
+                                  // loop's carried buffers).
+                                  "convert-bufferization-to-memref,"
                                   "convert-linalg-to-loops,") +
                       kHostLoopsToLLVM)
                          .str());

@@ -1,5 +1,6 @@
 // RUN: moda-opt %moda_src_root/examples/model4.mlir --verify-roundtrip | FileCheck %s
 // RUN: moda-opt %moda_src_root/examples/attention.mlir --verify-roundtrip | FileCheck %s --check-prefix=ATTN
+// RUN: moda-opt %moda_src_root/examples/model_loop.mlir --verify-roundtrip | FileCheck %s --check-prefix=LOOP
 
 // mlir-opt's --verify-roundtrip prints each example in the custom and the
 // generic form and as bytecode, parses each back and compares: every moda
@@ -9,3 +10,7 @@
 // CHECK-COUNT-4: moda.attention
 // ATTN: func.func @attention
 // ATTN: moda.attention
+// LOOP: func.func @model
+// LOOP: scf.for
+// LOOP: moda.stream.entries {{.*}} capacity = 4, window>
+// LOOP: moda.attention

@@ -140,7 +140,8 @@ std::string AttentionCase::toMLIR() const {
 static constexpr int64_t kMostCheckedElements = int64_t(1) << 28;
 
 mlir::FailureOr<AttentionCase>
-moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot) {
+moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot,
+                           std::optional<int64_t> depthEntries) {
   auto op = llvm::dyn_cast<mlir::moda::AttentionOp>(operation);
   if (!op) {
     whyNot = "not a moda.attention";
@@ -154,7 +155,17 @@ moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot) {
   };
   llvm::ArrayRef<int64_t> q = staticShape(op.getQ());
   llvm::ArrayRef<int64_t> k = staticShape(op.getK());
-  llvm::ArrayRef<int64_t> depth = staticShape(op.getDepthK());
+  llvm::SmallVector<int64_t> depthShape;
+  if (op.getDepthK())
+    llvm::append_range(
+        depthShape,
+        llvm::cast<mlir::RankedTensorType>(op.getDepthK().getType()).getShape());
+  if (depthEntries && depthShape.size() == 5)
+    depthShape[2] = *depthEntries;
+  llvm::ArrayRef<int64_t> depth =
+      llvm::any_of(depthShape, mlir::ShapedType::isDynamic)
+          ? llvm::ArrayRef<int64_t>()
+          : llvm::ArrayRef<int64_t>(depthShape);
   if (q.empty() || (op.getK() && k.empty()) || (op.getDepthK() && depth.empty())) {
     whyNot = "the CPU check runs operators with static shapes only";
     return mlir::failure();

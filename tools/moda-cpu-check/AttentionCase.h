@@ -60,9 +60,12 @@ struct CaseResult {
 };
 
 /// The case of one moda.attention of a user's module: its shapes (which must
-/// be static), attributes and configuration. Fails with a reason otherwise.
-mlir::FailureOr<AttentionCase> caseFromOp(mlir::Operation *attentionOp,
-                                          std::string &whyNot);
+/// be static, but for the depth entries L when `depthEntries` gives them: a
+/// stream's read in a loop), attributes and configuration. Fails with a
+/// reason otherwise.
+mlir::FailureOr<AttentionCase>
+caseFromOp(mlir::Operation *attentionOp, std::string &whyNot,
+           std::optional<int64_t> depthEntries = std::nullopt);
 
 /// Compiles `c` for the host with `lowering` (the block builders:
 /// moda-to-host-llvm; the staged compiler's tile program:

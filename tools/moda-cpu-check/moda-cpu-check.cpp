@@ -8,6 +8,7 @@
 
 #include "AttentionCase.h"
 #include "GradCase.h"
+#include "GraphCase.h"
 
 #include "moda/InitModa.h"
 #include "moda/Support/InputNesting.h"
@@ -44,6 +45,13 @@ static llvm::cl::opt<std::string> inputPath(
     "input", llvm::cl::desc("Check every moda.attention of this .mlir file "
                             "(static shapes) instead of the built-in matrix"),
     llvm::cl::init(""));
+static llvm::cl::opt<bool> wholeGraph(
+    "whole-graph",
+    llvm::cl::desc("With --input: compile the file's public function whole "
+                   "(its depth streams included) and check its results "
+                   "against a float64 interpretation of the same graph, "
+                   "instead of each moda.attention on its own"),
+    llvm::cl::init(false));
 static llvm::cl::opt<bool> grad(
     "grad", llvm::cl::desc("Check the backward (moda.attention_grad, fed by "
                            "the forward's out and lse) instead of the "
@@ -299,6 +307,54 @@ static int runGradChecks(mlir::MLIRContext &context) {
   return failed == 0 && passed > 0 ? 0 : 1;
 }
 
+/// --whole-graph: the --input file's function compiled whole, against the
+/// float64 interpretation of the graph.
+static int runWholeGraph(mlir::MLIRContext &context) {
+  if (inputPath.empty()) {
+    llvm::errs() << "moda-cpu-check: --whole-graph checks the graph of "
+                    "--input\n";
+    return 2;
+  }
+  std::string openError;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      mlir::moda::openParsableInput(inputPath, openError);
+  if (!input) {
+    llvm::errs() << openError << "\n";
+    return 2;
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 2;
+  GraphResult r = runGraphOnHost(context, *module, seed, lowering);
+  bool ok = r.passed();
+  llvm::json::Array results;
+  llvm::outs() << (ok ? "PASS" : "FAIL") << " graph @" << r.function;
+  for (const GraphResultError &e : r.results) {
+    llvm::outs() << llvm::formatv("  result {0} ({1}) {2:e2}", e.index, e.kind,
+                                  e.error);
+    results.push_back(llvm::json::Object{{"case", r.function + " result " +
+                                                      std::to_string(e.index)},
+                                         {"kind", e.kind},
+                                         {"rel_err", e.error},
+                                         {"tolerance", r.tolerance},
+                                         {"pass", e.error <= r.tolerance}});
+  }
+  llvm::outs() << llvm::formatv("  (tol {0:e0})", r.tolerance);
+  if (!r.error.empty())
+    llvm::outs() << "  " << r.error;
+  llvm::outs() << "\n";
+  if (!jsonPath.empty() &&
+      !writeReport(jsonPath, "cpu-graph", std::move(results)))
+    return 2;
+  llvm::outs() << "cpu-graph-check: " << (ok ? 1 : 0) << " passed, "
+               << (ok ? 0 : 1) << " failed\n";
+  return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   llvm::cl::ParseCommandLineOptions(argc, argv,
@@ -320,6 +376,9 @@ int main(int argc, char **argv) {
     }
     return runGradChecks(context);
   }
+
+  if (wholeGraph)
+    return runWholeGraph(context);
 
   int passed = 0, failed = 0;
   llvm::json::Array results;
