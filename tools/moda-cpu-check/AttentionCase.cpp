@@ -1,17 +1,15 @@
 //===- AttentionCase.cpp - one forward case and its run on the host -------===//
 
 #include "AttentionCase.h"
+#include "HostEngine.h"
 #include "HostBuffer.h"
 
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
 #include "moda/Pipelines/Pipelines.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -226,32 +224,10 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
     result.error = "the case's IR did not parse";
     return result;
   }
-  mlir::PassManager pm(&context);
-  if (lowering == mlir::moda::KernelLowering::TilePrograms)
-    mlir::moda::buildTileHostLLVMPipeline(pm);
-  else
-    mlir::moda::buildHostLLVMPipeline(pm);
-  if (mlir::failed(pm.run(*module))) {
-    result.error = "the host pipeline failed";
+  std::unique_ptr<mlir::ExecutionEngine> engine =
+      compileForHost(context, *module, lowering, result.error);
+  if (!engine)
     return result;
-  }
-  // The options hold a function_ref: the transformer it refers to must
-  // outlive ExecutionEngine::create (a temporary would dangle).
-  std::function<llvm::Error(llvm::Module *)> optimize =
-      mlir::makeOptimizingTransformer(2, 0, nullptr);
-  mlir::ExecutionEngineOptions options;
-  options.transformer = optimize;
-  // memrefCopy (bufferized tensor copies) and the bf16/f16 conversions that
-  // the host has no instruction for come from MLIR's runtime libraries.
-  const llvm::StringRef runtimeLibraries[] = {
-      MODA_MLIR_LIBRARY_DIR "/libmlir_c_runner_utils.so",
-      MODA_MLIR_LIBRARY_DIR "/libmlir_float16_utils.so"};
-  options.sharedLibPaths = runtimeLibraries;
-  auto engine = mlir::ExecutionEngine::create(*module, options);
-  if (!engine) {
-    result.error = llvm::toString(engine.takeError());
-    return result;
-  }
 
   bool hasSequence = p.visibility != Visibility::DepthOnly;
   // What the launcher takes after the pipeline's canonicalize: an empty
@@ -296,7 +272,7 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
   for (int64_t &size : sizes)
     packed.push_back(&size);
   if (llvm::Error error =
-          (*engine)->invokePacked("moda_attention_0_launch", packed)) {
+          engine->invokePacked("moda_attention_0_launch", packed)) {
     result.error = llvm::toString(std::move(error));
     return result;
   }

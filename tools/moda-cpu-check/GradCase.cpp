@@ -1,15 +1,13 @@
 //===- GradCase.cpp - one backward case and its run on the host -----------===//
 
 #include "GradCase.h"
+#include "HostEngine.h"
 #include "HostBuffer.h"
 
 #include "moda/Pipelines/Pipelines.h"
 
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
@@ -81,26 +79,11 @@ std::string compileAndRun(mlir::MLIRContext &context, const AttentionCase &c,
       mlir::parseSourceString<mlir::ModuleOp>(gradCaseToMLIR(c), &context);
   if (!module)
     return "the case's IR did not parse";
-  mlir::PassManager pm(&context);
-  if (lowering == mlir::moda::KernelLowering::TilePrograms)
-    mlir::moda::buildTileHostLLVMPipeline(pm);
-  else
-    mlir::moda::buildHostLLVMPipeline(pm);
-  if (mlir::failed(pm.run(*module)))
-    return "the host pipeline failed";
-  // The options hold a function_ref: the transformer it refers to must
-  // outlive ExecutionEngine::create (a temporary would dangle).
-  std::function<llvm::Error(llvm::Module *)> optimize =
-      mlir::makeOptimizingTransformer(2, 0, nullptr);
-  mlir::ExecutionEngineOptions options;
-  options.transformer = optimize;
-  const llvm::StringRef runtimeLibraries[] = {
-      MODA_MLIR_LIBRARY_DIR "/libmlir_c_runner_utils.so",
-      MODA_MLIR_LIBRARY_DIR "/libmlir_float16_utils.so"};
-  options.sharedLibPaths = runtimeLibraries;
-  auto engine = mlir::ExecutionEngine::create(*module, options);
+  std::string error;
+  std::unique_ptr<mlir::ExecutionEngine> engine =
+      compileForHost(context, *module, lowering, error);
   if (!engine)
-    return llvm::toString(engine.takeError());
+    return error;
 
   for (Buffer *output :
        {&run.out, &run.lse, &run.dq, &run.dk, &run.dv, &run.dDepthK,
@@ -121,7 +104,7 @@ std::string compileAndRun(mlir::MLIRContext &context, const AttentionCase &c,
   forward.buffer(run.lse);
   forward.sizes(p, s);
   if (llvm::Error error =
-          (*engine)->invokePacked("moda_attention_0_launch", forward.packed))
+          engine->invokePacked("moda_attention_0_launch", forward.packed))
     return llvm::toString(std::move(error));
 
   LauncherCall backward;
@@ -145,7 +128,7 @@ std::string compileAndRun(mlir::MLIRContext &context, const AttentionCase &c,
     backward.buffer(run.dDepthV);
   }
   backward.sizes(p, s);
-  if (llvm::Error error = (*engine)->invokePacked(
+  if (llvm::Error error = engine->invokePacked(
           "moda_attention_grad_0_launch", backward.packed))
     return llvm::toString(std::move(error));
   for (Buffer *output : {&run.dq, &run.dk, &run.dv, &run.dDepthK,

@@ -2,6 +2,7 @@
 
 #include "GraphCase.h"
 #include "HostBuffer.h"
+#include "HostEngine.h"
 
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
 
@@ -9,9 +10,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/Pass/PassManager.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
@@ -387,28 +385,10 @@ GraphResult moda::cpucheck::runGraphOnHost(mlir::MLIRContext &context,
 
   // The graph compiled whole for the host.
   mlir::OwningOpRef<mlir::ModuleOp> compiled = module.clone();
-  mlir::PassManager pm(&context);
-  if (lowering == mlir::moda::KernelLowering::TilePrograms)
-    mlir::moda::buildTileHostLLVMPipeline(pm);
-  else
-    mlir::moda::buildHostLLVMPipeline(pm);
-  if (mlir::failed(pm.run(*compiled))) {
-    result.error = "the host pipeline failed";
+  std::unique_ptr<mlir::ExecutionEngine> engine =
+      compileForHost(context, *compiled, lowering, result.error);
+  if (!engine)
     return result;
-  }
-  std::function<llvm::Error(llvm::Module *)> optimize =
-      mlir::makeOptimizingTransformer(2, 0, nullptr);
-  mlir::ExecutionEngineOptions options;
-  options.transformer = optimize;
-  const llvm::StringRef runtimeLibraries[] = {
-      MODA_MLIR_LIBRARY_DIR "/libmlir_c_runner_utils.so",
-      MODA_MLIR_LIBRARY_DIR "/libmlir_float16_utils.so"};
-  options.sharedLibPaths = runtimeLibraries;
-  auto engine = mlir::ExecutionEngine::create(*compiled, options);
-  if (!engine) {
-    result.error = llvm::toString(engine.takeError());
-    return result;
-  }
 
   // Each argument a dense memref descriptor (allocated, aligned, offset,
   // sizes, strides: one packed pointer per field); the results one struct
@@ -439,7 +419,7 @@ GraphResult moda::cpucheck::runGraphOnHost(mlir::MLIRContext &context,
   if (resultFields)
     packed.push_back(returned.data());
   if (llvm::Error error =
-          (*engine)->invokePacked(result.function, packed)) {
+          engine->invokePacked(result.function, packed)) {
     result.error = llvm::toString(std::move(error));
     return result;
   }

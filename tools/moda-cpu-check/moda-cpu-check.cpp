@@ -146,20 +146,26 @@ static std::vector<AttentionCase> buildMatrix() {
 }
 
 /// The operators of a user's module, each as a case.
-static std::optional<std::vector<AttentionCase>>
-casesFromFile(mlir::MLIRContext &context, llvm::StringRef path) {
+/// The module of `path`; null after printing why (with the file's
+/// locations) when it cannot be read or parsed.
+static mlir::OwningOpRef<mlir::ModuleOp>
+parseInputFile(mlir::MLIRContext &context, llvm::StringRef path) {
   std::string openError;
   std::unique_ptr<llvm::MemoryBuffer> input =
       mlir::moda::openParsableInput(path, openError);
   if (!input) {
     llvm::errs() << openError << "\n";
-    return std::nullopt;
+    return nullptr;
   }
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+}
+
+static std::optional<std::vector<AttentionCase>>
+casesFromFile(mlir::MLIRContext &context, llvm::StringRef path) {
+  mlir::OwningOpRef<mlir::ModuleOp> module = parseInputFile(context, path);
   if (!module)
     return std::nullopt;
   std::vector<AttentionCase> cases;
@@ -315,18 +321,8 @@ static int runWholeGraph(mlir::MLIRContext &context) {
                     "--input\n";
     return 2;
   }
-  std::string openError;
-  std::unique_ptr<llvm::MemoryBuffer> input =
-      mlir::moda::openParsableInput(inputPath, openError);
-  if (!input) {
-    llvm::errs() << openError << "\n";
-    return 2;
-  }
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
-  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+      parseInputFile(context, inputPath);
   if (!module)
     return 2;
   GraphResult r = runGraphOnHost(context, *module, seed, lowering);
