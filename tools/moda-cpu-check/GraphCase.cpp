@@ -56,6 +56,8 @@ struct Tensor64 {
 /// first (with `window`, the most recent `capacity`).
 struct Stream64 {
   std::deque<std::pair<std::vector<double>, std::vector<double>>> entries;
+  /// An entry's shape [B, T, Hk, D], from the first append.
+  std::vector<int64_t> entryShape;
 };
 
 /// `values` rounded to `type`, as a tensor of that type stores them.
@@ -157,9 +159,16 @@ private:
         .Case([&](mlir::moda::StreamAppendOp append) {
           Stream64 stream = streams.lookup(append.getStream());
           mlir::moda::DepthStreamType type = append.getStream().getType();
-          if (type.getWindow() &&
-              int64_t(stream.entries.size()) == type.getCapacity())
+          if (int64_t(stream.entries.size()) == type.getCapacity()) {
+            if (!type.getWindow()) {
+              // The compiled graph asserts here (and would end the process).
+              error = "an append to a full depth stream (capacity " +
+                      std::to_string(type.getCapacity()) + ")";
+              return false;
+            }
             stream.entries.pop_front();
+          }
+          stream.entryShape = tensors.lookup(append.getK()).shape;
           stream.entries.emplace_back(tensors.lookup(append.getK()).values,
                                       tensors.lookup(append.getV()).values);
           streams[append.getResult()] = std::move(stream);
@@ -169,14 +178,21 @@ private:
           const Stream64 &stream = streams[read.getStream()];
           auto type = llvm::cast<mlir::RankedTensorType>(
               read.getDepthK().getType());
-          // [B, T, L, Hk, D] from L entries [B, T, Hk, D].
-          int64_t positions = type.getDimSize(0) * type.getDimSize(1);
-          int64_t row = type.getDimSize(3) * type.getDimSize(4);
+          // [B, T, L, Hk, D] from L entries [B, T, Hk, D] (the appended
+          // tensors' shape: the types may leave B and T dynamic).
+          std::vector<int64_t> entry = stream.entryShape;
+          if (entry.empty())
+            entry = {type.getDimSize(0), type.getDimSize(1),
+                     type.getDimSize(3), type.getDimSize(4)};
+          if (llvm::any_of(entry, mlir::ShapedType::isDynamic)) {
+            error = "an empty depth stream of dynamic entry shape is read";
+            return false;
+          }
+          int64_t positions = entry[0] * entry[1];
+          int64_t row = entry[2] * entry[3];
           int64_t entries = stream.entries.size();
           ElementType element = *elementTypeOf(type.getElementType());
-          Tensor64 keys{element,
-                        {type.getDimSize(0), type.getDimSize(1), entries,
-                         type.getDimSize(3), type.getDimSize(4)},
+          Tensor64 keys{element, {entry[0], entry[1], entries, entry[2], entry[3]},
                         std::vector<double>(positions * entries * row)};
           Tensor64 values = keys;
           for (int64_t p = 0; p < positions; ++p)

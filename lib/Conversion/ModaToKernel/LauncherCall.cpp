@@ -16,6 +16,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
 using namespace mlir::moda;
@@ -32,17 +34,21 @@ static Value flatten(ImplicitLocOpBuilder &b, Value buffer) {
 }
 
 /// Whether `tensor` may bufferize to a view that is not dense: a slice of
-/// a larger tensor (a depth stream's entries), through casts and reshapes.
+/// a larger tensor (a depth stream's entries), through casts and reshapes,
+/// or a value a region passes (a loop's or a branch's, which may carry one;
+/// a function's arguments are dense by the calling convention).
 static bool mayBeSlice(Value tensor) {
-  for (Operation *op = tensor.getDefiningOp(); op;) {
-    if (isa<tensor::ExtractSliceOp>(op))
+  while (true) {
+    if (auto argument = dyn_cast<BlockArgument>(tensor))
+      return !isa<FunctionOpInterface>(argument.getOwner()->getParentOp());
+    Operation *op = tensor.getDefiningOp();
+    if (isa<tensor::ExtractSliceOp, RegionBranchOpInterface>(op))
       return true;
     if (!isa<tensor::CastOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp>(
             op))
       return false;
-    op = op->getOperand(0).getDefiningOp();
+    tensor = op->getOperand(0);
   }
-  return false;
 }
 
 /// A read-only tensor operand as memref<?xT>.

@@ -133,3 +133,18 @@ func.func @window_layers(%k: tensor<1x4x1x8xf32>, %n: index) -> tensor<1x4x?x1x8
   %dk, %dv = moda.stream.entries %r#0 : !moda.depth_stream<1x4x1x8xf32, size = ?, capacity = 3, window> -> tensor<1x4x?x1x8xf32>, tensor<1x4x?x1x8xf32>
   return %dk : tensor<1x4x?x1x8xf32>
 }
+
+// -----
+
+// A static L read from a stream whose size is not static (the types are
+// only compatible): the read asserts that the stream holds that many.
+
+// CHECK-LABEL: func.func @static_read_of_dynamic_size
+// CHECK-SAME: (%{{[^:]*}}: tensor<1x4x3x1x8xf32>, %{{[^:]*}}: tensor<1x4x3x1x8xf32>, %[[SIZE:[^:]*]]: index)
+// CHECK: %[[OK:.*]] = arith.cmpi eq, %[[SIZE]], %c2
+// CHECK: cf.assert %[[OK]], "moda.stream.entries: the stream holds another number of entries than the result type says"
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0, 0] [1, 4, 2, 1, 8]
+func.func @static_read_of_dynamic_size(%s: !moda.depth_stream<1x4x1x8xf32, size = ?, capacity = 3>) -> tensor<1x4x2x1x8xf32> {
+  %dk, %dv = moda.stream.entries %s : !moda.depth_stream<1x4x1x8xf32, size = ?, capacity = 3> -> tensor<1x4x2x1x8xf32>, tensor<1x4x2x1x8xf32>
+  return %dk : tensor<1x4x2x1x8xf32>
+}

@@ -361,7 +361,7 @@ func.func @if_seen_rows(%query: tensor<32x64xbf16>, %keys: tensor<16x64xbf16>, %
 // -----
 
 func.func @if_seen_yield(%query: tensor<32x64xbf16>, %keys: tensor<16x64xbf16>, %max: tensor<32xf32>, %acc: tensor<32x64xf32>, %i: index) {
-  // expected-error @+1 {{must yield the next value of each carried tile, of its type}}
+  // expected-error @+1 {{must yield the next value of each carried tile, of its type (its body ends in moda_tile.yield)}}
   %next:2 = moda_tile.if_seen rows %i columns %i (T = %i, S = %i, L = %i) carrying %max, %acc {columns = 16 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32xf32>, tensor<32x64xf32> {
     %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
     %s = moda_tile.dot %query, %keys, %zeros {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
@@ -423,5 +423,39 @@ func.func @if_seen_nothing_carried(%i: index) {
   "moda_tile.if_seen"(%i, %i, %i, %i, %i) ({
     "moda_tile.yield"() : () -> ()
   }) {columns = 16 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : (index, index, index, index, index) -> ()
+  return
+}
+
+// -----
+
+func.func @if_seen_scalar_state(%s: tensor<f32>, %i: index) {
+  // expected-error @+1 {{carries the state of the block's 0 rows}}
+  "moda_tile.if_seen"(%i, %i, %i, %i, %i, %s) ({
+    "moda_tile.yield"(%s) : (tensor<f32>) -> ()
+  }) {columns = 16 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : (index, index, index, index, index, tensor<f32>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @if_seen_no_yield(%max: tensor<32xf32>, %i: index) {
+  // expected-error @+1 {{must yield the next value of each carried tile, of its type (its body ends in moda_tile.yield)}}
+  %r = "moda_tile.if_seen"(%i, %i, %i, %i, %i, %max) ({
+    %c = arith.constant 0 : index
+  }) {columns = 16 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : (index, index, index, index, index, tensor<32xf32>) -> tensor<32xf32>
+  return
+}
+
+// -----
+
+func.func @if_seen_copies(%buffer: memref<?xbf16>, %query: tensor<32x64xbf16>, %max: tensor<32xf32>, %acc: tensor<32x64xf32>, %i: index) {
+  %next:2 = moda_tile.if_seen rows %i columns %i (T = %i, S = %i, L = %i) carrying %max, %acc {columns = 16 : i64, group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32xf32>, tensor<32x64xf32> {
+    // expected-error @+1 {{'moda_tile.load' op cannot be inside a moda_tile.if_seen: a lowering may skip its body for some threads, and tile copies involve all of them (load the tiles before the step)}}
+    %keys = moda_tile.load %buffer[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = depth, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
+    %zeros = arith.constant dense<0.0> : tensor<32x16xf32>
+    %s = moda_tile.dot %query, %keys, %zeros {transpose_rhs} : tensor<32x64xbf16>, tensor<16x64xbf16> -> tensor<32x16xf32>
+    %masked = moda_tile.mask %s rows %i columns %i (T = %i, S = %i, L = %i) {group = 2 : i64, visibility = #moda_tile.visibility<part = depth>} : tensor<32x16xf32>
+    moda_tile.yield %max, %acc : tensor<32xf32>, tensor<32x64xf32>
+  }
   return
 }

@@ -5,9 +5,11 @@
 // [B, T, capacity, Hk, D]) and the number of slots filled, by a 1:N type
 // conversion that also carries streams through scf.for / scf.if and
 // function boundaries. An append writes slot `size` of the buffers it was
-// given; so a stream value may be appended to once (a second append would
-// write the same slot of the same buffers under the first one's readers),
-// which is checked before anything changes.
+// given, in place once bufferized; a second append to one stream value, or
+// a window stream's entries read after its next append, would make
+// bufferization copy the whole buffer to keep the first one's readers
+// right (silently: the cost of the O(L^2) re-stacking this pass exists to
+// remove), so both are rejected before anything changes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -184,6 +186,20 @@ struct EntriesToSlices : OpConversionPattern<StreamEntriesOp> {
       return tensor::ExtractSliceOp::create(rewriter, loc, type, buffer,
                                             offsets, sizes, strides);
     };
+    // A static L read from a stream whose size is not static: the types
+    // only had to be compatible, so the size is checked where it is known.
+    auto resultType = cast<RankedTensorType>(op.getDepthK().getType());
+    if (ShapedType::isDynamic(streamType.getSize()) &&
+        !resultType.isDynamicDim(2)) {
+      Value seen = getNumEntries(rewriter, loc, stream.size, streamType);
+      Value matches = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, seen,
+          arith::ConstantIndexOp::create(rewriter, loc,
+                                         resultType.getDimSize(2)));
+      cf::AssertOp::create(rewriter, loc, matches,
+                           "moda.stream.entries: the stream holds another "
+                           "number of entries than the result type says");
+    }
     Value keys = slice(stream.keys, op.getDepthK());
     Value values = slice(stream.values, op.getDepthV());
     rewriter.replaceOp(op, {keys, values});

@@ -187,7 +187,10 @@ LogicalResult IfSeenOp::verify() {
   ValueRange carried = getCarried();
   if (carried.empty())
     return emitOpError("carries no state: a step that changes nothing");
-  int64_t rows = cast<RankedTensorType>(carried.front().getType()).getDimSize(0);
+  // (This runs before the verifiers of the ops in the body: nothing of
+  // theirs is assumed.)
+  auto first = cast<RankedTensorType>(carried.front().getType());
+  int64_t rows = first.getRank() > 0 ? first.getDimSize(0) : 0;
   for (Value value : carried) {
     auto type = cast<RankedTensorType>(value.getType());
     if (type.getRank() < 1 || type.getRank() > 2 || !type.hasStaticShape() ||
@@ -197,10 +200,20 @@ LogicalResult IfSeenOp::verify() {
                            << "tensor<" << rows
                            << "xNxf32> per row tile), got " << type;
   }
-  auto yield = cast<YieldOp>(getBody().front().getTerminator());
-  if (yield.getValues().getTypes() != carried.getTypes())
+  Block &body = getBody().front();
+  auto yield = body.empty() ? YieldOp() : dyn_cast<YieldOp>(body.back());
+  if (!yield || yield.getValues().getTypes() != carried.getTypes())
     return emitOpError("must yield the next value of each carried tile, of "
-                       "its type");
+                       "its type (its body ends in moda_tile.yield)");
+  // A lowering may skip the body for some of the block's threads: it must
+  // not hold an op that all of them take part in (a copy into shared
+  // memory and its barriers).
+  for (Operation &op : body)
+    if (isa<LoadOp, AsyncLoadOp, CommitOp, WaitOp, StoreOp>(op))
+      return op.emitOpError()
+             << "cannot be inside a moda_tile.if_seen: a lowering may skip "
+                "its body for some threads, and tile copies involve all of "
+                "them (load the tiles before the step)";
   // The mask is what leaves rows that see none of the tile unchanged, the
   // property a lowering that skips the body relies on.
   for (auto mask : getBody().front().getOps<MaskOp>()) {
@@ -208,6 +221,7 @@ LogicalResult IfSeenOp::verify() {
         mask.getFirstColumn() == getFirstColumn() &&
         mask.getGroup() == getGroup() &&
         mask.getVisibility() == getVisibility() && !mask.getTransposed() &&
+        mask.getScores().getType().getRank() == 2 &&
         mask.getScores().getType().getDimSize(1) == int64_t(getColumns()))
       return success();
   }

@@ -67,22 +67,25 @@ def ModaBufferDepthStreams : Pass<"moda-buffer-depth-streams", "ModuleOp"> {
     memory: a key and a value buffer `[B, T, capacity, Hk, D]`, allocated
     once by `moda.stream.empty` (`bufferization.alloc_tensor`), and the
     number of entries filled (an index). `moda.stream.append` writes its
-    entry into slot `size` (`tensor.insert_slice`, in place once bufferized:
-    nothing reads the old buffer past the append); `moda.stream.entries` is
+    entry into slot `size` (`tensor.insert_slice`, in place once bufferized
+    where nothing reads the old buffer's slots it writes later on);
+    `moda.stream.entries` is
     the slice of slots `[0, size)` (`tensor.extract_slice`, a strided view of
     the buffer once bufferized). Streams carried through `scf.for` (a loop
     over layers), `scf.if`, and function arguments and results become the
     two buffers and the size. Where the size is not known statically an
-    append first asserts that the stream is not full (`cf.assert`). A
+    append first asserts that the stream is not full, and a read typed with
+    a static number of entries that it holds that many (`cf.assert`). A
     stream with `window` (bounded depth) is a ring: an append writes slot
     `size mod capacity`, a read is the slice of `min(size, capacity)` slots.
 
     A stream value appended to twice (two branches of a model writing the
-    same slot) cannot share one buffer: the pass rejects it, naming both
-    appends, as it does any use of a stream it does not know (an op of
-    another dialect taking one). So it does the entries of a `window`
-    stream read after the stream's next append, which may have overwritten
-    the oldest of them.
+    same slot) cannot share one buffer: bufferization would silently copy
+    the whole buffer to keep the first branch's readers right, the very
+    re-stacking this pass removes. The pass rejects it, naming both appends,
+    as it does any use of a stream it does not know (an op of another
+    dialect taking one), and the entries of a `window` stream read after
+    the stream's next append, which writes over the oldest of them.
 
     ```mlir
     %s0 = moda.stream.empty : !moda.depth_stream<1x128x2x64xbf16, size = 0, capacity = 8>
