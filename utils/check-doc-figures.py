@@ -52,6 +52,11 @@ GRAD_TILE_MMA, GRAD_TILE_FMA = load("grad-check-tile-mma-sync.json"), load("grad
 TILE_WG_H100, SANITIZERS_TILE_H100 = (load("gpu-correctness-tile-wgmma-h100.json"),
                                       load("sanitizers-backward-tile-h100.json"))
 LOWERINGS_H100 = load("perf-lowerings-h100.json")
+# Masked steps skipped per product group (moda_tile.if_seen), 54faf37.
+LOWERINGS_SKIP_H100 = load("perf-lowerings-skip-h100.json")
+SKIP_WG128_H100 = load("gpu-correctness-tile-wgmma128-skip-h100.json")
+SKIP_MMA_H100 = load("gpu-correctness-tile-mma-sync-skip-h100.json")
+GRAD_VIEWS_H100 = load("grad-check-tile-wgmma-views-h100.json")
 GRAD_TILE_H100, TRAIN_TILE_H100 = load("grad-check-tile-wgmma-h100.json"), load("perf-training-tile-h100.json")
 # perf-training-tile-h100.json: the tile programs (128x64x64 at D = 128)
 # against the default compile: the block builders at D = 64, the tile
@@ -290,6 +295,19 @@ FIGURES = [
     ("README.md", r"`sanitizers-backward-tile-fma-h100.json`: (\d+) runs",
      sum(len(data["cases"]) for data in SANITIZERS_TILE_LAYOUTS_H100)),
     ("docs/training.md", r"and the (\d+) D = 64 cases pass with 64x64x32", passed(GRAD_DEPTH32_H100)),
+    *pair("docs/architecture.md", r"`wgmma` tile kernels take {}x to {}x the builders' time and the",
+          *span(tile_over_kernel("wgmma", LOWERINGS_SKIP_H100))),
+    *pair("docs/architecture.md", r"`mma_sync` ones {}x to {}x; T = 4096",
+          *span(tile_over_kernel("mma_sync", LOWERINGS_SKIP_H100))),
+    ("docs/architecture.md", r"own positions' depth tiles\) takes ([\d.]+)x;",
+     lowering("wgmma", LOWERINGS_SKIP_H100, T=4096, G=8, D=128)["tile_over_kernel"]),
+    ("docs/architecture.md", r"stays the slowest at ([\d.]+)x\.",
+     lowering("wgmma", LOWERINGS_SKIP_H100, T=16384, G=2, D=64)["tile_over_kernel"]),
+    ("docs/architecture.md", r"skipped steps pass the correctness suite's\s+(\d+) cases", passed(SKIP_WG128_H100)),
+    ("docs/architecture.md", r"and the `mma_sync` ones its (\d+)\s", passed(SKIP_MMA_H100)),
+    ("README.md", r"the tile backward passes the gradient suite's (\d+) cases, \d+ of them", passed(GRAD_VIEWS_H100)),
+    ("README.md", r"gradient suite's \d+ cases, (\d+) of them\s+on views",
+     sum(1 for c in GRAD_VIEWS_H100["cases"] if c.get("strided") and c["pass"])),
     ("README.md", r"fe43995 the correctness suite's (\d+) view cases pass", views_passed("wgmma")),
     ("README.md", r"kernels, (\d+) on `mma_sync`", views_passed("mma-sync")),
     ("README.md", r"on `mma_sync`, (\d+) on `fma`", views_passed("fma")),
@@ -433,6 +451,10 @@ COMMITS = [
     ("README.md", r"At\s+([0-9a-f]+)\s+compute-sanitizer's\s+four", SANITIZERS),
     ("README.md", r"On an H100 at ([0-9a-f]+) \(the H200 was not lent", TILE_WG_H100),
     ("docs/architecture.md", r"On an H100 at ([0-9a-f]+), with every operand register", LOWERINGS_H100),
+    ("docs/architecture.md", r"on an H100 at ([0-9a-f]+) \(`bench/results/perf-lowerings-skip-h100.json`", LOWERINGS_SKIP_H100),
+    ("docs/architecture.md", r"On an H100 at ([0-9a-f]+) the `wgmma` kernels of\s+128-row", SKIP_WG128_H100),
+    ("docs/architecture.md", r"On an H100 at ([0-9a-f]+) the `wgmma` kernels of\s+128-row", SKIP_MMA_H100),
+    ("README.md", r"on an H100 at\s+([0-9a-f]+) the tile backward passes the gradient suite's", GRAD_VIEWS_H100),
     ("docs/performance.md", r"on an H100 at ([0-9a-f]+) \(`bench/results/perf-lowerings-h100.json`", LOWERINGS_H100),
     ("README.md", r"at ([0-9a-f]+) compute-sanitizer's\s+four tools are clean", SANITIZERS_TILE_H100),
     ("README.md", r"on an H100 at ([0-9a-f]+) \(the H200 was not lent that\s+session\) the tile backward", GRAD_TILE_H100),
