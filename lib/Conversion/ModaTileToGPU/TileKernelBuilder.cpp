@@ -706,22 +706,9 @@ LogicalResult TileKernelBuilder::emitFor(scf::ForOp op) {
 
 LogicalResult TileKernelBuilder::emitIfSeen(IfSeenOp op) {
   auto [groupFirst, groupLast] = getProductGroupRows();
-  Value firstRow = mapped(op.getFirstRow());
-  auto positionOf = [&](Value rowInBlock) -> Value {
-    return arith::DivUIOp::create(
-        b, loc(), arith::AddIOp::create(b, loc(), firstRow, rowInBlock),
-        index(op.getGroup()));
-  };
-  // One value after the other: the IR's order is not the compiler's
-  // evaluation order of arguments.
-  Value firstPosition = positionOf(groupFirst);
-  Value lastPosition = positionOf(groupLast);
-  Value firstColumn = mapped(op.getFirstColumn());
-  Value endColumn =
-      arith::AddIOp::create(b, loc(), firstColumn, index(op.getColumns()));
-  Value seen = buildMaySeeColumns(
-      b, loc(), op.getVisibility(), firstPosition, lastPosition, firstColumn,
-      endColumn,
+  Value seen = buildRowsMaySeeColumns(
+      b, loc(), op.getVisibility(), mapped(op.getFirstRow()), groupFirst,
+      groupLast, op.getGroup(), mapped(op.getFirstColumn()), op.getColumns(),
       {mapped(op.getQueries()), mapped(op.getKeys()), mapped(op.getDepth())});
   SmallVector<Value> carried =
       llvm::map_to_vector(op.getCarried(), [&](Value v) { return mapped(v); });
@@ -824,17 +811,11 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
       .Case([&](arith::ConstantOp constant) { return emitConstant(constant); })
       .Case([&](scf::ForOp loop) { return emitFor(loop); })
       .Case([&](IfSeenOp step) { return emitIfSeen(step); })
-      .Case([&](tile::YieldOp yield) {
+      // A loop's or a masked step's next values: an scf.yield of the
+      // thread's parts either way.
+      .Case<scf::YieldOp, tile::YieldOp>([&](Operation *yield) {
         scf::YieldOp::create(b, loc(),
-                             llvm::map_to_vector(yield.getValues(),
-                                                 [&](Value v) {
-                                                   return mapped(v);
-                                                 }));
-        return success();
-      })
-      .Case([&](scf::YieldOp yield) {
-        scf::YieldOp::create(b, loc(),
-                             llvm::map_to_vector(yield.getOperands(),
+                             llvm::map_to_vector(yield->getOperands(),
                                                  [&](Value v) {
                                                    return mapped(v);
                                                  }));

@@ -428,17 +428,10 @@ struct IfSeenToSelects : OpRewritePattern<IfSeenOp> {
           rewriter, op.getLoc(), type, ValueRange{carried, next},
           {identity, identity}, identity, parallel,
           [&](OpBuilder &b, Location loc, ValueRange args) {
-            Value row = arith::AddIOp::create(
-                b, loc, op.getFirstRow(), linalg::IndexOp::create(b, loc, 0));
-            Value position = arith::DivUIOp::create(
-                b, loc, row, indexConstant(b, loc, op.getGroup()));
-            Value endColumn = arith::AddIOp::create(
-                b, loc, op.getFirstColumn(),
-                indexConstant(b, loc, op.getColumns()));
-            Value seen = buildMaySeeColumns(b, loc, op.getVisibility(),
-                                            position, position,
-                                            op.getFirstColumn(), endColumn,
-                                            sizes);
+            Value row = linalg::IndexOp::create(b, loc, 0);
+            Value seen = buildRowsMaySeeColumns(
+                b, loc, op.getVisibility(), op.getFirstRow(), row, row,
+                op.getGroup(), op.getFirstColumn(), op.getColumns(), sizes);
             linalg::YieldOp::create(
                 b, loc,
                 arith::SelectOp::create(b, loc, seen, args[1], args[0])

@@ -162,7 +162,13 @@ struct EntriesToSlices : OpConversionPattern<StreamEntriesOp> {
     Location loc = op.getLoc();
     BufferedStream stream = BufferedStream::of(adaptor.getStream());
     DepthStreamType streamType = op.getStream().getType();
+    // The entries the read sees, built once, where something asks.
     Value numEntries;
+    auto getEntries = [&]() {
+      if (!numEntries)
+        numEntries = getNumEntries(rewriter, loc, stream.size, streamType);
+      return numEntries;
+    };
     auto slice = [&](Value buffer, Value result) -> Value {
       auto type = cast<RankedTensorType>(result.getType());
       SmallVector<OpFoldResult> offsets(5, rewriter.getIndexAttr(0));
@@ -174,12 +180,8 @@ struct EntriesToSlices : OpConversionPattern<StreamEntriesOp> {
       for (int64_t dim = 0; dim < 5; ++dim) {
         if (!type.isDynamicDim(dim))
           sizes.push_back(rewriter.getIndexAttr(type.getDimSize(dim)));
-        else if (dim == 2) {
-          if (!numEntries)
-            numEntries =
-                getNumEntries(rewriter, loc, stream.size, streamType);
-          sizes.push_back(numEntries);
-        }
+        else if (dim == 2)
+          sizes.push_back(getEntries());
         else
           sizes.push_back(getDimSize(rewriter, loc, buffer, dim));
       }
@@ -191,9 +193,8 @@ struct EntriesToSlices : OpConversionPattern<StreamEntriesOp> {
     auto resultType = cast<RankedTensorType>(op.getDepthK().getType());
     if (ShapedType::isDynamic(streamType.getSize()) &&
         !resultType.isDynamicDim(2)) {
-      Value seen = getNumEntries(rewriter, loc, stream.size, streamType);
       Value matches = arith::CmpIOp::create(
-          rewriter, loc, arith::CmpIPredicate::eq, seen,
+          rewriter, loc, arith::CmpIPredicate::eq, getEntries(),
           arith::ConstantIndexOp::create(rewriter, loc,
                                          resultType.getDimSize(2)));
       cf::AssertOp::create(rewriter, loc, matches,

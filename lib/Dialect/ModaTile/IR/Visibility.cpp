@@ -66,12 +66,22 @@ mlir::moda::tile::buildVisibleRange(OpBuilder &b, Location loc,
   return {begin, end};
 }
 
-Value mlir::moda::tile::buildMaySeeColumns(OpBuilder &b, Location loc,
-                                          VisibilityAttr rule,
-                                          Value firstPosition,
-                                          Value lastPosition,
-                                          Value firstColumn, Value endColumn,
-                                          const VisibilitySizes &sizes) {
+Value mlir::moda::tile::buildRowsMaySeeColumns(
+    OpBuilder &b, Location loc, VisibilityAttr rule, Value rowBase,
+    Value firstRow, Value lastRow, int64_t group, Value firstColumn,
+    int64_t columns, const VisibilitySizes &sizes) {
+  auto positionOf = [&](Value row) -> Value {
+    return arith::DivUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, rowBase, row),
+        arith::ConstantIndexOp::create(b, loc, group));
+  };
+  // One value after the other: the IR's order is not the compiler's
+  // evaluation order of arguments.
+  Value firstPosition = positionOf(firstRow);
+  Value lastPosition =
+      lastRow == firstRow ? firstPosition : positionOf(lastRow);
+  Value endColumn = arith::AddIOp::create(
+      b, loc, firstColumn, arith::ConstantIndexOp::create(b, loc, columns));
   Value begin = buildVisibleRange(b, loc, rule, firstPosition, sizes).first;
   Value end = buildVisibleRange(b, loc, rule, lastPosition, sizes).second;
   Value beginsBeforeEnd = arith::CmpIOp::create(

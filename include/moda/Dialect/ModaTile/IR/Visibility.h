@@ -35,15 +35,18 @@ std::pair<Value, Value> buildSeeingRange(OpBuilder &b, Location loc,
                                          VisibilityAttr rule, Value column,
                                          const VisibilitySizes &sizes);
 
-/// Emits whether the positions [firstPosition, lastPosition] may see a
-/// column of [firstColumn, endColumn) under `rule` (indices): false only
-/// when none of them does. A rule's range bounds never decrease with the
-/// position, so those positions see nothing outside [begin of the first's
-/// range, end of the last's).
-Value buildMaySeeColumns(OpBuilder &b, Location loc, VisibilityAttr rule,
-                         Value firstPosition, Value lastPosition,
-                         Value firstColumn, Value endColumn,
-                         const VisibilitySizes &sizes);
+/// Emits whether the folded query rows rowBase + firstRow .. rowBase +
+/// lastRow (`group` rows per position; indices) may see one of the
+/// `columns` columns from `firstColumn` on under `rule`: false only when
+/// none of them does (moda_tile.if_seen's test, for a group of threads'
+/// rows or for one row: pass the same value as firstRow and lastRow). A
+/// rule's range bounds never decrease with the position, so the rows'
+/// positions see nothing outside [begin of the first's range, end of the
+/// last's).
+Value buildRowsMaySeeColumns(OpBuilder &b, Location loc, VisibilityAttr rule,
+                             Value rowBase, Value firstRow, Value lastRow,
+                             int64_t group, Value firstColumn,
+                             int64_t columns, const VisibilitySizes &sizes);
 
 /// Emits whether `position` (an index, or a vector of indices or of i32:
 /// the range's bounds are cast to them) sees the
