@@ -15,6 +15,7 @@
 #include "TileKernelBuilder.h"
 
 #include "../ModaToGPU/KernelFunction.h"
+#include "../NVVMPrimitives/FastExp2.h"
 
 #include "moda/Conversion/Passes.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
@@ -161,6 +162,7 @@ ConvertModaTileToGPUPass::buildKernels(ProgramGroup &group,
         /*tileTypes=*/{}, threads, abi);
     if (failed(buildLayoutKernel(kind, program, kernel, plan, threads)))
       return failure();
+    useFlushToZeroExp2(kernel);
     kernels[program.getName()] = kernel;
   }
   return success();

@@ -520,9 +520,11 @@ LogicalResult TileKernelBuilder::emitSoftmaxUpdate(SoftmaxUpdateOp op) {
     Value p = buildScaledExp2(b, loc(), scores[k], splat(rowType, base),
                               exp2Scale);
     Value factor = buildScaledExp2(b, loc(), maxes[k], base, exp2Scale);
-    Value tileSum = combineAcrossRow(
-        vector::ReductionOp::create(b, loc(), vector::CombiningKind::ADD, p),
-        /*isMax=*/false);
+    // The running sum stays this thread's share of its row (the rescale is
+    // the row's, so shares update independently); finalize combines them,
+    // once, instead of every step.
+    Value tileSum =
+        vector::ReductionOp::create(b, loc(), vector::CombiningKind::ADD, p);
     newMax.push_back(max);
     probs.push_back(p);
     rescale.push_back(factor);
@@ -565,6 +567,8 @@ LogicalResult TileKernelBuilder::emitFinalize(FinalizeOp op) {
   SmallVector<Value> out, lse;
   for (int64_t k = 0, e = getRowSlots(); k < e; ++k) {
     auto rowType = cast<VectorType>(acc[k].getType());
+    // The row's sum from its threads' shares (emitSoftmaxUpdate).
+    sums[k] = combineAcrossRow(sums[k], /*isMax=*/false);
     out.push_back(buildNormalizedOutput(b, loc(), acc[k],
                                         splat(rowType, sums[k]),
                                         op.getOut().getType().getElementType()));

@@ -4,11 +4,13 @@
 // the block's rows, tensor<block_m x N>, over the threads: each thread holds
 // some rows (its row slots) and, of each, some columns (runs of consecutive
 // columns at a fixed stride), as one vector<slots x columns-per-slot>; a
-// per-row state tensor<block_m> becomes a vector<slots>. Given that map,
-// loads and stores of row tiles, masks, the softmax update, row scaling,
-// the epilogue and constants are the same code for every layout (this
-// file); the layout adds how its products run (emitDot), in a file of its
-// own: FmaLayoutToGPU.cpp, MmaSyncLayoutToGPU.cpp, WgmmaLayoutToGPU.cpp. Tiles every thread reads
+// per-row state tensor<block_m> becomes a vector<slots> (the running
+// softmax sum as the thread's share of its row, combined in the epilogue).
+// Given that map, loads and stores of row tiles, masks, the softmax update,
+// row scaling, the epilogue and constants are the same code for every
+// layout (this file); the layout adds how its products run (emitDot), in a
+// file of its own: FmaLayoutToGPU.cpp, MmaSyncLayoutToGPU.cpp,
+// WgmmaLayoutToGPU.cpp. Tiles every thread reads
 // (keys, values, depth entries) live in shared memory, brought in by the
 // load's copy kind (TileCopy.h) between barriers.
 //

@@ -59,6 +59,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "QueryBlockGeometry.h"
+#include "../NVVMPrimitives/FastExp2.h"
 #include "../NVVMPrimitives/WarpgroupMma.h"
 
 #include "../NVVMPrimitives/WarpMma.h"
@@ -792,12 +793,7 @@ Value MmaBlockBuilder::packPair(Value lo, Value hi) {
 }
 
 Value MmaBlockBuilder::exp2(Value x) {
-  // One MUFU.EX2: the flush-to-zero form skips the scaling that keeps
-  // denormal results (weights below 2^-126 do not move a bf16/f16 output).
-  return LLVM::CallIntrinsicOp::create(b, f32,
-                                       b.getStringAttr("llvm.nvvm.ex2.approx.ftz.f"),
-                                       ValueRange{x})
-      .getResult(0);
+  return buildFlushToZeroExp2(b, b.getLoc(), x);
 }
 
 Value MmaBlockBuilder::quadReduce(Value v, bool isMax) {

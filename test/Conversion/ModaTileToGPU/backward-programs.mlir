@@ -37,7 +37,8 @@
 // CHECK: arith.subi %{{.*}}, %{{.*}} : index
 // CHECK: arith.cmpi sle, %{{.*}}, %[[POSITIONS]] : vector<16xi32>
 // CHECK: arith.cmpi slt, %[[POSITIONS]], %{{.*}} : vector<16xi32>
-// CHECK: math.exp2 {{.*}} : vector<16xf32>
+// CHECK: math.fma {{.*}} : vector<16xf32>
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
 // CHECK: gpu.return
 // CHECK-NOT: moda_tile
 func.func private @rows_program(%q: memref<?xf16>, %delta: memref<?xf32>, %T: index, %S: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention_grad, element_type = f16, num_query_heads = 2, num_kv_heads = 1, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 32, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f16, input, shape = [B, T, 2, 64], strides = [T*128, 128, 64, 1]>], launches = [#moda.abi_launch<"rows_program", grid = [T*2 ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0>, #moda.abi_launch<"keys_program", grid = [S ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {

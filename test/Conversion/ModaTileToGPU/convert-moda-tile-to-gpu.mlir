@@ -33,7 +33,7 @@
 // CHECK: vector.reduction <add>
 // CHECK-COUNT-15: vector.reduction <add>
 // CHECK: vector.reduction <maximumf>
-// CHECK: math.exp2
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
 // CHECK: math.log
 // CHECK: scf.if
 // CHECK: vector.store %{{.*}} {alignment = 16 : i64} : memref<?xf16>, vector<64xf16>

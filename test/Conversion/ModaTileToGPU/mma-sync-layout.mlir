@@ -29,12 +29,22 @@
 // CHECK: vector.reduction <maximumf>
 // CHECK: gpu.shuffle  xor %{{.*}}, %c1_i32
 // CHECK: gpu.shuffle  xor %{{.*}}, %c2_i32
-// CHECK: math.exp2
+// p = exp2(fma(s, c, -m c)), one flush-to-zero ex2 per element.
+// CHECK: math.fma %{{.*}} : vector<4xf32>
+// CHECK-COUNT-4: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
+// CHECK-NOT: math.exp2
+// The step's sum stays the thread's share of its row: the shuffles are
+// the max's (second row slot), none for the sum until the epilogue
+// combines the shares.
 // CHECK: vector.reduction <add>
-// CHECK: gpu.shuffle  xor
-// CHECK: gpu.shuffle  xor
+// CHECK: vector.reduction <maximumf>
+// CHECK-COUNT-2: gpu.shuffle  xor
+// CHECK: vector.reduction <add>
+// CHECK-NOT: gpu.shuffle
 // CHECK: nvgpu.ldmatrix %[[SHARED]][%{{.*}}] {numTiles = 4 : i32, transpose = true}
 // CHECK-COUNT-2: nvvm.mma.sync
+// CHECK: gpu.shuffle  xor
+// CHECK: gpu.shuffle  xor
 // CHECK: math.log
 // CHECK: vector.store %{{.*}} {alignment = 4 : i64} : memref<?xbf16>, vector<2xbf16>
 // CHECK: %[[FIRST_LANE:.*]] = arith.cmpi eq, %{{.*}}, %c0

@@ -4,16 +4,16 @@
 // SoftmaxMath.cpp's, their masks Visibility.cpp's.
 
 // softmax_probs with per-column lse (tensor<1xN>): the lse map picks
-// column d1 of row 0; exp2(s * c - lse * log2(e)), zero where lse = -inf.
+// column d1 of row 0; exp2(fma(s, c, -lse * log2(e))), zero where lse = -inf.
 // CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[COLUMN:.*]] = affine_map<(d0, d1) -> (0, d1)>
 // CHECK-LABEL: func.func @probs_by_column
 // CHECK: linalg.generic {indexing_maps = [#[[TILE]], #[[COLUMN]], #[[TILE]]]
 // CHECK: ^bb0(%[[S:[^:]*]]: f32, %[[LSE:[^:]*]]: f32, %{{.*}}: f32):
-// CHECK-DAG: %[[LC:.*]] = arith.mulf %[[LSE]], %cst
-// CHECK-DAG: %[[SC:.*]] = arith.mulf %[[S]], %cst
-// CHECK: %[[X:.*]] = arith.subf %[[SC]], %[[LC]]
+// CHECK: %[[LC:.*]] = arith.mulf %[[LSE]], %cst
 // CHECK: %[[EMPTY:.*]] = arith.cmpf oeq, %[[LSE]], %cst
+// CHECK: %[[NEG:.*]] = arith.negf %[[LC]]
+// CHECK: %[[X:.*]] = math.fma %[[S]], %cst{{.*}}, %[[NEG]]
 // CHECK: %[[E:.*]] = math.exp2 %[[X]]
 // CHECK: arith.select %[[EMPTY]], %{{.*}}, %[[E]]
 func.func @probs_by_column(%s: tensor<4x8xf32>, %lse: tensor<1x8xf32>) -> tensor<4x8xf32> {

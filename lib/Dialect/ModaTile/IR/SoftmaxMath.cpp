@@ -35,13 +35,23 @@ Value mlir::moda::tile::buildSafeMax(OpBuilder &b, Location loc, Value max) {
                                  constantLike(b, loc, max, 0.0), max);
 }
 
-Value mlir::moda::tile::buildScaledExp2(OpBuilder &b, Location loc, Value x,
-                                        Value base, double exp2Scale) {
-  Value difference = arith::SubFOp::create(b, loc, x, base);
+/// exp2(x * scale - offset) as exp2(fma(x, scale, -offset)): one fused
+/// multiply-add per element, `offset` computed once per row by the caller's
+/// shape (a row's scalar, or its splat, which LLVM folds to the scalar).
+static Value buildExp2OfScaledMinus(OpBuilder &b, Location loc, Value x,
+                                    double scale, Value offset) {
+  Value negatedOffset = arith::NegFOp::create(b, loc, offset);
   return math::Exp2Op::create(
       b, loc,
-      arith::MulFOp::create(b, loc, difference,
-                            constantLike(b, loc, x, exp2Scale)));
+      math::FmaOp::create(b, loc, x, constantLike(b, loc, x, scale),
+                          negatedOffset));
+}
+
+Value mlir::moda::tile::buildScaledExp2(OpBuilder &b, Location loc, Value x,
+                                        Value base, double exp2Scale) {
+  Value scaledBase = arith::MulFOp::create(
+      b, loc, base, constantLike(b, loc, base, exp2Scale));
+  return buildExp2OfScaledMinus(b, loc, x, exp2Scale, scaledBase);
 }
 
 Value mlir::moda::tile::buildUpdatedSum(OpBuilder &b, Location loc,
@@ -79,15 +89,14 @@ Value mlir::moda::tile::buildLogSumExp(OpBuilder &b, Location loc, Value max,
 
 Value mlir::moda::tile::buildProbsFromLse(OpBuilder &b, Location loc, Value x,
                                           Value lse, double exp2Scale) {
-  Value exponent = arith::SubFOp::create(
-      b, loc, arith::MulFOp::create(b, loc, x, constantLike(b, loc, x, exp2Scale)),
-      arith::MulFOp::create(b, loc, lse, constantLike(b, loc, lse, M_LOG2E)));
+  Value lseLog2 = arith::MulFOp::create(b, loc, lse,
+                                        constantLike(b, loc, lse, M_LOG2E));
   Value sawNothing =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, lse,
                             constantLike(b, loc, lse, -INFINITY));
-  return arith::SelectOp::create(b, loc, sawNothing,
-                                 constantLike(b, loc, x, 0.0),
-                                 math::Exp2Op::create(b, loc, exponent));
+  return arith::SelectOp::create(
+      b, loc, sawNothing, constantLike(b, loc, x, 0.0),
+      buildExp2OfScaledMinus(b, loc, x, exp2Scale, lseLog2));
 }
 
 Value mlir::moda::tile::buildScoreGradient(OpBuilder &b, Location loc,

@@ -426,6 +426,10 @@ def ModaTile_SoftmaxUpdateOp : ModaTile_Op<"softmax_update", [Pure,
     accumulator) and `new_sum = sum * rescale + rowsum(probs)`. A row whose
     scores are all -inf so far keeps `new_max = -inf` and gets zeros, never
     NaN.
+    The exponentials are computed as `exp2(fma(x, c, -new_max * c))`, one
+    fused multiply-add per element. A GPU lowering may carry `sum` as each
+    thread's share of its row and combine the shares in
+    `moda_tile.finalize` (the update is linear in `sum`).
 
     ```mlir
     %max1, %p, %alpha, %sum1 = moda_tile.softmax_update %s, %max0, %sum0

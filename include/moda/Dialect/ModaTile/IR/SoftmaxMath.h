@@ -18,7 +18,9 @@ namespace mlir::moda::tile {
 /// -inf, so that exp2((x - base) * c) is 0 for x = -inf and never NaN.
 Value buildSafeMax(OpBuilder &b, Location loc, Value max);
 
-/// exp2((x - base) * exp2Scale), `base` a safe max of x's shape.
+/// exp2((x - base) * exp2Scale), `base` a safe max of x's shape, computed
+/// as exp2(fma(x, exp2Scale, -base * exp2Scale)): one fused multiply-add
+/// per element where the row's base is a splat.
 Value buildScaledExp2(OpBuilder &b, Location loc, Value x, Value base,
                       double exp2Scale);
 
