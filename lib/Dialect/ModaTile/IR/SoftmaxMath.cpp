@@ -64,7 +64,10 @@ Value mlir::moda::tile::buildUpdatedSum(OpBuilder &b, Location loc,
 Value mlir::moda::tile::buildNormalizedOutput(OpBuilder &b, Location loc,
                                               Value acc, Value sum,
                                               Type elementType) {
-  Value normalized = arith::DivFOp::create(b, loc, acc, sum);
+  // One division per row (the splat's), a product per element.
+  Value reciprocal = arith::DivFOp::create(
+      b, loc, constantLike(b, loc, sum, 1.0), sum);
+  Value normalized = arith::MulFOp::create(b, loc, acc, reciprocal);
   Value value = arith::SelectOp::create(b, loc, sawSomething(b, loc, sum),
                                         normalized,
                                         constantLike(b, loc, acc, 0.0));

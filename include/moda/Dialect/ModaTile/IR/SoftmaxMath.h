@@ -29,8 +29,8 @@ Value buildScaledExp2(OpBuilder &b, Location loc, Value x, Value base,
 Value buildUpdatedSum(OpBuilder &b, Location loc, Value sum, Value rescale,
                       Value stepSum);
 
-/// The output row: acc / sum, or 0 where the row saw nothing (sum = 0),
-/// truncated to `elementType`.
+/// The output row: acc * (1 / sum), or 0 where the row saw nothing
+/// (sum = 0), truncated to `elementType`.
 Value buildNormalizedOutput(OpBuilder &b, Location loc, Value acc, Value sum,
                             Type elementType);
 
