@@ -60,10 +60,11 @@ void mlir::moda::buildGPUBinaryPipeline(
   buildKernelToBinaryPipeline(pm, options);
 }
 
-/// Bufferized host code (loops, vectors, memrefs) to the LLVM dialect: the
-/// tail both host pipelines share.
+/// Bufferized host code (linalg ops, loops, vectors, memrefs) to the LLVM
+/// dialect: the tail both host pipelines share. A graph's own linalg ops
+/// (projections, norms) become loops here with the operators' code.
 static constexpr StringLiteral kHostLoopsToLLVM =
-    "convert-vector-to-scf,convert-scf-to-cf,"
+    "convert-linalg-to-loops,convert-vector-to-scf,convert-scf-to-cf,"
     "expand-strided-metadata,lower-affine,"
     "convert-vector-to-llvm,finalize-memref-to-llvm,"
     "convert-math-to-llvm,convert-arith-to-llvm,"
@@ -99,8 +100,7 @@ void mlir::moda::buildTileHostLLVMPipeline(OpPassManager &pm) {
                                   "buffer-deallocation-pipeline,"
                                   // The clones deallocation inserts (a
                                   // loop's carried buffers).
-                                  "convert-bufferization-to-memref,"
-                                  "convert-linalg-to-loops,") +
+                                  "convert-bufferization-to-memref,") +
                       kHostLoopsToLLVM)
                          .str());
 }
