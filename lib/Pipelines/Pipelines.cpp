@@ -32,6 +32,7 @@ void mlir::moda::buildGPUKernelPipeline(
                                    "lowering={1}},"
                                    "convert-moda-to-tile,"
                                    "moda-tile-assign-layouts,"
+                                   "moda-tile-defer-value-products,"
                                    "moda-tile-pipeline,moda-tile-async-dots,"
                                    "convert-moda-tile-to-gpu,"
                                    "convert-moda-to-gpu,canonicalize,cse",
@@ -89,6 +90,7 @@ void mlir::moda::buildTileHostLLVMPipeline(OpPassManager &pm) {
                                   "moda-select-kernel-config{"
                                   "lowering=tile},convert-moda-to-tile,"
                                   "moda-tile-assign-layouts,"
+                                  "moda-tile-defer-value-products,"
                                   "moda-tile-pipeline,"
                                   "moda-tile-async-dots,"
                                   "convert-moda-tile-to-host,"

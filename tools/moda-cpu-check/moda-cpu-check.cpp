@@ -141,6 +141,15 @@ static std::vector<AttentionCase> buildMatrix() {
       Visibility::PerPosition, 0, std::nullopt);
   add(ElementType::F16, 1, 9, 0, 1, 2, 64, 0, false, Visibility::DepthOnly,
       0, small);
+  // Long enough that blocks see several whole sequence tiles of the
+  // heuristic's tiles: the unmasked loop, whose wgmma value products
+  // moda-tile-defer-value-products moves under the next step's softmax.
+  add(ElementType::BF16, 1, 400, 400, 1, 2, 64, 7, true,
+      Visibility::PerPosition, 0, std::nullopt);
+  add(ElementType::F16, 1, 300, 300, 2, 1, 64, 0, false,
+      Visibility::PerPosition, 0, std::nullopt);
+  add(ElementType::BF16, 1, 520, 520, 1, 1, 128, 1, true,
+      Visibility::PerPosition, 0, std::nullopt);
   addDynamicDepthCases(cases);
   return cases;
 }

@@ -730,6 +730,43 @@ LogicalResult TileKernelBuilder::emitIfSeen(IfSeenOp op) {
   return success();
 }
 
+LogicalResult TileKernelBuilder::emitIf(scf::IfOp op) {
+  // A branch of the whole block (its condition is the same in every
+  // thread: the program has no thread indexing), its results the threads'
+  // parts.
+  SmallVector<Type> types;
+  for (Type type : op.getResultTypes()) {
+    auto tile = dyn_cast<RankedTensorType>(type);
+    if (!tile) {
+      types.push_back(type);
+      continue;
+    }
+    FailureOr<VectorType> threadType = getThreadType(op, tile);
+    if (failed(threadType))
+      return failure();
+    types.push_back(*threadType);
+  }
+  auto branch = scf::IfOp::create(b, loc(), types, mapped(op.getCondition()),
+                                  /*withElseRegion=*/true);
+  for (auto [from, to] : {std::pair(&op.getThenRegion(), &branch.getThenRegion()),
+                          std::pair(&op.getElseRegion(), &branch.getElseRegion())}) {
+    if (from->empty())
+      continue;
+    OpBuilder::InsertionGuard guard(b);
+    Block *block = &to->front();
+    if (!block->empty())
+      block->back().erase();
+    b.setInsertionPointToEnd(block);
+    // Either branch follows what the block did before it.
+    afterBarrier = false;
+    if (failed(emitBlock(from->front())))
+      return failure();
+  }
+  afterBarrier = false;
+  mapping.map(op.getResults(), branch.getResults());
+  return success();
+}
+
 LogicalResult TileKernelBuilder::emit(Operation *op) {
   // Shared tiles (keys, values, depth entries; query rows in the
   // backward's key-side programs; left operands read from shared memory)
@@ -814,6 +851,7 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
       .Case([&](ConvertOp convert) { return emitConvert(convert); })
       .Case([&](arith::ConstantOp constant) { return emitConstant(constant); })
       .Case([&](scf::ForOp loop) { return emitFor(loop); })
+      .Case([&](scf::IfOp branch) { return emitIf(branch); })
       .Case([&](IfSeenOp step) { return emitIfSeen(step); })
       // A loop's or a masked step's next values: an scf.yield of the
       // thread's parts either way.

@@ -178,6 +178,7 @@ private:
   /// The step behind a branch that the thread's product group takes only
   /// when one of its rows sees one of the tile's columns.
   LogicalResult emitIfSeen(tile::IfSeenOp op);
+  LogicalResult emitIf(scf::IfOp op);
   /// Whether the slot-`k` row `first + row(k)` is one to read or write.
   Value isRowInside(int64_t k, Value row, Value end);
 

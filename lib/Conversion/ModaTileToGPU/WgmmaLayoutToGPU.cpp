@@ -76,6 +76,9 @@ private:
 
   /// The first row of the thread's warpgroup, in the block's rows.
   Value warpgroupFirstRow;
+  /// Per async product with its left operand in registers, those registers
+  /// (b32 words), held until the product's moda_tile.dot_wait.
+  DenseMap<Value, SmallVector<Value>> heldOperandsOf;
 };
 
 LogicalResult WgmmaKernelBuilder::setUpThread() {
@@ -244,6 +247,9 @@ LogicalResult WgmmaKernelBuilder::emitDot(DotOp op) {
       for (Value &r : fragment)
         r = ready[next++];
   }
+  if (op.getAsync() && !sharedLhs)
+    for (const SmallVector<Value> &words : operandsA)
+      llvm::append_range(heldOperandsOf[op.getResult()], words);
   mapping.map(op.getResult(), packFragments(*accThreadType, accType, acc));
   return success();
 }
@@ -258,8 +264,12 @@ LogicalResult WgmmaKernelBuilder::emitDotWait(DotWaitOp op) {
     for (int64_t i = 0; i < size; ++i)
       registers.push_back(vector::ExtractOp::create(ib, vector, i));
   }
+  // The products' A registers are held to here: the wgmmas read them.
+  SmallVector<Value> held;
+  for (Value tile : op.getTiles())
+    llvm::append_range(held, heldOperandsOf.lookup(tile));
   SmallVector<Value> ready =
-      buildWarpgroupWait(ib, op.getPending(), registers);
+      buildWarpgroupWait(ib, op.getPending(), registers, held);
   ArrayRef<Value> rest = ready;
   for (auto [tile, result] : llvm::zip(op.getTiles(), op.getResults())) {
     auto type = cast<VectorType>(mapped(tile).getType());

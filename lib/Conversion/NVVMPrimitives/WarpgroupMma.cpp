@@ -103,28 +103,33 @@ SmallVector<Value> mlir::moda::buildWarpgroupMma(
 
 SmallVector<Value> mlir::moda::buildWarpgroupWait(ImplicitLocOpBuilder &b,
                                                   int64_t pending,
-                                                  ArrayRef<Value> accumulators) {
-  if (accumulators.empty()) {
+                                                  ArrayRef<Value> accumulators,
+                                                  ArrayRef<Value> heldOperands) {
+  if (accumulators.empty() && heldOperands.empty()) {
     NVVM::WgmmaWaitGroupSyncOp::create(b, pending);
     return {};
   }
-  int64_t count = accumulators.size();
+  SmallVector<Value> operands(accumulators);
+  llvm::append_range(operands, heldOperands);
+  int64_t count = operands.size();
   std::string constraints;
-  for (int64_t i = 0; i < count; ++i)
-    constraints += "=f,";
+  SmallVector<Type> types;
+  for (Value operand : operands) {
+    constraints += operand.getType().isF32() ? "=f," : "=r,";
+    types.push_back(operand.getType());
+  }
   for (int64_t i = 0; i < count; ++i)
     constraints += (i ? "," : "") + std::to_string(i);
-  auto resultType = LLVM::LLVMStructType::getLiteral(
-      b.getContext(), SmallVector<Type>(count, b.getF32Type()));
+  auto resultType = LLVM::LLVMStructType::getLiteral(b.getContext(), types);
   auto asmOp = LLVM::InlineAsmOp::create(
-      b, resultType, accumulators,
+      b, resultType, operands,
       "wgmma.wait_group.sync.aligned " + std::to_string(pending) + ";",
       constraints, /*has_side_effects=*/true, /*is_align_stack=*/false,
       LLVM::TailCallKind::None,
       LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
       /*operand_attrs=*/ArrayAttr());
   SmallVector<Value> results;
-  for (int64_t i = 0; i < count; ++i)
+  for (int64_t i = 0, e = accumulators.size(); i < e; ++i)
     results.push_back(LLVM::ExtractValueOp::create(b, asmOp.getRes(), i));
   return results;
 }

@@ -56,10 +56,13 @@ SmallVector<Value> buildWarpgroupMma(ImplicitLocOpBuilder &b, Type elementType,
 /// `pending` most recently committed has completed. Returns `accumulators`
 /// (f32 registers of those groups' products) as read after the wait: they
 /// pass through the instruction, so no read of them can be scheduled above
-/// it.
+/// it. `heldOperands` (b32 registers of those products' A fragments) pass
+/// through too: a wgmma reads its A registers while it runs, so they must
+/// keep their values, unreused, until the wait.
 SmallVector<Value> buildWarpgroupWait(ImplicitLocOpBuilder &b,
                                       int64_t pending,
-                                      ArrayRef<Value> accumulators);
+                                      ArrayRef<Value> accumulators,
+                                      ArrayRef<Value> heldOperands = {});
 
 } // namespace mlir::moda
 

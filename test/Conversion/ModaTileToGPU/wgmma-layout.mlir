@@ -74,7 +74,9 @@ func.func private @program(%q: memref<?xbf16>, %k: memref<?xbf16>, %out: memref<
 // Async products (moda-tile-async-dots): each is committed and not waited
 // for; the dot_wait is one wgmma.wait_group leaving the younger product
 // running, the older one's eight accumulator registers (a 64x16 tile over
-// 128 threads) passing through it.
+// 128 threads) passing through it, and so do its sixteen A-operand words
+// (the query's 64x64 bf16 fragments, four k-steps of four b32 registers):
+// a wgmma reads them while it runs, so they are held, unreused, to here.
 
 // CHECK-LABEL: gpu.func @async_products
 // CHECK: wgmma.mma_async.sync.aligned.m64n16k16
@@ -83,7 +85,7 @@ func.func private @program(%q: memref<?xbf16>, %k: memref<?xbf16>, %out: memref<
 // CHECK: wgmma.mma_async.sync.aligned.m64n16k16
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NOT: wait_group
-// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "wgmma.wait_group.sync.aligned 1;", "=f,=f,=f,=f,=f,=f,=f,=f,0,1,2,3,4,5,6,7"
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "wgmma.wait_group.sync.aligned 1;", "=f,=f,=f,=f,=f,=f,=f,=f,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,=r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23"
 // CHECK: vector.from_elements
 // CHECK: vector.reduction <maximumf>
 // CHECK: "wgmma.wait_group.sync.aligned 0;"

@@ -52,6 +52,68 @@ def ModaTileAssignLayouts : Pass<"moda-tile-assign-layouts", "::mlir::ModuleOp">
   }];
 }
 
+def ModaTileDeferValueProducts
+    : Pass<"moda-tile-defer-value-products", "::mlir::ModuleOp"> {
+  let summary = "run each step's P V product under the next step's softmax";
+  let description = [{
+    In a loop of unmasked online-softmax steps whose products have the
+    `wgmma` layout (products that run on their own once issued), step j's
+    probabilities-times-values product moves into iteration j + 1: the loop
+    is rotated so that each iteration issues its scores' product and the
+    previous step's value product back to back, and the value product runs
+    while the scores' softmax is computed (FlashAttention-3's
+    intra-warpgroup overlap; `moda-tile-async-dots` issues them and waits for
+    the value product only before the accumulator is rescaled). The first
+    iteration's value product adds zero probabilities (no prologue: every
+    tile but the last step's values is loaded inside the pipelined loop);
+    an epilogue adds the last step's value product; an `scf.if` keeps a
+    loop without iterations as it was. The loop carries the probabilities
+    in the values' element type (as the product reads them) and the
+    accumulator rescaled by the newest step's factor. The value tile is
+    loaded in the iteration that reads it, so `moda-tile-pipeline` gives it
+    a slot per iteration that is refilled only after the products reading
+    it were waited for. Loops of other layouts and masked steps
+    (`moda_tile.if_seen`) are left as they are.
+
+    ```mlir
+    %r:3 = scf.for %j = %lb to %ub step %c1 iter_args(%m = %m0, %l = %l0, %acc = %a0) -> (...) {
+      %first = arith.muli %j, %c64 : index
+      %k = moda_tile.load %kbuf[%b, %h, %first] ... : memref<?xbf16> -> tensor<64x64xbf16>
+      %v = moda_tile.load %vbuf[%b, %h, %first] ... : memref<?xbf16> -> tensor<64x64xbf16>
+      %s = moda_tile.dot %q, %k, %zero {layout = #wgmma, transpose_rhs} : ...
+      %m1, %p, %alpha, %l1 = moda_tile.softmax_update %s, %m, %l {exp2_scale = 0.18 : f32} : ...
+      %a = moda_tile.scale_rows %acc, %alpha : tensor<64x64xf32>, tensor<64xf32>
+      %acc1 = moda_tile.dot %p, %v, %a {layout = #wgmma} : ...
+      scf.yield %m1, %l1, %acc1 : ...
+    }
+    ```
+    Gets transformed to:
+    ```mlir
+    %r:3 = scf.if %any -> (...) {
+      %none = arith.constant dense<0.0> : tensor<64x64xbf16>
+      %rot:4 = scf.for %j = %lb to %ub step %c1
+          iter_args(%m = %m0, %l = %l0, %a = %a0, %p = %none) -> (...) {
+        %prev = arith.maxsi %j_minus_1, %lb : index
+        %v = moda_tile.load %vbuf[%b, %h, %first_of_prev] ...
+        %k = moda_tile.load %kbuf[%b, %h, %first_of_j] ...
+        %s = moda_tile.dot %q, %k, %zero {layout = #wgmma, transpose_rhs} : ...
+        %m1, %p1, %alpha, %l1 = moda_tile.softmax_update %s, %m, %l ...
+        %acc1 = moda_tile.dot %p, %v, %a {layout = #wgmma} : ...
+        %a1 = moda_tile.scale_rows %acc1, %alpha : ...
+        %pb = moda_tile.convert %p1 : tensor<64x64xf32> -> tensor<64x64xbf16>
+        scf.yield %m1, %l1, %a1, %pb : ...
+      }
+      %vl = moda_tile.load %vbuf[%b, %h, %first_of_last] ...
+      %accl = moda_tile.dot %rot#3, %vl, %rot#2 {layout = #wgmma} : ...
+      scf.yield %rot#0, %rot#1, %accl : ...
+    } else {
+      scf.yield %m0, %l0, %a0 : ...
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect"];
+}
+
 def ModaTilePipeline : Pass<"moda-tile-pipeline", "::mlir::ModuleOp"> {
   let summary = "overlap each loop's tile copies with its compute (cp_async stages)";
   let description = [{
