@@ -123,8 +123,10 @@ public:
       case Kind::Sub: result = operand(0) - operand(1); break;
       case Kind::Mul: result = operand(0) * operand(1); break;
       case Kind::Div: result = operand(0) / operand(1); break;
-      case Kind::Max: result = std::max(operand(0), operand(1)); break;
-      case Kind::Min: result = std::min(operand(0), operand(1)); break;
+      case Kind::Max: result = maximum(operand(0), operand(1)); break;
+      case Kind::Min: result = minimum(operand(0), operand(1)); break;
+      case Kind::MaxNum: result = std::fmax(operand(0), operand(1)); break;
+      case Kind::MinNum: result = std::fmin(operand(0), operand(1)); break;
       case Kind::Neg: result = -operand(0); break;
       case Kind::Exact: result = operand(0); break;
       case Kind::Round: result = roundScalar(step.roundTo, operand(0)); break;
@@ -143,9 +145,24 @@ public:
 
 private:
   enum class Kind {
-    Constant, Add, Sub, Mul, Div, Max, Min, Neg, Exact, Round,
-    Sqrt, Rsqrt, Exp, Log, Tanh, Erf
+    Constant, Add, Sub, Mul, Div, Max, Min, MaxNum, MinNum, Neg, Exact,
+    Round, Sqrt, Rsqrt, Exp, Log, Tanh, Erf
   };
+  /// arith.maximumf / minimumf: NaN if either is, -0 below +0.
+  static double maximum(double a, double b) {
+    if (std::isnan(a) || std::isnan(b))
+      return std::numeric_limits<double>::quiet_NaN();
+    if (a == b)
+      return std::signbit(a) ? b : a;
+    return a > b ? a : b;
+  }
+  static double minimum(double a, double b) {
+    if (std::isnan(a) || std::isnan(b))
+      return std::numeric_limits<double>::quiet_NaN();
+    if (a == b)
+      return std::signbit(a) ? a : b;
+    return a < b ? a : b;
+  }
   struct Step {
     Kind kind;
     std::vector<size_t> operands;
@@ -181,10 +198,10 @@ private:
             .Case<arith::SubFOp>([](auto) { return Kind::Sub; })
             .Case<arith::MulFOp>([](auto) { return Kind::Mul; })
             .Case<arith::DivFOp>([](auto) { return Kind::Div; })
-            .Case<arith::MaximumFOp, arith::MaxNumFOp>(
-                [](auto) { return Kind::Max; })
-            .Case<arith::MinimumFOp, arith::MinNumFOp>(
-                [](auto) { return Kind::Min; })
+            .Case<arith::MaximumFOp>([](auto) { return Kind::Max; })
+            .Case<arith::MinimumFOp>([](auto) { return Kind::Min; })
+            .Case<arith::MaxNumFOp>([](auto) { return Kind::MaxNum; })
+            .Case<arith::MinNumFOp>([](auto) { return Kind::MinNum; })
             .Case<arith::NegFOp>([](auto) { return Kind::Neg; })
             .Case<arith::ExtFOp>([](auto) { return Kind::Exact; })
             .Case<math::SqrtOp>([](auto) { return Kind::Sqrt; })
@@ -378,6 +395,10 @@ private:
               Tensor64 result = tensors.lookup(reshape.getSrc());
               auto type = llvm::cast<mlir::RankedTensorType>(
                   reshape.getResult().getType());
+              if (!type.hasStaticShape()) {
+                error = "the interpretation takes reshapes to static shapes";
+                return false;
+              }
               result.shape.assign(type.getShape().begin(),
                                   type.getShape().end());
               tensors[reshape.getResult()] = std::move(result);
@@ -418,7 +439,7 @@ private:
       return true;
     }
     auto splat = llvm::dyn_cast<mlir::SplatElementsAttr>(constant.getValue());
-    if (splat && llvm::isa<mlir::FloatType>(splat.getElementType()))
+    if (splat && elementTypeOf(splat.getElementType()))
       return bindFresh(constant,
                        roundScalar(*elementTypeOf(splat.getElementType()),
                                    splat.getSplatValue<llvm::APFloat>()
@@ -452,6 +473,10 @@ private:
     for (mlir::OpOperand &operand : op->getOpOperands()) {
       OperandIndexing operandIndexing;
       auto type = llvm::dyn_cast<mlir::RankedTensorType>(operand.get().getType());
+      if (type && !type.hasStaticShape()) {
+        error = "the interpretation takes linalg ops on static tensors";
+        return false;
+      }
       if (!type) {
         if (!scalars.count(operand.get())) {
           error = "a linalg op's scalar operand is not a float constant";

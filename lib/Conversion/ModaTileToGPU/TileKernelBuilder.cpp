@@ -519,7 +519,7 @@ LogicalResult TileKernelBuilder::emitSoftmaxUpdate(SoftmaxUpdateOp op) {
     Value base = buildSafeMax(b, loc(), max);
     Value p = buildScaledExp2(b, loc(), scores[k], splat(rowType, base),
                               exp2Scale);
-    Value factor = buildScaledExp2(b, loc(), maxes[k], base, exp2Scale);
+    Value factor = buildRescaleFactor(b, loc(), maxes[k], base, exp2Scale);
     // The running sum stays this thread's share of its row (the rescale is
     // the row's, so shares update independently); finalize combines them,
     // once, instead of every step.

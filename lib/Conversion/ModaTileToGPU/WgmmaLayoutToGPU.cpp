@@ -247,9 +247,16 @@ LogicalResult WgmmaKernelBuilder::emitDot(DotOp op) {
       for (Value &r : fragment)
         r = ready[next++];
   }
-  if (op.getAsync() && !sharedLhs)
-    for (const SmallVector<Value> &words : operandsA)
-      llvm::append_range(heldOperandsOf[op.getResult()], words);
+  if (op.getAsync()) {
+    // A product chained onto an async accumulator is waited for with it:
+    // the earlier product's registers are held to that wait too.
+    SmallVector<Value> held = heldOperandsOf.lookup(op.getAcc());
+    if (!sharedLhs)
+      for (const SmallVector<Value> &words : operandsA)
+        llvm::append_range(held, words);
+    if (!held.empty())
+      heldOperandsOf[op.getResult()] = std::move(held);
+  }
   mapping.map(op.getResult(), packFragments(*accThreadType, accType, acc));
   return success();
 }

@@ -335,8 +335,8 @@ struct SoftmaxUpdateToGenerics : OpRewritePattern<SoftmaxUpdateOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           linalg::YieldOp::create(
               b, l,
-              buildScaledExp2(b, l, args[0], buildSafeMax(b, l, args[1]),
-                              exp2Scale));
+              buildRescaleFactor(b, l, args[0], buildSafeMax(b, l, args[1]),
+                                 exp2Scale));
         });
     Value tileSum = reduceRows(
         rewriter, loc, probs, 0.0,

@@ -54,6 +54,17 @@ Value mlir::moda::tile::buildScaledExp2(OpBuilder &b, Location loc, Value x,
   return buildExp2OfScaledMinus(b, loc, x, exp2Scale, scaledBase);
 }
 
+Value mlir::moda::tile::buildRescaleFactor(OpBuilder &b, Location loc,
+                                           Value oldMax, Value newMax,
+                                           double exp2Scale) {
+  auto scaled = [&](Value max) -> Value {
+    return arith::MulFOp::create(b, loc, max,
+                                 constantLike(b, loc, max, exp2Scale));
+  };
+  return math::Exp2Op::create(
+      b, loc, arith::SubFOp::create(b, loc, scaled(oldMax), scaled(newMax)));
+}
+
 Value mlir::moda::tile::buildUpdatedSum(OpBuilder &b, Location loc,
                                         Value sum, Value rescale,
                                         Value stepSum) {

@@ -89,8 +89,12 @@ bool collectIndexOps(Value value, scf::ForOp loop,
 
 std::optional<SoftmaxStepLoop> matchSoftmaxStepLoop(scf::ForOp loop) {
   Block *body = loop.getBody();
-  if (llvm::any_of(body->without_terminator(),
-                   [](Operation &op) { return op.getNumRegions() != 0; }))
+  // Signed index loops (what the programs build), whose body only reads
+  // memory: moving a load across iterations keeps what it reads.
+  if (!loop.getInductionVar().getType().isIndex() || loop.getUnsignedCmp() ||
+      llvm::any_of(body->without_terminator(), [](Operation &op) {
+        return op.getNumRegions() != 0 || !(isPure(&op) || isa<LoadOp>(op));
+      }))
     return std::nullopt;
   SoftmaxStepLoop match;
   match.loop = loop;

@@ -426,10 +426,12 @@ def ModaTile_SoftmaxUpdateOp : ModaTile_Op<"softmax_update", [Pure,
     accumulator) and `new_sum = sum * rescale + rowsum(probs)`. A row whose
     scores are all -inf so far keeps `new_max = -inf` and gets zeros, never
     NaN.
-    The exponentials are computed as `exp2(fma(x, c, -new_max * c))`, one
-    fused multiply-add per element. A GPU lowering may carry `sum` as each
-    thread's share of its row and combine the shares in
-    `moda_tile.finalize` (the update is linear in `sum`).
+    The probabilities are computed as `exp2(fma(x, c, -new_max * c))`, one
+    fused multiply-add per element; the rescale as
+    `exp2(max * c - new_max * c)`, exactly 1 where the max did not change.
+    A GPU lowering may carry `sum` as each thread's share of its row and
+    combine the shares in `moda_tile.finalize` (the update is linear in
+    `sum`): a program starts every row's sum at 0.
 
     ```mlir
     %max1, %p, %alpha, %sum1 = moda_tile.softmax_update %s, %max0, %sum0

@@ -24,6 +24,14 @@ Value buildSafeMax(OpBuilder &b, Location loc, Value max);
 Value buildScaledExp2(OpBuilder &b, Location loc, Value x, Value base,
                       double exp2Scale);
 
+/// The factor that rescales a row's running state from its old max to its
+/// new (safe) max: exp2(oldMax * exp2Scale - newMax * exp2Scale), both
+/// products rounded, so that an unchanged max gives exactly 1 (an fma here
+/// would leave its rounding error in every step's factor, compounding over
+/// the steps).
+Value buildRescaleFactor(OpBuilder &b, Location loc, Value oldMax,
+                         Value newMax, double exp2Scale);
+
 /// The running sum after a step: sum * rescale + the step's sum of
 /// probabilities.
 Value buildUpdatedSum(OpBuilder &b, Location loc, Value sum, Value rescale,
