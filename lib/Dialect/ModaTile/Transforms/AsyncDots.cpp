@@ -26,6 +26,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LoopAnalysis.h"
+
 #include "moda/Dialect/ModaTile/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -41,12 +43,6 @@ using namespace mlir::moda;
 using namespace mlir::moda::tile;
 
 namespace {
-
-bool isWarpgroupProduct(Operation *op) {
-  auto dot = dyn_cast<DotOp>(op);
-  return dot && dot.getLayoutAttr() &&
-         dot.getLayoutAttr().getKind() == MmaKind::Wgmma;
-}
 
 /// Whether `operand` is a use the hardware orders without a wait: the
 /// accumulator of an async product.

@@ -23,6 +23,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LoopAnalysis.h"
+
 #include "moda/Dialect/ModaTile/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -44,11 +46,6 @@ using namespace mlir::moda::tile;
 
 namespace {
 
-bool isWarpgroupProduct(DotOp dot) {
-  return dot && dot.getLayoutAttr() &&
-         dot.getLayoutAttr().getKind() == MmaKind::Wgmma;
-}
-
 /// A loop of unmasked softmax steps:
 ///   %s = dot %q, %k          (wgmma)
 ///   %m', %p, %r, %l' = softmax_update %s, ...
@@ -66,26 +63,6 @@ struct SoftmaxStepLoop {
   /// in program order.
   SmallVector<Operation *> valueOperandOps;
 };
-
-/// Collects the body ops `value` needs (pure, from the induction variable
-/// only); false when it needs anything else of the body.
-bool collectIndexOps(Value value, scf::ForOp loop,
-                     llvm::SetVector<Operation *> &ops) {
-  if (value == loop.getInductionVar())
-    return true;
-  if (auto argument = dyn_cast<BlockArgument>(value))
-    return argument.getOwner()->getParentOp() != loop;
-  Operation *op = value.getDefiningOp();
-  if (!loop->isProperAncestor(op) || ops.contains(op))
-    return true;
-  if (op->getNumRegions() != 0 || !isPure(op))
-    return false;
-  for (Value operand : op->getOperands())
-    if (!collectIndexOps(operand, loop, ops))
-      return false;
-  ops.insert(op);
-  return true;
-}
 
 std::optional<SoftmaxStepLoop> matchSoftmaxStepLoop(scf::ForOp loop) {
   Block *body = loop.getBody();
@@ -119,7 +96,7 @@ std::optional<SoftmaxStepLoop> matchSoftmaxStepLoop(scf::ForOp loop) {
       continue;
     llvm::SetVector<Operation *> indexOps;
     if (!llvm::all_of(values->getOperands(), [&](Value operand) {
-          return collectIndexOps(operand, loop, indexOps);
+          return collectInductionOps(operand, loop, indexOps);
         }))
       continue;
     match.update = update;

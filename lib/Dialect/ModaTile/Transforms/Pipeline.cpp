@@ -14,6 +14,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LoopAnalysis.h"
+
 #include "moda/Dialect/ModaTile/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -43,28 +45,6 @@ struct PipelinedLoads {
   int64_t stages = 0;
 };
 
-/// Collects into `ops` what computes `value` inside `loop`; false when that
-/// depends on the loop's carried values or on an op with effects.
-bool collectOperandOps(Value value, scf::ForOp loop,
-                       llvm::SetVector<Operation *> &ops) {
-  if (value == loop.getInductionVar())
-    return true;
-  if (auto argument = dyn_cast<BlockArgument>(value))
-    return argument.getOwner()->getParentOp() != loop;
-  Operation *op = value.getDefiningOp();
-  if (!loop->isProperAncestor(op))
-    return true;
-  if (ops.contains(op))
-    return true;
-  if (op->getNumRegions() != 0 || !isPure(op))
-    return false;
-  for (Value operand : op->getOperands())
-    if (!collectOperandOps(operand, loop, ops))
-      return false;
-  ops.insert(op);
-  return true;
-}
-
 std::optional<PipelinedLoads> findPipelinedLoads(scf::ForOp loop) {
   // Innermost loops only: a multi-buffer serves one loop at a time.
   if (loop.getBody()->walk([](scf::ForOp) { return WalkResult::interrupt(); })
@@ -82,7 +62,7 @@ std::optional<PipelinedLoads> findPipelinedLoads(scf::ForOp loop) {
       continue;
     llvm::SetVector<Operation *> loadOps = ops;
     if (!llvm::all_of(load->getOperands(), [&](Value operand) {
-          return collectOperandOps(operand, loop, loadOps);
+          return collectInductionOps(operand, loop, loadOps);
         }))
       continue;
     ops = std::move(loadOps);
