@@ -80,7 +80,11 @@ void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
                                   // A loop over layers yields each layer's
                                   // fresh output.
                                   "one-shot-bufferize{bufferize-function-"
-                                  "boundaries allow-return-allocs-from-loops},") +
+                                  "boundaries allow-return-allocs-from-loops},"
+                                  // A graph's own intermediates (its
+                                  // linalg ops' tensors) are freed.
+                                  "buffer-deallocation-pipeline,"
+                                  "convert-bufferization-to-memref,") +
                       kHostLoopsToLLVM)
                          .str());
 }

@@ -205,6 +205,11 @@ LogicalResult IfSeenOp::verify() {
   if (!yield || yield.getValues().getTypes() != carried.getTypes())
     return emitOpError("must yield the next value of each carried tile, of "
                        "its type (its body ends in moda_tile.yield)");
+  return success();
+}
+
+LogicalResult IfSeenOp::verifyRegions() {
+  Block &body = getBody().front();
   // A lowering may skip the body for some of the block's threads: it must
   // not hold an op that all of them take part in (a copy into shared
   // memory and its barriers).

@@ -403,7 +403,11 @@ def ModaTile_IfSeenOp : ModaTile_Op<"if_seen", [RecursiveMemoryEffects,
     ` ` `(` `T` `=` $queries `,` `S` `=` $keys `,` `L` `=` $depth `)`
     `carrying` $carried attr-dict `:` type($carried) $body
   }];
+  // Its own operands and its body's terminator first; the rules that ask
+  // its body's ops (the copies, the mask's fields) once those are verified
+  // themselves.
   let hasVerifier = 1;
+  let hasRegionVerifier = 1;
 }
 
 def ModaTile_YieldOp : ModaTile_Op<"yield", [Pure, Terminator,
