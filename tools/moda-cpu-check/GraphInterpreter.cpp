@@ -42,19 +42,27 @@ struct Stream64 {
   std::vector<int64_t> entryShape;
 };
 
-/// `values` rounded to `type`, as a tensor of that type stores them.
-std::vector<double> roundTo(ElementType type, const std::vector<double> &values) {
-  Buffer rounded(type, values.size());
-  for (size_t i = 0; i < values.size(); ++i)
-    rounded.set(i, float(values[i]));
-  return rounded.values;
+/// `value` rounded to `type`, as a tensor of that type stores it (through
+/// the reference's conversions, without a buffer: the payload of a linalg
+/// op rounds per element).
+double roundScalar(ElementType type, double value) {
+  switch (type) {
+  case ElementType::BF16:
+    return reference::bf16ToFloat(reference::floatToBf16(float(value)));
+  case ElementType::F16:
+    return reference::halfToFloat(reference::floatToHalf(float(value)));
+  case ElementType::F32:
+    return float(value);
+  }
+  return value;
 }
 
-/// `value` rounded to `type`.
-double roundScalar(ElementType type, double value) {
-  Buffer rounded(type, 1);
-  rounded.set(0, float(value));
-  return rounded.values[0];
+/// `values` rounded to `type`.
+std::vector<double> roundTo(ElementType type, const std::vector<double> &values) {
+  std::vector<double> rounded(values.size());
+  for (size_t i = 0; i < values.size(); ++i)
+    rounded[i] = roundScalar(type, values[i]);
+  return rounded;
 }
 
 /// The payload of a linalg op (its region's body) as a flat program over
