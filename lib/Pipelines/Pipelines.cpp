@@ -22,6 +22,12 @@ static void appendPipeline(OpPassManager &pm, StringRef pipeline) {
                              errors);
 }
 
+/// The stages between a tile program and its target lowering, the same for
+/// the GPU and the host: the CPU path checks the very program the GPU runs.
+static constexpr StringLiteral kTileProgramStages =
+    "moda-tile-assign-layouts,moda-tile-defer-value-products,"
+    "moda-tile-pipeline,moda-tile-async-dots,";
+
 void mlir::moda::buildGPUKernelPipeline(
     OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
   // Each operator's configuration names its lowering: the staged compiler's
@@ -30,14 +36,12 @@ void mlir::moda::buildGPUKernelPipeline(
   appendPipeline(pm, llvm::formatv("canonicalize,moda-buffer-depth-streams,"
                                    "moda-select-kernel-config{{target={0} "
                                    "lowering={1}},"
-                                   "convert-moda-to-tile,"
-                                   "moda-tile-assign-layouts,"
-                                   "moda-tile-defer-value-products,"
-                                   "moda-tile-pipeline,moda-tile-async-dots,"
+                                   "convert-moda-to-tile,{2}"
                                    "convert-moda-tile-to-gpu,"
                                    "convert-moda-to-gpu,canonicalize,cse",
                                    options.chip.getValue(),
-                                   options.lowering.getValue())
+                                   options.lowering.getValue(),
+                                   kTileProgramStages)
                          .str());
 }
 
@@ -61,10 +65,18 @@ void mlir::moda::buildGPUBinaryPipeline(
   buildKernelToBinaryPipeline(pm, options);
 }
 
-/// Bufferized host code (linalg ops, loops, vectors, memrefs) to the LLVM
-/// dialect: the tail both host pipelines share. A graph's own linalg ops
-/// (projections, norms) become loops here with the operators' code.
-static constexpr StringLiteral kHostLoopsToLLVM =
+/// Host tensor code to the LLVM dialect: the tail both host pipelines
+/// share. Bufferized (a loop over layers yields each layer's fresh output,
+/// a tile program's softmax state is a fresh tensor each step), every
+/// buffer freed by buffer deallocation (a graph's intermediates, the
+/// backward's scratch; the clones it inserts for a loop's carried buffers
+/// become copies), and a graph's own linalg ops (projections, norms) turned
+/// into loops with the operators' code.
+static constexpr StringLiteral kHostTensorsToLLVM =
+    "canonicalize,cse,"
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "allow-return-allocs-from-loops},"
+    "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
     "convert-linalg-to-loops,convert-vector-to-scf,convert-scf-to-cf,"
     "expand-strided-metadata,lower-affine,"
     "convert-vector-to-llvm,finalize-memref-to-llvm,"
@@ -75,39 +87,17 @@ static constexpr StringLiteral kHostLoopsToLLVM =
 void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
   appendPipeline(pm, (llvm::Twine("canonicalize,moda-buffer-depth-streams,"
                                   "moda-select-kernel-config{"
-                                  "lowering=kernel},convert-moda-to-host,"
-                                  "canonicalize,cse,"
-                                  // A loop over layers yields each layer's
-                                  // fresh output.
-                                  "one-shot-bufferize{bufferize-function-"
-                                  "boundaries allow-return-allocs-from-loops},"
-                                  // A graph's own intermediates (its
-                                  // linalg ops' tensors) are freed.
-                                  "buffer-deallocation-pipeline,"
-                                  "convert-bufferization-to-memref,") +
-                      kHostLoopsToLLVM)
+                                  "lowering=kernel},convert-moda-to-host,") +
+                      kHostTensorsToLLVM)
                          .str());
 }
 
 void mlir::moda::buildTileHostLLVMPipeline(OpPassManager &pm) {
   appendPipeline(pm, (llvm::Twine("canonicalize,moda-buffer-depth-streams,"
                                   "moda-select-kernel-config{"
-                                  "lowering=tile},convert-moda-to-tile,"
-                                  "moda-tile-assign-layouts,"
-                                  "moda-tile-defer-value-products,"
-                                  "moda-tile-pipeline,"
-                                  "moda-tile-async-dots,"
-                                  "convert-moda-tile-to-host,"
-                                  "canonicalize,cse,"
-                                  // The softmax state is a fresh tensor
-                                  // each step.
-                                  "one-shot-bufferize{bufferize-function-"
-                                  "boundaries allow-return-allocs-from-loops},"
-                                  "buffer-deallocation-pipeline,"
-                                  // The clones deallocation inserts (a
-                                  // loop's carried buffers).
-                                  "convert-bufferization-to-memref,") +
-                      kHostLoopsToLLVM)
+                                  "lowering=tile},convert-moda-to-tile,") +
+                      kTileProgramStages + "convert-moda-tile-to-host," +
+                      kHostTensorsToLLVM)
                          .str());
 }
 

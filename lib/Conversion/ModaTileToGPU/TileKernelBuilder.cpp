@@ -683,6 +683,18 @@ LogicalResult TileKernelBuilder::emitConstant(arith::ConstantOp op) {
   return success();
 }
 
+LogicalResult TileKernelBuilder::emitBlockInto(Block &source, Block *into) {
+  OpBuilder::InsertionGuard guard(b);
+  // A region built with results has no terminator yet; one without has a
+  // yield the source's terminator replaces.
+  if (!into->empty())
+    into->back().erase();
+  b.setInsertionPointToEnd(into);
+  // What ran before the region may not have ended with a barrier.
+  afterBarrier = false;
+  return emitBlock(source);
+}
+
 LogicalResult TileKernelBuilder::emitFor(scf::ForOp op) {
   SmallVector<Value> inits =
       llvm::map_to_vector(op.getInitArgs(), [&](Value v) { return mapped(v); });
@@ -691,19 +703,9 @@ LogicalResult TileKernelBuilder::emitFor(scf::ForOp op) {
                                  mapped(op.getStep()), inits);
   mapping.map(op.getInductionVar(), loop.getInductionVar());
   mapping.map(op.getRegionIterArgs(), loop.getRegionIterArgs());
-  {
-    OpBuilder::InsertionGuard guard(b);
-    Block *body = loop.getBody();
-    // A loop with results has no terminator yet; one without has a yield
-    // the source's yield replaces.
-    if (!body->empty())
-      body->back().erase();
-    b.setInsertionPointToEnd(body);
-    // The body also follows its previous iteration's reads.
-    afterBarrier = false;
-    if (failed(emitBlock(*op.getBody())))
-      return failure();
-  }
+  // The body also follows its previous iteration's reads.
+  if (failed(emitBlockInto(*op.getBody(), loop.getBody())))
+    return failure();
   mapping.map(op.getResults(), loop.getResults());
   return success();
 }
@@ -748,20 +750,11 @@ LogicalResult TileKernelBuilder::emitIf(scf::IfOp op) {
   }
   auto branch = scf::IfOp::create(b, loc(), types, mapped(op.getCondition()),
                                   /*withElseRegion=*/true);
+  // Either branch follows what the block did before it.
   for (auto [from, to] : {std::pair(&op.getThenRegion(), &branch.getThenRegion()),
-                          std::pair(&op.getElseRegion(), &branch.getElseRegion())}) {
-    if (from->empty())
-      continue;
-    OpBuilder::InsertionGuard guard(b);
-    Block *block = &to->front();
-    if (!block->empty())
-      block->back().erase();
-    b.setInsertionPointToEnd(block);
-    // Either branch follows what the block did before it.
-    afterBarrier = false;
-    if (failed(emitBlock(from->front())))
+                          std::pair(&op.getElseRegion(), &branch.getElseRegion())})
+    if (!from->empty() && failed(emitBlockInto(from->front(), &to->front())))
       return failure();
-  }
   afterBarrier = false;
   mapping.map(op.getResults(), branch.getResults());
   return success();

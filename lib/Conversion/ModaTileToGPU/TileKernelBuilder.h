@@ -179,6 +179,9 @@ private:
   /// when one of its rows sees one of the tile's columns.
   LogicalResult emitIfSeen(tile::IfSeenOp op);
   LogicalResult emitIf(scf::IfOp op);
+  /// `source`'s ops emitted at the end of `into` (a region of an scf op
+  /// this builder made), replacing the terminator `into` was built with.
+  LogicalResult emitBlockInto(Block &source, Block *into);
   /// Whether the slot-`k` row `first + row(k)` is one to read or write.
   Value isRowInside(int64_t k, Value row, Value end);
 
