@@ -20,6 +20,9 @@ json::Object mlir::moda::kernelConfigToJson(KernelConfigAttr config) {
 /// A tensor extent as a manifest writes it: its size symbol or its value
 /// (the ABI's verifier admits no other form).
 static json::Value extentToJson(const SizeExpr &extent) {
+  assert(extent.addend == 0 &&
+         "only packed operators' offsets (B+1) add, and moda-compile writes "
+         "no manifest of a packed operator");
   if (extent.isConstant())
     return extent.coefficient;
   return stringifySizeSymbol(extent.getSymbols().front());

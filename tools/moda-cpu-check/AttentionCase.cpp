@@ -70,6 +70,12 @@ std::string AttentionCase::describe() const {
     text += llvm::formatv(" C{0}", p.chunkSize).str();
   if (dynamicDepth)
     text += " L-at-run-time";
+  if (isPacked()) {
+    text += " packed[";
+    llvm::raw_string_ostream os(text);
+    llvm::interleave(sequenceLengths, os, ",");
+    os << "] max_seqlen " << maxSeqlen;
+  }
   if (config)
     text += llvm::formatv(" tiles{0}x{1}x{2}", config->blockM, config->blockN,
                           config->blockDepth)
@@ -85,6 +91,9 @@ bool AttentionCase::hasDepthOperands() const {
 std::string AttentionCase::depthType() const {
   const reference::AttentionProblem &p = problem;
   std::string depth = dynamicDepth ? "?" : std::to_string(p.depth);
+  if (isPacked()) // [N, L, Hk, D]
+    return llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.queries, depth,
+                         p.kvHeads, p.headDim, elementTypeName(elementType));
   return llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}x{5}>", p.batch, p.queries,
                        depth, p.kvHeads, p.headDim,
                        elementTypeName(elementType));
@@ -97,9 +106,16 @@ std::string AttentionCase::toMLIR() const {
                                     p.queries, p.queryHeads, p.headDim, e);
   std::string kvType = llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch,
                                      p.keys, p.kvHeads, p.headDim, e);
-  std::string depthType = this->depthType();
   std::string lseType = llvm::formatv("tensor<{0}x{1}x{2}xf32>", p.batch,
                                       p.queryHeads, p.queries);
+  if (isPacked()) { // [N, Hq, D], [N, Hk, D], [Hq, N]
+    qType = llvm::formatv("tensor<{0}x{1}x{2}x{3}>", p.queries, p.queryHeads,
+                          p.headDim, e);
+    kvType = llvm::formatv("tensor<{0}x{1}x{2}x{3}>", p.queries, p.kvHeads,
+                           p.headDim, e);
+    lseType = llvm::formatv("tensor<{0}x{1}xf32>", p.queryHeads, p.queries);
+  }
+  std::string depthType = this->depthType();
   bool hasSequence = p.visibility != Visibility::DepthOnly;
   bool hasDepth = hasDepthOperands();
 
@@ -112,6 +128,12 @@ std::string AttentionCase::toMLIR() const {
     arguments += ", %dk: " + depthType + ", %dv: " + depthType;
     operands += " depth(%dk, %dv : " + depthType + ", " + depthType + ")";
   }
+  if (isPacked()) {
+    std::string cuType =
+        llvm::formatv("tensor<{0}xi32>", sequenceLengths.size() + 1);
+    arguments += ", %cu: " + cuType + ", %max: index";
+    operands += " packed(%cu, %max : " + cuType + ")";
+  }
   std::string attributes =
       llvm::formatv("scale = {0:e} : f32, visibility = #moda.visibility<{1}>",
                     p.scale, visibilityName(p.visibility));
@@ -123,8 +145,10 @@ std::string AttentionCase::toMLIR() const {
     attributes += llvm::formatv(
         ", config = #moda.config<block_m = {0}, block_n = {1}, "
         "block_depth = {2}, num_warps = 4, num_stages = 1, mma = fma, "
-        "target = \"sm_90a\">",
-        config->blockM, config->blockN, config->blockDepth);
+        "target = \"sm_90a\"{3}>",
+        config->blockM, config->blockN, config->blockDepth,
+        // (only the tile programs compile packed sequences)
+        isPacked() ? ", lowering = tile" : "");
   return llvm::formatv(
       "func.func @attention({0}) -> ({1}, {2}) {{\n"
       "  %out, %lse = moda.attention q(%q : {1}){3} {{{4}} -> {1}, {2}\n"
@@ -164,6 +188,12 @@ moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot,
       llvm::any_of(depthShape, mlir::ShapedType::isDynamic)
           ? llvm::ArrayRef<int64_t>()
           : llvm::ArrayRef<int64_t>(depthShape);
+  if (op.isPacked()) {
+    whyNot = "a packed operator's sequence lengths are runtime values (its "
+             "cu_seqlens); the CPU check runs packed cases from its built-in "
+             "matrix (--lowering=tile)";
+    return mlir::failure();
+  }
   if (q.empty() || (op.getK() && k.empty()) || (op.getDepthK() && depth.empty())) {
     whyNot = "the CPU check runs operators with static shapes only";
     return mlir::failure();
@@ -210,6 +240,41 @@ moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot,
   return c;
 }
 
+
+/// The float64 reference of a packed case: each sequence on its own, as a
+/// batch of one (its tokens are contiguous in every tensor), its lse
+/// columns scattered into [Hq, N].
+static void packedReference(const AttentionCase &c, const Buffer &q,
+                            const Buffer &k, const Buffer &v,
+                            const Buffer &dk, const Buffer &dv,
+                            bool hasSequence, bool hasDepth,
+                            std::vector<double> &out,
+                            std::vector<double> &lse) {
+  const reference::AttentionProblem &p = c.problem;
+  int64_t tokens = p.queries;
+  int64_t queryToken = p.queryHeads * p.headDim, kvToken = p.kvHeads * p.headDim;
+  int64_t begin = 0;
+  for (int64_t length : c.sequenceLengths) {
+    if (length > 0) {
+      reference::AttentionProblem one = p;
+      one.batch = 1;
+      one.queries = length;
+      one.keys = hasSequence ? length : 0;
+      std::vector<double> sequenceLse(p.queryHeads * length);
+      reference::attentionForward(
+          one, q.values.data() + begin * queryToken,
+          hasSequence ? k.values.data() + begin * kvToken : nullptr,
+          hasSequence ? v.values.data() + begin * kvToken : nullptr,
+          hasDepth ? dk.values.data() + begin * p.depth * kvToken : nullptr,
+          hasDepth ? dv.values.data() + begin * p.depth * kvToken : nullptr,
+          out.data() + begin * queryToken, sequenceLse.data());
+      for (int64_t head = 0; head < p.queryHeads; ++head)
+        for (int64_t t = 0; t < length; ++t)
+          lse[head * tokens + begin + t] = sequenceLse[head * length + t];
+    }
+    begin += length;
+  }
+}
 
 CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
                                      const AttentionCase &c, uint64_t seed,
@@ -264,8 +329,20 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
   for (Buffer *buffer : buffers)
     descriptors.push_back({buffer->data(), buffer->data(), 0,
                            static_cast<int64_t>(buffer->size()), 1});
-  int64_t sizes[4] = {p.batch, p.queries, hasSequence ? p.keys : 0,
-                      hasDepth ? p.depth : 0};
+  std::vector<int64_t> sizes = {p.batch, p.queries, hasSequence ? p.keys : 0,
+                                hasDepth ? p.depth : 0};
+  // Packed: the offsets after lse; B the sequences, T (and S) max_seqlen,
+  // and N, the tokens, last.
+  std::vector<int32_t> offsets = {0};
+  for (int64_t length : c.sequenceLengths)
+    offsets.push_back(offsets.back() + static_cast<int32_t>(length));
+  if (c.isPacked()) {
+    descriptors.push_back({offsets.data(), offsets.data(), 0,
+                           static_cast<int64_t>(offsets.size()), 1});
+    int64_t sequences = static_cast<int64_t>(c.sequenceLengths.size());
+    sizes = {sequences, c.maxSeqlen, hasSequence ? c.maxSeqlen : 0,
+             hasDepth ? p.depth : 0, p.queries};
+  }
   llvm::SmallVector<void *> packed;
   for (FlatDescriptor &d : descriptors)
     packed.append({&d.allocated, &d.aligned, &d.offset, &d.size, &d.stride});
@@ -281,12 +358,16 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
   lse.readBack();
 
   std::vector<double> expectedOut(qSize), expectedLse(lseSize);
-  reference::attentionForward(p, q.values.data(),
-                              hasSequence ? k.values.data() : nullptr,
-                              hasSequence ? v.values.data() : nullptr,
-                              hasDepth ? dk.values.data() : nullptr,
-                              hasDepth ? dv.values.data() : nullptr,
-                              expectedOut.data(), expectedLse.data());
+  if (c.isPacked())
+    packedReference(c, q, k, v, dk, dv, hasSequence, hasDepth, expectedOut,
+                    expectedLse);
+  else
+    reference::attentionForward(p, q.values.data(),
+                                hasSequence ? k.values.data() : nullptr,
+                                hasSequence ? v.values.data() : nullptr,
+                                hasDepth ? dk.values.data() : nullptr,
+                                hasDepth ? dv.values.data() : nullptr,
+                                expectedOut.data(), expectedLse.data());
   result.outError =
       reference::relativeError(out.values.data(), expectedOut.data(), qSize);
   result.lseError =

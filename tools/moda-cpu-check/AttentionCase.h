@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace moda::cpucheck {
 
@@ -37,7 +38,15 @@ struct AttentionCase {
   /// L a runtime size: the depth tensors' type says `?`, so the depth
   /// operands stay whatever L is (even 0) and the launcher is told L.
   bool dynamicDepth = false;
+  /// Packed sequences (moda.attention's `packed`): their lengths, tokens
+  /// back to back; `problem` then has batch 1 and queries = keys = N, the
+  /// tokens. Empty: not packed.
+  std::vector<int64_t> sequenceLengths;
+  /// The max_seqlen the launcher is given when packed: the longest length,
+  /// unless the case understates it (a grid too small for a sequence).
+  int64_t maxSeqlen = 0;
 
+  bool isPacked() const { return !sequenceLengths.empty(); }
   /// Whether the operator has depth operands.
   bool hasDepthOperands() const;
   /// The depth tensors' type (L static, or `?`).

@@ -27,6 +27,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -105,9 +106,57 @@ static void addDynamicDepthCases(std::vector<AttentionCase> &cases) {
     }
 }
 
+/// A packed case: sequences of `lengths` back to back, the launcher given
+/// `maxSeqlen` (the longest length when 0).
+static AttentionCase makePackedCase(ElementType type,
+                                    std::vector<int64_t> lengths, int64_t hk,
+                                    int64_t g, int64_t d, int64_t l,
+                                    bool causal, Visibility visibility,
+                                    int64_t chunk,
+                                    std::optional<TileConfig> config,
+                                    int64_t maxSeqlen = 0) {
+  int64_t tokens = 0, longest = 0;
+  for (int64_t length : lengths) {
+    tokens += length;
+    longest = std::max(longest, length);
+  }
+  bool hasSequence = visibility != Visibility::DepthOnly;
+  AttentionCase c = makeCase(type, 1, tokens, hasSequence ? tokens : 0, hk, g,
+                             d, l, causal, visibility, chunk, config);
+  c.sequenceLengths = std::move(lengths);
+  c.maxSeqlen = maxSeqlen ? maxSeqlen : longest;
+  return c;
+}
+
+/// Packed sequences (the tile programs compile them): every variant,
+/// uneven lengths with lengths 1 and 0, one long and many short, and a
+/// max_seqlen smaller than a sequence (blocks then take several query
+/// blocks each).
+static void addPackedCases(std::vector<AttentionCase> &cases) {
+  const TileConfig small{16, 16, 16};
+  cases.push_back(makePackedCase(ElementType::BF16, {37, 1, 0, 120, 5}, 2, 4,
+                                 64, 7, true, Visibility::PerPosition, 0,
+                                 std::nullopt));
+  cases.push_back(makePackedCase(ElementType::F16, {64, 17}, 2, 1, 64, 0,
+                                 false, Visibility::PerPosition, 0, small));
+  cases.push_back(makePackedCase(ElementType::BF16, {45, 3, 30}, 1, 8, 64, 3,
+                                 true, Visibility::Chunk, 16, small));
+  cases.push_back(makePackedCase(ElementType::F32, {29, 0, 12}, 2, 2, 32, 7,
+                                 false, Visibility::DepthOnly, 0, small));
+  cases.push_back(makePackedCase(ElementType::BF16,
+                                 {300, 1, 1, 2, 3, 5, 8, 13}, 1, 2, 64, 1,
+                                 true, Visibility::PerPosition, 0,
+                                 std::nullopt));
+  cases.push_back(makePackedCase(ElementType::F16, {70, 9}, 2, 2, 64, 3, true,
+                                 Visibility::PerPosition, 0, small,
+                                 /*maxSeqlen=*/16));
+}
+
 /// The matrix: every variant, G in {1, 2, 8}, L in {0, 1, 7}, every element
-/// type, sequence lengths off the tile grid, heuristic and small tiles.
-static std::vector<AttentionCase> buildMatrix() {
+/// type, sequence lengths off the tile grid, heuristic and small tiles;
+/// packed sequences for the tile programs.
+static std::vector<AttentionCase>
+buildMatrix(mlir::moda::KernelLowering lowering) {
   std::vector<AttentionCase> cases;
   auto add = [&](auto... fields) { cases.push_back(makeCase(fields...)); };
   const TileConfig small{16, 16, 16};
@@ -151,6 +200,8 @@ static std::vector<AttentionCase> buildMatrix() {
   add(ElementType::BF16, 1, 520, 520, 1, 1, 128, 1, true,
       Visibility::PerPosition, 0, std::nullopt);
   addDynamicDepthCases(cases);
+  if (lowering == mlir::moda::KernelLowering::TilePrograms)
+    addPackedCases(cases);
   return cases;
 }
 
@@ -389,7 +440,7 @@ int main(int argc, char **argv) {
   llvm::json::Array results;
   std::vector<AttentionCase> cases;
   if (inputPath.empty()) {
-    cases = buildMatrix();
+    cases = buildMatrix(lowering);
   } else {
     std::optional<std::vector<AttentionCase>> fromFile =
         casesFromFile(context, inputPath);

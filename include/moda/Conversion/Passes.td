@@ -162,6 +162,18 @@ def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
       return
     }
     ```
+
+    A `moda.attention` over packed sequences (`packed(%cu, %max)`) gets the
+    same block, run for the sequence of program z on its tokens: the
+    program reads the offsets (after `lse`) and the tokens N (after L), and
+    every tensor as a view of token-major rows:
+    ```mlir
+    %begin, %length = moda_tile.sequence_bounds %cu_seqlens[%sequence] tokens %N
+        : memref<?xi32>
+    scf.for %i = %x to %blocks step %blocks_along_x {   // blocks of %length * G rows
+      ... the block above, with %begin as the batch entry, T = S = %length
+    }
+    ```
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",

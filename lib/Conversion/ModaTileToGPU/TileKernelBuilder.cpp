@@ -13,6 +13,7 @@
 
 #include "moda/Dialect/ModaTile/IR/RowLayout.h"
 #include "moda/Dialect/ModaTile/IR/SoftmaxMath.h"
+#include "moda/Dialect/ModaTile/IR/PackedSequences.h"
 #include "moda/Dialect/ModaTile/IR/Visibility.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -798,6 +799,14 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
              mapped(range.getDepth())});
         mapping.map(range.getBegin(), begin);
         mapping.map(range.getEnd(), end);
+        return success();
+      })
+      .Case([&](SequenceBoundsOp bounds) {
+        auto [begin, length] = buildSequenceBounds(
+            b, loc(), mapped(bounds.getCuSeqlens()),
+            mapped(bounds.getSequence()), mapped(bounds.getTokens()));
+        mapping.map(bounds.getBegin(), begin);
+        mapping.map(bounds.getLength(), length);
         return success();
       })
       .Case([&](SeeingRangeOp range) {

@@ -13,6 +13,7 @@
 #include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
 #include "moda/Dialect/ModaTile/IR/RowLayout.h"
 #include "moda/Dialect/ModaTile/IR/SoftmaxMath.h"
+#include "moda/Dialect/ModaTile/IR/PackedSequences.h"
 #include "moda/Dialect/ModaTile/IR/Visibility.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -455,6 +456,18 @@ struct ExpandVisibleRange : OpRewritePattern<VisibleRangeOp> {
   }
 };
 
+struct ExpandSequenceBounds : OpRewritePattern<SequenceBoundsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SequenceBoundsOp op,
+                                PatternRewriter &rewriter) const override {
+    auto [begin, length] =
+        buildSequenceBounds(rewriter, op.getLoc(), op.getCuSeqlens(),
+                            op.getSequence(), op.getTokens());
+    rewriter.replaceOp(op, {begin, length});
+    return success();
+  }
+};
+
 /// The map of per-row (tensor<M>) or per-column (tensor<1xN>) statistics
 /// of a tile.
 AffineMap statisticsMap(MLIRContext *ctx, Value statistics) {
@@ -569,7 +582,7 @@ struct ExpandSeeingRange : OpRewritePattern<SeeingRangeOp> {
 void mlir::moda::populateTileOpsToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LoadToRowLoop, StoreToRowLoop, DotToGeneric, MaskToGeneric,
                SoftmaxUpdateToGenerics, ScaleRowsToGeneric, FinalizeToGenerics,
-               ExpandVisibleRange, SoftmaxProbsToGeneric, SoftmaxGradToGeneric,
+               ExpandVisibleRange, ExpandSequenceBounds, SoftmaxProbsToGeneric, SoftmaxGradToGeneric,
                RowDotToGeneric, ConvertToGeneric, ExpandSeeingRange,
                IfSeenToSelects>(
       patterns.getContext());

@@ -183,7 +183,7 @@ AttentionGradArgs mlir::moda::getGradKernelArgs(const AttentionKernelSpec &spec,
                                                 ValueRange arguments) {
   AttentionGradArgs args;
   SmallVector<StringRef> names = getGradTensorNames(spec);
-  auto sizes = bindArguments(names, arguments, [&](StringRef name, Value value) {
+  auto sizes = bindArguments(spec, names, arguments, [&](StringRef name, Value value) {
     *getGradTensorField(args, name) = value;
   });
   std::tie(args.batch, args.queries, args.keys, args.depth) =
@@ -285,7 +285,7 @@ KernelAbiAttr mlir::moda::describeGradKernels(
         spec.getNumThreads(), shared, writtenNames));
   }
   return getKernelAbi(spec, AbiOperator::AttentionGrad,
-                      getStaticSizes(op.getQ(), op.getK(), op.getDepthK()),
+                      getStaticSizes(spec, op.getQ(), op.getK(), op.getDepthK()),
                       getGradTensorNames(spec), launches);
 }
 

@@ -44,6 +44,8 @@ SmallVector<StringRef> AttentionKernelSpec::getTensorNames() const {
   if (hasDepth)
     names.append({"depth_k", "depth_v"});
   names.append({"out", "lse"});
+  if (packed)
+    names.push_back(kCuSeqlensTensorName);
   return names;
 }
 
@@ -55,7 +57,8 @@ KernelAbiAttr AttentionKernelSpec::describe(AttentionOp op,
       getDynamicSharedMemoryBytes(),
       {StringAttr::get(ctx, "out"), StringAttr::get(ctx, "lse")});
   return getKernelAbi(*this, AbiOperator::Attention,
-                      getStaticSizes(op.getQ(), op.getK(), op.getDepthK()),
+                      getStaticSizes(*this, op.getQ(), op.getK(),
+                                     op.getDepthK(), op.getCuSeqlens()),
                       getTensorNames(), launch);
 }
 
@@ -69,9 +72,11 @@ mlir::moda::getForwardGrid(const AttentionKernelSpec &spec) {
 
 Type mlir::moda::getAbiElementType(const AttentionKernelSpec &spec,
                                    StringRef name) {
-  return name == "lse" || name == "delta"
-             ? Float32Type::get(spec.elementType.getContext())
-             : spec.elementType;
+  MLIRContext *ctx = spec.elementType.getContext();
+  if (name == kCuSeqlensTensorName)
+    return IntegerType::get(ctx, 32);
+  return name == "lse" || name == "delta" ? Float32Type::get(ctx)
+                                          : spec.elementType;
 }
 
 bool mlir::moda::takesStrides(const AttentionKernelSpec &spec,
@@ -79,20 +84,37 @@ bool mlir::moda::takesStrides(const AttentionKernelSpec &spec,
   assert((!spec.takesViews ||
           spec.config.getLowering() == KernelLowering::TilePrograms) &&
          "the verifier gives views to the tile programs only");
-  return spec.takesViews && name != "lse" && name != "delta";
+  return spec.takesViews && name != "lse" && name != "delta" &&
+         name != kCuSeqlensTensorName;
 }
 
 AbiTensorAttr mlir::moda::getAbiTensor(const AttentionKernelSpec &spec,
                                        StringRef name, AbiTensorRole role) {
   SizeExpr B = SizeExpr::of(SizeSymbol::B), T = SizeExpr::of(SizeSymbol::T),
-           S = SizeExpr::of(SizeSymbol::S), L = SizeExpr::of(SizeSymbol::L);
+           S = SizeExpr::of(SizeSymbol::S), L = SizeExpr::of(SizeSymbol::L),
+           N = SizeExpr::of(SizeSymbol::N);
   SizeExpr queryHeads = SizeExpr::constant(spec.numQueryHeads),
            kvHeads = SizeExpr::constant(spec.numKVHeads),
            headDim = SizeExpr::constant(spec.headDim);
   // The framework layout of each family of tensors (docs/artifacts.md); a
   // gradient has the layout of what it differentiates.
   SmallVector<SizeExpr> shape;
-  if (llvm::is_contained({"q", "out", "d_out", "dq"}, name))
+  if (name == kCuSeqlensTensorName)
+    shape = {B.plus(1)};
+  else if (spec.packed) {
+    // Packed sequences: N tokens back to back, no batch dimension.
+    if (llvm::is_contained({"q", "out", "d_out", "dq"}, name))
+      shape = {N, queryHeads, headDim};
+    else if (llvm::is_contained({"k", "v", "dk", "dv"}, name))
+      shape = {N, kvHeads, headDim};
+    else if (llvm::is_contained(
+                 {"depth_k", "depth_v", "d_depth_k", "d_depth_v"}, name))
+      shape = {N, L, kvHeads, headDim};
+    else if (llvm::is_contained({"lse", "delta"}, name))
+      shape = {queryHeads, N};
+    else
+      llvm_unreachable("not a tensor of the attention kernels' ABI");
+  } else if (llvm::is_contained({"q", "out", "d_out", "dq"}, name))
     shape = {B, T, queryHeads, headDim};
   else if (llvm::is_contained({"k", "v", "dk", "dv"}, name))
     shape = {B, S, kvHeads, headDim};
@@ -111,14 +133,23 @@ AbiTensorAttr mlir::moda::getAbiTensor(const AttentionKernelSpec &spec,
                             strides);
 }
 
-std::array<int64_t, 4> mlir::moda::getStaticSizes(Value q, Value k,
-                                                  Value depthK) {
+SmallVector<int64_t, 5> mlir::moda::getStaticSizes(
+    const AttentionKernelSpec &spec, Value q, Value k, Value depthK,
+    Value cuSeqlens) {
   auto size = [](Value tensor, int64_t dim) -> int64_t {
     if (!tensor)
       return 0; // an absent operand contributes no entries
     return cast<RankedTensorType>(tensor.getType()).getDimSize(dim);
   };
-  return {size(q, 0), size(q, 1), size(k, 1), size(depthK, 2)};
+  if (!spec.packed)
+    return {size(q, 0), size(q, 1), size(k, 1), size(depthK, 2)};
+  int64_t offsets = size(cuSeqlens, 0);
+  int64_t sequences =
+      ShapedType::isDynamic(offsets) ? ShapedType::kDynamic : offsets - 1;
+  // The longest sequence is a runtime value (max_seqlen), even where every
+  // type is static.
+  int64_t longest = ShapedType::kDynamic;
+  return {sequences, longest, k ? longest : 0, size(depthK, 1), size(q, 0)};
 }
 
 KernelAbiAttr mlir::moda::getKernelAbi(const AttentionKernelSpec &spec,
@@ -161,13 +192,17 @@ Value mlir::moda::buildSize(ImplicitLocOpBuilder &b, const SizeExpr &expr,
   if (!expr.isExact())
     value = arith::CeilDivUIOp::create(
         b, value, arith::ConstantIndexOp::create(b, expr.divisor));
+  if (expr.addend != 0)
+    value = arith::AddIOp::create(
+        b, value, arith::ConstantIndexOp::create(b, expr.addend));
   return value;
 }
 
 SmallVector<Value, 3> mlir::moda::buildGridSize(ImplicitLocOpBuilder &b,
                                                 AbiLaunchAttr launch,
                                                 ArrayRef<Value> sizes) {
-  assert(sizes.size() == 4 && "the grid of an ABI is a formula of B, T, S, L");
+  assert(sizes.size() >= 4 &&
+         "the grid of an ABI is a formula of B, T, S, L (and N)");
   SmallVector<Value, 3> grid;
   for (const SizeExpr &blocks : launch.getGrid())
     grid.push_back(buildSize(b, blocks, sizes));
@@ -201,19 +236,25 @@ mlir::moda::getArgumentTypes(const AttentionKernelSpec &spec,
   for (StringRef name : tensorNames)
     types.push_back(MemRefType::get({ShapedType::kDynamic},
                                     getAbiElementType(spec, name)));
-  types.append(4, IndexType::get(spec.elementType.getContext())); // B, T, S, L
+  types.append(getNumSizeArguments(spec),
+               IndexType::get(spec.elementType.getContext()));
   return types;
 }
 
-std::array<Value, 4>
-mlir::moda::bindArguments(ArrayRef<StringRef> tensorNames, ValueRange arguments,
+unsigned mlir::moda::getNumSizeArguments(const AttentionKernelSpec &spec) {
+  return spec.packed ? 5 : 4; // B, T, S, L (, N)
+}
+
+SmallVector<Value, 5>
+mlir::moda::bindArguments(const AttentionKernelSpec &spec,
+                          ArrayRef<StringRef> tensorNames, ValueRange arguments,
                           function_ref<void(StringRef, Value)> bind) {
-  assert(arguments.size() >= tensorNames.size() + 4 &&
-         "a kernel takes its tensors, then B, T, S, L");
+  unsigned numSizes = getNumSizeArguments(spec);
+  assert(arguments.size() >= tensorNames.size() + numSizes &&
+         "a kernel takes its tensors, then B, T, S, L (and N)");
   for (auto [name, value] : llvm::zip(tensorNames, arguments))
     bind(name, value);
-  ValueRange sizes = arguments.slice(tensorNames.size(), 4);
-  return {sizes[0], sizes[1], sizes[2], sizes[3]};
+  return llvm::to_vector<5>(arguments.slice(tensorNames.size(), numSizes));
 }
 
 SmallVector<Type>
@@ -231,7 +272,8 @@ void mlir::moda::bindStrideArguments(const AttentionKernelSpec &spec,
                                      ValueRange arguments,
                                      function_ref<Value(StringRef)> buffer,
                                      AttentionKernelArgs &args) {
-  unsigned next = tensorNames.size() + 4; // the buffers, then B, T, S, L
+  // The buffers, then B, T, S, L (and N).
+  unsigned next = tensorNames.size() + getNumSizeArguments(spec);
   for (StringRef name : tensorNames) {
     int64_t count = getNumStrideArguments(spec, name);
     if (count == 0)
@@ -261,18 +303,21 @@ Value *mlir::moda::getForwardTensorField(AttentionKernelArgs &args,
       .Case("depth_v", &args.depthV)
       .Case("out", &args.out)
       .Case("lse", &args.lse)
+      .Case(kCuSeqlensTensorName, &args.cuSeqlens)
       .Default(nullptr);
 }
 
 AttentionKernelArgs mlir::moda::getKernelArgs(const AttentionKernelSpec &spec,
                                               ValueRange arguments) {
   AttentionKernelArgs args;
-  auto sizes = bindArguments(
-      spec.getTensorNames(), arguments, [&](StringRef name, Value value) {
+  SmallVector<Value, 5> sizes = bindArguments(
+      spec, spec.getTensorNames(), arguments, [&](StringRef name, Value value) {
         *getForwardTensorField(args, name) = value;
       });
   std::tie(args.batch, args.queries, args.keys, args.depth) =
       std::tie(sizes[0], sizes[1], sizes[2], sizes[3]);
+  if (spec.packed)
+    args.tokens = sizes[4];
   bindStrideArguments(
       spec, spec.getTensorNames(), arguments,
       [&](StringRef name) { return *getForwardTensorField(args, name); }, args);

@@ -93,32 +93,51 @@ void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
 
   auto inputBuffer = [&](Value tensor) { return flatInput(b, tensor); };
   Value q = op.getQ();
-  Value batch = dimOf(b, q, 0), queries = dimOf(b, q, 1);
-  // Output allocations take their dynamic sizes from q ([B, T, ...]).
   auto outType = cast<RankedTensorType>(op.getOut().getType());
   auto lseType = cast<RankedTensorType>(op.getLse().getType());
   Value heads = arith::ConstantIndexOp::create(b, spec.numQueryHeads);
   Value headDim = arith::ConstantIndexOp::create(b, spec.headDim);
-  SmallVector<Value> outDims = {batch, queries, heads, headDim},
-                     lseDims = {batch, heads, queries};
+  Value zero = arith::ConstantIndexOp::create(b, 0);
+  // The sizes B, T, S, L (and N), and the outputs' extents. Packed: B the
+  // sequences, T and S the bound the caller gives on their lengths, N the
+  // tokens; out [N, Hq, D], lse [Hq, N]. Otherwise out [B, T, Hq, D] and
+  // lse [B, Hq, T] take their dynamic sizes from q.
+  Value batch, queries, tokens;
+  SmallVector<Value> outDims, lseDims;
+  if (spec.packed) {
+    tokens = dimOf(b, q, 0);
+    batch = arith::SubIOp::create(b, dimOf(b, op.getCuSeqlens(), 0),
+                                  arith::ConstantIndexOp::create(b, 1));
+    queries = op.getMaxSeqlen();
+    outDims = {tokens, heads, headDim};
+    lseDims = {heads, tokens};
+  } else {
+    batch = dimOf(b, q, 0);
+    queries = dimOf(b, q, 1);
+    outDims = {batch, queries, heads, headDim};
+    lseDims = {batch, heads, queries};
+  }
   Value outBuffer =
       allocate(b, outType, [&](int64_t i) { return outDims[i]; });
   Value lseBuffer =
       allocate(b, lseType, [&](int64_t i) { return lseDims[i]; });
 
   SmallVector<Value> operands = {inputBuffer(q)};
-  Value zero = arith::ConstantIndexOp::create(b, 0);
   Value keys = zero, depth = zero;
   if (spec.hasSequence) {
     operands.append({inputBuffer(op.getK()), inputBuffer(op.getV())});
-    keys = dimOf(b, op.getK(), 1);
+    keys = spec.packed ? queries : dimOf(b, op.getK(), 1);
   }
   if (spec.hasDepth) {
     operands.append({inputBuffer(op.getDepthK()), inputBuffer(op.getDepthV())});
-    depth = dimOf(b, op.getDepthK(), 2);
+    depth = dimOf(b, op.getDepthK(), spec.packed ? 1 : 2);
   }
-  operands.append({flatten(b, outBuffer), flatten(b, lseBuffer), batch,
-                   queries, keys, depth});
+  operands.append({flatten(b, outBuffer), flatten(b, lseBuffer)});
+  if (spec.packed)
+    operands.push_back(inputBuffer(op.getCuSeqlens()));
+  operands.append({batch, queries, keys, depth});
+  if (spec.packed)
+    operands.push_back(tokens);
   func::CallOp::create(b, launcher, operands);
 
   Value out = bufferization::ToTensorOp::create(b, outType, outBuffer,

@@ -68,7 +68,7 @@ KernelAbiAttr describeGradPrograms(const AttentionKernelSpec &spec,
         })));
   }
   return getKernelAbi(spec, AbiOperator::AttentionGrad,
-                      getStaticSizes(op.getQ(), op.getK(), op.getDepthK()),
+                      getStaticSizes(spec, op.getQ(), op.getK(), op.getDepthK()),
                       getGradTensorNames(spec), launches);
 }
 
@@ -121,7 +121,7 @@ private:
     SmallVector<int64_t> shape = asRow ? SmallVector<int64_t>{1, count}
                                        : SmallVector<int64_t>{count};
     return LoadOp::create(b, RankedTensorType::get(shape, b.getF32Type()),
-                          buffer, batch, head, first, numRows, args.queries,
+                          buffer, batch, head, first, numRows, numQueries,
                           /*strides=*/ValueRange(), /*entries=*/Value(),
                           lseRows(), /*copy=*/CopyAttr());
   }
@@ -135,7 +135,7 @@ void GradProgramBuilder::buildQueryGrad() {
   RowsAttr rows = queryRows();
   auto loadQueryRows = [&](Value buffer) {
     return loadRows(buffer, rows, blockM, block.rowBase, block.numRows,
-                    args.queries);
+                    numQueries);
   };
   Value query = loadQueryRows(args.q);
   Value dOut = loadQueryRows(grad.dOut);
@@ -145,21 +145,21 @@ void GradProgramBuilder::buildQueryGrad() {
   auto rowStateType = RankedTensorType::get({blockM}, b.getF32Type());
   Value delta = RowDotOp::create(b, rowStateType, dOut, out);
   storeRows(delta, grad.delta, lseRows(), block.rowBase, block.numRows,
-            args.queries);
+            numQueries);
 
   Value dq = splat({blockM, spec.headDim}, 0.0);
   dq = forEachVisibleKeyTile(
       dq, block,
       [&](ValueRange carried, const KeySource &source, int64_t tileRows,
           Value first, bool masked) -> SmallVector<Value> {
-        Value keys = loadRows(source.keys, source.rows, tileRows, first,
+        Value keyTile = loadRows(source.keys, source.rows, tileRows, first,
                               source.end, source.extent);
         Value values = loadRows(source.values, source.rows, tileRows, first,
                                 source.end, source.extent);
         // dq += dS k; a row that sees none of a masked tile has P = 0 there,
         // so dS = 0 and its dq passes through (moda_tile.if_seen).
         auto accumulate = [&](ScoreMask mask) -> SmallVector<Value> {
-          Value scores = product(query, keys, tileRows);
+          Value scores = product(query, keyTile, tileRows);
           if (mask)
             scores = mask(scores);
           Value probs = SoftmaxProbsOp::create(b, scores.getType(), scores,
@@ -167,7 +167,7 @@ void GradProgramBuilder::buildQueryGrad() {
           Value dProbs = product(dOut, values, tileRows);
           Value dScores = SoftmaxGradOp::create(b, probs.getType(), probs,
                                                 dProbs, delta, scale);
-          return {dot(dScores, keys, carried[0], /*transposeRhs=*/false)};
+          return {dot(dScores, keyTile, carried[0], /*transposeRhs=*/false)};
         };
         if (!masked)
           return accumulate(/*mask=*/{});
@@ -175,7 +175,7 @@ void GradProgramBuilder::buildQueryGrad() {
                                accumulate);
       })[0];
   storeRows(convert(dq), grad.dq, rows, block.rowBase, block.numRows,
-            args.queries);
+            numQueries);
 }
 
 void GradProgramBuilder::buildKeyGrad(bool depth) {
@@ -183,7 +183,7 @@ void GradProgramBuilder::buildKeyGrad(bool depth) {
   Value keyBase = arith::MulIOp::create(b, readProgramIds(), index(blockM));
   Value keyEnd = arith::MinUIOp::create(
       b, arith::AddIOp::create(b, keyBase, index(blockM)), source.end);
-  Value keys = loadRows(source.keys, source.rows, blockM, keyBase, source.end,
+  Value keyTile = loadRows(source.keys, source.rows, blockM, keyBase, source.end,
                         source.extent);
   Value values = loadRows(source.values, source.rows, blockM, keyBase,
                           source.end, source.extent);
@@ -195,7 +195,7 @@ void GradProgramBuilder::buildKeyGrad(bool depth) {
   auto [firstBegin, fullEnd] = seeingRange(source.rule, keyBase);
   auto [fullBegin, lastEnd] = seeingRange(source.rule, lastKey);
   Value group = index(spec.groupSize);
-  Value numRows = arith::MulIOp::create(b, args.queries, group);
+  Value numRows = arith::MulIOp::create(b, numQueries, group);
   Value rowBegin = arith::MulIOp::create(b, firstBegin, group);
   int64_t blockN = getKeySideQueryRows(depth);
   auto tilesTo = [&](Value position, bool roundUp) -> Value {
@@ -212,17 +212,17 @@ void GradProgramBuilder::buildKeyGrad(bool depth) {
   RowsAttr rows = queryRows();
   auto step = [&](ValueRange carried, Value first,
                   bool masked) -> SmallVector<Value> {
-    Value query = loadRows(args.q, rows, blockN, first, numRows, args.queries);
+    Value query = loadRows(args.q, rows, blockN, first, numRows, numQueries);
     Value dOut =
-        loadRows(grad.dOut, rows, blockN, first, numRows, args.queries);
+        loadRows(grad.dOut, rows, blockN, first, numRows, numQueries);
     Value lse =
         loadRowStatistics(args.lse, first, blockN, /*asRow=*/true, numRows);
     Value delta =
         loadRowStatistics(grad.delta, first, blockN, /*asRow=*/true, numRows);
-    Value scores = product(keys, query, blockN); // keys as rows
+    Value scores = product(keyTile, query, blockN); // keys as rows
     if (masked)
       scores = MaskOp::create(b, scores.getType(), scores, keyBase, first,
-                              args.queries, args.keys, args.depth,
+                              numQueries, numKeys, args.depth,
                               b.getI64IntegerAttr(spec.groupSize),
                               source.rule, /*transposed=*/b.getUnitAttr());
     Value probs =

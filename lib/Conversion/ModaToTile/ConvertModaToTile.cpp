@@ -53,6 +53,8 @@ public:
   void build();
 
 private:
+  /// The program of the block of query rows `x`.
+  void buildQueryBlock(Value x);
   /// One softmax step over the tile of `source` that starts at `first`.
   SoftmaxState attendTile(SoftmaxState state, const KeySource &source,
                           int64_t tileRows, Value first, bool masked);
@@ -105,10 +107,14 @@ SoftmaxState ForwardProgramBuilder::attendKeys(SoftmaxState state,
 }
 
 void ForwardProgramBuilder::build() {
-  block = getQueryBlock(readQueryBlockId());
+  forEachQueryBlock([&](Value x) { buildQueryBlock(x); });
+}
+
+void ForwardProgramBuilder::buildQueryBlock(Value x) {
+  block = getQueryBlock(x);
   RowsAttr rows = queryRows();
   query = loadRows(args.q, rows, blockM, block.rowBase, block.numRows,
-                   args.queries);
+                   numQueries);
   SoftmaxState state{splat({blockM}, -INFINITY), splat({blockM}, 0.0),
                      splat({blockM, spec.headDim}, 0.0)};
   state = SoftmaxState::fromRange(forEachVisibleKeyTile(
@@ -123,9 +129,9 @@ void ForwardProgramBuilder::build() {
       FinalizeOp::create(b, rowTileType(blockM), state.max.getType(),
                          state.acc, state.max, state.sum, exp2Scale);
   storeRows(finalize.getOut(), args.out, rows, block.rowBase, block.numRows,
-            args.queries);
+            numQueries);
   storeRows(finalize.getLse(), args.lse, lseRows(), block.rowBase,
-            block.numRows, args.queries);
+            block.numRows, numQueries);
 }
 
 struct ConvertModaToTilePass
@@ -166,7 +172,8 @@ void ConvertModaToTilePass::runOnOperation() {
     ImplicitLocOpBuilder b(loc, ctx);
     b.setInsertionPointToStart(launcher.addEntryBlock());
     SmallVector<Value> operands(launcher.getArguments());
-    SmallVector<Value> sizes(ArrayRef<Value>(operands).take_back(4));
+    SmallVector<Value> sizes(
+        ArrayRef<Value>(operands).take_back(getNumSizeArguments(spec)));
     SmallVector<Value, 3> grid =
         buildGridSize(b, getOwnLaunch(program), sizes);
     llvm::append_range(operands,

@@ -14,9 +14,15 @@ using namespace mlir::moda::tile;
 TileProgramBuilder::TileProgramBuilder(ImplicitLocOpBuilder &b,
                                        const AttentionKernelSpec &spec,
                                        const AttentionKernelArgs &args)
-    : b(b), spec(spec), args(args) {
+    : b(b), spec(spec), args(args), numQueries(args.queries), numKeys(args.keys),
+      strides(args.strides) {
   blockM = spec.config.getBlockM();
   exp2Scale = b.getF32FloatAttr(float(spec.scale * M_LOG2E));
+}
+
+ArrayRef<Value> TileProgramBuilder::getStrides(Value buffer) const {
+  auto it = strides.find(buffer);
+  return it == strides.end() ? ArrayRef<Value>() : ArrayRef(it->second);
 }
 
 Value TileProgramBuilder::splat(ArrayRef<int64_t> shape, double value) {
@@ -29,7 +35,7 @@ std::pair<Value, Value> TileProgramBuilder::visibleRange(VisibilityAttr rule,
                                                          Value position) {
   Type indexType = b.getIndexType();
   auto range = VisibleRangeOp::create(b, indexType, indexType, position,
-                                      args.queries, args.keys, args.depth,
+                                      numQueries, numKeys, args.depth,
                                       rule);
   return {range.getBegin(), range.getEnd()};
 }
@@ -38,7 +44,7 @@ std::pair<Value, Value> TileProgramBuilder::seeingRange(VisibilityAttr rule,
                                                         Value column) {
   Type indexType = b.getIndexType();
   auto range = SeeingRangeOp::create(b, indexType, indexType, column,
-                                     args.queries, args.keys, args.depth,
+                                     numQueries, numKeys, args.depth,
                                      rule);
   return {range.getBegin(), range.getEnd()};
 }
@@ -62,6 +68,56 @@ Value TileProgramBuilder::readQueryBlockId() {
                                x);
 }
 
+void TileProgramBuilder::forEachQueryBlock(
+    function_ref<void(Value queryBlock)> body) {
+  if (!spec.packed)
+    return body(readQueryBlockId());
+  Value x = readProgramIds();
+  enterPackedSequence();
+  Value rows = arith::MulIOp::create(b, numQueries, index(spec.groupSize));
+  Value blocks = arith::CeilDivUIOp::create(b, rows, index(blockM));
+  Value gridBlocks = NumProgramsOp::create(b, b.getIndexType(), ProgramAxis::X);
+  auto loop = scf::ForOp::create(b, x, blocks, gridBlocks);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value taken = loop.getInductionVar();
+  // Causal: longest first, as readQueryBlockId orders them.
+  if (spec.causal)
+    taken = arith::SubIOp::create(
+        b, arith::SubIOp::create(b, blocks, index(1)), taken);
+  body(taken);
+}
+
+void TileProgramBuilder::enterPackedSequence() {
+  auto bounds = SequenceBoundsOp::create(b, b.getIndexType(),
+                                         b.getIndexType(), args.cuSeqlens,
+                                         batch, args.tokens);
+  batch = bounds.getBegin();
+  numQueries = bounds.getLength();
+  if (spec.hasSequence)
+    numKeys = numQueries;
+  // Token-major tensors, the sequence's first token as the batch entry: a
+  // row's offset is (begin + position) * (elements per token) + ..., so
+  // the batch and position strides are both a token's elements.
+  Value headDim = index(spec.headDim);
+  Value queryToken = index(spec.numQueryHeads * spec.headDim);
+  Value kvToken = index(spec.numKVHeads * spec.headDim);
+  Value depthPosition = arith::MulIOp::create(b, args.depth, kvToken);
+  auto view = [&](Value buffer, SmallVector<Value, 4> tensorStrides) {
+    if (buffer)
+      strides[buffer] = std::move(tensorStrides);
+  };
+  view(args.q, {queryToken, queryToken, headDim});
+  view(args.out, {queryToken, queryToken, headDim});
+  view(args.k, {kvToken, kvToken, headDim});
+  view(args.v, {kvToken, kvToken, headDim});
+  view(args.depthK, {depthPosition, depthPosition, kvToken, headDim});
+  view(args.depthV, {depthPosition, depthPosition, kvToken, headDim});
+  // lse is [Hq, N]: batch entry (a token) and position step 1, a query
+  // head N.
+  view(args.lse, {index(1), args.tokens, index(1)});
+}
+
 RowsAttr TileProgramBuilder::queryRows() const {
   return RowsAttr::get(b.getContext(), RowKind::Query, spec.numQueryHeads,
                        spec.groupSize);
@@ -77,15 +133,15 @@ KeySource TileProgramBuilder::sequenceSource() const {
   return {args.k,
           args.v,
           RowsAttr::get(ctx, RowKind::Key, spec.numKVHeads, 1),
-          args.keys,
-          args.keys,
+          numKeys,
+          numKeys,
           VisibilityAttr::get(ctx, VisiblePart::Sequence, spec.causal,
                               DepthVisibility::PerPosition, 0)};
 }
 
 KeySource TileProgramBuilder::depthSource() const {
   MLIRContext *ctx = b.getContext();
-  Value entries = arith::MulIOp::create(b, args.queries, args.depth);
+  Value entries = arith::MulIOp::create(b, numQueries, args.depth);
   return {args.depthK,
           args.depthV,
           RowsAttr::get(ctx, RowKind::Depth, spec.numKVHeads, 1),
@@ -98,7 +154,7 @@ KeySource TileProgramBuilder::depthSource() const {
 QueryBlock TileProgramBuilder::getQueryBlock(Value x) {
   QueryBlock block;
   Value group = index(spec.groupSize);
-  block.numRows = arith::MulIOp::create(b, args.queries, group);
+  block.numRows = arith::MulIOp::create(b, numQueries, group);
   block.rowBase = arith::MulIOp::create(b, x, index(blockM));
   block.rowEnd = arith::MinUIOp::create(
       b, arith::AddIOp::create(b, block.rowBase, index(blockM)),
@@ -112,7 +168,7 @@ QueryBlock TileProgramBuilder::getQueryBlock(Value x) {
 Value TileProgramBuilder::loadRows(Value buffer, RowsAttr rowsAttr,
                                    int64_t rows, Value first, Value end,
                                    Value extent) {
-  ArrayRef<Value> strides = args.getStrides(buffer);
+  ArrayRef<Value> strides = getStrides(buffer);
   return LoadOp::create(b, rowTileType(rows), buffer, batch, head, first, end,
                         extent, strides, getEntriesOperand(rowsAttr, strides),
                         rowsAttr, /*copy=*/CopyAttr());
@@ -120,7 +176,7 @@ Value TileProgramBuilder::loadRows(Value buffer, RowsAttr rowsAttr,
 
 void TileProgramBuilder::storeRows(Value tile, Value buffer, RowsAttr rowsAttr,
                                    Value first, Value end, Value extent) {
-  ArrayRef<Value> strides = args.getStrides(buffer);
+  ArrayRef<Value> strides = getStrides(buffer);
   StoreOp::create(b, tile, buffer, batch, head, first, end, extent, strides,
                   getEntriesOperand(rowsAttr, strides), rowsAttr);
 }
@@ -192,14 +248,14 @@ SmallVector<Value> TileProgramBuilder::buildMaskedStep(
     const QueryBlock &block, const KeySource &source, int64_t tileRows,
     Value first, ValueRange carried,
     function_ref<SmallVector<Value>(ScoreMask mask)> compute) {
-  auto step = IfSeenOp::create(b, block.rowBase, first, args.queries,
-                               args.keys, args.depth, carried, tileRows,
+  auto step = IfSeenOp::create(b, block.rowBase, first, numQueries,
+                               numKeys, args.depth, carried, tileRows,
                                spec.groupSize, source.rule);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&step.getBody().emplaceBlock());
   auto mask = [&](Value scores) -> Value {
     return MaskOp::create(b, scores.getType(), scores, block.rowBase, first,
-                          args.queries, args.keys, args.depth,
+                          numQueries, numKeys, args.depth,
                           b.getI64IntegerAttr(spec.groupSize), source.rule,
                           /*transposed=*/UnitAttr());
   };

@@ -55,11 +55,26 @@ protected:
   std::pair<Value, Value> visibleRange(VisibilityAttr rule, Value position);
   std::pair<Value, Value> seeingRange(VisibilityAttr rule, Value column);
 
-  /// The block's ids: x (its rows), y (key/value head), z (batch entry).
+  /// The block's ids: x (its rows), y (key/value head), z (batch entry, or
+  /// packed sequence).
   Value readProgramIds();
   /// readProgramIds, with the query block of block id x in the order the
   /// blocks should take their work: the longest (most keys seen) first.
   Value readQueryBlockId();
+  /// Runs `body` on each query block the program owns: the one of its
+  /// block id x (readQueryBlockId); packed, for the sequence of block id z
+  /// (enterPackedSequence), blocks x, x + (blocks along x), ... of that
+  /// sequence, longest first when causal, so that a grid sized for a
+  /// smaller max_seqlen than a sequence's length still covers it.
+  void forEachQueryBlock(function_ref<void(Value queryBlock)> body);
+  /// Packed sequences: reads the bounds of sequence z (after
+  /// readProgramIds) and makes the program's sizes, batch entry and strides
+  /// that sequence's: T = S = its length, its first token in the place of
+  /// the batch entry, the tensors' strides as views of one sequence.
+  void enterPackedSequence();
+  /// The strides of the tensor in `buffer` (empty when the program reads it
+  /// as a dense tensor).
+  ArrayRef<Value> getStrides(Value buffer) const;
   RowsAttr queryRows() const;
   RowsAttr lseRows() const;
   KeySource sequenceSource() const;
@@ -112,6 +127,11 @@ protected:
   int64_t blockM;
   FloatAttr exp2Scale;
   Value head, batch;
+  /// The query positions T and sequence keys S of the program's rows: the
+  /// kernel's sizes, or a packed sequence's length.
+  Value numQueries, numKeys;
+  /// The tensors' strides by buffer: the kernel's, or a packed sequence's.
+  DenseMap<Value, SmallVector<Value, 4>> strides;
 };
 
 } // namespace mlir::moda::tile

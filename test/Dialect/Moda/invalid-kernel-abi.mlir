@@ -3,7 +3,7 @@
 // The kernel ABI (#moda.kernel_abi, #moda.abi_tensor, #moda.abi_launch):
 // one case per rule of the verifiers and of the size-expression parser.
 
-// expected-error @+2 {{unknown size symbol 'H', expected B, T, S or L}}
+// expected-error @+2 {{unknown size symbol 'H', expected B, T, S, L or N}}
 // expected-error @+1 {{failed to parse Moda_AbiTensorAttr parameter 'shape'}}
 func.func private @unknown_symbol() attributes {t = #moda.abi_tensor<"q" : f16, input, shape = [B, H], strides = [1, 1]>}
 
@@ -182,3 +182,30 @@ func.func private @forward_launches() attributes {abi = #moda.kernel_abi<op = at
 #launch = #moda.abi_launch<"k", grid = [T*2 ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0, writes = ["q"]>
 // expected-error @+1 {{kernel ABI launch 'k' writes 'q', which is not an output tensor}}
 func.func private @writes_input() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 2, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.0 : f64, config = #config, sizes = [B = ?, T = ?, S = ?, L = ?], tensors = [#q], launches = [#launch]>}
+
+// -----
+
+// A packed operator's ABI (it has the offsets "cu_seqlens") gives N too.
+// expected-error @+1 {{kernel ABI sizes must give B, T, S and L, and N for packed sequences, got 4 sizes}}
+func.func private @packed_without_tokens() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>, sizes = [B = 3, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"cu_seqlens" : i32, input, shape = [B+1], strides = [1]>], launches = [#moda.abi_launch<"packed", grid = [T*4 ceildiv 64, 2, B], threads = 128, dynamic_shared_memory = 0>]>}
+
+// -----
+
+// expected-error @+1 {{kernel ABI sizes must give B, T, S and L, got 5 sizes}}
+func.func private @tokens_without_offsets() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>, sizes = [B = 3, T = ?, S = ?, L = 0, N = 7], tensors = [#moda.abi_tensor<"lse" : f32, output, shape = [B, 8, T], strides = [T*8, T, 1]>], launches = [#moda.abi_launch<"packed", grid = [T*4 ceildiv 64, 2, B], threads = 128, dynamic_shared_memory = 0>]>}
+
+// -----
+
+// expected-error @+1 {{ABI tensor 'cu_seqlens' must have element type i32, got 'i64'}}
+func.func private @offsets_i64() attributes {t = #moda.abi_tensor<"cu_seqlens" : i64, input, shape = [B+1], strides = [1]>}
+
+// -----
+
+// expected-error @+1 {{ABI tensor 'q' must have element type bf16, f16 or f32, got 'i32'}}
+func.func private @tensor_i32() attributes {t = #moda.abi_tensor<"q" : i32, input, shape = [B], strides = [1]>}
+
+// -----
+
+// expected-error @+2 {{a size expression adds a non-negative constant to a product of size symbols}}
+// expected-error @+1 {{failed to parse Moda_AbiTensorAttr parameter 'shape'}}
+func.func private @constant_plus() attributes {t = #moda.abi_tensor<"cu_seqlens" : i32, input, shape = [4+1], strides = [1]>}

@@ -35,3 +35,12 @@ func.func private @lowerings() attributes {tile_abi = #moda.kernel_abi<op = atte
 // CHECK-LABEL: func.func private @view
 // CHECK: tensor = #moda.abi_tensor<"depth_k" : bf16, input, shape = [B, T, L, 2, 64], strides = [?, ?, ?, ?, 1]>
 func.func private @view() attributes {tensor = #moda.abi_tensor<"depth_k" : bf16, input, shape = [B, T, L, 2, 64], strides = [?, ?, ?, ?, 1]>}
+
+// A packed operator's ABI: the offsets of its B sequences (`B+1`, i32),
+// the N tokens, and the fifth size N.
+// CHECK: func.func private @packed()
+// CHECK-SAME: sizes = [B = 3, T = ?, S = ?, L = 0, N = 300]
+// CHECK-SAME: <"q" : bf16, input, shape = [N, 8, 64], strides = [512, 64, 1]>
+// CHECK-SAME: <"lse" : f32, output, shape = [8, N], strides = [N, 1]>
+// CHECK-SAME: <"cu_seqlens" : i32, input, shape = [B+1], strides = [1]>
+func.func private @packed() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>, sizes = [B = 3, T = ?, S = ?, L = 0, N = 300], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [N, 8, 64], strides = [512, 64, 1]>, #moda.abi_tensor<"lse" : f32, output, shape = [8, N], strides = [N, 1]>, #moda.abi_tensor<"cu_seqlens" : i32, input, shape = [B+1], strides = [1]>], launches = [#moda.abi_launch<"packed", grid = [T*4 ceildiv 64, 2, B], threads = 128, dynamic_shared_memory = 0, writes = ["lse"]>]>}

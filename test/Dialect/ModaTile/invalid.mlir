@@ -316,8 +316,8 @@ func.func @strides_count(%q: memref<?xbf16>, %i: index) {
 // -----
 
 func.func @lse_strides(%lse: memref<?xf32>, %i: index) {
-  // expected-error @+1 {{lse rows are dense: they take no strides}}
-  %t = moda_tile.load %lse[%i, %i, %i] end %i extent %i strides [%i, %i, %i] {rows = #moda_tile.rows<kind = lse, heads = 4, group = 2>} : memref<?xf32> -> tensor<32xf32>
+  // expected-error @+1 {{lse rows take 3 strides (batch, query head, position), got 2}}
+  %t = moda_tile.load %lse[%i, %i, %i] end %i extent %i strides [%i, %i] {rows = #moda_tile.rows<kind = lse, heads = 4, group = 2>} : memref<?xf32> -> tensor<32xf32>
   return
 }
 

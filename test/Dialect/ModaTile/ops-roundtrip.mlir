@@ -139,3 +139,17 @@ func.func @strided(%q: memref<?xbf16>, %d: memref<?xbf16>, %k: memref<?xbf16>, %
   moda_tile.store %t, %q[%i, %i, %i] end %i extent %i strides [%s0, %s1, %s2] {rows = #moda_tile.rows<kind = query, heads = 4, group = 2>} : tensor<32x64xbf16>, memref<?xbf16>
   return
 }
+
+// Packed sequences: a sequence's bounds from its offsets, and lse rows of
+// [Hq, N] with a stride per dimension (batch entry, query head, position).
+// CHECK-LABEL: func.func private @packed
+// CHECK: %{{.*}}, %{{.*}} = moda_tile.sequence_bounds %{{.*}}[%{{.*}}] tokens %{{.*}} : memref<?xi32>
+// CHECK: moda_tile.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] end %{{.*}} extent %{{.*}} strides [%{{.*}}, %{{.*}}, %{{.*}}] {rows = #moda_tile.rows<kind = lse, heads = 4, group = 2>} : tensor<32xf32>, memref<?xf32>
+func.func private @packed(%cu: memref<?xi32>, %lse: memref<?xf32>, %N: index, %row: tensor<32xf32>) attributes {moda_tile.program} {
+  %c1 = arith.constant 1 : index
+  %head = moda_tile.program_id y
+  %sequence = moda_tile.program_id z
+  %begin, %length = moda_tile.sequence_bounds %cu[%sequence] tokens %N : memref<?xi32>
+  moda_tile.store %row, %lse[%begin, %head, %c1] end %length extent %length strides [%c1, %N, %c1] {rows = #moda_tile.rows<kind = lse, heads = 4, group = 2>} : tensor<32xf32>, memref<?xf32>
+  return
+}

@@ -38,6 +38,9 @@ struct AttentionKernelSpec {
   bool hasDepth = false;
   /// The kernels take their operands as views (the operator's `strided`).
   bool takesViews = false;
+  /// The tensors hold packed sequences (the operator's `packed`): the
+  /// kernels take the sequences' offsets and a fifth size, the tokens N.
+  bool packed = false;
   KernelConfigAttr config;
 
   /// Reads the spec of `op`, reporting on `op` why it cannot be compiled
@@ -67,6 +70,7 @@ struct AttentionKernelSpec {
     spec.hasSequence = bool(op.getK());
     spec.hasDepth = bool(op.getDepthK());
     spec.takesViews = op.getStrided();
+    spec.packed = op.isPacked();
     return spec;
   }
 
@@ -86,7 +90,7 @@ struct AttentionKernelSpec {
   }
 
   /// The names of the tensor arguments present, in kernel argument order:
-  /// q, [k, v], [depth_k, depth_v], out, lse.
+  /// q, [k, v], [depth_k, depth_v], out, lse, [cu_seqlens].
   SmallVector<StringRef> getTensorNames() const;
 
   /// The ABI of the forward kernel `kernelName` compiled from `op` (the
@@ -96,18 +100,27 @@ struct AttentionKernelSpec {
 };
 
 /// The kernel's arguments: one flat buffer (memref<?xT>) per tensor in the
-/// order of getTensorNames(), then the sizes B, T, S, L (index), then the
-/// strides of the tensors the kernel takes as views (takesStrides), in the
-/// same order, each tensor's outermost dimension first.
+/// order of getTensorNames(), then the sizes B, T, S, L (index) and, packed,
+/// N, then the strides of the tensors the kernel takes as views
+/// (takesStrides), in the same order, each tensor's outermost dimension
+/// first. Packed: B is the number of sequences, T (and S) the longest's
+/// length as the caller bounds it (max_seqlen), N the tokens.
 struct AttentionKernelArgs {
   Value q, k, v, depthK, depthV, out, lse;
+  /// The offsets of packed sequences (memref<?xi32>), or null.
+  Value cuSeqlens;
   Value batch, queries, keys, depth;
+  /// N, the tokens of packed sequences, or null.
+  Value tokens;
   /// A view's strides (all but the innermost), by its buffer.
   DenseMap<Value, SmallVector<Value, 4>> strides;
 
-  /// B, T, S, L, as a grid of the ABI is evaluated on them.
-  std::array<Value, 4> getSizes() const {
-    return {batch, queries, keys, depth};
+  /// B, T, S, L (and N, packed), as a grid of the ABI is evaluated on them.
+  SmallVector<Value, 5> getSizes() const {
+    SmallVector<Value, 5> sizes = {batch, queries, keys, depth};
+    if (tokens)
+      sizes.push_back(tokens);
+    return sizes;
   }
   /// The strides of the tensor in `buffer`; empty when it is contiguous.
   ArrayRef<Value> getStrides(Value buffer) const {
@@ -138,19 +151,26 @@ SmallVector<MemRefType> getSharedTileTypes(const AttentionKernelSpec &spec,
                                            Attribute memorySpace);
 
 /// Argument types of a kernel over the tensors `tensorNames`, in that order
-/// (memref<?xf32> for the f32 tensors "lse" and "delta", memref<?xT> for the
-/// others), then the sizes B, T, S, L (index). Forward and backward kernels
-/// share this convention.
+/// (memref<?xf32> for the f32 tensors "lse" and "delta", memref<?xi32> for
+/// "cu_seqlens", memref<?xT> for the others), then the sizes B, T, S, L
+/// (index) and, packed, N. Forward and backward kernels share this
+/// convention.
 SmallVector<Type> getArgumentTypes(const AttentionKernelSpec &spec,
                                    ArrayRef<StringRef> tensorNames);
 
 /// Hands a kernel's tensor arguments to `bind(name, value)` in the order of
-/// `tensorNames` and returns the four sizes B, T, S, L that follow them.
-/// Block arguments after the sizes (a gpu.func's workgroup attributions) are
-/// not arguments of the kernel and are left alone.
-std::array<Value, 4> bindArguments(ArrayRef<StringRef> tensorNames,
-                                   ValueRange arguments,
-                                   function_ref<void(StringRef, Value)> bind);
+/// `tensorNames` and returns the sizes B, T, S, L (and N, for a packed
+/// `spec`) that follow them. Block arguments after the sizes (a gpu.func's
+/// workgroup attributions) are not arguments of the kernel and are left
+/// alone.
+SmallVector<Value, 5> bindArguments(const AttentionKernelSpec &spec,
+                                    ArrayRef<StringRef> tensorNames,
+                                    ValueRange arguments,
+                                    function_ref<void(StringRef, Value)> bind);
+
+/// The number of size arguments of the kernels of `spec`: B, T, S, L and,
+/// packed, N.
+unsigned getNumSizeArguments(const AttentionKernelSpec &spec);
 
 /// The types of the forward kernel's arguments (see AttentionKernelArgs).
 SmallVector<Type> getKernelArgumentTypes(const AttentionKernelSpec &spec);
@@ -215,7 +235,8 @@ void bindStrideArguments(const AttentionKernelSpec &spec,
                          function_ref<Value(StringRef)> buffer,
                          AttentionKernelArgs &args);
 
-/// The value of `expr` (a formula, not ?) for the runtime sizes B, T, S, L.
+/// The value of `expr` (a formula, not ?) for the runtime sizes B, T, S, L
+/// (and N).
 Value buildSize(ImplicitLocOpBuilder &b, const SizeExpr &expr,
                 ArrayRef<Value> sizes);
 
@@ -232,7 +253,11 @@ Type getAbiElementType(const AttentionKernelSpec &spec, StringRef name);
 
 /// The sizes B, T, S, L the types of an operator's q, k and depth_k fix
 /// (ShapedType::kDynamic where a call gives them; 0 for an absent operand).
-std::array<int64_t, 4> getStaticSizes(Value q, Value k, Value depthK);
+/// Packed (`spec.packed`): B the sequences (cu_seqlens's extent less one),
+/// T and S dynamic (max_seqlen), L, and N the tokens.
+SmallVector<int64_t, 5> getStaticSizes(const AttentionKernelSpec &spec,
+                                       Value q, Value k, Value depthK,
+                                       Value cuSeqlens = Value());
 
 /// The ABI of the kernels of `spec` compiled from an operator `op` with
 /// static sizes `sizes`: tensors `tensorNames` in argument order, `launches`
@@ -243,7 +268,8 @@ KernelAbiAttr getKernelAbi(const AttentionKernelSpec &spec, AbiOperator op,
                            ArrayRef<StringRef> tensorNames,
                            ArrayRef<AbiLaunchAttr> launches);
 
-/// The values of `launch`'s grid (x, y, z) for the runtime sizes B, T, S, L.
+/// The values of `launch`'s grid (x, y, z) for the runtime sizes B, T, S, L
+/// (and N).
 SmallVector<Value, 3> buildGridSize(ImplicitLocOpBuilder &b,
                                     AbiLaunchAttr launch,
                                     ArrayRef<Value> sizes);

@@ -56,7 +56,8 @@ KernelConfigAttr KernelConfigAttr::withLowering(KernelLowering lowering) const {
 //===----------------------------------------------------------------------===//
 
 static constexpr SizeSymbol kSizeSymbols[] = {SizeSymbol::B, SizeSymbol::T,
-                                              SizeSymbol::S, SizeSymbol::L};
+                                              SizeSymbol::S, SizeSymbol::L,
+                                              SizeSymbol::N};
 
 SmallVector<SizeSymbol, 4> SizeExpr::getSymbols() const {
   SmallVector<SizeSymbol, 4> factors;
@@ -68,6 +69,7 @@ SmallVector<SizeSymbol, 4> SizeExpr::getSymbols() const {
 
 SizeExpr SizeExpr::operator*(const SizeExpr &other) const {
   assert(isExact() && other.isExact() && "only exact sizes multiply");
+  assert(addend == 0 && other.addend == 0 && "only products multiply");
   assert(!dynamic && !other.dynamic && "a dynamic stride has no formula");
   assert(!(symbols & other.symbols) && "a symbol is a factor at most once");
   return {static_cast<uint8_t>(symbols | other.symbols),
@@ -76,8 +78,18 @@ SizeExpr SizeExpr::operator*(const SizeExpr &other) const {
 
 SizeExpr SizeExpr::ceilDiv(int64_t by) const {
   assert(isExact() && by > 0 && "divides an exact size by a positive one");
-  assert(!dynamic && "a dynamic stride has no formula");
+  assert(!dynamic && addend == 0 && "divides a product");
   return {symbols, coefficient, by};
+}
+
+SizeExpr SizeExpr::plus(int64_t value) const {
+  assert(isExact() && !dynamic && "adds to an exact product");
+  SizeExpr sum = *this;
+  if (isConstant())
+    sum.coefficient += value; // a constant stays one number
+  else
+    sum.addend += value;
+  return sum;
 }
 
 llvm::raw_ostream &mlir::moda::operator<<(llvm::raw_ostream &os,
@@ -94,6 +106,8 @@ llvm::raw_ostream &mlir::moda::operator<<(llvm::raw_ostream &os,
     os << "*" << expr.coefficient;
   if (expr.divisor != 1)
     os << " ceildiv " << expr.divisor;
+  if (expr.addend != 0 && !factors.empty())
+    os << "+" << expr.addend;
   return os;
 }
 
@@ -102,7 +116,8 @@ SmallVector<SizeExpr> mlir::moda::getContiguousStrides(ArrayRef<SizeExpr> shape)
   SizeExpr inner = SizeExpr::constant(1);
   for (size_t i = shape.size(); i-- > 0;) {
     strides[i] = inner;
-    inner = inner * shape[i];
+    if (i > 0) // (the outermost extent multiplies no stride)
+      inner = inner * shape[i];
   }
   return strides;
 }
@@ -130,12 +145,21 @@ FailureOr<SizeExpr> FieldParser<SizeExpr>::parse(AsmParser &parser) {
     std::optional<SizeSymbol> symbol = symbolizeSizeSymbol(name);
     if (!symbol)
       return parser.emitError(at) << "unknown size symbol '" << name
-                                  << "', expected B, T, S or L";
+                                  << "', expected B, T, S, L or N";
     if (expr.has(*symbol))
       return parser.emitError(at)
              << "size symbol '" << name << "' is a factor twice";
     expr = expr * SizeExpr::of(*symbol);
   } while (succeeded(parser.parseOptionalStar()));
+  if (succeeded(parser.parseOptionalPlus())) {
+    SMLoc at = parser.getCurrentLocation();
+    if (parser.parseInteger(expr.addend))
+      return failure();
+    if (expr.isConstant() || expr.addend < 0)
+      return parser.emitError(at) << "a size expression adds a non-negative "
+                                     "constant to a product of size symbols";
+    return expr;
+  }
   if (succeeded(parser.parseOptionalKeyword("ceildiv")) &&
       parser.parseInteger(expr.divisor))
     return failure();
@@ -199,10 +223,13 @@ LogicalResult
 AbiTensorAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       StringRef name, Type elementType, AbiTensorRole role,
                       ArrayRef<SizeExpr> shape, ArrayRef<SizeExpr> strides) {
-  if (!isSupportedElementType(elementType))
-    return emitError() << "ABI tensor '" << name
-                       << "' must have element type bf16, f16 or f32, got "
-                       << elementType;
+  // The offsets of packed sequences are i32 (FlashAttention's cu_seqlens).
+  if (name == kCuSeqlensTensorName ? !elementType.isInteger(32)
+                                   : !isSupportedElementType(elementType))
+    return emitError() << "ABI tensor '" << name << "' must have element type "
+                       << (name == kCuSeqlensTensorName ? "i32"
+                                                         : "bf16, f16 or f32")
+                       << ", got " << elementType;
   if (shape.size() != strides.size())
     return emitError() << "ABI tensor '" << name << "' has " << shape.size()
                        << " dimensions but " << strides.size() << " strides";
@@ -300,9 +327,16 @@ LogicalResult KernelAbiAttr::verify(
   if (headDim <= 0)
     return emitError() << "kernel ABI head_dim must be positive, got "
                        << headDim;
-  if (sizes.size() != std::size(kSizeSymbols))
-    return emitError() << "kernel ABI sizes must give B, T, S and L, got "
-                       << sizes.size() << " sizes";
+  // N, the tokens of packed sequences, exactly for the ABIs of packed
+  // operators (those whose kernels take the sequences' offsets).
+  bool packed = llvm::any_of(tensors, [](AbiTensorAttr tensor) {
+    return tensor.getName() == kCuSeqlensTensorName;
+  });
+  size_t expectedSizes = std::size(kSizeSymbols) - (packed ? 0 : 1);
+  if (sizes.size() != expectedSizes)
+    return emitError() << "kernel ABI sizes must give B, T, S and L"
+                       << (packed ? ", and N for packed sequences" : "")
+                       << ", got " << sizes.size() << " sizes";
   for (auto [symbol, size] : llvm::zip(kSizeSymbols, sizes))
     if (size < 0 && !ShapedType::isDynamic(size))
       return emitError() << "kernel ABI size " << stringifySizeSymbol(symbol)

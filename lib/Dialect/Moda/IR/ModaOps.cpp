@@ -108,17 +108,65 @@ static RankedTensorType tensorTypeOf(Value value) {
 // Shared rules of moda.attention and moda.attention_grad
 //===----------------------------------------------------------------------===//
 
-/// The `lse` type of an operator whose queries have type `qType`:
-/// [B, Hq, T] in f32.
-static RankedTensorType getLseType(RankedTensorType qType) {
-  return RankedTensorType::get(
-      {qType.getDimSize(0), qType.getDimSize(2), qType.getDimSize(1)},
-      Float32Type::get(qType.getContext()));
+/// Where MoDA's dimensions are in its tensors: after a batch dimension
+/// (`[B, T, Hq, D]`, ...) or, for packed sequences, without one (`[N, Hq,
+/// D]`, ...). Written once for the verifiers and the shape queries.
+struct TensorLayout {
+  bool packed = false;
+
+  /// The dimensions before a tensor's positions (or keys): its batch
+  /// dimension, or none when packed.
+  unsigned lead() const { return packed ? 0 : 1; }
+  int64_t rank(int64_t unpackedRank) const {
+    return unpackedRank - (packed ? 1 : 0);
+  }
+  /// The names of q's (and out's) dimensions, for messages.
+  StringRef query() const { return packed ? "[N, Hq, D]" : "[B, T, Hq, D]"; }
+  StringRef keys() const { return packed ? "[N, Hk, D]" : "[B, S, Hk, D]"; }
+  StringRef depth() const {
+    return packed ? "[N, L, Hk, D]" : "[B, T, L, Hk, D]";
+  }
+  StringRef lse() const {
+    return packed ? "[Hq, N] in f32" : "[B, Hq, T] in f32";
+  }
+  /// The `lse` type of an operator whose queries have type `qType`: [B, Hq,
+  /// T] (packed: [Hq, N]) in f32.
+  RankedTensorType lseType(RankedTensorType qType) const {
+    Type f32 = Float32Type::get(qType.getContext());
+    if (packed)
+      return RankedTensorType::get({qType.getDimSize(1), qType.getDimSize(0)},
+                                   f32);
+    return RankedTensorType::get(
+        {qType.getDimSize(0), qType.getDimSize(2), qType.getDimSize(1)}, f32);
+  }
+};
+
+/// Checks the packed form's own operands: `cu_seqlens` a one-dimensional
+/// i32 tensor of n + 1 >= 1 offsets, compiled by the tile programs.
+static LogicalResult verifyPackedOperands(AttentionOp op) {
+  auto cuType = cast<RankedTensorType>(op.getCuSeqlens().getType());
+  if (cuType.getRank() != 1 || !cuType.getElementType().isInteger(32))
+    return op.emitOpError("operand 'cu_seqlens' must be a one-dimensional "
+                          "tensor of i32 offsets [n + 1], got ")
+           << cuType;
+  if (cuType.getDimSize(0) == 0)
+    return op.emitOpError("operand 'cu_seqlens' must hold at least one "
+                          "offset (n + 1 for n sequences), got none");
+  if (op.getStrided())
+    return op.emitOpError("takes packed sequences, whose tensors are "
+                          "contiguous; 'strided' is not supported with them");
+  if (op.getConfigAttr() &&
+      op.getConfigAttr().getLowering() != KernelLowering::TilePrograms)
+    return op.emitOpError("takes packed sequences, which only the tile "
+                          "programs compile; its configuration must say "
+                          "lowering = tile");
+  return success();
 }
 
 template <typename OpTy>
-static LogicalResult verifyAttentionOperands(OpTy op) {
+static LogicalResult verifyAttentionOperands(OpTy op, TensorLayout layout) {
   Operation *raw = op.getOperation();
+  unsigned lead = layout.lead();
   if (op.getStrided() && op.getConfigAttr() &&
       op.getConfigAttr().getLowering() != KernelLowering::TilePrograms)
     return op.emitOpError("takes its operands as views (strided), which "
@@ -187,59 +235,73 @@ static LogicalResult verifyAttentionOperands(OpTy op) {
     }
   }
 
-  // Queries: [B, T, Hq, D] with static Hq and D.
-  if (failed(checkTensor(raw, "q", qType, 4, "[B, T, Hq, D]")) ||
-      failed(checkStaticDim(raw, "q", qType, 2, "query heads Hq")) ||
-      failed(checkStaticDim(raw, "q", qType, 3, "head dim D")))
+  // Queries: [B, T, Hq, D] (packed: [N, Hq, D]) with static Hq and D.
+  if (failed(checkTensor(raw, "q", qType, layout.rank(4), layout.query())) ||
+      failed(checkStaticDim(raw, "q", qType, lead + 1, "query heads Hq")) ||
+      failed(checkStaticDim(raw, "q", qType, lead + 2, "head dim D")))
     return failure();
-  int64_t batch = qType.getDimSize(0), queries = qType.getDimSize(1);
-  int64_t queryHeads = qType.getDimSize(2), headDim = qType.getDimSize(3);
+  int64_t batch = layout.packed ? ShapedType::kDynamic : qType.getDimSize(0);
+  int64_t queries = qType.getDimSize(lead);
+  int64_t queryHeads = qType.getDimSize(lead + 1);
+  int64_t headDim = qType.getDimSize(lead + 2);
   if (headDim <= 0)
     return op.emitOpError("head dim D = ")
            << headDim << " (operand 'q') must be positive";
   int64_t kvHeads = ShapedType::kDynamic;
   StringRef kvHeadsFrom;
+  // Packed tensors have no batch dimension to agree on, and their keys are
+  // the queries' tokens.
+  auto checkBatch = [&](StringRef name, RankedTensorType type) {
+    return layout.packed ? success()
+                         : checkDim(raw, name, type, 0, "batch size B", batch,
+                                    "q");
+  };
 
-  // Sequence keys and values: [B, S, Hk, D].
+  // Sequence keys and values: [B, S, Hk, D] (packed: [N, Hk, D]).
   if (kType) {
-    if (failed(checkTensor(raw, "k", kType, 4, "[B, S, Hk, D]")) ||
+    if (failed(checkTensor(raw, "k", kType, layout.rank(4), layout.keys())) ||
         failed(checkSameElementType(raw, "k", kType, qType, "q")) ||
         failed(checkCompatibleTypes(raw, "operand", "v", vType, "operand 'k'",
                                     kType)) ||
-        failed(checkDim(raw, "k", kType, 0, "batch size B", batch, "q")) ||
-        failed(checkStaticDim(raw, "k", kType, 2, "key/value heads Hk")) ||
-        failed(checkDim(raw, "k", kType, 3, "head dim D", headDim, "q")))
+        failed(checkBatch("k", kType)) ||
+        (layout.packed &&
+         failed(checkDim(raw, "k", kType, 0, "tokens N", queries, "q"))) ||
+        failed(checkStaticDim(raw, "k", kType, lead + 1,
+                              "key/value heads Hk")) ||
+        failed(checkDim(raw, "k", kType, lead + 2, "head dim D", headDim,
+                        "q")))
       return failure();
-    kvHeads = kType.getDimSize(2);
+    kvHeads = kType.getDimSize(lead + 1);
     kvHeadsFrom = "k";
-    int64_t keys = kType.getDimSize(1);
+    int64_t keys = kType.getDimSize(lead);
     if (visibility == DepthVisibility::Chunk && sizesConflict(keys, queries))
       return op.emitOpError("visibility = chunk needs as many sequence keys "
                             "as queries (S == T), got S = ")
              << keys << " and T = " << queries;
   }
 
-  // Depth keys and values: [B, T, L, Hk, D].
+  // Depth keys and values: [B, T, L, Hk, D] (packed: [N, L, Hk, D]).
   if (dkType) {
-    if (failed(checkTensor(raw, "depth_k", dkType, 5, "[B, T, L, Hk, D]")) ||
+    if (failed(checkTensor(raw, "depth_k", dkType, layout.rank(5),
+                           layout.depth())) ||
         failed(checkSameElementType(raw, "depth_k", dkType, qType, "q")) ||
         failed(checkCompatibleTypes(raw, "operand", "depth_v", dvType,
                                     "operand 'depth_k'", dkType)) ||
-        failed(checkDim(raw, "depth_k", dkType, 0, "batch size B", batch,
+        failed(checkBatch("depth_k", dkType)) ||
+        failed(checkDim(raw, "depth_k", dkType, lead,
+                        layout.packed ? "tokens N" : "positions T", queries,
                         "q")) ||
-        failed(checkDim(raw, "depth_k", dkType, 1, "positions T", queries,
-                        "q")) ||
-        failed(checkStaticDim(raw, "depth_k", dkType, 3,
+        failed(checkStaticDim(raw, "depth_k", dkType, lead + 2,
                               "key/value heads Hk")) ||
-        failed(checkDim(raw, "depth_k", dkType, 4, "head dim D", headDim,
-                        "q")))
+        failed(checkDim(raw, "depth_k", dkType, lead + 3, "head dim D",
+                        headDim, "q")))
       return failure();
     if (kType) {
-      if (failed(checkDim(raw, "depth_k", dkType, 3, "key/value heads Hk",
-                          kvHeads, "k")))
+      if (failed(checkDim(raw, "depth_k", dkType, lead + 2,
+                          "key/value heads Hk", kvHeads, "k")))
         return failure();
     } else {
-      kvHeads = dkType.getDimSize(3);
+      kvHeads = dkType.getDimSize(lead + 2);
       kvHeadsFrom = "depth_k";
     }
   }
@@ -273,7 +335,8 @@ template <typename OpTy>
 static int64_t getDepthSizeOf(OpTy op) {
   if (!op.getDepthK())
     return 0;
-  return cast<RankedTensorType>(op.getDepthK().getType()).getDimSize(2);
+  auto type = cast<RankedTensorType>(op.getDepthK().getType());
+  return type.getDimSize(type.getRank() - 3); // [..., L, Hk, D]
 }
 
 //===----------------------------------------------------------------------===//
@@ -281,23 +344,32 @@ static int64_t getDepthSizeOf(OpTy op) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult AttentionOp::verify() {
-  if (failed(verifyAttentionOperands(*this)))
+  if (bool(getCuSeqlens()) != bool(getMaxSeqlen()))
+    return emitOpError("operands 'cu_seqlens' and 'max_seqlen' must be "
+                       "given together (packed sequences)");
+  TensorLayout layout{isPacked()};
+  if (layout.packed && failed(verifyPackedOperands(*this)))
+    return failure();
+  if (failed(verifyAttentionOperands(*this, layout)))
     return failure();
   Operation *op = getOperation();
   auto qType = cast<RankedTensorType>(getQ().getType());
   if (failed(checkCompatibleTypes(op, "result", "out", getOut().getType(),
                                   "operand 'q'", qType)) ||
       failed(checkCompatibleTypes(op, "result", "lse", getLse().getType(),
-                                  "[B, Hq, T] in f32", getLseType(qType))))
+                                  layout.lse(), layout.lseType(qType))))
     return failure();
   return success();
 }
 
+bool AttentionOp::isPacked() { return bool(getCuSeqlens()); }
 int64_t AttentionOp::getNumQueryHeads() {
-  return getQ().getType().getDimSize(2);
+  return getQ().getType().getDimSize(getQ().getType().getRank() - 2);
 }
 int64_t AttentionOp::getNumKVHeads() { return getNumKVHeadsOf(*this); }
-int64_t AttentionOp::getHeadDim() { return getQ().getType().getDimSize(3); }
+int64_t AttentionOp::getHeadDim() {
+  return getQ().getType().getDimSize(getQ().getType().getRank() - 1);
+}
 int64_t AttentionOp::getDepthSize() { return getDepthSizeOf(*this); }
 
 //===----------------------------------------------------------------------===//
@@ -305,14 +377,15 @@ int64_t AttentionOp::getDepthSize() { return getDepthSizeOf(*this); }
 //===----------------------------------------------------------------------===//
 
 LogicalResult AttentionGradOp::verify() {
-  if (failed(verifyAttentionOperands(*this)))
+  TensorLayout layout;
+  if (failed(verifyAttentionOperands(*this, layout)))
     return failure();
   Operation *op = getOperation();
   auto qType = cast<RankedTensorType>(getQ().getType());
   if (failed(checkCompatibleTypes(op, "operand", "out", getOut().getType(),
                                   "operand 'q'", qType)) ||
       failed(checkCompatibleTypes(op, "operand", "lse", getLse().getType(),
-                                  "[B, Hq, T] in f32", getLseType(qType))) ||
+                                  layout.lse(), layout.lseType(qType))) ||
       failed(checkCompatibleTypes(op, "operand", "d_out", getDOut().getType(),
                                   "operand 'q'", qType)) ||
       failed(checkCompatibleTypes(op, "result", "dq", getDq().getType(),
@@ -343,6 +416,7 @@ LogicalResult AttentionGradOp::verify() {
   return success();
 }
 
+bool AttentionGradOp::isPacked() { return false; }
 int64_t AttentionGradOp::getNumQueryHeads() {
   return getQ().getType().getDimSize(2);
 }

@@ -128,6 +128,10 @@ private:
 };
 
 KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
+  // The database's keys are of [B, T, ...] operators; packed sequences'
+  // lengths are runtime values.
+  if (op.isPacked())
+    return {};
   int64_t queries = op.getQ().getType().getDimSize(1);
   int64_t depth = op.getDepthSize();
   if (ShapedType::isDynamic(queries) || ShapedType::isDynamic(depth))
@@ -196,17 +200,19 @@ void SelectKernelConfigPass::runOnOperation() {
     op->setAttr(kConfigSourceAttrName, StringAttr::get(context, source));
   };
   // A configuration the operator carries or the database gives keeps its
-  // tiles; a forced lowering replaces its lowering. Views (`strided`) are
-  // the tile programs' to compile: the lowering an operator gets, or failure
-  // when lowering=kernel was asked for.
-  auto loweringOf = [&](Operation *op,
-                        bool strided) -> FailureOr<std::optional<KernelLowering>> {
-    if (!strided)
+  // tiles; a forced lowering replaces its lowering. Views (`strided`) and
+  // packed sequences are the tile programs' to compile: the lowering an
+  // operator gets, or failure when lowering=kernel was asked for.
+  auto loweringOf = [&](Operation *op, bool strided, bool packed)
+      -> FailureOr<std::optional<KernelLowering>> {
+    if (!strided && !packed)
       return forcedLowering;
     if (forcedLowering && *forcedLowering != KernelLowering::TilePrograms)
-      return op->emitOpError(
-          "takes its operands as views (strided), which only the tile "
-          "programs compile, but lowering=kernel was asked for");
+      return op->emitOpError()
+             << (strided ? "takes its operands as views (strided)"
+                         : "takes packed sequences")
+             << ", which only the tile programs compile, but lowering=kernel "
+                "was asked for";
     return std::optional<KernelLowering>(KernelLowering::TilePrograms);
   };
   auto withLowering = [](KernelConfigAttr config,
@@ -216,7 +222,7 @@ void SelectKernelConfigPass::runOnOperation() {
   getOperation()->walk([&](Operation *op) {
     if (auto attention = dyn_cast<AttentionOp>(op)) {
       FailureOr<std::optional<KernelLowering>> lowering =
-          loweringOf(op, attention.getStrided());
+          loweringOf(op, attention.getStrided(), attention.isPacked());
       if (failed(lowering))
         return signalPassFailure();
       if (KernelConfigAttr config = attention.getConfigAttr()) {
@@ -235,7 +241,7 @@ void SelectKernelConfigPass::runOnOperation() {
       setSource(op, "heuristic");
     } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
       FailureOr<std::optional<KernelLowering>> lowering =
-          loweringOf(op, grad.getStrided());
+          loweringOf(op, grad.getStrided(), /*packed=*/false);
       if (failed(lowering))
         return signalPassFailure();
       if (KernelConfigAttr config = grad.getConfigAttr()) {

@@ -27,8 +27,8 @@ static LogicalResult verifyRank(Operation *op, StringRef what,
 }
 
 /// The strides of a row tile's tensor, when it has them: one per dimension
-/// before the innermost (RowLayout.h says which), and for depth rows the
-/// entries per position; lse rows have none.
+/// before the innermost (every dimension for lse rows; RowLayout.h says
+/// which), and for depth rows the entries per position.
 static LogicalResult verifyRowStrides(Operation *op, RowsAttr rows,
                                       ValueRange strides, Value entries) {
   if (strides.empty()) {
@@ -39,8 +39,6 @@ static LogicalResult verifyRowStrides(Operation *op, RowsAttr rows,
   }
   ArrayRef<StringRef> names = getRowStrideNames(rows.getKind());
   size_t expected = names.size();
-  if (expected == 0)
-    return op->emitOpError("lse rows are dense: they take no strides");
   if (strides.size() != expected)
     return op->emitOpError() << stringifyRowKind(rows.getKind())
                              << " rows take " << expected << " strides ("

@@ -11,6 +11,8 @@ ArrayRef<StringRef> mlir::moda::tile::getRowStrideNames(RowKind kind) {
   static constexpr StringRef kQuery[] = {"batch", "position", "query head"};
   static constexpr StringRef kKey[] = {"batch", "key", "head"};
   static constexpr StringRef kDepth[] = {"batch", "position", "entry", "head"};
+  // Every dimension of lse (a value per row, no row of elements).
+  static constexpr StringRef kLse[] = {"batch", "query head", "position"};
   switch (kind) {
   case RowKind::Query:
     return kQuery;
@@ -19,7 +21,7 @@ ArrayRef<StringRef> mlir::moda::tile::getRowStrideNames(RowKind kind) {
   case RowKind::Depth:
     return kDepth;
   case RowKind::Lse:
-    return {};
+    return kLse;
   }
   llvm_unreachable("unknown row kind");
 }
@@ -78,6 +80,8 @@ Value mlir::moda::tile::buildRowOffset(OpBuilder &b, Location loc,
     // compiler's (gcc and clang built different IR from one nested call).
     Value groupMember = arith::RemUIOp::create(b, loc, row, group);
     Value queryHead = add(mul(head, group), groupMember);
+    if (rows.getKind() == RowKind::Lse && !strides.empty())
+      return strided({batch, queryHead, position});
     if (rows.getKind() == RowKind::Lse) // [B, Hq, T]
       return add(mul(add(mul(batch, heads), queryHead), address.extent),
                  position);

@@ -105,7 +105,10 @@ def Moda_SizeSymbol : I32EnumAttr<"SizeSymbol",
       I32EnumAttrCase<"B", 0>,
       I32EnumAttrCase<"T", 1>,
       I32EnumAttrCase<"S", 2>,
-      I32EnumAttrCase<"L", 3>
+      I32EnumAttrCase<"L", 3>,
+      // The tokens of packed sequences (all sequences together); only the
+      // ABIs of packed operators have it.
+      I32EnumAttrCase<"N", 4>
     ]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::moda";
@@ -143,8 +146,10 @@ def Moda_AbiTensorAttr : AttrDef<Moda_Dialect, "AbiTensor"> {
     same) and, per dimension, its extent and its stride in elements.
 
     Extents and strides are size expressions: products of the runtime sizes
-    `B`, `T`, `S`, `L` and a constant (`T*512`, `64`, `B`). An extent is one
-    size symbol or a constant, so that a manifest can name it; a stride is
+    `B`, `T`, `S`, `L` (and `N`, the tokens of packed sequences) and a
+    constant (`T*512`, `64`, `B`). An extent is one size symbol or a
+    constant, so that a manifest can name it, or a symbol plus a constant
+    (`B+1`: the offsets `cu_seqlens` of B packed sequences, i32); a stride is
     any exact product. A tensor is contiguous row-major, its strides the
     products of the extents after each dimension, or a view whose strides
     are kernel arguments: `?` for every dimension but the innermost, whose
@@ -220,7 +225,8 @@ def Moda_KernelAbiAttr : AttrDef<Moda_Dialect, "KernelAbi"> {
     to the operator's manifest (docs/artifacts.md) without deriving anything
     itself: the operator's fields (`op`, element type, head counts, head
     dimension, causal, visibility, chunk size, scale, configuration), the
-    runtime sizes `B`, `T`, `S`, `L` (a value where the operator's types fix
+    runtime sizes `B`, `T`, `S`, `L`, and `N` for packed sequences (the
+    tokens; there `B` counts the sequences) (a value where the operator's types fix
     it, `?` where a call gives it), the tensor arguments in kernel argument
     order (`#moda.abi_tensor`; the sizes follow them as `index` arguments),
     the launches in order (`#moda.abi_launch`; the forward has one). The

@@ -28,6 +28,9 @@ StringRef getElementTypeName(Type type);
 /// that gives the ABI of the operator it was compiled from: what its launcher
 /// launches and what its manifest says.
 inline constexpr StringLiteral kKernelAbiAttrName = "moda.kernel_abi";
+/// The tensor of a packed operator's kernel ABI that holds the sequences'
+/// offsets (moda.attention's `cu_seqlens`, i32).
+inline constexpr StringLiteral kCuSeqlensTensorName = "cu_seqlens";
 } // namespace mlir::moda
 
 #define GET_ATTRDEF_CLASSES

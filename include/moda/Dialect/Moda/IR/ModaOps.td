@@ -32,6 +32,9 @@ defvar Moda_AttentionShapeQueries = [{
   int64_t getGroupSize() { return getNumQueryHeads() / getNumKVHeads(); }
   /// The head dimension D.
   int64_t getHeadDim();
+  /// The tensors hold packed sequences (no batch dimension; see
+  /// moda.attention's `packed`).
+  bool isPacked();
   /// Depth entries per position L: 0 without depth operands,
   /// ShapedType::kDynamic when not static.
   int64_t getDepthSize();
@@ -69,6 +72,20 @@ def Moda_AttentionOp : Moda_Op<"attention",
     inputs and `out`. `B`, `T`, `S`, `L` may be dynamic; `Hq`, `Hk`, `D` are
     static.
 
+    `packed(%cu_seqlens, %max_seqlen : tensor<?xi32>)`: packed sequences
+    (FlashAttention's `cu_seqlens`). The tensors hold the N tokens of
+    n sequences back to back, without a batch dimension: `q, out: [N, Hq,
+    D]`, `k, v: [N, Hk, D]`, `depth_k, depth_v: [N, L, Hk, D]`, `lse: [Hq,
+    N]`. Sequence `i` is tokens `[cu_seqlens[i], cu_seqlens[i + 1])`
+    (`cu_seqlens: [n + 1] i32`, non-decreasing, from 0 to N; a sequence may
+    be empty), and every rule above holds inside each sequence: positions,
+    the causal diagonal and chunk starts restart at its first token, no
+    token sees another sequence's keys or depth entries. `max_seqlen` sizes
+    the grid (a block per `block_m` rows of the longest sequence); a
+    smaller value costs speed, never correctness (a block then takes
+    several query blocks of its sequence). The tile programs compile it
+    (`lowering = tile`); the forward only, so far.
+
     Example:
     ```mlir
     %out, %lse = moda.attention q(%q : tensor<2x100x8x64xbf16>)
@@ -76,19 +93,30 @@ def Moda_AttentionOp : Moda_Op<"attention",
         depth(%dk, %dv : tensor<2x100x3x2x64xbf16>, tensor<2x100x3x2x64xbf16>)
         {causal} -> tensor<2x100x8x64xbf16>, tensor<2x8x100xf32>
     ```
+
+    Packed:
+    ```mlir
+    %out, %lse = moda.attention q(%q : tensor<300x8x64xbf16>)
+        kv(%k, %v : tensor<300x2x64xbf16>, tensor<300x2x64xbf16>)
+        packed(%cu, %max : tensor<4xi32>) {causal}
+        -> tensor<300x8x64xbf16>, tensor<8x300xf32>
+    ```
   }];
   let arguments = !con((ins
     AnyRankedTensor:$q,
     Optional<AnyRankedTensor>:$k,
     Optional<AnyRankedTensor>:$v,
     Optional<AnyRankedTensor>:$depth_k,
-    Optional<AnyRankedTensor>:$depth_v
+    Optional<AnyRankedTensor>:$depth_v,
+    Optional<AnyRankedTensor>:$cu_seqlens,
+    Optional<Index>:$max_seqlen
   ), Moda_AttentionAttrs);
   let results = (outs AnyRankedTensor:$out, AnyRankedTensor:$lse);
   let assemblyFormat = [{
     `q` `(` $q `:` type($q) `)`
     (`kv` `(` $k^ `,` $v `:` type($k) `,` type($v) `)`)?
     (`depth` `(` $depth_k^ `,` $depth_v `:` type($depth_k) `,` type($depth_v) `)`)?
+    (`packed` `(` $cu_seqlens^ `,` $max_seqlen `:` type($cu_seqlens) `)`)?
     attr-dict `->` type($out) `,` type($lse)
   }];
   let hasVerifier = 1;

@@ -17,10 +17,11 @@
 
 namespace mlir::moda {
 
-/// ceil(coefficient * (product of `symbols`) / divisor): a tensor extent or
-/// stride (exact: divisor 1) or a grid dimension (rounding up). A symbol is a
+/// ceil(coefficient * (product of `symbols`) / divisor) + addend: a tensor
+/// extent or stride (exact: divisor 1) or a grid dimension (rounding up,
+/// addend 0). A symbol is a
 /// factor at most once; every size of the ABI is such a product. Printed as
-/// `B`, `64`, `T*512`, `T*L`, `T*4 ceildiv 128`. A stride may also be
+/// `B`, `64`, `T*512`, `T*L`, `T*4 ceildiv 128`, `B+1`. A stride may also be
 /// dynamic, printed `?`: the kernels take it as an argument (a tensor that
 /// may be a view), and no formula gives it.
 struct SizeExpr {
@@ -31,6 +32,9 @@ struct SizeExpr {
   int64_t divisor = 1;
   /// A kernel argument rather than a formula (the fields above unused).
   bool dynamic = false;
+  /// A constant added to an exact product: the n + 1 offsets of n packed
+  /// sequences, `B+1`.
+  int64_t addend = 0;
 
   static SizeExpr constant(int64_t value) { return {0, value, 1}; }
   static SizeExpr of(SizeSymbol symbol) {
@@ -51,17 +55,20 @@ struct SizeExpr {
   SizeExpr operator*(const SizeExpr &other) const;
   /// This exact expression divided by `by`, rounding up.
   SizeExpr ceilDiv(int64_t by) const;
+  /// This exact expression plus `value`.
+  SizeExpr plus(int64_t value) const;
 
   bool operator==(const SizeExpr &other) const {
     return symbols == other.symbols && coefficient == other.coefficient &&
-           divisor == other.divisor && dynamic == other.dynamic;
+           divisor == other.divisor && dynamic == other.dynamic &&
+           addend == other.addend;
   }
   bool operator!=(const SizeExpr &other) const { return !(*this == other); }
 };
 
 inline llvm::hash_code hash_value(const SizeExpr &expr) {
   return llvm::hash_combine(expr.symbols, expr.coefficient, expr.divisor,
-                            expr.dynamic);
+                            expr.dynamic, expr.addend);
 }
 
 llvm::raw_ostream &operator<<(llvm::raw_ostream &os, const SizeExpr &expr);

@@ -49,6 +49,36 @@ def ModaTile_NumProgramsOp : ModaTile_Op<"num_programs", [Pure]> {
   let assemblyFormat = "$axis attr-dict";
 }
 
+def ModaTile_I32Offsets : MemRefRankOf<[I32], [1]>;
+
+def ModaTile_SequenceBoundsOp : ModaTile_Op<"sequence_bounds",
+    [MemoryEffects<[MemRead]>]> {
+  let summary = "where one of several packed sequences is";
+  let description = [{
+    The first token `begin` and the length `length` of packed sequence
+    `sequence`: `cu_seqlens[sequence]` and `cu_seqlens[sequence + 1] -
+    cu_seqlens[sequence]`, from the offsets of moda.attention's `packed`,
+    clamped into the `tokens` (N) the tensors hold, so that offsets that
+    break their contract (non-decreasing, from 0 to N) read no memory
+    outside the tensors. A program over packed sequences takes its
+    sequence from the grid and runs the unpacked algorithm on tokens
+    `[begin, begin + length)` (T = S = `length`, `begin` in the place of
+    the batch entry).
+
+    ```mlir
+    %begin, %length = moda_tile.sequence_bounds %cu[%sequence] tokens %N
+        : memref<?xi32>
+    ```
+  }];
+  let arguments = (ins ModaTile_I32Offsets:$cu_seqlens, Index:$sequence,
+                       Index:$tokens);
+  let results = (outs Index:$begin, Index:$length);
+  let assemblyFormat = [{
+    $cu_seqlens `[` $sequence `]` `tokens` $tokens attr-dict `:`
+    type($cu_seqlens)
+  }];
+}
+
 def ModaTile_VisibleRangeOp : ModaTile_Op<"visible_range", [Pure]> {
   let summary = "the keys or depth entries a query position sees";
   let description = [{
@@ -119,8 +149,11 @@ def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>,
     projection; the first L slots of a depth stream of capacity C) is read
     in place; `extent` then bounds nothing but is kept for the dense form.
     The GPU lowering moves rows in 16-byte pieces: each stride must be a
-    multiple of 16 bytes (a caller checks it; the op cannot). `lse` rows are
-    dense (the programs write them).
+    multiple of 16 bytes (a caller checks it; the op cannot). `lse` rows
+    (one value each, no row of elements) take a stride for every dimension:
+    batch, query head, position (packed sequences' `[Hq, N]`, where the
+    batch entry is the sequence's first token); without strides they are
+    dense `[B, Hq, T]`.
 
     A tile of `lse` rows (of `lse` or `delta`, one f32 per folded row) has
     rank 1, `tensor<R>`, a value per row of a tile of R rows; or shape

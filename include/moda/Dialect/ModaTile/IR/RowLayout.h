@@ -19,7 +19,8 @@ namespace mlir::moda::tile {
 /// The strides a tensor of rows `kind` takes, named, one per dimension
 /// before the innermost: batch, position, query head for query rows; batch,
 /// key, head for key rows; batch, position, entry, head for depth rows;
-/// none for lse rows (always dense).
+/// and for lse rows, which have no innermost row of elements, one per
+/// dimension: batch, query head, position (packed sequences' [Hq, N]).
 ArrayRef<StringRef> getRowStrideNames(RowKind kind);
 
 /// Where the rows of one moda_tile.load, async_load or store are, as the
