@@ -271,10 +271,12 @@ int main(int argc, char **argv) {
   noteOpsNotCompiled(*module);
   // The runtime validates and launches B, T, S, L kernels; a packed
   // operator's (its offsets, N tokens) has no manifest form yet.
-  WalkResult packed = module->walk([](moda::AttentionOp op) {
-    if (!op.isPacked())
+  WalkResult packed = module->walk([](Operation *op) {
+    auto forward = dyn_cast<moda::AttentionOp>(op);
+    auto backward = dyn_cast<moda::AttentionGradOp>(op);
+    if (!(forward && forward.isPacked()) && !(backward && backward.isPacked()))
       return WalkResult::advance();
-    op.emitError("moda-compile: packed sequences are compiled by moda-opt "
+    op->emitError("moda-compile: packed sequences are compiled by moda-opt "
                  "(convert-moda-to-tile, moda-to-gpu-binary) and checked on "
                  "the CPU path (moda-cpu-check), but the runtime does not "
                  "load their kernels yet; nothing was written");

@@ -99,23 +99,90 @@ std::string AttentionCase::depthType() const {
                        elementTypeName(elementType));
 }
 
-std::string AttentionCase::toMLIR() const {
+std::string AttentionCase::queryType() const {
   const reference::AttentionProblem &p = problem;
   const char *e = elementTypeName(elementType);
-  std::string qType = llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch,
-                                    p.queries, p.queryHeads, p.headDim, e);
-  std::string kvType = llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch,
-                                     p.keys, p.kvHeads, p.headDim, e);
-  std::string lseType = llvm::formatv("tensor<{0}x{1}x{2}xf32>", p.batch,
-                                      p.queryHeads, p.queries);
-  if (isPacked()) { // [N, Hq, D], [N, Hk, D], [Hq, N]
-    qType = llvm::formatv("tensor<{0}x{1}x{2}x{3}>", p.queries, p.queryHeads,
-                          p.headDim, e);
-    kvType = llvm::formatv("tensor<{0}x{1}x{2}x{3}>", p.queries, p.kvHeads,
-                           p.headDim, e);
-    lseType = llvm::formatv("tensor<{0}x{1}xf32>", p.queryHeads, p.queries);
-  }
-  std::string depthType = this->depthType();
+  if (isPacked()) // [N, Hq, D]
+    return llvm::formatv("tensor<{0}x{1}x{2}x{3}>", p.queries, p.queryHeads,
+                         p.headDim, e);
+  return llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch, p.queries,
+                       p.queryHeads, p.headDim, e);
+}
+
+std::string AttentionCase::kvType() const {
+  const reference::AttentionProblem &p = problem;
+  const char *e = elementTypeName(elementType);
+  if (isPacked()) // [N, Hk, D]
+    return llvm::formatv("tensor<{0}x{1}x{2}x{3}>", p.keys, p.kvHeads,
+                         p.headDim, e);
+  return llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch, p.keys,
+                       p.kvHeads, p.headDim, e);
+}
+
+std::string AttentionCase::lseType() const {
+  const reference::AttentionProblem &p = problem;
+  if (isPacked()) // [Hq, N]
+    return llvm::formatv("tensor<{0}x{1}xf32>", p.queryHeads, p.queries);
+  return llvm::formatv("tensor<{0}x{1}x{2}xf32>", p.batch, p.queryHeads,
+                       p.queries);
+}
+
+std::string AttentionCase::packedArguments() const {
+  if (!isPacked())
+    return "";
+  return llvm::formatv(", %cu: tensor<{0}xi32>, %max: index",
+                       sequenceLengths.size() + 1);
+}
+
+std::string AttentionCase::packedOperands() const {
+  if (!isPacked())
+    return "";
+  return llvm::formatv(" packed(%cu, %max : tensor<{0}xi32>)",
+                       sequenceLengths.size() + 1);
+}
+
+std::string AttentionCase::attributes() const {
+  const reference::AttentionProblem &p = problem;
+  std::string text =
+      llvm::formatv("scale = {0:e} : f32, visibility = #moda.visibility<{1}>",
+                    p.scale, visibilityName(p.visibility));
+  if (p.causal)
+    text += ", causal";
+  if (p.visibility == Visibility::Chunk)
+    text += llvm::formatv(", chunk_size = {0}", p.chunkSize).str();
+  if (config)
+    text += llvm::formatv(
+        ", config = #moda.config<block_m = {0}, block_n = {1}, "
+        "block_depth = {2}, num_warps = 4, num_stages = 1, mma = fma, "
+        "target = \"sm_90a\"{3}>",
+        config->blockM, config->blockN, config->blockDepth,
+        // (only the tile programs compile packed sequences)
+        isPacked() ? ", lowering = tile" : "");
+  return text;
+}
+
+std::vector<int32_t> AttentionCase::offsets() const {
+  std::vector<int32_t> cu = {0};
+  for (int64_t length : sequenceLengths)
+    cu.push_back(cu.back() + static_cast<int32_t>(length));
+  return cu;
+}
+
+std::vector<int64_t> AttentionCase::launcherSizes(bool hasSequence,
+                                                  bool hasDepth) const {
+  const reference::AttentionProblem &p = problem;
+  int64_t depth = hasDepth ? p.depth : 0;
+  if (!isPacked())
+    return {p.batch, p.queries, hasSequence ? p.keys : 0, depth};
+  int64_t sequences = static_cast<int64_t>(sequenceLengths.size());
+  return {sequences, maxSeqlen, hasSequence ? maxSeqlen : 0, depth,
+          p.queries};
+}
+
+std::string AttentionCase::toMLIR() const {
+  const reference::AttentionProblem &p = problem;
+  std::string qType = queryType(), kvType = this->kvType(),
+              depthType = this->depthType();
   bool hasSequence = p.visibility != Visibility::DepthOnly;
   bool hasDepth = hasDepthOperands();
 
@@ -128,33 +195,34 @@ std::string AttentionCase::toMLIR() const {
     arguments += ", %dk: " + depthType + ", %dv: " + depthType;
     operands += " depth(%dk, %dv : " + depthType + ", " + depthType + ")";
   }
-  if (isPacked()) {
-    std::string cuType =
-        llvm::formatv("tensor<{0}xi32>", sequenceLengths.size() + 1);
-    arguments += ", %cu: " + cuType + ", %max: index";
-    operands += " packed(%cu, %max : " + cuType + ")";
-  }
-  std::string attributes =
-      llvm::formatv("scale = {0:e} : f32, visibility = #moda.visibility<{1}>",
-                    p.scale, visibilityName(p.visibility));
-  if (p.causal)
-    attributes += ", causal";
-  if (p.visibility == Visibility::Chunk)
-    attributes += llvm::formatv(", chunk_size = {0}", p.chunkSize).str();
-  if (config)
-    attributes += llvm::formatv(
-        ", config = #moda.config<block_m = {0}, block_n = {1}, "
-        "block_depth = {2}, num_warps = 4, num_stages = 1, mma = fma, "
-        "target = \"sm_90a\"{3}>",
-        config->blockM, config->blockN, config->blockDepth,
-        // (only the tile programs compile packed sequences)
-        isPacked() ? ", lowering = tile" : "");
+  arguments += packedArguments();
+  operands += packedOperands();
   return llvm::formatv(
       "func.func @attention({0}) -> ({1}, {2}) {{\n"
       "  %out, %lse = moda.attention q(%q : {1}){3} {{{4}} -> {1}, {2}\n"
       "  return %out, %lse : {1}, {2}\n"
       "}\n",
-      arguments, qType, lseType, operands, attributes);
+      arguments, qType, lseType(), operands, attributes());
+}
+
+void moda::cpucheck::forEachSequence(
+    const AttentionCase &c,
+    llvm::function_ref<void(int64_t begin, int64_t length)> visit) {
+  int64_t begin = 0;
+  for (int64_t length : c.sequenceLengths) {
+    if (length > 0)
+      visit(begin, length);
+    begin += length;
+  }
+}
+
+reference::AttentionProblem
+moda::cpucheck::sequenceProblem(const AttentionCase &c, int64_t length) {
+  reference::AttentionProblem one = c.problem;
+  one.batch = 1;
+  one.queries = length;
+  one.keys = c.problem.visibility != Visibility::DepthOnly ? length : 0;
+  return one;
 }
 
 /// The most elements one tensor of a user's case may have: 2^28, 2 GiB as
@@ -252,28 +320,21 @@ static void packedReference(const AttentionCase &c, const Buffer &q,
                             std::vector<double> &lse) {
   const reference::AttentionProblem &p = c.problem;
   int64_t tokens = p.queries;
-  int64_t queryToken = p.queryHeads * p.headDim, kvToken = p.kvHeads * p.headDim;
-  int64_t begin = 0;
-  for (int64_t length : c.sequenceLengths) {
-    if (length > 0) {
-      reference::AttentionProblem one = p;
-      one.batch = 1;
-      one.queries = length;
-      one.keys = hasSequence ? length : 0;
-      std::vector<double> sequenceLse(p.queryHeads * length);
-      reference::attentionForward(
-          one, q.values.data() + begin * queryToken,
-          hasSequence ? k.values.data() + begin * kvToken : nullptr,
-          hasSequence ? v.values.data() + begin * kvToken : nullptr,
-          hasDepth ? dk.values.data() + begin * p.depth * kvToken : nullptr,
-          hasDepth ? dv.values.data() + begin * p.depth * kvToken : nullptr,
-          out.data() + begin * queryToken, sequenceLse.data());
-      for (int64_t head = 0; head < p.queryHeads; ++head)
-        for (int64_t t = 0; t < length; ++t)
-          lse[head * tokens + begin + t] = sequenceLse[head * length + t];
-    }
-    begin += length;
-  }
+  int64_t queryToken = p.queryHeads * p.headDim;
+  int64_t kvToken = p.kvHeads * p.headDim, depthToken = p.depth * kvToken;
+  forEachSequence(c, [&](int64_t begin, int64_t length) {
+    std::vector<double> sequenceLse(p.queryHeads * length);
+    reference::attentionForward(
+        sequenceProblem(c, length), q.values.data() + begin * queryToken,
+        hasSequence ? k.values.data() + begin * kvToken : nullptr,
+        hasSequence ? v.values.data() + begin * kvToken : nullptr,
+        hasDepth ? dk.values.data() + begin * depthToken : nullptr,
+        hasDepth ? dv.values.data() + begin * depthToken : nullptr,
+        out.data() + begin * queryToken, sequenceLse.data());
+    for (int64_t head = 0; head < p.queryHeads; ++head)
+      for (int64_t t = 0; t < length; ++t)
+        lse[head * tokens + begin + t] = sequenceLse[head * length + t];
+  });
 }
 
 CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
@@ -329,20 +390,12 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
   for (Buffer *buffer : buffers)
     descriptors.push_back({buffer->data(), buffer->data(), 0,
                            static_cast<int64_t>(buffer->size()), 1});
-  std::vector<int64_t> sizes = {p.batch, p.queries, hasSequence ? p.keys : 0,
-                                hasDepth ? p.depth : 0};
-  // Packed: the offsets after lse; B the sequences, T (and S) max_seqlen,
-  // and N, the tokens, last.
-  std::vector<int32_t> offsets = {0};
-  for (int64_t length : c.sequenceLengths)
-    offsets.push_back(offsets.back() + static_cast<int32_t>(length));
-  if (c.isPacked()) {
+  // Packed: the offsets after lse.
+  std::vector<int32_t> offsets = c.offsets();
+  if (c.isPacked())
     descriptors.push_back({offsets.data(), offsets.data(), 0,
                            static_cast<int64_t>(offsets.size()), 1});
-    int64_t sequences = static_cast<int64_t>(c.sequenceLengths.size());
-    sizes = {sequences, c.maxSeqlen, hasSequence ? c.maxSeqlen : 0,
-             hasDepth ? p.depth : 0, p.queries};
-  }
+  std::vector<int64_t> sizes = c.launcherSizes(hasSequence, hasDepth);
   llvm::SmallVector<void *> packed;
   for (FlatDescriptor &d : descriptors)
     packed.append({&d.allocated, &d.aligned, &d.offset, &d.size, &d.stride});

@@ -49,8 +49,24 @@ struct AttentionCase {
   bool isPacked() const { return !sequenceLengths.empty(); }
   /// Whether the operator has depth operands.
   bool hasDepthOperands() const;
-  /// The depth tensors' type (L static, or `?`).
+  /// The tensor types of q (and out, d_out), k and v, depth_k and depth_v
+  /// (L static, or `?`) and lse, as the case's IR writes them.
+  std::string queryType() const;
+  std::string kvType() const;
   std::string depthType() const;
+  std::string lseType() const;
+  /// The function arguments and the operator's operands of the packed
+  /// form (`%cu`, `%max`), empty when not packed.
+  std::string packedArguments() const;
+  std::string packedOperands() const;
+  /// The operator's attribute dictionary's entries (scale, visibility,
+  /// causal, chunk size, a pinned configuration).
+  std::string attributes() const;
+  /// The packed sequences' offsets (cu_seqlens).
+  std::vector<int32_t> offsets() const;
+  /// The sizes its launchers take: B, T, S, L (packed: the sequences,
+  /// max_seqlen twice, L and the tokens N).
+  std::vector<int64_t> launcherSizes(bool hasSequence, bool hasDepth) const;
 
   /// e.g. "bf16 B1 T67 S67 Hq8 Hk1 D64 L7 causal per_position".
   std::string describe() const;
@@ -81,6 +97,16 @@ caseFromOp(mlir::Operation *attentionOp, std::string &whyNot,
 /// moda-tile-to-host-llvm) and runs it with inputs drawn from `seed`.
 CaseResult runOnHost(mlir::MLIRContext &context, const AttentionCase &c,
                      uint64_t seed, mlir::moda::KernelLowering lowering);
+
+/// Calls `visit` with the first token and the length of each non-empty
+/// sequence of a packed case.
+void forEachSequence(const AttentionCase &c,
+                     llvm::function_ref<void(int64_t begin, int64_t length)>
+                         visit);
+/// The problem of one sequence of `length` tokens of a packed case, as a
+/// batch of one.
+reference::AttentionProblem sequenceProblem(const AttentionCase &c,
+                                            int64_t length);
 
 /// "bf16", "f16", "f32".
 const char *elementTypeName(ElementType type);

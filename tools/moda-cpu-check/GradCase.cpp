@@ -48,32 +48,37 @@ struct Run {
         dv(type, s.kv), dDepthK(type, s.depth), dDepthV(type, s.depth) {}
 };
 
-/// Packs flat buffers and the four sizes as a launcher takes them.
+/// Packs flat buffers, a packed case's offsets and the sizes as a launcher
+/// takes them.
 class LauncherCall {
 public:
-  void buffer(Buffer &b) {
-    descriptors.push_back(std::make_unique<FlatDescriptor>(FlatDescriptor{
-        b.data(), b.data(), 0, static_cast<int64_t>(b.size()), 1}));
-    FlatDescriptor &d = *descriptors.back();
-    packed.append({&d.allocated, &d.aligned, &d.offset, &d.size, &d.stride});
-  }
-  void sizes(const reference::AttentionProblem &p, const Shapes &s) {
-    sizeValues = {p.batch, p.queries, s.hasSequence ? p.keys : 0,
-                  s.hasDepth ? p.depth : 0};
+  void buffer(Buffer &b) { descriptor(b.data(), b.size()); }
+  /// The offsets (packed cases only) and the sizes, which end the call.
+  void finish(const AttentionCase &c, const Shapes &s) {
+    offsets = c.offsets();
+    if (c.isPacked())
+      descriptor(offsets.data(), offsets.size());
+    sizeValues = c.launcherSizes(s.hasSequence, s.hasDepth);
     for (int64_t &size : sizeValues)
       packed.push_back(&size);
   }
   llvm::SmallVector<void *> packed;
 
 private:
+  void descriptor(void *data, size_t size) {
+    descriptors.push_back(std::make_unique<FlatDescriptor>(
+        FlatDescriptor{data, data, 0, static_cast<int64_t>(size), 1}));
+    FlatDescriptor &d = *descriptors.back();
+    packed.append({&d.allocated, &d.aligned, &d.offset, &d.size, &d.stride});
+  }
   std::vector<std::unique_ptr<FlatDescriptor>> descriptors;
-  std::array<int64_t, 4> sizeValues{};
+  std::vector<int32_t> offsets;
+  std::vector<int64_t> sizeValues;
 };
 
 /// Compiles `c`'s forward and backward and runs them on `run`'s inputs.
 std::string compileAndRun(mlir::MLIRContext &context, const AttentionCase &c,
                           Run &run, mlir::moda::KernelLowering lowering) {
-  const reference::AttentionProblem &p = c.problem;
   Shapes s(c);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(gradCaseToMLIR(c), &context);
@@ -102,7 +107,7 @@ std::string compileAndRun(mlir::MLIRContext &context, const AttentionCase &c,
   }
   forward.buffer(run.out);
   forward.buffer(run.lse);
-  forward.sizes(p, s);
+  forward.finish(c, s);
   if (llvm::Error error =
           engine->invokePacked("moda_attention_0_launch", forward.packed))
     return llvm::toString(std::move(error));
@@ -127,7 +132,7 @@ std::string compileAndRun(mlir::MLIRContext &context, const AttentionCase &c,
     backward.buffer(run.dDepthK);
     backward.buffer(run.dDepthV);
   }
-  backward.sizes(p, s);
+  backward.finish(c, s);
   if (llvm::Error error = engine->invokePacked(
           "moda_attention_grad_0_launch", backward.packed))
     return llvm::toString(std::move(error));
@@ -144,23 +149,12 @@ void fillInputs(Run &run, uint64_t seed) {
     input->fillRandom(rng);
 }
 
-const double *orNull(const Buffer &b, bool present) {
-  return present ? b.values.data() : nullptr;
-}
-
 } // namespace
 
 std::string moda::cpucheck::gradCaseToMLIR(const AttentionCase &c) {
-  const reference::AttentionProblem &p = c.problem;
-  const char *e = elementTypeName(c.elementType);
   Shapes s(c);
-  std::string qType = llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch,
-                                    p.queries, p.queryHeads, p.headDim, e);
-  std::string kvType = llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch,
-                                     p.keys, p.kvHeads, p.headDim, e);
-  std::string depthType = c.depthType();
-  std::string lseType = llvm::formatv("tensor<{0}x{1}x{2}xf32>", p.batch,
-                                      p.queryHeads, p.queries);
+  std::string qType = c.queryType(), kvType = c.kvType(),
+              depthType = c.depthType();
   std::string arguments = "%q: " + qType, operands, gradTypes, results = "%dq",
               resultTypes = qType;
   if (s.hasSequence) {
@@ -177,30 +171,50 @@ std::string moda::cpucheck::gradCaseToMLIR(const AttentionCase &c) {
     results += ", %dkd, %dvd";
     resultTypes += ", " + depthType + ", " + depthType;
   }
-  arguments += ", %do: " + qType;
-  std::string attributes =
-      llvm::formatv("scale = {0:e} : f32, visibility = #moda.visibility<{1}>",
-                    p.scale, visibilityName(p.visibility));
-  if (p.causal)
-    attributes += ", causal";
-  if (p.visibility == Visibility::Chunk)
-    attributes += llvm::formatv(", chunk_size = {0}", p.chunkSize).str();
-  if (c.config)
-    attributes += llvm::formatv(
-        ", config = #moda.config<block_m = {0}, block_n = {1}, "
-        "block_depth = {2}, num_warps = 4, num_stages = 1, mma = fma, "
-        "target = \"sm_90a\">",
-        c.config->blockM, c.config->blockN, c.config->blockDepth);
+  arguments += ", %do: " + qType + c.packedArguments();
   return llvm::formatv(
       "func.func @train({0}) -> ({1}) {{\n"
-      "  %out, %lse = moda.attention q(%q : {2}){3} {{{4}} -> {2}, {5}\n"
+      "  %out, %lse = moda.attention q(%q : {2}){3}{8} {{{4}} -> {2}, {5}\n"
       "  {6} = moda.attention_grad q(%q : {2}){3}\n"
-      "      out(%out, %lse : {2}, {5}) d_out(%do : {2}) {{{4}}\n"
+      "      out(%out, %lse : {2}, {5}) d_out(%do : {2}){8} {{{4}}\n"
       "      -> dq({2}){7}\n"
       "  return {6} : {1}\n"
       "}\n",
-      arguments, resultTypes, qType, operands, attributes, lseType, results,
-      gradTypes);
+      arguments, resultTypes, qType, operands, c.attributes(), c.lseType(),
+      results, gradTypes, c.packedOperands());
+}
+
+/// The float64 reference backward of `c` into the gradients' buffers: the
+/// operator's, or, packed, each sequence's on its own as a batch of one
+/// (its tokens are contiguous in every tensor).
+static void referenceBackward(const AttentionCase &c, const Shapes &s,
+                              const Run &run,
+                       std::vector<double> &dq, std::vector<double> &dk,
+                       std::vector<double> &dv, std::vector<double> &dDepthK,
+                       std::vector<double> &dDepthV) {
+  const reference::AttentionProblem &p = c.problem;
+  auto at = [](auto &values, bool present, int64_t offset) {
+    return present ? values.data() + offset : nullptr;
+  };
+  auto run1 = [&](const reference::AttentionProblem &problem, int64_t begin) {
+    int64_t queryToken = p.queryHeads * p.headDim;
+    int64_t kvToken = p.kvHeads * p.headDim, depthToken = p.depth * kvToken;
+    int64_t q = begin * queryToken, kv = begin * kvToken,
+            depth = begin * depthToken;
+    reference::attentionBackward(
+        problem, run.q.values.data() + q, at(run.k.values, s.hasSequence, kv),
+        at(run.v.values, s.hasSequence, kv),
+        at(run.depthK.values, s.hasDepth, depth),
+        at(run.depthV.values, s.hasDepth, depth),
+        run.dOut.values.data() + q, dq.data() + q, at(dk, s.hasSequence, kv),
+        at(dv, s.hasSequence, kv), at(dDepthK, s.hasDepth, depth),
+        at(dDepthV, s.hasDepth, depth));
+  };
+  if (!c.isPacked())
+    return run1(p, 0);
+  forEachSequence(c, [&](int64_t begin, int64_t length) {
+    run1(sequenceProblem(c, length), begin);
+  });
 }
 
 GradResult moda::cpucheck::runGradOnHost(mlir::MLIRContext &context,
@@ -209,7 +223,6 @@ GradResult moda::cpucheck::runGradOnHost(mlir::MLIRContext &context,
                                          mlir::moda::KernelLowering lowering) {
   GradResult result;
   result.tolerance = toleranceFor(c.elementType);
-  const reference::AttentionProblem &p = c.problem;
   Shapes s(c);
   Run run(c.elementType, s);
   fillInputs(run, seed);
@@ -220,13 +233,7 @@ GradResult moda::cpucheck::runGradOnHost(mlir::MLIRContext &context,
 
   std::vector<double> dq(s.q), dk(s.kv), dv(s.kv), dDepthK(s.depth),
       dDepthV(s.depth);
-  reference::attentionBackward(
-      p, run.q.values.data(), orNull(run.k, s.hasSequence),
-      orNull(run.v, s.hasSequence), orNull(run.depthK, s.hasDepth),
-      orNull(run.depthV, s.hasDepth), run.dOut.values.data(), dq.data(),
-      s.hasSequence ? dk.data() : nullptr, s.hasSequence ? dv.data() : nullptr,
-      s.hasDepth ? dDepthK.data() : nullptr,
-      s.hasDepth ? dDepthV.data() : nullptr);
+  referenceBackward(c, s, run, dq, dk, dv, dDepthK, dDepthV);
   result.errors[0] = reference::relativeError(run.dq.values.data(), dq.data(),
                                               s.q);
   if (s.hasSequence) {

@@ -248,8 +248,10 @@ casesFromFile(mlir::MLIRContext &context, llvm::StringRef path) {
 }
 
 /// The backward matrix: every variant, G in {1, 2, 4, 8, 16}, L in
-/// {0, 1, 7}, every element type, shapes off the tile grid.
-static std::vector<AttentionCase> buildGradMatrix() {
+/// {0, 1, 7}, every element type, shapes off the tile grid; packed
+/// sequences for the tile programs.
+static std::vector<AttentionCase>
+buildGradMatrix(mlir::moda::KernelLowering lowering) {
   std::vector<AttentionCase> cases;
   auto add = [&](auto... fields) { cases.push_back(makeCase(fields...)); };
   const TileConfig small{16, 16, 16};
@@ -290,6 +292,8 @@ static std::vector<AttentionCase> buildGradMatrix() {
   add(ElementType::F32, 1, 170, 140, 1, 2, 32, 1, false,
       Visibility::PerPosition, 0, small);
   addDynamicDepthCases(cases);
+  if (lowering == mlir::moda::KernelLowering::TilePrograms)
+    addPackedCases(cases);
   return cases;
 }
 
@@ -353,7 +357,7 @@ static int runGradChecks(mlir::MLIRContext &context) {
                                   r.tolerance,
                                   r.error.empty() ? "" : "  " + r.error);
   };
-  for (const AttentionCase &c : buildGradMatrix()) {
+  for (const AttentionCase &c : buildGradMatrix(lowering)) {
     std::string name = "grad " + c.describe();
     if (!filter.empty() && name.find(filter) == std::string::npos)
       continue;

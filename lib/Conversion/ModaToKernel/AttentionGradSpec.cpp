@@ -141,6 +141,8 @@ mlir::moda::getGradTensorNames(const AttentionKernelSpec &spec) {
     names.append({"dk", "dv"});
   if (spec.hasDepth)
     names.append({"d_depth_k", "d_depth_v"});
+  if (spec.packed)
+    names.push_back(kCuSeqlensTensorName);
   names.push_back("delta");
   return names;
 }
@@ -158,9 +160,9 @@ mlir::moda::getGradKernelArgumentTypes(const AttentionKernelSpec &spec) {
 SmallVector<Type>
 mlir::moda::getGradLauncherArgumentTypes(const AttentionKernelSpec &spec) {
   SmallVector<Type> types = getArgumentTypes(spec, getGradTensorNames(spec));
-  // delta is the last tensor, right before the four sizes: the launcher
+  // delta is the last tensor, right before the sizes: the launcher
   // allocates it.
-  types.erase(types.end() - 5);
+  types.erase(types.end() - getNumSizeArguments(spec) - 1);
   return types;
 }
 
@@ -188,6 +190,8 @@ AttentionGradArgs mlir::moda::getGradKernelArgs(const AttentionKernelSpec &spec,
   });
   std::tie(args.batch, args.queries, args.keys, args.depth) =
       std::tie(sizes[0], sizes[1], sizes[2], sizes[3]);
+  if (spec.packed)
+    args.tokens = sizes[4];
   bindStrideArguments(
       spec, names, arguments,
       [&](StringRef name) { return *getGradTensorField(args, name); }, args);
@@ -199,13 +203,15 @@ SmallVector<Value> mlir::moda::buildGradKernelArguments(
     ValueRange launcherArguments,
     function_ref<Value(MemRefType type, Value elements)> allocate) {
   SmallVector<Value> arguments(launcherArguments);
-  Value batch = arguments[arguments.size() - 4];
-  Value queries = arguments[arguments.size() - 3];
+  unsigned numSizes = getNumSizeArguments(spec);
+  ArrayRef<Value> sizes = ArrayRef<Value>(arguments).take_back(numSizes);
+  // delta has lse's shape: [B, Hq, T], or packed [Hq, N].
+  Value rows = spec.packed ? sizes[4]
+                           : arith::MulIOp::create(b, sizes[0], sizes[1]);
   Value elements = arith::MulIOp::create(
-      b, arith::MulIOp::create(b, batch, queries),
-      arith::ConstantIndexOp::create(b, spec.numQueryHeads));
+      b, rows, arith::ConstantIndexOp::create(b, spec.numQueryHeads));
   auto type = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
-  arguments.insert(arguments.end() - 4, allocate(type, elements));
+  arguments.insert(arguments.end() - numSizes, allocate(type, elements));
   return arguments;
 }
 
@@ -285,7 +291,7 @@ KernelAbiAttr mlir::moda::describeGradKernels(
         spec.getNumThreads(), shared, writtenNames));
   }
   return getKernelAbi(spec, AbiOperator::AttentionGrad,
-                      getStaticSizes(spec, op.getQ(), op.getK(), op.getDepthK()),
+                      getStaticSizes(spec, op.getQ(), op.getK(), op.getDepthK(), op.getCuSeqlens()),
                       getGradTensorNames(spec), launches);
 }
 

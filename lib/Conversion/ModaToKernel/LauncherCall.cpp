@@ -83,6 +83,27 @@ static Value allocate(ImplicitLocOpBuilder &b, RankedTensorType type,
       dynamicSizes);
 }
 
+/// The sizes a launcher of `op`'s kernels takes: B, T, S, L from its
+/// operands' types (S = 0 without sequence keys, L = 0 without depth);
+/// packed, B the sequences (offsets - 1), T and S the bound on their
+/// lengths the operator is given (max_seqlen), L, and N the tokens.
+template <typename OpTy>
+static SmallVector<Value, 5>
+getLauncherSizes(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
+                 OpTy op) {
+  Value zero = arith::ConstantIndexOp::create(b, 0);
+  Value q = op.getQ();
+  if (!spec.packed)
+    return {dimOf(b, q, 0), dimOf(b, q, 1),
+            spec.hasSequence ? dimOf(b, op.getK(), 1) : zero,
+            spec.hasDepth ? dimOf(b, op.getDepthK(), 2) : zero};
+  Value sequences = arith::SubIOp::create(
+      b, dimOf(b, op.getCuSeqlens(), 0), arith::ConstantIndexOp::create(b, 1));
+  Value longest = op.getMaxSeqlen();
+  return {sequences, longest, spec.hasSequence ? longest : zero,
+          spec.hasDepth ? dimOf(b, op.getDepthK(), 1) : zero, dimOf(b, q, 0)};
+}
+
 void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
                                          AttentionOp op,
                                          const AttentionKernelSpec &spec,
@@ -97,25 +118,16 @@ void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
   auto lseType = cast<RankedTensorType>(op.getLse().getType());
   Value heads = arith::ConstantIndexOp::create(b, spec.numQueryHeads);
   Value headDim = arith::ConstantIndexOp::create(b, spec.headDim);
-  Value zero = arith::ConstantIndexOp::create(b, 0);
-  // The sizes B, T, S, L (and N), and the outputs' extents. Packed: B the
-  // sequences, T and S the bound the caller gives on their lengths, N the
-  // tokens; out [N, Hq, D], lse [Hq, N]. Otherwise out [B, T, Hq, D] and
-  // lse [B, Hq, T] take their dynamic sizes from q.
-  Value batch, queries, tokens;
+  SmallVector<Value, 5> sizes = getLauncherSizes(b, spec, op);
+  // The outputs' extents: packed out [N, Hq, D] and lse [Hq, N]; otherwise
+  // out [B, T, Hq, D] and lse [B, Hq, T].
   SmallVector<Value> outDims, lseDims;
   if (spec.packed) {
-    tokens = dimOf(b, q, 0);
-    batch = arith::SubIOp::create(b, dimOf(b, op.getCuSeqlens(), 0),
-                                  arith::ConstantIndexOp::create(b, 1));
-    queries = op.getMaxSeqlen();
-    outDims = {tokens, heads, headDim};
-    lseDims = {heads, tokens};
+    outDims = {sizes[4], heads, headDim};
+    lseDims = {heads, sizes[4]};
   } else {
-    batch = dimOf(b, q, 0);
-    queries = dimOf(b, q, 1);
-    outDims = {batch, queries, heads, headDim};
-    lseDims = {batch, heads, queries};
+    outDims = {sizes[0], sizes[1], heads, headDim};
+    lseDims = {sizes[0], heads, sizes[1]};
   }
   Value outBuffer =
       allocate(b, outType, [&](int64_t i) { return outDims[i]; });
@@ -123,21 +135,14 @@ void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
       allocate(b, lseType, [&](int64_t i) { return lseDims[i]; });
 
   SmallVector<Value> operands = {inputBuffer(q)};
-  Value keys = zero, depth = zero;
-  if (spec.hasSequence) {
+  if (spec.hasSequence)
     operands.append({inputBuffer(op.getK()), inputBuffer(op.getV())});
-    keys = spec.packed ? queries : dimOf(b, op.getK(), 1);
-  }
-  if (spec.hasDepth) {
+  if (spec.hasDepth)
     operands.append({inputBuffer(op.getDepthK()), inputBuffer(op.getDepthV())});
-    depth = dimOf(b, op.getDepthK(), spec.packed ? 1 : 2);
-  }
   operands.append({flatten(b, outBuffer), flatten(b, lseBuffer)});
   if (spec.packed)
     operands.push_back(inputBuffer(op.getCuSeqlens()));
-  operands.append({batch, queries, keys, depth});
-  if (spec.packed)
-    operands.push_back(tokens);
+  llvm::append_range(operands, sizes);
   func::CallOp::create(b, launcher, operands);
 
   Value out = bufferization::ToTensorOp::create(b, outType, outBuffer,
@@ -242,10 +247,7 @@ static void replaceGradWithLauncherCall(RewriterBase &rewriter,
     return allocate(b, cast<RankedTensorType>(operand.getType()),
                     [&](int64_t i) { return dimOf(b, operand, i); });
   };
-  Value zero = arith::ConstantIndexOp::create(b, 0);
-  Value batch = dimOf(b, op.getQ(), 0), queries = dimOf(b, op.getQ(), 1);
-  Value keys = spec.hasSequence ? dimOf(b, op.getK(), 1) : zero;
-  Value depth = spec.hasDepth ? dimOf(b, op.getDepthK(), 2) : zero;
+  SmallVector<Value, 5> sizes = getLauncherSizes(b, spec, op);
 
   SmallVector<Value> operands = {inputBuffer(op.getQ())};
   if (spec.hasSequence)
@@ -269,7 +271,9 @@ static void replaceGradWithLauncherCall(RewriterBase &rewriter,
     output(op.getDepthK(), op.getDDepthK());
     output(op.getDepthV(), op.getDDepthV());
   }
-  operands.append({batch, queries, keys, depth});
+  if (spec.packed)
+    operands.push_back(inputBuffer(op.getCuSeqlens()));
+  llvm::append_range(operands, sizes);
   func::CallOp::create(b, launcher, operands);
 
   SmallVector<Value> replacements;

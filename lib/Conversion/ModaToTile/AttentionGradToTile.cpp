@@ -68,7 +68,8 @@ KernelAbiAttr describeGradPrograms(const AttentionKernelSpec &spec,
         })));
   }
   return getKernelAbi(spec, AbiOperator::AttentionGrad,
-                      getStaticSizes(spec, op.getQ(), op.getK(), op.getDepthK()),
+                      getStaticSizes(spec, op.getQ(), op.getK(), op.getDepthK(),
+                                     op.getCuSeqlens()),
                       getGradTensorNames(spec), launches);
 }
 
@@ -78,12 +79,24 @@ public:
                      const AttentionGradArgs &args)
       : TileProgramBuilder(b, spec, args), grad(args) {
     scale = b.getF32FloatAttr(float(spec.scale));
+    for (Value buffer : {grad.dOut, grad.dq})
+      addViewOfRows(buffer, RowKind::Query);
+    for (Value buffer : {grad.dk, grad.dv})
+      addViewOfRows(buffer, RowKind::Key);
+    for (Value buffer : {grad.dDepthK, grad.dDepthV})
+      addViewOfRows(buffer, RowKind::Depth);
+    addViewOfRows(grad.delta, RowKind::Lse);
   }
 
   void buildQueryGrad();
   void buildKeyGrad(bool depth);
 
 private:
+  /// The dq program of the block of query rows `x`.
+  void buildQueryBlockGrad(Value x);
+  /// The dkv (or d_depth) program of the block of keys (or depth entries)
+  /// `x`.
+  void buildKeyBlockGrad(Value x, bool depth);
   /// Rows of the query tiles a key-side program walks. Sequence keys are
   /// seen by long runs of rows: block_n of them. A depth entry seen
   /// per position is seen by the G rows of its own position only, so tiles
@@ -122,7 +135,7 @@ private:
                                        : SmallVector<int64_t>{count};
     return LoadOp::create(b, RankedTensorType::get(shape, b.getF32Type()),
                           buffer, batch, head, first, numRows, numQueries,
-                          /*strides=*/ValueRange(), /*entries=*/Value(),
+                          getStrides(buffer), /*entries=*/Value(),
                           lseRows(), /*copy=*/CopyAttr());
   }
 
@@ -131,7 +144,11 @@ private:
 };
 
 void GradProgramBuilder::buildQueryGrad() {
-  QueryBlock block = getQueryBlock(readQueryBlockId());
+  forEachQueryBlock([&](Value x) { buildQueryBlockGrad(x); });
+}
+
+void GradProgramBuilder::buildQueryBlockGrad(Value x) {
+  QueryBlock block = getQueryBlock(x);
   RowsAttr rows = queryRows();
   auto loadQueryRows = [&](Value buffer) {
     return loadRows(buffer, rows, blockM, block.rowBase, block.numRows,
@@ -179,8 +196,17 @@ void GradProgramBuilder::buildQueryGrad() {
 }
 
 void GradProgramBuilder::buildKeyGrad(bool depth) {
+  forEachBlock(
+      [&] {
+        KeySource source = depth ? depthSource() : sequenceSource();
+        return arith::CeilDivUIOp::create(b, source.end, index(blockM));
+      },
+      /*longestFirst=*/false, [&](Value x) { buildKeyBlockGrad(x, depth); });
+}
+
+void GradProgramBuilder::buildKeyBlockGrad(Value x, bool depth) {
   KeySource source = depth ? depthSource() : sequenceSource();
-  Value keyBase = arith::MulIOp::create(b, readProgramIds(), index(blockM));
+  Value keyBase = arith::MulIOp::create(b, x, index(blockM));
   Value keyEnd = arith::MinUIOp::create(
       b, arith::AddIOp::create(b, keyBase, index(blockM)), source.end);
   Value keyTile = loadRows(source.keys, source.rows, blockM, keyBase, source.end,
@@ -305,7 +331,8 @@ func::FuncOp buildGradProgramsAndLauncher(ModuleOp module, StringRef name,
       b, spec, launcher.getArguments(), [&](MemRefType type, Value size) {
         return memref::AllocOp::create(b, type, ValueRange{size});
       });
-  SmallVector<Value> sizes(ArrayRef<Value>(arguments).take_back(4));
+  SmallVector<Value> sizes(
+      ArrayRef<Value>(arguments).take_back(getNumSizeArguments(spec)));
   // The launcher takes contiguous tensors and passes the programs their
   // strides.
   llvm::append_range(arguments,

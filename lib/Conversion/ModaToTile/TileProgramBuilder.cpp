@@ -18,6 +18,13 @@ TileProgramBuilder::TileProgramBuilder(ImplicitLocOpBuilder &b,
       strides(args.strides) {
   blockM = spec.config.getBlockM();
   exp2Scale = b.getF32FloatAttr(float(spec.scale * M_LOG2E));
+  for (Value buffer : {args.q, args.out})
+    addViewOfRows(buffer, RowKind::Query);
+  for (Value buffer : {args.k, args.v})
+    addViewOfRows(buffer, RowKind::Key);
+  for (Value buffer : {args.depthK, args.depthV})
+    addViewOfRows(buffer, RowKind::Depth);
+  addViewOfRows(args.lse, RowKind::Lse);
 }
 
 ArrayRef<Value> TileProgramBuilder::getStrides(Value buffer) const {
@@ -56,36 +63,44 @@ Value TileProgramBuilder::readProgramIds() {
   return x;
 }
 
-Value TileProgramBuilder::readQueryBlockId() {
-  Value x = readProgramIds();
-  if (!spec.causal) // (causal needs sequence keys: the verifier says so)
-    return x;
-  // Causal: the last query blocks see the most keys. Run first (block x
-  // takes query block blocks - 1 - x), they leave the shortest blocks for
-  // the grid's last wave rather than the longest.
-  Value blocks = NumProgramsOp::create(b, b.getIndexType(), ProgramAxis::X);
-  return arith::SubIOp::create(b, arith::SubIOp::create(b, blocks, index(1)),
-                               x);
-}
-
-void TileProgramBuilder::forEachQueryBlock(
-    function_ref<void(Value queryBlock)> body) {
-  if (!spec.packed)
-    return body(readQueryBlockId());
+void TileProgramBuilder::forEachBlock(function_ref<Value()> numBlocks,
+                                      bool longestFirst,
+                                      function_ref<void(Value block)> body) {
+  if (!spec.packed) {
+    Value x = readProgramIds();
+    if (!longestFirst)
+      return body(x);
+    // The last blocks see the most keys. Run first (block x takes block
+    // blocks - 1 - x), they leave the shortest blocks for the grid's last
+    // wave rather than the longest.
+    Value blocks = NumProgramsOp::create(b, b.getIndexType(), ProgramAxis::X);
+    return body(arith::SubIOp::create(
+        b, arith::SubIOp::create(b, blocks, index(1)), x));
+  }
   Value x = readProgramIds();
   enterPackedSequence();
-  Value rows = arith::MulIOp::create(b, numQueries, index(spec.groupSize));
-  Value blocks = arith::CeilDivUIOp::create(b, rows, index(blockM));
+  Value blocks = numBlocks();
   Value gridBlocks = NumProgramsOp::create(b, b.getIndexType(), ProgramAxis::X);
   auto loop = scf::ForOp::create(b, x, blocks, gridBlocks);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   Value taken = loop.getInductionVar();
-  // Causal: longest first, as readQueryBlockId orders them.
-  if (spec.causal)
+  if (longestFirst)
     taken = arith::SubIOp::create(
         b, arith::SubIOp::create(b, blocks, index(1)), taken);
   body(taken);
+}
+
+void TileProgramBuilder::forEachQueryBlock(
+    function_ref<void(Value queryBlock)> body) {
+  // (causal needs sequence keys: the verifier says so)
+  forEachBlock(
+      [&] {
+        Value rows = arith::MulIOp::create(b, numQueries,
+                                           index(spec.groupSize));
+        return arith::CeilDivUIOp::create(b, rows, index(blockM));
+      },
+      /*longestFirst=*/spec.causal, body);
 }
 
 void TileProgramBuilder::enterPackedSequence() {
@@ -103,19 +118,23 @@ void TileProgramBuilder::enterPackedSequence() {
   Value queryToken = index(spec.numQueryHeads * spec.headDim);
   Value kvToken = index(spec.numKVHeads * spec.headDim);
   Value depthPosition = arith::MulIOp::create(b, args.depth, kvToken);
-  auto view = [&](Value buffer, SmallVector<Value, 4> tensorStrides) {
-    if (buffer)
-      strides[buffer] = std::move(tensorStrides);
-  };
-  view(args.q, {queryToken, queryToken, headDim});
-  view(args.out, {queryToken, queryToken, headDim});
-  view(args.k, {kvToken, kvToken, headDim});
-  view(args.v, {kvToken, kvToken, headDim});
-  view(args.depthK, {depthPosition, depthPosition, kvToken, headDim});
-  view(args.depthV, {depthPosition, depthPosition, kvToken, headDim});
-  // lse is [Hq, N]: batch entry (a token) and position step 1, a query
-  // head N.
-  view(args.lse, {index(1), args.tokens, index(1)});
+  for (auto [buffer, kind] : rowTensors) {
+    switch (kind) {
+    case RowKind::Query:
+      strides[buffer] = {queryToken, queryToken, headDim};
+      break;
+    case RowKind::Key:
+      strides[buffer] = {kvToken, kvToken, headDim};
+      break;
+    case RowKind::Depth:
+      strides[buffer] = {depthPosition, depthPosition, kvToken, headDim};
+      break;
+    case RowKind::Lse:
+      // [Hq, N]: batch entry (a token) and position step 1, a query head N.
+      strides[buffer] = {index(1), args.tokens, index(1)};
+      break;
+    }
+  }
 }
 
 RowsAttr TileProgramBuilder::queryRows() const {

@@ -58,20 +58,29 @@ protected:
   /// The block's ids: x (its rows), y (key/value head), z (batch entry, or
   /// packed sequence).
   Value readProgramIds();
-  /// readProgramIds, with the query block of block id x in the order the
-  /// blocks should take their work: the longest (most keys seen) first.
-  Value readQueryBlockId();
-  /// Runs `body` on each query block the program owns: the one of its
-  /// block id x (readQueryBlockId); packed, for the sequence of block id z
-  /// (enterPackedSequence), blocks x, x + (blocks along x), ... of that
-  /// sequence, longest first when causal, so that a grid sized for a
-  /// smaller max_seqlen than a sequence's length still covers it.
+  /// Runs `body` on each block the program owns along x: the one of its
+  /// block id x (reversed when `longestFirst`: blocks - 1 - x, so that the
+  /// longest blocks, which see the most keys, run first); packed,
+  /// for the sequence of block id z (enterPackedSequence), blocks x, x +
+  /// (blocks along x), ... of the `numBlocks()` blocks of that sequence, so
+  /// that a grid sized for a smaller max_seqlen than a sequence's length
+  /// still covers it.
+  void forEachBlock(function_ref<Value()> numBlocks, bool longestFirst,
+                    function_ref<void(Value block)> body);
+  /// forEachBlock over the blocks of block_m folded query rows, longest
+  /// first when causal.
   void forEachQueryBlock(function_ref<void(Value queryBlock)> body);
   /// Packed sequences: reads the bounds of sequence z (after
   /// readProgramIds) and makes the program's sizes, batch entry and strides
   /// that sequence's: T = S = its length, its first token in the place of
-  /// the batch entry, the tensors' strides as views of one sequence.
+  /// the batch entry, the tensors (addViewOfRows) as views of one sequence.
   void enterPackedSequence();
+  /// A tensor whose rows are `kind` rows: a packed sequence reads it as a
+  /// view (the forward's tensors are added by the constructor).
+  void addViewOfRows(Value buffer, RowKind kind) {
+    if (buffer)
+      rowTensors.push_back({buffer, kind});
+  }
   /// The strides of the tensor in `buffer` (empty when the program reads it
   /// as a dense tensor).
   ArrayRef<Value> getStrides(Value buffer) const;
@@ -132,6 +141,8 @@ protected:
   Value numQueries, numKeys;
   /// The tensors' strides by buffer: the kernel's, or a packed sequence's.
   DenseMap<Value, SmallVector<Value, 4>> strides;
+  /// Every tensor of the program with the kind of its rows.
+  SmallVector<std::pair<Value, RowKind>> rowTensors;
 };
 
 } // namespace mlir::moda::tile

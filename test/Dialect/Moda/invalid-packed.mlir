@@ -89,3 +89,28 @@ func.func @lse_batched(%q: tensor<30x4x64xbf16>, %k: tensor<30x2x64xbf16>, %cu: 
   %o, %l = moda.attention q(%q : tensor<30x4x64xbf16>) kv(%k, %k : tensor<30x2x64xbf16>, tensor<30x2x64xbf16>) packed(%cu, %max : tensor<3xi32>) -> tensor<30x4x64xbf16>, tensor<1x4x30xf32>
   return
 }
+
+// -----
+
+// The backward takes the same packed form, lse as [Hq, N].
+func.func @grad_lse_batched(%q: tensor<30x4x64xbf16>, %k: tensor<30x2x64xbf16>, %lse: tensor<1x4x30xf32>, %cu: tensor<3xi32>, %max: index) {
+  // expected-error @+1 {{operand 'lse' has type 'tensor<1x4x30xf32>', expected 'tensor<4x30xf32>' (as [Hq, N] in f32)}}
+  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<30x4x64xbf16>) kv(%k, %k : tensor<30x2x64xbf16>, tensor<30x2x64xbf16>) out(%q, %lse : tensor<30x4x64xbf16>, tensor<1x4x30xf32>) d_out(%q : tensor<30x4x64xbf16>) packed(%cu, %max : tensor<3xi32>) -> dq(tensor<30x4x64xbf16>) dkv(tensor<30x2x64xbf16>, tensor<30x2x64xbf16>)
+  return
+}
+
+// -----
+
+func.func @grad_offsets_not_i32(%q: tensor<30x4x64xbf16>, %k: tensor<30x2x64xbf16>, %lse: tensor<4x30xf32>, %cu: tensor<3xf32>, %max: index) {
+  // expected-error @+1 {{operand 'cu_seqlens' must be a one-dimensional tensor of i32 offsets [n + 1], got 'tensor<3xf32>'}}
+  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<30x4x64xbf16>) kv(%k, %k : tensor<30x2x64xbf16>, tensor<30x2x64xbf16>) out(%q, %lse : tensor<30x4x64xbf16>, tensor<4x30xf32>) d_out(%q : tensor<30x4x64xbf16>) packed(%cu, %max : tensor<3xf32>) -> dq(tensor<30x4x64xbf16>) dkv(tensor<30x2x64xbf16>, tensor<30x2x64xbf16>)
+  return
+}
+
+// -----
+
+func.func @grad_gradient_batched(%q: tensor<30x4x64xbf16>, %k: tensor<30x2x64xbf16>, %lse: tensor<4x30xf32>, %cu: tensor<3xi32>, %max: index) {
+  // expected-error @+1 {{result 'dk' has type 'tensor<1x30x2x64xbf16>', expected 'tensor<30x2x64xbf16>' (as operand 'k')}}
+  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<30x4x64xbf16>) kv(%k, %k : tensor<30x2x64xbf16>, tensor<30x2x64xbf16>) out(%q, %lse : tensor<30x4x64xbf16>, tensor<4x30xf32>) d_out(%q : tensor<30x4x64xbf16>) packed(%cu, %max : tensor<3xi32>) -> dq(tensor<30x4x64xbf16>) dkv(tensor<1x30x2x64xbf16>, tensor<30x2x64xbf16>)
+  return
+}

@@ -54,12 +54,14 @@ SmallVector<GradKernelKind> getGradKernels(const AttentionKernelSpec &spec,
 
 /// The tensors of the backward's ABI, in kernel argument order: q, [k, v],
 /// [depth_k, depth_v], out, lse, d_out, dq, [dk, dv],
-/// [d_depth_k, d_depth_v], delta (scratch). Every kernel of the backward
-/// takes all of them, then the sizes B, T, S, L.
+/// [d_depth_k, d_depth_v], [cu_seqlens], delta (scratch). Every kernel of
+/// the backward takes all of them, then the sizes B, T, S, L (and N,
+/// packed).
 SmallVector<StringRef> getGradTensorNames(const AttentionKernelSpec &spec);
 
 /// The argument types of every backward kernel: memref<?xT> per tensor
-/// (memref<?xf32> for lse and delta), then four index sizes.
+/// (memref<?xf32> for lse and delta, memref<?xi32> for cu_seqlens), then
+/// the index sizes.
 SmallVector<Type> getGradKernelArgumentTypes(const AttentionKernelSpec &spec);
 
 /// The tensors the backward adds to the forward's.
@@ -75,7 +77,7 @@ AttentionGradArgs getGradKernelArgs(const AttentionKernelSpec &spec,
                                     ValueRange arguments);
 
 /// The kernels' arguments for a launcher's (getGradLauncherArgumentTypes):
-/// the same, with the scratch `delta` ([B, Hq, T] f32, flat) that
+/// the same, with the scratch `delta` (lse's shape, f32, flat) that
 /// `allocate` makes for its element count inserted before the sizes.
 SmallVector<Value> buildGradKernelArguments(
     ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,

@@ -59,7 +59,7 @@ struct DropEmptyDepthFromAttentionGrad : OpRewritePattern<AttentionGradOp> {
         op.getDv().getType(), /*d_depth_k=*/Type(), /*d_depth_v=*/Type(),
         op.getQ(), op.getK(), op.getV(), /*depth_k=*/Value(),
         /*depth_v=*/Value(), op.getOut(), op.getLse(), op.getDOut(),
-        op.getCausalAttr(), op.getScaleAttr(),
+        op.getCuSeqlens(), op.getMaxSeqlen(), op.getCausalAttr(), op.getScaleAttr(),
         DepthVisibilityAttr::get(op.getContext(),
                                  DepthVisibility::PerPosition),
         /*chunk_size=*/IntegerAttr(), op.getConfigAttr(),

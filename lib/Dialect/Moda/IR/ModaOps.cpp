@@ -142,8 +142,15 @@ struct TensorLayout {
 };
 
 /// Checks the packed form's own operands: `cu_seqlens` a one-dimensional
-/// i32 tensor of n + 1 >= 1 offsets, compiled by the tile programs.
-static LogicalResult verifyPackedOperands(AttentionOp op) {
+/// i32 tensor of n + 1 >= 1 offsets, with `max_seqlen`, compiled by the
+/// tile programs.
+template <typename OpTy>
+static LogicalResult verifyPackedOperands(OpTy op) {
+  if (bool(op.getCuSeqlens()) != bool(op.getMaxSeqlen()))
+    return op.emitOpError("operands 'cu_seqlens' and 'max_seqlen' must be "
+                          "given together (packed sequences)");
+  if (!op.getCuSeqlens())
+    return success();
   auto cuType = cast<RankedTensorType>(op.getCuSeqlens().getType());
   if (cuType.getRank() != 1 || !cuType.getElementType().isInteger(32))
     return op.emitOpError("operand 'cu_seqlens' must be a one-dimensional "
@@ -344,12 +351,9 @@ static int64_t getDepthSizeOf(OpTy op) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult AttentionOp::verify() {
-  if (bool(getCuSeqlens()) != bool(getMaxSeqlen()))
-    return emitOpError("operands 'cu_seqlens' and 'max_seqlen' must be "
-                       "given together (packed sequences)");
-  TensorLayout layout{isPacked()};
-  if (layout.packed && failed(verifyPackedOperands(*this)))
+  if (failed(verifyPackedOperands(*this)))
     return failure();
+  TensorLayout layout{isPacked()};
   if (failed(verifyAttentionOperands(*this, layout)))
     return failure();
   Operation *op = getOperation();
@@ -377,7 +381,9 @@ int64_t AttentionOp::getDepthSize() { return getDepthSizeOf(*this); }
 //===----------------------------------------------------------------------===//
 
 LogicalResult AttentionGradOp::verify() {
-  TensorLayout layout;
+  if (failed(verifyPackedOperands(*this)))
+    return failure();
+  TensorLayout layout{isPacked()};
   if (failed(verifyAttentionOperands(*this, layout)))
     return failure();
   Operation *op = getOperation();
@@ -416,13 +422,13 @@ LogicalResult AttentionGradOp::verify() {
   return success();
 }
 
-bool AttentionGradOp::isPacked() { return false; }
+bool AttentionGradOp::isPacked() { return bool(getCuSeqlens()); }
 int64_t AttentionGradOp::getNumQueryHeads() {
-  return getQ().getType().getDimSize(2);
+  return getQ().getType().getDimSize(getQ().getType().getRank() - 2);
 }
 int64_t AttentionGradOp::getNumKVHeads() { return getNumKVHeadsOf(*this); }
 int64_t AttentionGradOp::getHeadDim() {
-  return getQ().getType().getDimSize(3);
+  return getQ().getType().getDimSize(getQ().getType().getRank() - 1);
 }
 int64_t AttentionGradOp::getDepthSize() { return getDepthSizeOf(*this); }
 

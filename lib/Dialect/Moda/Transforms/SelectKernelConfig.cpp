@@ -241,7 +241,7 @@ void SelectKernelConfigPass::runOnOperation() {
       setSource(op, "heuristic");
     } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
       FailureOr<std::optional<KernelLowering>> lowering =
-          loweringOf(op, grad.getStrided(), /*packed=*/false);
+          loweringOf(op, grad.getStrided(), grad.isPacked());
       if (failed(lowering))
         return signalPassFailure();
       if (KernelConfigAttr config = grad.getConfigAttr()) {

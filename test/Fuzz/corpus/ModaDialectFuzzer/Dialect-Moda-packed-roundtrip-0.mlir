@@ -12,3 +12,8 @@ func.func @packed_depth_only(%q: tensor<41x4x32xf32>, %dk: tensor<41x7x2x32xf32>
   %o, %l = moda.attention q(%q : tensor<41x4x32xf32>) depth(%dk, %dk : tensor<41x7x2x32xf32>, tensor<41x7x2x32xf32>) packed(%cu, %max : tensor<3xi32>) {visibility = #moda.visibility<depth_only>} -> tensor<41x4x32xf32>, tensor<4x41xf32>
   return %l : tensor<4x41xf32>
 }
+
+func.func @packed_grad(%q: tensor<70x4x64xbf16>, %k: tensor<70x2x64xbf16>, %lse: tensor<4x70xf32>, %cu: tensor<3xi32>, %max: index) -> tensor<70x4x64xbf16> {
+  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<70x4x64xbf16>) kv(%k, %k : tensor<70x2x64xbf16>, tensor<70x2x64xbf16>) out(%q, %lse : tensor<70x4x64xbf16>, tensor<4x70xf32>) d_out(%q : tensor<70x4x64xbf16>) packed(%cu, %max : tensor<3xi32>) {causal} -> dq(tensor<70x4x64xbf16>) dkv(tensor<70x2x64xbf16>, tensor<70x2x64xbf16>)
+  return %dq : tensor<70x4x64xbf16>
+}

@@ -84,7 +84,7 @@ def Moda_AttentionOp : Moda_Op<"attention",
     the grid (a block per `block_m` rows of the longest sequence); a
     smaller value costs speed, never correctness (a block then takes
     several query blocks of its sequence). The tile programs compile it
-    (`lowering = tile`); the forward only, so far.
+    (`lowering = tile`); `moda.attention_grad` takes the same form.
 
     Example:
     ```mlir
@@ -141,7 +141,9 @@ def Moda_AttentionGradOp : Moda_Op<"attention_grad",
     Each gradient has the type of its operand. `strided`, as on
     `moda.attention`: the kernels take every tensor but `lse` (the inputs,
     `out`, `d_out` and the gradients) as views, compiled by the tile
-    programs.
+    programs. `packed`, as on `moda.attention`: packed sequences, every
+    tensor token-major without a batch dimension (`d_out` and the gradients
+    as what they differentiate, `lse` as `[Hq, N]`).
 
     Example:
     ```mlir
@@ -163,7 +165,9 @@ def Moda_AttentionGradOp : Moda_Op<"attention_grad",
     Optional<AnyRankedTensor>:$depth_v,
     AnyRankedTensor:$out,
     AnyRankedTensor:$lse,
-    AnyRankedTensor:$d_out
+    AnyRankedTensor:$d_out,
+    Optional<AnyRankedTensor>:$cu_seqlens,
+    Optional<Index>:$max_seqlen
   ), Moda_AttentionAttrs);
   let results = (outs
     AnyRankedTensor:$dq,
@@ -178,6 +182,7 @@ def Moda_AttentionGradOp : Moda_Op<"attention_grad",
     (`depth` `(` $depth_k^ `,` $depth_v `:` type($depth_k) `,` type($depth_v) `)`)?
     `out` `(` $out `,` $lse `:` type($out) `,` type($lse) `)`
     `d_out` `(` $d_out `:` type($d_out) `)`
+    (`packed` `(` $cu_seqlens^ `,` $max_seqlen `:` type($cu_seqlens) `)`)?
     attr-dict
     `->` `dq` `(` type($dq) `)`
     (`dkv` `(` type($dk)^ `,` type($dv) `)`)?
