@@ -116,23 +116,17 @@ void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
   Value q = op.getQ();
   auto outType = cast<RankedTensorType>(op.getOut().getType());
   auto lseType = cast<RankedTensorType>(op.getLse().getType());
-  Value heads = arith::ConstantIndexOp::create(b, spec.numQueryHeads);
-  Value headDim = arith::ConstantIndexOp::create(b, spec.headDim);
   SmallVector<Value, 5> sizes = getLauncherSizes(b, spec, op);
-  // The outputs' extents: packed out [N, Hq, D] and lse [Hq, N]; otherwise
-  // out [B, T, Hq, D] and lse [B, Hq, T].
-  SmallVector<Value> outDims, lseDims;
-  if (spec.packed) {
-    outDims = {sizes[4], heads, headDim};
-    lseDims = {heads, sizes[4]};
-  } else {
-    outDims = {sizes[0], sizes[1], heads, headDim};
-    lseDims = {sizes[0], heads, sizes[1]};
-  }
-  Value outBuffer =
-      allocate(b, outType, [&](int64_t i) { return outDims[i]; });
-  Value lseBuffer =
-      allocate(b, lseType, [&](int64_t i) { return lseDims[i]; });
+  // The outputs' extents are the ABI's (out [B, T, Hq, D] and lse
+  // [B, Hq, T], or packed [N, Hq, D] and [Hq, N]) for these sizes.
+  auto allocateOutput = [&](RankedTensorType type, StringRef name) {
+    AbiTensorAttr abi = getAbiTensor(spec, name, AbiTensorRole::Output);
+    return allocate(b, type, [&](int64_t i) {
+      return buildSize(b, abi.getShape()[i], sizes);
+    });
+  };
+  Value outBuffer = allocateOutput(outType, "out");
+  Value lseBuffer = allocateOutput(lseType, "lse");
 
   SmallVector<Value> operands = {inputBuffer(q)};
   if (spec.hasSequence)
