@@ -64,15 +64,15 @@
 // BAD: moda-compile: unknown --lowering 'staged' (expected auto, kernel or tile)
 
 // With mma = wgmma (four warps, two stages): the same multi-buffers, two
-// slots each, and the tile of the unmasked loop's last values (read by the
-// value product moda-tile-defer-value-products leaves after the loop),
-// 1024-byte aligned within 1008 bytes of slack; warpgroup products from the
-// swizzled tiles after an async-proxy fence.
+// slots each (D = 64: moda-tile-defer-value-products leaves the loop, so
+// no tile of the last step's values after it), 1024-byte aligned within
+// 1008 bytes of slack; warpgroup products from the swizzled tiles after an
+// async-proxy fence.
 // WGMMA-LOG: moda-compile: moda_attention_0 -> {{.*}}wgmma{{/|\\}}moda_attention_0.ptx (+cubin)
 // WGMMA-DAG: "mma": "wgmma"
 // Without `strided`, contiguous tensors: no stride parameters.
 // DENSE-NOT: "stride
-// WGMMA-DAG: "dynamic_shared_memory": 21488
+// WGMMA-DAG: "dynamic_shared_memory": 17392
 // WGMMA-DAG: "spill_stores": 0
 // WGMMA-PTX: fence.proxy.async.shared::cta;
 // WGMMA-PTX: wgmma.mma_async.sync.aligned.m64n32k16.f32.f16.f16

@@ -41,7 +41,7 @@ struct AttentionCase {
   /// Packed sequences (moda.attention's `packed`): their lengths, tokens
   /// back to back; `problem` then has batch 1 and queries = keys = N, the
   /// tokens. Empty: not packed.
-  std::vector<int64_t> sequenceLengths;
+  std::vector<int64_t> sequenceLengths = {};
   /// The max_seqlen the launcher is given when packed: the longest length,
   /// unless the case understates it (a grid too small for a sequence).
   int64_t maxSeqlen = 0;

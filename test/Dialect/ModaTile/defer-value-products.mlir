@@ -1,5 +1,13 @@
-// RUN: moda-opt %s -split-input-file -moda-tile-defer-value-products | FileCheck %s
-// RUN: moda-opt %s -split-input-file -moda-tile-defer-value-products -moda-tile-async-dots | FileCheck %s --check-prefix=ASYNC
+// RUN: moda-opt %s -split-input-file -moda-tile-defer-value-products="min-value-columns=64" | FileCheck %s
+// RUN: moda-opt %s -split-input-file -moda-tile-defer-value-products="min-value-columns=64" -moda-tile-async-dots | FileCheck %s --check-prefix=ASYNC
+// RUN: moda-opt %s -split-input-file -moda-tile-defer-value-products | FileCheck %s --check-prefix=DEFAULT
+
+// By default only value products of at least 128 columns (D >= 128) are
+// deferred: these 64-column loops stay as they are.
+// DEFAULT-LABEL: func.func private @unmasked_loop
+// DEFAULT-NOT: scf.if
+// DEFAULT-NOT: moda_tile.convert
+// DEFAULT: moda_tile.finalize
 
 // An unmasked softmax loop of wgmma products is rotated: iteration j loads
 // step j - 1's values (step lb's in the first, with zero probabilities)

@@ -64,7 +64,8 @@ struct SoftmaxStepLoop {
   SmallVector<Operation *> valueOperandOps;
 };
 
-std::optional<SoftmaxStepLoop> matchSoftmaxStepLoop(scf::ForOp loop) {
+std::optional<SoftmaxStepLoop> matchSoftmaxStepLoop(scf::ForOp loop,
+                                                    int64_t minValueColumns) {
   Block *body = loop.getBody();
   // Signed index loops (what the programs build), whose body only reads
   // memory: moving a load across iterations keeps what it reads.
@@ -78,7 +79,8 @@ std::optional<SoftmaxStepLoop> matchSoftmaxStepLoop(scf::ForOp loop) {
   auto yield = cast<scf::YieldOp>(body->getTerminator());
   for (auto [position, yielded] : llvm::enumerate(yield.getOperands())) {
     auto product = yielded.getDefiningOp<DotOp>();
-    if (!isWarpgroupProduct(product) || product->getBlock() != body)
+    if (!isWarpgroupProduct(product) || product->getBlock() != body ||
+        product.getType().getDimSize(1) < minValueColumns)
       continue;
     auto rescale = product.getAcc().getDefiningOp<ScaleRowsOp>();
     auto update = product.getLhs().getDefiningOp<SoftmaxUpdateOp>();
@@ -234,13 +236,16 @@ void rotate(SoftmaxStepLoop &match) {
 struct ModaTileDeferValueProductsPass
     : public tile::impl::ModaTileDeferValueProductsBase<
           ModaTileDeferValueProductsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     for (auto program : getOperation().getOps<func::FuncOp>()) {
       if (!program->hasAttr(kProgramAttrName))
         continue;
       SmallVector<SoftmaxStepLoop> matches;
       program.walk([&](scf::ForOp loop) {
-        if (std::optional<SoftmaxStepLoop> match = matchSoftmaxStepLoop(loop))
+        if (std::optional<SoftmaxStepLoop> match =
+                matchSoftmaxStepLoop(loop, minValueColumns))
           matches.push_back(*match);
       });
       for (SoftmaxStepLoop &match : matches)

@@ -73,7 +73,14 @@ def ModaTileDeferValueProducts
     loaded in the iteration that reads it, so `moda-tile-pipeline` gives it
     a slot per iteration that is refilled only after the products reading
     it were waited for. Loops of other layouts and masked steps
-    (`moda_tile.if_seen`) are left as they are.
+    (`moda_tile.if_seen`) are left as they are, and so are loops whose
+    value product has fewer than `min-value-columns` columns (the head
+    dimension D; default 128): measured on an H100 (tile kernels of b3e2f6c
+    against d6f9e73's, which differ mainly by the rotation,
+    `bench/results/perf-lowerings-defer-h100.json` and
+    `perf-lowerings-d6f9e73-h100.json`), the rotation took the G = 8,
+    D = 128 forward from 10.894 to 10.558 ms at T = 16384 but the D = 64
+    ones from 1.894 to 2.155 ms (G = 2) and from 6.130 to 6.446 ms (G = 8).
 
     ```mlir
     %r:3 = scf.for %j = %lb to %ub step %c1 iter_args(%m = %m0, %l = %l0, %acc = %a0) -> (...) {
@@ -111,6 +118,11 @@ def ModaTileDeferValueProducts
     }
     ```
   }];
+  let options = [
+    Option<"minValueColumns", "min-value-columns", "int64_t", /*default=*/"128",
+           "rotate only loops whose value product has at least this many "
+           "columns (the head dimension)">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect"];
 }
 
