@@ -66,29 +66,27 @@ Value TileProgramBuilder::readProgramIds() {
 void TileProgramBuilder::forEachBlock(function_ref<Value()> numBlocks,
                                       bool longestFirst,
                                       function_ref<void(Value block)> body) {
-  if (!spec.packed) {
-    Value x = readProgramIds();
+  // The last blocks see the most keys. Run first (block x takes block
+  // blocks - 1 - x), they leave the shortest blocks for the grid's last
+  // wave rather than the longest.
+  auto inOrder = [&](Value blocks, Value x) -> Value {
     if (!longestFirst)
-      return body(x);
-    // The last blocks see the most keys. Run first (block x takes block
-    // blocks - 1 - x), they leave the shortest blocks for the grid's last
-    // wave rather than the longest.
-    Value blocks = NumProgramsOp::create(b, b.getIndexType(), ProgramAxis::X);
-    return body(arith::SubIOp::create(
-        b, arith::SubIOp::create(b, blocks, index(1)), x));
-  }
+      return x;
+    return arith::SubIOp::create(
+        b, arith::SubIOp::create(b, blocks, index(1)), x);
+  };
+  auto blocksAlongX = [&]() -> Value {
+    return NumProgramsOp::create(b, b.getIndexType(), ProgramAxis::X);
+  };
   Value x = readProgramIds();
+  if (!spec.packed)
+    return body(longestFirst ? inOrder(blocksAlongX(), x) : x);
   enterPackedSequence();
   Value blocks = numBlocks();
-  Value gridBlocks = NumProgramsOp::create(b, b.getIndexType(), ProgramAxis::X);
-  auto loop = scf::ForOp::create(b, x, blocks, gridBlocks);
+  auto loop = scf::ForOp::create(b, x, blocks, blocksAlongX());
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
-  Value taken = loop.getInductionVar();
-  if (longestFirst)
-    taken = arith::SubIOp::create(
-        b, arith::SubIOp::create(b, blocks, index(1)), taken);
-  body(taken);
+  body(inOrder(blocks, loop.getInductionVar()));
 }
 
 void TileProgramBuilder::forEachQueryBlock(
