@@ -42,6 +42,15 @@ func.func @append_to_full(%s: !moda.depth_stream<1x16x2x8xf16, size = 4, capacit
 
 // -----
 
+// A window stream has no bound on its size but the 64-bit count's.
+func.func @append_count_overflow(%s: !moda.depth_stream<1x16x2x8xf16, size = 9223372036854775807, capacity = 4, window>, %k: tensor<1x16x2x8xf16>) {
+  // expected-error @+1 {{cannot append to a depth stream of size 9223372036854775807: its count of entries would overflow 64 bits}}
+  %t = "moda.stream.append"(%s, %k, %k) : (!moda.depth_stream<1x16x2x8xf16, size = 9223372036854775807, capacity = 4, window>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>) -> !moda.depth_stream<1x16x2x8xf16, size = 9223372036854775807, capacity = 4, window>
+  return
+}
+
+// -----
+
 func.func @append_wrong_result_size(%s: !moda.depth_stream<1x16x2x8xf16, size = 1, capacity = 4>, %k: tensor<1x16x2x8xf16>) {
   // expected-error @+1 {{result has type '!moda.depth_stream<1x16x2x8xf16, size = 3, capacity = 4>', expected '!moda.depth_stream<1x16x2x8xf16, size = 2, capacity = 4>' (the operand stream with one more entry)}}
   %t = moda.stream.append %s, %k, %k : !moda.depth_stream<1x16x2x8xf16, size = 1, capacity = 4>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16> -> !moda.depth_stream<1x16x2x8xf16, size = 3, capacity = 4>

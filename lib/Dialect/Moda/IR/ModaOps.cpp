@@ -13,6 +13,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <limits>
+
 
 using namespace mlir;
 using namespace mlir::moda;
@@ -469,6 +471,10 @@ LogicalResult StreamAppendOp::verify() {
     return emitOpError("cannot append to a full depth stream: size ")
            << size << " has reached capacity " << streamType.getCapacity()
            << " (a stream with `window` would drop its oldest entry)";
+  // A window has no bound on its size but the count's own.
+  if (size == std::numeric_limits<int64_t>::max())
+    return emitOpError("cannot append to a depth stream of size ")
+           << size << ": its count of entries would overflow 64 bits";
   int64_t expectedSize = ShapedType::isDynamic(size) ? size : size + 1;
   DepthStreamType expected = streamType.withSize(expectedSize);
   if (getResult().getType() != expected)

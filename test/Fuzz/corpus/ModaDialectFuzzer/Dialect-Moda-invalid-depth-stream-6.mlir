@@ -1,4 +1,4 @@
-func.func @entries_wrong_depth(%s: !moda.depth_stream<1x16x2x8xf16, size = 2, capacity = 4>) {
-  %dk, %dv = moda.stream.entries %s : !moda.depth_stream<1x16x2x8xf16, size = 2, capacity = 4> -> tensor<1x16x4x2x8xf16>, tensor<1x16x2x2x8xf16>
+func.func @append_wrong_result_size(%s: !moda.depth_stream<1x16x2x8xf16, size = 1, capacity = 4>, %k: tensor<1x16x2x8xf16>) {
+  %t = moda.stream.append %s, %k, %k : !moda.depth_stream<1x16x2x8xf16, size = 1, capacity = 4>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16> -> !moda.depth_stream<1x16x2x8xf16, size = 3, capacity = 4>
   return
 }
