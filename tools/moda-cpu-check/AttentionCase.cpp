@@ -237,6 +237,12 @@ moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot,
     whyNot = "not a moda.attention";
     return mlir::failure();
   }
+  if (op.isPacked()) {
+    whyNot = "a packed operator's sequence lengths are runtime values (its "
+             "cu_seqlens); the CPU check runs packed cases from its built-in "
+             "matrix (--lowering=tile)";
+    return mlir::failure();
+  }
   auto staticShape = [&](mlir::Value value) -> llvm::ArrayRef<int64_t> {
     if (!value)
       return {};
@@ -256,12 +262,6 @@ moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot,
       llvm::any_of(depthShape, mlir::ShapedType::isDynamic)
           ? llvm::ArrayRef<int64_t>()
           : llvm::ArrayRef<int64_t>(depthShape);
-  if (op.isPacked()) {
-    whyNot = "a packed operator's sequence lengths are runtime values (its "
-             "cu_seqlens); the CPU check runs packed cases from its built-in "
-             "matrix (--lowering=tile)";
-    return mlir::failure();
-  }
   if (q.empty() || (op.getK() && k.empty()) || (op.getDepthK() && depth.empty())) {
     whyNot = "the CPU check runs operators with static shapes only";
     return mlir::failure();

@@ -107,14 +107,14 @@ static void addDynamicDepthCases(std::vector<AttentionCase> &cases) {
 }
 
 /// A packed case: sequences of `lengths` back to back, the launcher given
-/// `maxSeqlen` (the longest length when 0).
+/// `maxSeqlen` (the longest length when not given).
 static AttentionCase makePackedCase(ElementType type,
                                     std::vector<int64_t> lengths, int64_t hk,
                                     int64_t g, int64_t d, int64_t l,
                                     bool causal, Visibility visibility,
                                     int64_t chunk,
                                     std::optional<TileConfig> config,
-                                    int64_t maxSeqlen = 0) {
+                                    std::optional<int64_t> maxSeqlen = {}) {
   int64_t tokens = 0, longest = 0;
   for (int64_t length : lengths) {
     tokens += length;
@@ -124,14 +124,14 @@ static AttentionCase makePackedCase(ElementType type,
   AttentionCase c = makeCase(type, 1, tokens, hasSequence ? tokens : 0, hk, g,
                              d, l, causal, visibility, chunk, config);
   c.sequenceLengths = std::move(lengths);
-  c.maxSeqlen = maxSeqlen ? maxSeqlen : longest;
+  c.maxSeqlen = maxSeqlen.value_or(longest);
   return c;
 }
 
 /// Packed sequences (the tile programs compile them): every variant,
 /// uneven lengths with lengths 1 and 0, one long and many short, and a
 /// max_seqlen smaller than a sequence (blocks then take several query
-/// blocks each).
+/// blocks each), even 0 (the launcher bounds it below by 1).
 static void addPackedCases(std::vector<AttentionCase> &cases) {
   const TileConfig small{16, 16, 16};
   cases.push_back(makePackedCase(ElementType::BF16, {37, 1, 0, 120, 5}, 2, 4,
@@ -150,6 +150,9 @@ static void addPackedCases(std::vector<AttentionCase> &cases) {
   cases.push_back(makePackedCase(ElementType::F16, {70, 9}, 2, 2, 64, 3, true,
                                  Visibility::PerPosition, 0, small,
                                  /*maxSeqlen=*/16));
+  cases.push_back(makePackedCase(ElementType::BF16, {23, 40}, 1, 4, 64, 1,
+                                 false, Visibility::Chunk, 8, small,
+                                 /*maxSeqlen=*/0));
 }
 
 /// The matrix: every variant, G in {1, 2, 8}, L in {0, 1, 7}, every element

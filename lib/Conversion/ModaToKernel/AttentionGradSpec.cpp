@@ -188,10 +188,7 @@ AttentionGradArgs mlir::moda::getGradKernelArgs(const AttentionKernelSpec &spec,
   auto sizes = bindArguments(spec, names, arguments, [&](StringRef name, Value value) {
     *getGradTensorField(args, name) = value;
   });
-  std::tie(args.batch, args.queries, args.keys, args.depth) =
-      std::tie(sizes[0], sizes[1], sizes[2], sizes[3]);
-  if (spec.packed)
-    args.tokens = sizes[4];
+  args.bindSizes(sizes);
   bindStrideArguments(
       spec, names, arguments,
       [&](StringRef name) { return *getGradTensorField(args, name); }, args);
@@ -205,11 +202,13 @@ SmallVector<Value> mlir::moda::buildGradKernelArguments(
   SmallVector<Value> arguments(launcherArguments);
   unsigned numSizes = getNumSizeArguments(spec);
   ArrayRef<Value> sizes = ArrayRef<Value>(arguments).take_back(numSizes);
-  // delta has lse's shape: [B, Hq, T], or packed [Hq, N].
-  Value rows = spec.packed ? sizes[4]
-                           : arith::MulIOp::create(b, sizes[0], sizes[1]);
-  Value elements = arith::MulIOp::create(
-      b, rows, arith::ConstantIndexOp::create(b, spec.numQueryHeads));
+  // The elements of delta's shape in the ABI (lse's).
+  Value elements;
+  for (const SizeExpr &extent :
+       getAbiTensor(spec, "delta", AbiTensorRole::Scratch).getShape()) {
+    Value size = buildSize(b, extent, sizes);
+    elements = elements ? arith::MulIOp::create(b, elements, size) : size;
+  }
   auto type = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
   arguments.insert(arguments.end() - numSizes, allocate(type, elements));
   return arguments;

@@ -185,8 +185,11 @@ Value mlir::moda::buildSize(ImplicitLocOpBuilder &b, const SizeExpr &expr,
   auto multiply = [&](Value factor) {
     value = value ? arith::MulIOp::create(b, value, factor) : factor;
   };
-  for (SizeSymbol symbol : expr.getSymbols())
+  for (SizeSymbol symbol : expr.getSymbols()) {
+    assert(static_cast<unsigned>(symbol) < sizes.size() &&
+           "N is a size of packed operators only (the ABI verifier's rule)");
     multiply(sizes[static_cast<unsigned>(symbol)]);
+  }
   if (!value || expr.coefficient != 1)
     multiply(arith::ConstantIndexOp::create(b, expr.coefficient));
   if (!expr.isExact())
@@ -314,10 +317,7 @@ AttentionKernelArgs mlir::moda::getKernelArgs(const AttentionKernelSpec &spec,
       spec, spec.getTensorNames(), arguments, [&](StringRef name, Value value) {
         *getForwardTensorField(args, name) = value;
       });
-  std::tie(args.batch, args.queries, args.keys, args.depth) =
-      std::tie(sizes[0], sizes[1], sizes[2], sizes[3]);
-  if (spec.packed)
-    args.tokens = sizes[4];
+  args.bindSizes(sizes);
   bindStrideArguments(
       spec, spec.getTensorNames(), arguments,
       [&](StringRef name) { return *getForwardTensorField(args, name); }, args);

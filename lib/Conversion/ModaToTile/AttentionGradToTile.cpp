@@ -79,13 +79,11 @@ public:
                      const AttentionGradArgs &args)
       : TileProgramBuilder(b, spec, args), grad(args) {
     scale = b.getF32FloatAttr(float(spec.scale));
-    for (Value buffer : {grad.dOut, grad.dq})
-      addViewOfRows(buffer, RowKind::Query);
-    for (Value buffer : {grad.dk, grad.dv})
-      addViewOfRows(buffer, RowKind::Key);
-    for (Value buffer : {grad.dDepthK, grad.dDepthV})
-      addViewOfRows(buffer, RowKind::Depth);
-    addViewOfRows(grad.delta, RowKind::Lse);
+    for (auto [name, buffer] :
+         {std::pair<StringRef, Value>{"d_out", grad.dOut}, {"dq", grad.dq},
+          {"dk", grad.dk}, {"dv", grad.dv}, {"d_depth_k", grad.dDepthK},
+          {"d_depth_v", grad.dDepthV}, {"delta", grad.delta}})
+      addTensor(name, buffer);
   }
 
   void buildQueryGrad();
@@ -338,9 +336,10 @@ func::FuncOp buildGradProgramsAndLauncher(ModuleOp module, StringRef name,
   llvm::append_range(arguments,
                      buildContiguousStrideArguments(b, abi, sizes));
   // In launch order: each program starts after the previous one is done.
+  SmallVector<Value> gridSizes = getGridSizes(b, spec, sizes);
   for (func::FuncOp program : programs) {
     SmallVector<Value, 3> grid =
-        buildGridSize(b, getOwnLaunch(program), sizes);
+        buildGridSize(b, getOwnLaunch(program), gridSizes);
     LaunchOp::create(b, SymbolRefAttr::get(program), grid[0], grid[1],
                      grid[2], arguments);
   }

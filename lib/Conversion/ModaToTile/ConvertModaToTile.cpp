@@ -175,7 +175,7 @@ void ConvertModaToTilePass::runOnOperation() {
     SmallVector<Value> sizes(
         ArrayRef<Value>(operands).take_back(getNumSizeArguments(spec)));
     SmallVector<Value, 3> grid =
-        buildGridSize(b, getOwnLaunch(program), sizes);
+        buildGridSize(b, getOwnLaunch(program), getGridSizes(b, spec, sizes));
     llvm::append_range(operands,
                        buildContiguousStrideArguments(
                            b, program->getAttrOfType<KernelAbiAttr>(

@@ -18,18 +18,28 @@ TileProgramBuilder::TileProgramBuilder(ImplicitLocOpBuilder &b,
       strides(args.strides) {
   blockM = spec.config.getBlockM();
   exp2Scale = b.getF32FloatAttr(float(spec.scale * M_LOG2E));
-  for (Value buffer : {args.q, args.out})
-    addViewOfRows(buffer, RowKind::Query);
-  for (Value buffer : {args.k, args.v})
-    addViewOfRows(buffer, RowKind::Key);
-  for (Value buffer : {args.depthK, args.depthV})
-    addViewOfRows(buffer, RowKind::Depth);
-  addViewOfRows(args.lse, RowKind::Lse);
+  for (auto [name, buffer] :
+       {std::pair<StringRef, Value>{"q", args.q}, {"out", args.out},
+        {"k", args.k}, {"v", args.v}, {"depth_k", args.depthK},
+        {"depth_v", args.depthV}, {"lse", args.lse}})
+    addTensor(name, buffer);
 }
 
 ArrayRef<Value> TileProgramBuilder::getStrides(Value buffer) const {
   auto it = strides.find(buffer);
   return it == strides.end() ? ArrayRef<Value>() : ArrayRef(it->second);
+}
+
+SmallVector<Value> mlir::moda::tile::getGridSizes(
+    ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
+    ArrayRef<Value> sizes) {
+  SmallVector<Value> bounded(sizes);
+  if (!spec.packed)
+    return bounded;
+  Value one = arith::ConstantIndexOp::create(b, 1);
+  for (unsigned symbol : {unsigned(SizeSymbol::T), unsigned(SizeSymbol::S)})
+    bounded[symbol] = arith::MaxSIOp::create(b, sizes[symbol], one);
+  return bounded;
 }
 
 Value TileProgramBuilder::splat(ArrayRef<int64_t> shape, double value) {
@@ -109,29 +119,25 @@ void TileProgramBuilder::enterPackedSequence() {
   numQueries = bounds.getLength();
   if (spec.hasSequence)
     numKeys = numQueries;
-  // Token-major tensors, the sequence's first token as the batch entry: a
-  // row's offset is (begin + position) * (elements per token) + ..., so
-  // the batch and position strides are both a token's elements.
-  Value headDim = index(spec.headDim);
-  Value queryToken = index(spec.numQueryHeads * spec.headDim);
-  Value kvToken = index(spec.numKVHeads * spec.headDim);
-  Value depthPosition = arith::MulIOp::create(b, args.depth, kvToken);
-  for (auto [buffer, kind] : rowTensors) {
-    switch (kind) {
-    case RowKind::Query:
-      strides[buffer] = {queryToken, queryToken, headDim};
-      break;
-    case RowKind::Key:
-      strides[buffer] = {kvToken, kvToken, headDim};
-      break;
-    case RowKind::Depth:
-      strides[buffer] = {depthPosition, depthPosition, kvToken, headDim};
-      break;
-    case RowKind::Lse:
-      // [Hq, N]: batch entry (a token) and position step 1, a query head N.
-      strides[buffer] = {index(1), args.tokens, index(1)};
-      break;
+  // Each tensor is its sequence's view of the ABI's packed layout. Token-major
+  // tensors ([N, ...]): the sequence's first token stands as the batch
+  // entry, so batch and position both step by a token; the row statistics
+  // ([Hq, N]) step by one per token and by N per query head.
+  SmallVector<Value, 5> sizes = args.getSizes();
+  for (auto [buffer, name] : tensors) {
+    SmallVector<SizeExpr> layout = getContiguousStrides(
+        getAbiTensor(spec, name, AbiTensorRole::Input).getShape());
+    auto stride = [&](unsigned dim) { return buildSize(b, layout[dim], sizes); };
+    if (name == "lse" || name == "delta") {
+      Value token = stride(1);
+      strides[buffer] = {token, stride(0), token};
+      continue;
     }
+    Value token = stride(0);
+    SmallVector<Value, 4> rowStrides = {token, token};
+    for (unsigned dim = 1; dim + 1 < layout.size(); ++dim)
+      rowStrides.push_back(stride(dim));
+    strides[buffer] = rowStrides;
   }
 }
 

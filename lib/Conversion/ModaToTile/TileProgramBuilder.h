@@ -35,6 +35,15 @@ struct QueryBlock {
   Value rowBase, rowEnd, numRows, firstPosition, lastPosition;
 };
 
+/// The sizes a launcher of `spec`'s programs evaluates their grids on: its
+/// own (B, T, S, L, N), with, for packed sequences, T and S at least 1. The
+/// grid has a block along x per block_m rows of T; a packed program loops
+/// over its own sequence's blocks, so any bound of at least 1 covers every
+/// sequence, where 0 (or a negative max_seqlen) would launch nothing.
+SmallVector<Value> getGridSizes(ImplicitLocOpBuilder &b,
+                                const AttentionKernelSpec &spec,
+                                ArrayRef<Value> sizes);
+
 class TileProgramBuilder {
 public:
   TileProgramBuilder(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
@@ -73,13 +82,14 @@ protected:
   /// Packed sequences: reads the bounds of sequence z (after
   /// readProgramIds) and makes the program's sizes, batch entry and strides
   /// that sequence's: T = S = its length, its first token in the place of
-  /// the batch entry, the tensors (addViewOfRows) as views of one sequence.
+  /// the batch entry, the tensors (addTensor) as views of one sequence.
   void enterPackedSequence();
-  /// A tensor whose rows are `kind` rows: a packed sequence reads it as a
-  /// view (the forward's tensors are added by the constructor).
-  void addViewOfRows(Value buffer, RowKind kind) {
+  /// The program's tensor `name` (of the ABI) in `buffer`: a packed
+  /// sequence reads it as a view (the forward's tensors are added by the
+  /// constructor).
+  void addTensor(StringRef name, Value buffer) {
     if (buffer)
-      rowTensors.push_back({buffer, kind});
+      tensors.push_back({buffer, name});
   }
   /// The strides of the tensor in `buffer` (empty when the program reads it
   /// as a dense tensor).
@@ -141,8 +151,8 @@ protected:
   Value numQueries, numKeys;
   /// The tensors' strides by buffer: the kernel's, or a packed sequence's.
   DenseMap<Value, SmallVector<Value, 4>> strides;
-  /// Every tensor of the program with the kind of its rows.
-  SmallVector<std::pair<Value, RowKind>> rowTensors;
+  /// Every tensor of the program with its name in the ABI.
+  SmallVector<std::pair<Value, StringRef>> tensors;
 };
 
 } // namespace mlir::moda::tile

@@ -78,7 +78,7 @@ func.func private @dynamic_extent() attributes {t = #moda.abi_tensor<"q" : f16, 
 
 // -----
 
-// expected-error @+1 {{ABI launch 'k' grid dimension 0 must be a formula of B, T, S, L, got ?}}
+// expected-error @+1 {{ABI launch 'k' grid dimension 0 must be a formula of B, T, S, L, N, got ?}}
 func.func private @dynamic_grid() attributes {l = #moda.abi_launch<"k", grid = [?, 1, B], threads = 32, dynamic_shared_memory = 0>}
 
 // -----
@@ -209,3 +209,20 @@ func.func private @tensor_i32() attributes {t = #moda.abi_tensor<"q" : i32, inpu
 // expected-error @+2 {{a size expression adds a non-negative constant to a product of size symbols}}
 // expected-error @+1 {{failed to parse Moda_AbiTensorAttr parameter 'shape'}}
 func.func private @constant_plus() attributes {t = #moda.abi_tensor<"cu_seqlens" : i32, input, shape = [4+1], strides = [1]>}
+
+// -----
+
+// Only the offsets' extent adds a constant (B+1).
+// expected-error @+1 {{ABI tensor 'q' extent 0 may add a constant only as the extent of 'cu_seqlens' (B+1), got B+1}}
+func.func private @addend_elsewhere() attributes {t = #moda.abi_tensor<"q" : bf16, input, shape = [B+1, 64], strides = [64, 1]>}
+
+// -----
+
+// expected-error @+1 {{ABI launch 'k' grid dimension 2 may add a constant only as the extent of 'cu_seqlens' (B+1), got B+1}}
+func.func private @addend_in_grid() attributes {l = #moda.abi_launch<"k", grid = [1, 1, B+1], threads = 32, dynamic_shared_memory = 0>}
+
+// -----
+
+// N, the tokens, belongs to packed ABIs (those with cu_seqlens).
+// expected-error @+1 {{kernel ABI uses size N, the tokens of packed sequences, but has no tensor 'cu_seqlens'}}
+func.func private @tokens_unpacked() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>, sizes = [B = 3, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"lse" : f32, output, shape = [8, N], strides = [N, 1]>], launches = [#moda.abi_launch<"packed", grid = [T*4 ceildiv 64, 2, B], threads = 128, dynamic_shared_memory = 0>]>}

@@ -207,10 +207,18 @@ static std::string printed(const SizeExpr &expr) {
 
 /// A size expression's own rules: a formula (only strides may be ?, checked
 /// by their tensor), a positive divisor, a non-negative coefficient.
+/// `allowAddend`: the extent of the offsets of packed sequences (B+1), the
+/// only size that adds a constant.
 static LogicalResult verifySizeExpr(function_ref<InFlightDiagnostic()> emitError,
-                                    const SizeExpr &expr, const Twine &what) {
+                                    const SizeExpr &expr, const Twine &what,
+                                    bool allowAddend = false) {
   if (expr.isDynamic())
-    return emitError() << what << " must be a formula of B, T, S, L, got ?";
+    return emitError() << what << " must be a formula of B, T, S, L, N, got ?";
+  if (expr.addend != 0 && !allowAddend)
+    return emitError() << what
+                       << " may add a constant only as the extent of "
+                          "'cu_seqlens' (B+1), got "
+                       << printed(expr);
   if (expr.coefficient < 0)
     return emitError() << what << " must not be negative, got " << printed(expr);
   if (expr.divisor <= 0)
@@ -238,7 +246,8 @@ AbiTensorAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "ABI tensor '" << name << "' extent " << i
                          << " must be a size symbol or a constant, got ?";
     if (failed(verifySizeExpr(emitError, extent,
-                              "ABI tensor '" + name + "' extent " + Twine(i))))
+                              "ABI tensor '" + name + "' extent " + Twine(i),
+                              /*allowAddend=*/name == kCuSeqlensTensorName)))
       return failure();
     // A manifest names an extent by its symbol or gives its value.
     if (!extent.isExact() || extent.getSymbols().size() > 1 ||
@@ -337,6 +346,25 @@ LogicalResult KernelAbiAttr::verify(
     return emitError() << "kernel ABI sizes must give B, T, S and L"
                        << (packed ? ", and N for packed sequences" : "")
                        << ", got " << sizes.size() << " sizes";
+  if (!packed) {
+    auto usesTokens = [](ArrayRef<SizeExpr> exprs) {
+      return llvm::any_of(exprs, [](const SizeExpr &expr) {
+        return expr.has(SizeSymbol::N);
+      });
+    };
+    bool tokens =
+        llvm::any_of(tensors,
+                     [&](AbiTensorAttr tensor) {
+                       return usesTokens(tensor.getShape()) ||
+                              usesTokens(tensor.getStrides());
+                     }) ||
+        llvm::any_of(launches, [&](AbiLaunchAttr launch) {
+          return usesTokens(launch.getGrid());
+        });
+    if (tokens)
+      return emitError() << "kernel ABI uses size N, the tokens of packed "
+                            "sequences, but has no tensor 'cu_seqlens'";
+  }
   for (auto [symbol, size] : llvm::zip(kSizeSymbols, sizes))
     if (size < 0 && !ShapedType::isDynamic(size))
       return emitError() << "kernel ABI size " << stringifySizeSymbol(symbol)

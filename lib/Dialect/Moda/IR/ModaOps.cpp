@@ -110,9 +110,10 @@ static RankedTensorType tensorTypeOf(Value value) {
 // Shared rules of moda.attention and moda.attention_grad
 //===----------------------------------------------------------------------===//
 
-/// Where MoDA's dimensions are in its tensors: after a batch dimension
-/// (`[B, T, Hq, D]`, ...) or, for packed sequences, without one (`[N, Hq,
-/// D]`, ...). Written once for the verifiers and the shape queries.
+/// Where MoDA's dimensions are in its tensors, for the verifiers: after a
+/// batch dimension (`[B, T, Hq, D]`, ...) or, for packed sequences, without
+/// one (`[N, Hq, D]`, ...). (The shape queries count from the innermost
+/// dimension, where both layouts agree.)
 struct TensorLayout {
   bool packed = false;
 

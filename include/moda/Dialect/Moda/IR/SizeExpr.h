@@ -18,12 +18,13 @@
 namespace mlir::moda {
 
 /// ceil(coefficient * (product of `symbols`) / divisor) + addend: a tensor
-/// extent or stride (exact: divisor 1) or a grid dimension (rounding up,
-/// addend 0). A symbol is a
-/// factor at most once; every size of the ABI is such a product. Printed as
-/// `B`, `64`, `T*512`, `T*L`, `T*4 ceildiv 128`, `B+1`. A stride may also be
-/// dynamic, printed `?`: the kernels take it as an argument (a tensor that
-/// may be a view), and no formula gives it.
+/// extent or stride (exact: divisor 1) or a grid dimension (rounding up).
+/// A symbol is a factor at most once; every size of the ABI is such a
+/// product, and only the extent of packed sequences' offsets adds a
+/// constant (`B+1`). Printed as `B`, `64`, `T*512`, `T*L`, `T*4 ceildiv
+/// 128`, `B+1`. A stride may also be dynamic, printed `?`: the kernels take
+/// it as an argument (a tensor that may be a view), and no formula gives
+/// it.
 struct SizeExpr {
   /// Bit i set: SizeSymbol(i) is a factor. A plain bit set (rather than a
   /// list) keeps the struct trivially copyable, as attribute storage needs.
@@ -48,7 +49,7 @@ struct SizeExpr {
   }
   bool isConstant() const { return !dynamic && symbols == 0; }
   bool isExact() const { return divisor == 1; }
-  /// The factors, in the order B, T, S, L.
+  /// The factors, in the order B, T, S, L, N.
   SmallVector<SizeSymbol, 4> getSymbols() const;
 
   /// The exact product of two exact expressions without a common symbol.

@@ -148,8 +148,9 @@ def ModaTile_LoadOp : ModaTile_Op<"load", [MemoryEffects<[MemRead]>,
     position and entry). A view of a larger buffer (q, k, v of one fused
     projection; the first L slots of a depth stream of capacity C) is read
     in place; `extent` then bounds nothing but is kept for the dense form.
-    The GPU lowering moves rows in 16-byte pieces: each stride must be a
-    multiple of 16 bytes (a caller checks it; the op cannot). `lse` rows
+    The GPU lowering moves rows of elements in 16-byte pieces: each stride
+    of q, k, v and depth rows must be a multiple of 16 bytes (a caller
+    checks it; the op cannot). `lse` rows
     (one value each, no row of elements) take a stride for every dimension:
     batch, query head, position (packed sequences' `[Hq, N]`, where the
     batch entry is the sequence's first token); without strides they are
