@@ -165,11 +165,6 @@ static LogicalResult verifyPackedOperands(OpTy op) {
   if (op.getStrided())
     return op.emitOpError("takes packed sequences, whose tensors are "
                           "contiguous; 'strided' is not supported with them");
-  if (op.getConfigAttr() &&
-      op.getConfigAttr().getLowering() != KernelLowering::TilePrograms)
-    return op.emitOpError("takes packed sequences, which only the tile "
-                          "programs compile; its configuration must say "
-                          "lowering = tile");
   return success();
 }
 
@@ -177,11 +172,13 @@ template <typename OpTy>
 static LogicalResult verifyAttentionOperands(OpTy op, TensorLayout layout) {
   Operation *raw = op.getOperation();
   unsigned lead = layout.lead();
-  if (op.getStrided() && op.getConfigAttr() &&
+  if (std::optional<StringRef> reason = op.getTileProgramsOnlyReason();
+      reason && op.getConfigAttr() &&
       op.getConfigAttr().getLowering() != KernelLowering::TilePrograms)
-    return op.emitOpError("takes its operands as views (strided), which "
-                          "only the tile programs compile; its configuration "
-                          "must say lowering = tile");
+    return op.emitOpError()
+           << *reason
+           << ", which only the tile programs compile; its configuration "
+              "must say lowering = tile";
   RankedTensorType qType = tensorTypeOf(op.getQ());
   RankedTensorType kType = tensorTypeOf(op.getK());
   RankedTensorType vType = tensorTypeOf(op.getV());

@@ -203,14 +203,13 @@ void SelectKernelConfigPass::runOnOperation() {
   // tiles; a forced lowering replaces its lowering. Views (`strided`) and
   // packed sequences are the tile programs' to compile: the lowering an
   // operator gets, or failure when lowering=kernel was asked for.
-  auto loweringOf = [&](Operation *op, bool strided, bool packed)
+  auto loweringOf = [&](Operation *op, std::optional<StringRef> tileOnly)
       -> FailureOr<std::optional<KernelLowering>> {
-    if (!strided && !packed)
+    if (!tileOnly)
       return forcedLowering;
     if (forcedLowering && *forcedLowering != KernelLowering::TilePrograms)
       return op->emitOpError()
-             << (strided ? "takes its operands as views (strided)"
-                         : "takes packed sequences")
+             << *tileOnly
              << ", which only the tile programs compile, but lowering=kernel "
                 "was asked for";
     return std::optional<KernelLowering>(KernelLowering::TilePrograms);
@@ -222,7 +221,7 @@ void SelectKernelConfigPass::runOnOperation() {
   getOperation()->walk([&](Operation *op) {
     if (auto attention = dyn_cast<AttentionOp>(op)) {
       FailureOr<std::optional<KernelLowering>> lowering =
-          loweringOf(op, attention.getStrided(), attention.isPacked());
+          loweringOf(op, attention.getTileProgramsOnlyReason());
       if (failed(lowering))
         return signalPassFailure();
       if (KernelConfigAttr config = attention.getConfigAttr()) {
@@ -241,7 +240,7 @@ void SelectKernelConfigPass::runOnOperation() {
       setSource(op, "heuristic");
     } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
       FailureOr<std::optional<KernelLowering>> lowering =
-          loweringOf(op, grad.getStrided(), grad.isPacked());
+          loweringOf(op, grad.getTileProgramsOnlyReason());
       if (failed(lowering))
         return signalPassFailure();
       if (KernelConfigAttr config = grad.getConfigAttr()) {

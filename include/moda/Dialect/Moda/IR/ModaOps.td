@@ -35,6 +35,16 @@ defvar Moda_AttentionShapeQueries = [{
   /// The tensors hold packed sequences (no batch dimension; see
   /// moda.attention's `packed`).
   bool isPacked();
+  /// Why only the tile programs compile this operator ("takes its operands
+  /// as views (strided)", "takes packed sequences"), or none: the one rule
+  /// the verifier and the configuration pass ask.
+  std::optional<StringRef> getTileProgramsOnlyReason() {
+    if (getStrided())
+      return StringRef("takes its operands as views (strided)");
+    if (isPacked())
+      return StringRef("takes packed sequences");
+    return std::nullopt;
+  }
   /// Depth entries per position L: 0 without depth operands,
   /// ShapedType::kDynamic when not static.
   int64_t getDepthSize();
