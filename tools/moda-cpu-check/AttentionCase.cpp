@@ -99,24 +99,21 @@ std::string AttentionCase::depthType() const {
                        elementTypeName(elementType));
 }
 
-std::string AttentionCase::queryType() const {
+std::string AttentionCase::rowsType(int64_t rows, int64_t heads) const {
   const reference::AttentionProblem &p = problem;
   const char *e = elementTypeName(elementType);
-  if (isPacked()) // [N, Hq, D]
-    return llvm::formatv("tensor<{0}x{1}x{2}x{3}>", p.queries, p.queryHeads,
-                         p.headDim, e);
-  return llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch, p.queries,
-                       p.queryHeads, p.headDim, e);
+  if (isPacked()) // [N, H, D]
+    return llvm::formatv("tensor<{0}x{1}x{2}x{3}>", rows, heads, p.headDim, e);
+  return llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch, rows, heads,
+                       p.headDim, e);
+}
+
+std::string AttentionCase::queryType() const {
+  return rowsType(problem.queries, problem.queryHeads);
 }
 
 std::string AttentionCase::kvType() const {
-  const reference::AttentionProblem &p = problem;
-  const char *e = elementTypeName(elementType);
-  if (isPacked()) // [N, Hk, D]
-    return llvm::formatv("tensor<{0}x{1}x{2}x{3}>", p.keys, p.kvHeads,
-                         p.headDim, e);
-  return llvm::formatv("tensor<{0}x{1}x{2}x{3}x{4}>", p.batch, p.keys,
-                       p.kvHeads, p.headDim, e);
+  return rowsType(problem.keys, problem.kvHeads);
 }
 
 std::string AttentionCase::lseType() const {

@@ -55,6 +55,9 @@ struct AttentionCase {
   std::string kvType() const;
   std::string depthType() const;
   std::string lseType() const;
+  /// The type of `rows` rows (positions or keys) of `heads` heads: [B,
+  /// rows, heads, D], or packed [N, heads, D].
+  std::string rowsType(int64_t rows, int64_t heads) const;
   /// The function arguments and the operator's operands of the packed
   /// form (`%cu`, `%max`), empty when not packed.
   std::string packedArguments() const;
