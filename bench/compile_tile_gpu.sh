@@ -1,18 +1,14 @@
 #!/usr/bin/env bash
 # Compiles, here, every kernel bench/run_tile_gpu.sh runs on the GPU
-# machine: the staged compiler's (--lowering=tile) kernels of the GPU
-# correctness suite (wgmma, mma_sync, and fma for bf16; taking views), the block
-# builders' D = 64 backward with 32-entry depth tiles, the tile programs'
-# wgmma kernels of the gradient suite (D = 64: 64x64x64, 4
-# warps; D = 128: 128x64x64 and 128x32x32, 8 warps; 2 stages), the
-# training benchmark's kernels three ways (tile programs pinned to
-# 64x64x64 at D = 64 and 128x64x64 at D = 128; the block builders alone;
-# the default, each operator's lowering as the heuristics choose), and the
-# lowering
-# comparison's; plus the runtime-only build (build-rt/) and
-# .commit (the measured commit, which the copy on the GPU machine lacks).
-# About 3 minutes on 2 cores, 55 MB: carry build-rt/lib, build-rt/bin,
-# bench and .commit.
+# machine: the GPU correctness suite's tile programs pinned to each layout
+# (wgmma, mma_sync, and fma for bf16; taking views), the wgmma kernels of
+# the gradient suite (D = 64: 64x64x64, 4 warps; D = 128: 128x64x64 and
+# 128x32x32, 8 warps; 2 stages), the training benchmark's kernels two ways
+# (pinned to 64x64x64 at D = 64 and 128x64x64 at D = 128; the default, as
+# the heuristics configure them); plus the runtime-only build (build-rt/)
+# and .commit (the measured commit, which the copy on the GPU machine
+# lacks). Under 3 minutes on 2 cores, under 55 MB: carry build-rt/lib,
+# build-rt/bin, bench and .commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH=python
@@ -22,30 +18,22 @@ cmake -G Ninja -S . -B build-rt -DMODA_RUNTIME_ONLY=ON >/dev/null
 ninja -C build-rt >/dev/null
 rm -rf bench/tile-wgmma-artifacts bench/tile-mma-sync-artifacts bench/tile-fma-artifacts \
        bench/grad-tile-wgmma-artifacts bench/grad-tile-wgmma-n32-artifacts \
-       bench/grad-depth-32-artifacts bench/training-tile-artifacts \
-       bench/training-kernel-artifacts bench/training-auto-artifacts bench/lowering-artifacts
-python3 bench/correctness_suite.py compile --lowering tile --config 64,64,64,4,2,wgmma \
+       bench/training-tile-artifacts bench/training-auto-artifacts
+python3 bench/correctness_suite.py compile --config 64,64,64,4,2,wgmma \
   --artifacts bench/tile-wgmma-artifacts --views >/dev/null
-python3 bench/correctness_suite.py compile --lowering tile --config 64,64,64,4,2,mma_sync \
+python3 bench/correctness_suite.py compile --config 64,64,64,4,2,mma_sync \
   --artifacts bench/tile-mma-sync-artifacts --views >/dev/null
-python3 bench/correctness_suite.py compile --lowering tile --config 32,32,32,1,1,fma \
+python3 bench/correctness_suite.py compile --config 32,32,32,1,1,fma \
   --artifacts bench/tile-fma-artifacts --views --only bf16 >/dev/null
-# The block builders' D = 64 backward with 32-entry depth tiles (their dq
-# kernel then leaves the depth gradients to the d_depth kernel).
-python3 bench/grad_check_suite.py compile --lowering kernel --config 64,64,32,4,2,wgmma \
-  --artifacts bench/grad-depth-32-artifacts --only d64 >/dev/null
-python3 bench/grad_check_suite.py compile --lowering tile --config 64,64,64,4,2,wgmma \
+python3 bench/grad_check_suite.py compile --config 64,64,64,4,2,wgmma \
   --artifacts bench/grad-tile-wgmma-artifacts --only d64 >/dev/null
-python3 bench/grad_check_suite.py compile --lowering tile --config 128,64,64,8,2,wgmma \
+python3 bench/grad_check_suite.py compile --config 128,64,64,8,2,wgmma \
   --artifacts bench/grad-tile-wgmma-artifacts --only d128 >/dev/null
-python3 bench/grad_check_suite.py compile --lowering tile --config 128,32,32,8,2,wgmma \
+python3 bench/grad_check_suite.py compile --config 128,32,32,8,2,wgmma \
   --artifacts bench/grad-tile-wgmma-n32-artifacts --only d128 >/dev/null
-python3 bench/perf_training.py compile --artifacts bench/training-tile-artifacts --lowering tile \
+python3 bench/perf_training.py compile --artifacts bench/training-tile-artifacts \
   --config 64:64,64,64,4,2,wgmma --config 128:128,64,64,8,2,wgmma >/dev/null
-python3 bench/perf_training.py compile --artifacts bench/training-kernel-artifacts \
-  --lowering kernel >/dev/null
 python3 bench/perf_training.py compile --artifacts bench/training-auto-artifacts >/dev/null
-python3 bench/compare_lowerings.py compile --artifacts bench/lowering-artifacts >/dev/null
 # The runtime loads a cubin where there is one: its PTX need not travel.
 for ptx in bench/tile-*-artifacts/*/*.ptx; do
   [ -f "${ptx%.ptx}.cubin" ] && rm "$ptx"

@@ -18,8 +18,8 @@ A quarter of the cases are repeated with views ("strided": true): q, k and
 v sliced out of fused projections, depth the first L slots of a stream
 buffer of larger capacity ("depth_capacity"), out a slice of a wider
 buffer whose other elements must stay untouched. A kernel whose manifest
-takes an operand as a view (the tile programs' forward) reads and writes it
-in place; for the others moda copies it (moda.operands.as_kernel_operand, what
+takes an operand as a view (compiled with --views) reads and writes it in
+place; for the others moda copies it (moda.operands.as_kernel_operand, what
 moda.attention does) and out is contiguous.
 """
 
@@ -95,20 +95,17 @@ def make_operands(case, device, dtype):
     return q, k, v, dk, dv
 
 
-def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="auto",
-                only=None, views=False):
+def compile_all(artifacts: Path, moda_compile: Path, config=None, only=None,
+                views=False):
     """Compiles every kernel; with `config` (a dict of block_m, block_n,
     block_depth, num_warps) pinned in the IR instead of the heuristic one. A
     kernel whose rules reject the pinned configuration is left out, with the
-    reason. `lowering` is moda-compile's: per operator as the heuristics
-    choose ("auto"), the block builders ("kernel") or the staged compiler's
-    tile programs ("tile"). `views`: kernels that take their operands as
-    views (moda.attention's `strided`; the tile programs compile them)."""
+    reason. `views`: kernels that take their operands as views
+    (moda.attention's `strided`)."""
     compile_variants(artifacts, moda_compile,
                      lambda shape: attention_module(shape, config=config,
                                                     strided=views),
-                     "kernel.mlir", may_fail=config is not None,
-                     compile_args=[f"--lowering={lowering}"], only=only)
+                     "kernel.mlir", may_fail=config is not None, only=only)
 
 
 def run_all(artifacts: Path, json_path: Path, only=None):
@@ -200,8 +197,7 @@ def main():
     args = parser.parse_args()
     if args.command == "compile":
         config = parse_config(args.config)
-        compile_all(args.artifacts, args.moda_compile, config, args.lowering,
-                    args.only, args.views)
+        compile_all(args.artifacts, args.moda_compile, config, args.only, args.views)
     elif args.command == "run":
         sys.exit(0 if run_all(args.artifacts, args.json, args.only) else 1)
     else:

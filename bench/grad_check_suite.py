@@ -73,15 +73,12 @@ def cases():
     return with_heads(result + views)
 
 
-def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="auto",
-                only=None, views=False):
+def compile_all(artifacts: Path, moda_compile: Path, config=None, only=None,
+                views=False):
     """Compiles every variant's forward and backward; with `config` pinned
-    on both (a variant whose rules reject it is left out, with the reason),
-    through moda-compile's `lowering` ("auto": per operator as the
-    heuristics choose, the tile programs for the D = 128 backward on sm_90a;
-    "kernel": the block builders; "tile": the staged compiler's tile
-    programs). `views`: kernels that take their operands as views (the
-    operators' `strided`; the tile programs compile them)."""
+    on both (a variant whose rules reject it is left out, with the reason).
+    `views`: kernels that take their operands as views (the operators'
+    `strided`)."""
     # The heuristic backward at D = 64 spills a few bytes on sm_90a (8 to 32,
     # recorded in each manifest's ptxas report), which moda-compile refuses
     # by default: the suite checks those kernels' numerics all the same.
@@ -89,8 +86,7 @@ def compile_all(artifacts: Path, moda_compile: Path, config=None, lowering="auto
                      lambda shape: training_module(shape, config=config,
                                                    strided=views),
                      "train.mlir", may_fail=config is not None, keep_ptx=False,
-                     compile_args=["--allow-spills", f"--lowering={lowering}"],
-                     only=only)
+                     compile_args=["--allow-spills"], only=only)
 
 
 def reference_grads(q, k, v, dk, dv, d_out, *, causal, visibility, chunk, scale):
@@ -231,7 +227,7 @@ def main():
     args = parser.parse_args()
     if args.command == "compile":
         compile_all(args.artifacts, args.moda_compile, parse_config(args.config),
-                    args.lowering, args.only, args.views)
+                    args.only, args.views)
     elif args.command == "run":
         sys.exit(0 if run_all(args.artifacts, args.json, args.only) else 1)
     else:

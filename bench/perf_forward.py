@@ -8,6 +8,19 @@ plain PyTorch MoDA, in one process, on the shapes of shared/spec/FIGURES.md.
     python3 bench/perf_forward.py run --artifacts bench/perf-artifacts \
         --json bench/results/perf-forward.json --plot bench/results/perf-forward.png
 
+A change measured against the kernels before it: compile those with
+`compile` at the commit before the change (e.g. from a git worktree with its
+own build), write its short sha to DIR/COMMIT, and pass DIR as --before;
+each case then also times those kernels, in the same process on the same
+inputs (ours_before_ms, ours_over_before, before_commit):
+
+    git worktree add ../moda-before HEAD~1
+    (cd ../moda-before && utils/build.sh moda-compile)
+    python3 ../moda-before/bench/perf_forward.py compile --artifacts bench/perf-before-artifacts
+    git -C ../moda-before rev-parse --short HEAD > bench/perf-before-artifacts/COMMIT
+    python3 bench/perf_forward.py run --artifacts bench/perf-artifacts \
+        --before bench/perf-before-artifacts --json bench/results/perf-forward.json
+
 Timing: median of --iters launches after --warmup, each between CUDA events,
 inputs random. TFLOP/s counts the forward's useful work,
 4 * B * Hk * G * T * D * (T / 2 + L) (FIGURES.md); ours without depth and
@@ -110,11 +123,16 @@ def plain_torch_moda(q, k, v, dk, dv):
         attn_mask=mask, enable_gqa=True)
 
 
-def run_all(artifacts, json_path, plot_path, warmup, iters):
+def run_all(artifacts, json_path, plot_path, warmup, iters, before=None):
+    """With `before` (artifacts compiled at the commit before a change), each
+    case also times those kernels with depth on the same inputs:
+    `ours_before_ms`, `ours_over_before` and, where DIR/COMMIT names it,
+    `before_commit`."""
     import torch
     import moda
-    from moda.results import write_report
+    from moda.results import artifacts_commit, write_report
 
+    before_commit = artifacts_commit(before) if before else None
     cases = []
     for t, g, d, l in SHAPES:
         torch.manual_seed(0)
@@ -133,6 +151,14 @@ def run_all(artifacts, json_path, plot_path, warmup, iters):
         args = ours.torch_args({"q": q, "k": k, "v": v, "depth_k": dk, "depth_v": dv,
                                 "out": out, "lse": lse})
         row["ours_ms"] = statistics.median(ours.benchmark(args, warmup, iters, stream))
+        if before:
+            # The same tensors (args): only the kernels differ.
+            ours_before = moda.load(str(before / name(t, g, d, l) / "moda_attention_0.json"))
+            row["ours_before_ms"] = statistics.median(
+                ours_before.benchmark(args, warmup, iters, stream))
+            row["ours_over_before"] = row["ours_ms"] / row["ours_before_ms"]
+            if before_commit:
+                row["before_commit"] = before_commit
         args0 = ours_nodepth.torch_args({"q": q, "k": k, "v": v, "out": out, "lse": lse})
         row["ours_nodepth_ms"] = statistics.median(ours_nodepth.benchmark(args0, warmup, iters, stream))
         time_sdpa_peers(row, q, k, v, warmup, iters)
@@ -149,19 +175,23 @@ def run_all(artifacts, json_path, plot_path, warmup, iters):
                 row[f"ours_over_{impl}"] = row["ours_ms"] / row[f"{impl}_ms"]
         row["depth_overhead"] = row["ours_ms"] / row["ours_nodepth_ms"] - 1
         cases.append(row)
+        versus_before = (f"  before {row['ours_before_ms']:9.3f} ({row['ours_over_before']:.2f}x)"
+                         if before else "")
         print(f"T={t:6} G={g} D={d:3} L={l:3}  ours {row['ours_ms']:9.3f} ms "
               f"({row['ours_tflops']:6.1f} TFLOP/s)  L=0 {row['ours_nodepth_ms']:9.3f}  "
               f"flash {row.get('sdpa_flash_ms', float('nan')):8.3f}  "
               f"cudnn {row.get('sdpa_cudnn_ms', float('nan')):8.3f}  "
-              f"plain {row.get('torch_reference_ms', float('nan')):8.3f}", flush=True)
+              f"plain {row.get('torch_reference_ms', float('nan')):8.3f}{versus_before}",
+              flush=True)
     write_report(json_path, "perf-forward", cases, torch.cuda.get_device_name(),
                  timing=f"median of {iters} CUDA-event timings after {warmup} warm-up runs")
     print(f"\n{'T':>6} {'G':>2} {'D':>4} {'L':>4} {'ours ms':>9} {'TFLOP/s':>8} "
-          f"{'/flash':>7} {'/cudnn':>7} {'depth +':>8}")
+          f"{'/flash':>7} {'/cudnn':>7} {'depth +':>8}" + (f" {'/before':>8}" if before else ""))
     for r in cases:
         print(f"{r['T']:6} {r['G']:2} {r['D']:4} {r['L']:4} {r['ours_ms']:9.2f} "
               f"{r['ours_tflops']:8.1f} {r.get('ours_over_sdpa_flash', float('nan')):7.2f} "
-              f"{r.get('ours_over_sdpa_cudnn', float('nan')):7.2f} {100 * r['depth_overhead']:7.1f}%")
+              f"{r.get('ours_over_sdpa_cudnn', float('nan')):7.2f} {100 * r['depth_overhead']:7.1f}%"
+              + (f" {r['ours_over_before']:8.2f}" if before else ""))
     if plot_path:
         try:
             import matplotlib
@@ -196,6 +226,10 @@ def main():
     c.add_argument("--database", type=Path, default=ROOT / "tuning" / "h100.json")
     r = sub.add_parser("run")
     r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "perf-artifacts")
+    r.add_argument("--before", type=Path,
+                   help="artifacts compiled by `compile` at the commit before a "
+                        "change (its short sha in DIR/COMMIT), timed in the same "
+                        "process on the same inputs (ours_before_ms)")
     r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "perf-forward.json")
     r.add_argument("--plot", type=Path)
     r.add_argument("--warmup", type=int, default=3)
@@ -204,7 +238,7 @@ def main():
     if args.command == "compile":
         compile_all(args.artifacts, args.moda_compile, args.database)
     else:
-        run_all(args.artifacts, args.json, args.plot, args.warmup, args.iters)
+        run_all(args.artifacts, args.json, args.plot, args.warmup, args.iters, args.before)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,24 @@ cleared (as optimizer.zero_grad() leaves them):
   sdpa_flash   torch SDPA, FLASH_ATTENTION backend, no depth (enable_gqa)
   sdpa_cudnn   torch SDPA, CUDNN_ATTENTION backend, no depth
 
-    # here (MLIR): compile the training kernels of each (G, D), as the
-    # default compile builds them and with the block builders alone
+    # here (MLIR): compile the training kernels of each (G, D)
     python3 bench/perf_training.py compile --artifacts bench/training-artifacts
-    python3 bench/perf_training.py compile --artifacts bench/training-kernel-artifacts --lowering kernel
     # on the GPU machine
     python3 bench/perf_training.py run --artifacts bench/training-artifacts \
-        --before bench/training-kernel-artifacts --json bench/results/perf-training.json
+        --json bench/results/perf-training.json
+
+A change measured against the kernels before it: compile those with
+`compile` at the commit before the change (e.g. from a git worktree with its
+own build), write its short sha to DIR/COMMIT, and pass DIR as --before;
+each case then also times those kernels in the same process
+(ours_before_ms and its halves, ours_over_before, before_commit):
+
+    git worktree add ../moda-before HEAD~1
+    (cd ../moda-before && utils/build.sh moda-compile)
+    python3 ../moda-before/bench/perf_training.py compile --artifacts bench/training-before-artifacts
+    git -C ../moda-before rev-parse --short HEAD > bench/training-before-artifacts/COMMIT
+    python3 bench/perf_training.py run --artifacts bench/training-artifacts \
+        --before bench/training-before-artifacts --json bench/results/perf-training.json
 """
 
 import argparse
@@ -35,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 
 from moda.ir import training_module  # noqa: E402
-from moda.results import measured_commit  # noqa: E402
+from moda.results import artifacts_commit, measured_commit  # noqa: E402
 from suite_matrix import parse_config  # noqa: E402
 
 KV_HEADS = 8
@@ -55,11 +66,9 @@ def kernel_dir(artifacts, g, d):
     return artifacts / f"train_bf16_d{d}_g{g}_causal"
 
 
-def compile_all(artifacts: Path, moda_compile: Path, lowering="auto",
-                configs=None):
-    """Compiles each (G, D)'s training kernels through moda-compile's
-    `lowering`; `configs` maps D to a configuration pinned on both (the
-    heuristics' otherwise)."""
+def compile_all(artifacts: Path, moda_compile: Path, configs=None):
+    """Compiles each (G, D)'s training kernels; `configs` maps D to a
+    configuration pinned on both (the heuristics' otherwise)."""
     for g, d in sorted({(g, d) for _, g, d, _ in SHAPES}):
         directory = kernel_dir(artifacts, g, d)
         directory.mkdir(parents=True, exist_ok=True)
@@ -67,10 +76,8 @@ def compile_all(artifacts: Path, moda_compile: Path, lowering="auto",
         source.write_text(training_module(
             dict(dtype="bf16", Hq=KV_HEADS * g, Hk=KV_HEADS, D=d, causal=True),
             config=(configs or {}).get(d)))
-        # The heuristic backward at D = 64 spills a few bytes (recorded in
-        # the manifest), which moda-compile refuses by default.
-        subprocess.run([str(moda_compile), str(source), "-o", str(directory),
-                        "--allow-spills", f"--lowering={lowering}"], check=True)
+        subprocess.run([str(moda_compile), str(source), "-o", str(directory)],
+                       check=True)
         for ptx in directory.glob("*.ptx"):
             if ptx.with_suffix(".cubin").exists():
                 ptx.unlink()
@@ -94,9 +101,10 @@ def time_ms(step, warmup, iters):
 
 
 def run_all(artifacts: Path, json_path: Path, iters: int, before=None):
-    """With `before` (the artifacts of the kernels being replaced), each
-    case also times those in the same process: `ours_before_ms` and its
-    halves."""
+    """With `before` (artifacts compiled at the commit before a change), each
+    case also times those kernels in the same process: `ours_before_ms` and
+    its halves, `ours_over_before` and, where DIR/COMMIT names it,
+    `before_commit`."""
     import torch
     import torch.nn.functional as F
     from torch.nn.attention import SDPBackend, sdpa_kernel
@@ -105,6 +113,7 @@ def run_all(artifacts: Path, json_path: Path, iters: int, before=None):
 
     device = torch.device("cuda")
     torch.manual_seed(0)
+    before_commit = artifacts_commit(before) if before else None
     records = []
     for T, G, D, L in SHAPES:
         started = time.time()
@@ -163,6 +172,8 @@ def run_all(artifacts: Path, json_path: Path, iters: int, before=None):
         if before_kernels is not None:
             time_step("ours_before", before_kernels)
             record["ours_over_before"] = record["ours_ms"] / record["ours_before_ms"]
+            if before_commit:
+                record["before_commit"] = before_commit
 
         # SDPA without depth, [B, H, T, D], GQA.
         qs = q.detach().transpose(1, 2).contiguous().requires_grad_(True)
@@ -212,25 +223,22 @@ def main():
     c = sub.add_parser("compile")
     c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "training-artifacts")
     c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
-    c.add_argument("--lowering", choices=("auto", "kernel", "tile"), default="auto",
-                   help="moda-compile's lowering: per operator as the "
-                        "heuristics choose (what moda's users get), the block "
-                        "builders, or the staged compiler's tile programs")
     c.add_argument("--config", action="append", default=[],
                    help="D:block_m,block_n,block_depth,num_warps[,num_stages,mma] "
                         "pinned for head size D (repeatable)")
     r = sub.add_parser("run")
     r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "training-artifacts")
     r.add_argument("--before", type=Path,
-                   help="artifacts of the kernels being replaced, timed in the "
-                        "same process (ours_before_ms)")
+                   help="artifacts compiled by `compile` at the commit before a "
+                        "change (its short sha in DIR/COMMIT), timed in the same "
+                        "process (ours_before_ms)")
     r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "perf-training.json")
     r.add_argument("--iters", type=int, default=20)
     args = parser.parse_args()
     if args.command == "compile":
         configs = {int(d): parse_config(text) for d, text in
                    (entry.split(":", 1) for entry in args.config)}
-        compile_all(args.artifacts, args.moda_compile, args.lowering, configs)
+        compile_all(args.artifacts, args.moda_compile, configs)
     else:
         run_all(args.artifacts, args.json, args.iters, args.before)
 

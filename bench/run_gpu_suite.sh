@@ -10,9 +10,9 @@ mkdir -p "$OUT"
 export MODA_RUNTIME_LIB=$PWD/build-rt/lib/libmoda_runtime.so PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 
-# Each section runs on the kernels carried: the block builders' in
-# bench/artifacts/, the tile programs' below (the 64 MiB a call carries do
-# not always hold all of them).
+# Each section runs on the kernels carried: the heuristics' configurations
+# in bench/artifacts/, configurations pinned to each layout below (the
+# 64 MiB a call carries do not always hold all of them).
 suite=0
 if [ -d bench/artifacts ]; then
   echo "== correctness suite (python/moda + PyTorch float64 reference)"
@@ -53,8 +53,8 @@ for spec in "per_position_bf16_d64_g1_causal 63 63 7" "per_position_bf16_d64_g4_
 done
 fi
 
-# The staged compiler's kernels, when carried, one folder per layout
-# (compiled here with `correctness_suite.py compile --lowering tile`):
+# Kernels pinned to one layout, when carried, one folder per layout
+# (compiled here with `correctness_suite.py compile`):
 #   bench/tile-artifacts           --config 64,32,32,2,1,fma
 #   bench/tile-mma-sync-artifacts  --config 64,64,64,4,2,mma_sync (D = 64)
 #                                  --config 64,32,32,4,2,mma_sync (D = 128)
@@ -62,7 +62,7 @@ fi
 #                                  --config 128,64,64,8,2,wgmma (D = 128)
 # the same cases on the variants present, then memcheck, racecheck and
 # synccheck on two of them (their shared tiles are ordered by barriers and
-# cp.async waits the lowering places).
+# cp.async waits the tile programs place).
 tile_suite=0
 run_tile_suite() {  # folder, layout, json
   [ -d "$1" ] || return 0

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # compute-sanitizer's memcheck, racecheck, synccheck and initcheck on the
-# backward's kernels (each family: warpgroup-MMA dq/dkv at D = 64, SIMT at
-# D = 128, chunk and depth-only variants), run by the gradient suite on its
+# backward's kernels (per-position variants at D = 64 and D = 128, chunk and
+# depth-only variants), run by the gradient suite on its
 # ragged cases. Only moda's kernels are instrumented (--kernel-name), not
 # PyTorch's reference, except by initcheck, which must see every kernel's
 # writes (PyTorch's fill the inputs). Runs on the GPU machine over a copy carrying build-rt/
 # and the kernels (bench/grad_check_suite.py compile); writes one log per run
 # and a summary under $OUT.
 #   bench/run_grad_sanitizers.sh [ARTIFACTS [KERNEL...]]
-# ARTIFACTS defaults to bench/grad-artifacts (the block builders'); pass e.g.
-# bench/grad-tile-wgmma-artifacts and kernel names for the tile programs'.
+# ARTIFACTS defaults to bench/grad-artifacts (the heuristics' configurations);
+# pass e.g. bench/grad-tile-wgmma-artifacts and kernel names for kernels
+# pinned to another configuration.
 # Each run is stopped after $SANITIZER_TIMEOUT seconds (default 600).
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """compute-sanitizer's four tools on every forward kernel family, over
-ragged shapes: the block builders' kernels (`--lowering=kernel`: wgmma,
-mma_sync, fma) and the staged compiler's tile programs (`--lowering=tile`,
-the same three layouts), each on a few variants, each run by moda-run
-(fresh random inputs, checked against the float64 reference).
+ragged shapes: the tile programs as the heuristics configure them and
+pinned to each of the three layouts (wgmma, mma_sync, fma), each on a few
+variants, each run by moda-run (fresh random inputs, checked against the
+float64 reference).
 
     # here: compile the kernels (one folder per family)
     python3 bench/run_sanitizers.py compile
@@ -32,18 +32,16 @@ sys.path.insert(0, str(ROOT / "bench"))
 ARTIFACTS = ROOT / "bench" / "sanitizer-artifacts"
 VARIANTS = {64: ["per_position_bf16_d64_g4_causal", "depth_only_f16_d64_g2_full"],
             128: ["chunk_bf16_d128_g1_causal", "per_position_f16_d128_g2_full"]}
-# family -> (lowering, configuration per head size; None: the heuristic's).
+# family -> configuration per head size (None: the heuristic's).
 FAMILIES = {
-    "kernel-wgmma": ("kernel", {64: None, 128: None}),
-    "kernel-mma_sync": ("kernel", {64: "64,64,64,4,2,mma_sync", 128: "64,32,32,4,2,mma_sync"}),
-    "kernel-fma": ("kernel", {64: "64,32,32,2,1,fma", 128: "64,32,32,2,1,fma"}),
-    "tile-wgmma": ("tile", {64: "64,64,64,4,2,wgmma", 128: "128,64,64,8,2,wgmma"}),
-    "tile-mma_sync": ("tile", {64: "64,64,64,4,2,mma_sync", 128: "64,32,32,4,2,mma_sync"}),
-    "tile-fma": ("tile", {64: "64,32,32,2,1,fma", 128: "64,32,32,2,1,fma"}),
+    "heuristic": {64: None, 128: None},
+    "wgmma": {64: "64,64,64,4,2,wgmma", 128: "128,64,64,8,2,wgmma"},
+    "mma_sync": {64: "64,64,64,4,2,mma_sync", 128: "64,32,32,4,2,mma_sync"},
+    "fma": {64: "64,32,32,2,1,fma", 128: "64,32,32,2,1,fma"},
 }
 # A thread of an fma kernel holds whole 128-wide rows at D = 128: every
 # such configuration spills, which moda-compile refuses unless allowed.
-SPILLING = {("kernel-fma", 128), ("tile-fma", 128)}
+SPILLING = {("fma", 128)}
 TOOLS = ("memcheck", "racecheck", "synccheck", "initcheck")
 SHAPES = [dict(B=2, T=63, S=200, L=7)]
 INITCHECK_EXTRA = dict(B=2, T=1, S=1, L=0)
@@ -51,15 +49,11 @@ INITCHECK_EXTRA = dict(B=2, T=1, S=1, L=0)
 
 def compile_all(moda_compile):
     from moda.ir import attention_module
-    from suite_matrix import compile_variants
-    for family, (lowering, configs) in FAMILIES.items():
+    from suite_matrix import compile_variants, parse_config
+    for family, configs in FAMILIES.items():
         for d, names in VARIANTS.items():
-            config = None
-            if configs[d]:
-                fields = configs[d].split(",")
-                config = dict(zip(("block_m", "block_n", "block_depth", "num_warps",
-                                   "num_stages"), map(int, fields[:5])), mma=fields[5])
-            args = [f"--lowering={lowering}"]
+            config = parse_config(configs[d])
+            args = []
             if (family, d) in SPILLING:
                 args.append("--allow-spills")
             for name in names:

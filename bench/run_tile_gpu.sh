@@ -1,20 +1,18 @@
 #!/usr/bin/env bash
-# The staged compiler's measurements in one GPU call, over the kernels
+# The tile programs' measurements in one GPU call, over the kernels
 # bench/compile_tile_gpu.sh compiled (carry build-rt/lib, build-rt/bin,
 # bench and .commit), most wanted first (a call cut short keeps what it
-# measured): the correctness suite on the tile forward (wgmma, mma_sync,
-# fma; a quarter of its cases on views); the gradient suite on the tile
-# backward (D = 64 and both D = 128 configurations) and on the block
-# builders' D = 64 backward with 32-entry depth tiles; the training
-# benchmark (medians of 20 steps, peers in one process) of the default
-# compile against the block builders alone, and of the tile programs pinned
-# to 128x64x64 at D = 128 against the default (128x32x32 there); the
-# per-kernel times at T = 16384, G = 8, D = 64, L = 64; compute-sanitizer's
-# memcheck on two tile forward variants (views included); the forward
-# lowering comparison; compute-sanitizer's four tools on two tile backward
-# variants of each D = 128 configuration (128x64x64 with one D = 64
-# variant, 128x32x32). Each part has a time limit; each writes JSON under
-# $OUT, its log into $OUT/logs.tgz.
+# measured): the correctness suite on the forward pinned to each layout
+# (wgmma, mma_sync, fma; a quarter of its cases on views); the gradient
+# suite on the wgmma backward (D = 64 and both D = 128 configurations); the
+# training benchmark (medians of 20 steps, peers in one process) of the
+# kernels pinned to 128x64x64 at D = 128 against the default (128x32x32
+# there); the per-kernel times at T = 16384, G = 8, D = 64, L = 64 of both;
+# compute-sanitizer's memcheck on two forward variants (views included);
+# compute-sanitizer's four tools on two backward variants of each D = 128
+# configuration (128x64x64 with one D = 64 variant, 128x32x32). Each part
+# has a time limit; each writes JSON under $OUT, its log into
+# $OUT/logs.tgz.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/moda-out}
@@ -25,11 +23,11 @@ export MODA_RUNTIME_LIB=$PWD/build-rt/lib/libmoda_runtime.so
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 part() { echo "== $1 ($(date +%T))"; }
 
-for lowering in wgmma mma-sync fma; do
-  part "forward correctness, tile $lowering (views in a quarter of the cases)"
-  timeout 75 python3 bench/correctness_suite.py run --artifacts bench/tile-$lowering-artifacts \
-    --json "$OUT/gpu-correctness-tile-$lowering.json" > "$OUT/forward-$lowering.log" 2>&1
-  echo "exit $?"; grep -E "FAIL|gpu-correctness:" "$OUT/forward-$lowering.log" | tail -8
+for layout in wgmma mma-sync fma; do
+  part "forward correctness, tile $layout (views in a quarter of the cases)"
+  timeout 75 python3 bench/correctness_suite.py run --artifacts bench/tile-$layout-artifacts \
+    --json "$OUT/gpu-correctness-tile-$layout.json" > "$OUT/forward-$layout.log" 2>&1
+  echo "exit $?"; grep -E "FAIL|gpu-correctness:" "$OUT/forward-$layout.log" | tail -8
 done
 
 part "gradient suite, tile wgmma (128x64x64 at D = 128)"
@@ -42,22 +40,13 @@ timeout 90 python3 bench/grad_check_suite.py run --artifacts bench/grad-tile-wgm
   --json "$OUT/grad-check-tile-wgmma-d128-n32.json" > "$OUT/grad-n32.log" 2>&1
 echo "exit $?"; grep -E "FAIL|grad-check:" "$OUT/grad-n32.log" | tail -10
 
-part "gradient suite, the block builders at D = 64 with 32-entry depth tiles"
-timeout 90 python3 bench/grad_check_suite.py run --artifacts bench/grad-depth-32-artifacts --only d64 \
-  --json "$OUT/grad-check-depth-32.json" > "$OUT/grad-depth-32.log" 2>&1
-echo "exit $?"; grep -E "FAIL|grad-check:" "$OUT/grad-depth-32.log" | tail -10
-
-part "training step, the default compile against the block builders alone"
-timeout 150 python3 bench/perf_training.py run --artifacts bench/training-auto-artifacts \
-  --before bench/training-kernel-artifacts --iters 20 --json "$OUT/perf-training.json" 2>&1 | tail -10
-
 part "training step, tile programs (128x64x64 at D = 128) against the default"
 timeout 120 python3 bench/perf_training.py run --artifacts bench/training-tile-artifacts \
   --before bench/training-auto-artifacts --iters 20 --json "$OUT/perf-training-tile.json" 2>&1 | tail -10
 
 part "per-kernel times, T = 16384, G = 8, D = 64, L = 64"
 timeout 45 python3 bench/kernel_breakdown.py --T 16384 --G 8 --D 64 --L 64 \
-  bench/training-tile-artifacts bench/training-kernel-artifacts 2>&1 | grep -v -i warn | tail -12
+  bench/training-tile-artifacts bench/training-auto-artifacts 2>&1 | grep -v -i warn | tail -12
 
 part "compute-sanitizer memcheck on the tile forward, views included"
 sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
@@ -69,10 +58,6 @@ for spec in "wgmma per_position_bf16_d64_g4_causal" "fma per_position_bf16_d64_g
   echo "memcheck tile $1 $2: exit $?"; grep -E "ERROR SUMMARY|gpu-correctness:" "$OUT/memcheck-forward-$1.log"
 done
 rm -f "$OUT/memcheck-forward.json"
-
-part "forward lowerings, tile against the block builders"
-timeout 60 python3 bench/compare_lowerings.py run --artifacts bench/lowering-artifacts \
-  --json "$OUT/perf-lowerings.json" 2>&1 | tail -10
 
 part "compute-sanitizer on the tile backward"
 SANITIZER_TIMEOUT=40 timeout 150 bash bench/run_grad_sanitizers.sh bench/grad-tile-wgmma-artifacts \

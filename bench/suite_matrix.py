@@ -58,7 +58,7 @@ def compile_variants(artifacts, moda_compile, module_text, source_name, *,
     first line of its diagnostic) instead of failing the whole run. Without
     `keep_ptx`, PTX that has a cubin beside it is deleted (the runtime loads
     the cubin; the artifacts travel to the GPU machine). `compile_args` go
-    to moda-compile (e.g. --lowering=tile); with `only`, just the variants
+    to moda-compile (e.g. --allow-spills); with `only`, just the variants
     whose name contains it."""
     artifacts.mkdir(parents=True, exist_ok=True)
 
@@ -90,25 +90,25 @@ def compile_variants(artifacts, moda_compile, module_text, source_name, *,
 
 def add_compile_options(parser):
     """The options both suites' `compile` take: a pinned configuration and
-    moda-compile's lowering."""
+    which variants to compile."""
     parser.add_argument("--config", help="pin block_m,block_n,block_depth,num_warps"
-                                         "[,num_stages,mma[,lowering]] (e.g. 32,32,16,1 or "
+                                         "[,num_stages,mma] (e.g. 32,32,16,1 or "
                                          "64,64,64,4,2,wgmma) instead of the heuristics")
     parser.add_argument("--only", help="compile only variants whose name contains this")
-    parser.add_argument("--lowering", choices=("auto", "kernel", "tile"), default="auto",
-                        help="moda-compile's lowering: per operator as the "
-                             "heuristics choose (what moda's users get), the "
-                             "block builders, or the staged compiler's tile "
-                             "programs")
 
 
 def parse_config(text):
-    """`block_m,block_n,block_depth,num_warps[,num_stages,mma[,lowering]]`
-    as the dict moda.ir pins, or None."""
+    """`block_m,block_n,block_depth,num_warps[,num_stages,mma]` as the dict
+    moda.ir pins, or None."""
     if not text:
         return None
     fields = text.split(",")
+    # A seventh field (the lowering, when there were two) would otherwise
+    # be dropped without a word: the configuration has no such field now.
+    if not 4 <= len(fields) <= 6:
+        raise ValueError(f"--config {text}: expected block_m,block_n,block_depth,"
+                         f"num_warps[,num_stages,mma], got {len(fields)} fields")
     config = dict(zip(("block_m", "block_n", "block_depth", "num_warps",
                        "num_stages"), (int(x) for x in fields[:5])))
-    config.update(zip(("mma", "lowering"), fields[5:7]))
+    config.update(zip(("mma",), fields[5:6]))
     return config

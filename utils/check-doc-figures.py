@@ -53,7 +53,6 @@ TILE_WG_H100, SANITIZERS_TILE_H100 = (load("gpu-correctness-tile-wgmma-h100.json
                                       load("sanitizers-backward-tile-h100.json"))
 LOWERINGS_H100 = load("perf-lowerings-h100.json")
 # Masked steps skipped per product group (moda_tile.if_seen), 54faf37.
-LOWERINGS_SKIP_H100 = load("perf-lowerings-skip-h100.json")
 SKIP_WG128_H100 = load("gpu-correctness-tile-wgmma128-skip-h100.json")
 SKIP_MMA_H100 = load("gpu-correctness-tile-mma-sync-skip-h100.json")
 GRAD_VIEWS_H100 = load("grad-check-tile-wgmma-views-h100.json")
@@ -64,14 +63,26 @@ GRAD_TILE_H100, TRAIN_TILE_H100 = load("grad-check-tile-wgmma-h100.json"), load(
 TILE_BWD_H100 = {d: ratios(TRAIN_TILE_H100, d, "ours_bwd_ms", "ours_before_bwd_ms") for d in (64, 128)}
 GRAD_N32_H100 = load("grad-check-tile-wgmma-d128-n32-h100.json")
 GRAD_D128_DEPTH64_H100 = load("grad-check-tile-wgmma-d128-depth-64-h100.json")
-# The block builders' D = 64 backward with 32-entry depth tiles, after
-# a61ad8c gave their depth gradients to the d_depth kernel.
-GRAD_DEPTH32_H100 = load("grad-check-depth-32-h100.json")
-# The tile forward on views, per layout (57defdf), and the wgmma tile
-# forward when every one took runtime strides.
+# The tile forward on views, per layout (fe43995).
 VIEWS_H100 = {mma: load(f"gpu-correctness-tile-{mma}-views-h100.json")
               for mma in ("wgmma", "mma-sync", "fma")}
-RUNTIME_STRIDES_H100 = load("perf-lowerings-runtime-strides-h100.json")
+# The last comparisons of the tile programs with the block builders before
+# the builders' removal: the forward at e2e0364 (with the suites and
+# compute-sanitizer on those kernels), the tile kernels of d6f9e73 and
+# b3e2f6c (with and without moda-tile-defer-value-products, timed at
+# b3e2f6c), the training step at f3c568f.
+LOWERINGS_DEFER_D128 = load("perf-lowerings-defer-d128-h100.json")
+DEFER_D128_WG = load("gpu-correctness-tile-wgmma128-defer-d128-h100.json")
+DEFER_D128_MMA = load("gpu-correctness-tile-mma-sync-defer-d128-h100.json")
+DEFER_D128_GRAD = load("grad-check-tile-wgmma-defer-d128-h100.json")
+SANITIZERS_FWD_H100 = load("sanitizers-forward-h100.json")
+assert all(r["result"] == "clean" for r in SANITIZERS_FWD_H100["cases"]), \
+    "sanitizers-forward-h100.json: a run is not clean"
+LOWERINGS_DEFER = load("perf-lowerings-defer-h100.json")
+LOWERINGS_D6F9E73 = load("perf-lowerings-d6f9e73-h100.json")
+assert "d6f9e73" in LOWERINGS_D6F9E73["tile_kernels"], "perf-lowerings-d6f9e73-h100.json: not d6f9e73's tile kernels"
+TILE_VS_KERNEL = load("perf-training-tile-vs-kernel-h100.json")
+STEP_OVER_BUILDERS = {d: ratios(TILE_VS_KERNEL, d, "ours_ms", "ours_before_ms") for d in (64, 128)}
 
 
 def views_passed(mma):
@@ -179,36 +190,38 @@ def train_case(d):
 DEFAULT_BWD = {d: ratios(TRAIN, d, "ours_bwd_ms", "ours_before_bwd_ms") for d in (64, 128)}
 
 
-def h100_lowering_ms(d):
-    """The H100 wgmma forward's tile and block-builder ms, T = 16384, G = 8, L = 64."""
-    c = lowering("wgmma", LOWERINGS_H100, T=16384, G=8, D=d)
+def lowering_ms(results, d):
+    """The wgmma forward's tile and block-builder ms in a perf-lowerings
+    file, T = 16384, G = 8, L = 64."""
+    c = lowering("wgmma", results, T=16384, G=8, D=d)
     return c["tile_ms"], c["kernel_ms"]
+
+
+def tile_ms(results, t, g, d):
+    """The wgmma tile kernel's ms at (T, G, D), L = 64, in a perf-lowerings file."""
+    return lowering("wgmma", results, T=t, G=g, D=d)["tile_ms"]
+
+
+def fastest_over(results, peer):
+    """Per shape of a perf-lowerings file, the fastest tile kernel's time
+    over `peer`'s (sdpa_cudnn_ms, sdpa_flash_ms) in the same case."""
+    best = {}
+    for c in results["cases"]:
+        key = (c["T"], c["G"], c["D"], c["L"])
+        if key not in best or c["tile_ms"] < best[key]["tile_ms"]:
+            best[key] = c
+    return [c["tile_ms"] / c[peer] for c in best.values()]
+
+
+def step_ms(d, field):
+    """A training step's `field` (ours_ms, ours_bwd_ms) of the tile
+    programs and of the block builders at f3c568f, T = 16384, G = 8, L = 64."""
+    c = tile_case(d, TILE_VS_KERNEL)
+    return c[field], c[field.replace("ours_", "ours_before_")]
 
 
 # (doc, regex with the figure as group 1, value)
 FIGURES = [
-    # The backward's tile programs
-    ("README.md", r"pass the GPU gradient suite's (\d+) cases at D = 64 and 128", passed(GRAD_TILE)),
-    ("README.md", r"pass the GPU gradient suite's (\d+) cases at D = 64 and 128", passed(GRAD_TILE_MMA)),
-    ("README.md", r"medians of (\d+) steps,\s+fewer than the 20", TRAIN_TILE["iters"]),
-    ("docs/architecture.md", r"in medians of (\d+)\s+steps", TRAIN_TILE["iters"]),
-    ("README.md", r"at D = 128 their\s+backward takes ([\d.]+)x to", min(TILE_BWD[128])),
-    ("README.md", r"at D = 128 their\s+backward takes [\d.]+x to ([\d.]+)x", max(TILE_BWD[128])),
-    ("README.md", r"D = 64 ([\d.]+)x to [\d.]+x that of their", min(TILE_BWD[64])),
-    ("README.md", r"D = 64 [\d.]+x to ([\d.]+)x that of their", max(TILE_BWD[64])),
-    ("docs/architecture.md", r"passes its (\d+)\s+cases with the `wgmma` layout", passed(GRAD_TILE)),
-    ("docs/architecture.md", r"passes its (\d+)\s+cases with the `wgmma` layout", passed(GRAD_TILE_MMA)),
-    ("docs/architecture.md", r"spilling heavily\) passes the (\d+) cases", passed(GRAD_TILE_FMA)),
-    ("docs/architecture.md", r"D = 128 takes ([\d.]+)x to [\d.]+x the time", min(TILE_BWD[128])),
-    ("docs/architecture.md", r"D = 128 takes [\d.]+x to ([\d.]+)x the time", max(TILE_BWD[128])),
-    ("docs/architecture.md", r"SIMT one\s+\(T = 16384, G = 8, L = 64: ([\d.]+) ms", tile_case(128)["ours_bwd_ms"]),
-    ("docs/architecture.md", r"SIMT one\s+\(T = 16384, G = 8, L = 64: [\d.]+ ms against ([\d.]+)\)",
-     tile_case(128)["ours_before_bwd_ms"]),
-    ("docs/architecture.md", r"D = 64 it takes ([\d.]+)x to [\d.]+x", min(TILE_BWD[64])),
-    ("docs/architecture.md", r"D = 64 it takes [\d.]+x to ([\d.]+)x", max(TILE_BWD[64])),
-    ("docs/architecture.md", r"`wgmma` backward \(T = 16384, G = 8, L = 64: ([\d.]+) ms", tile_case(64)["ours_bwd_ms"]),
-    ("docs/architecture.md", r"`wgmma` backward \(T = 16384, G = 8, L = 64: [\d.]+ ms\s+against ([\d.]+)\)",
-     tile_case(64)["ours_before_bwd_ms"]),
     # README: Performance
     ("README.md", r"at (\d+)-\d+ TFLOP/s", min(tflops)),
     ("README.md", r"at \d+-(\d+) TFLOP/s", max(tflops)),
@@ -229,11 +242,6 @@ FIGURES = [
     ("README.md", r"without depth \(([\d.]+)x", T16K["ours_over_sdpa_flash"]),
     ("README.md", r"cuDNN's ([\d.]+) ms", T16K["sdpa_cudnn_ms"]),
     ("README.md", r"cuDNN's [\d.]+ ms \(([\d.]+)x", T16K["ours_over_sdpa_cudnn"]),
-    # README: what exists
-    ("README.md", r"tile\s+kernels\s+take\s+([\d.]+)x\s+to\s+[\d.]+x\s+the\s+time\s+of\s+the\s+block", min(tile_over_kernel("mma_sync"))),
-    ("README.md", r"tile\s+kernels\s+take\s+[\d.]+x\s+to\s+([\d.]+)x\s+the\s+time\s+of\s+the\s+block", max(tile_over_kernel("mma_sync"))),
-    ("README.md", r"the\s+`wgmma`\s+ones\s+([\d.]+)x\s+to\s+[\d.]+x", min(tile_over_kernel("wgmma"))),
-    ("README.md", r"the\s+`wgmma`\s+ones\s+[\d.]+x\s+to\s+([\d.]+)x", max(tile_over_kernel("wgmma"))),
     # README: Tests
     ("README.md", r"the\s+suite\s+passes\s+(\d+)\s+of\s+\d+\s+\(`gpu-correctness.json`\)", passed(CORRECT)),
     ("README.md", r"the\s+suite\s+passes\s+\d+\s+of\s+(\d+)\s+\(`gpu-correctness.json`\)", len(CORRECT["cases"])),
@@ -247,43 +255,12 @@ FIGURES = [
     ("README.md", r"`wgmma`\s+kernels\s+of\s+all\s+\d+\s+variants\s+pass\s+the\s+(\d+)", passed(TILE_WG)),
     ("README.md", r"`mma_sync`\s+kernels\s+of\s+(\d+)\s+variants", kernels(TILE_MMA)),
     ("README.md", r"`mma_sync`\s+kernels\s+of\s+\d+\s+variants\s+(\d+)\s+cases", passed(TILE_MMA)),
-    # docs/architecture.md: the staged compiler's kernels
-    ("docs/architecture.md", r"`fma`\s+tile-program\s+kernels\s+of\s+all\s+(\d+)\s+variants", kernels(TILE)),
-    ("docs/architecture.md", r"2\s+warps\)\s+pass\s+its\s+(\d+)\s+cases", passed(TILE)),
-    ("docs/architecture.md", r"`wgmma`\s+tile-program\s+kernels\s+of\s+all\s+(\d+)\s+variants", kernels(TILE_WG)),
-    ("docs/architecture.md", r"at\s+D\s+=\s+128\)\s+pass\s+the\s+(\d+)", passed(TILE_WG)),
-    ("docs/architecture.md", r"the\s+`mma_sync`\s+ones\s+\([^)]*\)\s+pass\s+(\d+)\s+cases", passed(TILE_MMA)),
-    ("docs/architecture.md", r"the\s+`mma_sync`\s+ones\s+\([^)]*\)\s+pass\s+\d+\s+cases\s+\((\d+)\s+variants", kernels(TILE_MMA)),
-    ("docs/architecture.md", r"take\s+([\d.]+)x\s+to\s+[\d.]+x\s+the\s+time\s+with\s+`mma_sync`", min(tile_over_kernel("mma_sync"))),
-    ("docs/architecture.md", r"take\s+[\d.]+x\s+to\s+([\d.]+)x\s+the\s+time\s+with\s+`mma_sync`", max(tile_over_kernel("mma_sync"))),
-    ("docs/architecture.md", r"and\s+([\d.]+)x\s+to\s+[\d.]+x\s+with\s+`wgmma`", min(tile_over_kernel("wgmma"))),
-    ("docs/architecture.md", r"and\s+[\d.]+x\s+to\s+([\d.]+)x\s+with\s+`wgmma`", max(tile_over_kernel("wgmma"))),
-    ("docs/architecture.md", r"`wgmma`:\s+([\d.]+)\s+ms\s+against\s+[\d.]+\s+at\s+D\s+=\s+64",
-     lowering("wgmma", T=16384, G=8, D=64)["tile_ms"]),
-    ("docs/architecture.md", r"`wgmma`:\s+[\d.]+\s+ms\s+against\s+([\d.]+)\s+at\s+D\s+=\s+64",
-     lowering("wgmma", T=16384, G=8, D=64)["kernel_ms"]),
-    ("docs/architecture.md", r"at\s+D\s+=\s+64,\s+([\d.]+)\s+against\s+[\d.]+\s+at\s+D\s+=\s+128",
-     lowering("wgmma", T=16384, G=8, D=128)["tile_ms"]),
-    ("docs/architecture.md", r"at\s+D\s+=\s+64,\s+[\d.]+\s+against\s+([\d.]+)\s+at\s+D\s+=\s+128",
-     lowering("wgmma", T=16384, G=8, D=128)["kernel_ms"]),
     ("README.md", r"the\s+`wgmma`\s+tile\s+kernels\s+of\s+all\s+(\d+)\s+variants\s+pass", kernels(TILE_WG_H100)),
     ("README.md", r"tile\s+kernels\s+of\s+all\s+\d+\s+variants\s+pass\s+the\s+(\d+)\s+again", passed(TILE_WG_H100)),
-    *pair("docs/architecture.md", r"the\s+`wgmma`\s+tile\s+kernels\s+take\s+{}x\s+to\s+{}x",
-          *span(tile_over_kernel("wgmma", LOWERINGS_H100))),
-    *pair("docs/architecture.md", r"L\s+=\s+64:\s+{}\s+ms\s+against\s+{}\s+at\s+D\s+=\s+64,",
-          *h100_lowering_ms(64)),
-    *pair("docs/architecture.md", r"at\s+D\s+=\s+64,\s+{}\s+against\s+{}\s+at\s+D\s+=\s+128\);\s+the\s+slowest",
-          *h100_lowering_ms(128)),
     *pair("docs/performance.md", r"`wgmma` tile / builders {}x to {}x",
           *span(tile_over_kernel("wgmma", LOWERINGS_H100))),
     *pair("docs/performance.md", r"`mma_sync`\s+{}x to {}x\.", *span(tile_over_kernel("mma_sync", LOWERINGS_H100))),
-    ("README.md", r"the tile backward passes the (\d+) cases again", passed(GRAD_TILE_H100)),
     ("README.md", r"bench/grad-tile-wgmma-artifacts \.\.\.`: (\d+)\s+runs", len(SANITIZERS_TILE_H100["cases"])),
-    *pair("README.md", r"takes {}x to\s+{}x the time of the builders' `wgmma` backward", *span(TILE_BWD_H100[64])),
-    *pair("README.md", r"G = 8, L = 64: {} ms against {}; `bench", *h100_training_ms(64)),
-    *pair("README.md", r"its backward takes {}x to {}x the SIMT one's time", *span(DEFAULT_BWD[128])),
-    ("README.md", r"`bench/results/perf-training-tile-h100.json`,\s+medians of (\d+) steps", TRAIN_TILE_H100["iters"]),
-    ("README.md", r"the (\d+) D = 128 cases pass, `grad-check-tile-wgmma-d128-n32-h100.json`", passed(GRAD_N32_H100)),
     ("README.md", r"`sanitizers-backward-tile-d128-n32-h100.json`: (\d+) runs", len(SANITIZERS_N32_H100["cases"])),
     ("README.md", r"step takes ([\d.]+) ms against flash's", train_case(128)["ours_ms"]),
     *pair("README.md", r"against flash's {} \(1.09x\) and cuDNN's {}", train_case(128)["sdpa_flash_ms"],
@@ -291,42 +268,27 @@ FIGURES = [
     *pair("README.md", r"flash's [\d.]+ \({}x\) and cuDNN's [\d.]+ \({}x\)",
           train_case(128)["ours_over_sdpa_flash"], train_case(128)["ours_over_sdpa_cudnn"]),
     ("README.md", r"where the SIMT backward's took ([\d.]+) ms", train_case(128)["ours_before_ms"]),
-    ("docs/architecture.md", r"passes the gradient suite's (\d+) cases again", passed(GRAD_TILE_H100)),
     ("README.md", r"`sanitizers-backward-tile-fma-h100.json`: (\d+) runs",
      sum(len(data["cases"]) for data in SANITIZERS_TILE_LAYOUTS_H100)),
-    ("docs/training.md", r"and the (\d+) D = 64 cases pass with 64x64x32", passed(GRAD_DEPTH32_H100)),
-    *pair("docs/architecture.md", r"`wgmma` tile kernels take {}x to {}x the builders' time and the",
-          *span(tile_over_kernel("wgmma", LOWERINGS_SKIP_H100))),
-    *pair("docs/architecture.md", r"`mma_sync` ones {}x to {}x; T = 4096",
-          *span(tile_over_kernel("mma_sync", LOWERINGS_SKIP_H100))),
-    ("docs/architecture.md", r"own positions' depth tiles\) takes ([\d.]+)x;",
-     lowering("wgmma", LOWERINGS_SKIP_H100, T=4096, G=8, D=128)["tile_over_kernel"]),
-    ("docs/architecture.md", r"stays the slowest at ([\d.]+)x\.",
-     lowering("wgmma", LOWERINGS_SKIP_H100, T=16384, G=2, D=64)["tile_over_kernel"]),
-    ("docs/architecture.md", r"skipped steps pass the correctness suite's\s+(\d+) cases", passed(SKIP_WG128_H100)),
-    ("docs/architecture.md", r"and the `mma_sync` ones its (\d+)\s", passed(SKIP_MMA_H100)),
-    ("README.md", r"the tile backward passes the gradient suite's (\d+) cases, \d+ of them", passed(GRAD_VIEWS_H100)),
-    ("README.md", r"gradient suite's \d+ cases, (\d+) of them\s+on views",
+    ("README.md", r"the tile backward passes the gradient\s+suite's (\d+) cases, \d+ of them", passed(GRAD_VIEWS_H100)),
+    ("README.md", r"gradient\s+suite's \d+ cases, (\d+) of them\s+on views",
      sum(1 for c in GRAD_VIEWS_H100["cases"] if c.get("strided") and c["pass"])),
-    ("README.md", r"fe43995 the correctness suite's (\d+) view cases pass", views_passed("wgmma")),
+    ("README.md", r"fe43995 the correctness suite's\s+(\d+) view cases pass", views_passed("wgmma")),
     ("README.md", r"kernels, (\d+) on `mma_sync`", views_passed("mma-sync")),
-    ("README.md", r"on `mma_sync`, (\d+) on `fma`", views_passed("fma")),
-    ("docs/architecture.md", r"every layout: (\d+) on\s+`wgmma`", views_passed("wgmma")),
-    ("docs/architecture.md", r"`wgmma`, (\d+) on `mma_sync`", views_passed("mma-sync")),
-    ("docs/architecture.md", r"`mma_sync`, (\d+) on `fma`\s+\(`gpu-correctness-tile-wgmma-views", views_passed("fma")),
-    *pair("docs/architecture.md", r"took {}x to {}x the block builders' time,\s+`bench/results/perf-lowerings-runtime-strides",
-          *span(tile_over_kernel("wgmma", RUNTIME_STRIDES_H100))),
-    *pair("docs/architecture.md", r"at fe43995 the\s+contiguous ones take {}x to {}x, and",
-          *span(tile_over_kernel("wgmma", LOWERINGS_H100))),
-    *pair("docs/architecture.md", r"and the views kernels {}x to\s+{}x the contiguous ones'",
-          *span(views_over_tile(LOWERINGS_H100))),
+    ("README.md", r"on `mma_sync`, (\d+) on\s+`fma`", views_passed("fma")),
+    # README: Performance, the tile programs against the block builders
+    *pair("README.md", r"`wgmma` kernels took {}x\s+to {}x the block builders' time at T = 4096",
+          *span(tile_over_kernel("wgmma", LOWERINGS_DEFER_D128))),
+    *pair("README.md", r"took {}x to {}x the block\s+builders' time at D = 64", *span(STEP_OVER_BUILDERS[64])),
+    *pair("README.md", r"and {}x to {}x at D = 128\s+\(`bench/results/perf-training-tile-vs-kernel",
+          *span(STEP_OVER_BUILDERS[128])),
     *pair("docs/performance.md", r"takes {}x\s+to {}x the contiguous one's time",
           *span(views_over_tile(LOWERINGS_H100))),
     ("docs/training.md", r"passes the (\d+) cases\s+\(`grad-check-tile-wgmma-d128-depth-64-h100.json`\)",
      passed(GRAD_D128_DEPTH64_H100)),
     *pair("docs/training.md", r"its backward takes\s+{}x to {}x the time of 128x32x32's",
           *span(ratios(DEPTH64_D128_H100, 128, "ours_bwd_ms", "ours_before_bwd_ms"))),
-    *pair("docs/training.md", r"whose backward takes {}x to {}x the\s+SIMT one's time", *span(DEFAULT_BWD[128])),
+    *pair("docs/training.md", r"whose backward takes\s+{}x to {}x the\s+SIMT one's time", *span(DEFAULT_BWD[128])),
     *pair("docs/training.md", r"its backward takes {}x to\s+{}x the default 128x32x32's", *span(TILE_BWD_H100[128])),
     *pair("docs/training.md", r"\*\*met\*\*: {} ms against\s+flash's {} ms", train_case(64)["ours_ms"],
           train_case(64)["sdpa_flash_ms"]),
@@ -337,23 +299,103 @@ FIGURES = [
     ("docs/training.md", r"cuDNN is ([\d.]+)x ahead at the target", train_case(64)["ours_over_sdpa_cudnn"]),
     *pair("docs/training.md", r"slower than flash, and so is D = 128 \({}x to {}x flash's step\)",
           *span([c["ours_over_sdpa_flash"] for c in TRAIN["cases"] if c["D"] == 128])),
-    ("docs/architecture.md", r"in medians of (\d+)\s+steps \(`bench/results/perf-training-tile-h100.json`\)", TRAIN_TILE_H100["iters"]),
-    *pair("docs/architecture.md", r"takes {}x to\s+{}x the block builders' `wgmma` backward at D = 64",
-          *span(TILE_BWD_H100[64])),
-    *pair("docs/architecture.md", r"at D = 64 \(T = 16384, G = 8,\s+L = 64: {} ms against {}\)", *h100_training_ms(64)),
-    ("docs/architecture.md", r"passes the (\d+) D = 128 cases\s+\(`grad-check-tile-wgmma-d128-n32-h100.json`\)",
-     passed(GRAD_N32_H100)),
-    *pair("docs/architecture.md", r"with a backward {}x to {}x slower than\s+128x64x64's",
-          *sorted(1 / r for r in span(TILE_BWD_H100[128]))),
-    *pair("docs/architecture.md", r"\({}x to {}x the other way round", *span(TILE_BWD_H100[128])),
-    *pair("docs/architecture.md", r"the other way round; {} ms against\s+{} at T = 16384",
-          *reversed(h100_training_ms(128))),
-    *pair("docs/architecture.md", r"backward takes {}x to {}x the block builders' SIMT one",
-          *span(DEFAULT_BWD[128])),
     ("README.md", r"layout:\s+(\d+)\s+kernels,\s+\d+\s+runs", len({(r["family"], r["kernel"]) for r in SANITIZERS["cases"]})),
     ("README.md", r"layout:\s+\d+\s+kernels,\s+(\d+)\s+runs", len(SANITIZERS["cases"])),
+    # docs/architecture.md, stage 3: the backward's D = 128 configuration
+    ("docs/architecture.md", r"gradient suite's (\d+) D = 128 cases\s+\(`bench/results/grad-check-tile-wgmma-d128-n32-h100.json`\)",
+     passed(GRAD_N32_H100)),
+    *pair("docs/architecture.md", r"with a backward\s+{}x to {}x slower than 128x64x64's",
+          *sorted(1 / r for r in span(TILE_BWD_H100[128]))),
+    *pair("docs/architecture.md", r"\({}x to {}x the other way round", *span(TILE_BWD_H100[128])),
+    *pair("docs/architecture.md", r"the other way round;\s+{} ms against {} at T = 16384",
+          *reversed(h100_training_ms(128))),
+    # stage 4: views
+    *pair("docs/architecture.md", r"the views kernels take {}x to {}x the contiguous ones'",
+          *span(views_over_tile(LOWERINGS_H100))),
+    ("docs/architecture.md", r"read in place:\s+(\d+) on\s+`wgmma`", views_passed("wgmma")),
+    ("docs/architecture.md", r"`wgmma`, (\d+) on `mma_sync`", views_passed("mma-sync")),
+    ("docs/architecture.md", r"`mma_sync`, (\d+) on `fma`\s+\(`gpu-correctness-tile-wgmma-views", views_passed("fma")),
+    ("docs/architecture.md", r"the gradient suite's (\d+) cases pass,\s+\d+ of them on views", passed(GRAD_VIEWS_H100)),
+    ("docs/architecture.md", r"cases pass,\s+(\d+) of them on views",
+     sum(1 for c in GRAD_VIEWS_H100["cases"] if c.get("strided") and c["pass"])),
+    # stage 6: the deferral's cost and gain (tile kernels of d6f9e73 against b3e2f6c's)
+    *pair("docs/architecture.md", r"G = 8, D = 128 went from {} to {} ms",
+          tile_ms(LOWERINGS_D6F9E73, 16384, 8, 128), tile_ms(LOWERINGS_DEFER, 16384, 8, 128)),
+    *pair("docs/architecture.md", r"G = 2, D = 64 from {} to {} ms",
+          tile_ms(LOWERINGS_D6F9E73, 16384, 2, 64), tile_ms(LOWERINGS_DEFER, 16384, 2, 64)),
+    # stage 9: skipped steps
+    ("docs/architecture.md", r"skipped steps pass the correctness suite's\s+(\d+) cases", passed(SKIP_WG128_H100)),
+    ("docs/architecture.md", r"and the `mma_sync` ones its (\d+)\s", passed(SKIP_MMA_H100)),
+    # History: the forward against the block builders
+    *pair("docs/architecture.md", r"the tile kernels took {}x to {}x\s+the builders' time with `mma_sync`",
+          *span(tile_over_kernel("mma_sync"))),
+    *pair("docs/architecture.md", r"with `mma_sync` and {}x to {}x with `wgmma`", *span(tile_over_kernel("wgmma"))),
+    *pair("docs/architecture.md", r"`wgmma`:\s+{}\s+ms\s+against\s+{}\s+at\s+D\s+=\s+64",
+          *lowering_ms(LOWERINGS, 64)),
+    *pair("docs/architecture.md", r"at\s+D\s+=\s+64,\s+{}\s+against\s+{}\s+at\s+D\s+=\s+128",
+          *lowering_ms(LOWERINGS, 128)),
+    *pair("docs/architecture.md", r"the `wgmma` tile\s+kernels took {}x to {}x the builders' time",
+          *span(tile_over_kernel("wgmma", LOWERINGS_DEFER_D128))),
+    *pair("docs/architecture.md", r"and the `mma_sync` ones\s+{}x to {}x; the fastest",
+          *span(tile_over_kernel("mma_sync", LOWERINGS_DEFER_D128))),
+    *pair("docs/architecture.md", r"of each shape took {}x to {}x\s+cuDNN's time",
+          *span(fastest_over(LOWERINGS_DEFER_D128, "sdpa_cudnn_ms"))),
+    *pair("docs/architecture.md", r"cuDNN's time and {}x to {}x flash's",
+          *span(fastest_over(LOWERINGS_DEFER_D128, "sdpa_flash_ms"))),
+    ("docs/architecture.md", r"the forward suite \((\d+) `wgmma` cases with 128-row blocks", passed(DEFER_D128_WG)),
+    ("docs/architecture.md", r"with 128-row blocks,\s+(\d+) `mma_sync`", passed(DEFER_D128_MMA)),
+    ("docs/architecture.md", r"the gradient\s+suite \((\d+) cases, `grad-check-tile-wgmma-defer-d128-h100.json`\)",
+     passed(DEFER_D128_GRAD)),
+    ("docs/architecture.md", r"the tile programs' \((\d+)\s+runs, `sanitizers-forward-h100.json`\)",
+     len(SANITIZERS_FWD_H100["cases"])),
+    ("docs/architecture.md", r"`fma`\s+tile-program\s+kernels\s+of\s+all\s+(\d+)\s+variants", kernels(TILE)),
+    ("docs/architecture.md", r"2\s+warps\)\s+passed\s+its\s+(\d+)\s+cases", passed(TILE)),
+    ("docs/architecture.md", r"`wgmma`\s+tile-program\s+kernels\s+of\s+all\s+(\d+)\s+variants", kernels(TILE_WG)),
+    ("docs/architecture.md", r"at\s+D\s+=\s+128\)\s+passed\s+the\s+(\d+)", passed(TILE_WG)),
+    ("docs/architecture.md", r"the\s+`mma_sync`\s+ones\s+\([^)]*\)\s+passed\s+(\d+)\s+cases", passed(TILE_MMA)),
+    ("docs/architecture.md", r"the\s+`mma_sync`\s+ones\s+\([^)]*\)\s+passed\s+\d+\s+cases\s+\((\d+)\s+variants",
+     kernels(TILE_MMA)),
     ("docs/architecture.md", r"checked\s+again\s+at\s+[0-9a-f]+,\s+on\s+(\d+)\s+variants", kernels(TILE_RECHECK)),
     ("docs/architecture.md", r"\(their\s+(\d+)\s+cases\s+pass", passed(TILE_RECHECK)),
+    # History: the backward against the block builders
+    ("docs/architecture.md", r"passed its (\d+) cases\s+with the `wgmma` layout", passed(GRAD_TILE)),
+    ("docs/architecture.md", r"passed its (\d+) cases\s+with the `wgmma` layout", passed(GRAD_TILE_MMA)),
+    ("docs/architecture.md", r"spilling heavily\) passed the (\d+) cases", passed(GRAD_TILE_FMA)),
+    ("docs/architecture.md", r"passed the \d+ cases of (\d+) variants at", kernels(GRAD_TILE_FMA)),
+    ("docs/architecture.md", r"forward\) of all (\d+) variants of the gradient suite", kernels(GRAD_TILE)),
+    ("docs/architecture.md", r"forward\) of all (\d+) variants of the gradient suite", kernels(GRAD_TILE_MMA)),
+    ("docs/architecture.md", r"in medians of (\d+)\s+steps, the tile backward", TRAIN_TILE["iters"]),
+    *pair("docs/architecture.md", r"at D = 128 took {}x to {}x the time of the\s+builders' SIMT one",
+          *span(TILE_BWD[128])),
+    *pair("docs/architecture.md", r"SIMT one\s+\(T = 16384, G = 8, L = 64: {} ms against {}\)",
+          *bwd_ms(tile_case(128))),
+    *pair("docs/architecture.md", r"at D = 64 {}x to {}x that of their `wgmma` one", *span(TILE_BWD[64])),
+    *pair("docs/architecture.md", r"`wgmma` one \({} ms against\s+{}\)", *bwd_ms(tile_case(64))),
+    ("docs/architecture.md", r"passed the gradient suite's (\d+) cases again", passed(GRAD_TILE_H100)),
+    *pair("docs/architecture.md", r"its backward took {}x to {}x the builders' SIMT\s+one", *span(DEFAULT_BWD[128])),
+    ("docs/architecture.md", r"perf-training-tile-vs-kernel-h100.json`, medians of (\d+)\s+steps", TILE_VS_KERNEL["iters"]),
+    *pair("docs/architecture.md", r"backward took {}x to {}x the builders' time at D = 64", *span(STEP_OVER_BUILDERS[64])),
+    *pair("docs/architecture.md", r"G = 8, L = 64: {} ms against {}; the backward alone", *step_ms(64, "ours_ms")),
+    *pair("docs/architecture.md", r"the backward alone {} against\s+{}\)", *step_ms(64, "ours_bwd_ms")),
+    *pair("docs/architecture.md", r"and {}x to {}x at D = 128 \(", *span(STEP_OVER_BUILDERS[128])),
+    *pair("docs/architecture.md", r"at D = 128 \({} ms against {}\)", *step_ms(128, "ours_ms")),
+    *pair("docs/architecture.md", r"and {}x\s+to {}x cuDNN's step without depth",
+          *span([c["ours_over_sdpa_cudnn"] for c in TILE_VS_KERNEL["cases"]])),
+    # docs/training.md: the gradient suite
+    ("docs/training.md", r"removal\): (\d+) of \d+ on the\s+H200", passed(GRAD)),
+    ("docs/training.md", r"removal\): \d+ of (\d+) on the\s+H200", len(GRAD["cases"])),
+    ("docs/training.md", r"\(`bench/grad_check_suite.py`\): (\d+) variants", kernels(GRAD)),
+    ("docs/training.md", r"decoding-like S > T\), (\d+) cases", len(GRAD["cases"])),
+    ("docs/training.md", r"\d+ cases, (\d+) with views", len(GRAD_VIEWS_H100["cases"])),
+    ("docs/training.md", r"at 54faf37 with the\s+(\d+) view cases",
+     sum(1 for c in GRAD_VIEWS_H100["cases"] if c.get("strided") and c["pass"])),
+    # docs/performance.md: the last comparison; docs/pytorch.md: the cost of views
+    *pair("docs/performance.md", r"the `wgmma` tile kernels took {}x to {}x the builders' time and the",
+          *span(tile_over_kernel("wgmma", LOWERINGS_DEFER_D128))),
+    *pair("docs/performance.md", r"`mma_sync` ones {}x to {}x; `docs/architecture.md`",
+          *span(tile_over_kernel("mma_sync", LOWERINGS_DEFER_D128))),
+    *pair("docs/pytorch.md", r"views cost the tile kernels {}x to {}x on an\s+H100 at fe43995",
+          *span(views_over_tile(LOWERINGS_H100))),
     # docs/performance.md: the staged compiler's kernels, row by row
 ] + [
     ("docs/performance.md",
@@ -427,13 +469,6 @@ FIGURES = [
 
 # (doc, regex whose group is the commit cited for a results file, that file)
 COMMITS = [
-    ("README.md", r"`bench/results/grad-check-tile-wgmma.json`, ([0-9a-f]+)\)", GRAD_TILE),
-    ("README.md", r"`bench/results/grad-check-tile-wgmma.json`, ([0-9a-f]+)\)", GRAD_TILE_MMA),
-    ("README.md", r"`bench/results/grad-check-tile-wgmma.json`, ([0-9a-f]+)\)", TRAIN_TILE),
-    ("docs/architecture.md", r"On\s+the H200 at ([0-9a-f]+), the tile-program backward", GRAD_TILE),
-    ("docs/architecture.md", r"On\s+the H200 at ([0-9a-f]+), the tile-program backward", GRAD_TILE_MMA),
-    ("docs/architecture.md", r"passes the \d+ cases of 4 variants at ([0-9a-f]+)", GRAD_TILE_FMA),
-    ("docs/architecture.md", r"`bench/results/perf-training-tile.json`, ([0-9a-f]+)\)", TRAIN_TILE),
     ("README.md", r"`bench/results/perf-forward.json`, commit ([0-9a-f]+)", FWD),
     ("README.md", r"`bench/results/autotune.json`, commit ([0-9a-f]+)", TUNE),
     ("README.md", r"`bench/results/perf-training.json`, commit ([0-9a-f]+)", TRAIN),
@@ -442,28 +477,47 @@ COMMITS = [
     ("README.md", r"at ([0-9a-f]+) its\s+`wgmma` kernels", TILE_MMA),
     ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", TILE),
     ("README.md", r"on the H200 at ([0-9a-f]+) the\s+suite passes", GRAD),
-    ("docs/architecture.md", r"Measured on the H200 at ([0-9a-f]+): the `fma`", TILE),
-    ("docs/architecture.md", r"At ([0-9a-f]+): the\s+`wgmma` tile-program", TILE_WG),
-    ("docs/architecture.md", r"At ([0-9a-f]+): the\s+`wgmma` tile-program", TILE_MMA),
-    ("docs/architecture.md", r"At ([0-9a-f]+): the\s+`wgmma` tile-program", LOWERINGS),
     ("docs/model.md", r"`bench/results/model-training.json`, commit ([0-9a-f]+)", MODEL),
-    ("docs/architecture.md", r"checked\s+again\s+at\s+([0-9a-f]+)", TILE_RECHECK),
     ("README.md", r"At\s+([0-9a-f]+)\s+compute-sanitizer's\s+four", SANITIZERS),
     ("README.md", r"On an H100 at ([0-9a-f]+) \(the H200 was not lent", TILE_WG_H100),
-    ("docs/architecture.md", r"On an H100 at ([0-9a-f]+), with every operand register", LOWERINGS_H100),
-    ("docs/architecture.md", r"on an H100 at ([0-9a-f]+) \(`bench/results/perf-lowerings-skip-h100.json`", LOWERINGS_SKIP_H100),
-    ("docs/architecture.md", r"On an H100 at ([0-9a-f]+) the `wgmma` kernels of\s+128-row", SKIP_WG128_H100),
-    ("docs/architecture.md", r"On an H100 at ([0-9a-f]+) the `wgmma` kernels of\s+128-row", SKIP_MMA_H100),
-    ("README.md", r"on an H100 at\s+([0-9a-f]+) the tile backward passes the gradient suite's", GRAD_VIEWS_H100),
     ("docs/performance.md", r"on an H100 at ([0-9a-f]+) \(`bench/results/perf-lowerings-h100.json`", LOWERINGS_H100),
     ("README.md", r"at ([0-9a-f]+) compute-sanitizer's\s+four tools are clean", SANITIZERS_TILE_H100),
-    ("README.md", r"on an H100 at ([0-9a-f]+) \(the H200 was not lent that\s+session\) the tile backward", GRAD_TILE_H100),
-    ("README.md", r"on an H100 at ([0-9a-f]+) \(the H200 was not lent that\s+session\) the tile backward", TRAIN_TILE_H100),
-    ("docs/architecture.md", r"On an\s+H100 at ([0-9a-f]+) \(the H200 was not lent that session\) the tile backward", GRAD_TILE_H100),
-    ("docs/architecture.md", r"On an\s+H100 at ([0-9a-f]+) \(the H200 was not lent that session\) the tile backward", TRAIN_TILE_H100),
     ("docs/model.md", r"`bench/results/brown-lm.json`, commit ([0-9a-f]+)", BROWN),
-    ("docs/performance.md", r"in one process on the H200 at ([0-9a-f]+) \(`bench/compare_lowerings.py`", LOWERINGS),
-    ("README.md", r"`bench/results/perf-lowerings.json`, ([0-9a-f]+)\)", LOWERINGS),
+    ("docs/architecture.md", r"on an H100 at ([0-9a-f]+) it passes the\s+gradient suite's", GRAD_N32_H100),
+    ("docs/architecture.md", r"on an H100 at ([0-9a-f]+) it passes the\s+gradient suite's", TRAIN_TILE_H100),
+    ("docs/architecture.md", r"H100\s+at ([0-9a-f]+) the views kernels take", LOWERINGS_H100),
+    ("docs/architecture.md", r"H100\s+at ([0-9a-f]+) the views kernels take", VIEWS_H100["wgmma"]),
+    ("docs/architecture.md", r"at ([0-9a-f]+) the gradient suite's \d+ cases pass,", GRAD_VIEWS_H100),
+    ("docs/architecture.md", r"the tile kernels of [0-9a-f]+ against\s+([0-9a-f]+)'s", LOWERINGS_DEFER),
+    ("docs/architecture.md", r"the tile kernels of [0-9a-f]+ against\s+([0-9a-f]+)'s", LOWERINGS_D6F9E73),
+    ("docs/architecture.md", r"On an H100 at ([0-9a-f]+) the `wgmma` kernels of\s+128-row", SKIP_WG128_H100),
+    ("docs/architecture.md", r"On an H100 at ([0-9a-f]+) the `wgmma` kernels of\s+128-row", SKIP_MMA_H100),
+    ("docs/architecture.md", r"Forward, on the H200 at ([0-9a-f]+)\s+\(`bench/results/perf-lowerings.json`", LOWERINGS),
+    *[("docs/architecture.md", r"On an H100 at ([0-9a-f]+)\s+\(`bench/results/perf-lowerings-defer-d128-h100.json`\)", data)
+      for data in (LOWERINGS_DEFER_D128, DEFER_D128_WG, DEFER_D128_MMA, DEFER_D128_GRAD, SANITIZERS_FWD_H100)],
+    ("docs/architecture.md", r"on the H200 at ([0-9a-f]+) the\s+`fma` tile-program kernels", TILE),
+    ("docs/architecture.md", r"at ([0-9a-f]+)\s+the `wgmma` tile-program kernels", TILE_WG),
+    ("docs/architecture.md", r"at ([0-9a-f]+)\s+the `wgmma` tile-program kernels", TILE_MMA),
+    ("docs/architecture.md", r"checked\s+again\s+at\s+([0-9a-f]+)", TILE_RECHECK),
+    ("docs/architecture.md", r"Backward, on the H200 at ([0-9a-f]+), the first tile backward", GRAD_TILE),
+    ("docs/architecture.md", r"Backward, on the H200 at ([0-9a-f]+), the first tile backward", GRAD_TILE_MMA),
+    ("docs/architecture.md", r"passed the \d+ cases of 4 variants at ([0-9a-f]+)", GRAD_TILE_FMA),
+    ("docs/architecture.md", r"`bench/results/perf-training-tile.json`, ([0-9a-f]+)\)", TRAIN_TILE),
+    ("docs/architecture.md", r"On an H100 at ([0-9a-f]+) \(the H200 was not lent that session\) the\s+tile backward",
+     GRAD_TILE_H100),
+    ("docs/architecture.md", r"On an H100 at ([0-9a-f]+) \(the H200 was not lent that session\) the\s+tile backward",
+     TRAIN),
+    ("docs/architecture.md", r"on an H100 at ([0-9a-f]+)\s+\(`bench/results/perf-training-tile-vs-kernel-h100.json`",
+     TILE_VS_KERNEL),
+    ("README.md", r"on an H100 at ([0-9a-f]+) the tile backward passes the gradient", GRAD_VIEWS_H100),
+    ("README.md", r"On an H100 at ([0-9a-f]+) the tile programs' `wgmma` kernels", LOWERINGS_DEFER_D128),
+    ("README.md", r"On an H100 at ([0-9a-f]+) the tile\s+programs' whole step", TILE_VS_KERNEL),
+    ("docs/training.md", r"112 of 112 on the\s+H200 at ([0-9a-f]+)", GRAD),
+    ("docs/training.md", r"at ([0-9a-f]+) with the\s+\d+ view cases", GRAD_VIEWS_H100),
+    ("docs/performance.md", r"On the H200 at ([0-9a-f]+)\s+\(`bench/results/perf-lowerings.json`", LOWERINGS),
+    ("docs/performance.md", r"an H100 at ([0-9a-f]+) \(`bench/results/perf-lowerings-defer-d128-h100.json`\)",
+     LOWERINGS_DEFER_D128),
+    ("docs/pytorch.md", r"on an\s+H100 at ([0-9a-f]+), `bench/results/perf-lowerings-h100.json`", LOWERINGS_H100),
     ("docs/performance.md", r"`bench/results/perf-forward.json` \(commit ([0-9a-f]+)", FWD),
     ("docs/training.md", r"`bench/results/perf-training.json` \(commit ([0-9a-f]+)", TRAIN),
     ("docs/autotuning.md", r"`bench/results/autotune.json` \(commit ([0-9a-f]+)", TUNE),

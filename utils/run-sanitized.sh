@@ -5,8 +5,8 @@
 #   lit (check-moda)            the whole regression suite against the
 #                               sanitized moda-opt, moda-compile and
 #                               moda-cpu-check
-#   moda-cpu-check [--grad]     the CPU matrices (forward, tile program,
-#                               backward): our passes and the harness are
+#   moda-cpu-check [--grad]     the CPU matrices (forward, backward, whole
+#                               model graphs): our passes and the harness are
 #                               instrumented; the kernels the ExecutionEngine
 #                               JITs are not (they are LLVM's output, not
 #                               compiled by clang)
@@ -55,11 +55,9 @@ check() { # name, summary prefix, moda-cpu-check arguments...
   passed=$((passed + p)) failed=$((failed + ${f:-0}))
 }
 check "forward" cpu-check
-check "--lowering=tile" cpu-check --lowering=tile
 check "--grad" cpu-grad-check --grad
-check "--grad --lowering=tile" cpu-grad-check --grad --lowering=tile
 for graph in model4 model_loop; do
-  check "--whole-graph $graph.mlir" cpu-graph-check --whole-graph --lowering=tile \
+  check "--whole-graph $graph.mlir" cpu-graph-check --whole-graph \
     --input "$root/examples/$graph.mlir"
 done
 

@@ -4,18 +4,14 @@
 #   lit (check-moda)       FileCheck / -verify-diagnostics tests of the compiler
 #   check-moda-docs        docs/reference matches the TableGen sources
 #   ctest                  runtime and reference unit tests (GoogleTest)
-#   moda-cpu-check         the tiled forward kernel on the CPU vs float64
-#   moda-cpu-check --lowering=tile
-#                          the same matrix through the staged compiler's
-#                          tile program (moda-tile-to-host-llvm)
-#   moda-cpu-check --grad  the backward kernels on the CPU vs the float64
-#                          reference backward and finite differences
-#   moda-cpu-check --grad --lowering=tile
-#                          the same through the backward's tile programs
+#   moda-cpu-check         the forward's tile program on the CPU
+#                          (moda-to-host-llvm) vs float64
+#   moda-cpu-check --grad  the backward's tile programs on the CPU vs the
+#                          float64 reference backward and finite differences
 #   moda-cpu-check --whole-graph
 #                          examples/model4.mlir and model_loop.mlir compiled
-#                          whole (depth streams included), both lowerings,
-#                          against a float64 interpretation of the graph
+#                          whole (depth streams included) against a float64
+#                          interpretation of the graph
 #   pytest python/tests    the Python package's call validation
 #   suite kernels          every GPU-suite kernel compiles, ptxas -arch=sm_90a
 #                          assembles its PTX
@@ -67,35 +63,23 @@ bad=$(grep -aoE '[0-9]+ tests failed' "$log" | grep -oE '[0-9]+' | tail -1)
 passed=$((passed + ${total:-0} - ${bad:-0})) failed=$((failed + ${bad:-0}))
 [ -n "$total" ] || failed=$((failed + 1))
 
-step "CPU path: the tiled forward kernel against the float64 reference"
+step "CPU path: the forward's tile program against the float64 reference"
 "$build/bin/moda-cpu-check" 2>&1 | tee "$log" | grep -aE "FAIL|cpu-check:"
 count 'cpu-check: [0-9]+ passed' '[0-9]+ failed'
 grep -q 'cpu-check:' "$log" || failed=$((failed + 1)) # it crashed
 
-step "CPU path: the staged compiler's tile program against the float64 reference"
-"$build/bin/moda-cpu-check" --lowering=tile 2>&1 | tee "$log" | grep -aE "FAIL|cpu-check:"
-count 'cpu-check: [0-9]+ passed' '[0-9]+ failed'
-grep -q 'cpu-check:' "$log" || failed=$((failed + 1)) # it crashed
-
-step "CPU path: the backward kernels against the float64 reference backward"
-"$build/bin/moda-cpu-check" --grad 2>&1 | tee "$log" | grep -aE "FAIL|cpu-grad-check:"
-count 'cpu-grad-check: [0-9]+ passed' 'cpu-grad-check: [0-9]+ passed, [0-9]+ failed'
-grep -q 'cpu-grad-check:' "$log" || failed=$((failed + 1)) # it crashed
-
 step "CPU path: the backward's tile programs against the float64 reference backward"
-"$build/bin/moda-cpu-check" --grad --lowering=tile 2>&1 | tee "$log" | grep -aE "FAIL|cpu-grad-check:"
+"$build/bin/moda-cpu-check" --grad 2>&1 | tee "$log" | grep -aE "FAIL|cpu-grad-check:"
 count 'cpu-grad-check: [0-9]+ passed' 'cpu-grad-check: [0-9]+ passed, [0-9]+ failed'
 grep -q 'cpu-grad-check:' "$log" || failed=$((failed + 1)) # it crashed
 
 step "CPU path: whole model graphs (depth streams included) against their float64 interpretation"
 for graph in examples/model4.mlir examples/model_loop.mlir; do
-  for lowering in kernel tile; do
-    echo "$graph, --lowering=$lowering"
-    "$build/bin/moda-cpu-check" --input "$root/$graph" --whole-graph --lowering=$lowering \
-      2>&1 | tee "$log" | grep -aE "graph @|cpu-graph-check:"
-    count 'cpu-graph-check: [0-9]+ passed' 'cpu-graph-check: [0-9]+ passed, [0-9]+ failed'
-    grep -q 'cpu-graph-check:' "$log" || failed=$((failed + 1)) # it crashed
-  done
+  echo "$graph"
+  "$build/bin/moda-cpu-check" --input "$root/$graph" --whole-graph \
+    2>&1 | tee "$log" | grep -aE "graph @|cpu-graph-check:"
+  count 'cpu-graph-check: [0-9]+ passed' 'cpu-graph-check: [0-9]+ passed, [0-9]+ failed'
+  grep -q 'cpu-graph-check:' "$log" || failed=$((failed + 1)) # it crashed
 done
 
 step "Python package (pytest)"

@@ -30,18 +30,11 @@ static constexpr StringLiteral kTileProgramStages =
 
 void mlir::moda::buildGPUKernelPipeline(
     OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
-  // Each operator's configuration names its lowering: the staged compiler's
-  // stages build the operators configured for them, the block builders'
-  // one pass the others (and reject any the stages left).
   appendPipeline(pm, llvm::formatv("canonicalize,moda-buffer-depth-streams,"
-                                   "moda-select-kernel-config{{target={0} "
-                                   "lowering={1}},"
-                                   "convert-moda-to-tile,{2}"
-                                   "convert-moda-tile-to-gpu,"
-                                   "convert-moda-to-gpu,canonicalize,cse",
-                                   options.chip.getValue(),
-                                   options.lowering.getValue(),
-                                   kTileProgramStages)
+                                   "moda-select-kernel-config{{target={0}},"
+                                   "convert-moda-to-tile,{1}"
+                                   "convert-moda-tile-to-gpu,canonicalize,cse",
+                                   options.chip.getValue(), kTileProgramStages)
                          .str());
 }
 
@@ -86,16 +79,8 @@ static constexpr StringLiteral kHostTensorsToLLVM =
 
 void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
   appendPipeline(pm, (llvm::Twine("canonicalize,moda-buffer-depth-streams,"
-                                  "moda-select-kernel-config{"
-                                  "lowering=kernel},convert-moda-to-host,") +
-                      kHostTensorsToLLVM)
-                         .str());
-}
-
-void mlir::moda::buildTileHostLLVMPipeline(OpPassManager &pm) {
-  appendPipeline(pm, (llvm::Twine("canonicalize,moda-buffer-depth-streams,"
-                                  "moda-select-kernel-config{"
-                                  "lowering=tile},convert-moda-to-tile,") +
+                                  "moda-select-kernel-config,"
+                                  "convert-moda-to-tile,") +
                       kTileProgramStages + "convert-moda-tile-to-host," +
                       kHostTensorsToLLVM)
                          .str());
@@ -108,13 +93,7 @@ void mlir::moda::registerModaPipelines() {
       buildGPUBinaryPipeline);
   PassPipelineRegistration<>(
       "moda-to-host-llvm",
-      "Lower moda to the block builders' tiled kernel on the host, in the "
-      "LLVM dialect (every operator, whatever lowering its configuration "
-      "names)",
+      "Lower moda through its tile programs to the host, in the LLVM dialect "
+      "(the CPU path: the GPU lowering's tile programs, run on the host)",
       buildHostLLVMPipeline);
-  PassPipelineRegistration<>(
-      "moda-tile-to-host-llvm",
-      "Lower moda through its tile program to the host, in the LLVM dialect "
-      "(every operator, whatever lowering its configuration names)",
-      buildTileHostLLVMPipeline);
 }

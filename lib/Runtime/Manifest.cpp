@@ -341,7 +341,8 @@ private:
                       "\"attention\" and \"attention_grad\")",
            op.c_str());
     manifest.op = op;
-    // Manifests written before the field existed are the block builders'.
+    // Only manifests of the removed block builders ("kernel") and of the
+    // tile programs before the builders' removal ("tile") name a lowering.
     if (fields.has("lowering")) {
       fields.string("lowering", manifest.lowering);
       if (!error.failed() && manifest.lowering != "kernel" &&
@@ -883,10 +884,10 @@ private:
   }
 
   /// Threads sharing one sequence key or depth entry in the backward's dkv
-  /// and d_depth kernels, each holding D / lanes columns: as
-  /// getGradGPULanes (lib/Conversion/ModaToKernel/AttentionGradSpec.cpp)
-  /// chooses it, 4 for D >= 128, 2 for D >= 64, else 1, halved until D is
-  /// a multiple of lanes 16-byte vectors and the block of lanes groups.
+  /// and d_depth kernels of the removed block builders ("lowering":
+  /// "kernel"), each holding D / lanes columns: 4 for D >= 128, 2 for D >=
+  /// 64, else 1, halved until D is a multiple of lanes 16-byte vectors and
+  /// the block of lanes groups.
   int64_t gradLanes() const {
     int64_t vectorWidth = manifest.elementType == MODA_F32 ? 4 : 8;
     int64_t threads = manifest.numWarps * 32;
@@ -902,9 +903,9 @@ private:
   ///   forward, dq:  (ceil(T * G / block_m), Hk, B)
   ///   dkv:          (ceil(S / slots), Hk, B)
   ///   d_depth:      (ceil(T * L / slots), Hk, B)
-  /// with G = Hq / Hk and slots = num_warps * 32 / lanes for the block
-  /// builders' kernels, slots = block_m for tile programs ("lowering":
-  /// "tile", whose key-side blocks own block_m keys or entries). The compiler
+  /// with G = Hq / Hk and slots = block_m (the tile programs' key-side
+  /// blocks own block_m keys or entries; num_warps * 32 / lanes for a
+  /// manifest of the removed block builders, "lowering": "kernel"). The compiler
   /// writes these formulas once (getForwardGrid, getGradGrid in
   /// lib/Conversion/ModaToKernel) into the kernels' #moda.kernel_abi, which
   /// both its launchers and the manifest writer read. This restatement is

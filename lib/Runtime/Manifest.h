@@ -75,9 +75,11 @@ struct Manifest {
   /// "attention" or "attention_grad" (docs/artifacts.md).
   std::string op = "attention";
   bool isGrad() const { return op == "attention_grad"; }
-  /// "kernel" (the block builders) or "tile" (the staged compiler's tile
-  /// programs): the backward's dkv and d_depth grids differ between them.
-  std::string lowering = "kernel";
+  /// "tile" (the tile programs, what moda compiles; manifests name no
+  /// lowering) or "kernel" (the block builders, which moda compiled until
+  /// they were removed: their artifacts still load, and their backward's dkv
+  /// and d_depth grids differ).
+  std::string lowering = "tile";
   moda_dtype elementType = MODA_F32;
   bool causal = false;
   moda_visibility visibility = MODA_VISIBILITY_PER_POSITION;

@@ -202,11 +202,8 @@ def compile_variant(variant: Variant, chip: str, out_dir: Path, compiler: Path,
     try:
         source = tmp / "train.mlir"
         source.write_text(variant.training_module(target=chip))
-        # --allow-spills: moda-compile refuses spilling kernels by default,
-        # and the heuristic backward at D = 64 spills a little today (16 B
-        # stored, 32 B loaded on sm_90a); the manifest records it.
         command = [str(compiler), str(source), "-o", str(tmp), f"--chip={chip}",
-                   "--allow-spills", *extra_args]
+                   *extra_args]
         if os.environ.get("MODA_CUDA_PATH"):
             command.append(f"--cuda-path={os.environ['MODA_CUDA_PATH']}")
         try:

@@ -18,12 +18,8 @@ def _tensor_types(shape, static):
 
 def _attributes(shape, config, target, strided=False):
     """The operator's attribute entries: visibility, causal, chunk size,
-    `strided` (its kernels take views: the tile programs compile them, so a
-    pinned configuration says lowering = tile unless it names another, for
-    the verifier to refuse) and, when given, the pinned configuration."""
-    if strided and config:
-        config = dict(config)
-        config.setdefault("lowering", "tile")
+    `strided` (its kernels take views) and, when given, the pinned
+    configuration."""
     visibility = shape.get("visibility", "per_position")
     attributes = [f"visibility = #moda.visibility<{visibility}>"]
     if shape["causal"]:
@@ -36,12 +32,9 @@ def _attributes(shape, config, target, strided=False):
         attributes.append(f"scale = {float(shape['scale']):.9e} : f32")
     if config:
         full = dict(CONFIG_DEFAULTS, **config)
-        # `lowering` (kernel or tile) only when given: the default is the
-        # block builders'.
-        lowering = f", lowering = {full['lowering']}" if "lowering" in full else ""
         attributes.append("config = #moda.config<" + ", ".join(
             f"{field} = {full[field]}" for field in CONFIG_FIELDS)
-            + f', target = "{target}"{lowering}>')
+            + f', target = "{target}">')
     if strided:
         attributes.append("strided")
     return attributes
@@ -55,9 +48,8 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a",
     "chunk" with chunk, "depth_only"), scale (default 1/sqrt(D)) and, with `static`, the sizes B, T, S
     (default T) and L. Without `static`, B, T, S and L are dynamic: one kernel
     serves every size. `config` (block_m, block_n, block_depth, num_warps
-    [, num_stages, mma, lowering]) is pinned in the IR when given. `strided`:
-    the kernels take their operands as views (the tile programs compile
-    them; a pinned configuration says so)."""
+    [, num_stages, mma]) is pinned in the IR when given. `strided`: the
+    kernels take their operands as views."""
     visibility = shape.get("visibility", "per_position")
     q, kv, depth, lse = _tensor_types(shape, static)
     arguments, operands = [f"%q: {q}"], ""

@@ -22,6 +22,16 @@ def measured_commit():
     return result.stdout.strip() if result.returncode == 0 else "unknown"
 
 
+def artifacts_commit(directory):
+    """The commit kernels in `directory` were compiled at, as the file
+    DIR/COMMIT names it (a short sha, written by whoever compiled them at
+    another commit, e.g. the one before a change), else None."""
+    commit_file = Path(directory) / "COMMIT"
+    if not commit_file.is_file():
+        return None
+    return commit_file.read_text().strip() or None
+
+
 def write_report(json_path, suite, cases, device, **fields):
     """Writes a results file: the suite, the measured commit, the device,
     today's date, `fields` (how it was timed, ...) and the cases."""

@@ -126,7 +126,8 @@ def test_a_strided_operator_takes_views(views_attention_manifest):
     views: a q
     sliced out of a fused [B, T, Hq + 2 Hk, D] projection and depth as the
     first L = 7 slots of a stream buffer of capacity 16 pass as they are;
-    the block builders' kernels refuse the same call."""
+    a kernel compiled without `strided` refuses the same call
+    (test_a_dense_operator_takes_dense_tensors)."""
     tile = moda.Kernel(str(views_attention_manifest), driver=False)
     assert [t.name for t in tile.tensors if t.strided] == [
         "q", "k", "v", "depth_k", "depth_v", "out"]
@@ -147,7 +148,7 @@ def test_views_must_keep_rows_whole(views_attention_manifest):
     assert "output elements overlap" in str(error.value)
 
 
-def test_block_builders_take_dense_tensors(kernel):
+def test_a_dense_operator_takes_dense_tensors(kernel):
     assert not any(t.strided for t in kernel.tensors)
     with pytest.raises(ModaError) as error:
         kernel.validate(good_args(q={"strides": [200 * 12 * 64, 12 * 64, 64, 1]}))

@@ -14,16 +14,15 @@
 // CHECK-SAME: .maxntid 256, 1, 1
 // CHECK-SAME: .shared .align 16 .b8 __dynamic_shmem__0
 // The tensor-core kernel (the heuristic's wgmma configuration on sm_90a):
-// 16-byte asynchronous copies into shared memory, the async-proxy fence
-// before the barrier, ldmatrix for the query fragments, warpgroup MMAs on
-// bf16 with f32 accumulation (S = Q K^T over 128 keys, then P V over the 64
-// columns of D), committed and waited as groups, exp2 in hardware.
+// the query tile stored to shared memory, the async-proxy fence before the
+// barrier, 16-byte asynchronous copies of the key and value tiles committed
+// and waited as groups, warpgroup MMAs on bf16 with f32 accumulation (S = Q
+// K^T over 128 keys, then P V over the 64 columns of D), exp2 in hardware.
+// CHECK-SAME: bar.sync
+// CHECK-SAME: fence.proxy.async.shared::cta
 // CHECK-SAME: cp.async.cg.shared.global
 // CHECK-SAME: cp.async.commit_group
 // CHECK-SAME: cp.async.wait_group
-// CHECK-SAME: fence.proxy.async.shared::cta
-// CHECK-SAME: bar.sync
-// CHECK-SAME: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // CHECK-SAME: wgmma.fence.sync.aligned
 // CHECK-SAME: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
 // CHECK-SAME: wgmma.commit_group.sync.aligned

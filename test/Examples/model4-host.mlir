@@ -1,5 +1,4 @@
 // RUN: moda-opt %moda_src_root/examples/model4.mlir --moda-to-host-llvm | FileCheck %s
-// RUN: moda-opt %moda_src_root/examples/model4.mlir --moda-tile-to-host-llvm | FileCheck %s
 // RUN: moda-opt %moda_src_root/examples/model4.mlir -moda-buffer-depth-streams -canonicalize | FileCheck %s --check-prefix=BUFFERED
 
 // The bundled 4-layer model graph on the CPU path: the depth stream becomes

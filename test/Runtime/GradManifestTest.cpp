@@ -158,9 +158,9 @@ TEST(GradManifest, DkvAndDDepthGridsDivideBySlots) {
             "num_kv_heads = 2");
 }
 
-TEST(GradManifest, SlotsFollowTheHeadDimAndElementType) {
-  // slots = 256 threads / lanes; lanes as the compiler chooses them
-  // (AttentionGradSpec.cpp's getGradGPULanes).
+TEST(GradManifest, BlockBuildersSlotsFollowTheHeadDimAndElementType) {
+  // A manifest of the removed block builders ("lowering": "kernel"): slots =
+  // 256 threads / lanes, lanes as those builders chose them.
   struct Case {
     const char *headDim, *dtype;
     int64_t slots;
@@ -172,7 +172,9 @@ TEST(GradManifest, SlotsFollowTheHeadDimAndElementType) {
       {"96", "f32", 128},   // 96 = 2 lanes * 12 (3 vectors of 4)
   };
   for (const Case &c : cases) {
-    std::string text = replaceAll(gradManifest(), ", 64]", std::string(", ") + c.headDim + "]");
+    std::string text = replaceOnce(gradManifest(), "\"op\": \"attention_grad\",",
+                                   "\"op\": \"attention_grad\", \"lowering\": \"kernel\",");
+    text = replaceAll(text, ", 64]", std::string(", ") + c.headDim + "]");
     text = replaceOnce(text, "\"head_dim\": 64", std::string("\"head_dim\": ") + c.headDim);
     text = replaceAll(text, "\"bf16\"", std::string("\"") + c.dtype + "\"");
     std::string divisor = std::to_string(c.slots);
@@ -194,23 +196,27 @@ TEST(GradManifest, SlotsFollowTheHeadDimAndElementType) {
 }
 
 TEST(GradManifest, TileProgramsGridsDivideByBlockM) {
-  // At D = 128 the block builders' dkv and d_depth blocks own 64 keys or
-  // entries (256 threads / 4 lanes), a tile program's block_m = 128: the
-  // manifest's divisors (128) fit the tile programs only.
+  // At D = 128 a tile program's dkv and d_depth blocks own block_m = 128
+  // keys or entries (the manifest's divisors), the removed block builders'
+  // 64 (256 threads / 4 lanes): the manifest fits the tile programs only,
+  // which a manifest naming no lowering (or "tile") is.
   std::string text = replaceAll(gradManifest(), ", 64]", ", 128]");
   text = replaceOnce(text, "\"head_dim\": 64", "\"head_dim\": 128");
   Manifest m;
-  EXPECT_EQ(parseManifest(text, ".", m).message,
-            "launches[1].grid[0] is ceil(S * 1 / 128) but the kernel's grid "
-            "needs ceil(S / slots) = ceil(S * 1 / 64)");
-  std::string tile = replaceOnce(text, "\"op\": \"attention_grad\",",
-                                 "\"op\": \"attention_grad\", \"lowering\": \"tile\",");
-  Error error = parseManifest(tile, ".", m);
+  Error error = parseManifest(text, ".", m);
   EXPECT_FALSE(error.failed()) << error.message;
   EXPECT_EQ(m.lowering, "tile");
-  std::string unknown = replaceOnce(text, "\"op\": \"attention_grad\",",
-                                    "\"op\": \"attention_grad\", \"lowering\": \"simt\",");
-  EXPECT_EQ(parseManifest(unknown, ".", m).message,
+  auto withLowering = [&](const char *lowering) {
+    return replaceOnce(text, "\"op\": \"attention_grad\",",
+                       std::string("\"op\": \"attention_grad\", \"lowering\": \"") +
+                           lowering + "\",");
+  };
+  error = parseManifest(withLowering("tile"), ".", m);
+  EXPECT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(parseManifest(withLowering("kernel"), ".", m).message,
+            "launches[1].grid[0] is ceil(S * 1 / 128) but the kernel's grid "
+            "needs ceil(S / slots) = ceil(S * 1 / 64)");
+  EXPECT_EQ(parseManifest(withLowering("simt"), ".", m).message,
             "unknown lowering \"simt\" (expected kernel or tile)");
 }
 

@@ -1,11 +1,10 @@
-// RUN: rm -rf %t && moda-compile %s -o %t --lowering=tile | FileCheck %s --check-prefix=LOG
+// RUN: rm -rf %t && moda-compile %s -o %t | FileCheck %s --check-prefix=LOG
 // RUN: FileCheck %s --input-file %t/moda_attention_grad_0.json
 // RUN: FileCheck %s --input-file %t/moda_attention_grad_0.ptx --check-prefix=PTX
 
-// The backward through the staged compiler: its three tile programs in one
-// PTX file and one manifest that says `"lowering": "tile"`, whose dkv and
-// d_depth grids divide by block_m (64), each launch asking for its own
-// plan's shared memory.
+// The backward: its three tile programs in one PTX file and one manifest,
+// whose dkv and d_depth grids divide by block_m (64), each launch asking
+// for its own plan's shared memory.
 
 // LOG: moda-compile: moda_attention_grad_0 -> {{.*}}moda_attention_grad_0.ptx (+cubin)
 
@@ -21,7 +20,6 @@
 // CHECK-NEXT: "symbol": "T"
 // CHECK-NEXT: "times": "L"
 // CHECK: "kernel": "moda_attention_grad_0_d_depth"
-// CHECK: "lowering": "tile"
 // CHECK: "op": "attention_grad"
 
 // PTX-DAG: .visible .entry moda_attention_grad_0_dq(

@@ -13,7 +13,6 @@
 // FIELDS-DAG: "format": "moda-kernel/1"
 // FIELDS-DAG: "kernel": "moda_attention_grad_0"
 // FIELDS-DAG: "op": "attention_grad"
-// FIELDS-DAG: "lowering": "kernel"
 // FIELDS-DAG: "ptx": "moda_attention_grad_0.ptx"
 // FIELDS-DAG: "visibility": "chunk"
 // FIELDS-DAG: "chunk_size": 16

@@ -1,22 +1,20 @@
-// RUN: rm -rf %t && moda-compile %s -o %t --lowering=tile | FileCheck %s --check-prefix=LOG
+// RUN: rm -rf %t && moda-compile %s -o %t | FileCheck %s --check-prefix=LOG
 // RUN: FileCheck %s --input-file %t/moda_attention_0.json
 // RUN: FileCheck %s --input-file %t/moda_attention_0.json --check-prefix=VIEWS
 // RUN: FileCheck %s --input-file %t/moda_attention_0.ptx --check-prefix=PTX
-// RUN: not moda-compile %s -o %t/bad --lowering=staged 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: sed 's/mma = fma/mma = wgmma/; s/num_warps = 2, num_stages = 1/num_warps = 4, num_stages = 2/; s/causal, strided/causal/' %s > %t.wgmma.mlir
-// RUN: moda-compile %t.wgmma.mlir -o %t/wgmma --lowering=tile | FileCheck %s --check-prefix=WGMMA-LOG
+// RUN: moda-compile %t.wgmma.mlir -o %t/wgmma | FileCheck %s --check-prefix=WGMMA-LOG
 // RUN: FileCheck %s --input-file %t/wgmma/moda_attention_0.json --check-prefix=WGMMA
 // RUN: FileCheck %s --input-file %t/wgmma/moda_attention_0.json --check-prefix=DENSE
 // RUN: FileCheck %s --input-file %t/wgmma/moda_attention_0.ptx --check-prefix=WGMMA-PTX
 
-// The staged compiler end to end: moda.attention -> tile program -> fma
-// layout -> gpu.func -> PTX and a cubin (ptxas), with the same manifest the
-// block builders' kernels have.
+// The compiler end to end with a pinned fma configuration: moda.attention ->
+// tile program -> fma layout -> gpu.func -> PTX and a cubin (ptxas), and the
+// manifest.
 
 // LOG: moda-compile: moda_attention_0 -> {{.*}}moda_attention_0.ptx (+cubin)
 
 // CHECK-DAG: "kernel": "moda_attention_0"
-// CHECK-DAG: "lowering": "tile"
 // CHECK-DAG: "element_type": "f16"
 // CHECK-DAG: "num_query_heads": 4
 // CHECK-DAG: "num_kv_heads": 2
@@ -61,7 +59,6 @@
 // PTX: bar.sync
 // PTX: ex2.approx
 
-// BAD: moda-compile: unknown --lowering 'staged' (expected auto, kernel or tile)
 
 // With mma = wgmma (four warps, two stages): the same multi-buffers, two
 // slots each (D = 64: moda-tile-defer-value-products leaves the loop, so
@@ -78,6 +75,6 @@
 // WGMMA-PTX: wgmma.mma_async.sync.aligned.m64n32k16.f32.f16.f16
 
 func.func @attention(%q: tensor<?x?x4x64xf16>, %k: tensor<?x?x2x64xf16>, %dk: tensor<?x?x?x2x64xf16>) -> tensor<?x?x4x64xf16> {
-  %o, %l = moda.attention q(%q : tensor<?x?x4x64xf16>) kv(%k, %k : tensor<?x?x2x64xf16>, tensor<?x?x2x64xf16>) depth(%dk, %dk : tensor<?x?x?x2x64xf16>, tensor<?x?x?x2x64xf16>) {causal, strided, config = #moda.config<block_m = 64, block_n = 32, block_depth = 32, num_warps = 2, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<?x?x4x64xf16>, tensor<?x4x?xf32>
+  %o, %l = moda.attention q(%q : tensor<?x?x4x64xf16>) kv(%k, %k : tensor<?x?x2x64xf16>, tensor<?x?x2x64xf16>) depth(%dk, %dk : tensor<?x?x?x2x64xf16>, tensor<?x?x?x2x64xf16>) {causal, strided, config = #moda.config<block_m = 64, block_n = 32, block_depth = 32, num_warps = 2, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<?x?x4x64xf16>, tensor<?x4x?xf32>
   return %o : tensor<?x?x4x64xf16>
 }

@@ -1,5 +1,4 @@
 // RUN: moda-cpu-check --input %s | FileCheck %s
-// RUN: moda-cpu-check --input %s --lowering=tile | FileCheck %s
 
 // Chunk visibility with L = 0 depth entries is plain causal attention: the
 // pipeline's canonicalize drops the empty depth operands, so the launcher

@@ -1,6 +1,5 @@
 // RUN: %python %moda_src_root/utils/make-model-graph.py --layers 2 --tokens 19 > %t.f32.mlir
 // RUN: moda-cpu-check --input %t.f32.mlir --whole-graph | FileCheck %s
-// RUN: moda-cpu-check --input %t.f32.mlir --whole-graph --lowering=tile | FileCheck %s
 // RUN: %python %moda_src_root/utils/make-model-graph.py --layers 2 --tokens 19 --activations bf16 > %t.bf16.mlir
 // RUN: moda-cpu-check --input %t.bf16.mlir --whole-graph | FileCheck %s
 

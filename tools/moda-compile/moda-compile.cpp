@@ -57,14 +57,6 @@ static cl::opt<std::string> features("features", cl::init("+ptx80"),
 static cl::opt<std::string>
     cudaPath("cuda-path", cl::init("/usr/local/cuda"),
              cl::desc("CUDA toolkit (libdevice is linked from it)"));
-static cl::opt<std::string> lowering(
-    "lowering", cl::init("auto"),
-    cl::desc("The compiler that builds each operator's kernels: auto (the "
-             "configuration heuristics choose per operator: the block "
-             "builders, or the staged compiler where only it runs the "
-             "backward on tensor cores), kernel (the block builders, "
-             "convert-moda-to-gpu) or tile (the staged compiler's tile "
-             "programs: fma, mma_sync and wgmma layouts)"));
 static cl::opt<std::string>
     ptxasPath("ptxas", cl::init(""),
               cl::desc("ptxas to assemble cubins with (default: PATH, then "
@@ -241,13 +233,6 @@ int main(int argc, char **argv) {
   moda::registerAllModaPasses();
   cl::ParseCommandLineOptions(argc, argv,
                               "moda-compile: moda IR to kernel artifacts\n");
-  if (std::optional<moda::KernelLowering> choice;
-      failed(moda::parseLoweringChoice(lowering, choice))) {
-    llvm::errs() << "moda-compile: unknown --lowering '" << lowering
-                 << "' (expected " << moda::kLoweringChoices << ")\n";
-    return 1;
-  }
-
   MLIRContext context(registry);
   std::string openError;
   std::unique_ptr<llvm::MemoryBuffer> input =
@@ -290,7 +275,6 @@ int main(int argc, char **argv) {
   options.features = features;
   options.format = "isa";
   options.cudaPath = cudaPath;
-  options.lowering = lowering;
 
   // First half: kernels, whose ABIs become the manifests.
   PassManager kernelPM(&context);

@@ -151,10 +151,8 @@ std::string AttentionCase::attributes() const {
     text += llvm::formatv(
         ", config = #moda.config<block_m = {0}, block_n = {1}, "
         "block_depth = {2}, num_warps = 4, num_stages = 1, mma = fma, "
-        "target = \"sm_90a\"{3}>",
-        config->blockM, config->blockN, config->blockDepth,
-        // (only the tile programs compile packed sequences)
-        isPacked() ? ", lowering = tile" : "");
+        "target = \"sm_90a\">",
+        config->blockM, config->blockN, config->blockDepth);
   return text;
 }
 
@@ -237,7 +235,7 @@ moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot,
   if (op.isPacked()) {
     whyNot = "a packed operator's sequence lengths are runtime values (its "
              "cu_seqlens); the CPU check runs packed cases from its built-in "
-             "matrix (--lowering=tile)";
+             "matrix";
     return mlir::failure();
   }
   auto staticShape = [&](mlir::Value value) -> llvm::ArrayRef<int64_t> {
@@ -335,8 +333,7 @@ static void packedReference(const AttentionCase &c, const Buffer &q,
 }
 
 CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
-                                     const AttentionCase &c, uint64_t seed,
-                                     mlir::moda::KernelLowering lowering) {
+                                     const AttentionCase &c, uint64_t seed) {
   CaseResult result;
   result.tolerance = toleranceFor(c.elementType);
   const reference::AttentionProblem &p = c.problem;
@@ -348,7 +345,7 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
     return result;
   }
   std::unique_ptr<mlir::ExecutionEngine> engine =
-      compileForHost(context, *module, lowering, result.error);
+      compileForHost(context, *module, result.error);
   if (!engine)
     return result;
 

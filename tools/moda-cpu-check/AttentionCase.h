@@ -95,11 +95,10 @@ mlir::FailureOr<AttentionCase>
 caseFromOp(mlir::Operation *attentionOp, std::string &whyNot,
            std::optional<int64_t> depthEntries = std::nullopt);
 
-/// Compiles `c` for the host with `lowering` (the block builders:
-/// moda-to-host-llvm; the staged compiler's tile program:
-/// moda-tile-to-host-llvm) and runs it with inputs drawn from `seed`.
+/// Compiles `c` for the host (moda-to-host-llvm: the tile program the GPU
+/// lowering receives) and runs it with inputs drawn from `seed`.
 CaseResult runOnHost(mlir::MLIRContext &context, const AttentionCase &c,
-                     uint64_t seed, mlir::moda::KernelLowering lowering);
+                     uint64_t seed);
 
 /// Calls `visit` with the first token and the length of each non-empty
 /// sequence of a packed case.

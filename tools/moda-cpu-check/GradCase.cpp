@@ -78,7 +78,7 @@ private:
 
 /// Compiles `c`'s forward and backward and runs them on `run`'s inputs.
 std::string compileAndRun(mlir::MLIRContext &context, const AttentionCase &c,
-                          Run &run, mlir::moda::KernelLowering lowering) {
+                          Run &run) {
   Shapes s(c);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(gradCaseToMLIR(c), &context);
@@ -86,7 +86,7 @@ std::string compileAndRun(mlir::MLIRContext &context, const AttentionCase &c,
     return "the case's IR did not parse";
   std::string error;
   std::unique_ptr<mlir::ExecutionEngine> engine =
-      compileForHost(context, *module, lowering, error);
+      compileForHost(context, *module, error);
   if (!engine)
     return error;
 
@@ -219,14 +219,13 @@ static void referenceBackward(const AttentionCase &c, const Shapes &s,
 
 GradResult moda::cpucheck::runGradOnHost(mlir::MLIRContext &context,
                                          const AttentionCase &c,
-                                         uint64_t seed,
-                                         mlir::moda::KernelLowering lowering) {
+                                         uint64_t seed) {
   GradResult result;
   result.tolerance = toleranceFor(c.elementType);
   Shapes s(c);
   Run run(c.elementType, s);
   fillInputs(run, seed);
-  result.error = compileAndRun(context, c, run, lowering);
+  result.error = compileAndRun(context, c, run);
   if (!result.error.empty())
     return result;
   result.compiled = true;
@@ -254,15 +253,14 @@ GradResult moda::cpucheck::runGradOnHost(mlir::MLIRContext &context,
 GradResult moda::cpucheck::runFiniteDifferenceCheck(mlir::MLIRContext &context,
                                                     const AttentionCase &c,
                                                     uint64_t seed,
-                                                    double step,
-                                                    mlir::moda::KernelLowering lowering) {
+                                                    double step) {
   GradResult result;
   result.tolerance = toleranceFor(c.elementType);
   const reference::AttentionProblem &p = c.problem;
   Shapes s(c);
   Run run(c.elementType, s);
   fillInputs(run, seed);
-  result.error = compileAndRun(context, c, run, lowering);
+  result.error = compileAndRun(context, c, run);
   if (!result.error.empty())
     return result;
   result.compiled = true;

@@ -48,18 +48,17 @@ struct GradResult {
 std::string gradCaseToMLIR(const AttentionCase &c);
 
 /// Compiles and runs the forward and backward of `c` on inputs drawn from
-/// `seed` through `lowering`'s host pipeline; compares the gradients with
+/// `seed` through the host pipeline; compares the gradients with
 /// reference::attentionBackward.
 GradResult runGradOnHost(mlir::MLIRContext &context, const AttentionCase &c,
-                         uint64_t seed, mlir::moda::KernelLowering lowering);
+                         uint64_t seed);
 
 /// Runs the kernels of `c` (f32) and compares their gradients with central
 /// finite differences (step `step`) of reference::attentionForward of the
 /// loss sum(out * d_out), over every input element.
 GradResult runFiniteDifferenceCheck(mlir::MLIRContext &context,
                                     const AttentionCase &c, uint64_t seed,
-                                    double step,
-                                    mlir::moda::KernelLowering lowering);
+                                    double step);
 
 } // namespace moda::cpucheck
 

@@ -55,8 +55,7 @@ std::vector<double> readResult(ElementType type, void *aligned, int64_t offset,
 
 GraphResult moda::cpucheck::runGraphOnHost(mlir::MLIRContext &context,
                                            mlir::ModuleOp module,
-                                           uint64_t seed,
-                                           mlir::moda::KernelLowering lowering) {
+                                           uint64_t seed) {
   GraphResult result;
   mlir::func::FuncOp function;
   for (auto candidate : module.getOps<mlir::func::FuncOp>()) {
@@ -134,7 +133,7 @@ GraphResult moda::cpucheck::runGraphOnHost(mlir::MLIRContext &context,
   // The graph compiled whole for the host.
   mlir::OwningOpRef<mlir::ModuleOp> compiled = module.clone();
   std::unique_ptr<mlir::ExecutionEngine> engine =
-      compileForHost(context, *compiled, lowering, result.error);
+      compileForHost(context, *compiled, result.error);
   if (!engine)
     return result;
 

@@ -37,9 +37,9 @@ struct GraphResult {
 };
 
 /// Checks `module`'s one public function with a body as a whole graph,
-/// compiled with `lowering`, on inputs drawn from `seed`.
+/// compiled for the host, on inputs drawn from `seed`.
 GraphResult runGraphOnHost(mlir::MLIRContext &context, mlir::ModuleOp module,
-                           uint64_t seed, mlir::moda::KernelLowering lowering);
+                           uint64_t seed);
 
 } // namespace moda::cpucheck
 

@@ -8,13 +8,9 @@
 std::unique_ptr<mlir::ExecutionEngine>
 moda::cpucheck::compileForHost(mlir::MLIRContext &context,
                                mlir::ModuleOp module,
-                               mlir::moda::KernelLowering lowering,
                                std::string &error) {
   mlir::PassManager pm(&context);
-  if (lowering == mlir::moda::KernelLowering::TilePrograms)
-    mlir::moda::buildTileHostLLVMPipeline(pm);
-  else
-    mlir::moda::buildHostLLVMPipeline(pm);
+  mlir::moda::buildHostLLVMPipeline(pm);
   if (mlir::failed(pm.run(module))) {
     error = "the host pipeline failed";
     return nullptr;

@@ -1,8 +1,7 @@
 //===- HostEngine.h - a module compiled for the host, ready to call -*- C++ -*-===//
 //
 // What every check of the CPU path does before it calls into a module: run
-// the host pipeline of a lowering (moda-to-host-llvm or
-// moda-tile-to-host-llvm) and hand the result to MLIR's ExecutionEngine,
+// the host pipeline (moda-to-host-llvm) and hand the result to MLIR's ExecutionEngine,
 // with the runtime libraries bufferized copies and half-precision
 // conversions need.
 //
@@ -21,11 +20,10 @@
 
 namespace moda::cpucheck {
 
-/// Lowers `module` (in place) with `lowering`'s host pipeline and creates
+/// Lowers `module` (in place) with the host pipeline and creates
 /// its engine; null with `error` set when either fails.
 std::unique_ptr<mlir::ExecutionEngine>
-compileForHost(mlir::MLIRContext &context, mlir::ModuleOp module,
-               mlir::moda::KernelLowering lowering, std::string &error);
+compileForHost(mlir::MLIRContext &context, mlir::ModuleOp module, std::string &error);
 
 } // namespace moda::cpucheck
 

@@ -60,16 +60,6 @@ static llvm::cl::opt<bool> grad(
                            "reference backward, and tiny f32 cases against "
                            "central finite differences of the forward"),
     llvm::cl::init(false));
-static llvm::cl::opt<mlir::moda::KernelLowering> lowering(
-    "lowering",
-    llvm::cl::desc("How the forward cases are compiled for the host"),
-    llvm::cl::values(
-        clEnumValN(mlir::moda::KernelLowering::BlockBuilders, "kernel",
-                   "the block builders (moda-to-host-llvm)"),
-        clEnumValN(mlir::moda::KernelLowering::TilePrograms, "tile",
-                   "the staged compiler's tile program "
-                   "(moda-tile-to-host-llvm)")),
-    llvm::cl::init(mlir::moda::KernelLowering::BlockBuilders));
 static llvm::cl::opt<uint64_t> seed("seed",
                                     llvm::cl::desc("Seed of the inputs"),
                                     llvm::cl::init(2026));
@@ -157,9 +147,9 @@ static void addPackedCases(std::vector<AttentionCase> &cases) {
 
 /// The matrix: every variant, G in {1, 2, 8}, L in {0, 1, 7}, every element
 /// type, sequence lengths off the tile grid, heuristic and small tiles;
-/// packed sequences for the tile programs.
+/// packed sequences.
 static std::vector<AttentionCase>
-buildMatrix(mlir::moda::KernelLowering lowering) {
+buildMatrix() {
   std::vector<AttentionCase> cases;
   auto add = [&](auto... fields) { cases.push_back(makeCase(fields...)); };
   const TileConfig small{16, 16, 16};
@@ -203,8 +193,7 @@ buildMatrix(mlir::moda::KernelLowering lowering) {
   add(ElementType::BF16, 1, 520, 520, 1, 1, 128, 1, true,
       Visibility::PerPosition, 0, std::nullopt);
   addDynamicDepthCases(cases);
-  if (lowering == mlir::moda::KernelLowering::TilePrograms)
-    addPackedCases(cases);
+  addPackedCases(cases);
   return cases;
 }
 
@@ -252,9 +241,9 @@ casesFromFile(mlir::MLIRContext &context, llvm::StringRef path) {
 
 /// The backward matrix: every variant, G in {1, 2, 4, 8, 16}, L in
 /// {0, 1, 7}, every element type, shapes off the tile grid; packed
-/// sequences for the tile programs.
+/// sequences.
 static std::vector<AttentionCase>
-buildGradMatrix(mlir::moda::KernelLowering lowering) {
+buildGradMatrix() {
   std::vector<AttentionCase> cases;
   auto add = [&](auto... fields) { cases.push_back(makeCase(fields...)); };
   const TileConfig small{16, 16, 16};
@@ -295,8 +284,7 @@ buildGradMatrix(mlir::moda::KernelLowering lowering) {
   add(ElementType::F32, 1, 170, 140, 1, 2, 32, 1, false,
       Visibility::PerPosition, 0, small);
   addDynamicDepthCases(cases);
-  if (lowering == mlir::moda::KernelLowering::TilePrograms)
-    addPackedCases(cases);
+  addPackedCases(cases);
   return cases;
 }
 
@@ -360,17 +348,17 @@ static int runGradChecks(mlir::MLIRContext &context) {
                                   r.tolerance,
                                   r.error.empty() ? "" : "  " + r.error);
   };
-  for (const AttentionCase &c : buildGradMatrix(lowering)) {
+  for (const AttentionCase &c : buildGradMatrix()) {
     std::string name = "grad " + c.describe();
     if (!filter.empty() && name.find(filter) == std::string::npos)
       continue;
-    report(name, runGradOnHost(context, c, seed, lowering));
+    report(name, runGradOnHost(context, c, seed));
   }
   for (const AttentionCase &c : buildFiniteDifferenceCases()) {
     std::string name = "finite-differences " + c.describe();
     if (!filter.empty() && name.find(filter) == std::string::npos)
       continue;
-    report(name, runFiniteDifferenceCheck(context, c, seed, 1e-4, lowering));
+    report(name, runFiniteDifferenceCheck(context, c, seed, 1e-4));
   }
   if (!jsonPath.empty() &&
       !writeReport(jsonPath, "cpu-grad-check", std::move(results)))
@@ -392,7 +380,7 @@ static int runWholeGraph(mlir::MLIRContext &context) {
       parseInputFile(context, inputPath);
   if (!module)
     return 2;
-  GraphResult r = runGraphOnHost(context, *module, seed, lowering);
+  GraphResult r = runGraphOnHost(context, *module, seed);
   bool ok = r.passed();
   llvm::json::Array results;
   llvm::outs() << (ok ? "PASS" : "FAIL") << " graph @" << r.function;
@@ -447,7 +435,7 @@ int main(int argc, char **argv) {
   llvm::json::Array results;
   std::vector<AttentionCase> cases;
   if (inputPath.empty()) {
-    cases = buildMatrix(lowering);
+    cases = buildMatrix();
   } else {
     std::optional<std::vector<AttentionCase>> fromFile =
         casesFromFile(context, inputPath);
@@ -459,7 +447,7 @@ int main(int argc, char **argv) {
     std::string name = c.describe();
     if (!filter.empty() && name.find(filter) == std::string::npos)
       continue;
-    CaseResult r = runOnHost(context, c, seed, lowering);
+    CaseResult r = runOnHost(context, c, seed);
     bool ok = r.passed();
     (ok ? passed : failed)++;
     llvm::outs() << llvm::formatv("{0,-4} {1,-62} out {2:e2}  lse {3:e2}  "

@@ -5,90 +5,11 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ConvertModaToGPU : Pass<"convert-moda-to-gpu", "::mlir::ModuleOp"> {
-  let summary = "lower moda.attention to tiled GPU kernels and host launchers";
-  let description = [{
-    The block builders. For every `moda.attention` whose `#moda.config`
-    (which it must carry) names the block builders (`lowering = kernel`, the
-    default), adds a
-    `gpu.module @moda_attention_<n>_module` (one PTX per kernel) holding a
-    `gpu.func` kernel `@moda_attention_<n>`
-    running the tiled forward algorithm on a grid of
-    `(ceil(T * G / block_m), Hk, B)` blocks of `num_warps * 32` threads, and
-    a host function `@moda_attention_<n>_launch` that computes that grid
-    from the runtime sizes and launches the kernel. The operator itself is
-    replaced by a call of the launcher on flat buffers.
-
-    Each block stages sequence and depth tiles in shared memory with 16-byte
-    coalesced loads, updates one online-softmax state per query row with the
-    fully visible sequence tiles (no mask), the diagonal tiles and the
-    block's contiguous depth span, and writes `out` and `lse` once. The
-    kernel carries its operator's ABI (`moda.kernel_abi`, a
-    `#moda.kernel_abi`: tensors, sizes, the launch's grid and shared
-    memory), whose launch the launcher runs and from which the artifact
-    manifest is written.
-
-    The configuration's `mma` picks the block's formulation: `fma` runs one
-    query row per thread on CUDA cores; `mma_sync` runs 16 or 32 rows per warp on
-    tensor cores (`nvgpu.ldmatrix` from row-swizzled shared tiles,
-    `nvvm.mma.sync` m16n8k16 with f32 accumulation, the softmax on the
-    accumulator registers) and streams key/value tiles through `num_stages`
-    shared buffers with `nvgpu.device_async_copy` (cp.async), masking only
-    the diagonal sequence tiles and the depth tiles, and skipping per warp
-    the tiles none of its rows sees.
-
-    Every `moda.attention_grad` becomes a `gpu.module
-    @moda_attention_grad_<n>_module` holding its backward kernels
-    (`_dq`, then `_dkv` with sequence keys, then `_d_depth` with depth) and a
-    launcher `@moda_attention_grad_<n>_launch` that allocates the f32
-    scratch `delta` (`gpu.alloc`), launches the kernels in that order and
-    frees it.
-
-    `<n>` is the first index no earlier lowering used in the module. An
-    operator configured for the staged compiler (`lowering = tile`) is an
-    error: convert-moda-to-tile, which runs first, lowers it.
-  }];
-  let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
-    "::mlir::func::FuncDialect", "::mlir::gpu::GPUDialect",
-    "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",
-    "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
-    "::mlir::NVVM::NVVMDialect", "::mlir::scf::SCFDialect",
-    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
-  ];
-}
-
-def ConvertModaToHost : Pass<"convert-moda-to-host", "::mlir::ModuleOp"> {
-  let summary = "lower moda.attention to the same tiled kernel, run on the host";
-  let description = [{
-    The CPU path: the same tiled forward algorithm as `convert-moda-to-gpu`,
-    built for an execution model of one thread per block. For every
-    `moda.attention` it adds `@moda_attention_<n>_block` (one thread block,
-    its block ids as arguments, its shared tiles on the stack) and
-    `@moda_attention_<n>_launch`, which loops over the grid and calls the
-    block function; the operator is replaced by a call of the launcher.
-    Every `moda.attention_grad` gets the backward's kernels the same way
-    (`@moda_attention_grad_<n>_<kernel>_block`) and a launcher that
-    allocates `delta` and runs the kernels' grids in order.
-    Like `convert-moda-to-gpu` it builds the operators configured for the
-    block builders; one configured `lowering = tile` is an error
-    (moda-tile-to-host-llvm is the staged compiler's CPU path).
-  }];
-  let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
-    "::mlir::func::FuncDialect", "::mlir::math::MathDialect",
-    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
-    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
-  ];
-}
-
 def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
   let summary = "lower moda.attention and moda.attention_grad to tile programs and their launchers";
   let description = [{
-    The algorithm stage of the staged compiler. It lowers the operators whose
-    `#moda.config` (which they must carry) says `lowering = tile` and leaves
-    the others to the block builders (convert-moda-to-gpu runs after it).
-    Every such `moda.attention` becomes a tile program `@moda_attention_<n>`
+    The algorithm stage of the compiler. It lowers every operator (each must
+    carry its `#moda.config`). Every `moda.attention` becomes a tile program `@moda_attention_<n>`
     (a private `func.func` marked `moda_tile.program`): what one thread block
     computes, on tiles, with no thread indexing. The block owns `block_m`
     folded query rows (`i = t * G + g`) of one key/value head of one batch
@@ -124,7 +45,7 @@ def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
     ```mlir
     %out, %lse = moda.attention q(%q : tensor<1x40x2x64xbf16>)
         kv(%k, %v : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>)
-        {causal, config = #moda.config<block_m = 32, block_n = 16, ..., lowering = tile>}
+        {causal, config = #moda.config<block_m = 32, block_n = 16, ...>}
         -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
     ```
     Gets transformed to (abridged):
@@ -186,7 +107,7 @@ def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
 def ConvertModaTileToHost : Pass<"convert-moda-tile-to-host", "::mlir::ModuleOp"> {
   let summary = "run tile programs on the host: tile ops to tensor code";
   let description = [{
-    The CPU path of the staged compiler. Each tile program becomes a host
+    The CPU path. Each tile program becomes a host
     function of one block, its `moda_tile.program_id`s and
     `moda_tile.num_programs` its six trailing arguments (the block's ids, the
     grid's extent); each `moda_tile.launch` a loop nest over the grid calling
@@ -196,7 +117,7 @@ def ConvertModaTileToHost : Pass<"convert-moda-tile-to-host", "::mlir::ModuleOp"
     loops over rows of vector loads and stores, and `visible_range` and
     `mask` expand the one visibility rule. A tile op the pass cannot lower is
     an error. Bufferization and `convert-linalg-to-loops` then give plain
-    loops (`moda-tile-to-host-llvm`).
+    loops (`moda-to-host-llvm`).
 
     ```mlir
     %s = moda_tile.dot %q, %k, %zeros {transpose_rhs}
@@ -232,7 +153,7 @@ def ConvertModaTileToGPU : Pass<"convert-moda-tile-to-gpu", "::mlir::ModuleOp"> 
     Every tile program becomes a `gpu.func` kernel in a `gpu.module` of its
     own (`@<program>_module`, one PTX per kernel) with `num_warps * 32`
     threads and the program's `moda.kernel_abi` (the manifest's source; its
-    launch's dynamic shared memory is 0, the plan's tiles being static), and
+    launch's dynamic shared memory becomes the plan's bytes, below), and
     every `moda_tile.launch` of it a `gpu.launch_func`. The
     products' layout (`moda-tile-assign-layouts`) decides what each thread
     runs, one file per layout. A layout distributes every tile of the

@@ -26,15 +26,6 @@ struct GPUBinaryPipelineOptions
       *this, "cuda-path",
       llvm::cl::desc("CUDA toolkit whose libdevice is linked into kernels"),
       llvm::cl::init("/usr/local/cuda")};
-  Option<std::string> lowering{
-      *this, "lowering",
-      llvm::cl::desc("The compiler that builds each operator's kernels: "
-                     "auto (moda-select-kernel-config's heuristics choose per "
-                     "operator), kernel (the block builders of "
-                     "convert-moda-to-gpu) or tile (the staged compiler: "
-                     "convert-moda-to-tile and its stages, fma, mma_sync and "
-                     "wgmma layouts)"),
-      llvm::cl::init("auto")};
   Option<std::string> format{*this, "format",
                              llvm::cl::desc("gpu.binary format: isa (PTX), "
                                             "bin (cubin), fatbin"),
@@ -48,10 +39,9 @@ void buildGPUBinaryPipeline(OpPassManager &pm,
                             const GPUBinaryPipelineOptions &options);
 
 /// First half: exact simplifications (an empty depth part is dropped),
-/// kernel configurations (each names its lowering; `options.lowering`
-/// forces one), then moda -> gpu.func kernels: the staged compiler's stages
-/// for the operators configured for it, then the block builders for the
-/// others.
+/// kernel configurations, then moda -> tile programs -> their stages
+/// (layouts, deferred value products, pipelining, asynchronous dots) ->
+/// gpu.func kernels.
 void buildGPUKernelPipeline(OpPassManager &pm,
                             const GPUBinaryPipelineOptions &options);
 
@@ -59,20 +49,13 @@ void buildGPUKernelPipeline(OpPassManager &pm,
 void buildKernelToBinaryPipeline(OpPassManager &pm,
                                  const GPUBinaryPipelineOptions &options);
 
-/// moda -> the same tiled kernel for the host -> LLVM dialect, ready for
-/// MLIR's ExecutionEngine (the CPU path). Every operator goes through the
-/// block builders (moda-select-kernel-config{lowering=kernel}), whatever
-/// lowering its configuration named: the configuration's tiles are kept.
+/// moda -> tile programs and the same stages as buildGPUKernelPipeline ->
+/// the host (convert-moda-tile-to-host) -> LLVM dialect, ready for MLIR's
+/// ExecutionEngine: the CPU path runs the very tile program the GPU
+/// lowering receives.
 void buildHostLLVMPipeline(OpPassManager &pm);
 
-/// moda -> tile programs (convert-moda-to-tile) -> the host
-/// (convert-moda-tile-to-host) -> LLVM dialect: the staged compiler's CPU
-/// path. Every operator goes through the tile programs
-/// (moda-select-kernel-config{lowering=tile}), as with buildHostLLVMPipeline.
-void buildTileHostLLVMPipeline(OpPassManager &pm);
-
-/// Registers `moda-to-gpu-binary`, `moda-to-host-llvm` and
-/// `moda-tile-to-host-llvm`.
+/// Registers `moda-to-gpu-binary` and `moda-to-host-llvm`.
 void registerModaPipelines();
 
 } // namespace mlir::moda

@@ -1,9 +1,9 @@
 //===- ConvertModaTileToGPU.cpp - tile programs as GPU kernels ------------===//
 //
 // The tile programs one launcher runs become gpu.funcs in one gpu.module
-// (`<name>_module`: one PTX file and one manifest per operator, as
-// convert-moda-to-gpu makes them), their launches gpu.launch_func, the
-// launcher's scratch buffers device allocations. What each thread runs depends on the layout the
+// (`<name>_module`: one PTX file and one manifest per operator), their
+// launches gpu.launch_func, the launcher's scratch buffers device
+// allocations. What each thread runs depends on the layout the
 // products carry, one file per layout: FmaLayoutToGPU.cpp,
 // MmaSyncLayoutToGPU.cpp, WgmmaLayoutToGPU.cpp. The shared tiles live in
 // the block's dynamic shared memory where the SharedTilePlan puts them, and
@@ -14,7 +14,7 @@
 #include "SharedTilePlan.h"
 #include "TileKernelBuilder.h"
 
-#include "../ModaToGPU/KernelFunction.h"
+#include "KernelFunction.h"
 #include "../NVVMPrimitives/FastExp2.h"
 
 #include "moda/Conversion/Passes.h"
@@ -159,7 +159,7 @@ ConvertModaTileToGPUPass::buildKernels(ProgramGroup &group,
        llvm::zip_equal(group.programs, kinds, plans, numThreads)) {
     gpu::GPUFuncOp kernel = createKernelFunction(
         module, program.getName(), program.getFunctionType().getInputs(),
-        /*tileTypes=*/{}, threads, abi);
+        threads, abi);
     if (failed(buildLayoutKernel(kind, program, kernel, plan, threads)))
       return failure();
     useFlushToZeroExp2(kernel);

@@ -1,6 +1,6 @@
 //===- ConvertModaTileToHost.cpp - tile programs run on the host ----------===//
 //
-// The CPU path of the staged compiler: a tile program becomes a host
+// The CPU path: a tile program becomes a host
 // function that runs one block (its program ids become its last three
 // arguments), its tile ops become tensor code (TileOpsToLinalg.cpp), and
 // each moda_tile.launch a loop over the grid calling it. Every layout and

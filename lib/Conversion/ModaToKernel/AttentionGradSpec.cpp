@@ -34,99 +34,26 @@ std::string mlir::moda::getGradKernelName(StringRef name,
   return (name + "_" + getGradKernelSuffix(kind)).str();
 }
 
-int64_t mlir::moda::getGradGPULanes(const AttentionKernelSpec &spec) {
-  int64_t width = getVectorWidth(spec.elementType);
-  int64_t lanes = spec.headDim >= 128 ? 4 : spec.headDim >= 64 ? 2 : 1;
-  while (lanes > 1 && (spec.headDim % (lanes * width) != 0 ||
-                       spec.getNumThreads() % lanes != 0))
-    lanes /= 2;
-  return lanes;
-}
-
-int64_t mlir::moda::getGradBlockSlots(const AttentionKernelSpec &spec,
-                                      int64_t lanes) {
-  return spec.getNumThreads() / lanes;
-}
-
-/// Shared memory of the dkv kernel: block_n rows of q and of d_out, and
-/// their lse and Delta (f32).
-static int64_t getDkvSharedMemoryBytes(KernelConfigAttr config,
-                                       int64_t headDim, Type elementType) {
-  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
-  return 2 * config.getBlockN() * (headDim * elementBytes + 4);
-}
-
 FailureOr<AttentionKernelSpec>
 mlir::moda::getAttentionGradSpec(AttentionGradOp op) {
   FailureOr<AttentionKernelSpec> read = AttentionKernelSpec::read(op);
   if (failed(read))
     return failure();
   AttentionKernelSpec spec = *read;
-
-  // The dkv and d_depth kernels are SIMT whatever the configuration's mma
-  // and stages say, and so is dq unless mma = wgmma; the rules they share
-  // with the forward still hold. (block_m being a multiple of G is the op
-  // verifier's rule.)
-  KernelConfigAttr config = spec.config;
-  if (usesTensorCoreDq(spec))
-    if (std::optional<std::string> why = whyInvalidTensorCoreDqConfig(
-            config, spec.groupSize, spec.headDim, spec.elementType))
-      return op.emitOpError() << *why;
-  int64_t width = getVectorWidth(spec.elementType);
-  if (spec.headDim % width != 0)
-    return op.emitOpError() << "head dim D = " << spec.headDim
-                            << " must be a multiple of " << width
-                            << " for 16-byte loads of " << spec.elementType;
-  int64_t dqShared = 2 * config.getBlockN() * spec.headDim *
-                     (spec.elementType.getIntOrFloatBitWidth() / 8);
-  int64_t dkvShared =
-      getDkvSharedMemoryBytes(config, spec.headDim, spec.elementType);
-  if (std::max(dqShared, dkvShared) > kMaxStaticSharedMemoryBytes)
-    return op.emitOpError()
-           << "config needs " << std::max(dqShared, dkvShared)
-           << " bytes of shared memory in a backward kernel, more than the "
-           << kMaxStaticSharedMemoryBytes << " a block may declare";
+  if (std::optional<std::string> why = whyInvalidForwardConfig(
+          spec.config, spec.groupSize, spec.headDim, spec.elementType))
+    return op.emitOpError() << *why;
   return spec;
 }
 
 SmallVector<GradKernelKind>
-mlir::moda::getGradKernels(const AttentionKernelSpec &spec, bool onGPU) {
+mlir::moda::getGradKernels(const AttentionKernelSpec &spec) {
   SmallVector<GradKernelKind> kinds = {GradKernelKind::DQ};
   if (spec.hasSequence)
     kinds.push_back(GradKernelKind::DKV);
-  if (spec.hasDepth && !(onGPU && fusesDepthGradsIntoDq(spec)))
+  if (spec.hasDepth)
     kinds.push_back(GradKernelKind::DDepth);
   return kinds;
-}
-
-/// The P and dS tiles of the dq kernel that computes the depth gradients:
-/// block_m rows x block_depth entries each.
-static int64_t getDepthGradTileBytes(const AttentionKernelSpec &spec) {
-  return 2 * spec.config.getBlockM() * spec.config.getBlockDepth() *
-         spec.elementType.getIntOrFloatBitWidth() / 8;
-}
-
-/// The dq kernel's shared memory without the depth-gradient tiles (the
-/// variant's streams only: KernelConfigSpace's getTensorCoreDqSharedMemoryBytes
-/// bounds it for a configuration, counting both).
-static int64_t getQueryGradTileBytes(const AttentionKernelSpec &spec) {
-  return spec.getDynamicSharedMemoryBytes() +
-         spec.config.getBlockM() * spec.headDim *
-             spec.elementType.getIntOrFloatBitWidth() / 8;
-}
-
-bool mlir::moda::fusesDepthGradsIntoDq(const AttentionKernelSpec &spec) {
-  // An entry's rows must all be one warpgroup's (its 64 rows hold whole
-  // positions), and a depth tile is staged on its way out in panels of 64
-  // entries: a tile of 32 would fill none, and its gradients would never be
-  // stored.
-  constexpr int64_t kWarpgroupRows = 64, kPanelEntries = 64;
-  return usesTensorCoreDq(spec) && spec.hasDepth &&
-         spec.visibility != DepthVisibility::Chunk &&
-         kWarpgroupRows % spec.groupSize == 0 && spec.headDim <= 64 &&
-         spec.config.getBlockDepth() % kPanelEntries == 0 &&
-         getQueryGradTileBytes(spec) + getDepthGradTileBytes(spec) <=
-             getMaxDynamicSharedMemoryBytes(spec.config.getTarget());
 }
 
 SmallVector<StringRef>
@@ -214,99 +141,52 @@ SmallVector<Value> mlir::moda::buildGradKernelArguments(
   return arguments;
 }
 
-SmallVector<MemRefType>
-mlir::moda::getGradSharedTileTypes(const AttentionKernelSpec &spec,
-                                   GradKernelKind kind, Attribute memorySpace) {
-  switch (kind) {
-  case GradKernelKind::DQ: // the forward's sequence key and value tiles
-    return SmallVector<MemRefType>(
-        llvm::ArrayRef(getSharedTileTypes(spec, memorySpace)).take_front(2));
-  case GradKernelKind::DKV: {
-    int64_t rows = spec.config.getBlockN();
-    auto rowTile = MemRefType::get({rows * spec.headDim}, spec.elementType,
-                                   MemRefLayoutAttrInterface(), memorySpace);
-    auto scalars =
-        MemRefType::get({rows}, Float32Type::get(spec.elementType.getContext()),
-                        MemRefLayoutAttrInterface(), memorySpace);
-    return {rowTile, rowTile, scalars, scalars};
-  }
-  case GradKernelKind::DDepth:
-    return {};
-  }
-  llvm_unreachable("unknown backward kernel");
-}
-
 SmallVector<SizeExpr, 3> mlir::moda::getGradGrid(const AttentionKernelSpec &spec,
-                                                 GradKernelKind kind,
-                                                 int64_t keysPerBlock) {
+                                                 GradKernelKind kind) {
+  int64_t blockSlots = spec.config.getBlockM();
   SizeExpr heads = SizeExpr::constant(spec.numKVHeads),
            batch = SizeExpr::of(SizeSymbol::B);
   switch (kind) {
   case GradKernelKind::DQ:
     return getForwardGrid(spec);
   case GradKernelKind::DKV:
-    return {SizeExpr::of(SizeSymbol::S).ceilDiv(keysPerBlock), heads, batch};
+    return {SizeExpr::of(SizeSymbol::S).ceilDiv(blockSlots), heads, batch};
   case GradKernelKind::DDepth: {
     SizeExpr pairs = SizeExpr::of(SizeSymbol::T) * SizeExpr::of(SizeSymbol::L);
-    return {pairs.ceilDiv(keysPerBlock), heads, batch};
+    return {pairs.ceilDiv(blockSlots), heads, batch};
   }
   }
   llvm_unreachable("unknown backward kernel");
 }
 
-KernelAbiAttr mlir::moda::describeGradKernels(
-    const AttentionKernelSpec &spec, AttentionGradOp op, bool onGPU,
-    function_ref<std::string(GradKernelKind)> kernelName) {
+KernelAbiAttr mlir::moda::describeGradKernels(const AttentionKernelSpec &spec,
+                                              AttentionGradOp op,
+                                              StringRef name) {
   MLIRContext *ctx = op.getContext();
   Builder b(ctx);
-  int64_t lanes = onGPU ? getGradGPULanes(spec) : 1;
   SmallVector<AbiLaunchAttr> launches;
-  for (GradKernelKind kind : getGradKernels(spec, onGPU)) {
-    int64_t shared = 0;
-    if (usesTensorCores(spec, kind))
-      shared = kind == GradKernelKind::DQ
-                   ? getTensorCoreDqSharedMemoryBytes(spec)
-                   : getTensorCoreDkvSharedMemoryBytes(spec);
+  for (GradKernelKind kind : getGradKernels(spec)) {
     SmallVector<StringRef> writes;
     switch (kind) {
     case GradKernelKind::DQ:
-      writes.push_back("dq");
-      if (onGPU && fusesDepthGradsIntoDq(spec))
-        writes.append({"d_depth_k", "d_depth_v"});
+      writes = {"dq"}; // and delta, scratch rather than an output
       break;
     case GradKernelKind::DKV:
-      writes.append({"dk", "dv"});
+      writes = {"dk", "dv"};
       break;
     case GradKernelKind::DDepth:
-      writes.append({"d_depth_k", "d_depth_v"});
+      writes = {"d_depth_k", "d_depth_v"};
       break;
     }
-    SmallVector<StringAttr> writtenNames;
-    for (StringRef name : writes)
-      writtenNames.push_back(b.getStringAttr(name));
     launches.push_back(AbiLaunchAttr::get(
-        ctx, kernelName(kind),
-        getGradGrid(spec, kind, getGradBlockSlots(spec, lanes)),
-        spec.getNumThreads(), shared, writtenNames));
+        ctx, getGradKernelName(name, kind), getGradGrid(spec, kind),
+        spec.getNumThreads(), /*dynamicSharedMemory=*/0,
+        llvm::map_to_vector(writes, [&](StringRef written) {
+          return b.getStringAttr(written);
+        })));
   }
   return getKernelAbi(spec, AbiOperator::AttentionGrad,
-                      getStaticSizes(spec, op.getQ(), op.getK(), op.getDepthK(), op.getCuSeqlens()),
+                      getStaticSizes(spec, op.getQ(), op.getK(), op.getDepthK(),
+                                     op.getCuSeqlens()),
                       getGradTensorNames(spec), launches);
-}
-
-int64_t mlir::moda::getTensorCoreDqSharedMemoryBytes(
-    const AttentionKernelSpec &spec) {
-  return getQueryGradTileBytes(spec) +
-         (fusesDepthGradsIntoDq(spec) ? getDepthGradTileBytes(spec) : 0);
-}
-
-int64_t mlir::moda::getTensorCoreDkvSharedMemoryBytes(
-    const AttentionKernelSpec &spec) {
-  int64_t rows = 2 * spec.config.getBlockM() +
-                 2 * spec.config.getNumStages() * spec.config.getBlockN();
-  // Per stage, the query rows' lse and Delta (f32) ride along their tiles.
-  int64_t rowStatistics = 2 * spec.config.getNumStages() *
-                          spec.config.getBlockN() * 4;
-  return rows * spec.headDim * spec.elementType.getIntOrFloatBitWidth() / 8 +
-         rowStatistics + kWarpgroupTileAlignment;
 }

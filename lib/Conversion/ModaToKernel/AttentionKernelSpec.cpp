@@ -23,20 +23,6 @@ FailureOr<AttentionKernelSpec> AttentionKernelSpec::get(AttentionOp op) {
   return spec;
 }
 
-int64_t AttentionKernelSpec::getDynamicSharedMemoryBytes() const {
-  if (!usesTensorCores())
-    return 0;
-  int64_t rows = config.getBlockM();
-  int64_t stages = config.getNumStages();
-  if (hasSequence)
-    rows += 2 * stages * config.getBlockN();
-  if (hasDepth)
-    rows += 2 * stages * getDepthStageRows(config);
-  int64_t alignment =
-      config.getMma() == MmaKind::Wgmma ? kWarpgroupTileAlignment : 0;
-  return rows * headDim * elementType.getIntOrFloatBitWidth() / 8 + alignment;
-}
-
 SmallVector<StringRef> AttentionKernelSpec::getTensorNames() const {
   SmallVector<StringRef> names = {"q"};
   if (hasSequence)
@@ -54,7 +40,7 @@ KernelAbiAttr AttentionKernelSpec::describe(AttentionOp op,
   MLIRContext *ctx = op.getContext();
   auto launch = AbiLaunchAttr::get(
       ctx, kernelName, getForwardGrid(*this), getNumThreads(),
-      getDynamicSharedMemoryBytes(),
+      /*dynamicSharedMemory=*/0,
       {StringAttr::get(ctx, "out"), StringAttr::get(ctx, "lse")});
   return getKernelAbi(*this, AbiOperator::Attention,
                       getStaticSizes(*this, op.getQ(), op.getK(),
@@ -81,9 +67,6 @@ Type mlir::moda::getAbiElementType(const AttentionKernelSpec &spec,
 
 bool mlir::moda::takesStrides(const AttentionKernelSpec &spec,
                               StringRef name) {
-  assert((!spec.takesViews ||
-          spec.config.getLowering() == KernelLowering::TilePrograms) &&
-         "the verifier gives views to the tile programs only");
   return spec.takesViews && name != "lse" && name != "delta" &&
          name != kCuSeqlensTensorName;
 }
@@ -322,16 +305,4 @@ AttentionKernelArgs mlir::moda::getKernelArgs(const AttentionKernelSpec &spec,
       spec, spec.getTensorNames(), arguments,
       [&](StringRef name) { return *getForwardTensorField(args, name); }, args);
   return args;
-}
-
-SmallVector<MemRefType>
-mlir::moda::getSharedTileTypes(const AttentionKernelSpec &spec,
-                               Attribute memorySpace) {
-  auto tile = [&](int64_t rows) {
-    return MemRefType::get({rows * spec.headDim}, spec.elementType,
-                           MemRefLayoutAttrInterface(), memorySpace);
-  };
-  int64_t seqRows = spec.config.getBlockN();
-  int64_t depthRows = spec.config.getBlockDepth();
-  return {tile(seqRows), tile(seqRows), tile(depthRows), tile(depthRows)};
 }

@@ -2,9 +2,7 @@
 //
 // Where a moda.attention or moda.attention_grad stood on tensors, its
 // inputs become flat buffers, its results fresh allocations, and a call
-// hands both to the kernels' launcher (the GPU launcher, the host one or the
-// tile programs': the call site and the walk over the module are the same
-// for every lowering).
+// hands both to the kernels' launcher.
 //
 //===----------------------------------------------------------------------===//
 
@@ -161,62 +159,19 @@ std::string mlir::moda::getFreeOperatorName(ModuleOp module, StringRef prefix,
   }
 }
 
-/// The configuration `op` (a moda.attention or moda.attention_grad)
-/// carries, or null.
-static KernelConfigAttr getConfigOf(Operation *op) {
-  if (auto attention = dyn_cast<AttentionOp>(op))
-    return attention.getConfigAttr();
-  if (auto grad = dyn_cast<AttentionGradOp>(op))
-    return grad.getConfigAttr();
-  return {};
-}
-
-/// Whether the lowering `lowering` lowers `op`: an operator configured for
-/// it, or one without a configuration (whose spec then says to select one).
-static bool isLoweredBy(Operation *op, KernelLowering lowering) {
-  KernelConfigAttr config = getConfigOf(op);
-  return !config || config.getLowering() == lowering;
-}
-
-LogicalResult mlir::moda::checkNoTileConfiguredOps(ModuleOp module,
-                                                   StringRef passName) {
-  WalkResult walk = module.walk([&](Operation *op) {
-    if (!isa<AttentionOp, AttentionGradOp>(op) ||
-        isLoweredBy(op, KernelLowering::BlockBuilders))
-      return WalkResult::advance();
-    op->emitOpError() << "is configured for the staged compiler (lowering = "
-                         "tile), which "
-                      << passName
-                      << " does not build: convert-moda-to-tile lowers it "
-                         "(moda-to-gpu-binary and moda-tile-to-host-llvm run "
-                         "it)";
-    return WalkResult::interrupt();
-  });
-  return failure(walk.wasInterrupted());
-}
-
-/// The operators of type OpTy in `module` that `lowering` lowers, each with
-/// its position among all operators of that type (in walk order): the
-/// index its kernels' name starts from, so that operators keep their order
-/// in the names whichever lowering builds them.
+/// The operators of type OpTy in `module`, each with its position among
+/// them (in walk order): the index its kernels' name starts from.
 template <typename OpTy>
-static SmallVector<std::pair<OpTy, int64_t>>
-collectLoweredOps(ModuleOp module, KernelLowering lowering) {
+static SmallVector<std::pair<OpTy, int64_t>> collectOps(ModuleOp module) {
   SmallVector<std::pair<OpTy, int64_t>> ops;
-  int64_t position = 0;
-  module.walk([&](OpTy op) {
-    if (isLoweredBy(op, lowering))
-      ops.push_back({op, position});
-    ++position;
-  });
+  module.walk([&](OpTy op) { ops.push_back({op, int64_t(ops.size())}); });
   return ops;
 }
 
 LogicalResult mlir::moda::lowerAttentions(ModuleOp module,
-                                          KernelLowering lowering,
                                           KernelBuilder buildKernel) {
   IRRewriter rewriter(module.getContext());
-  for (auto [op, position] : collectLoweredOps<AttentionOp>(module, lowering)) {
+  for (auto [op, position] : collectOps<AttentionOp>(module)) {
     FailureOr<AttentionKernelSpec> spec = AttentionKernelSpec::get(op);
     if (failed(spec))
       return failure();
@@ -278,13 +233,10 @@ static void replaceGradWithLauncherCall(RewriterBase &rewriter,
 }
 
 LogicalResult mlir::moda::lowerAttentionGrads(ModuleOp module,
-                                              KernelLowering lowering,
-                                              GradSpecReader readSpec,
                                               GradKernelBuilder buildKernels) {
   IRRewriter rewriter(module.getContext());
-  for (auto [op, position] :
-       collectLoweredOps<AttentionGradOp>(module, lowering)) {
-    FailureOr<AttentionKernelSpec> spec = readSpec(op);
+  for (auto [op, position] : collectOps<AttentionGradOp>(module)) {
+    FailureOr<AttentionKernelSpec> spec = getAttentionGradSpec(op);
     if (failed(spec))
       return failure();
     std::string name =

@@ -37,42 +37,6 @@ using namespace mlir::moda::tile;
 
 namespace {
 
-/// The programs of a backward, in launch order.
-SmallVector<GradKernelKind> getGradPrograms(const AttentionKernelSpec &spec) {
-  return getGradKernels(spec, /*onGPU=*/false);
-}
-
-KernelAbiAttr describeGradPrograms(const AttentionKernelSpec &spec,
-                                   AttentionGradOp op, StringRef name) {
-  MLIRContext *ctx = op.getContext();
-  Builder b(ctx);
-  SmallVector<AbiLaunchAttr> launches;
-  for (GradKernelKind kind : getGradPrograms(spec)) {
-    SmallVector<StringRef> writes;
-    switch (kind) {
-    case GradKernelKind::DQ:
-      writes = {"dq"}; // and delta, scratch rather than an output
-      break;
-    case GradKernelKind::DKV:
-      writes = {"dk", "dv"};
-      break;
-    case GradKernelKind::DDepth:
-      writes = {"d_depth_k", "d_depth_v"};
-      break;
-    }
-    launches.push_back(AbiLaunchAttr::get(
-        ctx, getGradKernelName(name, kind), getGradGrid(spec, kind, spec.config.getBlockM()),
-        spec.getNumThreads(), /*dynamicSharedMemory=*/0,
-        llvm::map_to_vector(writes, [&](StringRef written) {
-          return b.getStringAttr(written);
-        })));
-  }
-  return getKernelAbi(spec, AbiOperator::AttentionGrad,
-                      getStaticSizes(spec, op.getQ(), op.getK(), op.getDepthK(),
-                                     op.getCuSeqlens()),
-                      getGradTensorNames(spec), launches);
-}
-
 class GradProgramBuilder : TileProgramBuilder {
 public:
   GradProgramBuilder(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
@@ -296,10 +260,10 @@ func::FuncOp buildGradProgramsAndLauncher(ModuleOp module, StringRef name,
   Location loc = op.getLoc();
   OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
   SymbolTable symbols(module);
-  KernelAbiAttr abi = describeGradPrograms(spec, op, name);
+  KernelAbiAttr abi = describeGradKernels(spec, op, name);
   auto programType = FunctionType::get(ctx, getGradKernelArgumentTypes(spec), {});
   SmallVector<func::FuncOp> programs;
-  for (GradKernelKind kind : getGradPrograms(spec)) {
+  for (GradKernelKind kind : getGradKernels(spec)) {
     auto program = func::FuncOp::create(
         builder, loc, getGradKernelName(name, kind), programType);
     program.setPrivate();
@@ -349,18 +313,11 @@ func::FuncOp buildGradProgramsAndLauncher(ModuleOp module, StringRef name,
   return launcher;
 }
 
-/// The backward's spec as the tile programs need it: the operator's, with
-/// no rule of the block builders'.
-FailureOr<AttentionKernelSpec> readGradSpec(AttentionGradOp op) {
-  return AttentionKernelSpec::read(op);
-}
-
 } // namespace
 
 LogicalResult mlir::moda::lowerAttentionGradsToTilePrograms(ModuleOp module) {
   return lowerAttentionGrads(
-      module, KernelLowering::TilePrograms, readGradSpec,
-      [&](StringRef name, const AttentionKernelSpec &spec,
+      module, [&](StringRef name, const AttentionKernelSpec &spec,
           AttentionGradOp op) {
         return buildGradProgramsAndLauncher(module, name, spec, op);
       });

@@ -7,8 +7,7 @@
 
 namespace mlir::moda {
 
-/// Replaces every moda.attention_grad of `module` configured for the tile
-/// programs (`lowering = tile`) by a call of a launcher
+/// Replaces every moda.attention_grad of `module` by a call of a launcher
 /// that runs its tile programs (dq, then dkv and d_depth as the variant
 /// needs); part of convert-moda-to-tile.
 LogicalResult lowerAttentionGradsToTilePrograms(ModuleOp module);

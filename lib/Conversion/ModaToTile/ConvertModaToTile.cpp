@@ -1,7 +1,6 @@
 //===- ConvertModaToTile.cpp - moda.attention to a tile program -----------===//
 //
-// The algorithm stage: each moda.attention configured for the tile programs
-// (`lowering = tile`; the others are the block builders') becomes the
+// The algorithm stage: each moda.attention becomes the
 // program of one thread block on tiles (moda_tile), with no thread
 // indexing, layouts or copies yet, and a launcher that runs it over the
 // grid. A block owns `block_m` folded query rows (row i = t * G + g) of one
@@ -186,7 +185,7 @@ void ConvertModaToTilePass::runOnOperation() {
     func::ReturnOp::create(b);
     return launcher;
   };
-  if (failed(lowerAttentions(module, KernelLowering::TilePrograms, build)) ||
+  if (failed(lowerAttentions(module, build)) ||
       failed(lowerAttentionGradsToTilePrograms(module)))
     signalPassFailure();
 }

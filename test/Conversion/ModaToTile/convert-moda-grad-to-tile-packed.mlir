@@ -36,6 +36,6 @@
 // CHECK: %[[FLOATS:.*]] = arith.muli %c2, %[[N]]
 // CHECK: memref.alloc(%[[FLOATS]]) : memref<?xf32>
 func.func @packed_grad(%q: tensor<70x2x64xbf16>, %k: tensor<70x1x64xbf16>, %dk: tensor<70x3x1x64xbf16>, %lse: tensor<2x70xf32>, %cu: tensor<4xi32>, %max: index) -> tensor<70x2x64xbf16> {
-  %dq, %gk, %gv, %gdk, %gdv = moda.attention_grad q(%q : tensor<70x2x64xbf16>) kv(%k, %k : tensor<70x1x64xbf16>, tensor<70x1x64xbf16>) depth(%dk, %dk : tensor<70x3x1x64xbf16>, tensor<70x3x1x64xbf16>) out(%q, %lse : tensor<70x2x64xbf16>, tensor<2x70xf32>) d_out(%q : tensor<70x2x64xbf16>) packed(%cu, %max : tensor<4xi32>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> dq(tensor<70x2x64xbf16>) dkv(tensor<70x1x64xbf16>, tensor<70x1x64xbf16>) d_depth(tensor<70x3x1x64xbf16>, tensor<70x3x1x64xbf16>)
+  %dq, %gk, %gv, %gdk, %gdv = moda.attention_grad q(%q : tensor<70x2x64xbf16>) kv(%k, %k : tensor<70x1x64xbf16>, tensor<70x1x64xbf16>) depth(%dk, %dk : tensor<70x3x1x64xbf16>, tensor<70x3x1x64xbf16>) out(%q, %lse : tensor<70x2x64xbf16>, tensor<2x70xf32>) d_out(%q : tensor<70x2x64xbf16>) packed(%cu, %max : tensor<4xi32>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> dq(tensor<70x2x64xbf16>) dkv(tensor<70x1x64xbf16>, tensor<70x1x64xbf16>) d_depth(tensor<70x3x1x64xbf16>, tensor<70x3x1x64xbf16>)
   return %dq : tensor<70x2x64xbf16>
 }

@@ -10,7 +10,7 @@
 // The dq program: the forward's walk over key tiles, P recomputed from lse,
 // delta = rowsum(d_out * out) stored for the key-side programs.
 // CHECK-LABEL: func.func private @moda_attention_grad_0_dq
-// CHECK-SAME: config = <{{[^>]*}}, lowering = tile>
+// CHECK-SAME: config = <{{[^>]*}}>
 // CHECK-SAME: launches = [<"moda_attention_grad_0_dq", grid = [T*2 ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["dq"]>, <"moda_attention_grad_0_dkv", grid = [S ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["dk", "dv"]>, <"moda_attention_grad_0_d_depth", grid = [T*L ceildiv 32, 1, B], threads = 32, dynamic_shared_memory = 0, writes = ["d_depth_k", "d_depth_v"]>]>
 // CHECK-SAME: moda_tile.program
 // Causal: the longest query blocks first, as in the forward.
@@ -81,7 +81,7 @@
 // CHECK: moda_tile.launch @moda_attention_grad_0_d_depth grid({{.*}}) ({{.*}}%[[DELTA_BUFFER]],
 // CHECK-NOT: memref.dealloc
 func.func @causal(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: tensor<1x40x3x1x64xbf16>, %o: tensor<1x40x2x64xbf16>, %lse: tensor<1x2x40xf32>) -> tensor<1x40x2x64xbf16> {
-  %dq, %dkk, %dvv, %ddk, %ddv = moda.attention_grad q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) out(%o, %lse : tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>) d_out(%o : tensor<1x40x2x64xbf16>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> dq(tensor<1x40x2x64xbf16>) dkv(tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) d_depth(tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>)
+  %dq, %dkk, %dvv, %ddk, %ddv = moda.attention_grad q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) out(%o, %lse : tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>) d_out(%o : tensor<1x40x2x64xbf16>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> dq(tensor<1x40x2x64xbf16>) dkv(tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) d_depth(tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>)
   return %dq : tensor<1x40x2x64xbf16>
 }
 
@@ -98,7 +98,7 @@ func.func @causal(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: t
 // CHECK-NOT: @moda_attention_grad_0_dkv
 // CHECK: moda_tile.launch @moda_attention_grad_0_d_depth
 func.func @depth_only(%q: tensor<1x9x1x32xf32>, %dk: tensor<1x9x2x1x32xf32>, %o: tensor<1x9x1x32xf32>, %lse: tensor<1x1x9xf32>) -> tensor<1x9x1x32xf32> {
-  %dq, %ddk, %ddv = moda.attention_grad q(%q : tensor<1x9x1x32xf32>) depth(%dk, %dk : tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>) out(%o, %lse : tensor<1x9x1x32xf32>, tensor<1x1x9xf32>) d_out(%o : tensor<1x9x1x32xf32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> dq(tensor<1x9x1x32xf32>) d_depth(tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>)
+  %dq, %ddk, %ddv = moda.attention_grad q(%q : tensor<1x9x1x32xf32>) depth(%dk, %dk : tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>) out(%o, %lse : tensor<1x9x1x32xf32>, tensor<1x1x9xf32>) d_out(%o : tensor<1x9x1x32xf32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> dq(tensor<1x9x1x32xf32>) d_depth(tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>)
   return %dq : tensor<1x9x1x32xf32>
 }
 
@@ -117,7 +117,7 @@ func.func @depth_only(%q: tensor<1x9x1x32xf32>, %dk: tensor<1x9x2x1x32xf32>, %o:
 // CHECK: moda_tile.load {{.*}}kind = query{{.*}} -> tensor<16x64xbf16>
 // CHECK: moda_tile.load {{.*}}kind = lse{{.*}} -> tensor<1x16xf32>
 func.func @per_position_rows(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: tensor<1x40x3x1x64xbf16>, %o: tensor<1x40x2x64xbf16>, %lse: tensor<1x2x40xf32>) -> tensor<1x40x2x64xbf16> {
-  %dq, %gk, %gv, %gdk, %gdv = moda.attention_grad q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) out(%o, %lse : tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>) d_out(%o : tensor<1x40x2x64xbf16>) {causal, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = tile>} -> dq(tensor<1x40x2x64xbf16>) dkv(tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) d_depth(tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>)
+  %dq, %gk, %gv, %gdk, %gdv = moda.attention_grad q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) out(%o, %lse : tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>) d_out(%o : tensor<1x40x2x64xbf16>) {causal, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">} -> dq(tensor<1x40x2x64xbf16>) dkv(tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) d_depth(tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>)
   return %dq : tensor<1x40x2x64xbf16>
 }
 
@@ -141,6 +141,6 @@ func.func @per_position_rows(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf
 // CHECK: memref.alloc
 // CHECK: moda_tile.launch @moda_attention_grad_0_dq
 func.func @views(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: tensor<1x40x3x1x64xbf16>, %o: tensor<1x40x2x64xbf16>, %lse: tensor<1x2x40xf32>) -> tensor<1x40x2x64xbf16> {
-  %dq, %dkk, %dvv, %ddk, %ddv = moda.attention_grad q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) out(%o, %lse : tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>) d_out(%o : tensor<1x40x2x64xbf16>) {causal, strided, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> dq(tensor<1x40x2x64xbf16>) dkv(tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) d_depth(tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>)
+  %dq, %dkk, %dvv, %ddk, %ddv = moda.attention_grad q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) out(%o, %lse : tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>) d_out(%o : tensor<1x40x2x64xbf16>) {causal, strided, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> dq(tensor<1x40x2x64xbf16>) dkv(tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) d_depth(tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>)
   return %dq : tensor<1x40x2x64xbf16>
 }

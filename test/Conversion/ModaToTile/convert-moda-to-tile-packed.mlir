@@ -41,7 +41,7 @@
 // CHECK: moda_tile.store %{{.*}}, %[[OUTB]][%[[BEGIN]], %[[HEAD]], %{{.*}}] {{.*}} strides [%c128{{.*}}, %c128{{.*}}, %c64{{.*}}]
 // CHECK: moda_tile.store %{{.*}}, %[[LSEB]][%[[BEGIN]], %[[HEAD]], %{{.*}}] {{.*}} strides [%c1{{.*}}, %[[N]], %c1{{.*}}] {rows = #moda_tile.rows<kind = lse, heads = 2, group = 2>}
 func.func @packed(%q: tensor<70x2x64xbf16>, %k: tensor<70x1x64xbf16>, %v: tensor<70x1x64xbf16>, %dk: tensor<70x3x1x64xbf16>, %dv: tensor<70x3x1x64xbf16>, %cu: tensor<4xi32>, %max: index) -> (tensor<70x2x64xbf16>, tensor<2x70xf32>) {
-  %o, %l = moda.attention q(%q : tensor<70x2x64xbf16>) kv(%k, %v : tensor<70x1x64xbf16>, tensor<70x1x64xbf16>) depth(%dk, %dv : tensor<70x3x1x64xbf16>, tensor<70x3x1x64xbf16>) packed(%cu, %max : tensor<4xi32>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<70x2x64xbf16>, tensor<2x70xf32>
+  %o, %l = moda.attention q(%q : tensor<70x2x64xbf16>) kv(%k, %v : tensor<70x1x64xbf16>, tensor<70x1x64xbf16>) depth(%dk, %dv : tensor<70x3x1x64xbf16>, tensor<70x3x1x64xbf16>) packed(%cu, %max : tensor<4xi32>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<70x2x64xbf16>, tensor<2x70xf32>
   return %o, %l : tensor<70x2x64xbf16>, tensor<2x70xf32>
 }
 
@@ -52,6 +52,6 @@ func.func @packed(%q: tensor<70x2x64xbf16>, %k: tensor<70x1x64xbf16>, %v: tensor
 // CHECK-SAME: %[[MAX:[^:]*]]: index)
 // CHECK: call @moda_attention_0_launch({{.*}}, %{{.*}}, %[[MAX]], %c0{{.*}}, %{{.*}}, %{{.*}}) :
 func.func @packed_depth_only(%q: tensor<41x4x32xf32>, %dk: tensor<41x7x2x32xf32>, %cu: tensor<3xi32>, %max: index) -> tensor<4x41xf32> {
-  %o, %l = moda.attention q(%q : tensor<41x4x32xf32>) depth(%dk, %dk : tensor<41x7x2x32xf32>, tensor<41x7x2x32xf32>) packed(%cu, %max : tensor<3xi32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<41x4x32xf32>, tensor<4x41xf32>
+  %o, %l = moda.attention q(%q : tensor<41x4x32xf32>) depth(%dk, %dk : tensor<41x7x2x32xf32>, tensor<41x7x2x32xf32>) packed(%cu, %max : tensor<3xi32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<41x4x32xf32>, tensor<4x41xf32>
   return %l : tensor<4x41xf32>
 }

@@ -13,7 +13,7 @@
 // CHECK-LABEL: func.func private @moda_attention_0
 // CHECK-SAME: (%[[Q:[^:]*]]: memref<?xbf16>, %[[K:[^:]*]]: memref<?xbf16>, %[[V:[^:]*]]: memref<?xbf16>, %[[DK:[^:]*]]: memref<?xbf16>, %[[DV:[^:]*]]: memref<?xbf16>, %[[OUT:[^:]*]]: memref<?xbf16>, %[[LSE:[^:]*]]: memref<?xf32>, %[[B:[^:]*]]: index, %[[T:[^:]*]]: index, %[[S:[^:]*]]: index, %[[L:[^:]*]]: index, %[[QS0:[^:]*]]: index, %[[QS1:[^:]*]]: index, %[[QS2:[^:]*]]: index, %[[KS0:[^:]*]]: index, %[[KS1:[^:]*]]: index, %[[KS2:[^:]*]]: index, %[[VS0:[^:]*]]: index, %[[VS1:[^:]*]]: index, %[[VS2:[^:]*]]: index, %[[DKS0:[^:]*]]: index, %[[DKS1:[^:]*]]: index, %[[DKS2:[^:]*]]: index, %[[DKS3:[^:]*]]: index, %[[DVS0:[^:]*]]: index, %[[DVS1:[^:]*]]: index, %[[DVS2:[^:]*]]: index, %[[DVS3:[^:]*]]: index, %[[OS0:[^:]*]]: index, %[[OS1:[^:]*]]: index, %[[OS2:[^:]*]]: index)
 // CHECK-SAME: moda.kernel_abi = #moda.kernel_abi<op = attention,
-// CHECK-SAME: config = <{{[^>]*}}, lowering = tile>
+// CHECK-SAME: config = <{{[^>]*}}>
 // CHECK-SAME: tensors = [<"q" : bf16, input, shape = [B, T, 2, 64], strides = [?, ?, ?, 1]>,
 // CHECK-SAME: <"depth_k" : bf16, input, shape = [B, T, L, 1, 64], strides = [?, ?, ?, ?, 1]>,
 // CHECK-SAME: <"lse" : f32, output, shape = [B, 2, T], strides = [T*2, T, 1]>]
@@ -72,7 +72,7 @@
 // CHECK: %[[QROWS:.*]] = arith.muli %[[LT]], %c128{{.*}} : index
 // CHECK: moda_tile.launch @moda_attention_0 grid(%[[BLOCKS]], %{{.*}}, %{{.*}}) ({{.*}}, %[[LL]], %[[QROWS]], %c128{{.*}}, %c64{{.*}}, {{.*}})
 func.func @causal(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: tensor<1x40x3x1x64xbf16>) -> tensor<1x40x2x64xbf16> {
-  %o, %l = moda.attention q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) {causal, strided, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
+  %o, %l = moda.attention q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) depth(%dk, %dk : tensor<1x40x3x1x64xbf16>, tensor<1x40x3x1x64xbf16>) {causal, strided, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
   return %o : tensor<1x40x2x64xbf16>
 }
 
@@ -87,7 +87,7 @@ func.func @causal(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>, %dk: t
 // CHECK: moda_tile.mask {{.*}} {group = 1 : i64, visibility = #moda_tile.visibility<part = depth, depth = depth_only>} : tensor<16x16xf32>
 // CHECK: moda_tile.finalize
 func.func @depth_only(%q: tensor<1x9x1x32xf32>, %dk: tensor<1x9x2x1x32xf32>) -> tensor<1x9x1x32xf32> {
-  %o, %l = moda.attention q(%q : tensor<1x9x1x32xf32>) depth(%dk, %dk : tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<1x9x1x32xf32>, tensor<1x1x9xf32>
+  %o, %l = moda.attention q(%q : tensor<1x9x1x32xf32>) depth(%dk, %dk : tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x9x1x32xf32>, tensor<1x1x9xf32>
   return %o : tensor<1x9x1x32xf32>
 }
 
@@ -109,21 +109,8 @@ func.func @depth_only(%q: tensor<1x9x1x32xf32>, %dk: tensor<1x9x2x1x32xf32>) -> 
 // CHECK: moda_tile.visible_range {{.*}} {visibility = #moda_tile.visibility<part = depth, depth = chunk, chunk_size = 5>}
 // CHECK: moda_tile.mask {{.*}}visibility = #moda_tile.visibility<part = depth, depth = chunk, chunk_size = 5>}
 func.func @chunk(%q: tensor<2x33x4x64xf16>, %k: tensor<2x33x1x64xf16>, %dk: tensor<2x33x1x1x64xf16>) -> tensor<2x33x4x64xf16> {
-  %o, %l = moda.attention q(%q : tensor<2x33x4x64xf16>) kv(%k, %k : tensor<2x33x1x64xf16>, tensor<2x33x1x64xf16>) depth(%dk, %dk : tensor<2x33x1x1x64xf16>, tensor<2x33x1x1x64xf16>) {visibility = #moda.visibility<chunk>, chunk_size = 5, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<2x33x4x64xf16>, tensor<2x4x33xf32>
+  %o, %l = moda.attention q(%q : tensor<2x33x4x64xf16>) kv(%k, %k : tensor<2x33x1x64xf16>, tensor<2x33x1x64xf16>) depth(%dk, %dk : tensor<2x33x1x1x64xf16>, tensor<2x33x1x1x64xf16>) {visibility = #moda.visibility<chunk>, chunk_size = 5, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<2x33x4x64xf16>, tensor<2x4x33xf32>
   return %o : tensor<2x33x4x64xf16>
-}
-
-// -----
-
-// An operator configured for the block builders (the default lowering) is
-// left to convert-moda-to-gpu, which runs after the staged compiler's stages.
-
-// CHECK-LABEL: func.func @block_builders
-// CHECK: moda.attention
-// CHECK-NOT: moda_tile.program
-func.func @block_builders(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>) -> tensor<1x40x2x64xbf16> {
-  %o, %l = moda.attention q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
-  return %o : tensor<1x40x2x64xbf16>
 }
 
 // -----
@@ -141,7 +128,7 @@ func.func @block_builders(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>
 // CHECK: call @moda_attention_0_launch
 func.func @slice_operand(%q: tensor<1x9x1x32xf32>, %buffer: tensor<1x9x4x1x32xf32>) -> tensor<1x9x1x32xf32> {
   %dk = tensor.extract_slice %buffer[0, 0, 0, 0, 0] [1, 9, 2, 1, 32] [1, 1, 1, 1, 1] : tensor<1x9x4x1x32xf32> to tensor<1x9x2x1x32xf32>
-  %o, %l = moda.attention q(%q : tensor<1x9x1x32xf32>) depth(%dk, %dk : tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<1x9x1x32xf32>, tensor<1x1x9xf32>
+  %o, %l = moda.attention q(%q : tensor<1x9x1x32xf32>) depth(%dk, %dk : tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x9x1x32xf32>, tensor<1x1x9xf32>
   return %o : tensor<1x9x1x32xf32>
 }
 
@@ -160,7 +147,7 @@ func.func @carried_operand(%q: tensor<1x9x1x32xf32>, %dk: tensor<1x9x2x1x32xf32>
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%h = %q) -> (tensor<1x9x1x32xf32>) {
-    %o, %l = moda.attention q(%h : tensor<1x9x1x32xf32>) depth(%dk, %dk : tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>} -> tensor<1x9x1x32xf32>, tensor<1x1x9xf32>
+    %o, %l = moda.attention q(%h : tensor<1x9x1x32xf32>) depth(%dk, %dk : tensor<1x9x2x1x32xf32>, tensor<1x9x2x1x32xf32>) {visibility = #moda.visibility<depth_only>, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x9x1x32xf32>, tensor<1x1x9xf32>
     scf.yield %o : tensor<1x9x1x32xf32>
   }
   return %r : tensor<1x9x1x32xf32>

@@ -97,20 +97,3 @@ func.func @config_not_aligned_with_group(%q: tensor<1x16x8x8xf16>, %k: tensor<1x
   %o, %l = moda.attention q(%q : tensor<1x16x8x8xf16>) kv(%k, %k : tensor<1x16x1x8xf16>, tensor<1x16x1x8xf16>) {config = #moda.config<block_m = 36, block_n = 64, block_depth = 16, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">} -> tensor<1x16x8x8xf16>, tensor<1x8x16xf32>
   return
 }
-
-// -----
-
-// Views are the tile programs' to compile.
-func.func @views_for_the_block_builders(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>) {
-  // expected-error @+1 {{takes its operands as views (strided), which only the tile programs compile; its configuration must say lowering = tile}}
-  %o, %l = moda.attention q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) {strided, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">} -> tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>
-  return
-}
-
-// -----
-
-func.func @grad_views_for_the_block_builders(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %lse: tensor<1x4x16xf32>) {
-  // expected-error @+1 {{takes its operands as views (strided), which only the tile programs compile; its configuration must say lowering = tile}}
-  %dq, %gk, %gv = moda.attention_grad q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) out(%q, %lse : tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x64xbf16>) {strided, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">} -> dq(tensor<1x16x4x64xbf16>) dkv(tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>)
-  return
-}

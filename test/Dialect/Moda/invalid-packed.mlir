@@ -44,14 +44,6 @@ func.func @packed_strided(%q: tensor<30x4x64xbf16>, %k: tensor<30x2x64xbf16>, %c
 
 // -----
 
-func.func @packed_block_builders(%q: tensor<30x4x64xbf16>, %k: tensor<30x2x64xbf16>, %cu: tensor<3xi32>, %max: index) {
-  // expected-error @+1 {{takes packed sequences, which only the tile programs compile; its configuration must say lowering = tile}}
-  %o, %l = moda.attention q(%q : tensor<30x4x64xbf16>) kv(%k, %k : tensor<30x2x64xbf16>, tensor<30x2x64xbf16>) packed(%cu, %max : tensor<3xi32>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<30x4x64xbf16>, tensor<4x30xf32>
-  return
-}
-
-// -----
-
 func.func @packed_query_with_batch(%q: tensor<1x30x4x64xbf16>, %k: tensor<30x2x64xbf16>, %cu: tensor<3xi32>, %max: index) {
   // expected-error @+1 {{operand 'q' must have rank 3 [N, Hq, D], got rank 4}}
   %o, %l = moda.attention q(%q : tensor<1x30x4x64xbf16>) kv(%k, %k : tensor<30x2x64xbf16>, tensor<30x2x64xbf16>) packed(%cu, %max : tensor<3xi32>) -> tensor<1x30x4x64xbf16>, tensor<4x30xf32>

@@ -23,13 +23,6 @@ func.func private @abi() attributes {abi = #moda.kernel_abi<op = attention_grad,
 // CHECK: tensor = #moda.abi_tensor<"k" : bf16, input, shape = [B, S, 2, 64], strides = [S*128, 128, 64, 1]>
 func.func private @tensor() attributes {tensor = #moda.abi_tensor<"k" : bf16, input, shape = [B, S, 2, 64], strides = [2*S*64, 2*64, 64, 1]>}
 
-// The lowering that built the kernels is the configuration's; it prints only
-// when it is not the block builders' (the default): `lowering = tile`.
-// CHECK: func.func private @lowerings()
-// CHECK-SAME: builders = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">
-// CHECK-SAME: tile_abi = #moda.kernel_abi<op = attention, {{.*}}config = <block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>, sizes = [B = ?, T = ?, S = ?, L = 0], {{.*}}dynamic_shared_memory = 0>]>
-func.func private @lowerings() attributes {tile_abi = #moda.kernel_abi<op = attention, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"program", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>, builders = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a", lowering = kernel>}
-
 // A view's strides are kernel arguments: ? for each dimension but the
 // innermost.
 // CHECK-LABEL: func.func private @view
@@ -43,4 +36,4 @@ func.func private @view() attributes {tensor = #moda.abi_tensor<"depth_k" : bf16
 // CHECK-SAME: <"q" : bf16, input, shape = [N, 8, 64], strides = [512, 64, 1]>
 // CHECK-SAME: <"lse" : f32, output, shape = [8, N], strides = [N, 1]>
 // CHECK-SAME: <"cu_seqlens" : i32, input, shape = [B+1], strides = [1]>
-func.func private @packed() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>, sizes = [B = 3, T = ?, S = ?, L = 0, N = 300], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [N, 8, 64], strides = [512, 64, 1]>, #moda.abi_tensor<"lse" : f32, output, shape = [8, N], strides = [N, 1]>, #moda.abi_tensor<"cu_seqlens" : i32, input, shape = [B+1], strides = [1]>], launches = [#moda.abi_launch<"packed", grid = [T*4 ceildiv 64, 2, B], threads = 128, dynamic_shared_memory = 0, writes = ["lse"]>]>}
+func.func private @packed() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = 3, T = ?, S = ?, L = 0, N = 300], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [N, 8, 64], strides = [512, 64, 1]>, #moda.abi_tensor<"lse" : f32, output, shape = [8, N], strides = [N, 1]>, #moda.abi_tensor<"cu_seqlens" : i32, input, shape = [B+1], strides = [1]>], launches = [#moda.abi_launch<"packed", grid = [T*4 ceildiv 64, 2, B], threads = 128, dynamic_shared_memory = 0, writes = ["lse"]>]>}

@@ -2,7 +2,6 @@
 // RUN: MODA_TUNING_DB=%S/Inputs/tuning-db.json moda-opt %s -moda-select-kernel-config | FileCheck %s
 // RUN: moda-opt %s -moda-select-kernel-config="database=%S/Inputs/tuning-db.json device='NVIDIA H200'" | FileCheck %s --check-prefix=H200
 // RUN: moda-opt %s -moda-select-kernel-config="database=%S/Inputs/tuning-db.json target=sm_80" | FileCheck %s --check-prefix=AMPERE
-// RUN: moda-opt %s -moda-select-kernel-config="database=%S/Inputs/tuning-db.json lowering=tile" | FileCheck %s --check-prefix=TILE
 
 // The configuration-selection pass consults a tuning database first (key:
 // compute capability, op, dtype, D, G, L, causal, visibility, bucket of T),
@@ -15,8 +14,6 @@
 // H200-LABEL: func @tuned
 // H200: config = #moda.config<block_m = 32, block_n = 32, block_depth = 32, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, moda.config_source = "database"
 // A forced lowering keeps the entry's tiles.
-// TILE-LABEL: func @tuned
-// TILE: config = #moda.config<block_m = 64, block_n = 32, block_depth = 16, num_warps = 2, num_stages = 1, mma = fma, target = "sm_90a", lowering = tile>, moda.config_source = "database"
 // Another compute capability has no entry: heuristics.
 // AMPERE-LABEL: func @tuned
 // AMPERE: moda.config_source = "heuristic"

@@ -1,10 +1,10 @@
-//===- AttentionKernel.h - the tiled MoDA forward kernel --------*- C++ -*-===//
+//===- AttentionKernel.h - the interface of the forward kernel --*- C++ -*-===//
 //
-// The tiled forward algorithm, written once and instantiated for two
-// execution models: a CUDA thread block (gpu.func, many threads, shared
-// memory, barriers) and the host (one "thread" per block, stack buffers, no
-// barriers). Both run the same loops in the same order, so the CPU path tests
-// the kernel the GPU runs.
+// What a compiled moda.attention and its callers agree on: the spec the
+// kernel is specialized on, its arguments, its ABI (tensors, sizes, grid)
+// and the replacement of the operator by a call of its launcher. The kernel
+// itself is a tile program (lib/Conversion/ModaToTile), lowered to the GPU
+// or the host by the later stages.
 //
 //===----------------------------------------------------------------------===//
 
@@ -76,26 +76,14 @@ struct AttentionKernelSpec {
 
   int64_t getNumThreads() const { return config.getNumWarps() * 32; }
 
-  /// Dynamic shared memory of the kernel in bytes: the tensor-core block's
-  /// tiles (query, and num_stages buffers per key/value stream present, plus
-  /// the alignment slack of wgmma); 0 for the SIMT block, whose tiles are
-  /// static workgroup attributions.
-  int64_t getDynamicSharedMemoryBytes() const;
-
-  /// Whether the kernel runs on tensor cores (mma = mma_sync or wgmma): the
-  /// block AttentionMmaBlock.cpp builds.
-  bool usesTensorCores() const {
-    return config.getMma() == MmaKind::MmaSync ||
-           config.getMma() == MmaKind::Wgmma;
-  }
-
   /// The names of the tensor arguments present, in kernel argument order:
   /// q, [k, v], [depth_k, depth_v], out, lse, [cu_seqlens].
   SmallVector<StringRef> getTensorNames() const;
 
   /// The ABI of the forward kernel `kernelName` compiled from `op` (the
   /// `moda.kernel_abi` of its kernel function, its manifest): the spec, the
-  /// sizes the types of `op` fix, the tensors, the one launch.
+  /// sizes the types of `op` fix, the tensors, the one launch (its dynamic
+  /// shared memory 0 until the GPU lowering plans the program's tiles).
   KernelAbiAttr describe(AttentionOp op, StringRef kernelName) const;
 };
 
@@ -130,27 +118,6 @@ struct AttentionKernelArgs {
     return sizes;
   }
 };
-
-/// How a thread block runs: where its ids come from, how its threads
-/// synchronize and where its shared tiles live.
-class ExecutionModel {
-public:
-  virtual ~ExecutionModel() = default;
-  /// Threads of a block, known at compile time.
-  virtual int64_t getNumThreads() const = 0;
-  /// Block id along x (query block), y (key/value head), z (batch).
-  virtual Value getBlockId(ImplicitLocOpBuilder &b, int dim) = 0;
-  virtual Value getThreadId(ImplicitLocOpBuilder &b) = 0;
-  virtual void emitBarrier(ImplicitLocOpBuilder &b) = 0;
-  /// Shared tiles, in order: sequence keys, sequence values, depth keys,
-  /// depth values (memref<N x T> each).
-  virtual Value getSharedTile(unsigned index) = 0;
-};
-
-/// The types of the shared tiles an execution model must provide, in the
-/// order of ExecutionModel::getSharedTile, in `memorySpace`.
-SmallVector<MemRefType> getSharedTileTypes(const AttentionKernelSpec &spec,
-                                           Attribute memorySpace);
 
 /// Argument types of a kernel over the tensors `tensorNames`, in that order
 /// (memref<?xf32> for the f32 tensors "lse" and "delta", memref<?xi32> for
@@ -189,22 +156,6 @@ Value *getForwardTensorField(AttentionKernelArgs &args, StringRef name);
 AttentionKernelArgs getKernelArgs(const AttentionKernelSpec &spec,
                                   ValueRange arguments);
 
-/// Emits the body of one thread block of the tiled forward kernel at the
-/// builder's insertion point.
-void buildAttentionBlock(ImplicitLocOpBuilder &b,
-                         const AttentionKernelSpec &spec,
-                         const AttentionKernelArgs &args,
-                         ExecutionModel &model);
-
-/// Emits one thread block of the forward kernel on tensor cores (config mma =
-/// mma_sync: warps of 16 or 32 rows, ldmatrix + mma.sync; mma = wgmma:
-/// warpgroups of 64 rows, warpgroup MMA on the sequence tiles; cp.async
-/// pipelining either way) at the builder's insertion point, inside a gpu.func launched
-/// with getDynamicSharedMemoryBytes() of dynamic shared memory.
-void buildAttentionMmaBlock(ImplicitLocOpBuilder &b,
-                            const AttentionKernelSpec &spec,
-                            const AttentionKernelArgs &args);
-
 /// The grid of the forward kernel, (ceil(T * G / block_m), Hk, B): a block
 /// per block_m folded query rows of one key/value head of one batch entry.
 /// The backward's dq kernel shares it. Launchers and manifests read it from
@@ -213,10 +164,9 @@ SmallVector<SizeExpr, 3> getForwardGrid(const AttentionKernelSpec &spec);
 
 /// Whether the kernels compiled for `spec` take tensor `name` as a view, its
 /// strides kernel arguments: every tensor but the row statistics (lse,
-/// delta) of an operator that asks for views (`strided`, which the tile
-/// programs compile; q, k, v may be views of one fused projection, depth the
-/// first L slots of a stream buffer, out and the gradients views to write
-/// into). Other kernels take contiguous tensors, their strides constants.
+/// delta, the offsets cu_seqlens) of an operator that asks for views
+/// (`strided`: q, k, v may be views of one fused projection, depth the first
+/// L slots of a stream buffer, out and the gradients views to write into). Other kernels take contiguous tensors, their strides constants.
 bool takesStrides(const AttentionKernelSpec &spec, StringRef name);
 
 /// The tensor `name` of a forward or backward kernel's ABI with `role`: its
@@ -284,29 +234,18 @@ AbiLaunchAttr getOwnLaunch(Operation *kernel);
 using KernelBuilder = function_ref<func::FuncOp(
     StringRef name, const AttentionKernelSpec &spec, AttentionOp op)>;
 
-/// Lowers every moda.attention of `module` whose configuration names
-/// `lowering`, in order: reads its spec, lets `buildKernel` make kernel
-/// `moda_attention_<n>` and its launcher, and replaces the operator by a
-/// call of the launcher. Operators configured for the other lowering are
-/// left to it. Fails, with the operator's diagnostic, on the first spec that
-/// cannot be compiled.
-LogicalResult lowerAttentions(ModuleOp module, KernelLowering lowering,
-                              KernelBuilder buildKernel);
+/// Lowers every moda.attention of `module`, in order: reads its spec, lets
+/// `buildKernel` make kernel `moda_attention_<n>` and its launcher, and
+/// replaces the operator by a call of the launcher. Fails, with the
+/// operator's diagnostic, on the first spec that cannot be compiled.
+LogicalResult lowerAttentions(ModuleOp module, KernelBuilder buildKernel);
 
 /// The first name `<prefix>_<n>`, n = first, first + 1, ..., whose symbols
-/// (`<name>`, `<name>_launch`, `<name>_module`) `module` does not hold yet.
-/// Each lowering starts from the operator's position among the operators
-/// of its type: the staged compiler's stages, which run first, give theirs
-/// their positions, and the block builders' fill the other names in order,
-/// so the names follow the IR's order whichever lowering builds them.
+/// (`<name>`, `<name>_launch`, `<name>_module`) `module` does not hold yet:
+/// an operator's kernels are named after its position among the operators
+/// of its type unless a symbol of the module already has that name.
 std::string getFreeOperatorName(ModuleOp module, StringRef prefix,
                                 int64_t first);
-
-/// Fails, with the operator's diagnostic, when `module` holds an operator
-/// configured for the staged compiler (`lowering = tile`): the block
-/// builders' conversions (`passName`) run after convert-moda-to-tile, so
-/// such an operator would otherwise be left unlowered.
-LogicalResult checkNoTileConfiguredOps(ModuleOp module, StringRef passName);
 
 /// Replaces `op` (on tensors) by a call of `launcher` on flat buffers: its
 /// inputs become buffers, its results fresh allocations, returned as tensors.

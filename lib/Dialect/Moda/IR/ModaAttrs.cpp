@@ -14,7 +14,7 @@ LogicalResult
 KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          int64_t blockM, int64_t blockN, int64_t blockDepth,
                          int64_t numWarps, int64_t numStages, MmaKind mma,
-                         StringRef target, KernelLowering lowering) {
+                         StringRef target) {
   // Upper bounds far above any tile a block can hold (a block has at most
   // 1024 threads and 227 KiB of shared memory), so that sizes and grids
   // derived from them stay small integers.
@@ -43,12 +43,6 @@ KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "architecture such as \"sm_90a\", got \""
                        << target << "\"";
   return success();
-}
-
-KernelConfigAttr KernelConfigAttr::withLowering(KernelLowering lowering) const {
-  return KernelConfigAttr::get(getContext(), getBlockM(), getBlockN(),
-                               getBlockDepth(), getNumWarps(), getNumStages(),
-                               getMma(), getTarget(), lowering);
 }
 
 //===----------------------------------------------------------------------===//

@@ -172,13 +172,6 @@ template <typename OpTy>
 static LogicalResult verifyAttentionOperands(OpTy op, TensorLayout layout) {
   Operation *raw = op.getOperation();
   unsigned lead = layout.lead();
-  if (std::optional<StringRef> reason = op.getTileProgramsOnlyReason();
-      reason && op.getConfigAttr() &&
-      op.getConfigAttr().getLowering() != KernelLowering::TilePrograms)
-    return op.emitOpError()
-           << *reason
-           << ", which only the tile programs compile; its configuration "
-              "must say lowering = tile";
   RankedTensorType qType = tensorTypeOf(op.getQ());
   RankedTensorType kType = tensorTypeOf(op.getK());
   RankedTensorType vType = tensorTypeOf(op.getV());

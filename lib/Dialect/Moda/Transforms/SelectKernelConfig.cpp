@@ -3,8 +3,7 @@
 // Every MoDA operator without a configuration gets one: the winner recorded
 // in a tuning database for its key when there is one, else the heuristic
 // member of the configuration space. The operator says which in
-// `moda.config_source`. `lowering` picks the compiler that builds each
-// operator's kernels, or lets the heuristics pick it.
+// `moda.config_source`.
 //
 //===----------------------------------------------------------------------===//
 
@@ -113,7 +112,6 @@ struct SelectKernelConfigPass
     : mlir::moda::impl::ModaSelectKernelConfigBase<SelectKernelConfigPass> {
   using Base::Base;
 
-  LogicalResult initialize(MLIRContext *context) override;
   void runOnOperation() override;
 
 private:
@@ -121,10 +119,6 @@ private:
   KernelConfigAttr lookUp(AttentionOp op);
 
   std::vector<TuningEntry> entries;
-  /// The lowering every operator gets (lowering=kernel|tile), or none
-  /// (lowering=auto: the heuristics choose, explicit configurations keep
-  /// theirs).
-  std::optional<KernelLowering> forcedLowering;
 };
 
 KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
@@ -162,21 +156,13 @@ KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
       get("num_warps"), get("num_stages"),
       symbolizeMmaKind(found->config.getString("mma").value_or("fma"))
           .value_or(MmaKind::Fma),
-      target, KernelLowering::BlockBuilders);
+      target);
   // A stale entry (the configuration rules changed since it was tuned) is
   // ignored rather than compiled into a kernel that cannot be built.
   if (whyInvalidForwardConfig(config, op.getGroupSize(), op.getHeadDim(),
                               op.getQ().getType().getElementType()))
     return {};
   return config;
-}
-
-LogicalResult SelectKernelConfigPass::initialize(MLIRContext *context) {
-  if (failed(parseLoweringChoice(lowering, forcedLowering)))
-    return emitError(UnknownLoc::get(context),
-                     "moda-select-kernel-config: unknown lowering '")
-           << lowering << "' (expected " << kLoweringChoices << ")";
-  return success();
 }
 
 void SelectKernelConfigPass::runOnOperation() {
@@ -199,56 +185,23 @@ void SelectKernelConfigPass::runOnOperation() {
   auto setSource = [&](Operation *op, StringRef source) {
     op->setAttr(kConfigSourceAttrName, StringAttr::get(context, source));
   };
-  // A configuration the operator carries or the database gives keeps its
-  // tiles; a forced lowering replaces its lowering. Views (`strided`) and
-  // packed sequences are the tile programs' to compile: the lowering an
-  // operator gets, or failure when lowering=kernel was asked for.
-  auto loweringOf = [&](Operation *op, std::optional<StringRef> tileOnly)
-      -> FailureOr<std::optional<KernelLowering>> {
-    if (!tileOnly)
-      return forcedLowering;
-    if (forcedLowering && *forcedLowering != KernelLowering::TilePrograms)
-      return op->emitOpError()
-             << *tileOnly
-             << ", which only the tile programs compile, but lowering=kernel "
-                "was asked for";
-    return std::optional<KernelLowering>(KernelLowering::TilePrograms);
-  };
-  auto withLowering = [](KernelConfigAttr config,
-                         std::optional<KernelLowering> lowering) {
-    return lowering ? config.withLowering(*lowering) : config;
-  };
   getOperation()->walk([&](Operation *op) {
     if (auto attention = dyn_cast<AttentionOp>(op)) {
-      FailureOr<std::optional<KernelLowering>> lowering =
-          loweringOf(op, attention.getTileProgramsOnlyReason());
-      if (failed(lowering))
-        return signalPassFailure();
-      if (KernelConfigAttr config = attention.getConfigAttr()) {
-        attention.setConfigAttr(withLowering(config, *lowering));
+      if (attention.getConfigAttr())
         return;
-      }
       if (KernelConfigAttr tuned = lookUp(attention)) {
-        attention.setConfigAttr(withLowering(tuned, *lowering));
+        attention.setConfigAttr(tuned);
         setSource(op, "database");
         return;
       }
-      attention.setConfigAttr(withLowering(
-          getForwardHeuristicConfig(context, ForwardProblem::of(attention),
-                                    target),
-          *lowering));
+      attention.setConfigAttr(getForwardHeuristicConfig(
+          context, ForwardProblem::of(attention), target));
       setSource(op, "heuristic");
     } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
-      FailureOr<std::optional<KernelLowering>> lowering =
-          loweringOf(op, grad.getTileProgramsOnlyReason());
-      if (failed(lowering))
-        return signalPassFailure();
-      if (KernelConfigAttr config = grad.getConfigAttr()) {
-        grad.setConfigAttr(withLowering(config, *lowering));
+      if (grad.getConfigAttr())
         return;
-      }
       grad.setConfigAttr(getBackwardHeuristicConfig(
-          context, ForwardProblem::of(grad), target, *lowering));
+          context, ForwardProblem::of(grad), target));
       setSource(op, "heuristic");
     }
   });

@@ -60,7 +60,7 @@ int64_t mlir::moda::getMaxDynamicSharedMemoryBytes(StringRef target) {
 /// header: moda-tile-assign-layouts asks it too).
 static constexpr int64_t kMaxLiveRegistersMmaSync = 120;
 
-/// The rules of the tensor-core formulations (AttentionMmaBlock.cpp).
+/// The rules of the tensor-core layouts (mma_sync and wgmma).
 static std::optional<std::string>
 whyInvalidTensorCoreConfig(KernelConfigAttr config, int64_t headDim,
                            Type elementType) {
@@ -264,8 +264,7 @@ mlir::moda::getForwardConfigSpace(MLIRContext *context,
             continue;
           addIfValid(KernelConfigAttr::get(context, blockM, blockN, blockDepth,
                                            numWarps, /*numStages=*/1,
-                                           MmaKind::Fma, target,
-                                           KernelLowering::BlockBuilders));
+                                           MmaKind::Fma, target));
         }
   for (const TensorCoreCandidates &family : kTensorCoreCandidates) {
     ArrayRef<int64_t> familyBlockDepths = family.blockDepths;
@@ -280,8 +279,7 @@ mlir::moda::getForwardConfigSpace(MLIRContext *context,
                 continue;
               addIfValid(KernelConfigAttr::get(
                   context, warpRows * numWarps, blockN, blockDepth, numWarps,
-                  numStages, family.kind, target,
-                  KernelLowering::BlockBuilders));
+                  numStages, family.kind, target));
             }
   }
   return space;
@@ -332,7 +330,7 @@ getSimtHeuristicConfig(MLIRContext *context, const ForwardProblem &problem,
                ? simt.front()
                : KernelConfigAttr::get(context, blockM, blockN, blockDepth,
                                        numWarps, /*numStages=*/1, MmaKind::Fma,
-                                       target, KernelLowering::BlockBuilders);
+                                       target);
   return best;
 }
 
@@ -406,55 +404,29 @@ mlir::moda::whyInvalidTensorCoreDqConfig(KernelConfigAttr config,
   return std::nullopt;
 }
 
-/// The choice of one lowering. Blocks of one warpgroup where the dq rules
-/// allow (64 rows or keys: measured with the block builders on the H100 at
-/// T=16384, G=8, D=64, L=64, fwd+bwd 36.9 ms against 40.4 ms with two
-/// warpgroups, 38.4 ms with 32-row key tiles).
-static KernelConfigAttr getBackwardConfigFor(MLIRContext *context,
-                                             const ForwardProblem &problem,
-                                             StringRef target,
-                                             KernelConfigAttr simt,
-                                             KernelLowering lowering) {
+/// Blocks of one warpgroup where the dq rules allow (64 rows or keys:
+/// measured on the H100 at T=16384, G=8, D=64, L=64, fwd+bwd 36.9 ms against
+/// 40.4 ms with two warpgroups, 38.4 ms with 32-row key tiles).
+KernelConfigAttr
+mlir::moda::getBackwardHeuristicConfig(MLIRContext *context,
+                                       const ForwardProblem &problem,
+                                       StringRef target) {
+  KernelConfigAttr simt = getSimtHeuristicConfig(
+      context, problem, target,
+      getForwardConfigSpace(context, problem, target));
   auto oneWarpgroup = KernelConfigAttr::get(
       context, /*blockM=*/64, simt.getBlockN(), simt.getBlockDepth(),
-      /*numWarps=*/4, /*numStages=*/2, MmaKind::Wgmma, target, lowering);
+      /*numWarps=*/4, /*numStages=*/2, MmaKind::Wgmma, target);
   if (!whyInvalidTensorCoreDqConfig(oneWarpgroup, problem.groupSize,
                                     problem.headDim, problem.elementType))
     return oneWarpgroup;
-  if (lowering == KernelLowering::TilePrograms && problem.headDim <= 128) {
+  if (problem.headDim <= 128) {
     auto twoWarpgroups = KernelConfigAttr::get(
         context, /*blockM=*/128, /*blockN=*/32, /*blockDepth=*/32,
-        /*numWarps=*/8, /*numStages=*/2, MmaKind::Wgmma, target, lowering);
+        /*numWarps=*/8, /*numStages=*/2, MmaKind::Wgmma, target);
     if (!whyInvalidForwardConfig(twoWarpgroups, problem.groupSize,
                                  problem.headDim, problem.elementType))
       return twoWarpgroups;
   }
-  return simt.withLowering(lowering);
-}
-
-KernelConfigAttr mlir::moda::getBackwardHeuristicConfig(
-    MLIRContext *context, const ForwardProblem &problem, StringRef target,
-    std::optional<KernelLowering> lowering) {
-  KernelConfigAttr simt = getSimtHeuristicConfig(
-      context, problem, target,
-      getForwardConfigSpace(context, problem, target));
-  if (lowering)
-    return getBackwardConfigFor(context, problem, target, simt, *lowering);
-  KernelConfigAttr builders = getBackwardConfigFor(
-      context, problem, target, simt, KernelLowering::BlockBuilders);
-  if (builders.getMma() != MmaKind::Fma)
-    return builders;
-  KernelConfigAttr tile = getBackwardConfigFor(context, problem, target, simt,
-                                               KernelLowering::TilePrograms);
-  return tile.getMma() != MmaKind::Fma ? tile : builders;
-}
-
-LogicalResult
-mlir::moda::parseLoweringChoice(StringRef text,
-                                std::optional<KernelLowering> &lowering) {
-  lowering = std::nullopt;
-  if (text == "auto")
-    return success();
-  lowering = symbolizeKernelLowering(text);
-  return success(lowering.has_value());
+  return simt;
 }

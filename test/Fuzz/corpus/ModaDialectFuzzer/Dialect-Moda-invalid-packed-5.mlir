@@ -1,4 +1,4 @@
-func.func @packed_block_builders(%q: tensor<30x4x64xbf16>, %k: tensor<30x2x64xbf16>, %cu: tensor<3xi32>, %max: index) {
-  %o, %l = moda.attention q(%q : tensor<30x4x64xbf16>) kv(%k, %k : tensor<30x2x64xbf16>, tensor<30x2x64xbf16>) packed(%cu, %max : tensor<3xi32>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<30x4x64xbf16>, tensor<4x30xf32>
+func.func @packed_query_with_batch(%q: tensor<1x30x4x64xbf16>, %k: tensor<30x2x64xbf16>, %cu: tensor<3xi32>, %max: index) {
+  %o, %l = moda.attention q(%q : tensor<1x30x4x64xbf16>) kv(%k, %k : tensor<30x2x64xbf16>, tensor<30x2x64xbf16>) packed(%cu, %max : tensor<3xi32>) -> tensor<1x30x4x64xbf16>, tensor<4x30xf32>
   return
 }

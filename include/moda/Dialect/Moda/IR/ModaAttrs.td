@@ -41,18 +41,9 @@ def Moda_MmaKind : I32EnumAttr<"MmaKind",
   let cppNamespace = "::mlir::moda";
 }
 
-def Moda_KernelLowering : I32EnumAttr<"KernelLowering",
-    "the compiler that builds an operator's kernels", [
-      I32EnumAttrCase<"BlockBuilders", 0, "kernel">,
-      I32EnumAttrCase<"TilePrograms", 1, "tile">
-    ]> {
-  let genSpecializedAttr = 0;
-  let cppNamespace = "::mlir::moda";
-}
-
 def Moda_KernelConfigAttr : AttrDef<Moda_Dialect, "KernelConfig"> {
   let mnemonic = "config";
-  let summary = "tile sizes, launch shape and compiler of one generated attention kernel";
+  let summary = "tile sizes and launch shape of one generated attention kernel";
   let description = [{
     Attached to `moda.attention` / `moda.attention_grad` by the
     configuration-selection pass and read by the lowering:
@@ -64,11 +55,7 @@ def Moda_KernelConfigAttr : AttrDef<Moda_Dialect, "KernelConfig"> {
     * `num_warps`, `num_stages`: warps per block and depth of the
       global-to-shared pipeline;
     * `mma`: the matrix instruction family (`fma`, `mma_sync`, `wgmma`);
-    * `target`: the GPU architecture, e.g. `"sm_90a"`;
-    * `lowering`: which compiler builds the kernels: `kernel` (the block
-      builders of convert-moda-to-gpu / convert-moda-to-host; the default,
-      not printed) or `tile` (the staged compiler: convert-moda-to-tile and
-      its stages). Each conversion lowers the operators configured for it.
+    * `target`: the GPU architecture, e.g. `"sm_90a"`.
 
     `block_m`, `block_n` and `block_depth` lie in [1, 4096], `num_warps` is a
     power of two in [1, 32], `num_stages` lies in [1, 8].
@@ -83,17 +70,10 @@ def Moda_KernelConfigAttr : AttrDef<Moda_Dialect, "KernelConfig"> {
     "int64_t":$num_warps,
     "int64_t":$num_stages,
     EnumParameter<Moda_MmaKind>:$mma,
-    StringRefParameter<"GPU architecture, e.g. sm_90a">:$target,
-    DefaultValuedParameter<"::mlir::moda::KernelLowering",
-                           "::mlir::moda::KernelLowering::BlockBuilders",
-                           "the compiler that builds the kernels">:$lowering
+    StringRefParameter<"GPU architecture, e.g. sm_90a">:$target
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
-  let extraClassDeclaration = [{
-    /// The same tiles and launch shape, built by `lowering`.
-    KernelConfigAttr withLowering(KernelLowering lowering) const;
-  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -229,12 +209,7 @@ def Moda_KernelAbiAttr : AttrDef<Moda_Dialect, "KernelAbi"> {
     tokens; there `B` counts the sequences) (a value where the operator's types fix
     it, `?` where a call gives it), the tensor arguments in kernel argument
     order (`#moda.abi_tensor`; the sizes follow them as `index` arguments),
-    the launches in order (`#moda.abi_launch`; the forward has one). The
-    configuration's `lowering` says which compiler built the kernels
-    (getLowering(): the block builders, unless it says `lowering = tile`:
-    the staged compiler's tile programs, whose backward blocks own block_m
-    keys or depth entries where the block builders' own one per thread
-    group; the runtime derives the grids it accepts from it).
+    the launches in order (`#moda.abi_launch`; the forward has one).
 
     The lowerings attach it as `moda.kernel_abi` to the kernel functions they
     build (every kernel of one operator carries the operator's ABI) and to
@@ -277,8 +252,6 @@ def Moda_KernelAbiAttr : AttrDef<Moda_Dialect, "KernelAbi"> {
   }];
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
-    /// The compiler that built the kernels: the configuration's.
-    KernelLowering getLowering() const { return getConfig().getLowering(); }
     /// The launch of kernel function `kernel`, or null.
     AbiLaunchAttr getLaunch(StringRef kernel) const;
     /// This ABI with the launch of `kernel` (which must have one) asking for

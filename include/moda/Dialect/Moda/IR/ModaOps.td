@@ -35,16 +35,6 @@ defvar Moda_AttentionShapeQueries = [{
   /// The tensors hold packed sequences (no batch dimension; see
   /// moda.attention's `packed`).
   bool isPacked();
-  /// Why only the tile programs compile this operator ("takes its operands
-  /// as views (strided)", "takes packed sequences"), or none: the one rule
-  /// the verifier and the configuration pass ask.
-  std::optional<StringRef> getTileProgramsOnlyReason() {
-    if (getStrided())
-      return StringRef("takes its operands as views (strided)");
-    if (isPacked())
-      return StringRef("takes packed sequences");
-    return std::nullopt;
-  }
   /// Depth entries per position L: 0 without depth operands,
   /// ShapedType::kDynamic when not static.
   int64_t getDepthSize();
@@ -72,9 +62,8 @@ def Moda_AttentionOp : Moda_Op<"attention",
     * `strided`: the compiled kernels take `q`, `k`, `v`, `depth_k`,
       `depth_v` and `out` as views, their strides kernel arguments (q, k, v
       sliced out of one fused projection, depth the first L slots of a
-      stream buffer, out written into a wider tensor): the tile programs
-      compile it (`lowering = tile`); without it every tensor is contiguous
-      and the strides are constants of the kernels.
+      stream buffer, out written into a wider tensor); without it every
+      tensor is contiguous and the strides are constants of the kernels.
 
     Shapes: `q: [B, T, Hq, D]`, `k, v: [B, S, Hk, D]`,
     `depth_k, depth_v: [B, T, L, Hk, D]`, `out: [B, T, Hq, D]`,
@@ -93,8 +82,8 @@ def Moda_AttentionOp : Moda_Op<"attention",
     token sees another sequence's keys or depth entries. `max_seqlen` sizes
     the grid (a block per `block_m` rows of the longest sequence); a
     smaller value costs speed, never correctness (a block then takes
-    several query blocks of its sequence). The tile programs compile it
-    (`lowering = tile`); `moda.attention_grad` takes the same form.
+    several query blocks of its sequence). `moda.attention_grad` takes the
+    same form.
 
     Example:
     ```mlir

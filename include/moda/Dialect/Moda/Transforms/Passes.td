@@ -25,21 +25,13 @@ def ModaSelectKernelConfig : Pass<"moda-select-kernel-config"> {
       tensor-core layouts (`mma_sync`; `wgmma` on sm_90a) with 2 or 3
       pipeline stages (`moda-compile --print-config-space` lists it).
 
-    The configuration's `lowering` names the compiler that builds the
-    operator's kernels. `lowering=auto` (the default) leaves it to the
-    heuristics: forward operators and database entries get the block
-    builders; a backward gets the block builders where their kernels run on
-    tensor cores, else the staged compiler's tile programs where those do
-    (on sm_90a, D = 128: 128-row blocks of two warpgroups, 32-key and
-    32-entry tiles), else the block builders' SIMT kernels.
-    `lowering=kernel` or `lowering=tile` gives every operator that lowering,
-    and its heuristic configuration for it. A forward that takes views
-    (`strided`) always gets the tile programs, the only lowering that
-    compiles views; `lowering=kernel` with one is an error.
+    A backward (`moda.attention_grad`) gets warpgroup MMA (sm_90a, 2
+    stages) in blocks of one warpgroup where its dq rules allow, else (D <=
+    128) blocks of two warpgroups with 32-key and 32-entry tiles, else the
+    SIMT tiles the forward heuristics would pick.
 
-    Operators that already carry a configuration keep its tiles (and, with
-    `lowering=auto`, its lowering). An unreadable or malformed database and
-    an unknown `lowering` are errors; an entry whose configuration the rules
+    Operators that already carry a configuration keep it. An unreadable or
+    malformed database is an error; an entry whose configuration the rules
     reject is ignored.
 
     Example: `moda-opt --moda-select-kernel-config="target=sm_90a
@@ -51,11 +43,7 @@ def ModaSelectKernelConfig : Pass<"moda-select-kernel-config"> {
     Option<"database", "database", "std::string", /*default=*/"\"\"",
            "tuning database (JSON) to consult first">,
     Option<"device", "device", "std::string", /*default=*/"\"\"",
-           "prefer database entries tuned on this device (driver name)">,
-    Option<"lowering", "lowering", "std::string", /*default=*/"\"auto\"",
-           "the compiler every operator's kernels are built by: kernel "
-           "(block builders), tile (staged compiler) or auto (the "
-           "heuristics choose)">
+           "prefer database entries tuned on this device (driver name)">
   ];
   let dependentDialects = ["::mlir::moda::ModaDialect"];
 }

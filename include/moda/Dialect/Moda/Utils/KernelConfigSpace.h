@@ -45,35 +45,18 @@ KernelConfigAttr getForwardHeuristicConfig(MLIRContext *context,
                                            const ForwardProblem &problem,
                                            StringRef target);
 
-/// The configuration of the backward kernels, chosen without measurements,
-/// for the lowering `lowering` names:
-/// * the block builders: the tiles of the SIMT member of the forward space
-///   the forward heuristics would pick on CUDA cores; with mma = wgmma, 2
-///   stages and blocks of one warpgroup where the dq kernel's rules
-///   (whyInvalidTensorCoreDqConfig) allow it (d_depth stays SIMT);
-/// * the tile programs: the block builders' warpgroup-MMA choice where the
-///   rules allow it; else, for D <= 128, blocks of two warpgroups (128 rows,
-///   8 warps) with 32-key and 32-entry tiles, 2 stages, where the forward's
-///   rules allow (ptxas, sm_90a, D = 128: the dkv program spills 68 bytes
-///   or more with 64-key tiles, none with 32); else the builders' SIMT
-///   tiles;
-/// * none (std::nullopt, the heuristics choose the lowering too): the block
-///   builders' where they run on tensor cores (D = 64: faster than the tile
-///   programs), else the tile programs' where those do (D = 128 on sm_90a,
-///   bf16/f16: the block builders' backward is SIMT there, 4x to 19x
-///   slower), else the block builders' SIMT kernels.
-KernelConfigAttr
-getBackwardHeuristicConfig(MLIRContext *context, const ForwardProblem &problem,
-                           StringRef target,
-                           std::optional<KernelLowering> lowering);
-
-/// Reads the value of a `lowering` option (moda-select-kernel-config's,
-/// moda-compile's) into `lowering`: "auto" (std::nullopt: the heuristics
-/// choose per operator), "kernel" or "tile"; failure for anything else.
-LogicalResult parseLoweringChoice(StringRef text,
-                                  std::optional<KernelLowering> &lowering);
-/// The values parseLoweringChoice accepts, for diagnostics.
-inline constexpr llvm::StringLiteral kLoweringChoices = "auto, kernel or tile";
+/// The configuration of the backward kernels, chosen without measurements:
+/// with mma = wgmma, 2 stages and blocks of one warpgroup (64 rows, the
+/// tiles of the SIMT member of the forward space the forward heuristics
+/// would pick on CUDA cores) where the dq rules
+/// (whyInvalidTensorCoreDqConfig) allow it; else, for D <= 128, blocks of
+/// two warpgroups (128 rows, 8 warps) with 32-key and 32-entry tiles, 2
+/// stages, where the forward's rules allow (ptxas, sm_90a, D = 128: the dkv
+/// program spills 68 bytes or more with 64-key tiles, none with 32); else
+/// that SIMT member itself.
+KernelConfigAttr getBackwardHeuristicConfig(MLIRContext *context,
+                                            const ForwardProblem &problem,
+                                            StringRef target);
 
 /// Static shared memory one thread block may declare (all NVIDIA targets).
 inline constexpr int64_t kMaxStaticSharedMemoryBytes = 48 * 1024;

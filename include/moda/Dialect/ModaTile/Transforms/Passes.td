@@ -135,9 +135,11 @@ def ModaTilePipeline : Pass<"moda-tile-pipeline", "::mlir::ModuleOp"> {
     `(j - lb) / step mod S` of a multi-buffer per load (`multi_buffer`, its
     position among the loop's pipelined loads; loops run one after the
     other and share them). A prologue starts iterations `lb .. lb + S - 2`;
-    iteration `j` starts iteration `j + S - 1`'s copies, commits them as a
-    group and waits for its own with `pending = S - 1` groups left in
-    flight; the loop carries the futures; after the loop a wait with
+    iteration `j` first waits for its own copies with `pending = S - 2`
+    groups (the younger iterations') left in flight, then starts iteration
+    `j + S - 1`'s copies into the slot iteration `j - 1` read (past the
+    wait every thread is done with it) and commits them as a group, so they
+    overlap iteration `j`'s compute; the loop carries the futures; after the loop a wait with
     `pending = 0` drains the copies started past its end (they read rows
     the load's `end` turns into zeros, or rows no iteration uses). Loads
     whose operands depend on more than the induction variable stay as they

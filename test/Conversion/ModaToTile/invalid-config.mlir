@@ -1,4 +1,4 @@
-// RUN: moda-opt %s -convert-moda-to-gpu -split-input-file -verify-diagnostics
+// RUN: moda-opt %s -convert-moda-to-tile -split-input-file -verify-diagnostics
 
 // The lowering compiles only configurations it can honour, and says why not.
 
@@ -157,15 +157,5 @@ func.func @wgmma_stages(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>) 
 func.func @wgmma_shared_memory(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %dk: tensor<1x16x4x2x64xbf16>) -> tensor<1x16x4x64xbf16> {
   // expected-error @+1 {{config needs 410624 bytes of shared memory ((block_m + 2 x num_stages x (block_n + num_warps / 4 x block_depth)) x D x element size + 1024 to align the tiles to the 128-byte swizzle), more than the 232448 a block may opt in to on sm_90a}}
   %o, %l = moda.attention q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) depth(%dk, %dk : tensor<1x16x4x2x64xbf16>, tensor<1x16x4x2x64xbf16>) {config = #moda.config<block_m = 128, block_n = 128, block_depth = 128, num_warps = 8, num_stages = 4, mma = wgmma, target = "sm_90a">} -> tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>
-  return %o : tensor<1x16x4x64xbf16>
-}
-
-// -----
-
-// A forward configured for the staged compiler is convert-moda-to-tile's:
-// the block builders say so instead of dropping it.
-func.func @tile_configured(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>) -> tensor<1x16x4x64xbf16> {
-  // expected-error @+1 {{is configured for the staged compiler (lowering = tile), which convert-moda-to-gpu does not build: convert-moda-to-tile lowers it (moda-to-gpu-binary and moda-tile-to-host-llvm run it)}}
-  %o, %l = moda.attention q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = tile>} -> tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>
   return %o : tensor<1x16x4x64xbf16>
 }

@@ -1,8 +1,7 @@
-// RUN: moda-opt %s -convert-moda-to-gpu -split-input-file -verify-diagnostics
-// RUN: moda-opt %s -convert-moda-to-host -split-input-file -verify-diagnostics
+// RUN: moda-opt %s -convert-moda-to-tile -split-input-file -verify-diagnostics
 
-// The backward's lowerings compile only configurations their kernels can
-// honour, and say why not.
+// The backward's programs run the forward's tiles: the lowering compiles
+// only configurations the forward's rules accept, and says why not.
 
 func.func @no_config(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %lse: tensor<1x4x16xf32>) -> tensor<1x16x4x64xbf16> {
   // expected-error @+1 {{has no kernel configuration; run -moda-select-kernel-config before lowering}}
@@ -21,35 +20,16 @@ func.func @narrow_heads(%q: tensor<1x16x4x4xbf16>, %k: tensor<1x16x2x4xbf16>, %l
 // -----
 
 func.func @too_much_shared_memory(%q: tensor<1x16x4x256xbf16>, %k: tensor<1x16x2x256xbf16>, %lse: tensor<1x4x16xf32>) -> tensor<1x16x4x256xbf16> {
-  // expected-error @+1 {{config needs 66048 bytes of shared memory in a backward kernel, more than the 49152 a block may declare}}
+  // expected-error @+1 {{config needs 98304 bytes of shared memory (2 x (block_n + block_depth) x D x element size), more than the 49152 a block may declare}}
   %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x4x256xbf16>) kv(%k, %k : tensor<1x16x2x256xbf16>, tensor<1x16x2x256xbf16>) out(%q, %lse : tensor<1x16x4x256xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x256xbf16>) {config = #moda.config<block_m = 32, block_n = 64, block_depth = 32, num_warps = 2, num_stages = 1, mma = fma, target = "sm_90a">} -> dq(tensor<1x16x4x256xbf16>) dkv(tensor<1x16x2x256xbf16>, tensor<1x16x2x256xbf16>)
   return %dq : tensor<1x16x4x256xbf16>
 }
 
 // -----
 
-// With mma = wgmma the dq kernel runs on warpgroup MMA (GPU only): the
-// forward's rules hold for it, and its own register budget.
+// With mma = wgmma the programs run on warpgroup MMA: sm_90a only.
 func.func @wgmma_dq_target(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %lse: tensor<1x4x16xf32>) -> tensor<1x16x4x64xbf16> {
   // expected-error @+1 {{config mma = wgmma needs target 'sm_90a' (warpgroup MMA exists only on the arch-specific sm_90a), not target 'sm_90'}}
   %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) out(%q, %lse : tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x64xbf16>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90">} -> dq(tensor<1x16x4x64xbf16>) dkv(tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>)
-  return %dq : tensor<1x16x4x64xbf16>
-}
-
-// -----
-
-func.func @wgmma_dq_registers(%q: tensor<1x16x4x128xbf16>, %k: tensor<1x16x2x128xbf16>, %lse: tensor<1x4x16xf32>) -> tensor<1x16x4x128xbf16> {
-  // expected-error @+1 {{config keeps 160 accumulator and fragment registers per thread live in the backward's dq kernel (max(block_n, block_depth) + D), more than the 144 that fit without spilling}}
-  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x4x128xbf16>) kv(%k, %k : tensor<1x16x2x128xbf16>, tensor<1x16x2x128xbf16>) out(%q, %lse : tensor<1x16x4x128xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x128xbf16>) {config = #moda.config<block_m = 64, block_n = 32, block_depth = 32, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">} -> dq(tensor<1x16x4x128xbf16>) dkv(tensor<1x16x2x128xbf16>, tensor<1x16x2x128xbf16>)
-  return %dq : tensor<1x16x4x128xbf16>
-}
-
-// -----
-
-// An operator configured for the staged compiler is convert-moda-to-tile's
-// (which runs first in the pipelines): the block builders never drop it.
-func.func @tile_configured(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %lse: tensor<1x4x16xf32>) -> tensor<1x16x4x64xbf16> {
-  // expected-error @+1 {{is configured for the staged compiler (lowering = tile), which convert-moda-to-}}
-  %dq, %dk, %dv = moda.attention_grad q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) out(%q, %lse : tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>) d_out(%q : tensor<1x16x4x64xbf16>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = tile>} -> dq(tensor<1x16x4x64xbf16>) dkv(tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>)
   return %dq : tensor<1x16x4x64xbf16>
 }

@@ -1,4 +1,4 @@
-// RUN: moda-opt %s -moda-select-kernel-config -convert-moda-to-gpu -verify-diagnostics
+// RUN: moda-opt %s -moda-select-kernel-config -convert-moda-to-tile -verify-diagnostics
 
 // No configuration of the space fits a head dimension that 16-byte loads
 // cannot tile: the heuristics still attach their preferred one, and the

@@ -1,38 +1,28 @@
-// RUN: rm -rf %t && moda-compile %s -o %t --allow-spills | FileCheck %s --check-prefix=LOG
+// RUN: rm -rf %t && moda-compile %s -o %t | FileCheck %s --check-prefix=LOG
 // RUN: FileCheck %s --input-file %t/moda_attention_grad_0.json --check-prefix=NARROW
 // RUN: FileCheck %s --input-file %t/moda_attention_grad_1.json --check-prefix=WIDE
-// RUN: rm -rf %t && moda-compile %s -o %t --lowering=kernel --allow-spills | FileCheck %s --check-prefix=KERNEL
-// RUN: FileCheck %s --input-file %t/moda_attention_grad_0.json --check-prefix=KERNEL-MANIFEST
-// RUN: FileCheck %s --input-file %t/moda_attention_grad_1.json --check-prefix=KERNEL-SIMT
 
-// With no configuration in the IR each operator's lowering is the
-// heuristics' (--lowering=auto, the default): the D = 64 backward runs on the
-// block builders' tensor-core kernels; the D = 128 one on the staged
-// compiler's (the block builders' is SIMT there). One module, two lowerings,
-// distinct artifacts numbered in the IR's order.
-// The heuristic D = 128 tile programs do not spill registers (ptxas -v, in
-// the manifest); the block builders' D = 64 dkv kernel spills 16 bytes,
-// which moda-compile refuses unless --allow-spills.
-// --lowering=kernel builds both with the block builders (SIMT at D = 128).
+// With no configuration in the IR each backward gets the heuristics' (no
+// tuning database has backward entries): on sm_90a warpgroup MMA in blocks
+// of one warpgroup at D = 64, of two warpgroups with 32-key and 32-entry
+// tiles at D = 128. One module, distinct artifacts numbered in the IR's
+// order; neither spills registers (ptxas -v, in the manifest), which
+// moda-compile would refuse.
 
 // LOG-DAG: moda-compile: moda_attention_grad_0 -> {{.*}}moda_attention_grad_0.ptx (+cubin)
 // LOG-DAG: moda-compile: moda_attention_grad_1 -> {{.*}}moda_attention_grad_1.ptx (+cubin)
 
+// NARROW-DAG: "head_dim": 64
+// NARROW-DAG: "block_m": 64
+// NARROW-DAG: "num_warps": 4
+// NARROW-DAG: "mma": "wgmma"
+// NARROW-DAG: "spill_stores": 0
 // WIDE-DAG: "head_dim": 128
-// WIDE-DAG: "lowering": "tile"
+// WIDE-DAG: "block_m": 128
+// WIDE-DAG: "block_n": 32
+// WIDE-DAG: "num_warps": 8
 // WIDE-DAG: "mma": "wgmma"
 // WIDE-DAG: "spill_stores": 0
-// NARROW-DAG: "head_dim": 64
-// NARROW-DAG: "lowering": "kernel"
-// NARROW-DAG: "mma": "wgmma"
-
-// KERNEL-DAG: moda-compile: moda_attention_grad_0 -> {{.*}}moda_attention_grad_0.ptx
-// KERNEL-DAG: moda-compile: moda_attention_grad_1 -> {{.*}}moda_attention_grad_1.ptx
-// KERNEL-MANIFEST-DAG: "head_dim": 64
-// KERNEL-MANIFEST-DAG: "lowering": "kernel"
-// KERNEL-SIMT-DAG: "head_dim": 128
-// KERNEL-SIMT-DAG: "lowering": "kernel"
-// KERNEL-SIMT-DAG: "mma": "fma"
 
 func.func @train(%q: tensor<?x?x4x64xbf16>, %k: tensor<?x?x2x64xbf16>, %kd: tensor<?x?x?x2x64xbf16>, %lse: tensor<?x4x?xf32>,
                  %q2: tensor<?x?x4x128xf16>, %k2: tensor<?x?x2x128xf16>, %kd2: tensor<?x?x?x2x128xf16>, %lse2: tensor<?x4x?xf32>)

@@ -1,5 +1,0 @@
-func.func private @moda_attention_0()
-func.func @taken(%q: tensor<1x40x2x64xbf16>, %k: tensor<1x40x1x64xbf16>) -> tensor<1x40x2x64xbf16> {
-  %o, %l = moda.attention q(%q : tensor<1x40x2x64xbf16>) kv(%k, %k : tensor<1x40x1x64xbf16>, tensor<1x40x1x64xbf16>) {causal, config = #moda.config<block_m = 32, block_n = 16, block_depth = 8, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x40x2x64xbf16>, tensor<1x2x40xf32>
-  return %o : tensor<1x40x2x64xbf16>
-}
