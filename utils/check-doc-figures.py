@@ -220,8 +220,68 @@ def step_ms(d, field):
     return c[field], c[field.replace("ours_", "ours_before_")]
 
 
+# The first commit without the block builders against the last with them
+# (d608a00), in one process on an H100: the forward benchmark, and the
+# training step in runs of 20 and of 60 steps.
+FWD_AFTER = load("perf-forward-h100.json")
+TRAIN_AFTER, TRAIN_AFTER_60 = load("perf-training-h100.json"), load("perf-training-iters60-h100.json")
+CORRECT_AFTER, GRAD_AFTER = load("gpu-correctness-h100.json"), load("grad-check-h100.json")
+TUNED_AFTER = load("gpu-correctness-tuned-h100.json")
+for _results in (FWD_AFTER, TRAIN_AFTER, TRAIN_AFTER_60):
+    assert all(c["before_commit"] == "d608a00" for c in _results["cases"]), \
+        "the removal's records time d608a00's kernels as `before`"
+
+
+def after_span(results, ours, theirs, d=None):
+    """The least and greatest ours / theirs of `results` (of head size d)."""
+    return span([c[ours] / c[theirs] for c in results["cases"] if d is None or c["D"] == d])
+
+
 # (doc, regex with the figure as group 1, value)
 FIGURES = [
+    # The removal of the block builders (908ea87 against d608a00, H100).
+    ("README.md", r"the\s+suite\s+passes\s+(\d+)\s+of\s+\d+\s+on\s+the\s+default\s+kernels", passed(CORRECT_AFTER)),
+    ("README.md", r"the\s+suite\s+passes\s+\d+\s+of\s+(\d+)\s+on\s+the\s+default\s+kernels", len(CORRECT_AFTER["cases"])),
+    ("README.md", r"gradient\s+suite\s+(\d+)\s+of\s+\d+\s+\(`grad-check-h100.json`\)", passed(GRAD_AFTER)),
+    ("README.md", r"gradient\s+suite\s+\d+\s+of\s+(\d+)\s+\(`grad-check-h100.json`\)", len(GRAD_AFTER["cases"])),
+    ("README.md", r"selects\s+(\d+)\s+of\s+\d+\s+\(`gpu-correctness-tuned-h100.json`\)", passed(TUNED_AFTER)),
+    ("README.md", r"selects\s+\d+\s+of\s+(\d+)\s+\(`gpu-correctness-tuned-h100.json`\)", len(TUNED_AFTER["cases"])),
+    *pair("README.md", r"the forward takes {}x to {}x their time on the six shapes",
+          *after_span(FWD_AFTER, "ours_ms", "ours_before_ms")),
+    ("README.md", r"above, at (\d+)-\d+ TFLOP/s", min(c["ours_tflops"] for c in FWD_AFTER["cases"])),
+    ("README.md", r"above, at \d+-(\d+) TFLOP/s", max(c["ours_tflops"] for c in FWD_AFTER["cases"])),
+    *pair("README.md", r"TFLOP/s, {}x to {}x cuDNN's time and",
+          *after_span(FWD_AFTER, "ours_ms", "sdpa_cudnn_ms")),
+    *pair("README.md", r"cuDNN's time and {}x to {}x\s+flash's",
+          *after_span(FWD_AFTER, "ours_ms", "sdpa_flash_ms")),
+    *pair("README.md", r"a step takes\s+{}x to {}x the time of the last builder",
+          *after_span(TRAIN_AFTER_60, "ours_ms", "ours_before_ms")),
+    *pair("README.md", r"D = 64\s+backward alone {}x to {}x",
+          *after_span(TRAIN_AFTER_60, "ours_bwd_ms", "ours_before_bwd_ms", d=64)),
+    *pair("README.md", r"a\s+step {}x to {}x cuDNN's time",
+          *after_span(TRAIN_AFTER_60, "ours_ms", "sdpa_cudnn_ms")),
+    *pair("README.md", r"perf-training-h100.json`\) gave {}x to {}x",
+          *after_span(TRAIN_AFTER, "ours_ms", "ours_before_ms")),
+    *pair("docs/performance.md", r"CUDA-event timings\): {}x to {}x the builders' time",
+          *after_span(FWD_AFTER, "ours_ms", "ours_before_ms")),
+    ("docs/performance.md", r"D = 128: ([\d.]+)x\), \d+ to \d+ TFLOP/s",
+     case(FWD_AFTER, T=16384, G=8, D=128, L=64)["ours_over_before"]),
+    *pair("docs/performance.md", r"\), {} to {} TFLOP/s, [\d.]+x to [\d.]+x cuDNN",
+          *span([c["ours_tflops"] for c in FWD_AFTER["cases"]])),
+    *pair("docs/performance.md", r"TFLOP/s, {}x to {}x cuDNN's time and",
+          *after_span(FWD_AFTER, "ours_ms", "sdpa_cudnn_ms")),
+    *pair("docs/performance.md", r"cuDNN's time and\s+{}x to {}x flash's",
+          *after_span(FWD_AFTER, "ours_ms", "sdpa_flash_ms")),
+    *pair("docs/performance.md", r"medians of 60 steps\):\s+{}x to {}x the builders' step",
+          *after_span(TRAIN_AFTER_60, "ours_ms", "ours_before_ms")),
+    *pair("docs/performance.md", r"the forward\s+{}x to {}x \(the heuristics'",
+          *after_span(TRAIN_AFTER_60, "ours_fwd_ms", "ours_before_fwd_ms")),
+    *pair("docs/performance.md", r"the D = 64 backward {}x to {}x \(the builders' dq",
+          *after_span(TRAIN_AFTER_60, "ours_bwd_ms", "ours_before_bwd_ms", d=64)),
+    *pair("docs/performance.md", r"perf-training-h100.json`\) gave {}x to {}x \(three",
+          *after_span(TRAIN_AFTER, "ours_ms", "ours_before_ms")),
+    ("docs/performance.md", r"\(three\s+T = 4096 shapes at ([\d.]+)x\)",
+     max(c["ours_over_before"] for c in TRAIN_AFTER["cases"])),
     # README: Performance
     ("README.md", r"at (\d+)-\d+ TFLOP/s", min(tflops)),
     ("README.md", r"at \d+-(\d+) TFLOP/s", max(tflops)),
@@ -469,6 +529,13 @@ FIGURES = [
 
 # (doc, regex whose group is the commit cited for a results file, that file)
 COMMITS = [
+    ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", CORRECT_AFTER),
+    ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", GRAD_AFTER),
+    ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", TUNED_AFTER),
+    ("README.md", r"on an H100 at ([0-9a-f]+) \(`bench/results/perf-forward-h100.json`", FWD_AFTER),
+    ("README.md", r"on an H100 at ([0-9a-f]+) \(`bench/results/perf-training-iters60-h100.json`", TRAIN_AFTER_60),
+    ("docs/performance.md", r"The kernels of ([0-9a-f]+), the first commit without the builders", FWD_AFTER),
+    ("docs/performance.md", r"The kernels of ([0-9a-f]+), the first commit without the builders", TRAIN_AFTER),
     ("README.md", r"`bench/results/perf-forward.json`, commit ([0-9a-f]+)", FWD),
     ("README.md", r"`bench/results/autotune.json`, commit ([0-9a-f]+)", TUNE),
     ("README.md", r"`bench/results/perf-training.json`, commit ([0-9a-f]+)", TRAIN),
