@@ -22,7 +22,9 @@ std::string listTensorNames(const Manifest &manifest) {
   return names;
 }
 
-int64_t elementSize(moda_dtype dtype) { return dtype == MODA_F32 ? 4 : 2; }
+int64_t elementSize(moda_dtype dtype) {
+  return dtype == MODA_F32 || dtype == MODA_I32 ? 4 : 2;
+}
 
 /// Where a size symbol got its value, for messages about contradictions.
 struct Binding {
@@ -36,15 +38,18 @@ public:
   CallValidator(const Manifest &manifest, LaunchPlan &plan)
       : manifest(manifest), plan(plan) {}
 
-  Error validate(const moda_tensor *tensors, int numTensors) {
+  Error validate(const moda_tensor *tensors, int numTensors,
+                 const int64_t *sizes) {
     std::vector<const moda_tensor *> ordered;
-    Error error = matchTensors(tensors, numTensors, ordered);
+    Error error = bindCallerSizes(sizes);
+    if (!error.failed())
+      error = matchTensors(tensors, numTensors, ordered);
     for (size_t i = 0; i < ordered.size() && !error.failed(); ++i)
       error = checkTensor(manifest.tensors[i], *ordered[i]);
-    if (!error.failed()) {
-      bindUnusedSymbols();
+    if (!error.failed())
+      error = bindUnusedSymbols();
+    if (!error.failed())
       error = checkVariantSizes();
-    }
     if (!error.failed())
       error = buildParameters(ordered);
     if (!error.failed())
@@ -61,6 +66,32 @@ private:
   /// buffer's extent), and, for a view, the strides the kernels get.
   std::vector<int64_t> spanCounts;
   std::vector<std::vector<int64_t>> viewStrides;
+
+  /// The sizes the caller gives (`sizes[symbol]` >= 0), which the tensors
+  /// that carry them must then agree with.
+  Error bindCallerSizes(const int64_t *sizes) {
+    if (!sizes)
+      return Error();
+    for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol) {
+      int64_t size = sizes[symbol];
+      if (size < 0)
+        continue;
+      if (symbol == MODA_SYMBOL_N && !manifest.packed)
+        return makeError(MODA_ERROR_INVALID_ARGUMENT,
+                         "sizes[N] is %lld but kernel %s does not take "
+                         "packed sequences (pass -1)",
+                         static_cast<long long>(size), manifest.entry.c_str());
+      int64_t fixed = manifest.fixedSizes[symbol];
+      if (fixed >= 0 && size != fixed)
+        return makeError(MODA_ERROR_SIZE_MISMATCH,
+                         "sizes[%s] is %lld but the manifest fixes %s = %lld",
+                         symbolName(symbol), static_cast<long long>(size),
+                         symbolName(symbol), static_cast<long long>(fixed));
+      bindings[symbol] = Binding{size, "the call's sizes", 0};
+      plan.sizes[symbol] = size;
+    }
+    return Error();
+  }
 
   /// Puts the caller's tensors in manifest order; each exactly once.
   Error matchTensors(const moda_tensor *tensors, int numTensors,
@@ -158,6 +189,14 @@ private:
       return Error();
     }
     int symbol = dimension.symbol;
+    // cu_seqlens holds B + 1 offsets: at least one.
+    if (extent < dimension.addend)
+      return makeError(MODA_ERROR_SHAPE,
+                       "tensor %s: dimension %zu (%s) is %lld but must be at "
+                       "least %lld",
+                       name, d, dimension.label, static_cast<long long>(extent),
+                       static_cast<long long>(dimension.addend));
+    extent -= dimension.addend;
     Binding &binding = bindings[symbol];
     if (binding.value >= 0) {
       if (extent != binding.value)
@@ -291,10 +330,33 @@ private:
   }
 
   /// The ABI passes S = 0 without sequence keys and L = 0 without depth.
-  void bindUnusedSymbols() {
+  /// No tensor of a packed kernel carries T (the caller's max_seqlen), and
+  /// its S is T with sequence keys (getStaticSizes in
+  /// lib/Conversion/ModaToKernel gives both the one value).
+  Error bindUnusedSymbols() {
+    if (manifest.packed) {
+      if (bindings[MODA_SYMBOL_T].value < 0)
+        return makeError(MODA_ERROR_INVALID_ARGUMENT,
+                         "kernel %s takes packed sequences: pass T, the "
+                         "longest sequence's length (max_seqlen), in sizes "
+                         "(moda_kernel_launch_sized)",
+                         manifest.entry.c_str());
+      int64_t keys = manifest.findTensor("k") >= 0 ? plan.sizes[MODA_SYMBOL_T]
+                                                   : 0;
+      if (bindings[MODA_SYMBOL_S].value >= 0 &&
+          bindings[MODA_SYMBOL_S].value != keys)
+        return makeError(MODA_ERROR_SIZE_MISMATCH,
+                         "sizes[S] is %lld but a packed kernel's S is %lld "
+                         "(T with sequence keys, else 0)",
+                         static_cast<long long>(bindings[MODA_SYMBOL_S].value),
+                         static_cast<long long>(keys));
+      bindings[MODA_SYMBOL_S] = Binding{keys, "T", 0};
+      plan.sizes[MODA_SYMBOL_S] = keys;
+    }
     for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol)
       if (bindings[symbol].value < 0)
         plan.sizes[symbol] = std::max<int64_t>(manifest.fixedSizes[symbol], 0);
+    return Error();
   }
 
   Error checkVariantSizes() {
@@ -334,6 +396,18 @@ private:
     return Error();
   }
 
+  /// The size `symbol` as the grid counts it: a packed kernel's blocks loop
+  /// over their sequence's query blocks, so any T (max_seqlen), even 0,
+  /// gets at least one block per sequence, as the compiler's launchers do
+  /// (getGridSizes in lib/Conversion/ModaToTile).
+  int64_t gridSize(int symbol) const {
+    int64_t size = plan.sizes[symbol];
+    if (manifest.packed &&
+        (symbol == MODA_SYMBOL_T || symbol == MODA_SYMBOL_S))
+      return std::max<int64_t>(size, 1);
+    return size;
+  }
+
   Error computeLaunchGrid(const Launch &launch, std::array<unsigned, 3> &grid,
                           bool &anyEmpty) {
     anyEmpty = false;
@@ -341,9 +415,9 @@ private:
       const GridDimension &formula = launch.grid[i];
       int64_t extent = formula.constant;
       if (formula.symbol >= 0) {
-        int64_t numerator = plan.sizes[formula.symbol];
+        int64_t numerator = gridSize(formula.symbol);
         if ((formula.times >= 0 &&
-             !checkedMultiply(numerator, plan.sizes[formula.times],
+             !checkedMultiply(numerator, gridSize(formula.times),
                               numerator)) ||
             !checkedMultiply(numerator, formula.multiplier, numerator))
           return makeError(MODA_ERROR_SHAPE,
@@ -405,9 +479,9 @@ private:
 } // namespace
 
 Error planLaunch(const Manifest &manifest, const moda_tensor *tensors,
-                 int numTensors, LaunchPlan &plan) {
+                 int numTensors, const int64_t *sizes, LaunchPlan &plan) {
   plan = LaunchPlan();
-  return CallValidator(manifest, plan).validate(tensors, numTensors);
+  return CallValidator(manifest, plan).validate(tensors, numTensors, sizes);
 }
 
 } // namespace moda::runtime

@@ -22,8 +22,9 @@ namespace moda::runtime {
 constexpr uintptr_t kRequiredAlignment = 16;
 
 struct LaunchPlan {
-  /// B, T, S, L as bound from the tensors (unbound: the fixed value or 0).
-  std::array<int64_t, MODA_NUM_SYMBOLS> sizes{{0, 0, 0, 0}};
+  /// B, T, S, L, N as bound from the tensors and the caller's sizes
+  /// (unbound: the fixed value or 0).
+  std::array<int64_t, MODA_NUM_SYMBOLS> sizes{{0, 0, 0, 0, 0}};
   /// The kernel's parameters in order, each a u64 (docs/artifacts.md).
   std::vector<uint64_t> parameterValues;
   std::array<unsigned, 3> grid{{0, 0, 0}};
@@ -37,10 +38,18 @@ struct LaunchPlan {
   std::vector<std::array<unsigned, 3>> launchGrids;
 };
 
-/// Validates `tensors` against `manifest` and computes the launch. On error
-/// the plan is unusable and the message names the tensor and dimension.
+/// Validates `tensors` against `manifest` and computes the launch; `sizes`
+/// (MODA_NUM_SYMBOLS entries, -1 where the tensors give the size, or null)
+/// are sizes no tensor carries (a packed kernel's T). On error the plan is
+/// unusable and the message names the tensor and dimension.
 Error planLaunch(const Manifest &manifest, const moda_tensor *tensors,
-                 int numTensors, LaunchPlan &plan);
+                 int numTensors, const int64_t *sizes, LaunchPlan &plan);
+
+/// planLaunch with every size from the tensors.
+inline Error planLaunch(const Manifest &manifest, const moda_tensor *tensors,
+                        int numTensors, LaunchPlan &plan) {
+  return planLaunch(manifest, tensors, numTensors, /*sizes=*/nullptr, plan);
+}
 
 } // namespace moda::runtime
 

@@ -134,8 +134,8 @@ private:
 };
 
 Error benchmark(moda_kernel *kernel, const moda_tensor *tensors,
-                int numTensors, CUstream stream, int warmup, int iters,
-                float *timesMs) {
+                int numTensors, const int64_t *sizes, CUstream stream,
+                int warmup, int iters, float *timesMs) {
   if (Error error = requireArgument(kernel, "kernel"); error.failed())
     return error;
   if (warmup < 0 || iters < 1)
@@ -145,7 +145,8 @@ Error benchmark(moda_kernel *kernel, const moda_tensor *tensors,
   if (Error error = requireArgument(timesMs, "times_ms"); error.failed())
     return error;
   LaunchPlan plan;
-  if (Error error = planLaunch(kernel->manifest, tensors, numTensors, plan);
+  if (Error error =
+          planLaunch(kernel->manifest, tensors, numTensors, sizes, plan);
       error.failed())
     return error;
   const CudaDriver *driver;
@@ -228,6 +229,7 @@ Error describeKernel(const moda_kernel *kernel, moda_kernel_info *out) {
   info.module_source = kernel->moduleSource;
   info.op = m.op.c_str();
   info.num_launches = static_cast<int>(m.launches.size());
+  info.packed = m.packed ? 1 : 0;
   *out = info;
   return Error();
 }
@@ -256,25 +258,27 @@ Error describeTensor(const moda_kernel *kernel, int index,
     info.dim_symbols[d] = dimension.symbol;
     info.dims[d] = dimension.isSymbolic() ? m.fixedSizes[dimension.symbol]
                                           : dimension.extent;
+    info.dim_addends[d] = dimension.addend;
   }
   *out = info;
   return Error();
 }
 
 Error validate(const moda_kernel *kernel, const moda_tensor *tensors,
-               int numTensors) {
+               int numTensors, const int64_t *sizes) {
   if (Error error = requireArgument(kernel, "kernel"); error.failed())
     return error;
   LaunchPlan plan;
-  return planLaunch(kernel->manifest, tensors, numTensors, plan);
+  return planLaunch(kernel->manifest, tensors, numTensors, sizes, plan);
 }
 
 Error launch(moda_kernel *kernel, const moda_tensor *tensors, int numTensors,
-             CUstream stream) {
+             const int64_t *sizes, CUstream stream) {
   if (Error error = requireArgument(kernel, "kernel"); error.failed())
     return error;
   LaunchPlan plan;
-  if (Error error = planLaunch(kernel->manifest, tensors, numTensors, plan);
+  if (Error error =
+          planLaunch(kernel->manifest, tensors, numTensors, sizes, plan);
       error.failed())
     return error;
   const CudaDriver *driver;
@@ -322,14 +326,14 @@ moda_status moda_kernel_get_tensor_info(const moda_kernel *kernel, int index,
 moda_status moda_kernel_validate(const moda_kernel *kernel,
                                  const moda_tensor *tensors, int num_tensors) {
   return guardEntryPoint("moda_kernel_validate", [&] {
-    return validate(kernel, tensors, num_tensors);
+    return validate(kernel, tensors, num_tensors, /*sizes=*/nullptr);
   });
 }
 
 moda_status moda_kernel_launch(moda_kernel *kernel, const moda_tensor *tensors,
                                int num_tensors, void *stream) {
   return guardEntryPoint("moda_kernel_launch", [&] {
-    return launch(kernel, tensors, num_tensors,
+    return launch(kernel, tensors, num_tensors, /*sizes=*/nullptr,
                   static_cast<CUstream>(stream));
   });
 }
@@ -339,7 +343,36 @@ moda_status moda_kernel_benchmark(moda_kernel *kernel,
                                   void *stream, int warmup, int iters,
                                   float *times_ms) {
   return guardEntryPoint("moda_kernel_benchmark", [&] {
-    return benchmark(kernel, tensors, num_tensors,
+    return benchmark(kernel, tensors, num_tensors, /*sizes=*/nullptr,
+                     static_cast<CUstream>(stream), warmup, iters, times_ms);
+  });
+}
+
+moda_status moda_kernel_validate_sized(const moda_kernel *kernel,
+                                       const moda_tensor *tensors,
+                                       int num_tensors, const int64_t *sizes) {
+  return guardEntryPoint("moda_kernel_validate_sized", [&] {
+    return validate(kernel, tensors, num_tensors, sizes);
+  });
+}
+
+moda_status moda_kernel_launch_sized(moda_kernel *kernel,
+                                     const moda_tensor *tensors,
+                                     int num_tensors, const int64_t *sizes,
+                                     void *stream) {
+  return guardEntryPoint("moda_kernel_launch_sized", [&] {
+    return launch(kernel, tensors, num_tensors, sizes,
+                  static_cast<CUstream>(stream));
+  });
+}
+
+moda_status moda_kernel_benchmark_sized(moda_kernel *kernel,
+                                        const moda_tensor *tensors,
+                                        int num_tensors, const int64_t *sizes,
+                                        void *stream, int warmup, int iters,
+                                        float *times_ms) {
+  return guardEntryPoint("moda_kernel_benchmark_sized", [&] {
+    return benchmark(kernel, tensors, num_tensors, sizes,
                      static_cast<CUstream>(stream), warmup, iters, times_ms);
   });
 }

@@ -19,7 +19,8 @@
 namespace moda::runtime {
 
 const char *symbolName(int symbol) {
-  static const char *const names[MODA_NUM_SYMBOLS] = {"B", "T", "S", "L"};
+  static const char *const names[MODA_NUM_SYMBOLS] = {"B", "T", "S", "L",
+                                                       "N"};
   return symbol >= 0 && symbol < MODA_NUM_SYMBOLS ? names[symbol] : "?";
 }
 
@@ -31,6 +32,8 @@ const char *dtypeName(int dtype) {
     return "f16";
   case MODA_F32:
     return "f32";
+  case MODA_I32:
+    return "i32";
   default:
     return "unknown";
   }
@@ -145,7 +148,7 @@ int parseSymbol(const std::string &text) {
 }
 
 bool parseDtype(const std::string &text, moda_dtype &dtype) {
-  for (moda_dtype candidate : {MODA_BF16, MODA_F16, MODA_F32}) {
+  for (moda_dtype candidate : {MODA_BF16, MODA_F16, MODA_F32, MODA_I32}) {
     if (text == dtypeName(candidate)) {
       dtype = candidate;
       return true;
@@ -385,10 +388,13 @@ private:
   void parseVariant(FieldReader &fields) {
     std::string elementType, visibility;
     fields.string("element_type", elementType);
-    if (!error.failed() && !parseDtype(elementType, manifest.elementType))
+    if (!error.failed() && (!parseDtype(elementType, manifest.elementType) ||
+                            manifest.elementType == MODA_I32))
       failOnce(error, "unknown element_type \"%s\" (expected bf16, f16 or f32)",
            elementType.c_str());
     fields.boolean("causal", manifest.causal);
+    if (fields.has("packed")) // absent: not packed
+      fields.boolean("packed", manifest.packed);
     fields.string("visibility", visibility);
     if (!error.failed()) {
       if (visibility == "per_position")
@@ -443,11 +449,12 @@ private:
   void parseSizes(const Json &sizes) {
     FieldReader fields(sizes, "sizes", error);
     for (const auto &member : sizes.items())
-      if (parseSymbol(member.key()) < 0)
+      if (parseSymbol(member.key()) < 0 ||
+          (parseSymbol(member.key()) == MODA_SYMBOL_N && !manifest.packed))
         return failOnce(error, "unknown size symbol \"%s\" in sizes (expected B, T, S, "
-                    "L)",
-                    member.key().c_str());
-    for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol) {
+                    "L%s)",
+                    member.key().c_str(), manifest.packed ? ", N" : "");
+    for (int symbol = 0; symbol < numSymbols(); ++symbol) {
       const Json *value = findMember(sizes, symbolName(symbol));
       if (!value)
         return failOnce(error, "missing required field \"sizes.%s\"", symbolName(symbol));
@@ -457,13 +464,21 @@ private:
     }
   }
 
+  /// The size symbols of the manifest's kernels: B, T, S, L and, packed, N.
+  int numSymbols() const {
+    return manifest.packed ? MODA_NUM_SYMBOLS : MODA_SYMBOL_N;
+  }
+
   /// The framework layout of each tensor the ABI knows (docs/artifacts.md).
   bool expectedLayout(const std::string &name, std::vector<Dimension> &layout) {
     Dimension B{MODA_SYMBOL_B, 0, "B"}, T{MODA_SYMBOL_T, 0, "T"},
-        S{MODA_SYMBOL_S, 0, "S"}, L{MODA_SYMBOL_L, 0, "L"};
+        S{MODA_SYMBOL_S, 0, "S"}, L{MODA_SYMBOL_L, 0, "L"},
+        N{MODA_SYMBOL_N, 0, "N"};
     Dimension Hq{-1, manifest.numQueryHeads, "Hq"},
         Hk{-1, manifest.numKvHeads, "Hk"}, D{-1, manifest.headDim, "D"};
     bool grad = manifest.isGrad();
+    if (manifest.packed)
+      return expectedPackedLayout(name, layout, B, N, L, Hq, Hk, D);
     if (name == "q" || name == "out" ||
         (grad && (name == "d_out" || name == "dq")))
       layout = {B, T, Hq, D};
@@ -475,6 +490,32 @@ private:
     else if (name == "lse" || (grad && name == "delta"))
       layout = {B, Hq, T};
     else
+      return false;
+    return true;
+  }
+
+  /// Packed sequences: the N tokens back to back, no batch dimension, and
+  /// the B + 1 offsets of the B sequences.
+  bool expectedPackedLayout(const std::string &name,
+                            std::vector<Dimension> &layout, Dimension B,
+                            Dimension N, Dimension L, Dimension Hq,
+                            Dimension Hk, Dimension D) {
+    bool grad = manifest.isGrad();
+    if (name == "q" || name == "out" ||
+        (grad && (name == "d_out" || name == "dq")))
+      layout = {N, Hq, D};
+    else if (name == "k" || name == "v" || (grad && (name == "dk" || name == "dv")))
+      layout = {N, Hk, D};
+    else if (name == "depth_k" || name == "depth_v" ||
+             (grad && (name == "d_depth_k" || name == "d_depth_v")))
+      layout = {N, L, Hk, D};
+    else if (name == "lse" || (grad && name == "delta"))
+      layout = {Hq, N};
+    else if (name == "cu_seqlens") {
+      B.addend = 1;
+      B.label = "B+1";
+      layout = {B};
+    } else
       return false;
     return true;
   }
@@ -503,27 +544,37 @@ private:
       int64_t extent = 0;
       if (entry.is_string()) {
         const std::string &name = entry.get_ref<const std::string &>();
-        int symbol = parseSymbol(name);
-        if (symbol < 0)
+        // A symbol, or a symbol plus a constant ("B+1").
+        size_t plus = name.find('+');
+        int symbol = parseSymbol(name.substr(0, plus));
+        if (symbol < 0 || symbol >= numSymbols())
           return failOnce(error, "%s: unknown size symbol \"%s\"", where.c_str(),
                       name.c_str());
-        if (symbol != expected.symbol)
+        if (symbol != expected.symbol ||
+            name != expected.label)
           return failOnce(error, "%s is \"%s\" but the layout of %s needs %s here",
                       where.c_str(), name.c_str(), tensor.name.c_str(),
                       expected.isSymbolic()
-                          ? symbolName(expected.symbol)
+                          ? expected.label
                           : std::to_string(expected.extent).c_str());
       } else if (getInt64(entry, extent) && extent >= 0) {
+        if (expected.isSymbolic() && extent < expected.addend)
+          return failOnce(error, "%s is %lld but the layout of %s needs at "
+                                 "least %lld (%s)",
+                          where.c_str(), static_cast<long long>(extent),
+                          tensor.name.c_str(),
+                          static_cast<long long>(expected.addend),
+                          expected.label);
         if (expected.isSymbolic())
-          fixSymbol(expected.symbol, extent, where);
+          fixSymbol(expected.symbol, extent - expected.addend, where);
         else if (extent != expected.extent)
           return failOnce(error, "%s is %lld but the manifest's head counts and head_dim "
                       "give %lld",
                       where.c_str(), static_cast<long long>(extent),
                       static_cast<long long>(expected.extent));
       } else {
-        return failOnce(error, "%s must be a non-negative integer or one of B, T, S, L",
-                    where.c_str());
+        return failOnce(error, "%s must be a non-negative integer or one of B, T, S, L%s",
+                    where.c_str(), manifest.packed ? ", N, B+1" : "");
       }
     }
     tensor.shape = layout;
@@ -550,18 +601,22 @@ private:
                         manifest.isGrad()
                             ? "%s: unknown tensor name \"%s\" (expected q, k, "
                               "v, depth_k, depth_v, out, lse, d_out, dq, dk, "
-                              "dv, d_depth_k, d_depth_v or delta)"
+                              "dv, d_depth_k, d_depth_v%s or delta)"
                             : "%s: unknown tensor name \"%s\" (expected q, k, "
-                              "v, depth_k, depth_v, out or lse)",
-                        path.c_str(), tensor.name.c_str());
+                              "v, depth_k, depth_v, out, lse%s)",
+                        path.c_str(), tensor.name.c_str(),
+                        manifest.packed ? ", cu_seqlens" : "");
       if (manifest.findTensor(tensor.name) >= 0)
         return failOnce(error, "%s: tensor \"%s\" appears twice", path.c_str(),
                     tensor.name.c_str());
       if (!parseDtype(dtype, tensor.dtype))
-        return failOnce(error, "%s: unknown dtype \"%s\" (expected bf16, f16 or f32)",
+        return failOnce(error, "%s: unknown dtype \"%s\" (expected bf16, f16, f32 or i32)",
                     path.c_str(), dtype.c_str());
       bool isF32 = tensor.name == "lse" || tensor.name == "delta";
-      moda_dtype abiDtype = isF32 ? MODA_F32 : manifest.elementType;
+      bool isOffsets = tensor.name == "cu_seqlens";
+      moda_dtype abiDtype = isOffsets ? MODA_I32
+                            : isF32   ? MODA_F32
+                                      : manifest.elementType;
       if (tensor.dtype != abiDtype)
         return failOnce(error, "%s: tensor %s has dtype %s but the ABI needs %s",
                     path.c_str(), tensor.name.c_str(), dtype.c_str(),
@@ -576,9 +631,9 @@ private:
       parseShape(*shape, layout, tensor, path);
       if (fields.has("strided"))
         fields.boolean("strided", tensor.strided);
-      if (!error.failed() && tensor.strided && isF32)
+      if (!error.failed() && tensor.strided && (isF32 || isOffsets))
         return failOnce(error, "%s: tensor %s cannot be strided (the row "
-                               "statistics are contiguous)",
+                               "statistics and the offsets are contiguous)",
                         path.c_str(), tensor.name.c_str());
       manifest.tensors.push_back(std::move(tensor));
     }
@@ -598,6 +653,12 @@ private:
 
   /// The tensors present follow from the variant (docs/artifacts.md).
   void checkTensorSet() {
+    if (manifest.packed != (manifest.findTensor("cu_seqlens") >= 0))
+      return failOnce(error, manifest.packed
+                                 ? "tensor \"cu_seqlens\" is missing from "
+                                   "tensors (the manifest says packed)"
+                                 : "tensor \"cu_seqlens\" needs \"packed\": "
+                                   "true");
     if (manifest.isGrad())
       return checkGradTensorSet();
     auto has = [&](const char *name) { return manifest.findTensor(name) >= 0; };
@@ -643,14 +704,15 @@ private:
       return failOnce(error, "depth_only visibility needs depth_k and depth_v");
   }
 
-  /// The ABI order: the buffers present in this order, then B, T, S, L.
+  /// The ABI order: the buffers present in this order, then B, T, S, L (and,
+  /// packed, N).
   std::vector<KernelParameter> abiParameters() const {
     std::vector<KernelParameter> order;
-    static const char *const forward[] = {"q", "k", "v", "depth_k", "depth_v",
-                                          "out", "lse"};
+    static const char *const forward[] = {"q",   "k",   "v",         "depth_k",
+                                          "depth_v", "out", "lse", "cu_seqlens"};
     static const char *const backward[] = {
-        "q",  "k",  "v",  "depth_k",   "depth_v",   "out",  "lse", "d_out",
-        "dq", "dk", "dv", "d_depth_k", "d_depth_v", "delta"};
+        "q",  "k",  "v",  "depth_k",   "depth_v",   "out",        "lse", "d_out",
+        "dq", "dk", "dv", "d_depth_k", "d_depth_v", "cu_seqlens", "delta"};
     std::vector<const char *> names;
     if (manifest.isGrad())
       names.assign(std::begin(backward), std::end(backward));
@@ -661,10 +723,10 @@ private:
       if (index >= 0)
         order.push_back({KernelParameter::Kind::Buffer, index, -1});
     }
-    for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol)
+    for (int symbol = 0; symbol < numSymbols(); ++symbol)
       order.push_back({KernelParameter::Kind::Size, -1, symbol});
     // A view's strides, tensor by tensor in buffer order, outermost first.
-    size_t buffers = order.size() - MODA_NUM_SYMBOLS;
+    size_t buffers = order.size() - numSymbols();
     for (size_t i = 0; i < buffers; ++i) {
       int index = order[i].tensorIndex;
       const TensorSpec &tensor = manifest.tensors[index];

@@ -19,11 +19,13 @@
 
 namespace moda::runtime {
 
-/// A dimension of a manifest shape: a static extent or a size symbol.
+/// A dimension of a manifest shape: a static extent or a size symbol plus
+/// `addend` (cu_seqlens holds B + 1 offsets).
 struct Dimension {
   int symbol = -1; // a moda_symbol, or -1 when static
   int64_t extent = 0;
   const char *label = ""; // its name in the layout: "B", "Hq", "D", ...
+  int64_t addend = 0;
 
   bool isSymbolic() const { return symbol >= 0; }
 };
@@ -75,6 +77,10 @@ struct Manifest {
   /// "attention" or "attention_grad" (docs/artifacts.md).
   std::string op = "attention";
   bool isGrad() const { return op == "attention_grad"; }
+  /// The tensors hold packed sequences ("packed": true): no batch
+  /// dimension, N tokens, the offsets in tensor cu_seqlens, and T (the
+  /// longest sequence's length) given by the caller.
+  bool packed = false;
   /// "tile" (the tile programs, what moda compiles; manifests name no
   /// lowering) or "kernel" (the block builders, which moda compiled until
   /// they were removed: their artifacts still load, and their backward's dkv
@@ -90,7 +96,7 @@ struct Manifest {
   std::string mma;
   std::vector<TensorSpec> tensors;
   /// The value the manifest fixes for each moda_symbol, -1 when dynamic.
-  std::array<int64_t, MODA_NUM_SYMBOLS> fixedSizes{{-1, -1, -1, -1}};
+  std::array<int64_t, MODA_NUM_SYMBOLS> fixedSizes{{-1, -1, -1, -1, -1}};
   std::vector<KernelParameter> parameters;
   std::array<GridDimension, 3> grid;
   std::array<unsigned, 3> block{{0, 0, 0}};
@@ -104,9 +110,9 @@ struct Manifest {
   int findTensor(const std::string &name) const;
 };
 
-/// "B", "T", "S", "L".
+/// "B", "T", "S", "L", "N".
 const char *symbolName(int symbol);
-/// "bf16", "f16", "f32", or "unknown".
+/// "bf16", "f16", "f32", "i32", or "unknown".
 const char *dtypeName(int dtype);
 
 /// Parses manifest text. `directory` is recorded for the artifact paths.

@@ -17,15 +17,23 @@ json::Object mlir::moda::kernelConfigToJson(KernelConfigAttr config) {
                       {"mma", stringifyMmaKind(config.getMma())}};
 }
 
-/// A tensor extent as a manifest writes it: its size symbol or its value
-/// (the ABI's verifier admits no other form).
+/// A tensor extent as a manifest writes it: its value, its size symbol, or
+/// a symbol plus a constant ("B+1", packed sequences' offsets): the forms
+/// the ABI's verifier admits.
 static json::Value extentToJson(const SizeExpr &extent) {
-  assert(extent.addend == 0 &&
-         "only packed operators' offsets (B+1) add, and moda-compile writes "
-         "no manifest of a packed operator");
   if (extent.isConstant())
     return extent.coefficient;
-  return stringifySizeSymbol(extent.getSymbols().front());
+  std::string symbol =
+      stringifySizeSymbol(extent.getSymbols().front()).str();
+  if (extent.addend != 0)
+    symbol += "+" + std::to_string(extent.addend);
+  return symbol;
+}
+
+/// A tensor's dtype as a manifest writes it: an element type of the
+/// operator, f32 (the row statistics) or i32 (packed sequences' offsets).
+static StringRef getTensorDtypeName(Type type) {
+  return type.isInteger(32) ? "i32" : getElementTypeName(type);
 }
 
 /// A grid dimension as a manifest writes it: {"constant": n}, or
@@ -61,7 +69,7 @@ json::Object mlir::moda::buildKernelManifest(StringRef name, KernelAbiAttr abi,
     for (const SizeExpr &extent : tensor.getShape())
       shape.push_back(extentToJson(extent));
     json::Object entry{{"name", tensor.getName()},
-                       {"dtype", getElementTypeName(tensor.getElementType())},
+                       {"dtype", getTensorDtypeName(tensor.getElementType())},
                        {"role", stringifyAbiTensorRole(tensor.getRole())},
                        {"shape", std::move(shape)}};
     if (tensor.getNumStrideArguments() > 0)
@@ -102,6 +110,12 @@ json::Object mlir::moda::buildKernelManifest(StringRef name, KernelAbiAttr abi,
       {"sizes", std::move(sizes)},
       {"params", std::move(params)},
   };
+  // Packed sequences: the runtime reads the layouts without a batch
+  // dimension and takes T (max_seqlen) from the call.
+  if (llvm::any_of(abi.getTensors(), [](AbiTensorAttr tensor) {
+        return tensor.getName() == kCuSeqlensTensorName;
+      }))
+    manifest["packed"] = true;
   // The forward's one launch is the manifest's own; a backward lists its
   // launches in order, each with the gradients it writes.
   if (abi.getOp() == AbiOperator::Attention) {

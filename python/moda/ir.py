@@ -40,8 +40,16 @@ def _attributes(shape, config, target, strided=False):
     return attributes
 
 
+def _packed_tensor_types(shape):
+    """Packed sequences' types (every size dynamic): q (and out), k/v, the
+    depth tensors, lse, cu_seqlens."""
+    e, hq, hk, d = shape["dtype"], shape["Hq"], shape["Hk"], shape["D"]
+    return (f"tensor<?x{hq}x{d}x{e}>", f"tensor<?x{hk}x{d}x{e}>",
+            f"tensor<?x?x{hk}x{d}x{e}>", f"tensor<{hq}x?xf32>", "tensor<?xi32>")
+
+
 def attention_module(shape, *, config=None, static=False, target="sm_90a",
-                     strided=False):
+                     strided=False, packed=False):
     """`func.func @attention` holding one moda.attention.
 
     `shape`: dtype, Hq, Hk, D, causal; optionally visibility ("per_position",
@@ -49,15 +57,25 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a",
     (default T) and L. Without `static`, B, T, S and L are dynamic: one kernel
     serves every size. `config` (block_m, block_n, block_depth, num_warps
     [, num_stages, mma]) is pinned in the IR when given. `strided`: the
-    kernels take their operands as views."""
+    kernels take their operands as views. `packed`: the tensors hold packed
+    sequences (token-major, every size dynamic; the offsets %cu and the
+    bound %max of their lengths are arguments too)."""
     visibility = shape.get("visibility", "per_position")
-    q, kv, depth, lse = _tensor_types(shape, static)
+    if packed:
+        if static or strided:
+            raise ValueError("a packed module's sizes are dynamic and its tensors dense")
+        q, kv, depth, lse, offsets = _packed_tensor_types(shape)
+    else:
+        q, kv, depth, lse = _tensor_types(shape, static)
     arguments, operands = [f"%q: {q}"], ""
     if visibility != "depth_only":
         arguments += [f"%k: {kv}", f"%v: {kv}"]
         operands += f" kv(%k, %v : {kv}, {kv})"
     arguments += [f"%dk: {depth}", f"%dv: {depth}"]
     operands += f" depth(%dk, %dv : {depth}, {depth})"
+    if packed:
+        arguments += [f"%cu: {offsets}", "%max: index"]
+        operands += f" packed(%cu, %max : {offsets})"
     attributes = _attributes(shape, config, target, strided)
     return (f"func.func @attention({', '.join(arguments)}) -> ({q}, {lse}) {{\n"
             f"  %o, %l = moda.attention q(%q : {q}){operands} {{{', '.join(attributes)}}}"

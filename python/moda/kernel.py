@@ -8,14 +8,15 @@ from typing import Dict, List, Optional, Sequence
 from .runtime import ModaError
 
 from .runtime import (DTYPE_NAMES, ROLE_NAMES, SYMBOLS, VISIBILITIES, TensorArg, _KernelInfo,
-                      _TensorInfo, check, library, pack_tensors)
+                      _TensorInfo, check, library, pack_sizes, pack_tensors)
 
 
 @dataclass
 class TensorSpec:
-    """One tensor of the manifest: dims are ints or size symbols; strided:
-    the kernels take it as a view (innermost stride 1, the others multiples
-    of 16 bytes), else it must be dense."""
+    """One tensor of the manifest: dims are ints or size symbols ("B+1": the
+    B + 1 offsets of packed sequences); strided: the kernels take it as a
+    view (innermost stride 1, the others multiples of 16 bytes), else it
+    must be dense."""
 
     name: str
     role: str
@@ -42,6 +43,8 @@ class Kernel:
         # launched in order by one call).
         self.op = info.op.decode()
         self.num_launches = info.num_launches
+        # Packed sequences: calls pass T (max_seqlen) in `sizes`.
+        self.packed = bool(info.packed)
         self.element_type = DTYPE_NAMES[info.element_type]
         self.causal = bool(info.causal)
         self.visibility = VISIBILITIES[info.visibility]
@@ -62,7 +65,8 @@ class Kernel:
         for index in range(info.num_tensors):
             t = _TensorInfo()
             check(lib.moda_kernel_get_tensor_info(self._handle, index, ctypes.byref(t)))
-            dims = [t.dims[i] if t.dim_symbols[i] < 0 else SYMBOLS[t.dim_symbols[i]]
+            dims = [t.dims[i] if t.dim_symbols[i] < 0 else
+                    SYMBOLS[t.dim_symbols[i]] + (f"+{t.dim_addends[i]}" if t.dim_addends[i] else "")
                     for i in range(t.rank)]
             self.tensors.append(TensorSpec(t.name.decode(), ROLE_NAMES[t.role],
                                            DTYPE_NAMES[t.dtype], dims, bool(t.strided)))
@@ -80,24 +84,32 @@ class Kernel:
     def input_names(self) -> List[str]:
         return [t.name for t in self.tensors if t.role == "input"]
 
-    def validate(self, args: Sequence[TensorArg]) -> None:
+    # `sizes` ({"T": max_seqlen} for a packed kernel) gives sizes no tensor
+    # carries; the tensors give the others.
+
+    def validate(self, args: Sequence[TensorArg],
+                 sizes: Optional[Dict[str, int]] = None) -> None:
         """Checks a call against the manifest; raises ModaError."""
         array, _keep = pack_tensors(args)
-        check(library().moda_kernel_validate(self._handle, array, len(args)))
+        check(library().moda_kernel_validate_sized(self._handle, array, len(args),
+                                                   pack_sizes(sizes)))
 
-    def launch(self, args: Sequence[TensorArg], stream: int = 0) -> None:
+    def launch(self, args: Sequence[TensorArg], stream: int = 0,
+               sizes: Optional[Dict[str, int]] = None) -> None:
         array, _keep = pack_tensors(args)
-        check(library().moda_kernel_launch(self._handle, array, len(args),
-                                           ctypes.c_void_p(stream)))
+        check(library().moda_kernel_launch_sized(self._handle, array, len(args),
+                                                 pack_sizes(sizes),
+                                                 ctypes.c_void_p(stream)))
 
     def benchmark(self, args: Sequence[TensorArg], warmup: int, iters: int,
-                  stream: int = 0) -> List[float]:
+                  stream: int = 0, sizes: Optional[Dict[str, int]] = None) -> List[float]:
         """Milliseconds of `iters` launches, each timed with CUDA events."""
         array, _keep = pack_tensors(args)
         times = (ctypes.c_float * iters)()
-        check(library().moda_kernel_benchmark(self._handle, array, len(args),
-                                              ctypes.c_void_p(stream), warmup,
-                                              iters, times))
+        check(library().moda_kernel_benchmark_sized(self._handle, array, len(args),
+                                                    pack_sizes(sizes),
+                                                    ctypes.c_void_p(stream), warmup,
+                                                    iters, times))
         return list(times)
 
     # -- PyTorch -------------------------------------------------------------

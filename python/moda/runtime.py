@@ -3,15 +3,19 @@
 import ctypes
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Dict, Optional, Sequence
 
-DTYPES = {"bf16": 0, "f16": 1, "f32": 2}
+# The operators' element types; a tensor's dtype is one of them or i32 (the
+# offsets of packed sequences, cu_seqlens).
+ELEMENT_TYPES = ["bf16", "f16", "f32"]
+DTYPES = {"bf16": 0, "f16": 1, "f32": 2, "i32": 3}
 DTYPE_NAMES = {code: name for name, code in DTYPES.items()}
 VISIBILITIES = ["per_position", "chunk", "depth_only"]
 ROLE_NAMES = ["input", "output", "scratch"]  # moda_role
 MAX_RANK = 8
-NUM_SYMBOLS = 4
-SYMBOLS = ["B", "T", "S", "L"]
+NUM_SYMBOLS = 5
+# N: the tokens of packed sequences (packed kernels only).
+SYMBOLS = ["B", "T", "S", "L", "N"]
 
 
 class ModaError(RuntimeError):
@@ -64,6 +68,7 @@ class _KernelInfo(ctypes.Structure):
         ("module_source", ctypes.c_char_p),
         ("op", ctypes.c_char_p),
         ("num_launches", ctypes.c_int),
+        ("packed", ctypes.c_int),
     ]
 
 
@@ -76,6 +81,7 @@ class _TensorInfo(ctypes.Structure):
         ("dims", ctypes.c_int64 * MAX_RANK),
         ("dim_symbols", ctypes.c_int * MAX_RANK),
         ("strided", ctypes.c_int),
+        ("dim_addends", ctypes.c_int64 * MAX_RANK),
     ]
 
 
@@ -123,6 +129,17 @@ def _declare(lib):
     lib.moda_kernel_benchmark.argtypes = [
         kernel_p, ctypes.POINTER(_Tensor), ctypes.c_int, ctypes.c_void_p,
         ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_float)]
+    sizes_p = ctypes.POINTER(ctypes.c_int64)
+    lib.moda_kernel_validate_sized.restype = status
+    lib.moda_kernel_validate_sized.argtypes = [
+        kernel_p, ctypes.POINTER(_Tensor), ctypes.c_int, sizes_p]
+    lib.moda_kernel_launch_sized.restype = status
+    lib.moda_kernel_launch_sized.argtypes = [
+        kernel_p, ctypes.POINTER(_Tensor), ctypes.c_int, sizes_p, ctypes.c_void_p]
+    lib.moda_kernel_benchmark_sized.restype = status
+    lib.moda_kernel_benchmark_sized.argtypes = [
+        kernel_p, ctypes.POINTER(_Tensor), ctypes.c_int, sizes_p, ctypes.c_void_p,
+        ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_float)]
     lib.moda_device_name.restype = status
     lib.moda_device_name.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
     return lib
@@ -156,6 +173,17 @@ class TensorArg:
     shape: Sequence[int]
     data: int
     strides: Optional[Sequence[int]] = None
+
+
+def pack_sizes(sizes: Optional[Dict[str, int]]):
+    """The sizes[] array of the *_sized calls for {symbol: value} (the
+    others -1: the tensors give them), or None."""
+    if not sizes:
+        return None
+    unknown = set(sizes) - set(SYMBOLS)
+    if unknown:
+        raise ValueError(f"unknown size symbols {sorted(unknown)} (expected {SYMBOLS})")
+    return (ctypes.c_int64 * NUM_SYMBOLS)(*(sizes.get(s, -1) for s in SYMBOLS))
 
 
 def pack_tensors(args: Sequence[TensorArg]):

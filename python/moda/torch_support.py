@@ -9,14 +9,19 @@ _NAMES = {dtype: name for name, dtype in TORCH_DTYPES.items()}
 
 
 def tensor_arg(name, tensor) -> TensorArg:
-    if tensor.dtype not in _NAMES:
+    # Packed sequences' offsets are int32, as FlashAttention's cu_seqlens.
+    if name == "cu_seqlens" and tensor.dtype == torch.int32:
+        dtype = "i32"
+    elif tensor.dtype in _NAMES:
+        dtype = _NAMES[tensor.dtype]
+    else:
         raise ModaError("MODA_ERROR_DTYPE",
                         f"tensor '{name}' has dtype {tensor.dtype}; moda takes "
-                        "bfloat16, float16 or float32")
+                        "bfloat16, float16 or float32 (int32 for cu_seqlens)")
     if not tensor.is_cuda:
         raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                         f"tensor '{name}' is on {tensor.device}, not on a CUDA device")
-    return TensorArg(name, _NAMES[tensor.dtype], list(tensor.shape),
+    return TensorArg(name, dtype, list(tensor.shape),
                      tensor.data_ptr(), list(tensor.stride()))
 
 

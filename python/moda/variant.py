@@ -15,7 +15,7 @@ import struct
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, Optional
 
-from .runtime import DTYPES, VISIBILITIES, ModaError
+from .runtime import ELEMENT_TYPES, VISIBILITIES, ModaError
 
 # Accepted spellings of the element types (torch names included, so that a
 # variants file can say "bfloat16").
@@ -167,4 +167,4 @@ def chip_for_capability(major: int, minor: int) -> str:
     return f"sm_{major}{minor}"
 
 
-assert set(DTYPE_ALIASES.values()) == set(DTYPES)
+assert set(DTYPE_ALIASES.values()) == set(ELEMENT_TYPES)

@@ -254,22 +254,6 @@ int main(int argc, char **argv) {
     return 1;
   }
   noteOpsNotCompiled(*module);
-  // The runtime validates and launches B, T, S, L kernels; a packed
-  // operator's (its offsets, N tokens) has no manifest form yet.
-  WalkResult packed = module->walk([](Operation *op) {
-    auto forward = dyn_cast<moda::AttentionOp>(op);
-    auto backward = dyn_cast<moda::AttentionGradOp>(op);
-    if (!(forward && forward.isPacked()) && !(backward && backward.isPacked()))
-      return WalkResult::advance();
-    op->emitError("moda-compile: packed sequences are compiled by moda-opt "
-                 "(convert-moda-to-tile, moda-to-gpu-binary) and checked on "
-                 "the CPU path (moda-cpu-check), but the runtime does not "
-                 "load their kernels yet; nothing was written");
-    return WalkResult::interrupt();
-  });
-  if (packed.wasInterrupted())
-    return 1;
-
   moda::GPUBinaryPipelineOptions options;
   options.chip = chip;
   options.features = features;

@@ -45,7 +45,13 @@ typedef enum moda_status {
   MODA_ERROR_INTERNAL = 12         /* out of memory, or a bug in the runtime */
 } moda_status;
 
-typedef enum moda_dtype { MODA_BF16 = 0, MODA_F16 = 1, MODA_F32 = 2 } moda_dtype;
+/* MODA_I32: the offsets of packed sequences (cu_seqlens). */
+typedef enum moda_dtype {
+  MODA_BF16 = 0,
+  MODA_F16 = 1,
+  MODA_F32 = 2,
+  MODA_I32 = 3
+} moda_dtype;
 
 typedef enum moda_visibility {
   MODA_VISIBILITY_PER_POSITION = 0,
@@ -61,13 +67,18 @@ typedef enum moda_role {
   MODA_ROLE_SCRATCH = 2
 } moda_role;
 
-/* Size symbols, in kernel parameter order. */
+/* Size symbols, in kernel parameter order. N, the tokens of packed
+ * sequences, is a size of packed kernels only (moda_kernel_info.packed);
+ * there B counts the sequences and T (= S with sequence keys) is the longest
+ * sequence's length as the caller bounds it (max_seqlen), which no tensor
+ * carries: the caller passes it in `sizes` (moda_kernel_launch_sized). */
 typedef enum moda_symbol {
   MODA_SYMBOL_B = 0,
   MODA_SYMBOL_T = 1,
   MODA_SYMBOL_S = 2,
   MODA_SYMBOL_L = 3,
-  MODA_NUM_SYMBOLS = 4
+  MODA_SYMBOL_N = 4,
+  MODA_NUM_SYMBOLS = 5
 } moda_symbol;
 
 #define MODA_MAX_RANK 8
@@ -126,12 +137,16 @@ typedef struct moda_kernel_info {
    * [d_depth] for attention_grad). `entry`, `block` and
    * `dynamic_shared_memory` describe the first. */
   int num_launches;
+  /* The tensors hold packed sequences (tensor "cu_seqlens" holds their
+   * offsets): a call passes T in `sizes`. */
+  int packed;
 } moda_kernel_info;
 
 /* One tensor of the manifest. A dimension is static (dim_symbols[i] < 0,
  * dims[i] its extent) or symbolic (dim_symbols[i] is a moda_symbol, dims[i]
- * the value the manifest fixes or -1 if dynamic). strided: the kernels take
- * it as a view (see moda_tensor); 0: it must be dense. */
+ * the value the manifest fixes or -1 if dynamic; its extent is that size
+ * plus dim_addends[i]: cu_seqlens holds B + 1 offsets). strided: the
+ * kernels take it as a view (see moda_tensor); 0: it must be dense. */
 typedef struct moda_tensor_info {
   const char *name;
   int role;  /* moda_role */
@@ -140,6 +155,7 @@ typedef struct moda_tensor_info {
   int64_t dims[MODA_MAX_RANK];
   int dim_symbols[MODA_MAX_RANK];
   int strided;
+  int64_t dim_addends[MODA_MAX_RANK];
 } moda_tensor_info;
 
 /* The message of the last failure on this thread ("" if none). */
@@ -183,6 +199,26 @@ MODA_API moda_status moda_kernel_benchmark(moda_kernel *kernel,
                                            int num_tensors, void *stream,
                                            int warmup, int iters,
                                            float *times_ms);
+
+/* The same three calls with sizes no tensor carries: `sizes` has
+ * MODA_NUM_SYMBOLS entries, each a size (it must agree with the tensors
+ * that carry it) or -1 (the tensors give it); NULL is all -1. A packed
+ * kernel needs sizes[MODA_SYMBOL_T], the longest sequence's length
+ * (max_seqlen: any value is correct, one below the longest length only
+ * slower, docs/semantics.md); its S is T with sequence keys. */
+MODA_API moda_status moda_kernel_validate_sized(const moda_kernel *kernel,
+                                                const moda_tensor *tensors,
+                                                int num_tensors,
+                                                const int64_t *sizes);
+MODA_API moda_status moda_kernel_launch_sized(moda_kernel *kernel,
+                                              const moda_tensor *tensors,
+                                              int num_tensors,
+                                              const int64_t *sizes,
+                                              void *stream);
+MODA_API moda_status moda_kernel_benchmark_sized(
+    moda_kernel *kernel, const moda_tensor *tensors, int num_tensors,
+    const int64_t *sizes, void *stream, int warmup, int iters,
+    float *times_ms);
 
 /* Device helpers (same context rule as moda_kernel_load), so that tools and
  * tests need nothing but this library. */

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""GPU correctness of packed sequences (`packed(%cu_seqlens, %max_seqlen)`):
+the forward kernels of a selection of the suite's variants, compiled with
+every size dynamic, run on token-major tensors holding sequences of uneven
+lengths (lengths 1 and 0, one long among many short, a max_seqlen below the
+longest length), each sequence compared with the float64 reference of it
+alone (tolerances of MODA.md section 6). out and lse start as NaN, so a
+token no block writes fails.
+
+    # here: compile the kernels
+    python3 bench/packed_suite.py compile --artifacts bench/packed-artifacts
+    # on the GPU machine
+    python3 bench/packed_suite.py run --artifacts bench/packed-artifacts \\
+        --json bench/results/gpu-correctness-packed.json
+"""
+
+import argparse
+import datetime
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
+
+from moda.ir import attention_module  # noqa: E402
+from moda.results import TOLERANCE, measured_commit  # noqa: E402
+from suite_matrix import (CHUNK, compile_variants, variant_name,  # noqa: E402
+                          with_heads)
+
+# (dtype, D, G, causal, visibility): one or more of each family the suite has.
+VARIANTS = [("bf16", 64, 1, True, "per_position"), ("bf16", 64, 4, False, "per_position"),
+            ("f16", 64, 8, True, "per_position"), ("bf16", 128, 2, True, "per_position"),
+            ("f16", 128, 16, False, "per_position"), ("bf16", 64, 8, True, "chunk"),
+            ("f16", 128, 1, True, "chunk"), ("bf16", 64, 2, False, "depth_only")]
+NAMES = [variant_name(*v) for v in VARIANTS]
+
+# (sequence lengths, depth entries L, max_seqlen or None for the longest).
+BATCHES = [
+    ([37, 1, 0, 150, 64], 3, None),      # uneven, with a 1 and a 0
+    ([300] + [3] * 20, 1, None),         # one long, many short
+    ([1, 1, 0, 2, 1], 7, None),          # only tiny ones
+    ([129, 70], 2, 16),                  # max_seqlen below the longest
+    ([0, 0], 3, None),                   # sequences without tokens
+]
+
+
+def cases():
+    result = []
+    for name, (dtype, d, g, causal, visibility) in zip(NAMES, VARIANTS):
+        for lengths, depth, max_seqlen in BATCHES:
+            result.append(dict(kernel=name, dtype=dtype, D=d, G=g, causal=causal,
+                               variant=visibility, lengths=lengths, L=depth,
+                               max_seqlen=max(lengths) if max_seqlen is None else max_seqlen,
+                               chunk=CHUNK if visibility == "chunk" else 0, packed=True))
+    return with_heads(result)
+
+
+def compile_all(artifacts: Path, moda_compile: Path):
+    for name in NAMES:
+        compile_variants(artifacts, moda_compile,
+                         lambda shape: attention_module(shape, packed=True),
+                         "kernel.mlir", keep_ptx=False, only=name)
+
+
+def run_all(artifacts: Path, json_path: Path):
+    import torch
+    import moda
+    from moda.reference import attention_reference, lse_error, relative_error
+    from moda.torch_support import TORCH_DTYPES
+
+    torch.manual_seed(0)
+    device = torch.device("cuda")
+    records, failures, kernels = [], 0, {}
+    started = time.time()
+    selected = cases()
+    for index, case in enumerate(selected):
+        name = case["kernel"]
+        if name not in kernels:
+            kernels[name] = moda.load(str(artifacts / name / "moda_attention_0.json"))
+        kernel = kernels[name]
+        dt = TORCH_DTYPES[case["dtype"]]
+        Hq, Hk, D, L = case["Hq"], case["Hk"], case["D"], case["L"]
+        lengths = case["lengths"]
+        tokens = sum(lengths)
+        offsets = [0]
+        for length in lengths:
+            offsets.append(offsets[-1] + length)
+        sequence = case["variant"] != "depth_only"
+        q = torch.randn(tokens, Hq, D, device=device, dtype=dt)
+        k = torch.randn(tokens, Hk, D, device=device, dtype=dt) if sequence else None
+        v = torch.randn(tokens, Hk, D, device=device, dtype=dt) if sequence else None
+        dk = torch.randn(tokens, L, Hk, D, device=device, dtype=dt)
+        dv = torch.randn(tokens, L, Hk, D, device=device, dtype=dt)
+        out = torch.full((tokens, Hq, D), float("nan"), device=device, dtype=dt)
+        lse = torch.full((Hq, tokens), float("nan"), device=device)
+        cu = torch.tensor(offsets, device=device, dtype=torch.int32)
+        given = dict(q=q, k=k, v=v, depth_k=dk, depth_v=dv, out=out, lse=lse, cu_seqlens=cu)
+        kernel.launch(kernel.torch_args({n: t for n, t in given.items() if t is not None}),
+                      torch.cuda.current_stream().cuda_stream,
+                      sizes={"T": case["max_seqlen"]})
+        torch.cuda.synchronize()
+        ref_out = torch.zeros(tokens, Hq, D, dtype=torch.float64, device=device)
+        ref_lse = torch.zeros(Hq, tokens, dtype=torch.float64, device=device)
+        for first, end in zip(offsets, offsets[1:]):
+            if end == first:
+                continue
+            part = slice(first, end)
+            o, l = attention_reference(
+                q[None, part], None if k is None else k[None, part],
+                None if v is None else v[None, part], dk[None, part], dv[None, part],
+                causal=case["causal"], visibility=case["variant"],
+                chunk_size=case["chunk"], scale=kernel.scale)
+            ref_out[part], ref_lse[:, part] = o[0], l[0]
+        if tokens:
+            err, err_lse = relative_error(out, ref_out), lse_error(lse, ref_lse)
+        else:
+            err = err_lse = 0.0
+        ok = err <= TOLERANCE[case["dtype"]] and err_lse <= TOLERANCE[case["dtype"]]
+        failures += not ok
+        records.append(dict(case, N=tokens, rel_err=err, rel_err_lse=err_lse,
+                            **{"pass": ok}))
+        print(f"[{index + 1:3}/{len(selected)}] {'PASS' if ok else 'FAIL'} {name:34} "
+              f"lengths {lengths} L{L} max_seqlen {case['max_seqlen']}  "
+              f"out {err:.2e}  lse {err_lse:.2e}", flush=True)
+    report = {"suite": "gpu-correctness-packed", "commit": measured_commit(),
+              "artifacts": artifacts.name, "device": torch.cuda.get_device_name(),
+              "date": datetime.date.today().isoformat(), "cases": records}
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(report, indent=1))
+    print(f"gpu-correctness-packed: {len(records) - failures} passed, {failures} failed "
+          f"({time.time() - started:.0f} s)")
+    return failures == 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compile")
+    c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "packed-artifacts")
+    c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
+    r = sub.add_parser("run")
+    r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "packed-artifacts")
+    r.add_argument("--json", type=Path,
+                   default=ROOT / "bench" / "results" / "gpu-correctness-packed.json")
+    args = parser.parse_args()
+    if args.command == "compile":
+        compile_all(args.artifacts, args.moda_compile)
+    else:
+        sys.exit(0 if run_all(args.artifacts, args.json) else 1)
+
+
+if __name__ == "__main__":
+    main()
