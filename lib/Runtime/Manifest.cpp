@@ -632,9 +632,10 @@ private:
       if (fields.has("strided"))
         fields.boolean("strided", tensor.strided);
       if (!error.failed() && tensor.strided && (isF32 || isOffsets))
-        return failOnce(error, "%s: tensor %s cannot be strided (the row "
-                               "statistics and the offsets are contiguous)",
-                        path.c_str(), tensor.name.c_str());
+        return failOnce(error, "%s: tensor %s cannot be strided (the %s are "
+                               "contiguous)",
+                        path.c_str(), tensor.name.c_str(),
+                        isOffsets ? "offsets" : "row statistics");
       manifest.tensors.push_back(std::move(tensor));
     }
   }

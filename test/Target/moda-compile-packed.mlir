@@ -9,14 +9,8 @@
 
 // LOG: moda-compile: moda_attention_0 -> {{.*}}moda_attention_0.ptx (+cubin)
 
-// CHECK: "dtype": "i32"
-// CHECK-NEXT: "name": "cu_seqlens"
-// CHECK-NEXT: "role": "input"
-// CHECK-NEXT: "shape": [
-// CHECK-NEXT: "B+1"
 // CHECK: "packed": true
-// CHECK: "kind": "buffer"
-// CHECK-NEXT: "tensor": "cu_seqlens"
+// CHECK: "tensor": "cu_seqlens"
 // CHECK: "symbol": "L"
 // CHECK: "kind": "size"
 // CHECK-NEXT: "symbol": "N"
@@ -37,6 +31,11 @@
 // CHECK-NEXT: "shape": [
 // CHECK-NEXT: 2
 // CHECK-NEXT: "N"
+// CHECK: "dtype": "i32"
+// CHECK-NEXT: "name": "cu_seqlens"
+// CHECK-NEXT: "role": "input"
+// CHECK-NEXT: "shape": [
+// CHECK-NEXT: "B+1"
 func.func @packed(%q: tensor<70x2x64xbf16>, %k: tensor<70x1x64xbf16>, %cu: tensor<4xi32>, %max: index) -> tensor<70x2x64xbf16> {
   %o, %l = moda.attention q(%q : tensor<70x2x64xbf16>) kv(%k, %k : tensor<70x1x64xbf16>, tensor<70x1x64xbf16>) packed(%cu, %max : tensor<4xi32>) {causal} -> tensor<70x2x64xbf16>, tensor<2x70xf32>
   return %o : tensor<70x2x64xbf16>
