@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """GPU correctness of packed sequences (`packed(%cu_seqlens, %max_seqlen)`):
-the forward kernels of a selection of the suite's variants, compiled with
-every size dynamic, run on token-major tensors holding sequences of uneven
-lengths (lengths 1 and 0, one long among many short, a max_seqlen below the
-longest length), each sequence compared with the float64 reference of it
-alone (tolerances of MODA.md section 6). out and lse start as NaN, so a
-token no block writes fails.
+the forward and backward kernels of a selection of the suite's variants,
+compiled with every size dynamic, run on token-major tensors holding
+sequences of uneven lengths (lengths 1 and 0, one long among many short, a
+max_seqlen below the longest length); out, lse and the five gradients are
+compared, sequence by sequence, with the float64 reference of each
+sequence alone (tolerances of MODA.md section 6). Every output starts as
+NaN, so a token no block writes fails.
 
     # here: compile the kernels
     python3 bench/packed_suite.py compile --artifacts bench/packed-artifacts
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 
-from moda.ir import attention_module  # noqa: E402
+from moda.ir import training_module  # noqa: E402
 from moda.results import TOLERANCE, measured_commit  # noqa: E402
 from suite_matrix import (CHUNK, compile_variants, variant_name,  # noqa: E402
                           with_heads)
@@ -57,17 +58,52 @@ def cases():
     return with_heads(result)
 
 
+GRADS = ("dq", "dk", "dv", "d_depth_k", "d_depth_v")
+
+
 def compile_all(artifacts: Path, moda_compile: Path):
+    """Each variant's forward (moda_attention_0) and backward
+    (moda_attention_grad_0)."""
+    # Some heuristic backwards spill a few bytes (D = 128, G = 16; recorded
+    # in the manifest), which moda-compile refuses by default: the suite
+    # checks their numerics all the same, as the gradient suite does.
     for name in NAMES:
         compile_variants(artifacts, moda_compile,
-                         lambda shape: attention_module(shape, packed=True),
-                         "kernel.mlir", keep_ptx=False, only=name)
+                         lambda shape: training_module(shape, packed=True),
+                         "train.mlir", keep_ptx=False, compile_args=["--allow-spills"],
+                         only=name)
+
+
+def reference(q, k, v, dk, dv, d_out, offsets, case, scale):
+    """out, lse and the gradients of q, k, v, dk, dv in float64, each
+    sequence on its own (torch autograd through moda.reference)."""
+    import torch
+    from moda.reference import attention_reference
+    inputs = [None if t is None else t.detach().double() for t in (q, k, v, dk, dv)]
+    out = torch.zeros_like(inputs[0])
+    lse = torch.zeros(q.shape[1], q.shape[0], dtype=torch.float64, device=q.device)
+    grads = [None if t is None else torch.zeros_like(t) for t in inputs]
+    for first, end in zip(offsets, offsets[1:]):
+        if end == first:
+            continue
+        part = slice(first, end)
+        leaves = [None if t is None else t[part][None].clone().requires_grad_(True)
+                  for t in inputs]
+        o, l = attention_reference(*leaves, causal=case["causal"],
+                                   visibility=case["variant"],
+                                   chunk_size=case["chunk"], scale=scale)
+        (o * d_out[part][None].double()).sum().backward()
+        out[part], lse[:, part] = o[0].detach(), l[0].detach()
+        for grad, leaf in zip(grads, leaves):
+            if leaf is not None and leaf.grad is not None:
+                grad[part] = leaf.grad[0]
+    return out, lse, grads
 
 
 def run_all(artifacts: Path, json_path: Path):
     import torch
     import moda
-    from moda.reference import attention_reference, lse_error, relative_error
+    from moda.reference import lse_error, relative_error
     from moda.torch_support import TORCH_DTYPES
 
     torch.manual_seed(0)
@@ -78,8 +114,9 @@ def run_all(artifacts: Path, json_path: Path):
     for index, case in enumerate(selected):
         name = case["kernel"]
         if name not in kernels:
-            kernels[name] = moda.load(str(artifacts / name / "moda_attention_0.json"))
-        kernel = kernels[name]
+            kernels[name] = (moda.load(str(artifacts / name / "moda_attention_0.json")),
+                             moda.load(str(artifacts / name / "moda_attention_grad_0.json")))
+        forward, backward = kernels[name]
         dt = TORCH_DTYPES[case["dtype"]]
         Hq, Hk, D, L = case["Hq"], case["Hk"], case["D"], case["L"]
         lengths = case["lengths"]
@@ -93,37 +130,41 @@ def run_all(artifacts: Path, json_path: Path):
         v = torch.randn(tokens, Hk, D, device=device, dtype=dt) if sequence else None
         dk = torch.randn(tokens, L, Hk, D, device=device, dtype=dt)
         dv = torch.randn(tokens, L, Hk, D, device=device, dtype=dt)
-        out = torch.full((tokens, Hq, D), float("nan"), device=device, dtype=dt)
-        lse = torch.full((Hq, tokens), float("nan"), device=device)
+        d_out = torch.randn(tokens, Hq, D, device=device, dtype=dt)
         cu = torch.tensor(offsets, device=device, dtype=torch.int32)
-        given = dict(q=q, k=k, v=v, depth_k=dk, depth_v=dv, out=out, lse=lse, cu_seqlens=cu)
-        kernel.launch(kernel.torch_args({n: t for n, t in given.items() if t is not None}),
-                      torch.cuda.current_stream().cuda_stream,
-                      sizes={"T": case["max_seqlen"]})
+        nan = float("nan")
+        out = torch.full((tokens, Hq, D), nan, device=device, dtype=dt)
+        lse = torch.full((Hq, tokens), nan, device=device)
+        stream = torch.cuda.current_stream().cuda_stream
+        sizes = {"T": case["max_seqlen"]}
+        inputs = dict(q=q, k=k, v=v, depth_k=dk, depth_v=dv)
+        forward.launch(forward.torch_args(
+            {n: t for n, t in dict(inputs, out=out, lse=lse, cu_seqlens=cu).items()
+             if t is not None}), stream, sizes=sizes)
+        grads = {grad_name: None if t is None else torch.full_like(t, nan)
+                 for grad_name, t in zip(GRADS, (q, k, v, dk, dv))}
+        delta = torch.empty(Hq, tokens, device=device)
+        backward.launch(backward.torch_args(
+            {n: t for n, t in dict(inputs, out=out, lse=lse, d_out=d_out, cu_seqlens=cu,
+                                   delta=delta, **grads).items() if t is not None}),
+            stream, sizes=sizes)
         torch.cuda.synchronize()
-        ref_out = torch.zeros(tokens, Hq, D, dtype=torch.float64, device=device)
-        ref_lse = torch.zeros(Hq, tokens, dtype=torch.float64, device=device)
-        for first, end in zip(offsets, offsets[1:]):
-            if end == first:
-                continue
-            part = slice(first, end)
-            o, l = attention_reference(
-                q[None, part], None if k is None else k[None, part],
-                None if v is None else v[None, part], dk[None, part], dv[None, part],
-                causal=case["causal"], visibility=case["variant"],
-                chunk_size=case["chunk"], scale=kernel.scale)
-            ref_out[part], ref_lse[:, part] = o[0], l[0]
+        ref_out, ref_lse, ref_grads = reference(q, k, v, dk, dv, d_out, offsets, case,
+                                                forward.scale)
+        errors = {}
         if tokens:
-            err, err_lse = relative_error(out, ref_out), lse_error(lse, ref_lse)
-        else:
-            err = err_lse = 0.0
-        ok = err <= TOLERANCE[case["dtype"]] and err_lse <= TOLERANCE[case["dtype"]]
+            errors["rel_err"] = relative_error(out, ref_out)
+            errors["rel_err_lse"] = lse_error(lse, ref_lse)
+            for grad_name, ref in zip(GRADS, ref_grads):
+                if ref is not None:
+                    errors[f"rel_err_{grad_name}"] = relative_error(grads[grad_name], ref)
+        ok = all(e <= TOLERANCE[case["dtype"]] for e in errors.values())
         failures += not ok
-        records.append(dict(case, N=tokens, rel_err=err, rel_err_lse=err_lse,
-                            **{"pass": ok}))
+        records.append(dict(case, N=tokens, **errors, **{"pass": ok}))
+        shown = "  ".join(f"{n[8:] or 'out'} {e:.1e}" for n, e in errors.items())
         print(f"[{index + 1:3}/{len(selected)}] {'PASS' if ok else 'FAIL'} {name:34} "
-              f"lengths {lengths} L{L} max_seqlen {case['max_seqlen']}  "
-              f"out {err:.2e}  lse {err_lse:.2e}", flush=True)
+              f"lengths {lengths} L{L} max_seqlen {case['max_seqlen']}  {shown}",
+              flush=True)
     report = {"suite": "gpu-correctness-packed", "commit": measured_commit(),
               "artifacts": artifacts.name, "device": torch.cuda.get_device_name(),
               "date": datetime.date.today().isoformat(), "cases": records}

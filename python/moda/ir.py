@@ -83,15 +83,20 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a",
 
 
 def training_module(shape, *, config=None, static=False, target="sm_90a",
-                    strided=False):
+                    strided=False, packed=False):
     """`func.func @train` holding one moda.attention and the
     moda.attention_grad of its output, fed by its out and lse: moda-compile
     writes the forward (`moda_attention_0`) and the backward
     (`moda_attention_grad_0`) of one variant. `shape`, `config` and
-    `strided` as for attention_module; the configuration, when given, is
-    pinned on both, and so is `strided`."""
+    `strided` and `packed` as for attention_module; the configuration, when
+    given, is pinned on both, and so are `strided` and `packed`."""
     visibility = shape.get("visibility", "per_position")
-    q, kv, depth, lse = _tensor_types(shape, static)
+    if packed:
+        if static or strided:
+            raise ValueError("a packed module's sizes are dynamic and its tensors dense")
+        q, kv, depth, lse, offsets = _packed_tensor_types(shape)
+    else:
+        q, kv, depth, lse = _tensor_types(shape, static)
     arguments, operands, grads = [f"%q: {q}"], "", ""
     results, types = ["%dq"], [q]
     if visibility != "depth_only":
@@ -102,13 +107,20 @@ def training_module(shape, *, config=None, static=False, target="sm_90a",
         types += [kv, kv]
     arguments += [f"%kd: {depth}", f"%vd: {depth}", f"%do: {q}"]
     operands += f" depth(%kd, %vd : {depth}, {depth})"
+    # The forward takes `packed(...)` after its operands, the backward after
+    # d_out.
+    sequences = ""
+    if packed:
+        arguments += [f"%cu: {offsets}", "%max: index"]
+        sequences = f" packed(%cu, %max : {offsets})"
     grads += f" d_depth({depth}, {depth})"
     results += ["%dkd", "%dvd"]
     types += [depth, depth]
     attrs = ", ".join(_attributes(shape, config, target, strided))
     return (f"func.func @train({', '.join(arguments)}) -> ({', '.join(types)}) {{\n"
-            f"  %o, %l = moda.attention q(%q : {q}){operands} {{{attrs}}} -> {q}, {lse}\n"
+            f"  %o, %l = moda.attention q(%q : {q}){operands}{sequences} {{{attrs}}}"
+            f" -> {q}, {lse}\n"
             f"  {', '.join(results)} = moda.attention_grad q(%q : {q}){operands}\n"
-            f"      out(%o, %l : {q}, {lse}) d_out(%do : {q}) {{{attrs}}}\n"
+            f"      out(%o, %l : {q}, {lse}) d_out(%do : {q}){sequences} {{{attrs}}}\n"
             f"      -> dq({q}){grads}\n"
             f"  return {', '.join(results)} : {', '.join(types)}\n}}\n")
