@@ -79,10 +79,9 @@ def compile_all(artifacts: Path, moda_compile: Path, config=None, only=None,
     on both (a variant whose rules reject it is left out, with the reason).
     `views`: kernels that take their operands as views (the operators'
     `strided`)."""
-    # Some heuristic backwards spill a few bytes on sm_90a (D = 128, G = 16:
-    # 56; recorded in each manifest's ptxas report), which moda-compile
-    # refuses by default: the suite checks those kernels' numerics all the
-    # same.
+    # A heuristic or pinned backward may spill a few bytes (recorded in each
+    # manifest's ptxas report), which moda-compile refuses by default: the
+    # suite checks those kernels' numerics all the same.
     compile_variants(artifacts, moda_compile,
                      lambda shape: training_module(shape, config=config,
                                                    strided=views),

@@ -203,8 +203,8 @@ def compile_variant(variant: Variant, chip: str, out_dir: Path, compiler: Path,
         source = tmp / "train.mlir"
         source.write_text(variant.training_module(target=chip))
         # --allow-spills: moda-compile refuses spilling kernels by default,
-        # and some heuristic backwards spill a little today (sm_90a, D = 128,
-        # G = 16: 56 bytes stored, 64 loaded); the manifest records it.
+        # and a heuristic backward may spill a little (on sm_90a the packed
+        # D = 128, G = 16 one stores 56 bytes); the manifest records it.
         command = [str(compiler), str(source), "-o", str(tmp), f"--chip={chip}",
                    "--allow-spills", *extra_args]
         if os.environ.get("MODA_CUDA_PATH"):
