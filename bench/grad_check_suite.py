@@ -105,7 +105,7 @@ def reference_grads(q, k, v, dk, dv, d_out, *, causal, visibility, chunk, scale)
 def run_case(kernels, case, device):
     import torch
     import moda.autograd
-    from moda.reference import relative_error
+    from moda.reference import gradient_errors
     from moda.torch_support import TORCH_DTYPES
 
     dt = TORCH_DTYPES[case["dtype"]]
@@ -141,31 +141,7 @@ def run_case(kernels, case, device):
     expected = reference_grads(q, k, v, dk, dv, d_out, causal=case["causal"],
                                visibility=case["variant"], chunk=case.get("chunk", 0),
                                scale=kernels.forward.scale)
-    errors = {}
-    # A gradient whose float64 reference is exactly zero (a key that is the
-    # only one its rows see has weight 1 whatever its logit: dS = 0, so dk = 0
-    # and dq = 0) has no relative error; its rounding residue is measured
-    # against the gradient of the values (dv, or dvd for the depth part),
-    # the same rows' output gradient flowing through the same keys.
-    companion = {"dq": "dv", "dk": "dv", "dkd": "dvd"}
-    by_name = dict(zip(GRADS, expected))
-    for name, grad, ref in zip(GRADS, computed, expected):
-        if ref is None:
-            continue
-        if grad is None:
-            errors[f"rel_err_{name}"] = float("inf")
-            continue
-        other = by_name.get(companion.get(name))
-        if (torch.count_nonzero(ref) == 0 and ref.numel() > 0
-                and other is not None and torch.count_nonzero(other) > 0):
-            grad = grad.double()
-            errors[f"rel_err_{name}"] = (
-                float(torch.linalg.norm(grad) / torch.linalg.norm(other))
-                if torch.isfinite(grad).all() else float("inf"))
-            errors[f"zero_reference_{name}"] = True
-        else:
-            errors[f"rel_err_{name}"] = relative_error(grad, ref)
-    return errors
+    return gradient_errors(dict(zip(GRADS, computed)), dict(zip(GRADS, expected)))
 
 
 def run_all(artifacts: Path, json_path: Path, only=None):

@@ -58,7 +58,8 @@ def cases():
     return with_heads(result)
 
 
-GRADS = ("dq", "dk", "dv", "d_depth_k", "d_depth_v")
+# The backward's gradient tensors, by the names the gradient suite records.
+GRADS = {"dq": "dq", "dk": "dk", "dv": "dv", "dkd": "d_depth_k", "dvd": "d_depth_v"}
 
 
 def compile_all(artifacts: Path, moda_compile: Path):
@@ -103,7 +104,7 @@ def reference(q, k, v, dk, dv, d_out, offsets, case, scale):
 def run_all(artifacts: Path, json_path: Path):
     import torch
     import moda
-    from moda.reference import lse_error, relative_error
+    from moda.reference import gradient_errors, lse_error, relative_error
     from moda.torch_support import TORCH_DTYPES
 
     torch.manual_seed(0)
@@ -141,8 +142,8 @@ def run_all(artifacts: Path, json_path: Path):
         forward.launch(forward.torch_args(
             {n: t for n, t in dict(inputs, out=out, lse=lse, cu_seqlens=cu).items()
              if t is not None}), stream, sizes=sizes)
-        grads = {grad_name: None if t is None else torch.full_like(t, nan)
-                 for grad_name, t in zip(GRADS, (q, k, v, dk, dv))}
+        grads = {tensor: None if t is None else torch.full_like(t, nan)
+                 for tensor, t in zip(GRADS.values(), (q, k, v, dk, dv))}
         delta = torch.empty(Hq, tokens, device=device)
         backward.launch(backward.torch_args(
             {n: t for n, t in dict(inputs, out=out, lse=lse, d_out=d_out, cu_seqlens=cu,
@@ -155,13 +156,14 @@ def run_all(artifacts: Path, json_path: Path):
         if tokens:
             errors["rel_err"] = relative_error(out, ref_out)
             errors["rel_err_lse"] = lse_error(lse, ref_lse)
-            for grad_name, ref in zip(GRADS, ref_grads):
-                if ref is not None:
-                    errors[f"rel_err_{grad_name}"] = relative_error(grads[grad_name], ref)
-        ok = all(e <= TOLERANCE[case["dtype"]] for e in errors.values())
+            errors.update(gradient_errors(
+                {name: grads[tensor] for name, tensor in GRADS.items()},
+                dict(zip(GRADS, ref_grads))))
+        rel = {n: e for n, e in errors.items() if n.startswith("rel_err")}
+        ok = all(e <= TOLERANCE[case["dtype"]] for e in rel.values())
         failures += not ok
         records.append(dict(case, N=tokens, **errors, **{"pass": ok}))
-        shown = "  ".join(f"{n[8:] or 'out'} {e:.1e}" for n, e in errors.items())
+        shown = "  ".join(f"{n[8:] or 'out'} {e:.1e}" for n, e in rel.items())
         print(f"[{index + 1:3}/{len(selected)}] {'PASS' if ok else 'FAIL'} {name:34} "
               f"lengths {lengths} L{L} max_seqlen {case['max_seqlen']}  {shown}",
               flush=True)

@@ -135,3 +135,38 @@ def lse_error(actual, expected):
         return 0.0
     floor = max(float(torch.linalg.norm(e)), e.numel() ** 0.5)
     return float(torch.linalg.norm(a - e)) / floor
+
+
+# A gradient whose float64 reference is exactly zero (a key that is the only
+# one its rows see has weight 1 whatever its logit: dS = 0, so dk = 0 and
+# dq = 0) has no relative error; its rounding residue is measured against
+# the gradient of the values (dv, or dvd for the depth part), the same rows'
+# output gradient flowing through the same keys.
+ZERO_REFERENCE_COMPANIONS = {"dq": "dv", "dk": "dv", "dkd": "dvd"}
+
+
+def gradient_errors(computed, expected):
+    """rel_err_<name> for each gradient `expected` has ({"dq", "dk", "dv",
+    "dkd", "dvd"} to a float64 tensor or None; `computed` the same names),
+    inf where `computed` lacks it or holds a NaN/Inf, and
+    zero_reference_<name> where the reference is exactly zero and the
+    error is measured against its companion gradient instead."""
+    errors = {}
+    for name, ref in expected.items():
+        if ref is None:
+            continue
+        grad = computed.get(name)
+        if grad is None:
+            errors[f"rel_err_{name}"] = float("inf")
+            continue
+        other = expected.get(ZERO_REFERENCE_COMPANIONS.get(name))
+        if (torch.count_nonzero(ref) == 0 and ref.numel() > 0
+                and other is not None and torch.count_nonzero(other) > 0):
+            grad = grad.double()
+            errors[f"rel_err_{name}"] = (
+                float(torch.linalg.norm(grad) / torch.linalg.norm(other))
+                if torch.isfinite(grad).all() else float("inf"))
+            errors[f"zero_reference_{name}"] = True
+        else:
+            errors[f"rel_err_{name}"] = relative_error(grad, ref)
+    return errors
