@@ -140,9 +140,10 @@ def lse_error(actual, expected):
 # A gradient whose float64 reference is exactly zero (a key that is the only
 # one its rows see has weight 1 whatever its logit: dS = 0, so dk = 0 and
 # dq = 0) has no relative error; its rounding residue is measured against
-# the gradient of the values (dv, or dvd for the depth part), the same rows'
-# output gradient flowing through the same keys.
-ZERO_REFERENCE_COMPANIONS = {"dq": "dv", "dk": "dv", "dkd": "dvd"}
+# the gradient of the values (dv, or dvd for the depth part and for dq
+# without sequence keys), the same rows' output gradient flowing through the
+# same keys. Candidates in order: the first present.
+ZERO_REFERENCE_COMPANIONS = {"dq": ("dv", "dvd"), "dk": ("dv",), "dkd": ("dvd",)}
 
 
 def gradient_errors(computed, expected):
@@ -159,7 +160,8 @@ def gradient_errors(computed, expected):
         if grad is None:
             errors[f"rel_err_{name}"] = float("inf")
             continue
-        other = expected.get(ZERO_REFERENCE_COMPANIONS.get(name))
+        other = next((expected[c] for c in ZERO_REFERENCE_COMPANIONS.get(name, ())
+                      if expected.get(c) is not None), None)
         if (torch.count_nonzero(ref) == 0 and ref.numel() > 0
                 and other is not None and torch.count_nonzero(other) > 0):
             grad = grad.double()
