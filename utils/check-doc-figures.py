@@ -228,6 +228,8 @@ TRAIN_AFTER, TRAIN_AFTER_60 = load("perf-training-h100.json"), load("perf-traini
 CORRECT_AFTER, GRAD_AFTER = load("gpu-correctness-h100.json"), load("grad-check-h100.json")
 TUNED_AFTER = load("gpu-correctness-tuned-h100.json")
 PACKED = load("gpu-correctness-packed-h100.json")
+assert all(c["pass"] and "rel_err_dq" in c for c in PACKED["cases"] if c["N"]), \
+    "gpu-correctness-packed-h100.json: every case with tokens checks the backward and passes"
 for _results in (FWD_AFTER, TRAIN_AFTER, TRAIN_AFTER_60):
     assert all(c["before_commit"] == "d608a00" for c in _results["cases"]), \
         "the removal's records time d608a00's kernels as `before`"
@@ -241,8 +243,8 @@ def after_span(results, ours, theirs, d=None):
 # (doc, regex with the figure as group 1, value)
 FIGURES = [
     # Packed sequences on the GPU.
-    ("README.md", r"the forward passes the (\d+) cases of `bench/packed_suite.py`", passed(PACKED)),
-    ("README.md", r"`bench/packed_suite.py` \((\d+) variants", kernels(PACKED)),
+    ("README.md", r"the backward pass the (\d+) cases of `bench/packed_suite.py`", passed(PACKED)),
+    ("README.md", r"`bench/packed_suite.py`\s+\((\d+) variants", kernels(PACKED)),
     ("README.md", r"variants,\s+(\d+) batches of uneven lengths each",
      len({tuple(c["lengths"]) for c in PACKED["cases"]})),
     # The removal of the block builders (908ea87 against d608a00, H100).
@@ -535,7 +537,7 @@ FIGURES = [
 
 # (doc, regex whose group is the commit cited for a results file, that file)
 COMMITS = [
-    ("README.md", r"on an H100 at ([0-9a-f]+)\s+the forward passes the \d+ cases of `bench/packed_suite.py`", PACKED),
+    ("README.md", r"on an H100 at ([0-9a-f]+)\s+the forward and the backward pass the \d+ cases", PACKED),
     ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", CORRECT_AFTER),
     ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", GRAD_AFTER),
     ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", TUNED_AFTER),
