@@ -228,6 +228,7 @@ TRAIN_AFTER, TRAIN_AFTER_60 = load("perf-training-h100.json"), load("perf-traini
 CORRECT_AFTER, GRAD_AFTER = load("gpu-correctness-h100.json"), load("grad-check-h100.json")
 TUNED_AFTER = load("gpu-correctness-tuned-h100.json")
 PACKED = load("gpu-correctness-packed-h100.json")
+PACKED_PERF = load("perf-packed-h100.json")
 assert all(c["pass"] and "rel_err_dq" in c for c in PACKED["cases"] if c["N"]), \
     "gpu-correctness-packed-h100.json: every case with tokens checks the backward and passes"
 for _results in (FWD_AFTER, TRAIN_AFTER, TRAIN_AFTER_60):
@@ -240,6 +241,18 @@ def after_span(results, ours, theirs, d=None):
     return span([c[ours] / c[theirs] for c in results["cases"] if d is None or c["D"] == d])
 
 
+def table_row(doc, first, values):
+    """The claims of a table row that starts with the cell `first`: its
+    other cells, in order, are `values`."""
+    cells = len(values)
+    claims = []
+    for i, value in enumerate(values):
+        parts = [r"([\d.]+)" if j == i else r"[\d.]+" for j in range(cells)]
+        claims.append((doc, r"(?m)^\| " + str(first) + r" \| " + r" \| ".join(parts) + r" \|$",
+                       value))
+    return claims
+
+
 # (doc, regex with the figure as group 1, value)
 FIGURES = [
     # Packed sequences on the GPU.
@@ -247,6 +260,27 @@ FIGURES = [
     ("README.md", r"`bench/packed_suite.py`\s+\((\d+) variants", kernels(PACKED)),
     ("README.md", r"variants,\s+(\d+) batches of uneven lengths each",
      len({tuple(c["lengths"]) for c in PACKED["cases"]})),
+    # Packed against padded (perf_packed.py).
+    ("README.md", r"24 documents of\s+(\d+) to \d+ tokens", min(PACKED_PERF["lengths"])),
+    ("README.md", r"24 documents of\s+\d+ to (\d+) tokens", max(PACKED_PERF["lengths"])),
+    ("README.md", r"\((\d+) in all\)", PACKED_PERF["cases"][0]["tokens"]),
+    ("README.md", r"packed forward takes ([\d.]+) ms at D = 64", case(PACKED_PERF, D=64)["ours_packed_ms"]),
+    ("README.md", r"D = 64 \((\d+) TFLOP/s of useful", case(PACKED_PERF, D=64)["ours_packed_tflops"]),
+    ("README.md", r"and ([\d.]+) ms at D = 128 \(\d+ TFLOP/s\)", case(PACKED_PERF, D=128)["ours_packed_ms"]),
+    ("README.md", r"ms at D = 128 \((\d+) TFLOP/s\)", case(PACKED_PERF, D=128)["ours_packed_tflops"]),
+    *pair("README.md", r"TFLOP/s\), {}x and {}x faster than our", case(PACKED_PERF, D=64)["padded_over_packed"],
+          case(PACKED_PERF, D=128)["padded_over_packed"]),
+    *pair("README.md", r"padded to 4096 tokens, and {}x and\s+{}x the time",
+          case(PACKED_PERF, D=64)["ours_packed_over_sdpa_flash_varlen"],
+          case(PACKED_PERF, D=128)["ours_packed_over_sdpa_flash_varlen"]),
+    ("docs/performance.md", r"tokens,\s+(\d+) tokens in all", PACKED_PERF["cases"][0]["tokens"]),
+    ("docs/performance.md", r"The padded forward computes (\d+) tokens' rows", PACKED_PERF["cases"][0]["padded_tokens"]),
+    *pair("docs/performance.md", r"nested tensors is this slow in PyTorch 2.11 \({} and {}\s+ms\)",
+          case(PACKED_PERF, D=64)["sdpa_cudnn_varlen_ms"], case(PACKED_PERF, D=128)["sdpa_cudnn_varlen_ms"]),
+    *(claim for d in (64, 128) for claim in table_row("docs/performance.md", d, [
+        case(PACKED_PERF, D=d)[key] for key in (
+            "ours_packed_ms", "ours_packed_tflops", "ours_padded_ms", "padded_over_packed",
+            "sdpa_flash_varlen_ms", "sdpa_cudnn_padded_ms", "sdpa_cudnn_varlen_ms")])),
     # The removal of the block builders (908ea87 against d608a00, H100).
     ("README.md", r"the\s+suite\s+passes\s+(\d+)\s+of\s+\d+\s+on\s+the\s+default\s+kernels", passed(CORRECT_AFTER)),
     ("README.md", r"the\s+suite\s+passes\s+\d+\s+of\s+(\d+)\s+on\s+the\s+default\s+kernels", len(CORRECT_AFTER["cases"])),
@@ -537,6 +571,8 @@ FIGURES = [
 
 # (doc, regex whose group is the commit cited for a results file, that file)
 COMMITS = [
+    ("README.md", r"`bench/results/perf-packed-h100.json`, H100 at ([0-9a-f]+)", PACKED_PERF),
+    ("docs/performance.md", r"On an H100 at ([0-9a-f]+) \(`bench/results/perf-packed-h100.json`", PACKED_PERF),
     ("README.md", r"on an H100 at ([0-9a-f]+)\s+the forward and the backward pass the \d+ cases", PACKED),
     ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", CORRECT_AFTER),
     ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", GRAD_AFTER),
