@@ -29,8 +29,15 @@ int64_t elementSize(moda_dtype dtype) {
 /// Where a size symbol got its value, for messages about contradictions.
 struct Binding {
   int64_t value = -1;
-  std::string tensor;
+  std::string tensor; // empty: the call's sizes
   size_t dimension = 0;
+
+  /// "tensor q dimension 1", or "the call's sizes".
+  std::string describe() const {
+    return tensor.empty() ? "the call's sizes"
+                          : "tensor " + tensor + " dimension " +
+                                std::to_string(dimension);
+  }
 };
 
 class CallValidator {
@@ -87,7 +94,7 @@ private:
                          "sizes[%s] is %lld but the manifest fixes %s = %lld",
                          symbolName(symbol), static_cast<long long>(size),
                          symbolName(symbol), static_cast<long long>(fixed));
-      bindings[symbol] = Binding{size, "the call's sizes", 0};
+      bindings[symbol] = Binding{size, "", 0};
       plan.sizes[symbol] = size;
     }
     return Error();
@@ -201,11 +208,11 @@ private:
     if (binding.value >= 0) {
       if (extent != binding.value)
         return makeError(MODA_ERROR_SIZE_MISMATCH,
-                         "size %s is %lld from tensor %s dimension %zu but "
-                         "%lld from tensor %s dimension %zu",
+                         "size %s is %lld from %s but %lld from tensor %s "
+                         "dimension %zu",
                          symbolName(symbol),
                          static_cast<long long>(binding.value),
-                         binding.tensor.c_str(), binding.dimension,
+                         binding.describe().c_str(),
                          static_cast<long long>(extent), name, d);
       return Error();
     }
@@ -350,7 +357,7 @@ private:
                          "(T with sequence keys, else 0)",
                          static_cast<long long>(bindings[MODA_SYMBOL_S].value),
                          static_cast<long long>(keys));
-      bindings[MODA_SYMBOL_S] = Binding{keys, "T", 0};
+      bindings[MODA_SYMBOL_S] = Binding{keys, "", 0};
       plan.sizes[MODA_SYMBOL_S] = keys;
     }
     for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol)
@@ -463,7 +470,10 @@ private:
     for (size_t i = 0; i < manifest.tensors.size(); ++i)
       if (manifest.tensors[i].role == MODA_ROLE_OUTPUT && elementCounts[i] > 0)
         outputsEmpty = false;
-    if (anyEmpty && !outputsEmpty)
+    // Packed: with no sequence (B = 0) no token is in one, and such tokens'
+    // outputs are left as they are (docs/semantics.md).
+    bool noSequence = manifest.packed && plan.sizes[MODA_SYMBOL_B] == 0;
+    if (anyEmpty && !outputsEmpty && !noSequence)
       return makeError(MODA_ERROR_SHAPE,
                        "the grid is empty for B = %lld, T = %lld, S = %lld, "
                        "L = %lld but the outputs are not",
@@ -471,7 +481,7 @@ private:
                        static_cast<long long>(plan.sizes[1]),
                        static_cast<long long>(plan.sizes[2]),
                        static_cast<long long>(plan.sizes[3]));
-    plan.nothingToDo = outputsEmpty;
+    plan.nothingToDo = outputsEmpty || noSequence;
     return Error();
   }
 };

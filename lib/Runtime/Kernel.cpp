@@ -379,4 +379,6 @@ moda_status moda_kernel_benchmark_sized(moda_kernel *kernel,
 
 const char *moda_dtype_name(int dtype) { return dtypeName(dtype); }
 
+int moda_runtime_abi_version(void) { return MODA_RUNTIME_ABI_VERSION; }
+
 } // extern "C"

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <optional>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -456,6 +458,13 @@ private:
                     member.key().c_str(), manifest.packed ? ", N" : "");
     for (int symbol = 0; symbol < numSymbols(); ++symbol) {
       const Json *value = findMember(sizes, symbolName(symbol));
+      // A packed kernel's T (and S, T or 0) is the call's max_seqlen.
+      if (manifest.packed && value &&
+          (symbol == MODA_SYMBOL_T || symbol == MODA_SYMBOL_S) &&
+          !value->is_null())
+        return failOnce(error, "sizes.%s must be null in a packed manifest "
+                               "(the call gives max_seqlen)",
+                        symbolName(symbol));
       if (!value)
         return failOnce(error, "missing required field \"sizes.%s\"", symbolName(symbol));
       if (!value->is_null())
@@ -469,54 +478,59 @@ private:
     return manifest.packed ? MODA_NUM_SYMBOLS : MODA_SYMBOL_N;
   }
 
-  /// The framework layout of each tensor the ABI knows (docs/artifacts.md).
-  bool expectedLayout(const std::string &name, std::vector<Dimension> &layout) {
-    Dimension B{MODA_SYMBOL_B, 0, "B"}, T{MODA_SYMBOL_T, 0, "T"},
-        S{MODA_SYMBOL_S, 0, "S"}, L{MODA_SYMBOL_L, 0, "L"},
-        N{MODA_SYMBOL_N, 0, "N"};
-    Dimension Hq{-1, manifest.numQueryHeads, "Hq"},
-        Hk{-1, manifest.numKvHeads, "Hk"}, D{-1, manifest.headDim, "D"};
+  /// The family of a tensor the ABI knows: what its layout follows.
+  enum class Family { Query, Key, Depth, RowStatistics, Offsets };
+  std::optional<Family> familyOf(const std::string &name) const {
     bool grad = manifest.isGrad();
-    if (manifest.packed)
-      return expectedPackedLayout(name, layout, B, N, L, Hq, Hk, D);
     if (name == "q" || name == "out" ||
         (grad && (name == "d_out" || name == "dq")))
-      layout = {B, T, Hq, D};
-    else if (name == "k" || name == "v" || (grad && (name == "dk" || name == "dv")))
-      layout = {B, S, Hk, D};
-    else if (name == "depth_k" || name == "depth_v" ||
-             (grad && (name == "d_depth_k" || name == "d_depth_v")))
-      layout = {B, T, L, Hk, D};
-    else if (name == "lse" || (grad && name == "delta"))
-      layout = {B, Hq, T};
-    else
-      return false;
-    return true;
+      return Family::Query;
+    if (name == "k" || name == "v" || (grad && (name == "dk" || name == "dv")))
+      return Family::Key;
+    if (name == "depth_k" || name == "depth_v" ||
+        (grad && (name == "d_depth_k" || name == "d_depth_v")))
+      return Family::Depth;
+    if (name == "lse" || (grad && name == "delta"))
+      return Family::RowStatistics;
+    if (manifest.packed && name == "cu_seqlens")
+      return Family::Offsets;
+    return std::nullopt;
   }
 
-  /// Packed sequences: the N tokens back to back, no batch dimension, and
-  /// the B + 1 offsets of the B sequences.
-  bool expectedPackedLayout(const std::string &name,
-                            std::vector<Dimension> &layout, Dimension B,
-                            Dimension N, Dimension L, Dimension Hq,
-                            Dimension Hk, Dimension D) {
-    bool grad = manifest.isGrad();
-    if (name == "q" || name == "out" ||
-        (grad && (name == "d_out" || name == "dq")))
-      layout = {N, Hq, D};
-    else if (name == "k" || name == "v" || (grad && (name == "dk" || name == "dv")))
-      layout = {N, Hk, D};
-    else if (name == "depth_k" || name == "depth_v" ||
-             (grad && (name == "d_depth_k" || name == "d_depth_v")))
-      layout = {N, L, Hk, D};
-    else if (name == "lse" || (grad && name == "delta"))
-      layout = {Hq, N};
-    else if (name == "cu_seqlens") {
-      B.addend = 1;
-      B.label = "B+1";
-      layout = {B};
-    } else
+  /// The framework layout of each tensor the ABI knows (docs/artifacts.md):
+  /// [B, T, ...], or, for packed sequences, the N tokens back to back
+  /// without a batch dimension and the B + 1 offsets of the B sequences.
+  bool expectedLayout(const std::string &name, std::vector<Dimension> &layout) {
+    std::optional<Family> family = familyOf(name);
+    if (!family)
       return false;
+    Dimension B{MODA_SYMBOL_B, 0, "B"}, T{MODA_SYMBOL_T, 0, "T"},
+        S{MODA_SYMBOL_S, 0, "S"}, L{MODA_SYMBOL_L, 0, "L"},
+        N{MODA_SYMBOL_N, 0, "N"}, offsets{MODA_SYMBOL_B, 0, "B+1", 1};
+    Dimension Hq{-1, manifest.numQueryHeads, "Hq"},
+        Hk{-1, manifest.numKvHeads, "Hk"}, D{-1, manifest.headDim, "D"};
+    bool packed = manifest.packed;
+    switch (*family) {
+    case Family::Query:
+      layout = packed ? std::vector<Dimension>{N, Hq, D}
+                      : std::vector<Dimension>{B, T, Hq, D};
+      break;
+    case Family::Key:
+      layout = packed ? std::vector<Dimension>{N, Hk, D}
+                      : std::vector<Dimension>{B, S, Hk, D};
+      break;
+    case Family::Depth:
+      layout = packed ? std::vector<Dimension>{N, L, Hk, D}
+                      : std::vector<Dimension>{B, T, L, Hk, D};
+      break;
+    case Family::RowStatistics:
+      layout = packed ? std::vector<Dimension>{Hq, N}
+                      : std::vector<Dimension>{B, Hq, T};
+      break;
+    case Family::Offsets:
+      layout = {offsets};
+      break;
+    }
     return true;
   }
 
@@ -573,8 +587,8 @@ private:
                       where.c_str(), static_cast<long long>(extent),
                       static_cast<long long>(expected.extent));
       } else {
-        return failOnce(error, "%s must be a non-negative integer or one of B, T, S, L%s",
-                    where.c_str(), manifest.packed ? ", N, B+1" : "");
+        return failOnce(error, "%s must be a non-negative integer or one of %s",
+                    where.c_str(), manifest.packed ? "B+1, N, L" : "B, T, S, L");
       }
     }
     tensor.shape = layout;
@@ -596,7 +610,12 @@ private:
       if (error.failed())
         return;
       std::vector<Dimension> layout;
-      if (!expectedLayout(tensor.name, layout))
+      if (!expectedLayout(tensor.name, layout) &&
+          tensor.name == "cu_seqlens")
+        return failOnce(error, "%s: tensor \"cu_seqlens\" needs \"packed\": "
+                               "true",
+                        path.c_str());
+      if (layout.empty())
         return failOnce(error,
                         manifest.isGrad()
                             ? "%s: unknown tensor name \"%s\" (expected q, k, "
@@ -654,12 +673,9 @@ private:
 
   /// The tensors present follow from the variant (docs/artifacts.md).
   void checkTensorSet() {
-    if (manifest.packed != (manifest.findTensor("cu_seqlens") >= 0))
-      return failOnce(error, manifest.packed
-                                 ? "tensor \"cu_seqlens\" is missing from "
-                                   "tensors (the manifest says packed)"
-                                 : "tensor \"cu_seqlens\" needs \"packed\": "
-                                   "true");
+    if (manifest.packed && manifest.findTensor("cu_seqlens") < 0)
+      return failOnce(error, "tensor \"cu_seqlens\" is missing from tensors "
+                             "(the manifest says packed)");
     if (manifest.isGrad())
       return checkGradTensorSet();
     auto has = [&](const char *name) { return manifest.findTensor(name) >= 0; };

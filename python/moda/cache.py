@@ -202,9 +202,10 @@ def compile_variant(variant: Variant, chip: str, out_dir: Path, compiler: Path,
     try:
         source = tmp / "train.mlir"
         source.write_text(variant.training_module(target=chip))
-        # --allow-spills: moda-compile refuses spilling kernels by default,
-        # and a heuristic backward may spill a little (on sm_90a the packed
-        # D = 128, G = 16 one stores 56 bytes); the manifest records it.
+        # --allow-spills: moda-compile refuses spilling kernels by default;
+        # a slow kernel beats none for a variant whose heuristic kernels
+        # spill a little (the manifest records it; of the suites' kernels
+        # only the packed D = 128, G = 16 backward does, 56 bytes).
         command = [str(compiler), str(source), "-o", str(tmp), f"--chip={chip}",
                    "--allow-spills", *extra_args]
         if os.environ.get("MODA_CUDA_PATH"):

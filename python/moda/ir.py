@@ -48,6 +48,16 @@ def _packed_tensor_types(shape):
             f"tensor<?x?x{hk}x{d}x{e}>", f"tensor<{hq}x?xf32>", "tensor<?xi32>")
 
 
+def _operator_types(shape, static, strided, packed):
+    """q (and out), k/v, the depth tensors, lse and, packed, cu_seqlens
+    (else None) of an operator of `shape`."""
+    if not packed:
+        return _tensor_types(shape, static) + (None,)
+    if static or strided:
+        raise ValueError("a packed module's sizes are dynamic and its tensors dense")
+    return _packed_tensor_types(shape)
+
+
 def attention_module(shape, *, config=None, static=False, target="sm_90a",
                      strided=False, packed=False):
     """`func.func @attention` holding one moda.attention.
@@ -61,12 +71,7 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a",
     sequences (token-major, every size dynamic; the offsets %cu and the
     bound %max of their lengths are arguments too)."""
     visibility = shape.get("visibility", "per_position")
-    if packed:
-        if static or strided:
-            raise ValueError("a packed module's sizes are dynamic and its tensors dense")
-        q, kv, depth, lse, offsets = _packed_tensor_types(shape)
-    else:
-        q, kv, depth, lse = _tensor_types(shape, static)
+    q, kv, depth, lse, offsets = _operator_types(shape, static, strided, packed)
     arguments, operands = [f"%q: {q}"], ""
     if visibility != "depth_only":
         arguments += [f"%k: {kv}", f"%v: {kv}"]
@@ -91,12 +96,7 @@ def training_module(shape, *, config=None, static=False, target="sm_90a",
     `strided` and `packed` as for attention_module; the configuration, when
     given, is pinned on both, and so are `strided` and `packed`."""
     visibility = shape.get("visibility", "per_position")
-    if packed:
-        if static or strided:
-            raise ValueError("a packed module's sizes are dynamic and its tensors dense")
-        q, kv, depth, lse, offsets = _packed_tensor_types(shape)
-    else:
-        q, kv, depth, lse = _tensor_types(shape, static)
+    q, kv, depth, lse, offsets = _operator_types(shape, static, strided, packed)
     arguments, operands, grads = [f"%q: {q}"], "", ""
     results, types = ["%dq"], [q]
     if visibility != "depth_only":

@@ -13,6 +13,9 @@ DTYPE_NAMES = {code: name for name, code in DTYPES.items()}
 VISIBILITIES = ["per_position", "chunk", "depth_only"]
 ROLE_NAMES = ["input", "output", "scratch"]  # moda_role
 MAX_RANK = 8
+# moda_runtime.h's MODA_RUNTIME_ABI_VERSION, which the structures below
+# mirror.
+ABI_VERSION = 2
 NUM_SYMBOLS = 5
 # N: the tokens of packed sequences (packed kernels only).
 SYMBOLS = ["B", "T", "S", "L", "N"]
@@ -95,7 +98,15 @@ def _load_library():
     for candidate in _library_candidates():
         tried.append(str(candidate))
         if candidate.is_file():
-            return _declare(ctypes.CDLL(str(candidate)))
+            lib = ctypes.CDLL(str(candidate))
+            version = (lib.moda_runtime_abi_version()
+                       if hasattr(lib, "moda_runtime_abi_version") else 1)
+            if version != ABI_VERSION:
+                raise ModaError(
+                    "MODA_ERROR_IO",
+                    f"{candidate} has runtime ABI version {version}; this package "
+                    f"reads version {ABI_VERSION} (rebuild the runtime or the package)")
+            return _declare(lib)
     raise ModaError(
         "MODA_ERROR_IO",
         "libmoda_runtime.so not found (set MODA_RUNTIME_LIBRARY, copy it into "

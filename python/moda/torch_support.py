@@ -25,8 +25,19 @@ def tensor_arg(name, tensor) -> TensorArg:
                      tensor.data_ptr(), list(tensor.stride()))
 
 
+def _refuse_packed(kernel):
+    """These helpers shape lse and delta as [B, Hq, T] and pass no T: a
+    packed kernel is launched with Kernel.launch(..., sizes={"T": ...})."""
+    if kernel.packed:
+        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                        f"kernel {kernel.entry} takes packed sequences: launch it "
+                        "with Kernel.launch(args, stream, sizes={'T': max_seqlen}) "
+                        "(bench/packed_suite.py does)")
+
+
 def run(kernel, **tensors):
     """Launches `kernel` on the current stream; allocates out/lse if absent."""
+    _refuse_packed(kernel)
     q = tensors["q"]
     batch, queries = q.shape[0], q.shape[1]
     if tensors["out"] is None:
@@ -55,6 +66,7 @@ GRAD_OF = {"q": "dq", "k": "dk", "v": "dv", "depth_k": "d_depth_k",
 def run_grad(kernel, poison=False, **tensors):
     """Launches an attention_grad kernel (dq, then dkv, then d_depth, on the
     current stream); allocates the gradients and the scratch delta."""
+    _refuse_packed(kernel)
     q = tensors["q"]
     batch, queries = q.shape[0], q.shape[1]
     names = [t.name for t in kernel.tensors]

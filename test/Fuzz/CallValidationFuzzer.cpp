@@ -64,19 +64,21 @@ private:
   size_t position = 0;
 };
 
-/// The fixed manifests, read once: every *.json of test/Runtime/Inputs in
-/// name order.
+/// The fixed manifests, read once: every *.json of test/Runtime/Inputs and
+/// of its packed/ folder, in name order.
 const std::vector<Manifest> &fixedManifests() {
   static const std::vector<Manifest> manifests = [] {
     std::vector<std::string> names;
-    if (DIR *directory = opendir(MODA_FUZZ_MANIFEST_DIR)) {
-      while (dirent *entry = readdir(directory)) {
-        std::string name = entry->d_name;
-        if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0)
-          names.push_back(name);
+    for (std::string folder : {"", "packed/"})
+      if (DIR *directory =
+              opendir((std::string(MODA_FUZZ_MANIFEST_DIR) + "/" + folder).c_str())) {
+        while (dirent *entry = readdir(directory)) {
+          std::string name = entry->d_name;
+          if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0)
+            names.push_back(folder + name);
+        }
+        closedir(directory);
       }
-      closedir(directory);
-    }
     std::sort(names.begin(), names.end());
     std::vector<Manifest> loaded;
     for (const std::string &name : names) {
@@ -200,7 +202,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const moda_tensor *tensors =
       fuzzed.passNullArray ? nullptr : fuzzed.call.data();
   LaunchPlan plan;
-  Error error = planLaunch(manifest, tensors, fuzzed.count, plan);
+  std::array<int64_t, MODA_NUM_SYMBOLS> given =
+      moda::test::callSizes(manifest, sizes);
+  Error error = planLaunch(manifest, tensors, fuzzed.count, given.data(), plan);
   if (error.failed()) {
     if (error.message.empty()) {
       std::fprintf(stderr, "refused without a message\n");

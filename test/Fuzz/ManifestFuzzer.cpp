@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   // Sizes a call may use: the manifest's fixed ones, small ones otherwise
   // (S = T for chunk visibility, S = 0 without sequence keys).
-  std::array<int64_t, MODA_NUM_SYMBOLS> sizes = {2, 70, 70, 3};
+  std::array<int64_t, MODA_NUM_SYMBOLS> sizes = {2, 70, 70, 3, 70};
   if (manifest.findTensor("k") < 0)
     sizes[MODA_SYMBOL_S] = 0;
   for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol)
@@ -36,7 +36,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       sizes[symbol] = manifest.fixedSizes[symbol];
   moda::test::Call call = moda::test::makeCall(manifest, sizes);
   LaunchPlan plan;
-  if (planLaunch(manifest, call.data(), call.size(), plan).failed())
+  std::array<int64_t, MODA_NUM_SYMBOLS> given =
+      moda::test::callSizes(manifest, sizes);
+  if (planLaunch(manifest, call.data(), call.size(), given.data(), plan).failed())
     return 0; // e.g. fixed sizes too large for a grid, or S != T for chunk
   std::string violation =
       moda::test::checkPlan(manifest, call.data(), call.size(), plan);

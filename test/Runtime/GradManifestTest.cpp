@@ -251,8 +251,9 @@ TEST(GradManifest, DepthOnlyRunsNoDkvKernel) {
 }
 
 TEST(GradManifest, DqThatWritesTheDepthGradientsRunsNoDDepthKernel) {
-  // The tensor-core dq kernel of a per-position variant writes d_depth_k and
-  // d_depth_v itself ("writes"): then there is no d_depth launch.
+  // A dq kernel that writes d_depth_k and d_depth_v itself ("writes", as
+  // the removed block builders' tensor-core one did for per-position
+  // variants): then there is no d_depth launch.
   std::string text = replaceOnce(
       gradManifest(), "{\"kernel\": \"moda_attention_grad_0_dq\",",
       "{\"kernel\": \"moda_attention_grad_0_dq\", \"writes\": [\"dq\", "

@@ -179,4 +179,93 @@ TEST(PackedManifest, RefusesInconsistentManifests) {
             "says packed)");
 }
 
+TEST(PackedManifest, NoSequenceIsNothingToDo) {
+  // Offsets [0]: no sequence, so no token is in one; those tokens' outputs
+  // are left as they are (docs/semantics.md).
+  Manifest m;
+  ASSERT_FALSE(parseManifest(packedManifest(), ".", m).failed());
+  moda::test::Call call = packedCall(70, 1);
+  std::array<int64_t, MODA_NUM_SYMBOLS> sizes = withT(37);
+  LaunchPlan plan;
+  Error error = planLaunch(m, call.data(), call.size(), sizes.data(), plan);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_TRUE(plan.nothingToDo);
+}
+
+TEST(PackedManifest, NamesWhereAConflictingSizeCameFrom) {
+  Manifest m;
+  ASSERT_FALSE(parseManifest(moda::test::exampleManifest(), ".", m).failed());
+  moda::test::Call call = moda::test::makeCall(m, {2, 30, 50, 3, 0});
+  std::array<int64_t, MODA_NUM_SYMBOLS> sizes;
+  sizes.fill(-1);
+  sizes[MODA_SYMBOL_T] = 31;
+  LaunchPlan plan;
+  EXPECT_EQ(planLaunch(m, call.data(), call.size(), sizes.data(), plan).message,
+            "size T is 31 from the call's sizes but 30 from tensor q dimension 1");
+}
+
+TEST(PackedManifest, TIsTheCallsNotTheManifests) {
+  Manifest m;
+  std::string text = replaceOnce(packedManifest(), "\"T\": null", "\"T\": 64");
+  EXPECT_EQ(parseManifest(text, ".", m).message,
+            "sizes.T must be null in a packed manifest (the call gives "
+            "max_seqlen)");
+}
+
+TEST(PackedManifest, OffsetsNeedPacked) {
+  // cu_seqlens in a manifest that does not say packed: the hint, not
+  // "unknown tensor".
+  Manifest m;
+  std::string text = moda::test::exampleManifest();
+  std::string entry = "{\"name\": \"lse\",";
+  size_t at = text.find(entry);
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at, "{\"name\": \"cu_seqlens\", \"dtype\": \"i32\", \"role\": "
+                  "\"input\", \"shape\": [\"B+1\"]},\n    ");
+  EXPECT_EQ(parseManifest(text, ".", m).message,
+            "tensors[6]: tensor \"cu_seqlens\" needs \"packed\": true");
+}
+
+TEST(PackedManifest, PlansABackward) {
+  // Inputs/packed/attention_grad_packed.json: bf16, causal, Hq = 4, Hk = 2,
+  // D = 64, block_m = 64; dq, dkv and d_depth over 3 sequences.
+  Manifest m;
+  Error error = parseManifest(
+      moda::test::readInput("packed/attention_grad_packed.json"), ".", m);
+  ASSERT_FALSE(error.failed()) << error.message;
+  ASSERT_EQ(m.launches.size(), 3u);
+  // The offsets come right before the scratch delta, [Hq, N].
+  int offsets = m.findTensor("cu_seqlens"), delta = m.findTensor("delta");
+  ASSERT_GE(offsets, 0);
+  EXPECT_EQ(m.parameters[13].tensorIndex, offsets);
+  EXPECT_EQ(m.parameters[14].tensorIndex, delta);
+  EXPECT_EQ(m.tensors[delta].shape[1].symbol, MODA_SYMBOL_N);
+  moda::test::Call call;
+  uintptr_t address = 0x10000;
+  auto add = [&](const char *name, int dtype, std::vector<int64_t> shape) {
+    call.add(name, dtype, std::move(shape), address);
+    address += 0x100000;
+  };
+  const int64_t tokens = 70, entries = 5;
+  for (const char *name : {"q", "out", "d_out", "dq"})
+    add(name, MODA_BF16, {tokens, 4, 64});
+  for (const char *name : {"k", "v", "dk", "dv"})
+    add(name, MODA_BF16, {tokens, 2, 64});
+  for (const char *name : {"depth_k", "depth_v", "d_depth_k", "d_depth_v"})
+    add(name, MODA_BF16, {tokens, entries, 2, 64});
+  add("lse", MODA_F32, {4, tokens});
+  add("delta", MODA_F32, {4, tokens});
+  add("cu_seqlens", MODA_I32, {4});
+  std::array<int64_t, MODA_NUM_SYMBOLS> sizes = withT(100);
+  LaunchPlan plan;
+  error = planLaunch(m, call.data(), call.size(), sizes.data(), plan);
+  ASSERT_FALSE(error.failed()) << error.message;
+  EXPECT_EQ(plan.sizes, (std::array<int64_t, MODA_NUM_SYMBOLS>{3, 100, 100, 5, 70}));
+  // dq: ceil(T G / 64); dkv: ceil(S / 64); d_depth: ceil(T L / 64), per
+  // key/value head and sequence.
+  EXPECT_EQ(plan.launchGrids[0], (std::array<unsigned, 3>{4, 2, 3}));
+  EXPECT_EQ(plan.launchGrids[1], (std::array<unsigned, 3>{2, 2, 3}));
+  EXPECT_EQ(plan.launchGrids[2], (std::array<unsigned, 3>{8, 2, 3}));
+}
+
 } // namespace

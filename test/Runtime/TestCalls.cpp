@@ -2,6 +2,9 @@
 
 #include "TestCalls.h"
 
+#include <algorithm>
+#include <limits>
+
 #include <stdexcept>
 #include <vector>
 
@@ -31,13 +34,30 @@ Call makeCall(const runtime::Manifest &manifest,
   uintptr_t address = 0x100000;
   for (const runtime::TensorSpec &spec : manifest.tensors) {
     std::vector<int64_t> shape;
-    for (const runtime::Dimension &dimension : spec.shape)
-      shape.push_back(dimension.isSymbolic() ? sizes[dimension.symbol]
-                                             : dimension.extent);
+    for (const runtime::Dimension &dimension : spec.shape) {
+      int64_t extent = dimension.extent;
+      // A fuzzed size near INT64_MAX plus the offsets' 1 saturates: the
+      // runtime then refuses the extent, as it must.
+      if (dimension.isSymbolic() &&
+          __builtin_add_overflow(sizes[dimension.symbol], dimension.addend,
+                                 &extent))
+        extent = std::numeric_limits<int64_t>::max();
+      shape.push_back(extent);
+    }
     call.add(spec.name.c_str(), spec.dtype, std::move(shape), address);
     address += 0x100000;
   }
   return call;
+}
+
+std::array<int64_t, MODA_NUM_SYMBOLS>
+callSizes(const runtime::Manifest &manifest,
+          const std::array<int64_t, MODA_NUM_SYMBOLS> &sizes) {
+  std::array<int64_t, MODA_NUM_SYMBOLS> given;
+  given.fill(-1);
+  if (manifest.packed)
+    given[MODA_SYMBOL_T] = sizes[MODA_SYMBOL_T];
+  return given;
 }
 
 namespace {
@@ -129,11 +149,20 @@ std::string checkGrid(const runtime::Manifest &manifest, size_t index,
     // In 128 bits: no product of three int64_t sizes overflows there.
     unsigned __int128 work = static_cast<unsigned __int128>(formula.constant);
     int64_t divisor = 1;
+    // A packed kernel's blocks loop over their sequence's blocks: its grid
+    // counts T and S as at least 1.
+    auto size = [&](int symbol) -> uint64_t {
+      int64_t value = plan.sizes[symbol];
+      if (manifest.packed &&
+          (symbol == MODA_SYMBOL_T || symbol == MODA_SYMBOL_S))
+        value = std::max<int64_t>(value, 1);
+      return static_cast<uint64_t>(value);
+    };
     if (formula.symbol >= 0) {
-      work = static_cast<unsigned __int128>(plan.sizes[formula.symbol]) *
+      work = static_cast<unsigned __int128>(size(formula.symbol)) *
              static_cast<uint64_t>(formula.multiplier);
       if (formula.times >= 0)
-        work *= static_cast<uint64_t>(plan.sizes[formula.times]);
+        work *= size(formula.times);
       divisor = formula.divisor;
     }
     unsigned __int128 blocks = grid[i];

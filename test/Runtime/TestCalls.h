@@ -55,6 +55,13 @@ struct Call {
 Call makeCall(const runtime::Manifest &manifest,
               const std::array<int64_t, MODA_NUM_SYMBOLS> &sizes);
 
+/// The sizes[] a call of `manifest`'s kernel for `sizes` passes besides its
+/// tensors: T for a packed kernel (no tensor carries it), else none (all
+/// -1).
+std::array<int64_t, MODA_NUM_SYMBOLS>
+callSizes(const runtime::Manifest &manifest,
+          const std::array<int64_t, MODA_NUM_SYMBOLS> &sizes);
+
 /// What every successful plan of a call must satisfy: one value per
 /// parameter in the ABI's form (a buffer is its tensor's address twice, 0,
 /// its element count, 1; a size is the bound B, T, S or L), and, unless the

@@ -63,8 +63,8 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
     int64_t number = 0;
     bool valid = true;
     bool known = true;
-    static const char *const symbolOptions[MODA_NUM_SYMBOLS] = {"--B", "--T",
-                                                                "--S", "--L"};
+    static const char *const symbolOptions[MODA_NUM_SYMBOLS] = {
+        "--B", "--T", "--S", "--L", "--N"};
     int symbol = -1;
     for (int s = 0; s < MODA_NUM_SYMBOLS; ++s)
       if (argument == symbolOptions[s])

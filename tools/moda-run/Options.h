@@ -16,7 +16,7 @@ enum class Distribution { Normal, Uniform };
 struct Options {
   std::string manifestPath;
   /// Per moda_symbol: the value given on the command line, or -1.
-  std::array<int64_t, MODA_NUM_SYMBOLS> sizes{{-1, -1, -1, -1}};
+  std::array<int64_t, MODA_NUM_SYMBOLS> sizes{{-1, -1, -1, -1, -1}};
   uint64_t seed = 0;
   int iters = 20;
   int warmup = 5;

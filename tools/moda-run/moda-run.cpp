@@ -31,7 +31,7 @@ constexpr int kExitError = 2;
 /// 0xFF bytes are NaN in bf16, f16 and f32 alike: an unwritten element fails.
 constexpr unsigned char kPoisonByte = 0xFF;
 
-const char *const kSymbolNames[MODA_NUM_SYMBOLS] = {"B", "T", "S", "L"};
+const char *const kSymbolNames[MODA_NUM_SYMBOLS] = {"B", "T", "S", "L", "N"};
 
 /// The tolerances of docs/semantics.md, by the kernel's element type.
 double toleranceFor(int elementType) {
@@ -110,6 +110,14 @@ public:
                    options.manifestPath.c_str(), info.op);
       return kExitError;
     }
+    if (info.packed) {
+      std::fprintf(stderr,
+                   "moda-run: %s takes packed sequences, whose offsets and "
+                   "max_seqlen moda-run does not make up (bench/packed_suite.py "
+                   "checks such kernels through python/moda)\n",
+                   options.manifestPath.c_str());
+      return kExitError;
+    }
     char device[256];
     if (!succeeded(moda_device_name(device, sizeof device), "moda_device_name"))
       return kExitError;
@@ -140,7 +148,7 @@ private:
   moda_kernel *kernel = nullptr;
   moda_kernel_info info;
   std::string deviceName;
-  std::array<int64_t, MODA_NUM_SYMBOLS> sizes{{0, 0, 0, 0}};
+  std::array<int64_t, MODA_NUM_SYMBOLS> sizes{};
   std::vector<DeviceTensor> tensors;
   std::vector<double> referenceOut, referenceLse;
   std::vector<CheckResult> checks;
@@ -157,7 +165,7 @@ private:
   /// Command line first, then the manifest's fixed value. A value that
   /// contradicts the manifest is passed on: the runtime reports it.
   bool resolveSizes() {
-    std::array<bool, MODA_NUM_SYMBOLS> used{{false, false, false, false}};
+    std::array<bool, MODA_NUM_SYMBOLS> used{};
     for (int i = 0; i < info.num_tensors; ++i) {
       moda_tensor_info tensor;
       if (!succeeded(moda_kernel_get_tensor_info(kernel, i, &tensor),

@@ -158,6 +158,12 @@ typedef struct moda_tensor_info {
   int64_t dim_addends[MODA_MAX_RANK];
 } moda_tensor_info;
 
+/* The version of this header's structures and calls, which a binding built
+ * against another version (moda_kernel_info and moda_tensor_info grew with
+ * packed sequences: version 2) must refuse rather than misread. */
+#define MODA_RUNTIME_ABI_VERSION 2
+MODA_API int moda_runtime_abi_version(void);
+
 /* The message of the last failure on this thread ("" if none). */
 MODA_API const char *moda_last_error(void);
 /* "MODA_ERROR_SHAPE" etc. */

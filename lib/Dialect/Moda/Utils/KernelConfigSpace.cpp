@@ -365,48 +365,27 @@ mlir::moda::getForwardHeuristicConfig(MLIRContext *context,
               : getSimtHeuristicConfig(context, problem, target, space);
 }
 
-int64_t mlir::moda::getTensorCoreDqSharedMemoryBytes(KernelConfigAttr config,
-                                                     int64_t headDim,
-                                                     Type elementType) {
-  return getForwardSharedMemoryBytes(config, headDim, elementType) +
-         config.getBlockM() * headDim * elementType.getIntOrFloatBitWidth() /
-             8;
-}
-
-std::optional<std::string>
-mlir::moda::whyInvalidTensorCoreDqConfig(KernelConfigAttr config,
-                                         int64_t groupSize, int64_t headDim,
-                                         Type elementType) {
-  if (std::optional<std::string> why =
-          whyInvalidForwardConfig(config, groupSize, headDim, elementType))
-    return why;
-  std::string reason;
-  llvm::raw_string_ostream os(reason);
-  // Live registers per thread: the S and dP accumulators (block_n / 2
-  // each), dQ's (D / 2), the Q and dO fragments (D / 4 each). Measured with
-  // ptxas: D = 128 with 32-key tiles (160) spills, D = 64 with 64 (128)
-  // does not.
+/// Whether the backward's programs can run `config` in blocks of one
+/// warpgroup: the forward's rules, and a budget of live registers per
+/// thread for the dq program's S and dP accumulators (block_n / 2 each),
+/// dQ's (D / 2) and the Q and dO fragments (D / 4 each). Measured with
+/// ptxas on the removed block builders' dq kernel: D = 128 with 32-key
+/// tiles (160) spills, D = 64 with 64 (128) does not; the tile programs'
+/// D = 64 backward under this rule does not spill either.
+static bool fitsOneWarpgroupBackward(KernelConfigAttr config,
+                                     const ForwardProblem &problem) {
+  if (whyInvalidForwardConfig(config, problem.groupSize, problem.headDim,
+                              problem.elementType))
+    return false;
   int64_t widestTile = std::max(config.getBlockN(), config.getBlockDepth());
-  int64_t liveRegisters = widestTile + headDim;
-  if (liveRegisters > kMaxLiveRegistersWgmma) {
-    os << "config keeps " << liveRegisters
-       << " accumulator and fragment registers per thread live in the "
-          "backward's dq kernel (max(block_n, block_depth) + D), more than the "
-       << kMaxLiveRegistersWgmma << " that fit without spilling";
-    return reason;
-  }
-  // The d_out tile the dq kernel adds to the forward's shared memory fits
-  // whenever the budget above holds (at most 230400 of 232448 bytes on
-  // sm_90a: D = 64, 128 rows, 64-key and 64-entry tiles, 4 stages).
-  assert(getTensorCoreDqSharedMemoryBytes(config, headDim, elementType) <=
-             getMaxDynamicSharedMemoryBytes(config.getTarget()) &&
-         "the register budget bounds the dq kernel's shared memory");
-  return std::nullopt;
+  return widestTile + problem.headDim <= kMaxLiveRegistersWgmma;
 }
 
-/// Blocks of one warpgroup where the dq rules allow (64 rows or keys:
-/// measured on the H100 at T=16384, G=8, D=64, L=64, fwd+bwd 36.9 ms against
-/// 40.4 ms with two warpgroups, 38.4 ms with 32-row key tiles).
+/// Blocks of one warpgroup where they fit (64 rows or keys: measured on the
+/// H100 with the removed block builders at T=16384, G=8, D=64, L=64,
+/// fwd+bwd 36.9 ms against 40.4 ms with two warpgroups, 38.4 ms with 32-row
+/// key tiles; for the tile programs, the session of 908ea87 found two
+/// warpgroups and 32-entry tiles no faster, docs/performance.md).
 KernelConfigAttr
 mlir::moda::getBackwardHeuristicConfig(MLIRContext *context,
                                        const ForwardProblem &problem,
@@ -417,8 +396,7 @@ mlir::moda::getBackwardHeuristicConfig(MLIRContext *context,
   auto oneWarpgroup = KernelConfigAttr::get(
       context, /*blockM=*/64, simt.getBlockN(), simt.getBlockDepth(),
       /*numWarps=*/4, /*numStages=*/2, MmaKind::Wgmma, target);
-  if (!whyInvalidTensorCoreDqConfig(oneWarpgroup, problem.groupSize,
-                                    problem.headDim, problem.elementType))
+  if (fitsOneWarpgroupBackward(oneWarpgroup, problem))
     return oneWarpgroup;
   if (problem.headDim <= 128) {
     auto twoWarpgroups = KernelConfigAttr::get(

@@ -48,8 +48,8 @@ KernelConfigAttr getForwardHeuristicConfig(MLIRContext *context,
 /// The configuration of the backward kernels, chosen without measurements:
 /// with mma = wgmma, 2 stages and blocks of one warpgroup (64 rows, the
 /// tiles of the SIMT member of the forward space the forward heuristics
-/// would pick on CUDA cores) where the dq rules
-/// (whyInvalidTensorCoreDqConfig) allow it; else, for D <= 128, blocks of
+/// would pick on CUDA cores) where the forward's rules allow it and its
+/// widest tile plus D stays within kMaxLiveRegistersWgmma; else, for D <= 128, blocks of
 /// two warpgroups (128 rows, 8 warps) with 32-key and 32-entry tiles, 2
 /// stages, where the forward's rules allow (ptxas, sm_90a, D = 128: the dkv
 /// program spills 68 bytes or more with 64-key tiles, none with 32); else
@@ -97,18 +97,6 @@ int64_t getForwardSharedMemoryBytes(KernelConfigAttr config, int64_t headDim,
 /// (accumulators, one step's products, operand fragments) without ptxas
 /// spilling on sm_90a (measured: KernelConfigSpace.cpp).
 inline constexpr int64_t kMaxLiveRegistersWgmma = 144;
-
-/// Shared memory of the backward's dq kernel on warpgroup MMA: the
-/// forward's tensor-core tiles and a d_out tile of block_m rows.
-int64_t getTensorCoreDqSharedMemoryBytes(KernelConfigAttr config,
-                                         int64_t headDim, Type elementType);
-
-/// Why the backward's dq kernel cannot run `config` (mma = wgmma): the
-/// forward's rules, and its register budget.
-std::optional<std::string> whyInvalidTensorCoreDqConfig(KernelConfigAttr config,
-                                                        int64_t groupSize,
-                                                        int64_t headDim,
-                                                        Type elementType);
 
 /// Why `config` cannot be compiled for an attention with group size
 /// `groupSize`, head dimension `headDim` and `elementType` (the first broken
