@@ -256,10 +256,13 @@ def table_row(doc, first, values):
 # (doc, regex with the figure as group 1, value)
 FIGURES = [
     # Packed sequences on the GPU.
-    ("README.md", r"the backward pass the (\d+) cases of `bench/packed_suite.py`", passed(PACKED)),
+    ("README.md", r"the backward pass the (\d+) cases with tokens",
+     sum(1 for c in PACKED["cases"] if c["N"] and c["pass"])),
     ("README.md", r"`bench/packed_suite.py`\s+\((\d+) variants", kernels(PACKED)),
     ("README.md", r"variants,\s+(\d+) batches of uneven lengths each",
-     len({tuple(c["lengths"]) for c in PACKED["cases"]})),
+     len({tuple(c["lengths"]) for c in PACKED["cases"] if c["N"]})),
+    ("README.md", r"launch the (\d+) of sequences without tokens",
+     sum(1 for c in PACKED["cases"] if not c["N"] and c["pass"])),
     # Packed against padded (perf_packed.py).
     ("README.md", r"24 documents of\s+(\d+) to \d+ tokens", min(PACKED_PERF["lengths"])),
     ("README.md", r"24 documents of\s+\d+ to (\d+) tokens", max(PACKED_PERF["lengths"])),
@@ -573,7 +576,7 @@ FIGURES = [
 COMMITS = [
     ("README.md", r"`bench/results/perf-packed-h100.json`, H100 at ([0-9a-f]+)", PACKED_PERF),
     ("docs/performance.md", r"On an H100 at ([0-9a-f]+) \(`bench/results/perf-packed-h100.json`", PACKED_PERF),
-    ("README.md", r"on an H100 at ([0-9a-f]+)\s+the forward and the backward pass the \d+ cases", PACKED),
+    ("README.md", r"on an H100 at ([0-9a-f]+)\s+the forward and the backward pass the \d+ cases with tokens", PACKED),
     ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", CORRECT_AFTER),
     ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", GRAD_AFTER),
     ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", TUNED_AFTER),
