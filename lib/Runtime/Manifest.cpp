@@ -458,13 +458,6 @@ private:
                     member.key().c_str(), manifest.packed ? ", N" : "");
     for (int symbol = 0; symbol < numSymbols(); ++symbol) {
       const Json *value = findMember(sizes, symbolName(symbol));
-      // A packed kernel's T (and S, T or 0) is the call's max_seqlen.
-      if (manifest.packed && value &&
-          (symbol == MODA_SYMBOL_T || symbol == MODA_SYMBOL_S) &&
-          !value->is_null())
-        return failOnce(error, "sizes.%s must be null in a packed manifest "
-                               "(the call gives max_seqlen)",
-                        symbolName(symbol));
       if (!value)
         return failOnce(error, "missing required field \"sizes.%s\"", symbolName(symbol));
       if (!value->is_null())
@@ -676,6 +669,15 @@ private:
     if (manifest.packed && manifest.findTensor("cu_seqlens") < 0)
       return failOnce(error, "tensor \"cu_seqlens\" is missing from tensors "
                              "(the manifest says packed)");
+    // A packed kernel's T is the call's max_seqlen, and so is its S with
+    // sequence keys (without them S is 0).
+    if (manifest.packed && manifest.fixedSizes[MODA_SYMBOL_T] >= 0)
+      return failOnce(error, "sizes.T must be null in a packed manifest (the "
+                             "call gives max_seqlen)");
+    if (manifest.packed && manifest.fixedSizes[MODA_SYMBOL_S] >= 0 &&
+        (manifest.findTensor("k") >= 0 || manifest.fixedSizes[MODA_SYMBOL_S] != 0))
+      return failOnce(error, "sizes.S must be null in a packed manifest with "
+                             "sequence keys, else 0 (the call gives max_seqlen)");
     if (manifest.isGrad())
       return checkGradTensorSet();
     auto has = [&](const char *name) { return manifest.findTensor(name) >= 0; };

@@ -210,6 +210,36 @@ TEST(PackedManifest, TIsTheCallsNotTheManifests) {
   EXPECT_EQ(parseManifest(text, ".", m).message,
             "sizes.T must be null in a packed manifest (the call gives "
             "max_seqlen)");
+  text = replaceOnce(packedManifest(), "\"S\": null", "\"S\": 0");
+  EXPECT_EQ(parseManifest(text, ".", m).message,
+            "sizes.S must be null in a packed manifest with sequence keys, "
+            "else 0 (the call gives max_seqlen)");
+}
+
+TEST(PackedManifest, EachInputReadsAndPlansACall) {
+  // Inputs/packed: what moda-compile writes for a packed forward (with
+  // keys and depth), a depth-only forward (its manifest fixes S = 0) and a
+  // backward; each plans a call of 70 tokens in 3 sequences with T = 37.
+  for (const char *name :
+       {"packed/attention_packed.json", "packed/attention_depth_only_packed.json",
+        "packed/attention_grad_packed.json"}) {
+    Manifest m;
+    Error error = parseManifest(moda::test::readInput(name), ".", m);
+    ASSERT_FALSE(error.failed()) << name << ": " << error.message;
+    std::array<int64_t, MODA_NUM_SYMBOLS> sizes = {3, 37, 37, 2, 70};
+    if (m.findTensor("k") < 0)
+      sizes[MODA_SYMBOL_S] = 0;
+    for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol)
+      if (m.fixedSizes[symbol] >= 0)
+        sizes[symbol] = m.fixedSizes[symbol];
+    moda::test::Call call = moda::test::makeCall(m, sizes);
+    std::array<int64_t, MODA_NUM_SYMBOLS> given = moda::test::callSizes(m, sizes);
+    LaunchPlan plan;
+    error = planLaunch(m, call.data(), call.size(), given.data(), plan);
+    ASSERT_FALSE(error.failed()) << name << ": " << error.message;
+    EXPECT_EQ(plan.sizes, sizes) << name;
+    EXPECT_EQ(moda::test::checkPlan(m, call.data(), call.size(), plan), "") << name;
+  }
 }
 
 TEST(PackedManifest, OffsetsNeedPacked) {
