@@ -229,6 +229,9 @@ CORRECT_AFTER, GRAD_AFTER = load("gpu-correctness-h100.json"), load("grad-check-
 TUNED_AFTER = load("gpu-correctness-tuned-h100.json")
 PACKED = load("gpu-correctness-packed-h100.json")
 PACKED_PERF = load("perf-packed-h100.json")
+FUZZ = load("fuzz-10min.json")
+assert all(c["crashes"] == 0 and c["seconds"] >= 600 for c in FUZZ["cases"]), \
+    "fuzz-10min.json: each target ran 10 minutes without a crash"
 assert all(c["pass"] and "rel_err_dq" in c for c in PACKED["cases"] if c["N"]), \
     "gpu-correctness-packed-h100.json: every case with tokens checks the backward and passes"
 for _results in (FWD_AFTER, TRAIN_AFTER, TRAIN_AFTER_60):
@@ -284,6 +287,9 @@ FIGURES = [
         case(PACKED_PERF, D=d)[key] for key in (
             "ours_packed_ms", "ours_packed_tflops", "ours_padded_ms", "padded_over_packed",
             "sdpa_flash_varlen_ms", "sdpa_cudnn_padded_ms", "sdpa_cudnn_varlen_ms")])),
+    ("docs/runtime.md", r"`ModaDialectFuzzer`\s+(\d+)", case(FUZZ, target="ModaDialectFuzzer")["inputs_executed"]),
+    ("docs/runtime.md", r"`ManifestFuzzer`\s+(\d+)", case(FUZZ, target="ManifestFuzzer")["inputs_executed"]),
+    ("docs/runtime.md", r"`CallValidationFuzzer`\s+(\d+)", case(FUZZ, target="CallValidationFuzzer")["inputs_executed"]),
     # The removal of the block builders (908ea87 against d608a00, H100).
     ("README.md", r"the\s+suite\s+passes\s+(\d+)\s+of\s+\d+\s+on\s+the\s+default\s+kernels", passed(CORRECT_AFTER)),
     ("README.md", r"the\s+suite\s+passes\s+\d+\s+of\s+(\d+)\s+on\s+the\s+default\s+kernels", len(CORRECT_AFTER["cases"])),
@@ -574,6 +580,7 @@ FIGURES = [
 
 # (doc, regex whose group is the commit cited for a results file, that file)
 COMMITS = [
+    ("docs/runtime.md", r"targets at ([0-9a-f]+)\s+\(`bench/results/fuzz-10min.json`", FUZZ),
     ("README.md", r"`bench/results/perf-packed-h100.json`, H100 at ([0-9a-f]+)", PACKED_PERF),
     ("docs/performance.md", r"On an H100 at ([0-9a-f]+) \(`bench/results/perf-packed-h100.json`", PACKED_PERF),
     ("README.md", r"on an H100 at ([0-9a-f]+)\s+the forward and the backward pass the \d+ cases with tokens", PACKED),
