@@ -49,6 +49,18 @@ std::array<int64_t, MODA_NUM_SYMBOLS> withT(int64_t longest) {
   return sizes;
 }
 
+/// Plans a call of the packed forward over `tokens` tokens in `offsets` - 1
+/// sequences, T = `longest`.
+Error planPackedCall(int64_t tokens, int64_t offsets, int64_t longest,
+                     LaunchPlan &plan) {
+  Manifest m;
+  if (Error error = parseManifest(packedManifest(), ".", m); error.failed())
+    return error;
+  moda::test::Call call = packedCall(tokens, offsets);
+  std::array<int64_t, MODA_NUM_SYMBOLS> sizes = withT(longest);
+  return planLaunch(m, call.data(), call.size(), sizes.data(), plan);
+}
+
 TEST(PackedManifest, ReadsTheLayoutsWithoutABatchDimension) {
   Manifest m;
   Error error = parseManifest(packedManifest(), ".", m);
@@ -69,13 +81,9 @@ TEST(PackedManifest, ReadsTheLayoutsWithoutABatchDimension) {
 }
 
 TEST(PackedManifest, PlansACallWithTheCallersT) {
-  Manifest m;
-  ASSERT_FALSE(parseManifest(packedManifest(), ".", m).failed());
   // 70 tokens in 3 sequences, the longest 37 long.
-  moda::test::Call call = packedCall(70, 4);
-  std::array<int64_t, MODA_NUM_SYMBOLS> sizes = withT(37);
   LaunchPlan plan;
-  Error error = planLaunch(m, call.data(), call.size(), sizes.data(), plan);
+  Error error = planPackedCall(70, 4, 37, plan);
   ASSERT_FALSE(error.failed()) << error.message;
   // B from the offsets, S = T (sequence keys), N from the tokens.
   EXPECT_EQ(plan.sizes, (std::array<int64_t, MODA_NUM_SYMBOLS>{3, 37, 37, 3, 70}));
@@ -92,17 +100,12 @@ TEST(PackedManifest, PlansACallWithTheCallersT) {
 TEST(PackedManifest, AnyTGetsABlockPerSequence) {
   // max_seqlen bounds nothing the kernels rely on: with T = 0 each
   // sequence still gets a block, which loops over its query blocks.
-  Manifest m;
-  ASSERT_FALSE(parseManifest(packedManifest(), ".", m).failed());
-  moda::test::Call call = packedCall(70, 4);
-  std::array<int64_t, MODA_NUM_SYMBOLS> sizes = withT(0);
   LaunchPlan plan;
-  Error error = planLaunch(m, call.data(), call.size(), sizes.data(), plan);
+  Error error = planPackedCall(70, 4, 0, plan);
   ASSERT_FALSE(error.failed()) << error.message;
   EXPECT_EQ(plan.sizes[MODA_SYMBOL_T], 0);
   EXPECT_EQ(plan.grid, (std::array<unsigned, 3>{1, 1, 3}));
-  sizes = withT(1000);
-  ASSERT_FALSE(planLaunch(m, call.data(), call.size(), sizes.data(), plan).failed());
+  ASSERT_FALSE(planPackedCall(70, 4, 1000, plan).failed());
   EXPECT_EQ(plan.grid[0], 16u); // ceil(1000 * 2 / 128)
 }
 
@@ -182,12 +185,8 @@ TEST(PackedManifest, RefusesInconsistentManifests) {
 TEST(PackedManifest, NoSequenceIsNothingToDo) {
   // Offsets [0]: no sequence, so no token is in one; those tokens' outputs
   // are left as they are (docs/semantics.md).
-  Manifest m;
-  ASSERT_FALSE(parseManifest(packedManifest(), ".", m).failed());
-  moda::test::Call call = packedCall(70, 1);
-  std::array<int64_t, MODA_NUM_SYMBOLS> sizes = withT(37);
   LaunchPlan plan;
-  Error error = planLaunch(m, call.data(), call.size(), sizes.data(), plan);
+  Error error = planPackedCall(70, 1, 37, plan);
   ASSERT_FALSE(error.failed()) << error.message;
   EXPECT_TRUE(plan.nothingToDo);
 }
