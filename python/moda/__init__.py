@@ -4,6 +4,8 @@ With PyTorch:
 
     import moda
     out = moda.attention(q, k, v, depth_k, depth_v, causal=True)   # a torch op
+    out = moda.attention(q, k, v, depth_k, depth_v,                 # packed sequences:
+                         cu_seqlens=cu, max_seqlen=m)               # q [N, Hq, D]
     stream = moda.DepthStream(B, T, capacity, Hk, D, torch.bfloat16, "cuda")
 
 Lower level (no compile-on-demand):
@@ -19,13 +21,14 @@ PyTorch is imported only by what needs it (attention, DepthStream).
 
 __version__ = "0.1.0"
 
-from .runtime import ModaError, TensorArg
+from .runtime import ModaError, ModaTypeError, ModaValueError, TensorArg
 from .kernel import Kernel, load
 from .variant import Variant
 from .cache import KernelNotFound, KernelStore, Target
 
 __all__ = ["DepthStream", "Kernel", "KernelNotFound", "KernelStore", "ModaError",
-           "Target", "TensorArg", "Variant", "attention", "load"]
+           "ModaTypeError", "ModaValueError", "Target", "TensorArg", "Variant", "attention",
+           "load"]
 
 
 def __getattr__(name):

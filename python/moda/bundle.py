@@ -10,11 +10,14 @@ variants.json is a JSON list; each entry names one variant:
     [{"dtype": "bf16", "num_query_heads": 8, "num_kv_heads": 2, "head_dim": 64,
       "visibility": "per_position", "causal": true},
      {"dtype": "f16", "Hq": 16, "Hk": 4, "D": 128, "visibility": "chunk",
-      "chunk_size": 64, "causal": true, "scale": 0.1}]
+      "chunk_size": 64, "causal": true, "scale": 0.1},
+     {"dtype": "bf16", "Hq": 8, "Hk": 2, "D": 64, "packed": true}]
 
 (dtype: bf16/f16/f32 or the torch names; Hq/Hk/D/chunk are accepted for
 num_query_heads/num_kv_heads/head_dim/chunk_size; visibility defaults to
-per_position, causal to true, scale to 1/sqrt(D).) Each variant becomes
+per_position, causal to true, scale to 1/sqrt(D); "strided": true and
+"packed": true ask for the kernels of views and of packed sequences
+(cu_seqlens), entries of their own.) Each variant becomes
 DIR/<variant name>-<chip>/ with the forward and backward manifests, their
 cubins (and PTX with --keep-ptx) and variant.json; DIR/index.json lists them.
 A variant already in DIR (same name, chip) is kept unless --force.

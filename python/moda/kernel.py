@@ -120,19 +120,23 @@ class Kernel:
         return [tensor_arg(name, tensor) for name, tensor in tensors.items()]
 
     def __call__(self, q, k=None, v=None, depth_k=None, depth_v=None,
-                 out=None, lse=None):
-        """Runs the kernel on PyTorch CUDA tensors; returns (out, lse)."""
+                 out=None, lse=None, cu_seqlens=None, max_seqlen=None):
+        """Runs the kernel on PyTorch CUDA tensors; returns (out, lse). A
+        packed kernel takes token-major tensors (q [N, Hq, D], lse [Hq, N]),
+        the int32 offsets `cu_seqlens` and `max_seqlen` (T)."""
         if self.op != "attention":
             raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                             f"{self.entry} is an {self.op} kernel: call "
                             "backward(), or use moda.autograd")
         from .torch_support import run
-        return run(self, q=q, k=k, v=v, depth_k=depth_k, depth_v=depth_v,
-                   out=out, lse=lse)
+        return run(self, max_seqlen=max_seqlen, q=q, k=k, v=v, depth_k=depth_k,
+                   depth_v=depth_v, out=out, lse=lse, cu_seqlens=cu_seqlens)
 
-    def backward(self, q, k, v, depth_k, depth_v, out, lse, d_out, poison=False):
+    def backward(self, q, k, v, depth_k, depth_v, out, lse, d_out, poison=False,
+                 cu_seqlens=None, max_seqlen=None):
         """Runs an attention_grad kernel on PyTorch CUDA tensors: the
-        forward's inputs, its out and lse, and the output gradient. Returns
+        forward's inputs, its out and lse, and the output gradient (a packed
+        kernel also takes `cu_seqlens` and `max_seqlen`). Returns
         (dq, dk, dv, d_depth_k, d_depth_v), None for absent operands. The
         scratch `delta` is allocated here, on the current stream; `poison`
         fills the gradients with NaN first."""
@@ -140,8 +144,9 @@ class Kernel:
             raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                             f"{self.entry} is an {self.op} kernel, not a backward")
         from .torch_support import run_grad
-        return run_grad(self, q=q, k=k, v=v, depth_k=depth_k, depth_v=depth_v,
-                        out=out, lse=lse, d_out=d_out, poison=poison)
+        return run_grad(self, poison=poison, max_seqlen=max_seqlen, q=q, k=k, v=v,
+                        depth_k=depth_k, depth_v=depth_v, out=out, lse=lse, d_out=d_out,
+                        cu_seqlens=cu_seqlens)
 
 
 def load(manifest: str) -> Kernel:

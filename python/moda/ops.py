@@ -2,15 +2,19 @@
 
     import moda
     out = moda.attention(q, k, v, depth_k, depth_v, causal=True)
+    # packed sequences (FlashAttention's varlen convention): q [N, Hq, D]
+    out = moda.attention(q, k, v, depth_k, depth_v, cu_seqlens=cu, max_seqlen=m)
 
 Two operators are registered with torch.library.custom_op:
 
 - ``moda::attention_fwd(q, k?, v?, depth_k, depth_v, causal, scale?, visibility,
-  chunk_size) -> (out, lse)``
+  chunk_size, cu_seqlens?, max_seqlen) -> (out, lse)``
 - ``moda::attention_bwd(d_out, q, k?, v?, depth_k, depth_v, output, lse, causal,
-  scale?, visibility, chunk_size) -> (dq, dk, dv, d_depth_k, d_depth_v)``
+  scale?, visibility, chunk_size, cu_seqlens?, max_seqlen)
+  -> (dq, dk, dv, d_depth_k, d_depth_v)``
   (output: the forward's out)
   (dk and dv are empty tensors for depth_only, which has no k and v)
+  (cu_seqlens None and max_seqlen 0 unless the tensors hold packed sequences)
 
 each with a fake (meta) implementation, and the forward with an autograd
 formula that calls the backward operator, so that torch.compile
@@ -21,6 +25,7 @@ cache, then moda-compile); later calls reuse the kernels loaded in this
 process.
 """
 
+import operator
 import os
 import threading
 from typing import Dict, Optional, Tuple
@@ -31,8 +36,8 @@ from torch import Tensor
 from .autograd import TrainingKernels, load_training
 from .cache import KernelStore, Target
 from .operands import as_kernel_operand, is_dense_operand, is_kernel_view
-from .runtime import ModaError
-from .torch_support import _NAMES as TORCH_DTYPE_NAMES, run, tensor_arg
+from .runtime import ModaError, ModaTypeError, ModaValueError
+from .torch_support import _NAMES as TORCH_DTYPE_NAMES, launch, run
 from .variant import Variant, chip_for_capability, chunk_size_of
 
 # -- kernels -----------------------------------------------------------------
@@ -91,33 +96,36 @@ def _check_kernels(kernels: TrainingKernels, variant: Variant, directory) -> Non
     f = kernels.forward
     have = (f.element_type, f.num_query_heads, f.num_kv_heads, f.head_dim,
             f.visibility, f.causal, f.chunk_size if f.visibility == "chunk" else 0,
-            f.is_strided("q"))
+            f.is_strided("q"), f.packed, kernels.backward.packed)
     want = (variant.dtype, variant.num_query_heads, variant.num_kv_heads,
             variant.head_dim, variant.visibility, variant.causal, variant.chunk_size,
-            variant.strided)
+            variant.strided, variant.packed, variant.packed)
     if have != want or abs(f.scale - variant.effective_scale) > 1e-6 * variant.effective_scale:
         raise ModaError("MODA_ERROR_MANIFEST",
                         f"kernels in {directory} are {have} scale {f.scale}, "
                         f"not the variant {variant.name}")
 
 
-def _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size) -> Variant:
+def _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size,
+             packed=False) -> Variant:
     """The variant of an operator call: its kernels take views (`strided`)
     when an input is a view they can read where it lies and dense kernels
     could not (a slice of a fused projection, a DepthStream's entries()):
     that saves a copy per call; dense inputs get the dense kernels, which
-    index with fewer instructions. The backward asks with the same inputs,
-    so a forward and its backward are one variant's kernels."""
+    index with fewer instructions. Packed sequences (`packed`) have kernels
+    of their own, which take dense tensors only. The backward asks with the
+    same inputs, so a forward and its backward are one variant's kernels."""
     if q.dtype not in TORCH_DTYPE_NAMES:
-        raise ModaError("MODA_ERROR_DTYPE",
-                        f"q has dtype {q.dtype}; moda takes bfloat16, float16 or float32")
+        raise ModaTypeError("MODA_ERROR_DTYPE",
+                            f"q has dtype {q.dtype}; moda takes bfloat16, float16 or float32")
     kv_heads = (k if k is not None else depth_k).shape[-2]
-    strided = any(t is not None and not is_dense_operand(t) and is_kernel_view(t)
-                  for t in (q, k, v, depth_k, depth_v))
-    return Variant.make(TORCH_DTYPE_NAMES[q.dtype], q.shape[2], kv_heads, q.shape[3],
+    strided = not packed and any(t is not None and not is_dense_operand(t) and is_kernel_view(t)
+                                 for t in (q, k, v, depth_k, depth_v))
+    # q is [B, T, Hq, D], or [N, Hq, D] packed.
+    return Variant.make(TORCH_DTYPE_NAMES[q.dtype], q.shape[-2], kv_heads, q.shape[-1],
                         visibility=visibility, causal=causal,
                         chunk_size=chunk_size if visibility == "chunk" else None,
-                        scale=scale, strided=strided)
+                        scale=scale, strided=strided, packed=packed)
 
 
 def _check_device(*tensors):
@@ -127,49 +135,64 @@ def _check_device(*tensors):
                             f"moda.attention runs on CUDA tensors; got one on {t.device}")
 
 
+def _lse_shape(q, packed):
+    """lse's shape for q: [B, Hq, T] for q [B, T, Hq, D]; packed, [Hq, N]
+    for q [N, Hq, D] (the packed kernels' layout, docs/runtime.md)."""
+    if packed:
+        return (q.shape[1], q.shape[0])
+    return (q.shape[0], q.shape[2], q.shape[1])
+
+
 # -- the operators -----------------------------------------------------------
 
 @torch.library.custom_op("moda::attention_fwd", mutates_args=())
 def attention_fwd(q: Tensor, k: Optional[Tensor], v: Optional[Tensor], depth_k: Tensor,
                   depth_v: Tensor, causal: bool, scale: Optional[float], visibility: str,
-                  chunk_size: int) -> Tuple[Tensor, Tensor]:
-    _check_device(q, k, v, depth_k, depth_v)
-    batch, queries, query_heads, head_dim = q.shape
-    out = torch.empty((batch, queries, query_heads, head_dim), dtype=q.dtype, device=q.device)
-    lse = torch.empty((batch, query_heads, queries), dtype=torch.float32, device=q.device)
+                  chunk_size: int, cu_seqlens: Optional[Tensor],
+                  max_seqlen: int) -> Tuple[Tensor, Tensor]:
+    _check_device(q, k, v, depth_k, depth_v, cu_seqlens)
+    packed = cu_seqlens is not None
+    out = q.new_empty(q.shape)
+    lse = q.new_empty(_lse_shape(q, packed), dtype=torch.float32)
     if out.numel() == 0:
         return out, lse
-    variant = _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size)
+    variant = _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size,
+                       packed=packed)
     kernels = kernels_for(variant, q.device)
     with torch.cuda.device(q.device):
         forward = kernels.forward
-        run(forward, q=as_kernel_operand(forward, "q", q),
+        run(forward, max_seqlen=max_seqlen if packed else None,
+            q=as_kernel_operand(forward, "q", q),
             k=as_kernel_operand(forward, "k", k), v=as_kernel_operand(forward, "v", v),
             depth_k=as_kernel_operand(forward, "depth_k", depth_k),
-            depth_v=as_kernel_operand(forward, "depth_v", depth_v), out=out, lse=lse)
+            depth_v=as_kernel_operand(forward, "depth_v", depth_v), out=out, lse=lse,
+            cu_seqlens=as_kernel_operand(forward, "cu_seqlens", cu_seqlens))
     return out, lse
 
 
 @attention_fwd.register_fake
-def _attention_fwd_fake(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size):
-    batch, queries, query_heads, head_dim = q.shape
-    out = q.new_empty((batch, queries, query_heads, head_dim))
-    lse = q.new_empty((batch, query_heads, queries), dtype=torch.float32)
+def _attention_fwd_fake(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size,
+                        cu_seqlens, max_seqlen):
+    out = q.new_empty(q.shape)
+    lse = q.new_empty(_lse_shape(q, cu_seqlens is not None), dtype=torch.float32)
     return out, lse
 
 
 @torch.library.custom_op("moda::attention_bwd", mutates_args=())
 def attention_bwd(d_out: Tensor, q: Tensor, k: Optional[Tensor], v: Optional[Tensor],
                   depth_k: Tensor, depth_v: Tensor, output: Tensor, lse: Tensor, causal: bool,
-                  scale: Optional[float], visibility: str,
-                  chunk_size: int) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+                  scale: Optional[float], visibility: str, chunk_size: int,
+                  cu_seqlens: Optional[Tensor],
+                  max_seqlen: int) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
     # `output` is the forward's out (not named "out", to keep clear of the
     # out= convention of operator schemas).
-    _check_device(d_out, q, k, v, depth_k, depth_v, output, lse)
+    _check_device(d_out, q, k, v, depth_k, depth_v, output, lse, cu_seqlens)
     grads = _empty_grads(q, k, depth_k)
     if q.numel() == 0:
         return tuple(g.zero_() for g in grads)
-    variant = _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size)
+    packed = cu_seqlens is not None
+    variant = _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size,
+                       packed=packed)
     kernel = kernels_for(variant, q.device).backward
     dq, dk, dv, ddk, ddv = grads
     tensors = {
@@ -180,19 +203,14 @@ def attention_bwd(d_out: Tensor, q: Tensor, k: Optional[Tensor], v: Optional[Ten
         "out": as_kernel_operand(kernel, "out", output),
         "lse": as_kernel_operand(kernel, "lse", lse),
         "d_out": as_kernel_operand(kernel, "d_out", d_out.to(q.dtype)),
+        "cu_seqlens": as_kernel_operand(kernel, "cu_seqlens", cu_seqlens),
         "dq": dq, "d_depth_k": ddk, "d_depth_v": ddv,
         "delta": torch.empty(lse.shape, dtype=torch.float32, device=q.device),
     }
     if k is not None:
         tensors.update(dk=dk, dv=dv)
-    names = [t.name for t in kernel.tensors]
-    missing = [n for n in names if tensors.get(n) is None]
-    if missing:
-        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                        f"backward kernel {kernel.entry} needs {missing}")
     with torch.cuda.device(q.device):
-        kernel.launch([tensor_arg(n, tensors[n]) for n in names],
-                      torch.cuda.current_stream().cuda_stream)
+        launch(kernel, tensors, max_seqlen if packed else None)
     return dq, dk, dv, ddk, ddv
 
 
@@ -209,15 +227,17 @@ def _empty_grads(q, k, depth_k):
 
 @attention_bwd.register_fake
 def _attention_bwd_fake(d_out, q, k, v, depth_k, depth_v, output, lse, causal, scale,
-                        visibility, chunk_size):
+                        visibility, chunk_size, cu_seqlens, max_seqlen):
     return _empty_grads(q, k, depth_k)
 
 
 def _setup_context(ctx, inputs, output):
-    q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size = inputs
+    (q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size, cu_seqlens,
+     max_seqlen) = inputs
     out, lse = output
-    ctx.save_for_backward(q, k, v, depth_k, depth_v, out, lse)
+    ctx.save_for_backward(q, k, v, depth_k, depth_v, out, lse, cu_seqlens)
     ctx.attributes = (causal, scale, visibility, chunk_size)
+    ctx.max_seqlen = max_seqlen
     ctx.has_kv = k is not None
     # lse is returned for inspection; the backward kernels have no lse
     # gradient, so it is not differentiable.
@@ -225,12 +245,15 @@ def _setup_context(ctx, inputs, output):
 
 
 def _backward(ctx, d_out, _d_lse):
-    q, k, v, depth_k, depth_v, out, lse = ctx.saved_tensors
+    q, k, v, depth_k, depth_v, out, lse, cu_seqlens = ctx.saved_tensors
     dq, dk, dv, ddk, ddv = torch.ops.moda.attention_bwd(
-        d_out, q, k, v, depth_k, depth_v, out, lse, *ctx.attributes)
+        d_out, q, k, v, depth_k, depth_v, out, lse, *ctx.attributes, cu_seqlens,
+        ctx.max_seqlen)
     if not ctx.has_kv:
         dk = dv = None
-    return dq, dk, dv, ddk, ddv, None, None, None, None
+    # No gradient for causal, scale, visibility, chunk_size, cu_seqlens and
+    # max_seqlen.
+    return (dq, dk, dv, ddk, ddv) + (None,) * 6
 
 
 attention_fwd.register_autograd(_backward, setup_context=_setup_context)
@@ -242,7 +265,8 @@ def attention(q: Tensor, k: Optional[Tensor], v: Optional[Tensor],
               depth_k: Optional[Tensor] = None, depth_v: Optional[Tensor] = None, *,
               causal: bool = True, scale: Optional[float] = None,
               visibility: str = "per_position", chunk_size: Optional[int] = None,
-              return_lse: bool = False):
+              return_lse: bool = False, cu_seqlens: Optional[Tensor] = None,
+              max_seqlen: Optional[int] = None):
     """Mixture-of-Depths Attention (MODA.md section 2), differentiable.
 
     q [B, T, Hq, D]; k, v [B, S, Hk, D] (None for visibility="depth_only");
@@ -252,54 +276,175 @@ def attention(q: Tensor, k: Optional[Tensor], v: Optional[Tensor],
     s <= t + (S - T). scale defaults to 1/sqrt(D) (it is rounded to f32).
     visibility: "per_position" (row t reads depth entries of position t),
     "chunk" (with chunk_size C: of positions floor(t/C)*C .. t) or
-    "depth_only" (no sequence part). Returns out [B, T, Hq, D], and with
-    return_lse also lse [B, Hq, T] float32 (not differentiable).
+    "depth_only" (no sequence part; causal has no meaning there and is
+    ignored). Returns out [B, T, Hq, D], and with return_lse also lse
+    [B, Hq, T] float32 (not differentiable).
+
+    Packed sequences (MODA.md section 7, FlashAttention's varlen
+    convention): with cu_seqlens, int32 offsets [B + 1] on q's device (0,
+    non-decreasing, the last the token count N), and max_seqlen, an int at
+    least the longest length (a smaller one is correct, only slower; it is
+    the kernels' T and is never read back from cu_seqlens), the tensors are
+    token-major: q [N, Hq, D], k, v [N, Hk, D], depth_k, depth_v
+    [N, L, Hk, D]; sequence b is tokens cu_seqlens[b] .. cu_seqlens[b + 1]
+    and attends within itself only (positions, causal alignment and chunk
+    starts restart at its first token). Returns out [N, Hq, D] and lse
+    [Hq, N]. Tokens after cu_seqlens[-1] belong to no sequence: their out
+    and gradients are left undefined (the offsets are not checked on the
+    host, which would cost a synchronization).
+
+    Bad arguments raise moda.ModaValueError or moda.ModaTypeError (both
+    moda.ModaError, and ValueError or TypeError) before anything runs.
     """
-    if q.dim() != 4:
-        raise ModaError("MODA_ERROR_SHAPE", f"q must be [B, T, Hq, D], got {tuple(q.shape)}")
+    packed = _check_packing(q, cu_seqlens, max_seqlen)
+    if packed:
+        max_seqlen = _check_max_seqlen(max_seqlen)
+    elif q.dim() != 4:
+        raise ModaValueError("MODA_ERROR_SHAPE",
+                             f"q must be [B, T, Hq, D] (or packed [N, Hq, D] with "
+                             f"cu_seqlens and max_seqlen), got {tuple(q.shape)}")
     if visibility not in ("per_position", "chunk", "depth_only"):
-        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                        f"visibility {visibility!r}: per_position, chunk or depth_only")
+        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                             f"visibility {visibility!r}: per_position, chunk or depth_only")
     if visibility == "depth_only":
         if k is not None or v is not None:
-            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                            "depth_only attention has no sequence part: pass k=v=None")
+            raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                                 "depth_only attention has no sequence part: pass k=v=None")
         if depth_k is None or depth_v is None:
-            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                            "depth_only attention needs depth_k and depth_v")
+            raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                                 "depth_only attention needs depth_k and depth_v")
+        # Without sequence keys there is nothing to mask (the compiler
+        # refuses `causal` there): one variant, whatever the caller passed.
+        causal = False
     elif k is None or v is None:
-        raise ModaError("MODA_ERROR_INVALID_ARGUMENT", f"{visibility} attention needs k and v")
+        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                             f"{visibility} attention needs k and v")
     if (depth_k is None) != (depth_v is None):
-        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                        "pass both depth_k and depth_v, or neither")
+        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                             "pass both depth_k and depth_v, or neither")
     chunk = chunk_size_of(visibility, chunk_size)
+    if packed:
+        depth_k, depth_v = _packed_operands(q, k, v, depth_k, depth_v)
+    else:
+        depth_k, depth_v = _padded_operands(q, k, v, depth_k, depth_v)
+    for name, t in (("k", k), ("v", v), ("depth_k", depth_k), ("depth_v", depth_v)):
+        if t is not None and t.dtype != q.dtype:
+            raise ModaTypeError("MODA_ERROR_DTYPE",
+                                f"{name} has dtype {t.dtype}, q has {q.dtype}: one dtype for all")
+    out, lse = torch.ops.moda.attention_fwd(
+        q, k, v, depth_k, depth_v, bool(causal), None if scale is None else float(scale),
+        visibility, chunk, cu_seqlens, max_seqlen if packed else 0)
+    return (out, lse) if return_lse else out
+
+
+def _check_packing(q, cu_seqlens, max_seqlen) -> bool:
+    """Whether the call is over packed sequences; checks cu_seqlens (on the
+    host side only: its values stay on the device) and q's rank."""
+    if cu_seqlens is None and max_seqlen is None:
+        return False
+    if cu_seqlens is None:
+        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                             "max_seqlen is given without cu_seqlens: pass both "
+                             "(packed sequences) or neither")
+    if max_seqlen is None:
+        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                             "cu_seqlens is given without max_seqlen: pass max_seqlen, "
+                             "the longest sequence's length (an int; moda does not read "
+                             "it back from cu_seqlens)")
+    if not isinstance(cu_seqlens, torch.Tensor):
+        raise ModaTypeError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"cu_seqlens must be a tensor of int32 offsets, got "
+                            f"{type(cu_seqlens).__name__}")
+    if cu_seqlens.dtype != torch.int32:
+        raise ModaTypeError("MODA_ERROR_DTYPE",
+                            f"cu_seqlens must have dtype torch.int32, got {cu_seqlens.dtype}")
+    if cu_seqlens.dim() != 1 or cu_seqlens.shape[0] < 1:
+        raise ModaValueError("MODA_ERROR_SHAPE",
+                             f"cu_seqlens must be 1-D with B + 1 >= 1 offsets, got shape "
+                             f"{tuple(cu_seqlens.shape)}")
+    if cu_seqlens.device != q.device:
+        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                             f"cu_seqlens is on {cu_seqlens.device}, q on {q.device}: "
+                             "pass them on one device")
+    if q.dim() != 3:
+        raise ModaValueError("MODA_ERROR_SHAPE",
+                             f"with cu_seqlens, q must be packed [N, Hq, D] (N tokens), "
+                             f"got {tuple(q.shape)}")
+    return True
+
+
+def _check_max_seqlen(max_seqlen):
+    """max_seqlen as an int (a SymInt under torch.compile) >= 0."""
+    if isinstance(max_seqlen, bool):
+        raise ModaTypeError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"max_seqlen must be an int, got {max_seqlen!r}")
+    if not isinstance(max_seqlen, (int, torch.SymInt)):
+        try:
+            max_seqlen = operator.index(max_seqlen)   # numpy integers, 0-d int tensors
+        except TypeError:
+            raise ModaTypeError("MODA_ERROR_INVALID_ARGUMENT",
+                                f"max_seqlen must be an int, got "
+                                f"{type(max_seqlen).__name__}") from None
+    if max_seqlen < 0:
+        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                             f"max_seqlen must be >= 0, got {max_seqlen}")
+    return max_seqlen
+
+
+def _padded_operands(q, k, v, depth_k, depth_v):
+    """Checks the shapes of a padded call (q [B, T, Hq, D]); returns the
+    depth tensors, [B, T, 0, Hk, D] when there are none."""
     batch, queries, query_heads, head_dim = q.shape
     if k is not None:
         if k.dim() != 4 or v.shape != k.shape or k.shape[0] != batch or k.shape[3] != head_dim:
-            raise ModaError("MODA_ERROR_SHAPE",
-                            f"k, v must be [B, S, Hk, D] matching q {tuple(q.shape)}; "
-                            f"got {tuple(k.shape)}, {tuple(v.shape)}")
+            raise ModaValueError("MODA_ERROR_SHAPE",
+                                 f"k, v must be [B, S, Hk, D] matching q {tuple(q.shape)}; "
+                                 f"got {tuple(k.shape)}, {tuple(v.shape)}")
         kv_heads = k.shape[2]
     else:
-        kv_heads = depth_k.shape[3]
+        kv_heads = depth_k.shape[3] if depth_k.dim() == 5 else -1
     if depth_k is None:
         depth_k = q.new_empty((batch, queries, 0, kv_heads, head_dim))
         depth_v = q.new_empty((batch, queries, 0, kv_heads, head_dim))
     elif (depth_k.dim() != 5 or depth_v.shape != depth_k.shape
           or depth_k.shape[0] != batch or depth_k.shape[1] != queries
           or depth_k.shape[3] != kv_heads or depth_k.shape[4] != head_dim):
-        raise ModaError("MODA_ERROR_SHAPE",
-                        f"depth_k, depth_v must be [B, T, L, Hk, D] = [{batch}, {queries}, "
-                        f"L, {kv_heads}, {head_dim}]; got {tuple(depth_k.shape)}, "
-                        f"{tuple(depth_v.shape)}")
-    if query_heads % kv_heads:
-        raise ModaError("MODA_ERROR_SHAPE",
-                        f"Hq = {query_heads} is not a multiple of Hk = {kv_heads}")
-    for name, t in (("k", k), ("v", v), ("depth_k", depth_k), ("depth_v", depth_v)):
-        if t is not None and t.dtype != q.dtype:
-            raise ModaError("MODA_ERROR_DTYPE",
-                            f"{name} has dtype {t.dtype}, q has {q.dtype}: one dtype for all")
-    out, lse = torch.ops.moda.attention_fwd(
-        q, k, v, depth_k, depth_v, bool(causal), None if scale is None else float(scale),
-        visibility, chunk)
-    return (out, lse) if return_lse else out
+        raise ModaValueError("MODA_ERROR_SHAPE",
+                             f"depth_k, depth_v must be [B, T, L, Hk, D] = [{batch}, {queries}, "
+                             f"L, {kv_heads}, {head_dim}]; got {tuple(depth_k.shape)}, "
+                             f"{tuple(depth_v.shape)}")
+    _check_groups(query_heads, kv_heads)
+    return depth_k, depth_v
+
+
+def _packed_operands(q, k, v, depth_k, depth_v):
+    """Checks the shapes of a packed call (q [N, Hq, D]); returns the depth
+    tensors, [N, 0, Hk, D] when there are none."""
+    tokens, query_heads, head_dim = q.shape
+    if k is not None:
+        if k.dim() != 3 or v.shape != k.shape or k.shape[0] != tokens or k.shape[2] != head_dim:
+            raise ModaValueError("MODA_ERROR_SHAPE",
+                                 f"with cu_seqlens, k and v must be packed [N, Hk, D] matching "
+                                 f"q [N, Hq, D] = {tuple(q.shape)}; got {tuple(k.shape)}, "
+                                 f"{tuple(v.shape)}")
+        kv_heads = k.shape[1]
+    else:
+        kv_heads = depth_k.shape[2] if depth_k.dim() == 4 else -1
+    if depth_k is None:
+        depth_k = q.new_empty((tokens, 0, kv_heads, head_dim))
+        depth_v = q.new_empty((tokens, 0, kv_heads, head_dim))
+    elif (depth_k.dim() != 4 or depth_v.shape != depth_k.shape
+          or depth_k.shape[0] != tokens or depth_k.shape[2] != kv_heads
+          or depth_k.shape[3] != head_dim):
+        raise ModaValueError("MODA_ERROR_SHAPE",
+                             f"with cu_seqlens, depth_k and depth_v must be packed "
+                             f"[N, L, Hk, D] = [{tokens}, L, {kv_heads}, {head_dim}]; got "
+                             f"{tuple(depth_k.shape)}, {tuple(depth_v.shape)}")
+    _check_groups(query_heads, kv_heads)
+    return depth_k, depth_v
+
+
+def _check_groups(query_heads, kv_heads):
+    if kv_heads <= 0 or query_heads % kv_heads:
+        raise ModaValueError("MODA_ERROR_SHAPE",
+                             f"Hq = {query_heads} is not a multiple of Hk = {kv_heads}")

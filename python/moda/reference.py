@@ -1,4 +1,5 @@
-"""The float64 reference of MoDA forward in PyTorch (MODA.md section 2)."""
+"""The float64 reference of MoDA forward in PyTorch (MODA.md section 2; packed
+sequences, section 7: the same on each sequence alone)."""
 
 import torch
 
@@ -39,6 +40,41 @@ def attention_reference(q, k, v, depth_k, depth_v, *, causal, visibility,
                            visibility=visibility, chunk_size=chunk_size,
                            scale=scale, row_offset=0, total_queries=queries,
                            total_keys=0 if k is None else k.shape[1])
+
+
+def packed_attention_reference(q, k, v, depth_k, depth_v, cu_seqlens, *, causal,
+                               visibility, chunk_size=0, scale=None):
+    """The reference over packed sequences (MODA.md section 7): q [N, Hq, D],
+    k/v [N, Hk, D] (None for depth_only), depth_k/depth_v [N, L, Hk, D] (None
+    without depth) and the offsets cu_seqlens (B + 1 of them, a list or a
+    tensor): attention_reference on each sequence's tokens alone, so that
+    positions, causal alignment and chunk starts restart at each sequence.
+    Returns out [N, Hq, D] and lse [Hq, N] in float64; tokens outside every
+    sequence (after the last offset) get out 0 and lse -inf. Differentiable
+    (torch autograd flows through the per-sequence slices)."""
+    offsets = [int(x) for x in (cu_seqlens.tolist() if torch.is_tensor(cu_seqlens)
+                                else cu_seqlens)]
+    tokens, query_heads, head_dim = q.shape
+    if (not offsets or offsets[0] != 0 or offsets[-1] > tokens
+            or any(b < a for a, b in zip(offsets, offsets[1:]))):
+        raise ValueError(f"cu_seqlens {offsets}: offsets from 0, non-decreasing, "
+                         f"up to the {tokens} tokens")
+    outs, lses = [], []
+    for first, end in zip(offsets, offsets[1:]):
+        if end == first:
+            continue
+        part = [None if t is None else t[first:end].unsqueeze(0)
+                for t in (q, k, v, depth_k, depth_v)]
+        out, lse = attention_reference(*part, causal=causal, visibility=visibility,
+                                       chunk_size=chunk_size, scale=scale)
+        outs.append(out[0])
+        lses.append(lse[0])
+    rest = tokens - offsets[-1]
+    outs.append(torch.zeros(rest, query_heads, head_dim, dtype=torch.float64,
+                            device=q.device))
+    lses.append(torch.full((query_heads, rest), float("-inf"), dtype=torch.float64,
+                           device=q.device))
+    return torch.cat(outs, dim=0), torch.cat(lses, dim=1)
 
 
 def _attention_rows(q, k, v, depth_k, depth_v, *, causal, visibility, chunk_size,

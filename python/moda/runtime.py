@@ -29,6 +29,16 @@ class ModaError(RuntimeError):
         self.status = status
 
 
+class ModaValueError(ModaError, ValueError):
+    """A bad argument (a shape, a value, a combination of arguments) caught
+    before anything runs: a ModaError and a ValueError."""
+
+
+class ModaTypeError(ModaError, TypeError):
+    """An argument of the wrong type or dtype caught before anything runs:
+    a ModaError and a TypeError."""
+
+
 class _Tensor(ctypes.Structure):
     _fields_ = [
         ("name", ctypes.c_char_p),

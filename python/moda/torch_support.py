@@ -25,37 +25,55 @@ def tensor_arg(name, tensor) -> TensorArg:
                      tensor.data_ptr(), list(tensor.stride()))
 
 
-def _refuse_packed(kernel):
-    """These helpers shape lse and delta as [B, Hq, T] and pass no T: a
-    packed kernel is launched with Kernel.launch(..., sizes={"T": ...})."""
+def rows_shape(kernel, q):
+    """The shape of lse (and of the backward's scratch delta) for queries
+    `q`: [B, Hq, T], or [Hq, N] for a packed kernel (q [N, Hq, D])."""
     if kernel.packed:
-        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                        f"kernel {kernel.entry} takes packed sequences: launch it "
-                        "with Kernel.launch(args, stream, sizes={'T': max_seqlen}) "
-                        "(bench/packed_suite.py does)")
+        return (kernel.num_query_heads, q.shape[0])
+    return (q.shape[0], kernel.num_query_heads, q.shape[1])
 
 
-def run(kernel, **tensors):
-    """Launches `kernel` on the current stream; allocates out/lse if absent."""
-    _refuse_packed(kernel)
-    q = tensors["q"]
-    batch, queries = q.shape[0], q.shape[1]
-    if tensors["out"] is None:
-        tensors["out"] = torch.empty_like(q)
-    if tensors["lse"] is None:
-        tensors["lse"] = torch.empty(batch, kernel.num_query_heads, queries,
-                                     dtype=torch.float32, device=q.device)
-    wanted = kernel.input_names + ["out", "lse"]
-    missing = [n for n in wanted if tensors.get(n) is None]
+def launch(kernel, tensors, max_seqlen=None):
+    """Launches `kernel` on the current stream with `tensors` (by manifest
+    name; None stands for absent). A packed kernel takes the bound of its
+    sequences' lengths, `max_seqlen`, as the size T that no tensor carries
+    (docs/runtime.md); any other kernel takes none."""
+    names = [t.name for t in kernel.tensors]
+    missing = [n for n in names if tensors.get(n) is None]
     if missing:
         raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                         f"kernel {kernel.entry} needs tensors {missing}")
-    extra = [n for n, t in tensors.items() if t is not None and n not in wanted]
+    extra = [n for n, t in tensors.items() if t is not None and n not in names]
     if extra:
         raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                        f"kernel {kernel.entry} ({kernel.visibility}) takes no {extra}")
-    args = [tensor_arg(n, tensors[n]) for n in wanted]
-    kernel.launch(args, torch.cuda.current_stream().cuda_stream)
+                        f"kernel {kernel.entry} ({kernel.visibility}"
+                        f"{', packed' if kernel.packed else ''}) takes no {extra}")
+    sizes = None
+    if kernel.packed:
+        if max_seqlen is None:
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"kernel {kernel.entry} takes packed sequences: pass "
+                            "max_seqlen (the longest sequence's length) with cu_seqlens")
+        sizes = {"T": int(max_seqlen)}
+    elif max_seqlen is not None:
+        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                        f"kernel {kernel.entry} does not take packed sequences: "
+                        "it takes no max_seqlen")
+    args = [tensor_arg(n, tensors[n]) for n in names]
+    kernel.launch(args, torch.cuda.current_stream().cuda_stream, sizes=sizes)
+
+
+def run(kernel, max_seqlen=None, **tensors):
+    """Launches a forward kernel on the current stream; allocates out/lse if
+    absent. Packed kernels take cu_seqlens among the tensors and
+    `max_seqlen`."""
+    q = tensors["q"]
+    if tensors.get("out") is None:
+        tensors["out"] = torch.empty_like(q)
+    if tensors.get("lse") is None:
+        tensors["lse"] = torch.empty(rows_shape(kernel, q), dtype=torch.float32,
+                                     device=q.device)
+    launch(kernel, tensors, max_seqlen)
     return tensors["out"], tensors["lse"]
 
 
@@ -63,12 +81,11 @@ GRAD_OF = {"q": "dq", "k": "dk", "v": "dv", "depth_k": "d_depth_k",
            "depth_v": "d_depth_v"}
 
 
-def run_grad(kernel, poison=False, **tensors):
+def run_grad(kernel, poison=False, max_seqlen=None, **tensors):
     """Launches an attention_grad kernel (dq, then dkv, then d_depth, on the
-    current stream); allocates the gradients and the scratch delta."""
-    _refuse_packed(kernel)
+    current stream); allocates the gradients and the scratch delta. Packed
+    kernels take cu_seqlens among the tensors and `max_seqlen`."""
     q = tensors["q"]
-    batch, queries = q.shape[0], q.shape[1]
     names = [t.name for t in kernel.tensors]
     for name in ("k", "v", "depth_k", "depth_v"):
         if (tensors[name] is None) == (name in names):
@@ -79,9 +96,8 @@ def run_grad(kernel, poison=False, **tensors):
         if name in names:
             tensors[grad] = (torch.full_like(tensors[name], float("nan")) if poison
                              else torch.empty_like(tensors[name]))
-    tensors["delta"] = torch.empty(batch, kernel.num_query_heads, queries,
-                                   dtype=torch.float32, device=q.device)
-    args = [tensor_arg(n, tensors[n]) for n in names]
-    kernel.launch(args, torch.cuda.current_stream().cuda_stream)
+    tensors["delta"] = torch.empty(rows_shape(kernel, q), dtype=torch.float32,
+                                   device=q.device)
+    launch(kernel, tensors, max_seqlen)
     return tuple(tensors.get(GRAD_OF[n]) for n in ("q", "k", "v", "depth_k",
                                                     "depth_v"))

@@ -3,10 +3,13 @@ backward) is specialized on.
 
 moda-compile specializes a kernel on the element type, the head counts Hq
 and Hk, the head size D, causal, the depth visibility (with its chunk size),
-the softmax scale and whether its operands are views (`strided`: the tile
-programs' kernels that read each operand through strides, docs/artifacts.md);
-the sizes B, T, S and L stay dynamic (one kernel serves every batch,
-sequence length and depth), so they are not part of a variant.
+the softmax scale, whether its operands are views (`strided`: the tile
+programs' kernels that read each operand through strides, docs/artifacts.md)
+and whether they hold packed sequences (`packed`: token-major tensors and
+int32 offsets cu_seqlens, MODA.md section 7; such kernels take dense
+tensors only); the sizes B, T, S, L (and N, the tokens) stay dynamic (one
+kernel serves every batch, sequence length and depth), so they are not part
+of a variant.
 """
 
 import json
@@ -15,7 +18,7 @@ import struct
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, Optional
 
-from .runtime import ELEMENT_TYPES, VISIBILITIES, ModaError
+from .runtime import ELEMENT_TYPES, VISIBILITIES, ModaError, ModaValueError
 
 # Accepted spellings of the element types (torch names included, so that a
 # variants file can say "bfloat16").
@@ -28,15 +31,16 @@ DTYPE_ALIASES = {
 
 def chunk_size_of(visibility: str, chunk_size) -> int:
     """The chunk size a kernel takes: positive with chunk visibility, 0
-    otherwise; raises ModaError on any other combination."""
+    otherwise; raises ModaValueError (a ModaError) on any other
+    combination."""
     if visibility == "chunk":
         if chunk_size is None or int(chunk_size) <= 0:
-            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                            "chunk visibility needs a positive chunk_size")
+            raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                                 "chunk visibility needs a positive chunk_size")
         return int(chunk_size)
     if chunk_size not in (None, 0):
-        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                        f"chunk_size is only for chunk visibility, not {visibility}")
+        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                             f"chunk_size is only for chunk visibility, not {visibility}")
     return 0
 
 
@@ -54,7 +58,9 @@ class Variant:
     """The static part of a MoDA problem. `scale` is None for the default
     1/sqrt(D) (the IR then carries no scale attribute) or a float rounded to
     f32; `chunk_size` is 0 unless visibility is "chunk"; `strided` kernels
-    take their operands as views (moda.operands)."""
+    take their operands as views (moda.operands); `packed` kernels take
+    packed sequences (q [N, Hq, D], lse [Hq, N], cu_seqlens, and T =
+    max_seqlen at launch), never as views."""
 
     dtype: str
     num_query_heads: int
@@ -65,11 +71,12 @@ class Variant:
     chunk_size: int = 0
     scale: Optional[float] = None
     strided: bool = False
+    packed: bool = False
 
     @staticmethod
     def make(dtype, num_query_heads, num_kv_heads, head_dim, *,
              visibility="per_position", causal=True, chunk_size=None,
-             scale=None, strided=False) -> "Variant":
+             scale=None, strided=False, packed=False) -> "Variant":
         """Checks and normalizes the fields (dtype spelling, scale rounded to
         f32, chunk_size 0 without chunk visibility); raises ModaError."""
         name = DTYPE_ALIASES.get(str(dtype))
@@ -90,15 +97,19 @@ class Variant:
             if not math.isfinite(scale) or scale <= 0:
                 raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                                 f"scale {scale!r} must be finite and positive")
+        if packed and strided:
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            "packed kernels take contiguous tensors: a variant is "
+                            "packed or strided, not both")
         return Variant(name, hq, hk, d, visibility, bool(causal), chunk, scale,
-                       bool(strided))
+                       bool(strided), bool(packed))
 
     @property
     def name(self) -> str:
         """A readable, unique file name: e.g.
         per_position_bf16_hq8_hk2_d64_causal, chunk_f16_hq4_hk4_d128_full_c64,
         ..._s3e000000 for an explicit scale (its f32 bits), ..._views for
-        strided kernels."""
+        strided kernels, ..._packed for packed sequences."""
         parts = [self.visibility, self.dtype, f"hq{self.num_query_heads}",
                  f"hk{self.num_kv_heads}", f"d{self.head_dim}",
                  "causal" if self.causal else "full"]
@@ -108,6 +119,8 @@ class Variant:
             parts.append("s" + f32_bits(self.scale))
         if self.strided:
             parts.append("views")
+        if self.packed:
+            parts.append("packed")
         return "_".join(parts)
 
     @property
@@ -124,10 +137,10 @@ class Variant:
     def training_module(self, target: str = "sm_90a") -> str:
         """The IR moda-compile turns into this variant's forward
         (moda_attention_0) and backward (moda_attention_grad_0) kernels, with
-        every size dynamic."""
+        every size dynamic (packed: over packed sequences)."""
         from .ir import training_module
         return training_module(self.ir_shape(), target=target,
-                               strided=self.strided)
+                               strided=self.strided, packed=self.packed)
 
     def to_json(self) -> Dict[str, Any]:
         return asdict(self)
@@ -140,7 +153,7 @@ class Variant:
                    "chunk": "chunk_size"}
         fields = {aliases.get(k, k): v for k, v in entry.items()}
         known = {"dtype", "num_query_heads", "num_kv_heads", "head_dim",
-                 "visibility", "causal", "chunk_size", "scale", "strided"}
+                 "visibility", "causal", "chunk_size", "scale", "strided", "packed"}
         unknown = set(fields) - known
         if unknown:
             raise ModaError("MODA_ERROR_INVALID_ARGUMENT",

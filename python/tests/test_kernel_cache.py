@@ -83,6 +83,40 @@ def test_strided_variant_compiles_kernels_that_take_views():
     assert Variant.from_json(json.loads(json.dumps(v.to_json()))) == v
 
 
+def test_packed_variant_is_a_variant_of_its_own():
+    """Packed sequences have their own kernels: the flag is in the name, the
+    JSON and the cache key, and the training module takes cu_seqlens."""
+    dense = Variant.make("bf16", 8, 2, 64)
+    packed = Variant.make("bf16", 8, 2, 64, packed=True)
+    assert packed != dense and packed.packed and not dense.packed
+    assert packed.name == "per_position_bf16_hq8_hk2_d64_causal_packed"
+    assert packed.to_json()["packed"] is True and dense.to_json()["packed"] is False
+    assert Variant.from_json(json.loads(json.dumps(packed.to_json()))) == packed
+    assert Variant.from_json({"dtype": "bf16", "Hq": 8, "Hk": 2, "D": 64,
+                              "packed": True}) == packed
+    # A variants file written before the flag existed reads as unpacked.
+    assert Variant.from_json({"dtype": "bf16", "Hq": 8, "Hk": 2, "D": 64}) == dense
+    assert packed.key_text() != dense.key_text()
+    assert cache.cache_key(packed, H200, "c0ffee") != cache.cache_key(dense, H200, "c0ffee")
+    module = packed.training_module()
+    assert module.count("packed(%cu, %max") == 2 and "tensor<?x8x64xbf16>" in module
+    assert "packed(" not in dense.training_module()
+    chunk = Variant.make("bf16", 8, 2, 64, visibility="chunk", chunk_size=64, packed=True)
+    assert chunk.name.endswith("_c64_packed")
+    with pytest.raises(ModaError) as error:
+        Variant.make("bf16", 8, 2, 64, strided=True, packed=True)
+    assert error.value.status == "MODA_ERROR_INVALID_ARGUMENT"
+
+
+def test_operator_variant_list_parses():
+    """bench/torch-op-variants.json, the bundle the GPU tests read, is a
+    valid variants file and holds packed variants (test_op_packed_gpu.py
+    needs them; test_op_packed.py checks which)."""
+    variants = bundle.read_variants(ROOT / "bench" / "torch-op-variants.json")
+    assert any(v.packed for v in variants) and any(not v.packed for v in variants)
+    assert len({v.name for v in variants}) == len(variants)
+
+
 def test_variant_json_round_trip_and_short_names():
     v = Variant.make("f16", 16, 4, 128, visibility="chunk", chunk_size=64, causal=True,
                      scale=0.05)
@@ -287,6 +321,29 @@ def test_bundle_is_read_first_and_needs_no_compiler(tmp_path, fake_compiler):
                                 bundles=[tmp_path / "b"])
     assert with_compiler.kernel_dir(v, H200).parent == tmp_path / "b"
     assert not (tmp_path / "cache" / "kernels").exists()
+
+
+def test_bundle_holds_packed_variants_apart(tmp_path, fake_compiler, monkeypatch):
+    log = tmp_path / "log"
+    monkeypatch.setenv("FAKE_COMPILE_LOG", str(log))
+    variants_file = tmp_path / "variants.json"
+    variants_file.write_text(json.dumps([
+        {"dtype": "bf16", "Hq": 8, "Hk": 2, "D": 64},
+        {"dtype": "bf16", "Hq": 8, "Hk": 2, "D": 64, "packed": True}]))
+    assert bundle.main(["--out", str(tmp_path / "b"), "--moda-compile", str(fake_compiler),
+                        str(variants_file)]) == 0
+    index = json.loads((tmp_path / "b" / "index.json").read_text())
+    assert sorted(e["dir"] for e in index["entries"]) == [
+        "per_position_bf16_hq8_hk2_d64_causal-sm_90a",
+        "per_position_bf16_hq8_hk2_d64_causal_packed-sm_90a"]
+    assert [e["variant"]["packed"] for e in index["entries"]] == [False, True]
+    assert len(log.read_text().splitlines()) == 2     # one compile each
+    store = KernelStore(cache_dir=tmp_path / "cache", compiler=None,
+                        bundles=[tmp_path / "b"], allow_compile=False)
+    packed = Variant.make("bf16", 8, 2, 64, packed=True)
+    assert store.kernel_dir(packed, H200).name.endswith("_packed-sm_90a")
+    assert not store.kernel_dir(Variant.make("bf16", 8, 2, 64), H200).name.endswith(
+        "_packed-sm_90a")
 
 
 def test_bundle_dir_comes_from_the_environment(tmp_path, monkeypatch):

@@ -169,10 +169,11 @@ def test_opcheck():
     v = torch.randn(1, 40, 2, 64, device="cuda", dtype=torch.bfloat16, requires_grad=True)
     dk = torch.randn(1, 40, 3, 2, 64, device="cuda", dtype=torch.bfloat16, requires_grad=True)
     dv = torch.randn(1, 40, 3, 2, 64, device="cuda", dtype=torch.bfloat16, requires_grad=True)
-    torch.library.opcheck(torch.ops.moda.attention_fwd.default,
-                          (q, k, v, dk, dv, True, None, "per_position", 0))
-    out, lse = torch.ops.moda.attention_fwd(q, k, v, dk, dv, True, None, "per_position", 0)
+    # No packed sequences: cu_seqlens None, max_seqlen 0.
+    attributes = (True, None, "per_position", 0, None, 0)
+    torch.library.opcheck(torch.ops.moda.attention_fwd.default, (q, k, v, dk, dv) + attributes)
+    out, lse = torch.ops.moda.attention_fwd(q, k, v, dk, dv, *attributes)
     d_out = torch.randn_like(out)
     torch.library.opcheck(torch.ops.moda.attention_bwd.default,
                           (d_out, q.detach(), k.detach(), v.detach(), dk.detach(), dv.detach(),
-                           out.detach(), lse, True, None, "per_position", 0))
+                           out.detach(), lse) + attributes)
