@@ -3,9 +3,10 @@ GPU: argument errors (raised before anything runs), the operators' fake
 implementations (the packed shapes that torch.compile and torch.export
 see), autograd and torch.compile(fullgraph=True) traced on meta tensors,
 the float64 packed reference, and that the GPU test's variants are in the
-bundle list. Needs PyTorch >= 2.4 (torch.library.custom_op); skipped
-without it (utils/run-tests.sh's Debian python has none: bench/run_torch_gpu.sh
-runs it where PyTorch is)."""
+bundle list. Needs PyTorch >= 2.4 (torch.library.custom_op):
+utils/run-tests.sh's Debian python has none and leaves this file out, as
+it does the depth stream's tests; bench/run_torch_gpu.sh runs it where
+PyTorch is."""
 
 import importlib.util
 import json
@@ -13,11 +14,7 @@ from pathlib import Path
 
 import pytest
 
-torch = pytest.importorskip("torch")
-if not hasattr(torch.library, "custom_op"):
-    pytest.skip("moda.attention needs PyTorch >= 2.4 (torch.library.custom_op)",
-                allow_module_level=True)
-
+import torch
 from torch._subclasses.fake_tensor import FakeTensorMode  # noqa: E402
 
 import moda  # noqa: E402
