@@ -1,11 +1,17 @@
 //===- Pipelines.cpp - moda's registered pass pipelines -------------------===//
 //
 // The pipelines are written in the textual pass-pipeline syntax so that what
-// runs here is exactly what a user can paste into moda-opt.
+// runs here is exactly what a user can paste into moda-opt; the tile
+// program's stages are one C++ list (buildTileProgramPipeline), which the
+// configuration pass also runs to measure a configuration's shared memory,
+// and which moda-opt runs as `moda-to-tile-programs`.
 //
 //===----------------------------------------------------------------------===//
 
 #include "moda/Pipelines/Pipelines.h"
+
+#include "moda/Conversion/Passes.h"
+#include "moda/Dialect/ModaTile/Transforms/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -22,20 +28,22 @@ static void appendPipeline(OpPassManager &pm, StringRef pipeline) {
                              errors);
 }
 
-/// The stages between a tile program and its target lowering, the same for
-/// the GPU and the host: the CPU path checks the very program the GPU runs.
-static constexpr StringLiteral kTileProgramStages =
-    "moda-tile-assign-layouts,moda-tile-defer-value-products,"
-    "moda-tile-pipeline,moda-tile-async-dots,";
+void mlir::moda::buildTileProgramPipeline(OpPassManager &pm) {
+  pm.addPass(createConvertModaToTile());
+  pm.addPass(tile::createModaTileAssignLayouts());
+  pm.addPass(tile::createModaTileDeferValueProducts());
+  pm.addPass(tile::createModaTilePipeline());
+  pm.addPass(tile::createModaTileAsyncDots());
+}
 
 void mlir::moda::buildGPUKernelPipeline(
     OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
   appendPipeline(pm, llvm::formatv("canonicalize,moda-buffer-depth-streams,"
-                                   "moda-select-kernel-config{{target={0}},"
-                                   "convert-moda-to-tile,{1}"
-                                   "convert-moda-tile-to-gpu,canonicalize,cse",
-                                   options.chip.getValue(), kTileProgramStages)
+                                   "moda-select-kernel-config{{target={0}}",
+                                   options.chip.getValue())
                          .str());
+  buildTileProgramPipeline(pm);
+  appendPipeline(pm, "convert-moda-tile-to-gpu,canonicalize,cse");
 }
 
 void mlir::moda::buildKernelToBinaryPipeline(
@@ -78,10 +86,10 @@ static constexpr StringLiteral kHostTensorsToLLVM =
     "convert-cf-to-llvm,reconcile-unrealized-casts";
 
 void mlir::moda::buildHostLLVMPipeline(OpPassManager &pm) {
-  appendPipeline(pm, (llvm::Twine("canonicalize,moda-buffer-depth-streams,"
-                                  "moda-select-kernel-config,"
-                                  "convert-moda-to-tile,") +
-                      kTileProgramStages + "convert-moda-tile-to-host," +
+  appendPipeline(pm, "canonicalize,moda-buffer-depth-streams,"
+                     "moda-select-kernel-config");
+  buildTileProgramPipeline(pm);
+  appendPipeline(pm, (llvm::Twine("convert-moda-tile-to-host,") +
                       kHostTensorsToLLVM)
                          .str());
 }
@@ -91,6 +99,11 @@ void mlir::moda::registerModaPipelines() {
       "moda-to-gpu-binary",
       "Lower moda to tiled GPU kernels in a gpu.binary (PTX for sm_90a)",
       buildGPUBinaryPipeline);
+  PassPipelineRegistration<>(
+      "moda-to-tile-programs",
+      "Lower moda operators (with configurations) to tile programs and run "
+      "their stages: what the GPU and the host lowerings receive",
+      buildTileProgramPipeline);
   PassPipelineRegistration<>(
       "moda-to-host-llvm",
       "Lower moda through its tile programs to the host, in the LLVM dialect "

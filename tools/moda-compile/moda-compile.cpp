@@ -8,6 +8,7 @@
 
 #include "moda/Conversion/ModaToKernel/AttentionKernel.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
+#include "moda/Pipelines/ConfigSharedMemory.h"
 #include "moda/InitModa.h"
 #include "moda/Pipelines/Pipelines.h"
 #include "moda/Support/InputNesting.h"
@@ -170,9 +171,12 @@ LogicalResult printSpaces(ModuleOp module) {
   json::Array ops;
   module.walk([&](moda::AttentionOp op) {
     moda::ForwardProblem problem = moda::ForwardProblem::of(op);
+    auto fits = [&](moda::KernelConfigAttr config) {
+      return moda::fitsSharedMemory(op, config);
+    };
     json::Array space;
     for (moda::KernelConfigAttr config :
-         moda::getForwardConfigSpace(op.getContext(), problem, chip))
+         moda::getForwardConfigSpace(op.getContext(), problem, chip, fits))
       space.push_back(moda::kernelConfigToJson(config));
     ops.push_back(json::Object{
         {"group_size", problem.groupSize},
@@ -181,7 +185,7 @@ LogicalResult printSpaces(ModuleOp module) {
                       ? json::Value(nullptr)
                       : json::Value(problem.depth)},
         {"heuristic", moda::kernelConfigToJson(moda::getForwardHeuristicConfig(
-                          op.getContext(), problem, chip))},
+                          op.getContext(), problem, chip, fits))},
         {"space", std::move(space)}});
   });
   llvm::outs() << llvm::formatv("{0:2}", json::Value(std::move(ops))) << "\n";

@@ -32,6 +32,12 @@ struct GPUBinaryPipelineOptions
                              llvm::cl::init("isa")};
 };
 
+/// moda operators with configurations -> tile programs -> their stages
+/// (layouts, deferred value products, pipelining, asynchronous dots): what
+/// the GPU and the host lowerings receive, so that the CPU path checks the
+/// very program the GPU runs.
+void buildTileProgramPipeline(OpPassManager &pm);
+
 /// moda -> tiled gpu.func kernels -> NVVM -> gpu.binary (PTX through LLVM's
 /// NVPTX backend). Host code keeps its launchers as gpu.launch_func. It is
 /// the two halves below, one after the other.
@@ -55,7 +61,8 @@ void buildKernelToBinaryPipeline(OpPassManager &pm,
 /// lowering receives.
 void buildHostLLVMPipeline(OpPassManager &pm);
 
-/// Registers `moda-to-gpu-binary` and `moda-to-host-llvm`.
+/// Registers `moda-to-gpu-binary`, `moda-to-host-llvm` and
+/// `moda-to-tile-programs`.
 void registerModaPipelines();
 
 } // namespace mlir::moda

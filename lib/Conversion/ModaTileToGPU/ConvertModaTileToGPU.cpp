@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "SharedTilePlan.h"
 #include "TileKernelBuilder.h"
 
 #include "KernelFunction.h"
@@ -19,6 +18,8 @@
 
 #include "moda/Conversion/Passes.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
+#include "moda/Dialect/ModaTile/Analysis/ProgramLayout.h"
+#include "moda/Dialect/ModaTile/Analysis/SharedTilePlan.h"
 #include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -34,31 +35,6 @@ using namespace mlir::moda;
 using namespace mlir::moda::tile;
 
 namespace {
-
-/// The one layout all products of `program` carry.
-FailureOr<LayoutAttr> getProgramLayout(func::FuncOp program) {
-  LayoutAttr layout;
-  WalkResult walk = program.walk([&](DotOp dot) {
-    if (!dot.getLayoutAttr()) {
-      dot.emitOpError("has no layout; run -moda-tile-assign-layouts before "
-                      "lowering tile programs to the GPU");
-      return WalkResult::interrupt();
-    }
-    if (layout && dot.getLayoutAttr() != layout) {
-      dot.emitOpError() << "has layout " << dot.getLayoutAttr()
-                        << " but another product of the program has "
-                        << layout;
-      return WalkResult::interrupt();
-    }
-    layout = dot.getLayoutAttr();
-    return WalkResult::advance();
-  });
-  if (walk.wasInterrupted())
-    return failure();
-  if (!layout)
-    return program.emitOpError("is a tile program without products");
-  return layout;
-}
 
 /// What each thread runs of `program`, by the layout of its products.
 LogicalResult buildLayoutKernel(MmaKind kind, func::FuncOp program,
@@ -109,14 +85,8 @@ ConvertModaTileToGPUPass::buildKernels(ProgramGroup &group,
     if (failed(layout))
       return failure();
     MmaKind kind = layout->getKind();
-    // Tensor-core products read shared tiles eight rows' 16-byte chunks at
-    // once (ldmatrix, wgmma): swizzled, they fall in distinct banks.
-    // wgmma's descriptors address the swizzle by shared address, whose
-    // period is 1024 bytes.
-    bool tensorCores = kind != MmaKind::Fma;
-    FailureOr<SharedTilePlan> plan = SharedTilePlan::plan(
-        program, workgroup, /*swizzle=*/tensorCores,
-        /*alignment=*/kind == MmaKind::Wgmma ? kWarpgroupTileAlignment : 16);
+    FailureOr<SharedTilePlan> plan =
+        SharedTilePlan::planFor(program, kind, workgroup);
     if (failed(plan))
       return failure();
     auto programAbi =

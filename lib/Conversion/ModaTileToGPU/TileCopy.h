@@ -12,7 +12,7 @@
 #ifndef MODA_LIB_CONVERSION_MODATILETOGPU_TILECOPY_H
 #define MODA_LIB_CONVERSION_MODATILETOGPU_TILECOPY_H
 
-#include "SharedTilePlan.h"
+#include "moda/Dialect/ModaTile/Analysis/SharedTilePlan.h"
 
 #include "moda/Dialect/ModaTile/IR/RowLayout.h"
 

@@ -19,7 +19,7 @@
 #ifndef MODA_LIB_CONVERSION_MODATILETOGPU_TILEKERNELBUILDER_H
 #define MODA_LIB_CONVERSION_MODATILETOGPU_TILEKERNELBUILDER_H
 
-#include "SharedTilePlan.h"
+#include "moda/Dialect/ModaTile/Analysis/SharedTilePlan.h"
 
 #include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
 #include "moda/Dialect/ModaTile/IR/RowLayout.h"

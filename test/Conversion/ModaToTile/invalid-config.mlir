@@ -34,14 +34,6 @@ func.func @narrow_heads(%q: tensor<1x16x4x4xbf16>, %k: tensor<1x16x2x4xbf16>) ->
 
 // -----
 
-func.func @too_much_shared_memory(%q: tensor<1x16x4x128xf32>, %k: tensor<1x16x2x128xf32>) -> tensor<1x16x4x128xf32> {
-  // expected-error @+1 {{config needs 131072 bytes of shared memory (2 x (block_n + block_depth) x D x element size), more than the 49152 a block may declare}}
-  %o, %l = moda.attention q(%q : tensor<1x16x4x128xf32>) kv(%k, %k : tensor<1x16x2x128xf32>, tensor<1x16x2x128xf32>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">} -> tensor<1x16x4x128xf32>, tensor<1x4x16xf32>
-  return %o : tensor<1x16x4x128xf32>
-}
-
-// -----
-
 func.func @mma_f32_operands(%q: tensor<1x16x4x64xf32>, %k: tensor<1x16x2x64xf32>, %dk: tensor<1x16x4x2x64xf32>) -> tensor<1x16x4x64xf32> {
   // expected-error @+1 {{config mma = mma_sync needs bf16 or f16 operands, not 'f32'}}
   %o, %l = moda.attention q(%q : tensor<1x16x4x64xf32>) kv(%k, %k : tensor<1x16x2x64xf32>, tensor<1x16x2x64xf32>) depth(%dk, %dk : tensor<1x16x4x2x64xf32>, tensor<1x16x4x2x64xf32>) {config = #moda.config<block_m = 64, block_n = 32, block_depth = 32, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">} -> tensor<1x16x4x64xf32>, tensor<1x4x16xf32>
@@ -98,14 +90,6 @@ func.func @mma_stages(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %d
 
 // -----
 
-func.func @mma_shared_memory(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %dk: tensor<1x16x4x2x64xbf16>) -> tensor<1x16x4x64xbf16> {
-  // expected-error @+1 {{config needs 266240 bytes of shared memory ((block_m + 2 x num_stages x (block_n + block_depth)) x D x element size), more than the 232448 a block may opt in to on sm_90a}}
-  %o, %l = moda.attention q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) depth(%dk, %dk : tensor<1x16x4x2x64xbf16>, tensor<1x16x4x2x64xbf16>) {config = #moda.config<block_m = 32, block_n = 128, block_depth = 128, num_warps = 2, num_stages = 4, mma = mma_sync, target = "sm_90a">} -> tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>
-  return %o : tensor<1x16x4x64xbf16>
-}
-
-// -----
-
 func.func @wgmma_f32_operands(%q: tensor<1x16x4x64xf32>, %k: tensor<1x16x2x64xf32>) -> tensor<1x16x4x64xf32> {
   // expected-error @+1 {{config mma = wgmma needs bf16 or f16 operands, not 'f32'}}
   %o, %l = moda.attention q(%q : tensor<1x16x4x64xf32>) kv(%k, %k : tensor<1x16x2x64xf32>, tensor<1x16x2x64xf32>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">} -> tensor<1x16x4x64xf32>, tensor<1x4x16xf32>
@@ -149,13 +133,5 @@ func.func @wgmma_tile_multiple(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64x
 func.func @wgmma_stages(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>) -> tensor<1x16x4x64xbf16> {
   // expected-error @+1 {{config num_stages = 1 is not supported with mma = wgmma (supported: 2 to 4)}}
   %o, %l = moda.attention q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = wgmma, target = "sm_90a">} -> tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>
-  return %o : tensor<1x16x4x64xbf16>
-}
-
-// -----
-
-func.func @wgmma_shared_memory(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %dk: tensor<1x16x4x2x64xbf16>) -> tensor<1x16x4x64xbf16> {
-  // expected-error @+1 {{config needs 410624 bytes of shared memory ((block_m + 2 x num_stages x (block_n + num_warps / 4 x block_depth)) x D x element size + 1024 to align the tiles to the 128-byte swizzle), more than the 232448 a block may opt in to on sm_90a}}
-  %o, %l = moda.attention q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) depth(%dk, %dk : tensor<1x16x4x2x64xbf16>, tensor<1x16x4x2x64xbf16>) {config = #moda.config<block_m = 128, block_n = 128, block_depth = 128, num_warps = 8, num_stages = 4, mma = wgmma, target = "sm_90a">} -> tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>
   return %o : tensor<1x16x4x64xbf16>
 }

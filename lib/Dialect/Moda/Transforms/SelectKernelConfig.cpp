@@ -9,6 +9,8 @@
 
 #include "moda/Dialect/Moda/Transforms/Passes.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
+#include "moda/Pipelines/ConfigSharedMemory.h"
+#include "moda/Pipelines/Pipelines.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/JSON.h"
@@ -112,6 +114,15 @@ struct SelectKernelConfigPass
     : mlir::moda::impl::ModaSelectKernelConfigBase<SelectKernelConfigPass> {
   using Base::Base;
 
+  /// The dialects of the tile programs too: the pass builds and stages them
+  /// (on scratch copies) to measure configurations' shared memory.
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    OpPassManager tilePrograms(ModuleOp::getOperationName());
+    buildTileProgramPipeline(tilePrograms);
+    tilePrograms.getDependentDialects(registry);
+  }
+
   void runOnOperation() override;
 
 private:
@@ -120,6 +131,23 @@ private:
 
   std::vector<TuningEntry> entries;
 };
+
+/// A configuration given on `op` is kept; one whose kernels' shared tiles
+/// exceed the target's shared memory is an error here, before any
+/// lowering. (One the programs cannot be built with breaks another rule,
+/// which the lowering reports.)
+WalkResult checkSharedMemory(Operation *op, KernelConfigAttr config) {
+  FailureOr<int64_t> bytes = measureConfigSharedMemory(op, config);
+  int64_t limit = getMaxDynamicSharedMemoryBytes(config.getTarget());
+  if (failed(bytes) || *bytes <= limit)
+    return WalkResult::advance();
+  op->emitOpError() << "config needs " << *bytes
+                    << " bytes of shared memory (its tile programs' shared "
+                       "tiles), more than the "
+                    << limit << " a block may opt in to on "
+                    << config.getTarget();
+  return WalkResult::interrupt();
+}
 
 KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
   // The database's keys are of [B, T, ...] operators; packed sequences'
@@ -157,10 +185,12 @@ KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
       symbolizeMmaKind(found->config.getString("mma").value_or("fma"))
           .value_or(MmaKind::Fma),
       target);
-  // A stale entry (the configuration rules changed since it was tuned) is
-  // ignored rather than compiled into a kernel that cannot be built.
+  // A stale entry (the configuration rules or the shared-tile plan changed
+  // since it was tuned) is ignored rather than compiled into a kernel that
+  // cannot be built.
   if (whyInvalidForwardConfig(config, op.getGroupSize(), op.getHeadDim(),
-                              op.getQ().getType().getElementType()))
+                              op.getQ().getType().getElementType()) ||
+      !fitsSharedMemory(op, config))
     return {};
   return config;
 }
@@ -185,26 +215,32 @@ void SelectKernelConfigPass::runOnOperation() {
   auto setSource = [&](Operation *op, StringRef source) {
     op->setAttr(kConfigSourceAttrName, StringAttr::get(context, source));
   };
-  getOperation()->walk([&](Operation *op) {
+  WalkResult walk = getOperation()->walk([&](Operation *op) {
+    auto fits = [&](KernelConfigAttr config) {
+      return fitsSharedMemory(op, config);
+    };
     if (auto attention = dyn_cast<AttentionOp>(op)) {
-      if (attention.getConfigAttr())
-        return;
+      if (KernelConfigAttr given = attention.getConfigAttr())
+        return checkSharedMemory(op, given);
       if (KernelConfigAttr tuned = lookUp(attention)) {
         attention.setConfigAttr(tuned);
         setSource(op, "database");
-        return;
+        return WalkResult::advance();
       }
       attention.setConfigAttr(getForwardHeuristicConfig(
-          context, ForwardProblem::of(attention), target));
+          context, ForwardProblem::of(attention), target, fits));
       setSource(op, "heuristic");
     } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
-      if (grad.getConfigAttr())
-        return;
+      if (KernelConfigAttr given = grad.getConfigAttr())
+        return checkSharedMemory(op, given);
       grad.setConfigAttr(getBackwardHeuristicConfig(
-          context, ForwardProblem::of(grad), target));
+          context, ForwardProblem::of(grad), target, fits));
       setSource(op, "heuristic");
     }
+    return WalkResult::advance();
   });
+  if (walk.wasInterrupted())
+    signalPassFailure();
 }
 
 } // namespace

@@ -2,8 +2,8 @@
 
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
-
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -18,21 +18,6 @@ int64_t mlir::moda::getVectorWidth(Type elementType) {
 
 static bool isTensorCoreKind(MmaKind kind) {
   return kind == MmaKind::MmaSync || kind == MmaKind::Wgmma;
-}
-
-int64_t mlir::moda::getForwardSharedMemoryBytes(KernelConfigAttr config,
-                                                int64_t headDim,
-                                                Type elementType) {
-  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
-  int64_t tileRows = config.getBlockN() + config.getBlockDepth();
-  if (!isTensorCoreKind(config.getMma()))
-    return 2 * tileRows * headDim * elementBytes;
-  tileRows = config.getBlockM() +
-             2 * config.getNumStages() *
-                 (config.getBlockN() + getDepthStageRows(config));
-  int64_t alignment =
-      config.getMma() == MmaKind::Wgmma ? kWarpgroupTileAlignment : 0;
-  return tileRows * headDim * elementBytes + alignment;
 }
 
 /// The compute capability of a target such as "sm_90a" (90), or 0 when the
@@ -173,26 +158,6 @@ mlir::moda::whyInvalidForwardConfig(KernelConfigAttr config, int64_t groupSize,
        << " for 16-byte loads of '" << elementType << "'";
     return reason;
   }
-  int64_t shared = getForwardSharedMemoryBytes(config, headDim, elementType);
-  bool dynamic = isTensorCoreKind(config.getMma());
-  int64_t limit = dynamic ? getMaxDynamicSharedMemoryBytes(config.getTarget())
-                          : kMaxStaticSharedMemoryBytes;
-  if (shared > limit) {
-    os << "config needs " << shared << " bytes of shared memory ("
-       << (config.getMma() == MmaKind::Wgmma
-               ? "(block_m + 2 x num_stages x (block_n + num_warps / 4 x "
-                 "block_depth))"
-           : dynamic ? "(block_m + 2 x num_stages x (block_n + block_depth))"
-                   : "2 x (block_n + block_depth)")
-       << " x D x element size"
-       << (config.getMma() == MmaKind::Wgmma
-               ? " + 1024 to align the tiles to the 128-byte swizzle"
-               : "")
-       << "), more than the " << limit << " a block "
-       << (dynamic ? "may opt in to on " + config.getTarget().str()
-                   : std::string("may declare"));
-    return reason;
-  }
   return std::nullopt;
 }
 
@@ -235,10 +200,11 @@ static const TensorCoreCandidates kTensorCoreCandidates[] = {
      kWgmmaBlockDepths, 128},
 };
 
-SmallVector<KernelConfigAttr>
-mlir::moda::getForwardConfigSpace(MLIRContext *context,
-                                  const ForwardProblem &problem,
-                                  StringRef target) {
+/// Every configuration the rules accept, fitting or not, in the space's
+/// order.
+static SmallVector<KernelConfigAttr>
+getValidForwardConfigs(MLIRContext *context, const ForwardProblem &problem,
+                       StringRef target) {
   SmallVector<KernelConfigAttr> space;
   auto addIfValid = [&](KernelConfigAttr config) {
     if (!whyInvalidForwardConfig(config, problem.groupSize, problem.headDim,
@@ -285,6 +251,32 @@ mlir::moda::getForwardConfigSpace(MLIRContext *context,
   return space;
 }
 
+SmallVector<KernelConfigAttr>
+mlir::moda::getForwardConfigSpace(MLIRContext *context,
+                                  const ForwardProblem &problem,
+                                  StringRef target, FitsSharedMemory fits) {
+  SmallVector<KernelConfigAttr> space =
+      getValidForwardConfigs(context, problem, target);
+  llvm::erase_if(space, [&](KernelConfigAttr config) { return !fits(config); });
+  return space;
+}
+
+/// The member of `candidates` with the highest `score` that fits, or null.
+/// Candidates are measured best first, so that a heuristic measures one or
+/// two, not the space.
+template <typename Score>
+static KernelConfigAttr bestFitting(ArrayRef<KernelConfigAttr> candidates,
+                                    Score score, FitsSharedMemory fits) {
+  SmallVector<KernelConfigAttr> ranked(candidates);
+  llvm::stable_sort(ranked, [&](KernelConfigAttr a, KernelConfigAttr b) {
+    return score(a) > score(b);
+  });
+  for (KernelConfigAttr config : ranked)
+    if (fits(config))
+      return config;
+  return {};
+}
+
 /// The SIMT choice: query blocks hold 128 folded rows for small heads (64 for
 /// D > 64, where registers run out first), rounded up to a multiple of G so
 /// that the G heads of a position never straddle two blocks; the depth tile
@@ -293,8 +285,8 @@ mlir::moda::getForwardConfigSpace(MLIRContext *context,
 /// shared memory fits).
 static KernelConfigAttr
 getSimtHeuristicConfig(MLIRContext *context, const ForwardProblem &problem,
-                       StringRef target,
-                       ArrayRef<KernelConfigAttr> space) {
+                       StringRef target, ArrayRef<KernelConfigAttr> valid,
+                       FitsSharedMemory fits) {
   bool wide = problem.headDim > 64;
   int64_t blockM = llvm::alignTo(wide ? 64 : 128, problem.groupSize);
   int64_t blockN = wide ? 32 : 64;
@@ -304,34 +296,31 @@ getSimtHeuristicConfig(MLIRContext *context, const ForwardProblem &problem,
   int64_t blockDepth = std::clamp<int64_t>(llvm::PowerOf2Ceil(span), 16, 64);
   int64_t numWarps = wide ? 4 : 8;
 
-  KernelConfigAttr best;
   auto score = [](KernelConfigAttr c) {
     return std::make_tuple(c.getBlockN() + c.getBlockDepth(), c.getBlockDepth(),
                            c.getNumWarps());
   };
-  SmallVector<KernelConfigAttr> simt;
-  for (KernelConfigAttr config : space) {
+  SmallVector<KernelConfigAttr> simt, preferred;
+  for (KernelConfigAttr config : valid) {
     if (config.getMma() != MmaKind::Fma)
       continue;
     simt.push_back(config);
-    if (config.getBlockM() != blockM || config.getBlockN() > blockN ||
-        config.getBlockDepth() > blockDepth ||
-        config.getNumWarps() != numWarps)
-      continue;
-    if (!best || score(config) > score(best))
-      best = config;
+    if (config.getBlockM() == blockM && config.getBlockN() <= blockN &&
+        config.getBlockDepth() <= blockDepth &&
+        config.getNumWarps() == numWarps)
+      preferred.push_back(config);
   }
+  if (KernelConfigAttr best = bestFitting(preferred, score, fits))
+    return best;
   // A group so large that no block of the preferred size exists: the first
-  // valid configuration. No valid configuration at all (a head dimension the
-  // loads cannot tile, say): the preferred one, so that the lowering reports
-  // the rule it breaks.
-  if (!best)
-    best = !simt.empty()
-               ? simt.front()
-               : KernelConfigAttr::get(context, blockM, blockN, blockDepth,
-                                       numWarps, /*numStages=*/1, MmaKind::Fma,
-                                       target);
-  return best;
+  // valid configuration that fits. None at all (a head dimension the loads
+  // cannot tile, say): the preferred one, so that the lowering reports the
+  // rule it breaks.
+  for (KernelConfigAttr config : simt)
+    if (fits(config))
+      return config;
+  return KernelConfigAttr::get(context, blockM, blockN, blockDepth, numWarps,
+                               /*numStages=*/1, MmaKind::Fma, target);
 }
 
 /// Tensor cores whenever the space has a tensor-core member, warpgroup MMA
@@ -346,10 +335,9 @@ getSimtHeuristicConfig(MLIRContext *context, const ForwardProblem &problem,
 KernelConfigAttr
 mlir::moda::getForwardHeuristicConfig(MLIRContext *context,
                                       const ForwardProblem &problem,
-                                      StringRef target) {
-  SmallVector<KernelConfigAttr> space =
-      getForwardConfigSpace(context, problem, target);
-  KernelConfigAttr best;
+                                      StringRef target, FitsSharedMemory fits) {
+  SmallVector<KernelConfigAttr> valid =
+      getValidForwardConfigs(context, problem, target);
   auto score = [](KernelConfigAttr c) {
     bool wgmma = c.getMma() == MmaKind::Wgmma;
     return std::make_tuple(wgmma, c.getBlockM(),
@@ -357,12 +345,13 @@ mlir::moda::getForwardHeuristicConfig(MLIRContext *context,
                            -c.getNumStages(),
                            wgmma ? c.getBlockDepth() : -c.getBlockDepth());
   };
-  for (KernelConfigAttr config : space)
-    if (isTensorCoreKind(config.getMma()) &&
-        (!best || score(config) > score(best)))
-      best = config;
-  return best ? best
-              : getSimtHeuristicConfig(context, problem, target, space);
+  SmallVector<KernelConfigAttr> tensorCores(
+      llvm::make_filter_range(valid, [](KernelConfigAttr c) {
+        return isTensorCoreKind(c.getMma());
+      }));
+  if (KernelConfigAttr best = bestFitting(tensorCores, score, fits))
+    return best;
+  return getSimtHeuristicConfig(context, problem, target, valid, fits);
 }
 
 /// Whether the backward's programs can run `config` in blocks of one
@@ -389,21 +378,22 @@ static bool fitsOneWarpgroupBackward(KernelConfigAttr config,
 KernelConfigAttr
 mlir::moda::getBackwardHeuristicConfig(MLIRContext *context,
                                        const ForwardProblem &problem,
-                                       StringRef target) {
+                                       StringRef target, FitsSharedMemory fits) {
   KernelConfigAttr simt = getSimtHeuristicConfig(
       context, problem, target,
-      getForwardConfigSpace(context, problem, target));
+      getValidForwardConfigs(context, problem, target), fits);
   auto oneWarpgroup = KernelConfigAttr::get(
       context, /*blockM=*/64, simt.getBlockN(), simt.getBlockDepth(),
       /*numWarps=*/4, /*numStages=*/2, MmaKind::Wgmma, target);
-  if (fitsOneWarpgroupBackward(oneWarpgroup, problem))
+  if (fitsOneWarpgroupBackward(oneWarpgroup, problem) && fits(oneWarpgroup))
     return oneWarpgroup;
   if (problem.headDim <= 128) {
     auto twoWarpgroups = KernelConfigAttr::get(
         context, /*blockM=*/128, /*blockN=*/32, /*blockDepth=*/32,
         /*numWarps=*/8, /*numStages=*/2, MmaKind::Wgmma, target);
     if (!whyInvalidForwardConfig(twoWarpgroups, problem.groupSize,
-                                 problem.headDim, problem.elementType))
+                                 problem.headDim, problem.elementType) &&
+        fits(twoWarpgroups))
       return twoWarpgroups;
   }
   return simt;

@@ -1,6 +1,8 @@
 //===- SharedTilePlan.cpp - the shared memory of a tile program -----------===//
 
-#include "SharedTilePlan.h"
+#include "moda/Dialect/ModaTile/Analysis/SharedTilePlan.h"
+
+#include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -143,6 +145,19 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
              copy.getResult().getType().getTile(), copy.getCopy().getStages());
   });
   return result;
+}
+
+FailureOr<SharedTilePlan> SharedTilePlan::planFor(func::FuncOp program,
+                                                  MmaKind kind,
+                                                  Attribute memorySpace) {
+  // Tensor-core products read shared tiles eight rows' 16-byte chunks at
+  // once (ldmatrix, wgmma): swizzled, they fall in distinct banks. wgmma's
+  // descriptors address the swizzle by shared address, whose period is
+  // 1024 bytes.
+  bool tensorCores = kind != MmaKind::Fma;
+  return plan(program, memorySpace, /*swizzle=*/tensorCores,
+              /*alignment=*/kind == MmaKind::Wgmma ? kWarpgroupTileAlignment
+                                                   : kLaunchAlignment);
 }
 
 int64_t SharedTilePlan::getBufferEnd() const {

@@ -1,4 +1,4 @@
-func.func @wgmma_head_dim(%q: tensor<1x16x4x96xbf16>, %k: tensor<1x16x2x96xbf16>) -> tensor<1x16x4x96xbf16> {
-  %o, %l = moda.attention q(%q : tensor<1x16x4x96xbf16>) kv(%k, %k : tensor<1x16x2x96xbf16>, tensor<1x16x2x96xbf16>) {config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a">} -> tensor<1x16x4x96xbf16>, tensor<1x4x16xf32>
-  return %o : tensor<1x16x4x96xbf16>
+func.func @wgmma_registers(%q: tensor<1x16x4x128xbf16>, %k: tensor<1x16x2x128xbf16>) -> tensor<1x16x4x128xbf16> {
+  %o, %l = moda.attention q(%q : tensor<1x16x4x128xbf16>) kv(%k, %k : tensor<1x16x2x128xbf16>, tensor<1x16x2x128xbf16>) {config = #moda.config<block_m = 128, block_n = 128, block_depth = 64, num_warps = 8, num_stages = 2, mma = wgmma, target = "sm_90a">} -> tensor<1x16x4x128xbf16>, tensor<1x4x16xf32>
+  return %o : tensor<1x16x4x128xbf16>
 }

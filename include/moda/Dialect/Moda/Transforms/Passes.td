@@ -30,9 +30,17 @@ def ModaSelectKernelConfig : Pass<"moda-select-kernel-config"> {
     128) blocks of two warpgroups with 32-key and 32-entry tiles, else the
     SIMT tiles the forward heuristics would pick.
 
-    Operators that already carry a configuration keep it. An unreadable or
-    malformed database is an error; an entry whose configuration the rules
-    reject is ignored.
+    Every configuration chosen fits the target's shared memory as the
+    operator's tile programs lay their tiles out: the pass builds and
+    stages them (the `moda-to-tile-programs` pipeline) on a scratch copy of
+    the operator with the candidate configuration and asks their
+    shared-tile plan, the one the GPU lowering and the manifest use. The
+    heuristics measure their candidates best first.
+
+    Operators that already carry a configuration keep it; one whose shared
+    tiles exceed what a block may opt in to on its target is an error. An
+    unreadable or malformed database is an error; an entry whose
+    configuration the rules reject or whose tiles do not fit is ignored.
 
     Example: `moda-opt --moda-select-kernel-config="target=sm_90a
     database=tuning/h100.json"`.

@@ -3,7 +3,10 @@
 // The one place that defines the configurations of the forward kernel: which
 // are valid (the lowering asks), which exist (the tuner enumerates them,
 // through moda-compile --print-config-space) and which one the heuristics
-// pick (a member of the same space).
+// pick (a member of the same space). Whether a configuration's kernels fit
+// the target's shared memory is not a rule here: it is the tile programs'
+// shared-tile plan, which the caller measures (a FitsSharedMemory, made by
+// moda/Pipelines/ConfigSharedMemory.h) and these functions ask.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +14,8 @@
 #define MODA_DIALECT_MODA_UTILS_KERNELCONFIGRULES_H
 
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <optional>
 #include <string>
@@ -32,34 +37,41 @@ struct ForwardProblem {
   }
 };
 
+/// Whether the kernels a configuration produces fit the shared memory of
+/// its target (asked of the tile programs' shared-tile plan).
+using FitsSharedMemory = llvm::function_ref<bool(KernelConfigAttr)>;
+
 /// Every valid configuration of the forward kernel for `problem` on
-/// `target`, in a deterministic order.
+/// `target` whose kernels fit (`fits`), in a deterministic order.
 SmallVector<KernelConfigAttr> getForwardConfigSpace(MLIRContext *context,
                                                     const ForwardProblem &problem,
-                                                    StringRef target);
+                                                    StringRef target,
+                                                    FitsSharedMemory fits);
 
 /// The configuration chosen without measurements: a member of
 /// getForwardConfigSpace, or, when that space is empty, the preferred
-/// configuration (which the rules then reject with their reason).
+/// configuration (which the rules then reject with their reason). `fits`
+/// is asked of the preferred candidates first, until one fits.
 KernelConfigAttr getForwardHeuristicConfig(MLIRContext *context,
                                            const ForwardProblem &problem,
-                                           StringRef target);
+                                           StringRef target,
+                                           FitsSharedMemory fits);
 
 /// The configuration of the backward kernels, chosen without measurements:
 /// with mma = wgmma, 2 stages and blocks of one warpgroup (64 rows, the
 /// tiles of the SIMT member of the forward space the forward heuristics
-/// would pick on CUDA cores) where the forward's rules allow it and its
-/// widest tile plus D stays within kMaxLiveRegistersWgmma; else, for D <= 128, blocks of
-/// two warpgroups (128 rows, 8 warps) with 32-key and 32-entry tiles, 2
-/// stages, where the forward's rules allow (ptxas, sm_90a, D = 128: the dkv
-/// program spills 68 bytes or more with 64-key tiles, none with 32); else
-/// that SIMT member itself.
+/// would pick on CUDA cores) where the forward's rules allow it, its
+/// widest tile plus D stays within kMaxLiveRegistersWgmma and its kernels
+/// fit; else, for D <= 128, blocks of two warpgroups (128 rows, 8 warps)
+/// with 32-key and 32-entry tiles, 2 stages, where the forward's rules
+/// allow (ptxas, sm_90a, D = 128: the dkv program spills 68 bytes or more
+/// with 64-key tiles, none with 32) and they fit; else that SIMT member
+/// itself. `fits` measures the backward's kernels.
 KernelConfigAttr getBackwardHeuristicConfig(MLIRContext *context,
                                             const ForwardProblem &problem,
-                                            StringRef target);
+                                            StringRef target,
+                                            FitsSharedMemory fits);
 
-/// Static shared memory one thread block may declare (all NVIDIA targets).
-inline constexpr int64_t kMaxStaticSharedMemoryBytes = 48 * 1024;
 /// Dynamic shared memory a block may opt in to on sm_90 (227 KiB), the
 /// most of any target.
 inline constexpr int64_t kMaxDynamicSharedMemoryBytes = 227 * 1024;
@@ -73,25 +85,8 @@ int64_t getMaxDynamicSharedMemoryBytes(StringRef target);
 /// allocates this much more to align its dynamic shared memory itself.
 inline constexpr int64_t kWarpgroupTileAlignment = 1024;
 
-/// Depth entries one pipeline stage of the tensor-core block holds:
-/// block_depth, or with mma = wgmma one tile of block_depth per warpgroup
-/// (each warpgroup walks its own rows' depth span).
-inline int64_t getDepthStageRows(KernelConfigAttr config) {
-  int64_t units =
-      config.getMma() == MmaKind::Wgmma ? config.getNumWarps() / 4 : 1;
-  return units * config.getBlockDepth();
-}
-
 /// Global loads are 16 bytes wide: this many elements of `elementType`.
 int64_t getVectorWidth(Type elementType);
-
-/// Shared memory of the tiled forward kernel: with mma = fma one key and one
-/// value tile of `block_n` sequence entries and of `block_depth` depth
-/// entries; with tensor cores the query tile and `num_stages` key and value
-/// buffers of `block_n` sequence and `block_depth` depth entries (plus the
-/// alignment slack with mma = wgmma).
-int64_t getForwardSharedMemoryBytes(KernelConfigAttr config, int64_t headDim,
-                                    Type elementType);
 
 /// f32/b32 registers a warpgroup-MMA block may keep live per thread
 /// (accumulators, one step's products, operand fragments) without ptxas
@@ -100,7 +95,8 @@ inline constexpr int64_t kMaxLiveRegistersWgmma = 144;
 
 /// Why `config` cannot be compiled for an attention with group size
 /// `groupSize`, head dimension `headDim` and `elementType` (the first broken
-/// rule), or std::nullopt when it can.
+/// rule), or std::nullopt when it can. Shared memory is not among these
+/// rules: it is measured on the tile programs (FitsSharedMemory).
 std::optional<std::string> whyInvalidForwardConfig(KernelConfigAttr config,
                                                    int64_t groupSize,
                                                    int64_t headDim,

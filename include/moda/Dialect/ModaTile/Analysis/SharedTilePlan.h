@@ -19,8 +19,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MODA_LIB_CONVERSION_MODATILETOGPU_SHAREDTILEPLAN_H
-#define MODA_LIB_CONVERSION_MODATILETOGPU_SHAREDTILEPLAN_H
+#ifndef MODA_DIALECT_MODATILE_ANALYSIS_SHAREDTILEPLAN_H
+#define MODA_DIALECT_MODATILE_ANALYSIS_SHAREDTILEPLAN_H
 
 #include "moda/Dialect/ModaTile/IR/ModaTileDialect.h"
 
@@ -71,6 +71,11 @@ struct SharedTilePlan {
   static FailureOr<SharedTilePlan> plan(func::FuncOp program,
                                         Attribute memorySpace, bool swizzle,
                                         int64_t alignment);
+  /// The plan of `program`, whose products have layout `kind`: what the
+  /// GPU lowering and the manifest use, and what a configuration's shared
+  /// memory is measured by.
+  static FailureOr<SharedTilePlan> planFor(func::FuncOp program, MmaKind kind,
+                                           Attribute memorySpace);
   /// Whether `load` reads a tile into shared memory, where products read
   /// it (as their right operand, or as their left one with
   /// lhs_from_shared), rather than the threads' own rows into registers.
@@ -94,4 +99,4 @@ struct SharedTilePlan {
 
 } // namespace mlir::moda
 
-#endif // MODA_LIB_CONVERSION_MODATILETOGPU_SHAREDTILEPLAN_H
+#endif // MODA_DIALECT_MODATILE_ANALYSIS_SHAREDTILEPLAN_H

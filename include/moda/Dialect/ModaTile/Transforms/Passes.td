@@ -10,8 +10,9 @@ def ModaTileAssignLayouts : Pass<"moda-tile-assign-layouts", "::mlir::ModuleOp">
   let description = [{
     Reads the `#moda.config` of every tile program (in its
     `moda.kernel_abi`), checks it with the configuration rules the configuration
-    pass uses (`KernelConfigSpace.cpp`: register budget, shared memory,
-    head dimension, operand types), and records the choice in the IR: every
+    pass uses (`KernelConfigSpace.cpp`: register budget, rows per warp,
+    head dimension, operand types; shared memory is the plan's, checked by
+    the configuration pass and the GPU lowering), and records the choice in the IR: every
     `moda_tile.dot` gets `#moda_tile.layout<kind = mma, num_warps = ...>`,
     every streamed tile (a product's right operand: keys, values, depth
     entries; query rows and output gradients in the backward's key-side

@@ -1,4 +1,4 @@
-func.func @wgmma_shared_memory(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %dk: tensor<1x16x4x2x64xbf16>) -> tensor<1x16x4x64xbf16> {
+func.func @four_stages_fit(%q: tensor<1x16x4x64xbf16>, %k: tensor<1x16x2x64xbf16>, %dk: tensor<1x16x4x2x64xbf16>) -> tensor<1x16x4x64xbf16> {
   %o, %l = moda.attention q(%q : tensor<1x16x4x64xbf16>) kv(%k, %k : tensor<1x16x2x64xbf16>, tensor<1x16x2x64xbf16>) depth(%dk, %dk : tensor<1x16x4x2x64xbf16>, tensor<1x16x4x2x64xbf16>) {config = #moda.config<block_m = 128, block_n = 128, block_depth = 128, num_warps = 8, num_stages = 4, mma = wgmma, target = "sm_90a">} -> tensor<1x16x4x64xbf16>, tensor<1x4x16xf32>
   return %o : tensor<1x16x4x64xbf16>
 }
