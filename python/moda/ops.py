@@ -323,10 +323,7 @@ def attention(q: Tensor, k: Optional[Tensor], v: Optional[Tensor],
         raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
                              "pass both depth_k and depth_v, or neither")
     chunk = chunk_size_of(visibility, chunk_size)
-    if packed:
-        depth_k, depth_v = _packed_operands(q, k, v, depth_k, depth_v)
-    else:
-        depth_k, depth_v = _padded_operands(q, k, v, depth_k, depth_v)
+    depth_k, depth_v = _checked_operands(q, k, v, depth_k, depth_v, packed)
     for name, t in (("k", k), ("v", v), ("depth_k", depth_k), ("depth_v", depth_v)):
         if t is not None and t.dtype != q.dtype:
             raise ModaTypeError("MODA_ERROR_DTYPE",
@@ -391,55 +388,41 @@ def _check_max_seqlen(max_seqlen):
     return max_seqlen
 
 
-def _padded_operands(q, k, v, depth_k, depth_v):
-    """Checks the shapes of a padded call (q [B, T, Hq, D]); returns the
-    depth tensors, [B, T, 0, Hk, D] when there are none."""
-    batch, queries, query_heads, head_dim = q.shape
-    if k is not None:
-        if k.dim() != 4 or v.shape != k.shape or k.shape[0] != batch or k.shape[3] != head_dim:
-            raise ModaValueError("MODA_ERROR_SHAPE",
-                                 f"k, v must be [B, S, Hk, D] matching q {tuple(q.shape)}; "
-                                 f"got {tuple(k.shape)}, {tuple(v.shape)}")
-        kv_heads = k.shape[2]
+def _checked_operands(q, k, v, depth_k, depth_v, packed):
+    """Checks the shapes of a call against q's: padded, q [B, T, Hq, D], k
+    and v [B, S, Hk, D], depth [B, T, L, Hk, D]; packed, q [N, Hq, D], k and
+    v [N, Hk, D], depth [N, L, Hk, D]. Returns the depth tensors, with L = 0
+    when there are none."""
+    positions = q.shape[:-2]  # (B, T) or (N,)
+    query_heads, head_dim = q.shape[-2:]
+    if packed:
+        kv_layout, depth_layout, prefix = "[N, Hk, D]", "[N, L, Hk, D]", "with cu_seqlens, "
+        kv_lead = positions
+        described = "packed "
     else:
-        kv_heads = depth_k.shape[3] if depth_k.dim() == 5 else -1
+        kv_layout, depth_layout, prefix = "[B, S, Hk, D]", "[B, T, L, Hk, D]", ""
+        kv_lead = positions[:1]  # S may differ from T
+        described = ""
+    if k is not None:
+        if (k.dim() != q.dim() or v.shape != k.shape
+                or k.shape[:len(kv_lead)] != kv_lead or k.shape[-1] != head_dim):
+            raise ModaValueError("MODA_ERROR_SHAPE",
+                                 f"{prefix}k and v must be {described}{kv_layout} matching "
+                                 f"q {tuple(q.shape)}; got {tuple(k.shape)}, {tuple(v.shape)}")
+        kv_heads = k.shape[-2]
+    else:
+        kv_heads = depth_k.shape[-2] if depth_k.dim() == q.dim() + 1 else -1
+    expected = (*positions, "L", kv_heads, head_dim)
     if depth_k is None:
-        depth_k = q.new_empty((batch, queries, 0, kv_heads, head_dim))
-        depth_v = q.new_empty((batch, queries, 0, kv_heads, head_dim))
-    elif (depth_k.dim() != 5 or depth_v.shape != depth_k.shape
-          or depth_k.shape[0] != batch or depth_k.shape[1] != queries
-          or depth_k.shape[3] != kv_heads or depth_k.shape[4] != head_dim):
+        depth_k = q.new_empty((*positions, 0, kv_heads, head_dim))
+        depth_v = q.new_empty((*positions, 0, kv_heads, head_dim))
+    elif (depth_k.dim() != q.dim() + 1 or depth_v.shape != depth_k.shape
+          or depth_k.shape[:len(positions)] != positions
+          or depth_k.shape[-2:] != (kv_heads, head_dim)):
         raise ModaValueError("MODA_ERROR_SHAPE",
-                             f"depth_k, depth_v must be [B, T, L, Hk, D] = [{batch}, {queries}, "
-                             f"L, {kv_heads}, {head_dim}]; got {tuple(depth_k.shape)}, "
+                             f"{prefix}depth_k and depth_v must be {described}{depth_layout} = "
+                             f"[{', '.join(map(str, expected))}]; got {tuple(depth_k.shape)}, "
                              f"{tuple(depth_v.shape)}")
-    _check_groups(query_heads, kv_heads)
-    return depth_k, depth_v
-
-
-def _packed_operands(q, k, v, depth_k, depth_v):
-    """Checks the shapes of a packed call (q [N, Hq, D]); returns the depth
-    tensors, [N, 0, Hk, D] when there are none."""
-    tokens, query_heads, head_dim = q.shape
-    if k is not None:
-        if k.dim() != 3 or v.shape != k.shape or k.shape[0] != tokens or k.shape[2] != head_dim:
-            raise ModaValueError("MODA_ERROR_SHAPE",
-                                 f"with cu_seqlens, k and v must be packed [N, Hk, D] matching "
-                                 f"q [N, Hq, D] = {tuple(q.shape)}; got {tuple(k.shape)}, "
-                                 f"{tuple(v.shape)}")
-        kv_heads = k.shape[1]
-    else:
-        kv_heads = depth_k.shape[2] if depth_k.dim() == 4 else -1
-    if depth_k is None:
-        depth_k = q.new_empty((tokens, 0, kv_heads, head_dim))
-        depth_v = q.new_empty((tokens, 0, kv_heads, head_dim))
-    elif (depth_k.dim() != 4 or depth_v.shape != depth_k.shape
-          or depth_k.shape[0] != tokens or depth_k.shape[2] != kv_heads
-          or depth_k.shape[3] != head_dim):
-        raise ModaValueError("MODA_ERROR_SHAPE",
-                             f"with cu_seqlens, depth_k and depth_v must be packed "
-                             f"[N, L, Hk, D] = [{tokens}, L, {kv_heads}, {head_dim}]; got "
-                             f"{tuple(depth_k.shape)}, {tuple(depth_v.shape)}")
     _check_groups(query_heads, kv_heads)
     return depth_k, depth_v
 
