@@ -25,20 +25,18 @@ the matching value gradient instead, and the case is marked
 `zero_reference_<grad>`.
 """
 
-import argparse
-import datetime
-import json
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
+from suite_command import variant_suite_main  # noqa: E402
 
 from moda.ir import training_module  # noqa: E402
-from moda.results import TOLERANCE, measured_commit  # noqa: E402
-from suite_matrix import (CHUNK, add_compile_options, compile_variants,  # noqa: E402
-                          parse_config, variants, variants_of, with_heads)
+from moda.results import TOLERANCE, write_report  # noqa: E402
+from suite_matrix import (CHUNK, compile_variants, variants, variants_of,  # noqa: E402
+                          with_heads)
 
 SEQUENCE_LENGTHS = [1, 63, 200, 1024]
 DEPTHS = [0, 1, 7, 64]
@@ -173,11 +171,7 @@ def run_all(artifacts: Path, json_path: Path, only=None):
         print(f"[{index + 1:3}/{len(selected)}] {'PASS' if ok else 'FAIL'} {name:34} "
               f"B{case['B']} T{case['T']} S{case['S']} L{case['L']}  {shown} {error}",
               flush=True)
-    report = {"suite": "grad-check", "commit": measured_commit(),
-              "device": torch.cuda.get_device_name(),
-              "date": datetime.date.today().isoformat(), "cases": records}
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(report, indent=1))
+    write_report(json_path, "grad-check", records, torch.cuda.get_device_name())
     worst = {g: max((r.get(f"rel_err_{g}", 0) for r in records), default=0) for g in GRADS}
     print("max errors: " + "  ".join(f"{g} {e:.2e}" for g, e in worst.items()))
     print(f"grad-check: {len(records) - failures} passed, {failures} failed "
@@ -186,28 +180,9 @@ def run_all(artifacts: Path, json_path: Path, only=None):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("compile")
-    c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "grad-artifacts")
-    c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
-    add_compile_options(c)
-    c.add_argument("--views", action="store_true",
-                   help="kernels that take their operands as views (strided)")
-    r = sub.add_parser("run")
-    r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "grad-artifacts")
-    r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "grad-check.json")
-    r.add_argument("--only", help="run only kernels whose name contains this")
-    sub.add_parser("count")
-    args = parser.parse_args()
-    if args.command == "compile":
-        compile_all(args.artifacts, args.moda_compile, parse_config(args.config),
-                    args.only, args.views)
-    elif args.command == "run":
-        sys.exit(0 if run_all(args.artifacts, args.json, args.only) else 1)
-    else:
-        print(len(variants()), "variants,", len(cases()), "cases")
+    variant_suite_main(__doc__, artifacts="grad-artifacts", results="grad-check.json",
+                       compile_all=compile_all, run_all=run_all,
+                       count=lambda: f"{len(variants())} variants, {len(cases())} cases")
 
 
 if __name__ == "__main__":

@@ -15,13 +15,13 @@ NaN, so a token no block writes fails.
         --json bench/results/gpu-correctness-packed.json
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
+from suite_command import suite_main  # noqa: E402
 
 from moda.ir import training_module  # noqa: E402
 from moda.results import TOLERANCE, write_report  # noqa: E402
@@ -177,22 +177,9 @@ def run_all(artifacts: Path, json_path: Path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("compile")
-    c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "packed-artifacts")
-    c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
-    r = sub.add_parser("run")
-    r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "packed-artifacts")
-    r.add_argument("--json", type=Path,
-                   default=ROOT / "bench" / "results" / "gpu-correctness-packed.json")
-    args = parser.parse_args()
-    if args.command == "compile":
-        compile_all(args.artifacts, args.moda_compile)
-    else:
-        sys.exit(0 if run_all(args.artifacts, args.json) else 1)
-
+    suite_main(__doc__, artifacts="packed-artifacts", results="gpu-correctness-packed.json",
+               compile_all=lambda args: compile_all(args.artifacts, args.moda_compile),
+               run_all=lambda args: run_all(args.artifacts, args.json))
 
 if __name__ == "__main__":
     main()

@@ -27,7 +27,6 @@ inputs random. TFLOP/s counts the forward's useful work,
 SDPA count L = 0.
 """
 
-import argparse
 import json
 import os
 import statistics
@@ -37,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
+from suite_command import BEFORE_HELP, suite_main  # noqa: E402
 
 # (T, G, D, L): the rows of FIGURES.md's forward table.
 SHAPES = [(4096, 8, 64, 64), (16384, 8, 64, 64), (16384, 2, 64, 64),
@@ -217,29 +217,20 @@ def run_all(artifacts, json_path, plot_path, warmup, iters, before=None):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("compile")
-    c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "perf-artifacts")
-    c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
-    c.add_argument("--database", type=Path, default=ROOT / "tuning" / "h100.json")
-    r = sub.add_parser("run")
-    r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "perf-artifacts")
-    r.add_argument("--before", type=Path,
-                   help="artifacts compiled by `compile` at the commit before a "
-                        "change (its short sha in DIR/COMMIT), timed in the same "
-                        "process on the same inputs (ours_before_ms)")
-    r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "perf-forward.json")
-    r.add_argument("--plot", type=Path)
-    r.add_argument("--warmup", type=int, default=3)
-    r.add_argument("--iters", type=int, default=20)
-    args = parser.parse_args()
-    if args.command == "compile":
-        compile_all(args.artifacts, args.moda_compile, args.database)
-    else:
-        run_all(args.artifacts, args.json, args.plot, args.warmup, args.iters, args.before)
+    def run_options(parser):
+        parser.add_argument("--before", type=Path, help=BEFORE_HELP)
+        parser.add_argument("--plot", type=Path)
+        parser.add_argument("--warmup", type=int, default=3)
+        parser.add_argument("--iters", type=int, default=20)
 
+    suite_main(__doc__, artifacts="perf-artifacts", results="perf-forward.json",
+               compile_options=lambda parser: parser.add_argument(
+                   "--database", type=Path, default=ROOT / "tuning" / "h100.json"),
+               run_options=run_options,
+               compile_all=lambda args: compile_all(args.artifacts, args.moda_compile,
+                                                    args.database),
+               run_all=lambda args: run_all(args.artifacts, args.json, args.plot,
+                                            args.warmup, args.iters, args.before))
 
 if __name__ == "__main__":
     main()

@@ -18,7 +18,6 @@ events. TFLOP/s count the useful work of the documents alone,
 padding is wasted work, not counted.
 """
 
-import argparse
 import random
 import statistics
 import subprocess
@@ -28,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 sys.path.insert(0, str(ROOT / "bench"))
+from suite_command import suite_main  # noqa: E402
 
 from moda.ir import attention_module  # noqa: E402
 from perf_forward import time_ms  # noqa: E402
@@ -154,23 +154,15 @@ def run_all(artifacts, json_path, warmup, iters):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("compile")
-    c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "packed-perf-artifacts")
-    c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
-    r = sub.add_parser("run")
-    r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "packed-perf-artifacts")
-    r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "perf-packed.json")
-    r.add_argument("--warmup", type=int, default=3)
-    r.add_argument("--iters", type=int, default=20)
-    args = parser.parse_args()
-    if args.command == "compile":
-        compile_all(args.artifacts, args.moda_compile)
-    else:
-        run_all(args.artifacts, args.json, args.warmup, args.iters)
+    def run_options(parser):
+        parser.add_argument("--warmup", type=int, default=3)
+        parser.add_argument("--iters", type=int, default=20)
 
+    suite_main(__doc__, artifacts="packed-perf-artifacts", results="perf-packed.json",
+               run_options=run_options,
+               compile_all=lambda args: compile_all(args.artifacts, args.moda_compile),
+               run_all=lambda args: run_all(args.artifacts, args.json, args.warmup,
+                                            args.iters))
 
 if __name__ == "__main__":
     main()

@@ -32,7 +32,6 @@ each case then also times those kernels in the same process
         --before bench/training-before-artifacts --json bench/results/perf-training.json
 """
 
-import argparse
 import datetime
 import json
 import statistics
@@ -43,6 +42,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
+from suite_command import BEFORE_HELP, suite_main  # noqa: E402
 
 from moda.ir import training_module  # noqa: E402
 from moda.results import artifacts_commit, measured_commit  # noqa: E402
@@ -217,31 +217,25 @@ def run_all(artifacts: Path, json_path: Path, iters: int, before=None):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("compile")
-    c.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "training-artifacts")
-    c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
-    c.add_argument("--config", action="append", default=[],
-                   help="D:block_m,block_n,block_depth,num_warps[,num_stages,mma] "
-                        "pinned for head size D (repeatable)")
-    r = sub.add_parser("run")
-    r.add_argument("--artifacts", type=Path, default=ROOT / "bench" / "training-artifacts")
-    r.add_argument("--before", type=Path,
-                   help="artifacts compiled by `compile` at the commit before a "
-                        "change (its short sha in DIR/COMMIT), timed in the same "
-                        "process (ours_before_ms)")
-    r.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "perf-training.json")
-    r.add_argument("--iters", type=int, default=20)
-    args = parser.parse_args()
-    if args.command == "compile":
+    def compile_options(parser):
+        parser.add_argument("--config", action="append", default=[],
+                            help="D:block_m,block_n,block_depth,num_warps[,num_stages,mma] "
+                                 "pinned for head size D (repeatable)")
+
+    def compile_kernels(args):
         configs = {int(d): parse_config(text) for d, text in
                    (entry.split(":", 1) for entry in args.config)}
         compile_all(args.artifacts, args.moda_compile, configs)
-    else:
-        run_all(args.artifacts, args.json, args.iters, args.before)
 
+    def run_options(parser):
+        parser.add_argument("--before", type=Path, help=BEFORE_HELP)
+        parser.add_argument("--iters", type=int, default=20)
+
+    suite_main(__doc__, artifacts="training-artifacts", results="perf-training.json",
+               compile_options=compile_options, run_options=run_options,
+               compile_all=compile_kernels,
+               run_all=lambda args: run_all(args.artifacts, args.json, args.iters,
+                                            args.before))
 
 if __name__ == "__main__":
     main()

@@ -19,7 +19,6 @@ reports no error and moda-run's check passes; the report is rewritten
 after every run.
 """
 
-import argparse
 import re
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 sys.path.insert(0, str(ROOT / "bench"))
+from suite_command import suite_main  # noqa: E402
 
 ARTIFACTS = ROOT / "bench" / "sanitizer-artifacts"
 VARIANTS = {64: ["per_position_bf16_d64_g4_causal", "depth_only_f16_d64_g2_full"],
@@ -128,23 +128,16 @@ def run_all(json_path, only=None):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("compile")
-    c.add_argument("--moda-compile", type=Path, default=ROOT / "build" / "bin" / "moda-compile")
-    r = sub.add_parser("run")
-    r.add_argument("--json", type=Path,
-                   default=ROOT / "bench" / "results" / "sanitizers-forward.json")
-    r.add_argument("--only", help="run only kernels whose name contains this")
-    args = parser.parse_args()
-    if args.command == "compile":
+    def compile_kernels(args):
         compile_all(args.moda_compile)
         for ptx in ARTIFACTS.rglob("*.ptx"):
             ptx.unlink()  # the runtime loads the cubins
-    else:
-        sys.exit(0 if run_all(args.json, args.only) else 1)
 
+    suite_main(__doc__, results="sanitizers-forward.json",
+               run_options=lambda parser: parser.add_argument(
+                   "--only", help="run only kernels whose name contains this"),
+               compile_all=compile_kernels,
+               run_all=lambda args: run_all(args.json, args.only))
 
 if __name__ == "__main__":
     main()
