@@ -4,9 +4,11 @@
 // operator's own programs: the one the GPU lowering lays the tiles out by
 // and the manifest reports.
 
-// The SIMT heuristic prefers 64-entry depth tiles here; one 64-row tile of
-// 768 f32 values (the sequence and depth loops share their buffers) and its
-// value tile need 393216 bytes, so it takes the next tiles that fit.
+// The SIMT heuristic prefers key and value tiles of at most 48 KiB (past
+// that the backward spills); at D = 768 in f32 none is that small, so it
+// takes the smallest of its shape that fits. 32 sequence and 16 depth rows
+// need 294912 bytes (tiles of two sizes take two buffers); 32 and 32 need
+// 196608 (the sequence and depth loops share one buffer per operand).
 // CHECK-LABEL: func @wide_f32_deep
 // CHECK: config = #moda.config<block_m = 64, block_n = 32, block_depth = 32, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">
 // CHECK-SAME: moda.config_source = "heuristic"

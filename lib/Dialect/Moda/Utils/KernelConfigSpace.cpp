@@ -277,12 +277,21 @@ static KernelConfigAttr bestFitting(ArrayRef<KernelConfigAttr> candidates,
   return {};
 }
 
+/// A preference of the SIMT heuristic, not a rule of the space: a thread
+/// walks whole rows of the key and value tiles, and larger ones (f32, or
+/// D >= 128) make the backward spill heavily (D = 64, f32, 128x64x64: ptxas
+/// ran about ten minutes on the dq and dkv programs). The SIMT tiles were
+/// this size when it was their shared-memory rule (48 KiB, the static
+/// shared memory of the kernels the tile programs replaced).
+static constexpr int64_t kSimtPreferredTileBytes = 48 * 1024;
+
 /// The SIMT choice: query blocks hold 128 folded rows for small heads (64 for
 /// D > 64, where registers run out first), rounded up to a multiple of G so
 /// that the G heads of a position never straddle two blocks; the depth tile
 /// covers the block's depth span when it is small. Then the largest member
-/// of the space that does not exceed these choices (tiles shrink until
-/// shared memory fits).
+/// of the space that does not exceed these choices and fits, among those
+/// whose key and value tiles (sequence and depth rows) stay within
+/// kSimtPreferredTileBytes; when none does (f32 at D = 256), the smallest.
 static KernelConfigAttr
 getSimtHeuristicConfig(MLIRContext *context, const ForwardProblem &problem,
                        StringRef target, ArrayRef<KernelConfigAttr> valid,
@@ -296,8 +305,15 @@ getSimtHeuristicConfig(MLIRContext *context, const ForwardProblem &problem,
   int64_t blockDepth = std::clamp<int64_t>(llvm::PowerOf2Ceil(span), 16, 64);
   int64_t numWarps = wide ? 4 : 8;
 
-  auto score = [](KernelConfigAttr c) {
-    return std::make_tuple(c.getBlockN() + c.getBlockDepth(), c.getBlockDepth(),
+  int64_t elementBytes = problem.elementType.getIntOrFloatBitWidth() / 8;
+  auto score = [&](KernelConfigAttr c) {
+    int64_t tileBytes = 2 * (c.getBlockN() + c.getBlockDepth()) *
+                        problem.headDim * elementBytes;
+    // Within the preferred bytes the largest tiles, past them the smallest.
+    bool within = tileBytes <= kSimtPreferredTileBytes;
+    int64_t rows = c.getBlockN() + c.getBlockDepth();
+    return std::make_tuple(within, within ? rows : -rows,
+                           within ? c.getBlockDepth() : -c.getBlockDepth(),
                            c.getNumWarps());
   };
   SmallVector<KernelConfigAttr> simt, preferred;
