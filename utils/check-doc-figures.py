@@ -290,7 +290,7 @@ FIGURES = [
     ("docs/runtime.md", r"`ModaDialectFuzzer`\s+(\d+)", case(FUZZ, target="ModaDialectFuzzer")["inputs_executed"]),
     ("docs/runtime.md", r"`ManifestFuzzer`\s+(\d+)", case(FUZZ, target="ManifestFuzzer")["inputs_executed"]),
     ("docs/runtime.md", r"`CallValidationFuzzer`\s+(\d+)", case(FUZZ, target="CallValidationFuzzer")["inputs_executed"]),
-    # The removal of the block builders (908ea87 against d608a00, H100).
+    # The suites after the removal of the block builders (H100).
     ("README.md", r"the\s+suite\s+passes\s+(\d+)\s+of\s+\d+\s+on\s+the\s+default\s+kernels", passed(CORRECT_AFTER)),
     ("README.md", r"the\s+suite\s+passes\s+\d+\s+of\s+(\d+)\s+on\s+the\s+default\s+kernels", len(CORRECT_AFTER["cases"])),
     ("README.md", r"gradient\s+suite\s+(\d+)\s+of\s+\d+\s+\(`grad-check-h100.json`\)", passed(GRAD_AFTER)),
@@ -584,9 +584,9 @@ COMMITS = [
     ("README.md", r"`bench/results/perf-packed-h100.json`, H100 at ([0-9a-f]+)", PACKED_PERF),
     ("docs/performance.md", r"On an H100 at ([0-9a-f]+) \(`bench/results/perf-packed-h100.json`", PACKED_PERF),
     ("README.md", r"on an H100 at ([0-9a-f]+)\s+the forward and the backward pass the \d+ cases with tokens", PACKED),
-    ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", CORRECT_AFTER),
-    ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", GRAD_AFTER),
-    ("README.md", r"on an H100 at ([0-9a-f]+), the\s+first commit without the block builders, the suite", TUNED_AFTER),
+    ("README.md", r"on an H100 at ([0-9a-f]+) the suite\s+passes \d+ of \d+ on the default kernels", CORRECT_AFTER),
+    ("README.md", r"on an H100 at ([0-9a-f]+) the suite\s+passes[^;]*\(`grad-check-h100.json`\)", GRAD_AFTER),
+    ("README.md", r"at ([0-9a-f]+), the first commit without the block\s+builders, the suite on each configuration", TUNED_AFTER),
     ("README.md", r"on an H100 at ([0-9a-f]+) \(`bench/results/perf-forward-h100.json`", FWD_AFTER),
     ("README.md", r"on an H100 at ([0-9a-f]+) \(`bench/results/perf-training-iters60-h100.json`", TRAIN_AFTER_60),
     ("docs/performance.md", r"The kernels of ([0-9a-f]+), the first commit without the builders", FWD_AFTER),
