@@ -3,6 +3,7 @@
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Sequence.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -267,13 +268,16 @@ mlir::moda::getForwardConfigSpace(MLIRContext *context,
 template <typename Score>
 static KernelConfigAttr bestFitting(ArrayRef<KernelConfigAttr> candidates,
                                     Score score, FitsSharedMemory fits) {
-  SmallVector<KernelConfigAttr> ranked(candidates);
-  llvm::stable_sort(ranked, [&](KernelConfigAttr a, KernelConfigAttr b) {
-    return score(a) > score(b);
+  // Ties keep the space's order (the first of equals wins, as the scores
+  // were written for).
+  auto ranked = llvm::to_vector(llvm::seq<unsigned>(0, candidates.size()));
+  llvm::sort(ranked, [&](unsigned a, unsigned b) {
+    auto scoreA = score(candidates[a]), scoreB = score(candidates[b]);
+    return scoreA > scoreB || (scoreA == scoreB && a < b);
   });
-  for (KernelConfigAttr config : ranked)
-    if (fits(config))
-      return config;
+  for (unsigned index : ranked)
+    if (fits(candidates[index]))
+      return candidates[index];
   return {};
 }
 
