@@ -78,6 +78,11 @@ DEFER_D128_GRAD = load("grad-check-tile-wgmma-defer-d128-h100.json")
 SANITIZERS_FWD_H100 = load("sanitizers-forward-h100.json")
 assert all(r["result"] == "clean" for r in SANITIZERS_FWD_H100["cases"]), \
     "sanitizers-forward-h100.json: a run is not clean"
+SANITIZERS_FWD_C223DE2 = load("sanitizers-forward-c223de2-h100.json")
+SANITIZERS_BWD_C223DE2 = load("sanitizers-backward-c223de2-h100.json")
+for _record in (SANITIZERS_FWD_C223DE2, SANITIZERS_BWD_C223DE2):
+    assert all(r["result"] == "clean" for r in _record["cases"]), \
+        f"{_record['suite']} at {_record['commit'][:7]}: a run is not clean"
 LOWERINGS_DEFER = load("perf-lowerings-defer-h100.json")
 LOWERINGS_D6F9E73 = load("perf-lowerings-d6f9e73-h100.json")
 assert "d6f9e73" in LOWERINGS_D6F9E73["tile_kernels"], "perf-lowerings-d6f9e73-h100.json: not d6f9e73's tile kernels"
@@ -140,6 +145,11 @@ def brown(name):
 # pytest's closing line in the GPU run's log (`N passed[, M failed]`).
 _PYTEST = re.search(r"(\d+) passed(?:, (\d+) failed)?", (RESULTS / "pytest-gpu.log").read_text().splitlines()[-1])
 PYTEST_PASSED, PYTEST_FAILED = int(_PYTEST.group(1)), int(_PYTEST.group(2) or 0)
+# The PyTorch operator's GPU tests (bench/run_torch_gpu.sh), packed included.
+_TORCH_PYTEST = re.search(r"(\d+) passed(?:, (\d+) failed)?",
+                          (RESULTS / "pytest-torch-gpu-h100.log").read_text().splitlines()[-1])
+assert not _TORCH_PYTEST.group(2), "pytest-torch-gpu-h100.log: a test failed"
+TORCH_PYTEST_PASSED = int(_TORCH_PYTEST.group(1))
 F16K = case(FWD, T=16384, G=8, D=64, L=64)
 F64K = case(FWD, T=65536, G=8, D=64, L=64)
 F4K = case(FWD, T=4096, G=8, D=64, L=64)
@@ -459,6 +469,13 @@ FIGURES = [
      passed(DEFER_D128_GRAD)),
     ("docs/architecture.md", r"the tile programs' \((\d+)\s+runs, `sanitizers-forward-h100.json`\)",
      len(SANITIZERS_FWD_H100["cases"])),
+    ("docs/architecture.md", r"`fma`; (\d+)\s+runs, `sanitizers-forward-c223de2-h100.json`\)",
+     len(SANITIZERS_FWD_C223DE2["cases"])),
+    ("docs/architecture.md", r"\((\d+) runs,\s+`sanitizers-backward-c223de2-h100.json`\)",
+     len(SANITIZERS_BWD_C223DE2["cases"])),
+    ("README.md", r"the operator's (\d+) GPU tests, packed sequences", TORCH_PYTEST_PASSED),
+    ("README.md", r"`opcheck`\) pass among those (\d+)", TORCH_PYTEST_PASSED),
+    ("docs/pytorch.md", r"the script's (\d+) tests pass", TORCH_PYTEST_PASSED),
     ("docs/architecture.md", r"`fma`\s+tile-program\s+kernels\s+of\s+all\s+(\d+)\s+variants", kernels(TILE)),
     ("docs/architecture.md", r"2\s+warps\)\s+passed\s+its\s+(\d+)\s+cases", passed(TILE)),
     ("docs/architecture.md", r"`wgmma`\s+tile-program\s+kernels\s+of\s+all\s+(\d+)\s+variants", kernels(TILE_WG)),
@@ -580,6 +597,10 @@ FIGURES = [
 
 # (doc, regex whose group is the commit cited for a results file, that file)
 COMMITS = [
+    ("docs/architecture.md", r"After the builders' removal, at\s+([0-9a-f]+) on an H100, the four tools",
+     SANITIZERS_FWD_C223DE2),
+    ("docs/architecture.md", r"After the builders' removal, at\s+([0-9a-f]+) on an H100, the four tools",
+     SANITIZERS_BWD_C223DE2),
     ("docs/runtime.md", r"targets at ([0-9a-f]+)\s+\(`bench/results/fuzz-10min.json`", FUZZ),
     ("README.md", r"`bench/results/perf-packed-h100.json`, H100 at ([0-9a-f]+)", PACKED_PERF),
     ("docs/performance.md", r"On an H100 at ([0-9a-f]+) \(`bench/results/perf-packed-h100.json`", PACKED_PERF),

@@ -12,6 +12,8 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Pass/PassManager.h"
 
+#include <thread>
+
 using namespace mlir;
 using namespace mlir::moda;
 
@@ -19,9 +21,12 @@ FailureOr<int64_t> mlir::moda::measureConfigSharedMemory(
     Operation *op, KernelConfigAttr config) {
   MLIRContext *context = op->getContext();
   // The scratch copy's failures (a configuration that breaks a rule) are
-  // answers, not the user's errors.
-  ScopedDiagnosticHandler quiet(context,
-                                [](Diagnostic &) { return success(); });
+  // answers, not the user's errors. Only this thread's: the pass may run on
+  // sibling operations in parallel, whose diagnostics pass on.
+  std::thread::id measuring = std::this_thread::get_id();
+  ScopedDiagnosticHandler quiet(context, [measuring](Diagnostic &) {
+    return success(std::this_thread::get_id() == measuring);
+  });
   Location loc = op->getLoc();
   OwningOpRef<ModuleOp> scratch = ModuleOp::create(loc);
   OpBuilder builder = OpBuilder::atBlockEnd(scratch->getBody());

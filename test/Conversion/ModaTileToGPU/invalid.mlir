@@ -78,6 +78,19 @@ func.func private @too_much_shared(%q: memref<?xf16>, %k: memref<?xf16>, %i: ind
 
 // -----
 
+// Tile sizes are products of the operator's (D is unbounded): counted with
+// overflow checks, a tile past 2^40 bytes is refused, not wrapped around.
+func.func private @tile_past_any_shared_memory(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"tile_past_any_shared_memory", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {
+  %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x4611686018427387904xf16>
+  // expected-error @+1 {{needs a shared tile of 1099511627776 bytes or more, more than any target's shared memory}}
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xf16> -> tensor<4096x4611686018427387904xf16>
+  %zeros = arith.constant dense<0.0> : tensor<32x4096xf32>
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = fma, num_warps = 1>, transpose_rhs} : tensor<32x4611686018427387904xf16>, tensor<4096x4611686018427387904xf16> -> tensor<32x4096xf32>
+  return
+}
+
+// -----
+
 // expected-error @+1 {{has blocks of 16 rows: the mma_sync layout gives each of its 2 warps whole 16-row tiles}}
 func.func private @mma_sync_rows(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"mma_sync_rows", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>

@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Sequence.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -311,10 +312,12 @@ getSimtHeuristicConfig(MLIRContext *context, const ForwardProblem &problem,
 
   int64_t elementBytes = problem.elementType.getIntOrFloatBitWidth() / 8;
   auto score = [&](KernelConfigAttr c) {
-    int64_t tileBytes = 2 * (c.getBlockN() + c.getBlockDepth()) *
-                        problem.headDim * elementBytes;
+    // (D is unbounded: an overflowing product is past the preference.)
+    std::optional<int64_t> tileBytes = llvm::checkedMul(
+        2 * (c.getBlockN() + c.getBlockDepth()) * elementBytes,
+        problem.headDim);
     // Within the preferred bytes the largest tiles, past them the smallest.
-    bool within = tileBytes <= kSimtPreferredTileBytes;
+    bool within = tileBytes && *tileBytes <= kSimtPreferredTileBytes;
     int64_t rows = c.getBlockN() + c.getBlockDepth();
     return std::make_tuple(within, within ? rows : -rows,
                            within ? c.getBlockDepth() : -c.getBlockDepth(),

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -15,6 +16,9 @@ using namespace mlir::moda::tile;
 
 /// Bytes of a swizzled panel row and of the chunk the swizzle permutes.
 static constexpr int64_t kPanelBytes = 128, kChunkBytes = 16;
+/// Past this many bytes a plan is refused: far more than any target's
+/// shared memory, and far from int64_t's overflow.
+static constexpr int64_t kMostPlanBytes = int64_t(1) << 40;
 /// The alignment of the dynamic shared memory a launch gets.
 static constexpr int64_t kLaunchAlignment = 16;
 
@@ -110,14 +114,28 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
   // each). Column statistics, read by the threads value by value, are not
   // swizzled, in a multi-buffer either.
   DenseMap<std::tuple<unsigned, int64_t, Type>, unsigned> buffers;
+  // Sizes are products of the operator's sizes (D is unbounded): counted
+  // with overflow checks, and refused past kMostPlanBytes.
+  Operation *tooLarge = nullptr;
   auto assign = [&](Operation *op, unsigned kind, int64_t key,
                     RankedTensorType tile, int64_t slots) {
     auto load = dyn_cast<LoadOp>(op);
     bool columnStatistics = load ? isColumnStatistics(load)
                                  : isColumnStatistics(cast<AsyncLoadOp>(op));
+    std::optional<int64_t> elements = llvm::checkedMul(
+        slots, llvm::checkedMul(tile.getDimSize(0), tile.getDimSize(1))
+                   .value_or(kMostPlanBytes));
+    std::optional<int64_t> bytes =
+        llvm::checkedMul(elements.value_or(kMostPlanBytes),
+                         int64_t(tile.getElementTypeBitWidth() / 8));
+    if (!bytes || *bytes >= kMostPlanBytes ||
+        result.getBufferEnd() + *bytes >= kMostPlanBytes) {
+      tooLarge = op;
+      return;
+    }
     auto bufferType =
-        MemRefType::get({slots * tile.getNumElements()},
-                        tile.getElementType(), AffineMap(), memorySpace);
+        MemRefType::get({*elements}, tile.getElementType(), AffineMap(),
+                        memorySpace);
     auto [it, inserted] = buffers.try_emplace({kind, key, bufferType},
                                               result.bufferTypes.size());
     if (inserted) {
@@ -144,6 +162,10 @@ FailureOr<SharedTilePlan> SharedTilePlan::plan(func::FuncOp program,
       assign(copy, 1, copy.getMultiBuffer(),
              copy.getResult().getType().getTile(), copy.getCopy().getStages());
   });
+  if (tooLarge)
+    return tooLarge->emitOpError()
+           << "needs a shared tile of " << kMostPlanBytes
+           << " bytes or more, more than any target's shared memory";
   return result;
 }
 

@@ -1,7 +1,7 @@
-func.func private @unknown_future(%q: memref<?xbf16>, %f: !moda_tile.future<tensor<16x64xbf16>>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"unknown_future", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {
+func.func private @mma_sync_split(%q: memref<?xbf16>, %k: memref<?xbf16>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"mma_sync_split", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xbf16> -> tensor<16x64xbf16>
-  %zeros = arith.constant dense<0.0> : tensor<16x16xf32>
-  %keys = moda_tile.wait %f {pending = 0 : i64} : !moda_tile.future<tensor<16x64xbf16>>
-  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<16x64xbf16> -> tensor<16x16xf32>
+  %keys = moda_tile.load %k[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = key, heads = 1>} : memref<?xbf16> -> tensor<4x64xbf16>
+  %zeros = arith.constant dense<0.0> : tensor<16x4xf32>
+  %s = moda_tile.dot %query, %keys, %zeros {layout = #moda_tile.layout<kind = mma_sync, num_warps = 1>, transpose_rhs} : tensor<16x64xbf16>, tensor<4x64xbf16> -> tensor<16x4xf32>
   return
 }

@@ -31,11 +31,13 @@ def ModaSelectKernelConfig : Pass<"moda-select-kernel-config"> {
     SIMT tiles the forward heuristics would pick.
 
     Every configuration chosen fits the target's shared memory as the
-    operator's tile programs lay their tiles out: the pass builds and
-    stages them (the `moda-to-tile-programs` pipeline) on a scratch copy of
-    the operator with the candidate configuration and asks their
-    shared-tile plan, the one the GPU lowering and the manifest use. The
-    heuristics measure their candidates best first.
+    operator's tile programs lay their tiles out, where one does: the pass
+    builds and stages them (the `moda-to-tile-programs` pipeline) on a
+    scratch copy of the operator with the candidate configuration and asks
+    their shared-tile plan, the one the GPU lowering and the manifest use.
+    The heuristics measure their candidates best first; when none fits
+    (f32 with an enormous head dimension, say) they attach their preferred
+    configuration and the lowering reports why it cannot be compiled.
 
     Operators that already carry a configuration keep it; one whose shared
     tiles exceed what a block may opt in to on its target is an error. An
