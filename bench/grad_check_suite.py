@@ -87,23 +87,10 @@ def compile_all(artifacts: Path, moda_compile: Path, config=None, only=None,
                      compile_args=["--allow-spills"], only=only)
 
 
-def reference_grads(q, k, v, dk, dv, d_out, *, causal, visibility, chunk, scale):
-    """The float64 gradients: torch autograd through moda.reference."""
-    import torch
-    from moda.reference import attention_reference
-    leaves = [None if t is None else t.detach().double().requires_grad_(True)
-              for t in (q, k, v, dk, dv)]
-    out, _ = attention_reference(*leaves, causal=causal, visibility=visibility,
-                                 chunk_size=chunk, scale=scale)
-    (out * d_out.double()).sum().backward()
-    return [None if t is None else
-            (t.grad if t.grad is not None else torch.zeros_like(t)) for t in leaves]
-
-
 def run_case(kernels, case, device):
     import torch
     import moda.autograd
-    from moda.reference import gradient_errors
+    from moda.reference import gradient_errors, reference_forward_and_grads
     from moda.torch_support import TORCH_DTYPES
 
     dt = TORCH_DTYPES[case["dtype"]]
@@ -136,9 +123,9 @@ def run_case(kernels, case, device):
     grads = iter(torch.autograd.grad(out, inputs, d_out))
     computed = [None if t is None else next(grads) for t in (q, k, v, dk, dv)]
     torch.cuda.synchronize()
-    expected = reference_grads(q, k, v, dk, dv, d_out, causal=case["causal"],
-                               visibility=case["variant"], chunk=case.get("chunk", 0),
-                               scale=kernels.forward.scale)
+    _, _, expected = reference_forward_and_grads(
+        (q, k, v, dk, dv), d_out, causal=case["causal"], visibility=case["variant"],
+        chunk_size=case.get("chunk", 0), scale=kernels.forward.scale)
     return gradient_errors(dict(zip(GRADS, computed)), dict(zip(GRADS, expected)))
 
 

@@ -25,7 +25,6 @@ from suite_command import suite_main  # noqa: E402
 
 from moda.ir import training_module  # noqa: E402
 from moda.results import TOLERANCE, write_report  # noqa: E402
-from grad_check_suite import reference_grads  # noqa: E402
 from suite_matrix import (CHUNK, compile_variants, variant_name,  # noqa: E402
                           with_heads)
 
@@ -74,35 +73,11 @@ def compile_all(artifacts: Path, moda_compile: Path):
                          only=name)
 
 
-def reference(q, k, v, dk, dv, d_out, offsets, case, scale):
-    """out, lse and the gradients of q, k, v, dk, dv in float64, each
-    sequence on its own (the gradient suite's reference_grads)."""
-    import torch
-    from moda.reference import attention_reference
-    inputs = (q, k, v, dk, dv)
-    out = torch.zeros(q.shape, dtype=torch.float64, device=q.device)
-    lse = torch.zeros(q.shape[1], q.shape[0], dtype=torch.float64, device=q.device)
-    grads = [None if t is None else torch.zeros(t.shape, dtype=torch.float64, device=t.device)
-             for t in inputs]
-    rule = dict(causal=case["causal"], visibility=case["variant"])
-    for first, end in zip(offsets, offsets[1:]):
-        if end == first:
-            continue
-        part = [None if t is None else t[first:end][None] for t in inputs]
-        o, l = attention_reference(*part, chunk_size=case["chunk"], scale=scale, **rule)
-        out[first:end], lse[:, first:end] = o[0], l[0]
-        for grad, piece in zip(grads, reference_grads(*part, d_out[first:end][None],
-                                                      chunk=case["chunk"], scale=scale,
-                                                      **rule)):
-            if grad is not None:
-                grad[first:end] = piece[0]
-    return out, lse, grads
-
-
 def run_all(artifacts: Path, json_path: Path):
     import torch
     import moda
-    from moda.reference import gradient_errors, lse_error, relative_error
+    from moda.reference import (gradient_errors, lse_error, reference_forward_and_grads,
+                                relative_error)
     from moda.torch_support import TORCH_DTYPES
 
     torch.manual_seed(0)
@@ -148,8 +123,9 @@ def run_all(artifacts: Path, json_path: Path):
                                    delta=delta, **grads).items() if t is not None}),
             stream, sizes=sizes)
         torch.cuda.synchronize()
-        ref_out, ref_lse, ref_grads = reference(q, k, v, dk, dv, d_out, offsets, case,
-                                                forward.scale)
+        ref_out, ref_lse, ref_grads = reference_forward_and_grads(
+            (q, k, v, dk, dv), d_out, causal=case["causal"], visibility=case["variant"],
+            chunk_size=case["chunk"], scale=forward.scale, cu_seqlens=offsets)
         errors = {}
         if tokens:
             errors["rel_err"] = relative_error(out, ref_out)

@@ -77,6 +77,26 @@ def packed_attention_reference(q, k, v, depth_k, depth_v, cu_seqlens, *, causal,
     return torch.cat(outs, dim=0), torch.cat(lses, dim=1)
 
 
+def reference_forward_and_grads(inputs, d_out, *, causal, visibility, chunk_size=0,
+                                scale=None, cu_seqlens=None):
+    """out, lse and the gradients of (out * d_out).sum() w.r.t. `inputs` (q,
+    k, v, depth_k, depth_v; None for absent ones), all float64: torch
+    autograd through attention_reference, or with cu_seqlens through
+    packed_attention_reference. An input no output depends on gets zeros."""
+    leaves = [None if t is None else t.detach().double().requires_grad_(True)
+              for t in inputs]
+    options = dict(causal=causal, visibility=visibility, chunk_size=chunk_size,
+                   scale=scale)
+    if cu_seqlens is None:
+        out, lse = attention_reference(*leaves, **options)
+    else:
+        out, lse = packed_attention_reference(*leaves, cu_seqlens, **options)
+    (out * d_out.double()).sum().backward()
+    grads = [None if t is None else
+             (t.grad if t.grad is not None else torch.zeros_like(t)) for t in leaves]
+    return out.detach(), lse.detach(), grads
+
+
 def _attention_rows(q, k, v, depth_k, depth_v, *, causal, visibility, chunk_size,
                     scale, row_offset, total_queries, total_keys):
     """The reference for query rows [row_offset, row_offset + q.shape[1]) of

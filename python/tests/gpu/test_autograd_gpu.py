@@ -9,22 +9,12 @@ import pytest
 import torch
 
 import moda.autograd
-from moda.reference import attention_reference, relative_error
+from moda.reference import reference_forward_and_grads, relative_error
 from moda.results import TOLERANCE
 
 ARTIFACTS = Path(os.environ.get(
     "MODA_GRAD_ARTIFACTS",
     Path(__file__).resolve().parents[3] / "bench" / "grad-artifacts"))
-
-
-def reference_grads(inputs, d_out, kernels, visibility, chunk):
-    leaves = [None if t is None else t.detach().double().requires_grad_(True)
-              for t in inputs]
-    out, _ = attention_reference(*leaves, causal=kernels.forward.causal,
-                                 visibility=visibility, chunk_size=chunk,
-                                 scale=kernels.forward.scale)
-    (out * d_out.double()).sum().backward()
-    return [None if t is None else t.grad for t in leaves]
 
 
 @pytest.mark.parametrize("name,dtype,B,T,S,L,visibility,chunk", [
@@ -50,7 +40,9 @@ def test_loss_backward_matches_float64(name, dtype, B, T, S, L, visibility, chun
     loss = (moda.autograd.attention(q, k, v, kd, vd, kernels).float()
             * target.float()).sum()
     loss.backward()
-    expected = reference_grads((q, k, v, kd, vd), target, kernels, visibility, chunk)
+    _, _, expected = reference_forward_and_grads(
+        (q, k, v, kd, vd), target, causal=kernels.forward.causal, visibility=visibility,
+        chunk_size=chunk, scale=kernels.forward.scale)
     tolerance = TOLERANCE["bf16" if dtype == torch.bfloat16 else "f16"]
     for t, ref, grad_name in zip((q, k, v, kd, vd), expected,
                                  ("dq", "dk", "dv", "dkd", "dvd")):

@@ -12,7 +12,8 @@ import moda
 import moda.ops
 from moda.reference import lse_error, relative_error
 
-from moda_torch_helpers import TOLERANCE, fresh_seed, reference_forward_and_grads
+from moda.reference import reference_forward_and_grads
+from moda_torch_helpers import TOLERANCE, fresh_seed
 
 CASES = [
     # dtype, B, T, S, L, Hq, Hk, D, causal, visibility, chunk, scale
@@ -68,7 +69,8 @@ def check_case(dtype, B, T, S, L, Hq, Hk, D, causal, visibility, chunk, scale, s
     out.backward(d_out)
     torch.cuda.synchronize()
     ref_out, ref_lse, ref_grads = reference_forward_and_grads(
-        args, d_out, causal=causal, visibility=visibility, chunk=chunk or 0, scale=scale)
+        args, d_out, causal=causal, visibility=visibility, chunk_size=chunk or 0,
+        scale=scale)
     tolerance = TOLERANCE[dtype]
     errors = {"out": relative_error(out, ref_out), "lse": lse_error(lse, ref_lse)}
     for name, t, get, ref in zip(("dq", "dk", "dv", "d_depth_k", "d_depth_v"), args,

@@ -18,7 +18,8 @@ import moda
 import moda.ops
 from moda.reference import gradient_errors, lse_error, relative_error
 
-from moda_torch_helpers import TOLERANCE, fresh_seed, reference_forward_and_grads
+from moda.reference import reference_forward_and_grads
+from moda_torch_helpers import TOLERANCE, fresh_seed
 
 DTYPE = torch.bfloat16
 
@@ -82,7 +83,7 @@ def check_case(case, attention=moda.attention):
     out.backward(d_out)
     torch.cuda.synchronize()
     ref_out, ref_lse, ref_grads = reference_forward_and_grads(
-        inputs, d_out, causal=causal, visibility=visibility, chunk=chunk or 0, scale=None,
+        inputs, d_out, causal=causal, visibility=visibility, chunk_size=chunk or 0, scale=None,
         cu_seqlens=offsets)
     errors = {"rel_err": relative_error(out, ref_out), "rel_err_lse": lse_error(lse, ref_lse)}
     errors.update(gradient_errors(
