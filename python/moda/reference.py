@@ -91,7 +91,8 @@ def reference_forward_and_grads(inputs, d_out, *, causal, visibility, chunk_size
         out, lse = attention_reference(*leaves, **options)
     else:
         out, lse = packed_attention_reference(*leaves, cu_seqlens, **options)
-    (out * d_out.double()).sum().backward()
+    if out.requires_grad:  # (packed sequences without tokens: nothing does)
+        (out * d_out.double()).sum().backward()
     grads = [None if t is None else
              (t.grad if t.grad is not None else torch.zeros_like(t)) for t in leaves]
     return out.detach(), lse.detach(), grads
