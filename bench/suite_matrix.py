@@ -92,23 +92,23 @@ def add_compile_options(parser):
     """The options both suites' `compile` take: a pinned configuration and
     which variants to compile."""
     parser.add_argument("--config", help="pin block_m,block_n,block_depth,num_warps"
-                                         "[,num_stages,mma] (e.g. 32,32,16,1 or "
+                                         "[,num_stages,mma[,kv_splits]] (e.g. 32,32,16,1 or "
                                          "64,64,64,4,2,wgmma) instead of the heuristics")
     parser.add_argument("--only", help="compile only variants whose name contains this")
 
 
 def parse_config(text):
-    """`block_m,block_n,block_depth,num_warps[,num_stages,mma]` as the dict
-    moda.ir pins, or None."""
+    """`block_m,block_n,block_depth,num_warps[,num_stages,mma[,kv_splits]]`
+    as the dict moda.ir pins, or None."""
     if not text:
         return None
     fields = text.split(",")
-    # A seventh field (the lowering, when there were two) would otherwise
-    # be dropped without a word: the configuration has no such field now.
-    if not 4 <= len(fields) <= 6:
+    if not 4 <= len(fields) <= 7:
         raise ValueError(f"--config {text}: expected block_m,block_n,block_depth,"
-                         f"num_warps[,num_stages,mma], got {len(fields)} fields")
+                         f"num_warps[,num_stages,mma[,kv_splits]], got {len(fields)} "
+                         "fields")
     config = dict(zip(("block_m", "block_n", "block_depth", "num_warps",
                        "num_stages"), (int(x) for x in fields[:5])))
     config.update(zip(("mma",), fields[5:6]))
+    config.update(zip(("kv_splits",), (int(x) for x in fields[6:7])))
     return config

@@ -221,8 +221,8 @@ Error describeKernel(const moda_kernel *kernel, moda_kernel_info *out) {
   info.num_tensors = static_cast<int>(m.tensors.size());
   for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol)
     info.fixed_sizes[symbol] = m.fixedSizes[symbol];
-  info.config = {m.blockM, m.blockN, m.blockDepth, m.numWarps, m.numStages,
-                 m.mma.c_str()};
+  info.config = {m.blockM,    m.blockN,      m.blockDepth, m.numWarps,
+                 m.numStages, m.mma.c_str(), m.kvSplits};
   for (int i = 0; i < 3; ++i)
     info.block[i] = m.block[i];
   info.dynamic_shared_memory = m.dynamicSharedMemory;

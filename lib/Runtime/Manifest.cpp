@@ -307,7 +307,7 @@ public:
       checkTensorSet();
     if (const Json *params = fields.require("params", JsonKind::Array))
       parseParameters(*params);
-    if (!manifest.isGrad()) {
+    if (!manifest.isGrad() && !manifest.splitsKeys()) {
       // One kernel: its grid and block are top-level fields.
       Launch launch;
       launch.entry = manifest.entry;
@@ -321,7 +321,8 @@ public:
       return;
     for (size_t i = 0; i < manifest.launches.size() && !error.failed(); ++i)
       checkGrid(manifest.launches[i],
-                manifest.isGrad() ? formatString("launches[%zu].", i) : "");
+                manifest.launches.size() > 1 ? formatString("launches[%zu].", i)
+                                             : "");
     const Launch &first = manifest.launches.front();
     manifest.grid = first.grid;
     manifest.block = first.block;
@@ -446,6 +447,12 @@ private:
     fields.integer("num_warps", manifest.numWarps, 1, 1024 / 32);
     fields.integer("num_stages", manifest.numStages, 1);
     fields.string("mma", manifest.mma);
+    if (fields.has("kv_splits"))
+      fields.integer("kv_splits", manifest.kvSplits, 1, 256);
+    if (!error.failed() && manifest.isGrad() && manifest.splitsKeys())
+      failOnce(error, "config.kv_splits is %lld but a backward does not "
+                      "split keys (1)",
+               static_cast<long long>(manifest.kvSplits));
   }
 
   void parseSizes(const Json &sizes) {
@@ -472,9 +479,21 @@ private:
   }
 
   /// The family of a tensor the ABI knows: what its layout follows.
-  enum class Family { Query, Key, Depth, RowStatistics, Offsets };
+  enum class Family {
+    Query,
+    Key,
+    Depth,
+    RowStatistics,
+    Offsets,
+    PartialQuery,
+    PartialStatistics
+  };
   std::optional<Family> familyOf(const std::string &name) const {
     bool grad = manifest.isGrad();
+    if (!grad && manifest.splitsKeys() && name == "partial_out")
+      return Family::PartialQuery;
+    if (!grad && manifest.splitsKeys() && name == "partial_lse")
+      return Family::PartialStatistics;
     if (name == "q" || name == "out" ||
         (grad && (name == "d_out" || name == "dq")))
       return Family::Query;
@@ -501,7 +520,8 @@ private:
         S{MODA_SYMBOL_S, 0, "S"}, L{MODA_SYMBOL_L, 0, "L"},
         N{MODA_SYMBOL_N, 0, "N"}, offsets{MODA_SYMBOL_B, 0, "B+1", 1};
     Dimension Hq{-1, manifest.numQueryHeads, "Hq"},
-        Hk{-1, manifest.numKvHeads, "Hk"}, D{-1, manifest.headDim, "D"};
+        Hk{-1, manifest.numKvHeads, "Hk"}, D{-1, manifest.headDim, "D"},
+        splits{-1, manifest.kvSplits, "kv_splits"};
     bool packed = manifest.packed;
     switch (*family) {
     case Family::Query:
@@ -522,6 +542,12 @@ private:
       break;
     case Family::Offsets:
       layout = {offsets};
+      break;
+    case Family::PartialQuery: // a share's out per split (not packed)
+      layout = {splits, B, T, Hq, D};
+      break;
+    case Family::PartialStatistics:
+      layout = {splits, B, Hq, T};
       break;
     }
     return true;
@@ -617,14 +643,17 @@ private:
                             : "%s: unknown tensor name \"%s\" (expected q, k, "
                               "v, depth_k, depth_v, out, lse%s)",
                         path.c_str(), tensor.name.c_str(),
-                        manifest.packed ? ", cu_seqlens" : "");
+                        manifest.packed        ? ", cu_seqlens"
+                        : manifest.splitsKeys() ? ", partial_out, partial_lse"
+                                                : "");
       if (manifest.findTensor(tensor.name) >= 0)
         return failOnce(error, "%s: tensor \"%s\" appears twice", path.c_str(),
                     tensor.name.c_str());
       if (!parseDtype(dtype, tensor.dtype))
         return failOnce(error, "%s: unknown dtype \"%s\" (expected bf16, f16, f32 or i32)",
                     path.c_str(), dtype.c_str());
-      bool isF32 = tensor.name == "lse" || tensor.name == "delta";
+      bool isF32 = tensor.name == "lse" || tensor.name == "delta" ||
+                   tensor.name == "partial_out" || tensor.name == "partial_lse";
       bool isOffsets = tensor.name == "cu_seqlens";
       moda_dtype abiDtype = isOffsets ? MODA_I32
                             : isF32   ? MODA_F32
@@ -647,15 +676,21 @@ private:
         return failOnce(error, "%s: tensor %s cannot be strided (the %s are "
                                "contiguous)",
                         path.c_str(), tensor.name.c_str(),
-                        isOffsets ? "offsets" : "row statistics");
+                        isOffsets ? "offsets"
+                        : tensor.name.rfind("partial_", 0) == 0
+                            ? "partial results"
+                            : "row statistics");
       manifest.tensors.push_back(std::move(tensor));
     }
   }
 
   /// The role of each tensor of the op's ABI.
   moda_role abiRole(const std::string &name) const {
-    if (!manifest.isGrad())
+    if (!manifest.isGrad()) {
+      if (name == "partial_out" || name == "partial_lse")
+        return MODA_ROLE_SCRATCH;
       return name == "out" || name == "lse" ? MODA_ROLE_OUTPUT : MODA_ROLE_INPUT;
+    }
     if (name == "delta")
       return MODA_ROLE_SCRATCH;
     if (name == "dq" || name == "dk" || name == "dv" || name == "d_depth_k" ||
@@ -697,6 +732,17 @@ private:
                   "absent");
     if (depthOnly && !has("depth_k"))
       return failOnce(error, "depth_only visibility needs depth_k and depth_v");
+    if (manifest.splitsKeys()) {
+      if (depthOnly || manifest.packed)
+        return failOnce(error, "config.kv_splits is %lld but split-KV needs "
+                               "sequence keys and padded tensors",
+                        static_cast<long long>(manifest.kvSplits));
+      for (const char *name : {"partial_out", "partial_lse"})
+        if (!has(name))
+          return failOnce(error, "tensor \"%s\" is missing from tensors "
+                                 "(config.kv_splits is %lld)",
+                          name, static_cast<long long>(manifest.kvSplits));
+    }
   }
 
   /// The backward's tensors: the forward's inputs, out, lse, d_out, one
@@ -727,8 +773,9 @@ private:
   /// packed, N).
   std::vector<KernelParameter> abiParameters() const {
     std::vector<KernelParameter> order;
-    static const char *const forward[] = {"q",   "k",   "v",         "depth_k",
-                                          "depth_v", "out", "lse", "cu_seqlens"};
+    static const char *const forward[] = {
+        "q",   "k",   "v",          "depth_k",     "depth_v",
+        "out", "lse", "cu_seqlens", "partial_out", "partial_lse"};
     static const char *const backward[] = {
         "q",  "k",  "v",  "depth_k",   "depth_v",   "out",        "lse", "d_out",
         "dq", "dk", "dv", "d_depth_k", "d_depth_v", "cu_seqlens", "delta"};
@@ -865,9 +912,10 @@ private:
     }
   }
 
-  /// The backward's kernels, in launch order: dq, then dkv with a sequence
-  /// part, then d_depth with a depth part unless the dq kernel writes the
-  /// depth gradients itself (its "writes" names d_depth_k and d_depth_v).
+  /// The kernels, in launch order: a split-KV forward's split and merge
+  /// kernels; the backward's dq, then dkv with a sequence part, then
+  /// d_depth with a depth part unless the dq kernel writes the depth
+  /// gradients itself (its "writes" names d_depth_k and d_depth_v).
   void parseLaunches(const Json &launches) {
     std::vector<Launch> parsed;
     for (size_t i = 0; i < launches.size() && !error.failed(); ++i) {
@@ -890,11 +938,16 @@ private:
     };
     bool dqWritesDepth = !parsed.empty() && writes(parsed[0], "d_depth_k") &&
                          writes(parsed[0], "d_depth_v");
-    std::vector<std::string> expected = {manifest.entry + "_dq"};
-    if (manifest.findTensor("k") >= 0)
-      expected.push_back(manifest.entry + "_dkv");
-    if (manifest.findTensor("depth_k") >= 0 && !dqWritesDepth)
-      expected.push_back(manifest.entry + "_d_depth");
+    std::vector<std::string> expected;
+    if (!manifest.isGrad()) { // split-KV: the shares, then their merge
+      expected = {manifest.entry, manifest.entry + "_merge"};
+    } else {
+      expected = {manifest.entry + "_dq"};
+      if (manifest.findTensor("k") >= 0)
+        expected.push_back(manifest.entry + "_dkv");
+      if (manifest.findTensor("depth_k") >= 0 && !dqWritesDepth)
+        expected.push_back(manifest.entry + "_d_depth");
+    }
     if (parsed.size() != expected.size())
       return failOnce(error, "launches has %zu entries; this variant runs %zu "
                              "kernels",
@@ -982,6 +1035,8 @@ private:
   /// The grid the compiler gives `launch`, with the name docs/artifacts.md
   /// gives each dimension:
   ///   forward, dq:  (ceil(T * G / block_m), Hk, B)
+  ///   split-KV's split kernel: (ceil(T * G / block_m), Hk * kv_splits, B),
+  ///   its merge the forward's
   ///   dkv:          (ceil(S / slots), Hk, B)
   ///   d_depth:      (ceil(T * L / slots), Hk, B)
   /// with G = Hq / Hk and slots = block_m (the tile programs' key-side
@@ -1020,6 +1075,11 @@ private:
     GridDimension heads;
     heads.constant = manifest.numKvHeads;
     meaning[1] = "num_kv_heads";
+    if (!manifest.isGrad() && manifest.splitsKeys() &&
+        launch.entry == manifest.entry) {
+      heads.constant *= manifest.kvSplits;
+      meaning[1] = "num_kv_heads * kv_splits";
+    }
     GridDimension batch;
     batch.symbol = MODA_SYMBOL_B;
     meaning[2] = "B";

@@ -93,6 +93,11 @@ struct Manifest {
   double scale = 0.0;
   int64_t numQueryHeads = 0, numKvHeads = 0, headDim = 0;
   int64_t blockM = 0, blockN = 0, blockDepth = 0, numWarps = 0, numStages = 0;
+  /// Blocks sharing a block of query rows' keys ("kv_splits", 1 when
+  /// absent): above 1 the forward runs a split and a merge kernel over the
+  /// scratch partial_out and partial_lse.
+  int64_t kvSplits = 1;
+  bool splitsKeys() const { return kvSplits > 1; }
   std::string mma;
   std::vector<TensorSpec> tensors;
   /// The value the manifest fixes for each moda_symbol, -1 when dynamic.
@@ -101,9 +106,10 @@ struct Manifest {
   std::array<GridDimension, 3> grid;
   std::array<unsigned, 3> block{{0, 0, 0}};
   unsigned dynamicSharedMemory = 0;
-  /// The kernels a call runs, in order. For attention, one: the fields
-  /// above (entry, grid, block, dynamic_shared_memory); for attention_grad,
-  /// the manifest's "launches" (and the fields above are the first's).
+  /// The kernels a call runs, in order. For attention without split-KV,
+  /// one: the fields above (entry, grid, block, dynamic_shared_memory);
+  /// otherwise the manifest's "launches" (and the fields above are the
+  /// first's).
   std::vector<Launch> launches;
 
   /// Index of the tensor named `name`, or -1.

@@ -9,12 +9,16 @@ using namespace mlir::moda;
 namespace json = llvm::json;
 
 json::Object mlir::moda::kernelConfigToJson(KernelConfigAttr config) {
-  return json::Object{{"block_m", config.getBlockM()},
+  json::Object object{{"block_m", config.getBlockM()},
                       {"block_n", config.getBlockN()},
                       {"block_depth", config.getBlockDepth()},
                       {"num_warps", config.getNumWarps()},
                       {"num_stages", config.getNumStages()},
                       {"mma", stringifyMmaKind(config.getMma())}};
+  // Like the IR, the default (no split) is not written.
+  if (config.getKvSplits() > 1)
+    object["kv_splits"] = config.getKvSplits();
+  return object;
 }
 
 /// A tensor extent as a manifest writes it: its value, its size symbol, or
@@ -116,9 +120,10 @@ json::Object mlir::moda::buildKernelManifest(StringRef name, KernelAbiAttr abi,
         return tensor.getName() == kCuSeqlensTensorName;
       }))
     manifest["packed"] = true;
-  // The forward's one launch is the manifest's own; a backward lists its
-  // launches in order, each with the gradients it writes.
-  if (abi.getOp() == AbiOperator::Attention) {
+  // The forward's one launch is the manifest's own; a backward, or a
+  // split-KV forward, lists its launches in order, each with the outputs it
+  // writes.
+  if (abi.getLaunches().size() == 1 && abi.getOp() == AbiOperator::Attention) {
     addLaunchShape(manifest, abi.getLaunches().front());
   } else {
     json::Array launches;

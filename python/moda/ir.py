@@ -32,9 +32,12 @@ def _attributes(shape, config, target, strided=False):
         attributes.append(f"scale = {float(shape['scale']):.9e} : f32")
     if config:
         full = dict(CONFIG_DEFAULTS, **config)
+        # kv_splits (split-KV; 1 when not given) follows target, as the
+        # attribute orders its fields.
+        splits = f", kv_splits = {full['kv_splits']}" if full.get("kv_splits", 1) > 1 else ""
         attributes.append("config = #moda.config<" + ", ".join(
             f"{field} = {full[field]}" for field in CONFIG_FIELDS)
-            + f', target = "{target}">')
+            + f', target = "{target}"{splits}>')
     if strided:
         attributes.append("strided")
     return attributes

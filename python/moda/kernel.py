@@ -60,6 +60,7 @@ class Kernel:
             "num_warps": info.config.num_warps,
             "num_stages": info.config.num_stages,
             "mma": info.config.mma.decode(),
+            "kv_splits": info.config.kv_splits,
         }
         self.tensors: List[TensorSpec] = []
         for index in range(info.num_tensors):

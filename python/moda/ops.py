@@ -37,7 +37,7 @@ from .autograd import TrainingKernels, load_training
 from .cache import KernelStore, Target
 from .operands import as_kernel_operand, is_dense_operand, is_kernel_view
 from .runtime import ModaError, ModaTypeError, ModaValueError
-from .torch_support import _NAMES as TORCH_DTYPE_NAMES, launch, run
+from .torch_support import _NAMES as TORCH_DTYPE_NAMES, allocate_scratch, launch, run
 from .variant import Variant, chip_for_capability, chunk_size_of
 
 # -- kernels -----------------------------------------------------------------
@@ -205,10 +205,10 @@ def attention_bwd(d_out: Tensor, q: Tensor, k: Optional[Tensor], v: Optional[Ten
         "d_out": as_kernel_operand(kernel, "d_out", d_out.to(q.dtype)),
         "cu_seqlens": as_kernel_operand(kernel, "cu_seqlens", cu_seqlens),
         "dq": dq, "d_depth_k": ddk, "d_depth_v": ddv,
-        "delta": torch.empty(lse.shape, dtype=torch.float32, device=q.device),
     }
     if k is not None:
         tensors.update(dk=dk, dv=dv)
+    allocate_scratch(kernel, tensors)
     with torch.cuda.device(q.device):
         launch(kernel, tensors, max_seqlen if packed else None)
     return dq, dk, dv, ddk, ddv

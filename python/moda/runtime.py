@@ -58,6 +58,7 @@ class _Config(ctypes.Structure):
         ("num_warps", ctypes.c_int64),
         ("num_stages", ctypes.c_int64),
         ("mma", ctypes.c_char_p),
+        ("kv_splits", ctypes.c_int64),
     ]
 
 

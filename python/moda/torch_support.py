@@ -26,11 +26,24 @@ def tensor_arg(name, tensor) -> TensorArg:
 
 
 def rows_shape(kernel, q):
-    """The shape of lse (and of the backward's scratch delta) for queries
+    """The shape of lse for queries
     `q`: [B, Hq, T], or [Hq, N] for a packed kernel (q [N, Hq, D])."""
     if kernel.packed:
         return (kernel.num_query_heads, q.shape[0])
     return (q.shape[0], kernel.num_query_heads, q.shape[1])
+
+
+def allocate_scratch(kernel, tensors):
+    """Allocates the kernel's scratch tensors (the backward's delta, a
+    split-KV forward's partial_out and partial_lse) into `tensors`, their
+    shapes the manifest's evaluated on the call's sizes: B and T from q, or,
+    packed, the tokens N."""
+    q = tensors["q"]
+    sizes = {"N": q.shape[0]} if kernel.packed else {"B": q.shape[0], "T": q.shape[1]}
+    for spec in kernel.tensors:
+        if spec.role == "scratch":
+            shape = [sizes[d] if isinstance(d, str) else d for d in spec.dims]
+            tensors[spec.name] = torch.empty(shape, dtype=torch.float32, device=q.device)
 
 
 def launch(kernel, tensors, max_seqlen=None):
@@ -73,6 +86,7 @@ def run(kernel, max_seqlen=None, **tensors):
     if tensors.get("lse") is None:
         tensors["lse"] = torch.empty(rows_shape(kernel, q), dtype=torch.float32,
                                      device=q.device)
+    allocate_scratch(kernel, tensors)
     launch(kernel, tensors, max_seqlen)
     return tensors["out"], tensors["lse"]
 
@@ -96,8 +110,7 @@ def run_grad(kernel, poison=False, max_seqlen=None, **tensors):
         if name in names:
             tensors[grad] = (torch.full_like(tensors[name], float("nan")) if poison
                              else torch.empty_like(tensors[name]))
-    tensors["delta"] = torch.empty(rows_shape(kernel, q), dtype=torch.float32,
-                                   device=q.device)
+    allocate_scratch(kernel, tensors)
     launch(kernel, tensors, max_seqlen)
     return tuple(tensors.get(GRAD_OF[n]) for n in ("q", "k", "v", "depth_k",
                                                     "depth_v"))

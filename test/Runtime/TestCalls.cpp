@@ -172,9 +172,14 @@ std::string checkGrid(const runtime::Manifest &manifest, size_t index,
                           "formula's work",
                           index, i, grid[i]);
   }
-  if (static_cast<int64_t>(grid[1]) != manifest.numKvHeads)
-    return formatString("launch %zu: grid[1] = %u but Hk = %lld", index,
-                        grid[1], static_cast<long long>(manifest.numKvHeads));
+  // A split-KV forward's split kernel runs kv_splits blocks per head.
+  bool splitKernel = !manifest.isGrad() && manifest.splitsKeys() &&
+                     launch.entry == manifest.entry;
+  int64_t heads = manifest.numKvHeads * (splitKernel ? manifest.kvSplits : 1);
+  if (static_cast<int64_t>(grid[1]) != heads)
+    return formatString("launch %zu: grid[1] = %u but Hk%s = %lld", index,
+                        grid[1], splitKernel ? " * kv_splits" : "",
+                        static_cast<long long>(heads));
   if (static_cast<int64_t>(grid[2]) != plan.sizes[MODA_SYMBOL_B])
     return formatString("launch %zu: grid[2] = %u but B = %lld", index,
                         grid[2],

@@ -80,6 +80,8 @@ std::string AttentionCase::describe() const {
     text += llvm::formatv(" tiles{0}x{1}x{2}", config->blockM, config->blockN,
                           config->blockDepth)
                 .str();
+  if (config && config->kvSplits > 1)
+    text += llvm::formatv(" kv_splits{0}", config->kvSplits).str();
   return text;
 }
 
@@ -151,8 +153,9 @@ std::string AttentionCase::attributes() const {
     text += llvm::formatv(
         ", config = #moda.config<block_m = {0}, block_n = {1}, "
         "block_depth = {2}, num_warps = 4, num_stages = 1, mma = fma, "
-        "target = \"sm_90a\">",
-        config->blockM, config->blockN, config->blockDepth);
+        "target = \"sm_90a\", kv_splits = {3}>",
+        config->blockM, config->blockN, config->blockDepth,
+        config->kvSplits);
   return text;
 }
 
@@ -299,7 +302,7 @@ moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot,
                double(float(scale))};
   if (mlir::moda::KernelConfigAttr config = op.getConfigAttr())
     c.config = TileConfig{config.getBlockM(), config.getBlockN(),
-                          config.getBlockDepth()};
+                          config.getBlockDepth(), config.getKvSplits()};
   return c;
 }
 

@@ -28,6 +28,8 @@ enum class ElementType { BF16, F16, F32 };
 
 struct TileConfig {
   int64_t blockM, blockN, blockDepth;
+  /// Split-KV's shares of each block of query rows' keys (1: none).
+  int64_t kvSplits = 1;
 };
 
 struct AttentionCase {

@@ -145,6 +145,22 @@ static void addPackedCases(std::vector<AttentionCase> &cases) {
                                  /*maxSeqlen=*/0));
 }
 
+/// Split-KV (kv_splits pinned): decoding against a cache, several query
+/// blocks, shares past a block's last key tile (causal blocks near the
+/// start: empty, lse -inf, skipped by the merge), rows that see no
+/// sequence key, chunk visibility.
+static void addKeySplitCases(std::vector<AttentionCase> &cases) {
+  auto splits = [](int64_t n) { return TileConfig{16, 16, 16, n}; };
+  cases.push_back(makeCase(ElementType::BF16, 2, 1, 300, 2, 4, 64, 3, true,
+                           Visibility::PerPosition, 0, splits(3)));
+  cases.push_back(makeCase(ElementType::F16, 1, 5, 130, 1, 8, 64, 0, false,
+                           Visibility::PerPosition, 0, splits(4)));
+  cases.push_back(makeCase(ElementType::F32, 1, 70, 70, 2, 2, 32, 7, true,
+                           Visibility::Chunk, 16, splits(7)));
+  cases.push_back(makeCase(ElementType::BF16, 1, 40, 23, 1, 2, 64, 1, true,
+                           Visibility::PerPosition, 0, splits(2)));
+}
+
 /// The matrix: every variant, G in {1, 2, 8}, L in {0, 1, 7}, every element
 /// type, sequence lengths off the tile grid, heuristic and small tiles;
 /// packed sequences.
@@ -194,6 +210,7 @@ buildMatrix() {
       Visibility::PerPosition, 0, std::nullopt);
   addDynamicDepthCases(cases);
   addPackedCases(cases);
+  addKeySplitCases(cases);
   return cases;
 }
 

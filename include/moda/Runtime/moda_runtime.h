@@ -59,7 +59,8 @@ typedef enum moda_visibility {
   MODA_VISIBILITY_DEPTH_ONLY = 2
 } moda_visibility;
 
-/* A scratch tensor (the backward's delta) is passed by the caller like an
+/* A scratch tensor (the backward's delta, a split-KV forward's partial_out
+ * and partial_lse) is passed by the caller like an
  * output; its contents on entry do not matter and on exit are unspecified. */
 typedef enum moda_role {
   MODA_ROLE_INPUT = 0,
@@ -111,6 +112,8 @@ typedef struct moda_kernel moda_kernel;
 typedef struct moda_kernel_config {
   int64_t block_m, block_n, block_depth, num_warps, num_stages;
   const char *mma;
+  /* Blocks sharing a block of query rows' keys (split-KV; 1: none). */
+  int64_t kv_splits;
 } moda_kernel_config;
 
 /* What the manifest says; strings live as long as the kernel. */

@@ -17,6 +17,7 @@
 #include "moda/Dialect/ModaTile/IR/Visibility.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -554,6 +555,44 @@ LogicalResult TileKernelBuilder::emitScaleRows(ScaleRowsOp op) {
   return success();
 }
 
+LogicalResult TileKernelBuilder::emitMergePartial(MergePartialOp op) {
+  RankedTensorType tileType = op.getPartial().getType();
+  RankedTensorType rowStateType = op.getMax().getType();
+  FailureOr<VectorType> type = getThreadType(op, tileType);
+  FailureOr<VectorType> stateType = getThreadType(op, rowStateType);
+  if (failed(type) || failed(stateType))
+    return failure();
+  SmallVector<Value> partial = unpackRows(mapped(op.getPartial()), tileType);
+  SmallVector<Value> acc = unpackRows(mapped(op.getAcc()), tileType);
+  SmallVector<Value> partialLse =
+      unpackRows(mapped(op.getPartialLse()), rowStateType);
+  SmallVector<Value> maxes = unpackRows(mapped(op.getMax()), rowStateType);
+  SmallVector<Value> sums = unpackRows(mapped(op.getSum()), rowStateType);
+  // The sum is carried as the shares of the threads that hold a row
+  // (emitSoftmaxUpdate) and combined by finalize: one of them adds the
+  // weight.
+  Value addsWeight = writesRowValues();
+  SmallVector<Value> newMax, newSum, newAcc;
+  for (int64_t k = 0, e = getRowSlots(); k < e; ++k) {
+    auto rowType = cast<VectorType>(acc[k].getType());
+    MergeWeights weights =
+        buildMergeWeights(b, loc(), maxes[k], partialLse[k]);
+    Value share =
+        arith::SelectOp::create(b, loc(), addsWeight, weights.weight, f32(0));
+    newMax.push_back(weights.newMax);
+    newSum.push_back(
+        buildUpdatedSum(b, loc(), sums[k], weights.rescale, share));
+    Value kept = arith::MulFOp::create(b, loc(), acc[k],
+                                       splat(rowType, weights.rescale));
+    newAcc.push_back(math::FmaOp::create(
+        b, loc(), partial[k], splat(rowType, weights.weight), kept));
+  }
+  mapping.map(op.getNewMax(), packRows(*stateType, rowStateType, newMax));
+  mapping.map(op.getNewSum(), packRows(*stateType, rowStateType, newSum));
+  mapping.map(op.getNewAcc(), packRows(*type, tileType, newAcc));
+  return success();
+}
+
 LogicalResult TileKernelBuilder::emitFinalize(FinalizeOp op) {
   FailureOr<VectorType> outType = getThreadType(op, op.getOut().getType());
   FailureOr<VectorType> lseType = getThreadType(op, op.getLse().getType());
@@ -846,6 +885,7 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
       .Case([&](MaskOp mask) { return emitMask(mask); })
       .Case([&](SoftmaxUpdateOp update) { return emitSoftmaxUpdate(update); })
       .Case([&](ScaleRowsOp scale) { return emitScaleRows(scale); })
+      .Case([&](MergePartialOp merge) { return emitMergePartial(merge); })
       .Case([&](FinalizeOp finalize) { return emitFinalize(finalize); })
       .Case([&](SoftmaxProbsOp probs) { return emitSoftmaxProbs(probs); })
       .Case([&](SoftmaxGradOp grad) { return emitSoftmaxGrad(grad); })

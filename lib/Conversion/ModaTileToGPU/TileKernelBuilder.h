@@ -159,6 +159,7 @@ private:
   LogicalResult emitMask(tile::MaskOp op);
   LogicalResult emitSoftmaxUpdate(tile::SoftmaxUpdateOp op);
   LogicalResult emitScaleRows(tile::ScaleRowsOp op);
+  LogicalResult emitMergePartial(tile::MergePartialOp op);
   LogicalResult emitFinalize(tile::FinalizeOp op);
   LogicalResult emitSoftmaxProbs(tile::SoftmaxProbsOp op);
   LogicalResult emitSoftmaxGrad(tile::SoftmaxGradOp op);

@@ -374,6 +374,51 @@ struct ScaleRowsToGeneric : OpRewritePattern<ScaleRowsOp> {
   }
 };
 
+struct MergePartialToGenerics : OpRewritePattern<MergePartialOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MergePartialOp op,
+                                PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    Location loc = op.getLoc();
+    RankedTensorType rowType = op.getMax().getType();
+    AffineMap rowIdentity = AffineMap::getMultiDimIdentityMap(1, ctx);
+    // Each of the row's weights (the same arithmetic as the GPU's).
+    auto perRow = [&](function_ref<Value(const MergeWeights &)> pick) {
+      return generic(
+          rewriter, loc, rowType, {op.getMax(), op.getPartialLse()},
+          {rowIdentity, rowIdentity}, rowIdentity, {IteratorType::parallel},
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            linalg::YieldOp::create(
+                b, l, pick(buildMergeWeights(b, l, args[0], args[1])));
+          });
+    };
+    Value newMax = perRow([](const MergeWeights &w) { return w.newMax; });
+    Value rescale = perRow([](const MergeWeights &w) { return w.rescale; });
+    Value weight = perRow([](const MergeWeights &w) { return w.weight; });
+    Value newSum = generic(
+        rewriter, loc, rowType, {op.getSum(), rescale, weight},
+        {rowIdentity, rowIdentity, rowIdentity}, rowIdentity,
+        {IteratorType::parallel},
+        [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l, buildUpdatedSum(b, l, args[0], args[1], args[2]));
+        });
+    Value newAcc = generic(
+        rewriter, loc, op.getAcc().getType(),
+        {op.getAcc(), op.getPartial(), rescale, weight},
+        {tileMap(ctx), tileMap(ctx), rowMap(ctx), rowMap(ctx)}, tileMap(ctx),
+        {IteratorType::parallel, IteratorType::parallel},
+        [](OpBuilder &b, Location l, ValueRange args) {
+          Value kept = arith::MulFOp::create(b, l, args[0], args[2]);
+          linalg::YieldOp::create(
+              b, l,
+              math::FmaOp::create(b, l, args[1], args[3], kept).getResult());
+        });
+    rewriter.replaceOp(op, {newMax, newSum, newAcc});
+    return success();
+  }
+};
+
 struct FinalizeToGenerics : OpRewritePattern<FinalizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(FinalizeOp op,
@@ -581,7 +626,8 @@ struct ExpandSeeingRange : OpRewritePattern<SeeingRangeOp> {
 
 void mlir::moda::populateTileOpsToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LoadToRowLoop, StoreToRowLoop, DotToGeneric, MaskToGeneric,
-               SoftmaxUpdateToGenerics, ScaleRowsToGeneric, FinalizeToGenerics,
+               SoftmaxUpdateToGenerics, ScaleRowsToGeneric,
+               MergePartialToGenerics, FinalizeToGenerics,
                ExpandVisibleRange, ExpandSequenceBounds, SoftmaxProbsToGeneric, SoftmaxGradToGeneric,
                RowDotToGeneric, ConvertToGeneric, ExpandSeeingRange,
                IfSeenToSelects>(

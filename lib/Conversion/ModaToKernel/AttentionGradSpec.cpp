@@ -86,11 +86,9 @@ mlir::moda::getGradKernelArgumentTypes(const AttentionKernelSpec &spec) {
 
 SmallVector<Type>
 mlir::moda::getGradLauncherArgumentTypes(const AttentionKernelSpec &spec) {
-  SmallVector<Type> types = getArgumentTypes(spec, getGradTensorNames(spec));
-  // delta is the last tensor, right before the sizes: the launcher
-  // allocates it.
-  types.erase(types.end() - getNumSizeArguments(spec) - 1);
-  return types;
+  SmallVector<StringRef> names = getGradTensorNames(spec);
+  llvm::erase_if(names, isScratchTensor); // the launcher allocates delta
+  return getArgumentTypes(spec, names);
 }
 
 /// The field of `args` that holds the backward's tensor `name`.
@@ -126,19 +124,8 @@ SmallVector<Value> mlir::moda::buildGradKernelArguments(
     ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
     ValueRange launcherArguments,
     function_ref<Value(MemRefType type, Value elements)> allocate) {
-  SmallVector<Value> arguments(launcherArguments);
-  unsigned numSizes = getNumSizeArguments(spec);
-  ArrayRef<Value> sizes = ArrayRef<Value>(arguments).take_back(numSizes);
-  // The elements of delta's shape in the ABI (lse's).
-  Value elements;
-  for (const SizeExpr &extent :
-       getAbiTensor(spec, "delta", AbiTensorRole::Scratch).getShape()) {
-    Value size = buildSize(b, extent, sizes);
-    elements = elements ? arith::MulIOp::create(b, elements, size) : size;
-  }
-  auto type = MemRefType::get({ShapedType::kDynamic}, b.getF32Type());
-  arguments.insert(arguments.end() - numSizes, allocate(type, elements));
-  return arguments;
+  return insertScratchBuffers(b, spec, getGradTensorNames(spec),
+                              launcherArguments, allocate);
 }
 
 SmallVector<SizeExpr, 3> mlir::moda::getGradGrid(const AttentionKernelSpec &spec,

@@ -32,20 +32,36 @@ SmallVector<StringRef> AttentionKernelSpec::getTensorNames() const {
   names.append({"out", "lse"});
   if (packed)
     names.push_back(kCuSeqlensTensorName);
+  if (splitsKeys())
+    names.append({"partial_out", "partial_lse"});
   return names;
 }
 
 KernelAbiAttr AttentionKernelSpec::describe(AttentionOp op,
                                            StringRef kernelName) const {
   MLIRContext *ctx = op.getContext();
-  auto launch = AbiLaunchAttr::get(
-      ctx, kernelName, getForwardGrid(*this), getNumThreads(),
-      /*dynamicSharedMemory=*/0,
-      {StringAttr::get(ctx, "out"), StringAttr::get(ctx, "lse")});
+  SmallVector<StringAttr> outputs = {StringAttr::get(ctx, "out"),
+                                     StringAttr::get(ctx, "lse")};
+  SmallVector<AbiLaunchAttr, 2> launches;
+  if (splitsKeys()) {
+    // The split program writes only scratch (which no launch lists).
+    launches.push_back(AbiLaunchAttr::get(ctx, kernelName,
+                                          getSplitKeysGrid(*this),
+                                          getNumThreads(),
+                                          /*dynamicSharedMemory=*/0, {}));
+    launches.push_back(AbiLaunchAttr::get(
+        ctx, getMergeKernelName(kernelName), getForwardGrid(*this),
+        getNumThreads(), /*dynamicSharedMemory=*/0, outputs));
+  } else {
+    launches.push_back(AbiLaunchAttr::get(ctx, kernelName,
+                                          getForwardGrid(*this),
+                                          getNumThreads(),
+                                          /*dynamicSharedMemory=*/0, outputs));
+  }
   return getKernelAbi(*this, AbiOperator::Attention,
                       getStaticSizes(*this, op.getQ(), op.getK(),
                                      op.getDepthK(), op.getCuSeqlens()),
-                      getTensorNames(), launch);
+                      getTensorNames(), launches);
 }
 
 SmallVector<SizeExpr, 3>
@@ -56,18 +72,57 @@ mlir::moda::getForwardGrid(const AttentionKernelSpec &spec) {
           SizeExpr::constant(spec.numKVHeads), SizeExpr::of(SizeSymbol::B)};
 }
 
+SmallVector<SizeExpr, 3>
+mlir::moda::getSplitKeysGrid(const AttentionKernelSpec &spec) {
+  SmallVector<SizeExpr, 3> grid = getForwardGrid(spec);
+  grid[1] = SizeExpr::constant(spec.numKVHeads * spec.kvSplits);
+  return grid;
+}
+
+std::string mlir::moda::getMergeKernelName(StringRef kernelName) {
+  return (kernelName + "_merge").str();
+}
+
+bool mlir::moda::isScratchTensor(StringRef name) {
+  return llvm::is_contained({"delta", "partial_out", "partial_lse"}, name);
+}
+
+SmallVector<Value> mlir::moda::insertScratchBuffers(
+    ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
+    ArrayRef<StringRef> tensorNames, ValueRange arguments,
+    function_ref<Value(MemRefType type, Value elements)> allocate) {
+  SmallVector<Value> withScratch(arguments);
+  unsigned numSizes = getNumSizeArguments(spec);
+  SmallVector<Value> sizes(ArrayRef<Value>(withScratch).take_back(numSizes));
+  for (StringRef name : tensorNames) {
+    if (!isScratchTensor(name))
+      continue;
+    Value elements;
+    for (const SizeExpr &extent :
+         getAbiTensor(spec, name, AbiTensorRole::Scratch).getShape()) {
+      Value size = buildSize(b, extent, sizes);
+      elements = elements ? arith::MulIOp::create(b, elements, size) : size;
+    }
+    auto type = MemRefType::get({ShapedType::kDynamic},
+                                getAbiElementType(spec, name));
+    withScratch.insert(withScratch.end() - numSizes, allocate(type, elements));
+  }
+  return withScratch;
+}
+
 Type mlir::moda::getAbiElementType(const AttentionKernelSpec &spec,
                                    StringRef name) {
   MLIRContext *ctx = spec.elementType.getContext();
   if (name == kCuSeqlensTensorName)
     return IntegerType::get(ctx, 32);
-  return name == "lse" || name == "delta" ? Float32Type::get(ctx)
-                                          : spec.elementType;
+  bool f32 = name == "lse" || name == "delta" || name == "partial_out" ||
+             name == "partial_lse";
+  return f32 ? Float32Type::get(ctx) : spec.elementType;
 }
 
 bool mlir::moda::takesStrides(const AttentionKernelSpec &spec,
                               StringRef name) {
-  return spec.takesViews && name != "lse" && name != "delta" &&
+  return spec.takesViews && name != "lse" && !isScratchTensor(name) &&
          name != kCuSeqlensTensorName;
 }
 
@@ -106,6 +161,10 @@ AbiTensorAttr mlir::moda::getAbiTensor(const AttentionKernelSpec &spec,
     shape = {B, T, L, kvHeads, headDim};
   else if (llvm::is_contained({"lse", "delta"}, name))
     shape = {B, queryHeads, T};
+  else if (name == "partial_out") // a share's out per split
+    shape = {SizeExpr::constant(spec.kvSplits), B, T, queryHeads, headDim};
+  else if (name == "partial_lse")
+    shape = {SizeExpr::constant(spec.kvSplits), B, queryHeads, T};
   else
     llvm_unreachable("not a tensor of the attention kernels' ABI");
   SmallVector<SizeExpr> strides = getContiguousStrides(shape);
@@ -148,9 +207,9 @@ KernelAbiAttr mlir::moda::getKernelAbi(const AttentionKernelSpec &spec,
   };
   SmallVector<AbiTensorAttr> tensors;
   for (StringRef name : tensorNames) {
-    AbiTensorRole role = written(name)      ? AbiTensorRole::Output
-                         : name == "delta" ? AbiTensorRole::Scratch
-                                           : AbiTensorRole::Input;
+    AbiTensorRole role = isScratchTensor(name) ? AbiTensorRole::Scratch
+                         : written(name)       ? AbiTensorRole::Output
+                                               : AbiTensorRole::Input;
     tensors.push_back(getAbiTensor(spec, name, role));
   }
   Builder b(ctx);
@@ -245,7 +304,9 @@ mlir::moda::bindArguments(const AttentionKernelSpec &spec,
 
 SmallVector<Type>
 mlir::moda::getLauncherArgumentTypes(const AttentionKernelSpec &spec) {
-  return getArgumentTypes(spec, spec.getTensorNames());
+  SmallVector<StringRef> names = spec.getTensorNames();
+  llvm::erase_if(names, isScratchTensor);
+  return getArgumentTypes(spec, names);
 }
 
 int64_t mlir::moda::getNumStrideArguments(const AttentionKernelSpec &spec,
@@ -272,7 +333,7 @@ void mlir::moda::bindStrideArguments(const AttentionKernelSpec &spec,
 
 SmallVector<Type>
 mlir::moda::getKernelArgumentTypes(const AttentionKernelSpec &spec) {
-  SmallVector<Type> types = getLauncherArgumentTypes(spec);
+  SmallVector<Type> types = getArgumentTypes(spec, spec.getTensorNames());
   for (StringRef name : spec.getTensorNames())
     types.append(getNumStrideArguments(spec, name),
                  IndexType::get(spec.elementType.getContext()));
@@ -290,6 +351,8 @@ Value *mlir::moda::getForwardTensorField(AttentionKernelArgs &args,
       .Case("out", &args.out)
       .Case("lse", &args.lse)
       .Case(kCuSeqlensTensorName, &args.cuSeqlens)
+      .Case("partial_out", &args.partialOut)
+      .Case("partial_lse", &args.partialLse)
       .Default(nullptr);
 }
 

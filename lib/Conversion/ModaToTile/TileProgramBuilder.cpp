@@ -191,17 +191,30 @@ QueryBlock TileProgramBuilder::getQueryBlock(Value x) {
 Value TileProgramBuilder::loadRows(Value buffer, RowsAttr rowsAttr,
                                    int64_t rows, Value first, Value end,
                                    Value extent) {
+  return loadTile(rowTileType(rows), buffer, rowsAttr, batch, first, end,
+                  extent);
+}
+
+Value TileProgramBuilder::loadTile(RankedTensorType type, Value buffer,
+                                   RowsAttr rowsAttr, Value batchIndex,
+                                   Value first, Value end, Value extent) {
   ArrayRef<Value> strides = getStrides(buffer);
-  return LoadOp::create(b, rowTileType(rows), buffer, batch, head, first, end,
-                        extent, strides, getEntriesOperand(rowsAttr, strides),
+  return LoadOp::create(b, type, buffer, batchIndex, head, first, end, extent,
+                        strides, getEntriesOperand(rowsAttr, strides),
                         rowsAttr, /*copy=*/CopyAttr());
 }
 
 void TileProgramBuilder::storeRows(Value tile, Value buffer, RowsAttr rowsAttr,
                                    Value first, Value end, Value extent) {
+  storeTile(tile, buffer, rowsAttr, batch, first, end, extent);
+}
+
+void TileProgramBuilder::storeTile(Value tile, Value buffer, RowsAttr rowsAttr,
+                                   Value batchIndex, Value first, Value end,
+                                   Value extent) {
   ArrayRef<Value> strides = getStrides(buffer);
-  StoreOp::create(b, tile, buffer, batch, head, first, end, extent, strides,
-                  getEntriesOperand(rowsAttr, strides), rowsAttr);
+  StoreOp::create(b, tile, buffer, batchIndex, head, first, end, extent,
+                  strides, getEntriesOperand(rowsAttr, strides), rowsAttr);
 }
 
 Value TileProgramBuilder::getEntriesOperand(RowsAttr rowsAttr,
@@ -229,8 +242,26 @@ SmallVector<Value> TileProgramBuilder::forEachTile(
 SmallVector<Value>
 TileProgramBuilder::forEachVisibleKeyTile(ValueRange state,
                                           const QueryBlock &block,
-                                          KeyTileStep step) {
+                                          KeyTileStep step,
+                                          std::optional<KeyShare> share) {
   SmallVector<Value> current(state);
+  // The share's tiles [shareBegin, shareEnd) of `numTiles`, cut out of the
+  // tile ranges below.
+  Value shareBegin, shareEnd;
+  auto cutToShare = [&](Value numTiles) {
+    Value perShare =
+        arith::CeilDivUIOp::create(b, numTiles, index(share->splits));
+    shareBegin = arith::MinUIOp::create(
+        b, arith::MulIOp::create(b, share->split, perShare), numTiles);
+    shareEnd = arith::MinUIOp::create(
+        b, arith::AddIOp::create(b, shareBegin, perShare), numTiles);
+  };
+  auto clampToShare = [&](Value tile) -> Value {
+    if (!share)
+      return tile;
+    return arith::MinUIOp::create(
+        b, arith::MaxUIOp::create(b, tile, shareBegin), shareEnd);
+  };
   if (spec.hasSequence) {
     KeySource sequence = sequenceSource();
     int64_t blockN = spec.config.getBlockN();
@@ -240,10 +271,14 @@ TileProgramBuilder::forEachVisibleKeyTile(ValueRange state,
     Value diagonalEnd = visibleRange(sequence.rule, block.lastPosition).second;
     Value numFullTiles = arith::DivUIOp::create(b, fullEnd, index(blockN));
     Value numTiles = arith::CeilDivUIOp::create(b, diagonalEnd, index(blockN));
+    if (share)
+      cutToShare(numTiles);
+    // [0, full) unmasked, [full, tiles) masked, each within the share.
+    Value full = clampToShare(numFullTiles);
     for (bool masked : {false, true})
       current = forEachTile(
-          current, index(0), masked ? numFullTiles : index(0),
-          masked ? numTiles : numFullTiles, blockN,
+          current, index(0), masked ? full : clampToShare(index(0)),
+          masked ? clampToShare(numTiles) : full, blockN,
           [&](ValueRange carried, Value first) {
             return step(carried, sequence, blockN, first, masked);
           });
@@ -257,6 +292,12 @@ TileProgramBuilder::forEachVisibleKeyTile(ValueRange state,
     Value spanEnd = visibleRange(depth.rule, block.lastPosition).second;
     Value numTiles = arith::CeilDivUIOp::create(
         b, arith::SubIOp::create(b, spanEnd, spanBegin), index(blockDepth));
+    if (share) {
+      Value last = arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                                         share->split,
+                                         index(share->splits - 1));
+      numTiles = arith::SelectOp::create(b, last, numTiles, index(0));
+    }
     depth.end = spanEnd;
     current = forEachTile(current, spanBegin, index(0), numTiles, blockDepth,
                           [&](ValueRange carried, Value first) {

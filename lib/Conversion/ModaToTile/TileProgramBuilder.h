@@ -29,6 +29,14 @@ struct KeySource {
   VisibilityAttr rule;
 };
 
+/// Split-KV: the share `split` of `splits` a program takes of a block's
+/// sequence key tiles (contiguous, ceil(tiles / splits) each; the last
+/// share also takes the block's depth entries).
+struct KeyShare {
+  Value split;
+  int64_t splits = 1;
+};
+
 /// The folded query rows [rowBase, rowEnd) of a block and the positions
 /// [firstPosition, lastPosition] they cover.
 struct QueryBlock {
@@ -109,8 +117,15 @@ protected:
   /// view).
   Value loadRows(Value buffer, RowsAttr rowsAttr, int64_t rows, Value first,
                  Value end, Value extent);
+  /// A tile of `type` (rows of elements, or a row statistic per row) of
+  /// `buffer` for batch entry `batchIndex`, as `rowsAttr` lays it out.
+  Value loadTile(RankedTensorType type, Value buffer, RowsAttr rowsAttr,
+                 Value batchIndex, Value first, Value end, Value extent);
   void storeRows(Value tile, Value buffer, RowsAttr rowsAttr, Value first,
                  Value end, Value extent);
+  /// storeRows for batch entry `batchIndex`.
+  void storeTile(Value tile, Value buffer, RowsAttr rowsAttr, Value batchIndex,
+                 Value first, Value end, Value extent);
 
   /// `step` over the tiles [firstTile, endTile) of `tileRows` rows, tile j
   /// starting at row base + j * tileRows, in an scf.for carrying `state`.
@@ -123,10 +138,12 @@ protected:
   /// `step` over every key tile the rows of `block` see: the sequence
   /// tiles all of them see whole (unmasked), the sequence tiles at their
   /// causal diagonal or ragged end (masked), and the block's span of depth
-  /// entries (masked: each row sees only its own window).
+  /// entries (masked: each row sees only its own window); of those, only
+  /// `share`'s when it is given.
   SmallVector<Value> forEachVisibleKeyTile(ValueRange state,
                                            const QueryBlock &block,
-                                           KeyTileStep step);
+                                           KeyTileStep step,
+                                           std::optional<KeyShare> share = {});
 
   /// Masks scores of the block's rows against a tile of keys or depth
   /// entries.

@@ -49,5 +49,15 @@ func.func private @stages_many() attributes {c = #moda.config<block_m = 64, bloc
 // -----
 
 // One compiler builds every kernel: a configuration names no lowering.
-// expected-error @+1 {{expected '>'}}
+// expected-error @+1 {{duplicate or unknown struct parameter name: lowering}}
 func.func private @lowering() attributes {c = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", lowering = tile>}
+
+// -----
+
+// expected-error @+1 {{kernel config 'kv_splits' must be positive, got 0}}
+func.func private @kv_splits_zero() attributes {c = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a", kv_splits = 0>}
+
+// -----
+
+// expected-error @+1 {{kernel config 'kv_splits' must be at most 256, got 300}}
+func.func private @kv_splits_many() attributes {c = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a", kv_splits = 300>}

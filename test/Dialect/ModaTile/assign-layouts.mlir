@@ -138,3 +138,20 @@ func.func @plain(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> tensor<4x4xf32> {
   %r = moda_tile.dot %a, %b, %a : tensor<4x4xf32>, tensor<4x4xf32> -> tensor<4x4xf32>
   return %r : tensor<4x4xf32>
 }
+
+// -----
+
+// A program without products (split-KV's merge, on f32 partial results):
+// the configuration's layout distributes its rows, carried by the program
+// itself; the rules on products (no tensor cores for f32) do not apply.
+
+// CHECK-LABEL: func.func private @merge
+// CHECK-SAME: moda_tile.layout = #moda_tile.layout<kind = wgmma, num_warps = 4>
+// CHECK: moda_tile.load {{.*}} {copy = #moda_tile.copy<kind = vector>, rows = #moda_tile.rows<kind = query, heads = 4, group = 4>} : memref<?xf32> -> tensor<64x64xf32>
+// CHECK: moda_tile.load {{.*}} {copy = #moda_tile.copy<kind = vector>, rows = #moda_tile.rows<kind = lse, heads = 4, group = 4>} : memref<?xf32> -> tensor<64xf32>
+func.func private @merge(%part: memref<?xf32>, %plse: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 4, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", kv_splits = 2>, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 4, 64], strides = [T*256, 256, 64, 1]>], launches = [#moda.abi_launch<"split", grid = [T*4 ceildiv 64, 2, B], threads = 128, dynamic_shared_memory = 0>, #moda.abi_launch<"merge", grid = [T*4 ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>]>} {
+  %partial = moda_tile.load %part[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 4, group = 4>} : memref<?xf32> -> tensor<64x64xf32>
+  %lse = moda_tile.load %plse[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = lse, heads = 4, group = 4>} : memref<?xf32> -> tensor<64xf32>
+  %m, %s, %a = moda_tile.merge_partial %partial, %lse, %lse, %lse, %partial : tensor<64x64xf32>, tensor<64xf32>
+  return
+}

@@ -459,3 +459,11 @@ func.func @if_seen_copies(%buffer: memref<?xbf16>, %query: tensor<32x64xbf16>, %
   }
   return
 }
+
+// -----
+
+func.func @merge_partial_lse(%part: tensor<32x64xf32>, %plse: tensor<16xf32>, %acc: tensor<32x64xf32>) {
+  // expected-error @+1 {{partial_lse must have one entry per row (32), got 'tensor<16xf32>'}}
+  %m, %s, %a = moda_tile.merge_partial %part, %plse, %plse, %plse, %acc : tensor<32x64xf32>, tensor<16xf32>
+  return
+}

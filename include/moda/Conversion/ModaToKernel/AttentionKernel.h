@@ -42,6 +42,12 @@ struct AttentionKernelSpec {
   /// kernels take the sequences' offsets and a fifth size, the tokens N.
   bool packed = false;
   KernelConfigAttr config;
+  /// Blocks that share one block of query rows' sequence keys (the
+  /// configuration's kv_splits): above 1, a split program leaves each
+  /// share's partial result in the scratch tensors partial_out and
+  /// partial_lse, and a merge program combines them into out and lse.
+  int64_t kvSplits = 1;
+  bool splitsKeys() const { return kvSplits > 1; }
 
   /// Reads the spec of `op`, reporting on `op` why it cannot be compiled
   /// (no configuration attached, a configuration the target cannot run).
@@ -71,19 +77,23 @@ struct AttentionKernelSpec {
     spec.hasDepth = bool(op.getDepthK());
     spec.takesViews = op.getStrided();
     spec.packed = op.isPacked();
+    spec.kvSplits = spec.config.getKvSplits();
     return spec;
   }
 
   int64_t getNumThreads() const { return config.getNumWarps() * 32; }
 
   /// The names of the tensor arguments present, in kernel argument order:
-  /// q, [k, v], [depth_k, depth_v], out, lse, [cu_seqlens].
+  /// q, [k, v], [depth_k, depth_v], out, lse, [cu_seqlens], and, splitting
+  /// keys, the scratch [partial_out, partial_lse].
   SmallVector<StringRef> getTensorNames() const;
 
   /// The ABI of the forward kernel `kernelName` compiled from `op` (the
   /// `moda.kernel_abi` of its kernel function, its manifest): the spec, the
-  /// sizes the types of `op` fix, the tensors, the one launch (its dynamic
-  /// shared memory 0 until the GPU lowering plans the program's tiles).
+  /// sizes the types of `op` fix, the tensors, the launches (their dynamic
+  /// shared memory 0 until the GPU lowering plans the programs' tiles): one,
+  /// or, splitting keys, the split program `kernelName` and the merge
+  /// program getMergeKernelName(kernelName).
   KernelAbiAttr describe(AttentionOp op, StringRef kernelName) const;
 };
 
@@ -95,6 +105,10 @@ struct AttentionKernelSpec {
 /// length as the caller bounds it (max_seqlen), N the tokens.
 struct AttentionKernelArgs {
   Value q, k, v, depthK, depthV, out, lse;
+  /// Split-KV's scratch (f32): each share's normalized output,
+  /// [kv_splits, B, T, Hq, D], and log-sum-exp, [kv_splits, B, Hq, T]; or
+  /// null.
+  Value partialOut, partialLse;
   /// The offsets of packed sequences (memref<?xi32>), or null.
   Value cuSeqlens;
   Value batch, queries, keys, depth;
@@ -145,7 +159,8 @@ unsigned getNumSizeArguments(const AttentionKernelSpec &spec);
 SmallVector<Type> getKernelArgumentTypes(const AttentionKernelSpec &spec);
 
 /// The types of the arguments a caller of the forward passes to its launcher:
-/// its tensors' buffers (contiguous) and the sizes, not their strides.
+/// its tensors' buffers (contiguous, scratch left out: the launcher
+/// allocates it) and the sizes, not their strides.
 SmallVector<Type> getLauncherArgumentTypes(const AttentionKernelSpec &spec);
 
 /// Splits a kernel's block arguments into named arguments.
@@ -158,9 +173,30 @@ AttentionKernelArgs getKernelArgs(const AttentionKernelSpec &spec,
 
 /// The grid of the forward kernel, (ceil(T * G / block_m), Hk, B): a block
 /// per block_m folded query rows of one key/value head of one batch entry.
-/// The backward's dq kernel shares it. Launchers and manifests read it from
-/// the kernel's ABI.
+/// The backward's dq kernel and split-KV's merge share it. Launchers and
+/// manifests read it from the kernel's ABI.
 SmallVector<SizeExpr, 3> getForwardGrid(const AttentionKernelSpec &spec);
+
+/// The grid of split-KV's split program, (ceil(T * G / block_m),
+/// Hk * kv_splits, B): block y = split * Hk + head.
+SmallVector<SizeExpr, 3> getSplitKeysGrid(const AttentionKernelSpec &spec);
+
+/// The name of the merge program of split-KV kernel `kernelName`.
+std::string getMergeKernelName(StringRef kernelName);
+
+/// Whether tensor `name` of a kernel ABI is scratch: allocated by the
+/// launcher (or the caller of the kernels), its contents neither read before
+/// the call nor kept after it (the backward's delta, split-KV's partials).
+bool isScratchTensor(StringRef name);
+
+/// `arguments` (a launcher's: its tensors without scratch, then the sizes)
+/// with a buffer from `allocate(type, elements)` for each scratch tensor of
+/// `tensorNames` inserted in its place (scratch tensors come last among the
+/// tensors).
+SmallVector<Value> insertScratchBuffers(
+    ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
+    ArrayRef<StringRef> tensorNames, ValueRange arguments,
+    function_ref<Value(MemRefType type, Value elements)> allocate);
 
 /// Whether the kernels compiled for `spec` take tensor `name` as a view, its
 /// strides kernel arguments: every tensor but the row statistics (lse,

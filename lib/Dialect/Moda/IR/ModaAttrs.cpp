@@ -14,7 +14,7 @@ LogicalResult
 KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          int64_t blockM, int64_t blockN, int64_t blockDepth,
                          int64_t numWarps, int64_t numStages, MmaKind mma,
-                         StringRef target) {
+                         StringRef target, int64_t kvSplits) {
   // Upper bounds far above any tile a block can hold (a block has at most
   // 1024 threads and 227 KiB of shared memory), so that sizes and grids
   // derived from them stay small integers.
@@ -28,11 +28,12 @@ KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          << most << ", got " << value;
     return success();
   };
-  constexpr int64_t kMostTileRows = 4096, kMostStages = 8;
+  constexpr int64_t kMostTileRows = 4096, kMostStages = 8, kMostSplits = 256;
   if (failed(requireInRange("block_m", blockM, kMostTileRows)) ||
       failed(requireInRange("block_n", blockN, kMostTileRows)) ||
       failed(requireInRange("block_depth", blockDepth, kMostTileRows)) ||
-      failed(requireInRange("num_stages", numStages, kMostStages)))
+      failed(requireInRange("num_stages", numStages, kMostStages)) ||
+      failed(requireInRange("kv_splits", kvSplits, kMostSplits)))
     return failure();
   if (numWarps <= 0 || numWarps > 32 || !llvm::isPowerOf2_64(numWarps))
     return emitError() << "kernel config 'num_warps' must be a power of two "
@@ -377,8 +378,13 @@ LogicalResult KernelAbiAttr::verify(
                          << "' cannot have dynamic strides: the row "
                             "statistics are contiguous";
   }
-  if (op == AbiOperator::Attention && launches.size() != 1)
-    return emitError() << "kernel ABI of attention must have 1 launch, got "
+  // The forward is one program, or split-KV's split and merge programs.
+  size_t forwardLaunches = config.getKvSplits() > 1 ? 2 : 1;
+  if (op == AbiOperator::Attention && launches.size() != forwardLaunches)
+    return emitError() << "kernel ABI of attention with kv_splits = "
+                       << config.getKvSplits() << " must have "
+                       << forwardLaunches << " launch"
+                       << (forwardLaunches == 1 ? "" : "es") << ", got "
                        << launches.size();
   for (AbiLaunchAttr launch : launches)
     for (StringAttr written : launch.getWrites()) {

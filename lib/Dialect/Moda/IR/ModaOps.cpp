@@ -356,6 +356,22 @@ LogicalResult AttentionOp::verify() {
       failed(checkCompatibleTypes(op, "result", "lse", getLse().getType(),
                                   layout.lse(), layout.lseType(qType))))
     return failure();
+  // Split-KV shares out the sequence keys of a block of query rows; packed
+  // sequences own the grid's z axis per sequence, which the splits' merge
+  // does not follow.
+  if (KernelConfigAttr config = getConfigAttr();
+      config && config.getKvSplits() > 1) {
+    if (!getK())
+      return emitOpError("config kv_splits = ")
+             << config.getKvSplits()
+             << " splits sequence keys, but the operator has none (operand "
+                "'k')";
+    if (isPacked())
+      return emitOpError("config kv_splits = ")
+             << config.getKvSplits()
+             << " is not supported with packed sequences (operand "
+                "'cu_seqlens')";
+  }
   return success();
 }
 
@@ -390,6 +406,11 @@ LogicalResult AttentionGradOp::verify() {
       failed(checkCompatibleTypes(op, "result", "dq", getDq().getType(),
                                   "operand 'q'", qType)))
     return failure();
+  if (KernelConfigAttr config = getConfigAttr();
+      config && config.getKvSplits() > 1)
+    return emitOpError("config kv_splits = ")
+           << config.getKvSplits()
+           << " splits a forward's sequence keys; the backward takes 1";
 
   // Each gradient exists exactly when its operand does, with its type.
   struct Pair {

@@ -3,12 +3,14 @@
 // Every MoDA operator without a configuration gets one: the winner recorded
 // in a tuning database for its key when there is one, else the heuristic
 // member of the configuration space. The operator says which in
-// `moda.config_source`.
+// `moda.config_source`. A forward that would leave most of the GPU idle
+// (decoding) also gets split-KV's kv_splits (KeySplits.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "moda/Dialect/Moda/Transforms/Passes.h"
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
+#include "moda/Dialect/Moda/Utils/KeySplits.h"
 #include "moda/Pipelines/ConfigSharedMemory.h"
 #include "moda/Pipelines/Pipelines.h"
 
@@ -222,12 +224,16 @@ void SelectKernelConfigPass::runOnOperation() {
     if (auto attention = dyn_cast<AttentionOp>(op)) {
       if (KernelConfigAttr given = attention.getConfigAttr())
         return checkSharedMemory(op, given);
+      auto setSplitConfig = [&](KernelConfigAttr config) {
+        attention.setConfigAttr(withKeySplits(
+            config, getKeySplitsHeuristic(attention, config)));
+      };
       if (KernelConfigAttr tuned = lookUp(attention)) {
-        attention.setConfigAttr(tuned);
+        setSplitConfig(tuned);
         setSource(op, "database");
         return WalkResult::advance();
       }
-      attention.setConfigAttr(getForwardHeuristicConfig(
+      setSplitConfig(getForwardHeuristicConfig(
           context, ForwardProblem::of(attention), target, fits));
       setSource(op, "heuristic");
     } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {

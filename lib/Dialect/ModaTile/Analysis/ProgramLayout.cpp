@@ -25,6 +25,11 @@ FailureOr<LayoutAttr> mlir::moda::tile::getProgramLayout(func::FuncOp program) {
   if (walk.wasInterrupted())
     return failure();
   if (!layout)
-    return program.emitOpError("is a tile program without products");
+    layout = program->getAttrOfType<LayoutAttr>(kProgramLayoutAttrName);
+  if (!layout)
+    return program.emitOpError("is a tile program without products and "
+                               "without a layout; run "
+                               "-moda-tile-assign-layouts before lowering "
+                               "tile programs to the GPU");
   return layout;
 }

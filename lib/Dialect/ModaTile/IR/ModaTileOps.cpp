@@ -263,6 +263,14 @@ LogicalResult ScaleRowsOp::verify() {
                         tile.getDimSize(0));
 }
 
+LogicalResult MergePartialOp::verify() {
+  auto partial = getPartial().getType();
+  if (failed(verifyRank(*this, "partial", partial, 2)))
+    return failure();
+  return verifyRowState(*this, "partial_lse", getPartialLse().getType(),
+                        partial.getDimSize(0));
+}
+
 LogicalResult FinalizeOp::verify() {
   auto acc = getAcc().getType();
   if (failed(verifyRank(*this, "acc", acc, 2)) ||

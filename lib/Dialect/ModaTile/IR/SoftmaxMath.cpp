@@ -72,6 +72,17 @@ Value mlir::moda::tile::buildUpdatedSum(OpBuilder &b, Location loc,
   return arith::AddFOp::create(b, loc, kept, stepSum);
 }
 
+MergeWeights mlir::moda::tile::buildMergeWeights(OpBuilder &b, Location loc,
+                                                Value max, Value partialLse) {
+  // Natural-log statistics: the online softmax's exp2 with scale log2(e).
+  MergeWeights weights;
+  weights.newMax = arith::MaximumFOp::create(b, loc, max, partialLse);
+  Value base = buildSafeMax(b, loc, weights.newMax);
+  weights.rescale = buildRescaleFactor(b, loc, max, base, M_LOG2E);
+  weights.weight = buildScaledExp2(b, loc, partialLse, base, M_LOG2E);
+  return weights;
+}
+
 Value mlir::moda::tile::buildNormalizedOutput(OpBuilder &b, Location loc,
                                               Value acc, Value sum,
                                               Type elementType) {

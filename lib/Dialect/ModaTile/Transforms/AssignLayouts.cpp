@@ -11,6 +11,8 @@
 
 #include "moda/Dialect/ModaTile/Transforms/Passes.h"
 
+#include "moda/Dialect/ModaTile/Analysis/ProgramLayout.h"
+
 #include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -97,16 +99,23 @@ LogicalResult assignLayouts(func::FuncOp program) {
   LoadOp query = getQueryRowsLoad(program);
   if (!query)
     return program.emitOpError("is a tile program that loads no query rows");
-  RankedTensorType queryType = query.getResult().getType();
-  if (std::optional<std::string> why = whyInvalidForwardConfig(
-          *config, query.getRows().getGroup(), queryType.getDimSize(1),
-          queryType.getElementType()))
-    return program.emitOpError() << "cannot run its configuration "
-                                 << *config << ": " << *why;
-
   MLIRContext *ctx = program.getContext();
   MmaKind mma = config->getMma();
   auto layout = LayoutAttr::get(ctx, mma, config->getNumWarps());
+  // A program without products (split-KV's merge, on f32 partial results)
+  // runs its rows as the operator's products distribute them; the rules on
+  // products do not apply to it.
+  bool hasProducts = false;
+  program.walk([&](DotOp) { hasProducts = true; });
+  RankedTensorType queryType = query.getResult().getType();
+  if (!hasProducts)
+    program->setAttr(kProgramLayoutAttrName, layout);
+  else if (std::optional<std::string> why = whyInvalidForwardConfig(
+               *config, query.getRows().getGroup(), queryType.getDimSize(1),
+               queryType.getElementType()))
+    return program.emitOpError() << "cannot run its configuration "
+                                 << *config << ": " << *why;
+
   bool tensorCores = mma != MmaKind::Fma;
   auto streamed =
       tensorCores

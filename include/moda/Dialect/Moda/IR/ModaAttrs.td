@@ -55,10 +55,16 @@ def Moda_KernelConfigAttr : AttrDef<Moda_Dialect, "KernelConfig"> {
     * `num_warps`, `num_stages`: warps per block and depth of the
       global-to-shared pipeline;
     * `mma`: the matrix instruction family (`fma`, `mma_sync`, `wgmma`);
-    * `target`: the GPU architecture, e.g. `"sm_90a"`.
+    * `target`: the GPU architecture, e.g. `"sm_90a"`;
+    * `kv_splits` (default 1, not printed): the blocks that share one block
+      of query rows' sequence keys, each softmax over a contiguous share of
+      the key tiles, their partial results merged by their log-sum-exp
+      (split-KV, for decoding: a few query rows against a long cache leave
+      most of the GPU idle otherwise). The forward only.
 
     `block_m`, `block_n` and `block_depth` lie in [1, 4096], `num_warps` is a
-    power of two in [1, 32], `num_stages` lies in [1, 8].
+    power of two in [1, 32], `num_stages` lies in [1, 8], `kv_splits` in
+    [1, 256].
 
     Example: `#moda.config<block_m = 128, block_n = 64, block_depth = 64,
     num_warps = 4, num_stages = 2, mma = mma_sync, target = "sm_90a">`
@@ -70,8 +76,19 @@ def Moda_KernelConfigAttr : AttrDef<Moda_Dialect, "KernelConfig"> {
     "int64_t":$num_warps,
     "int64_t":$num_stages,
     EnumParameter<Moda_MmaKind>:$mma,
-    StringRefParameter<"GPU architecture, e.g. sm_90a">:$target
+    StringRefParameter<"GPU architecture, e.g. sm_90a">:$target,
+    DefaultValuedParameter<"int64_t", "1">:$kv_splits
   );
+  let builders = [
+    // A configuration without split-KV.
+    AttrBuilder<(ins "int64_t":$block_m, "int64_t":$block_n,
+                     "int64_t":$block_depth, "int64_t":$num_warps,
+                     "int64_t":$num_stages, "::mlir::moda::MmaKind":$mma,
+                     "::llvm::StringRef":$target), [{
+      return $_get($_ctxt, block_m, block_n, block_depth, num_warps,
+                   num_stages, mma, target, /*kv_splits=*/1);
+    }]>
+  ];
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }

@@ -501,6 +501,43 @@ def ModaTile_ScaleRowsOp : ModaTile_Op<"scale_rows", [Pure,
   let hasVerifier = 1;
 }
 
+def ModaTile_MergePartialOp : ModaTile_Op<"merge_partial", [Pure,
+    AllTypesMatch<["partial_lse", "max", "sum", "new_max", "new_sum"]>,
+    AllTypesMatch<["partial", "acc", "new_acc"]>]> {
+  let summary = "folds a partial result into a merge by its log-sum-exp";
+  let description = [{
+    Split-KV: the blocks that share a block of query rows each leave a
+    result normalized over their share of the keys (`partial`) and its
+    natural-log log-sum-exp (`partial_lse`). The merge keeps, per row, the
+    running maximum `max` and sum `sum` of those log-sum-exps (natural-log
+    units) and the unnormalized accumulator `acc`:
+    `new_max = max(max, partial_lse)`, `r = exp(max - new_max)`,
+    `w = exp(partial_lse - new_max)`, `new_sum = sum * r + w` and
+    `new_acc = acc * r + w * partial`. A share that saw no key
+    (`partial_lse = -inf`) adds nothing, and a row with no share so far
+    keeps `new_max = -inf`, never NaN. `moda_tile.finalize` with
+    `exp2_scale = log2(e)` then gives `out = acc / sum` and
+    `lse = max + ln(sum)`: the softmax over all the keys. Like
+    `moda_tile.softmax_update`, a GPU lowering may carry `sum` as shares of
+    the threads that hold a row (the merge adds `w` to one of them).
+
+    ```mlir
+    %max1, %sum1, %acc1 = moda_tile.merge_partial %part, %part_lse, %max0,
+        %sum0, %acc0 : tensor<64x64xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins ModaTile_F32Tile:$partial, ModaTile_F32Tile:$partial_lse,
+                       ModaTile_F32Tile:$max, ModaTile_F32Tile:$sum,
+                       ModaTile_F32Tile:$acc);
+  let results = (outs ModaTile_F32Tile:$new_max, ModaTile_F32Tile:$new_sum,
+                      ModaTile_F32Tile:$new_acc);
+  let assemblyFormat = [{
+    $partial `,` $partial_lse `,` $max `,` $sum `,` $acc attr-dict `:`
+    type($partial) `,` type($partial_lse)
+  }];
+  let hasVerifier = 1;
+}
+
 def ModaTile_FinalizeOp : ModaTile_Op<"finalize", [Pure,
     AllTypesMatch<["max", "sum", "lse"]>]> {
   let summary = "normalizes the accumulator and computes the log-sum-exp";

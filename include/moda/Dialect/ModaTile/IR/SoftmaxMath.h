@@ -37,6 +37,18 @@ Value buildRescaleFactor(OpBuilder &b, Location loc, Value oldMax,
 Value buildUpdatedSum(OpBuilder &b, Location loc, Value sum, Value rescale,
                       Value stepSum);
 
+/// One step of split-KV's merge (moda_tile.merge_partial) for a row whose
+/// merged log-sum-exps so far have maximum `max` (natural log; -inf before
+/// the first), given a partial result's log-sum-exp `partialLse`: the new
+/// maximum, the factor exp(max - newMax) for the running sum and
+/// accumulator, and the partial result's weight exp(partialLse - newMax);
+/// 0 for a partial or a state at -inf, never NaN.
+struct MergeWeights {
+  Value newMax, rescale, weight;
+};
+MergeWeights buildMergeWeights(OpBuilder &b, Location loc, Value max,
+                               Value partialLse);
+
 /// The output row: acc * (1 / sum), or 0 where the row saw nothing
 /// (sum = 0), truncated to `elementType`.
 Value buildNormalizedOutput(OpBuilder &b, Location loc, Value acc, Value sum,

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Decode benchmark: one new token (T = 1) per sequence against a KV cache of
+S keys plus its own L = 32 depth entries, moda's kernels against PyTorch SDPA
+(flash, cuDNN) on the same cache without depth, in one process.
+
+    # here: compile our kernels for every shape (static sizes, so that the
+    # configuration pass picks split-KV's kv_splits for the shape)
+    python3 bench/perf_decode.py compile --artifacts bench/decode-artifacts
+    # on the GPU machine
+    python3 bench/perf_decode.py run --artifacts bench/decode-artifacts \\
+        --json bench/results/perf-decode.json
+
+Shapes: B in {1, 16, 64}, S in {4096, 32768, 131072}, D in {64, 128},
+G in {4, 8}, Hk = 8, L = 32, causal (bottom-right: the token sees the whole
+cache), bf16. Decoding is memory bound: each case reports the bytes a
+kernel must read (the cache's k and v, the depth entries, q) over its time
+as achieved bandwidth, against the ceiling measured in the same process
+(a device-to-device copy: read + write bytes over its time). Cases with
+B = 1 also check ours against a float64 reference (MODA.md section 6,
+bf16: relative Frobenius error <= 4e-3).
+
+Timing: median of --iters launches after --warmup, each between CUDA events,
+inputs random.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
+from perf_forward import time_ms  # noqa: E402
+from suite_command import suite_main  # noqa: E402
+
+BATCHES = (1, 16, 64)
+CACHES = (4096, 32768, 131072)
+HEAD_DIMS = (64, 128)
+GROUPS = (4, 8)
+KV_HEADS = 8
+DEPTH = 32
+QUERIES = 1
+BF16_TOLERANCE = 4e-3
+
+
+def shapes():
+    return [(b, s, d, g) for b in BATCHES for s in CACHES for d in HEAD_DIMS for g in GROUPS]
+
+
+def shape_dict(b, s, d, g):
+    return {"dtype": "bf16", "B": b, "Hk": KV_HEADS, "Hq": KV_HEADS * g, "D": d,
+            "T": QUERIES, "S": s, "L": DEPTH, "causal": True}
+
+
+def name(b, s, d, g):
+    return f"b{b}_s{s}_d{d}_g{g}"
+
+
+def compile_all(artifacts, moda_compile, database):
+    from moda.ir import attention_module
+    env = dict(os.environ, MODA_TUNING_DB=str(database))
+    for b, s, d, g in shapes():
+        directory = artifacts / name(b, s, d, g)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "kernel.mlir").write_text(
+            attention_module(shape_dict(b, s, d, g), static=True))
+        subprocess.run([str(moda_compile), str(directory / "kernel.mlir"), "-o",
+                        str(directory)], check=True, capture_output=True, env=env)
+        config = json.loads((directory / "moda_attention_0.json").read_text())["config"]
+        print("compiled", directory.name, "kv_splits", config.get("kv_splits", 1),
+              flush=True)
+
+
+def copy_bandwidth_gbs(warmup, iters):
+    """The measured memory ceiling: a 4 GiB device-to-device copy, bytes
+    read plus written over its time."""
+    import torch
+    source = torch.empty(1 << 31, dtype=torch.int16, device="cuda")
+    target = torch.empty_like(source)
+    ms = time_ms(lambda: target.copy_(source), warmup, iters)
+    bytes_moved = 2 * source.numel() * source.element_size()
+    del source, target
+    return bytes_moved / ms / 1e6
+
+
+def reference_error(q, k, v, dk, dv, out, scale):
+    """||out - ref|| / ||ref|| against float64 MoDA for one new token per
+    sequence (it sees every cached key and its own depth entries)."""
+    import torch
+    B, T, Hq, D = q.shape
+    Hk = k.shape[2]
+    g = Hq // Hk
+    keys = torch.cat([k, dk.reshape(B, T * DEPTH, Hk, D)], dim=1).double()
+    values = torch.cat([v, dv.reshape(B, T * DEPTH, Hk, D)], dim=1).double()
+    keys = keys.repeat_interleave(g, dim=2).transpose(1, 2)
+    values = values.repeat_interleave(g, dim=2).transpose(1, 2)
+    logits = torch.matmul(q.double().transpose(1, 2), keys.transpose(-1, -2)) * scale
+    ref = torch.matmul(torch.softmax(logits, dim=-1), values).transpose(1, 2)
+    return (torch.linalg.norm(out.double() - ref) / torch.linalg.norm(ref)).item()
+
+
+def time_sdpa_peers(row, q, k, v, warmup, iters):
+    """SDPA without depth on flash and cuDNN over the same cache (causal,
+    bottom-right for T = 1 is every key, so no mask)."""
+    import torch
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    qt, kt, vt = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
+    for impl, backend in (("sdpa_flash", SDPBackend.FLASH_ATTENTION),
+                          ("sdpa_cudnn", SDPBackend.CUDNN_ATTENTION)):
+        try:
+            with sdpa_kernel(backend):
+                row[f"{impl}_ms"] = time_ms(lambda: torch.nn.functional.scaled_dot_product_attention(
+                    qt, kt, vt, enable_gqa=True), warmup, iters)
+        except RuntimeError as error:
+            row[f"{impl}_error"] = str(error).splitlines()[0]
+
+
+def run_all(artifacts, json_path, warmup, iters):
+    import torch
+    import moda
+    from moda.results import write_report
+    from moda.torch_support import allocate_scratch
+
+    ceiling = copy_bandwidth_gbs(warmup, iters)
+    print(f"copy bandwidth ceiling {ceiling:.0f} GB/s", flush=True)
+    cases, failures = [], 0
+    for b, s, d, g in shapes():
+        torch.manual_seed(0)
+        hq = KV_HEADS * g
+        q = torch.randn(b, QUERIES, hq, d, device="cuda", dtype=torch.bfloat16)
+        k, v = (torch.randn(b, s, KV_HEADS, d, device="cuda", dtype=torch.bfloat16)
+                for _ in range(2))
+        dk, dv = (torch.randn(b, QUERIES, DEPTH, KV_HEADS, d, device="cuda",
+                              dtype=torch.bfloat16) for _ in range(2))
+        out = torch.full_like(q, float("nan"))
+        lse = torch.empty(b, hq, QUERIES, device="cuda")
+        ours = moda.load(str(artifacts / name(b, s, d, g) / "moda_attention_0.json"))
+        row = {"B": b, "T": QUERIES, "S": s, "Hq": hq, "Hk": KV_HEADS, "G": g, "D": d,
+               "L": DEPTH, "causal": True, "dtype": "bf16", "variant": "per_position",
+               "ours_config": ours.config}
+        tensors = {"q": q, "k": k, "v": v, "depth_k": dk, "depth_v": dv, "out": out,
+                   "lse": lse}
+        allocate_scratch(ours, tensors)  # split-KV's partial results
+        stream = torch.cuda.current_stream().cuda_stream
+        row["ours_ms"] = statistics.median(
+            ours.benchmark(ours.torch_args(tensors), warmup, iters, stream))
+        if b == 1:
+            row["rel_error"] = reference_error(q, k, v, dk, dv, out, ours.scale)
+            row["pass"] = bool(row["rel_error"] <= BF16_TOLERANCE)
+            failures += not row["pass"]
+        time_sdpa_peers(row, q, k, v, warmup, iters)
+        element = q.element_size()
+        bytes_read = element * (2 * b * s * KV_HEADS * d + 2 * b * QUERIES * DEPTH * KV_HEADS * d
+                                 + 2 * b * QUERIES * hq * d)
+        bytes_nodepth = element * (2 * b * s * KV_HEADS * d + 2 * b * QUERIES * hq * d)
+        row["ours_gbs"] = bytes_read / row["ours_ms"] / 1e6
+        row["ours_over_ceiling"] = row["ours_gbs"] / ceiling
+        for impl in ("sdpa_flash", "sdpa_cudnn"):
+            if f"{impl}_ms" in row:
+                row[f"{impl}_gbs"] = bytes_nodepth / row[f"{impl}_ms"] / 1e6
+                row[f"ours_over_{impl}"] = row["ours_ms"] / row[f"{impl}_ms"]
+        peers = [row[f"{impl}_ms"] for impl in ("sdpa_flash", "sdpa_cudnn") if f"{impl}_ms" in row]
+        if peers:
+            row["ours_over_best_peer"] = row["ours_ms"] / min(peers)
+        cases.append(row)
+        del k, v
+        print(f"B={b:2} S={s:6} D={d:3} G={g}  splits {ours.config.get('kv_splits', 1):3}  "
+              f"ours {row['ours_ms']:7.3f} ms ({row['ours_gbs']:6.0f} GB/s, "
+              f"{100 * row['ours_over_ceiling']:3.0f}%)  "
+              f"flash {row.get('sdpa_flash_ms', float('nan')):7.3f}  "
+              f"cudnn {row.get('sdpa_cudnn_ms', float('nan')):7.3f}  "
+              f"/best {row.get('ours_over_best_peer', float('nan')):5.2f}"
+              + (f"  err {row['rel_error']:.1e}" if "rel_error" in row else ""), flush=True)
+    write_report(json_path, "perf-decode", cases, torch.cuda.get_device_name(),
+                 timing=f"median of {iters} CUDA-event timings after {warmup} warm-up runs",
+                 copy_bandwidth_gbs=ceiling)
+    return failures == 0
+
+
+def main():
+    def run_options(parser):
+        parser.add_argument("--warmup", type=int, default=3)
+        parser.add_argument("--iters", type=int, default=20)
+
+    suite_main(__doc__, artifacts="decode-artifacts", results="perf-decode.json",
+               compile_options=lambda parser: parser.add_argument(
+                   "--database", type=Path, default=ROOT / "tuning" / "h100.json"),
+               run_options=run_options,
+               compile_all=lambda args: compile_all(args.artifacts, args.moda_compile,
+                                                    args.database),
+               run_all=lambda args: run_all(args.artifacts, args.json, args.warmup,
+                                            args.iters))
+
+
+if __name__ == "__main__":
+    main()
