@@ -95,6 +95,35 @@ def ConvertModaToTile : Pass<"convert-moda-to-tile", "::mlir::ModuleOp"> {
       ... the block above, with %begin as the batch entry, T = S = %length
     }
     ```
+
+    Split-KV (the configuration's `kv_splits` N > 1, for decoding): the
+    program `@moda_attention_<n>` runs on the grid `(ceil(T * G / block_m),
+    Hk * N, B)`, block y = split * Hk + head taking a contiguous share of
+    its query block's key tiles (the last share also the depth span), and
+    stores its normalized f32 result and log-sum-exp at batch entry
+    split * B + b of the scratch `partial_out` `[N, B, T, Hq, D]` and
+    `partial_lse` `[N, B, Hq, T]`; `@moda_attention_<n>_merge`, on the
+    forward's grid, folds the N shares with `moda_tile.merge_partial` into
+    out and lse. The launcher allocates the scratch and runs both:
+    ```mlir
+    func.func @moda_attention_0_launch(...) {
+      %partial_out = memref.alloc(%n0) : memref<?xf32>
+      %partial_lse = memref.alloc(%n1) : memref<?xf32>
+      moda_tile.launch @moda_attention_0 grid(%gx, %c6, %B) (...) : ...
+      moda_tile.launch @moda_attention_0_merge grid(%gx, %c2, %B) (...) : ...
+      return
+    }
+    func.func private @moda_attention_0_merge(...) {
+      %m:3 = scf.for %s = %c0 to %c3 step %c1 iter_args(...) {
+        %p = moda_tile.load %partial_out[%s * B + b, ...] ... -> tensor<64x64xf32>
+        %l = moda_tile.load %partial_lse[%s * B + b, ...] ... -> tensor<64xf32>
+        %max1, %sum1, %acc1 = moda_tile.merge_partial %p, %l, %max, %sum, %acc ...
+        scf.yield %max1, %sum1, %acc1 : ...
+      }
+      %o, %lse = moda_tile.finalize %m#2, %m#0, %m#1 {exp2_scale = 1.44269502 : f32} ...
+      ...
+    }
+    ```
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",

@@ -88,3 +88,8 @@ func.func private @packed(%cu: memref<?xi32>, %lse: memref<?xf32>, %N: index, %r
   moda_tile.store %row, %lse[%begin, %head, %c1] end %length extent %length strides [%c1, %N, %c1] {rows = #moda_tile.rows<kind = lse, heads = 4, group = 2>} : tensor<32xf32>, memref<?xf32>
   return
 }
+
+func.func @merge_step(%part: tensor<32x64xf32>, %plse: tensor<32xf32>, %max: tensor<32xf32>, %sum: tensor<32xf32>, %acc: tensor<32x64xf32>) -> tensor<32x64xf32> {
+  %m, %s, %a = moda_tile.merge_partial %part, %plse, %max, %sum, %acc : tensor<32x64xf32>, tensor<32xf32>
+  return %a : tensor<32x64xf32>
+}

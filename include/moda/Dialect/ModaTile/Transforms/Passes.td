@@ -25,8 +25,11 @@ def ModaTileAssignLayouts : Pass<"moda-tile-assign-layouts", "::mlir::ModuleOp">
     pass the rules' budget (`kMaxLiveRegistersWgmma`) has its products read
     those held tiles from shared memory (`lhs_from_shared`): the
     backward's key-side programs, whose two accumulators leave no registers
-    for the keys and values. A program without a configuration, or with
-    one the rules reject, is an error.
+    for the keys and values. A program without products (split-KV's merge,
+    on f32 partial results) gets the layout as its own attribute
+    `moda_tile.layout`, which distributes its rows as the products would;
+    the rules on products do not judge it. A program without a
+    configuration, or with products the rules reject, is an error.
 
     ```mlir
     func.func private @moda_attention_0(...) attributes {moda_tile.program,

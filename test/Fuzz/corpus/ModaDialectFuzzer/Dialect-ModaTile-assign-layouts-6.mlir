@@ -1,0 +1,6 @@
+func.func private @merge(%part: memref<?xf32>, %plse: memref<?xf32>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 4, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 2, mma = wgmma, target = "sm_90a", kv_splits = 2>, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : bf16, input, shape = [B, T, 4, 64], strides = [T*256, 256, 64, 1]>], launches = [#moda.abi_launch<"split", grid = [T*4 ceildiv 64, 2, B], threads = 128, dynamic_shared_memory = 0>, #moda.abi_launch<"merge", grid = [T*4 ceildiv 64, 1, B], threads = 128, dynamic_shared_memory = 0>]>} {
+  %partial = moda_tile.load %part[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 4, group = 4>} : memref<?xf32> -> tensor<64x64xf32>
+  %lse = moda_tile.load %plse[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = lse, heads = 4, group = 4>} : memref<?xf32> -> tensor<64xf32>
+  %m, %s, %a = moda_tile.merge_partial %partial, %lse, %lse, %lse, %partial : tensor<64x64xf32>, tensor<64xf32>
+  return
+}
