@@ -601,8 +601,11 @@ private:
   bool interpretAttention(mlir::moda::AttentionOp op) {
     std::string whyNot;
     std::optional<int64_t> depthEntries;
-    if (op.getDepthK())
-      depthEntries = tensors[op.getDepthK()].shape.at(2);
+    if (op.getDepthK()) {
+      // [B, T, L, Hk, D], packed [N, L, Hk, D]: L is third from the end.
+      const std::vector<int64_t> &shape = tensors[op.getDepthK()].shape;
+      depthEntries = shape.at(shape.size() - 3);
+    }
     mlir::FailureOr<AttentionCase> c = caseFromOp(op, whyNot, depthEntries);
     if (mlir::failed(c)) {
       error = whyNot;

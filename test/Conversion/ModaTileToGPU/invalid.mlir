@@ -78,7 +78,8 @@ func.func private @too_much_shared(%q: memref<?xf16>, %k: memref<?xf16>, %i: ind
 
 // -----
 
-// Tile sizes are products of the operator's (D is unbounded): counted with
+// Tile sizes are products of the tile types (tile IR written by hand may
+// have any shape, beyond the operator verifier's D <= 4096): counted with
 // overflow checks, a tile past 2^40 bytes is refused, not wrapped around.
 func.func private @tile_past_any_shared_memory(%q: memref<?xf16>, %k: memref<?xf16>, %i: index) attributes {moda_tile.program, moda.kernel_abi = #moda.kernel_abi<op = attention, element_type = f16, num_query_heads = 1, num_kv_heads = 1, head_dim = 64, causal = false, visibility = per_position, chunk_size = 0, scale = 1.250000e-01 : f64, config = #moda.config<block_m = 16, block_n = 16, block_depth = 16, num_warps = 1, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = ?, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"q" : f16, input, shape = [B, T, 1, 64], strides = [T*64, 64, 64, 1]>], launches = [#moda.abi_launch<"tile_past_any_shared_memory", grid = [T ceildiv 16, 1, B], threads = 32, dynamic_shared_memory = 0>]>} {
   %query = moda_tile.load %q[%i, %i, %i] end %i extent %i {rows = #moda_tile.rows<kind = query, heads = 1>} : memref<?xf16> -> tensor<32x4611686018427387904xf16>

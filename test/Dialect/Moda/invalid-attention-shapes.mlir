@@ -112,3 +112,19 @@ func.func @empty_heads(%q: tensor<1x16x2x0xf16>, %k: tensor<1x16x2x0xf16>) {
   %o, %l = moda.attention q(%q : tensor<1x16x2x0xf16>) kv(%k, %k : tensor<1x16x2x0xf16>, tensor<1x16x2x0xf16>) -> tensor<1x16x2x0xf16>, tensor<1x2x16xf32>
   return
 }
+
+// -----
+
+func.func @head_too_wide(%q: tensor<1x16x2x4160xf16>, %k: tensor<1x16x2x4160xf16>) {
+  // expected-error @+1 {{head dim D = 4160 (operand 'q') must be at most 4096}}
+  %o, %l = moda.attention q(%q : tensor<1x16x2x4160xf16>) kv(%k, %k : tensor<1x16x2x4160xf16>, tensor<1x16x2x4160xf16>) -> tensor<1x16x2x4160xf16>, tensor<1x2x16xf32>
+  return
+}
+
+// -----
+
+func.func @too_many_query_heads(%q: tensor<1x16x4104x64xf16>, %k: tensor<1x16x1x64xf16>) {
+  // expected-error @+1 {{query heads Hq = 4104 (operand 'q') must be at most 4096}}
+  %o, %l = moda.attention q(%q : tensor<1x16x4104x64xf16>) kv(%k, %k : tensor<1x16x1x64xf16>, tensor<1x16x1x64xf16>) -> tensor<1x16x4104x64xf16>, tensor<1x4104x16xf32>
+  return
+}

@@ -247,6 +247,17 @@ static LogicalResult verifyAttentionOperands(OpTy op, TensorLayout layout) {
   if (headDim <= 0)
     return op.emitOpError("head dim D = ")
            << headDim << " (operand 'q') must be positive";
+  // Far above any head a model uses, and the most rows of elements a tile
+  // (and a configuration's block of query rows) holds, so that tile sizes
+  // and the G rows a block must cover stay small integers.
+  constexpr int64_t kMostHeadDim = 4096, kMostQueryHeads = 4096;
+  if (headDim > kMostHeadDim)
+    return op.emitOpError("head dim D = ")
+           << headDim << " (operand 'q') must be at most " << kMostHeadDim;
+  if (queryHeads > kMostQueryHeads)
+    return op.emitOpError("query heads Hq = ")
+           << queryHeads << " (operand 'q') must be at most "
+           << kMostQueryHeads;
   int64_t kvHeads = ShapedType::kDynamic;
   StringRef kvHeadsFrom;
   // Packed tensors have no batch dimension to agree on, and their keys are
