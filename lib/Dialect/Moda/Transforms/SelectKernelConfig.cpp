@@ -3,8 +3,9 @@
 // Every MoDA operator without a configuration gets one: the winner recorded
 // in a tuning database for its key when there is one, else the heuristic
 // member of the configuration space. The operator says which in
-// `moda.config_source`. A forward that would leave most of the GPU idle
-// (decoding) also gets split-KV's kv_splits (KeySplits.h).
+// `moda.config_source`. A decoding forward gets the heuristics' decode
+// configuration, with split-KV's kv_splits where its blocks would leave
+// most of the GPU idle (KeySplits.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -224,17 +225,16 @@ void SelectKernelConfigPass::runOnOperation() {
     if (auto attention = dyn_cast<AttentionOp>(op)) {
       if (KernelConfigAttr given = attention.getConfigAttr())
         return checkSharedMemory(op, given);
-      auto setSplitConfig = [&](KernelConfigAttr config) {
-        attention.setConfigAttr(withKeySplits(
-            config, getKeySplitsHeuristic(attention, config)));
-      };
       if (KernelConfigAttr tuned = lookUp(attention)) {
-        setSplitConfig(tuned);
+        attention.setConfigAttr(tuned);
         setSource(op, "database");
         return WalkResult::advance();
       }
-      setSplitConfig(getForwardHeuristicConfig(
-          context, ForwardProblem::of(attention), target, fits));
+      attention.setConfigAttr(getDecodeConfig(
+          attention,
+          getForwardHeuristicConfig(context, ForwardProblem::of(attention),
+                                    target, fits),
+          fits));
       setSource(op, "heuristic");
     } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
       if (KernelConfigAttr given = grad.getConfigAttr())

@@ -1,4 +1,4 @@
-//===- KeySplits.cpp - split-KV for decoding ------------------------------===//
+//===- KeySplits.cpp - the configuration of a decoding forward ------------===//
 
 #include "moda/Dialect/Moda/Utils/KeySplits.h"
 
@@ -9,35 +9,45 @@
 using namespace mlir;
 using namespace mlir::moda;
 
-int64_t mlir::moda::getKeySplitsHeuristic(AttentionOp op,
-                                          KernelConfigAttr config) {
-  if (!op.getK() || op.isPacked())
-    return 1;
+namespace {
+constexpr int64_t kDecodeBlockRows = 64, kDecodeTileRows = 64,
+                  kDecodeWarps = 4, kDecodeStages = 3;
+} // namespace
+
+KernelConfigAttr mlir::moda::getDecodeConfig(AttentionOp op,
+                                             KernelConfigAttr heuristic,
+                                             FitsSharedMemory fits) {
+  if (!op.getK() || op.isPacked() || heuristic.getMma() == MmaKind::Fma)
+    return heuristic;
   auto qType = op.getQ().getType();
   int64_t batch = qType.getDimSize(0), queries = qType.getDimSize(1);
   int64_t keys = cast<RankedTensorType>(op.getK().getType()).getDimSize(1);
-  if (ShapedType::isDynamic(batch) || ShapedType::isDynamic(queries) ||
-      ShapedType::isDynamic(keys) || batch == 0 || queries == 0)
-    return 1;
-  int64_t blocks =
-      batch * op.getNumKVHeads() *
-      llvm::divideCeil(queries * op.getGroupSize(), config.getBlockM());
-  if (blocks >= kSm90Multiprocessors)
-    return 1;
+  if (ShapedType::isDynamic(queries) || queries == 0 ||
+      queries * op.getGroupSize() > kDecodeBlockRows)
+    return heuristic;
+  auto decode = KernelConfigAttr::get(
+      op.getContext(), kDecodeBlockRows, kDecodeTileRows, kDecodeTileRows,
+      kDecodeWarps, kDecodeStages, heuristic.getMma(), heuristic.getTarget());
+  if (whyInvalidForwardConfig(decode, op.getGroupSize(), op.getHeadDim(),
+                              qType.getElementType()) ||
+      !fits(decode))
+    return heuristic;
+  if (ShapedType::isDynamic(batch) || ShapedType::isDynamic(keys) ||
+      batch == 0)
+    return decode;
+  int64_t blocks = batch * op.getNumKVHeads();
+  if (2 * blocks > kSm90Multiprocessors)
+    return decode;
   // A share streams at least four key tiles: fewer leave the split's fixed
   // costs (the query tile, the partial result's store) uncovered.
   constexpr int64_t kLeastTilesPerShare = 4, kMostSplits = 128;
-  int64_t keyTiles = llvm::divideCeil(keys, config.getBlockN());
-  int64_t fill = llvm::divideCeil(2 * kSm90Multiprocessors, blocks);
-  int64_t splits =
-      std::min({fill, keyTiles / kLeastTilesPerShare, kMostSplits});
-  return std::max<int64_t>(splits, 1);
-}
-
-KernelConfigAttr mlir::moda::withKeySplits(KernelConfigAttr config,
-                                           int64_t splits) {
-  return KernelConfigAttr::get(config.getContext(), config.getBlockM(),
-                               config.getBlockN(), config.getBlockDepth(),
-                               config.getNumWarps(), config.getNumStages(),
-                               config.getMma(), config.getTarget(), splits);
+  int64_t keyTiles = llvm::divideCeil(keys, kDecodeTileRows);
+  int64_t splits = std::min({kSm90Multiprocessors / blocks,
+                             keyTiles / kLeastTilesPerShare, kMostSplits});
+  if (splits <= 1)
+    return decode;
+  return KernelConfigAttr::get(
+      op.getContext(), decode.getBlockM(), decode.getBlockN(),
+      decode.getBlockDepth(), decode.getNumWarps(), decode.getNumStages(),
+      decode.getMma(), decode.getTarget(), splits);
 }

@@ -1,11 +1,18 @@
-//===- KeySplits.h - split-KV for decoding ----------------------*- C++ -*-===//
+//===- KeySplits.h - the configuration of a decoding forward ----*- C++ -*-===//
 //
-// How many blocks share one block of query rows' sequence keys
-// (#moda.config's kv_splits). A forward whose query rows fit in a few
-// blocks per key/value head (decoding: T from 1 to 16 new tokens against a
-// long cache) launches fewer blocks than the GPU has multiprocessors, each
-// streaming the whole cache; splitting the keys fills the GPU, at the cost
-// of a merge of the shares' partial results.
+// Decoding (a few new tokens against a long cache) is bound by the cache's
+// bytes, not by products: its query rows fit one block per key/value head,
+// so B * Hk blocks each stream the whole cache, fewer than the GPU has
+// multiprocessors when B is small. The configuration pass gives such a
+// forward the tiles of one warpgroup with a deeper pipeline and, below half
+// a wave of blocks, split-KV's kv_splits: blocks that share one block of
+// query rows' sequence keys, their partial results merged.
+//
+// Measured on an H100 (bench/results/sweep-decode-h100.json, B in {1, 16,
+// 64}, S from 8192 to 131072, D in {64, 128}): blocks of 64 rows over 4
+// warps with 64-key tiles and 3 stages were within 2% of the fastest of 36
+// configurations per shape, the heuristics' 128-row tiles up to 1.3x
+// slower; one wave of blocks (132 / (B * Hk) splits) beat two.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,21 +20,24 @@
 #define MODA_DIALECT_MODA_UTILS_KEYSPLITS_H
 
 #include "moda/Dialect/Moda/IR/ModaDialect.h"
+#include "moda/Dialect/Moda/Utils/KernelConfigSpace.h"
 
 namespace mlir::moda {
 
 /// Multiprocessors of the GPUs an sm_90 target runs on (H100 SXM, H200).
 inline constexpr int64_t kSm90Multiprocessors = 132;
 
-/// The kv_splits the configuration pass gives `op` with tile configuration
-/// `config`: 1 unless its sizes B, T and S are static, it has sequence keys
-/// and is not packed, and its B * Hk * ceil(T * G / block_m) blocks fill
-/// less than one wave of kSm90Multiprocessors; then enough splits for two
-/// waves, each share at least four key tiles, at most 128 splits.
-int64_t getKeySplitsHeuristic(AttentionOp op, KernelConfigAttr config);
-
-/// `config` with kv_splits = `splits`.
-KernelConfigAttr withKeySplits(KernelConfigAttr config, int64_t splits);
+/// The configuration of `op` when it decodes, else `heuristic` unchanged.
+/// `op` decodes when it has sequence keys, is not packed, T is static and
+/// its T * G rows fit one block of 64, and `heuristic` runs on tensor
+/// cores. It then gets 64-row blocks of 4 warps, 64-key and 64-entry tiles,
+/// 3 stages, `heuristic`'s mma and target, where the rules admit them and
+/// they fit (`fits`); and, when B and S are static too and its B * Hk
+/// blocks fill at most half of kSm90Multiprocessors, kv_splits = the
+/// multiprocessors over the blocks (one wave), each share at least four key
+/// tiles, at most 128.
+KernelConfigAttr getDecodeConfig(AttentionOp op, KernelConfigAttr heuristic,
+                                 FitsSharedMemory fits);
 
 } // namespace mlir::moda
 
