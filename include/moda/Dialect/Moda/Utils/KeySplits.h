@@ -8,11 +8,12 @@
 // a wave of blocks, split-KV's kv_splits: blocks that share one block of
 // query rows' sequence keys, their partial results merged.
 //
-// Measured on an H100 (bench/results/sweep-decode-h100.json, B in {1, 16,
-// 64}, S from 8192 to 131072, D in {64, 128}): blocks of 64 rows over 4
-// warps with 64-key tiles and 3 stages were within 2% of the fastest of 36
-// configurations per shape, the heuristics' 128-row tiles up to 1.3x
-// slower; one wave of blocks (132 / (B * Hk) splits) beat two.
+// Measured on an H100 (bench/results/sweep-decode-h100.json: 6 shapes, B
+// in {1, 16, 64}, S from 8192 to 131072, D in {64, 128}, 24 to 36
+// configurations each): this choice was within 3.5% of each shape's
+// fastest; the forward heuristics' 128-row, 2-stage tiles with two waves of
+// splits up to 1.76x slower; one wave of blocks (132 / (B * Hk) splits)
+// beat two and more.
 //
 //===----------------------------------------------------------------------===//
 
