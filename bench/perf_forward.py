@@ -90,10 +90,12 @@ def time_ms(fn, warmup, iters):
     return statistics.median(times)
 
 
-def time_sdpa_peers(row, q, k, v, warmup, iters):
-    """Times causal SDPA without depth on the flash and cuDNN backends into
+def time_sdpa_peers(row, q, k, v, warmup, iters, causal=True):
+    """Times SDPA without depth on the flash and cuDNN backends into
     row["sdpa_flash_ms"], row["sdpa_cudnn_ms"] (or "..._error" when a
-    backend refuses the shape)."""
+    backend refuses the shape). SDPA's causal mask is top-left aligned:
+    pass causal=False where every query sees every key (a decoding token
+    against its cache, bottom-right causal)."""
     import torch
     from torch.nn.attention import SDPBackend, sdpa_kernel
     qt, kt, vt = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
@@ -102,7 +104,7 @@ def time_sdpa_peers(row, q, k, v, warmup, iters):
         try:
             with sdpa_kernel(backend):
                 row[f"{impl}_ms"] = time_ms(lambda: torch.nn.functional.scaled_dot_product_attention(
-                    qt, kt, vt, is_causal=True, enable_gqa=True), warmup, iters)
+                    qt, kt, vt, is_causal=causal, enable_gqa=True), warmup, iters)
         except RuntimeError as error:
             row[f"{impl}_error"] = str(error).splitlines()[0]
 
