@@ -39,12 +39,13 @@ def ModaSelectKernelConfig : Pass<"moda-select-kernel-config"> {
     (f32 with an enormous head dimension, say) they attach their preferred
     configuration and the lowering reports why it cannot be compiled.
 
-    A forward that would leave the GPU mostly idle also gets split-KV's
-    `kv_splits`: when B, T and S are static, it has sequence keys, is not
-    packed and its `B * Hk * ceil(T * G / block_m)` blocks are fewer than
-    an sm_90 GPU's 132 multiprocessors (decoding: a few new tokens against a
-    long cache), enough splits for two waves, each share at least four key
-    tiles, at most 128 (`lib/Dialect/Moda/Utils/KeySplits.cpp`).
+    A decoding forward (T static, its T * G rows in one block of 64,
+    sequence keys, not packed, tensor cores) gets 64-row blocks over 4
+    warps, 64-key and 64-entry tiles and 3 stages; when B and S are static
+    too and its B * Hk blocks fill at most half of an sm_90 GPU's 132
+    multiprocessors, also split-KV's `kv_splits` = 132 / (B * Hk), each
+    share at least four key tiles, at most 128
+    (`lib/Dialect/Moda/Utils/KeySplits.cpp`).
 
     Operators that already carry a configuration keep it; one whose shared
     tiles exceed what a block may opt in to on its target is an error. An
