@@ -115,9 +115,10 @@ Type mlir::moda::getAbiElementType(const AttentionKernelSpec &spec,
   MLIRContext *ctx = spec.elementType.getContext();
   if (name == kCuSeqlensTensorName)
     return IntegerType::get(ctx, 32);
-  bool f32 = name == "lse" || name == "delta" || name == "partial_out" ||
-             name == "partial_lse";
-  return f32 ? Float32Type::get(ctx) : spec.elementType;
+  // The row statistics and every scratch tensor (delta, split-KV's
+  // partials) are f32.
+  return name == "lse" || isScratchTensor(name) ? Float32Type::get(ctx)
+                                                : spec.elementType;
 }
 
 bool mlir::moda::takesStrides(const AttentionKernelSpec &spec,
