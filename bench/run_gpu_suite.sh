@@ -28,7 +28,8 @@ echo "== pytest (GPU): kernels, the PyTorch operator, compile/export, DDP/FSDP2,
 export MODA_BUNDLE_DIR=${MODA_BUNDLE_DIR:-$PWD/build/torch-bundle}
 export MODA_CACHE_DIR=${MODA_CACHE_DIR:-$OUT/moda-cache}
 python3 -m pytest -q python/tests/gpu python/tests/test_depth_stream.py \
-  python/tests/test_moda_lm_model.py python/tests/test_op_packed.py -p no:cacheprovider \
+  python/tests/test_moda_lm_model.py python/tests/test_op_packed.py python/tests/test_kv_cache.py \
+  -p no:cacheprovider \
   > "$OUT/pytest-gpu.log" 2>&1
 grep -E "^(FAILED|ERROR) |passed|failed" "$OUT/pytest-gpu.log" | tail -30
 

@@ -25,6 +25,8 @@ validation loss at every evaluation (step, tokens, training seconds), the
 training throughput (tokens/s, after the first step), parameter count,
 config; and the device, commit ($MODA_COMMIT), settings; rewritten after
 every run. --plot (default the JSON's name with .png) draws the curves.
+--save DIR keeps each trained model as DIR/<run>.pt (its configuration,
+dtype and state dict), what examples/generate_moda_lm.py --checkpoint reads.
 """
 
 import argparse
@@ -42,7 +44,7 @@ for path in (ROOT / "python", ROOT / "examples"):
         sys.path.insert(0, str(path))
 
 from moda_lm import brown  # noqa: E402
-from moda_lm.config import BROWN24, RUNS, run_configs  # noqa: E402
+from moda_lm.config import BROWN24, RUNS, add_size_options, run_configs, sizes_of  # noqa: E402
 
 
 # -- progress bar -------------------------------------------------------------------
@@ -255,6 +257,12 @@ def train_run(name, config, args, train, val, device):
     if device.type == "cuda":
         record["peak_memory_gib"] = torch.cuda.max_memory_allocated(device) / 2**30
         torch.cuda.reset_peak_memory_stats(device)
+    if args.save is not None:
+        args.save.mkdir(parents=True, exist_ok=True)
+        # The configuration as JSON text: torch.load(weights_only=True)
+        # reads strings and tensors on every PyTorch version.
+        torch.save({"config": json.dumps(config.to_json()), "dtype": args.dtype,
+                    "state_dict": model.state_dict()}, args.save / f"{name}.pt")
     tps = record["tokens_per_s"]
     print(f"{name}: {step} steps ({stopped}), {train_seconds:.1f} s, "
           f"{'n/a' if tps is None else f'{tps:,.0f}'} tokens/s, "
@@ -327,15 +335,11 @@ def main(argv=None):
                         help="reference: moda.reference in float64 (CPU smoke runs)")
     parser.add_argument("--dtype", choices=("bf16", "f32", "f64"), default="bf16")
     parser.add_argument("--device", default=None, help="default cuda if available, else cpu")
-    # Model size (defaults: the paper's Table 6 scale).
-    parser.add_argument("--layers", type=int, default=BROWN24.n_layers)
-    parser.add_argument("--d-model", type=int, default=BROWN24.d_model)
-    parser.add_argument("--heads-q", type=int, default=BROWN24.heads_q)
-    parser.add_argument("--heads-kv", type=int, default=BROWN24.heads_kv)
-    parser.add_argument("--head-dim", type=int, default=BROWN24.head_dim)
-    parser.add_argument("--ffn-hidden", type=int, default=BROWN24.ffn_hidden)
+    add_size_options(parser)       # defaults: the paper's Table 6 scale
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "brown-lm.json")
     parser.add_argument("--plot", type=Path, default=None)
+    parser.add_argument("--save", type=Path, default=None,
+                        help="keep each trained model as SAVE/<run>.pt (for generate_moda_lm.py)")
     args = parser.parse_args(argv)
 
     import torch
@@ -350,9 +354,7 @@ def main(argv=None):
     unknown = [n for n in names if n not in RUNS]
     if unknown:
         raise SystemExit(f"unknown runs {unknown}: {list(RUNS)}")
-    base = BROWN24.with_(vocab_size=meta["vocab_size"], norm=args.norm, n_layers=args.layers,
-                         d_model=args.d_model, heads_q=args.heads_q, heads_kv=args.heads_kv,
-                         head_dim=args.head_dim, ffn_hidden=args.ffn_hidden)
+    base = BROWN24.with_(vocab_size=meta["vocab_size"], norm=args.norm, **sizes_of(args))
     configs = run_configs(base, names, window=args.window)
     train = load_tokens(args.data, "train", device)
     val = val_windows(load_tokens(args.data, "val", device), args.seq, args.eval_sequences)

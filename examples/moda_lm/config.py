@@ -110,6 +110,25 @@ BROWN24 = ModelConfig()
 BENCH8 = ModelConfig(n_layers=8, d_model=1024, heads_q=16, heads_kv=4, head_dim=64,
                      ffn_hidden=2816)
 
+# The command-line options of the model's size (the example programs'),
+# each a ModelConfig field; defaults: BROWN24.
+SIZE_OPTIONS = {"--layers": "n_layers", "--d-model": "d_model", "--heads-q": "heads_q",
+                "--heads-kv": "heads_kv", "--head-dim": "head_dim",
+                "--ffn-hidden": "ffn_hidden"}
+
+
+def add_size_options(parser) -> None:
+    """Adds SIZE_OPTIONS to an argparse parser."""
+    for option, field in SIZE_OPTIONS.items():
+        parser.add_argument(option, type=int, default=getattr(BROWN24, field))
+
+
+def sizes_of(args) -> Dict[str, int]:
+    """The ModelConfig fields the parsed SIZE_OPTIONS give."""
+    return {field: getattr(args, option[2:].replace("-", "_"))
+            for option, field in SIZE_OPTIONS.items()}
+
+
 # The four runs of the Brown example: name -> changes to the model config.
 DEFAULT_WINDOW = 8
 RUNS = {

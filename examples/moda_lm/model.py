@@ -23,7 +23,14 @@ paper's sliding window): nothing re-stacks the stream per layer. Depth keys
 carry the rotary embedding of their own position, as the query that reads
 them does, so the query-key rotation of a depth entry cancels.
 
-`attention(q, k, v, depth_k, depth_v)` (q [B, T, Hq, D], k, v [B, T, Hk, D],
+Decoding (generate.py): forward(tokens, cache) runs the T new tokens of a
+moda.KVCache (model.new_cache): each layer writes its k, v into the cache
+and attends to everything cached (positions len(cache) onward, rotary
+included); the depth stream holds the new tokens' depth entries only. An
+attention with a `with_kv_cache` attribute (moda_attention: the decoding
+kernels, split-KV) is called with the cache; others get the cached keys.
+
+`attention(q, k, v, depth_k, depth_v)` (q [B, T, Hq, D], k, v [B, S, Hk, D],
 depth [B, T, L, Hk, D] or None) is a parameter: moda_attention() (the
 registered operator, CUDA), reference_attention() (moda.reference in
 float64: the CPU tests), sdpa_attention(kind) (no depth), FlexMoDA (depth
@@ -60,7 +67,12 @@ def moda_attention(**options) -> Attention:
 
     def attention(q, k, v, depth_k=None, depth_v=None):
         return moda.attention(q, k, v, depth_k, depth_v, causal=True, **options)
+
+    def with_kv_cache(q, k, v, cache, layer, depth_k=None, depth_v=None):
+        return moda.attention_with_kv_cache(q, k, v, cache, layer, depth_k, depth_v,
+                                            causal=True, **options)
     attention.name = "moda"
+    attention.with_kv_cache = with_kv_cache
     return attention
 
 
@@ -250,7 +262,8 @@ class Block(nn.Module):
         self.ffn_kv = (nn.Linear(c.d_model, 2 * c.heads_kv * c.head_dim, bias=False)
                        if c.depth == "attn_ffn" and self.appends else None)
 
-    def forward(self, x, attention: Attention, stream, rotary, attention_dtype):
+    def forward(self, x, attention: Attention, stream, rotary, attention_dtype,
+                cache=None, layer: int = 0):
         c = self.config
         batch, seq, _ = x.shape
         cos, sin = rotary
@@ -264,7 +277,13 @@ class Block(nn.Module):
         depth_k = depth_v = None
         if stream is not None and len(stream) > 0:
             depth_k, depth_v = stream.entries()
-        o = attention(q, k, v, depth_k, depth_v)
+        if cache is None:
+            o = attention(q, k, v, depth_k, depth_v)
+        elif hasattr(attention, "with_kv_cache"):
+            o = attention.with_kv_cache(q, k, v, cache, layer, depth_k, depth_v)
+        else:
+            cached_k, cached_v = cache.update(layer, k, v)
+            o = attention(q, cached_k, cached_v, depth_k, depth_v)
         if self.appends:
             stream.append(k, v)
         a = self.proj(o.reshape(batch, seq, c.heads_q * c.head_dim))
@@ -325,15 +344,36 @@ class MoDALM(nn.Module):
         return DepthStream(batch, seq, c.stream_capacity, c.heads_kv, c.head_dim,
                            dtype=self.attention_dtype, device=device, window=c.window)
 
-    def forward(self, tokens):
+    def new_cache(self, batch: int, capacity: int, device):
+        """A moda.KVCache for decoding `batch` sequences of up to `capacity`
+        tokens with this model (its depth stream's capacity and window)."""
+        from moda.kv_cache import KVCache
+        c = self.config
+        return KVCache(batch, capacity, c.n_layers, c.heads_kv, c.head_dim,
+                       dtype=self.attention_dtype, device=device,
+                       depth_capacity=0 if c.depth == "none" else c.stream_capacity,
+                       depth_window=c.window)
+
+    def forward(self, tokens, cache=None):
+        """Logits of `tokens` [B, T]; with a moda.KVCache (new_cache), of T
+        new tokens after the cached ones, which join the cache."""
         batch, seq = tokens.shape
         x = self.embed(tokens)
         rotary_dtype = (torch.float64 if self.attention_dtype == torch.float64
                         else torch.float32)
-        rotary = self.rotary(seq, tokens.device, rotary_dtype)
-        stream = self.new_stream(batch, seq, tokens.device)
-        for block in self.blocks:
-            x = block(x, self.attention, stream, rotary, self.attention_dtype)
+        if cache is None:
+            rotary = self.rotary(seq, tokens.device, rotary_dtype)
+            stream = self.new_stream(batch, seq, tokens.device)
+        else:
+            start = len(cache)
+            cos, sin = self.rotary(cache.capacity, tokens.device, rotary_dtype)
+            rotary = cos[start:start + seq], sin[start:start + seq]
+            stream = cache.new_depth_stream(seq)
+        for layer, block in enumerate(self.blocks):
+            x = block(x, self.attention, stream, rotary, self.attention_dtype,
+                      cache=cache, layer=layer)
+        if cache is not None:
+            cache.advance()
         self.last_depth = None if stream is None else {
             "appended": getattr(stream, "num_appended", None), "visible": len(stream),
             "capacity": getattr(stream, "capacity", None), "window": getattr(stream, "window", None),

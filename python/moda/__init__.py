@@ -7,6 +7,9 @@ With PyTorch:
     out = moda.attention(q, k, v, depth_k, depth_v,                 # packed sequences:
                          cu_seqlens=cu, max_seqlen=m)               # q [N, Hq, D]
     stream = moda.DepthStream(B, T, capacity, Hk, D, torch.bfloat16, "cuda")
+    cache = moda.KVCache(B, capacity, layers, Hk, D, dtype=torch.bfloat16,
+                         device="cuda")                             # decoding:
+    out = moda.attention_with_kv_cache(q, k, v, cache, layer, depth_k, depth_v)
 
 Lower level (no compile-on-demand):
 
@@ -16,7 +19,8 @@ Lower level (no compile-on-demand):
 The package is pure Python: it reaches moda's runtime (libmoda_runtime.so,
 C API in include/moda/Runtime/moda_runtime.h) through ctypes and the
 compiler (moda-compile) as a subprocess; see moda.locate for where it looks.
-PyTorch is imported only by what needs it (attention, DepthStream).
+PyTorch is imported only by what needs it (attention, DepthStream, KVCache,
+attention_with_kv_cache).
 """
 
 __version__ = "0.1.0"
@@ -26,9 +30,9 @@ from .kernel import Kernel, load
 from .variant import Variant
 from .cache import KernelNotFound, KernelStore, Target
 
-__all__ = ["DepthStream", "Kernel", "KernelNotFound", "KernelStore", "ModaError",
+__all__ = ["DepthStream", "KVCache", "Kernel", "KernelNotFound", "KernelStore", "ModaError",
            "ModaTypeError", "ModaValueError", "Target", "TensorArg", "Variant", "attention",
-           "load"]
+           "attention_with_kv_cache", "load"]
 
 
 def __getattr__(name):
@@ -40,4 +44,7 @@ def __getattr__(name):
     if name == "DepthStream":
         from .depth_stream import DepthStream
         return DepthStream
+    if name in ("KVCache", "attention_with_kv_cache"):
+        from . import kv_cache
+        return getattr(kv_cache, name)
     raise AttributeError(f"module 'moda' has no attribute {name!r}")

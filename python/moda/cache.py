@@ -84,10 +84,21 @@ def entry_name(variant: Variant, chip: str) -> str:
     return f"{variant.name}-{chip}"
 
 
-def is_complete(directory: Path) -> bool:
-    return ((directory / FORWARD_MANIFEST).is_file()
-            and (directory / BACKWARD_MANIFEST).is_file()
-            and (directory / VARIANT_FILE).is_file())
+def manifests(variant: Variant) -> Tuple[str, ...]:
+    """The manifests a variant's directory holds: the forward's and, unless
+    it decodes (a forward alone), the backward's."""
+    if variant.is_decoding:
+        return (FORWARD_MANIFEST,)
+    return (FORWARD_MANIFEST, BACKWARD_MANIFEST)
+
+
+def is_complete(directory: Path, variant: Optional[Variant] = None) -> bool:
+    """Whether `directory` holds a finished entry: its variant file and the
+    manifests of `variant` (default: of the variant the file names)."""
+    if not (directory / VARIANT_FILE).is_file():
+        return False
+    variant = variant or _read_variant(directory)
+    return variant is not None and all((directory / m).is_file() for m in manifests(variant))
 
 
 def _read_variant(directory: Path) -> Optional[Variant]:
@@ -192,7 +203,8 @@ def atomic_write_text(path: Path, text: str) -> None:
 def compile_variant(variant: Variant, chip: str, out_dir: Path, compiler: Path,
                     *, keep_ptx: bool = True, extra_args=(),
                     info: Optional[dict] = None) -> Path:
-    """Compiles `variant`'s forward and backward with `compiler` into a
+    """Compiles `variant`'s kernels (forward and backward, or a decoding
+    variant's forward) with `compiler` into a
     temporary directory next to `out_dir`, then renames it to `out_dir`.
     Returns `out_dir`. If `out_dir` already holds a complete entry (another
     process got there first), that one is kept. Raises CompileError."""
@@ -200,8 +212,8 @@ def compile_variant(variant: Variant, chip: str, out_dir: Path, compiler: Path,
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".tmp-{out_dir.name}-"))
     try:
-        source = tmp / "train.mlir"
-        source.write_text(variant.training_module(target=chip))
+        source = tmp / ("decode.mlir" if variant.is_decoding else "train.mlir")
+        source.write_text(variant.module(target=chip))
         # --allow-spills: moda-compile refuses spilling kernels by default;
         # a slow kernel beats none for a variant whose heuristic kernels
         # spill a little (the manifest records it; of the suites' kernels
@@ -219,7 +231,7 @@ def compile_variant(variant: Variant, chip: str, out_dir: Path, compiler: Path,
                 f"moda-compile failed on variant {variant.name} (chip {chip}), "
                 f"exit {result.returncode}:\n{result.stderr.strip()}\n"
                 f"command: {' '.join(command)}")
-        for manifest in (FORWARD_MANIFEST, BACKWARD_MANIFEST):
+        for manifest in manifests(variant):
             if not (tmp / manifest).is_file():
                 raise CompileError(f"moda-compile wrote no {manifest} for "
                                    f"{variant.name} in {tmp}")
@@ -237,7 +249,7 @@ def compile_variant(variant: Variant, chip: str, out_dir: Path, compiler: Path,
         except OSError:
             # out_dir exists: complete (another process won), or a stale
             # incomplete entry, which is replaced.
-            if is_complete(out_dir):
+            if is_complete(out_dir, variant):
                 shutil.rmtree(tmp, ignore_errors=True)
                 return out_dir
             stale = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".stale-{out_dir.name}-"))
@@ -275,7 +287,7 @@ class KernelStore:
     def find_in_bundles(self, variant: Variant, chip: str) -> Optional[Path]:
         for bundle in self.bundles:
             directory = bundle / entry_name(variant, chip)
-            if is_complete(directory) and _read_variant(directory) == variant:
+            if is_complete(directory, variant) and _read_variant(directory) == variant:
                 return directory
         return None
 
@@ -293,15 +305,15 @@ class KernelStore:
         return self.cache_dir / "kernels" / f"{variant.name}-{target.chip}-{key[:16]}"
 
     def kernel_dir(self, variant: Variant, target: Target) -> Path:
-        """The directory holding the variant's forward and backward
-        manifests, compiling it on a miss."""
+        """The directory holding the variant's manifests (cache.manifests),
+        compiling it on a miss."""
         found = self.find_in_bundles(variant, target.chip)
         if found is not None:
             return found
         if self.compiler is None or not self.allow_compile:
             raise self._not_found(variant, target)
         entry = self.cache_entry(variant, target)
-        if is_complete(entry):
+        if is_complete(entry, variant):
             return entry
         return compile_variant(
             variant, target.chip, entry, Path(self.compiler),

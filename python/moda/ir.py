@@ -5,13 +5,16 @@ CONFIG_FIELDS = ("block_m", "block_n", "block_depth", "num_warps", "num_stages",
 CONFIG_DEFAULTS = {"num_stages": 1, "mma": "fma"}
 
 
-def _tensor_types(shape, static):
-    """The types of q (and out), k/v, the depth tensors and lse."""
+def _tensor_types(shape, static, decode=None):
+    """The types of q (and out), k/v, the depth tensors and lse; `decode`
+    (B, T) makes B and T static and S, L dynamic."""
     e, hq, hk, d = shape["dtype"], shape["Hq"], shape["Hk"], shape["D"]
     if static:
         b, t, s, l = shape["B"], shape["T"], shape.get("S", shape["T"]), shape["L"]
     else:
         b = t = s = l = "?"
+    if decode is not None:
+        b, t = decode
     return (f"tensor<{b}x{t}x{hq}x{d}x{e}>", f"tensor<{b}x{s}x{hk}x{d}x{e}>",
             f"tensor<{b}x{t}x{l}x{hk}x{d}x{e}>", f"tensor<{b}x{hq}x{t}xf32>")
 
@@ -51,18 +54,20 @@ def _packed_tensor_types(shape):
             f"tensor<?x?x{hk}x{d}x{e}>", f"tensor<{hq}x?xf32>", "tensor<?xi32>")
 
 
-def _operator_types(shape, static, strided, packed):
+def _operator_types(shape, static, strided, packed, decode=None):
     """q (and out), k/v, the depth tensors, lse and, packed, cu_seqlens
     (else None) of an operator of `shape`."""
+    if decode is not None and (static or packed):
+        raise ValueError("a decoding module's B and T are static, its S and L dynamic")
     if not packed:
-        return _tensor_types(shape, static) + (None,)
+        return _tensor_types(shape, static, decode) + (None,)
     if static or strided:
         raise ValueError("a packed module's sizes are dynamic and its tensors dense")
     return _packed_tensor_types(shape)
 
 
 def attention_module(shape, *, config=None, static=False, target="sm_90a",
-                     strided=False, packed=False):
+                     strided=False, packed=False, decode=None):
     """`func.func @attention` holding one moda.attention.
 
     `shape`: dtype, Hq, Hk, D, causal; optionally visibility ("per_position",
@@ -72,9 +77,10 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a",
     [, num_stages, mma]) is pinned in the IR when given. `strided`: the
     kernels take their operands as views. `packed`: the tensors hold packed
     sequences (token-major, every size dynamic; the offsets %cu and the
-    bound %max of their lengths are arguments too)."""
+    bound %max of their lengths are arguments too). `decode` (B, T): a
+    decoding forward, B and T static, the cache length S and L dynamic."""
     visibility = shape.get("visibility", "per_position")
-    q, kv, depth, lse, offsets = _operator_types(shape, static, strided, packed)
+    q, kv, depth, lse, offsets = _operator_types(shape, static, strided, packed, decode)
     arguments, operands = [f"%q: {q}"], ""
     if visibility != "depth_only":
         arguments += [f"%k: {kv}", f"%v: {kv}"]

@@ -8,7 +8,8 @@
 Two operators are registered with torch.library.custom_op:
 
 - ``moda::attention_fwd(q, k?, v?, depth_k, depth_v, causal, scale?, visibility,
-  chunk_size, cu_seqlens?, max_seqlen) -> (out, lse)``
+  chunk_size, cu_seqlens?, max_seqlen, decode) -> (out, lse)``
+  (decode: run a decoding variant's kernels, moda.kv_cache)
 - ``moda::attention_bwd(d_out, q, k?, v?, depth_k, depth_v, output, lse, causal,
   scale?, visibility, chunk_size, cu_seqlens?, max_seqlen)
   -> (dq, dk, dv, d_depth_k, d_depth_v)``
@@ -28,13 +29,14 @@ process.
 import operator
 import os
 import threading
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Tuple, Union
 
 import torch
 from torch import Tensor
 
 from .autograd import TrainingKernels, load_training
-from .cache import KernelStore, Target
+from .cache import FORWARD_MANIFEST, KernelStore, Target
+from .kernel import Kernel
 from .operands import as_kernel_operand, is_dense_operand, is_kernel_view
 from .runtime import ModaError, ModaTypeError, ModaValueError
 from .torch_support import _NAMES as TORCH_DTYPE_NAMES, allocate_scratch, launch, run
@@ -43,7 +45,7 @@ from .variant import Variant, chip_for_capability, chunk_size_of
 # -- kernels -----------------------------------------------------------------
 
 _lock = threading.Lock()
-_loaded: Dict[Tuple[Variant, int], TrainingKernels] = {}
+_loaded: Dict[Tuple[Variant, int], Union[TrainingKernels, Kernel]] = {}
 _store: Optional[KernelStore] = None
 
 
@@ -76,6 +78,17 @@ def device_target(device: torch.device) -> Target:
 
 def kernels_for(variant: Variant, device: torch.device) -> TrainingKernels:
     """The loaded forward and backward kernels of `variant` on `device`."""
+    assert not variant.is_decoding, "a decoding variant has a forward alone"
+    return _load(variant, device)
+
+
+def decode_kernel_for(variant: Variant, device: torch.device) -> Kernel:
+    """The loaded forward kernel of the decoding variant `variant`."""
+    assert variant.is_decoding
+    return _load(variant, device)
+
+
+def _load(variant: Variant, device: torch.device):
     index = device.index if device.index is not None else torch.cuda.current_device()
     key = (variant, index)
     kernels = _loaded.get(key)
@@ -86,17 +99,20 @@ def kernels_for(variant: Variant, device: torch.device) -> TrainingKernels:
         if kernels is None:
             with torch.cuda.device(index):
                 directory = kernel_store().kernel_dir(variant, device_target(device))
-                kernels = load_training(str(directory))
+                kernels = (Kernel(str(directory / FORWARD_MANIFEST)) if variant.is_decoding
+                           else load_training(str(directory)))
             _check_kernels(kernels, variant, directory)
             _loaded[key] = kernels
     return kernels
 
 
-def _check_kernels(kernels: TrainingKernels, variant: Variant, directory) -> None:
-    f = kernels.forward
+def _check_kernels(kernels: Union[TrainingKernels, Kernel], variant: Variant,
+                   directory) -> None:
+    f = kernels if variant.is_decoding else kernels.forward
+    backward_packed = variant.packed if variant.is_decoding else kernels.backward.packed
     have = (f.element_type, f.num_query_heads, f.num_kv_heads, f.head_dim,
             f.visibility, f.causal, f.chunk_size if f.visibility == "chunk" else 0,
-            f.is_strided("q"), f.packed, kernels.backward.packed)
+            f.is_strided("q"), f.packed, backward_packed)
     want = (variant.dtype, variant.num_query_heads, variant.num_kv_heads,
             variant.head_dim, variant.visibility, variant.causal, variant.chunk_size,
             variant.strided, variant.packed, variant.packed)
@@ -107,14 +123,15 @@ def _check_kernels(kernels: TrainingKernels, variant: Variant, directory) -> Non
 
 
 def _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size,
-             packed=False) -> Variant:
+             packed=False, decode=False) -> Variant:
     """The variant of an operator call: its kernels take views (`strided`)
     when an input is a view they can read where it lies and dense kernels
     could not (a slice of a fused projection, a DepthStream's entries()):
     that saves a copy per call; dense inputs get the dense kernels, which
     index with fewer instructions. Packed sequences (`packed`) have kernels
     of their own, which take dense tensors only. The backward asks with the
-    same inputs, so a forward and its backward are one variant's kernels."""
+    same inputs, so a forward and its backward are one variant's kernels.
+    `decode`: the decoding variant of q's B and T (moda.kv_cache)."""
     if q.dtype not in TORCH_DTYPE_NAMES:
         raise ModaTypeError("MODA_ERROR_DTYPE",
                             f"q has dtype {q.dtype}; moda takes bfloat16, float16 or float32")
@@ -125,7 +142,9 @@ def _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size,
     return Variant.make(TORCH_DTYPE_NAMES[q.dtype], q.shape[-2], kv_heads, q.shape[-1],
                         visibility=visibility, causal=causal,
                         chunk_size=chunk_size if visibility == "chunk" else None,
-                        scale=scale, strided=strided, packed=packed)
+                        scale=scale, strided=strided, packed=packed,
+                        decode_batch=q.shape[0] if decode else 0,
+                        decode_queries=q.shape[1] if decode else 0)
 
 
 def _check_device(*tensors):
@@ -149,7 +168,7 @@ def _lse_shape(q, packed):
 def attention_fwd(q: Tensor, k: Optional[Tensor], v: Optional[Tensor], depth_k: Tensor,
                   depth_v: Tensor, causal: bool, scale: Optional[float], visibility: str,
                   chunk_size: int, cu_seqlens: Optional[Tensor],
-                  max_seqlen: int) -> Tuple[Tensor, Tensor]:
+                  max_seqlen: int, decode: bool) -> Tuple[Tensor, Tensor]:
     _check_device(q, k, v, depth_k, depth_v, cu_seqlens)
     packed = cu_seqlens is not None
     out = q.new_empty(q.shape)
@@ -157,10 +176,10 @@ def attention_fwd(q: Tensor, k: Optional[Tensor], v: Optional[Tensor], depth_k: 
     if out.numel() == 0:
         return out, lse
     variant = _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size,
-                       packed=packed)
-    kernels = kernels_for(variant, q.device)
+                       packed=packed, decode=decode)
     with torch.cuda.device(q.device):
-        forward = kernels.forward
+        forward = (decode_kernel_for(variant, q.device) if decode
+                   else kernels_for(variant, q.device).forward)
         run(forward, max_seqlen=max_seqlen if packed else None,
             q=as_kernel_operand(forward, "q", q),
             k=as_kernel_operand(forward, "k", k), v=as_kernel_operand(forward, "v", v),
@@ -172,7 +191,7 @@ def attention_fwd(q: Tensor, k: Optional[Tensor], v: Optional[Tensor], depth_k: 
 
 @attention_fwd.register_fake
 def _attention_fwd_fake(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size,
-                        cu_seqlens, max_seqlen):
+                        cu_seqlens, max_seqlen, decode):
     out = q.new_empty(q.shape)
     lse = q.new_empty(_lse_shape(q, cu_seqlens is not None), dtype=torch.float32)
     return out, lse
@@ -233,7 +252,7 @@ def _attention_bwd_fake(d_out, q, k, v, depth_k, depth_v, output, lse, causal, s
 
 def _setup_context(ctx, inputs, output):
     (q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size, cu_seqlens,
-     max_seqlen) = inputs
+     max_seqlen, _decode) = inputs
     out, lse = output
     ctx.save_for_backward(q, k, v, depth_k, depth_v, out, lse, cu_seqlens)
     ctx.attributes = (causal, scale, visibility, chunk_size)
@@ -251,9 +270,9 @@ def _backward(ctx, d_out, _d_lse):
         ctx.max_seqlen)
     if not ctx.has_kv:
         dk = dv = None
-    # No gradient for causal, scale, visibility, chunk_size, cu_seqlens and
-    # max_seqlen.
-    return (dq, dk, dv, ddk, ddv) + (None,) * 6
+    # No gradient for causal, scale, visibility, chunk_size, cu_seqlens,
+    # max_seqlen and decode.
+    return (dq, dk, dv, ddk, ddv) + (None,) * 7
 
 
 attention_fwd.register_autograd(_backward, setup_context=_setup_context)
@@ -296,6 +315,19 @@ def attention(q: Tensor, k: Optional[Tensor], v: Optional[Tensor],
     Bad arguments raise moda.ModaValueError or moda.ModaTypeError (both
     moda.ModaError, and ValueError or TypeError) before anything runs.
     """
+    arguments = checked_arguments(q, k, v, depth_k, depth_v, causal=causal, scale=scale,
+                                  visibility=visibility, chunk_size=chunk_size,
+                                  cu_seqlens=cu_seqlens, max_seqlen=max_seqlen)
+    out, lse = torch.ops.moda.attention_fwd(*arguments, False)
+    return (out, lse) if return_lse else out
+
+
+def checked_arguments(q, k, v, depth_k, depth_v, *, causal, scale, visibility, chunk_size,
+                      cu_seqlens, max_seqlen):
+    """Checks a call (moda.attention's rules) and returns the arguments of
+    moda::attention_fwd but its last (decode): depth tensors with L = 0
+    when there are none, causal off for depth_only, the chunk size 0 unless
+    chunk visibility, max_seqlen 0 unless packed."""
     packed = _check_packing(q, cu_seqlens, max_seqlen)
     if packed:
         max_seqlen = _check_max_seqlen(max_seqlen)
@@ -328,10 +360,8 @@ def attention(q: Tensor, k: Optional[Tensor], v: Optional[Tensor],
         if t is not None and t.dtype != q.dtype:
             raise ModaTypeError("MODA_ERROR_DTYPE",
                                 f"{name} has dtype {t.dtype}, q has {q.dtype}: one dtype for all")
-    out, lse = torch.ops.moda.attention_fwd(
-        q, k, v, depth_k, depth_v, bool(causal), None if scale is None else float(scale),
-        visibility, chunk, cu_seqlens, max_seqlen if packed else 0)
-    return (out, lse) if return_lse else out
+    return (q, k, v, depth_k, depth_v, bool(causal), None if scale is None else float(scale),
+            visibility, chunk, cu_seqlens, max_seqlen if packed else 0)
 
 
 def _check_packing(q, cu_seqlens, max_seqlen) -> bool:

@@ -10,6 +10,13 @@ int32 offsets cu_seqlens, MODA.md section 7; such kernels take dense
 tensors only); the sizes B, T, S, L (and N, the tokens) stay dynamic (one
 kernel serves every batch, sequence length and depth), so they are not part
 of a variant.
+
+A decoding variant (`decode_batch` B and `decode_queries` T set: T new
+tokens of B sequences against a KV cache, MODA.md section 7) is a forward
+alone with B and T static and S, L dynamic: the configuration pass then
+gives it the decode tiles and, when its B * Hk blocks leave the GPU's
+multiprocessors idle, split-KV (docs/architecture.md, stage 3), which needs
+B and T at compile time. Such a kernel serves every step of a generation.
 """
 
 import json
@@ -60,7 +67,10 @@ class Variant:
     f32; `chunk_size` is 0 unless visibility is "chunk"; `strided` kernels
     take their operands as views (moda.operands); `packed` kernels take
     packed sequences (q [N, Hq, D], lse [Hq, N], cu_seqlens, and T =
-    max_seqlen at launch), never as views."""
+    max_seqlen at launch), never as views. `decode_batch` and
+    `decode_queries` (both 0, or both positive) make a decoding variant: a
+    forward alone for B = decode_batch, T = decode_queries (module
+    docstring)."""
 
     dtype: str
     num_query_heads: int
@@ -72,11 +82,14 @@ class Variant:
     scale: Optional[float] = None
     strided: bool = False
     packed: bool = False
+    decode_batch: int = 0
+    decode_queries: int = 0
 
     @staticmethod
     def make(dtype, num_query_heads, num_kv_heads, head_dim, *,
              visibility="per_position", causal=True, chunk_size=None,
-             scale=None, strided=False, packed=False) -> "Variant":
+             scale=None, strided=False, packed=False, decode_batch=0,
+             decode_queries=0) -> "Variant":
         """Checks and normalizes the fields (dtype spelling, scale rounded to
         f32, chunk_size 0 without chunk visibility); raises ModaError."""
         name = DTYPE_ALIASES.get(str(dtype))
@@ -101,15 +114,29 @@ class Variant:
             raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                             "packed kernels take contiguous tensors: a variant is "
                             "packed or strided, not both")
+        batch, queries = int(decode_batch), int(decode_queries)
+        if batch < 0 or queries < 0 or (batch == 0) != (queries == 0):
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"decode_batch {batch}, decode_queries {queries}: both 0 "
+                            "(a training variant) or both positive (decoding)")
+        if batch and (packed or visibility == "depth_only"):
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            "a decoding variant reads a KV cache: padded sequences "
+                            "with sequence keys, not packed or depth_only")
         return Variant(name, hq, hk, d, visibility, bool(causal), chunk, scale,
-                       bool(strided), bool(packed))
+                       bool(strided), bool(packed), batch, queries)
+
+    @property
+    def is_decoding(self) -> bool:
+        return self.decode_batch > 0
 
     @property
     def name(self) -> str:
         """A readable, unique file name: e.g.
         per_position_bf16_hq8_hk2_d64_causal, chunk_f16_hq4_hk4_d128_full_c64,
         ..._s3e000000 for an explicit scale (its f32 bits), ..._views for
-        strided kernels, ..._packed for packed sequences."""
+        strided kernels, ..._packed for packed sequences, ..._decode_b4_t1
+        for decoding B = 4 sequences a token at a time."""
         parts = [self.visibility, self.dtype, f"hq{self.num_query_heads}",
                  f"hk{self.num_kv_heads}", f"d{self.head_dim}",
                  "causal" if self.causal else "full"]
@@ -121,6 +148,8 @@ class Variant:
             parts.append("views")
         if self.packed:
             parts.append("packed")
+        if self.is_decoding:
+            parts.append(f"decode_b{self.decode_batch}_t{self.decode_queries}")
         return "_".join(parts)
 
     @property
@@ -133,6 +162,15 @@ class Variant:
                 "Hk": self.num_kv_heads, "D": self.head_dim,
                 "causal": self.causal, "visibility": self.visibility,
                 "chunk": self.chunk_size, "scale": self.scale}
+
+    def module(self, target: str = "sm_90a") -> str:
+        """The IR moda-compile turns into this variant's kernels: its
+        training module, or a decoding variant's forward alone."""
+        if not self.is_decoding:
+            return self.training_module(target)
+        from .ir import attention_module
+        return attention_module(self.ir_shape(), target=target, strided=self.strided,
+                                decode=(self.decode_batch, self.decode_queries))
 
     def training_module(self, target: str = "sm_90a") -> str:
         """The IR moda-compile turns into this variant's forward
@@ -153,7 +191,8 @@ class Variant:
                    "chunk": "chunk_size"}
         fields = {aliases.get(k, k): v for k, v in entry.items()}
         known = {"dtype", "num_query_heads", "num_kv_heads", "head_dim",
-                 "visibility", "causal", "chunk_size", "scale", "strided", "packed"}
+                 "visibility", "causal", "chunk_size", "scale", "strided", "packed",
+                 "decode_batch", "decode_queries"}
         unknown = set(fields) - known
         if unknown:
             raise ModaError("MODA_ERROR_INVALID_ARGUMENT",

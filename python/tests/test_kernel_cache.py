@@ -417,6 +417,55 @@ def test_real_compiler_fills_the_cache(tmp_path):
 
 
 @pytest.mark.skipif(not REAL_COMPILER.exists(), reason="moda-compile is not built")
+def test_decoding_variant_is_a_forward_of_static_batch_and_queries():
+    """decode_batch and decode_queries make a variant of its own: a forward
+    alone (one manifest), B and T static in its module, S and L dynamic."""
+    training = Variant.make("bf16", 8, 2, 64)
+    decoding = Variant.make("bf16", 8, 2, 64, decode_batch=3, decode_queries=1)
+    assert decoding.is_decoding and not training.is_decoding
+    assert decoding.name == "per_position_bf16_hq8_hk2_d64_causal_decode_b3_t1"
+    assert Variant.from_json(json.loads(json.dumps(decoding.to_json()))) == decoding
+    assert cache.cache_key(decoding, H200, "c0ffee") != cache.cache_key(training, H200,
+                                                                         "c0ffee")
+    assert cache.manifests(decoding) == (cache.FORWARD_MANIFEST,)
+    assert cache.manifests(training) == (cache.FORWARD_MANIFEST, cache.BACKWARD_MANIFEST)
+    module = decoding.module()
+    assert "moda.attention_grad" not in module and "moda.attention " in module
+    assert "%q: tensor<3x1x8x64xbf16>" in module and "%k: tensor<3x?x2x64xbf16>" in module
+    assert "%dk: tensor<3x1x?x2x64xbf16>" in module and "tensor<3x8x1xf32>" in module
+    assert training.module() == training.training_module()
+    for bad in (dict(decode_batch=2), dict(decode_queries=1), dict(decode_batch=-1,
+                                                                    decode_queries=1),
+                dict(decode_batch=1, decode_queries=1, packed=True)):
+        with pytest.raises(ModaError) as error:
+            Variant.make("bf16", 8, 2, 64, **bad)
+        assert error.value.status == "MODA_ERROR_INVALID_ARGUMENT"
+    with pytest.raises(ModaError):
+        Variant.make("bf16", 8, 2, 64, visibility="depth_only", causal=False,
+                     decode_batch=1, decode_queries=1)
+
+
+def test_real_decoding_bundle_is_one_split_forward(tmp_path):
+    """A decoding variant bundled with the real compiler: one manifest, the
+    split-KV forward the configuration pass gives a growing cache of one
+    sequence of two key/value heads (132 / 2 splits, two launches)."""
+    variants_file = tmp_path / "v.json"
+    variants_file.write_text(json.dumps([
+        {"dtype": "bf16", "Hq": 8, "Hk": 2, "D": 64, "decode_batch": 1,
+         "decode_queries": 1}]))
+    result = subprocess.run([sys.executable, "-m", "moda.bundle", "--out", str(tmp_path / "b"),
+                             "--moda-compile", str(REAL_COMPILER), str(variants_file)],
+                            capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT / "python")))
+    assert result.returncode == 0, result.stderr
+    entry = tmp_path / "b" / "per_position_bf16_hq8_hk2_d64_causal_decode_b1_t1-sm_90a"
+    assert cache.is_complete(entry)
+    assert not (entry / cache.BACKWARD_MANIFEST).exists()
+    manifest = json.loads((entry / cache.FORWARD_MANIFEST).read_text())
+    assert manifest["config"]["kv_splits"] == 66
+    assert len(manifest["launches"]) == 2
+
+
 def test_real_bundle_manifests_load(tmp_path, monkeypatch):
     """python -m moda.bundle with the real compiler; the runtime (when built)
     reads the manifests and sees the variant."""

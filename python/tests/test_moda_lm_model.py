@@ -211,3 +211,62 @@ def test_model_training_smoke(tmp_path):
     assert check["agree"] and check["abs_diff"] < 1e-9 and check["grad_rel_error"] < 1e-12
     assert case["ours_ms"] > 0 and case["ours_nodepth_ms"] > 0 and case["flex_ms"] > 0
     assert case["L_per_layer"] == [0, 2, 4]
+
+
+@pytest.mark.parametrize("depth,window,norm", [
+    ("none", None, "pre"), ("attn", None, "post"), ("attn_ffn", None, "pre"),
+    ("attn_ffn", 2, "post")])         # a window that moves within a step's stream
+def test_decoding_with_a_cache_matches_the_full_forward(depth, window, norm):
+    """model(tokens, cache) step by step (a 7-token prompt, four single
+    tokens, a step of three) gives the logits the full forward gives those
+    positions, float64 (the reference attention takes the cached keys)."""
+    model = tiny_model(depth=depth, window=window, norm=norm)
+    tokens = torch.randint(0, model.config.vocab_size, (2, 14))
+    with torch.no_grad():
+        full = model(tokens)
+        cache = model.new_cache(2, capacity=16, device="cpu")
+        start = 0
+        for step in (7, 1, 1, 1, 1, 3):
+            logits = model(tokens[:, start:start + step], cache)
+            assert len(cache) == start + step
+            assert relative_error(logits, full[:, start:start + step]) < 1e-10
+            start += step
+
+
+@pytest.mark.parametrize("extra", [[], ["--window", "2", "--temperature", "0.8"]])
+def test_generate_moda_lm_smoke(tmp_path, capsys, extra):
+    """examples/generate_moda_lm.py decodes through the cache and its check
+    (the cached steps' logits against a full forward) passes, float64."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    import generate_moda_lm
+    data = prepared_data(tmp_path)
+    assert generate_moda_lm.main(
+        ["--data", str(data), "--device", "cpu", "--attention", "reference", "--dtype", "f64",
+         "--layers", "3", "--d-model", "32", "--heads-q", "4", "--heads-kv", "2",
+         "--head-dim", "8", "--ffn-hidden", "32", "--prompt", "w1 w2 w3 w4 w5",
+         "--tokens", "6", "--batch", "2"] + extra) == 0
+    out = capsys.readouterr().out
+    assert "prompt: w1 w2 w3 w4 w5" in out and "within tolerance 1e-10" in out
+    assert len(out.split("text:")[1].splitlines()[0].split()) == 6
+
+
+def test_generate_moda_lm_saved_checkpoint(tmp_path, capsys):
+    """A model saved by train_brown_lm.py --save is what generate_moda_lm.py
+    --checkpoint decodes with: same configuration and weights."""
+    import generate_moda_lm
+    import train_brown_lm
+    data = prepared_data(tmp_path)
+    train_brown_lm.main(["--data", str(data), "--device", "cpu", "--attention", "reference",
+                         "--dtype", "f64", "--runs", "moda_ffn_kv", "--layers", "2",
+                         "--d-model", "32", "--heads-q", "4", "--heads-kv", "2",
+                         "--head-dim", "8", "--ffn-hidden", "32", "--steps", "2", "--batch",
+                         "2", "--seq", "16", "--eval-every", "2", "--eval-sequences", "2",
+                         "--warmup", "1", "--json", str(tmp_path / "lm.json"),
+                         "--save", str(tmp_path / "saved")])
+    saved = torch.load(tmp_path / "saved" / "moda_ffn_kv.pt", weights_only=True)
+    assert json.loads(saved["config"])["n_layers"] == 2 and saved["dtype"] == "f64"
+    assert generate_moda_lm.main(
+        ["--data", str(data), "--checkpoint", str(tmp_path / "saved" / "moda_ffn_kv.pt"),
+         "--device", "cpu", "--attention", "reference", "--prompt-ids", "3,4,5",
+         "--tokens", "4"]) == 0
+    assert "2 layers, f64" in capsys.readouterr().out

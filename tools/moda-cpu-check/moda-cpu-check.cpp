@@ -148,9 +148,12 @@ static void addPackedCases(std::vector<AttentionCase> &cases) {
 /// Split-KV (kv_splits pinned): decoding against a cache, several query
 /// blocks, shares past a block's last key tile (causal blocks near the
 /// start: empty, lse -inf, skipped by the merge), rows that see no
-/// sequence key, chunk visibility.
+/// sequence key, chunk visibility, and more shares than key tiles (a cache
+/// still short while the kernel was split for a long one).
 static void addKeySplitCases(std::vector<AttentionCase> &cases) {
   auto splits = [](int64_t n) { return TileConfig{16, 16, 16, n}; };
+  cases.push_back(makeCase(ElementType::BF16, 2, 1, 20, 2, 4, 64, 3, true,
+                           Visibility::PerPosition, 0, splits(16)));
   cases.push_back(makeCase(ElementType::BF16, 2, 1, 300, 2, 4, 64, 3, true,
                            Visibility::PerPosition, 0, splits(3)));
   cases.push_back(makeCase(ElementType::F16, 1, 5, 130, 1, 8, 64, 0, false,

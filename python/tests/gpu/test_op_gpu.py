@@ -173,8 +173,10 @@ def test_opcheck():
     dv = torch.randn(1, 40, 3, 2, 64, device="cuda", dtype=torch.bfloat16, requires_grad=True)
     # No packed sequences: cu_seqlens None, max_seqlen 0.
     attributes = (True, None, "per_position", 0, None, 0)
-    torch.library.opcheck(torch.ops.moda.attention_fwd.default, (q, k, v, dk, dv) + attributes)
-    out, lse = torch.ops.moda.attention_fwd(q, k, v, dk, dv, *attributes)
+    # The forward's last argument, decode, is False: the training variant.
+    torch.library.opcheck(torch.ops.moda.attention_fwd.default,
+                          (q, k, v, dk, dv) + attributes + (False,))
+    out, lse = torch.ops.moda.attention_fwd(q, k, v, dk, dv, *attributes, False)
     d_out = torch.randn_like(out)
     torch.library.opcheck(torch.ops.moda.attention_bwd.default,
                           (d_out, q.detach(), k.detach(), v.detach(), dk.detach(), dv.detach(),

@@ -161,8 +161,10 @@ def test_opcheck_packed():
         ("per_position", True, None, 64, 8, 2, 3, [20, 1, 0, 19], None))
     q, k, v, dk, dv = inputs
     attributes = (True, None, "per_position", 0, cu_seqlens, max_seqlen)
-    torch.library.opcheck(torch.ops.moda.attention_fwd.default, (q, k, v, dk, dv) + attributes)
-    out, lse = torch.ops.moda.attention_fwd(q, k, v, dk, dv, *attributes)
+    # The forward's last argument, decode, is False: the training variant.
+    torch.library.opcheck(torch.ops.moda.attention_fwd.default,
+                          (q, k, v, dk, dv) + attributes + (False,))
+    out, lse = torch.ops.moda.attention_fwd(q, k, v, dk, dv, *attributes, False)
     assert lse.shape == (8, q.shape[0])
     d_out = torch.randn_like(out)
     torch.library.opcheck(torch.ops.moda.attention_bwd.default,

@@ -27,15 +27,16 @@ func.func @short_cache(%q: tensor<4x1x32x128xbf16>, %k: tensor<4x100x8x128xbf16>
 
 // -----
 
-// Sixteen sequences (128 blocks, about a wave), a batch or a cache known
-// only at run time: the decode tiles without kv_splits.
+// Sixteen sequences (128 blocks, about a wave) or a batch known only at run
+// time: the decode tiles without kv_splits. A cache known only at run time
+// (it grows by a token a step) is split for the multiprocessors: 132 / 8.
 
 // CHECK-LABEL: func.func @sixteen_sequences
 // CHECK: config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 3, mma = wgmma, target = "sm_90a">
 // CHECK-LABEL: func.func @dynamic_batch
 // CHECK: config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 3, mma = wgmma, target = "sm_90a">
 // CHECK-LABEL: func.func @dynamic_cache
-// CHECK: config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 3, mma = wgmma, target = "sm_90a">
+// CHECK: config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 3, mma = wgmma, target = "sm_90a", kv_splits = 16>
 func.func @sixteen_sequences(%q: tensor<16x1x32x128xbf16>, %k: tensor<16x32768x8x128xbf16>) {
   %o, %l = moda.attention q(%q : tensor<16x1x32x128xbf16>) kv(%k, %k : tensor<16x32768x8x128xbf16>, tensor<16x32768x8x128xbf16>) {causal} -> tensor<16x1x32x128xbf16>, tensor<16x32x1xf32>
   return

@@ -32,18 +32,23 @@ KernelConfigAttr mlir::moda::getDecodeConfig(AttentionOp op,
                               qType.getElementType()) ||
       !fits(decode))
     return heuristic;
-  if (ShapedType::isDynamic(batch) || ShapedType::isDynamic(keys) ||
-      batch == 0)
+  if (ShapedType::isDynamic(batch) || batch == 0)
     return decode;
   int64_t blocks = batch * op.getNumKVHeads();
   if (2 * blocks > kSm90Multiprocessors)
     return decode;
-  // A share streams at least four key tiles: fewer leave the split's fixed
-  // costs (the query tile, the partial result's store) uncovered.
   constexpr int64_t kLeastTilesPerShare = 4, kMostSplits = 128;
-  int64_t keyTiles = llvm::divideCeil(keys, kDecodeTileRows);
-  int64_t splits = std::min({kSm90Multiprocessors / blocks,
-                             keyTiles / kLeastTilesPerShare, kMostSplits});
+  int64_t splits = std::min(kSm90Multiprocessors / blocks, kMostSplits);
+  // A share streams at least four key tiles: fewer leave the split's fixed
+  // costs (the query tile, the partial result's store) uncovered. A cache
+  // whose length is known only at launch (a KV cache that grows by a token
+  // a step) is split for the multiprocessors: while it is short, the shares
+  // past its last tile cost their blocks an early exit and the merge one
+  // empty partial each.
+  if (!ShapedType::isDynamic(keys)) {
+    int64_t keyTiles = llvm::divideCeil(keys, kDecodeTileRows);
+    splits = std::min(splits, keyTiles / kLeastTilesPerShare);
+  }
   if (splits <= 1)
     return decode;
   return KernelConfigAttr::get(

@@ -41,10 +41,11 @@ def ModaSelectKernelConfig : Pass<"moda-select-kernel-config"> {
 
     A decoding forward (T static, its T * G rows in one block of 64,
     sequence keys, not packed, tensor cores) gets 64-row blocks over 4
-    warps, 64-key and 64-entry tiles and 3 stages; when B and S are static
-    too and its B * Hk blocks fill at most half of an sm_90 GPU's 132
-    multiprocessors, also split-KV's `kv_splits` = 132 / (B * Hk), each
-    share at least four key tiles, at most 128
+    warps, 64-key and 64-entry tiles and 3 stages; when B is static too
+    and its B * Hk blocks fill at most half of an sm_90 GPU's 132
+    multiprocessors, also split-KV's `kv_splits` = 132 / (B * Hk), at most
+    128 and, when S is static, each share at least four key tiles (a cache
+    length known only at launch is split for the multiprocessors)
     (`lib/Dialect/Moda/Utils/KeySplits.cpp`).
 
     Operators that already carry a configuration keep it; one whose shared

@@ -33,10 +33,11 @@ inline constexpr int64_t kSm90Multiprocessors = 132;
 /// its T * G rows fit one block of 64, and `heuristic` runs on tensor
 /// cores. It then gets 64-row blocks of 4 warps, 64-key and 64-entry tiles,
 /// 3 stages, `heuristic`'s mma and target, where the rules admit them and
-/// they fit (`fits`); and, when B and S are static too and its B * Hk
-/// blocks fill at most half of kSm90Multiprocessors, kv_splits = the
-/// multiprocessors over the blocks (one wave), each share at least four key
-/// tiles, at most 128.
+/// they fit (`fits`); and, when B is static too and its B * Hk blocks fill
+/// at most half of kSm90Multiprocessors, kv_splits = the multiprocessors
+/// over the blocks (one wave), at most 128 and, when S is static, each
+/// share at least four key tiles (a dynamic S is a growing cache: it is
+/// split for the multiprocessors).
 KernelConfigAttr getDecodeConfig(AttentionOp op, KernelConfigAttr heuristic,
                                  FitsSharedMemory fits);
 

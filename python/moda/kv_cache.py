@@ -1,0 +1,216 @@
+"""Decoding with a KV cache (MODA.md section 7): moda.KVCache and
+moda.attention_with_kv_cache.
+
+    cache = moda.KVCache(batch=B, capacity=4096, num_layers=n, heads_kv=Hk,
+                         head_dim=D, dtype=torch.bfloat16, device="cuda",
+                         depth_capacity=2 * n)
+    with torch.no_grad():
+        for step in range(steps):                    # T new tokens a step
+            stream = cache.new_depth_stream(T)      # the new tokens' depth
+            for layer in range(n):
+                q, k, v = ...                        # [B, T, H, D], positions
+                                                     # cache.positions(T)
+                depth_k, depth_v = stream.entries()
+                out = moda.attention_with_kv_cache(q, k, v, cache, layer,
+                                                   depth_k, depth_v)
+                stream.append(k, v)
+            cache.advance()
+
+The cache keeps every layer's sequence keys and values in one buffer
+[num_layers, B, capacity, Hk, D], allocated once; attention_with_kv_cache
+writes the step's k, v into their slots (as FlashAttention's
+flash_attn_with_kvcache does) and attends over the filled part, a view of
+the buffer: nothing is re-concatenated per step. The depth entries of the
+new tokens are the keys and values the same tokens produced in earlier
+layers of this step (MODA.md section 4): new_depth_stream gives the step a
+moda.DepthStream of the cache's depth capacity and window.
+
+Causal alignment is bottom-right: new token i of T sits at position
+len(cache) + i and sees the whole cache before it. With at most
+DECODE_MAX_QUERIES new tokens the call runs a decoding variant's kernels
+(moda.variant: B and T static, so that the configuration pass can give
+them split-KV when B * Hk blocks would leave the GPU idle); a longer step
+(a prompt's prefill) runs the training variant's forward.
+
+Decoding records no gradients: the cache is written in place. Calls that
+would need one are refused.
+"""
+
+from typing import Optional, Tuple
+
+import torch
+
+from .runtime import ModaError, ModaTypeError, ModaValueError
+
+# MODA.md section 7: decoding is T new tokens (often 1) against a cache; up
+# to this many per step get a decoding variant's kernels.
+DECODE_MAX_QUERIES = 16
+
+
+class KVCache:
+    """Every layer's sequence keys and values of B sequences, up to
+    `capacity` tokens, in [num_layers, B, capacity, Hk, D] buffers; and the
+    depth configuration of the steps' depth streams (depth_capacity 0: the
+    model has no depth; depth_window: DepthStream's window)."""
+
+    def __init__(self, batch: int, capacity: int, num_layers: int, heads_kv: int,
+                 head_dim: int, *, dtype: torch.dtype, device,
+                 depth_capacity: int = 0, depth_window: Optional[int] = None):
+        sizes = {"batch": batch, "capacity": capacity, "num_layers": num_layers,
+                 "heads_kv": heads_kv, "head_dim": head_dim}
+        for name, size in sizes.items():
+            if int(size) <= 0:
+                raise ModaValueError("MODA_ERROR_SHAPE", f"KVCache {name} must be positive, "
+                                     f"got {size}")
+        if int(depth_capacity) < 0:
+            raise ModaValueError("MODA_ERROR_SHAPE",
+                                 f"KVCache depth_capacity must be >= 0, got {depth_capacity}")
+        shape = (int(num_layers), int(batch), int(capacity), int(heads_kv), int(head_dim))
+        self.k = torch.empty(shape, dtype=dtype, device=device)
+        self.v = torch.empty(shape, dtype=dtype, device=device)
+        self.depth_capacity = int(depth_capacity)
+        self.depth_window = depth_window
+        self._length = 0
+        # The step under way: its token count and the layers it has written.
+        self._step_tokens: Optional[int] = None
+        self._written = [False] * int(num_layers)
+
+    @property
+    def batch(self) -> int:
+        return self.k.shape[1]
+
+    @property
+    def capacity(self) -> int:
+        return self.k.shape[2]
+
+    @property
+    def num_layers(self) -> int:
+        return self.k.shape[0]
+
+    def __len__(self) -> int:
+        """Tokens committed (advance()) so far: the next token's position."""
+        return self._length
+
+    def positions(self, tokens: int, device=None) -> torch.Tensor:
+        """The positions of a step of `tokens` new tokens: len(self) onward."""
+        return torch.arange(self._length, self._length + tokens,
+                            device=device if device is not None else self.k.device)
+
+    def new_depth_stream(self, tokens: int):
+        """A moda.DepthStream for a step's `tokens` new tokens (None when the
+        cache was made without depth)."""
+        if self.depth_capacity == 0:
+            return None
+        from .depth_stream import DepthStream
+        return DepthStream(self.batch, tokens, self.depth_capacity, self.k.shape[3],
+                           self.k.shape[4], dtype=self.k.dtype, device=self.k.device,
+                           window=self.depth_window)
+
+    def update(self, layer: int, k: torch.Tensor, v: torch.Tensor
+               ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Writes the step's k, v [B, T, Hk, D] of `layer` after the cache's
+        tokens and returns that layer's keys and values so far, views
+        [B, len(self) + T, Hk, D] of the buffers."""
+        if not 0 <= layer < self.num_layers:
+            raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                                 f"layer {layer} of a cache of {self.num_layers} layers")
+        expected = (self.batch, k.shape[1] if k.dim() == 4 else -1) + tuple(self.k.shape[3:])
+        for name, t in (("k", k), ("v", v)):
+            if t.dim() != 4 or tuple(t.shape) != expected:
+                raise ModaValueError("MODA_ERROR_SHAPE",
+                                     f"{name} must be [B, T, Hk, D] = [{self.batch}, T, "
+                                     f"{self.k.shape[3]}, {self.k.shape[4]}] matching k, "
+                                     f"got {tuple(t.shape)}")
+            if t.dtype != self.k.dtype:
+                raise ModaTypeError("MODA_ERROR_DTYPE",
+                                    f"{name} has dtype {t.dtype}, the cache {self.k.dtype}")
+            if t.device != self.k.device:
+                raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                                     f"{name} is on {t.device}, the cache on {self.k.device}")
+        tokens = k.shape[1]
+        if self._step_tokens is not None and tokens != self._step_tokens:
+            raise ModaValueError("MODA_ERROR_SHAPE",
+                                 f"this step writes {self._step_tokens} tokens a layer; "
+                                 f"layer {layer} gave {tokens}")
+        if self._written[layer]:
+            raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                                 f"layer {layer} was written twice in one step: call "
+                                 "advance() after the last layer of a step")
+        end = self._length + tokens
+        if end > self.capacity:
+            raise ModaValueError("MODA_ERROR_SHAPE",
+                                 f"the cache holds {self.capacity} tokens: {self._length} "
+                                 f"cached and {tokens} new do not fit")
+        self._step_tokens = tokens
+        self._written[layer] = True
+        self.k[layer, :, self._length:end] = k
+        self.v[layer, :, self._length:end] = v
+        return self.k[layer, :, :end], self.v[layer, :, :end]
+
+    def advance(self) -> None:
+        """Commits the step: every layer must have written its tokens."""
+        if self._step_tokens is None:
+            raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                                 "advance() without a step: no layer was written")
+        missing = [l for l, written in enumerate(self._written) if not written]
+        if missing:
+            raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                                 f"advance() before layers {missing} wrote this step's tokens")
+        self._length += self._step_tokens
+        self._step_tokens = None
+        self._written = [False] * self.num_layers
+
+    def reset(self) -> None:
+        """Forgets every token (the buffers are kept for the next sequences)."""
+        self._length = 0
+        self._step_tokens = None
+        self._written = [False] * self.num_layers
+
+
+def attention_with_kv_cache(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                            cache: KVCache, layer: int,
+                            depth_k: Optional[torch.Tensor] = None,
+                            depth_v: Optional[torch.Tensor] = None, *,
+                            causal: bool = True, scale: Optional[float] = None,
+                            visibility: str = "per_position",
+                            chunk_size: Optional[int] = None, return_lse: bool = False):
+    """MoDA of T new tokens against `cache`: writes k, v [B, T, Hk, D] into
+    layer `layer`'s slots (KVCache.update), then attends q [B, T, Hq, D]
+    to the layer's cached keys and the new ones (bottom-right causal: token
+    i sees positions up to len(cache) + i) and to depth_k, depth_v
+    [B, T, L, Hk, D], the new tokens' depth entries. The other arguments and
+    the result are moda.attention's. Runs without recording gradients
+    (the cache is written in place): inputs that require grad under grad
+    mode are refused."""
+    from .ops import checked_arguments
+
+    if not isinstance(cache, KVCache):
+        raise ModaTypeError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"cache must be a moda.KVCache, got {type(cache).__name__}")
+    if visibility == "depth_only":
+        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                             "depth_only attention has no sequence keys to cache: "
+                             "call moda.attention")
+    if torch.is_grad_enabled() and any(t is not None and t.requires_grad
+                                       for t in (q, k, v, depth_k, depth_v)):
+        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                        "attention_with_kv_cache records no gradients (it writes the "
+                        "cache in place): call it under torch.no_grad() or "
+                        "torch.inference_mode()")
+    # Everything is checked against the new tokens before the cache is
+    # written: a refused call leaves the cache as it was.
+    if q.dim() != 4 or k is None or k.dim() != 4 or q.shape[:2] != k.shape[:2]:
+        raise ModaValueError("MODA_ERROR_SHAPE",
+                             f"q [B, T, Hq, D] and the new k, v [B, T, Hk, D] must agree "
+                             f"in B and T, got {tuple(q.shape)} and "
+                             f"{None if k is None else tuple(k.shape)}")
+    if q.device != cache.k.device:
+        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                             f"q is on {q.device}, the cache on {cache.k.device}")
+    arguments = list(checked_arguments(q, k, v, depth_k, depth_v, causal=causal, scale=scale,
+                                       visibility=visibility, chunk_size=chunk_size,
+                                       cu_seqlens=None, max_seqlen=None))
+    arguments[1:3] = cache.update(layer, k, v)
+    decode = 0 < q.shape[1] <= DECODE_MAX_QUERIES
+    out, lse = torch.ops.moda.attention_fwd(*arguments, decode)
+    return (out, lse) if return_lse else out

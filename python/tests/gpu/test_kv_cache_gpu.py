@@ -1,0 +1,97 @@
+"""moda.attention_with_kv_cache on the GPU: a prompt's prefill and decoding
+steps against a growing moda.KVCache, each step's out and lse against the
+float64 reference over everything cached; the decoding variants' kernels
+(B and T static, the cache length dynamic) split the keys when B * Hk
+blocks leave the GPU idle. And the language model of examples/moda_lm
+decoding through the cache against its own full forward.
+
+Kernels: the bundle of bench/torch-op-variants.json (run_torch_gpu.sh)."""
+
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from moda import ops
+from moda.kv_cache import KVCache, attention_with_kv_cache
+from moda.reference import attention_reference, lse_error, relative_error
+
+from moda_torch_helpers import TOLERANCE, fresh_seed
+
+ROOT = Path(__file__).resolve().parents[3]
+
+pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+
+# (dtype, batch, Hq, Hk, D, depth entries L, tokens per step): a prefill
+# longer than 16 tokens runs the training variant's forward, the steps after
+# it the decoding variants; B = 1 caches are dense views, B > 1 strided.
+CASES = [
+    (torch.bfloat16, 1, 8, 2, 64, 3, [37, 1, 4, 1]),
+    (torch.float16, 3, 8, 2, 64, 0, [20, 1, 2]),
+    (torch.bfloat16, 2, 16, 2, 128, 5, [70, 1, 16]),
+    (torch.float32, 1, 4, 2, 64, 2, [3, 1]),            # CUDA cores: no split
+    (torch.bfloat16, 1, 8, 2, 64, 3, [3000, 1, 1]),     # many key tiles a share
+]
+
+
+def loaded_decoding_kernels():
+    return {variant: kernel for (variant, _), kernel in ops._loaded.items()
+            if variant.is_decoding}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: str(c))
+def test_steps_match_float64_over_the_whole_cache(case):
+    dtype, batch, hq, hk, d, depth, steps = case
+    fresh_seed()
+    layers = 2
+    cache = KVCache(batch, sum(steps) + 5, layers, hk, d, dtype=dtype, device="cuda")
+    history_k = [[] for _ in range(layers)]
+    history_v = [[] for _ in range(layers)]
+    with torch.no_grad():
+        for tokens in steps:
+            for layer in range(layers):
+                q = torch.randn(batch, tokens, hq, d, device="cuda", dtype=dtype)
+                k = torch.randn(batch, tokens, hk, d, device="cuda", dtype=dtype)
+                v = torch.randn(batch, tokens, hk, d, device="cuda", dtype=dtype)
+                dk = torch.randn(batch, tokens, depth, hk, d, device="cuda", dtype=dtype)
+                dv = torch.randn(batch, tokens, depth, hk, d, device="cuda", dtype=dtype)
+                out, lse = attention_with_kv_cache(q, k, v, cache, layer, dk, dv,
+                                                   return_lse=True)
+                history_k[layer].append(k)
+                history_v[layer].append(v)
+                all_k = torch.cat(history_k[layer], dim=1)
+                all_v = torch.cat(history_v[layer], dim=1)
+                ref_out, ref_lse = attention_reference(q, all_k, all_v, dk, dv, causal=True,
+                                                       visibility="per_position")
+                assert relative_error(out, ref_out) < TOLERANCE[dtype], (tokens, layer)
+                assert lse_error(lse, ref_lse) < TOLERANCE[dtype], (tokens, layer)
+            cache.advance()
+    assert len(cache) == sum(steps)
+    decoding = loaded_decoding_kernels()
+    for tokens in steps:
+        if tokens <= 16:
+            assert any(v.decode_batch == batch and v.decode_queries == tokens
+                       and v.num_query_heads == hq and v.head_dim == d for v in decoding)
+
+
+def test_one_token_steps_split_the_keys():
+    """B = 1, Hk = 2: two blocks would stream the cache; the configuration
+    pass splits it (kv_splits = 132 / 2 = 66 for a dynamic cache length)."""
+    test_steps_match_float64_over_the_whole_cache(CASES[0])
+    kernel = next(kernel for variant, kernel in loaded_decoding_kernels().items()
+                  if variant.decode_batch == 1 and variant.decode_queries == 1
+                  and variant.dtype == "bf16" and variant.head_dim == 64)
+    assert kernel.config["kv_splits"] == 66
+    assert kernel.num_launches == 2
+
+
+def test_language_model_decodes_like_its_full_forward():
+    """examples/generate_moda_lm.py with a random 4-layer model: the logits
+    of every cached step against one full forward, bf16 (its default
+    tolerance)."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    import generate_moda_lm
+    assert generate_moda_lm.main(
+        ["--data", "/nonexistent", "--layers", "4", "--prompt-length", "30",
+         "--tokens", "12", "--batch", "2"]) == 0

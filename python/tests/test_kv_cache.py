@@ -1,0 +1,103 @@
+"""moda.KVCache and moda.attention_with_kv_cache without a GPU (needs
+PyTorch: run by bench/run_torch_gpu.sh): the cache's slots and steps, and
+refused calls that leave the cache as it was. The kernels' results are
+python/tests/gpu/test_kv_cache_gpu.py's."""
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import moda  # noqa: E402
+from moda import ModaError, ModaTypeError, ModaValueError  # noqa: E402
+from moda.kv_cache import KVCache, attention_with_kv_cache  # noqa: E402
+
+
+def small_cache(**changes):
+    options = dict(batch=2, capacity=10, num_layers=3, heads_kv=2, head_dim=8,
+                   dtype=torch.float32, device="cpu")
+    options.update(changes)
+    return KVCache(**options)
+
+
+def new_kv(tokens, batch=2):
+    return torch.randn(batch, tokens, 2, 8), torch.randn(batch, tokens, 2, 8)
+
+
+def test_steps_write_their_slots_and_return_views_of_everything_cached():
+    cache = small_cache()
+    steps = [new_kv(4), new_kv(1), new_kv(3)]
+    for number, (k, v) in enumerate(steps):
+        for layer in range(3):
+            cached_k, cached_v = cache.update(layer, k + layer, v - layer)
+            end = sum(s[0].shape[1] for s in steps[:number + 1])
+            assert cached_k.shape == (2, end, 2, 8)
+            assert cached_k.data_ptr() == cache.k[layer].data_ptr()   # a view
+            expected_k = torch.cat([s[0] + layer for s in steps[:number + 1]], dim=1)
+            expected_v = torch.cat([s[1] - layer for s in steps[:number + 1]], dim=1)
+            assert torch.equal(cached_k, expected_k) and torch.equal(cached_v, expected_v)
+        assert torch.equal(cache.positions(k.shape[1]),
+                           torch.arange(len(cache), len(cache) + k.shape[1]))
+        cache.advance()
+    assert len(cache) == 8
+    cache.reset()
+    assert len(cache) == 0
+
+
+def test_a_step_is_one_token_count_each_layer_once_and_within_capacity():
+    cache = small_cache()
+    cache.update(0, *new_kv(3))
+    with pytest.raises(ModaValueError, match="writes 3 tokens a layer"):
+        cache.update(1, *new_kv(2))
+    with pytest.raises(ModaValueError, match="written twice"):
+        cache.update(0, *new_kv(3))
+    with pytest.raises(ModaValueError, match=r"before layers \[1, 2\]"):
+        cache.advance()
+    cache.update(1, *new_kv(3))
+    cache.update(2, *new_kv(3))
+    cache.advance()
+    with pytest.raises(ModaValueError, match="holds 10 tokens: 3 cached and 8 new"):
+        cache.update(0, *new_kv(8))
+    with pytest.raises(ModaValueError, match="without a step"):
+        cache.advance()
+
+
+def test_bad_writes_are_refused():
+    cache = small_cache()
+    with pytest.raises(ModaValueError, match="layer 3 of a cache of 3"):
+        cache.update(3, *new_kv(1))
+    with pytest.raises(ModaValueError, match=r"\[B, T, Hk, D\]"):
+        cache.update(0, *new_kv(1, batch=3))
+    k, v = new_kv(1)
+    with pytest.raises(ModaTypeError, match="dtype"):
+        cache.update(0, k.double(), v.double())
+    for bad in (dict(capacity=0), dict(heads_kv=-1), dict(depth_capacity=-2)):
+        with pytest.raises(ModaValueError):
+            small_cache(**bad)
+
+
+def test_depth_streams_follow_the_cache():
+    assert small_cache().new_depth_stream(2) is None
+    stream = small_cache(depth_capacity=4, depth_window=2).new_depth_stream(3)
+    assert isinstance(stream, moda.DepthStream)
+    assert stream.k_buffer.shape == (2, 3, 4, 2, 8)
+    assert stream.window == 2
+
+
+def test_refused_calls_leave_the_cache_as_it_was():
+    cache = small_cache(dtype=torch.bfloat16)
+    q = torch.randn(2, 1, 4, 8, dtype=torch.bfloat16)
+    k, v = (t.bfloat16() for t in new_kv(1))
+    with pytest.raises(ModaError, match="no_grad"):
+        attention_with_kv_cache(q.requires_grad_(), k, v, cache, 0)
+    q = q.detach()
+    with pytest.raises(ModaValueError, match="depth_only"):
+        attention_with_kv_cache(q, k, v, cache, 0, visibility="depth_only")
+    with pytest.raises(ModaValueError, match="agree in B and T"):
+        attention_with_kv_cache(q[:, :0], k, v, cache, 0)
+    depth = torch.randn(2, 1, 3, 2, 4, dtype=torch.bfloat16)       # D = 4, not 8
+    with pytest.raises(ModaValueError, match="depth_k and depth_v"):
+        attention_with_kv_cache(q, k, v, cache, 0, depth, depth)
+    with pytest.raises(ModaTypeError, match="moda.KVCache"):
+        attention_with_kv_cache(q, k, v, object(), 0)
+    # Nothing was written: layer 0 takes a step of any size still.
+    cache.update(0, *(t.bfloat16() for t in new_kv(2)))
