@@ -4,7 +4,9 @@ batch of documents of uneven lengths through moda's packed forward
 (`packed(%cu_seqlens, %max_seqlen)`) and through its [B, T] forward with
 every document padded to the longest, and PyTorch SDPA without depth on the
 padded batch and, where PyTorch offers it, on the documents as a jagged
-nested tensor (flash's / cuDNN's variable-length path).
+nested tensor (flash's / cuDNN's variable-length path). And a training
+step of the attention (forward, then backward with every gradient), packed
+and padded: `ours_packed_train_ms`, `ours_padded_train_ms`.
 
     # here: compile the kernels of each (D, G)
     python3 bench/perf_packed.py compile --artifacts bench/packed-perf-artifacts
@@ -29,7 +31,7 @@ sys.path.insert(0, str(ROOT / "python"))
 sys.path.insert(0, str(ROOT / "bench"))
 from suite_command import suite_main  # noqa: E402
 
-from moda.ir import attention_module  # noqa: E402
+from moda.ir import training_module  # noqa: E402
 from perf_forward import time_ms  # noqa: E402
 
 KV_HEADS = 8
@@ -54,8 +56,10 @@ def compile_all(artifacts, moda_compile):
         for kind, packed in (("packed", True), ("padded", False)):
             directory = kernel_dir(artifacts, kind, d, g)
             directory.mkdir(parents=True, exist_ok=True)
+            # The training module: the forward (moda_attention_0) and the
+            # backward (moda_attention_grad_0).
             (directory / "kernel.mlir").write_text(
-                attention_module(shape_dict(d, g), packed=packed))
+                training_module(shape_dict(d, g), packed=packed))
             subprocess.run([str(moda_compile), str(directory / "kernel.mlir"), "-o",
                             str(directory)], check=True, capture_output=True)
             for ptx in directory.glob("*.ptx"):
@@ -69,6 +73,7 @@ def run_all(artifacts, json_path, warmup, iters):
     import torch.nn.functional as F
     from torch.nn.attention import SDPBackend, sdpa_kernel
     import moda
+    import moda.autograd
     from moda.results import write_report
 
     lengths = DOCUMENTS
@@ -113,6 +118,21 @@ def run_all(artifacts, json_path, warmup, iters):
         row["ours_padded_ms"] = statistics.median(padded.benchmark(pargs, warmup, iters, stream))
         row["padded_over_packed"] = row["ours_padded_ms"] / row["ours_packed_ms"]
 
+        # A training step: forward, then backward into fresh gradients.
+        d_out = torch.randn_like(q)
+        for kind, inputs, extra in (
+                ("packed", (q, k, v, dk, dv), dict(cu_seqlens=cu, max_seqlen=longest)),
+                ("padded", (pq, pk, pv, pdk, pdv), {})):
+            step_kernels = moda.autograd.load_training(str(kernel_dir(artifacts, kind, d, g)))
+            grad_out = d_out if kind == "packed" else pad(d_out)
+
+            def step():
+                o, l = step_kernels.forward(*inputs, **extra)
+                step_kernels.backward(*inputs, o, l, grad_out, **extra)
+            row[f"ours_{kind}_train_ms"] = time_ms(step, warmup, iters)
+        row["padded_over_packed_train"] = (row["ours_padded_train_ms"]
+                                           / row["ours_packed_train_ms"])
+
         # SDPA without depth: padded, and jagged (variable length) where the
         # backend takes nested tensors.
         qt, kt, vt = pq.transpose(1, 2), pk.transpose(1, 2), pv.transpose(1, 2)
@@ -144,8 +164,10 @@ def run_all(artifacts, json_path, warmup, iters):
         print(f"D={d} G={g} L={depth} {documents} documents, {tokens} tokens (longest "
               f"{longest}): packed {row['ours_packed_ms']:.3f} ms "
               f"({row['ours_packed_tflops']:.0f} TFLOP/s), padded "
-              f"{row['ours_padded_ms']:.3f} ms ({row['padded_over_packed']:.2f}x)  {peers}",
-              flush=True)
+              f"{row['ours_padded_ms']:.3f} ms ({row['padded_over_packed']:.2f}x)  {peers}; "
+              f"training step packed {row['ours_packed_train_ms']:.3f} ms, padded "
+              f"{row['ours_padded_train_ms']:.3f} ms "
+              f"({row['padded_over_packed_train']:.2f}x)", flush=True)
         for key in [k for k in row if k.endswith("_error")]:
             print(f"  {key}: {row[key]}", flush=True)
     write_report(json_path, "perf-packed", cases, torch.cuda.get_device_name(),

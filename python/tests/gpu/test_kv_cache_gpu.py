@@ -87,11 +87,11 @@ def test_one_token_steps_split_the_keys():
 
 
 def test_language_model_decodes_like_its_full_forward():
-    """examples/generate_moda_lm.py with a random 4-layer model: the logits
-    of every cached step against one full forward, bf16 (its default
-    tolerance)."""
+    """examples/generate_moda_lm.py with a random 4-layer model (Hq = 8,
+    Hk = 2, D = 64: the bundle's variants): the logits of every cached step
+    against one full forward, bf16 (its default tolerance)."""
     sys.path.insert(0, str(ROOT / "examples"))
     import generate_moda_lm
     assert generate_moda_lm.main(
-        ["--data", "/nonexistent", "--layers", "4", "--prompt-length", "30",
-         "--tokens", "12", "--batch", "2"]) == 0
+        ["--data", "/nonexistent", "--layers", "4", "--heads-q", "8", "--heads-kv", "2",
+         "--head-dim", "64", "--prompt-length", "30", "--tokens", "12", "--batch", "2"]) == 0
