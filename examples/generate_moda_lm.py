@@ -6,6 +6,9 @@ KV cache, and checks every generated step's logits against a full forward.
     MODA_BUNDLE_DIR=build/model-bundle python3 examples/generate_moda_lm.py \\
         --checkpoint checkpoints/moda_ffn_kv.pt --prompt "the jury said" --tokens 40
 
+(bench/model-variants.json bundles the Table 6 model's kernels for one
+sequence; another --batch needs its decoding variant, or a compiler.)
+
 Without --checkpoint the model is randomly initialized (the paper's Table 6
 shape, or --layers etc.): the text is noise, the check is the same.
 

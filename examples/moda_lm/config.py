@@ -89,8 +89,9 @@ class ModelConfig:
                 + final_norm + embeddings)
 
     def variant(self, dtype: str = "bf16") -> Dict:
-        """The kernel variant moda.attention runs for this model (every
-        layer, every L, depth or not: one variant)."""
+        """The kernel variant moda.attention runs for this model in training
+        (every layer, every L, depth or not: one variant; decoding with a
+        KV cache adds its views and decoding variants, moda.kv_cache)."""
         return {"dtype": dtype, "Hq": self.heads_q, "Hk": self.heads_kv, "D": self.head_dim,
                 "visibility": "per_position", "causal": True}
 

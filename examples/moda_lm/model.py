@@ -23,12 +23,15 @@ paper's sliding window): nothing re-stacks the stream per layer. Depth keys
 carry the rotary embedding of their own position, as the query that reads
 them does, so the query-key rotation of a depth entry cancels.
 
-Decoding (generate.py): forward(tokens, cache) runs the T new tokens of a
-moda.KVCache (model.new_cache): each layer writes its k, v into the cache
-and attends to everything cached (positions len(cache) onward, rotary
-included); the depth stream holds the new tokens' depth entries only. An
-attention with a `with_kv_cache` attribute (moda_attention: the decoding
-kernels, split-KV) is called with the cache; others get the cached keys.
+Decoding (examples/generate_moda_lm.py): forward(tokens, cache) runs T
+new tokens after those of a moda.KVCache (model.new_cache): each layer
+writes its k, v into the cache and attends to everything cached (the new
+tokens at positions len(cache) onward, rotary included); the depth stream
+holds the new tokens' depth entries only. An attention with a
+`with_kv_cache` attribute (moda_attention: the decoding kernels, split-KV)
+is called with the cache; one marked `takes_cached_keys` (the reference:
+causal bottom-right for S > T) gets the cached keys; others cannot decode
+(SDPA's is_causal aligns top-left, Flex assumes S = T) and raise.
 
 `attention(q, k, v, depth_k, depth_v)` (q [B, T, Hq, D], k, v [B, S, Hk, D],
 depth [B, T, L, Hk, D] or None) is a parameter: moda_attention() (the
@@ -86,6 +89,7 @@ def reference_attention() -> Attention:
                                      visibility="per_position")
         return out.to(q.dtype)
     attention.name = "reference"
+    attention.takes_cached_keys = True
     return attention
 
 
@@ -281,9 +285,13 @@ class Block(nn.Module):
             o = attention(q, k, v, depth_k, depth_v)
         elif hasattr(attention, "with_kv_cache"):
             o = attention.with_kv_cache(q, k, v, cache, layer, depth_k, depth_v)
-        else:
+        elif getattr(attention, "takes_cached_keys", False):
             cached_k, cached_v = cache.update(layer, k, v)
             o = attention(q, cached_k, cached_v, depth_k, depth_v)
+        else:
+            raise ValueError(f"attention {getattr(attention, 'name', attention)!r} cannot "
+                             "decode with a KV cache (it has neither with_kv_cache nor "
+                             "takes_cached_keys)")
         if self.appends:
             stream.append(k, v)
         a = self.proj(o.reshape(batch, seq, c.heads_q * c.head_dim))
@@ -366,6 +374,9 @@ class MoDALM(nn.Module):
             stream = self.new_stream(batch, seq, tokens.device)
         else:
             start = len(cache)
+            if start + seq > cache.capacity:
+                raise ValueError(f"the KV cache holds {cache.capacity} tokens: {start} "
+                                 f"cached and {seq} new do not fit")
             cos, sin = self.rotary(cache.capacity, tokens.device, rotary_dtype)
             rotary = cos[start:start + seq], sin[start:start + seq]
             stream = cache.new_depth_stream(seq)

@@ -19,7 +19,9 @@ per_position, causal to true, scale to 1/sqrt(D); "strided": true and
 "packed": true ask for the kernels of views and of packed sequences
 (cu_seqlens), entries of their own.) Each variant becomes
 DIR/<variant name>-<chip>/ with the forward and backward manifests, their
-cubins (and PTX with --keep-ptx) and variant.json; DIR/index.json lists them.
+cubins (and PTX with --keep-ptx) and variant.json (a decoding variant,
+"decode_batch" and "decode_queries" set, has the forward alone);
+DIR/index.json lists them.
 A variant already in DIR (same name, chip) is kept unless --force.
 """
 

@@ -26,11 +26,16 @@ layers of this step (MODA.md section 4): new_depth_stream gives the step a
 moda.DepthStream of the cache's depth capacity and window.
 
 Causal alignment is bottom-right: new token i of T sits at position
-len(cache) + i and sees the whole cache before it. With at most
-DECODE_MAX_QUERIES new tokens the call runs a decoding variant's kernels
-(moda.variant: B and T static, so that the configuration pass can give
-them split-KV when B * Hk blocks would leave the GPU idle); a longer step
-(a prompt's prefill) runs the training variant's forward.
+len(cache) + i and sees the whole cache before it. Depth is per position
+(a token reads its own depth entries; chunk visibility would need the
+depth entries of earlier steps' tokens, which a step does not hold). A step
+of at most DECODE_MAX_QUERIES tokens after the first runs a decoding
+variant's kernels (moda.variant: B and T static, so that the
+configuration pass can give them split-KV when B * Hk blocks would leave
+the GPU idle; always the kernels of views, which the cache's keys are but
+for B = 1 or a full cache); the first step (a prompt's prefill, of any
+length) runs the training variant's forward, compiled once for every
+length.
 
 Decoding records no gradients: the cache is written in place. Calls that
 would need one are refused.
@@ -147,6 +152,13 @@ class KVCache:
         self.v[layer, :, self._length:end] = v
         return self.k[layer, :, :end], self.v[layer, :, :end]
 
+    def _unwrite(self, layer: int, first_of_step: bool) -> None:
+        """Takes back update(layer) after the attention failed: the slots'
+        contents are overwritten by the next write anyway."""
+        self._written[layer] = False
+        if first_of_step:
+            self._step_tokens = None
+
     def advance(self) -> None:
         """Commits the step: every layer must have written its tokens."""
         if self._step_tokens is None:
@@ -172,25 +184,21 @@ def attention_with_kv_cache(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
                             depth_k: Optional[torch.Tensor] = None,
                             depth_v: Optional[torch.Tensor] = None, *,
                             causal: bool = True, scale: Optional[float] = None,
-                            visibility: str = "per_position",
-                            chunk_size: Optional[int] = None, return_lse: bool = False):
+                            return_lse: bool = False):
     """MoDA of T new tokens against `cache`: writes k, v [B, T, Hk, D] into
     layer `layer`'s slots (KVCache.update), then attends q [B, T, Hq, D]
     to the layer's cached keys and the new ones (bottom-right causal: token
     i sees positions up to len(cache) + i) and to depth_k, depth_v
-    [B, T, L, Hk, D], the new tokens' depth entries. The other arguments and
-    the result are moda.attention's. Runs without recording gradients
-    (the cache is written in place): inputs that require grad under grad
-    mode are refused."""
+    [B, T, L, Hk, D], the new tokens' depth entries (per-position
+    visibility). causal, scale, return_lse and the result are
+    moda.attention's. Runs without recording gradients (the cache is
+    written in place): inputs that require grad under grad mode are
+    refused. A call that raises leaves the cache as it was."""
     from .ops import checked_arguments
 
     if not isinstance(cache, KVCache):
         raise ModaTypeError("MODA_ERROR_INVALID_ARGUMENT",
                             f"cache must be a moda.KVCache, got {type(cache).__name__}")
-    if visibility == "depth_only":
-        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
-                             "depth_only attention has no sequence keys to cache: "
-                             "call moda.attention")
     if torch.is_grad_enabled() and any(t is not None and t.requires_grad
                                        for t in (q, k, v, depth_k, depth_v)):
         raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
@@ -204,13 +212,19 @@ def attention_with_kv_cache(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
                              f"q [B, T, Hq, D] and the new k, v [B, T, Hk, D] must agree "
                              f"in B and T, got {tuple(q.shape)} and "
                              f"{None if k is None else tuple(k.shape)}")
-    if q.device != cache.k.device:
-        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
-                             f"q is on {q.device}, the cache on {cache.k.device}")
     arguments = list(checked_arguments(q, k, v, depth_k, depth_v, causal=causal, scale=scale,
-                                       visibility=visibility, chunk_size=chunk_size,
+                                       visibility="per_position", chunk_size=None,
                                        cu_seqlens=None, max_seqlen=None))
+    if not q.is_cuda or q.device != cache.k.device:
+        raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                             f"q is on {q.device}, the cache on {cache.k.device}: "
+                             "attention_with_kv_cache runs on one CUDA device")
+    decode = len(cache) > 0 and q.shape[1] <= DECODE_MAX_QUERIES
+    first_of_step = not any(cache._written)
     arguments[1:3] = cache.update(layer, k, v)
-    decode = 0 < q.shape[1] <= DECODE_MAX_QUERIES
-    out, lse = torch.ops.moda.attention_fwd(*arguments, decode)
+    try:
+        out, lse = torch.ops.moda.attention_fwd(*arguments, decode)
+    except BaseException:
+        cache._unwrite(layer, first_of_step)
+        raise
     return (out, lse) if return_lse else out

@@ -131,13 +131,17 @@ def _variant(q, k, v, depth_k, depth_v, causal, scale, visibility, chunk_size,
     index with fewer instructions. Packed sequences (`packed`) have kernels
     of their own, which take dense tensors only. The backward asks with the
     same inputs, so a forward and its backward are one variant's kernels.
-    `decode`: the decoding variant of q's B and T (moda.kv_cache)."""
+    `decode`: the decoding variant of q's B and T (moda.kv_cache), which
+    takes views."""
     if q.dtype not in TORCH_DTYPE_NAMES:
         raise ModaTypeError("MODA_ERROR_DTYPE",
                             f"q has dtype {q.dtype}; moda takes bfloat16, float16 or float32")
     kv_heads = (k if k is not None else depth_k).shape[-2]
-    strided = not packed and any(t is not None and not is_dense_operand(t) and is_kernel_view(t)
-                                 for t in (q, k, v, depth_k, depth_v))
+    # A decoding variant always takes views: its keys are a KV cache's, a
+    # view but for B = 1 or a full cache, and one kernel serves every step.
+    strided = decode or (not packed and any(
+        t is not None and not is_dense_operand(t) and is_kernel_view(t)
+        for t in (q, k, v, depth_k, depth_v)))
     # q is [B, T, Hq, D], or [N, Hq, D] packed.
     return Variant.make(TORCH_DTYPE_NAMES[q.dtype], q.shape[-2], kv_heads, q.shape[-1],
                         visibility=visibility, causal=causal,

@@ -416,7 +416,6 @@ def test_real_compiler_fills_the_cache(tmp_path):
                        bundles=[]).kernel_dir(v, H200) == entry
 
 
-@pytest.mark.skipif(not REAL_COMPILER.exists(), reason="moda-compile is not built")
 def test_decoding_variant_is_a_forward_of_static_batch_and_queries():
     """decode_batch and decode_queries make a variant of its own: a forward
     alone (one manifest), B and T static in its module, S and L dynamic."""
@@ -445,20 +444,21 @@ def test_decoding_variant_is_a_forward_of_static_batch_and_queries():
                      decode_batch=1, decode_queries=1)
 
 
+@pytest.mark.skipif(not REAL_COMPILER.exists(), reason="moda-compile is not built")
 def test_real_decoding_bundle_is_one_split_forward(tmp_path):
     """A decoding variant bundled with the real compiler: one manifest, the
     split-KV forward the configuration pass gives a growing cache of one
     sequence of two key/value heads (132 / 2 splits, two launches)."""
     variants_file = tmp_path / "v.json"
     variants_file.write_text(json.dumps([
-        {"dtype": "bf16", "Hq": 8, "Hk": 2, "D": 64, "decode_batch": 1,
+        {"dtype": "bf16", "Hq": 8, "Hk": 2, "D": 64, "strided": True, "decode_batch": 1,
          "decode_queries": 1}]))
     result = subprocess.run([sys.executable, "-m", "moda.bundle", "--out", str(tmp_path / "b"),
                              "--moda-compile", str(REAL_COMPILER), str(variants_file)],
                             capture_output=True, text=True,
                             env=dict(os.environ, PYTHONPATH=str(ROOT / "python")))
     assert result.returncode == 0, result.stderr
-    entry = tmp_path / "b" / "per_position_bf16_hq8_hk2_d64_causal_decode_b1_t1-sm_90a"
+    entry = tmp_path / "b" / "per_position_bf16_hq8_hk2_d64_causal_views_decode_b1_t1-sm_90a"
     assert cache.is_complete(entry)
     assert not (entry / cache.BACKWARD_MANIFEST).exists()
     manifest = json.loads((entry / cache.FORWARD_MANIFEST).read_text())
@@ -466,6 +466,7 @@ def test_real_decoding_bundle_is_one_split_forward(tmp_path):
     assert len(manifest["launches"]) == 2
 
 
+@pytest.mark.skipif(not REAL_COMPILER.exists(), reason="moda-compile is not built")
 def test_real_bundle_manifests_load(tmp_path, monkeypatch):
     """python -m moda.bundle with the real compiler; the runtime (when built)
     reads the manifests and sees the variant."""

@@ -90,8 +90,8 @@ def test_refused_calls_leave_the_cache_as_it_was():
     with pytest.raises(ModaError, match="no_grad"):
         attention_with_kv_cache(q.requires_grad_(), k, v, cache, 0)
     q = q.detach()
-    with pytest.raises(ModaValueError, match="depth_only"):
-        attention_with_kv_cache(q, k, v, cache, 0, visibility="depth_only")
+    with pytest.raises(TypeError):          # per-position depth only
+        attention_with_kv_cache(q, k, v, cache, 0, visibility="chunk", chunk_size=4)
     with pytest.raises(ModaValueError, match="agree in B and T"):
         attention_with_kv_cache(q[:, :0], k, v, cache, 0)
     depth = torch.randn(2, 1, 3, 2, 4, dtype=torch.bfloat16)       # D = 4, not 8
@@ -99,5 +99,7 @@ def test_refused_calls_leave_the_cache_as_it_was():
         attention_with_kv_cache(q, k, v, cache, 0, depth, depth)
     with pytest.raises(ModaTypeError, match="moda.KVCache"):
         attention_with_kv_cache(q, k, v, object(), 0)
+    with pytest.raises(ModaValueError, match="one CUDA device"):      # a CPU cache
+        attention_with_kv_cache(q, k, v, cache, 0)
     # Nothing was written: layer 0 takes a step of any size still.
     cache.update(0, *(t.bfloat16() for t in new_kv(2)))
