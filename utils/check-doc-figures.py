@@ -666,7 +666,8 @@ COMMITS = [
     ("docs/autotuning.md", r"`bench/results/autotune.json` \(commit ([0-9a-f]+)", TUNE),
 ]
 
-# Results tables: (doc, first header cell names, results, column -> value)
+# Results tables: (doc, first header cell names, results, column -> value[,
+# the columns that name a case: T, G, D, L unless given])
 TABLES = [
     ("docs/performance.md", "| T | G | D | L | ours ms |", FWD, {
         "ours ms": lambda c: c["ours_ms"], "TFLOP/s": lambda c: c["ours_tflops"],
@@ -716,7 +717,8 @@ def main():
         elif not data["commit"].startswith(match.group(1)):
             failures.append(f"{doc}: cites commit {match.group(1)} for results of "
                             f"commit {data['commit']} (/{pattern}/)")
-    for doc, header, data, columns in TABLES:
+    for doc, header, data, columns, *named_by in TABLES:
+        key_columns = named_by[0] if named_by else ("T", "G", "D", "L")
         lines = texts[doc].splitlines()
         start = next((i for i, l in enumerate(lines) if l.startswith(header)), None)
         if start is None:
@@ -729,7 +731,7 @@ def main():
                 break
             cells = [c.strip().strip("*") for c in line.strip("|").split("|")]
             row = dict(zip(names, cells))
-            key = {k: int(row[k]) for k in ("T", "G", "D", "L")}
+            key = {k: int(row[k]) for k in key_columns}
             try:
                 c = case(data, **key)
             except AssertionError as e:

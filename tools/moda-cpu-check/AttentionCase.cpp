@@ -70,6 +70,8 @@ std::string AttentionCase::describe() const {
     text += llvm::formatv(" C{0}", p.chunkSize).str();
   if (dynamicDepth)
     text += " L-at-run-time";
+  if (dynamicKeys)
+    text += " S-at-run-time";
   if (isPacked()) {
     text += " packed[";
     llvm::raw_string_ostream os(text);
@@ -115,6 +117,10 @@ std::string AttentionCase::queryType() const {
 }
 
 std::string AttentionCase::kvType() const {
+  if (dynamicKeys && !isPacked())
+    return llvm::formatv("tensor<{0}x?x{1}x{2}x{3}>", problem.batch,
+                         problem.kvHeads, problem.headDim,
+                         elementTypeName(elementType));
   return rowsType(problem.keys, problem.kvHeads);
 }
 

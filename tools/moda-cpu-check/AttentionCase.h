@@ -40,6 +40,10 @@ struct AttentionCase {
   /// L a runtime size: the depth tensors' type says `?`, so the depth
   /// operands stay whatever L is (even 0) and the launcher is told L.
   bool dynamicDepth = false;
+  /// S a runtime size: k and v typed `?` along the keys, as the PyTorch
+  /// operator's decoding kernels serve a KV cache that grows every step
+  /// (the configuration pass then splits for the multiprocessors).
+  bool dynamicKeys = false;
   /// Packed sequences (moda.attention's `packed`): their lengths, tokens
   /// back to back; `problem` then has batch 1 and queries = keys = N, the
   /// tokens. Empty: not packed.

@@ -149,8 +149,20 @@ static void addPackedCases(std::vector<AttentionCase> &cases) {
 /// blocks, shares past a block's last key tile (causal blocks near the
 /// start: empty, lse -inf, skipped by the merge), rows that see no
 /// sequence key, chunk visibility, and more shares than key tiles (a cache
-/// still short while the kernel was split for a long one).
+/// still short while the kernel was split for a long one). And the PyTorch
+/// operator's decoding kernels as the configuration pass makes them: B and
+/// T static, the cache length S a runtime size, heuristic configuration
+/// (split for the multiprocessors: 132 / (B * Hk) shares), run on caches of
+/// one key tile and of five.
 static void addKeySplitCases(std::vector<AttentionCase> &cases) {
+  for (AttentionCase c :
+       {makeCase(ElementType::BF16, 1, 1, 20, 2, 4, 64, 3, true,
+                 Visibility::PerPosition, 0, std::nullopt),
+        makeCase(ElementType::F16, 3, 2, 300, 2, 8, 64, 1, true,
+                 Visibility::PerPosition, 0, std::nullopt)}) {
+    c.dynamicKeys = true;
+    cases.push_back(c);
+  }
   auto splits = [](int64_t n) { return TileConfig{16, 16, 16, n}; };
   cases.push_back(makeCase(ElementType::BF16, 2, 1, 20, 2, 4, 64, 3, true,
                            Visibility::PerPosition, 0, splits(16)));
