@@ -17,23 +17,18 @@ from moda import ops
 from moda.kv_cache import KVCache, attention_with_kv_cache
 from moda.reference import attention_reference, lse_error, relative_error
 
+import kv_cache_cases
 from moda_torch_helpers import TOLERANCE, fresh_seed
 
 ROOT = Path(__file__).resolve().parents[3]
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 
-# (dtype, batch, Hq, Hk, D, depth entries L, tokens per step): the first
-# step (the prefill) runs the training variant's forward (B = 1 caches are
-# dense views, B > 1 strided), the steps after it the decoding variants.
-CASES = [
-    (torch.bfloat16, 1, 8, 2, 64, 3, [37, 1, 4, 1]),
-    (torch.float16, 3, 8, 2, 64, 0, [20, 1, 2]),
-    (torch.bfloat16, 2, 16, 2, 128, 5, [70, 1, 16]),
-    (torch.float32, 1, 4, 2, 64, 2, [3, 1]),            # CUDA cores: no split
-    # 266 key tiles in 66 shares: four or five tiles a share.
-    (torch.bfloat16, 1, 8, 2, 64, 3, [17000, 1, 1]),
-]
+# kv_cache_cases.CASES with torch dtypes: (dtype, batch, Hq, Hk, D, depth
+# entries L, tokens per step); test_kv_cache_bundle.py checks that the
+# bundle holds the variants they run.
+DTYPES = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32}
+CASES = [(DTYPES[dtype], *rest) for dtype, *rest in kv_cache_cases.CASES]
 
 
 def loaded_decoding_kernels():
@@ -87,11 +82,14 @@ def test_one_token_steps_split_the_keys():
 
 
 def test_language_model_decodes_like_its_full_forward():
-    """examples/generate_moda_lm.py with a random 4-layer model (Hq = 8,
-    Hk = 2, D = 64: the bundle's variants): the logits of every cached step
-    against one full forward, bf16 (its default tolerance)."""
+    """examples/generate_moda_lm.py with a random 4-layer model of
+    kv_cache_cases.MODEL's heads (the bundle's variants): the logits of
+    every cached step against one full forward, bf16 (its default
+    tolerance)."""
     sys.path.insert(0, str(ROOT / "examples"))
     import generate_moda_lm
+    dtype, batch, hq, hk, d = kv_cache_cases.MODEL
     assert generate_moda_lm.main(
-        ["--data", "/nonexistent", "--layers", "4", "--heads-q", "8", "--heads-kv", "2",
-         "--head-dim", "64", "--prompt-length", "30", "--tokens", "12", "--batch", "2"]) == 0
+        ["--data", "/nonexistent", "--dtype", dtype, "--layers", "4", "--heads-q", str(hq),
+         "--heads-kv", str(hk), "--head-dim", str(d), "--prompt-length", "30", "--tokens",
+         "12", "--batch", str(batch)]) == 0
