@@ -14,29 +14,17 @@ constexpr int64_t kDecodeBlockRows = 64, kDecodeTileRows = 64,
                   kDecodeWarps = 4, kDecodeStages = 3;
 } // namespace
 
-KernelConfigAttr mlir::moda::getDecodeConfig(AttentionOp op,
-                                             KernelConfigAttr heuristic,
-                                             FitsSharedMemory fits) {
-  if (!op.getK() || op.isPacked() || heuristic.getMma() == MmaKind::Fma)
-    return heuristic;
-  auto qType = op.getQ().getType();
-  int64_t batch = qType.getDimSize(0), queries = qType.getDimSize(1);
+/// Split-KV's shares for the decoding forward `op` with 64-key tiles (1:
+/// no split): when B is static and its B * Hk blocks fill at most half of
+/// the multiprocessors, one wave of blocks.
+static int64_t getDecodeSplits(AttentionOp op) {
+  int64_t batch = op.getQ().getType().getDimSize(0);
   int64_t keys = cast<RankedTensorType>(op.getK().getType()).getDimSize(1);
-  if (ShapedType::isDynamic(queries) || queries == 0 ||
-      queries * op.getGroupSize() > kDecodeBlockRows)
-    return heuristic;
-  auto decode = KernelConfigAttr::get(
-      op.getContext(), kDecodeBlockRows, kDecodeTileRows, kDecodeTileRows,
-      kDecodeWarps, kDecodeStages, heuristic.getMma(), heuristic.getTarget());
-  if (whyInvalidForwardConfig(decode, op.getGroupSize(), op.getHeadDim(),
-                              qType.getElementType()) ||
-      !fits(decode))
-    return heuristic;
   if (ShapedType::isDynamic(batch) || batch == 0)
-    return decode;
+    return 1;
   int64_t blocks = batch * op.getNumKVHeads();
   if (2 * blocks > kSm90Multiprocessors)
-    return decode;
+    return 1;
   constexpr int64_t kLeastTilesPerShare = 4, kMostSplits = 128;
   int64_t splits = std::min(kSm90Multiprocessors / blocks, kMostSplits);
   // A share streams at least four key tiles: fewer leave the split's fixed
@@ -49,10 +37,26 @@ KernelConfigAttr mlir::moda::getDecodeConfig(AttentionOp op,
     int64_t keyTiles = llvm::divideCeil(keys, kDecodeTileRows);
     splits = std::min(splits, keyTiles / kLeastTilesPerShare);
   }
-  if (splits <= 1)
-    return decode;
-  return KernelConfigAttr::get(
-      op.getContext(), decode.getBlockM(), decode.getBlockN(),
-      decode.getBlockDepth(), decode.getNumWarps(), decode.getNumStages(),
-      decode.getMma(), decode.getTarget(), splits);
+  return std::max<int64_t>(splits, 1);
+}
+
+KernelConfigAttr mlir::moda::getDecodeConfig(AttentionOp op,
+                                             KernelConfigAttr heuristic,
+                                             FitsSharedMemory fits) {
+  if (!op.getK() || op.isPacked() || heuristic.getMma() == MmaKind::Fma)
+    return heuristic;
+  auto qType = op.getQ().getType();
+  int64_t queries = qType.getDimSize(1);
+  if (ShapedType::isDynamic(queries) || queries == 0 ||
+      queries * op.getGroupSize() > kDecodeBlockRows)
+    return heuristic;
+  auto decode = KernelConfigAttr::get(
+      op.getContext(), kDecodeBlockRows, kDecodeTileRows, kDecodeTileRows,
+      kDecodeWarps, kDecodeStages, heuristic.getMma(), heuristic.getTarget(),
+      getDecodeSplits(op));
+  if (whyInvalidForwardConfig(decode, op.getGroupSize(), op.getHeadDim(),
+                              qType.getElementType()) ||
+      !fits(decode))
+    return heuristic;
+  return decode;
 }
