@@ -382,27 +382,25 @@ struct MergePartialToGenerics : OpRewritePattern<MergePartialOp> {
     Location loc = op.getLoc();
     RankedTensorType rowType = op.getMax().getType();
     AffineMap rowIdentity = AffineMap::getMultiDimIdentityMap(1, ctx);
-    // Each of the row's weights (the same arithmetic as the GPU's).
-    auto perRow = [&](function_ref<Value(const MergeWeights &)> pick) {
-      return generic(
-          rewriter, loc, rowType, {op.getMax(), op.getPartialLse()},
-          {rowIdentity, rowIdentity}, rowIdentity, {IteratorType::parallel},
-          [&](OpBuilder &b, Location l, ValueRange args) {
-            linalg::YieldOp::create(
-                b, l, pick(buildMergeWeights(b, l, args[0], args[1])));
-          });
-    };
-    Value newMax = perRow([](const MergeWeights &w) { return w.newMax; });
-    Value rescale = perRow([](const MergeWeights &w) { return w.rescale; });
-    Value weight = perRow([](const MergeWeights &w) { return w.weight; });
-    Value newSum = generic(
-        rewriter, loc, rowType, {op.getSum(), rescale, weight},
-        {rowIdentity, rowIdentity, rowIdentity}, rowIdentity,
-        {IteratorType::parallel},
+    // Per row, in one pass: the merged maximum and sum and the weights of
+    // the accumulator and of the partial (the same arithmetic as the GPU's).
+    SmallVector<Value> inits;
+    for (int i = 0; i < 4; ++i)
+      inits.push_back(tensor::EmptyOp::create(rewriter, loc, rowType.getShape(),
+                                              rowType.getElementType()));
+    auto rows = linalg::GenericOp::create(
+        rewriter, loc, TypeRange(SmallVector<Type>(4, rowType)),
+        ValueRange{op.getMax(), op.getSum(), op.getPartialLse()}, inits,
+        SmallVector<AffineMap>(7, rowIdentity),
+        ArrayRef<IteratorType>{IteratorType::parallel},
         [](OpBuilder &b, Location l, ValueRange args) {
+          MergeWeights w = buildMergeWeights(b, l, args[0], args[2]);
+          Value sum = buildUpdatedSum(b, l, args[1], w.rescale, w.weight);
           linalg::YieldOp::create(
-              b, l, buildUpdatedSum(b, l, args[0], args[1], args[2]));
+              b, l, ValueRange{w.newMax, sum, w.rescale, w.weight});
         });
+    Value newMax = rows.getResult(0), newSum = rows.getResult(1);
+    Value rescale = rows.getResult(2), weight = rows.getResult(3);
     Value newAcc = generic(
         rewriter, loc, op.getAcc().getType(),
         {op.getAcc(), op.getPartial(), rescale, weight},
