@@ -85,25 +85,21 @@ def copy_bandwidth_gbs(warmup, iters):
     return bytes_moved / ms / 1e6
 
 
-def reference_error(q, k, v, dk, dv, out, scale):
-    """||out - ref|| / ||ref|| against float64 MoDA for one new token per
-    sequence (it sees every cached key and its own depth entries)."""
+def decode_inputs(b, s, d, g):
+    """Random bf16 q [B, 1, Hq, D], the cache's k, v [B, S, Hk, D] and the
+    token's depth entries [B, 1, L, Hk, D] of one shape."""
     import torch
-    B, T, Hq, D = q.shape
-    Hk = k.shape[2]
-    g = Hq // Hk
-    keys = torch.cat([k, dk.reshape(B, T * DEPTH, Hk, D)], dim=1).double()
-    values = torch.cat([v, dv.reshape(B, T * DEPTH, Hk, D)], dim=1).double()
-    keys = keys.repeat_interleave(g, dim=2).transpose(1, 2)
-    values = values.repeat_interleave(g, dim=2).transpose(1, 2)
-    logits = torch.matmul(q.double().transpose(1, 2), keys.transpose(-1, -2)) * scale
-    ref = torch.matmul(torch.softmax(logits, dim=-1), values).transpose(1, 2)
-    return (torch.linalg.norm(out.double() - ref) / torch.linalg.norm(ref)).item()
+    bf16 = dict(device="cuda", dtype=torch.bfloat16)
+    q = torch.randn(b, QUERIES, KV_HEADS * g, d, **bf16)
+    k, v = (torch.randn(b, s, KV_HEADS, d, **bf16) for _ in range(2))
+    dk, dv = (torch.randn(b, QUERIES, DEPTH, KV_HEADS, d, **bf16) for _ in range(2))
+    return q, k, v, dk, dv
 
 
 def run_all(artifacts, json_path, warmup, iters):
     import torch
     import moda
+    from moda.reference import attention_reference, relative_error
     from moda.results import write_report
     from moda.torch_support import allocate_scratch
 
@@ -113,11 +109,7 @@ def run_all(artifacts, json_path, warmup, iters):
     for b, s, d, g in shapes():
         torch.manual_seed(0)
         hq = KV_HEADS * g
-        q = torch.randn(b, QUERIES, hq, d, device="cuda", dtype=torch.bfloat16)
-        k, v = (torch.randn(b, s, KV_HEADS, d, device="cuda", dtype=torch.bfloat16)
-                for _ in range(2))
-        dk, dv = (torch.randn(b, QUERIES, DEPTH, KV_HEADS, d, device="cuda",
-                              dtype=torch.bfloat16) for _ in range(2))
+        q, k, v, dk, dv = decode_inputs(b, s, d, g)
         out = torch.full_like(q, float("nan"))
         lse = torch.empty(b, hq, QUERIES, device="cuda")
         ours = moda.load(str(artifacts / name(b, s, d, g) / "moda_attention_0.json"))
@@ -131,7 +123,10 @@ def run_all(artifacts, json_path, warmup, iters):
         row["ours_ms"] = statistics.median(
             ours.benchmark(ours.torch_args(tensors), warmup, iters, stream))
         if b == 1:
-            row["rel_error"] = reference_error(q, k, v, dk, dv, out, ours.scale)
+            # A token sees its whole cache (bottom-right causal) and its depth.
+            reference, _ = attention_reference(q, k, v, dk, dv, causal=True,
+                                               visibility="per_position", scale=ours.scale)
+            row["rel_error"] = relative_error(out, reference)
             row["pass"] = bool(row["rel_error"] <= BF16_TOLERANCE)
             failures += not row["pass"]
         # One token sees its whole cache: no mask (SDPA's is top-left).

@@ -13,6 +13,7 @@ each timed against the faster SDPA peer without depth in one process.
 Timing: median of 30 CUDA-event timings after 3 warm-up runs.
 """
 
+import shutil
 import statistics
 import subprocess
 import sys
@@ -66,7 +67,7 @@ def compile_all(artifacts, moda_compile):
                                      "-o", str(directory)], capture_output=True, text=True)
             if result.returncode != 0:  # a configuration the rules or ptxas refuse
                 print("left out", directory, result.stderr.strip().splitlines()[0])
-                subprocess.run(["rm", "-rf", str(directory)], check=True)
+                shutil.rmtree(directory)
                 continue
             for ptx in directory.glob("*.ptx"):  # the cubin is there
                 ptx.unlink()
@@ -81,11 +82,7 @@ def run_all(artifacts, json_path):
     cases = []
     for b, s, d, g in SHAPES:
         hq = perf_decode.KV_HEADS * g
-        q = torch.randn(b, 1, hq, d, device="cuda", dtype=torch.bfloat16)
-        k, v = (torch.randn(b, s, perf_decode.KV_HEADS, d, device="cuda",
-                            dtype=torch.bfloat16) for _ in range(2))
-        dk, dv = (torch.randn(b, 1, perf_decode.DEPTH, perf_decode.KV_HEADS, d,
-                              device="cuda", dtype=torch.bfloat16) for _ in range(2))
+        q, k, v, dk, dv = perf_decode.decode_inputs(b, s, d, g)
         peers = {}
         time_sdpa_peers(peers, q, k, v, WARMUP, ITERS, causal=False)
         best = min(peers.get("sdpa_flash_ms", float("inf")), peers.get("sdpa_cudnn_ms", float("inf")))

@@ -152,11 +152,12 @@ class KVCache:
         self.v[layer, :, self._length:end] = v
         return self.k[layer, :, :end], self.v[layer, :, :end]
 
-    def _unwrite(self, layer: int, first_of_step: bool) -> None:
+    def _unwrite(self, layer: int) -> None:
         """Takes back update(layer) after the attention failed: the slots'
-        contents are overwritten by the next write anyway."""
+        contents are overwritten by the next write anyway; a step no layer
+        has written has no token count yet."""
         self._written[layer] = False
-        if first_of_step:
+        if not any(self._written):
             self._step_tokens = None
 
     def advance(self) -> None:
@@ -220,11 +221,10 @@ def attention_with_kv_cache(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
                              f"q is on {q.device}, the cache on {cache.k.device}: "
                              "attention_with_kv_cache runs on one CUDA device")
     decode = len(cache) > 0 and q.shape[1] <= DECODE_MAX_QUERIES
-    first_of_step = not any(cache._written)
     arguments[1:3] = cache.update(layer, k, v)
     try:
         out, lse = torch.ops.moda.attention_fwd(*arguments, decode)
     except BaseException:
-        cache._unwrite(layer, first_of_step)
+        cache._unwrite(layer)
         raise
     return (out, lse) if return_lse else out
