@@ -83,10 +83,10 @@ private:
       int64_t size = sizes[symbol];
       if (size < 0)
         continue;
-      if (symbol == MODA_SYMBOL_N && !manifest.packed)
+      if (symbol == MODA_SYMBOL_N && !manifest.packed && !manifest.paged())
         return makeError(MODA_ERROR_INVALID_ARGUMENT,
                          "sizes[N] is %lld but kernel %s does not take "
-                         "packed sequences (pass -1)",
+                         "packed sequences or a paged KV cache (pass -1)",
                          static_cast<long long>(size), manifest.entry.c_str());
       int64_t fixed = manifest.fixedSizes[symbol];
       if (fixed >= 0 && size != fixed)
@@ -359,6 +359,27 @@ private:
                          static_cast<long long>(keys));
       bindings[MODA_SYMBOL_S] = Binding{keys, "", 0};
       plan.sizes[MODA_SYMBOL_S] = keys;
+    }
+    // No tensor of a paged kernel carries S (k and v are the pool): the
+    // caller gives the keys each batch entry has cached, which its block
+    // table's row of pages must hold.
+    if (manifest.paged()) {
+      int64_t keys = bindings[MODA_SYMBOL_S].value;
+      if (keys < 0)
+        return makeError(MODA_ERROR_INVALID_ARGUMENT,
+                         "kernel %s reads a paged KV cache: pass S, the keys "
+                         "each batch entry has cached, in sizes "
+                         "(moda_kernel_launch_sized)",
+                         manifest.entry.c_str());
+      if (keys > manifest.pagesPerEntry * manifest.pageSize)
+        return makeError(MODA_ERROR_SIZE_MISMATCH,
+                         "sizes[S] is %lld but the block table's %lld pages "
+                         "of %lld keys per batch entry hold at most %lld",
+                         static_cast<long long>(keys),
+                         static_cast<long long>(manifest.pagesPerEntry),
+                         static_cast<long long>(manifest.pageSize),
+                         static_cast<long long>(manifest.pagesPerEntry *
+                                                manifest.pageSize));
     }
     for (int symbol = 0; symbol < MODA_NUM_SYMBOLS; ++symbol)
       if (bindings[symbol].value < 0)

@@ -230,6 +230,8 @@ Error describeKernel(const moda_kernel *kernel, moda_kernel_info *out) {
   info.op = m.op.c_str();
   info.num_launches = static_cast<int>(m.launches.size());
   info.packed = m.packed ? 1 : 0;
+  info.page_size = m.pageSize;
+  info.pages_per_entry = m.pagesPerEntry;
   *out = info;
   return Error();
 }

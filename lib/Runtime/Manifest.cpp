@@ -398,6 +398,21 @@ private:
     fields.boolean("causal", manifest.causal);
     if (fields.has("packed")) // absent: not packed
       fields.boolean("packed", manifest.packed);
+    // A paged KV cache (both absent: not paged). A page holds at most 2^20
+    // keys, a batch entry at most 2^24 pages.
+    if (fields.has("page_size") || fields.has("pages_per_entry")) {
+      fields.integer("page_size", manifest.pageSize, 1, int64_t(1) << 20);
+      fields.integer("pages_per_entry", manifest.pagesPerEntry, 1,
+                     int64_t(1) << 24);
+      if (!error.failed() && manifest.packed)
+        failOnce(error, "a manifest cannot be both packed and paged "
+                        "(page_size): packed sequences and a paged KV cache "
+                        "are not supported together");
+      if (!error.failed() && manifest.isGrad())
+        failOnce(error, "an attention_grad manifest cannot be paged "
+                        "(page_size): a paged KV cache serves the forward "
+                        "only");
+    }
     fields.string("visibility", visibility);
     if (!error.failed()) {
       if (visibility == "per_position")
@@ -459,10 +474,10 @@ private:
     FieldReader fields(sizes, "sizes", error);
     for (const auto &member : sizes.items())
       if (parseSymbol(member.key()) < 0 ||
-          (parseSymbol(member.key()) == MODA_SYMBOL_N && !manifest.packed))
+          parseSymbol(member.key()) >= numSymbols())
         return failOnce(error, "unknown size symbol \"%s\" in sizes (expected B, T, S, "
                     "L%s)",
-                    member.key().c_str(), manifest.packed ? ", N" : "");
+                    member.key().c_str(), numSymbols() > MODA_SYMBOL_N ? ", N" : "");
     for (int symbol = 0; symbol < numSymbols(); ++symbol) {
       const Json *value = findMember(sizes, symbolName(symbol));
       if (!value)
@@ -473,9 +488,11 @@ private:
     }
   }
 
-  /// The size symbols of the manifest's kernels: B, T, S, L and, packed, N.
+  /// The size symbols of the manifest's kernels: B, T, S, L and, packed
+  /// or paged, N.
   int numSymbols() const {
-    return manifest.packed ? MODA_NUM_SYMBOLS : MODA_SYMBOL_N;
+    return manifest.packed || manifest.paged() ? MODA_NUM_SYMBOLS
+                                               : MODA_SYMBOL_N;
   }
 
   /// The family of a tensor the ABI knows: what its layout follows.
@@ -485,6 +502,7 @@ private:
     Depth,
     RowStatistics,
     Offsets,
+    BlockTable,
     PartialQuery,
     PartialStatistics
   };
@@ -506,6 +524,8 @@ private:
       return Family::RowStatistics;
     if (manifest.packed && name == "cu_seqlens")
       return Family::Offsets;
+    if (!grad && manifest.paged() && name == "block_table")
+      return Family::BlockTable;
     return std::nullopt;
   }
 
@@ -521,16 +541,19 @@ private:
         N{MODA_SYMBOL_N, 0, "N"}, offsets{MODA_SYMBOL_B, 0, "B+1", 1};
     Dimension Hq{-1, manifest.numQueryHeads, "Hq"},
         Hk{-1, manifest.numKvHeads, "Hk"}, D{-1, manifest.headDim, "D"},
-        splits{-1, manifest.kvSplits, "kv_splits"};
+        splits{-1, manifest.kvSplits, "kv_splits"},
+        pageSize{-1, manifest.pageSize, "page_size"},
+        pagesPerEntry{-1, manifest.pagesPerEntry, "pages_per_entry"};
     bool packed = manifest.packed;
     switch (*family) {
     case Family::Query:
       layout = packed ? std::vector<Dimension>{N, Hq, D}
                       : std::vector<Dimension>{B, T, Hq, D};
       break;
-    case Family::Key:
-      layout = packed ? std::vector<Dimension>{N, Hk, D}
-                      : std::vector<Dimension>{B, S, Hk, D};
+    case Family::Key: // paged: a pool of N pages
+      layout = packed             ? std::vector<Dimension>{N, Hk, D}
+               : manifest.paged() ? std::vector<Dimension>{N, pageSize, Hk, D}
+                                  : std::vector<Dimension>{B, S, Hk, D};
       break;
     case Family::Depth:
       layout = packed ? std::vector<Dimension>{N, L, Hk, D}
@@ -542,6 +565,9 @@ private:
       break;
     case Family::Offsets:
       layout = {offsets};
+      break;
+    case Family::BlockTable:
+      layout = {B, pagesPerEntry};
       break;
     case Family::PartialQuery: // a share's out per split (not packed)
       layout = {splits, B, T, Hq, D};
@@ -634,6 +660,11 @@ private:
         return failOnce(error, "%s: tensor \"cu_seqlens\" needs \"packed\": "
                                "true",
                         path.c_str());
+      if (layout.empty() && tensor.name == "block_table" &&
+          !manifest.isGrad())
+        return failOnce(error, "%s: tensor \"block_table\" needs "
+                               "\"page_size\" and \"pages_per_entry\"",
+                        path.c_str());
       if (layout.empty())
         return failOnce(error,
                         manifest.isGrad()
@@ -643,7 +674,10 @@ private:
                             : "%s: unknown tensor name \"%s\" (expected q, k, "
                               "v, depth_k, depth_v, out, lse%s)",
                         path.c_str(), tensor.name.c_str(),
-                        manifest.packed        ? ", cu_seqlens"
+                        manifest.packed          ? ", cu_seqlens"
+                        : manifest.paged() && manifest.splitsKeys()
+                            ? ", block_table, partial_out, partial_lse"
+                        : manifest.paged()      ? ", block_table"
                         : manifest.splitsKeys() ? ", partial_out, partial_lse"
                                                 : "");
       if (manifest.findTensor(tensor.name) >= 0)
@@ -654,7 +688,8 @@ private:
                     path.c_str(), dtype.c_str());
       bool isF32 = tensor.name == "lse" || tensor.name == "delta" ||
                    tensor.name == "partial_out" || tensor.name == "partial_lse";
-      bool isOffsets = tensor.name == "cu_seqlens";
+      bool isOffsets =
+          tensor.name == "cu_seqlens" || tensor.name == "block_table";
       moda_dtype abiDtype = isOffsets ? MODA_I32
                             : isF32   ? MODA_F32
                                       : manifest.elementType;
@@ -676,7 +711,7 @@ private:
         return failOnce(error, "%s: tensor %s cannot be strided (the %s are "
                                "contiguous)",
                         path.c_str(), tensor.name.c_str(),
-                        isOffsets ? "offsets"
+                        isOffsets ? "offsets and block tables"
                         : tensor.name.rfind("partial_", 0) == 0
                             ? "partial results"
                             : "row statistics");
@@ -713,6 +748,14 @@ private:
         (manifest.findTensor("k") >= 0 || manifest.fixedSizes[MODA_SYMBOL_S] != 0))
       return failOnce(error, "sizes.S must be null in a packed manifest with "
                              "sequence keys, else 0 (the call gives max_seqlen)");
+    if (manifest.paged() && manifest.findTensor("block_table") < 0)
+      return failOnce(error, "tensor \"block_table\" is missing from tensors "
+                             "(the manifest says page_size)");
+    // A paged kernel's S is the call's: the keys each batch entry has
+    // cached, which no tensor carries.
+    if (manifest.paged() && manifest.fixedSizes[MODA_SYMBOL_S] >= 0)
+      return failOnce(error, "sizes.S must be null in a paged manifest (the "
+                             "call gives the cached keys)");
     if (manifest.isGrad())
       return checkGradTensorSet();
     auto has = [&](const char *name) { return manifest.findTensor(name) >= 0; };
@@ -732,6 +775,9 @@ private:
                   "absent");
     if (depthOnly && !has("depth_k"))
       return failOnce(error, "depth_only visibility needs depth_k and depth_v");
+    if (manifest.paged() && depthOnly)
+      return failOnce(error, "a paged KV cache (page_size) needs sequence "
+                             "keys; a depth_only manifest cannot be paged");
     if (manifest.splitsKeys()) {
       if (depthOnly || manifest.packed)
         return failOnce(error, "config.kv_splits is %lld but split-KV needs "
@@ -774,8 +820,9 @@ private:
   std::vector<KernelParameter> abiParameters() const {
     std::vector<KernelParameter> order;
     static const char *const forward[] = {
-        "q",   "k",   "v",          "depth_k",     "depth_v",
-        "out", "lse", "cu_seqlens", "partial_out", "partial_lse"};
+        "q",          "k",           "v",          "depth_k",
+        "depth_v",    "out",         "lse",        "cu_seqlens",
+        "block_table", "partial_out", "partial_lse"};
     static const char *const backward[] = {
         "q",  "k",  "v",  "depth_k",   "depth_v",   "out",        "lse", "d_out",
         "dq", "dk", "dv", "d_depth_k", "d_depth_v", "cu_seqlens", "delta"};

@@ -81,6 +81,13 @@ struct Manifest {
   /// dimension, N tokens, the offsets in tensor cu_seqlens, and T (the
   /// longest sequence's length) given by the caller.
   bool packed = false;
+  /// A paged KV cache ("page_size" and "pages_per_entry", 0 when absent):
+  /// k and v are a pool of N pages of page_size keys, tensor block_table
+  /// gives each batch entry's pages_per_entry pages, and S (the keys each
+  /// entry has cached, at most pages_per_entry * page_size) is given by
+  /// the caller.
+  int64_t pageSize = 0, pagesPerEntry = 0;
+  bool paged() const { return pageSize > 0; }
   /// "tile" (the tile programs, what moda compiles; manifests name no
   /// lowering) or "kernel" (the block builders, which moda compiled until
   /// they were removed: their artifacts still load, and their backward's dkv

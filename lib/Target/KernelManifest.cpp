@@ -35,7 +35,8 @@ static json::Value extentToJson(const SizeExpr &extent) {
 }
 
 /// A tensor's dtype as a manifest writes it: an element type of the
-/// operator, f32 (the row statistics) or i32 (packed sequences' offsets).
+/// operator, f32 (the row statistics) or i32 (packed sequences' offsets, a
+/// paged cache's block table).
 static StringRef getTensorDtypeName(Type type) {
   return type.isInteger(32) ? "i32" : getElementTypeName(type);
 }
@@ -120,6 +121,15 @@ json::Object mlir::moda::buildKernelManifest(StringRef name, KernelAbiAttr abi,
         return tensor.getName() == kCuSeqlensTensorName;
       }))
     manifest["packed"] = true;
+  // A paged KV cache: k and v are a pool of pages, the block table has a
+  // row of pages per batch entry; the call gives S, which no tensor
+  // carries.
+  for (AbiTensorAttr tensor : abi.getTensors())
+    if (tensor.getName() == kBlockTableTensorName)
+      manifest["pages_per_entry"] = tensor.getShape()[1].coefficient;
+  for (AbiTensorAttr tensor : abi.getTensors())
+    if (tensor.getName() == "k" && manifest.get("pages_per_entry"))
+      manifest["page_size"] = tensor.getShape()[1].coefficient;
   // The forward's one launch is the manifest's own; a backward, or a
   // split-KV forward, lists its launches in order, each with the outputs it
   // writes.

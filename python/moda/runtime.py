@@ -15,7 +15,7 @@ ROLE_NAMES = ["input", "output", "scratch"]  # moda_role
 MAX_RANK = 8
 # moda_runtime.h's MODA_RUNTIME_ABI_VERSION, which the structures below
 # mirror.
-ABI_VERSION = 2
+ABI_VERSION = 3
 NUM_SYMBOLS = 5
 # N: the tokens of packed sequences (packed kernels only).
 SYMBOLS = ["B", "T", "S", "L", "N"]
@@ -83,6 +83,8 @@ class _KernelInfo(ctypes.Structure):
         ("op", ctypes.c_char_p),
         ("num_launches", ctypes.c_int),
         ("packed", ctypes.c_int),
+        ("page_size", ctypes.c_int64),
+        ("pages_per_entry", ctypes.c_int64),
     ]
 
 

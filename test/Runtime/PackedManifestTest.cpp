@@ -150,7 +150,7 @@ TEST(PackedManifest, AnUnpackedKernelTakesNoN) {
   LaunchPlan plan;
   EXPECT_EQ(planLaunch(m, call.data(), call.size(), sizes.data(), plan).message,
             "sizes[N] is 5 but kernel moda_attention_0 does not take packed "
-            "sequences (pass -1)");
+            "sequences or a paged KV cache (pass -1)");
   // T from the caller must agree with the tensors that carry it.
   sizes.fill(-1);
   sizes[MODA_SYMBOL_T] = 31;

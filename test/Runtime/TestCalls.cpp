@@ -57,6 +57,8 @@ callSizes(const runtime::Manifest &manifest,
   given.fill(-1);
   if (manifest.packed)
     given[MODA_SYMBOL_T] = sizes[MODA_SYMBOL_T];
+  if (manifest.paged())
+    given[MODA_SYMBOL_S] = sizes[MODA_SYMBOL_S];
   return given;
 }
 

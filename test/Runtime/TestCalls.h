@@ -56,8 +56,8 @@ Call makeCall(const runtime::Manifest &manifest,
               const std::array<int64_t, MODA_NUM_SYMBOLS> &sizes);
 
 /// The sizes[] a call of `manifest`'s kernel for `sizes` passes besides its
-/// tensors: T for a packed kernel (no tensor carries it), else none (all
-/// -1).
+/// tensors: T for a packed kernel, S for a paged one (no tensor carries
+/// them), else none (all -1).
 std::array<int64_t, MODA_NUM_SYMBOLS>
 callSizes(const runtime::Manifest &manifest,
           const std::array<int64_t, MODA_NUM_SYMBOLS> &sizes);

@@ -13,8 +13,10 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
+#include <numeric>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -78,6 +80,8 @@ std::string AttentionCase::describe() const {
     llvm::interleave(sequenceLengths, os, ",");
     os << "] max_seqlen " << maxSeqlen;
   }
+  if (isPaged())
+    text += llvm::formatv(" paged{0}x{1}", poolPages(), pageSize).str();
   if (config)
     text += llvm::formatv(" tiles{0}x{1}x{2}", config->blockM, config->blockN,
                           config->blockDepth)
@@ -116,7 +120,33 @@ std::string AttentionCase::queryType() const {
   return rowsType(problem.queries, problem.queryHeads);
 }
 
+int64_t AttentionCase::pagesPerEntry() const {
+  return (problem.keys + pageSize - 1) / pageSize + 1;
+}
+
+int64_t AttentionCase::poolPages() const {
+  return problem.batch * pagesPerEntry() + 3;
+}
+
+std::vector<int32_t> AttentionCase::blockTable(std::mt19937_64 &rng) const {
+  std::vector<int32_t> pages(poolPages());
+  std::iota(pages.begin(), pages.end(), 0);
+  std::shuffle(pages.begin(), pages.end(), rng);
+  int64_t width = pagesPerEntry(), used = (problem.keys + pageSize - 1) / pageSize;
+  std::vector<int32_t> table(problem.batch * width);
+  for (int64_t b = 0; b < problem.batch; ++b)
+    for (int64_t column = 0; column < width; ++column)
+      table[b * width + column] =
+          column < used ? pages[b * width + column]
+                        : (column % 2 ? -7 : int32_t(poolPages()) + 11);
+  return table;
+}
+
 std::string AttentionCase::kvType() const {
+  if (isPaged()) // [P, page_size, Hk, D], the pool's pages a runtime size
+    return llvm::formatv("tensor<?x{0}x{1}x{2}x{3}>", pageSize,
+                         problem.kvHeads, problem.headDim,
+                         elementTypeName(elementType));
   if (dynamicKeys && !isPacked())
     return llvm::formatv("tensor<{0}x?x{1}x{2}x{3}>", problem.batch,
                          problem.kvHeads, problem.headDim,
@@ -176,6 +206,8 @@ std::vector<int64_t> AttentionCase::launcherSizes(bool hasSequence,
                                                   bool hasDepth) const {
   const reference::AttentionProblem &p = problem;
   int64_t depth = hasDepth ? p.depth : 0;
+  if (isPaged())
+    return {p.batch, p.queries, p.keys, depth, poolPages()};
   if (!isPacked())
     return {p.batch, p.queries, hasSequence ? p.keys : 0, depth};
   int64_t sequences = static_cast<int64_t>(sequenceLengths.size());
@@ -201,6 +233,12 @@ std::string AttentionCase::toMLIR() const {
   }
   arguments += packedArguments();
   operands += packedOperands();
+  if (isPaged()) {
+    std::string tableType =
+        llvm::formatv("tensor<{0}x{1}xi32>", p.batch, pagesPerEntry());
+    arguments += ", %table: " + tableType + ", %num_keys: index";
+    operands += " paged(%table, %num_keys : " + tableType + ")";
+  }
   return llvm::formatv(
       "func.func @attention({0}) -> ({1}, {2}) {{\n"
       "  %out, %lse = moda.attention q(%q : {1}){3} {{{4}} -> {1}, {2}\n"
@@ -245,6 +283,12 @@ moda::cpucheck::caseFromOp(mlir::Operation *operation, std::string &whyNot,
     whyNot = "a packed operator's sequence lengths are runtime values (its "
              "cu_seqlens); the CPU check runs packed cases from its built-in "
              "matrix";
+    return mlir::failure();
+  }
+  if (op.isPaged()) {
+    whyNot = "a paged operator's cache length and pages are runtime values "
+             "(its num_keys and block_table); the CPU check runs paged cases "
+             "from its built-in matrix";
     return mlir::failure();
   }
   auto staticShape = [&](mlir::Value value) -> llvm::ArrayRef<int64_t> {
@@ -341,6 +385,24 @@ static void packedReference(const AttentionCase &c, const Buffer &q,
   });
 }
 
+/// The keys (or values) of a paged case as [B, S, Hk, D]: key s of batch
+/// entry b from row s mod page_size of page table[b, s / page_size] of
+/// `pool`.
+static void gatherPages(const AttentionCase &c,
+                        const std::vector<int32_t> &table,
+                        const std::vector<double> &pool,
+                        std::vector<double> &gathered) {
+  const reference::AttentionProblem &p = c.problem;
+  int64_t row = p.kvHeads * p.headDim;
+  gathered.resize(p.batch * p.keys * row);
+  for (int64_t b = 0; b < p.batch; ++b)
+    for (int64_t s = 0; s < p.keys; ++s) {
+      int64_t page = table[b * c.pagesPerEntry() + s / c.pageSize];
+      std::copy_n(pool.begin() + (page * c.pageSize + s % c.pageSize) * row,
+                  row, gathered.begin() + (b * p.keys + s) * row);
+    }
+}
+
 CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
                                      const AttentionCase &c, uint64_t seed) {
   CaseResult result;
@@ -369,13 +431,18 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
       p.visibility == Visibility::DepthOnly || p.depth > 0 || c.dynamicDepth;
   size_t qSize = p.batch * p.queries * p.queryHeads * p.headDim;
   size_t kvSize = hasSequence ? p.batch * p.keys * p.kvHeads * p.headDim : 0;
+  // Paged: k and v are the pool; the reference reads the keys gathered
+  // back into [B, S, Hk, D] through the block table.
+  size_t poolSize =
+      c.isPaged() ? c.poolPages() * c.pageSize * p.kvHeads * p.headDim : 0;
   size_t depthSize =
       hasDepth ? p.batch * p.queries * p.depth * p.kvHeads * p.headDim : 0;
   size_t lseSize = p.batch * p.queryHeads * p.queries;
 
   std::mt19937_64 rng(seed);
-  Buffer q(c.elementType, qSize), k(c.elementType, kvSize),
-      v(c.elementType, kvSize), dk(c.elementType, depthSize),
+  size_t kvBufferSize = c.isPaged() ? poolSize : kvSize;
+  Buffer q(c.elementType, qSize), k(c.elementType, kvBufferSize),
+      v(c.elementType, kvBufferSize), dk(c.elementType, depthSize),
       dv(c.elementType, depthSize), out(c.elementType, qSize),
       lse(ElementType::F32, lseSize);
   for (Buffer *input : {&q, &k, &v, &dk, &dv})
@@ -398,6 +465,12 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
   if (c.isPacked())
     descriptors.push_back({offsets.data(), offsets.data(), 0,
                            static_cast<int64_t>(offsets.size()), 1});
+  // Paged: the block table after lse.
+  std::vector<int32_t> table = c.isPaged() ? c.blockTable(rng)
+                                           : std::vector<int32_t>();
+  if (c.isPaged())
+    descriptors.push_back({table.data(), table.data(), 0,
+                           static_cast<int64_t>(table.size()), 1});
   std::vector<int64_t> sizes = c.launcherSizes(hasSequence, hasDepth);
   llvm::SmallVector<void *> packed;
   for (FlatDescriptor &d : descriptors)
@@ -414,13 +487,21 @@ CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,
   lse.readBack();
 
   std::vector<double> expectedOut(qSize), expectedLse(lseSize);
+  std::vector<double> keys, values;
+  const double *kValues = k.values.data(), *vValues = v.values.data();
+  if (c.isPaged()) {
+    gatherPages(c, table, k.values, keys);
+    gatherPages(c, table, v.values, values);
+    kValues = keys.data();
+    vValues = values.data();
+  }
   if (c.isPacked())
     packedReference(c, q, k, v, dk, dv, hasSequence, hasDepth, expectedOut,
                     expectedLse);
   else
     reference::attentionForward(p, q.values.data(),
-                                hasSequence ? k.values.data() : nullptr,
-                                hasSequence ? v.values.data() : nullptr,
+                                hasSequence ? kValues : nullptr,
+                                hasSequence ? vValues : nullptr,
                                 hasDepth ? dk.values.data() : nullptr,
                                 hasDepth ? dv.values.data() : nullptr,
                                 expectedOut.data(), expectedLse.data());

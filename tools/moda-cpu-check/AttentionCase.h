@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,18 @@ struct AttentionCase {
   /// unless the case understates it (a grid too small for a sequence).
   int64_t maxSeqlen = 0;
 
+  /// A paged KV cache (moda.attention's `paged`): the keys of a page (0:
+  /// not paged). The case's keys then live in a pool of pages shuffled
+  /// among more pages than they need, the block table's columns past
+  /// the keys' pages out of range (no program reads them).
+  int64_t pageSize = 0;
+
   bool isPacked() const { return !sequenceLengths.empty(); }
+  bool isPaged() const { return pageSize > 0; }
+  /// Paged: the block table's pages per batch entry W (one more than the
+  /// keys need) and the pool's pages P (three more than the table uses).
+  int64_t pagesPerEntry() const;
+  int64_t poolPages() const;
   /// Whether the operator has depth operands.
   bool hasDepthOperands() const;
   /// The tensor types of q (and out, d_out), k and v, depth_k and depth_v
@@ -73,6 +85,9 @@ struct AttentionCase {
   std::string attributes() const;
   /// The packed sequences' offsets (cu_seqlens).
   std::vector<int32_t> offsets() const;
+  /// Paged: a block table ([B, W] i32) of distinct pages of the pool drawn
+  /// from `rng`, its columns past the keys' pages out of range.
+  std::vector<int32_t> blockTable(std::mt19937_64 &rng) const;
   /// The sizes its launchers take: B, T, S, L (packed: the sequences,
   /// max_seqlen twice, L and the tokens N).
   std::vector<int64_t> launcherSizes(bool hasSequence, bool hasDepth) const;

@@ -176,6 +176,31 @@ static void addKeySplitCases(std::vector<AttentionCase> &cases) {
                            Visibility::PerPosition, 0, splits(2)));
 }
 
+/// A paged KV cache (moda.attention's `paged`): the decoding kernels the
+/// configuration pass makes (heuristic, split for the multiprocessors),
+/// pinned small tiles with splits, pages of 32 to 128 keys, caches ending
+/// inside a page and on a page's end, every element type; each case's
+/// pages shuffled in a larger pool, the table's unused columns out of
+/// range.
+static void addPagedCases(std::vector<AttentionCase> &cases) {
+  auto paged = [&](AttentionCase c, int64_t pageSize) {
+    c.pageSize = pageSize;
+    cases.push_back(c);
+  };
+  paged(makeCase(ElementType::BF16, 2, 1, 150, 2, 4, 64, 3, true,
+                 Visibility::PerPosition, 0, std::nullopt),
+        64);
+  paged(makeCase(ElementType::F16, 3, 4, 256, 1, 8, 64, 0, true,
+                 Visibility::PerPosition, 0, std::nullopt),
+        128);
+  paged(makeCase(ElementType::BF16, 2, 5, 77, 2, 2, 64, 1, true,
+                 Visibility::PerPosition, 0, TileConfig{16, 16, 16, 3}),
+        32);
+  paged(makeCase(ElementType::F32, 1, 3, 100, 2, 2, 32, 7, false,
+                 Visibility::PerPosition, 0, std::nullopt),
+        32);
+}
+
 /// The matrix: every variant, G in {1, 2, 8}, L in {0, 1, 7}, every element
 /// type, sequence lengths off the tile grid, heuristic and small tiles;
 /// packed sequences.
@@ -226,6 +251,7 @@ buildMatrix() {
   addDynamicDepthCases(cases);
   addPackedCases(cases);
   addKeySplitCases(cases);
+  addPagedCases(cases);
   return cases;
 }
 

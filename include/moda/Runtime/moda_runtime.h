@@ -72,7 +72,9 @@ typedef enum moda_role {
  * sequences, is a size of packed kernels only (moda_kernel_info.packed);
  * there B counts the sequences and T (= S with sequence keys) is the longest
  * sequence's length as the caller bounds it (max_seqlen), which no tensor
- * carries: the caller passes it in `sizes` (moda_kernel_launch_sized). */
+ * carries: the caller passes it in `sizes` (moda_kernel_launch_sized). A
+ * kernel over a paged KV cache (moda_kernel_info.page_size) takes N, the
+ * pages of its pool, too, and S from `sizes`. */
 typedef enum moda_symbol {
   MODA_SYMBOL_B = 0,
   MODA_SYMBOL_T = 1,
@@ -143,6 +145,11 @@ typedef struct moda_kernel_info {
   /* The tensors hold packed sequences (tensor "cu_seqlens" holds their
    * offsets): a call passes T in `sizes`. */
   int packed;
+  /* A paged KV cache (0 and 0: not paged): k and v are a pool of N pages
+   * of page_size keys, tensor "block_table" ([B, pages_per_entry] i32)
+   * names each batch entry's pages, and a call passes S, the keys each
+   * entry has cached, in `sizes`. */
+  int64_t page_size, pages_per_entry;
 } moda_kernel_info;
 
 /* One tensor of the manifest. A dimension is static (dim_symbols[i] < 0,
@@ -163,8 +170,9 @@ typedef struct moda_tensor_info {
 
 /* The version of this header's structures and calls, which a binding built
  * against another version (moda_kernel_info and moda_tensor_info grew with
- * packed sequences: version 2) must refuse rather than misread. */
-#define MODA_RUNTIME_ABI_VERSION 2
+ * packed sequences: version 2; moda_kernel_info with a paged KV cache:
+ * version 3) must refuse rather than misread. */
+#define MODA_RUNTIME_ABI_VERSION 3
 MODA_API int moda_runtime_abi_version(void);
 
 /* The message of the last failure on this thread ("" if none). */

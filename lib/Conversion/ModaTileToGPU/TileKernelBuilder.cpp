@@ -14,6 +14,7 @@
 #include "moda/Dialect/ModaTile/IR/RowLayout.h"
 #include "moda/Dialect/ModaTile/IR/SoftmaxMath.h"
 #include "moda/Dialect/ModaTile/IR/PackedSequences.h"
+#include "moda/Dialect/ModaTile/IR/PagedKeys.h"
 #include "moda/Dialect/ModaTile/IR/Visibility.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -846,6 +847,16 @@ LogicalResult TileKernelBuilder::emit(Operation *op) {
             mapped(bounds.getSequence()), mapped(bounds.getTokens()));
         mapping.map(bounds.getBegin(), begin);
         mapping.map(bounds.getLength(), length);
+        return success();
+      })
+      .Case([&](PageLookupOp lookup) {
+        auto [page, row] = buildPageLookup(
+            b, loc(), mapped(lookup.getBlockTable()),
+            mapped(lookup.getBatch()), mapped(lookup.getKey()),
+            mapped(lookup.getPages()), lookup.getPageSize(),
+            lookup.getPagesPerEntry());
+        mapping.map(lookup.getPage(), page);
+        mapping.map(lookup.getRow(), row);
         return success();
       })
       .Case([&](SeeingRangeOp range) {

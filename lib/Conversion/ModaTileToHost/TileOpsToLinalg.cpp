@@ -14,6 +14,7 @@
 #include "moda/Dialect/ModaTile/IR/RowLayout.h"
 #include "moda/Dialect/ModaTile/IR/SoftmaxMath.h"
 #include "moda/Dialect/ModaTile/IR/PackedSequences.h"
+#include "moda/Dialect/ModaTile/IR/PagedKeys.h"
 #include "moda/Dialect/ModaTile/IR/Visibility.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -511,6 +512,18 @@ struct ExpandSequenceBounds : OpRewritePattern<SequenceBoundsOp> {
   }
 };
 
+struct ExpandPageLookup : OpRewritePattern<PageLookupOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PageLookupOp op,
+                                PatternRewriter &rewriter) const override {
+    auto [page, row] = buildPageLookup(
+        rewriter, op.getLoc(), op.getBlockTable(), op.getBatch(), op.getKey(),
+        op.getPages(), op.getPageSize(), op.getPagesPerEntry());
+    rewriter.replaceOp(op, {page, row});
+    return success();
+  }
+};
+
 /// The map of per-row (tensor<M>) or per-column (tensor<1xN>) statistics
 /// of a tile.
 AffineMap statisticsMap(MLIRContext *ctx, Value statistics) {
@@ -626,7 +639,7 @@ void mlir::moda::populateTileOpsToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LoadToRowLoop, StoreToRowLoop, DotToGeneric, MaskToGeneric,
                SoftmaxUpdateToGenerics, ScaleRowsToGeneric,
                MergePartialToGenerics, FinalizeToGenerics,
-               ExpandVisibleRange, ExpandSequenceBounds, SoftmaxProbsToGeneric, SoftmaxGradToGeneric,
+               ExpandVisibleRange, ExpandSequenceBounds, ExpandPageLookup, SoftmaxProbsToGeneric, SoftmaxGradToGeneric,
                RowDotToGeneric, ConvertToGeneric, ExpandSeeingRange,
                IfSeenToSelects>(
       patterns.getContext());

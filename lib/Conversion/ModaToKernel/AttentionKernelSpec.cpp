@@ -32,6 +32,8 @@ SmallVector<StringRef> AttentionKernelSpec::getTensorNames() const {
   names.append({"out", "lse"});
   if (packed)
     names.push_back(kCuSeqlensTensorName);
+  if (paged)
+    names.push_back(kBlockTableTensorName);
   if (splitsKeys())
     names.append({"partial_out", "partial_lse"});
   return names;
@@ -59,8 +61,7 @@ KernelAbiAttr AttentionKernelSpec::describe(AttentionOp op,
                                           /*dynamicSharedMemory=*/0, outputs));
   }
   return getKernelAbi(*this, AbiOperator::Attention,
-                      getStaticSizes(*this, op.getQ(), op.getK(),
-                                     op.getDepthK(), op.getCuSeqlens()),
+                      getStaticSizes(*this, op),
                       getTensorNames(), launches);
 }
 
@@ -113,7 +114,7 @@ SmallVector<Value> mlir::moda::insertScratchBuffers(
 Type mlir::moda::getAbiElementType(const AttentionKernelSpec &spec,
                                    StringRef name) {
   MLIRContext *ctx = spec.elementType.getContext();
-  if (name == kCuSeqlensTensorName)
+  if (name == kCuSeqlensTensorName || name == kBlockTableTensorName)
     return IntegerType::get(ctx, 32);
   // The row statistics and every scratch tensor (delta, split-KV's
   // partials) are f32.
@@ -124,7 +125,7 @@ Type mlir::moda::getAbiElementType(const AttentionKernelSpec &spec,
 bool mlir::moda::takesStrides(const AttentionKernelSpec &spec,
                               StringRef name) {
   return spec.takesViews && name != "lse" && !isScratchTensor(name) &&
-         name != kCuSeqlensTensorName;
+         name != kCuSeqlensTensorName && name != kBlockTableTensorName;
 }
 
 AbiTensorAttr mlir::moda::getAbiTensor(const AttentionKernelSpec &spec,
@@ -140,6 +141,11 @@ AbiTensorAttr mlir::moda::getAbiTensor(const AttentionKernelSpec &spec,
   SmallVector<SizeExpr> shape;
   if (name == kCuSeqlensTensorName)
     shape = {B.plus(1)};
+  else if (name == kBlockTableTensorName)
+    shape = {B, SizeExpr::constant(spec.tableWidth)};
+  else if (spec.paged && llvm::is_contained({"k", "v"}, name))
+    // A pool of N pages of page_size keys.
+    shape = {N, SizeExpr::constant(spec.pageSize), kvHeads, headDim};
   else if (spec.packed) {
     // Packed sequences: N tokens back to back, no batch dimension.
     if (llvm::is_contained({"q", "out", "d_out", "dq"}, name))
@@ -193,6 +199,18 @@ SmallVector<int64_t, 5> mlir::moda::getStaticSizes(
   // type is static.
   int64_t longest = ShapedType::kDynamic;
   return {sequences, longest, k ? longest : 0, size(depthK, 1), size(q, 0)};
+}
+
+SmallVector<int64_t, 5>
+mlir::moda::getStaticSizes(const AttentionKernelSpec &spec, AttentionOp op) {
+  SmallVector<int64_t, 5> sizes = getStaticSizes(
+      spec, op.getQ(), op.getK(), op.getDepthK(), op.getCuSeqlens());
+  if (spec.paged) {
+    // No tensor carries the cached keys: a call always gives them.
+    sizes[unsigned(SizeSymbol::S)] = ShapedType::kDynamic;
+    sizes.push_back(cast<RankedTensorType>(op.getK().getType()).getDimSize(0));
+  }
+  return sizes;
 }
 
 KernelAbiAttr mlir::moda::getKernelAbi(const AttentionKernelSpec &spec,
@@ -288,7 +306,7 @@ mlir::moda::getArgumentTypes(const AttentionKernelSpec &spec,
 }
 
 unsigned mlir::moda::getNumSizeArguments(const AttentionKernelSpec &spec) {
-  return spec.packed ? 5 : 4; // B, T, S, L (, N)
+  return spec.takesFifthSize() ? 5 : 4; // B, T, S, L (, N)
 }
 
 SmallVector<Value, 5>
@@ -352,6 +370,7 @@ Value *mlir::moda::getForwardTensorField(AttentionKernelArgs &args,
       .Case("out", &args.out)
       .Case("lse", &args.lse)
       .Case(kCuSeqlensTensorName, &args.cuSeqlens)
+      .Case(kBlockTableTensorName, &args.blockTable)
       .Case("partial_out", &args.partialOut)
       .Case("partial_lse", &args.partialLse)
       .Default(nullptr);

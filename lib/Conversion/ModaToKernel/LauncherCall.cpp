@@ -84,13 +84,20 @@ static Value allocate(ImplicitLocOpBuilder &b, RankedTensorType type,
 /// The sizes a launcher of `op`'s kernels takes: B, T, S, L from its
 /// operands' types (S = 0 without sequence keys, L = 0 without depth);
 /// packed, B the sequences (offsets - 1), T and S the bound on their
-/// lengths the operator is given (max_seqlen), L, and N the tokens.
+/// lengths the operator is given (max_seqlen), L, and N the tokens; paged,
+/// S the keys it is given (num_keys) and N the pages of its pool.
 template <typename OpTy>
 static SmallVector<Value, 5>
 getLauncherSizes(ImplicitLocOpBuilder &b, const AttentionKernelSpec &spec,
                  OpTy op) {
   Value zero = arith::ConstantIndexOp::create(b, 0);
   Value q = op.getQ();
+  if constexpr (std::is_same_v<OpTy, AttentionOp>) {
+    if (spec.paged)
+      return {dimOf(b, q, 0), dimOf(b, q, 1), op.getNumKeys(),
+              spec.hasDepth ? dimOf(b, op.getDepthK(), 2) : zero,
+              dimOf(b, op.getK(), 0)};
+  }
   if (!spec.packed)
     return {dimOf(b, q, 0), dimOf(b, q, 1),
             spec.hasSequence ? dimOf(b, op.getK(), 1) : zero,
@@ -134,6 +141,8 @@ void mlir::moda::replaceWithLauncherCall(RewriterBase &rewriter,
   operands.append({flatten(b, outBuffer), flatten(b, lseBuffer)});
   if (spec.packed)
     operands.push_back(inputBuffer(op.getCuSeqlens()));
+  if (spec.paged)
+    operands.push_back(inputBuffer(op.getBlockTable()));
   llvm::append_range(operands, sizes);
   func::CallOp::create(b, launcher, operands);
 

@@ -81,11 +81,7 @@ SoftmaxState ForwardProgramBuilder::attendTile(SoftmaxState state,
                                                const KeySource &source,
                                                int64_t tileRows, Value first,
                                                bool masked) {
-  Value keys =
-      loadRows(source.keys, source.rows, tileRows, first, source.end,
-               source.extent);
-  Value values = loadRows(source.values, source.rows, tileRows, first,
-                          source.end, source.extent);
+  auto [keys, values] = loadKeyTiles(source, tileRows, first);
   if (!masked)
     return attendKeys(state, keys, values, tileRows, /*mask=*/{});
   return SoftmaxState::fromRange(buildMaskedStep(

@@ -159,7 +159,8 @@ KeySource TileProgramBuilder::sequenceSource() const {
           numKeys,
           numKeys,
           VisibilityAttr::get(ctx, VisiblePart::Sequence, spec.causal,
-                              DepthVisibility::PerPosition, 0)};
+                              DepthVisibility::PerPosition, 0),
+          spec.paged};
 }
 
 KeySource TileProgramBuilder::depthSource() const {
@@ -202,6 +203,31 @@ Value TileProgramBuilder::loadTile(RankedTensorType type, Value buffer,
   return LoadOp::create(b, type, buffer, batchIndex, head, first, end, extent,
                         strides, getEntriesOperand(rowsAttr, strides),
                         rowsAttr, /*copy=*/CopyAttr());
+}
+
+std::pair<Value, Value>
+TileProgramBuilder::loadKeyTiles(const KeySource &source, int64_t rows,
+                                 Value first) {
+  auto load = [&](Value buffer, Value batchIndex, Value row, Value end,
+                  Value extent) {
+    return loadTile(rowTileType(rows), buffer, source.rows, batchIndex, row,
+                    end, extent);
+  };
+  if (!source.paged)
+    return {load(source.keys, batch, first, source.end, source.extent),
+            load(source.values, batch, first, source.end, source.extent)};
+  // The tile lies in one page (block_n divides the page size): the page's
+  // rows [row, row + rows), those at or past the keys' end zeros.
+  Type indexType = b.getIndexType();
+  auto lookup = PageLookupOp::create(b, indexType, indexType, args.blockTable,
+                                     batch, first, /*pages=*/args.tokens,
+                                     spec.pageSize, spec.tableWidth);
+  Value page = lookup.getPage(), row = lookup.getRow();
+  Value end = arith::SubIOp::create(
+      b, source.end, arith::SubIOp::create(b, first, row));
+  Value pageSize = index(spec.pageSize);
+  return {load(source.keys, page, row, end, pageSize),
+          load(source.values, page, row, end, pageSize)};
 }
 
 void TileProgramBuilder::storeRows(Value tile, Value buffer, RowsAttr rowsAttr,

@@ -27,6 +27,9 @@ struct KeySource {
   RowsAttr rows;
   Value end, extent; ///< rows at or past `end` read as zeros
   VisibilityAttr rule;
+  /// The keys live in the pages of a paged KV cache (loadKeyTiles looks
+  /// each tile's page up).
+  bool paged = false;
 };
 
 /// Split-KV: the share `split` of `splits` a program takes of a block's
@@ -121,6 +124,12 @@ protected:
   /// `buffer` for batch entry `batchIndex`, as `rowsAttr` lays it out.
   Value loadTile(RankedTensorType type, Value buffer, RowsAttr rowsAttr,
                  Value batchIndex, Value first, Value end, Value extent);
+  /// The tiles of `rows` keys and values of `source` from key `first` on:
+  /// loadRows, or, paged, the rows of the page that holds them (one
+  /// moda_tile.page_lookup for both), the page in the place of the batch
+  /// entry.
+  std::pair<Value, Value> loadKeyTiles(const KeySource &source, int64_t rows,
+                                       Value first);
   void storeRows(Value tile, Value buffer, RowsAttr rowsAttr, Value first,
                  Value end, Value extent);
   /// storeRows for batch entry `batchIndex`.

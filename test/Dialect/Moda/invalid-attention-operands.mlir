@@ -4,7 +4,7 @@
 
 func.func @k_without_v(%q: tensor<1x16x4x8xf16>, %k: tensor<1x16x2x8xf16>) {
   // expected-error @+1 {{operands 'k' and 'v' must be given together}}
-  %o, %l = "moda.attention"(%q, %k) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 0, 0, 0>}> : (tensor<1x16x4x8xf16>, tensor<1x16x2x8xf16>) -> (tensor<1x16x4x8xf16>, tensor<1x4x16xf32>)
+  %o, %l = "moda.attention"(%q, %k) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 0, 0, 0, 0, 0>}> : (tensor<1x16x4x8xf16>, tensor<1x16x2x8xf16>) -> (tensor<1x16x4x8xf16>, tensor<1x4x16xf32>)
   return
 }
 
@@ -12,7 +12,7 @@ func.func @k_without_v(%q: tensor<1x16x4x8xf16>, %k: tensor<1x16x2x8xf16>) {
 
 func.func @depth_k_without_depth_v(%q: tensor<1x16x4x8xf16>, %k: tensor<1x16x2x8xf16>, %dk: tensor<1x16x3x2x8xf16>) {
   // expected-error @+1 {{operands 'depth_k' and 'depth_v' must be given together}}
-  %o, %l = "moda.attention"(%q, %k, %k, %dk) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 0, 0>}> : (tensor<1x16x4x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x3x2x8xf16>) -> (tensor<1x16x4x8xf16>, tensor<1x4x16xf32>)
+  %o, %l = "moda.attention"(%q, %k, %k, %dk) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 0, 0, 0, 0>}> : (tensor<1x16x4x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x3x2x8xf16>) -> (tensor<1x16x4x8xf16>, tensor<1x4x16xf32>)
   return
 }
 

@@ -223,6 +223,26 @@ func.func private @addend_in_grid() attributes {l = #moda.abi_launch<"k", grid =
 
 // -----
 
-// N, the tokens, belongs to packed ABIs (those with cu_seqlens).
-// expected-error @+1 {{kernel ABI uses size N, the tokens of packed sequences, but has no tensor 'cu_seqlens'}}
+// N, the tokens or pages, belongs to packed and paged ABIs (those with cu_seqlens or block_table).
+// expected-error @+1 {{kernel ABI uses size N, the tokens of packed sequences or the pages of a paged KV cache, but has no tensor 'cu_seqlens' or 'block_table'}}
 func.func private @tokens_unpacked() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = 3, T = ?, S = ?, L = 0], tensors = [#moda.abi_tensor<"lse" : f32, output, shape = [8, N], strides = [N, 1]>], launches = [#moda.abi_launch<"packed", grid = [T*4 ceildiv 64, 2, B], threads = 128, dynamic_shared_memory = 0>]>}
+
+// -----
+
+// expected-error @+1 {{ABI tensor 'block_table' must have element type i32, got 'i64'}}
+func.func private @block_table_i64() attributes {t = #moda.abi_tensor<"block_table" : i64, input, shape = [B, 8], strides = [8, 1]>}
+
+// -----
+
+// expected-error @+1 {{kernel ABI sizes must give B, T, S and L, and N for the pages of a paged KV cache, got 4 sizes}}
+func.func private @paged_without_pages() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = 3, T = 1, S = ?, L = 0], tensors = [#moda.abi_tensor<"block_table" : i32, input, shape = [B, 8], strides = [8, 1]>], launches = [#moda.abi_launch<"paged", grid = [1, 2, B], threads = 128, dynamic_shared_memory = 0>]>}
+
+// -----
+
+// expected-error @+1 {{kernel ABI has both tensors 'cu_seqlens' and 'block_table': packed sequences and a paged KV cache are not supported together}}
+func.func private @paged_and_packed() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = 3, T = 1, S = ?, L = 0, N = ?], tensors = [#moda.abi_tensor<"block_table" : i32, input, shape = [B, 8], strides = [8, 1]>, #moda.abi_tensor<"cu_seqlens" : i32, input, shape = [B+1], strides = [1]>], launches = [#moda.abi_launch<"paged", grid = [1, 2, B], threads = 128, dynamic_shared_memory = 0>]>}
+
+// -----
+
+// expected-error @+1 {{kernel ABI tensor 'block_table' cannot have dynamic strides: the block table is contiguous}}
+func.func private @strided_block_table() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = 3, T = 1, S = ?, L = 0, N = ?], tensors = [#moda.abi_tensor<"block_table" : i32, input, shape = [B, 8], strides = [?, 1]>], launches = [#moda.abi_launch<"paged", grid = [1, 2, B], threads = 128, dynamic_shared_memory = 0>]>}

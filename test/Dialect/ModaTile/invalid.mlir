@@ -467,3 +467,11 @@ func.func @merge_partial_lse(%part: tensor<32x64xf32>, %plse: tensor<16xf32>, %a
   %m, %s, %a = moda_tile.merge_partial %part, %plse, %plse, %plse, %acc : tensor<32x64xf32>, tensor<16xf32>
   return
 }
+
+// -----
+
+func.func @page_lookup_empty_pages(%table: memref<?xi32>, %i: index) {
+  // expected-error @+1 {{'moda_tile.page_lookup' op attribute 'page_size' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %page, %row = moda_tile.page_lookup %table[%i, %i] pages %i {page_size = 0 : i64, pages_per_entry = 16 : i64} : memref<?xi32>
+  return
+}

@@ -154,6 +154,20 @@ func.func private @packed(%cu: memref<?xi32>, %lse: memref<?xf32>, %N: index, %r
   return
 }
 
+// A paged cache: a key's page and row from the block table, the tile
+// loaded from that page.
+// CHECK-LABEL: func.func private @paged
+// CHECK: %[[PAGE:.*]], %[[ROW:.*]] = moda_tile.page_lookup %{{.*}}[%{{.*}}, %{{.*}}] pages %{{.*}} {page_size = 64 : i64, pages_per_entry = 16 : i64} : memref<?xi32>
+// CHECK: moda_tile.load %{{.*}}[%[[PAGE]], %{{.*}}, %[[ROW]]] end %{{.*}} extent %{{.*}} {rows = #moda_tile.rows<kind = key, heads = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
+func.func private @paged(%table: memref<?xi32>, %k: memref<?xbf16>, %key: index, %pages: index, %end: index) attributes {moda_tile.program} {
+  %c64 = arith.constant 64 : index
+  %head = moda_tile.program_id y
+  %batch = moda_tile.program_id z
+  %page, %row = moda_tile.page_lookup %table[%batch, %key] pages %pages {page_size = 64 : i64, pages_per_entry = 16 : i64} : memref<?xi32>
+  %tile = moda_tile.load %k[%page, %head, %row] end %end extent %c64 {rows = #moda_tile.rows<kind = key, heads = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
+  return
+}
+
 // Split-KV's merge step.
 // CHECK-LABEL: func.func @merge_step
 // CHECK: %{{.*}}, %{{.*}}, %{{.*}} = moda_tile.merge_partial %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x64xf32>, tensor<32xf32>

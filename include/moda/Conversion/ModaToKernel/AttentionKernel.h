@@ -41,6 +41,14 @@ struct AttentionKernelSpec {
   /// The tensors hold packed sequences (the operator's `packed`): the
   /// kernels take the sequences' offsets and a fifth size, the tokens N.
   bool packed = false;
+  /// The sequence keys and values live in pages (the operator's `paged`):
+  /// the kernels take the block table, `tableWidth` pages per batch entry,
+  /// and, as the fifth size N, the pages of the pool, of `pageSize` keys.
+  bool paged = false;
+  int64_t pageSize = 0, tableWidth = 0;
+  /// Whether the kernels take a fifth size N: the tokens of packed
+  /// sequences, or the pages of a paged KV cache.
+  bool takesFifthSize() const { return packed || paged; }
   KernelConfigAttr config;
   /// Blocks that share one block of query rows' sequence keys (the
   /// configuration's kv_splits): above 1, a split program leaves each
@@ -77,6 +85,13 @@ struct AttentionKernelSpec {
     spec.hasDepth = bool(op.getDepthK());
     spec.takesViews = op.getStrided();
     spec.packed = op.isPacked();
+    if constexpr (std::is_same_v<OpTy, AttentionOp>) {
+      if (op.isPaged()) {
+        spec.paged = true;
+        spec.pageSize = op.getPageSize();
+        spec.tableWidth = op.getBlockTable().getType().getDimSize(1);
+      }
+    }
     spec.kvSplits = spec.config.getKvSplits();
     return spec;
   }
@@ -84,8 +99,8 @@ struct AttentionKernelSpec {
   int64_t getNumThreads() const { return config.getNumWarps() * 32; }
 
   /// The names of the tensor arguments present, in kernel argument order:
-  /// q, [k, v], [depth_k, depth_v], out, lse, [cu_seqlens], and, splitting
-  /// keys, the scratch [partial_out, partial_lse].
+  /// q, [k, v], [depth_k, depth_v], out, lse, [cu_seqlens], [block_table],
+  /// and, splitting keys, the scratch [partial_out, partial_lse].
   SmallVector<StringRef> getTensorNames() const;
 
   /// The ABI of the forward kernel `kernelName` compiled from `op` (the
@@ -111,8 +126,11 @@ struct AttentionKernelArgs {
   Value partialOut, partialLse;
   /// The offsets of packed sequences (memref<?xi32>), or null.
   Value cuSeqlens;
+  /// The block table of a paged KV cache (memref<?xi32>), or null.
+  Value blockTable;
   Value batch, queries, keys, depth;
-  /// N, the tokens of packed sequences, or null.
+  /// N, the tokens of packed sequences or the pages of a paged KV cache,
+  /// or null.
   Value tokens;
   /// A view's strides (all but the innermost), by its buffer.
   DenseMap<Value, SmallVector<Value, 4>> strides;
@@ -135,8 +153,8 @@ struct AttentionKernelArgs {
 
 /// Argument types of a kernel over the tensors `tensorNames`, in that order
 /// (memref<?xf32> for the f32 tensors "lse" and "delta", memref<?xi32> for
-/// "cu_seqlens", memref<?xT> for the others), then the sizes B, T, S, L
-/// (index) and, packed, N. Forward and backward kernels share this
+/// "cu_seqlens" and "block_table", memref<?xT> for the others), then the
+/// sizes B, T, S, L (index) and, packed or paged, N. Forward and backward kernels share this
 /// convention.
 SmallVector<Type> getArgumentTypes(const AttentionKernelSpec &spec,
                                    ArrayRef<StringRef> tensorNames);
@@ -152,7 +170,7 @@ SmallVector<Value, 5> bindArguments(const AttentionKernelSpec &spec,
                                     function_ref<void(StringRef, Value)> bind);
 
 /// The number of size arguments of the kernels of `spec`: B, T, S, L and,
-/// packed, N.
+/// packed or paged, N.
 unsigned getNumSizeArguments(const AttentionKernelSpec &spec);
 
 /// The types of the forward kernel's arguments (see AttentionKernelArgs).
@@ -200,7 +218,7 @@ SmallVector<Value> insertScratchBuffers(
 
 /// Whether the kernels compiled for `spec` take tensor `name` as a view, its
 /// strides kernel arguments: every tensor but the row statistics (lse,
-/// delta, the offsets cu_seqlens) of an operator that asks for views
+/// delta, the offsets cu_seqlens, the block table) of an operator that asks for views
 /// (`strided`: q, k, v may be views of one fused projection, depth the first
 /// L slots of a stream buffer, out and the gradients views to write into). Other kernels take contiguous tensors, their strides constants.
 bool takesStrides(const AttentionKernelSpec &spec, StringRef name);
@@ -246,6 +264,10 @@ Type getAbiElementType(const AttentionKernelSpec &spec, StringRef name);
 SmallVector<int64_t, 5> getStaticSizes(const AttentionKernelSpec &spec,
                                        Value q, Value k, Value depthK,
                                        Value cuSeqlens = Value());
+/// The sizes of a forward operator `op` (getStaticSizes, and, paged, S
+/// dynamic, the keys a call gives, and N the pages of its pool).
+SmallVector<int64_t, 5> getStaticSizes(const AttentionKernelSpec &spec,
+                                       AttentionOp op);
 
 /// The ABI of the kernels of `spec` compiled from an operator `op` with
 /// static sizes `sizes`: tensors `tensorNames` in argument order, `launches`

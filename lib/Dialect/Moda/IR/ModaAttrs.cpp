@@ -226,13 +226,14 @@ LogicalResult
 AbiTensorAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       StringRef name, Type elementType, AbiTensorRole role,
                       ArrayRef<SizeExpr> shape, ArrayRef<SizeExpr> strides) {
-  // The offsets of packed sequences are i32 (FlashAttention's cu_seqlens).
-  if (name == kCuSeqlensTensorName ? !elementType.isInteger(32)
-                                   : !isSupportedElementType(elementType))
+  // The offsets of packed sequences and the block table of a paged KV
+  // cache are i32 (FlashAttention's cu_seqlens and block_table).
+  bool indices = name == kCuSeqlensTensorName || name == kBlockTableTensorName;
+  if (indices ? !elementType.isInteger(32)
+              : !isSupportedElementType(elementType))
     return emitError() << "ABI tensor '" << name << "' must have element type "
-                       << (name == kCuSeqlensTensorName ? "i32"
-                                                         : "bf16, f16 or f32")
-                       << ", got " << elementType;
+                       << (indices ? "i32" : "bf16, f16 or f32") << ", got "
+                       << elementType;
   if (shape.size() != strides.size())
     return emitError() << "ABI tensor '" << name << "' has " << shape.size()
                        << " dimensions but " << strides.size() << " strides";
@@ -331,17 +332,29 @@ LogicalResult KernelAbiAttr::verify(
   if (headDim <= 0)
     return emitError() << "kernel ABI head_dim must be positive, got "
                        << headDim;
-  // N, the tokens of packed sequences, exactly for the ABIs of packed
-  // operators (those whose kernels take the sequences' offsets).
-  bool packed = llvm::any_of(tensors, [](AbiTensorAttr tensor) {
-    return tensor.getName() == kCuSeqlensTensorName;
-  });
-  size_t expectedSizes = std::size(kSizeSymbols) - (packed ? 0 : 1);
+  // N, the tokens of packed sequences or the pages of a paged KV cache,
+  // exactly for the ABIs of packed and paged operators (those whose
+  // kernels take the sequences' offsets or a block table).
+  auto hasTensor = [&](StringRef name) {
+    return llvm::any_of(tensors, [&](AbiTensorAttr tensor) {
+      return tensor.getName() == name;
+    });
+  };
+  bool packed = hasTensor(kCuSeqlensTensorName);
+  bool paged = hasTensor(kBlockTableTensorName);
+  if (packed && paged)
+    return emitError() << "kernel ABI has both tensors 'cu_seqlens' and "
+                          "'block_table': packed sequences and a paged KV "
+                          "cache are not supported together";
+  size_t expectedSizes =
+      std::size(kSizeSymbols) - (packed || paged ? 0 : 1);
   if (sizes.size() != expectedSizes)
     return emitError() << "kernel ABI sizes must give B, T, S and L"
-                       << (packed ? ", and N for packed sequences" : "")
+                       << (packed  ? ", and N for packed sequences"
+                           : paged ? ", and N for the pages of a paged KV cache"
+                                   : "")
                        << ", got " << sizes.size() << " sizes";
-  if (!packed) {
+  if (!packed && !paged) {
     auto usesTokens = [](ArrayRef<SizeExpr> exprs) {
       return llvm::any_of(exprs, [](const SizeExpr &expr) {
         return expr.has(SizeSymbol::N);
@@ -358,7 +371,8 @@ LogicalResult KernelAbiAttr::verify(
         });
     if (tokens)
       return emitError() << "kernel ABI uses size N, the tokens of packed "
-                            "sequences, but has no tensor 'cu_seqlens'";
+                            "sequences or the pages of a paged KV cache, but "
+                            "has no tensor 'cu_seqlens' or 'block_table'";
   }
   for (auto [symbol, size] : llvm::zip(kSizeSymbols, sizes))
     if (size < 0 && !ShapedType::isDynamic(size))
@@ -377,6 +391,10 @@ LogicalResult KernelAbiAttr::verify(
       return emitError() << "kernel ABI tensor '" << tensor.getName()
                          << "' cannot have dynamic strides: the row "
                             "statistics are contiguous";
+    if (tensor.getNumStrideArguments() > 0 &&
+        tensor.getName() == kBlockTableTensorName)
+      return emitError() << "kernel ABI tensor 'block_table' cannot have "
+                            "dynamic strides: the block table is contiguous";
   }
   // The forward is one program, or split-KV's split and merge programs.
   size_t forwardLaunches = config.getKvSplits() > 1 ? 2 : 1;

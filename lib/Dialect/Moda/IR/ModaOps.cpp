@@ -10,6 +10,7 @@
 #include "moda/Runtime/moda_runtime.h" // MODA_MAX_SCALE
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -116,6 +117,9 @@ static RankedTensorType tensorTypeOf(Value value) {
 /// dimension, where both layouts agree.)
 struct TensorLayout {
   bool packed = false;
+  /// The sequence keys and values are a pool of pages (moda.attention's
+  /// `paged`): `[P, page_size, Hk, D]`.
+  bool paged = false;
 
   /// The dimensions before a tensor's positions (or keys): its batch
   /// dimension, or none when packed.
@@ -125,7 +129,9 @@ struct TensorLayout {
   }
   /// The names of q's (and out's) dimensions, for messages.
   StringRef query() const { return packed ? "[N, Hq, D]" : "[B, T, Hq, D]"; }
-  StringRef keys() const { return packed ? "[N, Hk, D]" : "[B, S, Hk, D]"; }
+  StringRef keys() const {
+    return packed ? "[N, Hk, D]" : paged ? "[P, page_size, Hk, D]" : "[B, S, Hk, D]";
+  }
   StringRef depth() const {
     return packed ? "[N, L, Hk, D]" : "[B, T, L, Hk, D]";
   }
@@ -165,6 +171,65 @@ static LogicalResult verifyPackedOperands(OpTy op) {
   if (op.getStrided())
     return op.emitOpError("takes packed sequences, whose tensors are "
                           "contiguous; 'strided' is not supported with them");
+  return success();
+}
+
+/// Checks the paged form's own operands (moda.attention's `paged`): a
+/// block table `[B, W]` of i32 page ids with `num_keys`, for a forward
+/// with sequence keys, per-position visibility and no packed sequences,
+/// whose pages hold a whole number of the configuration's key tiles.
+static LogicalResult verifyPagedOperands(AttentionOp op) {
+  if (bool(op.getBlockTable()) != bool(op.getNumKeys()))
+    return op.emitOpError("operands 'block_table' and 'num_keys' must be "
+                          "given together (a paged KV cache)");
+  if (!op.isPaged())
+    return success();
+  auto tableType = cast<RankedTensorType>(op.getBlockTable().getType());
+  if (tableType.getRank() != 2 || !tableType.getElementType().isInteger(32))
+    return op.emitOpError("operand 'block_table' must be a two-dimensional "
+                          "tensor of i32 page ids [B, W], got ")
+           << tableType;
+  if (tableType.isDynamicDim(1) || tableType.getDimSize(1) <= 0)
+    return op.emitOpError("operand 'block_table' pages per batch entry W "
+                          "(dimension 1) must be static and positive, got ")
+           << formatSize(tableType.getDimSize(1));
+  if (op.isPacked())
+    return op.emitOpError("takes a paged KV cache (operand 'block_table') "
+                          "and packed sequences (operand 'cu_seqlens'); "
+                          "only one of them is supported at a time");
+  if (!op.getK())
+    return op.emitOpError("takes a paged KV cache (operand 'block_table') "
+                          "but no sequence keys (operands 'k' and 'v')");
+  if (op.getVisibility() != DepthVisibility::PerPosition)
+    return op.emitOpError("takes a paged KV cache, which supports "
+                          "visibility = per_position only, got visibility = ")
+           << stringifyDepthVisibility(op.getVisibility());
+  auto qType = cast<RankedTensorType>(op.getQ().getType());
+  if (qType.getRank() == 4 &&
+      sizesConflict(tableType.getDimSize(0), qType.getDimSize(0)))
+    return op.emitOpError("operand 'block_table' batch size B (dimension 0) "
+                          "is ")
+           << formatSize(tableType.getDimSize(0)) << ", expected "
+           << formatSize(qType.getDimSize(0)) << " (from operand 'q')";
+  return success();
+}
+
+/// Checks a paged operator's page size (dimension 1 of `k`) once `k` has
+/// the rank of its layout: static, positive, a multiple of the
+/// configuration's block_n.
+static LogicalResult verifyPageSize(AttentionOp op) {
+  auto kType = cast<RankedTensorType>(op.getK().getType());
+  int64_t pageSize = kType.getDimSize(1);
+  if (ShapedType::isDynamic(pageSize) || pageSize <= 0)
+    return op.emitOpError("operand 'k' page size (dimension 1) must be "
+                          "static and positive for a paged KV cache, got ")
+           << formatSize(pageSize);
+  if (KernelConfigAttr config = op.getConfigAttr();
+      config && pageSize % config.getBlockN() != 0)
+    return op.emitOpError("config block_n = ")
+           << config.getBlockN() << " must divide the page size "
+           << pageSize << " (operand 'k' dimension 1): a key tile must lie "
+           << "in one page";
   return success();
 }
 
@@ -263,7 +328,8 @@ static LogicalResult verifyAttentionOperands(OpTy op, TensorLayout layout) {
   // Packed tensors have no batch dimension to agree on, and their keys are
   // the queries' tokens.
   auto checkBatch = [&](StringRef name, RankedTensorType type) {
-    return layout.packed ? success()
+    bool pooled = layout.paged && (name == "k" || name == "v");
+    return layout.packed || pooled ? success()
                          : checkDim(raw, name, type, 0, "batch size B", batch,
                                     "q");
   };
@@ -284,7 +350,7 @@ static LogicalResult verifyAttentionOperands(OpTy op, TensorLayout layout) {
       return failure();
     kvHeads = kType.getDimSize(lead + 1);
     kvHeadsFrom = "k";
-    int64_t keys = kType.getDimSize(lead);
+    int64_t keys = layout.paged ? ShapedType::kDynamic : kType.getDimSize(lead);
     if (visibility == DepthVisibility::Chunk && sizesConflict(keys, queries))
       return op.emitOpError("visibility = chunk needs as many sequence keys "
                             "as queries (S == T), got S = ")
@@ -355,10 +421,12 @@ static int64_t getDepthSizeOf(OpTy op) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult AttentionOp::verify() {
-  if (failed(verifyPackedOperands(*this)))
+  if (failed(verifyPackedOperands(*this)) ||
+      failed(verifyPagedOperands(*this)))
     return failure();
-  TensorLayout layout{isPacked()};
-  if (failed(verifyAttentionOperands(*this, layout)))
+  TensorLayout layout{isPacked(), isPaged()};
+  if (failed(verifyAttentionOperands(*this, layout)) ||
+      (isPaged() && failed(verifyPageSize(*this))))
     return failure();
   Operation *op = getOperation();
   auto qType = cast<RankedTensorType>(getQ().getType());
@@ -387,6 +455,19 @@ LogicalResult AttentionOp::verify() {
 }
 
 bool AttentionOp::isPacked() { return bool(getCuSeqlens()); }
+int64_t AttentionOp::getPageSize() {
+  return cast<RankedTensorType>(getK().getType()).getDimSize(1);
+}
+int64_t AttentionOp::getNumSequenceKeys() {
+  if (!getK())
+    return 0;
+  if (!isPaged())
+    return cast<RankedTensorType>(getK().getType()).getDimSize(1);
+  APInt keys;
+  if (matchPattern(getNumKeys(), m_ConstantInt(&keys)))
+    return keys.getSExtValue();
+  return ShapedType::kDynamic;
+}
 int64_t AttentionOp::getNumQueryHeads() {
   return getQ().getType().getDimSize(getQ().getType().getRank() - 2);
 }

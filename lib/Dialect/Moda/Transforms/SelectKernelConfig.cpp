@@ -154,8 +154,8 @@ WalkResult checkSharedMemory(Operation *op, KernelConfigAttr config) {
 
 KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
   // The database's keys are of [B, T, ...] operators; packed sequences'
-  // lengths are runtime values.
-  if (op.isPacked())
+  // lengths are runtime values, and no key has a page size.
+  if (op.isPacked() || op.isPaged())
     return {};
   int64_t queries = op.getQ().getType().getDimSize(1);
   int64_t depth = op.getDepthSize();
@@ -198,6 +198,32 @@ KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
   return config;
 }
 
+/// `chosen` where its key tiles lie in one page of a paged `op` (block_n
+/// divides the page size) or `op` is not paged; else the first member of
+/// the configuration space whose tiles do, of `chosen`'s mma where one
+/// is; or null.
+static KernelConfigAttr fitKeyTilesToPages(AttentionOp op,
+                                           KernelConfigAttr chosen,
+                                           FitsSharedMemory fits) {
+  auto inPages = [&](KernelConfigAttr config) {
+    return op.getPageSize() % config.getBlockN() == 0;
+  };
+  if (!op.isPaged() || inPages(chosen))
+    return chosen;
+  KernelConfigAttr otherMma;
+  for (KernelConfigAttr config :
+       getForwardConfigSpace(op.getContext(), ForwardProblem::of(op),
+                             chosen.getTarget(), fits)) {
+    if (!inPages(config))
+      continue;
+    if (config.getMma() == chosen.getMma())
+      return config;
+    if (!otherMma)
+      otherMma = config;
+  }
+  return otherMma;
+}
+
 void SelectKernelConfigPass::runOnOperation() {
   std::string path = database;
   if (path.empty())
@@ -230,11 +256,22 @@ void SelectKernelConfigPass::runOnOperation() {
         setSource(op, "database");
         return WalkResult::advance();
       }
-      attention.setConfigAttr(getDecodeConfig(
+      KernelConfigAttr chosen = fitKeyTilesToPages(
           attention,
-          getForwardHeuristicConfig(context, ForwardProblem::of(attention),
-                                    target, fits),
-          fits));
+          getDecodeConfig(attention,
+                          getForwardHeuristicConfig(
+                              context, ForwardProblem::of(attention), target,
+                              fits),
+                          fits),
+          fits);
+      if (!chosen) {
+        op->emitOpError("has no kernel configuration whose key tiles "
+                        "(block_n) divide its page size ")
+            << attention.getPageSize()
+            << " (operand 'k' dimension 1); use a multiple of 32";
+        return WalkResult::interrupt();
+      }
+      attention.setConfigAttr(chosen);
       setSource(op, "heuristic");
     } else if (auto grad = dyn_cast<AttentionGradOp>(op)) {
       if (KernelConfigAttr given = grad.getConfigAttr())

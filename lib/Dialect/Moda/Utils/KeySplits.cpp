@@ -19,7 +19,7 @@ constexpr int64_t kDecodeBlockRows = 64, kDecodeTileRows = 64,
 /// the multiprocessors, one wave of blocks.
 static int64_t getDecodeSplits(AttentionOp op) {
   int64_t batch = op.getQ().getType().getDimSize(0);
-  int64_t keys = cast<RankedTensorType>(op.getK().getType()).getDimSize(1);
+  int64_t keys = op.getNumSequenceKeys();
   if (ShapedType::isDynamic(batch) || batch == 0)
     return 1;
   int64_t blocks = batch * op.getNumKVHeads();

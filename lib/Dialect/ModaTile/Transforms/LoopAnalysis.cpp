@@ -13,6 +13,28 @@ bool mlir::moda::tile::isWarpgroupProduct(Operation *op) {
          dot.getLayoutAttr().getKind() == MmaKind::Wgmma;
 }
 
+/// Whether `op` only reads memory and nothing in `loop` writes any: it
+/// then gives the same results at any point of an iteration (a paged
+/// cache's page lookup, whose block table no program writes), and may
+/// be computed ahead with the copies it addresses.
+static bool readsMemoryTheLoopDoesNotWrite(Operation *op, scf::ForOp loop) {
+  auto reads = dyn_cast<MemoryEffectOpInterface>(op);
+  if (!reads || !reads.onlyHasEffect<MemoryEffects::Read>() ||
+      !isSpeculatable(op))
+    return false;
+  return !loop.getBody()
+              ->walk([](Operation *inner) {
+                auto effects = dyn_cast<MemoryEffectOpInterface>(inner);
+                bool writes = effects
+                                  ? effects.hasEffect<MemoryEffects::Write>()
+                                  : !isMemoryEffectFree(inner) &&
+                                        inner->getNumRegions() == 0;
+                return writes ? WalkResult::interrupt()
+                              : WalkResult::advance();
+              })
+              .wasInterrupted();
+}
+
 bool mlir::moda::tile::collectInductionOps(Value value, scf::ForOp loop,
                                            llvm::SetVector<Operation *> &ops) {
   if (value == loop.getInductionVar())
@@ -22,7 +44,8 @@ bool mlir::moda::tile::collectInductionOps(Value value, scf::ForOp loop,
   Operation *op = value.getDefiningOp();
   if (!loop->isProperAncestor(op) || ops.contains(op))
     return true;
-  if (op->getNumRegions() != 0 || !isPure(op))
+  if (op->getNumRegions() != 0 ||
+      !(isPure(op) || readsMemoryTheLoopDoesNotWrite(op, loop)))
     return false;
   for (Value operand : op->getOperands())
     if (!collectInductionOps(operand, loop, ops))

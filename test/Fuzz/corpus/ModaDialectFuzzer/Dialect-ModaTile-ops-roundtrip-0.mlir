@@ -89,6 +89,15 @@ func.func private @packed(%cu: memref<?xi32>, %lse: memref<?xf32>, %N: index, %r
   return
 }
 
+func.func private @paged(%table: memref<?xi32>, %k: memref<?xbf16>, %key: index, %pages: index, %end: index) attributes {moda_tile.program} {
+  %c64 = arith.constant 64 : index
+  %head = moda_tile.program_id y
+  %batch = moda_tile.program_id z
+  %page, %row = moda_tile.page_lookup %table[%batch, %key] pages %pages {page_size = 64 : i64, pages_per_entry = 16 : i64} : memref<?xi32>
+  %tile = moda_tile.load %k[%page, %head, %row] end %end extent %c64 {rows = #moda_tile.rows<kind = key, heads = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
+  return
+}
+
 func.func @merge_step(%part: tensor<32x64xf32>, %plse: tensor<32xf32>, %max: tensor<32xf32>, %sum: tensor<32xf32>, %acc: tensor<32x64xf32>) -> tensor<32x64xf32> {
   %m, %s, %a = moda_tile.merge_partial %part, %plse, %max, %sum, %acc : tensor<32x64xf32>, tensor<32xf32>
   return %a : tensor<32x64xf32>

@@ -31,6 +31,9 @@ inline constexpr StringLiteral kKernelAbiAttrName = "moda.kernel_abi";
 /// The tensor of a packed operator's kernel ABI that holds the sequences'
 /// offsets (moda.attention's `cu_seqlens`, i32).
 inline constexpr StringLiteral kCuSeqlensTensorName = "cu_seqlens";
+/// The tensor of a paged operator's kernel ABI that maps each batch entry's
+/// key pages to pages of the pool (moda.attention's `block_table`, i32).
+inline constexpr StringLiteral kBlockTableTensorName = "block_table";
 } // namespace mlir::moda
 
 #define GET_ATTRDEF_CLASSES

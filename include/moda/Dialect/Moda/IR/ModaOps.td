@@ -85,6 +85,19 @@ def Moda_AttentionOp : Moda_Op<"attention",
     several query blocks of its sequence). `moda.attention_grad` takes the
     same form.
 
+    `paged(%block_table, %num_keys : tensor<BxWxi32>)`: the sequence keys
+    and values live in a paged KV cache (FlashAttention's `block_table`,
+    vLLM's pages): `k, v: [P, page_size, Hk, D]` are a pool of P pages of
+    `page_size` keys (static), and key `s` of batch entry `b` is row
+    `s mod page_size` of page `block_table[b, s / page_size]`
+    (`block_table: [B, W] i32`, W pages per batch entry, `W * page_size`
+    at least S). `num_keys` is S, the keys each batch entry has cached
+    (the same for every entry); every rule above holds for the logical
+    keys `[0, S)`. A page id outside `[0, P)` reads page 0 or P - 1, never
+    memory outside the pool. Forward only, with sequence keys, per-position
+    visibility, not packed; a configuration's `block_n` must divide
+    `page_size` (a key tile then never straddles two pages).
+
     Example:
     ```mlir
     %out, %lse = moda.attention q(%q : tensor<2x100x8x64xbf16>)
@@ -100,6 +113,15 @@ def Moda_AttentionOp : Moda_Op<"attention",
         packed(%cu, %max : tensor<4xi32>) {causal}
         -> tensor<300x8x64xbf16>, tensor<8x300xf32>
     ```
+
+    Paged (decoding: 2 new tokens against S cached keys in pages of 64):
+    ```mlir
+    %out, %lse = moda.attention q(%q : tensor<4x2x8x64xbf16>)
+        kv(%k, %v : tensor<?x64x2x64xbf16>, tensor<?x64x2x64xbf16>)
+        depth(%dk, %dv : tensor<4x2x?x2x64xbf16>, tensor<4x2x?x2x64xbf16>)
+        paged(%table, %S : tensor<4x32xi32>) {causal}
+        -> tensor<4x2x8x64xbf16>, tensor<4x8x2xf32>
+    ```
   }];
   let arguments = !con((ins
     AnyRankedTensor:$q,
@@ -108,7 +130,9 @@ def Moda_AttentionOp : Moda_Op<"attention",
     Optional<AnyRankedTensor>:$depth_k,
     Optional<AnyRankedTensor>:$depth_v,
     Optional<AnyRankedTensor>:$cu_seqlens,
-    Optional<Index>:$max_seqlen
+    Optional<Index>:$max_seqlen,
+    Optional<AnyRankedTensor>:$block_table,
+    Optional<Index>:$num_keys
   ), Moda_AttentionAttrs);
   let results = (outs AnyRankedTensor:$out, AnyRankedTensor:$lse);
   let assemblyFormat = [{
@@ -116,11 +140,21 @@ def Moda_AttentionOp : Moda_Op<"attention",
     (`kv` `(` $k^ `,` $v `:` type($k) `,` type($v) `)`)?
     (`depth` `(` $depth_k^ `,` $depth_v `:` type($depth_k) `,` type($depth_v) `)`)?
     (`packed` `(` $cu_seqlens^ `,` $max_seqlen `:` type($cu_seqlens) `)`)?
+    (`paged` `(` $block_table^ `,` $num_keys `:` type($block_table) `)`)?
     attr-dict `->` type($out) `,` type($lse)
   }];
   let hasVerifier = 1;
   let hasCanonicalizer = 1;
-  let extraClassDeclaration = Moda_AttentionShapeQueries;
+  let extraClassDeclaration = Moda_AttentionShapeQueries # [{
+    /// The sequence keys and values live in pages (see `paged`).
+    bool isPaged() { return bool(getBlockTable()); }
+    /// The keys of a page of a paged operator (dimension 1 of `k`).
+    int64_t getPageSize();
+    /// The sequence keys S per batch entry: dimension 1 of `k`, or, paged,
+    /// `num_keys` where it is a constant; 0 without sequence keys,
+    /// ShapedType::kDynamic when not static.
+    int64_t getNumSequenceKeys();
+  }];
 }
 
 def Moda_AttentionGradOp : Moda_Op<"attention_grad",

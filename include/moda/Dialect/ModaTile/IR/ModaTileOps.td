@@ -79,6 +79,39 @@ def ModaTile_SequenceBoundsOp : ModaTile_Op<"sequence_bounds",
   }];
 }
 
+def ModaTile_PageLookupOp : ModaTile_Op<"page_lookup",
+    [MemoryEffects<[MemRead]>, AlwaysSpeculatable]> {
+  let summary = "where a key of a paged KV cache is";
+  let description = [{
+    The page of the pool and the row in that page that hold sequence key
+    `key` of batch entry `batch`, from the block table `block_table` of
+    moda.attention's `paged` (flat, `[B, pages_per_entry]` i32): page
+    `block_table[batch, key / page_size]`, row `key mod page_size`. Both
+    are clamped so that no entry breaking the table's contract reads
+    memory outside it or outside the pool: the table's column into
+    `[0, pages_per_entry)`, the page id into `[0, pages)`. A program over a
+    paged cache looks up each tile of keys (which lies in one page: the
+    tile size divides `page_size`) and loads it from its page, the page in
+    the place of the batch entry. Its reads stay inside the table for any
+    key, so it may run ahead of the loads it addresses (speculatable: the
+    pipeliner computes the lookups of later iterations with their copies).
+
+    ```mlir
+    %page, %row = moda_tile.page_lookup %table[%batch, %first] pages %P
+        {page_size = 64 : i64, pages_per_entry = 32 : i64} : memref<?xi32>
+    ```
+  }];
+  let arguments = (ins ModaTile_I32Offsets:$block_table, Index:$batch,
+                       Index:$key, Index:$pages,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$page_size,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$pages_per_entry);
+  let results = (outs Index:$page, Index:$row);
+  let assemblyFormat = [{
+    $block_table `[` $batch `,` $key `]` `pages` $pages attr-dict `:`
+    type($block_table)
+  }];
+}
+
 def ModaTile_VisibleRangeOp : ModaTile_Op<"visible_range", [Pure]> {
   let summary = "the keys or depth entries a query position sees";
   let description = [{
