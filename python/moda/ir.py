@@ -67,7 +67,7 @@ def _operator_types(shape, static, strided, packed, decode=None):
 
 
 def attention_module(shape, *, config=None, static=False, target="sm_90a",
-                     strided=False, packed=False, decode=None):
+                     strided=False, packed=False, decode=None, paged=None):
     """`func.func @attention` holding one moda.attention.
 
     `shape`: dtype, Hq, Hk, D, causal; optionally visibility ("per_position",
@@ -78,9 +78,16 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a",
     kernels take their operands as views. `packed`: the tensors hold packed
     sequences (token-major, every size dynamic; the offsets %cu and the
     bound %max of their lengths are arguments too). `decode` (B, T): a
-    decoding forward, B and T static, the cache length S and L dynamic."""
+    decoding forward, B and T static, the cache length S and L dynamic.
+    `paged` (page_size, W), decoding only: the keys and values are a pool
+    of pages [?, page_size, Hk, D], and the block table %table [B, W] and
+    the cache length %S are arguments too."""
     visibility = shape.get("visibility", "per_position")
+    if paged is not None and decode is None:
+        raise ValueError("a paged KV cache is read by decoding modules only")
     q, kv, depth, lse, offsets = _operator_types(shape, static, strided, packed, decode)
+    if paged is not None:
+        kv = f"tensor<?x{paged[0]}x{shape['Hk']}x{shape['D']}x{shape['dtype']}>"
     arguments, operands = [f"%q: {q}"], ""
     if visibility != "depth_only":
         arguments += [f"%k: {kv}", f"%v: {kv}"]
@@ -90,6 +97,10 @@ def attention_module(shape, *, config=None, static=False, target="sm_90a",
     if packed:
         arguments += [f"%cu: {offsets}", "%max: index"]
         operands += f" packed(%cu, %max : {offsets})"
+    if paged is not None:
+        table = f"tensor<{decode[0]}x{paged[1]}xi32>"
+        arguments += [f"%table: {table}", "%S: index"]
+        operands += f" paged(%table, %S : {table})"
     attributes = _attributes(shape, config, target, strided)
     return (f"func.func @attention({', '.join(arguments)}) -> ({q}, {lse}) {{\n"
             f"  %o, %l = moda.attention q(%q : {q}){operands} {{{', '.join(attributes)}}}"

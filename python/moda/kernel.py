@@ -45,6 +45,12 @@ class Kernel:
         self.num_launches = info.num_launches
         # Packed sequences: calls pass T (max_seqlen) in `sizes`.
         self.packed = bool(info.packed)
+        # A paged KV cache (0 and 0: none): k and v are a pool of pages of
+        # page_size keys, block_table has pages_per_entry pages per batch
+        # entry, and calls pass S (the cached keys) in `sizes`.
+        self.page_size = info.page_size
+        self.pages_per_entry = info.pages_per_entry
+        self.paged = self.page_size > 0
         self.element_type = DTYPE_NAMES[info.element_type]
         self.causal = bool(info.causal)
         self.visibility = VISIBILITIES[info.visibility]
@@ -85,8 +91,8 @@ class Kernel:
     def input_names(self) -> List[str]:
         return [t.name for t in self.tensors if t.role == "input"]
 
-    # `sizes` ({"T": max_seqlen} for a packed kernel) gives sizes no tensor
-    # carries; the tensors give the others.
+    # `sizes` ({"T": max_seqlen} for a packed kernel, {"S": keys} for a
+    # paged one) gives sizes no tensor carries; the tensors give the others.
 
     def validate(self, args: Sequence[TensorArg],
                  sizes: Optional[Dict[str, int]] = None) -> None:
@@ -121,17 +127,21 @@ class Kernel:
         return [tensor_arg(name, tensor) for name, tensor in tensors.items()]
 
     def __call__(self, q, k=None, v=None, depth_k=None, depth_v=None,
-                 out=None, lse=None, cu_seqlens=None, max_seqlen=None):
+                 out=None, lse=None, cu_seqlens=None, max_seqlen=None,
+                 block_table=None, num_keys=None):
         """Runs the kernel on PyTorch CUDA tensors; returns (out, lse). A
         packed kernel takes token-major tensors (q [N, Hq, D], lse [Hq, N]),
-        the int32 offsets `cu_seqlens` and `max_seqlen` (T)."""
+        the int32 offsets `cu_seqlens` and `max_seqlen` (T). A paged kernel
+        takes k and v as pools of pages [P, page_size, Hk, D], the int32
+        `block_table` [B, pages_per_entry] and `num_keys` (S)."""
         if self.op != "attention":
             raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                             f"{self.entry} is an {self.op} kernel: call "
                             "backward(), or use moda.autograd")
         from .torch_support import run
-        return run(self, max_seqlen=max_seqlen, q=q, k=k, v=v, depth_k=depth_k,
-                   depth_v=depth_v, out=out, lse=lse, cu_seqlens=cu_seqlens)
+        return run(self, max_seqlen=max_seqlen, num_keys=num_keys, q=q, k=k, v=v,
+                   depth_k=depth_k, depth_v=depth_v, out=out, lse=lse,
+                   cu_seqlens=cu_seqlens, block_table=block_table)
 
     def backward(self, q, k, v, depth_k, depth_v, out, lse, d_out, poison=False,
                  cu_seqlens=None, max_seqlen=None):

@@ -37,6 +37,15 @@ for B = 1 or a full cache); the first step (a prompt's prefill, of any
 length) runs the training variant's forward, compiled once for every
 length.
 
+A paged cache (page_size set, as vLLM's and FlashAttention's block tables)
+keeps each layer's keys and values in a pool of pages [num_pages,
+page_size, Hk, D] instead: a sequence takes pages from the pool as it
+grows (KVCache.block_table [B, W] names them, W = capacity / page_size
+rounded up) and gives them back on reset(). After the prefill every step
+runs a paged decoding variant (moda.variant; any token count), whose
+kernels read each key tile from its page; the prefill attends over its
+own tokens, which are all the cache holds.
+
 Decoding records no gradients: the cache is written in place. Calls that
 would need one are refused.
 """
@@ -46,6 +55,7 @@ from typing import Optional, Tuple
 import torch
 
 from .runtime import ModaError, ModaTypeError, ModaValueError
+from .variant import PAGE_SIZE_MULTIPLE
 
 # MODA.md section 7: decoding is T new tokens (often 1) against a cache; up
 # to this many per step get a decoding variant's kernels.
@@ -54,13 +64,17 @@ DECODE_MAX_QUERIES = 16
 
 class KVCache:
     """Every layer's sequence keys and values of B sequences, up to
-    `capacity` tokens, in [num_layers, B, capacity, Hk, D] buffers; and the
-    depth configuration of the steps' depth streams (depth_capacity 0: the
-    model has no depth; depth_window: DepthStream's window)."""
+    `capacity` tokens, in [num_layers, B, capacity, Hk, D] buffers, or, with
+    `page_size`, in pools of `num_pages` pages [num_layers, num_pages,
+    page_size, Hk, D] (default: enough for every sequence's capacity) and a
+    block table; and the depth configuration of the steps' depth streams
+    (depth_capacity 0: the model has no depth; depth_window: DepthStream's
+    window)."""
 
     def __init__(self, batch: int, capacity: int, num_layers: int, heads_kv: int,
                  head_dim: int, *, dtype: torch.dtype, device,
-                 depth_capacity: int = 0, depth_window: Optional[int] = None):
+                 depth_capacity: int = 0, depth_window: Optional[int] = None,
+                 page_size: Optional[int] = None, num_pages: Optional[int] = None):
         sizes = {"batch": batch, "capacity": capacity, "num_layers": num_layers,
                  "heads_kv": heads_kv, "head_dim": head_dim}
         for name, size in sizes.items():
@@ -70,7 +84,24 @@ class KVCache:
         if int(depth_capacity) < 0:
             raise ModaValueError("MODA_ERROR_SHAPE",
                                  f"KVCache depth_capacity must be >= 0, got {depth_capacity}")
-        shape = (int(num_layers), int(batch), int(capacity), int(heads_kv), int(head_dim))
+        self._batch, self._capacity = int(batch), int(capacity)
+        self.page_size = self._check_paging(page_size, num_pages)
+        if self.page_size:
+            pages_per_entry = -(-self._capacity // self.page_size)
+            if num_pages is None:
+                num_pages = self._batch * pages_per_entry
+            shape = (int(num_layers), int(num_pages), self.page_size, int(heads_kv),
+                     int(head_dim))
+            # Unused entries name page 0: the kernels read no page past a
+            # sequence's keys.
+            self.block_table = torch.zeros((self._batch, pages_per_entry),
+                                           dtype=torch.int32, device=device)
+            self._free_pages = list(range(int(num_pages) - 1, -1, -1))
+            self._pages = [[] for _ in range(self._batch)]
+        else:
+            shape = (int(num_layers), self._batch, self._capacity, int(heads_kv),
+                     int(head_dim))
+            self.block_table = None
         self.k = torch.empty(shape, dtype=dtype, device=device)
         self.v = torch.empty(shape, dtype=dtype, device=device)
         self.depth_capacity = int(depth_capacity)
@@ -80,13 +111,35 @@ class KVCache:
         self._step_tokens: Optional[int] = None
         self._written = [False] * int(num_layers)
 
+    @staticmethod
+    def _check_paging(page_size, num_pages) -> int:
+        """The page size (0: not paged); raises on a bad one."""
+        if page_size is None:
+            if num_pages is not None:
+                raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
+                                     "KVCache num_pages needs a page_size")
+            return 0
+        if int(page_size) <= 0 or int(page_size) % PAGE_SIZE_MULTIPLE:
+            raise ModaValueError("MODA_ERROR_SHAPE",
+                                 f"KVCache page_size must be a positive multiple of "
+                                 f"{PAGE_SIZE_MULTIPLE} (a page holds whole key tiles), "
+                                 f"got {page_size}")
+        if num_pages is not None and int(num_pages) <= 0:
+            raise ModaValueError("MODA_ERROR_SHAPE",
+                                 f"KVCache num_pages must be positive, got {num_pages}")
+        return int(page_size)
+
+    @property
+    def is_paged(self) -> bool:
+        return self.page_size > 0
+
     @property
     def batch(self) -> int:
-        return self.k.shape[1]
+        return self._batch
 
     @property
     def capacity(self) -> int:
-        return self.k.shape[2]
+        return self._capacity
 
     @property
     def num_layers(self) -> int:
@@ -115,7 +168,9 @@ class KVCache:
                ) -> Tuple[torch.Tensor, torch.Tensor]:
         """Writes the step's k, v [B, T, Hk, D] of `layer` after the cache's
         tokens and returns that layer's keys and values so far, views
-        [B, len(self) + T, Hk, D] of the buffers."""
+        [B, len(self) + T, Hk, D] of the buffers; paged, the layer's pools
+        [num_pages, page_size, Hk, D] (self.block_table says which pages
+        hold each sequence's len(self) + T keys)."""
         if not 0 <= layer < self.num_layers:
             raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
                                  f"layer {layer} of a cache of {self.num_layers} layers")
@@ -146,11 +201,40 @@ class KVCache:
             raise ModaValueError("MODA_ERROR_SHAPE",
                                  f"the cache holds {self.capacity} tokens: {self._length} "
                                  f"cached and {tokens} new do not fit")
+        if self.is_paged:
+            self._take_pages(end)
         self._step_tokens = tokens
         self._written[layer] = True
+        if self.is_paged:
+            positions = torch.arange(self._length, end, device=self.k.device)
+            pages = self.block_table[:, positions // self.page_size].long()  # [B, T]
+            rows = (positions % self.page_size).expand_as(pages)
+            self.k[layer][pages, rows] = k
+            self.v[layer][pages, rows] = v
+            return self.k[layer], self.v[layer]
         self.k[layer, :, self._length:end] = k
         self.v[layer, :, self._length:end] = v
         return self.k[layer, :, :end], self.v[layer, :, :end]
+
+    def _take_pages(self, tokens: int) -> None:
+        """Gives every sequence the pages its first `tokens` keys need,
+        from the pool; raises, taking none, when the pool runs short."""
+        needed = -(-tokens // self.page_size)
+        missing = sum(max(needed - len(pages), 0) for pages in self._pages)
+        if missing == 0:
+            return
+        if missing > len(self._free_pages):
+            raise ModaValueError("MODA_ERROR_SHAPE",
+                                 f"the cache's pool of {self.k.shape[1]} pages has "
+                                 f"{len(self._free_pages)} free; {tokens} tokens of "
+                                 f"{self.batch} sequences need {missing} more")
+        for b, pages in enumerate(self._pages):
+            first = len(pages)
+            while len(pages) < needed:
+                pages.append(self._free_pages.pop())
+            if len(pages) > first:
+                self.block_table[b, first:len(pages)] = torch.tensor(
+                    pages[first:], dtype=torch.int32)
 
     def _unwrite(self, layer: int) -> None:
         """Takes back update(layer) after the attention failed: the slots'
@@ -174,10 +258,16 @@ class KVCache:
         self._written = [False] * self.num_layers
 
     def reset(self) -> None:
-        """Forgets every token (the buffers are kept for the next sequences)."""
+        """Forgets every token (the buffers are kept for the next sequences;
+        paged, the pages go back to the pool)."""
         self._length = 0
         self._step_tokens = None
         self._written = [False] * self.num_layers
+        if self.is_paged:
+            for pages in self._pages:
+                self._free_pages.extend(reversed(pages))
+                pages.clear()
+            self.block_table.zero_()
 
 
 def attention_with_kv_cache(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
@@ -220,10 +310,20 @@ def attention_with_kv_cache(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
         raise ModaValueError("MODA_ERROR_INVALID_ARGUMENT",
                              f"q is on {q.device}, the cache on {cache.k.device}: "
                              "attention_with_kv_cache runs on one CUDA device")
-    decode = len(cache) > 0 and q.shape[1] <= DECODE_MAX_QUERIES
-    arguments[1:3] = cache.update(layer, k, v)
+    cached = len(cache)
+    decode = cached > 0 and q.shape[1] <= DECODE_MAX_QUERIES
+    keys = cache.update(layer, k, v)
     try:
-        out, lse = torch.ops.moda.attention_fwd(*arguments, decode)
+        if cache.is_paged and cached > 0:
+            q, _, _, depth_k, depth_v, causal, scale = arguments[:7]
+            out, lse = torch.ops.moda.attention_paged_fwd(
+                q, keys[0], keys[1], cache.block_table, cached + q.shape[1], depth_k,
+                depth_v, causal, scale)
+        else:
+            # A paged prefill: the step's own keys are all the cache holds.
+            if not cache.is_paged:
+                arguments[1:3] = keys
+            out, lse = torch.ops.moda.attention_fwd(*arguments, decode)
     except BaseException:
         cache._unwrite(layer)
         raise

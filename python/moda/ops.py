@@ -10,6 +10,9 @@ Two operators are registered with torch.library.custom_op:
 - ``moda::attention_fwd(q, k?, v?, depth_k, depth_v, causal, scale?, visibility,
   chunk_size, cu_seqlens?, max_seqlen, decode) -> (out, lse)``
   (decode: run a decoding variant's kernels, moda.kv_cache)
+- ``moda::attention_paged_fwd(q, k_pages, v_pages, block_table, num_keys, depth_k,
+  depth_v, causal, scale?) -> (out, lse)``
+  (a forward over a paged KV cache, moda.kv_cache; no autograd)
 - ``moda::attention_bwd(d_out, q, k?, v?, depth_k, depth_v, output, lse, causal,
   scale?, visibility, chunk_size, cu_seqlens?, max_seqlen)
   -> (dq, dk, dv, d_depth_k, d_depth_v)``
@@ -112,10 +115,11 @@ def _check_kernels(kernels: Union[TrainingKernels, Kernel], variant: Variant,
     backward_packed = variant.packed if variant.is_decoding else kernels.backward.packed
     have = (f.element_type, f.num_query_heads, f.num_kv_heads, f.head_dim,
             f.visibility, f.causal, f.chunk_size if f.visibility == "chunk" else 0,
-            f.is_strided("q"), f.packed, backward_packed)
+            f.is_strided("q"), f.packed, backward_packed, f.page_size, f.pages_per_entry)
     want = (variant.dtype, variant.num_query_heads, variant.num_kv_heads,
             variant.head_dim, variant.visibility, variant.causal, variant.chunk_size,
-            variant.strided, variant.packed, variant.packed)
+            variant.strided, variant.packed, variant.packed, variant.page_size,
+            variant.pages_per_entry)
     if have != want or abs(f.scale - variant.effective_scale) > 1e-6 * variant.effective_scale:
         raise ModaError("MODA_ERROR_MANIFEST",
                         f"kernels in {directory} are {have} scale {f.scale}, "
@@ -235,6 +239,36 @@ def attention_bwd(d_out: Tensor, q: Tensor, k: Optional[Tensor], v: Optional[Ten
     with torch.cuda.device(q.device):
         launch(kernel, tensors, max_seqlen if packed else None)
     return dq, dk, dv, ddk, ddv
+
+
+@torch.library.custom_op("moda::attention_paged_fwd", mutates_args=())
+def attention_paged_fwd(q: Tensor, k_pages: Tensor, v_pages: Tensor, block_table: Tensor,
+                        num_keys: int, depth_k: Tensor, depth_v: Tensor, causal: bool,
+                        scale: Optional[float]) -> Tuple[Tensor, Tensor]:
+    _check_device(q, k_pages, v_pages, block_table, depth_k, depth_v)
+    out = q.new_empty(q.shape)
+    lse = q.new_empty(_lse_shape(q, False), dtype=torch.float32)
+    if out.numel() == 0:
+        return out, lse
+    variant = Variant.make(TORCH_DTYPE_NAMES[q.dtype], q.shape[2], k_pages.shape[2],
+                           q.shape[3], causal=causal, scale=scale, strided=True,
+                           decode_batch=q.shape[0], decode_queries=q.shape[1],
+                           page_size=k_pages.shape[1], pages_per_entry=block_table.shape[1])
+    with torch.cuda.device(q.device):
+        forward = decode_kernel_for(variant, q.device)
+        run(forward, num_keys=num_keys, q=as_kernel_operand(forward, "q", q),
+            k=as_kernel_operand(forward, "k", k_pages),
+            v=as_kernel_operand(forward, "v", v_pages),
+            depth_k=as_kernel_operand(forward, "depth_k", depth_k),
+            depth_v=as_kernel_operand(forward, "depth_v", depth_v), out=out, lse=lse,
+            block_table=as_kernel_operand(forward, "block_table", block_table))
+    return out, lse
+
+
+@attention_paged_fwd.register_fake
+def _attention_paged_fwd_fake(q, k_pages, v_pages, block_table, num_keys, depth_k, depth_v,
+                              causal, scale):
+    return q.new_empty(q.shape), q.new_empty(_lse_shape(q, False), dtype=torch.float32)
 
 
 def _empty_grads(q, k, depth_k):

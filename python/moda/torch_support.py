@@ -9,15 +9,17 @@ _NAMES = {dtype: name for name, dtype in TORCH_DTYPES.items()}
 
 
 def tensor_arg(name, tensor) -> TensorArg:
-    # Packed sequences' offsets are int32, as FlashAttention's cu_seqlens.
-    if name == "cu_seqlens" and tensor.dtype == torch.int32:
+    # Packed sequences' offsets and a paged cache's block table are int32,
+    # as FlashAttention's cu_seqlens and block_table.
+    if name in ("cu_seqlens", "block_table") and tensor.dtype == torch.int32:
         dtype = "i32"
     elif tensor.dtype in _NAMES:
         dtype = _NAMES[tensor.dtype]
     else:
         raise ModaError("MODA_ERROR_DTYPE",
                         f"tensor '{name}' has dtype {tensor.dtype}; moda takes "
-                        "bfloat16, float16 or float32 (int32 for cu_seqlens)")
+                        "bfloat16, float16 or float32 (int32 for cu_seqlens and "
+                        "block_table)")
     if not tensor.is_cuda:
         raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                         f"tensor '{name}' is on {tensor.device}, not on a CUDA device")
@@ -46,11 +48,12 @@ def allocate_scratch(kernel, tensors):
             tensors[spec.name] = torch.empty(shape, dtype=torch.float32, device=q.device)
 
 
-def launch(kernel, tensors, max_seqlen=None):
+def launch(kernel, tensors, max_seqlen=None, num_keys=None):
     """Launches `kernel` on the current stream with `tensors` (by manifest
     name; None stands for absent). A packed kernel takes the bound of its
-    sequences' lengths, `max_seqlen`, as the size T that no tensor carries
-    (docs/runtime.md); any other kernel takes none."""
+    sequences' lengths, `max_seqlen`, as the size T that no tensor carries,
+    a paged kernel the cached keys, `num_keys`, as the size S
+    (docs/runtime.md); any other kernel takes neither."""
     names = [t.name for t in kernel.tensors]
     missing = [n for n in names if tensors.get(n) is None]
     if missing:
@@ -72,14 +75,25 @@ def launch(kernel, tensors, max_seqlen=None):
         raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                         f"kernel {kernel.entry} does not take packed sequences: "
                         "it takes no max_seqlen")
+    if kernel.paged:
+        if num_keys is None:
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"kernel {kernel.entry} reads a paged KV cache: pass "
+                            "num_keys (the keys each sequence has cached) with "
+                            "block_table")
+        sizes = {"S": int(num_keys)}
+    elif num_keys is not None:
+        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                        f"kernel {kernel.entry} does not read a paged KV cache: "
+                        "it takes no num_keys")
     args = [tensor_arg(n, tensors[n]) for n in names]
     kernel.launch(args, torch.cuda.current_stream().cuda_stream, sizes=sizes)
 
 
-def run(kernel, max_seqlen=None, **tensors):
+def run(kernel, max_seqlen=None, num_keys=None, **tensors):
     """Launches a forward kernel on the current stream; allocates out/lse if
     absent. Packed kernels take cu_seqlens among the tensors and
-    `max_seqlen`."""
+    `max_seqlen`; paged kernels block_table and `num_keys`."""
     q = tensors["q"]
     if tensors.get("out") is None:
         tensors["out"] = torch.empty_like(q)
@@ -87,7 +101,7 @@ def run(kernel, max_seqlen=None, **tensors):
         tensors["lse"] = torch.empty(rows_shape(kernel, q), dtype=torch.float32,
                                      device=q.device)
     allocate_scratch(kernel, tensors)
-    launch(kernel, tensors, max_seqlen)
+    launch(kernel, tensors, max_seqlen, num_keys)
     return tensors["out"], tensors["lse"]
 
 

@@ -17,6 +17,9 @@ alone with B and T static and S, L dynamic: the configuration pass then
 gives it the decode tiles and, when its B * Hk blocks leave the GPU's
 multiprocessors idle, split-KV (docs/architecture.md, stage 3), which needs
 B and T at compile time. Such a kernel serves every step of a generation.
+A paged decoding variant (`page_size` and `pages_per_entry` set) reads its
+keys and values from a paged KV cache (a pool of pages and a block table of
+`pages_per_entry` pages per sequence, MODA.md section 7), for any T.
 """
 
 import json
@@ -34,6 +37,12 @@ DTYPE_ALIASES = {
     "f16": "f16", "fp16": "f16", "float16": "f16", "half": "f16", "torch.float16": "f16",
     "f32": "f32", "fp32": "f32", "float32": "f32", "float": "f32", "torch.float32": "f32",
 }
+
+
+# A paged cache's pages hold whole key tiles of the smallest the
+# configuration space has (moda-select-kernel-config picks tiles that divide
+# the page size).
+PAGE_SIZE_MULTIPLE = 32
 
 
 def chunk_size_of(visibility: str, chunk_size) -> int:
@@ -70,7 +79,8 @@ class Variant:
     max_seqlen at launch), never as views. `decode_batch` and
     `decode_queries` (both 0, or both positive) make a decoding variant: a
     forward alone for B = decode_batch, T = decode_queries (module
-    docstring)."""
+    docstring); `page_size` and `pages_per_entry` (both 0, or both positive,
+    decoding only) make it read a paged KV cache."""
 
     dtype: str
     num_query_heads: int
@@ -84,12 +94,14 @@ class Variant:
     packed: bool = False
     decode_batch: int = 0
     decode_queries: int = 0
+    page_size: int = 0
+    pages_per_entry: int = 0
 
     @staticmethod
     def make(dtype, num_query_heads, num_kv_heads, head_dim, *,
              visibility="per_position", causal=True, chunk_size=None,
              scale=None, strided=False, packed=False, decode_batch=0,
-             decode_queries=0) -> "Variant":
+             decode_queries=0, page_size=0, pages_per_entry=0) -> "Variant":
         """Checks and normalizes the fields (dtype spelling, scale rounded to
         f32, chunk_size 0 without chunk visibility); raises ModaError."""
         name = DTYPE_ALIASES.get(str(dtype))
@@ -123,12 +135,29 @@ class Variant:
             raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                             "a decoding variant reads a KV cache: padded sequences "
                             "with sequence keys, not packed or depth_only")
+        page, width = int(page_size), int(pages_per_entry)
+        if page < 0 or width < 0 or (page == 0) != (width == 0):
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"page_size {page}, pages_per_entry {width}: both 0 (keys "
+                            "in one buffer) or both positive (a paged KV cache)")
+        if page and not batch:
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            "a paged KV cache is read by decoding variants only: set "
+                            "decode_batch and decode_queries")
+        if page and (page % PAGE_SIZE_MULTIPLE or visibility != "per_position"):
+            raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
+                            f"page_size {page}: a paged KV cache needs pages of a multiple "
+                            f"of {PAGE_SIZE_MULTIPLE} keys and per_position visibility")
         return Variant(name, hq, hk, d, visibility, bool(causal), chunk, scale,
-                       bool(strided), bool(packed), batch, queries)
+                       bool(strided), bool(packed), batch, queries, page, width)
 
     @property
     def is_decoding(self) -> bool:
         return self.decode_batch > 0
+
+    @property
+    def is_paged(self) -> bool:
+        return self.page_size > 0
 
     @property
     def name(self) -> str:
@@ -136,7 +165,8 @@ class Variant:
         per_position_bf16_hq8_hk2_d64_causal, chunk_f16_hq4_hk4_d128_full_c64,
         ..._s3e000000 for an explicit scale (its f32 bits), ..._views for
         strided kernels, ..._packed for packed sequences, ..._decode_b4_t1
-        for decoding B = 4 sequences a token at a time."""
+        for decoding B = 4 sequences a token at a time, ..._paged64x32 from
+        a paged cache of 32 pages of 64 keys per sequence."""
         parts = [self.visibility, self.dtype, f"hq{self.num_query_heads}",
                  f"hk{self.num_kv_heads}", f"d{self.head_dim}",
                  "causal" if self.causal else "full"]
@@ -150,6 +180,8 @@ class Variant:
             parts.append("packed")
         if self.is_decoding:
             parts.append(f"decode_b{self.decode_batch}_t{self.decode_queries}")
+        if self.is_paged:
+            parts.append(f"paged{self.page_size}x{self.pages_per_entry}")
         return "_".join(parts)
 
     @property
@@ -170,7 +202,9 @@ class Variant:
             return self.training_module(target)
         from .ir import attention_module
         return attention_module(self.ir_shape(), target=target, strided=self.strided,
-                                decode=(self.decode_batch, self.decode_queries))
+                                decode=(self.decode_batch, self.decode_queries),
+                                paged=((self.page_size, self.pages_per_entry)
+                                       if self.is_paged else None))
 
     def training_module(self, target: str = "sm_90a") -> str:
         """The IR moda-compile turns into this variant's forward
@@ -181,7 +215,13 @@ class Variant:
                                strided=self.strided, packed=self.packed)
 
     def to_json(self) -> Dict[str, Any]:
-        return asdict(self)
+        """The fields; a variant without a paged cache leaves its page
+        fields out (so that its cache key is the one it had before they
+        existed)."""
+        fields = asdict(self)
+        if not self.is_paged:
+            del fields["page_size"], fields["pages_per_entry"]
+        return fields
 
     @staticmethod
     def from_json(entry: Dict[str, Any]) -> "Variant":
@@ -192,7 +232,7 @@ class Variant:
         fields = {aliases.get(k, k): v for k, v in entry.items()}
         known = {"dtype", "num_query_heads", "num_kv_heads", "head_dim",
                  "visibility", "causal", "chunk_size", "scale", "strided", "packed",
-                 "decode_batch", "decode_queries"}
+                 "decode_batch", "decode_queries", "page_size", "pages_per_entry"}
         unknown = set(fields) - known
         if unknown:
             raise ModaError("MODA_ERROR_INVALID_ARGUMENT",

@@ -20,6 +20,25 @@ CASES = [
     ("bf16", 1, 8, 2, 64, 3, [17000, 1, 1]),
 ]
 
+# Paged caches: (dtype, batch, Hq, Hk, D, depth entries L, tokens per step,
+# page size), each cache of capacity sum(steps) + 5. The prefill runs the
+# dense training variant on its own tokens; every later step (a step of 20
+# tokens too) a paged decoding variant.
+PAGED_CASES = [
+    ("bf16", 2, 8, 2, 64, 3, [100, 1, 3, 1], 64),
+    ("f16", 1, 16, 2, 128, 0, [40, 1, 1], 32),
+    ("bf16", 3, 8, 1, 64, 2, [300, 1, 20], 128),
+]
+
+
+def capacity_of(steps):
+    return sum(steps) + 5
+
+
+def pages_per_entry(steps, page_size):
+    return -(-capacity_of(steps) // page_size)
+
+
 # The language model the GPU test decodes (generate_moda_lm.py): bf16,
 # Hq 8, Hk 2, D 64, two sequences, a 30-token prompt, then single tokens;
 # its full forward runs the training variant (dense, and views for the
@@ -35,6 +54,12 @@ def variants_run():
         for tokens in steps[1:]:
             needed.add(Variant.make(dtype, hq, hk, d, strided=True, decode_batch=batch,
                                     decode_queries=tokens))
+    for dtype, batch, hq, hk, d, _, steps, page_size in PAGED_CASES:
+        needed.add(Variant.make(dtype, hq, hk, d))
+        for tokens in steps[1:]:
+            needed.add(Variant.make(dtype, hq, hk, d, strided=True, decode_batch=batch,
+                                    decode_queries=tokens, page_size=page_size,
+                                    pages_per_entry=pages_per_entry(steps, page_size)))
     dtype, batch, hq, hk, d = MODEL
     needed |= {Variant.make(dtype, hq, hk, d), Variant.make(dtype, hq, hk, d, strided=True),
                Variant.make(dtype, hq, hk, d, strided=True, decode_batch=batch,

@@ -444,6 +444,64 @@ def test_decoding_variant_is_a_forward_of_static_batch_and_queries():
                      decode_batch=1, decode_queries=1)
 
 
+def test_paged_variant_reads_pools_and_a_block_table():
+    """page_size and pages_per_entry make a decoding variant read a paged
+    KV cache: its module takes k, v as pools of pages and the block table
+    and S as arguments; a variant without pages keeps the JSON (and so the
+    cache key) it had before page fields existed."""
+    unpaged = Variant.make("bf16", 8, 2, 64, strided=True, decode_batch=3, decode_queries=1)
+    paged = Variant.make("bf16", 8, 2, 64, strided=True, decode_batch=3, decode_queries=1,
+                         page_size=64, pages_per_entry=32)
+    assert paged.is_paged and not unpaged.is_paged
+    assert paged.name == unpaged.name + "_paged64x32"
+    assert "page_size" not in unpaged.to_json()
+    assert Variant.from_json(json.loads(json.dumps(paged.to_json()))) == paged
+    assert cache.cache_key(paged, H200, "c0ffee") != cache.cache_key(unpaged, H200, "c0ffee")
+    assert cache.manifests(paged) == (cache.FORWARD_MANIFEST,)
+    module = paged.module()
+    assert "%k: tensor<?x64x2x64xbf16>" in module
+    assert "%table: tensor<3x32xi32>, %S: index" in module
+    assert "paged(%table, %S : tensor<3x32xi32>)" in module
+    for bad in (dict(page_size=64), dict(page_size=-64, pages_per_entry=2),
+                dict(page_size=48, pages_per_entry=2, decode_batch=1, decode_queries=1),
+                dict(page_size=64, pages_per_entry=2)):
+        with pytest.raises(ModaError) as error:
+            Variant.make("bf16", 8, 2, 64, **bad)
+        assert error.value.status == "MODA_ERROR_INVALID_ARGUMENT"
+
+
+@pytest.mark.skipif(not REAL_COMPILER.exists(), reason="moda-compile is not built")
+def test_real_paged_bundle_reads_a_block_table(tmp_path):
+    """A paged decoding variant bundled with the real compiler: its
+    manifest says page_size and pages_per_entry, k and v are pools of N
+    pages, the block table is [B, W] int32, and S is the caller's; the
+    runtime (when built) reads it."""
+    variants_file = tmp_path / "v.json"
+    variants_file.write_text(json.dumps([
+        {"dtype": "bf16", "Hq": 8, "Hk": 2, "D": 64, "strided": True, "decode_batch": 2,
+         "decode_queries": 1, "page_size": 64, "pages_per_entry": 8}]))
+    result = subprocess.run([sys.executable, "-m", "moda.bundle", "--out", str(tmp_path / "b"),
+                             "--moda-compile", str(REAL_COMPILER), str(variants_file)],
+                            capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT / "python")))
+    assert result.returncode == 0, result.stderr
+    entry = (tmp_path / "b" /
+             "per_position_bf16_hq8_hk2_d64_causal_views_decode_b2_t1_paged64x8-sm_90a")
+    assert cache.is_complete(entry)
+    manifest = json.loads((entry / cache.FORWARD_MANIFEST).read_text())
+    assert (manifest["page_size"], manifest["pages_per_entry"]) == (64, 8)
+    assert manifest["sizes"]["S"] is None
+    tensors = {t["name"]: t for t in manifest["tensors"]}
+    assert tensors["k"]["shape"] == ["N", 64, 2, 64]
+    assert tensors["block_table"]["shape"] == ["B", 8]
+    assert tensors["block_table"]["dtype"] == "i32"
+    if locate.find_runtime_library() is None:
+        pytest.skip("libmoda_runtime.so is not built")
+    import moda
+    kernel = moda.Kernel(str(entry / cache.FORWARD_MANIFEST), driver=False)
+    assert kernel.paged and (kernel.page_size, kernel.pages_per_entry) == (64, 8)
+
+
 @pytest.mark.skipif(not REAL_COMPILER.exists(), reason="moda-compile is not built")
 def test_real_decoding_bundle_is_one_split_forward(tmp_path):
     """A decoding variant bundled with the real compiler: one manifest, the

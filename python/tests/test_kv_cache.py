@@ -103,3 +103,56 @@ def test_refused_calls_leave_the_cache_as_it_was():
         attention_with_kv_cache(q, k, v, cache, 0)
     # Nothing was written: layer 0 takes a step of any size still.
     cache.update(0, *(t.bfloat16() for t in new_kv(2)))
+
+
+def gather_pages(cache, layer, tokens):
+    """A paged cache's keys and values of `layer` as [B, tokens, Hk, D],
+    through its block table (what the paged kernels read)."""
+    positions = torch.arange(tokens)
+    pages = cache.block_table[:, positions // cache.page_size].long()
+    rows = (positions % cache.page_size).expand_as(pages)
+    return cache.k[layer][pages, rows], cache.v[layer][pages, rows]
+
+
+def test_a_paged_cache_takes_pages_as_it_grows_and_gives_them_back():
+    cache = small_cache(capacity=100, page_size=32)
+    assert cache.is_paged and cache.block_table.shape == (2, 4)     # 4 pages of 32
+    assert cache.k.shape == (3, 8, 32, 2, 8)                       # a pool of 2 x 4
+    steps = [new_kv(30), new_kv(1), new_kv(2), new_kv(40)]
+    for number, (k, v) in enumerate(steps):
+        for layer in range(3):
+            pool_k, pool_v = cache.update(layer, k + layer, v - layer)
+            assert pool_k.data_ptr() == cache.k[layer].data_ptr()   # the layer's pool
+            end = len(cache) + k.shape[1]
+            expected_k = torch.cat([s[0] + layer for s in steps[:number + 1]], dim=1)
+            expected_v = torch.cat([s[1] - layer for s in steps[:number + 1]], dim=1)
+            got_k, got_v = gather_pages(cache, layer, end)
+            assert torch.equal(got_k, expected_k) and torch.equal(got_v, expected_v)
+        cache.advance()
+        used = -(-len(cache) // 32)
+        pages = cache.block_table[:, :used].flatten().tolist()
+        assert len(set(pages)) == len(pages) == 2 * used           # distinct pages
+    assert len(cache) == 73
+    cache.reset()
+    assert len(cache) == 0 and not cache.block_table.any()
+    # Every page is back: two sequences fill the whole pool again.
+    for layer in range(3):
+        cache.update(layer, *new_kv(100))
+    assert sorted(cache.block_table.flatten().tolist()) == list(range(8))
+
+
+def test_a_paged_pool_that_runs_short_is_refused_before_anything_is_taken():
+    cache = small_cache(capacity=100, page_size=32, num_pages=3)
+    for layer in range(3):
+        cache.update(layer, *new_kv(32))                            # a page each
+    cache.advance()
+    with pytest.raises(ModaValueError, match="pool of 3 pages has 1 free; 33 tokens of 2 "
+                                             "sequences need 2 more"):
+        cache.update(0, *new_kv(1))
+    assert cache._free_pages == [2] and len(cache) == 32
+    with pytest.raises(ModaValueError, match="multiple of 32"):
+        small_cache(page_size=48)
+    with pytest.raises(ModaValueError, match="num_pages needs a page_size"):
+        small_cache(num_pages=4)
+    with pytest.raises(ModaValueError, match="num_pages must be positive"):
+        small_cache(page_size=32, num_pages=0)

@@ -70,6 +70,47 @@ def test_steps_match_float64_over_the_whole_cache(case):
                    and v.num_query_heads == hq and v.head_dim == d for v in decoding)
 
 
+PAGED_CASES = [(DTYPES[dtype], *rest) for dtype, *rest in kv_cache_cases.PAGED_CASES]
+
+
+@pytest.mark.parametrize("case", PAGED_CASES, ids=lambda c: str(c))
+def test_paged_steps_match_float64_over_the_whole_cache(case):
+    """A paged cache: the sequences' pages interleave in the pool, and
+    every step after the prefill reads them through the block table."""
+    dtype, batch, hq, hk, d, depth, steps, page_size = case
+    fresh_seed()
+    layers = 2
+    cache = KVCache(batch, kv_cache_cases.capacity_of(steps), layers, hk, d, dtype=dtype,
+                    device="cuda", page_size=page_size)
+    history_k = [[] for _ in range(layers)]
+    history_v = [[] for _ in range(layers)]
+    with torch.no_grad():
+        for tokens in steps:
+            for layer in range(layers):
+                q = torch.randn(batch, tokens, hq, d, device="cuda", dtype=dtype)
+                k = torch.randn(batch, tokens, hk, d, device="cuda", dtype=dtype)
+                v = torch.randn(batch, tokens, hk, d, device="cuda", dtype=dtype)
+                dk = torch.randn(batch, tokens, depth, hk, d, device="cuda", dtype=dtype)
+                dv = torch.randn(batch, tokens, depth, hk, d, device="cuda", dtype=dtype)
+                out, lse = attention_with_kv_cache(q, k, v, cache, layer, dk, dv,
+                                                   return_lse=True)
+                history_k[layer].append(k)
+                history_v[layer].append(v)
+                ref_out, ref_lse = attention_reference(
+                    q, torch.cat(history_k[layer], dim=1), torch.cat(history_v[layer], dim=1),
+                    dk, dv, causal=True, visibility="per_position")
+                assert relative_error(out, ref_out) < TOLERANCE[dtype], (tokens, layer)
+                assert lse_error(lse, ref_lse) < TOLERANCE[dtype], (tokens, layer)
+            cache.advance()
+    if batch > 1:   # the sequences' pages interleave: the table is no identity
+        assert cache.block_table[1, 0].item() != cache.block_table[0, 0].item() + 1 or \
+            cache.block_table[0, 1].item() != 1
+    paged = {variant for variant in loaded_decoding_kernels() if variant.is_paged}
+    for tokens in steps[1:]:
+        assert any(v.decode_batch == batch and v.decode_queries == tokens
+                   and v.page_size == page_size and v.head_dim == d for v in paged)
+
+
 def test_one_token_steps_split_the_keys():
     """B = 1, Hk = 2: two blocks would stream the cache; the configuration
     pass splits it (kv_splits = 132 / 2 = 66 for a dynamic cache length)."""
