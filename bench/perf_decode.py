@@ -19,6 +19,12 @@ as achieved bandwidth, against the ceiling measured in the same process
 B = 1 also check ours against a float64 reference (MODA.md section 6,
 bf16: relative Frobenius error <= 4e-3).
 
+Each case also times our kernel over a paged KV cache (`paged_ms`: the same
+cache cut into pages of 64 keys, every page placed at random in the pool,
+a decoding kernel with B and T static and S dynamic, as
+moda.KVCache(page_size=64) runs it), checked against float64 the same way
+at B = 1 (`paged_rel_error`).
+
 Timing: median of --iters launches after --warmup, each between CUDA events,
 inputs random.
 """
@@ -43,6 +49,7 @@ KV_HEADS = 8
 DEPTH = 32
 QUERIES = 1
 BF16_TOLERANCE = 4e-3
+PAGE_SIZE = 64
 
 
 def shapes():
@@ -69,8 +76,15 @@ def compile_all(artifacts, moda_compile, database):
         subprocess.run([str(moda_compile), str(directory / "kernel.mlir"), "-o",
                         str(directory)], check=True, capture_output=True, env=env)
         config = json.loads((directory / "moda_attention_0.json").read_text())["config"]
+        paged = directory / "paged"
+        paged.mkdir(exist_ok=True)
+        (paged / "kernel.mlir").write_text(attention_module(
+            shape_dict(b, s, d, g), decode=(b, QUERIES), paged=(PAGE_SIZE, s // PAGE_SIZE)))
+        subprocess.run([str(moda_compile), str(paged / "kernel.mlir"), "-o", str(paged)],
+                       check=True, capture_output=True, env=env)
+        paged_config = json.loads((paged / "moda_attention_0.json").read_text())["config"]
         print("compiled", directory.name, "kv_splits", config.get("kv_splits", 1),
-              flush=True)
+              "paged kv_splits", paged_config.get("kv_splits", 1), flush=True)
 
 
 def copy_bandwidth_gbs(warmup, iters):
@@ -94,6 +108,40 @@ def decode_inputs(b, s, d, g):
     k, v = (torch.randn(b, s, KV_HEADS, d, **bf16) for _ in range(2))
     dk, dv = (torch.randn(b, QUERIES, DEPTH, KV_HEADS, d, **bf16) for _ in range(2))
     return q, k, v, dk, dv
+
+
+def time_paged(row, artifacts, q, k, v, dk, dv, warmup, iters):
+    """Times (and at B = 1 checks) our paged kernel of the shape on the
+    cache k, v cut into pages placed at random in the pool (the same
+    memory, no copy)."""
+    import torch
+    import moda
+    from moda.reference import attention_reference, relative_error
+    from moda.torch_support import allocate_scratch
+
+    b, s = k.shape[:2]
+    kernel = moda.load(str(artifacts / name(b, s, q.shape[-1], q.shape[2] // KV_HEADS)
+                           / "paged" / "moda_attention_0.json"))
+    pages = s // PAGE_SIZE
+    k_pages, v_pages = (t.view(b * pages, PAGE_SIZE, *t.shape[2:]) for t in (k, v))
+    table = torch.randperm(b * pages, device="cuda").view(b, pages).int()
+    tensors = {"q": q, "k": k_pages, "v": v_pages, "depth_k": dk, "depth_v": dv,
+               "out": torch.full_like(q, float("nan")),
+               "lse": torch.empty(b, q.shape[2], QUERIES, device="cuda"),
+               "block_table": table}
+    allocate_scratch(kernel, tensors)
+    stream = torch.cuda.current_stream().cuda_stream
+    row["paged_config"] = kernel.config
+    row["paged_ms"] = statistics.median(kernel.benchmark(
+        kernel.torch_args(tensors), warmup, iters, stream, sizes={"S": s}))
+    if b == 1:
+        rows = table[0].long()
+        keys, values = (t[rows].reshape(1, s, *t.shape[2:]) for t in (k_pages, v_pages))
+        reference, _ = attention_reference(q, keys, values, dk, dv, causal=True,
+                                           visibility="per_position", scale=kernel.scale)
+        row["paged_rel_error"] = relative_error(tensors["out"], reference)
+        row["paged_pass"] = bool(row["paged_rel_error"] <= BF16_TOLERANCE)
+    return row.get("paged_pass", True)
 
 
 def run_all(artifacts, json_path, warmup, iters):
@@ -129,6 +177,7 @@ def run_all(artifacts, json_path, warmup, iters):
             row["rel_error"] = relative_error(out, reference)
             row["pass"] = bool(row["rel_error"] <= BF16_TOLERANCE)
             failures += not row["pass"]
+        failures += not time_paged(row, artifacts, q, k, v, dk, dv, warmup, iters)
         # One token sees its whole cache: no mask (SDPA's is top-left).
         time_sdpa_peers(row, q, k, v, warmup, iters, causal=False)
         element = q.element_size()
@@ -144,6 +193,7 @@ def run_all(artifacts, json_path, warmup, iters):
         peers = [row[f"{impl}_ms"] for impl in ("sdpa_flash", "sdpa_cudnn") if f"{impl}_ms" in row]
         if peers:
             row["ours_over_best_peer"] = row["ours_ms"] / min(peers)
+            row["paged_over_best_peer"] = row["paged_ms"] / min(peers)
         cases.append(row)
         del k, v
         print(f"B={b:2} S={s:6} D={d:3} G={g}  splits {ours.config.get('kv_splits', 1):3}  "
@@ -151,8 +201,11 @@ def run_all(artifacts, json_path, warmup, iters):
               f"{100 * row['ours_over_ceiling']:3.0f}%)  "
               f"flash {row.get('sdpa_flash_ms', float('nan')):7.3f}  "
               f"cudnn {row.get('sdpa_cudnn_ms', float('nan')):7.3f}  "
-              f"/best {row.get('ours_over_best_peer', float('nan')):5.2f}"
-              + (f"  err {row['rel_error']:.1e}" if "rel_error" in row else ""), flush=True)
+              f"/best {row.get('ours_over_best_peer', float('nan')):5.2f}  "
+              f"paged {row['paged_ms']:7.3f} /best "
+              f"{row.get('paged_over_best_peer', float('nan')):5.2f}"
+              + (f"  err {row['rel_error']:.1e} paged {row['paged_rel_error']:.1e}"
+                 if "rel_error" in row else ""), flush=True)
     write_report(json_path, "perf-decode", cases, torch.cuda.get_device_name(),
                  timing=f"median of {iters} CUDA-event timings after {warmup} warm-up runs",
                  copy_bandwidth_gbs=ceiling)
