@@ -64,30 +64,26 @@ def launch(kernel, tensors, max_seqlen=None, num_keys=None):
         raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
                         f"kernel {kernel.entry} ({kernel.visibility}"
                         f"{', packed' if kernel.packed else ''}) takes no {extra}")
-    sizes = None
-    if kernel.packed:
-        if max_seqlen is None:
+    # The sizes no tensor carries: (kernel takes it, the value, its symbol,
+    # the argument's name, what the kernel reads, what the value is).
+    sizes = {}
+    for takes, value, symbol, argument, reads, meaning in (
+            (kernel.packed, max_seqlen, "T", "max_seqlen", "packed sequences",
+             "the longest sequence's length, with cu_seqlens"),
+            (kernel.paged, num_keys, "S", "num_keys", "a paged KV cache",
+             "the keys each sequence has cached, with block_table")):
+        if takes and value is None:
             raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                            f"kernel {kernel.entry} takes packed sequences: pass "
-                            "max_seqlen (the longest sequence's length) with cu_seqlens")
-        sizes = {"T": int(max_seqlen)}
-    elif max_seqlen is not None:
-        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                        f"kernel {kernel.entry} does not take packed sequences: "
-                        "it takes no max_seqlen")
-    if kernel.paged:
-        if num_keys is None:
+                            f"kernel {kernel.entry} reads {reads}: pass {argument} "
+                            f"({meaning})")
+        if not takes and value is not None:
             raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                            f"kernel {kernel.entry} reads a paged KV cache: pass "
-                            "num_keys (the keys each sequence has cached) with "
-                            "block_table")
-        sizes = {"S": int(num_keys)}
-    elif num_keys is not None:
-        raise ModaError("MODA_ERROR_INVALID_ARGUMENT",
-                        f"kernel {kernel.entry} does not read a paged KV cache: "
-                        "it takes no num_keys")
+                            f"kernel {kernel.entry} does not read {reads}: it takes "
+                            f"no {argument}")
+        if takes:
+            sizes[symbol] = int(value)
     args = [tensor_arg(n, tensors[n]) for n in names]
-    kernel.launch(args, torch.cuda.current_stream().cuda_stream, sizes=sizes)
+    kernel.launch(args, torch.cuda.current_stream().cuda_stream, sizes=sizes or None)
 
 
 def run(kernel, max_seqlen=None, num_keys=None, **tensors):

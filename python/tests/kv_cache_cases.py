@@ -23,11 +23,13 @@ CASES = [
 # Paged caches: (dtype, batch, Hq, Hk, D, depth entries L, tokens per step,
 # page size), each cache of capacity sum(steps) + 5. The prefill runs the
 # dense training variant on its own tokens; every later step (a step of 20
-# tokens too) a paged decoding variant.
+# tokens too) a paged decoding variant. Each sequence's prefill fits one
+# page and a later step crosses into a second, so the sequences' pages
+# interleave in the pool.
 PAGED_CASES = [
-    ("bf16", 2, 8, 2, 64, 3, [100, 1, 3, 1], 64),
-    ("f16", 1, 16, 2, 128, 0, [40, 1, 1], 32),
-    ("bf16", 3, 8, 1, 64, 2, [300, 1, 20], 128),
+    ("bf16", 2, 8, 2, 64, 3, [60, 1, 3, 1], 64),
+    ("f16", 1, 16, 2, 128, 0, [31, 1, 1], 32),
+    ("bf16", 3, 8, 1, 64, 2, [120, 1, 20], 128),
 ]
 
 

@@ -143,18 +143,4 @@ TEST(PagedManifest, RefusesInconsistentManifests) {
             "unknown size symbol \"N\" in sizes (expected B, T, S, L)");
 }
 
-TEST(PagedManifest, AnUnpagedKernelTakesNoN) {
-  Manifest m;
-  ASSERT_FALSE(parseManifest(moda::test::exampleManifest(), ".", m).failed());
-  EXPECT_FALSE(m.paged());
-  moda::test::Call call = moda::test::makeCall(m, {2, 30, 50, 3, 0});
-  std::array<int64_t, MODA_NUM_SYMBOLS> sizes;
-  sizes.fill(-1);
-  sizes[MODA_SYMBOL_N] = 5;
-  LaunchPlan plan;
-  EXPECT_EQ(planLaunch(m, call.data(), call.size(), sizes.data(), plan).message,
-            "sizes[N] is 5 but kernel moda_attention_0 does not take packed "
-            "sequences or a paged KV cache (pass -1)");
-}
-
 } // namespace
