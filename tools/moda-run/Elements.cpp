@@ -12,7 +12,9 @@ namespace moda::run {
 
 using namespace moda::reference;
 
-size_t elementBytes(int dtype) { return dtype == MODA_F32 ? 4 : 2; }
+size_t elementBytes(int dtype) {
+  return dtype == MODA_F32 || dtype == MODA_I32 ? 4 : 2;
+}
 
 namespace {
 

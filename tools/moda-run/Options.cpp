@@ -9,14 +9,16 @@
 namespace moda::run {
 
 const char *const kUsage =
-    "usage: moda-run <manifest.json> [--B n] [--T n] [--S n] [--L n]\n"
+    "usage: moda-run <manifest.json> [--B n] [--T n] [--S n] [--L n] [--N n]\n"
     "                [--seed n] [--iters n] [--warmup n]\n"
     "                [--init normal|uniform] [--no-check] [--json out.json]\n"
     "\n"
     "Runs the kernel of <manifest.json> on fresh random inputs, checks out and\n"
     "lse against the float64 reference (docs/semantics.md tolerances) and times\n"
     "it with CUDA events. Sizes the manifest fixes are the defaults; dynamic\n"
-    "sizes that a tensor uses must be given. Exit status: 0 PASS, 1 FAIL,\n"
+    "sizes that a tensor uses must be given; a kernel over a paged KV cache\n"
+    "takes --S (the cached keys) and --N (its pool's pages; default: the\n"
+    "pages the keys take, plus one). Exit status: 0 PASS, 1 FAIL,\n"
     "2 usage or runtime error.\n";
 
 namespace {

@@ -3,7 +3,8 @@
 // Loads a kernel artifact through the runtime's C API, runs it on fresh random
 // inputs with poisoned outputs, compares out and lse with the float64
 // reference (docs/semantics.md, "How results are judged") and times it with
-// CUDA events.
+// CUDA events. A kernel over a paged KV cache gets a pool of pages and a
+// block table that places each batch entry's pages at random in it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -153,6 +155,9 @@ private:
   std::vector<double> referenceOut, referenceLse;
   std::vector<CheckResult> checks;
   std::vector<float> timesMs;
+  /// A paged kernel's block table, and the sizes its launches pass.
+  std::vector<int32_t> blockTable;
+  std::array<int64_t, MODA_NUM_SYMBOLS> callSizes{};
 
   static bool succeeded(moda_status status, const char *what) {
     if (status == MODA_SUCCESS)
@@ -162,10 +167,53 @@ private:
     return false;
   }
 
+  bool paged() const { return info.page_size > 0; }
+
+  /// The pages a batch entry's S keys take.
+  int64_t pagesPerSequence() const {
+    return (sizes[MODA_SYMBOL_S] + info.page_size - 1) / info.page_size;
+  }
+
+  /// The sizes a launch passes that no tensor carries: a paged kernel's S
+  /// (null otherwise: the tensors give every size).
+  const int64_t *callerSizes() {
+    callSizes.fill(-1);
+    callSizes[MODA_SYMBOL_S] = sizes[MODA_SYMBOL_S];
+    return paged() ? callSizes.data() : nullptr;
+  }
+
+  /// A paged kernel's S (the cached keys, which no tensor carries) must be
+  /// given; its pool, N pages, defaults to the pages the batch's keys take
+  /// plus one that no table names.
+  bool resolvePagedSizes() {
+    if (options.sizes[MODA_SYMBOL_S] < 0) {
+      std::fprintf(stderr, "moda-run: %s reads a paged KV cache: pass --S, the "
+                           "keys each batch entry has cached\n",
+                   info.entry);
+      return false;
+    }
+    sizes[MODA_SYMBOL_S] = options.sizes[MODA_SYMBOL_S];
+    int64_t needed = sizes[MODA_SYMBOL_B] * pagesPerSequence();
+    if (options.sizes[MODA_SYMBOL_N] < 0)
+      sizes[MODA_SYMBOL_N] = needed + 1;
+    if (sizes[MODA_SYMBOL_N] < needed) {
+      std::fprintf(stderr, "moda-run: --N %lld pages cannot hold %lld batch "
+                           "entries of %lld keys in pages of %lld\n",
+                   static_cast<long long>(sizes[MODA_SYMBOL_N]),
+                   static_cast<long long>(sizes[MODA_SYMBOL_B]),
+                   static_cast<long long>(sizes[MODA_SYMBOL_S]),
+                   static_cast<long long>(info.page_size));
+      return false;
+    }
+    return true;
+  }
+
   /// Command line first, then the manifest's fixed value. A value that
   /// contradicts the manifest is passed on: the runtime reports it.
   bool resolveSizes() {
     std::array<bool, MODA_NUM_SYMBOLS> used{};
+    // A paged kernel's S is the call's.
+    used[MODA_SYMBOL_S] = paged();
     for (int i = 0; i < info.num_tensors; ++i) {
       moda_tensor_info tensor;
       if (!succeeded(moda_kernel_get_tensor_info(kernel, i, &tensor),
@@ -185,6 +233,8 @@ private:
       }
       if (!used[symbol])
         continue; // the ABI passes 0
+      if (paged() && (symbol == MODA_SYMBOL_S || symbol == MODA_SYMBOL_N))
+        continue; // resolvePagedSizes, after B
       sizes[symbol] = given >= 0 ? given : info.fixed_sizes[symbol];
       if (sizes[symbol] < 0) {
         std::fprintf(stderr, "moda-run: size %s is dynamic in the manifest: "
@@ -193,7 +243,22 @@ private:
         return false;
       }
     }
-    return true;
+    return !paged() || resolvePagedSizes();
+  }
+
+  /// A paged kernel's block table: each batch entry's first pages distinct
+  /// pages of a shuffled pool, the rest of its row 0.
+  std::vector<int32_t> makeBlockTable(std::mt19937_64 &generator) const {
+    std::vector<int32_t> pool(sizes[MODA_SYMBOL_N]);
+    for (size_t page = 0; page < pool.size(); ++page)
+      pool[page] = static_cast<int32_t>(page);
+    std::shuffle(pool.begin(), pool.end(), generator);
+    int64_t width = info.pages_per_entry, used = pagesPerSequence();
+    std::vector<int32_t> table(sizes[MODA_SYMBOL_B] * width, 0);
+    for (int64_t b = 0; b < sizes[MODA_SYMBOL_B]; ++b)
+      for (int64_t column = 0; column < std::min(used, width); ++column)
+        table[b * width + column] = pool[b * used + column];
+    return table;
   }
 
   bool createTensors() {
@@ -216,12 +281,19 @@ private:
       DeviceTensor &stored = tensors.back();
       if (stored.info.role != MODA_ROLE_INPUT)
         continue;
-      stored.values.resize(stored.elements);
-      for (double &value : stored.values)
-        value = options.distribution == Distribution::Normal ? normal(generator)
-                                                             : uniform(generator);
       std::vector<unsigned char> bytes;
-      encodeElements(stored.info.dtype, stored.values, bytes);
+      if (stored.info.dtype == MODA_I32) { // the block table
+        blockTable = makeBlockTable(generator);
+        bytes.resize(blockTable.size() * sizeof(int32_t));
+        std::memcpy(bytes.data(), blockTable.data(), bytes.size());
+      } else {
+        stored.values.resize(stored.elements);
+        for (double &value : stored.values)
+          value = options.distribution == Distribution::Normal
+                      ? normal(generator)
+                      : uniform(generator);
+        encodeElements(stored.info.dtype, stored.values, bytes);
+      }
       if (!succeeded(moda_copy_to_device(stored.device, bytes.data(),
                                          bytes.size()),
                      "cannot copy inputs to the device"))
@@ -251,8 +323,9 @@ private:
   bool launch() {
     std::vector<moda_tensor> call = arguments();
     return poisonOutputs() &&
-           succeeded(moda_kernel_launch(kernel, call.data(),
-                                        static_cast<int>(call.size()), nullptr),
+           succeeded(moda_kernel_launch_sized(kernel, call.data(),
+                                              static_cast<int>(call.size()),
+                                              callerSizes(), nullptr),
                      "launch failed") &&
            succeeded(moda_stream_synchronize(nullptr), "the kernel failed");
   }
@@ -283,6 +356,23 @@ private:
     return tensor ? tensor->values.data() : nullptr;
   }
 
+  /// A paged kernel's keys (or values) `name` as [B, S, Hk, D]: key s of
+  /// batch entry b from row s mod page_size of its table's page s /
+  /// page_size.
+  std::vector<double> gatherPages(const char *name) const {
+    const std::vector<double> &pool = find(name)->values;
+    int64_t row = info.num_kv_heads * info.head_dim;
+    int64_t batch = sizes[MODA_SYMBOL_B], keys = sizes[MODA_SYMBOL_S];
+    std::vector<double> gathered(batch * keys * row);
+    for (int64_t b = 0; b < batch; ++b)
+      for (int64_t s = 0; s < keys; ++s) {
+        int64_t page = blockTable[b * info.pages_per_entry + s / info.page_size];
+        std::copy_n(pool.begin() + (page * info.page_size + s % info.page_size) * row,
+                    row, gathered.begin() + (b * keys + s) * row);
+      }
+    return gathered;
+  }
+
   void computeReference() {
     ref::AttentionProblem problem{};
     problem.batch = sizes[MODA_SYMBOL_B];
@@ -302,8 +392,15 @@ private:
     problem.scale = info.scale;
     referenceOut.assign(find("out")->elements, 0.0);
     referenceLse.assign(find("lse")->elements, 0.0);
-    ref::attentionForward(problem, inputValues("q"), inputValues("k"),
-                          inputValues("v"), inputValues("depth_k"),
+    std::vector<double> keys, values;
+    if (paged()) {
+      keys = gatherPages("k");
+      values = gatherPages("v");
+    }
+    ref::attentionForward(problem, inputValues("q"),
+                          paged() ? keys.data() : inputValues("k"),
+                          paged() ? values.data() : inputValues("v"),
+                          inputValues("depth_k"),
                           inputValues("depth_v"), referenceOut.data(),
                           referenceLse.data());
   }
@@ -334,10 +431,10 @@ private:
     std::vector<moda_tensor> call = arguments();
     timesMs.assign(static_cast<size_t>(options.iters), 0.0f);
     if (!poisonOutputs() ||
-        !succeeded(moda_kernel_benchmark(kernel, call.data(),
-                                         static_cast<int>(call.size()), nullptr,
-                                         options.warmup, options.iters,
-                                         timesMs.data()),
+        !succeeded(moda_kernel_benchmark_sized(
+                       kernel, call.data(), static_cast<int>(call.size()),
+                       callerSizes(), nullptr, options.warmup, options.iters,
+                       timesMs.data()),
                    "timing failed"))
       return false;
     std::printf("time      median %.4f ms  min %.4f ms  over %d launches "
