@@ -371,6 +371,11 @@ private:
                          "each batch entry has cached, in sizes "
                          "(moda_kernel_launch_sized)",
                          manifest.entry.c_str());
+      if (keys > 0 && plan.sizes[MODA_SYMBOL_N] == 0)
+        return makeError(MODA_ERROR_SIZE_MISMATCH,
+                         "sizes[S] is %lld but the pool of k and v has no page "
+                         "(N = 0)",
+                         static_cast<long long>(keys));
       if (keys > manifest.pagesPerEntry * manifest.pageSize)
         return makeError(MODA_ERROR_SIZE_MISMATCH,
                          "sizes[S] is %lld but the block table's %lld pages "

@@ -775,9 +775,15 @@ private:
                   "absent");
     if (depthOnly && !has("depth_k"))
       return failOnce(error, "depth_only visibility needs depth_k and depth_v");
-    if (manifest.paged() && depthOnly)
+    if (manifest.paged() && manifest.visibility != MODA_VISIBILITY_PER_POSITION)
       return failOnce(error, "a paged KV cache (page_size) needs sequence "
-                             "keys; a depth_only manifest cannot be paged");
+                             "keys and per_position visibility");
+    // A key tile must lie in one page (the compiler's rule).
+    if (manifest.paged() && manifest.pageSize % manifest.blockN != 0)
+      return failOnce(error, "config.block_n is %lld but must divide page_size "
+                             "%lld (a key tile lies in one page)",
+                      static_cast<long long>(manifest.blockN),
+                      static_cast<long long>(manifest.pageSize));
     if (manifest.splitsKeys()) {
       if (depthOnly || manifest.packed)
         return failOnce(error, "config.kv_splits is %lld but split-KV needs "

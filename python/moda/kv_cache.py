@@ -98,6 +98,9 @@ class KVCache:
                                            dtype=torch.int32, device=device)
             self._free_pages = list(range(int(num_pages) - 1, -1, -1))
             self._pages = [[] for _ in range(self._batch)]
+            # Pages the step under way took, per sequence: given back when
+            # the step's writes are all taken back.
+            self._step_pages = [0] * self._batch
         else:
             shape = (int(num_layers), self._batch, self._capacity, int(heads_kv),
                      int(head_dim))
@@ -232,6 +235,7 @@ class KVCache:
             first = len(pages)
             while len(pages) < needed:
                 pages.append(self._free_pages.pop())
+            self._step_pages[b] += len(pages) - first
             if len(pages) > first:
                 self.block_table[b, first:len(pages)] = torch.tensor(
                     pages[first:], dtype=torch.int32)
@@ -243,6 +247,20 @@ class KVCache:
         self._written[layer] = False
         if not any(self._written):
             self._step_tokens = None
+            if self.is_paged:
+                self._give_back_step_pages()
+
+    def _give_back_step_pages(self) -> None:
+        """Returns the pages the step under way took to the pool (in the
+        reverse order of their taking: the pool is as it was)."""
+        for b in reversed(range(self.batch)):
+            taken = self._step_pages[b]
+            if taken:
+                pages = self._pages[b]
+                self._free_pages.extend(reversed(pages[-taken:]))
+                self.block_table[b, len(pages) - taken:len(pages)] = 0
+                del pages[-taken:]
+        self._step_pages = [0] * self.batch
 
     def advance(self) -> None:
         """Commits the step: every layer must have written its tokens."""
@@ -256,6 +274,8 @@ class KVCache:
         self._length += self._step_tokens
         self._step_tokens = None
         self._written = [False] * self.num_layers
+        if self.is_paged:
+            self._step_pages = [0] * self.batch
 
     def reset(self) -> None:
         """Forgets every token (the buffers are kept for the next sequences;
@@ -267,6 +287,7 @@ class KVCache:
             for pages in self._pages:
                 self._free_pages.extend(reversed(pages))
                 pages.clear()
+            self._step_pages = [0] * self.batch
             self.block_table.zero_()
 
 

@@ -17,7 +17,8 @@ MAX_RANK = 8
 # mirror.
 ABI_VERSION = 3
 NUM_SYMBOLS = 5
-# N: the tokens of packed sequences (packed kernels only).
+# N: the tokens of packed sequences, or the pages of a paged KV cache's pool
+# (packed and paged kernels only).
 SYMBOLS = ["B", "T", "S", "L", "N"]
 
 

@@ -156,3 +156,16 @@ def test_a_paged_pool_that_runs_short_is_refused_before_anything_is_taken():
         small_cache(num_pages=4)
     with pytest.raises(ModaValueError, match="num_pages must be positive"):
         small_cache(page_size=32, num_pages=0)
+
+
+def test_a_failed_paged_step_gives_its_pages_back():
+    cache = small_cache(capacity=100, page_size=32)
+    for layer in range(3):
+        cache.update(layer, *new_kv(32))
+    cache.advance()
+    table, free = cache.block_table.clone(), list(cache._free_pages)
+    cache.update(0, *new_kv(1))                    # takes a second page each
+    assert len(cache._free_pages) == len(free) - 2
+    cache._unwrite(0)                              # the attention call failed
+    assert cache._free_pages == free and torch.equal(cache.block_table, table)
+    assert cache._pages == [[table[0, 0].item()], [table[1, 0].item()]]

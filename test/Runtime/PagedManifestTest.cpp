@@ -118,6 +118,13 @@ TEST(PagedManifest, RefusesCallsItCannotPlan) {
   sizes[MODA_SYMBOL_N] = 41;
   EXPECT_EQ(planLaunch(m, call.data(), call.size(), sizes.data(), plan).status,
             MODA_ERROR_SIZE_MISMATCH);
+  // An empty pool holds no key: the kernels would read page 0 of nothing.
+  moda::test::Call empty = pagedCall(0);
+  sizes = withS(500);
+  EXPECT_EQ(planLaunch(m, empty.data(), empty.size(), sizes.data(), plan).message,
+            "sizes[S] is 500 but the pool of k and v has no page (N = 0)");
+  sizes = withS(0);
+  EXPECT_FALSE(planLaunch(m, empty.data(), empty.size(), sizes.data(), plan).failed());
 }
 
 TEST(PagedManifest, RefusesInconsistentManifests) {
@@ -136,6 +143,15 @@ TEST(PagedManifest, RefusesInconsistentManifests) {
                                 "\"packed\": true, \"op\": \"attention\"")),
             "a manifest cannot be both packed and paged (page_size): packed "
             "sequences and a paged KV cache are not supported together");
+  EXPECT_EQ(message(replaceOnce(text, "\"block_n\": 64", "\"block_n\": 128")),
+            "config.block_n is 128 but must divide page_size 64 (a key tile lies "
+            "in one page)");
+  EXPECT_EQ(message(replaceOnce(
+                replaceOnce(text, "\"visibility\": \"per_position\"",
+                            "\"visibility\": \"chunk\""),
+                "\"chunk_size\": 0", "\"chunk_size\": 16")),
+            "a paged KV cache (page_size) needs sequence keys and per_position "
+            "visibility");
   // Without page_size and pages_per_entry the block table is unknown.
   std::string unpaged = replaceOnce(
       replaceOnce(text, "\"page_size\": 64,", ""), "\"pages_per_entry\": 16,", "");

@@ -385,9 +385,8 @@ static void packedReference(const AttentionCase &c, const Buffer &q,
   });
 }
 
-/// The keys (or values) of a paged case as [B, S, Hk, D]: key s of batch
-/// entry b from row s mod page_size of page table[b, s / page_size] of
-/// `pool`.
+/// The keys (or values) of a paged case as [B, S, Hk, D], through its
+/// block table.
 static void gatherPages(const AttentionCase &c,
                         const std::vector<int32_t> &table,
                         const std::vector<double> &pool,
@@ -395,12 +394,8 @@ static void gatherPages(const AttentionCase &c,
   const reference::AttentionProblem &p = c.problem;
   int64_t row = p.kvHeads * p.headDim;
   gathered.resize(p.batch * p.keys * row);
-  for (int64_t b = 0; b < p.batch; ++b)
-    for (int64_t s = 0; s < p.keys; ++s) {
-      int64_t page = table[b * c.pagesPerEntry() + s / c.pageSize];
-      std::copy_n(pool.begin() + (page * c.pageSize + s % c.pageSize) * row,
-                  row, gathered.begin() + (b * p.keys + s) * row);
-    }
+  reference::gatherPages(pool.data(), table.data(), p.batch, p.keys,
+                         c.pageSize, c.pagesPerEntry(), row, gathered.data());
 }
 
 CaseResult moda::cpucheck::runOnHost(mlir::MLIRContext &context,

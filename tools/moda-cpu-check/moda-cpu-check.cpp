@@ -179,7 +179,8 @@ static void addKeySplitCases(std::vector<AttentionCase> &cases) {
 /// A paged KV cache (moda.attention's `paged`): the decoding kernels the
 /// configuration pass makes (heuristic, split for the multiprocessors),
 /// pinned small tiles with splits, pages of 32 to 128 keys, caches ending
-/// inside a page and on a page's end, every element type; each case's
+/// inside a page and on a page's end, every element type, D = 128 (whose
+/// value products are deferred); each case's
 /// pages shuffled in a larger pool, the table's unused columns out of
 /// range.
 static void addPagedCases(std::vector<AttentionCase> &cases) {
@@ -199,6 +200,11 @@ static void addPagedCases(std::vector<AttentionCase> &cases) {
   paged(makeCase(ElementType::F32, 1, 3, 100, 2, 2, 32, 7, false,
                  Visibility::PerPosition, 0, std::nullopt),
         32);
+  // D = 128: the wgmma value products deferred under the next step's
+  // softmax, each step's lookups made again for the deferred load.
+  paged(makeCase(ElementType::BF16, 2, 3, 200, 2, 2, 128, 1, true,
+                 Visibility::PerPosition, 0, std::nullopt),
+        64);
 }
 
 /// The matrix: every variant, G in {1, 2, 8}, L in {0, 1, 7}, every element

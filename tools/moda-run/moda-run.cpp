@@ -194,8 +194,9 @@ private:
     }
     sizes[MODA_SYMBOL_S] = options.sizes[MODA_SYMBOL_S];
     int64_t needed = sizes[MODA_SYMBOL_B] * pagesPerSequence();
-    if (options.sizes[MODA_SYMBOL_N] < 0)
-      sizes[MODA_SYMBOL_N] = needed + 1;
+    sizes[MODA_SYMBOL_N] = options.sizes[MODA_SYMBOL_N] >= 0
+                               ? options.sizes[MODA_SYMBOL_N]
+                               : needed + 1;
     if (sizes[MODA_SYMBOL_N] < needed) {
       std::fprintf(stderr, "moda-run: --N %lld pages cannot hold %lld batch "
                            "entries of %lld keys in pages of %lld\n",
@@ -356,20 +357,14 @@ private:
     return tensor ? tensor->values.data() : nullptr;
   }
 
-  /// A paged kernel's keys (or values) `name` as [B, S, Hk, D]: key s of
-  /// batch entry b from row s mod page_size of its table's page s /
-  /// page_size.
+  /// A paged kernel's keys (or values) `name` as [B, S, Hk, D], through
+  /// its block table.
   std::vector<double> gatherPages(const char *name) const {
-    const std::vector<double> &pool = find(name)->values;
     int64_t row = info.num_kv_heads * info.head_dim;
-    int64_t batch = sizes[MODA_SYMBOL_B], keys = sizes[MODA_SYMBOL_S];
-    std::vector<double> gathered(batch * keys * row);
-    for (int64_t b = 0; b < batch; ++b)
-      for (int64_t s = 0; s < keys; ++s) {
-        int64_t page = blockTable[b * info.pages_per_entry + s / info.page_size];
-        std::copy_n(pool.begin() + (page * info.page_size + s % info.page_size) * row,
-                    row, gathered.begin() + (b * keys + s) * row);
-      }
+    std::vector<double> gathered(sizes[MODA_SYMBOL_B] * sizes[MODA_SYMBOL_S] * row);
+    ref::gatherPages(find(name)->values.data(), blockTable.data(),
+                     sizes[MODA_SYMBOL_B], sizes[MODA_SYMBOL_S], info.page_size,
+                     info.pages_per_entry, row, gathered.data());
     return gathered;
   }
 

@@ -66,6 +66,15 @@ void attentionBackward(const AttentionProblem &p, const double *q,
 /// NaN or Inf. When expected is all zeros: 0 if actual is too, else +inf.
 double relativeError(const double *actual, const double *expected, size_t n);
 
+/// The keys (or values) of a paged KV cache as the operator reads them,
+/// [batch, keys, rowElements]: key s of batch entry b is row s mod pageSize
+/// of page table[b * pagesPerEntry + s / pageSize] of `pool` ([pages,
+/// pageSize, rowElements]; rowElements = Hk * D). The table must name
+/// pages of the pool.
+void gatherPages(const double *pool, const int32_t *table, int64_t batch,
+                 int64_t keys, int64_t pageSize, int64_t pagesPerEntry,
+                 int64_t rowElements, double *gathered);
+
 /// The error measure for log-sum-exp results. An lse of -inf (a row that
 /// sees nothing) must be matched by exactly -inf; any other non-finite
 /// actual value, or a mismatch of -inf, gives +inf. Over the remaining

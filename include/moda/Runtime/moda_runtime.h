@@ -69,7 +69,7 @@ typedef enum moda_role {
 } moda_role;
 
 /* Size symbols, in kernel parameter order. N, the tokens of packed
- * sequences, is a size of packed kernels only (moda_kernel_info.packed);
+ * sequences, is a size of packed kernels (moda_kernel_info.packed);
  * there B counts the sequences and T (= S with sequence keys) is the longest
  * sequence's length as the caller bounds it (max_seqlen), which no tensor
  * carries: the caller passes it in `sizes` (moda_kernel_launch_sized). A

@@ -248,7 +248,8 @@ Value mlir::moda::buildSize(ImplicitLocOpBuilder &b, const SizeExpr &expr,
   };
   for (SizeSymbol symbol : expr.getSymbols()) {
     assert(static_cast<unsigned>(symbol) < sizes.size() &&
-           "N is a size of packed operators only (the ABI verifier's rule)");
+           "N is a size of packed and paged operators only (the ABI verifier's "
+           "rule)");
     multiply(sizes[static_cast<unsigned>(symbol)]);
   }
   if (!value || expr.coefficient != 1)

@@ -81,7 +81,8 @@ SoftmaxState ForwardProgramBuilder::attendTile(SoftmaxState state,
                                                const KeySource &source,
                                                int64_t tileRows, Value first,
                                                bool masked) {
-  auto [keys, values] = loadKeyTiles(source, tileRows, first);
+  Value keys, values;
+  std::tie(keys, values) = loadKeyTiles(source, tileRows, first);
   if (!masked)
     return attendKeys(state, keys, values, tileRows, /*mask=*/{});
   return SoftmaxState::fromRange(buildMaskedStep(

@@ -225,6 +225,10 @@ TileProgramBuilder::loadKeyTiles(const KeySource &source, int64_t rows,
   Value page = lookup.getPage(), row = lookup.getRow();
   Value end = arith::SubIOp::create(
       b, source.end, arith::SubIOp::create(b, first, row));
+  // An empty pool has no page 0 to read: every row reads as zero.
+  Value emptyPool = arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                                          args.tokens, index(0));
+  end = arith::SelectOp::create(b, emptyPool, index(0), end);
   Value pageSize = index(spec.pageSize);
   return {load(source.keys, page, row, end, pageSize),
           load(source.values, page, row, end, pageSize)};

@@ -24,7 +24,9 @@
 // CHECK: %[[FIRST:.*]] = arith.addi
 // CHECK: %[[PAGE:.*]], %[[ROW:.*]] = moda_tile.page_lookup %[[TB]][%[[BATCH]], %[[FIRST]]] pages %[[N]] {page_size = 64 : i64, pages_per_entry = 5 : i64} : memref<?xi32>
 // CHECK: %[[PAGEFIRST:.*]] = arith.subi %[[FIRST]], %[[ROW]]
-// CHECK: %[[END:.*]] = arith.subi %[[KEYS]], %[[PAGEFIRST]]
+// CHECK: %[[PAGEEND:.*]] = arith.subi %[[KEYS]], %[[PAGEFIRST]]
+// CHECK: %[[EMPTY:.*]] = arith.cmpi eq, %[[N]], %c0
+// CHECK: %[[END:.*]] = arith.select %[[EMPTY]], %c0{{.*}}, %[[PAGEEND]]
 // CHECK: moda_tile.load %[[KB]][%[[PAGE]], %{{.*}}, %[[ROW]]] end %[[END]] extent %c64{{.*}} {rows = #moda_tile.rows<kind = key, heads = 2>} : memref<?xbf16> -> tensor<32x64xbf16>
 // CHECK-NEXT: moda_tile.load %[[VB]][%[[PAGE]], %{{.*}}, %[[ROW]]] end %[[END]] extent %c64{{.*}}
 // CHECK-NOT: moda_tile.page_lookup

@@ -246,3 +246,18 @@ func.func private @paged_and_packed() attributes {abi = #moda.kernel_abi<op = at
 
 // expected-error @+1 {{kernel ABI tensor 'block_table' cannot have dynamic strides: the block table is contiguous}}
 func.func private @strided_block_table() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = 3, T = 1, S = ?, L = 0, N = ?], tensors = [#moda.abi_tensor<"block_table" : i32, input, shape = [B, 8], strides = [?, 1]>], launches = [#moda.abi_launch<"paged", grid = [1, 2, B], threads = 128, dynamic_shared_memory = 0>]>}
+
+// -----
+
+// expected-error @+1 {{kernel ABI tensor 'block_table' must have shape [B, W] with W a positive constant}}
+func.func private @block_table_rank_one() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = 3, T = 1, S = ?, L = 0, N = ?], tensors = [#moda.abi_tensor<"block_table" : i32, input, shape = [B], strides = [1]>], launches = [#moda.abi_launch<"paged", grid = [1, 2, B], threads = 128, dynamic_shared_memory = 0>]>}
+
+// -----
+
+// expected-error @+1 {{kernel ABI tensor 'k' of a paged KV cache must have shape [N, page_size, Hk, D] with page_size a positive constant}}
+func.func private @paged_keys_per_batch() attributes {abi = #moda.kernel_abi<op = attention, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = 3, T = 1, S = ?, L = 0, N = ?], tensors = [#moda.abi_tensor<"k" : bf16, input, shape = [B, S, 2, 64], strides = [S*128, 128, 64, 1]>, #moda.abi_tensor<"block_table" : i32, input, shape = [B, 8], strides = [8, 1]>], launches = [#moda.abi_launch<"paged", grid = [1, 2, B], threads = 128, dynamic_shared_memory = 0>]>}
+
+// -----
+
+// expected-error @+1 {{kernel ABI of attention_grad has a tensor 'block_table': a paged KV cache serves the forward only}}
+func.func private @paged_grad() attributes {abi = #moda.kernel_abi<op = attention_grad, element_type = bf16, num_query_heads = 8, num_kv_heads = 2, head_dim = 64, causal = true, visibility = per_position, chunk_size = 0, scale = 0.125 : f64, config = #moda.config<block_m = 64, block_n = 64, block_depth = 64, num_warps = 4, num_stages = 1, mma = fma, target = "sm_90a">, sizes = [B = 3, T = 1, S = ?, L = 0, N = ?], tensors = [#moda.abi_tensor<"block_table" : i32, input, shape = [B, 8], strides = [8, 1]>], launches = [#moda.abi_launch<"paged", grid = [1, 2, B], threads = 128, dynamic_shared_memory = 0>]>}

@@ -82,3 +82,12 @@ func.func @table_without_num_keys(%q: tensor<2x1x4x64xbf16>, %k: tensor<8x64x2x6
   %o, %l = "moda.attention"(%q, %k, %k, %t) <{operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0, 1, 0>}> : (tensor<2x1x4x64xbf16>, tensor<8x64x2x64xbf16>, tensor<8x64x2x64xbf16>, tensor<2x4xi32>) -> (tensor<2x1x4x64xbf16>, tensor<2x4x1xf32>)
   return
 }
+
+// -----
+
+func.func @num_keys_past_the_table(%q: tensor<2x1x4x64xbf16>, %k: tensor<8x64x2x64xbf16>, %t: tensor<2x4xi32>) {
+  %s = arith.constant 257 : index
+  // expected-error @+1 {{operand 'num_keys' = 257 must be in [0, 256]: the block table gives a batch entry 4 pages of 64 keys}}
+  %o, %l = moda.attention q(%q : tensor<2x1x4x64xbf16>) kv(%k, %k : tensor<8x64x2x64xbf16>, tensor<8x64x2x64xbf16>) paged(%t, %s : tensor<2x4xi32>) -> tensor<2x1x4x64xbf16>, tensor<2x4x1xf32>
+  return
+}

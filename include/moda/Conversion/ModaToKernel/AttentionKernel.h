@@ -135,14 +135,15 @@ struct AttentionKernelArgs {
   /// A view's strides (all but the innermost), by its buffer.
   DenseMap<Value, SmallVector<Value, 4>> strides;
 
-  /// Binds the kernel's size arguments B, T, S, L (and N, packed).
+  /// Binds the kernel's size arguments B, T, S, L (and N, packed or paged).
   void bindSizes(ArrayRef<Value> sizes) {
     std::tie(batch, queries, keys, depth) =
         std::tie(sizes[0], sizes[1], sizes[2], sizes[3]);
     if (sizes.size() > 4)
       tokens = sizes[4];
   }
-  /// B, T, S, L (and N, packed), as a grid of the ABI is evaluated on them.
+  /// B, T, S, L (and N, packed or paged), as a grid of the ABI is evaluated
+  /// on them.
   SmallVector<Value, 5> getSizes() const {
     SmallVector<Value, 5> sizes = {batch, queries, keys, depth};
     if (tokens)

@@ -346,6 +346,31 @@ LogicalResult KernelAbiAttr::verify(
     return emitError() << "kernel ABI has both tensors 'cu_seqlens' and "
                           "'block_table': packed sequences and a paged KV "
                           "cache are not supported together";
+  if (paged && op != AbiOperator::Attention)
+    return emitError() << "kernel ABI of " << stringifyAbiOperator(op)
+                       << " has a tensor 'block_table': a paged KV cache "
+                          "serves the forward only";
+  // The layouts a manifest describes a paged cache by: the table [B, W],
+  // k and v [N, page_size, Hk, D] (W and page_size constants).
+  for (AbiTensorAttr tensor : tensors) {
+    ArrayRef<SizeExpr> shape = tensor.getShape();
+    auto isSymbol = [&](unsigned dim, SizeSymbol symbol) {
+      return shape[dim] == SizeExpr::of(symbol);
+    };
+    auto isConstant = [&](unsigned dim) {
+      return shape[dim].isConstant() && shape[dim].coefficient > 0;
+    };
+    if (tensor.getName() == kBlockTableTensorName &&
+        !(shape.size() == 2 && isSymbol(0, SizeSymbol::B) && isConstant(1)))
+      return emitError() << "kernel ABI tensor 'block_table' must have shape "
+                            "[B, W] with W a positive constant";
+    if (paged && (tensor.getName() == "k" || tensor.getName() == "v") &&
+        !(shape.size() == 4 && isSymbol(0, SizeSymbol::N) && isConstant(1)))
+      return emitError() << "kernel ABI tensor '" << tensor.getName()
+                         << "' of a paged KV cache must have shape [N, "
+                            "page_size, Hk, D] with page_size a positive "
+                            "constant";
+  }
   size_t expectedSizes =
       std::size(kSizeSymbols) - (packed || paged ? 0 : 1);
   if (sizes.size() != expectedSizes)

@@ -216,7 +216,8 @@ static LogicalResult verifyPagedOperands(AttentionOp op) {
 
 /// Checks a paged operator's page size (dimension 1 of `k`) once `k` has
 /// the rank of its layout: static, positive, a multiple of the
-/// configuration's block_n.
+/// configuration's block_n; and a constant `num_keys` against the pages
+/// the block table gives a batch entry.
 static LogicalResult verifyPageSize(AttentionOp op) {
   auto kType = cast<RankedTensorType>(op.getK().getType());
   int64_t pageSize = kType.getDimSize(1);
@@ -230,6 +231,14 @@ static LogicalResult verifyPageSize(AttentionOp op) {
            << config.getBlockN() << " must divide the page size "
            << pageSize << " (operand 'k' dimension 1): a key tile must lie "
            << "in one page";
+  int64_t keys = op.getNumSequenceKeys();
+  int64_t pagesPerEntry = op.getBlockTable().getType().getDimSize(1);
+  if (!ShapedType::isDynamic(keys) &&
+      (keys < 0 || keys > pagesPerEntry * pageSize))
+    return op.emitOpError("operand 'num_keys' = ")
+           << keys << " must be in [0, " << pagesPerEntry * pageSize
+           << "]: the block table gives a batch entry " << pagesPerEntry
+           << " pages of " << pageSize << " keys";
   return success();
 }
 

@@ -198,32 +198,6 @@ KernelConfigAttr SelectKernelConfigPass::lookUp(AttentionOp op) {
   return config;
 }
 
-/// `chosen` where its key tiles lie in one page of a paged `op` (block_n
-/// divides the page size) or `op` is not paged; else the first member of
-/// the configuration space whose tiles do, of `chosen`'s mma where one
-/// is; or null.
-static KernelConfigAttr fitKeyTilesToPages(AttentionOp op,
-                                           KernelConfigAttr chosen,
-                                           FitsSharedMemory fits) {
-  auto inPages = [&](KernelConfigAttr config) {
-    return op.getPageSize() % config.getBlockN() == 0;
-  };
-  if (!op.isPaged() || inPages(chosen))
-    return chosen;
-  KernelConfigAttr otherMma;
-  for (KernelConfigAttr config :
-       getForwardConfigSpace(op.getContext(), ForwardProblem::of(op),
-                             chosen.getTarget(), fits)) {
-    if (!inPages(config))
-      continue;
-    if (config.getMma() == chosen.getMma())
-      return config;
-    if (!otherMma)
-      otherMma = config;
-  }
-  return otherMma;
-}
-
 void SelectKernelConfigPass::runOnOperation() {
   std::string path = database;
   if (path.empty())
@@ -256,14 +230,13 @@ void SelectKernelConfigPass::runOnOperation() {
         setSource(op, "database");
         return WalkResult::advance();
       }
-      KernelConfigAttr chosen = fitKeyTilesToPages(
-          attention,
-          getDecodeConfig(attention,
-                          getForwardHeuristicConfig(
-                              context, ForwardProblem::of(attention), target,
-                              fits),
-                          fits),
+      ForwardProblem problem = ForwardProblem::of(attention);
+      KernelConfigAttr chosen = getDecodeConfig(
+          attention, getForwardHeuristicConfig(context, problem, target, fits),
           fits);
+      if (attention.isPaged())
+        chosen = fitKeyTilesToPages(context, problem, chosen,
+                                    attention.getPageSize(), fits);
       if (!chosen) {
         op->emitOpError("has no kernel configuration whose key tiles "
                         "(block_n) divide its page size ")

@@ -9,6 +9,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <tuple>
 
 using namespace mlir;
@@ -391,6 +392,38 @@ static bool fitsOneWarpgroupBackward(KernelConfigAttr config,
     return false;
   int64_t widestTile = std::max(config.getBlockN(), config.getBlockDepth());
   return widestTile + problem.headDim <= kMaxLiveRegistersWgmma;
+}
+
+KernelConfigAttr mlir::moda::fitKeyTilesToPages(MLIRContext *context,
+                                                const ForwardProblem &problem,
+                                                KernelConfigAttr chosen,
+                                                int64_t pageSize,
+                                                FitsSharedMemory fits) {
+  if (pageSize % chosen.getBlockN() == 0)
+    return chosen;
+  SmallVector<KernelConfigAttr> inPages;
+  for (KernelConfigAttr config :
+       getValidForwardConfigs(context, problem, chosen.getTarget())) {
+    if (pageSize % config.getBlockN() != 0)
+      continue;
+    inPages.push_back(config);
+    auto split = KernelConfigAttr::get(
+        context, config.getBlockM(), config.getBlockN(),
+        config.getBlockDepth(), config.getNumWarps(), config.getNumStages(),
+        config.getMma(), config.getTarget(), chosen.getKvSplits());
+    if (chosen.getKvSplits() > 1 &&
+        !whyInvalidForwardConfig(split, problem.groupSize, problem.headDim,
+                                 problem.elementType))
+      inPages.push_back(split);
+  }
+  auto score = [&](KernelConfigAttr c) {
+    return std::make_tuple(c.getMma() == chosen.getMma(),
+                           c.getMma() != MmaKind::Fma,
+                           c.getKvSplits() == chosen.getKvSplits(),
+                           -std::abs(c.getBlockM() - chosen.getBlockM()),
+                           c.getNumStages() == chosen.getNumStages());
+  };
+  return bestFitting(inPages, score, fits);
 }
 
 /// Blocks of one warpgroup where they fit (64 rows or keys: measured on the

@@ -71,7 +71,7 @@ std::optional<SoftmaxStepLoop> matchSoftmaxStepLoop(scf::ForOp loop,
   // memory: moving a load across iterations keeps what it reads.
   if (!loop.getInductionVar().getType().isIndex() || loop.getUnsignedCmp() ||
       llvm::any_of(body->without_terminator(), [](Operation &op) {
-        return op.getNumRegions() != 0 || !(isPure(&op) || isa<LoadOp>(op));
+        return op.getNumRegions() != 0 || !(isPure(&op) || onlyReadsMemory(&op));
       }))
     return std::nullopt;
   SoftmaxStepLoop match;

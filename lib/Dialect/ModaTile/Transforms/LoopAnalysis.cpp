@@ -17,10 +17,13 @@ bool mlir::moda::tile::isWarpgroupProduct(Operation *op) {
 /// then gives the same results at any point of an iteration (a paged
 /// cache's page lookup, whose block table no program writes), and may
 /// be computed ahead with the copies it addresses.
+bool mlir::moda::tile::onlyReadsMemory(Operation *op) {
+  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+  return effects && effects.onlyHasEffect<MemoryEffects::Read>();
+}
+
 static bool readsMemoryTheLoopDoesNotWrite(Operation *op, scf::ForOp loop) {
-  auto reads = dyn_cast<MemoryEffectOpInterface>(op);
-  if (!reads || !reads.onlyHasEffect<MemoryEffects::Read>() ||
-      !isSpeculatable(op))
+  if (!onlyReadsMemory(op) || !isSpeculatable(op))
     return false;
   return !loop.getBody()
               ->walk([](Operation *inner) {

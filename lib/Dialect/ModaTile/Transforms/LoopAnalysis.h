@@ -21,6 +21,10 @@ namespace mlir::moda::tile {
 /// once issued).
 bool isWarpgroupProduct(Operation *op);
 
+/// Whether `op` has no effect but reads of memory (a load, a paged cache's
+/// page lookup).
+bool onlyReadsMemory(Operation *op);
+
 /// Collects into `ops` the ops of `loop`'s body that compute `value` (pure,
 /// from the induction variable and values defined outside the loop only);
 /// false when `value` depends on anything else of the body (its carried

@@ -57,6 +57,16 @@ KernelConfigAttr getForwardHeuristicConfig(MLIRContext *context,
                                            StringRef target,
                                            FitsSharedMemory fits);
 
+/// `chosen` when its key tiles lie in pages of `pageSize` keys (block_n
+/// divides it); else, of the valid configurations whose tiles do, the one
+/// closest to `chosen` that fits: `chosen`'s mma first, tensor cores before
+/// CUDA cores, `chosen`'s kv_splits kept where the rules allow, then the
+/// nearest block_m; `fits` is asked best first. Null when none does.
+KernelConfigAttr fitKeyTilesToPages(MLIRContext *context,
+                                    const ForwardProblem &problem,
+                                    KernelConfigAttr chosen, int64_t pageSize,
+                                    FitsSharedMemory fits);
+
 /// The configuration of the backward kernels, chosen without measurements:
 /// with mma = wgmma, 2 stages and blocks of one warpgroup (64 rows, the
 /// tiles of the SIMT member of the forward space the forward heuristics
