@@ -239,6 +239,12 @@ CORRECT_AFTER, GRAD_AFTER = load("gpu-correctness-h100.json"), load("grad-check-
 TUNED_AFTER = load("gpu-correctness-tuned-h100.json")
 PACKED = load("gpu-correctness-packed-h100.json")
 PACKED_PERF = load("perf-packed-h100.json")
+DECODE = load("perf-decode-h100.json")
+SANITIZERS_PAGED = load("sanitizers-paged-decode-h100.json")
+assert all(c["pass"] for c in SANITIZERS_PAGED["cases"]), \
+    "sanitizers-paged-decode-h100.json: every run is clean"
+assert all(c.get("pass", True) and c.get("paged_pass", True) for c in DECODE["cases"]), \
+    "perf-decode-h100.json: every checked case passes, contiguous and paged"
 FUZZ = load("fuzz-10min.json")
 assert all(c["crashes"] == 0 and c["seconds"] >= 600 for c in FUZZ["cases"]), \
     "fuzz-10min.json: each target ran 10 minutes without a crash"
@@ -289,6 +295,14 @@ FIGURES = [
     *pair("README.md", r"padded to 4096 tokens, and {}x and\s+{}x the time",
           case(PACKED_PERF, D=64)["ours_packed_over_sdpa_flash_varlen"],
           case(PACKED_PERF, D=128)["ours_packed_over_sdpa_flash_varlen"]),
+    *pair("README.md", r"the packed batch takes {} and {} ms",
+          case(PACKED_PERF, D=64)["ours_packed_train_ms"], case(PACKED_PERF, D=128)["ours_packed_train_ms"]),
+    *pair("README.md", r"ms, {}x and {}x faster than\s+the padded one",
+          case(PACKED_PERF, D=64)["padded_over_packed_train"],
+          case(PACKED_PERF, D=128)["padded_over_packed_train"]),
+    *(claim for d in (64, 128) for claim in table_row("docs/performance.md", d, [
+        case(PACKED_PERF, D=d)[key] for key in (
+            "ours_packed_train_ms", "ours_padded_train_ms", "padded_over_packed_train")])),
     ("docs/performance.md", r"tokens,\s+(\d+) tokens in all", PACKED_PERF["cases"][0]["tokens"]),
     ("docs/performance.md", r"The padded forward computes (\d+) tokens' rows", PACKED_PERF["cases"][0]["padded_tokens"]),
     *pair("docs/performance.md", r"nested tensors is this slow in PyTorch 2.11 \({} and {}\s+ms\)",
@@ -298,6 +312,25 @@ FIGURES = [
             "ours_packed_ms", "ours_packed_tflops", "ours_padded_ms", "padded_over_packed",
             "sdpa_flash_varlen_ms", "sdpa_cudnn_padded_ms", "sdpa_cudnn_varlen_ms")])),
     ("docs/runtime.md", r"`ModaDialectFuzzer`\s+(\d+)", case(FUZZ, target="ModaDialectFuzzer")["inputs_executed"]),
+    # Decoding (perf_decode.py).
+    ("docs/performance.md", r"same process \((\d+) GB/s\)", DECODE["copy_bandwidth_gbs"]),
+    ("docs/performance.md", r"over all (\d+) points", len(DECODE["cases"])),
+    *pair("docs/performance.md", r"ours takes {}x to\s+{}x the time of the faster peer",
+          *span([c["ours_over_best_peer"] for c in DECODE["cases"]])),
+    *pair("docs/performance.md", r"the paged kernel\s+{}x to {}x \(",
+          *span([c["paged_over_best_peer"] for c in DECODE["cases"]])),
+    *pair("docs/performance.md", r"\({}x to {}x our contiguous kernel's time at D = 64",
+          *span([c["paged_ms"] / c["ours_ms"] for c in DECODE["cases"] if c["D"] == 64])),
+    *pair("docs/performance.md", r"{}x to {}x at D = 128: a lookup",
+          *span([c["paged_ms"] / c["ours_ms"] for c in DECODE["cases"] if c["D"] == 128])),
+    *(claim for c in DECODE["cases"] if c["G"] == 4
+      for claim in table_row("docs/performance.md", rf"{c['B']} \| {c['S']} \| {c['D']}", [
+          c[key] for key in ("ours_ms", "ours_gbs", "sdpa_flash_ms", "sdpa_cudnn_ms",
+                             "ours_over_best_peer", "paged_ms", "paged_over_best_peer")])),
+    *pair("README.md", r"decoding takes {}x to {}x the time of the faster",
+          *span([c["ours_over_best_peer"] for c in DECODE["cases"]])),
+    *pair("README.md", r"from a paged cache {}x to {}x\)",
+          *span([c["paged_over_best_peer"] for c in DECODE["cases"]])),
     ("docs/runtime.md", r"`ManifestFuzzer`\s+(\d+)", case(FUZZ, target="ManifestFuzzer")["inputs_executed"]),
     ("docs/runtime.md", r"`CallValidationFuzzer`\s+(\d+)", case(FUZZ, target="CallValidationFuzzer")["inputs_executed"]),
     # The suites after the removal of the block builders (H100).
@@ -603,7 +636,10 @@ COMMITS = [
      SANITIZERS_BWD_C223DE2),
     ("docs/runtime.md", r"targets at ([0-9a-f]+)\s+\(`bench/results/fuzz-10min.json`", FUZZ),
     ("README.md", r"`bench/results/perf-packed-h100.json`, H100 at ([0-9a-f]+)", PACKED_PERF),
-    ("docs/performance.md", r"On an H100 at ([0-9a-f]+) \(`bench/results/perf-packed-h100.json`", PACKED_PERF),
+    ("docs/performance.md", r"On an H100 at ([0-9a-f]+)\s+\(`bench/results/perf-packed-h100.json`", PACKED_PERF),
+    ("docs/performance.md", r"On an H100 at\s+([0-9a-f]+) \(`bench/results/perf-decode-h100.json`", DECODE),
+    ("README.md", r"`bench/results/perf-decode-h100.json`,\s+H100 at ([0-9a-f]+)", DECODE),
+    ("docs/architecture.md", r"On an H100 at ([0-9a-f]+) two paged split-KV", SANITIZERS_PAGED),
     ("README.md", r"on an H100 at ([0-9a-f]+)\s+the forward and the backward pass the \d+ cases with tokens", PACKED),
     ("README.md", r"on an H100 at ([0-9a-f]+) the suite\s+passes \d+ of \d+ on the default kernels", CORRECT_AFTER),
     ("README.md", r"on an H100 at ([0-9a-f]+) the suite\s+passes[^;]*\(`grad-check-h100.json`\)", GRAD_AFTER),
