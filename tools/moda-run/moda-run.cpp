@@ -470,6 +470,12 @@ private:
                 static_cast<unsigned long long>(options.seed),
                 options.distribution == Distribution::Normal ? "normal"
                                                              : "uniform");
+    if (paged())
+      std::printf("pages     N=%lld of %lld keys, %lld per batch entry "
+                  "(placed at random)\n",
+                  static_cast<long long>(sizes[MODA_SYMBOL_N]),
+                  static_cast<long long>(info.page_size),
+                  static_cast<long long>(info.pages_per_entry));
   }
 
   bool writeJson(bool pass) const {
@@ -487,11 +493,18 @@ private:
                  moda_dtype_name(info.element_type));
     std::fprintf(file, "  \"module_source\": \"%s\",\n", info.module_source);
     std::fprintf(file, "  \"sizes\": {\"B\": %lld, \"T\": %lld, \"S\": %lld, "
-                       "\"L\": %lld},\n",
+                       "\"L\": %lld",
                  static_cast<long long>(sizes[0]),
                  static_cast<long long>(sizes[1]),
                  static_cast<long long>(sizes[2]),
                  static_cast<long long>(sizes[3]));
+    // N: the tokens of packed kernels (which moda-run refuses) or a paged
+    // kernel's pages.
+    if (paged())
+      std::fprintf(file, ", \"N\": %lld, \"page_size\": %lld",
+                   static_cast<long long>(sizes[MODA_SYMBOL_N]),
+                   static_cast<long long>(info.page_size));
+    std::fprintf(file, "},\n");
     std::fprintf(file, "  \"seed\": %llu,\n  \"tolerance\": %s,\n  \"checks\": [",
                  static_cast<unsigned long long>(options.seed),
                  jsonNumber(toleranceFor(info.element_type)).c_str());
