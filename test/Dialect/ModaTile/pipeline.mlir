@@ -190,21 +190,27 @@ func.func private @masked_step(%k: memref<?xbf16>, %v: memref<?xbf16>, %i: index
 // -----
 
 // A paged cache's tiles: the page lookup only reads the block table, which
-// nothing in the loop writes, so the copies of iteration j + 1 start from
-// their own lookup, made with them (the prologue's for the first).
+// nothing in the loop writes, so it runs an iteration ahead of its copy:
+// the prologue starts iteration lb's copy from its lookup and looks up
+// iteration lb + 1's; iteration j starts j + 1's copy from the carried
+// lookup, then looks up j + 2's for the next iteration.
 
 // CHECK-LABEL: func.func private @paged
 // CHECK-SAME: (%[[K:[^:]*]]: memref<?xbf16>, %[[TABLE:[^:]*]]: memref<?xi32>, %[[I:[^:]*]]: index, %[[LB:[^:]*]]: index, %[[UB:[^:]*]]: index)
 // CHECK: %[[PAGE0:.*]], %[[ROW0:.*]] = moda_tile.page_lookup %[[TABLE]]
-// CHECK: moda_tile.async_load %[[K]][%[[PAGE0]], %[[I]], %[[ROW0]]]
+// CHECK: %[[F0:.*]] = moda_tile.async_load %[[K]][%[[PAGE0]], %[[I]], %[[ROW0]]]
 // CHECK-NEXT: moda_tile.commit
-// CHECK: scf.for
+// CHECK: %[[PAGE1:.*]], %[[ROW1:.*]] = moda_tile.page_lookup %[[TABLE]]
+// CHECK: scf.for %[[J:.*]] = %[[LB]] to %[[UB]] step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %[[F0]], %[[PAGE:.*]] = %[[PAGE1]], %[[ROW:.*]] = %[[ROW1]])
 // CHECK: moda_tile.wait
-// CHECK: %[[PAGE:.*]], %[[ROW:.*]] = moda_tile.page_lookup %[[TABLE]]
+// CHECK-NOT: moda_tile.page_lookup
 // CHECK: moda_tile.async_load %[[K]][%[[PAGE]], %[[I]], %[[ROW]]]
 // CHECK-NEXT: moda_tile.commit
+// CHECK: %[[TWO:.*]] = arith.addi %[[J]]
+// CHECK: %[[FIRST2:.*]] = arith.muli %[[TWO]], %c16
+// CHECK: %[[PAGE2:.*]], %[[ROW2:.*]] = moda_tile.page_lookup %[[TABLE]][%[[I]], %[[FIRST2]]]
 // CHECK-NOT: moda_tile.load
-// CHECK: scf.yield
+// CHECK: scf.yield %{{.*}}, %{{.*}}, %[[PAGE2]], %[[ROW2]]
 func.func private @paged(%k: memref<?xbf16>, %table: memref<?xi32>, %i: index, %lb: index, %ub: index) attributes {moda_tile.program} {
   %c1 = arith.constant 1 : index
   %c16 = arith.constant 16 : index

@@ -9,8 +9,11 @@
 // multi-buffer), the groups (moda_tile.commit), the waits (moda_tile.wait
 // with the number of groups left in flight), the futures the loop carries,
 // the prologue that starts the first stages - 1 iterations' copies and the
-// drain after the loop. The host runs the same program with synchronous
-// copies, so the CPU path checks the pipelined order too.
+// drain after the loop. An operand that reads memory (a paged cache's page
+// lookup) is computed one iteration before its copy starts and carried,
+// so that its load's latency does not hold the copy's issue. The host runs
+// the same program with synchronous copies, so the CPU path checks the
+// pipelined order too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,10 +42,22 @@ namespace {
 /// induction variable.
 struct PipelinedLoads {
   SmallVector<LoadOp> loads;
-  /// The loop-body ops the loads' operands need, in program order: pure,
-  /// and depending on nothing of the body but the induction variable.
+  /// The loop-body ops the loads' operands need, in program order: pure
+  /// or reading memory the loop does not write, and depending on nothing
+  /// of the body but the induction variable.
   SmallVector<Operation *> operandOps;
+  /// Those of operandOps that read memory: their results are computed an
+  /// iteration ahead and carried.
+  SmallVector<Operation *> readers;
   int64_t stages = 0;
+
+  /// The readers' results, in order.
+  SmallVector<Value> readerResults() const {
+    SmallVector<Value> results;
+    for (Operation *reader : readers)
+      llvm::append_range(results, reader->getResults());
+    return results;
+  }
 };
 
 std::optional<PipelinedLoads> findPipelinedLoads(scf::ForOp loop) {
@@ -74,22 +89,47 @@ std::optional<PipelinedLoads> findPipelinedLoads(scf::ForOp loop) {
   llvm::sort(result.operandOps, [](Operation *a, Operation *b) {
     return a->isBeforeInBlock(b);
   });
+  for (Operation *op : result.operandOps)
+    if (!isPure(op))
+      result.readers.push_back(op);
   return result;
+}
+
+/// The readers' results for the iteration whose induction variable is `iv`
+/// (the operand ops they need cloned for it). `inductionVars` as for
+/// startCopies.
+SmallVector<Value> computeReaders(OpBuilder &b, const PipelinedLoads &pipelined,
+                                  ArrayRef<Value> inductionVars, Value iv) {
+  IRMapping mapping;
+  for (Value inductionVar : inductionVars)
+    mapping.map(inductionVar, iv);
+  for (Operation *op : pipelined.operandOps) {
+    b.clone(*op, mapping);
+    if (op == pipelined.readers.back())
+      break;
+  }
+  return llvm::map_to_vector(pipelined.readerResults(), [&](Value result) {
+    return mapping.lookup(result);
+  });
 }
 
 /// Starts the copies of the pipelined loads for the iteration whose
 /// induction variable is `iv`, into `slot`, and commits them as a group.
 /// `inductionVars`: the values standing for the induction variable in the
 /// loads' operands (the loop's, and its replacement's while the body moves).
+/// `readerValues`: the readers' results for that iteration, computed
+/// earlier (computeReaders).
 SmallVector<Value> startCopies(OpBuilder &b, Location loc,
                                const PipelinedLoads &pipelined,
                                ArrayRef<Value> inductionVars, Value iv,
-                               Value slot) {
+                               Value slot, ValueRange readerValues) {
   IRMapping mapping;
   for (Value inductionVar : inductionVars)
     mapping.map(inductionVar, iv);
+  mapping.map(pipelined.readerResults(), readerValues);
   for (Operation *op : pipelined.operandOps)
-    b.clone(*op, mapping);
+    if (!llvm::is_contained(pipelined.readers, op))
+      b.clone(*op, mapping);
   SmallVector<Value> futures;
   for (auto [buffer, constLoad] : llvm::enumerate(pipelined.loads)) {
     LoadOp load = constLoad;
@@ -115,16 +155,31 @@ void pipelineLoop(scf::ForOp loop, const PipelinedLoads &pipelined) {
   auto index = [&](OpBuilder &builder, int64_t v) -> Value {
     return arith::ConstantIndexOp::create(builder, loc, v);
   };
-  // Prologue: iterations lb, lb + step, ..., in slots 0, 1, ...
+  auto iteration = [&](OpBuilder &builder, Value base, int64_t s) -> Value {
+    return arith::AddIOp::create(
+        builder, loc, base,
+        arith::MulIOp::create(builder, loc, loop.getStep(), index(builder, s)));
+  };
+  auto readersFor = [&](OpBuilder &builder, ArrayRef<Value> inductionVars,
+                        Value iv) -> SmallVector<Value> {
+    if (pipelined.readers.empty())
+      return {};
+    return computeReaders(builder, pipelined, inductionVars, iv);
+  };
+  // Prologue: iterations lb, lb + step, ..., in slots 0, 1, ...; then the
+  // readers of the first iteration the loop's copies start.
   SmallVector<Value> inFlight;
   for (int64_t s = 0; s + 1 < stages; ++s) {
-    Value iv = arith::AddIOp::create(
-        b, loc, loop.getLowerBound(),
-        arith::MulIOp::create(b, loc, loop.getStep(), index(b, s)));
-    llvm::append_range(inFlight,
-                       startCopies(b, loc, pipelined,
-                                   {loop.getInductionVar()}, iv, index(b, s)));
+    Value iv = iteration(b, loop.getLowerBound(), s);
+    llvm::append_range(
+        inFlight, startCopies(b, loc, pipelined, {loop.getInductionVar()}, iv,
+                              index(b, s),
+                              readersFor(b, {loop.getInductionVar()}, iv)));
   }
+  size_t numFutures = inFlight.size();
+  llvm::append_range(inFlight,
+                     readersFor(b, {loop.getInductionVar()},
+                                iteration(b, loop.getLowerBound(), stages - 1)));
 
   IRRewriter rewriter(loop.getContext());
   auto newLoop = cast<scf::ForOp>(*loop.replaceWithAdditionalYields(
@@ -147,21 +202,23 @@ void pipelineLoop(scf::ForOp loop, const PipelinedLoads &pipelined) {
         // iteration j - 1 read: past the wait, every thread is done with
         // iteration j - 1, so the copies overlap iteration j's compute.
         Value iv = body.getInductionVar();
-        Value ahead = arith::AddIOp::create(
-            top, loc, iv,
-            arith::MulIOp::create(top, loc, body.getStep(),
-                                  index(top, stages - 1)));
+        Value ahead = iteration(top, iv, stages - 1);
         Value count = arith::DivUIOp::create(
             top, loc, arith::SubIOp::create(top, loc, iv, body.getLowerBound()),
             body.getStep());
         Value slot = arith::RemUIOp::create(
             top, loc, arith::AddIOp::create(top, loc, count, index(top, stages - 1)),
             index(top, stages));
+        ArrayRef<BlockArgument> futures = carried.take_front(numFutures);
         SmallVector<Value> started = startCopies(
-            top, loc, pipelined, {loop.getInductionVar(), iv}, ahead, slot);
-        SmallVector<Value> next(
-            ArrayRef<BlockArgument>(carried).drop_front(numLoads));
+            top, loc, pipelined, {loop.getInductionVar(), iv}, ahead, slot,
+            ValueRange(carried.drop_front(numFutures)));
+        SmallVector<Value> next(futures.drop_front(numLoads));
         llvm::append_range(next, started);
+        // The readers of the iteration whose copies the next one starts.
+        llvm::append_range(next,
+                           readersFor(top, {loop.getInductionVar(), iv},
+                                      iteration(top, iv, stages)));
         return next;
       }));
   for (LoadOp load : pipelined.loads)

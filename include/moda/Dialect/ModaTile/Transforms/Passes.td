@@ -145,7 +145,11 @@ def ModaTilePipeline : Pass<"moda-tile-pipeline", "::mlir::ModuleOp"> {
     wait every thread is done with it) and commits them as a group, so they
     overlap iteration `j`'s compute; the loop carries the futures; after the loop a wait with
     `pending = 0` drains the copies started past its end (they read rows
-    the load's `end` turns into zeros, or rows no iteration uses). Loads
+    the load's `end` turns into zeros, or rows no iteration uses). An
+    operand computed by an op that reads memory the loop does not write (a
+    paged cache's `moda_tile.page_lookup`) is computed one iteration before
+    its copy starts (the prologue's for the loop's first copies) and carried,
+    so that its load's latency does not hold the copy's issue. Loads
     whose operands depend on more than the induction variable stay as they
     are. On the GPU (`convert-moda-tile-to-gpu`) the copies are cp.async,
     the groups cp.async.commit_group and the waits cp.async.wait_group
