@@ -124,12 +124,17 @@ json::Object mlir::moda::buildKernelManifest(StringRef name, KernelAbiAttr abi,
   // A paged KV cache: k and v are a pool of pages, the block table has a
   // row of pages per batch entry; the call gives S, which no tensor
   // carries.
-  for (AbiTensorAttr tensor : abi.getTensors())
-    if (tensor.getName() == kBlockTableTensorName)
-      manifest["pages_per_entry"] = tensor.getShape()[1].coefficient;
-  for (AbiTensorAttr tensor : abi.getTensors())
-    if (tensor.getName() == "k" && manifest.get("pages_per_entry"))
-      manifest["page_size"] = tensor.getShape()[1].coefficient;
+  // (The ABI verifier fixes both shapes: [B, W] and [N, page_size, Hk, D].)
+  auto secondExtent = [&](StringRef name) -> std::optional<int64_t> {
+    for (AbiTensorAttr tensor : abi.getTensors())
+      if (tensor.getName() == name)
+        return tensor.getShape()[1].coefficient;
+    return std::nullopt;
+  };
+  if (std::optional<int64_t> width = secondExtent(kBlockTableTensorName)) {
+    manifest["pages_per_entry"] = *width;
+    manifest["page_size"] = secondExtent("k").value_or(0);
+  }
   // The forward's one launch is the manifest's own; a backward, or a
   // split-KV forward, lists its launches in order, each with the outputs it
   // writes.

@@ -98,9 +98,6 @@ class KVCache:
                                            dtype=torch.int32, device=device)
             self._free_pages = list(range(int(num_pages) - 1, -1, -1))
             self._pages = [[] for _ in range(self._batch)]
-            # Pages the step under way took, per sequence: given back when
-            # the step's writes are all taken back.
-            self._step_pages = [0] * self._batch
         else:
             shape = (int(num_layers), self._batch, self._capacity, int(heads_kv),
                      int(head_dim))
@@ -231,14 +228,28 @@ class KVCache:
                                  f"the cache's pool of {self.k.shape[1]} pages has "
                                  f"{len(self._free_pages)} free; {tokens} tokens of "
                                  f"{self.batch} sequences need {missing} more")
-        for b, pages in enumerate(self._pages):
-            first = len(pages)
+        for pages in self._pages:
             while len(pages) < needed:
                 pages.append(self._free_pages.pop())
-            self._step_pages[b] += len(pages) - first
-            if len(pages) > first:
-                self.block_table[b, first:len(pages)] = torch.tensor(
-                    pages[first:], dtype=torch.int32)
+        self._write_block_table()
+
+    def _keep_pages(self, tokens: int) -> None:
+        """Returns to the pool every page past those the first `tokens`
+        keys of each sequence need (in the reverse order of their taking:
+        the pool is as it was before they were taken)."""
+        needed = -(-tokens // self.page_size)
+        for pages in reversed(self._pages):
+            self._free_pages.extend(reversed(pages[needed:]))
+            del pages[needed:]
+        self._write_block_table()
+
+    def _write_block_table(self) -> None:
+        """block_table from the sequences' pages (unused entries 0), in one
+        copy to the device."""
+        width = self.block_table.shape[1]
+        self.block_table.copy_(torch.tensor(
+            [pages + [0] * (width - len(pages)) for pages in self._pages],
+            dtype=torch.int32))
 
     def _unwrite(self, layer: int) -> None:
         """Takes back update(layer) after the attention failed: the slots'
@@ -247,20 +258,8 @@ class KVCache:
         self._written[layer] = False
         if not any(self._written):
             self._step_tokens = None
-            if self.is_paged:
-                self._give_back_step_pages()
-
-    def _give_back_step_pages(self) -> None:
-        """Returns the pages the step under way took to the pool (in the
-        reverse order of their taking: the pool is as it was)."""
-        for b in reversed(range(self.batch)):
-            taken = self._step_pages[b]
-            if taken:
-                pages = self._pages[b]
-                self._free_pages.extend(reversed(pages[-taken:]))
-                self.block_table[b, len(pages) - taken:len(pages)] = 0
-                del pages[-taken:]
-        self._step_pages = [0] * self.batch
+            if self.is_paged:   # the pages the step took go back
+                self._keep_pages(self._length)
 
     def advance(self) -> None:
         """Commits the step: every layer must have written its tokens."""
@@ -274,8 +273,6 @@ class KVCache:
         self._length += self._step_tokens
         self._step_tokens = None
         self._written = [False] * self.num_layers
-        if self.is_paged:
-            self._step_pages = [0] * self.batch
 
     def reset(self) -> None:
         """Forgets every token (the buffers are kept for the next sequences;
@@ -284,11 +281,7 @@ class KVCache:
         self._step_tokens = None
         self._written = [False] * self.num_layers
         if self.is_paged:
-            for pages in self._pages:
-                self._free_pages.extend(reversed(pages))
-                pages.clear()
-            self._step_pages = [0] * self.batch
-            self.block_table.zero_()
+            self._keep_pages(0)
 
 
 def attention_with_kv_cache(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
